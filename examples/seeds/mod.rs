@@ -1,0 +1,106 @@
+//! The seeds' examples ported to baton. Each port returns the trace it
+//! prints; `tests/seeds.rs` compares every trace with Node's output for the
+//! JavaScript original under `tests/oracle/`.
+
+pub mod adder;
+pub mod adder_throw;
+pub mod counts;
+pub mod echo;
+pub mod js;
+pub mod make_counter;
+pub mod printer;
+pub mod protocol;
+
+/// One ported example: the JavaScript it mirrors and the Rust that prints
+/// the same trace.
+pub struct Port {
+    /// The oracle's name: `tests/oracle/<chapter>/<name>.js` and `.out`.
+    pub name: &'static str,
+    pub chapter: &'static str,
+    pub heading: &'static str,
+    pub run: fn() -> String,
+}
+
+const fn port(
+    chapter: &'static str,
+    name: &'static str,
+    heading: &'static str,
+    run: fn() -> String,
+) -> Port {
+    Port {
+        name,
+        chapter,
+        heading,
+        run,
+    }
+}
+
+/// Every port, in the order the tour walks through them.
+pub const PORTS: &[Port] = &[
+    port(
+        "generators",
+        "counts",
+        "counts(): a generator generates values",
+        counts::generator,
+    ),
+    port(
+        "generators",
+        "counts_machine",
+        "counts() as a hand-written state machine",
+        counts::machine,
+    ),
+    port(
+        "generators",
+        "make_counter",
+        "makeCounter(): a closure pauses between calls",
+        make_counter::closure,
+    ),
+    port(
+        "generators",
+        "printer",
+        "printer(): a generator consumes values",
+        printer::generator,
+    ),
+    port(
+        "generators",
+        "printer_machine",
+        "printer() as a state machine",
+        printer::machine,
+    ),
+    port(
+        "generators",
+        "adder",
+        "adder(): producer and consumer at once",
+        adder::generator,
+    ),
+    port(
+        "generators",
+        "adder_machine",
+        "adder() as a state machine",
+        adder::machine,
+    ),
+    port(
+        "generators",
+        "adder_throw",
+        "throw() into the adder reverts the sum",
+        adder_throw::generator,
+    ),
+    port(
+        "generators",
+        "adder_throw_machine",
+        "the throwing adder as a state machine",
+        adder_throw::machine,
+    ),
+    port(
+        "generators",
+        "echo",
+        "echo(): next(value) talks back",
+        echo::generator,
+    ),
+    port(
+        "generators",
+        "protocol",
+        "the protocol's corners: return, finally, yield*",
+        protocol::generator,
+    ),
+];

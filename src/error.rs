@@ -1,0 +1,157 @@
+//! The default dynamic error: what a JavaScript `throw anything` becomes.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+/// A cheaply clonable error that can carry any value, like a JavaScript
+/// exception.
+///
+/// JavaScript can `throw` (or `reject` with) any value. baton keeps errors
+/// typed where the author wants them typed (every generator, and later every
+/// promise, is generic over its error type) and offers this type as the
+/// convenient default:
+///
+/// | JavaScript                     | baton                              |
+/// |--------------------------------|------------------------------------|
+/// | `throw new Error("boom")`      | `Error::msg("boom")`               |
+/// | `throw 42` / `throw {code: 1}` | `Error::value(42)`                 |
+/// | a caught Node error object     | `Error::new(io_error)` (a source)  |
+/// | `e instanceof X` / `e.code`    | `e.downcast_ref::<X>()`            |
+///
+/// Clones share one allocation, so a rejection delivered to many handlers is
+/// not copied.
+///
+/// ```
+/// use baton::Error;
+///
+/// let e = Error::msg("BOO!");
+/// assert_eq!(e.to_string(), "BOO!");
+/// let v = Error::value(42_u8);
+/// assert_eq!(v.downcast_ref::<u8>(), Some(&42));
+/// let io = Error::new(std::io::Error::other("disk"));
+/// assert!(std::error::Error::source(&io).is_some());
+/// ```
+#[derive(Clone)]
+pub struct Error(Arc<Repr>);
+
+enum Repr {
+    Message(Cow<'static, str>),
+    Value(Box<dyn AnyDebug>),
+    Source(Box<dyn ErrorAny>),
+}
+
+/// A Rust error that can also be downcast.
+trait ErrorAny: std::error::Error + Send + Sync + 'static {
+    fn as_any(&self) -> &dyn Any;
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl<T: std::error::Error + Send + Sync + 'static> ErrorAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
+    }
+}
+
+/// `Any + Debug`, so a thrown value can be both printed and downcast.
+trait AnyDebug: Any + fmt::Debug + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any + fmt::Debug + Send + Sync> AnyDebug for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Error {
+    /// An error with a message, like `new Error(message)`.
+    pub fn msg(message: impl Into<Cow<'static, str>>) -> Self {
+        Error(Arc::new(Repr::Message(message.into())))
+    }
+
+    /// Any value thrown as an error, like `throw value`.
+    pub fn value<V: Any + fmt::Debug + Send + Sync>(value: V) -> Self {
+        Error(Arc::new(Repr::Value(Box::new(value))))
+    }
+
+    /// Wraps a Rust error; it stays reachable through `source()` and
+    /// `downcast_ref`.
+    pub fn new<E: std::error::Error + Send + Sync + 'static>(error: E) -> Self {
+        Error(Arc::new(Repr::Source(Box::new(error))))
+    }
+
+    /// The message, if this error was made with [`Error::msg`].
+    pub fn message(&self) -> Option<&str> {
+        match &*self.0 {
+            Repr::Message(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The thrown value or wrapped error, if it has type `V`.
+    ///
+    /// ```
+    /// let e = baton::Error::value("a string thrown as is");
+    /// assert_eq!(e.downcast_ref::<&str>(), Some(&"a string thrown as is"));
+    /// assert_eq!(e.downcast_ref::<String>(), None);
+    /// ```
+    pub fn downcast_ref<V: Any>(&self) -> Option<&V> {
+        match &*self.0 {
+            Repr::Message(_) => None,
+            Repr::Value(v) => AnyDebug::as_any(&**v).downcast_ref(),
+            Repr::Source(e) => ErrorAny::as_any(&**e).downcast_ref(),
+        }
+    }
+
+    /// Whether two handles are the same thrown error (JavaScript's `===` on
+    /// error objects).
+    pub fn same(&self, other: &Error) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            Repr::Message(m) => f.write_str(m),
+            Repr::Value(v) => write!(f, "{v:?}"),
+            Repr::Source(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            Repr::Message(m) => f.debug_tuple("Error").field(m).finish(),
+            Repr::Value(v) => f.debug_tuple("Error::value").field(v).finish(),
+            Repr::Source(e) => f.debug_tuple("Error::new").field(e).finish(),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.0 {
+            Repr::Source(e) => Some(e.as_error()),
+            _ => None,
+        }
+    }
+}
+
+impl From<&'static str> for Error {
+    fn from(message: &'static str) -> Self {
+        Error::msg(message)
+    }
+}
+
+impl From<String> for Error {
+    fn from(message: String) -> Self {
+        Error::msg(message)
+    }
+}

@@ -1,0 +1,190 @@
+//! The hand-off between a generator's driver and its body.
+//!
+//! A generator body is an `async` block. The driver polls it with a waker
+//! whose data pointer leads to an [`Airlock`] on the driver's stack: the
+//! value being sent in sits in its slot, and a `co.yield_(v)` future swaps
+//! the yielded value into the same slot before returning `Pending`. Nothing
+//! is allocated per step and nothing is shared between threads.
+//!
+//! The waker stays a real waker: cloning it or waking it forwards to the
+//! `outer` waker (a no-op for synchronous generators, the task's waker for
+//! asynchronous ones), so ordinary futures awaited inside a body behave.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::ptr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+
+/// A process-unique generator identity: it ties a yield future to the one
+/// driver whose slot has the matching types.
+pub(crate) fn fresh_owner_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The type-independent prefix of every airlock: what the waker's vtable
+/// and a yield future read before they know the slot's type.
+#[repr(C)]
+struct Header<'w> {
+    owner: u64,
+    outer: &'w Waker,
+}
+
+#[repr(C)]
+struct Airlock<'w, X> {
+    header: Header<'w>,
+    slot: Cell<X>,
+}
+
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
+
+/// Builds the outer waker's clone: clones escape the poll, so they must not
+/// carry the pointer to the airlock.
+unsafe fn clone(data: *const ()) -> RawWaker {
+    // SAFETY: `VTABLE` is only paired with a pointer to a live `Airlock`
+    // (whose first field is its `Header`, `repr(C)`) in `poll_in_airlock`,
+    // and that waker is only lent out through `Context` for that poll.
+    let header = unsafe { &*data.cast::<Header<'_>>() };
+    let outer = header.outer.clone();
+    let raw = RawWaker::new(outer.data(), outer.vtable());
+    std::mem::forget(outer);
+    raw
+}
+
+/// Only the driver owns a waker with this vtable, and it never wakes it.
+unsafe fn wake(_: *const ()) {}
+
+unsafe fn wake_by_ref(data: *const ()) {
+    // SAFETY: as in `clone`.
+    let header = unsafe { &*data.cast::<Header<'_>>() };
+    header.outer.wake_by_ref();
+}
+
+unsafe fn drop_waker(_: *const ()) {}
+
+/// Polls `body` once with `input` in the slot; returns the poll result and
+/// whatever the slot holds afterwards.
+pub(crate) fn poll_in_airlock<X, F: Future + ?Sized>(
+    owner: u64,
+    outer: &Waker,
+    input: X,
+    body: Pin<&mut F>,
+) -> (Poll<F::Output>, X) {
+    let airlock = Airlock {
+        header: Header { owner, outer },
+        slot: Cell::new(input),
+    };
+    let data: *const () = ptr::from_ref(&airlock).cast();
+    // SAFETY: the vtable functions dereference `data` only as a `Header`,
+    // the `repr(C)` prefix of `airlock`, which outlives `waker` (declared
+    // earlier, dropped later). Clones are made from `outer`, so no copy of
+    // `data` survives this function. `wake` and `drop` do nothing.
+    let waker = unsafe { Waker::from_raw(RawWaker::new(data, &VTABLE)) };
+    let poll = body.poll(&mut Context::from_waker(&waker));
+    drop(waker);
+    (poll, airlock.slot.into_inner())
+}
+
+/// Why a yield future cannot reach its slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Misplaced {
+    /// Polled by something other than a generator driver.
+    NoDriver,
+    /// Polled by the driver of a different generator.
+    OtherGenerator,
+}
+
+/// Runs `f` on the slot of the airlock the current poll came from, provided
+/// it belongs to generator `owner` (whose slot type is `X`).
+pub(crate) fn with_slot<X, Out>(
+    cx: &Context<'_>,
+    owner: u64,
+    f: impl FnOnce(&Cell<X>) -> Out,
+) -> Result<Out, Misplaced> {
+    let waker = cx.waker();
+    if !ptr::eq(waker.vtable(), &VTABLE) {
+        return Err(Misplaced::NoDriver);
+    }
+    // SAFETY: only `poll_in_airlock` builds wakers with `VTABLE`, always
+    // over a live `Airlock` for the duration of the poll that lent us `cx`.
+    let header = unsafe { &*waker.data().cast::<Header<'_>>() };
+    if header.owner != owner {
+        return Err(Misplaced::OtherGenerator);
+    }
+    // SAFETY: owner ids are unique (`fresh_owner_id`), and the generator
+    // with this id always builds its airlock with slot type `X`: the same
+    // type parameters its `Co`, and so this yield future, carry.
+    let airlock = unsafe { &*waker.data().cast::<Airlock<'_, X>>() };
+    Ok(f(&airlock.slot))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+    use std::task::Wake;
+
+    struct Counter(AtomicUsize);
+    impl Wake for Counter {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// A future that reads the slot, then clones and wakes the waker: the
+    /// clone must reach the outer waker, not the stack pointer.
+    struct Probe {
+        owner: u64,
+        saved: Option<Waker>,
+    }
+    impl Future for Probe {
+        type Output = u32;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
+            let seen = with_slot(cx, self.owner, |slot: &Cell<u32>| slot.replace(7))
+                .expect("polled by its driver");
+            cx.waker().wake_by_ref();
+            self.saved = Some(cx.waker().clone());
+            Poll::Ready(seen)
+        }
+    }
+
+    #[test]
+    fn slot_round_trip_and_waker_forwarding() {
+        let counter = Arc::new(Counter(AtomicUsize::new(0)));
+        let outer = Waker::from(counter.clone());
+        let owner = fresh_owner_id();
+        let mut probe = Box::pin(Probe { owner, saved: None });
+        let (poll, slot) = poll_in_airlock(owner, &outer, 41u32, probe.as_mut());
+        assert_eq!(poll, Poll::Ready(41));
+        assert_eq!(slot, 7);
+        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+        // The clone outlives the airlock and still wakes the outer waker.
+        let saved = probe.saved.take().expect("waker was cloned");
+        assert!(saved.will_wake(&outer));
+        saved.wake();
+        assert_eq!(counter.0.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn foreign_driver_and_other_generator_are_detected() {
+        let owner = fresh_owner_id();
+        let cx = Context::from_waker(Waker::noop());
+        assert_eq!(
+            with_slot(&cx, owner, |_: &Cell<u32>| ()),
+            Err(Misplaced::NoDriver)
+        );
+        struct Other(u64);
+        impl Future for Other {
+            type Output = Result<(), Misplaced>;
+            fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+                Poll::Ready(with_slot(cx, self.0, |_: &Cell<u32>| ()))
+            }
+        }
+        let mut other = Box::pin(Other(fresh_owner_id()));
+        let (poll, _) = poll_in_airlock(owner, Waker::noop(), 0u32, other.as_mut());
+        assert_eq!(poll, Poll::Ready(Err(Misplaced::OtherGenerator)));
+    }
+}

@@ -1,0 +1,544 @@
+//! [`Gen`]: a generator whose body is ordinary Rust (an `async` block) that
+//! pauses at `co.yield_(v).await`.
+
+use std::cell::Cell;
+use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use super::airlock::{self, Misplaced};
+use super::protocol::{Abrupt, Generator, Outcome, Resume, Step, StepResult};
+
+/// What crosses the airlock: the resumption going in, the yield coming out.
+pub(crate) enum Exchange<Y, R, E, T> {
+    Empty,
+    Yielded(Y),
+    In(Resume<R, E, T>),
+}
+
+/// Names a generator's types without owning values of them, so auto traits
+/// (`Send`, `Sync`, `Unpin`) follow what is really stored: the body.
+type Types<In, Out> = PhantomData<fn(In) -> Out>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Created; the body has not run (JavaScript's "suspendedStart").
+    Fresh,
+    /// Paused at a yield ("suspendedYield").
+    Suspended,
+    /// Completed: returned, threw, or was closed before starting.
+    Done,
+}
+
+/// A generator with JavaScript's protocol: `next(v)`, `throw(e)` and
+/// `return(v)`, with a body written as straight-line Rust.
+///
+/// Type parameters: `F` the body (inferred; see [`BoxGen`] and [`Body`] to
+/// name it), `Y` yielded values, `R` values sent in by `next`, `T` the
+/// return value, `E` the error `throw` sends in and a failing body throws
+/// out.
+///
+/// # Writing a body
+///
+/// The body is a closure that receives a [`Co`] and returns an `async`
+/// block. `co.yield_(v).await` pauses; it evaluates to `Ok(r)` for
+/// `next(r)`, or to an [`Abrupt`] for `throw(e)` / `return(v)`, which `?`
+/// propagates like JavaScript does. The closure runs when the generator is
+/// created, the `async` block only when `next` is first called: put the
+/// body's code inside the block.
+///
+/// ```
+/// use baton::{Co, Gen, Step};
+///
+/// // function* counts(start) { yield start+1; yield start+2; return start+3 }
+/// let mut counter = Gen::new(|co: Co<i32, (), i32>| async move {
+///     co.yield_(1).await?;
+///     co.yield_(2).await?;
+///     Ok(3)
+/// });
+/// assert_eq!(counter.next(()), Ok(Step::Yielded(1)));
+/// assert_eq!(counter.next(()), Ok(Step::Yielded(2)));
+/// assert_eq!(counter.next(()), Ok(Step::Returned(3)));
+/// assert_eq!(counter.next(()), Ok(Step::Done));
+/// ```
+///
+/// # `throw` and `return`
+///
+/// Match on the yield's result to catch: a caught `throw` lets the body go
+/// on (and yield again); cleanup for `return` may itself yield, which
+/// pauses the generator inside its "finally", exactly as in JavaScript.
+///
+/// ```
+/// use baton::{Abrupt, Co, Error, Gen, Step};
+///
+/// let mut g = Gen::new(|co: Co<&str, (), &str, Error>| async move {
+///     match co.yield_("working").await {
+///         Err(Abrupt::Throw(e)) => {
+///             co.yield_("caught").await?;
+///             Err(e.into())
+///         }
+///         Err(Abrupt::Return(v)) => {
+///             co.yield_("cleaning up").await?; // a `finally` that yields
+///             Err(Abrupt::Return(v))
+///         }
+///         Ok(()) => Ok("finished"),
+///     }
+/// });
+/// assert_eq!(g.next(()).ok(), Some(Step::Yielded("working")));
+/// assert_eq!(g.r#return("closed").ok(), Some(Step::Yielded("cleaning up")));
+/// assert_eq!(g.next(()).ok(), Some(Step::Returned("closed")));
+/// assert_eq!(g.next(()).ok(), Some(Step::Done));
+/// ```
+///
+/// # Mapping to JavaScript
+///
+/// - **Re-entrancy.** JavaScript throws a `TypeError` when a generator's
+///   body calls its own `next()`. Here `next` takes `&mut self`, so the
+///   body cannot even hold the generator:
+///
+///   ```compile_fail,E0506
+///   use baton::{BoxGen, Co, Gen};
+///   let mut slot: Option<BoxGen<'_, i32>> = None;
+///   let itself = &mut slot;
+///   let g = Gen::new(move |co: Co<i32>| async move {
+///       if let Some(g) = itself.as_mut() {
+///           let _ = g.next(()); // the body resuming its own generator...
+///       }
+///       co.yield_(1).await?;
+///       Ok(())
+///   })
+///   .boxed();
+///   slot = Some(g); // ...needs `slot` borrowed while it receives it: rejected
+///   ```
+/// - **Dropping.** A generator that is dropped while suspended drops its
+///   body: every local's destructor runs, but code after the yield (a
+///   JavaScript `finally`) does not, as when JavaScript abandons a
+///   generator. Call [`Gen::r#return`] to run that cleanup.
+/// - **Errors are typed.** `E` is whatever the author picks; use
+///   [`Error`](crate::Error) to throw any value, or `Infallible` (the
+///   default) for generators nobody throws into.
+///
+/// # Panics
+///
+/// A synchronous generator cannot wait: if its body awaits anything that
+/// stays pending other than its own `co.yield_`, the resuming call panics
+/// with a message saying so (never hangs), and the generator is done. A
+/// panic in the body propagates out of the resuming call and leaves the
+/// generator done.
+///
+/// # Cost
+///
+/// One allocation per generator (the boxed body), none per resume; the
+/// yielded value is handed over through the driver's stack.
+pub struct Gen<F: ?Sized, Y, R = (), T = (), E = Infallible> {
+    owner: u64,
+    state: State,
+    types: Types<R, (Y, T, E)>,
+    body: Option<Pin<Box<F>>>,
+}
+
+/// A generator with its body boxed behind `dyn Future`, so its type can be
+/// named (in struct fields, collections, or trait objects).
+///
+/// ```
+/// use baton::{BoxGen, Co, Gen};
+///
+/// fn countdown(from: u32) -> BoxGen<'static, u32> {
+///     Gen::new(move |co: Co<u32>| async move {
+///         for i in (1..=from).rev() {
+///             co.yield_(i).await?;
+///         }
+///         Ok(())
+///     })
+///     .boxed()
+/// }
+/// assert_eq!(countdown(3).collect::<Vec<_>>(), [3, 2, 1]);
+/// ```
+pub type BoxGen<'a, Y, R = (), T = (), E = Infallible> =
+    Gen<dyn Future<Output = Outcome<T, E>> + 'a, Y, R, T, E>;
+
+/// The body of a generator returning `T` and throwing `E`: name it as
+/// `impl Body<T, E>` in a function's return type.
+///
+/// ```
+/// use baton::{Body, Co, Gen};
+///
+/// fn evens(limit: u32) -> Gen<impl Body<u32>, u32, (), u32> {
+///     Gen::new(move |co: Co<u32, (), u32>| async move {
+///         let mut n = 0;
+///         while n < limit {
+///             co.yield_(n).await?;
+///             n += 2;
+///         }
+///         Ok(n)
+///     })
+/// }
+/// assert_eq!(evens(5).collect::<Vec<_>>(), [0, 2, 4]);
+/// ```
+pub trait Body<T, E = Infallible>: Future<Output = Outcome<T, E>> {}
+
+impl<T, E, F: Future<Output = Outcome<T, E>> + ?Sized> Body<T, E> for F {}
+
+impl<F, Y, R, T, E> Gen<F, Y, R, T, E>
+where
+    F: Future<Output = Outcome<T, E>>,
+{
+    /// Creates a generator; its body does not run until the first `next`.
+    pub fn new(body: impl FnOnce(Co<Y, R, T, E>) -> F) -> Self {
+        let owner = airlock::fresh_owner_id();
+        Gen {
+            owner,
+            state: State::Fresh,
+            types: PhantomData,
+            body: Some(Box::pin(body(Co::new(owner)))),
+        }
+    }
+
+    /// Erases the body's type (see [`BoxGen`]).
+    pub fn boxed<'a>(self) -> BoxGen<'a, Y, R, T, E>
+    where
+        F: 'a,
+    {
+        let body = self
+            .body
+            .map(|b| -> Pin<Box<dyn Future<Output = Outcome<T, E>> + 'a>> { b });
+        Gen {
+            owner: self.owner,
+            state: self.state,
+            types: PhantomData,
+            body,
+        }
+    }
+}
+
+impl<F, Y, R, T, E> Gen<F, Y, R, T, E>
+where
+    F: Future<Output = Outcome<T, E>> + ?Sized,
+{
+    /// `next(v)`: resumes the paused `yield` with `v`. The first call
+    /// starts the body and discards `v`, as JavaScript does.
+    pub fn next(&mut self, value: R) -> StepResult<Y, T, E> {
+        self.resume(Resume::Next(value))
+    }
+
+    /// `throw(e)`: the paused `yield` fails with `e`. Before the body has
+    /// started, the generator completes without running it; after it has
+    /// completed, `e` simply comes back.
+    pub fn throw(&mut self, error: E) -> StepResult<Y, T, E> {
+        self.resume(Resume::Throw(error))
+    }
+
+    /// `return(v)`: the paused `yield` acts like `return v`; the body's
+    /// cleanup runs and may yield (the generator then stays suspended) or
+    /// return another value.
+    pub fn r#return(&mut self, value: T) -> StepResult<Y, T, E> {
+        self.resume(Resume::Return(value))
+    }
+
+    /// Resumes in any of the three ways.
+    pub fn resume(&mut self, how: Resume<R, E, T>) -> StepResult<Y, T, E> {
+        match (self.state, how) {
+            (State::Fresh, Resume::Next(_ignored)) => self.step(Exchange::Empty),
+            (State::Fresh, Resume::Throw(e)) => {
+                self.finish();
+                Err(e)
+            }
+            (State::Fresh, Resume::Return(v)) => {
+                self.finish();
+                Ok(Step::Returned(v))
+            }
+            (State::Suspended, how) => self.step(Exchange::In(how)),
+            (State::Done, Resume::Next(_)) => Ok(Step::Done),
+            (State::Done, Resume::Throw(e)) => Err(e),
+            (State::Done, Resume::Return(v)) => Ok(Step::Returned(v)),
+        }
+    }
+
+    /// Whether the generator has completed.
+    pub fn is_done(&self) -> bool {
+        self.state == State::Done
+    }
+
+    fn finish(&mut self) {
+        self.state = State::Done;
+        self.body = None;
+    }
+
+    fn step(&mut self, input: Exchange<Y, R, E, T>) -> StepResult<Y, T, E> {
+        let Some(body) = self.body.as_mut() else {
+            return Ok(Step::Done);
+        };
+        // Done unless the step says otherwise, so a panicking body leaves a
+        // finished generator behind.
+        self.state = State::Done;
+        let (poll, left) =
+            airlock::poll_in_airlock(self.owner, Waker::noop(), input, body.as_mut());
+        match (poll, left) {
+            (Poll::Ready(outcome), _) => {
+                self.body = None;
+                match outcome {
+                    Ok(value) | Err(Abrupt::Return(value)) => Ok(Step::Returned(value)),
+                    Err(Abrupt::Throw(error)) => Err(error),
+                }
+            }
+            (Poll::Pending, Exchange::Yielded(value)) => {
+                self.state = State::Suspended;
+                Ok(Step::Yielded(value))
+            }
+            (Poll::Pending, _) => {
+                self.body = None;
+                panic!(
+                    "a synchronous generator's body awaited a future that is still pending \
+                     and is not its own `co.yield_()`: a `Gen` cannot wait for I/O or timers \
+                     (use an async generator, or the runner, for that)"
+                )
+            }
+        }
+    }
+}
+
+impl<F, Y, T, E> Gen<F, Y, (), T, E>
+where
+    F: Future<Output = Outcome<T, E>> + ?Sized,
+{
+    /// An iterator over the yielded values that stops after the first
+    /// error (for generators that take no resume value but may throw).
+    ///
+    /// ```
+    /// use baton::{Co, Error, Gen};
+    ///
+    /// let mut g = Gen::new(|co: Co<u8, (), (), Error>| async move {
+    ///     co.yield_(1).await?;
+    ///     Err(Error::msg("broken").into())
+    /// });
+    /// let seen: Vec<_> = g.try_iter().map(|r| r.map_err(|e| e.to_string())).collect();
+    /// assert_eq!(seen, [Ok(1), Err("broken".to_string())]);
+    /// ```
+    pub fn try_iter(&mut self) -> TryIter<'_, F, Y, T, E> {
+        TryIter { generator: self }
+    }
+}
+
+impl<F, Y, R, T, E> Generator for Gen<F, Y, R, T, E>
+where
+    F: Future<Output = Outcome<T, E>> + ?Sized,
+{
+    type Input = R;
+    type Yield = Y;
+    type Return = T;
+    type Error = E;
+    fn resume(&mut self, how: Resume<R, E, T>) -> StepResult<Y, T, E> {
+        Gen::resume(self, how)
+    }
+}
+
+/// A generator that takes no resume value and cannot throw is an
+/// `Iterator` over its yields (the return value is dropped, as `for…of`
+/// drops it).
+impl<F, Y, T> Iterator for Gen<F, Y, (), T, Infallible>
+where
+    F: Future<Output = Outcome<T, Infallible>> + ?Sized,
+{
+    type Item = Y;
+    fn next(&mut self) -> Option<Y> {
+        match Gen::next(self, ()) {
+            Ok(step) => step.yielded(),
+            Err(never) => match never {},
+        }
+    }
+}
+
+impl<F, Y, T> std::iter::FusedIterator for Gen<F, Y, (), T, Infallible> where
+    F: Future<Output = Outcome<T, Infallible>> + ?Sized
+{
+}
+
+impl<F: ?Sized, Y, R, T, E> fmt::Debug for Gen<F, Y, R, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Gen")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Iterator of `Result<Y, E>` over a fallible generator: see
+/// [`Gen::try_iter`].
+#[derive(Debug)]
+pub struct TryIter<'g, F: ?Sized, Y, T, E> {
+    generator: &'g mut Gen<F, Y, (), T, E>,
+}
+
+impl<F, Y, T, E> Iterator for TryIter<'_, F, Y, T, E>
+where
+    F: Future<Output = Outcome<T, E>> + ?Sized,
+{
+    type Item = Result<Y, E>;
+    fn next(&mut self) -> Option<Result<Y, E>> {
+        match self.generator.next(()) {
+            Ok(step) => step.yielded().map(Ok),
+            Err(error) => Some(Err(error)),
+        }
+    }
+}
+
+/// The body's handle for yielding: `co.yield_(v).await`.
+///
+/// A `Co` belongs to one generator; awaiting its yields anywhere else (in
+/// another generator's body, or on an executor) panics with a message
+/// naming the mistake. Pass `&Co` to helper `async fn`s to yield from them.
+pub struct Co<Y, R = (), T = (), E = Infallible> {
+    owner: u64,
+    types: Types<(Y, T, E), R>,
+}
+
+impl<Y, R, T, E> Co<Y, R, T, E> {
+    pub(crate) fn new(owner: u64) -> Self {
+        Co {
+            owner,
+            types: PhantomData,
+        }
+    }
+
+    /// `yield value`: pauses the generator, handing `value` to the caller
+    /// of `next`; evaluates to what the next resume sends in.
+    pub fn yield_(&self, value: Y) -> Yield<Y, R, T, E> {
+        Yield {
+            owner: self.owner,
+            value: Some(value),
+            types: PhantomData,
+        }
+    }
+
+    /// `yield* inner`: runs `inner` to completion inside this generator,
+    /// forwarding its yields out and this generator's `next`, `throw` and
+    /// `return` in; evaluates to `inner`'s return value.
+    ///
+    /// As in JavaScript, the inner generator's first `next` receives a
+    /// placeholder (`R::default()`, JavaScript's `undefined`), and a
+    /// forwarded `return(v)` that completes `inner` completes this generator
+    /// too, with `inner`'s completion value.
+    ///
+    /// ```
+    /// use baton::{Co, Gen};
+    ///
+    /// let inner = Gen::new(|co: Co<&str, (), u32>| async move {
+    ///     co.yield_("b").await?;
+    ///     Ok(1)
+    /// });
+    /// let outer = Gen::new(|co: Co<&str, (), u32>| async move {
+    ///     co.yield_("a").await?;
+    ///     let n = co.yield_from(inner).await?;
+    ///     co.yield_("c").await?;
+    ///     Ok(n + 1)
+    /// });
+    /// assert_eq!(outer.collect::<Vec<_>>(), ["a", "b", "c"]);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `inner` has already completed and handed out its return value:
+    /// there is no value of type `T` to evaluate to.
+    pub async fn yield_from<G>(&self, mut inner: G) -> Outcome<T, E>
+    where
+        G: Generator<Input = R, Yield = Y, Return = T, Error = E>,
+        R: Default,
+    {
+        let mut how = Resume::Next(R::default());
+        loop {
+            let forwarded_return = matches!(how, Resume::Return(_));
+            match inner.resume(how) {
+                Ok(Step::Yielded(value)) => {
+                    how = match self.yield_(value).await {
+                        Ok(r) => Resume::Next(r),
+                        Err(Abrupt::Throw(e)) => Resume::Throw(e),
+                        Err(Abrupt::Return(v)) => Resume::Return(v),
+                    }
+                }
+                Ok(Step::Returned(value)) if forwarded_return => {
+                    return Err(Abrupt::Return(value));
+                }
+                Ok(Step::Returned(value)) => return Ok(value),
+                Ok(Step::Done) => panic!(
+                    "`yield_from` was given a generator that had already completed: \
+                     its return value is gone, so there is nothing to evaluate to"
+                ),
+                Err(error) => return Err(Abrupt::Throw(error)),
+            }
+        }
+    }
+}
+
+impl<Y, R, T, E> Clone for Co<Y, R, T, E> {
+    fn clone(&self) -> Self {
+        Co::new(self.owner)
+    }
+}
+
+impl<Y, R, T, E> fmt::Debug for Co<Y, R, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Co")
+            .field("generator", &self.owner)
+            .finish()
+    }
+}
+
+/// The future of one `co.yield_(v)`.
+#[must_use = "a yield does nothing unless awaited"]
+pub struct Yield<Y, R, T, E> {
+    owner: u64,
+    value: Option<Y>,
+    types: Types<(), (R, T, E)>,
+}
+
+// The yielded value is moved out, never pinned in place.
+impl<Y, R, T, E> Unpin for Yield<Y, R, T, E> {}
+
+impl<Y, R, T, E> fmt::Debug for Yield<Y, R, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Yield")
+            .field("generator", &self.owner)
+            .field("handed_over", &self.value.is_none())
+            .finish()
+    }
+}
+
+impl<Y, R, T, E> Future for Yield<Y, R, T, E> {
+    type Output = Result<R, Abrupt<E, T>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let value = self.value.take();
+        let exchanged = airlock::with_slot(cx, self.owner, |slot: &Cell<Exchange<Y, R, E, T>>| {
+            match (value, slot.replace(Exchange::Empty)) {
+                (Some(value), Exchange::Empty) => {
+                    slot.set(Exchange::Yielded(value));
+                    Poll::Pending
+                }
+                (Some(_), _) => panic!(
+                    "a generator body yielded twice in one step (two `co.yield_()` futures \
+                     polled together, e.g. by `join!`): yields must be awaited one at a time"
+                ),
+                (None, Exchange::In(Resume::Next(r))) => Poll::Ready(Ok(r)),
+                (None, Exchange::In(Resume::Throw(e))) => Poll::Ready(Err(Abrupt::Throw(e))),
+                (None, Exchange::In(Resume::Return(v))) => Poll::Ready(Err(Abrupt::Return(v))),
+                (None, other) => {
+                    slot.set(other);
+                    Poll::Pending
+                }
+            }
+        });
+        match exchanged {
+            Ok(poll) => poll,
+            Err(Misplaced::NoDriver) => panic!(
+                "`co.yield_()` was awaited outside its generator: only the generator's own \
+                 `next`/`throw`/`return` can drive its yields (was the `Co` moved into a task?)"
+            ),
+            Err(Misplaced::OtherGenerator) => panic!(
+                "`co.yield_()` of one generator was awaited inside another generator's body: \
+                 yield through that body's own `Co`, or delegate with `yield_from`"
+            ),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The generator protocol as data: what goes in, what comes out, and the
+//! trait every generator (built with [`Gen`](super::Gen) or written by hand)
+//! implements.
+
+use std::fmt;
+
+/// What one call to `next`, `throw` or `return` hands back: JavaScript's
+/// `{ value, done }` as an enum.
+///
+/// | JavaScript                        | baton              |
+/// |-----------------------------------|--------------------|
+/// | `{ value: y, done: false }`       | `Step::Yielded(y)` |
+/// | `{ value: t, done: true }`        | `Step::Returned(t)`|
+/// | `{ value: undefined, done: true }`| `Step::Done`       |
+///
+/// The return value is delivered once; later calls see `Done`.
+/// `Display` prints the JavaScript shape:
+///
+/// ```
+/// use baton::Step;
+/// assert_eq!(Step::<i32, i32>::Yielded(1).to_string(), "{ value: 1, done: false }");
+/// assert_eq!(Step::<i32, i32>::Returned(4).to_string(), "{ value: 4, done: true }");
+/// assert_eq!(Step::<i32, i32>::Done.to_string(), "{ value: undefined, done: true }");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step<Y, T> {
+    /// The generator paused at a `yield` with this value.
+    Yielded(Y),
+    /// The generator completed with this return value.
+    Returned(T),
+    /// The generator had already completed (and its value was taken).
+    Done,
+}
+
+impl<Y, T> Step<Y, T> {
+    /// JavaScript's `done`.
+    pub fn is_done(&self) -> bool {
+        !matches!(self, Step::Yielded(_))
+    }
+
+    /// The yielded value, if any.
+    pub fn yielded(self) -> Option<Y> {
+        match self {
+            Step::Yielded(y) => Some(y),
+            _ => None,
+        }
+    }
+
+    /// The return value, if this step completed the generator.
+    pub fn returned(self) -> Option<T> {
+        match self {
+            Step::Returned(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl<Y: fmt::Display, T: fmt::Display> fmt::Display for Step<Y, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Yielded(y) => write!(f, "{{ value: {y}, done: false }}"),
+            Step::Returned(t) => write!(f, "{{ value: {t}, done: true }}"),
+            Step::Done => f.write_str("{ value: undefined, done: true }"),
+        }
+    }
+}
+
+/// How a suspended generator is resumed: `next(v)`, `throw(e)` or
+/// `return(v)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resume<R, E, T> {
+    /// `next(v)`: the paused `yield` evaluates to `v`.
+    Next(R),
+    /// `throw(e)`: the paused `yield` throws `e`.
+    Throw(E),
+    /// `return(v)`: the paused `yield` acts like `return v`, running cleanup.
+    Return(T),
+}
+
+/// An abrupt completion arriving at a `yield`: the error of a `throw(e)`, or
+/// the value of a `return(v)`.
+///
+/// `co.yield_(v).await` evaluates to `Result<R, Abrupt<E, T>>`, so `?` gives
+/// JavaScript's default: the throw or return propagates out of the body.
+/// Matching on it is JavaScript's `try`/`catch`/`finally`: handle a `Throw`
+/// and carry on, or run cleanup (which may yield again) before returning the
+/// `Abrupt` to finish the `return(v)`.
+///
+/// `From<E>` lets `?` lift the body's own errors into `Throw`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Abrupt<E, T> {
+    /// The error of `throw(e)`, or one raised by the body.
+    Throw(E),
+    /// The value of `return(v)`.
+    Return(T),
+}
+
+impl<E, T> From<E> for Abrupt<E, T> {
+    fn from(error: E) -> Self {
+        Abrupt::Throw(error)
+    }
+}
+
+/// What a generator body evaluates to: its return value, or the abrupt
+/// completion that ended it.
+pub type Outcome<T, E = std::convert::Infallible> = Result<T, Abrupt<E, T>>;
+
+/// What every resume of a generator produces: a step, or the error the
+/// generator threw.
+pub type StepResult<Y, T, E> = Result<Step<Y, T>, E>;
+
+/// JavaScript's generator interface: `next`, `throw` and `return`.
+///
+/// [`Gen`](super::Gen) implements it for generator bodies; implement it by
+/// hand for an explicit state machine, which then works anywhere a
+/// generator does (for example as the target of
+/// [`Co::yield_from`](super::Co::yield_from)).
+///
+/// ```
+/// use baton::{Generator, Resume, Step, StepResult};
+/// use std::convert::Infallible;
+///
+/// /// `makeCounter()` from the codelab, as a generator that never ends.
+/// struct Counter(u32);
+///
+/// impl Generator for Counter {
+///     type Input = ();
+///     type Yield = u32;
+///     type Return = ();
+///     type Error = Infallible;
+///     fn resume(&mut self, how: Resume<(), Infallible, ()>) -> StepResult<u32, (), Infallible> {
+///         match how {
+///             Resume::Next(()) => {
+///                 self.0 += 1;
+///                 Ok(Step::Yielded(self.0))
+///             }
+///             Resume::Return(()) => Ok(Step::Returned(())),
+///             Resume::Throw(never) => match never {},
+///         }
+///     }
+/// }
+///
+/// let mut c = Counter(0);
+/// assert_eq!(c.next(()), Ok(Step::Yielded(1)));
+/// assert_eq!(c.next(()), Ok(Step::Yielded(2)));
+/// ```
+pub trait Generator {
+    /// The type `next(v)` sends in.
+    type Input;
+    /// The type of yielded values.
+    type Yield;
+    /// The completion value.
+    type Return;
+    /// What `throw(e)` sends in and what a failing generator throws out.
+    type Error;
+
+    /// Resumes the generator in one of the three ways.
+    fn resume(
+        &mut self,
+        how: Resume<Self::Input, Self::Error, Self::Return>,
+    ) -> StepResult<Self::Yield, Self::Return, Self::Error>;
+
+    /// `next(v)`.
+    fn next(&mut self, value: Self::Input) -> StepResult<Self::Yield, Self::Return, Self::Error> {
+        self.resume(Resume::Next(value))
+    }
+
+    /// `throw(e)`.
+    fn throw(&mut self, error: Self::Error) -> StepResult<Self::Yield, Self::Return, Self::Error> {
+        self.resume(Resume::Throw(error))
+    }
+
+    /// `return(v)`.
+    fn r#return(
+        &mut self,
+        value: Self::Return,
+    ) -> StepResult<Self::Yield, Self::Return, Self::Error> {
+        self.resume(Resume::Return(value))
+    }
+}
+
+impl<G: Generator + ?Sized> Generator for &mut G {
+    type Input = G::Input;
+    type Yield = G::Yield;
+    type Return = G::Return;
+    type Error = G::Error;
+    fn resume(
+        &mut self,
+        how: Resume<Self::Input, Self::Error, Self::Return>,
+    ) -> StepResult<Self::Yield, Self::Return, Self::Error> {
+        (**self).resume(how)
+    }
+}
+
+impl<G: Generator + ?Sized> Generator for Box<G> {
+    type Input = G::Input;
+    type Yield = G::Yield;
+    type Return = G::Return;
+    type Error = G::Error;
+    fn resume(
+        &mut self,
+        how: Resume<Self::Input, Self::Error, Self::Return>,
+    ) -> StepResult<Self::Yield, Self::Return, Self::Error> {
+        (**self).resume(how)
+    }
+}

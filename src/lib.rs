@@ -1,0 +1,37 @@
+//! baton: JavaScript's coroutine machinery, rebuilt in Rust.
+//!
+//! Control passes back and forth between routines like a baton in a relay.
+//! This crate implements, typed and with JavaScript's observable behaviour:
+//!
+//! - [`generator`]: generators with `next(v)`, `throw(e)`, `return(v)` and
+//!   `yield*`, on stable Rust.
+//!
+//! See `ARCHITECTURE.md` for how the pieces fit together.
+//!
+//! ```
+//! use baton::{Co, Gen, Step};
+//!
+//! // function* echo() { const first = yield 'pause-1'; ... }
+//! let mut echo = Gen::new(|co: Co<&str, &str, &str>| async move {
+//!     let first = co.yield_("pause-1").await?;
+//!     assert_eq!(first, "A");
+//!     let second = co.yield_("pause-2").await?;
+//!     assert_eq!(second, "B");
+//!     Ok("done")
+//! });
+//! assert_eq!(echo.next("ignored"), Ok(Step::Yielded("pause-1")));
+//! assert_eq!(echo.next("A"), Ok(Step::Yielded("pause-2")));
+//! assert_eq!(echo.next("B"), Ok(Step::Returned("done")));
+//! ```
+
+#![warn(missing_docs)]
+
+mod error;
+pub mod generator;
+
+pub use error::Error;
+pub use generator::{Abrupt, Body, BoxGen, Co, Gen, Generator, Outcome, Resume, Step, StepResult};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Regenerates every oracle's expected output by running it under Node.
+set -euo pipefail
+cd "$(dirname "$0")"
+for js in */*.js; do
+  node "$js" > "${js%.js}.out"
+done
+echo "regenerated $(ls */*.js | wc -l) oracle outputs with node $(node --version)"
