@@ -1,0 +1,428 @@
+//! The generator protocol, case by case, with exact traces.
+
+use std::cell::RefCell;
+use std::convert::Infallible;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+
+use baton::{Abrupt, Co, Error, Gen, Generator, Resume, Step, StepResult};
+
+type Trace = Rc<RefCell<Vec<String>>>;
+
+fn trace() -> Trace {
+    Rc::default()
+}
+
+fn note(t: &Trace, s: impl Into<String>) {
+    t.borrow_mut().push(s.into());
+}
+
+fn lines(t: &Trace) -> Vec<String> {
+    t.borrow().clone()
+}
+
+/// Pushes "dropped" when destroyed: a Rust destructor, not a JS `finally`.
+struct Guard(Trace);
+impl Drop for Guard {
+    fn drop(&mut self) {
+        note(&self.0, "dropped");
+    }
+}
+
+#[test]
+fn first_next_value_is_discarded_later_ones_arrive() {
+    let t = trace();
+    let t2 = t.clone();
+    let mut g = Gen::new(move |co: Co<(), &str>| async move {
+        note(&t2, "started");
+        let a = co.yield_(()).await?;
+        note(&t2, a);
+        Ok(())
+    });
+    assert_eq!(g.next("lost"), Ok(Step::Yielded(())));
+    assert_eq!(g.next("kept"), Ok(Step::Returned(())));
+    assert_eq!(lines(&t), ["started", "kept"]);
+}
+
+#[test]
+fn return_value_is_delivered_once_then_done_forever() {
+    let mut g = Gen::new(|co: Co<u8, (), u8>| async move {
+        co.yield_(1).await?;
+        Ok(2)
+    });
+    assert_eq!(g.next(()), Ok(Step::Yielded(1)));
+    assert_eq!(g.next(()), Ok(Step::Returned(2)));
+    assert!(g.is_done());
+    for _ in 0..3 {
+        assert_eq!(g.next(()), Ok(Step::Done));
+    }
+}
+
+#[test]
+fn throw_before_start_completes_without_running_the_body() {
+    let t = trace();
+    let t2 = t.clone();
+    let guard = Guard(t.clone());
+    let mut g = Gen::new(move |co: Co<u8, (), (), &str>| async move {
+        let _guard = guard;
+        note(&t2, "body ran");
+        co.yield_(1).await?;
+        Ok(())
+    });
+    assert_eq!(g.throw("early"), Err("early"));
+    assert_eq!(
+        lines(&t),
+        ["dropped"],
+        "captured state is released, the body never ran"
+    );
+    assert_eq!(g.next(()), Ok(Step::Done));
+    assert_eq!(g.throw("late"), Err("late"));
+    assert_eq!(g.r#return(()), Ok(Step::Returned(())));
+}
+
+#[test]
+fn return_before_start_completes_with_the_value() {
+    let t = trace();
+    let t2 = t.clone();
+    let mut g = Gen::new(move |co: Co<u8, (), u8>| async move {
+        note(&t2, "body ran");
+        co.yield_(1).await?;
+        Ok(0)
+    });
+    assert_eq!(g.r#return(9), Ok(Step::Returned(9)));
+    assert_eq!(g.next(()), Ok(Step::Done));
+    assert!(lines(&t).is_empty());
+}
+
+#[test]
+fn unhandled_throw_completes_the_generator_and_comes_out() {
+    let mut g = Gen::new(|co: Co<u8, (), (), String>| async move {
+        co.yield_(1).await?;
+        co.yield_(2).await?;
+        Ok(())
+    });
+    assert_eq!(g.next(()), Ok(Step::Yielded(1)));
+    assert_eq!(g.throw("boom".into()), Err("boom".to_string()));
+    assert!(g.is_done());
+    assert_eq!(g.next(()), Ok(Step::Done));
+}
+
+#[test]
+fn a_caught_throw_can_yield_again_and_finish_normally() {
+    let mut g = Gen::new(|co: Co<&str, (), &str, Error>| async move {
+        match co.yield_("first").await {
+            Err(Abrupt::Throw(e)) => {
+                co.yield_(if e.message() == Some("retry") {
+                    "retrying"
+                } else {
+                    "?"
+                })
+                .await?
+            }
+            other => other?,
+        }
+        Ok("recovered")
+    });
+    assert_eq!(g.next(()).ok(), Some(Step::Yielded("first")));
+    assert_eq!(
+        g.throw(Error::msg("retry")).ok(),
+        Some(Step::Yielded("retrying"))
+    );
+    assert_eq!(g.next(()).ok(), Some(Step::Returned("recovered")));
+}
+
+#[test]
+fn body_errors_lift_into_throw_with_question_mark() {
+    fn parse(s: &str) -> Result<i32, Error> {
+        s.parse::<i32>().map_err(Error::new)
+    }
+    let mut g = Gen::new(|co: Co<i32, &str, (), Error>| async move {
+        loop {
+            let text = co.yield_(0).await?;
+            let n = parse(text)?;
+            co.yield_(n).await?;
+        }
+    });
+    assert_eq!(g.next("").ok(), Some(Step::Yielded(0)));
+    assert_eq!(g.next("41").ok(), Some(Step::Yielded(41)));
+    assert_eq!(g.next("").ok(), Some(Step::Yielded(0)));
+    let err = g.next("forty-two").expect_err("not a number");
+    assert!(err.downcast_ref::<std::num::ParseIntError>().is_some());
+}
+
+/// A `finally` that yields during `return()`, then overrides the value.
+#[test]
+fn return_runs_cleanup_that_may_yield_and_override() {
+    let t = trace();
+    let t2 = t.clone();
+    let mut g = Gen::new(move |co: Co<i32, (), i32>| async move {
+        let outcome = co.yield_(1).await;
+        note(&t2, "finally");
+        co.yield_(99).await?;
+        match outcome {
+            Err(Abrupt::Return(v)) if v < 0 => Ok(0), // `return 0` inside finally
+            other => other.map(|()| 1),
+        }
+    });
+    assert_eq!(g.next(()), Ok(Step::Yielded(1)));
+    assert_eq!(g.r#return(-5), Ok(Step::Yielded(99)));
+    assert_eq!(g.next(()), Ok(Step::Returned(0)));
+    assert_eq!(lines(&t), ["finally"]);
+
+    let mut g = Gen::new(|co: Co<i32, (), i32>| async move {
+        let outcome = co.yield_(1).await;
+        co.yield_(99).await?;
+        outcome.map(|()| 1)
+    });
+    g.next(()).ok();
+    assert_eq!(g.r#return(7), Ok(Step::Yielded(99)));
+    // A second return() while inside the finally ends it with that value.
+    assert_eq!(g.r#return(8), Ok(Step::Returned(8)));
+}
+
+#[test]
+fn dropping_a_suspended_generator_runs_destructors_not_finally() {
+    let t = trace();
+    let t2 = t.clone();
+    let mut g = Gen::new(move |co: Co<u8>| async move {
+        let _guard = Guard(t2.clone());
+        let outcome = co.yield_(1).await;
+        note(&t2, "finally");
+        outcome
+    });
+    assert_eq!(Iterator::next(&mut g), Some(1));
+    drop(g);
+    assert_eq!(lines(&t), ["dropped"]);
+}
+
+#[test]
+fn return_runs_finally_then_destructors() {
+    let t = trace();
+    let t2 = t.clone();
+    let mut g = Gen::new(move |co: Co<u8>| async move {
+        let _guard = Guard(t2.clone());
+        let outcome = co.yield_(1).await;
+        note(&t2, "finally");
+        outcome
+    });
+    assert_eq!(Iterator::next(&mut g), Some(1));
+    assert_eq!(g.r#return(()), Ok(Step::Returned(())));
+    assert_eq!(lines(&t), ["finally", "dropped"]);
+}
+
+/// A hand-written state machine works as a `yield*` target.
+struct Countdown(u8);
+impl Generator for Countdown {
+    type Input = ();
+    type Yield = u8;
+    type Return = u8;
+    type Error = Infallible;
+    fn resume(&mut self, how: Resume<(), Infallible, u8>) -> StepResult<u8, u8, Infallible> {
+        match how {
+            Resume::Next(()) if self.0 > 0 => {
+                self.0 -= 1;
+                Ok(Step::Yielded(self.0 + 1))
+            }
+            Resume::Next(()) => Ok(Step::Returned(100)),
+            Resume::Return(v) => Ok(Step::Returned(v)),
+            Resume::Throw(never) => match never {},
+        }
+    }
+}
+
+#[test]
+fn yield_from_a_hand_written_machine_and_by_reference() {
+    let g = Gen::new(|co: Co<u8, (), u8>| async move {
+        let a = co.yield_from(Countdown(2)).await?;
+        let mut inner = Countdown(1);
+        let b = co.yield_from(&mut inner).await?;
+        co.yield_(a).await?;
+        Ok(b)
+    });
+    assert_eq!(g.collect::<Vec<_>>(), [2, 1, 1, 100]);
+}
+
+#[test]
+fn yield_from_forwards_return_and_completes_the_outer_generator() {
+    let mut g = Gen::new(|co: Co<u8, (), u8>| async move {
+        let r = co.yield_from(Countdown(5)).await?;
+        co.yield_(r).await?;
+        Ok(0)
+    });
+    assert_eq!(g.next(()), Ok(Step::Yielded(5)));
+    assert_eq!(g.r#return(42), Ok(Step::Returned(42)));
+    assert_eq!(g.next(()), Ok(Step::Done));
+}
+
+#[test]
+fn yield_from_an_exhausted_generator_panics_clearly() {
+    let mut spent = Countdown(0);
+    assert_eq!(spent.next(()), Ok(Step::Returned(100)));
+    struct Spent;
+    impl Generator for Spent {
+        type Input = ();
+        type Yield = u8;
+        type Return = u8;
+        type Error = Infallible;
+        fn resume(&mut self, _: Resume<(), Infallible, u8>) -> StepResult<u8, u8, Infallible> {
+            Ok(Step::Done)
+        }
+    }
+    let mut g = Gen::new(|co: Co<u8, (), u8>| async move { co.yield_from(Spent).await });
+    let panic = catch_unwind(AssertUnwindSafe(|| g.next(()))).expect_err("must panic");
+    assert!(message(&panic).contains("already completed"));
+    assert!(g.is_done());
+}
+
+#[test]
+fn iterator_and_try_iter() {
+    let g = Gen::new(|co: Co<u32>| async move {
+        for i in 0..4 {
+            co.yield_(i * i).await?;
+        }
+        Ok(())
+    });
+    assert_eq!(g.map(|x| x + 1).collect::<Vec<_>>(), [1, 2, 5, 10]);
+
+    let mut g = Gen::new(|co: Co<u32, (), (), &str>| async move {
+        co.yield_(1).await?;
+        Err(Abrupt::Throw("bad"))
+    });
+    assert_eq!(g.try_iter().collect::<Vec<_>>(), [Ok(1), Err("bad")]);
+    assert_eq!(g.try_iter().next(), None);
+}
+
+#[test]
+fn ready_futures_inside_a_body_are_fine() {
+    let mut g = Gen::new(|co: Co<u8>| async move {
+        let n = std::future::ready(7).await;
+        co.yield_(n).await?;
+        Ok(())
+    });
+    assert_eq!(Iterator::next(&mut g), Some(7));
+}
+
+fn message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+#[test]
+fn awaiting_a_pending_future_in_a_sync_generator_is_a_clear_error_not_a_hang() {
+    let mut g = Gen::new(|co: Co<u8>| async move {
+        co.yield_(1).await?;
+        std::future::pending::<()>().await;
+        Ok(())
+    });
+    assert_eq!(Iterator::next(&mut g), Some(1));
+    let panic =
+        catch_unwind(AssertUnwindSafe(|| Iterator::next(&mut g))).expect_err("must not hang");
+    assert!(
+        message(&panic).contains("cannot wait"),
+        "{}",
+        message(&panic)
+    );
+    assert!(g.is_done());
+    assert_eq!(Iterator::next(&mut g), None);
+}
+
+#[test]
+fn yielding_through_another_generators_co_is_a_clear_error() {
+    let mut outer = Gen::new(|co: Co<u8>| async move {
+        let mut inner = Gen::new(move |_inner_co: Co<u8>| async move {
+            co.yield_(1).await?; // the outer Co, inside the inner body
+            Ok(())
+        });
+        let _ = Iterator::next(&mut inner);
+        Ok(())
+    });
+    let panic =
+        catch_unwind(AssertUnwindSafe(|| Iterator::next(&mut outer))).expect_err("must panic");
+    assert!(
+        message(&panic).contains("another generator"),
+        "{}",
+        message(&panic)
+    );
+}
+
+#[test]
+fn a_yield_polled_outside_any_generator_is_a_clear_error() {
+    let mut stolen = None;
+    let mut g = Gen::new(|co: Co<u8>| {
+        stolen = Some(co.clone());
+        async move {
+            co.yield_(1).await?;
+            Ok(())
+        }
+    });
+    assert_eq!(Iterator::next(&mut g), Some(1));
+    let co = stolen.expect("the closure ran");
+    let mut fut = std::pin::pin!(co.yield_(2));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let panic =
+        catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut cx))).expect_err("must panic");
+    assert!(
+        message(&panic).contains("outside its generator"),
+        "{}",
+        message(&panic)
+    );
+}
+
+#[test]
+fn a_panicking_body_propagates_and_leaves_the_generator_done() {
+    let mut g = Gen::new(|co: Co<u8>| async move {
+        co.yield_(1).await?;
+        panic!("body failed");
+    });
+    assert_eq!(Iterator::next(&mut g), Some(1));
+    assert!(catch_unwind(AssertUnwindSafe(|| Iterator::next(&mut g))).is_err());
+    assert!(g.is_done());
+    assert_eq!(Iterator::next(&mut g), None);
+}
+
+#[test]
+fn two_yields_in_one_step_are_a_clear_error() {
+    let mut g = Gen::new(|co: Co<u8>| async move {
+        let (mut a, mut b) = (co.yield_(1), co.yield_(2));
+        std::future::poll_fn(|cx| {
+            let _ = std::pin::Pin::new(&mut a).poll(cx);
+            std::pin::Pin::new(&mut b).poll(cx)
+        })
+        .await?;
+        Ok(())
+    });
+    let panic = catch_unwind(AssertUnwindSafe(|| Iterator::next(&mut g))).expect_err("must panic");
+    assert!(
+        message(&panic).contains("twice in one step"),
+        "{}",
+        message(&panic)
+    );
+}
+
+#[test]
+fn generators_are_send_when_their_body_is() {
+    fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync>() {}
+    let g = Gen::new(|co: Co<String, String, String, Error>| async move {
+        let s = co.yield_("hi".to_string()).await?;
+        Ok(s)
+    });
+    assert_send(&g);
+    assert_send_sync::<Co<String, String, String, Error>>();
+    let mut g = std::thread::spawn(move || {
+        let mut g = g;
+        assert_eq!(g.next(String::new()).ok(), Some(Step::Yielded("hi".into())));
+        g
+    })
+    .join()
+    .expect("thread");
+    assert_eq!(
+        g.next("back".into()).ok(),
+        Some(Step::Returned("back".to_string()))
+    );
+}
+
+use std::future::Future;
