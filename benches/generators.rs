@@ -1,1 +1,145 @@
-fn main() {}
+//! ns per resume: baton's generators against hand-written state machines
+//! (and, through `bench/run`, against Node's generators).
+
+use std::convert::Infallible;
+use std::hint::black_box;
+use std::time::Instant;
+
+use baton::{BoxGen, Co, Gen, Generator, Resume, Step, StepResult};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+/// function* () { let i = 0; while (true) yield i++ }
+fn counting() -> impl Generator<Input = (), Yield = u64, Return = (), Error = Infallible> {
+    Gen::new(|co: Co<u64>| async move {
+        let mut i = 0;
+        loop {
+            co.yield_(i).await?;
+            i += 1;
+        }
+    })
+}
+
+/// The same body behind `dyn Future` (`BoxGen`): the body's poll is an
+/// indirect call the optimiser cannot inline into the caller's loop.
+fn counting_boxed() -> BoxGen<'static, u64> {
+    Gen::new(|co: Co<u64>| async move {
+        let mut i = 0;
+        loop {
+            co.yield_(i).await?;
+            i += 1;
+        }
+    })
+    .boxed()
+}
+
+struct CountingMachine(u64);
+
+impl Generator for CountingMachine {
+    type Input = ();
+    type Yield = u64;
+    type Return = ();
+    type Error = Infallible;
+    fn resume(&mut self, how: Resume<(), Infallible, ()>) -> StepResult<u64, (), Infallible> {
+        match how {
+            Resume::Next(()) => {
+                let i = self.0;
+                self.0 += 1;
+                Ok(Step::Yielded(i))
+            }
+            Resume::Return(()) => Ok(Step::Returned(())),
+            Resume::Throw(never) => match never {},
+        }
+    }
+}
+
+/// The seed's adder: function* (sum) { while (true) sum += yield sum }
+fn ping_pong() -> impl Generator<Input = u64, Yield = u64, Return = u64, Error = Infallible> {
+    Gen::new(|co: Co<u64, u64, u64>| async move {
+        let mut sum = 0u64;
+        loop {
+            sum = sum.wrapping_add(co.yield_(sum).await?);
+        }
+    })
+}
+
+fn ping_pong_boxed() -> BoxGen<'static, u64, u64, u64> {
+    Gen::new(|co: Co<u64, u64, u64>| async move {
+        let mut sum = 0u64;
+        loop {
+            sum = sum.wrapping_add(co.yield_(sum).await?);
+        }
+    })
+    .boxed()
+}
+
+struct PingPongMachine {
+    sum: u64,
+    started: bool,
+}
+
+impl Generator for PingPongMachine {
+    type Input = u64;
+    type Yield = u64;
+    type Return = u64;
+    type Error = Infallible;
+    fn resume(&mut self, how: Resume<u64, Infallible, u64>) -> StepResult<u64, u64, Infallible> {
+        match how {
+            Resume::Next(n) => {
+                if self.started {
+                    self.sum = self.sum.wrapping_add(n);
+                }
+                self.started = true;
+                Ok(Step::Yielded(self.sum))
+            }
+            Resume::Return(v) => Ok(Step::Returned(v)),
+            Resume::Throw(never) => match never {},
+        }
+    }
+}
+
+/// Times `iters` resumes in one tight loop, so the figure is the resume
+/// itself and not the harness's per-call overhead.
+fn resume_all<G: Generator>(c: &mut Criterion, name: &str, mut g: G, input: impl Fn() -> G::Input) {
+    c.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                black_box(g.next(black_box(input())));
+            }
+            start.elapsed()
+        })
+    });
+}
+
+fn benches(c: &mut Criterion) {
+    resume_all(c, "counting/baton", counting(), || ());
+    resume_all(c, "counting/baton_boxed", counting_boxed(), || ());
+    resume_all(c, "counting/hand_written", CountingMachine(0), || ());
+    resume_all(c, "ping_pong/baton", ping_pong(), || 1);
+    resume_all(c, "ping_pong/baton_boxed", ping_pong_boxed(), || 1);
+    resume_all(
+        c,
+        "ping_pong/hand_written",
+        PingPongMachine {
+            sum: 0,
+            started: false,
+        },
+        || 1,
+    );
+    c.bench_function("create_run_drop/baton", |b| {
+        b.iter(|| {
+            let mut g = Gen::new(|co: Co<u64>| async move {
+                let mut i = 0;
+                loop {
+                    co.yield_(i).await?;
+                    i += 1;
+                }
+            });
+            black_box(g.next(()));
+            black_box(g.next(()));
+        })
+    });
+}
+
+criterion_group!(generators, benches);
+criterion_main!(generators);

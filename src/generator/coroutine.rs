@@ -13,10 +13,14 @@ use super::airlock::{self, Misplaced};
 use super::protocol::{Abrupt, Generator, Outcome, Resume, Step, StepResult};
 
 /// What crosses the airlock: the resumption going in, the yield coming out.
+/// One flat enum (not `Resume` nested inside) keeps the hand-off to a single
+/// tag: this is the hottest data in the crate.
 pub(crate) enum Exchange<Y, R, E, T> {
     Empty,
     Yielded(Y),
-    In(Resume<R, E, T>),
+    Next(R),
+    Throw(E),
+    Return(T),
 }
 
 /// Names a generator's types without owning values of them, so auto traits
@@ -220,6 +224,7 @@ where
 {
     /// `next(v)`: resumes the paused `yield` with `v`. The first call
     /// starts the body and discards `v`, as JavaScript does.
+    #[inline]
     pub fn next(&mut self, value: R) -> StepResult<Y, T, E> {
         self.resume(Resume::Next(value))
     }
@@ -227,6 +232,7 @@ where
     /// `throw(e)`: the paused `yield` fails with `e`. Before the body has
     /// started, the generator completes without running it; after it has
     /// completed, `e` simply comes back.
+    #[inline]
     pub fn throw(&mut self, error: E) -> StepResult<Y, T, E> {
         self.resume(Resume::Throw(error))
     }
@@ -234,27 +240,37 @@ where
     /// `return(v)`: the paused `yield` acts like `return v`; the body's
     /// cleanup runs and may yield (the generator then stays suspended) or
     /// return another value.
+    #[inline]
     pub fn r#return(&mut self, value: T) -> StepResult<Y, T, E> {
         self.resume(Resume::Return(value))
     }
 
     /// Resumes in any of the three ways.
+    // Always inlined: the body's poll then inlines into the caller's loop,
+    // which is worth 5x on a tight resume loop (see BENCHMARKS.md).
+    #[inline(always)]
     pub fn resume(&mut self, how: Resume<R, E, T>) -> StepResult<Y, T, E> {
-        match (self.state, how) {
-            (State::Fresh, Resume::Next(_ignored)) => self.step(Exchange::Empty),
+        let input = match (self.state, how) {
+            (State::Suspended, Resume::Next(r)) => Exchange::Next(r),
+            (State::Suspended, Resume::Throw(e)) => Exchange::Throw(e),
+            (State::Suspended, Resume::Return(v)) => Exchange::Return(v),
+            // The first `next` starts the body; its value has no `yield`
+            // to go to.
+            (State::Fresh, Resume::Next(_ignored)) => Exchange::Empty,
             (State::Fresh, Resume::Throw(e)) => {
                 self.finish();
-                Err(e)
+                return Err(e);
             }
             (State::Fresh, Resume::Return(v)) => {
                 self.finish();
-                Ok(Step::Returned(v))
+                return Ok(Step::Returned(v));
             }
-            (State::Suspended, how) => self.step(Exchange::In(how)),
-            (State::Done, Resume::Next(_)) => Ok(Step::Done),
-            (State::Done, Resume::Throw(e)) => Err(e),
-            (State::Done, Resume::Return(v)) => Ok(Step::Returned(v)),
-        }
+            (State::Done, Resume::Next(_)) => return Ok(Step::Done),
+            (State::Done, Resume::Throw(e)) => return Err(e),
+            (State::Done, Resume::Return(v)) => return Ok(Step::Returned(v)),
+        };
+        // One call site for the body's poll, so it can be inlined.
+        self.step(input)
     }
 
     /// Whether the generator has completed.
@@ -267,6 +283,7 @@ where
         self.body = None;
     }
 
+    #[inline(always)]
     fn step(&mut self, input: Exchange<Y, R, E, T>) -> StepResult<Y, T, E> {
         let Some(body) = self.body.as_mut() else {
             return Ok(Step::Done);
@@ -330,6 +347,7 @@ where
     type Yield = Y;
     type Return = T;
     type Error = E;
+    #[inline]
     fn resume(&mut self, how: Resume<R, E, T>) -> StepResult<Y, T, E> {
         Gen::resume(self, how)
     }
@@ -404,6 +422,7 @@ impl<Y, R, T, E> Co<Y, R, T, E> {
 
     /// `yield value`: pauses the generator, handing `value` to the caller
     /// of `next`; evaluates to what the next resume sends in.
+    #[inline]
     pub fn yield_(&self, value: Y) -> Yield<Y, R, T, E> {
         Yield {
             owner: self.owner,
@@ -508,6 +527,7 @@ impl<Y, R, T, E> fmt::Debug for Yield<Y, R, T, E> {
 impl<Y, R, T, E> Future for Yield<Y, R, T, E> {
     type Output = Result<R, Abrupt<E, T>>;
 
+    #[inline(always)]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let value = self.value.take();
         let exchanged = airlock::with_slot(cx, self.owner, |slot: &Cell<Exchange<Y, R, E, T>>| {
@@ -520,9 +540,9 @@ impl<Y, R, T, E> Future for Yield<Y, R, T, E> {
                     "a generator body yielded twice in one step (two `co.yield_()` futures \
                      polled together, e.g. by `join!`): yields must be awaited one at a time"
                 ),
-                (None, Exchange::In(Resume::Next(r))) => Poll::Ready(Ok(r)),
-                (None, Exchange::In(Resume::Throw(e))) => Poll::Ready(Err(Abrupt::Throw(e))),
-                (None, Exchange::In(Resume::Return(v))) => Poll::Ready(Err(Abrupt::Return(v))),
+                (None, Exchange::Next(r)) => Poll::Ready(Ok(r)),
+                (None, Exchange::Throw(e)) => Poll::Ready(Err(Abrupt::Throw(e))),
+                (None, Exchange::Return(v)) => Poll::Ready(Err(Abrupt::Return(v))),
                 (None, other) => {
                     slot.set(other);
                     Poll::Pending

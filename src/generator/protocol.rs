@@ -161,16 +161,19 @@ pub trait Generator {
     ) -> StepResult<Self::Yield, Self::Return, Self::Error>;
 
     /// `next(v)`.
+    #[inline]
     fn next(&mut self, value: Self::Input) -> StepResult<Self::Yield, Self::Return, Self::Error> {
         self.resume(Resume::Next(value))
     }
 
     /// `throw(e)`.
+    #[inline]
     fn throw(&mut self, error: Self::Error) -> StepResult<Self::Yield, Self::Return, Self::Error> {
         self.resume(Resume::Throw(error))
     }
 
     /// `return(v)`.
+    #[inline]
     fn r#return(
         &mut self,
         value: Self::Return,
@@ -184,6 +187,7 @@ impl<G: Generator + ?Sized> Generator for &mut G {
     type Yield = G::Yield;
     type Return = G::Return;
     type Error = G::Error;
+    #[inline]
     fn resume(
         &mut self,
         how: Resume<Self::Input, Self::Error, Self::Return>,
@@ -197,6 +201,7 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
     type Yield = G::Yield;
     type Return = G::Return;
     type Error = G::Error;
+    #[inline]
     fn resume(
         &mut self,
         how: Resume<Self::Input, Self::Error, Self::Return>,
