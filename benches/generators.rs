@@ -104,7 +104,7 @@ fn resume_all<G: Generator>(c: &mut Criterion, name: &str, mut g: G, input: impl
         b.iter_custom(|iters| {
             let start = Instant::now();
             for _ in 0..iters {
-                black_box(g.next(black_box(input())));
+                let _ = black_box(g.next(black_box(input())));
             }
             start.elapsed()
         })
@@ -135,8 +135,8 @@ fn benches(c: &mut Criterion) {
                     i += 1;
                 }
             });
-            black_box(g.next(()));
-            black_box(g.next(()));
+            let _ = black_box(g.next(()));
+            let _ = black_box(g.next(()));
         })
     });
 }
