@@ -288,14 +288,15 @@ where
         let Some(body) = self.body.as_mut() else {
             return Ok(Step::Done);
         };
-        // Done unless the step says otherwise, so a panicking body leaves a
-        // finished generator behind.
-        self.state = State::Done;
+        // A panicking body leaves a finished generator behind; the guard
+        // costs nothing unless it unwinds.
+        let unwinding = DoneOnUnwind(&mut self.state);
         let (poll, left) =
             airlock::poll_in_airlock(self.owner, Waker::noop(), input, body.as_mut());
+        std::mem::forget(unwinding);
         match (poll, left) {
             (Poll::Ready(outcome), _) => {
-                self.body = None;
+                self.finish();
                 match outcome {
                     Ok(value) | Err(Abrupt::Return(value)) => Ok(Step::Returned(value)),
                     Err(Abrupt::Throw(error)) => Err(error),
@@ -306,7 +307,7 @@ where
                 Ok(Step::Yielded(value))
             }
             (Poll::Pending, _) => {
-                self.body = None;
+                self.finish();
                 panic!(
                     "a synchronous generator's body awaited a future that is still pending \
                      and is not its own `co.yield_()`: a `Gen` cannot wait for I/O or timers \
@@ -314,6 +315,15 @@ where
                 )
             }
         }
+    }
+}
+
+/// Marks the generator done if the body panics while being polled.
+struct DoneOnUnwind<'s>(&'s mut State);
+
+impl Drop for DoneOnUnwind<'_> {
+    fn drop(&mut self) {
+        *self.0 = State::Done;
     }
 }
 
