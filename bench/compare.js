@@ -14,8 +14,10 @@ const suites = {
     node: require("./node/generators"),
     unit: "ns per resume",
     rows: [
-      { label: "counting generator", baton: "counting/baton", boxed: "counting/baton_boxed", rust: "counting/hand_written", node: "counting/node", nodeHand: "counting/node_hand_written" },
-      { label: "ping-pong (next(v))", baton: "ping_pong/baton", boxed: "ping_pong/baton_boxed", rust: "ping_pong/hand_written", node: "ping_pong/node", nodeHand: "ping_pong/node_hand_written" },
+      { label: "counting, values summed", baton: "counting/baton", boxed: "counting/baton_boxed", rust: "counting/hand_written", node: "counting/node", nodeHand: "counting/node_hand_written" },
+      { label: "ping-pong (next(v)), values summed", baton: "ping_pong/baton", boxed: "ping_pong/baton_boxed", rust: "ping_pong/hand_written", node: "ping_pong/node", nodeHand: "ping_pong/node_hand_written" },
+      { label: "counting, each step escapes", baton: "counting_opaque/baton", boxed: "counting_opaque/baton_boxed", rust: "counting_opaque/hand_written", node: "counting/node", nodeHand: "counting/node_hand_written" },
+      { label: "ping-pong, each step escapes", baton: "ping_pong_opaque/baton", boxed: "ping_pong_opaque/baton_boxed", rust: "ping_pong_opaque/hand_written", node: "ping_pong/node", nodeHand: "ping_pong/node_hand_written" },
       { label: "create + 2 resumes + drop", baton: "create_run_drop/baton", node: "create_run_drop/node" },
     ],
   },

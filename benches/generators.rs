@@ -97,9 +97,34 @@ impl Generator for PingPongMachine {
     }
 }
 
-/// Times `iters` resumes in one tight loop, so the figure is the resume
-/// itself and not the harness's per-call overhead.
-fn resume_all<G: Generator>(c: &mut Criterion, name: &str, mut g: G, input: impl Fn() -> G::Input) {
+/// Times `iters` resumes in one tight loop, summing the yielded values as
+/// the Node loop does (`for x of g) sum += x`), so the figure is the resume
+/// itself and not the harness's per-call overhead. Inputs go through
+/// `black_box` so no loop can be folded into a closed form.
+fn resume_summing<G: Generator<Yield = u64>>(
+    c: &mut Criterion,
+    name: &str,
+    mut g: G,
+    input: impl Fn() -> G::Input,
+) {
+    c.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            let mut sum = 0u64;
+            for _ in 0..iters {
+                if let Ok(Step::Yielded(v)) = g.next(black_box(input())) {
+                    sum = sum.wrapping_add(v);
+                }
+            }
+            black_box(sum);
+            start.elapsed()
+        })
+    });
+}
+
+/// The same loop, but every step escapes to `black_box`: the optimiser must
+/// materialise each result in memory (a pessimistic bound).
+fn resume_opaque<G: Generator>(c: &mut Criterion, name: &str, mut g: G, input: impl Fn() -> G::Input) {
     c.bench_function(name, |b| {
         b.iter_custom(|iters| {
             let start = Instant::now();
@@ -112,20 +137,22 @@ fn resume_all<G: Generator>(c: &mut Criterion, name: &str, mut g: G, input: impl
 }
 
 fn benches(c: &mut Criterion) {
-    resume_all(c, "counting/baton", counting(), || ());
-    resume_all(c, "counting/baton_boxed", counting_boxed(), || ());
-    resume_all(c, "counting/hand_written", CountingMachine(0), || ());
-    resume_all(c, "ping_pong/baton", ping_pong(), || 1);
-    resume_all(c, "ping_pong/baton_boxed", ping_pong_boxed(), || 1);
-    resume_all(
-        c,
-        "ping_pong/hand_written",
-        PingPongMachine {
-            sum: 0,
-            started: false,
-        },
-        || 1,
-    );
+    let pp = || PingPongMachine {
+        sum: 0,
+        started: false,
+    };
+    resume_summing(c, "counting/baton", counting(), || ());
+    resume_summing(c, "counting/baton_boxed", counting_boxed(), || ());
+    resume_summing(c, "counting/hand_written", CountingMachine(0), || ());
+    resume_summing(c, "ping_pong/baton", ping_pong(), || 1);
+    resume_summing(c, "ping_pong/baton_boxed", ping_pong_boxed(), || 1);
+    resume_summing(c, "ping_pong/hand_written", pp(), || 1);
+    resume_opaque(c, "counting_opaque/baton", counting(), || ());
+    resume_opaque(c, "counting_opaque/baton_boxed", counting_boxed(), || ());
+    resume_opaque(c, "counting_opaque/hand_written", CountingMachine(0), || ());
+    resume_opaque(c, "ping_pong_opaque/baton", ping_pong(), || 1);
+    resume_opaque(c, "ping_pong_opaque/baton_boxed", ping_pong_boxed(), || 1);
+    resume_opaque(c, "ping_pong_opaque/hand_written", pp(), || 1);
     c.bench_function("create_run_drop/baton", |b| {
         b.iter(|| {
             let mut g = Gen::new(|co: Co<u64>| async move {
