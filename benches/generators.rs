@@ -124,7 +124,12 @@ fn resume_summing<G: Generator<Yield = u64>>(
 
 /// The same loop, but every step escapes to `black_box`: the optimiser must
 /// materialise each result in memory (a pessimistic bound).
-fn resume_opaque<G: Generator>(c: &mut Criterion, name: &str, mut g: G, input: impl Fn() -> G::Input) {
+fn resume_opaque<G: Generator>(
+    c: &mut Criterion,
+    name: &str,
+    mut g: G,
+    input: impl Fn() -> G::Input,
+) {
     c.bench_function(name, |b| {
         b.iter_custom(|iters| {
             let start = Instant::now();

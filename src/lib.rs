@@ -5,6 +5,9 @@
 //!
 //! - [`generator`]: generators with `next(v)`, `throw(e)`, `return(v)` and
 //!   `yield*`, on stable Rust.
+//! - [`promise`] on the [`event_loop`]: then/catch/finally, adoption,
+//!   combinators, microtasks and timers in Node's order, a virtual clock,
+//!   unhandled-rejection reports, and async tasks that await promises.
 //!
 //! See `ARCHITECTURE.md` for how the pieces fit together.
 //!
@@ -27,10 +30,19 @@
 #![warn(missing_docs)]
 
 mod error;
+pub mod event_loop;
+mod fault;
 pub mod generator;
+pub mod promise;
 
 pub use error::Error;
+pub use event_loop::{
+    EventLoop, Rejection, TimerId, clear_interval, clear_timeout, now, queue_microtask,
+    set_interval, set_timeout,
+};
+pub use fault::{Fault, FaultKind, Reason};
 pub use generator::{Abrupt, Body, BoxGen, Co, Gen, Generator, Outcome, Resume, Step, StepResult};
+pub use promise::{Promise, Resolution, Resolver, Settle, Thenable, spawn};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

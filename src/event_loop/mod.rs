@@ -1,0 +1,389 @@
+//! The event loop: a microtask queue, timers, and a clock that is either
+//! real or virtual.
+//!
+//! Like JavaScript's, there is one loop per thread and everything on it is
+//! single-threaded: queues are `RefCell`s, promises are `Rc`s, and nothing
+//! on the hot path is atomic. [`EventLoop::run`] drives the thread's loop:
+//! it runs `main` (the script), then, until no work is left, each due timer
+//! followed by a microtask checkpoint, exactly in Node's order. To use more
+//! cores, run one loop per thread; values cross between loops as `Send`
+//! data, never as promises.
+
+mod timers;
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use crate::Fault;
+pub use timers::TimerId;
+use timers::Timers;
+
+type Job = Box<dyn FnOnce()>;
+
+/// A rejected promise the loop is watching: type-erased so one list holds
+/// promises of every type.
+pub(crate) trait Watched {
+    /// Whether a handler has been attached since it was rejected.
+    fn is_handled(&self) -> bool;
+    /// Marks it reported, so a later handler reports "handled after all".
+    fn mark_reported(&self);
+    fn report(&self) -> Rejection;
+}
+
+/// An unhandled (or late-handled) rejection, as the hooks see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Distinguishes promises in one run (the order they were created).
+    pub promise: u64,
+    /// The rejection reason, as `Debug` prints it.
+    pub reason: String,
+}
+
+type Hook<A> = Box<dyn FnMut(&A)>;
+
+struct Hooks {
+    unhandled: Hook<Rejection>,
+    handled_later: Hook<Rejection>,
+    uncaught: Hook<Fault>,
+}
+
+impl Default for Hooks {
+    fn default() -> Self {
+        Hooks {
+            unhandled: Box::new(|r| eprintln!("baton: unhandled promise rejection: {}", r.reason)),
+            handled_later: Box::new(|r| {
+                eprintln!(
+                    "baton: promise rejection handled asynchronously: {}",
+                    r.reason
+                )
+            }),
+            uncaught: Box::new(|f| eprintln!("baton: uncaught {f}")),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Clock {
+    Real(Instant),
+    Virtual,
+}
+
+/// The thread's loop.
+struct Inner {
+    microtasks: RefCell<VecDeque<Job>>,
+    timers: RefCell<Timers>,
+    clock: Cell<Clock>,
+    /// The loop's time: real time is read once per turn, as Node caches it.
+    now: Cell<Duration>,
+    running: Cell<bool>,
+    rejected: RefCell<Vec<Rc<dyn Watched>>>,
+    hooks: RefCell<Hooks>,
+    next_promise_id: Cell<u64>,
+}
+
+thread_local! {
+    static LOOP: Inner = Inner {
+        microtasks: RefCell::new(VecDeque::new()),
+        timers: RefCell::new(Timers::default()),
+        clock: Cell::new(Clock::Virtual),
+        now: Cell::new(Duration::ZERO),
+        running: Cell::new(false),
+        rejected: RefCell::new(Vec::new()),
+        hooks: RefCell::new(Hooks::default()),
+        next_promise_id: Cell::new(0),
+    };
+}
+
+/// Configures and runs the thread's event loop.
+///
+/// ```
+/// use baton::{EventLoop, Promise, set_timeout, now};
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+/// use std::time::Duration;
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// EventLoop::virtual_clock().run(move || {
+///     let l2 = l.clone();
+///     set_timeout(move || l2.borrow_mut().push(format!("timer at {:?}", now())), Duration::from_secs(5));
+///     Promise::<_>::resolve(1).map(move |v| l.borrow_mut().push(format!("microtask {v}")));
+/// });
+/// assert_eq!(*log.borrow(), ["microtask 1", "timer at 5s"]);
+/// ```
+pub struct EventLoop {
+    clock: Clock,
+    hooks: Hooks,
+}
+
+impl fmt::Debug for EventLoop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let clock = match self.clock {
+            Clock::Real(_) => "real",
+            Clock::Virtual => "virtual",
+        };
+        f.debug_struct("EventLoop")
+            .field("clock", &clock)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EventLoop {
+    /// A loop on real time: timers wait for the wall clock.
+    pub fn real_clock() -> Self {
+        EventLoop {
+            clock: Clock::Real(Instant::now()),
+            hooks: Hooks::default(),
+        }
+    }
+
+    /// A loop on a virtual clock starting at zero: when only timers are
+    /// left, time jumps to the next one. Runs are instant and repeatable.
+    pub fn virtual_clock() -> Self {
+        EventLoop {
+            clock: Clock::Virtual,
+            hooks: Hooks::default(),
+        }
+    }
+
+    /// Called for each rejected promise that still has no handler after
+    /// the microtask checkpoint that follows its rejection (Node's
+    /// `unhandledRejection`). Default: a line on stderr.
+    pub fn on_unhandled_rejection(mut self, hook: impl FnMut(&Rejection) + 'static) -> Self {
+        self.hooks.unhandled = Box::new(hook);
+        self
+    }
+
+    /// Called when a handler is attached to a rejection already reported as
+    /// unhandled (Node's `rejectionHandled`). Default: a line on stderr.
+    pub fn on_rejection_handled(mut self, hook: impl FnMut(&Rejection) + 'static) -> Self {
+        self.hooks.handled_later = Box::new(hook);
+        self
+    }
+
+    /// Called when a timer callback or microtask panics (the loop carries
+    /// on). Panics in promise handlers reject their promise instead.
+    /// Default: a line on stderr.
+    pub fn on_uncaught(mut self, hook: impl FnMut(&Fault) + 'static) -> Self {
+        self.hooks.uncaught = Box::new(hook);
+        self
+    }
+
+    /// Runs `main` as the first task, then the loop until no microtask or
+    /// timer is left; returns what `main` returned.
+    ///
+    /// # Panics
+    ///
+    /// If the thread's loop is already running (runs do not nest). A panic
+    /// in `main` propagates after the loop is reset.
+    pub fn run<R>(self, main: impl FnOnce() -> R) -> R {
+        LOOP.with(|lp| {
+            assert!(
+                !lp.running.get(),
+                "EventLoop::run called while this thread's event loop is already running"
+            );
+            lp.running.set(true);
+            lp.clock.set(self.clock);
+            lp.now.set(Duration::ZERO);
+            *lp.hooks.borrow_mut() = self.hooks;
+        });
+        let _reset = ResetOnExit;
+        let result = main();
+        checkpoint();
+        while let Some(due) = LOOP.with(|lp| lp.timers.borrow_mut().next_due()) {
+            advance_to(due);
+            run_expired_timers();
+        }
+        result
+    }
+}
+
+/// Leaves the thread's loop clean for the next run, even after a panic.
+struct ResetOnExit;
+
+impl Drop for ResetOnExit {
+    fn drop(&mut self) {
+        LOOP.with(|lp| {
+            lp.running.set(false);
+            // Jobs may own promises whose drop touches the loop: take them
+            // out of the borrow before dropping them.
+            let jobs = std::mem::take(&mut *lp.microtasks.borrow_mut());
+            let rejected = std::mem::take(&mut *lp.rejected.borrow_mut());
+            let mut timers = std::mem::take(&mut *lp.timers.borrow_mut());
+            let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
+            drop((jobs, rejected, hooks));
+            timers.reset();
+        });
+    }
+}
+
+fn advance_to(due: Duration) {
+    LOOP.with(|lp| match lp.clock.get() {
+        Clock::Virtual => {
+            if due > lp.now.get() {
+                lp.now.set(due);
+            }
+        }
+        Clock::Real(origin) => {
+            let elapsed = origin.elapsed();
+            if due > elapsed {
+                std::thread::sleep(due - elapsed);
+            }
+            lp.now.set(origin.elapsed().max(due));
+        }
+    });
+}
+
+/// Node's timers phase: every timer due by now, each followed by a
+/// microtask checkpoint.
+fn run_expired_timers() {
+    let now = LOOP.with(|lp| lp.now.get());
+    while let Some(mut expired) = LOOP.with(|lp| lp.timers.borrow_mut().pop_expired(now)) {
+        guarded(&mut expired.callback);
+        LOOP.with(|lp| lp.timers.borrow_mut().finish(expired, now));
+        checkpoint();
+    }
+}
+
+/// Runs a callback; a panic is reported, not propagated.
+fn guarded(f: impl FnOnce()) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+        report_uncaught(&Fault::from_panic(&*payload));
+    }
+}
+
+pub(crate) fn report_uncaught(fault: &Fault) {
+    with_hooks(|hooks| (hooks.uncaught)(fault));
+}
+
+/// Runs hooks outside the loop's borrow, so a hook may use the loop.
+fn with_hooks(f: impl FnOnce(&mut Hooks)) {
+    let mut hooks = LOOP.with(|lp| std::mem::take(&mut *lp.hooks.borrow_mut()));
+    f(&mut hooks);
+    LOOP.with(|lp| *lp.hooks.borrow_mut() = hooks);
+}
+
+/// Drains the microtask queue (including microtasks queued meanwhile), then
+/// reports rejections that are still unhandled.
+fn checkpoint() {
+    loop {
+        while let Some(job) = LOOP.with(|lp| lp.microtasks.borrow_mut().pop_front()) {
+            guarded(job);
+        }
+        let rejected = LOOP.with(|lp| std::mem::take(&mut *lp.rejected.borrow_mut()));
+        if rejected.is_empty() {
+            return;
+        }
+        for promise in rejected {
+            if !promise.is_handled() {
+                promise.mark_reported();
+                let report = promise.report();
+                with_hooks(|hooks| (hooks.unhandled)(&report));
+            }
+        }
+        // A hook may have queued microtasks: drain them too.
+        if LOOP.with(|lp| lp.microtasks.borrow().is_empty()) {
+            return;
+        }
+    }
+}
+
+/// Queues `job` to run after the current task and before any timer:
+/// JavaScript's `queueMicrotask`.
+///
+/// ```
+/// use baton::{EventLoop, queue_microtask};
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// EventLoop::virtual_clock().run(move || {
+///     let l2 = l.clone();
+///     queue_microtask(move || l2.borrow_mut().push("microtask"));
+///     l.borrow_mut().push("script");
+/// });
+/// assert_eq!(*log.borrow(), ["script", "microtask"]);
+/// ```
+pub fn queue_microtask(job: impl FnOnce() + 'static) {
+    LOOP.with(|lp| lp.microtasks.borrow_mut().push_back(Box::new(job)));
+}
+
+/// Node treats delays below 1 ms as 1 ms.
+fn delay(after: Duration) -> Duration {
+    after.max(Duration::from_millis(1))
+}
+
+fn insert_timer(after: Duration, repeat: bool, callback: timers::Callback) -> TimerId {
+    let after = delay(after);
+    LOOP.with(|lp| {
+        let due = lp.now.get() + after;
+        lp.timers
+            .borrow_mut()
+            .insert(due, repeat.then_some(after), callback)
+    })
+}
+
+/// Runs `callback` once, `after` from now: JavaScript's `setTimeout`.
+/// Timers with equal due times fire in the order they were set.
+pub fn set_timeout(callback: impl FnOnce() + 'static, after: Duration) -> TimerId {
+    let mut callback = Some(callback);
+    insert_timer(
+        after,
+        false,
+        Box::new(move || {
+            if let Some(f) = callback.take() {
+                f();
+            }
+        }),
+    )
+}
+
+/// Runs `callback` every `every` until cleared: JavaScript's
+/// `setInterval`.
+pub fn set_interval(callback: impl FnMut() + 'static, every: Duration) -> TimerId {
+    insert_timer(every, true, Box::new(callback))
+}
+
+/// Cancels a timeout; a timer cleared before it fires never fires, even
+/// from another callback due at the same time.
+pub fn clear_timeout(id: TimerId) {
+    LOOP.with(|lp| lp.timers.borrow_mut().clear(id));
+}
+
+/// Cancels an interval (same as [`clear_timeout`], as in JavaScript).
+pub fn clear_interval(id: TimerId) {
+    clear_timeout(id);
+}
+
+/// The loop's current time since its run started (virtual or real).
+pub fn now() -> Duration {
+    LOOP.with(|lp| lp.now.get())
+}
+
+/// The number of timers set and not yet fired or cleared.
+pub fn pending_timers() -> usize {
+    LOOP.with(|lp| lp.timers.borrow().live())
+}
+
+pub(crate) fn watch_rejection(promise: Rc<dyn Watched>) {
+    LOOP.with(|lp| lp.rejected.borrow_mut().push(promise));
+}
+
+pub(crate) fn report_handled_later(rejection: &Rejection) {
+    let rejection = rejection.clone();
+    // Node emits `rejectionHandled` asynchronously.
+    queue_microtask(move || with_hooks(|hooks| (hooks.handled_later)(&rejection)));
+}
+
+pub(crate) fn next_promise_id() -> u64 {
+    LOOP.with(|lp| {
+        let id = lp.next_promise_id.get() + 1;
+        lp.next_promise_id.set(id);
+        id
+    })
+}

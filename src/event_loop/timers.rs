@@ -1,0 +1,212 @@
+//! The timer queue: a min-heap of due times over a slab of callbacks.
+//!
+//! Clearing a timer empties its slab slot and bumps the slot's generation,
+//! so its heap entry is skipped when it surfaces: no search, no removal.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::time::Duration;
+
+/// Identifies a timer, for [`clear_timeout`](super::clear_timeout) and
+/// [`clear_interval`](super::clear_interval).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimerId {
+    index: u32,
+    generation: u32,
+}
+
+pub(crate) type Callback = Box<dyn FnMut()>;
+
+struct Slot {
+    generation: u32,
+    timer: Option<Timer>,
+}
+
+struct Timer {
+    /// `None` while the callback runs (an interval gets it back after).
+    callback: Option<Callback>,
+    repeat: Option<Duration>,
+}
+
+/// Ordered by due time, then by registration: equal delays fire in the
+/// order they were set, as in Node.
+type Due = Reverse<(Duration, u64, u32, u32)>;
+
+#[derive(Default)]
+pub(crate) struct Timers {
+    heap: BinaryHeap<Due>,
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    sequence: u64,
+    live: usize,
+}
+
+/// A timer whose time has come, taken out to run.
+pub(crate) struct Expired {
+    pub(crate) id: TimerId,
+    pub(crate) callback: Callback,
+}
+
+impl Timers {
+    pub(crate) fn insert(
+        &mut self,
+        due: Duration,
+        repeat: Option<Duration>,
+        callback: Callback,
+    ) -> TimerId {
+        let timer = Timer {
+            callback: Some(callback),
+            repeat,
+        };
+        let index = match self.free.pop() {
+            Some(index) => {
+                self.slots[index as usize].timer = Some(timer);
+                index
+            }
+            None => {
+                self.slots.push(Slot {
+                    generation: 0,
+                    timer: Some(timer),
+                });
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 live timers")
+            }
+        };
+        let generation = self.slots[index as usize].generation;
+        self.schedule(due, index, generation);
+        self.live += 1;
+        TimerId { index, generation }
+    }
+
+    fn schedule(&mut self, due: Duration, index: u32, generation: u32) {
+        self.sequence += 1;
+        self.heap
+            .push(Reverse((due, self.sequence, index, generation)));
+    }
+
+    pub(crate) fn clear(&mut self, id: TimerId) {
+        if let Some(slot) = self.slots.get_mut(id.index as usize) {
+            if slot.generation == id.generation && slot.timer.is_some() {
+                slot.timer = None;
+                slot.generation = slot.generation.wrapping_add(1);
+                self.free.push(id.index);
+                self.live -= 1;
+            }
+        }
+    }
+
+    /// The due time of the next live timer, dropping cleared ones.
+    pub(crate) fn next_due(&mut self) -> Option<Duration> {
+        while let Some(&Reverse((due, _, index, generation))) = self.heap.peek() {
+            let slot = &self.slots[index as usize];
+            if slot.generation == generation && slot.timer.is_some() {
+                return Some(due);
+            }
+            self.heap.pop();
+        }
+        None
+    }
+
+    /// Takes the next timer due at or before `now`.
+    pub(crate) fn pop_expired(&mut self, now: Duration) -> Option<Expired> {
+        let due = self.next_due()?;
+        if due > now {
+            return None;
+        }
+        let Reverse((_, _, index, generation)) = self.heap.pop()?;
+        let timer = self.slots[index as usize].timer.as_mut()?;
+        let callback = timer.callback.take()?;
+        Some(Expired {
+            id: TimerId { index, generation },
+            callback,
+        })
+    }
+
+    /// After an expired timer ran: an interval that was not cleared goes
+    /// back in the queue, a timeout is released.
+    pub(crate) fn finish(&mut self, expired: Expired, now: Duration) {
+        let Expired { id, callback } = expired;
+        let Some(slot) = self.slots.get_mut(id.index as usize) else {
+            return;
+        };
+        if slot.generation != id.generation {
+            return; // cleared while it ran
+        }
+        match slot.timer.as_mut() {
+            Some(timer) if timer.repeat.is_some() => {
+                timer.callback = Some(callback);
+                let every = timer.repeat.unwrap_or_default();
+                self.schedule(now + every, id.index, id.generation);
+            }
+            _ => self.clear(id),
+        }
+    }
+
+    pub(crate) fn live(&self) -> usize {
+        self.live
+    }
+
+    pub(crate) fn reset(&mut self) {
+        *self = Timers::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    fn run_all(timers: &mut Timers, until: Duration) {
+        while let Some(due) = timers.next_due() {
+            if due > until {
+                break;
+            }
+            let mut e = timers.pop_expired(due).expect("due");
+            (e.callback)();
+            timers.finish(e, due);
+        }
+    }
+
+    #[test]
+    fn order_is_due_then_registration_and_clear_skips() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let mut t = Timers::default();
+        let push = |s: &'static str| {
+            let log = log.clone();
+            Box::new(move || log.borrow_mut().push(s)) as Callback
+        };
+        t.insert(ms(5), None, push("b"));
+        t.insert(ms(1), None, push("a"));
+        let gone = t.insert(ms(5), None, push("never"));
+        t.insert(ms(5), None, push("c"));
+        t.clear(gone);
+        t.clear(gone); // twice is harmless
+        assert_eq!(t.live(), 3);
+        run_all(&mut t, ms(10));
+        assert_eq!(*log.borrow(), ["a", "b", "c"]);
+        assert!(t.next_due().is_none());
+        assert_eq!(t.live(), 0);
+    }
+
+    #[test]
+    fn intervals_repeat_until_cleared_and_slots_are_reused() {
+        let count = Rc::new(RefCell::new(0));
+        let mut t = Timers::default();
+        let c = count.clone();
+        let id = t.insert(ms(2), Some(ms(2)), Box::new(move || *c.borrow_mut() += 1));
+        run_all(&mut t, ms(7));
+        assert_eq!(*count.borrow(), 3);
+        t.clear(id);
+        run_all(&mut t, ms(100));
+        assert_eq!(*count.borrow(), 3);
+        let again = t.insert(ms(1), None, Box::new(|| {}));
+        assert_eq!(again.index, id.index);
+        assert_ne!(again.generation, id.generation);
+        t.clear(id); // the stale id does not clear the new timer
+        assert_eq!(t.live(), 1);
+    }
+}

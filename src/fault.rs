@@ -1,0 +1,93 @@
+//! Failures baton raises itself, and what a promise's error type must be.
+
+use std::fmt;
+
+/// A failure raised by baton rather than by user code: a panic caught in a
+/// callback, or a misuse that JavaScript would report as a `TypeError`.
+///
+/// Promise error types convert from it ([`Reason`]), so a handler that
+/// panics rejects its derived promise instead of tearing down the loop, as
+/// a JavaScript handler that throws does.
+///
+/// ```
+/// use baton::{Error, Fault, FaultKind};
+///
+/// let e: Error = Fault::new(FaultKind::Panic, "index out of bounds").into();
+/// assert_eq!(e.downcast_ref::<Fault>().map(Fault::kind), Some(FaultKind::Panic));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    kind: FaultKind,
+    message: String,
+}
+
+/// What went wrong, for a [`Fault`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FaultKind {
+    /// A callback (promise handler, timer, task) panicked.
+    Panic,
+    /// A promise was resolved with itself (JavaScript's `TypeError: Chaining
+    /// cycle detected for promise`).
+    ChainingCycle,
+    /// The event loop ran out of work while a result was still awaited: it
+    /// can never arrive.
+    Stalled,
+}
+
+impl Fault {
+    /// A fault of `kind` with a message.
+    pub fn new(kind: FaultKind, message: impl Into<String>) -> Self {
+        Fault {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The fault's kind.
+    pub fn kind(&self) -> FaultKind {
+        self.kind
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// A fault from a caught panic's payload.
+    pub(crate) fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic with a non-string payload".to_string());
+        Fault::new(FaultKind::Panic, message)
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            FaultKind::Panic => "panic",
+            FaultKind::ChainingCycle => "TypeError",
+            FaultKind::Stalled => "stalled",
+        };
+        write!(f, "{kind}: {}", self.message)
+    }
+}
+
+impl std::error::Error for Fault {}
+
+impl From<Fault> for crate::Error {
+    fn from(fault: Fault) -> Self {
+        crate::Error::new(fault)
+    }
+}
+
+/// What a promise's error type must offer: cheap to clone (every handler
+/// gets the reason), printable (unhandled rejections are reported), and able
+/// to carry a [`Fault`]. [`Error`](crate::Error) is the default; a typed
+/// error needs `Clone`, `Debug` and one `From<Fault>` impl.
+pub trait Reason: Clone + fmt::Debug + From<Fault> + 'static {}
+
+impl<E: Clone + fmt::Debug + From<Fault> + 'static> Reason for E {}

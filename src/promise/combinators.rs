@@ -1,0 +1,154 @@
+//! `Promise.all`, `allSettled`, `race` and `any`, with JavaScript's
+//! empty-input behaviour and result order.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::Rc;
+
+use super::{Promise, Resolver};
+use crate::{Fault, Reason};
+
+/// `Promise.all`: fulfils with every value, in input order, once all have;
+/// rejects with the first rejection. Empty input fulfils at once.
+///
+/// ```
+/// use baton::{EventLoop, Promise, promise::all};
+///
+/// let p = EventLoop::virtual_clock().run(|| all(vec![Promise::<u8>::resolve(1), Promise::resolve(2)]));
+/// assert_eq!(p.peek().and_then(Result::ok), Some(vec![1, 2]));
+/// ```
+pub fn all<T: Clone + 'static, E: Reason>(
+    promises: impl IntoIterator<Item = Promise<T, E>>,
+) -> Promise<Vec<T>, E> {
+    let promises: Vec<_> = promises.into_iter().collect();
+    if promises.is_empty() {
+        return Promise::resolve(Vec::new());
+    }
+    let (result, resolver) = Promise::with_resolver();
+    let slots = Rc::new(RefCell::new(vec![None; promises.len()]));
+    let remaining = Rc::new(Cell::new(promises.len()));
+    for (i, promise) in promises.into_iter().enumerate() {
+        let (slots, remaining, resolver) = (slots.clone(), remaining.clone(), resolver.clone());
+        promise.subscribe(move |outcome| match outcome {
+            Ok(value) => {
+                slots.borrow_mut()[i] = Some(value);
+                remaining.set(remaining.get() - 1);
+                if remaining.get() == 0 {
+                    let values = slots.borrow_mut().drain(..).flatten().collect();
+                    resolver.resolve(values);
+                }
+            }
+            Err(reason) => resolver.reject(reason),
+        });
+    }
+    result
+}
+
+/// `Promise.allSettled`: fulfils, once every input has settled, with each
+/// outcome in input order; never rejects.
+pub fn all_settled<T: Clone + 'static, E: Reason>(
+    promises: impl IntoIterator<Item = Promise<T, E>>,
+) -> Promise<Vec<Result<T, E>>, E> {
+    let promises: Vec<_> = promises.into_iter().collect();
+    if promises.is_empty() {
+        return Promise::resolve(Vec::new());
+    }
+    let (result, resolver) = Promise::with_resolver();
+    let slots = Rc::new(RefCell::new(vec![None; promises.len()]));
+    let remaining = Rc::new(Cell::new(promises.len()));
+    for (i, promise) in promises.into_iter().enumerate() {
+        let (slots, remaining, resolver) = (slots.clone(), remaining.clone(), resolver.clone());
+        promise.subscribe(move |outcome| {
+            slots.borrow_mut()[i] = Some(outcome);
+            remaining.set(remaining.get() - 1);
+            if remaining.get() == 0 {
+                let outcomes = slots.borrow_mut().drain(..).flatten().collect();
+                resolver.resolve(outcomes);
+            }
+        });
+    }
+    result
+}
+
+/// `Promise.race`: settles like the first input to settle. Empty input
+/// stays pending forever, as in JavaScript.
+pub fn race<T: Clone + 'static, E: Reason>(
+    promises: impl IntoIterator<Item = Promise<T, E>>,
+) -> Promise<T, E> {
+    let (result, resolver) = Promise::with_resolver();
+    for promise in promises {
+        let resolver: Resolver<T, E> = resolver.clone();
+        promise.subscribe(move |outcome| resolver.resolve_with(outcome));
+    }
+    result
+}
+
+/// `Promise.any`: fulfils like the first input to fulfil; if all reject,
+/// rejects with an [`AggregateError`] holding every reason in input order
+/// (at once for empty input).
+pub fn any<T: Clone + 'static, E: Reason>(
+    promises: impl IntoIterator<Item = Promise<T, E>>,
+) -> Promise<T, AggregateError<E>> {
+    let promises: Vec<_> = promises.into_iter().collect();
+    if promises.is_empty() {
+        return Promise::reject(AggregateError::new(Vec::new()));
+    }
+    let (result, resolver) = Promise::with_resolver();
+    let reasons = Rc::new(RefCell::new(vec![None; promises.len()]));
+    let remaining = Rc::new(Cell::new(promises.len()));
+    for (i, promise) in promises.into_iter().enumerate() {
+        let (reasons, remaining, resolver) = (reasons.clone(), remaining.clone(), resolver.clone());
+        promise.subscribe(move |outcome| match outcome {
+            Ok(value) => resolver.resolve(value),
+            Err(reason) => {
+                reasons.borrow_mut()[i] = Some(reason);
+                remaining.set(remaining.get() - 1);
+                if remaining.get() == 0 {
+                    let all = reasons.borrow_mut().drain(..).flatten().collect();
+                    resolver.reject(AggregateError::new(all));
+                }
+            }
+        });
+    }
+    result
+}
+
+/// Every reason of a [`any`] whose inputs all rejected (JavaScript's
+/// `AggregateError`), or a fault raised while waiting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggregateError<E> {
+    /// The rejection reasons, in input order.
+    pub errors: Vec<E>,
+    /// Set instead when baton itself failed (for example a panicking
+    /// handler).
+    pub fault: Option<Fault>,
+}
+
+impl<E> AggregateError<E> {
+    fn new(errors: Vec<E>) -> Self {
+        AggregateError {
+            errors,
+            fault: None,
+        }
+    }
+}
+
+impl<E> From<Fault> for AggregateError<E> {
+    fn from(fault: Fault) -> Self {
+        AggregateError {
+            errors: Vec::new(),
+            fault: Some(fault),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for AggregateError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.fault {
+            Some(fault) => write!(f, "{fault}"),
+            None => write!(f, "All promises were rejected: {:?}", self.errors),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for AggregateError<E> {}

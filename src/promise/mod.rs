@@ -1,0 +1,408 @@
+//! Promises with JavaScript's semantics, on the thread's event loop.
+//!
+//! A [`Promise<T, E>`] settles once, to `Ok(T)` or `Err(E)`; handlers run
+//! as microtasks, adoption of nested promises takes Node's number of
+//! microtask turns, and rejections nobody handles are reported. `E`
+//! defaults to [`Error`](crate::Error), which can carry any value, as a
+//! JavaScript rejection can; any [`Reason`] works.
+
+mod combinators;
+mod settle;
+mod task;
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+
+use crate::event_loop::{self, Rejection, Watched};
+use crate::{Error, Fault, FaultKind, Reason};
+
+pub use combinators::{AggregateError, all, all_settled, any, race};
+pub use settle::{Resolution, Settle, Thenable};
+pub use task::{Awaiting, spawn};
+
+type Reaction<T, E> = Box<dyn FnOnce(Result<T, E>)>;
+
+enum State<T, E> {
+    Pending(Vec<Reaction<T, E>>),
+    Fulfilled(T),
+    Rejected(E),
+}
+
+struct Shared<T, E> {
+    id: u64,
+    state: RefCell<State<T, E>>,
+    /// A handler was attached (so a rejection is not "unhandled").
+    handled: Cell<bool>,
+    /// Reported as unhandled; a later handler reports it handled.
+    reported: Cell<bool>,
+}
+
+/// The eventual outcome of an operation: JavaScript's `Promise`.
+///
+/// A `Promise` is a cheap handle (`Clone` shares it). Values and reasons are
+/// cloned for each handler, so use `Rc` for large values.
+///
+/// ```
+/// use baton::{EventLoop, Promise};
+///
+/// let result = EventLoop::virtual_clock().run(|| {
+///     Promise::<u32>::new(|r| r.resolve(20))
+///         .map(|v| v + 1)
+///         .then(|v| Promise::resolve(v * 2)) // adopted
+///         .map(|v| v.to_string())
+/// });
+/// assert_eq!(result.peek().and_then(Result::ok), Some("42".to_string()));
+/// ```
+pub struct Promise<T, E = Error> {
+    shared: Rc<Shared<T, E>>,
+}
+
+impl<T, E> Clone for Promise<T, E> {
+    fn clone(&self) -> Self {
+        Promise {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T, E> fmt::Debug for Promise<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &*self.shared.state.borrow() {
+            State::Pending(_) => "pending",
+            State::Fulfilled(_) => "fulfilled",
+            State::Rejected(_) => "rejected",
+        };
+        f.debug_struct("Promise")
+            .field("id", &self.shared.id)
+            .field("state", &state)
+            .finish()
+    }
+}
+
+/// The resolving functions of a promise: JavaScript's `resolve` and
+/// `reject`, as one handle. Only the first call counts.
+pub struct Resolver<T, E = Error> {
+    shared: Rc<Shared<T, E>>,
+    done: Rc<Cell<bool>>,
+}
+
+impl<T, E> Clone for Resolver<T, E> {
+    fn clone(&self) -> Self {
+        Resolver {
+            shared: self.shared.clone(),
+            done: self.done.clone(),
+        }
+    }
+}
+
+impl<T, E> fmt::Debug for Resolver<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resolver")
+            .field("promise", &self.shared.id)
+            .field("used", &self.done.get())
+            .finish()
+    }
+}
+
+impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
+    fn new(shared: Rc<Shared<T, E>>) -> Self {
+        Resolver {
+            shared,
+            done: Rc::new(Cell::new(false)),
+        }
+    }
+
+    /// Fulfils the promise (ignored if already resolved).
+    pub fn resolve(&self, value: T) {
+        self.resolve_with(Resolution::Value(value));
+    }
+
+    /// Rejects the promise (ignored if already resolved).
+    pub fn reject(&self, reason: E) {
+        self.resolve_with(Resolution::Reject(reason));
+    }
+
+    /// Resolves with a value, a rejection, a promise to adopt or a
+    /// thenable (ignored if already resolved).
+    pub fn resolve_with(&self, settle: impl Settle<T, E>) {
+        if !self.done.replace(true) {
+            resolve(&self.shared, settle.into_resolution());
+        }
+    }
+
+    /// The promise this resolver settles.
+    pub fn promise(&self) -> Promise<T, E> {
+        Promise {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T: Clone + 'static, E: Reason> Promise<T, E> {
+    fn pending_shared() -> Rc<Shared<T, E>> {
+        Rc::new(Shared {
+            id: event_loop::next_promise_id(),
+            state: RefCell::new(State::Pending(Vec::new())),
+            handled: Cell::new(false),
+            reported: Cell::new(false),
+        })
+    }
+
+    /// `new Promise(executor)`: runs `executor` now with the resolving
+    /// functions. A panic in the executor rejects the promise.
+    pub fn new(executor: impl FnOnce(Resolver<T, E>)) -> Self {
+        let (promise, resolver) = Self::with_resolver();
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| executor(resolver.clone()))) {
+            resolver.reject(Fault::from_panic(&*payload).into());
+        }
+        promise
+    }
+
+    /// A pending promise and its resolver (`Promise.withResolvers()`).
+    pub fn with_resolver() -> (Self, Resolver<T, E>) {
+        let shared = Self::pending_shared();
+        (
+            Promise {
+                shared: shared.clone(),
+            },
+            Resolver::new(shared),
+        )
+    }
+
+    /// `Promise.resolve(value)`: already fulfilled.
+    pub fn resolve(value: T) -> Self {
+        let shared = Self::pending_shared();
+        *shared.state.borrow_mut() = State::Fulfilled(value);
+        Promise { shared }
+    }
+
+    /// `Promise.reject(reason)`: already rejected (reported if nobody
+    /// handles it by the next checkpoint).
+    pub fn reject(reason: E) -> Self {
+        let shared = Self::pending_shared();
+        settle(&shared, Err(reason));
+        Promise { shared }
+    }
+
+    /// The outcome, if settled.
+    pub fn peek(&self) -> Option<Result<T, E>> {
+        match &*self.shared.state.borrow() {
+            State::Pending(_) => None,
+            State::Fulfilled(v) => Some(Ok(v.clone())),
+            State::Rejected(e) => Some(Err(e.clone())),
+        }
+    }
+
+    /// Whether it has not settled yet.
+    pub fn is_pending(&self) -> bool {
+        matches!(&*self.shared.state.borrow(), State::Pending(_))
+    }
+
+    /// Registers `reaction` to run as a microtask once settled (at once if
+    /// already settled). Marks the promise handled.
+    pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
+        self.mark_handled();
+        let settled = match &mut *self.shared.state.borrow_mut() {
+            State::Pending(reactions) => {
+                reactions.push(Box::new(reaction));
+                return;
+            }
+            State::Fulfilled(v) => Ok(v.clone()),
+            State::Rejected(e) => Err(e.clone()),
+        };
+        event_loop::queue_microtask(move || reaction(settled));
+    }
+
+    fn mark_handled(&self) {
+        if !self.shared.handled.replace(true) && self.shared.reported.get() {
+            event_loop::report_handled_later(&self.shared.rejection());
+        }
+    }
+
+    /// `then(onFulfilled)`: a promise of what `on_fulfilled` settles to; a
+    /// rejection passes through. The handler may return `Ok`/`Err` (a value
+    /// or a throw) or a promise (adopted). A panic in it rejects.
+    pub fn then<U, S>(&self, on_fulfilled: impl FnOnce(T) -> S + 'static) -> Promise<U, E>
+    where
+        U: Clone + 'static,
+        S: Settle<U, E>,
+    {
+        let derived = Promise::<U, E>::pending_shared();
+        let target = derived.clone();
+        self.subscribe(move |outcome| match outcome {
+            Ok(value) => run_handler(&target, move || on_fulfilled(value)),
+            Err(reason) => settle(&target, Err(reason)),
+        });
+        Promise { shared: derived }
+    }
+
+    /// `then(onFulfilled, onRejected)`.
+    pub fn then_else<U, S, S2>(
+        &self,
+        on_fulfilled: impl FnOnce(T) -> S + 'static,
+        on_rejected: impl FnOnce(E) -> S2 + 'static,
+    ) -> Promise<U, E>
+    where
+        U: Clone + 'static,
+        S: Settle<U, E>,
+        S2: Settle<U, E>,
+    {
+        let derived = Promise::<U, E>::pending_shared();
+        let target = derived.clone();
+        self.subscribe(move |outcome| match outcome {
+            Ok(value) => run_handler(&target, move || on_fulfilled(value)),
+            Err(reason) => run_handler(&target, move || on_rejected(reason)),
+        });
+        Promise { shared: derived }
+    }
+
+    /// `then(v => f(v))` for a handler that cannot fail.
+    pub fn map<U: Clone + 'static>(&self, f: impl FnOnce(T) -> U + 'static) -> Promise<U, E> {
+        self.then(move |v| Ok::<U, E>(f(v)))
+    }
+
+    /// `catch(onRejected)`: recovers from a rejection (or rethrows with
+    /// `Err`); a value passes through.
+    pub fn catch<S>(&self, on_rejected: impl FnOnce(E) -> S + 'static) -> Promise<T, E>
+    where
+        S: Settle<T, E>,
+    {
+        self.then_else(Ok::<T, E>, on_rejected)
+    }
+
+    /// `finally(onFinally)`: runs `on_finally` either way and passes the
+    /// outcome through; if `on_finally` fails (returns `Err`, or a promise
+    /// that rejects) its failure wins. Takes JavaScript's microtask turns,
+    /// as the specification defines `finally` through `then`.
+    pub fn finally<S>(&self, on_finally: impl FnOnce() -> S + 'static) -> Promise<T, E>
+    where
+        S: Settle<(), E>,
+    {
+        let derived = Self::pending_shared();
+        let target = derived.clone();
+        self.subscribe(move |outcome| {
+            run_handler(&target, move || match on_finally().into_resolution() {
+                Resolution::Reject(e) => Resolution::Reject(e),
+                done => {
+                    let after = Promise::from_resolution(done);
+                    Resolution::Adopt(match outcome {
+                        Ok(value) => after.map(move |()| value),
+                        Err(reason) => after.then(move |()| Err(reason)),
+                    })
+                }
+            })
+        });
+        Promise { shared: derived }
+    }
+
+    /// `Promise.resolve(x)` for any resolution: a promise is returned as is.
+    pub fn from_resolution(resolution: impl Settle<T, E>) -> Self {
+        match resolution.into_resolution() {
+            Resolution::Adopt(p) => p,
+            other => {
+                let shared = Self::pending_shared();
+                resolve(&shared, other);
+                Promise { shared }
+            }
+        }
+    }
+}
+
+impl<T, E: fmt::Debug> Shared<T, E> {
+    fn rejection(&self) -> Rejection {
+        let reason = match &*self.state.borrow() {
+            State::Rejected(e) => format!("{e:?}"),
+            _ => String::new(),
+        };
+        Rejection {
+            promise: self.id,
+            reason,
+        }
+    }
+}
+
+impl<T, E: fmt::Debug> Watched for Shared<T, E> {
+    fn is_handled(&self) -> bool {
+        self.handled.get()
+    }
+    fn mark_reported(&self) {
+        self.reported.set(true);
+    }
+    fn report(&self) -> Rejection {
+        self.rejection()
+    }
+}
+
+/// Settles a pending promise and queues its reactions; a rejection nobody
+/// handles is watched until the next checkpoint.
+fn settle<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, outcome: Result<T, E>) {
+    let settled = match &outcome {
+        Ok(v) => State::Fulfilled(v.clone()),
+        Err(e) => State::Rejected(e.clone()),
+    };
+    let reactions = match std::mem::replace(&mut *shared.state.borrow_mut(), settled) {
+        State::Pending(reactions) => reactions,
+        already => {
+            *shared.state.borrow_mut() = already;
+            return;
+        }
+    };
+    if outcome.is_err() && !shared.handled.get() {
+        event_loop::watch_rejection(shared.clone());
+    }
+    let mut reactions = reactions.into_iter();
+    let last = reactions.next_back();
+    for reaction in reactions {
+        let outcome = outcome.clone();
+        event_loop::queue_microtask(move || reaction(outcome));
+    }
+    if let Some(reaction) = last {
+        event_loop::queue_microtask(move || reaction(outcome));
+    }
+}
+
+/// The promise resolution procedure.
+fn resolve<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, resolution: Resolution<T, E>) {
+    match resolution {
+        Resolution::Value(v) => settle(shared, Ok(v)),
+        Resolution::Reject(e) => settle(shared, Err(e)),
+        Resolution::Adopt(inner) if Rc::ptr_eq(&inner.shared, shared) => {
+            let cycle = Fault::new(
+                FaultKind::ChainingCycle,
+                "a promise was resolved with itself",
+            );
+            settle(shared, Err(cycle.into()));
+        }
+        Resolution::Adopt(inner) => {
+            // NewPromiseResolveThenableJob: `inner.then(resolve, reject)`
+            // runs in a microtask of its own.
+            let target = shared.clone();
+            event_loop::queue_microtask(move || {
+                inner.subscribe(move |outcome| settle(&target, outcome));
+            });
+        }
+        Resolution::Thenable(thenable) => {
+            let resolver = Resolver::new(shared.clone());
+            event_loop::queue_microtask(move || {
+                let fallback = resolver.clone();
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(|| thenable.then(resolver))) {
+                    fallback.reject(Fault::from_panic(&*payload).into());
+                }
+            });
+        }
+    }
+}
+
+/// Runs a handler and resolves `target` with what it produced; a panic
+/// rejects `target` with a [`Fault`].
+fn run_handler<U: Clone + 'static, E: Reason, S: Settle<U, E>>(
+    target: &Rc<Shared<U, E>>,
+    handler: impl FnOnce() -> S,
+) {
+    match catch_unwind(AssertUnwindSafe(handler)) {
+        Ok(settle) => resolve(target, settle.into_resolution()),
+        Err(payload) => settle(target, Err(Fault::from_panic(&*payload).into())),
+    }
+}

@@ -1,0 +1,84 @@
+//! What a promise can be resolved with: a value, a rejection, another
+//! promise (adopted), or a foreign thenable.
+
+use super::{Promise, Resolver};
+
+/// How a promise gets its outcome.
+///
+/// Resolving with a promise or a thenable *adopts* it: the outcome comes
+/// later, after the same number of microtask turns as in JavaScript (two for
+/// a promise: the "resolve thenable job", then its reaction).
+pub enum Resolution<T, E> {
+    /// Fulfil with this value.
+    Value(T),
+    /// Reject with this reason.
+    Reject(E),
+    /// Follow another promise.
+    Adopt(Promise<T, E>),
+    /// Follow a foreign thenable.
+    Thenable(Box<dyn Thenable<T, E>>),
+}
+
+impl<T, E> std::fmt::Debug for Resolution<T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Resolution::Value(_) => "Resolution::Value(..)",
+            Resolution::Reject(_) => "Resolution::Reject(..)",
+            Resolution::Adopt(_) => "Resolution::Adopt(..)",
+            Resolution::Thenable(_) => "Resolution::Thenable(..)",
+        })
+    }
+}
+
+/// Anything a promise handler (or an async task) may produce:
+/// `Result<T, E>` (a value, or a thrown error), a `Promise<T, E>` to adopt,
+/// or an explicit [`Resolution`].
+pub trait Settle<T, E> {
+    /// Converts into a resolution.
+    fn into_resolution(self) -> Resolution<T, E>;
+}
+
+impl<T, E> Settle<T, E> for Result<T, E> {
+    fn into_resolution(self) -> Resolution<T, E> {
+        match self {
+            Ok(v) => Resolution::Value(v),
+            Err(e) => Resolution::Reject(e),
+        }
+    }
+}
+
+impl<T, E> Settle<T, E> for Promise<T, E> {
+    fn into_resolution(self) -> Resolution<T, E> {
+        Resolution::Adopt(self)
+    }
+}
+
+impl<T, E> Settle<T, E> for Resolution<T, E> {
+    fn into_resolution(self) -> Resolution<T, E> {
+        self
+    }
+}
+
+/// A foreign "thenable": an object with a `then` that will eventually call
+/// the resolver (JavaScript's duck-typed promise-likes).
+///
+/// ```
+/// use baton::{EventLoop, Promise, Resolution, Resolver, Thenable};
+///
+/// struct Answer;
+/// impl Thenable<u32, baton::Error> for Answer {
+///     fn then(self: Box<Self>, resolver: Resolver<u32, baton::Error>) {
+///         resolver.resolve(42);
+///     }
+/// }
+///
+/// let p = EventLoop::virtual_clock().run(|| {
+///     Promise::new(|r| r.resolve_with(Resolution::Thenable(Box::new(Answer))))
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(42));
+/// ```
+pub trait Thenable<T, E> {
+    /// Called in a microtask after the promise was resolved with this
+    /// thenable.
+    fn then(self: Box<Self>, resolver: Resolver<T, E>);
+}

@@ -1,0 +1,195 @@
+//! Async tasks on the event loop: a Rust `async` block becomes a promise
+//! (an async function), and awaiting a promise takes one microtask turn,
+//! as `await` does in JavaScript.
+
+use std::cell::{Cell, RefCell};
+use std::future::{Future, IntoFuture};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use super::{Promise, Settle, resolve, settle};
+use crate::{EventLoop, Fault, FaultKind, Reason};
+
+type Body = Pin<Box<dyn Future<Output = ()>>>;
+
+/// A spawned future and the promise it settles.
+struct Task {
+    body: RefCell<Option<Body>>,
+    /// Rejects the task's promise with a fault (a panic in the body).
+    fail: Box<dyn Fn(Fault)>,
+    running: Cell<bool>,
+    notified: Cell<bool>,
+}
+
+thread_local! {
+    /// The task being polled, so an awaited promise can resume it directly
+    /// from its reaction (no waker round trip, no extra microtask).
+    static CURRENT: RefCell<Option<Rc<Task>>> = const { RefCell::new(None) };
+}
+
+impl Task {
+    fn run(self: &Rc<Self>) {
+        if self.running.replace(true) {
+            self.notified.set(true);
+            return;
+        }
+        loop {
+            let Some(mut body) = self.body.borrow_mut().take() else {
+                break;
+            };
+            let outer = CURRENT.with(|c| c.replace(Some(self.clone())));
+            let polled = catch_unwind(AssertUnwindSafe(|| {
+                body.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+            }));
+            CURRENT.with(|c| *c.borrow_mut() = outer);
+            match polled {
+                Ok(Poll::Pending) => {
+                    *self.body.borrow_mut() = Some(body);
+                    if !self.notified.replace(false) {
+                        break;
+                    }
+                }
+                Ok(Poll::Ready(())) => break,
+                Err(payload) => {
+                    drop(body);
+                    (self.fail)(Fault::from_panic(&*payload));
+                    break;
+                }
+            }
+        }
+        self.running.set(false);
+    }
+}
+
+/// Runs `future` as an async function on the thread's event loop and
+/// returns the promise of its outcome.
+///
+/// Like a JavaScript async function, it starts at once and runs until its
+/// first `await` of something not yet available. It may finish with
+/// `Ok`/`Err`, or with a promise, which is adopted (two more microtask
+/// turns, as `return somePromise` in an async function). A panic rejects
+/// the promise with a [`Fault`].
+///
+/// ```
+/// use baton::{EventLoop, Promise, spawn};
+///
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     let a = Promise::<u32>::resolve(20).await?;
+///     let b = spawn(async move { Ok::<_, baton::Error>(a + 1) }).await?;
+///     Ok::<_, baton::Error>(b * 2)
+/// });
+/// assert_eq!(out.ok(), Some(42));
+/// ```
+pub fn spawn<T, E, S>(future: impl Future<Output = S> + 'static) -> Promise<T, E>
+where
+    T: Clone + 'static,
+    E: Reason,
+    S: Settle<T, E>,
+{
+    let shared = Promise::<T, E>::pending_shared();
+    let done = shared.clone();
+    let failed = shared.clone();
+    let task = Rc::new(Task {
+        body: RefCell::new(Some(Box::pin(async move {
+            let outcome = future.await;
+            resolve(&done, outcome.into_resolution());
+        }))),
+        fail: Box::new(move |fault| settle(&failed, Err(fault.into()))),
+        running: Cell::new(false),
+        notified: Cell::new(false),
+    });
+    task.run();
+    Promise { shared }
+}
+
+/// The future of `promise.await`.
+///
+/// Inside a task on baton's loop, the promise's reaction resumes the task
+/// directly: one microtask turn, like `await`. Polled by any other executor
+/// it wakes that executor's waker from the reaction (the loop must be
+/// running for the promise to settle).
+#[must_use = "futures do nothing unless awaited"]
+pub struct Awaiting<T, E> {
+    promise: Promise<T, E>,
+    subscribed: bool,
+}
+
+impl<T, E> std::fmt::Debug for Awaiting<T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Awaiting")
+            .field("promise", &self.promise)
+            .field("subscribed", &self.subscribed)
+            .finish()
+    }
+}
+
+impl<T: Clone + 'static, E: Reason> Future for Awaiting<T, E> {
+    type Output = Result<T, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
+        if self.subscribed {
+            return match self.promise.peek() {
+                Some(outcome) => Poll::Ready(outcome),
+                None => Poll::Pending,
+            };
+        }
+        self.subscribed = true;
+        match CURRENT.with(|c| c.borrow().clone()) {
+            Some(task) => self.promise.subscribe(move |_| task.run()),
+            None => {
+                let waker = cx.waker().clone();
+                self.promise.subscribe(move |_| waker.wake());
+            }
+        }
+        Poll::Pending
+    }
+}
+
+impl<T: Clone + 'static, E: Reason> IntoFuture for Promise<T, E> {
+    type Output = Result<T, E>;
+    type IntoFuture = Awaiting<T, E>;
+
+    fn into_future(self) -> Awaiting<T, E> {
+        Awaiting {
+            promise: self,
+            subscribed: false,
+        }
+    }
+}
+
+impl EventLoop {
+    /// Runs `future` as the main async function and the loop until no work
+    /// is left; returns the future's outcome.
+    ///
+    /// If the loop runs out of work while the future still waits, its
+    /// result can never arrive: that is an `Err` with a
+    /// [`FaultKind::Stalled`] fault, not a hang.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let never = EventLoop::virtual_clock().block_on(async {
+    ///     let (p, _resolver) = Promise::<u32>::with_resolver();
+    ///     p.await
+    /// });
+    /// let fault = never.unwrap_err();
+    /// assert!(fault.to_string().contains("stalled"));
+    /// ```
+    pub fn block_on<T, E, S>(self, future: impl Future<Output = S> + 'static) -> Result<T, E>
+    where
+        T: Clone + 'static,
+        E: Reason,
+        S: Settle<T, E>,
+    {
+        let promise = self.run(|| spawn(future));
+        promise.peek().unwrap_or_else(|| {
+            Err(Fault::new(
+                FaultKind::Stalled,
+                "the event loop ran out of work while the future was still waiting",
+            )
+            .into())
+        })
+    }
+}
