@@ -6,6 +6,11 @@
 mod seeds;
 
 fn main() {
+    // Some ports panic on purpose (a JavaScript `throw` inside an executor
+    // or handler): keep the report to one line.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("(a panic, caught by the loop: {info})");
+    }));
     let mut chapter = "";
     for port in seeds::PORTS {
         if port.chapter != chapter {

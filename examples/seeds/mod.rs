@@ -9,6 +9,7 @@ pub mod echo;
 pub mod js;
 pub mod make_counter;
 pub mod printer;
+pub mod promises;
 pub mod protocol;
 
 /// One ported example: the JavaScript it mirrors and the Rust that prints
@@ -102,5 +103,89 @@ pub const PORTS: &[Port] = &[
         "protocol",
         "the protocol's corners: return, finally, yield*",
         protocol::generator,
+    ),
+    port(
+        "promises",
+        "resolve_kinds",
+        "resolving with a promise, a value, a thenable",
+        promises::resolve_kinds,
+    ),
+    port(
+        "promises",
+        "handler_returns_promise",
+        "a handler returning a promise is adopted",
+        promises::handler_returns_promise,
+    ),
+    port(
+        "promises",
+        "async_return_promise",
+        "an async function returning a promise",
+        promises::async_return_promise,
+    ),
+    port(
+        "promises",
+        "await_kinds",
+        "await takes one turn",
+        promises::await_kinds,
+    ),
+    port(
+        "promises",
+        "microtasks_vs_timers",
+        "microtasks before timers",
+        promises::microtasks_vs_timers,
+    ),
+    port(
+        "promises",
+        "nested_timers",
+        "timers setting timers",
+        promises::nested_timers,
+    ),
+    port(
+        "promises",
+        "clear_from_callback",
+        "clearing timers from callbacks",
+        promises::clear_from_callback,
+    ),
+    port(
+        "promises",
+        "finally_passthrough",
+        "finally passes the outcome through",
+        promises::finally_passthrough,
+    ),
+    port(
+        "promises",
+        "finally_override",
+        "a failing finally overrides",
+        promises::finally_override,
+    ),
+    port(
+        "promises",
+        "combinators",
+        "all, allSettled, race, any",
+        promises::combinators,
+    ),
+    port(
+        "promises",
+        "unhandled_rejection",
+        "unhandled and late-handled rejections",
+        promises::unhandled_rejection,
+    ),
+    port(
+        "promises",
+        "equal_delays",
+        "equal delays fire in order",
+        promises::equal_delays,
+    ),
+    port(
+        "promises",
+        "executor",
+        "the executor runs synchronously, once",
+        promises::executor,
+    ),
+    port(
+        "promises",
+        "error_chain",
+        "a rejection skips to the nearest catch",
+        promises::error_chain,
     ),
 ];

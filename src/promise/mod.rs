@@ -203,16 +203,22 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// Registers `reaction` to run as a microtask once settled (at once if
     /// already settled). Marks the promise handled.
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
-        self.mark_handled();
-        let settled = match &mut *self.shared.state.borrow_mut() {
-            State::Pending(reactions) => {
-                reactions.push(Box::new(reaction));
-                return;
-            }
-            State::Fulfilled(v) => Ok(v.clone()),
-            State::Rejected(e) => Err(e.clone()),
+        let settled = match &*self.shared.state.borrow() {
+            State::Pending(_) => None,
+            State::Fulfilled(v) => Some(Ok(v.clone())),
+            State::Rejected(e) => Some(Err(e.clone())),
         };
-        event_loop::queue_microtask(move || reaction(settled));
+        match settled {
+            Some(settled) => event_loop::queue_microtask(move || reaction(settled)),
+            None => {
+                if let State::Pending(reactions) = &mut *self.shared.state.borrow_mut() {
+                    reactions.push(Box::new(reaction));
+                }
+            }
+        }
+        // After the reaction, so a late handler runs before Node's
+        // `rejectionHandled` is reported.
+        self.mark_handled();
     }
 
     fn mark_handled(&self) {
