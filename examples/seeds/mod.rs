@@ -4,6 +4,7 @@
 
 pub mod adder;
 pub mod adder_throw;
+pub mod async_await;
 pub mod counts;
 pub mod echo;
 pub mod js;
@@ -188,4 +189,43 @@ pub const PORTS: &[Port] = &[
         "a rejection skips to the nearest catch",
         promises::error_chain,
     ),
+    port(
+        "async_await",
+        "two_timers",
+        "c() awaits two timers (2 s and 5 s, instantly)",
+        async_await::two_timers,
+    ),
+    port(
+        "async_await",
+        "returns",
+        "an async function returns 🐶+🐷 through a promise",
+        async_await::returns,
+    ),
+    port(
+        "async_await",
+        "composing",
+        "async functions compose: dog() and pig()",
+        async_await::composing,
+    ),
+    port(
+        "async_await",
+        "try_catch_finally",
+        "try/catch/finally across awaits",
+        async_await::try_catch_finally,
+    ),
+    port(
+        "async_await",
+        "try_catch_finally_machine",
+        "the same, hand-lowered like regenerator",
+        async_await::try_catch_finally_machine,
+    ),
 ];
+
+/// Prints every port of one chapter, each under its heading.
+pub fn print_chapter(chapter: &str) {
+    for port in PORTS.iter().filter(|p| p.chapter == chapter) {
+        println!("--- {} ({}.js) ---", port.heading, port.name);
+        print!("{}", (port.run)());
+        println!();
+    }
+}
