@@ -1,0 +1,270 @@
+//! Promise and event-loop behaviour beyond the Node oracle suite: faults,
+//! hooks, interop with other executors, and timer invariants.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use baton::promise::all;
+use baton::{
+    Error, EventLoop, Fault, FaultKind, Promise, Rejection, clear_timeout, now, queue_microtask,
+    set_interval, set_timeout, spawn,
+};
+use proptest::prelude::*;
+
+type Lines = Rc<RefCell<Vec<String>>>;
+
+fn fault_kind(e: &Error) -> Option<FaultKind> {
+    e.downcast_ref::<Fault>().map(Fault::kind)
+}
+
+#[test]
+fn resolving_a_promise_with_itself_rejects_with_a_chaining_cycle() {
+    let p = EventLoop::virtual_clock().run(|| {
+        let (p, r) = Promise::<u8>::with_resolver();
+        r.resolve_with(p.clone());
+        p.catch(|_| Ok(0)); // handled: no report
+        p
+    });
+    let e = p.peek().expect("settled").expect_err("rejected");
+    assert_eq!(fault_kind(&e), Some(FaultKind::ChainingCycle));
+}
+
+#[test]
+fn a_panicking_handler_rejects_its_promise_and_the_loop_goes_on() {
+    let seen: Lines = Rc::default();
+    let s = seen.clone();
+    let (p, later) = EventLoop::virtual_clock().run(move || {
+        let p = Promise::<u8>::resolve(1).map(|_| -> u8 { panic!("handler blew up") });
+        let s2 = s.clone();
+        set_timeout(
+            move || s2.borrow_mut().push("timer after the panic".into()),
+            Duration::from_millis(5),
+        );
+        let later = p.catch(|e| Ok(u8::from(fault_kind(&e) == Some(FaultKind::Panic))));
+        (p, later)
+    });
+    assert!(p.peek().expect("settled").is_err());
+    assert_eq!(later.peek().and_then(Result::ok), Some(1));
+    assert_eq!(*seen.borrow(), ["timer after the panic"]);
+}
+
+#[test]
+fn a_panicking_timer_is_reported_and_later_timers_still_fire() {
+    let faults: Lines = Rc::default();
+    let seen: Lines = Rc::default();
+    let (f, s) = (faults.clone(), seen.clone());
+    EventLoop::virtual_clock()
+        .on_uncaught(move |fault| f.borrow_mut().push(fault.to_string()))
+        .run(move || {
+            set_timeout(|| panic!("timer blew up"), Duration::from_millis(1));
+            queue_microtask(|| panic!("microtask blew up"));
+            set_timeout(
+                move || s.borrow_mut().push("still running".into()),
+                Duration::from_millis(2),
+            );
+        });
+    assert_eq!(
+        *faults.borrow(),
+        ["panic: microtask blew up", "panic: timer blew up"]
+    );
+    assert_eq!(*seen.borrow(), ["still running"]);
+}
+
+#[test]
+fn unhandled_rejections_are_reported_once_with_their_reason() {
+    let reports: Rc<RefCell<Vec<Rejection>>> = Rc::default();
+    let r = reports.clone();
+    EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.clone()))
+        .run(|| {
+            let _ = Promise::<u8>::reject(Error::msg("nobody listens"));
+            // Rejected through a chain: only the end of the chain is unhandled.
+            let _ = Promise::<u8>::reject(Error::msg("chained")).map(|v| v + 1);
+        });
+    let reasons: Vec<_> = reports.borrow().iter().map(|r| r.reason.clone()).collect();
+    assert_eq!(reasons, ["Error(\"nobody listens\")", "Error(\"chained\")"]);
+}
+
+#[test]
+fn spawn_runs_synchronously_until_the_first_await() {
+    let log: Lines = Rc::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let l2 = l.clone();
+        spawn(async move {
+            l2.borrow_mut().push("task start".into());
+            Promise::<()>::resolve(()).await?;
+            l2.borrow_mut().push("task resumed".into());
+            Ok::<_, Error>(())
+        });
+        l.borrow_mut().push("after spawn".into());
+    });
+    assert_eq!(*log.borrow(), ["task start", "after spawn", "task resumed"]);
+}
+
+#[test]
+fn a_panicking_task_rejects_its_promise() {
+    let p = EventLoop::virtual_clock().run(|| {
+        let p = spawn(async {
+            Promise::<()>::resolve(()).await?;
+            if now() == Duration::ZERO {
+                panic!("task blew up");
+            }
+            Ok::<u8, Error>(1)
+        });
+        p.catch(|_| Ok(0));
+        p
+    });
+    let e = p.peek().expect("settled").expect_err("rejected");
+    assert_eq!(fault_kind(&e), Some(FaultKind::Panic));
+}
+
+#[test]
+fn block_on_reports_a_future_that_can_never_complete() {
+    let out: Result<u8, Error> = EventLoop::virtual_clock().block_on(async {
+        // A foreign future that never wakes anyone.
+        std::future::pending::<()>().await;
+        Ok(1)
+    });
+    assert_eq!(
+        fault_kind(&out.expect_err("stalled")),
+        Some(FaultKind::Stalled)
+    );
+}
+
+#[test]
+fn virtual_time_jumps_to_each_timer() {
+    let times: Rc<RefCell<Vec<Duration>>> = Rc::default();
+    let t = times.clone();
+    let out = EventLoop::virtual_clock().block_on(async move {
+        for secs in [2, 5, 60] {
+            let t = t.clone();
+            Promise::<()>::new(move |r| {
+                set_timeout(move || r.resolve(()), Duration::from_secs(secs));
+            })
+            .await?;
+            t.borrow_mut().push(now());
+        }
+        Ok::<_, Error>(now())
+    });
+    assert_eq!(out.ok(), Some(Duration::from_secs(67)));
+    assert_eq!(
+        *times.borrow(),
+        [
+            Duration::from_secs(2),
+            Duration::from_secs(7),
+            Duration::from_secs(67)
+        ]
+    );
+}
+
+struct CountingWaker(AtomicUsize);
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_promise_polled_by_another_executor_wakes_its_waker() {
+    let wakes = Arc::new(CountingWaker(AtomicUsize::new(0)));
+    let waker = Waker::from(wakes.clone());
+    let polled = EventLoop::virtual_clock().run(move || {
+        let p = Promise::<u8>::new(|r| {
+            set_timeout(move || r.resolve(7), Duration::from_millis(3));
+        });
+        let mut fut = Box::pin(p.into_future());
+        let first = fut.as_mut().poll(&mut Context::from_waker(&waker));
+        (first.is_pending(), fut, waker)
+    });
+    let (was_pending, mut fut, waker) = polled;
+    assert!(was_pending);
+    assert_eq!(
+        wakes.0.load(Ordering::SeqCst),
+        1,
+        "woken when the timer resolved it"
+    );
+    let ready = fut.as_mut().poll(&mut Context::from_waker(&waker));
+    assert!(matches!(ready, Poll::Ready(Ok(7))));
+}
+
+#[test]
+fn all_over_many_promises_keeps_input_order() {
+    let p = EventLoop::virtual_clock().run(|| {
+        let inputs = (0..100u64).map(|i| {
+            Promise::<u64>::new(move |r| {
+                set_timeout(move || r.resolve(i), Duration::from_millis(100 - i));
+            })
+        });
+        all(inputs)
+    });
+    assert_eq!(
+        p.peek().and_then(Result::ok),
+        Some((0..100).collect::<Vec<_>>())
+    );
+}
+
+#[test]
+#[should_panic(expected = "already running")]
+fn runs_do_not_nest() {
+    EventLoop::virtual_clock().run(|| EventLoop::virtual_clock().run(|| ()));
+}
+
+#[test]
+fn a_pinned_spawned_future_can_be_awaited_by_another_task() {
+    let out = EventLoop::virtual_clock().block_on(async {
+        let inner = spawn(async { Ok::<_, Error>(20u8) });
+        let mut twice = pin!(async move { Ok::<_, Error>(inner.await? * 2) });
+        twice.as_mut().await
+    });
+    assert_eq!(out.ok(), Some(40));
+}
+
+proptest! {
+    /// Timers fire in (due time, registration) order, each exactly once,
+    /// and cleared timers never fire, whatever the delays.
+    #[test]
+    fn timers_fire_in_due_then_registration_order(
+        delays in prop::collection::vec(0u64..50, 1..40),
+        cleared in prop::collection::vec(any::<bool>(), 40),
+    ) {
+        let fired: Rc<RefCell<Vec<usize>>> = Rc::default();
+        let f = fired.clone();
+        let delays2 = delays.clone();
+        let cleared2 = cleared.clone();
+        EventLoop::virtual_clock().run(move || {
+            for (i, &d) in delays2.iter().enumerate() {
+                let f = f.clone();
+                let id = set_timeout(move || f.borrow_mut().push(i), Duration::from_millis(d));
+                if cleared2[i] {
+                    clear_timeout(id);
+                }
+            }
+        });
+        let mut expected: Vec<usize> = (0..delays.len()).filter(|&i| !cleared[i]).collect();
+        expected.sort_by_key(|&i| (delays[i].max(1), i));
+        prop_assert_eq!(&*fired.borrow(), &expected);
+    }
+
+    /// An interval fires at every multiple of its period before a timer at
+    /// the horizon clears it. At an equal time the earlier registration
+    /// wins: the interval's first run (set before the clearing timer), but
+    /// not a rescheduled run (set after it), as in Node.
+    #[test]
+    fn intervals_fire_on_schedule(period in 1u64..20, horizon in 1u64..200) {
+        let count = Rc::new(RefCell::new(0u64));
+        let c = count.clone();
+        EventLoop::virtual_clock().run(move || {
+            let id = set_interval(move || *c.borrow_mut() += 1, Duration::from_millis(period));
+            set_timeout(move || clear_timeout(id), Duration::from_millis(horizon));
+        });
+        let expected = if period == horizon { 1 } else { (horizon - 1) / period };
+        prop_assert_eq!(*count.borrow(), expected);
+    }
+}
