@@ -9,6 +9,7 @@
 //! cores, run one loop per thread; values cross between loops as `Send`
 //! data, never as promises.
 
+mod remote;
 mod timers;
 
 use std::cell::{Cell, RefCell};
@@ -16,9 +17,11 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::Fault;
+pub(crate) use remote::{Remote, TaskWaker};
 pub use timers::TimerId;
 use timers::Timers;
 
@@ -32,6 +35,15 @@ pub(crate) trait Watched {
     /// Marks it reported, so a later handler reports "handled after all".
     fn mark_reported(&self);
     fn report(&self) -> Rejection;
+}
+
+/// A spawned task, as the loop sees it: something to poll when a foreign
+/// waker fires, and whether anything outside still holds its waker.
+pub(crate) trait Runnable {
+    fn run(self: Rc<Self>);
+    /// Clones of the task's waker held outside the task: while there are
+    /// some, a wake-up may still come.
+    fn foreign_wakers(&self) -> usize;
 }
 
 /// An unhandled (or late-handled) rejection, as the hooks see it.
@@ -83,6 +95,9 @@ struct Inner {
     rejected: RefCell<Vec<Rc<dyn Watched>>>,
     hooks: RefCell<Hooks>,
     next_promise_id: Cell<u64>,
+    tasks: RefCell<Vec<Option<Rc<dyn Runnable>>>>,
+    free_tasks: RefCell<Vec<usize>>,
+    remote: Arc<Remote>,
 }
 
 thread_local! {
@@ -95,6 +110,9 @@ thread_local! {
         rejected: RefCell::new(Vec::new()),
         hooks: RefCell::new(Hooks::default()),
         next_promise_id: Cell::new(0),
+        tasks: RefCell::new(Vec::new()),
+        free_tasks: RefCell::new(Vec::new()),
+        remote: Arc::new(Remote::default()),
     };
 }
 
@@ -194,12 +212,167 @@ impl EventLoop {
         let _reset = ResetOnExit;
         let result = main();
         checkpoint();
-        while let Some(due) = LOOP.with(|lp| lp.timers.borrow_mut().next_due()) {
-            advance_to(due);
-            run_expired_timers();
+        loop {
+            match next_turn() {
+                Turn::Work => {}
+                Turn::Done => break,
+                Turn::WaitForWake(until) => {
+                    let remote = LOOP.with(|lp| lp.remote.clone());
+                    remote.rouse_thread(std::thread::current());
+                    if !remote.has_woken() {
+                        match until {
+                            Some(due) => {
+                                std::thread::park_timeout(due.saturating_sub(real_elapsed()))
+                            }
+                            None => std::thread::park(),
+                        }
+                    }
+                    remote.rouse_nobody();
+                }
+            }
         }
         result
     }
+
+    /// [`run`](Self::run) inside an async runtime: the loop runs as a future
+    /// on the current thread, so futures of that runtime (tokio I/O,
+    /// sockets, its timers) can be awaited from baton's tasks, and the
+    /// runtime's driver runs while the loop waits.
+    ///
+    /// The future is `!Send`: drive it with a current-thread runtime (or a
+    /// `LocalSet`). Real time is waited for with tokio's timer.
+    #[cfg(feature = "tokio")]
+    pub async fn run_async<R>(self, main: impl FnOnce() -> R) -> R {
+        LOOP.with(|lp| {
+            assert!(
+                !lp.running.get(),
+                "EventLoop::run_async called while this thread's event loop is already running"
+            );
+            lp.running.set(true);
+            lp.clock.set(self.clock);
+            lp.now.set(Duration::ZERO);
+            *lp.hooks.borrow_mut() = self.hooks;
+        });
+        let _reset = ResetOnExit;
+        let result = main();
+        checkpoint();
+        loop {
+            match next_turn() {
+                Turn::Work => {}
+                Turn::Done => break,
+                Turn::WaitForWake(until) => {
+                    let remote = LOOP.with(|lp| lp.remote.clone());
+                    let woken = std::future::poll_fn(|cx| {
+                        remote.rouse_waker(cx.waker());
+                        if remote.has_woken() {
+                            std::task::Poll::Ready(())
+                        } else {
+                            std::task::Poll::Pending
+                        }
+                    });
+                    match until {
+                        Some(due) => {
+                            let wait = due.saturating_sub(real_elapsed());
+                            let _ = tokio::time::timeout(wait, woken).await;
+                        }
+                        None => woken.await,
+                    }
+                    remote.rouse_nobody();
+                }
+            }
+        }
+        result
+    }
+}
+
+/// What the loop does next.
+enum Turn {
+    /// It ran something; look again.
+    Work,
+    /// Nothing is left and nothing can arrive.
+    Done,
+    /// Only outside wake-ups (and, on real time, a timer due at this loop
+    /// time) can bring work.
+    WaitForWake(Option<Duration>),
+}
+
+/// Milliseconds of real time since the run began (zero on a virtual clock).
+fn real_elapsed() -> Duration {
+    LOOP.with(|lp| match lp.clock.get() {
+        Clock::Real(origin) => origin.elapsed(),
+        Clock::Virtual => lp.now.get(),
+    })
+}
+
+/// One turn: tasks woken from outside (Node's poll phase), then due timers.
+fn next_turn() -> Turn {
+    let woken = LOOP.with(|lp| lp.remote.take_woken());
+    if !woken.is_empty() {
+        for key in woken {
+            let task = LOOP.with(|lp| lp.tasks.borrow().get(key).cloned().flatten());
+            if let Some(task) = task {
+                guarded(move || task.run());
+                checkpoint();
+            }
+        }
+        return Turn::Work;
+    }
+    let due = LOOP.with(|lp| lp.timers.borrow_mut().next_due());
+    let waiting = foreign_wakers() > 0;
+    match (due, LOOP.with(|lp| lp.clock.get())) {
+        (None, _) if waiting => Turn::WaitForWake(None),
+        (None, _) => Turn::Done,
+        // Outside work is outstanding: virtual time only jumps when nothing
+        // real can happen first.
+        (Some(_), Clock::Virtual) if waiting => Turn::WaitForWake(None),
+        (Some(due), Clock::Real(origin)) if waiting && due > origin.elapsed() => {
+            Turn::WaitForWake(Some(due))
+        }
+        (Some(due), _) => {
+            advance_to(due);
+            run_expired_timers();
+            Turn::Work
+        }
+    }
+}
+
+fn foreign_wakers() -> usize {
+    LOOP.with(|lp| {
+        lp.tasks
+            .borrow()
+            .iter()
+            .flatten()
+            .map(|t| t.foreign_wakers())
+            .sum()
+    })
+}
+
+/// Registers a task; its key is what its waker sends back.
+pub(crate) fn register_task<T: Runnable + 'static>(
+    make: impl FnOnce(usize, Arc<Remote>) -> Rc<T>,
+) -> Rc<T> {
+    LOOP.with(|lp| {
+        let key = lp.free_tasks.borrow_mut().pop().unwrap_or_else(|| {
+            let mut tasks = lp.tasks.borrow_mut();
+            tasks.push(None);
+            tasks.len() - 1
+        });
+        let task = make(key, lp.remote.clone());
+        lp.tasks.borrow_mut()[key] = Some(task.clone());
+        task
+    })
+}
+
+/// Forgets a finished task.
+pub(crate) fn deregister_task(key: usize) {
+    let task = LOOP.with(|lp| {
+        let task = lp.tasks.borrow_mut().get_mut(key).and_then(Option::take);
+        if task.is_some() {
+            lp.free_tasks.borrow_mut().push(key);
+        }
+        task
+    });
+    drop(task);
 }
 
 /// Leaves the thread's loop clean for the next run, even after a panic.
@@ -215,7 +388,10 @@ impl Drop for ResetOnExit {
             let rejected = std::mem::take(&mut *lp.rejected.borrow_mut());
             let mut timers = std::mem::take(&mut *lp.timers.borrow_mut());
             let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
-            drop((jobs, rejected, hooks));
+            let tasks = std::mem::take(&mut *lp.tasks.borrow_mut());
+            lp.free_tasks.borrow_mut().clear();
+            lp.remote.take_woken();
+            drop((jobs, rejected, hooks, tasks));
             timers.reset();
         });
     }

@@ -7,20 +7,37 @@ use std::future::{Future, IntoFuture};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use super::{Promise, Settle, resolve, settle};
+use crate::event_loop::{self, Runnable, TaskWaker};
 use crate::{EventLoop, Fault, FaultKind, Reason};
 
 type Body = Pin<Box<dyn Future<Output = ()>>>;
 
 /// A spawned future and the promise it settles.
 struct Task {
+    key: usize,
     body: RefCell<Option<Body>>,
     /// Rejects the task's promise with a fault (a panic in the body).
     fail: Box<dyn Fn(Fault)>,
     running: Cell<bool>,
     notified: Cell<bool>,
+    /// Counted to know whether a foreign future still holds the waker.
+    wake_handle: Arc<TaskWaker>,
+    waker: Waker,
+}
+
+impl Runnable for Task {
+    fn run(self: Rc<Self>) {
+        Task::run(&self);
+    }
+
+    fn foreign_wakers(&self) -> usize {
+        // One reference is `wake_handle`, one is `waker`.
+        Arc::strong_count(&self.wake_handle).saturating_sub(2)
+    }
 }
 
 thread_local! {
@@ -41,7 +58,7 @@ impl Task {
             };
             let outer = CURRENT.with(|c| c.replace(Some(self.clone())));
             let polled = catch_unwind(AssertUnwindSafe(|| {
-                body.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+                body.as_mut().poll(&mut Context::from_waker(&self.waker))
             }));
             CURRENT.with(|c| *c.borrow_mut() = outer);
             match polled {
@@ -51,9 +68,13 @@ impl Task {
                         break;
                     }
                 }
-                Ok(Poll::Ready(())) => break,
+                Ok(Poll::Ready(())) => {
+                    event_loop::deregister_task(self.key);
+                    break;
+                }
                 Err(payload) => {
                     drop(body);
+                    event_loop::deregister_task(self.key);
                     (self.fail)(Fault::from_panic(&*payload));
                     break;
                 }
@@ -91,14 +112,21 @@ where
     let shared = Promise::<T, E>::pending_shared();
     let done = shared.clone();
     let failed = shared.clone();
-    let task = Rc::new(Task {
-        body: RefCell::new(Some(Box::pin(async move {
-            let outcome = future.await;
-            resolve(&done, outcome.into_resolution());
-        }))),
-        fail: Box::new(move |fault| settle(&failed, Err(fault.into()))),
-        running: Cell::new(false),
-        notified: Cell::new(false),
+    let body: Body = Box::pin(async move {
+        let outcome = future.await;
+        resolve(&done, outcome.into_resolution());
+    });
+    let task = event_loop::register_task(|key, remote| {
+        let wake_handle = TaskWaker::new(key, remote);
+        Rc::new(Task {
+            key,
+            body: RefCell::new(Some(body)),
+            fail: Box::new(move |fault| settle(&failed, Err(fault.into()))),
+            running: Cell::new(false),
+            notified: Cell::new(false),
+            waker: Waker::from(wake_handle.clone()),
+            wake_handle,
+        })
     });
     task.run();
     Promise { shared }

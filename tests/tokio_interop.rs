@@ -1,0 +1,132 @@
+//! baton's loop inside tokio: a baton task awaits real tokio I/O (an HTTP
+//! request to a server on loopback), and foreign wake-ups from another
+//! thread rouse a parked loop.
+
+use std::time::Duration;
+
+use baton::{Error, EventLoop, Promise, set_timeout, spawn};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// A minimal HTTP/1.1 server: answers every request with a JSON body.
+async fn serve(listener: TcpListener) {
+    loop {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(async move {
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let path = String::from_utf8_lossy(&request)
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .to_string();
+            let body = format!("{{\"path\":\"{path}\",\"greeting\":\"hello from loopback\"}}");
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(response.as_bytes()).await;
+        });
+    }
+}
+
+/// A real HTTP GET over TCP: returns the status line and the body.
+async fn http_get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<(String, String)> {
+    let mut stream = TcpStream::connect(addr).await?;
+    let request = format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    let status = response.lines().next().unwrap_or_default().to_string();
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    Ok((status, body))
+}
+
+#[test]
+fn a_baton_task_awaits_a_real_http_request_on_loopback() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (order, promise) = runtime.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(serve(listener));
+        let order = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let o = order.clone();
+        let promise = EventLoop::real_clock()
+            .run_async(move || {
+                let o2 = o.clone();
+                // A baton timer and a tokio socket in one task.
+                let p = spawn(async move {
+                    o2.borrow_mut().push("task: requesting");
+                    let (status, body) = http_get(addr, "/profile").await.map_err(Error::new)?;
+                    o2.borrow_mut().push("task: response arrived");
+                    Promise::<()>::new(|r| {
+                        set_timeout(move || r.resolve(()), Duration::from_millis(5));
+                    })
+                    .await?;
+                    o2.borrow_mut().push("task: timer after the response");
+                    Ok::<_, Error>(format!("{status} | {body}"))
+                });
+                o.borrow_mut().push("main: request in flight");
+                p
+            })
+            .await;
+        (order, promise)
+    });
+    assert_eq!(
+        promise.peek().and_then(Result::ok).as_deref(),
+        Some("HTTP/1.1 200 OK | {\"path\":\"/profile\",\"greeting\":\"hello from loopback\"}")
+    );
+    assert_eq!(
+        *order.borrow(),
+        [
+            "task: requesting",
+            "main: request in flight",
+            "task: response arrived",
+            "task: timer after the response"
+        ]
+    );
+}
+
+#[test]
+fn a_parked_loop_is_roused_by_a_wake_from_another_thread() {
+    let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+    let sender = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(20));
+        let _ = tx.send(42);
+    });
+    let out = EventLoop::real_clock().block_on(async move {
+        let v = rx.await.map_err(Error::new)?;
+        Ok::<_, Error>(v + 1)
+    });
+    sender.join().expect("sender thread");
+    assert_eq!(out.ok(), Some(43));
+}
+
+#[test]
+fn a_dropped_foreign_waker_does_not_keep_the_loop_alive() {
+    let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+    drop(tx);
+    let out = EventLoop::virtual_clock().block_on(async move {
+        // The sender is gone: the receiver completes with an error at once.
+        match rx.await {
+            Ok(v) => Ok::<_, Error>(v),
+            Err(_) => Ok(0),
+        }
+    });
+    assert_eq!(out.ok(), Some(0));
+}
