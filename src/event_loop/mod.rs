@@ -25,7 +25,17 @@ pub(crate) use remote::{Remote, TaskWaker};
 pub use timers::TimerId;
 use timers::Timers;
 
-type Job = Box<dyn FnOnce()>;
+/// A microtask: a one-off closure, or a settled promise running its
+/// reactions (queued as the promise itself, so settling allocates nothing).
+enum Microtask {
+    Call(Box<dyn FnOnce()>),
+    Run(Rc<dyn Job>),
+}
+
+/// Work that is its own microtask.
+pub(crate) trait Job {
+    fn run(self: Rc<Self>);
+}
 
 /// A rejected promise the loop is watching: type-erased so one list holds
 /// promises of every type.
@@ -49,8 +59,9 @@ pub(crate) trait Runnable {
 /// An unhandled (or late-handled) rejection, as the hooks see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// Distinguishes promises in one run (the order they were created).
-    pub promise: u64,
+    /// The promise's identity (its address while it lives), to match an
+    /// unhandled report with a later handled one.
+    pub promise: usize,
     /// The rejection reason, as `Debug` prints it.
     pub reason: String,
 }
@@ -86,7 +97,7 @@ enum Clock {
 
 /// The thread's loop.
 struct Inner {
-    microtasks: RefCell<VecDeque<Job>>,
+    microtasks: RefCell<VecDeque<Microtask>>,
     timers: RefCell<Timers>,
     clock: Cell<Clock>,
     /// The loop's time: real time is read once per turn, as Node caches it.
@@ -94,7 +105,6 @@ struct Inner {
     running: Cell<bool>,
     rejected: RefCell<Vec<Rc<dyn Watched>>>,
     hooks: RefCell<Hooks>,
-    next_promise_id: Cell<u64>,
     tasks: RefCell<Vec<Option<Rc<dyn Runnable>>>>,
     free_tasks: RefCell<Vec<usize>>,
     remote: Arc<Remote>,
@@ -109,7 +119,6 @@ thread_local! {
         running: Cell::new(false),
         rejected: RefCell::new(Vec::new()),
         hooks: RefCell::new(Hooks::default()),
-        next_promise_id: Cell::new(0),
         tasks: RefCell::new(Vec::new()),
         free_tasks: RefCell::new(Vec::new()),
         remote: Arc::new(Remote::default()),
@@ -447,8 +456,11 @@ fn with_hooks(f: impl FnOnce(&mut Hooks)) {
 /// reports rejections that are still unhandled.
 fn checkpoint() {
     loop {
-        while let Some(job) = LOOP.with(|lp| lp.microtasks.borrow_mut().pop_front()) {
-            guarded(job);
+        while let Some(task) = LOOP.with(|lp| lp.microtasks.borrow_mut().pop_front()) {
+            match task {
+                Microtask::Call(job) => guarded(job),
+                Microtask::Run(job) => guarded(move || job.run()),
+            }
         }
         let rejected = LOOP.with(|lp| std::mem::take(&mut *lp.rejected.borrow_mut()));
         if rejected.is_empty() {
@@ -486,7 +498,16 @@ fn checkpoint() {
 /// assert_eq!(*log.borrow(), ["script", "microtask"]);
 /// ```
 pub fn queue_microtask(job: impl FnOnce() + 'static) {
-    LOOP.with(|lp| lp.microtasks.borrow_mut().push_back(Box::new(job)));
+    LOOP.with(|lp| {
+        lp.microtasks
+            .borrow_mut()
+            .push_back(Microtask::Call(Box::new(job)));
+    });
+}
+
+/// Queues a job that is already allocated (a settled promise).
+pub(crate) fn queue_job(job: Rc<dyn Job>) {
+    LOOP.with(|lp| lp.microtasks.borrow_mut().push_back(Microtask::Run(job)));
 }
 
 /// Node treats delays below 1 ms as 1 ms.
@@ -554,12 +575,4 @@ pub(crate) fn report_handled_later(rejection: &Rejection) {
     let rejection = rejection.clone();
     // Node emits `rejectionHandled` asynchronously.
     queue_microtask(move || with_hooks(|hooks| (hooks.handled_later)(&rejection)));
-}
-
-pub(crate) fn next_promise_id() -> u64 {
-    LOOP.with(|lp| {
-        let id = lp.next_promise_id.get() + 1;
-        lp.next_promise_id.set(id);
-        id
-    })
 }

@@ -15,7 +15,7 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use crate::event_loop::{self, Rejection, Watched};
+use crate::event_loop::{self, Job, Rejection, Watched};
 use crate::{Error, Fault, FaultKind, Reason};
 
 pub use combinators::{AggregateError, all, all_settled, any, race};
@@ -24,19 +24,71 @@ pub use task::{Awaiting, spawn};
 
 type Reaction<T, E> = Box<dyn FnOnce(Result<T, E>)>;
 
+/// Handlers waiting for a promise. Most promises get exactly one (the next
+/// link of a chain, or an `await`), which needs no vector.
+enum Reactions<T, E> {
+    None,
+    One(Reaction<T, E>),
+    Many(Vec<Reaction<T, E>>),
+}
+
+impl<T, E> Reactions<T, E> {
+    fn push(&mut self, reaction: Reaction<T, E>) {
+        *self = match std::mem::replace(self, Reactions::None) {
+            Reactions::None => Reactions::One(reaction),
+            Reactions::One(first) => Reactions::Many(vec![first, reaction]),
+            Reactions::Many(mut all) => {
+                all.push(reaction);
+                Reactions::Many(all)
+            }
+        }
+    }
+}
+
 enum State<T, E> {
-    Pending(Vec<Reaction<T, E>>),
+    Pending,
     Fulfilled(T),
     Rejected(E),
 }
 
 struct Shared<T, E> {
-    id: u64,
     state: RefCell<State<T, E>>,
+    /// Waiting while pending; once settled, queued until the promise's
+    /// reaction job runs them.
+    reactions: Cell<Reactions<T, E>>,
     /// A handler was attached (so a rejection is not "unhandled").
     handled: Cell<bool>,
     /// Reported as unhandled; a later handler reports it handled.
     reported: Cell<bool>,
+}
+
+impl<T: Clone, E: Clone> Shared<T, E> {
+    fn outcome(&self) -> Option<Result<T, E>> {
+        match &*self.state.borrow() {
+            State::Pending => None,
+            State::Fulfilled(v) => Some(Ok(v.clone())),
+            State::Rejected(e) => Some(Err(e.clone())),
+        }
+    }
+}
+
+/// A settled promise is its own reaction job: every reaction queued at
+/// settlement runs in order (no other microtask can come between them).
+impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
+    fn run(self: Rc<Self>) {
+        let Some(outcome) = self.outcome() else {
+            return;
+        };
+        match self.reactions.replace(Reactions::None) {
+            Reactions::None => {}
+            Reactions::One(reaction) => reaction(outcome),
+            Reactions::Many(all) => {
+                for reaction in all {
+                    reaction(outcome.clone());
+                }
+            }
+        }
+    }
 }
 
 /// The eventual outcome of an operation: JavaScript's `Promise`.
@@ -70,14 +122,11 @@ impl<T, E> Clone for Promise<T, E> {
 impl<T, E> fmt::Debug for Promise<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &*self.shared.state.borrow() {
-            State::Pending(_) => "pending",
+            State::Pending => "pending",
             State::Fulfilled(_) => "fulfilled",
             State::Rejected(_) => "rejected",
         };
-        f.debug_struct("Promise")
-            .field("id", &self.shared.id)
-            .field("state", &state)
-            .finish()
+        f.debug_struct("Promise").field("state", &state).finish()
     }
 }
 
@@ -100,7 +149,6 @@ impl<T, E> Clone for Resolver<T, E> {
 impl<T, E> fmt::Debug for Resolver<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Resolver")
-            .field("promise", &self.shared.id)
             .field("used", &self.done.get())
             .finish()
     }
@@ -143,8 +191,8 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
 impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     fn pending_shared() -> Rc<Shared<T, E>> {
         Rc::new(Shared {
-            id: event_loop::next_promise_id(),
-            state: RefCell::new(State::Pending(Vec::new())),
+            state: RefCell::new(State::Pending),
+            reactions: Cell::new(Reactions::None),
             handled: Cell::new(false),
             reported: Cell::new(false),
         })
@@ -188,32 +236,23 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 
     /// The outcome, if settled.
     pub fn peek(&self) -> Option<Result<T, E>> {
-        match &*self.shared.state.borrow() {
-            State::Pending(_) => None,
-            State::Fulfilled(v) => Some(Ok(v.clone())),
-            State::Rejected(e) => Some(Err(e.clone())),
-        }
+        self.shared.outcome()
     }
 
     /// Whether it has not settled yet.
     pub fn is_pending(&self) -> bool {
-        matches!(&*self.shared.state.borrow(), State::Pending(_))
+        matches!(&*self.shared.state.borrow(), State::Pending)
     }
 
     /// Registers `reaction` to run as a microtask once settled (at once if
     /// already settled). Marks the promise handled.
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
-        let settled = match &*self.shared.state.borrow() {
-            State::Pending(_) => None,
-            State::Fulfilled(v) => Some(Ok(v.clone())),
-            State::Rejected(e) => Some(Err(e.clone())),
-        };
-        match settled {
+        match self.shared.outcome() {
             Some(settled) => event_loop::queue_microtask(move || reaction(settled)),
             None => {
-                if let State::Pending(reactions) = &mut *self.shared.state.borrow_mut() {
-                    reactions.push(Box::new(reaction));
-                }
+                let mut reactions = self.shared.reactions.replace(Reactions::None);
+                reactions.push(Box::new(reaction));
+                self.shared.reactions.set(reactions);
             }
         }
         // After the reaction, so a late handler runs before Node's
@@ -323,7 +362,7 @@ impl<T, E: fmt::Debug> Shared<T, E> {
             _ => String::new(),
         };
         Rejection {
-            promise: self.id,
+            promise: std::ptr::from_ref(self).addr(),
             reason,
         }
     }
@@ -344,28 +383,23 @@ impl<T, E: fmt::Debug> Watched for Shared<T, E> {
 /// Settles a pending promise and queues its reactions; a rejection nobody
 /// handles is watched until the next checkpoint.
 fn settle<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, outcome: Result<T, E>) {
-    let settled = match &outcome {
-        Ok(v) => State::Fulfilled(v.clone()),
-        Err(e) => State::Rejected(e.clone()),
-    };
-    let reactions = match std::mem::replace(&mut *shared.state.borrow_mut(), settled) {
-        State::Pending(reactions) => reactions,
-        already => {
-            *shared.state.borrow_mut() = already;
+    {
+        let mut state = shared.state.borrow_mut();
+        if !matches!(*state, State::Pending) {
             return;
         }
-    };
-    if outcome.is_err() && !shared.handled.get() {
+        *state = match outcome {
+            Ok(v) => State::Fulfilled(v),
+            Err(e) => State::Rejected(e),
+        };
+    }
+    let reactions = shared.reactions.replace(Reactions::None);
+    let waiting = !matches!(reactions, Reactions::None);
+    shared.reactions.set(reactions);
+    if waiting {
+        event_loop::queue_job(shared.clone());
+    } else if matches!(*shared.state.borrow(), State::Rejected(_)) && !shared.handled.get() {
         event_loop::watch_rejection(shared.clone());
-    }
-    let mut reactions = reactions.into_iter();
-    let last = reactions.next_back();
-    for reaction in reactions {
-        let outcome = outcome.clone();
-        event_loop::queue_microtask(move || reaction(outcome));
-    }
-    if let Some(reaction) = last {
-        event_loop::queue_microtask(move || reaction(outcome));
     }
 }
 

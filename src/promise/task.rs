@@ -10,18 +10,17 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use super::{Promise, Settle, resolve, settle};
+use super::{Promise, Resolution, Settle, Shared, resolve, settle};
 use crate::event_loop::{self, Runnable, TaskWaker};
 use crate::{EventLoop, Fault, FaultKind, Reason};
 
-type Body = Pin<Box<dyn Future<Output = ()>>>;
+type Body<T, E> = Pin<Box<dyn Future<Output = Resolution<T, E>>>>;
 
 /// A spawned future and the promise it settles.
-struct Task {
+struct Task<T, E> {
     key: usize,
-    body: RefCell<Option<Body>>,
-    /// Rejects the task's promise with a fault (a panic in the body).
-    fail: Box<dyn Fn(Fault)>,
+    promise: Rc<Shared<T, E>>,
+    body: RefCell<Option<Body<T, E>>>,
     running: Cell<bool>,
     notified: Cell<bool>,
     /// Counted to know whether a foreign future still holds the waker.
@@ -29,25 +28,14 @@ struct Task {
     waker: Waker,
 }
 
-impl Runnable for Task {
-    fn run(self: Rc<Self>) {
-        Task::run(&self);
-    }
-
-    fn foreign_wakers(&self) -> usize {
-        // One reference is `wake_handle`, one is `waker`.
-        Arc::strong_count(&self.wake_handle).saturating_sub(2)
-    }
-}
-
 thread_local! {
     /// The task being polled, so an awaited promise can resume it directly
     /// from its reaction (no waker round trip, no extra microtask).
-    static CURRENT: RefCell<Option<Rc<Task>>> = const { RefCell::new(None) };
+    static CURRENT: RefCell<Option<Rc<dyn Runnable>>> = const { RefCell::new(None) };
 }
 
-impl Task {
-    fn run(self: &Rc<Self>) {
+impl<T: Clone + 'static, E: Reason> Runnable for Task<T, E> {
+    fn run(self: Rc<Self>) {
         if self.running.replace(true) {
             self.notified.set(true);
             return;
@@ -68,19 +56,25 @@ impl Task {
                         break;
                     }
                 }
-                Ok(Poll::Ready(())) => {
+                Ok(Poll::Ready(resolution)) => {
                     event_loop::deregister_task(self.key);
+                    resolve(&self.promise, resolution);
                     break;
                 }
                 Err(payload) => {
                     drop(body);
                     event_loop::deregister_task(self.key);
-                    (self.fail)(Fault::from_panic(&*payload));
+                    settle(&self.promise, Err(Fault::from_panic(&*payload).into()));
                     break;
                 }
             }
         }
         self.running.set(false);
+    }
+
+    fn foreign_wakers(&self) -> usize {
+        // One reference is `wake_handle`, one is `waker`.
+        Arc::strong_count(&self.wake_handle).saturating_sub(2)
     }
 }
 
@@ -110,18 +104,14 @@ where
     S: Settle<T, E>,
 {
     let shared = Promise::<T, E>::pending_shared();
-    let done = shared.clone();
-    let failed = shared.clone();
-    let body: Body = Box::pin(async move {
-        let outcome = future.await;
-        resolve(&done, outcome.into_resolution());
-    });
+    let promise = shared.clone();
+    let body: Body<T, E> = Box::pin(async move { future.await.into_resolution() });
     let task = event_loop::register_task(|key, remote| {
         let wake_handle = TaskWaker::new(key, remote);
         Rc::new(Task {
             key,
+            promise,
             body: RefCell::new(Some(body)),
-            fail: Box::new(move |fault| settle(&failed, Err(fault.into()))),
             running: Cell::new(false),
             notified: Cell::new(false),
             waker: Waker::from(wake_handle.clone()),

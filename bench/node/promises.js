@@ -1,0 +1,64 @@
+// Node's side of benches/promises.rs. Each function returns ns per
+// operation (the median of several runs).
+"use strict";
+
+async function medianNs(run, ops, samples = 15) {
+  const out = [];
+  for (let i = 0; i < samples + 3; i++) {
+    const t0 = process.hrtime.bigint();
+    await run();
+    const ns = Number(process.hrtime.bigint() - t0) / ops;
+    if (i >= 3) out.push(ns); // the first runs warm up the JIT
+  }
+  out.sort((a, b) => a - b);
+  return out[Math.floor(out.length / 2)];
+}
+
+const N = 1000;
+
+module.exports = {
+  "then_link/node": () =>
+    medianNs(async () => {
+      let p = Promise.resolve(0);
+      for (let i = 0; i < N; i++) p = p.then((v) => v + 1);
+      await p;
+    }, N, 200),
+  "await/node": () =>
+    medianNs(async () => {
+      const ready = Promise.resolve(1);
+      let sum = 0;
+      for (let i = 0; i < N; i++) sum += await ready;
+      return sum;
+    }, N, 200),
+  "all_100k/node": () =>
+    medianNs(async () => {
+      const ps = [];
+      for (let i = 0; i < 100000; i++) ps.push(Promise.resolve(i));
+      const v = await Promise.all(ps);
+      return v.length;
+    }, 100000, 10),
+  "timers_1m/node": () =>
+    medianNs(
+      () =>
+        new Promise((resolve) => {
+          let fired = 0;
+          for (let i = 0; i < 1000000; i++) {
+            setTimeout(() => {
+              if (++fired === 1000000) resolve();
+            }, 1);
+          }
+        }),
+      1, 5),
+  "spawn_await/node": () =>
+    medianNs(async () => {
+      const all = [];
+      for (let i = 0; i < N; i++) all.push((async () => (await Promise.resolve(1)) + 1)());
+      await Promise.all(all);
+    }, N, 200),
+};
+
+if (require.main === module) {
+  (async () => {
+    for (const [name, f] of Object.entries(module.exports)) console.log(name, (await f()).toFixed(1));
+  })();
+}

@@ -1,0 +1,73 @@
+//! Bytes per pending promise and per suspended async task, measured with a
+//! counting allocator (not estimated). Writes
+//! `target/baton-bench/memory.json` for `bench/compare.js`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use baton::{Error, EventLoop, Promise, spawn};
+
+struct Counting;
+
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: defers to the system allocator; only counts live bytes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const N: usize = 1_000_000;
+
+fn live() -> usize {
+    LIVE_BYTES.load(Ordering::Relaxed)
+}
+
+fn main() {
+    // Pending promises, kept alive in a pre-sized Vec (not counted).
+    let mut keep: Vec<Promise<u64, Error>> = Vec::with_capacity(N);
+    let before = live();
+    EventLoop::virtual_clock().run(|| {
+        for _ in 0..N {
+            keep.push(Promise::with_resolver().0);
+        }
+    });
+    let per_promise = (live() - before) as f64 / N as f64;
+    drop(keep);
+
+    // Suspended async functions: each awaits a promise that stays pending;
+    // counted while suspended (inside the run), including its own promise.
+    let mut per_task = 0.0;
+    let (gate, _open) = EventLoop::virtual_clock().run(|| Promise::<u64, Error>::with_resolver());
+    EventLoop::virtual_clock().run(|| {
+        let mut tasks: Vec<Promise<u64, Error>> = Vec::with_capacity(N);
+        let before = live();
+        for _ in 0..N {
+            let gate = gate.clone();
+            tasks.push(spawn(async move { Ok::<_, Error>(gate.await? + 1) }));
+        }
+        per_task = (live() - before) as f64 / N as f64;
+    });
+
+    let json = format!(
+        "{{\"pending_promise_bytes\": {per_promise:.1}, \"suspended_task_bytes\": {per_task:.1}}}\n"
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/baton-bench");
+    if let Err(e) =
+        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join("memory.json"), &json))
+    {
+        eprintln!("could not write memory.json: {e}");
+    }
+    print!("{json}");
+}
