@@ -49,7 +49,7 @@ fn main() {
     // Suspended async functions: each awaits a promise that stays pending;
     // counted while suspended (inside the run), including its own promise.
     let mut per_task = 0.0;
-    let (gate, _open) = EventLoop::virtual_clock().run(|| Promise::<u64, Error>::with_resolver());
+    let (gate, _open) = EventLoop::virtual_clock().run(Promise::<u64, Error>::with_resolver);
     EventLoop::virtual_clock().run(|| {
         let mut tasks: Vec<Promise<u64, Error>> = Vec::with_capacity(N);
         let before = live();
