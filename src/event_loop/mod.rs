@@ -49,8 +49,7 @@ pub(crate) trait Watched {
 
 /// A spawned task, as the loop sees it: something to poll when a foreign
 /// waker fires, and whether anything outside still holds its waker.
-pub(crate) trait Runnable {
-    fn run(self: Rc<Self>);
+pub(crate) trait Runnable: Job {
     /// Clones of the task's waker held outside the task: while there are
     /// some, a wake-up may still come.
     fn foreign_wakers(&self) -> usize;

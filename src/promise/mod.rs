@@ -22,7 +22,23 @@ pub use combinators::{AggregateError, all, all_settled, any, race};
 pub use settle::{Resolution, Settle, Thenable};
 pub use task::{Awaiting, spawn};
 
-type Reaction<T, E> = Box<dyn FnOnce(Result<T, E>)>;
+use crate::event_loop::Runnable;
+
+/// What runs when a promise settles: a handler, or a task to resume (an
+/// `await`, which needs no allocation).
+enum Reaction<T, E> {
+    Call(Box<dyn FnOnce(Result<T, E>)>),
+    Resume(Rc<dyn Runnable>),
+}
+
+impl<T, E> Reaction<T, E> {
+    fn react(self, outcome: Result<T, E>) {
+        match self {
+            Reaction::Call(f) => f(outcome),
+            Reaction::Resume(task) => task.run(),
+        }
+    }
+}
 
 /// Handlers waiting for a promise. Most promises get exactly one (the next
 /// link of a chain, or an `await`), which needs no vector.
@@ -81,10 +97,10 @@ impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
         };
         match self.reactions.replace(Reactions::None) {
             Reactions::None => {}
-            Reactions::One(reaction) => reaction(outcome),
+            Reactions::One(reaction) => reaction.react(outcome),
             Reactions::Many(all) => {
                 for reaction in all {
-                    reaction(outcome.clone());
+                    reaction.react(outcome.clone());
                 }
             }
         }
@@ -249,15 +265,28 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
         match self.shared.outcome() {
             Some(settled) => event_loop::queue_microtask(move || reaction(settled)),
-            None => {
-                let mut reactions = self.shared.reactions.replace(Reactions::None);
-                reactions.push(Box::new(reaction));
-                self.shared.reactions.set(reactions);
-            }
+            None => self.wait(Reaction::Call(Box::new(reaction))),
         }
         // After the reaction, so a late handler runs before Node's
         // `rejectionHandled` is reported.
         self.mark_handled();
+    }
+
+    /// Resumes `task` one microtask turn after the promise settles (at once
+    /// if it has): an `await`.
+    pub(crate) fn resume_on_settle(&self, task: Rc<dyn Runnable>) {
+        if matches!(&*self.shared.state.borrow(), State::Pending) {
+            self.wait(Reaction::Resume(task));
+        } else {
+            event_loop::queue_job(task);
+        }
+        self.mark_handled();
+    }
+
+    fn wait(&self, reaction: Reaction<T, E>) {
+        let mut reactions = self.shared.reactions.replace(Reactions::None);
+        reactions.push(reaction);
+        self.shared.reactions.set(reactions);
     }
 
     fn mark_handled(&self) {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use super::{Promise, Resolution, Settle, Shared, resolve, settle};
-use crate::event_loop::{self, Runnable, TaskWaker};
+use crate::event_loop::{self, Job, Runnable, TaskWaker};
 use crate::{EventLoop, Fault, FaultKind, Reason};
 
 type Body<T, E> = Pin<Box<dyn Future<Output = Resolution<T, E>>>>;
@@ -35,6 +35,13 @@ thread_local! {
 }
 
 impl<T: Clone + 'static, E: Reason> Runnable for Task<T, E> {
+    fn foreign_wakers(&self) -> usize {
+        // One reference is `wake_handle`, one is `waker`.
+        Arc::strong_count(&self.wake_handle).saturating_sub(2)
+    }
+}
+
+impl<T: Clone + 'static, E: Reason> Job for Task<T, E> {
     fn run(self: Rc<Self>) {
         if self.running.replace(true) {
             self.notified.set(true);
@@ -70,11 +77,6 @@ impl<T: Clone + 'static, E: Reason> Runnable for Task<T, E> {
             }
         }
         self.running.set(false);
-    }
-
-    fn foreign_wakers(&self) -> usize {
-        // One reference is `wake_handle`, one is `waker`.
-        Arc::strong_count(&self.wake_handle).saturating_sub(2)
     }
 }
 
@@ -155,7 +157,7 @@ impl<T: Clone + 'static, E: Reason> Future for Awaiting<T, E> {
         }
         self.subscribed = true;
         match CURRENT.with(|c| c.borrow().clone()) {
-            Some(task) => self.promise.subscribe(move |_| task.run()),
+            Some(task) => self.promise.resume_on_settle(task),
             None => {
                 let waker = cx.waker().clone();
                 self.promise.subscribe(move |_| waker.wake());
