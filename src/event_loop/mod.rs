@@ -518,9 +518,7 @@ fn insert_timer(after: Duration, repeat: bool, callback: timers::Callback) -> Ti
     let after = delay(after);
     LOOP.with(|lp| {
         let due = lp.now.get() + after;
-        lp.timers
-            .borrow_mut()
-            .insert(due, repeat.then_some(after), callback)
+        lp.timers.borrow_mut().insert(due, after, repeat, callback)
     })
 }
 

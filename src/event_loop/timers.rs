@@ -1,10 +1,15 @@
-//! The timer queue: a min-heap of due times over a slab of callbacks.
+//! The timer queue, organised as Node's: one FIFO list per delay (a new
+//! timer always goes at the end of its list, because the loop's time never
+//! goes back), and a min-heap holding only the head of each list. Setting
+//! a timer is O(1) when its delay is already in use; the heap stays as
+//! small as the number of distinct delays.
 //!
-//! Clearing a timer empties its slab slot and bumps the slot's generation,
-//! so its heap entry is skipped when it surfaces: no search, no removal.
+//! Callbacks live in a slab. Clearing a timer empties its slot and bumps
+//! the slot's generation, so its list entry is skipped when it surfaces:
+//! no search, no removal.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Duration;
 
 /// Identifies a timer, for [`clear_timeout`](super::clear_timeout) and
@@ -28,13 +33,17 @@ struct Timer {
     repeat: Option<Duration>,
 }
 
-/// Ordered by due time, then by registration: equal delays fire in the
-/// order they were set, as in Node.
-type Due = Reverse<(Duration, u64, u32, u32)>;
+/// A scheduled run: due time, registration order, slot, slot generation.
+type Entry = (Duration, u64, u32, u32);
+
+/// The head of one delay's list, ordered by due time then registration:
+/// equal due times fire in the order they were set, as in Node.
+type Head = Reverse<(Duration, u64, Duration)>;
 
 #[derive(Default)]
 pub(crate) struct Timers {
-    heap: BinaryHeap<Due>,
+    lists: HashMap<Duration, VecDeque<Entry>>,
+    heads: BinaryHeap<Head>,
     slots: Vec<Slot>,
     free: Vec<u32>,
     sequence: u64,
@@ -51,9 +60,11 @@ impl Timers {
     pub(crate) fn insert(
         &mut self,
         due: Duration,
-        repeat: Option<Duration>,
+        after: Duration,
+        repeat: bool,
         callback: Callback,
     ) -> TimerId {
+        let repeat = repeat.then_some(after);
         let timer = Timer {
             callback: Some(callback),
             repeat,
@@ -72,15 +83,35 @@ impl Timers {
             }
         };
         let generation = self.slots[index as usize].generation;
-        self.schedule(due, index, generation);
+        self.schedule(due, after, index, generation);
         self.live += 1;
         TimerId { index, generation }
     }
 
-    fn schedule(&mut self, due: Duration, index: u32, generation: u32) {
+    fn schedule(&mut self, due: Duration, after: Duration, index: u32, generation: u32) {
         self.sequence += 1;
-        self.heap
-            .push(Reverse((due, self.sequence, index, generation)));
+        let list = self.lists.entry(after).or_default();
+        if list.is_empty() {
+            self.heads.push(Reverse((due, self.sequence, after)));
+        }
+        list.push_back((due, self.sequence, index, generation));
+    }
+
+    fn is_live(&self, index: u32, generation: u32) -> bool {
+        let slot = &self.slots[index as usize];
+        slot.generation == generation && slot.timer.is_some()
+    }
+
+    /// Removes the head entry of the list `after`, putting the list's next
+    /// entry (if any) among the heads.
+    fn pop_head(&mut self, after: Duration) -> Option<Entry> {
+        self.heads.pop();
+        let list = self.lists.get_mut(&after)?;
+        let entry = list.pop_front();
+        if let Some(&(due, sequence, _, _)) = list.front() {
+            self.heads.push(Reverse((due, sequence, after)));
+        }
+        entry
     }
 
     pub(crate) fn clear(&mut self, id: TimerId) {
@@ -96,12 +127,16 @@ impl Timers {
 
     /// The due time of the next live timer, dropping cleared ones.
     pub(crate) fn next_due(&mut self) -> Option<Duration> {
-        while let Some(&Reverse((due, _, index, generation))) = self.heap.peek() {
-            let slot = &self.slots[index as usize];
-            if slot.generation == generation && slot.timer.is_some() {
-                return Some(due);
+        while let Some(&Reverse((due, _, after))) = self.heads.peek() {
+            let front = self.lists.get(&after).and_then(VecDeque::front).copied();
+            match front {
+                Some((_, _, index, generation)) if self.is_live(index, generation) => {
+                    return Some(due);
+                }
+                _ => {
+                    self.pop_head(after);
+                }
             }
-            self.heap.pop();
         }
         None
     }
@@ -112,7 +147,8 @@ impl Timers {
         if due > now {
             return None;
         }
-        let Reverse((_, _, index, generation)) = self.heap.pop()?;
+        let &Reverse((_, _, after)) = self.heads.peek()?;
+        let (_, _, index, generation) = self.pop_head(after)?;
         let timer = self.slots[index as usize].timer.as_mut()?;
         let callback = timer.callback.take()?;
         Some(Expired {
@@ -132,10 +168,13 @@ impl Timers {
             return; // cleared while it ran
         }
         match slot.timer.as_mut() {
-            Some(timer) if timer.repeat.is_some() => {
-                timer.callback = Some(callback);
-                let every = timer.repeat.unwrap_or_default();
-                self.schedule(now + every, id.index, id.generation);
+            Some(Timer {
+                callback: slot_callback,
+                repeat: Some(every),
+            }) => {
+                *slot_callback = Some(callback);
+                let every = *every;
+                self.schedule(now + every, every, id.index, id.generation);
             }
             _ => self.clear(id),
         }
@@ -179,10 +218,10 @@ mod tests {
             let log = log.clone();
             Box::new(move || log.borrow_mut().push(s)) as Callback
         };
-        t.insert(ms(5), None, push("b"));
-        t.insert(ms(1), None, push("a"));
-        let gone = t.insert(ms(5), None, push("never"));
-        t.insert(ms(5), None, push("c"));
+        t.insert(ms(5), ms(5), false, push("b"));
+        t.insert(ms(1), ms(1), false, push("a"));
+        let gone = t.insert(ms(5), ms(5), false, push("never"));
+        t.insert(ms(5), ms(5), false, push("c"));
         t.clear(gone);
         t.clear(gone); // twice is harmless
         assert_eq!(t.live(), 3);
@@ -197,13 +236,13 @@ mod tests {
         let count = Rc::new(RefCell::new(0));
         let mut t = Timers::default();
         let c = count.clone();
-        let id = t.insert(ms(2), Some(ms(2)), Box::new(move || *c.borrow_mut() += 1));
+        let id = t.insert(ms(2), ms(2), true, Box::new(move || *c.borrow_mut() += 1));
         run_all(&mut t, ms(7));
         assert_eq!(*count.borrow(), 3);
         t.clear(id);
         run_all(&mut t, ms(100));
         assert_eq!(*count.borrow(), 3);
-        let again = t.insert(ms(1), None, Box::new(|| {}));
+        let again = t.insert(ms(1), ms(1), false, Box::new(|| {}));
         assert_eq!(again.index, id.index);
         assert_ne!(again.generation, id.generation);
         t.clear(id); // the stale id does not clear the new timer
