@@ -25,26 +25,80 @@ const suites = {
 
 function criterionMedian(id) {
   if (!id) return undefined;
-  const file = path.join(root, "target", "criterion", id.replace(/\//g, "_"), "new", "estimates.json");
-  if (!fs.existsSync(file)) return undefined;
+  // A lone bench_function's "a/b" is stored as "a_b"; a group's as "a/b".
+  const file = [id.replace(/\//g, "_"), id]
+    .map((dir) => path.join(root, "target", "criterion", dir, "new", "estimates.json"))
+    .find((f) => fs.existsSync(f));
+  if (!file) return undefined;
   return JSON.parse(fs.readFileSync(file, "utf8")).median.point_estimate;
 }
+
+// Promise suites: criterion times a batch; `per` turns it into one operation.
+const promiseSuite = {
+  node: require("./node/promises"),
+  unit: "ns per operation",
+  rows: [
+    { label: "then-link (chain of 1,000)", baton: "then_link_x1000/baton", per: 1000, node: "then_link/node" },
+    { label: "await of a resolved promise", baton: "await_x1000/baton", per: 1000, rust: "await_x1000/rust_async_fn", node: "await/node" },
+    { label: "spawn an async fn that awaits once", baton: "spawn_await_x1000/baton", per: 1000, node: "spawn_await/node" },
+    { label: "all() over 100,000 promises, per element", baton: "all_100k/baton", per: 100000, node: "all_100k/node" },
+    { label: "1,000,000 timers set and fired, per timer", baton: "timers_1m/baton", per: 1000000, node: "timers_1m/node", nodePer: 1000000 },
+  ],
+};
 
 const fmt = (x) => (x === undefined ? "—" : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const ratio = (a, b) => (a === undefined || b === undefined ? "—" : `${(a / b).toFixed(1)}x`);
 
-const wanted = process.argv.slice(2);
-for (const [name, suite] of Object.entries(suites)) {
-  if (wanted.length && !wanted.includes(name)) continue;
-  console.log(`\n## ${name} (${suite.unit}, medians)\n`);
-  console.log("| benchmark | baton | baton, boxed body | hand-written Rust | Node | Node, hand-written | Node / baton | baton / hand-written Rust |");
-  console.log("|---|---|---|---|---|---|---|---|");
+async function promisesTable() {
+  const suite = promiseSuite;
+  console.log(`\n## promises (${suite.unit}, medians)\n`);
+  console.log("| benchmark | baton | Rust async fn on baton's loop | Node | Node / baton |");
+  console.log("|---|---|---|---|---|");
   for (const row of suite.rows) {
+    const per = row.per || 1;
     const baton = criterionMedian(row.baton);
-    const boxed = criterionMedian(row.boxed);
     const rust = criterionMedian(row.rust);
-    const node = row.node && measure(suite.node[row.node]());
-    const nodeHand = row.nodeHand && measure(suite.node[row.nodeHand]());
-    console.log(`| ${row.label} | ${fmt(baton)} | ${fmt(boxed)} | ${fmt(rust)} | ${fmt(node)} | ${fmt(nodeHand)} | ${ratio(node, baton)} | ${ratio(baton, rust)} |`);
+    const node = (await suite.node[row.node]()) / (row.nodePer || 1);
+    const b = baton === undefined ? undefined : baton / per;
+    const r = rust === undefined ? undefined : rust / per;
+    console.log(`| ${row.label} | ${fmt(b)} | ${fmt(r)} | ${fmt(node)} | ${ratio(node, b)} |`);
   }
 }
+
+function memoryTable() {
+  const file = path.join(root, "target", "baton-bench", "memory.json");
+  const baton = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  const { execFileSync } = require("child_process");
+  const node = JSON.parse(execFileSync(process.execPath, ["--expose-gc", path.join(__dirname, "node", "memory.js")]).toString());
+  console.log("\n## memory (bytes, counted)\n");
+  console.log("| what | baton | V8 | baton / V8 |");
+  console.log("|---|---|---|---|");
+  for (const [key, label] of [["pending_promise_bytes", "pending promise"], ["suspended_task_bytes", "suspended async function (with its promise)"]]) {
+    const b = baton[key];
+    console.log(`| ${label} | ${fmt(b)} | ${fmt(node[key])} | ${b === undefined ? "—" : (b / node[key]).toFixed(2)} |`);
+  }
+}
+
+function generatorTables() {
+for (const [name, suite] of Object.entries(suites)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    console.log(`\n## ${name} (${suite.unit}, medians)\n`);
+    console.log("| benchmark | baton | baton, boxed body | hand-written Rust | Node | Node, hand-written | Node / baton | baton / hand-written Rust |");
+    console.log("|---|---|---|---|---|---|---|---|");
+    for (const row of suite.rows) {
+      const baton = criterionMedian(row.baton);
+      const boxed = criterionMedian(row.boxed);
+      const rust = criterionMedian(row.rust);
+      const node = row.node && measure(suite.node[row.node]());
+      const nodeHand = row.nodeHand && measure(suite.node[row.nodeHand]());
+      console.log(`| ${row.label} | ${fmt(baton)} | ${fmt(boxed)} | ${fmt(rust)} | ${fmt(node)} | ${fmt(nodeHand)} | ${ratio(node, baton)} | ${ratio(baton, rust)} |`);
+    }
+  }
+}
+
+const wanted = process.argv.slice(2);
+(async () => {
+  generatorTables();
+  if (!wanted.length || wanted.includes("promises")) await promisesTable();
+  if (!wanted.length || wanted.includes("memory")) memoryTable();
+})();

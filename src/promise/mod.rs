@@ -50,12 +50,13 @@ enum Reactions<T, E> {
 
 impl<T, E> Reactions<T, E> {
     fn push(&mut self, reaction: Reaction<T, E>) {
-        *self = match std::mem::replace(self, Reactions::None) {
-            Reactions::None => Reactions::One(reaction),
-            Reactions::One(first) => Reactions::Many(vec![first, reaction]),
-            Reactions::Many(mut all) => {
-                all.push(reaction);
-                Reactions::Many(all)
+        match self {
+            Reactions::None => *self = Reactions::One(reaction),
+            Reactions::Many(all) => all.push(reaction),
+            Reactions::One(_) => {
+                if let Reactions::One(first) = std::mem::replace(self, Reactions::None) {
+                    *self = Reactions::Many(vec![first, reaction]);
+                }
             }
         }
     }
@@ -71,7 +72,7 @@ struct Shared<T, E> {
     state: RefCell<State<T, E>>,
     /// Waiting while pending; once settled, queued until the promise's
     /// reaction job runs them.
-    reactions: Cell<Reactions<T, E>>,
+    reactions: RefCell<Reactions<T, E>>,
     /// A handler was attached (so a rejection is not "unhandled").
     handled: Cell<bool>,
     /// Reported as unhandled; a later handler reports it handled.
@@ -95,7 +96,8 @@ impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
         let Some(outcome) = self.outcome() else {
             return;
         };
-        match self.reactions.replace(Reactions::None) {
+        let reactions = std::mem::replace(&mut *self.reactions.borrow_mut(), Reactions::None);
+        match reactions {
             Reactions::None => {}
             Reactions::One(reaction) => reaction.react(outcome),
             Reactions::Many(all) => {
@@ -208,7 +210,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     fn pending_shared() -> Rc<Shared<T, E>> {
         Rc::new(Shared {
             state: RefCell::new(State::Pending),
-            reactions: Cell::new(Reactions::None),
+            reactions: RefCell::new(Reactions::None),
             handled: Cell::new(false),
             reported: Cell::new(false),
         })
@@ -284,9 +286,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     fn wait(&self, reaction: Reaction<T, E>) {
-        let mut reactions = self.shared.reactions.replace(Reactions::None);
-        reactions.push(reaction);
-        self.shared.reactions.set(reactions);
+        self.shared.reactions.borrow_mut().push(reaction);
     }
 
     fn mark_handled(&self) {
@@ -422,9 +422,7 @@ fn settle<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, outcome: Res
             Err(e) => State::Rejected(e),
         };
     }
-    let reactions = shared.reactions.replace(Reactions::None);
-    let waiting = !matches!(reactions, Reactions::None);
-    shared.reactions.set(reactions);
+    let waiting = !matches!(*shared.reactions.borrow(), Reactions::None);
     if waiting {
         event_loop::queue_job(shared.clone());
     } else if matches!(*shared.state.borrow(), State::Rejected(_)) && !shared.handled.get() {
