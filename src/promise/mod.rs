@@ -9,6 +9,7 @@
 mod combinators;
 mod settle;
 mod task;
+mod tuples;
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -21,6 +22,7 @@ use crate::{Error, Fault, FaultKind, Reason};
 pub use combinators::{AggregateError, all, all_settled, any, race};
 pub use settle::{Resolution, Settle, Thenable};
 pub use task::{Awaiting, spawn};
+pub use tuples::AllTuple;
 
 use crate::event_loop::Runnable;
 
