@@ -34,19 +34,25 @@ macro_rules! all_tuple {
                 let (result, resolver) = Promise::with_resolver();
                 let slots: Rc<RefCell<($(Option<$value>,)+)>> = Rc::default();
                 let remaining = Rc::new(Cell::new($n));
+                let finish = {
+                    let (slots, resolver) = (slots.clone(), resolver.clone());
+                    Rc::new(move || {
+                        let mut slots = slots.borrow_mut();
+                        if let ($(Some($value),)+) = ($(slots.$index.take(),)+) {
+                            resolver.resolve(($($value,)+));
+                        }
+                    })
+                };
                 $(
                     {
-                        let (slots, remaining, resolver) =
-                            (slots.clone(), remaining.clone(), resolver.clone());
+                        let (slots, remaining, resolver, finish) =
+                            (slots.clone(), remaining.clone(), resolver.clone(), finish.clone());
                         self.$index.subscribe(move |outcome| match outcome {
                             Ok(value) => {
                                 slots.borrow_mut().$index = Some(value);
                                 remaining.set(remaining.get() - 1);
                                 if remaining.get() == 0 {
-                                    let mut slots = slots.borrow_mut();
-                                    if let ($(Some($value),)+) = ($(slots.$index.take(),)+) {
-                                        resolver.resolve(($($value,)+));
-                                    }
+                                    finish();
                                 }
                             }
                             Err(reason) => resolver.reject(reason),
