@@ -33,6 +33,8 @@ pub enum FaultKind {
     /// The event loop ran out of work while a result was still awaited: it
     /// can never arrive.
     Stalled,
+    /// A generator handed to the runner had already completed.
+    Exhausted,
 }
 
 impl Fault {
@@ -71,6 +73,7 @@ impl fmt::Display for Fault {
             FaultKind::Panic => "panic",
             FaultKind::ChainingCycle => "TypeError",
             FaultKind::Stalled => "stalled",
+            FaultKind::Exhausted => "exhausted",
         };
         write!(f, "{kind}: {}", self.message)
     }

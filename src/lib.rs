@@ -8,6 +8,9 @@
 //! - [`promise`] on the [`event_loop`]: then/catch/finally, adoption,
 //!   combinators, microtasks and timers in Node's order, a virtual clock,
 //!   unhandled-rejection reports, and async tasks that await promises.
+//! - [`runner`]: `run`/`co` and `wrap`, async/await rebuilt from
+//!   generators, with co's parallel arrays, maps, thunks and nested
+//!   generators.
 //!
 //! See `ARCHITECTURE.md` for how the pieces fit together.
 //!
@@ -34,6 +37,7 @@ pub mod event_loop;
 mod fault;
 pub mod generator;
 pub mod promise;
+pub mod runner;
 
 pub use error::Error;
 pub use event_loop::{

@@ -1,0 +1,177 @@
+//! What a generator driven by [`run`](super::run) may yield: anything the
+//! runner can wait for, as co accepts promises, thunks, arrays, objects and
+//! generators.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::hash::Hash;
+
+use crate::generator::{Gen, Outcome};
+use crate::promise::{AllTuple, all};
+use crate::{Promise, Reason, spawn};
+
+/// Something the runner waits for; its value is sent back into the
+/// generator with `next(v)`, its error thrown in with `throw(e)`.
+///
+/// | co yields                  | baton yields                      | resumes with      |
+/// |----------------------------|-----------------------------------|-------------------|
+/// | a promise                  | `Promise<V, E>`                   | `V`               |
+/// | a plain value              | `Ok(v)` (a `Result<V, E>`)        | `V`               |
+/// | any thenable / future      | [`future`]`(f)`                   | `V`               |
+/// | a thunk `fn(done)`         | [`thunk`]`(f)`                    | `V`               |
+/// | an array of the above      | `Vec<P>`                          | `Vec<V>`, in order|
+/// | an object of the above     | `BTreeMap<K, P>` / `HashMap<K, P>`| the same keys     |
+/// | `[a, b]` of mixed kinds    | a tuple `(P1, P2, …)` (up to 4)   | `(V1, V2, …)`     |
+/// | a generator                | a [`Gen`] whose yields are these  | its return value  |
+///
+/// Arrays, maps and tuples wait in parallel, like `Promise.all`.
+pub trait Yieldable<V, E> {
+    /// The promise of this yield's value.
+    fn into_promise(self) -> Promise<V, E>;
+}
+
+impl<V: Clone + 'static, E: Reason> Yieldable<V, E> for Promise<V, E> {
+    fn into_promise(self) -> Promise<V, E> {
+        self
+    }
+}
+
+/// A plain value (`Ok`) or a thrown error (`Err`), treated as already
+/// settled, as co treats a non-promise.
+impl<V: Clone + 'static, E: Reason> Yieldable<V, E> for Result<V, E> {
+    fn into_promise(self) -> Promise<V, E> {
+        Promise::from_resolution(self)
+    }
+}
+
+impl<V: Clone + 'static, E: Reason, P: Yieldable<V, E>> Yieldable<Vec<V>, E> for Vec<P> {
+    fn into_promise(self) -> Promise<Vec<V>, E> {
+        all(self.into_iter().map(Yieldable::into_promise))
+    }
+}
+
+impl<K, V, E, P> Yieldable<BTreeMap<K, V>, E> for BTreeMap<K, P>
+where
+    K: Ord + Clone + 'static,
+    V: Clone + 'static,
+    E: Reason,
+    P: Yieldable<V, E>,
+{
+    fn into_promise(self) -> Promise<BTreeMap<K, V>, E> {
+        let (keys, waits): (Vec<K>, Vec<Promise<V, E>>) =
+            self.into_iter().map(|(k, p)| (k, p.into_promise())).unzip();
+        all(waits).map(move |values| keys.into_iter().zip(values).collect())
+    }
+}
+
+impl<K, V, E, P> Yieldable<HashMap<K, V>, E> for HashMap<K, P>
+where
+    K: Eq + Hash + Clone + 'static,
+    V: Clone + 'static,
+    E: Reason,
+    P: Yieldable<V, E>,
+{
+    fn into_promise(self) -> Promise<HashMap<K, V>, E> {
+        let (keys, waits): (Vec<K>, Vec<Promise<V, E>>) =
+            self.into_iter().map(|(k, p)| (k, p.into_promise())).unzip();
+        all(waits).map(move |values| keys.into_iter().zip(values).collect())
+    }
+}
+
+macro_rules! yieldable_tuple {
+    ($($p:ident $v:ident $i:tt),+) => {
+        impl<E: Reason, $($v: Clone + 'static, $p: Yieldable<$v, E>),+> Yieldable<($($v,)+), E>
+            for ($($p,)+)
+        {
+            fn into_promise(self) -> Promise<($($v,)+), E> {
+                ($(self.$i.into_promise(),)+).all()
+            }
+        }
+    };
+}
+
+yieldable_tuple!(P1 V1 0, P2 V2 1);
+yieldable_tuple!(P1 V1 0, P2 V2 1, P3 V3 2);
+yieldable_tuple!(P1 V1 0, P2 V2 1, P3 V3 2, P4 V4 3);
+
+/// A nested generator: run to completion by the same runner; its return
+/// value is what the outer `yield` evaluates to.
+impl<F, Y, R, T, E> Yieldable<T, E> for Gen<F, Y, R, T, E>
+where
+    F: Future<Output = Outcome<T, E>> + 'static,
+    Y: Yieldable<R, E> + 'static,
+    R: Default + Clone + 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    fn into_promise(self) -> Promise<T, E> {
+        super::run(self)
+    }
+}
+
+/// A callback-style function (co's "thunk"): it is called with a
+/// completion callback and calls it once, with `Ok(value)` or `Err(e)`
+/// (Node's `done(err, value)`).
+pub struct Thunk<V, E>(Box<dyn FnOnce(Box<dyn FnOnce(Result<V, E>)>)>);
+
+impl<V, E> std::fmt::Debug for Thunk<V, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Thunk(..)")
+    }
+}
+
+/// Wraps a callback-style function as a [`Thunk`] to yield.
+///
+/// ```
+/// use baton::{Co, Error, EventLoop, Gen, set_timeout};
+/// use baton::runner::{run, thunk, Thunk};
+/// use std::time::Duration;
+///
+/// // function readLater(done) { setTimeout(() => done(null, 42), 10) }
+/// fn read_later() -> Thunk<u32, Error> {
+///     thunk(|done| {
+///         set_timeout(move || done(Ok(42)), Duration::from_millis(10));
+///     })
+/// }
+/// let p = EventLoop::virtual_clock().run(|| {
+///     run(Gen::new(|co: Co<Thunk<u32, Error>, u32, u32, Error>| async move {
+///         let v = co.yield_(read_later()).await?;
+///         Ok(v + 1)
+///     }))
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(43));
+/// ```
+pub fn thunk<V, E>(f: impl FnOnce(Box<dyn FnOnce(Result<V, E>)>) + 'static) -> Thunk<V, E> {
+    Thunk(Box::new(f))
+}
+
+impl<V: Clone + 'static, E: Reason> Yieldable<V, E> for Thunk<V, E> {
+    fn into_promise(self) -> Promise<V, E> {
+        Promise::new(move |resolver| (self.0)(Box::new(move |outcome| resolver.resolve_with(outcome))))
+    }
+}
+
+/// Any Rust future, yielded to the runner (run as a task on the loop).
+pub struct FutureYield<F>(F);
+
+impl<F> std::fmt::Debug for FutureYield<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FutureYield(..)")
+    }
+}
+
+/// Wraps a future (of `Result<V, E>`) to yield it.
+pub fn future<F>(future: F) -> FutureYield<F> {
+    FutureYield(future)
+}
+
+impl<V, E, F> Yieldable<V, E> for FutureYield<F>
+where
+    V: Clone + 'static,
+    E: Reason,
+    F: Future<Output = Result<V, E>> + 'static,
+{
+    fn into_promise(self) -> Promise<V, E> {
+        spawn(self.0)
+    }
+}
