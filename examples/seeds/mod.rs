@@ -12,6 +12,7 @@ pub mod make_counter;
 pub mod printer;
 pub mod promises;
 pub mod protocol;
+pub mod runner;
 
 /// One ported example: the JavaScript it mirrors and the Rust that prints
 /// the same trace.
@@ -218,6 +219,36 @@ pub const PORTS: &[Port] = &[
         "try_catch_finally_machine",
         "the same, hand-lowered like regenerator",
         async_await::try_catch_finally_machine,
+    ),
+    port(
+        "runner",
+        "run_order",
+        "run() steps one microtask after each yield",
+        runner::run_order,
+    ),
+    port(
+        "runner",
+        "run_rejection_caught",
+        "a rejected yield is caught at the yield",
+        runner::run_rejection_caught,
+    ),
+    port(
+        "runner",
+        "run_throw_after_catch",
+        "throwing after catching rejects run()",
+        runner::run_throw_after_catch,
+    ),
+    port(
+        "runner",
+        "sequential",
+        "genSequential beside nativeSequential",
+        runner::sequential,
+    ),
+    port(
+        "runner",
+        "co_extras",
+        "co's extras: arrays, objects, thunks, nested generators",
+        runner::co_extras,
     ),
 ];
 

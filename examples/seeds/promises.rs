@@ -15,12 +15,12 @@ use baton::{
 
 use super::js::Log;
 
-fn ms(n: u64) -> Duration {
+pub fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
 /// Runs a scenario on a virtual-clock loop and returns what it logged.
-fn scenario(body: impl FnOnce(&Log) + 'static) -> String {
+pub fn scenario(body: impl FnOnce(&Log) + 'static) -> String {
     let log = Log::default();
     let l = log.clone();
     EventLoop::virtual_clock().run(move || body(&l));
@@ -29,7 +29,7 @@ fn scenario(body: impl FnOnce(&Log) + 'static) -> String {
 
 /// `ticks(n)`: a chain of n handlers, one per microtask turn, to make the
 /// number of turns visible.
-fn ticks(log: &Log, n: usize) {
+pub fn ticks(log: &Log, n: usize) {
     let mut p = Promise::<(), Error>::resolve(());
     for i in 1..=n {
         let log = log.clone();

@@ -147,7 +147,9 @@ pub fn thunk<V, E>(f: impl FnOnce(Box<dyn FnOnce(Result<V, E>)>) + 'static) -> T
 
 impl<V: Clone + 'static, E: Reason> Yieldable<V, E> for Thunk<V, E> {
     fn into_promise(self) -> Promise<V, E> {
-        Promise::new(move |resolver| (self.0)(Box::new(move |outcome| resolver.resolve_with(outcome))))
+        Promise::new(move |resolver| {
+            (self.0)(Box::new(move |outcome| resolver.resolve_with(outcome)))
+        })
     }
 }
 

@@ -1,0 +1,209 @@
+//! The runner chapter (seeds 000 and 002): `run` drives a generator that
+//! yields promises, in Node's microtask order; co's extras; and seed 002's
+//! `genSequential` beside a native async function.
+
+use std::collections::BTreeMap;
+
+use baton::runner::{Thunk, run, thunk};
+use baton::{Abrupt, Body, Co, Error, Gen, Promise, now, set_timeout, spawn};
+
+use super::js::Log;
+use super::promises::{ms, scenario, ticks};
+
+/// `[200ms] line`, the loop's time rounded to 100 ms as the oracle prints.
+fn stamp(log: &Log, line: impl std::fmt::Display) {
+    let rounded = (now().as_millis() + 50) / 100 * 100;
+    log.line(format_args!("[{rounded}ms] {line}"));
+}
+
+fn later<T: Clone + 'static>(after: u64, value: T) -> Promise<T> {
+    Promise::new(move |r| {
+        set_timeout(move || r.resolve(value), ms(after));
+    })
+}
+
+pub fn run_order() -> String {
+    scenario(|log| {
+        ticks(log, 6);
+        let l = log.clone();
+        run(Gen::new(
+            move |co: Co<Promise<i32>, i32, i32, Error>| async move {
+                l.line("generator starts synchronously");
+                let a = co.yield_(Promise::resolve(1)).await?;
+                l.line(format_args!("got {a}"));
+                // `yield 2`: run() treats a plain value as a resolved promise.
+                let b = co.yield_(Promise::resolve(2)).await?;
+                l.line(format_args!("got {b}"));
+                let c = co.yield_(later(5, 3)).await?;
+                l.line(format_args!("got {c}"));
+                Ok(a + b + c)
+            },
+        ))
+        .map({
+            let l = log.clone();
+            move |v| l.line(format_args!("run resolved with {v}"))
+        });
+        log.line("script end");
+    })
+}
+
+pub fn run_rejection_caught() -> String {
+    scenario(|log| {
+        ticks(log, 5);
+        let l = log.clone();
+        type Steps = Co<Promise<&'static str>, &'static str, &'static str, Error>;
+        run(Gen::new(move |co: Steps| async move {
+            match co.yield_(Promise::reject(Error::msg("boom"))).await {
+                Ok(_) => l.line("not reached"),
+                Err(Abrupt::Throw(e)) => l.line(format_args!("caught {e}")),
+                Err(closing) => return Err(closing),
+            }
+            let v = co.yield_(Promise::resolve("after")).await?;
+            l.line(format_args!("continued with {v}"));
+            Ok("done")
+        }))
+        .map({
+            let l = log.clone();
+            move |v| l.line(format_args!("run resolved with {v}"))
+        });
+    })
+}
+
+pub fn run_throw_after_catch() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        run(Gen::new(
+            move |co: Co<Promise<()>, (), (), Error>| async move {
+                match co.yield_(Promise::reject(Error::msg("first"))).await {
+                    Err(Abrupt::Throw(e)) => {
+                        l.line(format_args!("caught {e}, rethrowing"));
+                        Err(Abrupt::Throw(Error::msg("second")))
+                    }
+                    other => other,
+                }
+            },
+        ))
+        .catch({
+            let l = log.clone();
+            move |e| {
+                l.line(format_args!("run rejected with {e}"));
+                Ok(())
+            }
+        });
+        let l = log.clone();
+        run(Gen::new(
+            move |co: Co<Promise<&'static str>, &'static str, (), Error>| async move {
+                co.yield_(Promise::resolve("fine")).await?;
+                co.yield_(Promise::reject(Error::msg("uncaught"))).await?;
+                l.line("not reached");
+                Ok(())
+            },
+        ))
+        .catch({
+            let l = log.clone();
+            move |e| {
+                l.line(format_args!("run rejected with {e}"));
+                Ok(())
+            }
+        });
+    })
+}
+
+/// `const wait = (ms, value) => new Promise(r => setTimeout(() => r(value), ms))`
+fn wait(after: u64, value: u32) -> Promise<u32> {
+    later(after, value)
+}
+
+/// `genSequential`: seed 002's generator version, driven by `run`.
+pub fn gen_sequential() -> Promise<u32> {
+    run(Gen::new(
+        |co: Co<Promise<u32>, u32, u32, Error>| async move {
+            let a = co.yield_(wait(100, 2)).await?;
+            let b = co.yield_(wait(100, 3)).await?;
+            Ok(a + b)
+        },
+    ))
+}
+
+/// `nativeSequential`: the same as a Rust async function on the loop.
+pub fn native_sequential() -> Promise<u32> {
+    spawn(async {
+        let a = wait(100, 2).await?;
+        let b = wait(100, 3).await?;
+        Ok::<_, Error>(a + b)
+    })
+}
+
+pub fn sequential() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        gen_sequential().map(move |v| stamp(&l, format_args!("genSequential: {v}")));
+        let l = log.clone();
+        native_sequential().map(move |v| stamp(&l, format_args!("nativeSequential: {v}")));
+    })
+}
+
+/// `const readLater = (ms, value) => done => setTimeout(() => done(null, value), ms)`
+fn read_later(after: u64, value: i32) -> Thunk<i32, Error> {
+    thunk(move |done| {
+        set_timeout(move || done(Ok(value)), ms(after));
+    })
+}
+
+/// `function* inner() { const x = yield later(100, 20); return x + 1 }`
+fn inner() -> Gen<impl Body<i32, Error>, Promise<i32>, i32, i32, Error> {
+    Gen::new(|co: Co<Promise<i32>, i32, i32, Error>| async move {
+        let x = co.yield_(later(100, 20)).await?;
+        Ok(x + 1)
+    })
+}
+
+pub fn co_extras() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        spawn(async move {
+            // yield [later(300, "a"), later(100, "b")]
+            let log = l.clone();
+            run(Gen::new(
+                move |co: Co<Vec<Promise<&str>>, Vec<&str>, (), Error>| async move {
+                    let arr = co.yield_(vec![later(300, "a"), later(100, "b")]).await?;
+                    stamp(&log, format_args!("array: {}", arr.join(",")));
+                    Ok(())
+                },
+            ))
+            .await?;
+            // yield { x: later(200, 1), y: later(100, 2) }
+            let log = l.clone();
+            type Keyed = BTreeMap<&'static str, i32>;
+            run(Gen::new(
+                move |co: Co<BTreeMap<&str, Promise<i32>>, Keyed, (), Error>| async move {
+                    let obj = co
+                        .yield_(BTreeMap::from([("x", later(200, 1)), ("y", later(100, 2))]))
+                        .await?;
+                    stamp(&log, format_args!("object: x={} y={}", obj["x"], obj["y"]));
+                    Ok(())
+                },
+            ))
+            .await?;
+            // yield readLater(100, 42)
+            let log = l.clone();
+            run(Gen::new(
+                move |co: Co<Thunk<i32, Error>, i32, (), Error>| async move {
+                    let t = co.yield_(read_later(100, 42)).await?;
+                    stamp(&log, format_args!("thunk: {t}"));
+                    Ok(())
+                },
+            ))
+            .await?;
+            // yield inner()
+            let log = l.clone();
+            run(Gen::new(move |co: Co<_, i32, (), Error>| async move {
+                let n = co.yield_(inner()).await?;
+                stamp(&log, format_args!("nested generator: {n}"));
+                Ok(())
+            }))
+            .await?;
+            Ok::<_, Error>(())
+        });
+    })
+}
