@@ -18,7 +18,7 @@ use std::rc::Rc;
 use crate::generator::{Generator, Resume, Step};
 use crate::{Fault, FaultKind, Promise, Reason, Resolver};
 
-pub use yieldable::{FutureYield, Thunk, Yieldable, future, thunk};
+pub use yieldable::{Done, FutureYield, Thunk, Yieldable, future, thunk};
 
 /// Drives `generator` to completion on the event loop; returns the promise
 /// of its return value.

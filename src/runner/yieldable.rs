@@ -112,7 +112,10 @@ where
 /// A callback-style function (co's "thunk"): it is called with a
 /// completion callback and calls it once, with `Ok(value)` or `Err(e)`
 /// (Node's `done(err, value)`).
-pub struct Thunk<V, E>(Box<dyn FnOnce(Box<dyn FnOnce(Result<V, E>)>)>);
+pub struct Thunk<V, E>(Box<dyn FnOnce(Done<V, E>)>);
+
+/// The completion callback a [`Thunk`] receives.
+pub type Done<V, E> = Box<dyn FnOnce(Result<V, E>)>;
 
 impl<V, E> std::fmt::Debug for Thunk<V, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -141,7 +144,7 @@ impl<V, E> std::fmt::Debug for Thunk<V, E> {
 /// });
 /// assert_eq!(p.peek().and_then(Result::ok), Some(43));
 /// ```
-pub fn thunk<V, E>(f: impl FnOnce(Box<dyn FnOnce(Result<V, E>)>) + 'static) -> Thunk<V, E> {
+pub fn thunk<V, E>(f: impl FnOnce(Done<V, E>) + 'static) -> Thunk<V, E> {
     Thunk(Box::new(f))
 }
 
