@@ -109,4 +109,28 @@ criterion_group!(
     timers_1m,
     spawn_tasks
 );
-criterion_main!(promises);
+
+fn runner(c: &mut Criterion) {
+    use baton::runner::run;
+    use baton::{Co, Gen};
+    c.bench_function("run_yield_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().run(|| {
+                let ready = Promise::<u64, Error>::resolve(1);
+                run(Gen::new(
+                    move |co: Co<Promise<u64>, u64, u64, Error>| async move {
+                        let mut sum = 0;
+                        for _ in 0..N {
+                            sum += co.yield_(ready.clone()).await?;
+                        }
+                        Ok(sum)
+                    },
+                ))
+            });
+            black_box(out.peek())
+        })
+    });
+}
+
+criterion_group!(runner_benches, runner);
+criterion_main!(promises, runner_benches);

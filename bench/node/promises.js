@@ -16,7 +16,35 @@ async function medianNs(run, ops, samples = 15) {
 
 const N = 1000;
 
+// Seed 002's runner, as the runner benchmark's Node side.
+function run(genFn) {
+  return new Promise((resolve, reject) => {
+    const gen = genFn();
+    function step(method, arg) {
+      let result;
+      try {
+        result = gen[method](arg);
+      } catch (err) {
+        return reject(err);
+      }
+      const { value, done } = result;
+      if (done) return resolve(value);
+      Promise.resolve(value).then((v) => step("next", v), (e) => step("throw", e));
+    }
+    step("next", undefined);
+  });
+}
+
 module.exports = {
+  "run_yield/node": () =>
+    medianNs(() => {
+      const ready = Promise.resolve(1);
+      return run(function* () {
+        let sum = 0;
+        for (let i = 0; i < N; i++) sum += yield ready;
+        return sum;
+      });
+    }, N, 200),
   "then_link/node": () =>
     medianNs(async () => {
       let p = Promise.resolve(0);
