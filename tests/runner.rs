@@ -56,15 +56,17 @@ fn an_exhausted_generator_is_a_clear_rejection() {
 
 #[test]
 fn tuples_maps_and_futures_are_yieldable() {
+    type Pair = (Promise<u8>, Promise<&'static str>);
+    type Keyed<V> = HashMap<&'static str, V>;
     let out = EventLoop::virtual_clock().run(|| {
         let pair = run(Gen::new(
-            |co: Co<(Promise<u8>, Promise<&str>), (u8, &str), String, Error>| async move {
+            |co: Co<Pair, (u8, &str), String, Error>| async move {
                 let (n, s) = co.yield_((later(20, 7), later(10, "seven"))).await?;
                 Ok(format!("{n}={s} at {:?}", now()))
             },
         ));
         let keyed = run(Gen::new(
-            |co: Co<HashMap<&str, Promise<u8>>, HashMap<&str, u8>, u8, Error>| async move {
+            |co: Co<Keyed<Promise<u8>>, Keyed<u8>, u8, Error>| async move {
                 let m = co
                     .yield_(HashMap::from([("a", later(5, 1)), ("b", later(1, 2))]))
                     .await?;
