@@ -21,4 +21,6 @@ fn main() {
         print!("{}", (port.run)());
         println!();
     }
+    println!("==== the journey: one page, six ways, over HTTP on loopback ====\n");
+    print!("{}", seeds::journey::journey());
 }

@@ -7,6 +7,7 @@ pub mod adder_throw;
 pub mod async_await;
 pub mod counts;
 pub mod echo;
+pub mod journey;
 pub mod js;
 pub mod make_counter;
 pub mod printer;
