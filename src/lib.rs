@@ -32,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+pub mod async_gen;
 mod error;
 pub mod event_loop;
 mod fault;
@@ -39,6 +40,7 @@ pub mod generator;
 pub mod promise;
 pub mod runner;
 
+pub use async_gen::AsyncGen;
 pub use error::Error;
 pub use event_loop::{
     EventLoop, Rejection, TimerId, clear_interval, clear_timeout, now, queue_microtask,

@@ -5,6 +5,7 @@
 pub mod adder;
 pub mod adder_throw;
 pub mod async_await;
+pub mod async_gen;
 pub mod counts;
 pub mod echo;
 pub mod journey;
@@ -250,6 +251,24 @@ pub const PORTS: &[Port] = &[
         "co_extras",
         "co's extras: arrays, objects, thunks, nested generators",
         runner::co_extras,
+    ),
+    port(
+        "async_gen",
+        "basic",
+        "next() returns a promise; yields in microtask order",
+        async_gen::basic,
+    ),
+    port(
+        "async_gen",
+        "request_queue",
+        "requests queue and settle in order; return() waits its turn",
+        async_gen::request_queue,
+    ),
+    port(
+        "async_gen",
+        "throw_in",
+        "throw() caught at a yield; return() before start",
+        async_gen::throw_in,
     ),
 ];
 

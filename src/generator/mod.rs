@@ -8,8 +8,8 @@
 //!   machines and for delegation.
 //! - [`Step`], [`Resume`] and [`Abrupt`] are the protocol's data.
 
-mod airlock;
-mod coroutine;
+pub(crate) mod airlock;
+pub(crate) mod coroutine;
 mod protocol;
 
 pub use coroutine::{Body, BoxGen, Co, Gen, TryIter, Yield};

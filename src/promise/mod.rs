@@ -8,7 +8,7 @@
 
 mod combinators;
 mod settle;
-mod task;
+pub(crate) mod task;
 mod tuples;
 
 use std::cell::{Cell, RefCell};

@@ -34,6 +34,15 @@ thread_local! {
     static CURRENT: RefCell<Option<Rc<dyn Runnable>>> = const { RefCell::new(None) };
 }
 
+/// Runs `f` with `task` as the current task, so promises it awaits resume
+/// `task` directly.
+pub(crate) fn with_current<R>(task: Rc<dyn Runnable>, f: impl FnOnce() -> R) -> R {
+    let outer = CURRENT.with(|c| c.replace(Some(task)));
+    let result = f();
+    CURRENT.with(|c| *c.borrow_mut() = outer);
+    result
+}
+
 impl<T: Clone + 'static, E: Reason> Runnable for Task<T, E> {
     fn foreign_wakers(&self) -> usize {
         // One reference is `wake_handle`, one is `waker`.

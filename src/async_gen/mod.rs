@@ -1,0 +1,388 @@
+//! Async generators: bodies that both `await` and `yield`, with
+//! JavaScript's protocol — `next(v)`, `throw(e)` and `return(v)` each
+//! return a promise of a [`Step`], and calls made without waiting are
+//! queued and settle in request order.
+//!
+//! The body is written exactly like a synchronous generator's (a closure
+//! taking a [`Co`] and returning an `async` block), and may also await
+//! promises and any other future. The generator is its own task on the
+//! thread's event loop: an awaited promise resumes it one microtask after
+//! settling, as in JavaScript; `yield v` and `return v` await their operand
+//! (one turn each), and so does the value of a `return(v)` request.
+//!
+//! One difference is visible in microtask counts only: JavaScript's body
+//! falling off its end completes a turn sooner than `return v`; a Rust body
+//! always ends with an explicit `Ok(v)`, which counts as `return v`.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Poll, Waker};
+
+use crate::event_loop::{self, Job, Runnable, TaskWaker};
+use crate::generator::airlock;
+use crate::generator::coroutine::Exchange;
+use crate::generator::{Abrupt, Co, Outcome, Resume, Step};
+use crate::promise::task::with_current;
+use crate::{Error, Fault, Promise, Reason, Resolver};
+
+type Body<T, E> = Pin<Box<dyn Future<Output = Outcome<T, E>>>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    SuspendedStart,
+    SuspendedYield,
+    /// Running, or suspended at an `await` inside the body.
+    Executing,
+    /// A yielded value is being awaited before it is handed out.
+    Delivering,
+    /// `return(v)` on a finished generator awaits `v` first.
+    AwaitingReturn,
+    Completed,
+}
+
+struct Request<Y, R, T, E> {
+    how: Resume<R, E, T>,
+    resolver: Resolver<Step<Y, T>, E>,
+}
+
+struct Machine<Y, R, T, E> {
+    owner: u64,
+    body: RefCell<Option<Body<T, E>>>,
+    state: Cell<State>,
+    queue: RefCell<VecDeque<Request<Y, R, T, E>>>,
+    yielded: RefCell<Option<Y>>,
+    /// The request the body is serving (taken off the queue).
+    serving: RefCell<Option<Resolver<Step<Y, T>, E>>>,
+    /// Set while registered with the loop (only while executing).
+    registration: RefCell<Option<(usize, Arc<TaskWaker>, Waker)>>,
+    polling: Cell<bool>,
+}
+
+/// An async generator: JavaScript's `async function*`.
+///
+/// A cheap handle (`Clone` shares the generator). Values, return values
+/// and errors are cloned into each request's promise.
+///
+/// ```
+/// use baton::{AsyncGen, Co, Error, EventLoop, Promise, Step, set_timeout};
+/// use std::time::Duration;
+///
+/// // async function* asyncCounter(start, end, delay) { … await sleep(delay); yield i … }
+/// fn async_counter(start: u32, end: u32, delay: u64) -> AsyncGen<u32> {
+///     AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+///         for i in start..=end {
+///             Promise::<()>::new(|r| {
+///                 set_timeout(move || r.resolve(()), Duration::from_millis(delay));
+///             })
+///             .await?;
+///             co.yield_(i).await?;
+///         }
+///         Ok(())
+///     })
+/// }
+///
+/// let seen = EventLoop::virtual_clock().block_on(async {
+///     let counter = async_counter(1, 3, 100);
+///     let mut seen = Vec::new();
+///     while let Step::Yielded(i) = counter.next(()).await? {
+///         seen.push((i, baton::now()));
+///     }
+///     Ok::<_, Error>(seen)
+/// });
+/// assert_eq!(seen.ok().map(|s| s.len()), Some(3));
+/// ```
+pub struct AsyncGen<Y, R = (), T = (), E = Error> {
+    machine: Rc<Machine<Y, R, T, E>>,
+}
+
+impl<Y, R, T, E> Clone for AsyncGen<Y, R, T, E> {
+    fn clone(&self) -> Self {
+        AsyncGen {
+            machine: self.machine.clone(),
+        }
+    }
+}
+
+impl<Y, R, T, E> fmt::Debug for AsyncGen<Y, R, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncGen")
+            .field("state", &self.machine.state.get())
+            .field("queued", &self.machine.queue.borrow().len())
+            .finish()
+    }
+}
+
+impl<Y, R, T, E> AsyncGen<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    /// Creates the generator; its body does not run until the first
+    /// request.
+    pub fn new<F>(body: impl FnOnce(Co<Y, R, T, E>) -> F) -> Self
+    where
+        F: Future<Output = Outcome<T, E>> + 'static,
+    {
+        let owner = airlock::fresh_owner_id();
+        let body: Body<T, E> = Box::pin(body(Co::new(owner)));
+        AsyncGen {
+            machine: Rc::new(Machine {
+                owner,
+                body: RefCell::new(Some(body)),
+                state: Cell::new(State::SuspendedStart),
+                queue: RefCell::new(VecDeque::new()),
+                yielded: RefCell::new(None),
+                serving: RefCell::new(None),
+                registration: RefCell::new(None),
+                polling: Cell::new(false),
+            }),
+        }
+    }
+
+    /// `next(v)`: a promise of the next step. The first call's value is
+    /// discarded, as in JavaScript.
+    pub fn next(&self, value: R) -> Promise<Step<Y, T>, E> {
+        self.enqueue(Resume::Next(value))
+    }
+
+    /// `throw(e)`: the paused `yield` fails with `e`.
+    pub fn throw(&self, error: E) -> Promise<Step<Y, T>, E> {
+        self.enqueue(Resume::Throw(error))
+    }
+
+    /// `return(v)`: the paused `yield` returns `v`, running the body's
+    /// cleanup (which may await and yield).
+    pub fn r#return(&self, value: T) -> Promise<Step<Y, T>, E> {
+        self.enqueue(Resume::Return(value))
+    }
+
+    fn enqueue(&self, how: Resume<R, E, T>) -> Promise<Step<Y, T>, E> {
+        let (promise, resolver) = Promise::with_resolver();
+        self.machine
+            .queue
+            .borrow_mut()
+            .push_back(Request { how, resolver });
+        if !matches!(
+            self.machine.state.get(),
+            State::Executing | State::Delivering | State::AwaitingReturn
+        ) {
+            self.machine.clone().resume_next();
+        }
+        promise
+    }
+}
+
+impl<Y, R, T, E> Machine<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    /// AsyncGeneratorResumeNext: serve the queue's head.
+    fn resume_next(self: Rc<Self>) {
+        loop {
+            let state = self.state.get();
+            if matches!(
+                state,
+                State::Executing | State::Delivering | State::AwaitingReturn
+            ) {
+                return;
+            }
+            let Some(head) = self.queue.borrow_mut().pop_front() else {
+                return;
+            };
+            let Request { how, resolver } = head;
+            match (state, how) {
+                (State::SuspendedStart, Resume::Next(_first_value_is_discarded)) => {
+                    self.state.set(State::Executing);
+                    *self.serving.borrow_mut() = Some(resolver);
+                    self.poll_body(Exchange::Empty);
+                    return;
+                }
+                (State::SuspendedStart, how) => {
+                    // throw/return before the body ran: it never will.
+                    self.finish_body();
+                    self.state.set(State::Completed);
+                    self.queue
+                        .borrow_mut()
+                        .push_front(Request { how, resolver });
+                }
+                (State::SuspendedYield, how) => {
+                    self.state.set(State::Executing);
+                    *self.serving.borrow_mut() = Some(resolver);
+                    match how {
+                        Resume::Next(r) => self.poll_body(Exchange::Next(r)),
+                        Resume::Throw(e) => self.poll_body(Exchange::Throw(e)),
+                        // The value of `return(v)` is awaited before the
+                        // return reaches the yield: one turn.
+                        Resume::Return(v) => {
+                            event_loop::queue_microtask(move || {
+                                self.poll_body(Exchange::Return(v))
+                            });
+                        }
+                    }
+                    return;
+                }
+                (_, Resume::Next(_)) => resolver.resolve(Step::Done),
+                (_, Resume::Throw(e)) => resolver.reject(e),
+                (_, Resume::Return(v)) => {
+                    // A finished generator's return(v) awaits v: one turn.
+                    self.state.set(State::AwaitingReturn);
+                    let me = self.clone();
+                    event_loop::queue_microtask(move || {
+                        me.state.set(State::Completed);
+                        resolver.resolve(Step::Returned(v));
+                        me.resume_next();
+                    });
+                    return;
+                }
+            }
+        }
+    }
+
+    fn finish_body(&self) {
+        let body = self.body.borrow_mut().take();
+        drop(body);
+        let registration = self.registration.borrow_mut().take();
+        if let Some((key, _, _)) = registration {
+            event_loop::deregister_task(key);
+        }
+    }
+
+    fn waker(self: &Rc<Self>) -> Waker {
+        if let Some((_, _, waker)) = &*self.registration.borrow() {
+            return waker.clone();
+        }
+        let me = self.clone();
+        let mut made = None;
+        event_loop::register_task(|key, remote| {
+            let handle = TaskWaker::new(key, remote);
+            made = Some((key, handle.clone(), Waker::from(handle)));
+            me.clone()
+        });
+        let Some(registration) = made else {
+            return Waker::noop().clone();
+        };
+        let waker = registration.2.clone();
+        *self.registration.borrow_mut() = Some(registration);
+        waker
+    }
+
+    /// Polls the body with `input` in the airlock, then acts on what it did.
+    fn poll_body(self: Rc<Self>, input: Exchange<Y, R, E, T>) {
+        if self.polling.replace(true) {
+            return;
+        }
+        let Some(mut body) = self.body.borrow_mut().take() else {
+            self.polling.set(false);
+            return;
+        };
+        let waker = self.waker();
+        let me: Rc<dyn Runnable> = self.clone();
+        let polled = with_current(me, || {
+            catch_unwind(AssertUnwindSafe(|| {
+                airlock::poll_in_airlock(self.owner, &waker, input, body.as_mut())
+            }))
+        });
+        self.polling.set(false);
+        match polled {
+            Ok((Poll::Pending, Exchange::Yielded(value))) => {
+                *self.body.borrow_mut() = Some(body);
+                // `yield v` awaits v before handing it out: one turn.
+                *self.yielded.borrow_mut() = Some(value);
+                self.state.set(State::Delivering);
+                event_loop::queue_job(self);
+            }
+            Ok((Poll::Pending, _)) => {
+                // Suspended at an `await`: a reaction or a waker resumes it.
+                *self.body.borrow_mut() = Some(body);
+            }
+            Ok((Poll::Ready(Ok(value)), _)) => {
+                drop(body);
+                // `return v` in an async generator awaits v: one turn.
+                event_loop::queue_microtask(move || self.complete(Ok(Step::Returned(value))));
+            }
+            Ok((Poll::Ready(Err(abrupt)), _)) => {
+                drop(body);
+                self.complete(match abrupt {
+                    Abrupt::Return(value) => Ok(Step::Returned(value)),
+                    Abrupt::Throw(error) => Err(error),
+                });
+            }
+            Err(payload) => {
+                drop(body);
+                self.complete(Err(Fault::from_panic(&*payload).into()));
+            }
+        }
+    }
+
+    /// The body finished: settle the head request, then the rest.
+    fn complete(self: Rc<Self>, outcome: Result<Step<Y, T>, E>) {
+        self.finish_body();
+        self.state.set(State::Completed);
+        let serving = self.serving.borrow_mut().take();
+        if let Some(resolver) = serving {
+            resolver.resolve_with(outcome);
+        }
+        self.resume_next();
+    }
+
+    /// Hands a yielded value to the head request.
+    fn deliver(self: Rc<Self>) {
+        let Some(value) = self.yielded.borrow_mut().take() else {
+            return;
+        };
+        self.state.set(State::SuspendedYield);
+        let serving = self.serving.borrow_mut().take();
+        if let Some(resolver) = serving {
+            resolver.resolve(Step::Yielded(value));
+        }
+        let registration = self.registration.borrow_mut().take();
+        if let Some((key, _, _)) = registration {
+            event_loop::deregister_task(key);
+        }
+        self.resume_next();
+    }
+}
+
+impl<Y, R, T, E> Job for Machine<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    fn run(self: Rc<Self>) {
+        match self.state.get() {
+            State::Delivering => self.deliver(),
+            State::Executing => self.poll_body(Exchange::Empty),
+            _ => {}
+        }
+    }
+}
+
+impl<Y, R, T, E> Runnable for Machine<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    fn foreign_wakers(&self) -> usize {
+        self.registration
+            .borrow()
+            .as_ref()
+            .map_or(0, |(_, handle, _)| {
+                Arc::strong_count(handle).saturating_sub(2)
+            })
+    }
+}
