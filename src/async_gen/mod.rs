@@ -24,10 +24,15 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Poll, Waker};
 
+mod iteration;
+
+pub use iteration::for_await;
+
 use crate::event_loop::{self, Job, Runnable, TaskWaker};
 use crate::generator::airlock;
 use crate::generator::coroutine::Exchange;
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step};
+use crate::promise::Awaiting;
 use crate::promise::task::with_current;
 use crate::{Error, Fault, Promise, Reason, Resolver};
 
@@ -99,12 +104,17 @@ struct Machine<Y, R, T, E> {
 /// ```
 pub struct AsyncGen<Y, R = (), T = (), E = Error> {
     machine: Rc<Machine<Y, R, T, E>>,
+    /// This handle's `next()` in flight, when polled as a `Stream`.
+    in_flight: Option<Awaiting<Step<Y, T>, E>>,
+    exhausted: bool,
 }
 
 impl<Y, R, T, E> Clone for AsyncGen<Y, R, T, E> {
     fn clone(&self) -> Self {
         AsyncGen {
             machine: self.machine.clone(),
+            in_flight: None,
+            exhausted: false,
         }
     }
 }
@@ -144,6 +154,8 @@ where
                 registration: RefCell::new(None),
                 polling: Cell::new(false),
             }),
+            in_flight: None,
+            exhausted: false,
         }
     }
 

@@ -1,0 +1,196 @@
+//! Async generators: the request queue, Stream interop, and the difference
+//! between `for_await` (async cleanup) and dropping a stream.
+
+use std::cell::RefCell;
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::time::Duration;
+
+use baton::{Abrupt, AsyncGen, Co, Error, EventLoop, Promise, Resume, Step, set_timeout};
+use futures_core::Stream;
+use proptest::prelude::*;
+
+type Log = Rc<RefCell<Vec<String>>>;
+
+fn sleep(ms: u64) -> Promise<()> {
+    Promise::new(move |r| {
+        set_timeout(move || r.resolve(()), Duration::from_millis(ms));
+    })
+}
+
+/// Yields 0..n with a timer between items; records cleanup.
+fn ticking(n: u32, log: Log) -> AsyncGen<u32, (), u32, Error> {
+    AsyncGen::new(move |co: Co<u32, (), u32, Error>| async move {
+        struct Guard(Log);
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                self.0.borrow_mut().push("destructor".into());
+            }
+        }
+        let _guard = Guard(log.clone());
+        let outcome = async {
+            for i in 0..n {
+                sleep(10).await?;
+                co.yield_(i).await?;
+            }
+            Ok(n)
+        }
+        .await;
+        sleep(1).await?;
+        log.borrow_mut().push("async cleanup".into());
+        outcome
+    })
+}
+
+#[test]
+fn a_stream_of_yields_ends_after_the_return() {
+    let log: Log = Rc::default();
+    let l = log.clone();
+    let out = EventLoop::virtual_clock().block_on(async move {
+        let mut stream = ticking(3, l);
+        let mut items = Vec::new();
+        while let Some(item) = poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await {
+            items.push(item?);
+        }
+        Ok::<_, Error>(items)
+    });
+    assert_eq!(out.ok(), Some(vec![0, 1, 2]));
+    assert_eq!(*log.borrow(), ["async cleanup", "destructor"]);
+}
+
+#[test]
+fn dropping_a_stream_early_runs_destructors_but_not_async_cleanup() {
+    let log: Log = Rc::default();
+    let l = log.clone();
+    let out = EventLoop::virtual_clock().block_on(async move {
+        let mut stream = ticking(10, l);
+        let first = poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await;
+        drop(stream);
+        Ok::<_, Error>(first.and_then(Result::ok))
+    });
+    assert_eq!(out.ok(), Some(Some(0)));
+    // The generator is suspended at its yield; with every handle gone, the
+    // loop's end releases it: its destructor runs, its async cleanup never.
+    assert_eq!(*log.borrow(), ["destructor"]);
+}
+
+#[test]
+fn return_while_awaiting_is_queued_and_runs_async_cleanup() {
+    let log: Log = Rc::default();
+    let l = log.clone();
+    let steps = EventLoop::virtual_clock().run(move || {
+        let g = ticking(5, l);
+        [g.next(()), g.r#return(99), g.next(())]
+    });
+    let steps: Vec<_> = steps
+        .iter()
+        .map(|p| p.peek().and_then(Result::ok))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            Some(Step::Yielded(0)),
+            Some(Step::Returned(99)),
+            Some(Step::Done)
+        ]
+    );
+    assert_eq!(*log.borrow(), ["async cleanup", "destructor"]);
+}
+
+#[test]
+fn a_throw_can_be_caught_after_an_await() {
+    let out = EventLoop::virtual_clock().block_on(async {
+        let g = AsyncGen::new(|co: Co<&str, (), &str, Error>| async move {
+            sleep(5).await?;
+            match co.yield_("ready").await {
+                Err(Abrupt::Throw(e)) => {
+                    sleep(5).await?;
+                    co.yield_(if e.message() == Some("nudge") {
+                        "nudged"
+                    } else {
+                        "?"
+                    })
+                    .await?;
+                    Ok("finished")
+                }
+                other => other.map(|()| "no throw"),
+            }
+        });
+        let a = g.next(()).await?;
+        let b = g.throw(Error::msg("nudge")).await?;
+        let c = g.next(()).await?;
+        Ok::<_, Error>([a, b, c])
+    });
+    assert_eq!(
+        out.ok(),
+        Some([
+            Step::Yielded("ready"),
+            Step::Yielded("nudged"),
+            Step::Returned("finished")
+        ])
+    );
+}
+
+fn op() -> impl Strategy<Value = Resume<(), u8, u32>> {
+    prop_oneof![
+        5 => Just(Resume::Next(())),
+        1 => any::<u8>().prop_map(Resume::Throw),
+        1 => (0..100u32).prop_map(Resume::Return),
+    ]
+}
+
+#[derive(Clone, Debug)]
+struct Code(u8);
+impl From<baton::Fault> for Code {
+    fn from(_: baton::Fault) -> Self {
+        Code(255)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// However requests are issued (all at once, without waiting), every
+    /// request's promise settles exactly once, in request order, and after
+    /// the generator completes every further `next` is `Done`.
+    #[test]
+    fn queued_requests_settle_once_in_order(ops in prop::collection::vec(op(), 1..20), n in 0u32..5) {
+        let order: Rc<RefCell<Vec<usize>>> = Rc::default();
+        let o = order.clone();
+        let results = EventLoop::virtual_clock().run(move || {
+            let g = AsyncGen::new(move |co: Co<u32, (), u32, Code>| async move {
+                for i in 0..n {
+                    sleep(u64::from(i % 3)).await.map_err(|_| Abrupt::Throw(Code(254)))?;
+                    co.yield_(i).await?;
+                }
+                Ok(n)
+            });
+            ops.iter()
+                .enumerate()
+                .map(|(k, how)| {
+                    let p = match how {
+                        Resume::Next(()) => g.next(()),
+                        Resume::Throw(c) => g.throw(Code(*c)),
+                        Resume::Return(v) => g.r#return(*v),
+                    };
+                    let o = o.clone();
+                    p.then_else(
+                        move |s| { o.borrow_mut().push(k); Ok(Some(s)) },
+                        |_| Ok(None),
+                    );
+                    p
+                })
+                .collect::<Vec<_>>()
+        });
+        prop_assert!(results.iter().all(|p| p.peek().is_some()), "every request settled");
+        let fulfilled: Vec<usize> = (0..results.len())
+            .filter(|&k| matches!(results[k].peek(), Some(Ok(_))))
+            .collect();
+        prop_assert_eq!(&*order.borrow(), &fulfilled, "settled in request order");
+        let steps: Vec<Step<u32, u32>> = results.iter().filter_map(|p| p.peek().and_then(Result::ok)).collect();
+        if let Some(end) = steps.iter().position(Step::is_done) {
+            prop_assert!(steps[end + 1..].iter().all(Step::is_done));
+        }
+    }
+}
