@@ -158,6 +158,7 @@ proptest! {
     fn queued_requests_settle_once_in_order(ops in prop::collection::vec(op(), 1..20), n in 0u32..5) {
         let order: Rc<RefCell<Vec<usize>>> = Rc::default();
         let o = order.clone();
+        let issued = ops.clone();
         let results = EventLoop::virtual_clock().run(move || {
             let g = AsyncGen::new(move |co: Co<u32, (), u32, Code>| async move {
                 for i in 0..n {
@@ -188,6 +189,11 @@ proptest! {
             .filter(|&k| matches!(results[k].peek(), Some(Ok(_))))
             .collect();
         prop_assert_eq!(&*order.borrow(), &fulfilled, "settled in request order");
+        for (k, p) in results.iter().enumerate() {
+            if let Some(Err(Code(c))) = p.peek() {
+                prop_assert!(matches!(issued[k], Resume::Throw(t) if t == c), "only a throw rejects, with its own error");
+            }
+        }
         let steps: Vec<Step<u32, u32>> = results.iter().filter_map(|p| p.peek().and_then(Result::ok)).collect();
         if let Some(end) = steps.iter().position(Step::is_done) {
             prop_assert!(steps[end + 1..].iter().all(Step::is_done));
