@@ -199,14 +199,9 @@ impl EventLoop {
         self
     }
 
-    /// Runs `main` as the first task, then the loop until no microtask or
-    /// timer is left; returns what `main` returned.
-    ///
-    /// # Panics
-    ///
-    /// If the thread's loop is already running (runs do not nest). A panic
-    /// in `main` propagates after the loop is reset.
-    pub fn run<R>(self, main: impl FnOnce() -> R) -> R {
+    /// Takes over the thread's loop with this configuration; the guard
+    /// resets it when the run ends, even by a panic.
+    fn enter(self) -> ResetOnExit {
         LOOP.with(|lp| {
             assert!(
                 !lp.running.get(),
@@ -217,7 +212,18 @@ impl EventLoop {
             lp.now.set(Duration::ZERO);
             *lp.hooks.borrow_mut() = self.hooks;
         });
-        let _reset = ResetOnExit;
+        ResetOnExit
+    }
+
+    /// Runs `main` as the first task, then the loop until no microtask or
+    /// timer is left; returns what `main` returned.
+    ///
+    /// # Panics
+    ///
+    /// If the thread's loop is already running (runs do not nest). A panic
+    /// in `main` propagates after the loop is reset.
+    pub fn run<R>(self, main: impl FnOnce() -> R) -> R {
+        let _reset = self.enter();
         let result = main();
         checkpoint();
         loop {
@@ -251,17 +257,7 @@ impl EventLoop {
     /// `LocalSet`). Real time is waited for with tokio's timer.
     #[cfg(feature = "tokio")]
     pub async fn run_async<R>(self, main: impl FnOnce() -> R) -> R {
-        LOOP.with(|lp| {
-            assert!(
-                !lp.running.get(),
-                "EventLoop::run_async called while this thread's event loop is already running"
-            );
-            lp.running.set(true);
-            lp.clock.set(self.clock);
-            lp.now.set(Duration::ZERO);
-            *lp.hooks.borrow_mut() = self.hooks;
-        });
-        let _reset = ResetOnExit;
+        let _reset = self.enter();
         let result = main();
         checkpoint();
         loop {

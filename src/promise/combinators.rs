@@ -20,28 +20,7 @@ use crate::{Fault, Reason};
 pub fn all<T: Clone + 'static, E: Reason>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
 ) -> Promise<Vec<T>, E> {
-    let promises: Vec<_> = promises.into_iter().collect();
-    if promises.is_empty() {
-        return Promise::resolve(Vec::new());
-    }
-    let (result, resolver) = Promise::with_resolver();
-    let slots = Rc::new(RefCell::new(vec![None; promises.len()]));
-    let remaining = Rc::new(Cell::new(promises.len()));
-    for (i, promise) in promises.into_iter().enumerate() {
-        let (slots, remaining, resolver) = (slots.clone(), remaining.clone(), resolver.clone());
-        promise.subscribe(move |outcome| match outcome {
-            Ok(value) => {
-                slots.borrow_mut()[i] = Some(value);
-                remaining.set(remaining.get() - 1);
-                if remaining.get() == 0 {
-                    let values = slots.borrow_mut().drain(..).flatten().collect();
-                    resolver.resolve(values);
-                }
-            }
-            Err(reason) => resolver.reject(reason),
-        });
-    }
-    result
+    gather(promises, |outcome| outcome.map(Some))
 }
 
 /// `Promise.allSettled`: fulfils, once every input has settled, with each
@@ -49,6 +28,22 @@ pub fn all<T: Clone + 'static, E: Reason>(
 pub fn all_settled<T: Clone + 'static, E: Reason>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
 ) -> Promise<Vec<Result<T, E>>, E> {
+    gather(promises, |outcome| Ok(Some(outcome)))
+}
+
+/// The shape `all` and `allSettled` share: each input's outcome becomes a
+/// slot (`Ok(Some(v))`), or rejects the whole (`Err`); the result fulfils
+/// with the slots in input order once every input has filled its own.
+/// Empty input fulfils at once.
+fn gather<T, V, E>(
+    promises: impl IntoIterator<Item = Promise<T, E>>,
+    slot: fn(Result<T, E>) -> Result<Option<V>, E>,
+) -> Promise<Vec<V>, E>
+where
+    T: Clone + 'static,
+    V: Clone + 'static,
+    E: Reason,
+{
     let promises: Vec<_> = promises.into_iter().collect();
     if promises.is_empty() {
         return Promise::resolve(Vec::new());
@@ -58,13 +53,16 @@ pub fn all_settled<T: Clone + 'static, E: Reason>(
     let remaining = Rc::new(Cell::new(promises.len()));
     for (i, promise) in promises.into_iter().enumerate() {
         let (slots, remaining, resolver) = (slots.clone(), remaining.clone(), resolver.clone());
-        promise.subscribe(move |outcome| {
-            slots.borrow_mut()[i] = Some(outcome);
-            remaining.set(remaining.get() - 1);
-            if remaining.get() == 0 {
-                let outcomes = slots.borrow_mut().drain(..).flatten().collect();
-                resolver.resolve(outcomes);
+        promise.subscribe(move |outcome| match slot(outcome) {
+            Ok(value) => {
+                slots.borrow_mut()[i] = value;
+                remaining.set(remaining.get() - 1);
+                if remaining.get() == 0 {
+                    let values = slots.borrow_mut().drain(..).flatten().collect();
+                    resolver.resolve(values);
+                }
             }
+            Err(reason) => resolver.reject(reason),
         });
     }
     result

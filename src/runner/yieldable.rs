@@ -50,6 +50,23 @@ impl<V: Clone + 'static, E: Reason, P: Yieldable<V, E>> Yieldable<Vec<V>, E> for
     }
 }
 
+/// Waits for every value of a keyed collection, in parallel; the result
+/// has the same keys.
+fn keyed<K, V, E, P, C>(entries: impl IntoIterator<Item = (K, P)>) -> Promise<C, E>
+where
+    K: 'static,
+    V: Clone + 'static,
+    E: Reason,
+    P: Yieldable<V, E>,
+    C: FromIterator<(K, V)> + Clone + 'static,
+{
+    let (keys, waits): (Vec<K>, Vec<Promise<V, E>>) = entries
+        .into_iter()
+        .map(|(k, p)| (k, p.into_promise()))
+        .unzip();
+    all(waits).map(move |values| keys.into_iter().zip(values).collect())
+}
+
 impl<K, V, E, P> Yieldable<BTreeMap<K, V>, E> for BTreeMap<K, P>
 where
     K: Ord + Clone + 'static,
@@ -58,9 +75,7 @@ where
     P: Yieldable<V, E>,
 {
     fn into_promise(self) -> Promise<BTreeMap<K, V>, E> {
-        let (keys, waits): (Vec<K>, Vec<Promise<V, E>>) =
-            self.into_iter().map(|(k, p)| (k, p.into_promise())).unzip();
-        all(waits).map(move |values| keys.into_iter().zip(values).collect())
+        keyed(self)
     }
 }
 
@@ -72,9 +87,7 @@ where
     P: Yieldable<V, E>,
 {
     fn into_promise(self) -> Promise<HashMap<K, V>, E> {
-        let (keys, waits): (Vec<K>, Vec<Promise<V, E>>) =
-            self.into_iter().map(|(k, p)| (k, p.into_promise())).unzip();
-        all(waits).map(move |values| keys.into_iter().zip(values).collect())
+        keyed(self)
     }
 }
 
