@@ -2,6 +2,7 @@
 //! interop with `futures::Stream` in both directions.
 
 use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -9,20 +10,144 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use super::AsyncGen;
-use crate::Reason;
 use crate::generator::{Co, Step};
 use crate::promise::Awaiting;
+use crate::{Promise, Reason};
+
+/// JavaScript's async iterator protocol: `next()` returns a promise of the
+/// next item (`None` when done), and the optional `return()` — here
+/// `close` — lets a consumer that stops early ask for cleanup and wait for
+/// it.
+///
+/// Implement it for hand-written async sources, like seed 004's
+/// `asyncRange` object:
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise, set_timeout};
+/// use baton::async_gen::{AsyncIterator, for_await};
+/// use std::ops::ControlFlow;
+/// use std::time::Duration;
+///
+/// /// `{ from, to, [Symbol.asyncIterator]() { … async next() … } }`
+/// struct AsyncRange { current: u32, last: u32 }
+///
+/// impl AsyncIterator for AsyncRange {
+///     type Item = u32;
+///     type Error = Error;
+///     fn next(&mut self) -> Promise<Option<u32>> {
+///         let value = (self.current <= self.last).then_some(self.current);
+///         self.current += 1;
+///         Promise::new(move |r| {
+///             set_timeout(move || r.resolve(value), Duration::from_millis(300));
+///         })
+///     }
+/// }
+///
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     let mut seen = Vec::new();
+///     for_await(AsyncRange { current: 1, last: 5 }, async |n| {
+///         seen.push((n, baton::now().as_millis()));
+///         ControlFlow::<()>::Continue(())
+///     })
+///     .await?;
+///     Ok::<_, Error>(seen)
+/// });
+/// assert_eq!(out.ok(), Some(vec![(1, 300), (2, 600), (3, 900), (4, 1200), (5, 1500)]));
+/// ```
+pub trait AsyncIterator {
+    /// What each step produces.
+    type Item: Clone + 'static;
+    /// Why a step can fail.
+    type Error: Reason;
+
+    /// `next()`: the next item, or `None` once done.
+    fn next(&mut self) -> Promise<Option<Self::Item>, Self::Error>;
+
+    /// `return()`: the consumer stops early; the promise settles once the
+    /// source has cleaned up. Sources without cleanup keep the default.
+    fn close(&mut self) -> Promise<(), Self::Error> {
+        Promise::resolve(())
+    }
+}
+
+impl<Y, R, T, E> AsyncIterator for AsyncGen<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: Default + 'static,
+    T: Clone + Default + 'static,
+    E: Reason,
+{
+    type Item = Y;
+    type Error = E;
+
+    fn next(&mut self) -> Promise<Option<Y>, E> {
+        AsyncGen::next(self, R::default()).map(Step::yielded)
+    }
+
+    /// Calls `return()` with `T::default()` (JavaScript's `undefined`).
+    fn close(&mut self) -> Promise<(), E> {
+        AsyncGen::r#return(self, T::default()).map(|_| ())
+    }
+}
+
+/// The fallback `for await` applies to a plain iterable of promises: every
+/// promise is already running; they are awaited in order, and a rejection
+/// ends the loop.
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise};
+/// use baton::async_gen::{for_await, promises};
+/// use std::ops::ControlFlow;
+///
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     let mut seen = Vec::new();
+///     let all = vec![Promise::<u8>::resolve(1), Promise::resolve(2)];
+///     for_await(promises(all), async |v| {
+///         seen.push(v);
+///         ControlFlow::<()>::Continue(())
+///     })
+///     .await?;
+///     Ok::<_, Error>(seen)
+/// });
+/// assert_eq!(out.ok(), Some(vec![1, 2]));
+/// ```
+pub fn promises<I, T, E>(iterable: I) -> Promises<I::IntoIter, T, E>
+where
+    I: IntoIterator<Item = Promise<T, E>>,
+{
+    Promises(iterable.into_iter(), PhantomData)
+}
+
+/// See [`promises`].
+#[derive(Debug)]
+pub struct Promises<I, T, E>(I, PhantomData<fn() -> (T, E)>);
+
+impl<I, T, E> AsyncIterator for Promises<I, T, E>
+where
+    I: Iterator<Item = Promise<T, E>>,
+    T: Clone + 'static,
+    E: Reason,
+{
+    type Item = T;
+    type Error = E;
+
+    fn next(&mut self) -> Promise<Option<T>, E> {
+        match self.0.next() {
+            Some(promise) => promise.map(Some),
+            None => Promise::resolve(None),
+        }
+    }
+}
 
 /// `for await (const item of source) { … }`, with JavaScript's guarantee:
-/// leaving the loop early (the body returns `ControlFlow::Break`, or
-/// fails) calls the source's `return()` and **waits for its cleanup**,
-/// even cleanup that awaits.
+/// leaving the loop early (the body returns `ControlFlow::Break`) calls the
+/// source's `return()` and **waits for its cleanup**, even cleanup that
+/// awaits. An error from the source ends the loop with that error.
 ///
 /// Rust has no async drop: dropping a generator (or any `Stream`) midway
 /// runs destructors but cannot run cleanup that awaits. This loop is the
 /// way to get JavaScript's behaviour. Returns `Some(b)` if the body broke
-/// out with `b`, `None` if the source was exhausted. `return()` is called
-/// with `T::default()` (JavaScript's `undefined`).
+/// out with `b`, `None` if the source was exhausted.
 ///
 /// ```
 /// use baton::{AsyncGen, Co, Error, EventLoop, Promise};
@@ -47,7 +172,7 @@ use crate::promise::Awaiting;
 ///         l2.borrow_mut().push("cleaned up".to_string());
 ///         outcome
 ///     });
-///     let found = for_await(&numbers, async |n| {
+///     let found = for_await(numbers, async |n| {
 ///         l.borrow_mut().push(format!("got {n}"));
 ///         if n == 2 { ControlFlow::Break(n) } else { ControlFlow::Continue(()) }
 ///     })
@@ -58,27 +183,20 @@ use crate::promise::Awaiting;
 /// assert_eq!(out.ok(), Some(Some(2)));
 /// assert_eq!(*log.borrow(), ["got 1", "got 2", "cleaned up", "after the loop"]);
 /// ```
-pub async fn for_await<Y, R, T, E, B>(
-    source: &AsyncGen<Y, R, T, E>,
-    mut body: impl AsyncFnMut(Y) -> ControlFlow<B>,
-) -> Result<Option<B>, E>
+pub async fn for_await<I, B>(
+    mut source: I,
+    mut body: impl AsyncFnMut(I::Item) -> ControlFlow<B>,
+) -> Result<Option<B>, I::Error>
 where
-    Y: Clone + 'static,
-    R: Default + 'static,
-    T: Clone + Default + 'static,
-    E: Reason,
+    I: AsyncIterator,
 {
-    loop {
-        match source.next(R::default()).await? {
-            Step::Yielded(item) => {
-                if let ControlFlow::Break(out) = body(item).await {
-                    source.r#return(T::default()).await?;
-                    return Ok(Some(out));
-                }
-            }
-            Step::Returned(_) | Step::Done => return Ok(None),
+    while let Some(item) = source.next().await? {
+        if let ControlFlow::Break(out) = body(item).await {
+            source.close().await?;
+            return Ok(Some(out));
         }
     }
+    Ok(None)
 }
 
 /// An async generator that takes no resume value is a `Stream` of its

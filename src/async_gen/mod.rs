@@ -26,7 +26,7 @@ use std::task::{Poll, Waker};
 
 mod iteration;
 
-pub use iteration::for_await;
+pub use iteration::{AsyncIterator, Promises, for_await, promises};
 
 use crate::event_loop::{self, Job, Runnable, TaskWaker};
 use crate::generator::airlock;
