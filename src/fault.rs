@@ -35,6 +35,8 @@ pub enum FaultKind {
     Stalled,
     /// A generator handed to the runner had already completed.
     Exhausted,
+    /// A wait took longer than its limit.
+    TimedOut,
 }
 
 impl Fault {
@@ -74,6 +76,7 @@ impl fmt::Display for Fault {
             FaultKind::ChainingCycle => "TypeError",
             FaultKind::Stalled => "stalled",
             FaultKind::Exhausted => "exhausted",
+            FaultKind::TimedOut => "timed out",
         };
         write!(f, "{kind}: {}", self.message)
     }

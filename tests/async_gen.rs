@@ -200,3 +200,116 @@ proptest! {
         }
     }
 }
+
+mod helpers {
+    use super::*;
+    use baton::async_gen::{AsyncIteratorExt, from_async};
+    use baton::{Fault, FaultKind};
+
+    /// A source that logs every pull and its cleanup.
+    fn logged_source(n: u32, log: Log) -> AsyncGen<u32, (), (), Error> {
+        AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+            let outcome = async {
+                for i in 1..=n {
+                    log.borrow_mut().push(format!("pull {i}"));
+                    co.yield_(i).await?;
+                }
+                Ok(())
+            }
+            .await;
+            log.borrow_mut().push("source closed".into());
+            outcome
+        })
+    }
+
+    #[test]
+    fn a_pipeline_pulls_one_item_through_every_stage_at_a_time() {
+        let log: Log = Rc::default();
+        let (l, l2, l3) = (log.clone(), log.clone(), log.clone());
+        let out = EventLoop::virtual_clock().block_on(async move {
+            let pipeline = logged_source(4, l.clone())
+                .map(move |n| {
+                    l2.borrow_mut().push(format!("map {n}"));
+                    n * 10
+                })
+                .filter(move |n| {
+                    l3.borrow_mut().push(format!("filter {n}"));
+                    *n != 20
+                });
+            let mut pipeline = pipeline;
+            let mut got = Vec::new();
+            while let Some(v) = baton::async_gen::AsyncIterator::next(&mut pipeline).await? {
+                l.borrow_mut().push(format!("consume {v}"));
+                got.push(v);
+            }
+            Ok::<_, Error>(got)
+        });
+        assert_eq!(out.ok(), Some(vec![10, 30, 40]));
+        assert_eq!(
+            *log.borrow(),
+            [
+                "pull 1",
+                "map 1",
+                "filter 10",
+                "consume 10",
+                "pull 2",
+                "map 2",
+                "filter 20",
+                "pull 3",
+                "map 3",
+                "filter 30",
+                "consume 30",
+                "pull 4",
+                "map 4",
+                "filter 40",
+                "consume 40",
+                "source closed",
+            ]
+        );
+    }
+
+    #[test]
+    fn take_closes_the_source_without_pulling_another_item() {
+        let log: Log = Rc::default();
+        let l = log.clone();
+        let out = EventLoop::virtual_clock()
+            .block_on(async move { logged_source(100, l).take(2).to_vec().await });
+        assert_eq!(out.ok(), Some(vec![1, 2]));
+        assert_eq!(*log.borrow(), ["pull 1", "pull 2", "source closed"]);
+    }
+
+    #[test]
+    fn batch_groups_and_keeps_the_remainder() {
+        let log: Log = Rc::default();
+        let out = EventLoop::virtual_clock()
+            .block_on(async move { from_async(logged_source(7, log).batch(3)).await });
+        assert_eq!(out.ok(), Some(vec![vec![1, 2, 3], vec![4, 5, 6], vec![7]]));
+    }
+
+    #[test]
+    fn with_timeout_closes_the_slow_source_and_fails() {
+        let log: Log = Rc::default();
+        let l = log.clone();
+        let out = EventLoop::virtual_clock().block_on(async move {
+            let slow = AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+                let outcome = async {
+                    for (i, delay) in [(1, 10), (2, 20), (3, 500)] {
+                        sleep(delay).await?;
+                        co.yield_(i).await?;
+                    }
+                    Ok(())
+                }
+                .await;
+                l.borrow_mut().push("slow source closed".into());
+                outcome
+            });
+            slow.with_timeout(Duration::from_millis(100)).to_vec().await
+        });
+        let fault = out.expect_err("timed out");
+        assert_eq!(
+            fault.downcast_ref::<Fault>().map(Fault::kind),
+            Some(FaultKind::TimedOut)
+        );
+        assert_eq!(*log.borrow(), ["slow source closed"]);
+    }
+}

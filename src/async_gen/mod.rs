@@ -24,8 +24,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Poll, Waker};
 
+mod helpers;
 mod iteration;
 
+pub use helpers::{AsyncIteratorExt, from_async};
 pub use iteration::{AsyncIterator, Promises, for_await, promises};
 
 use crate::event_loop::{self, Job, Runnable, TaskWaker};

@@ -1,0 +1,228 @@
+//! Helpers over any [`AsyncIterator`]: `map`, `filter`, `take`, `batch`,
+//! `with_timeout`, `to_vec`, and `from_async`.
+//!
+//! Each helper is an async generator pulling from the stage before it only
+//! when it is asked for an item, so a pipeline moves one item at a time
+//! through every stage (backpressure comes free), and a stage that stops
+//! early — or is closed by its consumer — closes its source and waits for
+//! that cleanup.
+
+use std::time::Duration;
+
+use super::{AsyncGen, AsyncIterator};
+use crate::generator::{Abrupt, Co, Outcome};
+use crate::promise::race;
+use crate::{Fault, FaultKind, Promise, set_timeout};
+
+/// What a stage does with one item from its source.
+enum Flow<U> {
+    Emit(U),
+    Skip,
+    /// Emit, then close the source (the last item of a `take`).
+    EmitThenStop(U),
+}
+
+/// How a stage's pulling loop ended.
+enum End<E> {
+    Exhausted,
+    Stopped,
+    SourceFailed(E),
+    Closed(Abrupt<E, ()>),
+}
+
+/// Pulls items from `source` through `per_item`, yielding what it emits;
+/// closes the source when the stage stops early or is closed itself.
+async fn relay<I, U>(
+    mut source: I,
+    co: &Co<U, (), (), I::Error>,
+    mut per_item: impl FnMut(I::Item) -> Flow<U>,
+    mut at_end: impl FnMut() -> Option<U>,
+) -> Outcome<(), I::Error>
+where
+    I: AsyncIterator,
+    U: Clone + 'static,
+{
+    let end = loop {
+        let item = match source.next().await {
+            Ok(Some(item)) => item,
+            Ok(None) => break End::Exhausted,
+            Err(e) => break End::SourceFailed(e),
+        };
+        let emitted = match per_item(item) {
+            Flow::Skip => continue,
+            Flow::Emit(value) => co.yield_(value).await.map(|()| false),
+            Flow::EmitThenStop(value) => co.yield_(value).await.map(|()| true),
+        };
+        match emitted {
+            Ok(false) => {}
+            Ok(true) => break End::Stopped,
+            Err(abrupt) => break End::Closed(abrupt),
+        }
+    };
+    match end {
+        End::Exhausted => match at_end() {
+            Some(rest) => co.yield_(rest).await,
+            None => Ok(()),
+        },
+        End::SourceFailed(e) => Err(Abrupt::Throw(e)),
+        End::Stopped => source.close().await.map_err(Abrupt::Throw),
+        End::Closed(abrupt) => {
+            source.close().await.map_err(Abrupt::Throw)?;
+            Err(abrupt)
+        }
+    }
+}
+
+/// Lazy combinators for every [`AsyncIterator`] (JavaScript's async
+/// iterator helpers, and the seed's hand-rolled ones).
+///
+/// ```
+/// use baton::{AsyncGen, Co, Error, EventLoop};
+/// use baton::async_gen::AsyncIteratorExt;
+///
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     let numbers = AsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+///         for i in 1..=10 {
+///             co.yield_(i).await?;
+///         }
+///         Ok(())
+///     });
+///     numbers.filter(|n| n % 2 == 0).map(|n| n * 10).take(3).to_vec().await
+/// });
+/// assert_eq!(out.ok(), Some(vec![20, 40, 60]));
+/// ```
+pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
+    /// Each item transformed by `f`.
+    fn map<U: Clone + 'static>(
+        self,
+        mut f: impl FnMut(Self::Item) -> U + 'static,
+    ) -> AsyncGen<U, (), (), Self::Error> {
+        AsyncGen::new(move |co: Co<U, (), (), Self::Error>| async move {
+            relay(self, &co, |item| Flow::Emit(f(item)), || None).await
+        })
+    }
+
+    /// Only the items `keep` accepts.
+    fn filter(
+        self,
+        mut keep: impl FnMut(&Self::Item) -> bool + 'static,
+    ) -> AsyncGen<Self::Item, (), (), Self::Error> {
+        AsyncGen::new(move |co: Co<Self::Item, (), (), Self::Error>| async move {
+            relay(
+                self,
+                &co,
+                |item| {
+                    if keep(&item) {
+                        Flow::Emit(item)
+                    } else {
+                        Flow::Skip
+                    }
+                },
+                || None,
+            )
+            .await
+        })
+    }
+
+    /// The first `n` items; then the source is closed without pulling
+    /// another.
+    fn take(self, n: usize) -> AsyncGen<Self::Item, (), (), Self::Error> {
+        AsyncGen::new(move |co: Co<Self::Item, (), (), Self::Error>| async move {
+            let mut source = self;
+            if n == 0 {
+                return source.close().await.map_err(Abrupt::Throw);
+            }
+            let mut taken = 0;
+            relay(
+                source,
+                &co,
+                |item| {
+                    taken += 1;
+                    if taken == n {
+                        Flow::EmitThenStop(item)
+                    } else {
+                        Flow::Emit(item)
+                    }
+                },
+                || None,
+            )
+            .await
+        })
+    }
+
+    /// Items in groups of `size` (the last group may be smaller).
+    ///
+    /// # Panics
+    ///
+    /// If `size` is zero.
+    fn batch(self, size: usize) -> AsyncGen<Vec<Self::Item>, (), (), Self::Error> {
+        assert!(size > 0, "batch size must be at least 1");
+        AsyncGen::new(
+            move |co: Co<Vec<Self::Item>, (), (), Self::Error>| async move {
+                let group = std::cell::RefCell::new(Vec::with_capacity(size));
+                relay(
+                    self,
+                    &co,
+                    |item| {
+                        let mut group = group.borrow_mut();
+                        group.push(item);
+                        if group.len() == size {
+                            Flow::Emit(std::mem::replace(&mut *group, Vec::with_capacity(size)))
+                        } else {
+                            Flow::Skip
+                        }
+                    },
+                    || Some(std::mem::take(&mut *group.borrow_mut())).filter(|g| !g.is_empty()),
+                )
+                .await
+            },
+        )
+    }
+
+    /// Fails with a [`FaultKind::TimedOut`] fault if an item takes longer
+    /// than `limit` to arrive, closing the source first.
+    fn with_timeout(self, limit: Duration) -> AsyncGen<Self::Item, (), (), Self::Error> {
+        AsyncGen::new(move |co: Co<Self::Item, (), (), Self::Error>| async move {
+            let mut source = self;
+            loop {
+                let timer = Promise::new(move |r| {
+                    set_timeout(move || r.resolve(None), limit);
+                });
+                let next = source.next().map(Some);
+                let item = match race([next, timer]).await.map_err(Abrupt::Throw)? {
+                    Some(Some(item)) => item,
+                    Some(None) => return Ok(()),
+                    None => {
+                        source.close().await.map_err(Abrupt::Throw)?;
+                        let fault = Fault::new(
+                            FaultKind::TimedOut,
+                            format!("no item within {} ms", limit.as_millis()),
+                        );
+                        return Err(Abrupt::Throw(fault.into()));
+                    }
+                };
+                if let Err(abrupt) = co.yield_(item).await {
+                    source.close().await.map_err(Abrupt::Throw)?;
+                    return Err(abrupt);
+                }
+            }
+        })
+    }
+
+    /// Every item, in order (`Array.fromAsync`).
+    #[allow(async_fn_in_trait)]
+    async fn to_vec(mut self) -> Result<Vec<Self::Item>, Self::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+impl<I: AsyncIterator + 'static> AsyncIteratorExt for I {}
+
+/// `Array.fromAsync(source)`: every item of an async iterator, in order.
+pub async fn from_async<I: AsyncIterator + 'static>(source: I) -> Result<Vec<I::Item>, I::Error> {
+    source.to_vec().await
+}
