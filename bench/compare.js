@@ -67,6 +67,23 @@ async function promisesTable() {
   }
 }
 
+async function asyncGenTable() {
+  const node = require("./node/async_gen");
+  console.log("\n## async generators (ns per item, medians)\n");
+  console.log("| benchmark | baton | Node | Node / baton |");
+  console.log("|---|---|---|---|");
+  const rows = [
+    { label: "item of an async generator consumed by for await", baton: "for_await_x1000/baton", per: 1000, node: "for_await/node" },
+    { label: "4-stage pipeline (map, filter, batch(50), for await) over 200,000 items", baton: "pipeline_200k/baton", per: 200000, node: "pipeline_200k/node" },
+  ];
+  for (const row of rows) {
+    const b = criterionMedian(row.baton);
+    const per = b === undefined ? undefined : b / row.per;
+    const n = await node[row.node]();
+    console.log(`| ${row.label} | ${fmt(per)} | ${fmt(n)} | ${ratio(n, per)} |`);
+  }
+}
+
 function memoryTable() {
   const file = path.join(root, "target", "baton-bench", "memory.json");
   const baton = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
@@ -102,5 +119,6 @@ const wanted = process.argv.slice(2);
 (async () => {
   generatorTables();
   if (!wanted.length || wanted.includes("promises")) await promisesTable();
+  if (!wanted.length || wanted.includes("async_gen")) await asyncGenTable();
   if (!wanted.length || wanted.includes("memory")) memoryTable();
 })();

@@ -70,8 +70,8 @@ fn dropping_a_stream_early_runs_destructors_but_not_async_cleanup() {
         Ok::<_, Error>(first.and_then(Result::ok))
     });
     assert_eq!(out.ok(), Some(Some(0)));
-    // The generator is suspended at its yield; with every handle gone, the
-    // loop's end releases it: its destructor runs, its async cleanup never.
+    // The generator is suspended at its yield; with every handle gone it is
+    // dropped: its destructor runs, its async cleanup never does.
     assert_eq!(*log.borrow(), ["destructor"]);
 }
 

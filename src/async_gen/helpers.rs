@@ -7,11 +7,12 @@
 //! early — or is closed by its consumer — closes its source and waits for
 //! that cleanup.
 
+use std::future::{Future, IntoFuture};
+use std::task::Poll;
 use std::time::Duration;
 
 use super::{AsyncGen, AsyncIterator};
 use crate::generator::{Abrupt, Co, Outcome};
-use crate::promise::race;
 use crate::{Fault, FaultKind, Promise, set_timeout};
 
 /// What a stage does with one item from its source.
@@ -185,13 +186,25 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
         AsyncGen::new(move |co: Co<Self::Item, (), (), Self::Error>| async move {
             let mut source = self;
             loop {
-                let timer = Promise::new(move |r| {
-                    set_timeout(move || r.resolve(None), limit);
-                });
-                let next = source.next().map(Some);
-                let item = match race([next, timer]).await.map_err(Abrupt::Throw)? {
-                    Some(Some(item)) => item,
-                    Some(None) => return Ok(()),
+                let first = {
+                    let timer = Promise::<(), Self::Error>::new(move |r| {
+                        set_timeout(move || r.resolve(()), limit);
+                    });
+                    let mut timer = std::pin::pin!(timer.into_future());
+                    let mut next = std::pin::pin!(source.next());
+                    // Whichever is ready first: the item, or the deadline.
+                    std::future::poll_fn(|cx| {
+                        if let Poll::Ready(item) = next.as_mut().poll(cx) {
+                            return Poll::Ready(Some(item));
+                        }
+                        timer.as_mut().poll(cx).map(|_| None)
+                    })
+                    .await
+                };
+                let item = match first {
+                    Some(Ok(Some(item))) => item,
+                    Some(Ok(None)) => return Ok(()),
+                    Some(Err(e)) => return Err(Abrupt::Throw(e)),
                     None => {
                         source.close().await.map_err(Abrupt::Throw)?;
                         let fault = Fault::new(

@@ -25,6 +25,7 @@ use crate::{Promise, Reason};
 /// ```
 /// use baton::{Error, EventLoop, Promise, set_timeout};
 /// use baton::async_gen::{AsyncIterator, for_await};
+/// use std::future::{Future, IntoFuture};
 /// use std::ops::ControlFlow;
 /// use std::time::Duration;
 ///
@@ -34,12 +35,14 @@ use crate::{Promise, Reason};
 /// impl AsyncIterator for AsyncRange {
 ///     type Item = u32;
 ///     type Error = Error;
-///     fn next(&mut self) -> Promise<Option<u32>> {
+///     // async next() { await sleep(300); return { value, done } }
+///     fn next(&mut self) -> impl Future<Output = Result<Option<u32>, Error>> {
 ///         let value = (self.current <= self.last).then_some(self.current);
 ///         self.current += 1;
 ///         Promise::new(move |r| {
 ///             set_timeout(move || r.resolve(value), Duration::from_millis(300));
 ///         })
+///         .into_future()
 ///     }
 /// }
 ///
@@ -60,13 +63,15 @@ pub trait AsyncIterator {
     /// Why a step can fail.
     type Error: Reason;
 
-    /// `next()`: the next item, or `None` once done.
-    fn next(&mut self) -> Promise<Option<Self::Item>, Self::Error>;
+    /// `next()`: the next item, or `None` once done. (JavaScript returns a
+    /// promise; a future lets a generator's own step promise be awaited
+    /// directly, without a second promise and turn.)
+    fn next(&mut self) -> impl Future<Output = Result<Option<Self::Item>, Self::Error>>;
 
-    /// `return()`: the consumer stops early; the promise settles once the
+    /// `return()`: the consumer stops early; the future completes once the
     /// source has cleaned up. Sources without cleanup keep the default.
-    fn close(&mut self) -> Promise<(), Self::Error> {
-        Promise::resolve(())
+    fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> {
+        std::future::ready(Ok(()))
     }
 }
 
@@ -80,13 +85,15 @@ where
     type Item = Y;
     type Error = E;
 
-    fn next(&mut self) -> Promise<Option<Y>, E> {
-        AsyncGen::next(self, R::default()).map(Step::yielded)
+    fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
+        let step = AsyncGen::next(self, R::default());
+        async move { Ok(step.await?.yielded()) }
     }
 
     /// Calls `return()` with `T::default()` (JavaScript's `undefined`).
-    fn close(&mut self) -> Promise<(), E> {
-        AsyncGen::r#return(self, T::default()).map(|_| ())
+    fn close(&mut self) -> impl Future<Output = Result<(), E>> {
+        let step = AsyncGen::r#return(self, T::default());
+        async move { step.await.map(|_| ()) }
     }
 }
 
@@ -131,10 +138,13 @@ where
     type Item = T;
     type Error = E;
 
-    fn next(&mut self) -> Promise<Option<T>, E> {
-        match self.0.next() {
-            Some(promise) => promise.map(Some),
-            None => Promise::resolve(None),
+    fn next(&mut self) -> impl Future<Output = Result<Option<T>, E>> {
+        let promise = self.0.next();
+        async move {
+            match promise {
+                Some(promise) => promise.await.map(Some),
+                None => Ok(None),
+            }
         }
     }
 }

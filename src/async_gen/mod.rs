@@ -58,6 +58,13 @@ struct Request<Y, R, T, E> {
     resolver: Resolver<Step<Y, T>, E>,
 }
 
+struct Registration {
+    key: usize,
+    run: u64,
+    handle: Arc<TaskWaker>,
+    waker: Waker,
+}
+
 struct Machine<Y, R, T, E> {
     owner: u64,
     body: RefCell<Option<Body<T, E>>>,
@@ -66,8 +73,10 @@ struct Machine<Y, R, T, E> {
     yielded: RefCell<Option<Y>>,
     /// The request the body is serving (taken off the queue).
     serving: RefCell<Option<Resolver<Step<Y, T>, E>>>,
-    /// Set while registered with the loop (only while executing).
-    registration: RefCell<Option<(usize, Arc<TaskWaker>, Waker)>>,
+    /// The loop key and waker for foreign futures; the key is reserved for
+    /// the generator's life in one run, and holds the generator only while
+    /// it executes (parked at yields, so an abandoned generator is freed).
+    registration: RefCell<Option<Registration>>,
     polling: Cell<bool>,
 }
 
@@ -266,29 +275,44 @@ where
     fn finish_body(&self) {
         let body = self.body.borrow_mut().take();
         drop(body);
-        let registration = self.registration.borrow_mut().take();
-        if let Some((key, _, _)) = registration {
-            event_loop::deregister_task(key);
+        self.park();
+    }
+
+    /// Lets go of the loop's strong reference (kept only while executing).
+    fn park(&self) {
+        if let Some(registration) = &*self.registration.borrow() {
+            event_loop::park_task(registration.key);
         }
     }
 
+    /// The waker for this step, with the generator held by the loop.
     fn waker(self: &Rc<Self>) -> Waker {
-        if let Some((_, _, waker)) = &*self.registration.borrow() {
-            return waker.clone();
-        }
-        let me = self.clone();
-        let mut made = None;
-        event_loop::register_task(|key, remote| {
-            let handle = TaskWaker::new(key, remote);
-            made = Some((key, handle.clone(), Waker::from(handle)));
-            me.clone()
-        });
-        let Some(registration) = made else {
-            return Waker::noop().clone();
+        let run = event_loop::current_run();
+        let reusable = match &*self.registration.borrow() {
+            Some(registration) if registration.run == run => Some(registration.key),
+            _ => None,
         };
-        let waker = registration.2.clone();
-        *self.registration.borrow_mut() = Some(registration);
-        waker
+        if let Some(key) = reusable {
+            event_loop::unpark_task(key, self.clone());
+        } else {
+            let me = self.clone();
+            let mut made = None;
+            event_loop::register_task(|key, remote| {
+                let handle = TaskWaker::new(key, remote);
+                made = Some(Registration {
+                    key,
+                    run,
+                    waker: Waker::from(handle.clone()),
+                    handle,
+                });
+                me.clone()
+            });
+            *self.registration.borrow_mut() = made;
+        }
+        match &*self.registration.borrow() {
+            Some(registration) => registration.waker.clone(),
+            None => Waker::noop().clone(),
+        }
     }
 
     /// Polls the body with `input` in the airlock, then acts on what it did.
@@ -360,11 +384,16 @@ where
         if let Some(resolver) = serving {
             resolver.resolve(Step::Yielded(value));
         }
-        let registration = self.registration.borrow_mut().take();
-        if let Some((key, _, _)) = registration {
-            event_loop::deregister_task(key);
-        }
+        self.park();
         self.resume_next();
+    }
+}
+
+impl<Y, R, T, E> Drop for Machine<Y, R, T, E> {
+    fn drop(&mut self) {
+        if let Some(registration) = self.registration.get_mut() {
+            event_loop::release_task_key(registration.key, registration.run);
+        }
     }
 }
 
@@ -395,8 +424,6 @@ where
         self.registration
             .borrow()
             .as_ref()
-            .map_or(0, |(_, handle, _)| {
-                Arc::strong_count(handle).saturating_sub(2)
-            })
+            .map_or(0, |r| Arc::strong_count(&r.handle).saturating_sub(2))
     }
 }

@@ -105,6 +105,9 @@ struct Inner {
     rejected: RefCell<Vec<Rc<dyn Watched>>>,
     hooks: RefCell<Hooks>,
     tasks: RefCell<Vec<Option<Rc<dyn Runnable>>>>,
+    /// Counts runs, so a task key reserved in one run is not trusted in
+    /// the next (the registry is reset between runs).
+    run: Cell<u64>,
     free_tasks: RefCell<Vec<usize>>,
     remote: Arc<Remote>,
 }
@@ -119,6 +122,7 @@ thread_local! {
         rejected: RefCell::new(Vec::new()),
         hooks: RefCell::new(Hooks::default()),
         tasks: RefCell::new(Vec::new()),
+        run: Cell::new(0),
         free_tasks: RefCell::new(Vec::new()),
         remote: Arc::new(Remote::default()),
     };
@@ -208,6 +212,7 @@ impl EventLoop {
                 "EventLoop::run called while this thread's event loop is already running"
             );
             lp.running.set(true);
+            lp.run.set(lp.run.get() + 1);
             lp.clock.set(self.clock);
             lp.now.set(Duration::ZERO);
             *lp.hooks.borrow_mut() = self.hooks;
@@ -377,6 +382,49 @@ pub(crate) fn deregister_task(key: usize) {
         task
     });
     drop(task);
+}
+
+/// The current run's number (see `Inner::run`).
+pub(crate) fn current_run() -> u64 {
+    LOOP.with(|lp| lp.run.get())
+}
+
+/// Empties a task's slot but keeps its key (and so its waker) reserved:
+/// for a task that is idle between steps, like an async generator at a
+/// yield, which only needs the loop's strong reference while it runs.
+pub(crate) fn park_task(key: usize) {
+    let task = LOOP.with(|lp| lp.tasks.borrow_mut().get_mut(key).and_then(Option::take));
+    drop(task);
+}
+
+/// Puts a parked task back under its reserved key.
+pub(crate) fn unpark_task(key: usize, task: Rc<dyn Runnable>) {
+    LOOP.with(|lp| {
+        if let Some(slot) = lp.tasks.borrow_mut().get_mut(key) {
+            *slot = Some(task);
+        }
+    });
+}
+
+/// Frees a parked task's key (its task is gone). Safe to call while the
+/// thread is exiting.
+pub(crate) fn release_task_key(key: usize, run: u64) {
+    let _ = LOOP.try_with(|lp| {
+        if lp.run.get() != run {
+            return;
+        }
+        let parked = matches!(
+            lp.tasks
+                .try_borrow()
+                .map(|t| t.get(key).map(Option::is_none)),
+            Ok(Some(true))
+        );
+        if parked {
+            if let Ok(mut free) = lp.free_tasks.try_borrow_mut() {
+                free.push(key);
+            }
+        }
+    });
 }
 
 /// Leaves the thread's loop clean for the next run, even after a panic.
