@@ -1,6 +1,9 @@
 //! The async generator chapter (seed 004): each port mirrors
 //! `tests/oracle/async_gen/<name>.js` line by line.
 
+use std::ops::ControlFlow;
+
+use baton::async_gen::{AsyncIterator, for_await, promises};
 use baton::{Abrupt, AsyncGen, Co, Error, Promise, Step, set_timeout, spawn};
 
 use super::js::{Js, Log, step_json};
@@ -103,6 +106,195 @@ pub fn throw_in() -> String {
             let fresh = guarded(l.clone());
             line(6, fresh.r#return("early".into()).await?);
             line(7, fresh.next(Js::Undefined).await?);
+            Ok::<_, Error>(())
+        });
+    })
+}
+
+/// `[300ms] line`, the loop's time rounded to 100 ms as the oracle prints.
+fn stamp(log: &Log, line: impl std::fmt::Display) {
+    let rounded = (baton::now().as_millis() + 50) / 100 * 100;
+    log.line(format_args!("[{rounded}ms] {line}"));
+}
+
+pub fn managed() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        let generator = AsyncGen::new(move |co: JsCo| async move {
+            let attempt = async {
+                co.yield_(1.into()).await?;
+                co.yield_(2.into()).await?;
+                co.yield_(3.into()).await?;
+                Ok(Js::Undefined)
+            }
+            .await;
+            let outcome = match attempt {
+                Err(Abrupt::Throw(e)) => {
+                    l.line(format_args!("Generator caught: {e}"));
+                    co.yield_("recovered".into()).await.map(|_| Js::Undefined)
+                }
+                other => other,
+            };
+            l.line("Cleanup in finally");
+            outcome
+        });
+        let l = log.clone();
+        spawn(async move {
+            l.line(step_json(&generator.next(Js::Undefined).await?));
+            l.line(step_json(
+                &generator.throw(Error::msg("external failure")).await?,
+            ));
+            l.line(step_json(&generator.r#return("done".into()).await?));
+            Ok::<_, Error>(())
+        });
+    })
+}
+
+fn countdown(from: i32, delay: u64) -> AsyncGen<Js, (), (), Error> {
+    AsyncGen::new(move |co: Co<Js, (), (), Error>| async move {
+        for i in (1..=from).rev() {
+            sleep(delay).await?;
+            co.yield_(i.into()).await?;
+        }
+        sleep(delay).await?;
+        co.yield_("Go!".into()).await?;
+        Ok(())
+    })
+}
+
+pub fn countdown_loops() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        spawn(async move {
+            // for await (const value of countdown(3, 1000)) …
+            for_await(countdown(3, 1000), async |value| {
+                stamp(&l, value);
+                ControlFlow::<()>::Continue(())
+            })
+            .await?;
+            stamp(&l, "Finished!");
+            // The same by hand: what for await does under the hood.
+            let generator = countdown(2, 500);
+            while let Step::Yielded(value) = generator.next(()).await? {
+                stamp(&l, format_args!("manual {value}"));
+            }
+            stamp(&l, "Manual finished!");
+            Ok::<_, Error>(())
+        });
+    })
+}
+
+pub fn unstable() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        spawn(async move {
+            let generator = AsyncGen::new(|co: Co<i32, (), (), Error>| async move {
+                co.yield_(1).await?;
+                co.yield_(2).await?;
+                Err(Error::msg("Generator exploded at item 3").into())
+            });
+            let looped = for_await(generator, async |value| {
+                l.line(format_args!("Received: {value}"));
+                ControlFlow::<()>::Continue(())
+            })
+            .await;
+            if let Err(e) = looped {
+                l.line(format_args!("Caught: {e}"));
+            }
+            Ok::<_, Error>(())
+        });
+    })
+}
+
+pub fn early_break() -> String {
+    scenario(|log| {
+        let (l, cleanup) = (log.clone(), log.clone());
+        let infinite = AsyncGen::new(move |co: Co<i32, (), (), Error>| async move {
+            let outcome = async {
+                let mut i = 0;
+                loop {
+                    sleep(100).await?;
+                    co.yield_(i).await?;
+                    i += 1;
+                }
+            }
+            .await;
+            stamp(&cleanup, "Stream closed, cleanup performed");
+            outcome
+        });
+        spawn(async move {
+            for_await(infinite, async |value| {
+                stamp(&l, value);
+                if value >= 4 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .await?;
+            stamp(&l, "after the loop");
+            Ok::<_, Error>(())
+        });
+    })
+}
+
+/// The hand-written protocol: `{ [Symbol.asyncIterator]() { … async next() … } }`.
+struct AsyncRange {
+    current: i32,
+    last: i32,
+}
+
+impl AsyncIterator for AsyncRange {
+    type Item = i32;
+    type Error = Error;
+
+    fn next(&mut self) -> impl std::future::Future<Output = Result<Option<i32>, Error>> {
+        let value = (self.current <= self.last).then_some(self.current);
+        if value.is_some() {
+            self.current += 1;
+        }
+        async move {
+            sleep(300).await?;
+            Ok(value)
+        }
+    }
+}
+
+pub fn async_range() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        spawn(async move {
+            for_await(
+                AsyncRange {
+                    current: 1,
+                    last: 5,
+                },
+                async |num| {
+                    stamp(&l, num);
+                    ControlFlow::<()>::Continue(())
+                },
+            )
+            .await?;
+            Ok::<_, Error>(())
+        });
+    })
+}
+
+pub fn promise_array() -> String {
+    scenario(|log| {
+        let later = |after: u64, value: &'static str| sleep(after).map(move |()| value);
+        let all = vec![
+            later(300, "post 1"),
+            later(100, "post 2"),
+            later(200, "post 3"),
+        ];
+        let l = log.clone();
+        spawn(async move {
+            for_await(promises(all), async |post| {
+                stamp(&l, post);
+                ControlFlow::<()>::Continue(())
+            })
+            .await?;
             Ok::<_, Error>(())
         });
     })

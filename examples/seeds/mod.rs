@@ -270,6 +270,42 @@ pub const PORTS: &[Port] = &[
         "throw() caught at a yield; return() before start",
         async_gen::throw_in,
     ),
+    port(
+        "async_gen",
+        "managed",
+        "throw() and return() return promises; finally runs",
+        async_gen::managed,
+    ),
+    port(
+        "async_gen",
+        "countdown",
+        "for await over a countdown, and the loop by hand",
+        async_gen::countdown_loops,
+    ),
+    port(
+        "async_gen",
+        "unstable",
+        "an error inside the generator leaves the loop",
+        async_gen::unstable,
+    ),
+    port(
+        "async_gen",
+        "early_break",
+        "break calls return() and waits for the cleanup",
+        async_gen::early_break,
+    ),
+    port(
+        "async_gen",
+        "async_range",
+        "the async iteration protocol by hand",
+        async_gen::async_range,
+    ),
+    port(
+        "async_gen",
+        "promise_array",
+        "for await over an array of already-running promises",
+        async_gen::promise_array,
+    ),
 ];
 
 /// Prints every port of one chapter, each under its heading.
