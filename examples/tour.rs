@@ -23,4 +23,10 @@ fn main() {
     }
     println!("==== the journey: one page, six ways, over HTTP on loopback ====\n");
     print!("{}", seeds::journey::journey());
+    println!("\n==== async generators over real sources ====\n");
+    for (name, run) in seeds::sources::ALL {
+        println!("--- {name} ---");
+        print!("{}", run());
+        println!();
+    }
 }

@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use baton::promise::all;
 use baton::runner::run;
-use baton::{Co, Error, EventLoop, Gen, Promise, spawn};
+use baton::{Co, Error, Gen, Promise, spawn};
 use serde_json::{Value, json};
 
 /// The loopback API the page is built from.
@@ -246,40 +246,15 @@ pub const WAYS: [(&str, Way); 6] = [
 
 /// Starts the server, renders the page each way, returns the transcript.
 pub fn journey() -> String {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => return format!("could not start a runtime: {e}\n"),
-    };
-    runtime.block_on(async {
-        let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
-            Ok(listener) => listener,
-            Err(e) => return format!("could not listen on loopback: {e}\n"),
-        };
-        let base = match listener.local_addr() {
-            Ok(addr) => format!("http://{addr}"),
-            Err(e) => return format!("no local address: {e}\n"),
-        };
-        tokio::spawn(async move { axum::serve(listener, api()).await });
+    super::loopback::with_server(api(), |base| {
         let api = Rc::new(Api { base });
-        let transcript = EventLoop::real_clock()
-            .run_async(move || {
-                spawn(async move {
-                    let mut out = String::new();
-                    for (name, way) in WAYS {
-                        let page = way(api.clone()).await?;
-                        out += &format!("[{name}]\n{page}");
-                    }
-                    Ok::<_, Error>(out)
-                })
-            })
-            .await;
-        match transcript.peek() {
-            Some(Ok(text)) => text,
-            Some(Err(e)) => format!("the journey failed: {e}\n"),
-            None => "the journey never finished\n".to_string(),
-        }
+        spawn(async move {
+            let mut out = String::new();
+            for (name, way) in WAYS {
+                let page = way(api.clone()).await?;
+                out += &format!("[{name}]\n{page}");
+            }
+            Ok::<_, Error>(out)
+        })
     })
 }

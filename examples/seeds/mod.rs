@@ -10,11 +10,13 @@ pub mod counts;
 pub mod echo;
 pub mod journey;
 pub mod js;
+pub mod loopback;
 pub mod make_counter;
 pub mod printer;
 pub mod promises;
 pub mod protocol;
 pub mod runner;
+pub mod sources;
 
 /// One ported example: the JavaScript it mirrors and the Rust that prints
 /// the same trace.

@@ -24,9 +24,11 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Poll, Waker};
 
+mod bridge;
 mod helpers;
 mod iteration;
 
+pub use bridge::{Pusher, push_queue};
 pub use helpers::{AsyncIteratorExt, from_async};
 pub use iteration::{AsyncIterator, Promises, for_await, promises};
 
