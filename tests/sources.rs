@@ -53,3 +53,43 @@ fn server_sent_events_arrive_in_order_and_early_exit_closes_the_connection() {
         )
     );
 }
+
+#[test]
+fn the_log_pipeline_saves_enriched_warnings_and_errors_into_sqlite() {
+    let path = std::env::temp_dir().join(format!("baton-test-logs-{}.sqlite", std::process::id()));
+    let transcript = seeds::log_pipeline::run_into(&path);
+    assert_eq!(
+        transcript,
+        "saved 266 entries in batches of [50, 50, 50, 50, 50, 16]\nuser lookups over HTTP: 7\n"
+    );
+    let db = rusqlite::Connection::open(&path).expect("database");
+    let count: i64 = db
+        .query_row("SELECT COUNT(*) FROM logs", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(count, 266);
+    let infos: i64 = db
+        .query_row("SELECT COUNT(*) FROM logs WHERE level = 'info'", [], |r| {
+            r.get(0)
+        })
+        .expect("infos");
+    assert_eq!(infos, 0, "info entries were filtered out");
+    let (id, level, user, msg): (i64, String, String, String) = db
+        .query_row(
+            "SELECT id, level, user_name, msg FROM logs WHERE id = 8",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("row 8");
+    assert_eq!(
+        (id, level.as_str(), user.as_str(), msg.as_str()),
+        (8, "error", "user-1", "event 8")
+    );
+    let names: i64 = db
+        .query_row("SELECT COUNT(DISTINCT user_name) FROM logs", [], |r| {
+            r.get(0)
+        })
+        .expect("names");
+    assert_eq!(names, 7);
+    drop(db);
+    let _ = std::fs::remove_file(&path);
+}

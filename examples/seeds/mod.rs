@@ -10,6 +10,7 @@ pub mod counts;
 pub mod echo;
 pub mod journey;
 pub mod js;
+pub mod log_pipeline;
 pub mod loopback;
 pub mod make_counter;
 pub mod printer;

@@ -374,10 +374,14 @@ pub fn server_sent_events() -> String {
 /// Every source, for the tour and `cargo run --example sources`.
 type Source = (&'static str, fn() -> String);
 
-pub const ALL: [Source; 5] = [
+pub const ALL: [Source; 6] = [
     ("page-number pagination, stopped by the consumer", paginated),
     ("cursor pagination over Link headers", cursor),
     ("polling a health endpoint with backoff", polling),
     ("a file read in 4 KiB chunks", file_chunks),
     ("server-sent events, push to pull", server_sent_events),
+    (
+        "the log pipeline into SQLite",
+        super::log_pipeline::log_pipeline,
+    ),
 ];

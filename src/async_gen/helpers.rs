@@ -103,6 +103,35 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
         })
     }
 
+    /// Each item transformed by an asynchronous step (a lookup, a request):
+    /// the next item is pulled only after this one's promise settles.
+    fn map_async<U: Clone + 'static>(
+        self,
+        mut f: impl FnMut(Self::Item) -> Promise<U, Self::Error> + 'static,
+    ) -> AsyncGen<U, (), (), Self::Error> {
+        AsyncGen::new(move |co: Co<U, (), (), Self::Error>| async move {
+            let mut source = self;
+            loop {
+                let item = match source.next().await {
+                    Ok(Some(item)) => item,
+                    Ok(None) => return Ok(()),
+                    Err(e) => return Err(Abrupt::Throw(e)),
+                };
+                let mapped = match f(item).await {
+                    Ok(mapped) => mapped,
+                    Err(e) => {
+                        source.close().await.map_err(Abrupt::Throw)?;
+                        return Err(Abrupt::Throw(e));
+                    }
+                };
+                if let Err(abrupt) = co.yield_(mapped).await {
+                    source.close().await.map_err(Abrupt::Throw)?;
+                    return Err(abrupt);
+                }
+            }
+        })
+    }
+
     /// Only the items `keep` accepts.
     fn filter(
         self,
