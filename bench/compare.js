@@ -96,6 +96,7 @@ function memoryTable() {
     const b = baton[key];
     console.log(`| ${label} | ${fmt(b)} | ${fmt(node[key])} | ${b === undefined ? "—" : (b / node[key]).toFixed(2)} |`);
   }
+  console.log(`\nPeak live bytes of the 4-stage pipeline: ${baton.pipeline_peak_20k_bytes} over 20,000 items, ${baton.pipeline_peak_200k_bytes} over 200,000 (flat in the number of items).`);
 }
 
 function generatorTables() {

@@ -5,16 +5,21 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use baton::{Error, EventLoop, Promise, spawn};
+use std::ops::ControlFlow;
+
+use baton::async_gen::{AsyncIteratorExt, for_await};
+use baton::{AsyncGen, Co, Error, EventLoop, Promise, spawn};
 
 struct Counting;
 
 static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: defers to the system allocator; only counts live bytes.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        let live = LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
         // SAFETY: forwarded with the caller's guarantees.
         unsafe { System.alloc(layout) }
     }
@@ -60,8 +65,11 @@ fn main() {
         per_task = (live() - before) as f64 / N as f64;
     });
 
+    let small = pipeline_peak(20_000);
+    let large = pipeline_peak(200_000);
+
     let json = format!(
-        "{{\"pending_promise_bytes\": {per_promise:.1}, \"suspended_task_bytes\": {per_task:.1}}}\n"
+        "{{\"pending_promise_bytes\": {per_promise:.1}, \"suspended_task_bytes\": {per_task:.1}, \"pipeline_peak_20k_bytes\": {small}, \"pipeline_peak_200k_bytes\": {large}}}\n"
     );
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/baton-bench");
     if let Err(e) =
@@ -70,4 +78,30 @@ fn main() {
         eprintln!("could not write memory.json: {e}");
     }
     print!("{json}");
+}
+
+/// Peak live bytes above the starting point while the 4-stage pipeline of
+/// the async generator benchmark runs over `n` items: flat in `n` if the
+/// pipeline holds one item (one batch) at a time.
+fn pipeline_peak(n: u64) -> usize {
+    let base = live();
+    PEAK_BYTES.store(base, Ordering::Relaxed);
+    let out = EventLoop::virtual_clock().block_on(async move {
+        let numbers = AsyncGen::new(move |co: Co<u64, (), (), Error>| async move {
+            for i in 0..n {
+                co.yield_(i).await?;
+            }
+            Ok(())
+        });
+        let batches = numbers.map(|x| x * 3).filter(|x| x % 2 == 0).batch(50);
+        let mut count = 0usize;
+        for_await(batches, async |batch| {
+            count += batch.len();
+            ControlFlow::<()>::Continue(())
+        })
+        .await?;
+        Ok::<_, Error>(count)
+    });
+    assert!(out.is_ok());
+    PEAK_BYTES.load(Ordering::Relaxed).saturating_sub(base)
 }
