@@ -299,3 +299,51 @@ pub fn promise_array() -> String {
         });
     })
 }
+
+/// `{ *[Symbol.iterator]() {…}, async *[Symbol.asyncIterator]() {…} }`: a
+/// sync generator for `for`, an async one for `for_await`.
+struct DualIterable;
+
+impl DualIterable {
+    fn async_iter(&self) -> AsyncGen<&'static str, (), (), Error> {
+        AsyncGen::new(|co: Co<&'static str, (), (), Error>| async move {
+            sleep(100).await?;
+            co.yield_("async-1").await?;
+            sleep(100).await?;
+            co.yield_("async-2").await?;
+            Ok(())
+        })
+    }
+}
+
+impl IntoIterator for &DualIterable {
+    type Item = &'static str;
+    type IntoIter = baton::BoxGen<'static, &'static str>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        baton::Gen::new(|co: Co<&'static str>| async move {
+            co.yield_("sync-1").await?;
+            co.yield_("sync-2").await?;
+            Ok(())
+        })
+        .boxed()
+    }
+}
+
+pub fn dual_iterable() -> String {
+    scenario(|log| {
+        let dual = DualIterable;
+        for val in &dual {
+            stamp(log, val);
+        }
+        let l = log.clone();
+        spawn(async move {
+            for_await(dual.async_iter(), async |val| {
+                stamp(&l, val);
+                ControlFlow::<()>::Continue(())
+            })
+            .await?;
+            Ok::<_, Error>(())
+        });
+    })
+}

@@ -309,6 +309,12 @@ pub const PORTS: &[Port] = &[
         "for await over an array of already-running promises",
         async_gen::promise_array,
     ),
+    port(
+        "async_gen",
+        "dual_iterable",
+        "sync for for, async for for-await",
+        async_gen::dual_iterable,
+    ),
 ];
 
 /// Prints every port of one chapter, each under its heading.
