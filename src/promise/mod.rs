@@ -79,6 +79,9 @@ struct Shared<T, E> {
     handled: Cell<bool>,
     /// Reported as unhandled; a later handler reports it handled.
     reported: Cell<bool>,
+    /// The promise's own resolving functions have been used ("already
+    /// resolved"), kept here so a resolver needs no allocation of its own.
+    claimed: Cell<bool>,
 }
 
 impl<T: Clone, E: Clone> Shared<T, E> {
@@ -154,7 +157,9 @@ impl<T, E> fmt::Debug for Promise<T, E> {
 /// `reject`, as one handle. Only the first call counts.
 pub struct Resolver<T, E = Error> {
     shared: Rc<Shared<T, E>>,
-    done: Rc<Cell<bool>>,
+    /// `None`: the promise's own resolving functions (flag in `Shared`);
+    /// `Some`: a later pair, as a thenable adoption creates.
+    done: Option<Rc<Cell<bool>>>,
 }
 
 impl<T, E> Clone for Resolver<T, E> {
@@ -166,19 +171,30 @@ impl<T, E> Clone for Resolver<T, E> {
     }
 }
 
+impl<T, E> Resolver<T, E> {
+    fn claim_flag(&self) -> &Cell<bool> {
+        self.done.as_deref().unwrap_or(&self.shared.claimed)
+    }
+}
+
 impl<T, E> fmt::Debug for Resolver<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Resolver")
-            .field("used", &self.done.get())
+            .field("used", &self.claim_flag().get())
             .finish()
     }
 }
 
 impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
     fn new(shared: Rc<Shared<T, E>>) -> Self {
+        Resolver { shared, done: None }
+    }
+
+    /// A second pair of resolving functions for the same promise.
+    fn fresh(shared: Rc<Shared<T, E>>) -> Self {
         Resolver {
             shared,
-            done: Rc::new(Cell::new(false)),
+            done: Some(Rc::new(Cell::new(false))),
         }
     }
 
@@ -195,7 +211,7 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
     /// Resolves with a value, a rejection, a promise to adopt or a
     /// thenable (ignored if already resolved).
     pub fn resolve_with(&self, settle: impl Settle<T, E>) {
-        if !self.done.replace(true) {
+        if !self.claim_flag().replace(true) {
             resolve(&self.shared, settle.into_resolution());
         }
     }
@@ -215,6 +231,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
             reactions: RefCell::new(Reactions::None),
             handled: Cell::new(false),
             reported: Cell::new(false),
+            claimed: Cell::new(false),
         })
     }
 
@@ -453,7 +470,7 @@ fn resolve<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, resolution:
             });
         }
         Resolution::Thenable(thenable) => {
-            let resolver = Resolver::new(shared.clone());
+            let resolver = Resolver::fresh(shared.clone());
             event_loop::queue_microtask(move || {
                 let fallback = resolver.clone();
                 if let Err(payload) = catch_unwind(AssertUnwindSafe(|| thenable.then(resolver))) {
