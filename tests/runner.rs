@@ -150,3 +150,104 @@ fn wrap_makes_a_reusable_async_function() {
         .collect();
     assert_eq!(values, [Some(11), Some(22)]);
 }
+
+mod cancellation {
+    use super::*;
+    use baton::Abrupt;
+    use baton::runner::{CancellationToken, run_cancellable};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    type Log = Rc<RefCell<Vec<String>>>;
+
+    fn note(log: &Log, line: impl Into<String>) {
+        log.borrow_mut()
+            .push(format!("[{}ms] {}", now().as_millis(), line.into()));
+    }
+
+    #[test]
+    fn cleanup_can_await_and_the_step_after_the_pending_promise_never_runs() {
+        let log: Log = Rc::default();
+        let l = log.clone();
+        let outcome = EventLoop::virtual_clock().run(move || {
+            let token = CancellationToken::<Error>::new();
+            let g = Gen::new(move |co: Co<Promise<u32>, u32, u32, Error>| async move {
+                let step = co.yield_(later(100, 1)).await;
+                if step.is_ok() {
+                    note(&l, "step after the pending promise (must not run)");
+                }
+                // Cleanup that itself waits: closing a connection, say.
+                note(&l, "cleanup starts");
+                let closed = co.yield_(later(50, 7)).await?;
+                note(&l, format!("cleanup awaited its close call: {closed}"));
+                step.map(|v| v + 1)
+            });
+            let p = run_cancellable(g, &token);
+            set_timeout(
+                move || token.cancel(Error::msg("stop")),
+                Duration::from_millis(30),
+            );
+            p
+        });
+        let reason = outcome.peek().expect("settled").expect_err("rejected");
+        assert_eq!(reason.to_string(), "stop");
+        assert_eq!(
+            *log.borrow(),
+            [
+                "[30ms] cleanup starts",
+                "[80ms] cleanup awaited its close call: 7"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_token_cancelled_before_the_run_never_starts_the_body() {
+        let log: Log = Rc::default();
+        let l = log.clone();
+        let outcome = EventLoop::virtual_clock().run(move || {
+            let token = CancellationToken::<Error>::new();
+            token.cancel(Error::msg("too late"));
+            run_cancellable(
+                Gen::new(move |co: Co<Promise<u32>, u32, u32, Error>| async move {
+                    note(&l, "body ran");
+                    co.yield_(later(1, 1)).await
+                }),
+                &token,
+            )
+        });
+        assert_eq!(
+            outcome
+                .peek()
+                .and_then(Result::err)
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some("too late")
+        );
+        assert!(log.borrow().is_empty());
+    }
+
+    #[test]
+    fn cancelling_after_completion_changes_nothing_and_uncancelled_runs_resolve() {
+        let (done, token) = EventLoop::virtual_clock().run(|| {
+            let token = CancellationToken::<Error>::new();
+            let p = run_cancellable(
+                Gen::new(|co: Co<Promise<u32>, u32, u32, Error>| async move {
+                    match co.yield_(later(10, 41)).await {
+                        Ok(v) => Ok(v + 1),
+                        Err(Abrupt::Return(_)) => Ok(0),
+                        Err(e) => Err(e),
+                    }
+                }),
+                &token,
+            );
+            let t = token.clone();
+            set_timeout(
+                move || t.cancel(Error::msg("after the fact")),
+                Duration::from_millis(20),
+            );
+            (p, token)
+        });
+        assert_eq!(done.peek().and_then(Result::ok), Some(42));
+        assert!(token.is_cancelled());
+    }
+}

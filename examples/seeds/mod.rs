@@ -315,6 +315,12 @@ pub const PORTS: &[Port] = &[
         "sync for for, async for for-await",
         async_gen::dual_iterable,
     ),
+    port(
+        "runner",
+        "cancellable",
+        "runCancellable: cancel runs cleanup, rejects, skips the next step",
+        runner::cancellable,
+    ),
 ];
 
 /// Prints every port of one chapter, each under its heading.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use baton::runner::{Thunk, run, thunk};
+use baton::runner::{CancellationToken, Thunk, run, run_cancellable, thunk};
 use baton::{Abrupt, Body, Co, Error, Gen, Promise, now, set_timeout, spawn};
 
 use super::js::Log;
@@ -205,5 +205,72 @@ pub fn co_extras() -> String {
             .await?;
             Ok::<_, Error>(())
         });
+    })
+}
+
+/// `fakeFetch(url)`: the file's contents after 80 ms.
+fn fake_fetch(url: String) -> Promise<String> {
+    later(80, format!("contents of {url}"))
+}
+
+type Downloads = Vec<(String, String)>;
+
+/// Seed 003's `downloadFiles`, with its `finally` reporting a cancellation.
+fn download_files(
+    token: CancellationToken,
+    files: Vec<&'static str>,
+    log: Log,
+) -> Gen<impl Body<Downloads, Error>, Promise<String>, String, Downloads, Error> {
+    Gen::new(
+        move |co: Co<Promise<String>, String, Downloads, Error>| async move {
+            let mut downloaded: Downloads = Vec::new();
+            let outcome = async {
+                for file in &files {
+                    token.throw_if_cancelled()?;
+                    stamp(&log, format_args!("Downloading: {file}"));
+                    let data = co.yield_(fake_fetch(format!("/files/{file}"))).await?;
+                    downloaded.push((file.to_string(), data));
+                    stamp(
+                        &log,
+                        format_args!("Completed: {file} ({}/{})", downloaded.len(), files.len()),
+                    );
+                }
+                Ok(())
+            }
+            .await;
+            // finally
+            if token.is_cancelled() {
+                stamp(
+                    &log,
+                    format_args!("Download cancelled. {} files completed.", downloaded.len()),
+                );
+            }
+            outcome.map(|()| downloaded)
+        },
+    )
+}
+
+pub fn cancellable() -> String {
+    scenario(|log| {
+        let token = CancellationToken::new();
+        let (l, l2) = (log.clone(), log.clone());
+        run_cancellable(
+            download_files(token.clone(), vec!["a.txt", "b.txt", "c.txt"], log.clone()),
+            &token,
+        )
+        .then_else(
+            move |files| {
+                stamp(&l, format_args!("downloaded {}", files.len()));
+                Ok(())
+            },
+            move |e| {
+                stamp(&l2, format_args!("rejected: {e}"));
+                Ok(())
+            },
+        );
+        set_timeout(
+            move || token.cancel(Error::msg("User pressed cancel")),
+            ms(200),
+        );
     })
 }

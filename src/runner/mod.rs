@@ -11,10 +11,11 @@
 
 mod yieldable;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
+use crate::event_loop;
 use crate::generator::{Generator, Resume, Step};
 use crate::{Fault, FaultKind, Promise, Reason, Resolver};
 
@@ -58,11 +59,7 @@ where
     G::Error: Reason,
 {
     let (promise, resolver) = Promise::with_resolver();
-    let driver = Rc::new(Driver {
-        generator: RefCell::new(generator),
-        resolver,
-    });
-    driver.step(Resume::Next(G::Input::default()));
+    Driver::new(generator, resolver).step(Resume::Next(G::Input::default()));
     promise
 }
 
@@ -96,13 +93,16 @@ where
 /// The state of one `run`: the generator and the outer promise's resolver.
 ///
 /// Each step happens in a reaction to the yielded promise, so a step is
-/// exactly one microtask after the promise settles. Cancellation (the saga
-/// layer) will add an epoch here: bumping it makes the pending reaction a
-/// no-op, and the driver then calls `return()` and keeps driving the
-/// generator's cleanup before rejecting with the reason.
+/// exactly one microtask after the promise settles. Cancellation bumps
+/// `epoch`, which turns the pending reaction into a no-op, then drives the
+/// generator's cleanup through `return()` (see [`run_cancellable`]).
 struct Driver<G: Generator> {
     generator: RefCell<G>,
     resolver: Resolver<G::Return, G::Error>,
+    epoch: Cell<u64>,
+    /// Set once cancelled: the outer promise rejects with it when the
+    /// generator's cleanup is over.
+    cancelled: RefCell<Option<G::Error>>,
 }
 
 impl<G> Driver<G>
@@ -113,26 +113,192 @@ where
     G::Return: Clone + 'static,
     G::Error: Reason,
 {
+    fn new(generator: G, resolver: Resolver<G::Return, G::Error>) -> Rc<Self> {
+        Rc::new(Driver {
+            generator: RefCell::new(generator),
+            resolver,
+            epoch: Cell::new(0),
+            cancelled: RefCell::new(None),
+        })
+    }
+
     fn step(self: Rc<Self>, how: Resume<G::Input, G::Error, G::Return>) {
         let stepped = catch_unwind(AssertUnwindSafe(|| self.generator.borrow_mut().resume(how)));
-        match stepped {
+        let finished: Result<G::Return, G::Error> = match stepped {
             Ok(Ok(Step::Yielded(next))) => {
                 let promise = next.into_promise();
-                promise.subscribe(move |outcome| match outcome {
-                    Ok(value) => self.step(Resume::Next(value)),
-                    Err(error) => self.step(Resume::Throw(error)),
+                let epoch = self.epoch.get();
+                promise.subscribe(move |outcome| {
+                    if self.epoch.get() != epoch {
+                        return; // cancelled meanwhile: this step never runs
+                    }
+                    match outcome {
+                        Ok(value) => self.step(Resume::Next(value)),
+                        Err(error) => self.step(Resume::Throw(error)),
+                    }
                 });
+                return;
             }
-            Ok(Ok(Step::Returned(value))) => self.resolver.resolve(value),
-            Ok(Ok(Step::Done)) => self.resolver.reject(
-                Fault::new(
-                    FaultKind::Exhausted,
-                    "run() was given a generator that had already completed",
-                )
-                .into(),
-            ),
-            Ok(Err(error)) => self.resolver.reject(error),
-            Err(payload) => self.resolver.reject(Fault::from_panic(&*payload).into()),
+            Ok(Ok(Step::Returned(value))) => Ok(value),
+            Ok(Ok(Step::Done)) => Err(Fault::new(
+                FaultKind::Exhausted,
+                "run() was given a generator that had already completed",
+            )
+            .into()),
+            Ok(Err(error)) => Err(error),
+            Err(payload) => Err(Fault::from_panic(&*payload).into()),
+        };
+        let cancelled = self.cancelled.borrow_mut().take();
+        match (cancelled, finished) {
+            (Some(reason), _) => self.resolver.reject(reason),
+            (None, outcome) => self.resolver.resolve_with(outcome),
         }
     }
+
+    /// Stops the generator at its pending yield and drives its cleanup.
+    fn cancel(self: Rc<Self>, reason: G::Error)
+    where
+        G::Return: Default,
+    {
+        if !self.resolver.promise().is_pending() || self.cancelled.borrow().is_some() {
+            return;
+        }
+        if self.generator.try_borrow_mut().is_err() {
+            // Cancelled from inside the generator's own step: take effect
+            // once that step is over.
+            event_loop::queue_microtask(move || self.cancel(reason));
+            return;
+        }
+        self.epoch.set(self.epoch.get() + 1);
+        *self.cancelled.borrow_mut() = Some(reason);
+        self.step(Resume::Return(G::Return::default()));
+    }
+}
+
+/// A cancellation token (seed 003's `CancellationToken`): cancel once,
+/// with a reason; listeners hear about it; code can check it.
+///
+/// ```
+/// use baton::Error;
+/// use baton::runner::CancellationToken;
+///
+/// let token = CancellationToken::<Error>::new();
+/// token.on_cancel(|reason| println!("cancelled: {reason}"));
+/// assert!(token.throw_if_cancelled().is_ok());
+/// token.cancel(Error::msg("User pressed cancel"));
+/// token.cancel(Error::msg("ignored: only the first cancel counts"));
+/// assert_eq!(token.reason().map(|e| e.to_string()).as_deref(), Some("User pressed cancel"));
+/// assert!(token.throw_if_cancelled().is_err());
+/// ```
+pub struct CancellationToken<E = crate::Error> {
+    inner: Rc<TokenState<E>>,
+}
+
+type Listener<E> = Box<dyn FnOnce(&E)>;
+
+struct TokenState<E> {
+    reason: RefCell<Option<E>>,
+    listeners: RefCell<Vec<Listener<E>>>,
+}
+
+impl<E> Clone for CancellationToken<E> {
+    fn clone(&self) -> Self {
+        CancellationToken {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<E> std::fmt::Debug for CancellationToken<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CancellationToken")
+            .field("cancelled", &self.inner.reason.borrow().is_some())
+            .finish()
+    }
+}
+
+impl<E: Clone + 'static> Default for CancellationToken<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E: Clone + 'static> CancellationToken<E> {
+    /// A token not yet cancelled.
+    pub fn new() -> Self {
+        CancellationToken {
+            inner: Rc::new(TokenState {
+                reason: RefCell::new(None),
+                listeners: RefCell::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// Cancels with `reason` and tells every listener; later calls are
+    /// ignored.
+    pub fn cancel(&self, reason: E) {
+        if self.inner.reason.borrow().is_some() {
+            return;
+        }
+        *self.inner.reason.borrow_mut() = Some(reason.clone());
+        let listeners = std::mem::take(&mut *self.inner.listeners.borrow_mut());
+        for listener in listeners {
+            listener(&reason);
+        }
+    }
+
+    /// Whether it has been cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.reason.borrow().is_some()
+    }
+
+    /// The reason, once cancelled.
+    pub fn reason(&self) -> Option<E> {
+        self.inner.reason.borrow().clone()
+    }
+
+    /// Calls `listener` on cancellation (at once if already cancelled).
+    pub fn on_cancel(&self, listener: impl FnOnce(&E) + 'static) {
+        let reason = self.reason();
+        match reason {
+            Some(reason) => listener(&reason),
+            None => self.inner.listeners.borrow_mut().push(Box::new(listener)),
+        }
+    }
+
+    /// `Err(reason)` once cancelled: `?` it inside a generator or task.
+    pub fn throw_if_cancelled(&self) -> Result<(), E> {
+        match self.reason() {
+            Some(reason) => Err(reason),
+            None => Ok(()),
+        }
+    }
+}
+
+/// [`run`] with a [`CancellationToken`] (seed 003's `runCancellable`).
+///
+/// Cancelling while a yielded promise is pending: the step after that
+/// promise never runs; the generator's cleanup runs through `return()`,
+/// and cleanup may itself yield promises, which are awaited (what Rust's
+/// missing async drop cannot do); then the outer promise rejects with the
+/// reason. `return()` is given `T::default()` (JavaScript's `undefined`).
+pub fn run_cancellable<G>(
+    generator: G,
+    token: &CancellationToken<G::Error>,
+) -> Promise<G::Return, G::Error>
+where
+    G: Generator + 'static,
+    G::Yield: Yieldable<G::Input, G::Error>,
+    G::Input: Default + Clone + 'static,
+    G::Return: Default + Clone + 'static,
+    G::Error: Reason,
+{
+    let (promise, resolver) = Promise::with_resolver();
+    let driver = Driver::new(generator, resolver);
+    let on_cancel = driver.clone();
+    token.on_cancel(move |reason| on_cancel.cancel(reason.clone()));
+    if !token.is_cancelled() {
+        driver.step(Resume::Next(G::Input::default()));
+    }
+    promise
 }
