@@ -39,6 +39,7 @@ mod fault;
 pub mod generator;
 pub mod promise;
 pub mod runner;
+pub mod saga;
 
 pub use async_gen::AsyncGen;
 pub use error::Error;

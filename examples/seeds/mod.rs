@@ -17,6 +17,7 @@ pub mod printer;
 pub mod promises;
 pub mod protocol;
 pub mod runner;
+pub mod saga;
 pub mod sources;
 
 /// One ported example: the JavaScript it mirrors and the Rust that prints
@@ -320,6 +321,12 @@ pub const PORTS: &[Port] = &[
         "cancellable",
         "runCancellable: cancel runs cleanup, rejects, skips the next step",
         runner::cancellable,
+    ),
+    port(
+        "saga",
+        "effects",
+        "effects as data: call and all, sequential, parallel, mixed",
+        saga::effects,
     ),
 ];
 

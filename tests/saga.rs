@@ -1,0 +1,75 @@
+//! Stepping sagas effect by effect: no HTTP, no timers, no waiting.
+
+#[allow(dead_code)]
+#[path = "../examples/seeds/mod.rs"]
+mod seeds;
+
+use baton::Error;
+use baton::saga::{Kind, Stepper};
+
+#[test]
+fn the_sequential_saga_steps_call_by_call() {
+    let mut steps = Stepper::new(seeds::saga::sequential());
+    let mut seen = Vec::new();
+    let mut next = steps.next_effect();
+    let mut fed = 0;
+    while let Ok(effect) = next {
+        seen.push(effect.to_string());
+        fed += 1;
+        next = steps.feed(format!("fed {fed}"));
+    }
+    assert_eq!(
+        seen,
+        [
+            "Call fake_fetch(\"/api/a\")",
+            "Call fake_fetch(\"/api/b\")",
+            "Call fake_fetch(\"/api/c\")"
+        ]
+    );
+    let returned = next.err().and_then(Result::ok);
+    assert_eq!(
+        returned,
+        Some(vec!["fed 1".into(), "fed 2".into(), "fed 3".into()])
+    );
+}
+
+#[test]
+fn the_parallel_saga_yields_one_all_effect_describing_its_calls() {
+    let mut steps = Stepper::new(seeds::saga::parallel());
+    let effect = steps.next_effect().expect("an all");
+    assert_eq!(effect.kind, Kind::All);
+    assert_eq!(
+        effect.args,
+        "Call fake_fetch(\"/api/a\"), Call fake_fetch(\"/api/b\"), Call fake_fetch(\"/api/c\")"
+    );
+    let values: Vec<baton::saga::Value> = ["x", "y", "z"]
+        .into_iter()
+        .map(|s| std::rc::Rc::new(s.to_string()) as baton::saga::Value)
+        .collect();
+    let returned = steps.feed(values).err().and_then(Result::ok);
+    assert_eq!(returned, Some(vec!["x".into(), "y".into(), "z".into()]));
+}
+
+#[test]
+fn a_result_of_the_wrong_type_is_an_error_naming_the_effect() {
+    let mut steps = Stepper::new(seeds::saga::sequential());
+    steps.next_effect().expect("first call");
+    let error = steps
+        .feed(42u32)
+        .err()
+        .and_then(Result::err)
+        .expect("a type error");
+    assert_eq!(
+        error.to_string(),
+        "the result fed to `Call fake_fetch(\"/api/a\")` is not of type alloc::string::String"
+    );
+}
+
+#[test]
+fn a_failed_effect_is_thrown_into_the_saga() {
+    let mut steps = Stepper::new(seeds::saga::mixed_flow(7));
+    let first = steps.next_effect().expect("user call");
+    assert_eq!(first.to_string(), "Call fake_fetch(\"/api/users/7\")");
+    let finished = steps.fail(Error::msg("404")).err().and_then(Result::err);
+    assert_eq!(finished.map(|e| e.to_string()).as_deref(), Some("404"));
+}
