@@ -33,6 +33,8 @@ pub enum Kind {
     Delay,
     /// Run several effects in parallel.
     All,
+    /// An effect defined by the saga's author ([`Effect::custom`]).
+    Custom,
 }
 
 /// An effect as data: what it is, readable by tests and traces.
@@ -67,6 +69,41 @@ impl fmt::Debug for Effect {
 }
 
 impl Effect {
+    /// A user-defined effect: a name and arguments for its description,
+    /// and how to perform it (its value must be what the saga downcasts).
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Gen, Promise};
+    /// use baton::saga::{Effect, Kind, SagaCo, Stepper, Value, run_saga};
+    /// use std::rc::Rc;
+    ///
+    /// // A "read the clock" effect the library does not know about.
+    /// fn now_effect() -> Effect {
+    ///     Effect::custom("now", "", || Promise::resolve(Rc::new(baton::now()) as Value))
+    /// }
+    /// let saga = || Gen::new(|co: SagaCo<bool>| async move {
+    ///     let t = co.yield_(now_effect()).await?;
+    ///     Ok(t.downcast_ref::<std::time::Duration>().is_some())
+    /// });
+    /// assert_eq!(Stepper::new(saga()).next_effect().ok().map(|d| d.kind), Some(Kind::Custom));
+    /// let ran = EventLoop::virtual_clock().run(move || run_saga(saga()));
+    /// assert_eq!(ran.peek().and_then(Result::ok), Some(true));
+    /// ```
+    pub fn custom(
+        name: impl Into<String>,
+        args: impl Into<String>,
+        perform: impl FnOnce() -> Promise<Value, Error> + 'static,
+    ) -> Self {
+        Effect {
+            description: Description {
+                kind: Kind::Custom,
+                name: name.into(),
+                args: args.into(),
+            },
+            perform: Box::new(perform),
+        }
+    }
+
     /// What this effect does.
     pub fn description(&self) -> &Description {
         &self.description
