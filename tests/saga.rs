@@ -73,3 +73,20 @@ fn a_failed_effect_is_thrown_into_the_saga() {
     let finished = steps.fail(Error::msg("404")).err().and_then(Result::err);
     assert_eq!(finished.map(|e| e.to_string()).as_deref(), Some("404"));
 }
+
+#[test]
+fn a_race_is_one_effect_and_the_stepper_picks_the_winner() {
+    let mut steps = Stepper::new(seeds::saga::with_timeout(100));
+    let effect = steps.next_effect().expect("a race");
+    assert_eq!(effect.kind, Kind::Race);
+    assert_eq!(
+        effect.args,
+        "data: Call fetch_taking((100, \"/api/slow-endpoint\")), timeout: Call reject_after(5000)"
+    );
+    let timeout_won: (&str, baton::saga::Value) = ("timeout", std::rc::Rc::new(String::new()));
+    let finished = steps.feed(timeout_won).err().and_then(Result::err);
+    assert_eq!(
+        finished.map(|e| e.to_string()).as_deref(),
+        Some("Operation timed out")
+    );
+}

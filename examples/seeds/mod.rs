@@ -328,6 +328,12 @@ pub const PORTS: &[Port] = &[
         "effects as data: call and all, sequential, parallel, mixed",
         saga::effects,
     ),
+    port(
+        "saga",
+        "race",
+        "race({ data, timeout }): the winner, or the timeout thrown in",
+        saga::race_timeout,
+    ),
 ];
 
 /// Prints every port of one chapter, each under its heading.

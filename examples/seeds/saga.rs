@@ -1,7 +1,7 @@
 //! Seed 003's effect runner: sagas yield effects (call, all) as data, and
 //! the runtime performs them. Mirrors `tests/oracle/saga/effects.js`.
 
-use baton::saga::{Effect, SagaCo, Value, all, call, call_effect, run_saga};
+use baton::saga::{Effect, SagaCo, Value, all, call, call_effect, race, run_saga};
 use baton::{Body, Error, Gen, Promise};
 
 use super::js::Log;
@@ -77,6 +77,56 @@ pub fn effects() -> String {
             stamp(&l, format_args!("parallel: {}", r.join(" ")));
             let r = run_saga(mixed_flow(7)).await?;
             stamp(&l, format_args!("mixedFlow: {}", r.join(" ")));
+            Ok::<_, Error>(())
+        });
+    })
+}
+
+/// `fetchTaking(ms, url)`
+fn fetch_taking((after, url): (u64, &'static str)) -> Promise<String> {
+    Promise::new(move |r| {
+        baton::set_timeout(move || r.resolve(format!("{url}:mock")), ms(after));
+    })
+}
+
+/// `rejectAfter(ms)`: a call that fails with a timeout.
+fn reject_after(after: u64) -> Promise<String> {
+    Promise::new(move |r| {
+        baton::set_timeout(move || r.reject(Error::msg("Request timed out")), ms(after));
+    })
+}
+
+/// function* withTimeout(fetchMs) { const result = yield race({ data, timeout }) … }
+pub fn with_timeout(fetch_ms: u64) -> Gen<impl Body<String, Error>, Effect, Value, String, Error> {
+    Gen::new(move |co: SagaCo<String>| async move {
+        let (winner, value): (&str, String) = race(
+            &co,
+            vec![
+                (
+                    "data",
+                    call_effect(fetch_taking, (fetch_ms, "/api/slow-endpoint")),
+                ),
+                ("timeout", call_effect(reject_after, 5000)),
+            ],
+        )
+        .await?;
+        if winner == "timeout" {
+            return Err(Error::msg("Operation timed out").into());
+        }
+        Ok(value)
+    })
+}
+
+pub fn race_timeout() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        baton::spawn(async move {
+            let fast = run_saga(with_timeout(100)).await?;
+            stamp(&l, format_args!("fast: {fast}"));
+            match run_saga(with_timeout(6000)).await {
+                Ok(slow) => stamp(&l, format_args!("slow: {slow}")),
+                Err(e) => stamp(&l, format_args!("slow failed: {e}")),
+            }
             Ok::<_, Error>(())
         });
     })

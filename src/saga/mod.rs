@@ -33,6 +33,8 @@ pub enum Kind {
     Delay,
     /// Run several effects in parallel.
     All,
+    /// Run several effects; the first to settle wins.
+    Race,
     /// An effect defined by the saga's author ([`Effect::custom`]).
     Custom,
 }
@@ -190,6 +192,48 @@ pub fn all_effect(effects: Vec<Effect>) -> Effect {
             all_promises(effects.into_iter().map(|e| (e.perform)())).map(|v| Rc::new(v) as Value)
         }),
     }
+}
+
+/// The effect of racing `effects` (keyed, like seed 003's
+/// `race({ data, timeout })`): settles like the first to settle, resuming
+/// with `(key, value)`.
+///
+/// The losers' results are ignored. (Cancelling losers that are running
+/// sagas comes with fork/cancel.)
+pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
+    let args = effects
+        .iter()
+        .map(|(k, e)| format!("{k}: {}", e.description))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Effect {
+        description: Description {
+            kind: Kind::Race,
+            name: "race".into(),
+            args,
+        },
+        perform: Box::new(move || {
+            crate::promise::race(
+                effects
+                    .into_iter()
+                    .map(|(key, e)| (e.perform)().map(move |v| Rc::new((key, v)) as Value)),
+            )
+        }),
+    }
+}
+
+/// `yield race({ key: effect, … })`: which effect won, and its typed
+/// value (all racers produce `U`).
+pub async fn race<T, U: Clone + 'static>(
+    co: &SagaCo<T>,
+    effects: Vec<(&'static str, Effect)>,
+) -> Result<(&'static str, U), Abrupt<Error, T>> {
+    let effect = race_effect(effects);
+    let description = effect.description.clone();
+    let value = co.yield_(effect).await?;
+    let (key, won): (&'static str, Value) =
+        downcast(&value, &description).map_err(Abrupt::Throw)?;
+    Ok((key, downcast(&won, &description).map_err(Abrupt::Throw)?))
 }
 
 /// `yield call(f, arg)`: the typed result of `f(arg)`.
