@@ -257,6 +257,12 @@ pub const PORTS: &[Port] = &[
         runner::co_extras,
     ),
     port(
+        "runner",
+        "cancellable",
+        "runCancellable: cancel runs cleanup, rejects, skips the next step",
+        runner::cancellable,
+    ),
+    port(
         "async_gen",
         "basic",
         "next() returns a promise; yields in microtask order",
@@ -315,12 +321,6 @@ pub const PORTS: &[Port] = &[
         "dual_iterable",
         "sync for for, async for for-await",
         async_gen::dual_iterable,
-    ),
-    port(
-        "runner",
-        "cancellable",
-        "runCancellable: cancel runs cleanup, rejects, skips the next step",
-        runner::cancellable,
     ),
     port(
         "saga",

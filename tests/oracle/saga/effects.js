@@ -1,29 +1,6 @@
 // Seed 003: the enhanced runner with CALL/ALL effects — sequential calls
 // take 300 ms, the same calls in parallel 100 ms, and mixedFlow mixes both.
-const t0 = Date.now();
-const stamp = (s) => console.log(`[${Math.round((Date.now() - t0) / 100) * 100}ms] ${s}`);
-const EFFECTS = { CALL: "CALL", ALL: "ALL" };
-const call = (fn, ...args) => ({ type: EFFECTS.CALL, fn, args });
-const all = (effects) => ({ type: EFFECTS.ALL, effects });
-function runEnhanced(generatorFn, ...args) {
-  const gen = generatorFn(...args);
-  return new Promise((resolve, reject) => {
-    function step(method, value) {
-      let result;
-      try { result = gen[method](value); } catch (err) { return reject(err); }
-      if (result.done) return resolve(result.value);
-      handleEffect(result.value).then((val) => step("next", val), (err) => step("throw", err));
-    }
-    function handleEffect(effect) {
-      switch (effect.type) {
-        case EFFECTS.CALL: return Promise.resolve(effect.fn(...effect.args));
-        case EFFECTS.ALL: return Promise.all(effect.effects.map(handleEffect));
-        default: return Promise.resolve(effect);
-      }
-    }
-    step("next", undefined);
-  });
-}
+const { stamp, call, all, race, runEnhanced } = require("./_saga");
 const fakeFetch = (url) => new Promise((resolve) => setTimeout(() => resolve(url + ":mock"), 100));
 function* sequential() {
   const results = [];
