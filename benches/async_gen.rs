@@ -5,18 +5,13 @@
 use std::hint::black_box;
 use std::ops::ControlFlow;
 
-use baton::async_gen::{AsyncIteratorExt, for_await};
-use baton::{AsyncGen, Co, Error, EventLoop};
-use criterion::{Criterion, criterion_group, criterion_main};
+#[path = "shared/pipeline.rs"]
+mod pipeline;
 
-fn numbers(n: u64) -> AsyncGen<u64, (), (), Error> {
-    AsyncGen::new(move |co: Co<u64, (), (), Error>| async move {
-        for i in 0..n {
-            co.yield_(i).await?;
-        }
-        Ok(())
-    })
-}
+use baton::async_gen::for_await;
+use baton::{Error, EventLoop};
+use criterion::{Criterion, criterion_group, criterion_main};
+use pipeline::{numbers, run_pipeline};
 
 fn for_await_items(c: &mut Criterion) {
     c.bench_function("for_await_x1000/baton", |b| {
@@ -40,20 +35,8 @@ fn pipeline(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("baton", |b| {
         b.iter(|| {
-            let out = EventLoop::virtual_clock().block_on(async {
-                let batches = numbers(200_000)
-                    .map(|n| n * 3)
-                    .filter(|n| n % 2 == 0)
-                    .batch(50);
-                let mut count = 0usize;
-                for_await(batches, async |batch| {
-                    count += batch.len();
-                    ControlFlow::<()>::Continue(())
-                })
-                .await?;
-                Ok::<_, Error>(count)
-            });
-            assert_eq!(out.ok(), Some(100_000));
+            let out = run_pipeline(200_000);
+            assert_eq!(out, Some(100_000));
         })
     });
     group.finish();

@@ -5,10 +5,11 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use std::ops::ControlFlow;
+#[path = "shared/pipeline.rs"]
+mod pipeline;
 
-use baton::async_gen::{AsyncIteratorExt, for_await};
-use baton::{AsyncGen, Co, Error, EventLoop, Promise, spawn};
+use baton::{Error, EventLoop, Promise, spawn};
+use pipeline::run_pipeline;
 
 struct Counting;
 
@@ -86,22 +87,7 @@ fn main() {
 fn pipeline_peak(n: u64) -> usize {
     let base = live();
     PEAK_BYTES.store(base, Ordering::Relaxed);
-    let out = EventLoop::virtual_clock().block_on(async move {
-        let numbers = AsyncGen::new(move |co: Co<u64, (), (), Error>| async move {
-            for i in 0..n {
-                co.yield_(i).await?;
-            }
-            Ok(())
-        });
-        let batches = numbers.map(|x| x * 3).filter(|x| x % 2 == 0).batch(50);
-        let mut count = 0usize;
-        for_await(batches, async |batch| {
-            count += batch.len();
-            ControlFlow::<()>::Continue(())
-        })
-        .await?;
-        Ok::<_, Error>(count)
-    });
-    assert!(out.is_ok());
+    let out = run_pipeline(n);
+    assert!(out.is_some());
     PEAK_BYTES.load(Ordering::Relaxed).saturating_sub(base)
 }
