@@ -1,0 +1,112 @@
+//! `call` and `delay`: the blocking effects that wait for one piece of work.
+
+use std::fmt;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::SagaCo;
+use super::effect::{Effect, Kind, Running, Value, downcast, short_name};
+use super::task::{Link, Scope};
+use crate::generator::{Abrupt, Generator};
+use crate::{Error, Promise, clear_timeout, set_timeout};
+
+/// What a called function may return: a promise, a plain result, or a
+/// saga (run as a child task the caller waits for; cancelling the caller
+/// cancels it).
+pub trait Callee: 'static {
+    /// The value the call resumes the saga with.
+    type Output: Clone + 'static;
+
+    /// Starts the work in `scope`; `name` names a child saga.
+    fn start(self, scope: &Scope, name: String) -> Running;
+}
+
+impl<U: Clone + 'static> Callee for Promise<U, Error> {
+    type Output = U;
+
+    fn start(self, _: &Scope, _: String) -> Running {
+        Running::new(self.map(|v| Rc::new(v) as Value))
+    }
+}
+
+impl<U: Clone + 'static> Callee for Result<U, Error> {
+    type Output = U;
+
+    fn start(self, _: &Scope, _: String) -> Running {
+        Running::new(Promise::from_resolution(self.map(|v| Rc::new(v) as Value)))
+    }
+}
+
+impl<G> Callee for G
+where
+    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
+    G::Return: Default + Clone + 'static,
+{
+    type Output = G::Return;
+
+    fn start(self, scope: &Scope, name: String) -> Running {
+        let task = scope.start(name, Link::Called, self);
+        let value = task.promise().map(|v| Rc::new(v) as Value);
+        Running::new(value).on_cancel(move |reason| task.cancel(reason.clone()))
+    }
+}
+
+/// The effect of calling `f(arg)`; its description names `f` and shows
+/// `arg`.
+pub fn call_effect<A, C, F>(f: F, arg: A) -> Effect
+where
+    A: fmt::Debug + 'static,
+    C: Callee,
+    F: FnOnce(A) -> C + 'static,
+{
+    let name = short_name::<F>();
+    let args = format!("{arg:?}");
+    Effect::new(Kind::Call, name.clone(), args, move |scope: &Scope| {
+        f(arg).start(scope, name)
+    })
+}
+
+/// `yield call(f, arg)`: the typed result of `f(arg)` — a promise's value,
+/// a result, or a called saga's return value.
+///
+/// ```
+/// use baton::{Error, EventLoop, Gen, Promise};
+/// use baton::saga::{SagaCo, call, run_saga};
+///
+/// fn double(n: u32) -> Promise<u32> { Promise::resolve(n * 2) }
+/// fn child(n: u32) -> impl baton::Generator<Yield = baton::saga::Effect,
+///         Input = baton::saga::Value, Return = u32, Error = Error> {
+///     Gen::new(move |co: SagaCo<u32>| async move { Ok(call(&co, double, n).await? + 1) })
+/// }
+/// let saga = Gen::new(|co: SagaCo<u32>| async move { call(&co, child, 20).await });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(41));
+/// ```
+pub async fn call<T, A, C, F>(co: &SagaCo<T>, f: F, arg: A) -> Result<C::Output, Abrupt<Error, T>>
+where
+    A: fmt::Debug + 'static,
+    C: Callee,
+    F: FnOnce(A) -> C + 'static,
+{
+    let effect = call_effect(f, arg);
+    let description = effect.description.clone();
+    let value = co.yield_(effect).await?;
+    downcast(&value, &description).map_err(Abrupt::Throw)
+}
+
+/// The effect of waiting `ms` milliseconds; cancelling it clears the timer.
+pub fn delay_effect(ms: u64) -> Effect {
+    Effect::new(Kind::Delay, "delay", ms.to_string(), move |_: &Scope| {
+        let (promise, resolver) = Promise::with_resolver();
+        let timer = set_timeout(
+            move || resolver.resolve(Rc::new(()) as Value),
+            Duration::from_millis(ms),
+        );
+        Running::new(promise).on_cancel(move |_| clear_timeout(timer))
+    })
+}
+
+/// `yield delay(ms)`.
+pub async fn delay<T>(co: &SagaCo<T>, ms: u64) -> Result<(), Abrupt<Error, T>> {
+    co.yield_(delay_effect(ms)).await.map(|_| ())
+}

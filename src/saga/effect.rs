@@ -1,0 +1,243 @@
+//! Effects as data: a description tests and traces can read, and how the
+//! runtime performs it.
+
+use std::any::Any;
+use std::fmt;
+use std::rc::Rc;
+
+use super::task::Scope;
+use crate::{Error, Promise};
+
+/// A value produced by an effect, on its way back into the saga.
+pub type Value = Rc<dyn Any>;
+
+/// What kind of work an effect describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// Call a function returning a promise, a value or a saga (blocking).
+    Call,
+    /// Wait.
+    Delay,
+    /// Run several effects in parallel; the first failure cancels the rest.
+    All,
+    /// Run several effects; the first to settle wins, the others are
+    /// cancelled.
+    Race,
+    /// Start an attached child saga (non-blocking).
+    Fork,
+    /// Start a detached saga (non-blocking).
+    Spawn,
+    /// Wait for a task to finish.
+    Join,
+    /// Cancel a task (non-blocking).
+    Cancel,
+    /// Ask whether this saga is being cancelled.
+    Cancelled,
+    /// Read the store's state.
+    Select,
+    /// Dispatch an action to the store.
+    Put,
+    /// Wait for an action (or a channel's next message).
+    Take,
+    /// An effect defined by the saga's author ([`Effect::custom`]).
+    Custom,
+}
+
+/// An effect as data: what it is, readable by tests and traces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Description {
+    /// The kind of effect.
+    pub kind: Kind,
+    /// The called function's name (for calls), or the effect's name.
+    pub name: String,
+    /// The arguments, as `Debug` prints them.
+    pub args: String,
+}
+
+impl fmt::Display for Description {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} {}({})", self.kind, self.name, self.args)
+    }
+}
+
+/// How to stop an effect that is still running; given the reason.
+pub(crate) type CancelHook = Box<dyn FnOnce(&Error)>;
+
+/// An effect being performed: the promise of its value, and how to cancel
+/// it if the saga stops waiting (a lost race, a cancelled saga).
+pub struct Running {
+    pub(crate) promise: Promise<Value, Error>,
+    pub(crate) cancel: Option<CancelHook>,
+}
+
+impl fmt::Debug for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Running")
+            .field("cancellable", &self.cancel.is_some())
+            .finish()
+    }
+}
+
+impl Running {
+    /// Work that cannot be stopped: cancelling it only stops waiting.
+    pub fn new(promise: Promise<Value, Error>) -> Self {
+        Running {
+            promise,
+            cancel: None,
+        }
+    }
+
+    /// Runs `hook` with the reason if the effect is cancelled before it
+    /// settles (clear a timer, abort a request, cancel a child saga).
+    pub fn on_cancel(mut self, hook: impl FnOnce(&Error) + 'static) -> Self {
+        self.cancel = Some(Box::new(hook));
+        self
+    }
+
+    /// The promise of the effect's value.
+    pub fn promise(&self) -> &Promise<Value, Error> {
+        &self.promise
+    }
+}
+
+type Perform = Box<dyn FnOnce(&Scope) -> Running>;
+
+/// One effect: its description, and how the runtime performs it.
+pub struct Effect {
+    pub(crate) description: Description,
+    perform: Perform,
+}
+
+impl fmt::Debug for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Effect").field(&self.description).finish()
+    }
+}
+
+impl Effect {
+    pub(crate) fn new(
+        kind: Kind,
+        name: impl Into<String>,
+        args: impl Into<String>,
+        perform: impl FnOnce(&Scope) -> Running + 'static,
+    ) -> Self {
+        Effect {
+            description: Description {
+                kind,
+                name: name.into(),
+                args: args.into(),
+            },
+            perform: Box::new(perform),
+        }
+    }
+
+    /// A user-defined effect: a name and arguments for its description,
+    /// and how to perform it (its value must be what the saga downcasts).
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Gen, Promise};
+    /// use baton::saga::{Effect, Kind, SagaCo, Stepper, Value, run_saga};
+    /// use std::rc::Rc;
+    ///
+    /// // A "read the clock" effect the library does not know about.
+    /// fn now_effect() -> Effect {
+    ///     Effect::custom("now", "", || Promise::resolve(Rc::new(baton::now()) as Value))
+    /// }
+    /// let saga = || Gen::new(|co: SagaCo<bool>| async move {
+    ///     let t = co.yield_(now_effect()).await?;
+    ///     Ok(t.downcast_ref::<std::time::Duration>().is_some())
+    /// });
+    /// assert_eq!(Stepper::new(saga()).next_effect().ok().map(|d| d.kind), Some(Kind::Custom));
+    /// let ran = EventLoop::virtual_clock().run(move || run_saga(saga()).promise());
+    /// assert_eq!(ran.peek().and_then(Result::ok), Some(true));
+    /// ```
+    pub fn custom(
+        name: impl Into<String>,
+        args: impl Into<String>,
+        perform: impl FnOnce() -> Promise<Value, Error> + 'static,
+    ) -> Self {
+        Effect::new(Kind::Custom, name, args, move |_: &Scope| {
+            Running::new(perform())
+        })
+    }
+
+    /// A user-defined effect with the runtime's full power: `perform` sees
+    /// the [`Scope`] of the saga running it (to fork children, check
+    /// cancellation, perform nested effects) and says how to cancel the
+    /// work.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Gen, Promise, set_timeout, clear_timeout};
+    /// use baton::saga::{Effect, Kind, Running, SagaCo, Value, race, run_saga};
+    /// use std::{rc::Rc, time::Duration};
+    ///
+    /// // A timer effect that clears its timer when it loses a race.
+    /// fn ring_after(ms: u64) -> Effect {
+    ///     Effect::custom_with(Kind::Custom, "ring", ms.to_string(), move |_scope| {
+    ///         let (promise, resolver) = Promise::with_resolver();
+    ///         let id = set_timeout(move || resolver.resolve(Rc::new("ring") as Value),
+    ///                              Duration::from_millis(ms));
+    ///         Running::new(promise).on_cancel(move |_| clear_timeout(id))
+    ///     })
+    /// }
+    /// let saga = Gen::new(|co: SagaCo<&'static str>| async move {
+    ///     let (winner, _): (&str, &str) =
+    ///         race(&co, vec![("slow", ring_after(500)), ("fast", ring_after(10))]).await?;
+    ///     Ok(winner)
+    /// });
+    /// let event_loop = EventLoop::virtual_clock();
+    /// let ran = event_loop.run(move || run_saga(saga).promise());
+    /// assert_eq!(ran.peek().and_then(Result::ok), Some("fast"));
+    /// // The loop ran dry at 10 ms: the losing 500 ms timer was cleared.
+    /// assert_eq!(baton::now(), Duration::from_millis(10));
+    /// ```
+    pub fn custom_with(
+        kind: Kind,
+        name: impl Into<String>,
+        args: impl Into<String>,
+        perform: impl FnOnce(&Scope) -> Running + 'static,
+    ) -> Self {
+        Effect::new(kind, name, args, perform)
+    }
+
+    /// What this effect does.
+    pub fn description(&self) -> &Description {
+        &self.description
+    }
+
+    /// Performs the effect in `scope` (and traces it, when the runtime
+    /// traces). Effects that combine others (all, race) perform their parts
+    /// through this.
+    pub fn perform(self, scope: &Scope) -> Running {
+        match scope.tracer() {
+            None => (self.perform)(scope),
+            Some(tracer) => tracer.perform(scope, self.description, self.perform),
+        }
+    }
+
+    pub(crate) fn into_parts(self) -> (Description, Perform) {
+        (self.description, self.perform)
+    }
+}
+
+/// The last segment of a function's type name: `fake_fetch` for
+/// `crate::api::fake_fetch`.
+pub(crate) fn short_name<F>() -> String {
+    let full = std::any::type_name::<F>();
+    let mut trimmed = full;
+    while let Some(outer) = trimmed.strip_suffix("::{{closure}}") {
+        trimmed = outer; // a closure is named after the function it is in
+    }
+    trimmed.rsplit("::").next().unwrap_or(full).to_string()
+}
+
+/// Turns a resumed value back into the type the effect produces.
+pub(crate) fn downcast<U: Clone + 'static>(value: &Value, what: &Description) -> Result<U, Error> {
+    value.downcast_ref::<U>().cloned().ok_or_else(|| {
+        Error::msg(format!(
+            "the result fed to `{what}` is not of type {}",
+            std::any::type_name::<U>()
+        ))
+    })
+}

@@ -1,0 +1,95 @@
+//! The stepping harness: drive a saga effect by effect with no runtime.
+
+use std::fmt;
+use std::rc::Rc;
+
+use super::effect::{Description, Effect, Value};
+use crate::Error;
+use crate::generator::{Generator, Resume, Step};
+
+/// Steps a saga effect by effect, as a test does: look at the next effect,
+/// feed it a result (or an error), and check how the saga ends. Nothing is
+/// performed: no I/O, no timers, no waiting.
+///
+/// ```
+/// use baton::{Error, Gen, Promise};
+/// use baton::saga::{Kind, SagaCo, Stepper, call, delay};
+///
+/// fn fetch_user(id: u32) -> Promise<String> {
+///     unreachable!("never called by the stepper: {id}")
+/// }
+///
+/// let saga = Gen::new(|co: SagaCo<String>| async move {
+///     let name: String = call(&co, fetch_user, 42).await?;
+///     delay(&co, 1000).await?;
+///     Ok(format!("hello {name}"))
+/// });
+/// let mut steps = Stepper::new(saga);
+/// let first = steps.next_effect().expect("a call");
+/// assert_eq!((first.kind, first.name.as_str(), first.args.as_str()), (Kind::Call, "fetch_user", "42"));
+/// let second = steps.feed("Ada".to_string()).expect("a delay");
+/// assert_eq!(second.kind, Kind::Delay);
+/// let finished = steps.feed(()).err().and_then(Result::ok);
+/// assert_eq!(finished.as_deref(), Some("hello Ada"));
+/// ```
+pub struct Stepper<G: Generator> {
+    saga: G,
+    started: bool,
+}
+
+impl<G> fmt::Debug for Stepper<G>
+where
+    G: Generator,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stepper")
+            .field("started", &self.started)
+            .finish()
+    }
+}
+
+/// How a step ended when it did not produce another effect: the saga
+/// returned (`Ok`) or threw (`Err`).
+pub type Finished<T> = Result<T, Error>;
+
+impl<G> Stepper<G>
+where
+    G: Generator<Yield = Effect, Input = Value, Error = Error>,
+{
+    /// Wraps a saga without starting it.
+    pub fn new(saga: G) -> Self {
+        Stepper {
+            saga,
+            started: false,
+        }
+    }
+
+    /// Starts the saga: its first effect, or how it finished.
+    pub fn next_effect(&mut self) -> Result<Description, Finished<G::Return>> {
+        self.started = true;
+        self.step(Resume::Next(Rc::new(()) as Value))
+    }
+
+    /// Feeds `value` as the current effect's result: the next effect, or
+    /// how the saga finished.
+    pub fn feed<U: 'static>(&mut self, value: U) -> Result<Description, Finished<G::Return>> {
+        self.step(Resume::Next(Rc::new(value) as Value))
+    }
+
+    /// Fails the current effect with `error`.
+    pub fn fail(&mut self, error: Error) -> Result<Description, Finished<G::Return>> {
+        self.step(Resume::Throw(error))
+    }
+
+    fn step(
+        &mut self,
+        how: Resume<Value, Error, G::Return>,
+    ) -> Result<Description, Finished<G::Return>> {
+        match self.saga.resume(how) {
+            Ok(Step::Yielded(effect)) => Ok(effect.into_parts().0),
+            Ok(Step::Returned(value)) => Err(Ok(value)),
+            Ok(Step::Done) => Err(Err(Error::msg("the saga had already finished"))),
+            Err(error) => Err(Err(error)),
+        }
+    }
+}

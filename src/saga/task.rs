@@ -1,0 +1,481 @@
+//! The saga runtime: each running saga is a task in a tree, with
+//! redux-saga's rules for attached children, cancellation and errors.
+//!
+//! A task finishes when its body has returned *and* its attached children
+//! have finished. Halting a task (cancelled from outside, or aborted by an
+//! error of its own or of an attached child) first cancels the effect it
+//! waits on and its attached children — each of those does the same, so
+//! the deepest cleanup runs first — and once the children are gone drives
+//! the body's own cleanup through `return()`. The cleanup may yield
+//! effects, which run like any other.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::IntoFuture;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::{Rc, Weak};
+
+use super::effect::{CancelHook, Effect, Value};
+use super::trace::Tracer;
+use crate::generator::{Generator, Resume, Step};
+use crate::promise::Awaiting;
+use crate::runner::CancellationToken;
+use crate::{Error, Fault, FaultKind, Promise, Resolver, event_loop};
+
+/// A task's number, unique within its runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(pub(crate) u64);
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// How a task hangs in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Link {
+    /// Started by [`Runtime::run`](super::Runtime::run).
+    Root,
+    /// Forked: the parent waits for it, its error aborts the parent, the
+    /// parent's cancellation cancels it.
+    Forked,
+    /// Called (a blocking `call` of a saga): its error is thrown at the
+    /// caller's `yield`; the caller's cancellation cancels it.
+    Called,
+    /// Spawned: independent, like a root.
+    Spawned,
+}
+
+/// The error a cancelled task's promise rejects with; it shows as the
+/// cancellation's reason.
+///
+/// ```
+/// use baton::Error;
+/// use baton::saga::Cancelled;
+///
+/// let e = Error::new(Cancelled { reason: Error::msg("User pressed cancel") });
+/// assert_eq!(e.to_string(), "User pressed cancel");
+/// assert!(Cancelled::is(&e));
+/// assert!(!Cancelled::is(&Error::msg("boom")));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Cancelled {
+    /// Why the task was cancelled.
+    pub reason: Error,
+}
+
+impl Cancelled {
+    /// Whether `error` is a task's cancellation.
+    pub fn is(error: &Error) -> bool {
+        error.downcast_ref::<Cancelled>().is_some()
+    }
+}
+
+impl fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.reason.fmt(f)
+    }
+}
+
+impl std::error::Error for Cancelled {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.reason)
+    }
+}
+
+/// Why a task stops before its body is done.
+#[derive(Clone)]
+pub(crate) enum Halt {
+    /// Cancelled: the promise rejects with [`Cancelled`].
+    Cancel(Error),
+    /// An error (its own or an attached child's): the promise rejects with
+    /// it.
+    Abort(Error),
+}
+
+impl Halt {
+    fn reason(&self) -> &Error {
+        match self {
+            Halt::Cancel(e) | Halt::Abort(e) => e,
+        }
+    }
+}
+
+/// What every task shares with the runtime that started it.
+pub(crate) struct Env {
+    next_task: Cell<u64>,
+    pub(crate) tracer: Option<Tracer>,
+}
+
+impl Env {
+    pub(crate) fn new(tracer: Option<Tracer>) -> Rc<Self> {
+        Rc::new(Env {
+            next_task: Cell::new(0),
+            tracer,
+        })
+    }
+}
+
+/// The type-independent half of a task, shared by the tree.
+pub(crate) struct Core {
+    id: TaskId,
+    name: String,
+    link: Link,
+    parent: Option<Weak<dyn Node>>,
+    children: RefCell<Vec<Rc<dyn Node>>>,
+    halt: RefCell<Option<Halt>>,
+    env: Rc<Env>,
+}
+
+/// A task as the tree sees it.
+pub(crate) trait Node {
+    fn core(&self) -> &Core;
+    fn halt(self: Rc<Self>, why: Halt);
+    fn child_settled(self: Rc<Self>, child: TaskId, failure: Option<Error>);
+    fn is_settled(&self) -> bool;
+}
+
+/// Where an effect is performed: the task running it.
+#[derive(Clone)]
+pub struct Scope {
+    node: Rc<dyn Node>,
+}
+
+impl fmt::Debug for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let core = self.node.core();
+        write!(f, "Scope({} {})", core.name, core.id)
+    }
+}
+
+impl Scope {
+    /// The task performing the effect.
+    pub fn task_id(&self) -> TaskId {
+        self.node.core().id
+    }
+
+    /// Whether the task is being cancelled (redux-saga's `cancelled()`);
+    /// an abort by an error is not a cancellation.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(&*self.node.core().halt.borrow(), Some(Halt::Cancel(_)))
+    }
+
+    /// Cancels the task performing the effect.
+    pub fn cancel(&self, reason: Error) {
+        self.node.clone().halt(Halt::Cancel(reason));
+    }
+
+    /// Starts `saga` as a child of this task.
+    pub fn start<G>(&self, name: impl Into<String>, link: Link, saga: G) -> Task<G::Return>
+    where
+        G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
+        G::Return: Default + Clone + 'static,
+    {
+        let parent = matches!(link, Link::Forked | Link::Called).then(|| self.node.clone());
+        start(
+            self.node.core().env.clone(),
+            name.into(),
+            link,
+            parent,
+            saga,
+        )
+    }
+
+    pub(crate) fn tracer(&self) -> Option<&Tracer> {
+        self.node.core().env.tracer.as_ref()
+    }
+}
+
+/// A running (or finished) saga: its result, and how to cancel it.
+///
+/// Awaiting a task (or its [`promise`](Task::promise)) gives the saga's
+/// return value; a cancelled task rejects with [`Cancelled`].
+pub struct Task<T> {
+    node: Rc<dyn Node>,
+    promise: Promise<T, Error>,
+}
+
+impl<T> Clone for Task<T> {
+    fn clone(&self) -> Self {
+        Task {
+            node: self.node.clone(),
+            promise: self.promise.clone(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for Task<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let core = self.node.core();
+        f.debug_struct("Task")
+            .field("id", &core.id)
+            .field("name", &core.name)
+            .field("running", &!self.node.is_settled())
+            .finish()
+    }
+}
+
+impl<T: Clone + 'static> Task<T> {
+    /// The task's number.
+    pub fn id(&self) -> TaskId {
+        self.node.core().id
+    }
+
+    /// The task's name: the saga function's, or the one it was run under.
+    pub fn name(&self) -> &str {
+        &self.node.core().name
+    }
+
+    /// The promise of the saga's return value.
+    pub fn promise(&self) -> Promise<T, Error> {
+        self.promise.clone()
+    }
+
+    /// Whether the task has not finished yet.
+    pub fn is_running(&self) -> bool {
+        !self.node.is_settled()
+    }
+
+    /// Whether the task was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(&*self.node.core().halt.borrow(), Some(Halt::Cancel(_)))
+    }
+
+    /// Cancels the task and, first, its attached children; each cleanup
+    /// runs once. Cancelling a finished task does nothing. Does not wait:
+    /// the promise rejects with [`Cancelled`] once the cleanup is over.
+    pub fn cancel(&self, reason: Error) {
+        self.node.clone().halt(Halt::Cancel(reason));
+    }
+
+    /// Cancels the task when `token` is cancelled (seed 003's
+    /// `runCancellable`), with the token's reason.
+    pub fn cancel_on(&self, token: &CancellationToken) {
+        let node = self.node.clone();
+        token.on_cancel(move |reason| node.halt(Halt::Cancel(reason.clone())));
+    }
+}
+
+impl<T: Clone + 'static> IntoFuture for Task<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = Awaiting<T, Error>;
+
+    fn into_future(self) -> Awaiting<T, Error> {
+        self.promise.into_future()
+    }
+}
+
+/// Where the body is.
+enum Body<R> {
+    Running,
+    /// Driven through `return()` after a halt.
+    CleaningUp,
+    Finished(Result<R, Error>),
+    /// The result went to the promise.
+    Settled,
+}
+
+/// One task: the saga, its promise, and the effect it waits on.
+struct Driver<G: Generator> {
+    core: Core,
+    saga: RefCell<G>,
+    resolver: Resolver<G::Return, Error>,
+    /// Bumped when the pending effect stops mattering (a halt), so its
+    /// late result is dropped.
+    epoch: Cell<u64>,
+    pending: RefCell<Option<CancelHook>>,
+    body: RefCell<Body<G::Return>>,
+}
+
+pub(crate) fn start<G>(
+    env: Rc<Env>,
+    name: String,
+    link: Link,
+    parent: Option<Rc<dyn Node>>,
+    saga: G,
+) -> Task<G::Return>
+where
+    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
+    G::Return: Default + Clone + 'static,
+{
+    let id = TaskId(env.next_task.get() + 1);
+    env.next_task.set(id.0);
+    let (promise, resolver) = Promise::with_resolver();
+    if let Some(tracer) = &env.tracer {
+        tracer.task_started(id, &name, link, parent.as_ref().map(|p| p.core().id));
+    }
+    let driver = Rc::new(Driver {
+        core: Core {
+            id,
+            name,
+            link,
+            parent: parent.as_ref().map(Rc::downgrade),
+            children: RefCell::new(Vec::new()),
+            halt: RefCell::new(None),
+            env,
+        },
+        saga: RefCell::new(saga),
+        resolver,
+        epoch: Cell::new(0),
+        pending: RefCell::new(None),
+        body: RefCell::new(Body::Running),
+    });
+    let node: Rc<dyn Node> = driver.clone();
+    if let Some(parent) = &parent {
+        parent.core().children.borrow_mut().push(node.clone());
+    }
+    driver.step(Resume::Next(Rc::new(()) as Value));
+    Task { node, promise }
+}
+
+impl<G> Driver<G>
+where
+    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
+    G::Return: Default + Clone + 'static,
+{
+    fn step(self: Rc<Self>, how: Resume<Value, Error, G::Return>) {
+        let stepped = catch_unwind(AssertUnwindSafe(|| self.saga.borrow_mut().resume(how)));
+        let finished = match stepped {
+            Ok(Ok(Step::Yielded(effect))) => return self.wait_on(effect),
+            Ok(Ok(Step::Returned(value))) => Ok(value),
+            Ok(Ok(Step::Done)) => Err(Fault::new(
+                FaultKind::Exhausted,
+                "a saga was run after it had already completed",
+            )
+            .into()),
+            Ok(Err(error)) => Err(error),
+            Err(payload) => Err(Fault::from_panic(&*payload).into()),
+        };
+        self.body_finished(finished);
+    }
+
+    /// Performs `effect` and resumes the saga when it settles.
+    fn wait_on(self: Rc<Self>, effect: Effect) {
+        let epoch = self.epoch.get();
+        let scope = Scope { node: self.clone() };
+        let running = effect.perform(&scope);
+        if self.epoch.get() != epoch {
+            // The effect halted this task while being performed.
+            if let (Some(hook), Some(why)) = (running.cancel, self.core.halt.borrow().clone()) {
+                hook(why.reason());
+            }
+            return;
+        }
+        *self.pending.borrow_mut() = running.cancel;
+        running.promise.subscribe(move |outcome| {
+            if self.epoch.get() != epoch {
+                return;
+            }
+            self.pending.borrow_mut().take();
+            match outcome {
+                Ok(value) => self.step(Resume::Next(value)),
+                Err(error) => self.step(Resume::Throw(error)),
+            }
+        });
+    }
+
+    fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
+        let failed = result.as_ref().err().cloned();
+        *self.body.borrow_mut() = Body::Finished(result);
+        match failed {
+            Some(error) if self.core.halt.borrow().is_none() => self.halt(Halt::Abort(error)),
+            _ => self.settle_if_done(),
+        }
+    }
+
+    /// Once the children are gone: the body's cleanup, or the settlement.
+    fn clean_up_or_settle(self: Rc<Self>) {
+        if !self.core.children.borrow().is_empty() {
+            return;
+        }
+        let running = matches!(*self.body.borrow(), Body::Running);
+        if running {
+            *self.body.borrow_mut() = Body::CleaningUp;
+            self.step(Resume::Return(G::Return::default()));
+        } else {
+            self.settle_if_done();
+        }
+    }
+
+    fn settle_if_done(self: Rc<Self>) {
+        if !self.core.children.borrow().is_empty() {
+            return;
+        }
+        let body = std::mem::replace(&mut *self.body.borrow_mut(), Body::Settled);
+        let result = match body {
+            Body::Finished(result) => result,
+            other => {
+                *self.body.borrow_mut() = other;
+                return;
+            }
+        };
+        let outcome = match self.core.halt.borrow().clone() {
+            Some(Halt::Cancel(reason)) => Err(Error::new(Cancelled { reason })),
+            Some(Halt::Abort(error)) => Err(error),
+            None => result,
+        };
+        if let Some(tracer) = &self.core.env.tracer {
+            tracer.task_settled(self.core.id, outcome.as_ref().err());
+        }
+        let failure = match (&outcome, self.core.link) {
+            (Err(e), Link::Forked) if !Cancelled::is(e) => Some(e.clone()),
+            _ => None,
+        };
+        self.resolver.resolve_with(outcome);
+        if let Some(parent) = self.core.parent.as_ref().and_then(Weak::upgrade) {
+            parent.child_settled(self.core.id, failure);
+        }
+    }
+}
+
+impl<G> Node for Driver<G>
+where
+    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
+    G::Return: Default + Clone + 'static,
+{
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn halt(self: Rc<Self>, why: Halt) {
+        if self.is_settled() || self.core.halt.borrow().is_some() {
+            return; // the first halt wins; later ones change nothing
+        }
+        if self.saga.try_borrow_mut().is_err() {
+            // Halted from inside its own step: take effect after it.
+            event_loop::queue_microtask(move || self.halt(why));
+            return;
+        }
+        *self.core.halt.borrow_mut() = Some(why.clone());
+        self.epoch.set(self.epoch.get() + 1);
+        let reason = why.reason();
+        if let Some(hook) = self.pending.borrow_mut().take() {
+            hook(reason);
+        }
+        let children = self.core.children.borrow().clone();
+        for child in children {
+            child.halt(Halt::Cancel(reason.clone()));
+        }
+        self.clean_up_or_settle();
+    }
+
+    fn child_settled(self: Rc<Self>, child: TaskId, failure: Option<Error>) {
+        self.core
+            .children
+            .borrow_mut()
+            .retain(|c| c.core().id != child);
+        if let Some(error) = failure {
+            self.clone().halt(Halt::Abort(error));
+        }
+        if self.core.halt.borrow().is_some() {
+            self.clean_up_or_settle();
+        } else {
+            self.settle_if_done();
+        }
+    }
+
+    fn is_settled(&self) -> bool {
+        matches!(*self.body.borrow(), Body::Settled)
+    }
+}

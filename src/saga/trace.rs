@@ -1,0 +1,176 @@
+//! Traces: every task and effect started, settled or cancelled, with the
+//! loop's time (virtual or real), as data and as a readable timeline.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::effect::{Description, Running};
+use super::task::{Link, Scope, TaskId};
+use crate::{Error, now};
+
+/// One thing that happened in a traced runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceEvent {
+    /// The loop's time when it happened.
+    pub at: Duration,
+    /// The task it happened in.
+    pub task: TaskId,
+    /// What happened.
+    pub event: Event,
+}
+
+/// What happened to a task or an effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A task started.
+    TaskStarted {
+        /// Its name.
+        name: String,
+        /// How it hangs in the tree.
+        link: Link,
+        /// The task that forked or called it.
+        parent: Option<TaskId>,
+    },
+    /// A task finished: `None` if it returned, else its error (a
+    /// cancellation shows as `cancelled: reason`).
+    TaskSettled(Option<String>),
+    /// An effect began.
+    EffectStarted {
+        /// Its number in this runtime.
+        effect: u64,
+        /// What it is.
+        description: Description,
+    },
+    /// An effect produced its value.
+    EffectResolved(u64),
+    /// An effect failed.
+    EffectRejected(u64, String),
+    /// An effect was cancelled before it settled.
+    EffectCancelled(u64),
+}
+
+/// Records events for a runtime.
+#[derive(Default)]
+pub(crate) struct Tracer {
+    events: Rc<RefCell<Vec<TraceEvent>>>,
+    next_effect: Cell<u64>,
+}
+
+fn describe_error(error: &Error) -> String {
+    if super::Cancelled::is(error) {
+        format!("cancelled: {error}")
+    } else {
+        error.to_string()
+    }
+}
+
+impl Tracer {
+    fn record(events: &RefCell<Vec<TraceEvent>>, task: TaskId, event: Event) {
+        events.borrow_mut().push(TraceEvent {
+            at: now(),
+            task,
+            event,
+        });
+    }
+
+    pub(crate) fn task_started(
+        &self,
+        task: TaskId,
+        name: &str,
+        link: Link,
+        parent: Option<TaskId>,
+    ) {
+        let name = name.to_string();
+        let event = Event::TaskStarted { name, link, parent };
+        Self::record(&self.events, task, event);
+    }
+
+    pub(crate) fn task_settled(&self, task: TaskId, error: Option<&Error>) {
+        Self::record(
+            &self.events,
+            task,
+            Event::TaskSettled(error.map(describe_error)),
+        );
+    }
+
+    pub(crate) fn perform(
+        &self,
+        scope: &Scope,
+        description: Description,
+        perform: Box<dyn FnOnce(&Scope) -> Running>,
+    ) -> Running {
+        let effect = self.next_effect.get() + 1;
+        self.next_effect.set(effect);
+        let task = scope.task_id();
+        let started = Event::EffectStarted {
+            effect,
+            description,
+        };
+        Self::record(&self.events, task, started);
+        let running = perform(scope);
+        let settled = Rc::new(Cell::new(false));
+        let (events, done) = (self.events.clone(), settled.clone());
+        running.promise.subscribe(move |outcome| {
+            done.set(true);
+            let event = match outcome {
+                Ok(_) => Event::EffectResolved(effect),
+                Err(e) => Event::EffectRejected(effect, describe_error(&e)),
+            };
+            Self::record(&events, task, event);
+        });
+        let events = self.events.clone();
+        let inner = running.cancel;
+        Running::new(running.promise).on_cancel(move |reason| {
+            if !settled.get() {
+                Self::record(&events, task, Event::EffectCancelled(effect));
+            }
+            if let Some(hook) = inner {
+                hook(reason);
+            }
+        })
+    }
+
+    pub(crate) fn events(&self) -> Vec<TraceEvent> {
+        self.events.borrow().clone()
+    }
+}
+
+/// Renders events as a timeline: one line each, the time, the task
+/// (indented by its depth in the tree), and what happened.
+pub fn timeline(events: &[TraceEvent]) -> String {
+    let mut names: HashMap<TaskId, (String, usize)> = HashMap::new();
+    let mut effects: HashMap<u64, String> = HashMap::new();
+    let mut out = String::new();
+    for e in events {
+        if let Event::TaskStarted { name, parent, .. } = &e.event {
+            let depth = parent.and_then(|p| names.get(&p)).map_or(0, |(_, d)| d + 1);
+            names.insert(e.task, (name.clone(), depth));
+        }
+        let (name, depth) = names.get(&e.task).cloned().unwrap_or_default();
+        let what = match &e.event {
+            Event::TaskStarted { link, .. } => format!("{link:?} task started"),
+            Event::TaskSettled(None) => "task done".to_string(),
+            Event::TaskSettled(Some(error)) => format!("task failed: {error}"),
+            Event::EffectStarted {
+                effect,
+                description,
+            } => {
+                effects.insert(*effect, description.to_string());
+                format!("▶ {description}")
+            }
+            Event::EffectResolved(id) => format!("✔ {}", effects.get(id).map_or("", |s| s)),
+            Event::EffectRejected(id, error) => {
+                format!("✘ {} — {error}", effects.get(id).map_or("", |s| s))
+            }
+            Event::EffectCancelled(id) => {
+                format!("⊘ {}", effects.get(id).map_or("", |s| s))
+            }
+        };
+        let label = format!("{}{name}{}", "  ".repeat(depth), e.task);
+        let _ = writeln!(out, "{:>6}ms  {label:<22} {what}", e.at.as_millis());
+    }
+    out
+}

@@ -1,0 +1,460 @@
+//! The saga runtime's fork tree on the virtual clock: cancellation order,
+//! error propagation, races and joins, each checked as an exact log of
+//! what ran when.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use baton::runner::CancellationToken;
+use baton::saga::{
+    BoxSaga, Cancelled, Runtime, SagaCo, Task, all, call, call_effect, cancel, cancel_self_effect,
+    cancelled, delay, delay_effect, fork, join, race, run_saga, spawn,
+};
+use baton::{Error, EventLoop, Gen, Promise, now, set_timeout};
+
+/// A log of `"<ms> <line>"` entries.
+#[derive(Clone, Default)]
+struct Log(Rc<RefCell<Vec<String>>>);
+
+impl Log {
+    fn say(&self, line: impl std::fmt::Display) {
+        let ms = now().as_millis();
+        self.0.borrow_mut().push(format!("{ms} {line}"));
+    }
+    fn lines(&self) -> Vec<String> {
+        self.0.borrow().clone()
+    }
+}
+
+/// A saga that forks `children`, waits `ms` and returns `ms`. Its cleanup
+/// says whether it was cancelled and awaits a 5 ms "close" effect.
+fn node(log: &Log, name: &'static str, ms: u64, children: Vec<BoxSaga<u64>>) -> BoxSaga<u64> {
+    let log = log.clone();
+    Gen::new(move |co: SagaCo<u64>| async move {
+        let outcome = async {
+            for child in children {
+                fork(&co, move |()| child, ()).await?;
+            }
+            delay(&co, ms).await?;
+            log.say(format_args!("{name} did its work"));
+            Ok(ms)
+        }
+        .await;
+        if cancelled(&co).await? {
+            log.say(format_args!("{name} cleanup starts"));
+            delay(&co, 5).await?;
+            log.say(format_args!("{name} cleanup done"));
+        } else {
+            log.say(format_args!("{name} body ends"));
+        }
+        outcome
+    })
+    .boxed()
+}
+
+fn leaf(log: &Log, name: &'static str, ms: u64) -> BoxSaga<u64> {
+    node(log, name, ms, Vec::new())
+}
+
+fn failing(log: &Log, name: &'static str, ms: u64) -> BoxSaga<u64> {
+    let log = log.clone();
+    Gen::new(move |co: SagaCo<u64>| async move {
+        delay(&co, ms).await?;
+        log.say(format_args!("{name} fails"));
+        Err(Error::msg(format!("{name} failed")).into())
+    })
+    .boxed()
+}
+
+fn outcome<T: Clone + std::fmt::Debug + 'static>(task: &Task<T>) -> String {
+    match task.promise().peek() {
+        None => "pending".into(),
+        Some(Ok(v)) => format!("ok {v:?}"),
+        Some(Err(e)) if Cancelled::is(&e) => format!("cancelled: {e}"),
+        Some(Err(e)) => format!("failed: {e}"),
+    }
+}
+
+fn cancel_after<T: Clone + 'static>(task: &Task<T>, ms: u64, reason: &'static str) {
+    let task = task.clone();
+    set_timeout(
+        move || task.cancel(Error::msg(reason)),
+        Duration::from_millis(ms),
+    );
+}
+
+#[test]
+fn cancelling_a_parent_cancels_its_children_deepest_first_then_runs_its_own_cleanup() {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let grandchild = leaf(&log, "grandchild", 1000);
+        let child = node(&log, "child", 1000, vec![grandchild]);
+        let sibling = leaf(&log, "sibling", 1000);
+        let task = run_saga(node(&log, "root", 1000, vec![child, sibling]));
+        cancel_after(&task, 50, "stop");
+        task
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "50 grandchild cleanup starts",
+            "50 sibling cleanup starts",
+            "55 grandchild cleanup done",
+            "55 child cleanup starts",
+            "55 sibling cleanup done",
+            "60 child cleanup done",
+            "60 root cleanup starts",
+            "65 root cleanup done",
+        ]
+    );
+    assert_eq!(outcome(&task), "cancelled: stop");
+}
+
+#[test]
+fn a_parent_finishes_only_when_its_attached_children_have() {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let slow = leaf(&log, "slow child", 300);
+        run_saga(node(&log, "parent", 100, vec![slow]))
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "100 parent did its work",
+            "100 parent body ends",
+            "300 slow child did its work",
+            "300 slow child body ends",
+        ]
+    );
+    assert_eq!(outcome(&task), "ok 100");
+}
+
+#[test]
+fn an_error_in_an_attached_child_cancels_its_siblings_and_fails_the_parent() {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let bad = failing(&log, "bad child", 100);
+        let good = leaf(&log, "good child", 1000);
+        let task = run_saga(node(&log, "parent", 1000, vec![bad, good]));
+        task.promise().catch(|_| Ok(0));
+        task
+    });
+    // The parent's body is aborted, not cancelled: cancelled() is false.
+    assert_eq!(
+        log.lines(),
+        [
+            "100 bad child fails",
+            "100 good child cleanup starts",
+            "105 good child cleanup done",
+            "105 parent body ends",
+        ]
+    );
+    assert_eq!(outcome(&task), "failed: bad child failed");
+}
+
+#[test]
+fn an_error_climbs_the_tree_through_every_attached_parent() {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let bad = failing(&log, "grandchild", 10);
+        let child = node(&log, "child", 1000, vec![bad]);
+        let task = run_saga(node(&log, "root", 1000, vec![child]));
+        task.promise().catch(|_| Ok(0));
+        task
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "10 grandchild fails",
+            "10 child body ends",
+            "10 root body ends"
+        ]
+    );
+    assert_eq!(outcome(&task), "failed: grandchild failed");
+}
+
+#[test]
+fn spawned_sagas_are_detached_from_their_parent() {
+    let log = Log::default();
+    let (root, spawned) = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        let spawned = Rc::new(RefCell::new(None));
+        let s = spawned.clone();
+        let root = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let l2 = l.clone();
+            let task = spawn(&co, move |()| leaf(&l2, "detached", 300), ()).await?;
+            *s.borrow_mut() = Some(task);
+            delay(&co, 1000).await?;
+            Ok(1)
+        }));
+        cancel_after(&root, 50, "stop the root");
+        (root, spawned)
+    });
+    assert_eq!(
+        log.lines(),
+        ["300 detached did its work", "300 detached body ends"]
+    );
+    assert_eq!(outcome(&root), "cancelled: stop the root");
+    let spawned = spawned.borrow().clone().expect("spawned");
+    assert_eq!(outcome(&spawned), "ok 300");
+}
+
+#[test]
+fn cancelling_while_an_effect_is_pending_never_runs_the_step_after_it() {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        let task = run_saga(Gen::new(move |co: SagaCo<u32>| async move {
+            let result = delay(&co, 100).await;
+            if result.is_ok() {
+                l.say("the step after the delay ran");
+            }
+            l.say(format_args!(
+                "cleanup, cancelled = {}",
+                cancelled(&co).await?
+            ));
+            result.map(|()| 1)
+        }));
+        cancel_after(&task, 40, "User pressed cancel");
+        task
+    });
+    assert_eq!(log.lines(), ["40 cleanup, cancelled = true"]);
+    assert_eq!(outcome(&task), "cancelled: User pressed cancel");
+}
+
+#[test]
+fn a_cancellation_token_cancels_the_task() {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let token = CancellationToken::new();
+        let task = run_saga(leaf(&log, "download", 500));
+        task.cancel_on(&token);
+        set_timeout(
+            move || token.cancel(Error::msg("User pressed cancel")),
+            Duration::from_millis(200),
+        );
+        task
+    });
+    assert_eq!(
+        log.lines(),
+        ["200 download cleanup starts", "205 download cleanup done"]
+    );
+    assert_eq!(outcome(&task), "cancelled: User pressed cancel");
+}
+
+fn instantly(value: u64) -> Promise<u64> {
+    Promise::resolve(value)
+}
+
+#[test]
+fn a_race_cancels_its_losers_and_their_cleanup_runs() {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        run_saga(Gen::new(move |co: SagaCo<&'static str>| async move {
+            let slow = call_effect(move |()| leaf(&l, "slow saga", 500), ());
+            let (winner, _): (&str, u64) = race(
+                &co,
+                vec![("saga", slow), ("timeout", call_effect(instantly, 0))],
+            )
+            .await?;
+            Ok(winner)
+        }))
+    });
+    assert_eq!(
+        log.lines(),
+        ["0 slow saga cleanup starts", "5 slow saga cleanup done"]
+    );
+    assert_eq!(outcome(&task), "ok \"timeout\"");
+}
+
+#[test]
+fn a_losing_delay_is_cleared_so_the_loop_ends_at_the_winner() {
+    let end = EventLoop::virtual_clock().run(|| {
+        let task = run_saga(Gen::new(|co: SagaCo<&'static str>| async move {
+            let (winner, ()) = race(
+                &co,
+                vec![("long", delay_effect(60_000)), ("short", delay_effect(10))],
+            )
+            .await?;
+            Ok(winner)
+        }));
+        task.promise().map(|w| (w, now()))
+    });
+    assert_eq!(
+        end.peek().and_then(Result::ok),
+        Some(("short", Duration::from_millis(10)))
+    );
+    assert_eq!(now(), Duration::from_millis(10));
+}
+
+#[test]
+fn a_failing_part_of_all_cancels_the_others() {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let (l1, l2) = (log.clone(), log.clone());
+        let task = run_saga(Gen::new(move |co: SagaCo<Vec<u64>>| async move {
+            all(
+                &co,
+                vec![
+                    call_effect(move |()| leaf(&l1, "long", 1000), ()),
+                    call_effect(move |()| failing(&l2, "short", 20), ()),
+                ],
+            )
+            .await
+        }));
+        task.promise().catch(|_| Ok(Vec::new()));
+        task
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "20 short fails",
+            "20 long cleanup starts",
+            "25 long cleanup done"
+        ]
+    );
+    assert_eq!(outcome(&task), "failed: short failed");
+}
+
+#[test]
+fn a_called_sagas_error_is_thrown_at_the_callers_yield() {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        run_saga(Gen::new(move |co: SagaCo<String>| async move {
+            let called = call(&co, move |()| failing(&l, "callee", 10), ()).await;
+            Ok(match called {
+                Ok(v) => format!("got {v}"),
+                Err(baton::Abrupt::Throw(e)) => format!("caught: {e}"),
+                Err(abrupt) => return Err(abrupt),
+            })
+        }))
+    });
+    assert_eq!(log.lines(), ["10 callee fails"]);
+    assert_eq!(outcome(&task), "ok \"caught: callee failed\"");
+}
+
+#[test]
+fn joining_returns_the_childs_value_and_a_cancelled_join_cancels_the_joiner() {
+    let log = Log::default();
+    let (joined, joiner) = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        let joined = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let child = fork(&co, move |()| leaf(&l, "child", 100), ()).await?;
+            Ok(join(&co, &child).await? + 1)
+        }));
+        let l = log.clone();
+        let joiner = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let child = fork(
+                &co,
+                {
+                    let l = l.clone();
+                    move |()| leaf(&l, "victim", 100)
+                },
+                (),
+            )
+            .await?;
+            let c = child.clone();
+            set_timeout(
+                move || c.cancel(Error::msg("victim cancelled")),
+                Duration::from_millis(30),
+            );
+            let value = join(&co, &child).await;
+            l.say(format_args!("joiner after join: ok = {}", value.is_ok()));
+            Ok(value? + 1)
+        }));
+        (joined, joiner)
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "30 victim cleanup starts",
+            "35 victim cleanup done",
+            "35 joiner after join: ok = false",
+            "100 child did its work",
+            "100 child body ends",
+        ]
+    );
+    assert_eq!(outcome(&joined), "ok 101");
+    assert_eq!(outcome(&joiner), "cancelled: victim cancelled");
+}
+
+#[test]
+fn cancel_effects_stop_a_task_or_the_saga_itself() {
+    let log = Log::default();
+    let (outer, selfish) = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        let outer = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let child = fork(
+                &co,
+                {
+                    let l = l.clone();
+                    move |()| leaf(&l, "child", 100)
+                },
+                (),
+            )
+            .await?;
+            delay(&co, 10).await?;
+            cancel(&co, &child, Error::msg("not needed")).await?;
+            l.say("cancel did not block");
+            Ok(7)
+        }));
+        let l = log.clone();
+        let selfish = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let stopped = co.yield_(cancel_self_effect(Error::msg("giving up"))).await;
+            l.say(format_args!("self-cancelled: {}", cancelled(&co).await?));
+            stopped.map(|_| 1)
+        }));
+        (outer, selfish)
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "0 self-cancelled: true",
+            "10 child cleanup starts",
+            "10 cancel did not block",
+            "15 child cleanup done",
+        ]
+    );
+    assert_eq!(outcome(&outer), "ok 7");
+    assert_eq!(outcome(&selfish), "cancelled: giving up");
+}
+
+#[test]
+fn the_trace_shows_the_tree_with_virtual_timestamps() {
+    let log = Log::default();
+    let runtime = Runtime::traced();
+    EventLoop::virtual_clock().run(|| {
+        let child = leaf(&log, "child", 50);
+        let task = runtime.run("root", node(&log, "root", 100, vec![child]));
+        cancel_after(&task, 70, "enough");
+    });
+    let lines: Vec<String> = runtime
+        .timeline()
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "     0ms  root#1                 Root task started",
+            "     0ms  root#1                 ▶ Fork node(())",
+            "     0ms    node#2               Forked task started",
+            "     0ms    node#2               ▶ Delay delay(50)",
+            "     0ms  root#1                 ✔ Fork node(())",
+            "     0ms  root#1                 ▶ Delay delay(100)",
+            "    50ms    node#2               ✔ Delay delay(50)",
+            "    50ms    node#2               ▶ Cancelled cancelled()",
+            "    50ms    node#2               ✔ Cancelled cancelled()",
+            "    50ms    node#2               task done",
+            "    70ms  root#1                 ⊘ Delay delay(100)",
+            "    70ms  root#1                 ▶ Cancelled cancelled()",
+            "    70ms  root#1                 ✔ Cancelled cancelled()",
+            "    70ms  root#1                 ▶ Delay delay(5)",
+            "    75ms  root#1                 ✔ Delay delay(5)",
+            "    75ms  root#1                 task failed: cancelled: enough",
+        ]
+    );
+}
