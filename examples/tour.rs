@@ -29,4 +29,8 @@ fn main() {
         print!("{}", run());
         println!();
     }
+    println!("==== sagas over HTTP on loopback ====\n");
+    print!("{}", seeds::saga_http::over_http());
+    println!("\n==== a saga's trace: downloadFiles cancelled at 200 ms ====\n");
+    print!("{}", seeds::saga::download_timeline());
 }

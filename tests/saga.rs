@@ -90,3 +90,35 @@ fn a_race_is_one_effect_and_the_stepper_picks_the_winner() {
         Some("Operation timed out")
     );
 }
+
+#[test]
+fn the_sagas_run_against_a_real_http_server() {
+    assert_eq!(
+        seeds::saga_http::over_http(),
+        "sequential: /api/a:http /api/b:http /api/c:http\n\
+         parallel: /api/a:http /api/b:http /api/c:http\n\
+         mixedFlow: /api/users/7:http /api/users/7/posts:http /api/users/7/profile:http \
+         /api/posts/1/comments:http /api/posts/2/comments:http\n"
+    );
+}
+
+#[test]
+fn the_download_timeline_shows_the_cancelled_fetch_and_the_cleanup() {
+    let timeline = seeds::saga::download_timeline();
+    let lines: Vec<&str> = timeline.lines().map(str::trim).collect();
+    assert_eq!(
+        lines,
+        [
+            "0ms  downloadFiles#1        Root task started",
+            "0ms  downloadFiles#1        ▶ Call fetch_file(\"/files/a.txt\")",
+            "80ms  downloadFiles#1        ✔ Call fetch_file(\"/files/a.txt\")",
+            "80ms  downloadFiles#1        ▶ Call fetch_file(\"/files/b.txt\")",
+            "160ms  downloadFiles#1        ✔ Call fetch_file(\"/files/b.txt\")",
+            "160ms  downloadFiles#1        ▶ Call fetch_file(\"/files/c.txt\")",
+            "200ms  downloadFiles#1        ⊘ Call fetch_file(\"/files/c.txt\")",
+            "200ms  downloadFiles#1        ▶ Cancelled cancelled()",
+            "200ms  downloadFiles#1        ✔ Cancelled cancelled()",
+            "200ms  downloadFiles#1        task failed: cancelled: User pressed cancel",
+        ]
+    );
+}

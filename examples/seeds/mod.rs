@@ -18,6 +18,7 @@ pub mod promises;
 pub mod protocol;
 pub mod runner;
 pub mod saga;
+pub mod saga_http;
 pub mod sources;
 
 /// One ported example: the JavaScript it mirrors and the Rust that prints
@@ -333,6 +334,12 @@ pub const PORTS: &[Port] = &[
         "race",
         "race({ data, timeout }): the winner, or the timeout thrown in",
         saga::race_timeout,
+    ),
+    port(
+        "saga",
+        "download",
+        "downloadFiles as a saga, cancelled after 200 ms: its finally runs effects",
+        saga::download,
     ),
 ];
 

@@ -1,8 +1,11 @@
 //! Seed 003's effect runner: sagas yield effects (call, all) as data, and
 //! the runtime performs them. Mirrors `tests/oracle/saga/effects.js`.
 
-use baton::saga::{Effect, SagaCo, Value, all, call, call_effect, race, run_saga};
-use baton::{Body, Error, Gen, Promise};
+use baton::runner::CancellationToken;
+use baton::saga::{
+    Effect, Runtime, SagaCo, Value, all, call, call_effect, cancelled, race, run_saga,
+};
+use baton::{Body, Error, Gen, Promise, set_timeout};
 
 use super::js::Log;
 use super::promises::{ms, scenario};
@@ -19,12 +22,22 @@ fn stamp(log: &Log, line: impl std::fmt::Display) {
     log.line(format_args!("[{rounded}ms] {line}"));
 }
 
+/// How a saga fetches a URL: a function, so its name shows in effects.
+pub trait Fetch: Fn(String) -> Promise<String> + Copy + 'static {}
+impl<F: Fn(String) -> Promise<String> + Copy + 'static> Fetch for F {}
+
 /// function* sequential() { for (url of …) results.push(yield call(fakeFetch, url)) }
 pub fn sequential() -> Gen<impl Body<Vec<String>, Error>, Effect, Value, Vec<String>, Error> {
-    Gen::new(|co: SagaCo<Vec<String>>| async move {
+    sequential_with(fake_fetch)
+}
+
+pub fn sequential_with(
+    fetch: impl Fetch,
+) -> Gen<impl Body<Vec<String>, Error>, Effect, Value, Vec<String>, Error> {
+    Gen::new(move |co: SagaCo<Vec<String>>| async move {
         let mut results = Vec::new();
         for url in ["/api/a", "/api/b", "/api/c"] {
-            results.push(call(&co, fake_fetch, url.to_string()).await?);
+            results.push(call(&co, fetch, url.to_string()).await?);
         }
         Ok(results)
     })
@@ -32,14 +45,27 @@ pub fn sequential() -> Gen<impl Body<Vec<String>, Error>, Effect, Value, Vec<Str
 
 /// function* parallel() { return yield all([call(fakeFetch, …), …]) }
 pub fn parallel() -> Gen<impl Body<Vec<String>, Error>, Effect, Value, Vec<String>, Error> {
-    Gen::new(|co: SagaCo<Vec<String>>| async move {
-        let calls = ["/api/a", "/api/b", "/api/c"].map(|u| call_effect(fake_fetch, u.to_string()));
+    parallel_with(fake_fetch)
+}
+
+pub fn parallel_with(
+    fetch: impl Fetch,
+) -> Gen<impl Body<Vec<String>, Error>, Effect, Value, Vec<String>, Error> {
+    Gen::new(move |co: SagaCo<Vec<String>>| async move {
+        let calls = ["/api/a", "/api/b", "/api/c"].map(|u| call_effect(fetch, u.to_string()));
         all(&co, calls.into()).await
     })
 }
 
 /// function* mixedFlow(userId) — sequential steps with parallel sub-tasks.
 pub fn mixed_flow(
+    user: u32,
+) -> Gen<impl Body<Vec<String>, Error>, Effect, Value, Vec<String>, Error> {
+    mixed_flow_with(fake_fetch, user)
+}
+
+pub fn mixed_flow_with(
+    fake_fetch: impl Fetch,
     user: u32,
 ) -> Gen<impl Body<Vec<String>, Error>, Effect, Value, Vec<String>, Error> {
     Gen::new(move |co: SagaCo<Vec<String>>| async move {
@@ -130,4 +156,80 @@ pub fn race_timeout() -> String {
             Ok::<_, Error>(())
         });
     })
+}
+
+/// `fakeFetch` of the download example: 80 ms.
+fn fetch_file(url: String) -> Promise<String> {
+    Promise::new(move |r| {
+        set_timeout(move || r.resolve(format!("contents of {url}")), ms(80));
+    })
+}
+
+type Downloads = Vec<(String, String)>;
+
+/// function* downloadFiles(fileList) { try { … yield call(fakeFetch, …) … }
+/// finally { if (yield cancelled()) … } }
+pub fn download_files(
+    files: Vec<&'static str>,
+    log: Log,
+) -> Gen<impl Body<Downloads, Error>, Effect, Value, Downloads, Error> {
+    Gen::new(move |co: SagaCo<Downloads>| async move {
+        let mut downloaded: Downloads = Vec::new();
+        let outcome = async {
+            for file in &files {
+                stamp(&log, format_args!("Downloading: {file}"));
+                let data = call(&co, fetch_file, format!("/files/{file}")).await?;
+                downloaded.push((file.to_string(), data));
+                let (done, all) = (downloaded.len(), files.len());
+                stamp(&log, format_args!("Completed: {file} ({done}/{all})"));
+            }
+            Ok(())
+        }
+        .await;
+        // finally
+        if cancelled(&co).await? {
+            let done = downloaded.len();
+            stamp(
+                &log,
+                format_args!("Download cancelled. {done} files completed."),
+            );
+        }
+        outcome.map(|()| downloaded)
+    })
+}
+
+/// Runs `downloadFiles` and cancels it through a token after 200 ms, on
+/// `runtime`.
+fn download_cancelled_on(runtime: &Runtime, log: &Log) {
+    let token = CancellationToken::new();
+    let files = vec!["a.txt", "b.txt", "c.txt"];
+    let task = runtime.run("downloadFiles", download_files(files, log.clone()));
+    task.cancel_on(&token);
+    let (l, l2) = (log.clone(), log.clone());
+    task.promise().then_else(
+        move |files| {
+            stamp(&l, format_args!("downloaded {}", files.len()));
+            Ok(())
+        },
+        move |e| {
+            stamp(&l2, format_args!("rejected: {e}"));
+            Ok(())
+        },
+    );
+    set_timeout(
+        move || token.cancel(Error::msg("User pressed cancel")),
+        ms(200),
+    );
+}
+
+pub fn download() -> String {
+    scenario(|log| download_cancelled_on(&Runtime::new(), log))
+}
+
+/// The download example's trace, as the timeline a traced runtime prints.
+pub fn download_timeline() -> String {
+    let runtime = std::rc::Rc::new(Runtime::traced());
+    let r = runtime.clone();
+    scenario(move |log| download_cancelled_on(&r, log));
+    runtime.timeline()
 }

@@ -111,10 +111,13 @@ impl Tracer {
         };
         Self::record(&self.events, task, started);
         let running = perform(scope);
+        // Whether the effect is over (settled or cancelled), so it ends once.
         let settled = Rc::new(Cell::new(false));
         let (events, done) = (self.events.clone(), settled.clone());
         running.promise.subscribe(move |outcome| {
-            done.set(true);
+            if done.replace(true) {
+                return; // cancelled first: what it did later is not the saga's
+            }
             let event = match outcome {
                 Ok(_) => Event::EffectResolved(effect),
                 Err(e) => Event::EffectRejected(effect, describe_error(&e)),
@@ -124,7 +127,7 @@ impl Tracer {
         let events = self.events.clone();
         let inner = running.cancel;
         Running::new(running.promise).on_cancel(move |reason| {
-            if !settled.get() {
+            if !settled.replace(true) {
                 Self::record(&events, task, Event::EffectCancelled(effect));
             }
             if let Some(hook) = inner {
