@@ -61,7 +61,7 @@ fn a_result_of_the_wrong_type_is_an_error_naming_the_effect() {
         .expect("a type error");
     assert_eq!(
         error.to_string(),
-        "the result fed to `Call fake_fetch(\"/api/a\")` is not of type alloc::string::String"
+        "the result fed to `Call fake_fetch` is not of type alloc::string::String"
     );
 }
 

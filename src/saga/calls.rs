@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::SagaCo;
-use super::effect::{Effect, Kind, Running, Value, downcast, short_name};
+use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
 use super::task::{Link, Scope};
 use crate::generator::{Abrupt, Generator};
 use crate::{Error, Promise, clear_timeout, set_timeout};
@@ -18,21 +18,21 @@ pub trait Callee: 'static {
     type Output: Clone + 'static;
 
     /// Starts the work in `scope`; `name` names a child saga.
-    fn start(self, scope: &Scope, name: String) -> Running;
+    fn start(self, scope: &Scope, name: &str) -> Running;
 }
 
 impl<U: Clone + 'static> Callee for Promise<U, Error> {
     type Output = U;
 
-    fn start(self, _: &Scope, _: String) -> Running {
-        Running::new(self.map(|v| Rc::new(v) as Value))
+    fn start(self, _: &Scope, _: &str) -> Running {
+        Running::of(self)
     }
 }
 
 impl<U: Clone + 'static> Callee for Result<U, Error> {
     type Output = U;
 
-    fn start(self, _: &Scope, _: String) -> Running {
+    fn start(self, _: &Scope, _: &str) -> Running {
         Running::new(Promise::from_resolution(self.map(|v| Rc::new(v) as Value)))
     }
 }
@@ -44,10 +44,9 @@ where
 {
     type Output = G::Return;
 
-    fn start(self, scope: &Scope, name: String) -> Running {
+    fn start(self, scope: &Scope, name: &str) -> Running {
         let task = scope.start(name, Link::Called, self);
-        let value = task.promise().map(|v| Rc::new(v) as Value);
-        Running::new(value).on_cancel(move |reason| task.cancel(reason.clone()))
+        Running::of(task.promise()).on_cancel(move |reason| task.cancel(reason.clone()))
     }
 }
 
@@ -59,11 +58,15 @@ where
     C: Callee,
     F: FnOnce(A) -> C + 'static,
 {
-    let name = short_name::<F>();
-    let args = format!("{arg:?}");
-    Effect::new(Kind::Call, name.clone(), args, move |scope: &Scope| {
-        f(arg).start(scope, name)
-    })
+    Effect::new(
+        (f, arg),
+        |(_, arg)| Description {
+            kind: Kind::Call,
+            name: short_name::<F>().into(),
+            args: format!("{arg:?}"),
+        },
+        |(f, arg), scope| f(arg).start(scope, short_name::<F>()),
+    )
 }
 
 /// `yield call(f, arg)`: the typed result of `f(arg)` — a promise's value,
@@ -88,15 +91,12 @@ where
     C: Callee,
     F: FnOnce(A) -> C + 'static,
 {
-    let effect = call_effect(f, arg);
-    let description = effect.description.clone();
-    let value = co.yield_(effect).await?;
-    downcast(&value, &description).map_err(Abrupt::Throw)
+    yield_typed(co, call_effect(f, arg), Kind::Call, short_name::<F>()).await
 }
 
 /// The effect of waiting `ms` milliseconds; cancelling it clears the timer.
 pub fn delay_effect(ms: u64) -> Effect {
-    Effect::new(Kind::Delay, "delay", ms.to_string(), move |_: &Scope| {
+    Effect::new(ms, describe_delay, |ms, _| {
         let (promise, resolver) = Promise::with_resolver();
         let timer = set_timeout(
             move || resolver.resolve(Rc::new(()) as Value),
@@ -104,6 +104,14 @@ pub fn delay_effect(ms: u64) -> Effect {
         );
         Running::new(promise).on_cancel(move |_| clear_timeout(timer))
     })
+}
+
+fn describe_delay(ms: &u64) -> Description {
+    Description {
+        kind: Kind::Delay,
+        name: "delay".into(),
+        args: ms.to_string(),
+    }
 }
 
 /// `yield delay(ms)`.

@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::SagaCo;
-use super::effect::{CancelHook, Effect, Kind, Running, Value, downcast};
+use super::effect::{
+    CancelHook, Description, Effect, Kind, Running, Settled, Source, Value, downcast, yield_typed,
+};
 use super::task::Scope;
 use crate::generator::Abrupt;
 use crate::{Error, Promise};
@@ -31,48 +33,57 @@ impl Parts {
     }
 }
 
-/// Performs `effects` in `scope`: their promises, and their cancel hooks.
-fn start(scope: &Scope, effects: Vec<Effect>) -> (Vec<Promise<Value, Error>>, Parts) {
-    let (promises, hooks) = effects
+/// Performs `effects` in `scope`: where their results come from, and
+/// their cancel hooks.
+fn start(scope: &Scope, effects: Vec<Effect>) -> (Vec<Source>, Parts) {
+    let (sources, hooks) = effects
         .into_iter()
         .map(|e| {
             let running = e.perform(scope);
-            (running.promise, running.cancel)
+            (running.source, running.cancel)
         })
         .unzip();
-    (promises, Parts(Rc::new(RefCell::new(hooks))))
+    (sources, Parts(Rc::new(RefCell::new(hooks))))
 }
 
-fn list(effects: &[Effect]) -> String {
-    let parts: Vec<String> = effects.iter().map(|e| e.description.to_string()).collect();
-    parts.join(", ")
+fn describe_all(effects: &[Effect]) -> Description {
+    let parts: Vec<String> = effects.iter().map(|e| e.describe().to_string()).collect();
+    describe_as(Kind::All, "all", parts)
 }
 
-fn keyed_list(effects: &[(&'static str, Effect)]) -> String {
-    let parts: Vec<String> = effects
+fn describe_keyed(kind: Kind, name: &str, effects: &[(&'static str, Effect)]) -> Description {
+    let parts = effects
         .iter()
-        .map(|(k, e)| format!("{k}: {}", e.description))
+        .map(|(k, e)| format!("{k}: {}", e.describe()))
         .collect();
-    parts.join(", ")
+    describe_as(kind, name, parts)
+}
+
+fn describe_as(kind: Kind, name: &str, parts: Vec<String>) -> Description {
+    Description {
+        kind,
+        name: name.into(),
+        args: parts.join(", "),
+    }
 }
 
 /// Runs the parts in parallel; resumes with a `Vec<Value>` in order.
 fn perform_all(scope: &Scope, effects: Vec<Effect>) -> Running {
-    let (promises, parts) = start(scope, effects);
+    let (sources, parts) = start(scope, effects);
     let (promise, resolver) = Promise::with_resolver();
-    let values = Rc::new(RefCell::new(vec![None; promises.len()]));
-    let left = Rc::new(std::cell::Cell::new(promises.len()));
-    if promises.is_empty() {
+    let values = Rc::new(RefCell::new(vec![None; sources.len()]));
+    let left = Rc::new(std::cell::Cell::new(sources.len()));
+    if sources.is_empty() {
         resolver.resolve(Rc::new(Vec::<Value>::new()) as Value);
     }
-    for (index, part) in promises.into_iter().enumerate() {
+    for (index, part) in sources.into_iter().enumerate() {
         let (values, left, parts, resolver) = (
             values.clone(),
             left.clone(),
             parts.clone(),
             resolver.clone(),
         );
-        part.subscribe(move |outcome| {
+        part.subscribe(Box::new(move |outcome| {
             parts.settled(index);
             match outcome {
                 Ok(value) => {
@@ -88,7 +99,7 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>) -> Running {
                     resolver.reject(error);
                 }
             }
-        });
+        }));
     }
     Running::new(promise).on_cancel(move |reason| parts.cancel(reason))
 }
@@ -96,10 +107,11 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>) -> Running {
 /// The effect of running `effects` in parallel (fail-fast: the first
 /// failure cancels the rest); resumes with a `Vec<Value>` in order.
 pub fn all_effect(effects: Vec<Effect>) -> Effect {
-    let args = list(&effects);
-    Effect::new(Kind::All, "all", args, move |scope: &Scope| {
-        perform_all(scope, effects)
-    })
+    Effect::new(
+        effects,
+        |e: &Vec<Effect>| describe_all(e),
+        |effects, scope| perform_all(scope, effects),
+    )
 }
 
 /// `yield all([call(f, a), call(f, b), …])` over effects of one type: the
@@ -108,32 +120,32 @@ pub async fn all<T, U: Clone + 'static>(
     co: &SagaCo<T>,
     effects: Vec<Effect>,
 ) -> Result<Vec<U>, Abrupt<Error, T>> {
-    let effect = all_effect(effects);
-    let description = effect.description.clone();
-    let value = co.yield_(effect).await?;
-    let values: Vec<Value> = downcast(&value, &description).map_err(Abrupt::Throw)?;
+    let values: Vec<Value> = yield_typed(co, all_effect(effects), Kind::All, "all").await?;
     values
         .iter()
-        .map(|v| downcast(v, &description).map_err(Abrupt::Throw))
+        .map(|v| downcast(v, Kind::All, "all").map_err(Abrupt::Throw))
         .collect()
 }
 
 /// The effect of `all({ key: effect, … })`: resumes with
 /// `Vec<(&str, Value)>` in the given order.
 pub fn all_keyed_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
-    let args = keyed_list(&effects);
-    Effect::new(Kind::All, "all", args, move |scope: &Scope| {
+    let describe = |effects: &Vec<_>| describe_keyed(Kind::All, "all", effects);
+    Effect::new(effects, describe, |effects, scope| {
         let (keys, effects): (Vec<_>, Vec<_>) = effects.into_iter().unzip();
         let running = perform_all(scope, effects);
-        let promise = running.promise.map(move |values| {
-            let values = values
-                .downcast_ref::<Vec<Value>>()
-                .cloned()
-                .unwrap_or_default();
-            Rc::new(keys.into_iter().zip(values).collect::<Vec<_>>()) as Value
-        });
+        let source = running.source;
+        let keyed = move |settled: Settled| {
+            source.subscribe(Box::new(move |outcome: Result<Value, Error>| {
+                settled(outcome.map(|values| {
+                    let values = values.downcast_ref::<Vec<Value>>().cloned();
+                    let pairs: Vec<_> = keys.into_iter().zip(values.unwrap_or_default()).collect();
+                    Rc::new(pairs) as Value
+                }))
+            }))
+        };
         Running {
-            promise,
+            source: Source::Typed(Box::new(keyed)),
             cancel: running.cancel,
         }
     })
@@ -157,14 +169,11 @@ pub async fn all_keyed<T, U: Clone + 'static>(
     co: &SagaCo<T>,
     effects: Vec<(&'static str, Effect)>,
 ) -> Result<Vec<(&'static str, U)>, Abrupt<Error, T>> {
-    let effect = all_keyed_effect(effects);
-    let description = effect.description.clone();
-    let value = co.yield_(effect).await?;
     let pairs: Vec<(&'static str, Value)> =
-        downcast(&value, &description).map_err(Abrupt::Throw)?;
+        yield_typed(co, all_keyed_effect(effects), Kind::All, "all").await?;
     pairs
         .iter()
-        .map(|(k, v)| Ok((*k, downcast(v, &description).map_err(Abrupt::Throw)?)))
+        .map(|(k, v)| Ok((*k, downcast(v, Kind::All, "all").map_err(Abrupt::Throw)?)))
         .collect()
 }
 
@@ -173,21 +182,21 @@ pub async fn all_keyed<T, U: Clone + 'static>(
 /// with `(key, value)`; the losers are cancelled (a losing delay's timer
 /// is cleared, a losing saga's cleanup runs).
 pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
-    let args = keyed_list(&effects);
-    Effect::new(Kind::Race, "race", args, move |scope: &Scope| {
+    let describe = |effects: &Vec<_>| describe_keyed(Kind::Race, "race", effects);
+    Effect::new(effects, describe, |effects, scope| {
         let (keys, effects): (Vec<_>, Vec<_>) = effects.into_iter().unzip();
-        let (promises, parts) = start(scope, effects);
+        let (sources, parts) = start(scope, effects);
         let (promise, resolver) = Promise::with_resolver();
-        for (index, (key, part)) in keys.into_iter().zip(promises).enumerate() {
+        for (index, (key, part)) in keys.into_iter().zip(sources).enumerate() {
             let (parts, resolver) = (parts.clone(), resolver.clone());
-            part.subscribe(move |outcome| {
+            part.subscribe(Box::new(move |outcome| {
                 if !resolver.promise().is_pending() {
                     return;
                 }
                 parts.settled(index);
                 parts.cancel(&Error::msg(format!("lost a race to `{key}`")));
                 resolver.resolve_with(outcome.map(|v| Rc::new((key, v)) as Value));
-            });
+            }));
         }
         Running::new(promise).on_cancel(move |reason| parts.cancel(reason))
     })
@@ -200,10 +209,10 @@ pub async fn race<T, U: Clone + 'static>(
     co: &SagaCo<T>,
     effects: Vec<(&'static str, Effect)>,
 ) -> Result<(&'static str, U), Abrupt<Error, T>> {
-    let effect = race_effect(effects);
-    let description = effect.description.clone();
-    let value = co.yield_(effect).await?;
     let (key, won): (&'static str, Value) =
-        downcast(&value, &description).map_err(Abrupt::Throw)?;
-    Ok((key, downcast(&won, &description).map_err(Abrupt::Throw)?))
+        yield_typed(co, race_effect(effects), Kind::Race, "race").await?;
+    Ok((
+        key,
+        downcast(&won, Kind::Race, "race").map_err(Abrupt::Throw)?,
+    ))
 }

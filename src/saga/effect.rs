@@ -64,10 +64,31 @@ impl fmt::Display for Description {
 /// How to stop an effect that is still running; given the reason.
 pub(crate) type CancelHook = Box<dyn FnOnce(&Error)>;
 
-/// An effect being performed: the promise of its value, and how to cancel
-/// it if the saga stops waiting (a lost race, a cancelled saga).
+/// Where an effect's result goes once it settles.
+pub(crate) type Settled = Box<dyn FnOnce(Result<Value, Error>)>;
+
+/// Where a running effect's result comes from. A typed promise is
+/// subscribed to directly and its value boxed on delivery: no derived
+/// promise, no extra microtask turn.
+pub(crate) enum Source {
+    Promise(Promise<Value, Error>),
+    Typed(Box<dyn FnOnce(Settled)>),
+}
+
+impl Source {
+    /// Hands the result to `settled` (one microtask after it settles).
+    pub(crate) fn subscribe(self, settled: Settled) {
+        match self {
+            Source::Promise(promise) => promise.subscribe(settled),
+            Source::Typed(subscribe) => subscribe(settled),
+        }
+    }
+}
+
+/// An effect being performed: where its value will come from, and how to
+/// cancel it if the saga stops waiting (a lost race, a cancelled saga).
 pub struct Running {
-    pub(crate) promise: Promise<Value, Error>,
+    pub(crate) source: Source,
     pub(crate) cancel: Option<CancelHook>,
 }
 
@@ -83,7 +104,19 @@ impl Running {
     /// Work that cannot be stopped: cancelling it only stops waiting.
     pub fn new(promise: Promise<Value, Error>) -> Self {
         Running {
-            promise,
+            source: Source::Promise(promise),
+            cancel: None,
+        }
+    }
+
+    /// [`Running::new`] for a typed promise: the saga resumes with its
+    /// value.
+    pub fn of<U: Clone + 'static>(promise: Promise<U, Error>) -> Self {
+        let subscribe = move |settled: Settled| {
+            promise.subscribe(move |outcome| settled(outcome.map(|v| Rc::new(v) as Value)));
+        };
+        Running {
+            source: Source::Typed(Box::new(subscribe)),
             cancel: None,
         }
     }
@@ -94,42 +127,57 @@ impl Running {
         self.cancel = Some(Box::new(hook));
         self
     }
+}
 
-    /// The promise of the effect's value.
-    pub fn promise(&self) -> &Promise<Value, Error> {
-        &self.promise
+/// What an effect is and how to perform it, behind one allocation; the
+/// description is only built when someone asks (a test, a trace).
+trait Perform {
+    fn describe(&self) -> Description;
+    fn perform(self: Box<Self>, scope: &Scope) -> Running;
+}
+
+struct Parts<A, D, P> {
+    arg: A,
+    describe: D,
+    perform: P,
+}
+
+impl<A, D, P> Perform for Parts<A, D, P>
+where
+    D: Fn(&A) -> Description,
+    P: FnOnce(A, &Scope) -> Running,
+{
+    fn describe(&self) -> Description {
+        (self.describe)(&self.arg)
+    }
+
+    fn perform(self: Box<Self>, scope: &Scope) -> Running {
+        (self.perform)(self.arg, scope)
     }
 }
 
-type Perform = Box<dyn FnOnce(&Scope) -> Running>;
-
-/// One effect: its description, and how the runtime performs it.
-pub struct Effect {
-    pub(crate) description: Description,
-    perform: Perform,
-}
+/// One effect: what it is, and how the runtime performs it.
+pub struct Effect(Box<dyn Perform>);
 
 impl fmt::Debug for Effect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Effect").field(&self.description).finish()
+        f.debug_tuple("Effect").field(&self.describe()).finish()
     }
 }
 
 impl Effect {
-    pub(crate) fn new(
-        kind: Kind,
-        name: impl Into<String>,
-        args: impl Into<String>,
-        perform: impl FnOnce(&Scope) -> Running + 'static,
+    /// An effect over `arg`: `describe` reads it when asked, `perform`
+    /// consumes it.
+    pub(crate) fn new<A: 'static>(
+        arg: A,
+        describe: impl Fn(&A) -> Description + 'static,
+        perform: impl FnOnce(A, &Scope) -> Running + 'static,
     ) -> Self {
-        Effect {
-            description: Description {
-                kind,
-                name: name.into(),
-                args: args.into(),
-            },
-            perform: Box::new(perform),
-        }
+        Effect(Box::new(Parts {
+            arg,
+            describe,
+            perform,
+        }))
     }
 
     /// A user-defined effect: a name and arguments for its description,
@@ -157,7 +205,7 @@ impl Effect {
         args: impl Into<String>,
         perform: impl FnOnce() -> Promise<Value, Error> + 'static,
     ) -> Self {
-        Effect::new(Kind::Custom, name, args, move |_: &Scope| {
+        Effect::custom_with(Kind::Custom, name, args, move |_: &Scope| {
             Running::new(perform())
         })
     }
@@ -198,12 +246,21 @@ impl Effect {
         args: impl Into<String>,
         perform: impl FnOnce(&Scope) -> Running + 'static,
     ) -> Self {
-        Effect::new(kind, name, args, perform)
+        let description = Description {
+            kind,
+            name: name.into(),
+            args: args.into(),
+        };
+        Effect::new(
+            (description, perform),
+            |(d, _)| d.clone(),
+            |(_, perform), scope| perform(scope),
+        )
     }
 
     /// What this effect does.
-    pub fn description(&self) -> &Description {
-        &self.description
+    pub fn describe(&self) -> Description {
+        self.0.describe()
     }
 
     /// Performs the effect in `scope` (and traces it, when the runtime
@@ -211,33 +268,48 @@ impl Effect {
     /// through this.
     pub fn perform(self, scope: &Scope) -> Running {
         match scope.tracer() {
-            None => (self.perform)(scope),
-            Some(tracer) => tracer.perform(scope, self.description, self.perform),
+            None => self.0.perform(scope),
+            Some(tracer) => {
+                let description = self.describe();
+                tracer.perform(scope, description, move |scope| self.0.perform(scope))
+            }
         }
-    }
-
-    pub(crate) fn into_parts(self) -> (Description, Perform) {
-        (self.description, self.perform)
     }
 }
 
 /// The last segment of a function's type name: `fake_fetch` for
 /// `crate::api::fake_fetch`.
-pub(crate) fn short_name<F>() -> String {
+pub(crate) fn short_name<F>() -> &'static str {
     let full = std::any::type_name::<F>();
     let mut trimmed = full;
     while let Some(outer) = trimmed.strip_suffix("::{{closure}}") {
         trimmed = outer; // a closure is named after the function it is in
     }
-    trimmed.rsplit("::").next().unwrap_or(full).to_string()
+    trimmed.rsplit("::").next().unwrap_or(full)
 }
 
-/// Turns a resumed value back into the type the effect produces.
-pub(crate) fn downcast<U: Clone + 'static>(value: &Value, what: &Description) -> Result<U, Error> {
+/// Turns a resumed value back into the type the effect produces; a
+/// mismatch (a test fed the wrong type) names the effect.
+pub(crate) fn downcast<U: Clone + 'static>(
+    value: &Value,
+    kind: Kind,
+    name: &str,
+) -> Result<U, Error> {
     value.downcast_ref::<U>().cloned().ok_or_else(|| {
         Error::msg(format!(
-            "the result fed to `{what}` is not of type {}",
+            "the result fed to `{kind:?} {name}` is not of type {}",
             std::any::type_name::<U>()
         ))
     })
+}
+
+/// Yields `effect` and turns its result into `U`.
+pub(crate) async fn yield_typed<T, U: Clone + 'static>(
+    co: &super::SagaCo<T>,
+    effect: Effect,
+    kind: Kind,
+    name: &str,
+) -> Result<U, crate::Abrupt<Error, T>> {
+    let value = co.yield_(effect).await?;
+    downcast(&value, kind, name).map_err(crate::Abrupt::Throw)
 }

@@ -86,7 +86,7 @@ where
         how: Resume<Value, Error, G::Return>,
     ) -> Result<Description, Finished<G::Return>> {
         match self.saga.resume(how) {
-            Ok(Step::Yielded(effect)) => Ok(effect.into_parts().0),
+            Ok(Step::Yielded(effect)) => Ok(effect.describe()),
             Ok(Step::Returned(value)) => Err(Ok(value)),
             Ok(Step::Done) => Err(Err(Error::msg("the saga had already finished"))),
             Err(error) => Err(Err(error)),

@@ -363,7 +363,7 @@ where
             return;
         }
         *self.pending.borrow_mut() = running.cancel;
-        running.promise.subscribe(move |outcome| {
+        running.source.subscribe(Box::new(move |outcome| {
             if self.epoch.get() != epoch {
                 return;
             }
@@ -372,7 +372,7 @@ where
                 Ok(value) => self.step(Resume::Next(value)),
                 Err(error) => self.step(Resume::Throw(error)),
             }
-        });
+        }));
     }
 
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {

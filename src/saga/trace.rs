@@ -7,7 +7,7 @@ use std::fmt::Write;
 use std::rc::Rc;
 use std::time::Duration;
 
-use super::effect::{Description, Running};
+use super::effect::{Description, Running, Settled, Source, Value};
 use super::task::{Link, Scope, TaskId};
 use crate::{Error, now};
 
@@ -100,7 +100,7 @@ impl Tracer {
         &self,
         scope: &Scope,
         description: Description,
-        perform: Box<dyn FnOnce(&Scope) -> Running>,
+        perform: impl FnOnce(&Scope) -> Running,
     ) -> Running {
         let effect = self.next_effect.get() + 1;
         self.next_effect.set(effect);
@@ -112,28 +112,35 @@ impl Tracer {
         Self::record(&self.events, task, started);
         let running = perform(scope);
         // Whether the effect is over (settled or cancelled), so it ends once.
-        let settled = Rc::new(Cell::new(false));
-        let (events, done) = (self.events.clone(), settled.clone());
-        running.promise.subscribe(move |outcome| {
-            if done.replace(true) {
-                return; // cancelled first: what it did later is not the saga's
-            }
-            let event = match outcome {
-                Ok(_) => Event::EffectResolved(effect),
-                Err(e) => Event::EffectRejected(effect, describe_error(&e)),
-            };
-            Self::record(&events, task, event);
-        });
+        let over = Rc::new(Cell::new(false));
+        let (events, done) = (self.events.clone(), over.clone());
+        let source = running.source;
+        let traced = move |settled: Settled| {
+            source.subscribe(Box::new(move |outcome: Result<Value, Error>| {
+                if !done.replace(true) {
+                    let event = match &outcome {
+                        Ok(_) => Event::EffectResolved(effect),
+                        Err(e) => Event::EffectRejected(effect, describe_error(e)),
+                    };
+                    Self::record(&events, task, event);
+                }
+                settled(outcome)
+            }))
+        };
         let events = self.events.clone();
         let inner = running.cancel;
-        Running::new(running.promise).on_cancel(move |reason| {
-            if !settled.replace(true) {
+        let cancel = move |reason: &Error| {
+            if !over.replace(true) {
                 Self::record(&events, task, Event::EffectCancelled(effect));
             }
             if let Some(hook) = inner {
                 hook(reason);
             }
-        })
+        };
+        Running {
+            source: Source::Typed(Box::new(traced)),
+            cancel: Some(Box::new(cancel)),
+        }
     }
 
     pub(crate) fn events(&self) -> Vec<TraceEvent> {

@@ -5,8 +5,8 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::SagaCo;
-use super::effect::{Effect, Kind, Running, Value, downcast, short_name};
-use super::task::{Cancelled, Link, Scope, Task};
+use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
+use super::task::{Cancelled, Link, Task};
 use crate::generator::{Abrupt, Generator};
 use crate::{Error, Promise, Resolution};
 
@@ -17,12 +17,34 @@ where
     G::Return: Default + Clone + 'static,
     F: FnOnce(A) -> G + 'static,
 {
-    let name = short_name::<F>();
-    let args = format!("{arg:?}");
-    Effect::new(kind, name.clone(), args, move |scope: &Scope| {
-        let task = scope.start(name, link, f(arg));
-        Running::new(Promise::resolve(Rc::new(task) as Value))
-    })
+    Effect::new(
+        (f, arg),
+        move |(_, arg)| Description {
+            kind,
+            name: short_name::<F>().into(),
+            args: format!("{arg:?}"),
+        },
+        move |(f, arg), scope| {
+            let task = scope.start(short_name::<F>(), link, f(arg));
+            Running::new(Promise::resolve(Rc::new(task) as Value))
+        },
+    )
+}
+
+fn described(kind: Kind, name: &str, args: String) -> Description {
+    Description {
+        kind,
+        name: name.into(),
+        args,
+    }
+}
+
+/// Describes an effect on a task: `join(worker #3)`.
+fn describe_task<R: Clone + 'static>(kind: Kind) -> impl Fn(&Task<R>) -> Description {
+    move |task| {
+        let name = format!("{kind:?}").to_lowercase();
+        described(kind, &name, format!("{} {}", task.name(), task.id()))
+    }
 }
 
 /// The effect of forking the saga `f(arg)`: it runs attached to this one,
@@ -48,15 +70,6 @@ where
     F: FnOnce(A) -> G + 'static,
 {
     start_effect(Kind::Spawn, Link::Spawned, f, arg)
-}
-
-async fn started<T, R: Clone + 'static>(
-    co: &SagaCo<T>,
-    effect: Effect,
-) -> Result<Task<R>, Abrupt<Error, T>> {
-    let description = effect.description.clone();
-    let value = co.yield_(effect).await?;
-    downcast(&value, &description).map_err(Abrupt::Throw)
 }
 
 /// `yield fork(f, arg)`: the attached child's task.
@@ -98,7 +111,7 @@ where
     G::Return: Default + Clone + 'static,
     F: FnOnce(A) -> G + 'static,
 {
-    started(co, fork_effect(f, arg)).await
+    yield_typed(co, fork_effect(f, arg), Kind::Fork, short_name::<F>()).await
 }
 
 /// `yield spawn(f, arg)`: the detached saga's task.
@@ -113,15 +126,13 @@ where
     G::Return: Default + Clone + 'static,
     F: FnOnce(A) -> G + 'static,
 {
-    started(co, spawn_effect(f, arg)).await
+    yield_typed(co, spawn_effect(f, arg), Kind::Spawn, short_name::<F>()).await
 }
 
 /// The effect of waiting for `task`; if it is cancelled, the joiner is
 /// cancelled too (redux-saga's rule).
 pub fn join_effect<R: Clone + 'static>(task: &Task<R>) -> Effect {
-    let task = task.clone();
-    let args = format!("{} {}", task.name(), task.id());
-    Effect::new(Kind::Join, "join", args, move |scope: &Scope| {
+    Effect::new(task.clone(), describe_task(Kind::Join), |task, scope| {
         let scope = scope.clone();
         let promise = task.promise().then_else(
             |v| Resolution::Value(Rc::new(v) as Value),
@@ -142,18 +153,14 @@ pub async fn join<T, R: Clone + 'static>(
     co: &SagaCo<T>,
     task: &Task<R>,
 ) -> Result<R, Abrupt<Error, T>> {
-    let effect = join_effect(task);
-    let description = effect.description.clone();
-    let value = co.yield_(effect).await?;
-    downcast(&value, &description).map_err(Abrupt::Throw)
+    yield_typed(co, join_effect(task), Kind::Join, "join").await
 }
 
 /// The effect of cancelling `task` (non-blocking: the saga resumes at once,
 /// the task's cleanup runs on its own).
 pub fn cancel_effect<R: Clone + 'static>(task: &Task<R>, reason: Error) -> Effect {
-    let task = task.clone();
-    let args = format!("{} {}", task.name(), task.id());
-    Effect::new(Kind::Cancel, "cancel", args, move |_: &Scope| {
+    let describe = |(task, _): &(Task<R>, Error)| describe_task(Kind::Cancel)(task);
+    Effect::new((task.clone(), reason), describe, |(task, reason), _| {
         task.cancel(reason);
         Running::new(Promise::resolve(Rc::new(()) as Value))
     })
@@ -171,7 +178,8 @@ pub async fn cancel<T, R: Clone + 'static>(
 /// The effect of cancelling the saga that yields it (`cancel()` with no
 /// task): it stops at this yield and runs its cleanup.
 pub fn cancel_self_effect(reason: Error) -> Effect {
-    Effect::new(Kind::Cancel, "cancel", "self", move |scope: &Scope| {
+    let describe = |_: &Error| described(Kind::Cancel, "cancel", "self".into());
+    Effect::new(reason, describe, |reason, scope| {
         scope.cancel(reason);
         Running::new(Promise::new(|_| {}))
     })
@@ -180,7 +188,8 @@ pub fn cancel_self_effect(reason: Error) -> Effect {
 /// The effect of asking whether this saga is being cancelled; resumes with
 /// a `bool`.
 pub fn cancelled_effect() -> Effect {
-    Effect::new(Kind::Cancelled, "cancelled", "", |scope: &Scope| {
+    let describe = |_: &()| described(Kind::Cancelled, "cancelled", String::new());
+    Effect::new((), describe, |(), scope| {
         Running::new(Promise::resolve(Rc::new(scope.is_cancelled()) as Value))
     })
 }
@@ -188,8 +197,5 @@ pub fn cancelled_effect() -> Effect {
 /// `yield cancelled()`: inside cleanup, whether the saga was cancelled (as
 /// opposed to finishing or failing).
 pub async fn cancelled<T>(co: &SagaCo<T>) -> Result<bool, Abrupt<Error, T>> {
-    let effect = cancelled_effect();
-    let description = effect.description.clone();
-    let value = co.yield_(effect).await?;
-    downcast(&value, &description).map_err(Abrupt::Throw)
+    yield_typed(co, cancelled_effect(), Kind::Cancelled, "cancelled").await
 }

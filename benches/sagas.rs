@@ -1,0 +1,74 @@
+//! Sagas: ns per call effect, an all() of 1,000 calls, and 1,000,000
+//! concurrent sagas each suspended on a delay, then all resumed (compared
+//! with a seed-003-style effect runner in Node by `bench/run`).
+
+use std::hint::black_box;
+
+use baton::saga::{Effect, SagaCo, Value, all, call, call_effect, delay, run_saga};
+use baton::{Error, EventLoop, Gen, Generator, Promise};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const N: u64 = 1_000;
+
+fn ready(v: u64) -> Promise<u64> {
+    Promise::resolve(v)
+}
+
+fn calls(c: &mut Criterion) {
+    c.bench_function("saga_call_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().run(|| {
+                run_saga(Gen::new(|co: SagaCo<u64>| async move {
+                    let mut sum = 0;
+                    for i in 0..N {
+                        sum += call(&co, ready, i).await?;
+                    }
+                    Ok(sum)
+                }))
+                .promise()
+            });
+            black_box(out.peek())
+        })
+    });
+    c.bench_function("saga_all_1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().run(|| {
+                run_saga(Gen::new(|co: SagaCo<u64>| async move {
+                    let calls = (0..N).map(|i| call_effect(ready, i)).collect();
+                    let values: Vec<u64> = all(&co, calls).await?;
+                    Ok(values.iter().sum())
+                }))
+                .promise()
+            });
+            black_box(out.peek())
+        })
+    });
+}
+
+/// A saga that waits 1 s on the virtual clock and returns 1.
+pub fn sleeper() -> impl Generator<Yield = Effect, Input = Value, Return = u64, Error = Error> {
+    Gen::new(|co: SagaCo<u64>| async move {
+        delay(&co, 1_000).await?;
+        Ok(1)
+    })
+}
+
+fn million_delays(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sagas_1m_delays");
+    group.sample_size(10);
+    group.bench_function("baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().run(|| {
+                let tasks: Vec<_> = (0..1_000_000)
+                    .map(|_| run_saga(sleeper()).promise())
+                    .collect();
+                baton::promise::all(tasks)
+            });
+            black_box(out.peek().map(|r| r.map(|v| v.len())))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, calls, million_delays);
+criterion_main!(benches);
