@@ -84,6 +84,25 @@ async function asyncGenTable() {
   }
 }
 
+async function sagasTable() {
+  const node = require("./node/sagas");
+  console.log("\n## sagas (medians)\n");
+  console.log("| benchmark | baton | Node (seed 003's runEnhanced) | Node / baton |");
+  console.log("|---|---|---|---|");
+  const rows = [
+    { label: "call effect, ns per effect", baton: "saga_call_x1000/baton", per: 1000, node: "saga_call/node" },
+    { label: "all() of 1,000 calls, ns per call", baton: "saga_all_1000/baton", per: 1000, node: "saga_all_1000/node" },
+    // Node waits a real second (no virtual clock): it is subtracted.
+    { label: "1,000,000 sagas suspended on a delay, then resumed, ms in all", baton: "sagas_1m_delays/baton", per: 1e6, node: "sagas_1m_delays/node", nodeWait: 1e9, nodePer: 1e6 },
+  ];
+  for (const row of rows) {
+    const b = criterionMedian(row.baton);
+    const per = b === undefined ? undefined : b / row.per;
+    const n = ((await node[row.node]()) - (row.nodeWait || 0)) / (row.nodePer || 1);
+    console.log(`| ${row.label} | ${fmt(per)} | ${fmt(n)} | ${ratio(n, per)} |`);
+  }
+}
+
 function memoryTable() {
   const file = path.join(root, "target", "baton-bench", "memory.json");
   const baton = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
@@ -92,7 +111,7 @@ function memoryTable() {
   console.log("\n## memory (bytes, counted)\n");
   console.log("| what | baton | V8 | baton / V8 |");
   console.log("|---|---|---|---|");
-  for (const [key, label] of [["pending_promise_bytes", "pending promise"], ["suspended_task_bytes", "suspended async function (with its promise)"]]) {
+  for (const [key, label] of [["pending_promise_bytes", "pending promise"], ["suspended_task_bytes", "suspended async function (with its promise)"], ["suspended_saga_bytes", "saga suspended on a delay (task, generator, timer, promise)"], ["sagas_1m_peak_bytes", "peak growth while 1,000,000 such sagas run (V8: resident set)"]]) {
     const b = baton[key];
     console.log(`| ${label} | ${fmt(b)} | ${fmt(node[key])} | ${b === undefined ? "—" : (b / node[key]).toFixed(2)} |`);
   }
@@ -121,5 +140,6 @@ const wanted = process.argv.slice(2);
   generatorTables();
   if (!wanted.length || wanted.includes("promises")) await promisesTable();
   if (!wanted.length || wanted.includes("async_gen")) await asyncGenTable();
+  if (!wanted.length || wanted.includes("sagas")) await sagasTable();
   if (!wanted.length || wanted.includes("memory")) memoryTable();
 })();

@@ -66,11 +66,13 @@ fn main() {
         per_task = (live() - before) as f64 / N as f64;
     });
 
+    let (per_saga, sagas_peak) = suspended_sagas();
+
     let small = pipeline_peak(20_000);
     let large = pipeline_peak(200_000);
 
     let json = format!(
-        "{{\"pending_promise_bytes\": {per_promise:.1}, \"suspended_task_bytes\": {per_task:.1}, \"pipeline_peak_20k_bytes\": {small}, \"pipeline_peak_200k_bytes\": {large}}}\n"
+        "{{\"pending_promise_bytes\": {per_promise:.1}, \"suspended_task_bytes\": {per_task:.1}, \"pipeline_peak_20k_bytes\": {small}, \"pipeline_peak_200k_bytes\": {large}, \"suspended_saga_bytes\": {per_saga:.1}, \"sagas_1m_peak_bytes\": {sagas_peak}}}\n"
     );
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/baton-bench");
     if let Err(e) =
@@ -90,4 +92,32 @@ fn pipeline_peak(n: u64) -> usize {
     let out = run_pipeline(n);
     assert!(out.is_some());
     PEAK_BYTES.load(Ordering::Relaxed).saturating_sub(base)
+}
+
+/// 1,000,000 sagas each suspended on a 1 s delay (on the virtual clock),
+/// then all resumed: bytes per suspended saga (its task, its generator,
+/// its pending timer, its promise), and the peak above the start.
+fn suspended_sagas() -> (f64, usize) {
+    use baton::saga::{SagaCo, delay, run_saga};
+    let base = live();
+    PEAK_BYTES.store(base, Ordering::Relaxed);
+    let mut per_saga = 0.0;
+    let done = EventLoop::virtual_clock().run(|| {
+        let mut tasks = Vec::with_capacity(N);
+        let before = live();
+        for _ in 0..N {
+            let saga = baton::Gen::new(|co: SagaCo<u64>| async move {
+                delay(&co, 1_000).await?;
+                Ok(1)
+            });
+            tasks.push(run_saga(saga).promise());
+        }
+        per_saga = (live() - before) as f64 / N as f64;
+        baton::promise::all(tasks)
+    });
+    assert_eq!(done.peek().and_then(Result::ok).map(|v| v.len()), Some(N));
+    (
+        per_saga,
+        PEAK_BYTES.load(Ordering::Relaxed).saturating_sub(base),
+    )
 }
