@@ -31,6 +31,8 @@ fn main() {
     }
     println!("==== sagas over HTTP on loopback ====\n");
     print!("{}", seeds::saga_http::over_http());
+    println!("\n==== the login saga on a store, logging in over HTTP ====\n");
+    print!("{}", seeds::login::over_http());
     println!("\n==== a saga's trace: downloadFiles cancelled at 200 ms ====\n");
     print!("{}", seeds::saga::download_timeline());
 }

@@ -11,6 +11,7 @@ pub mod echo;
 pub mod journey;
 pub mod js;
 pub mod log_pipeline;
+pub mod login;
 pub mod loopback;
 pub mod make_counter;
 pub mod printer;

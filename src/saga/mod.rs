@@ -32,6 +32,7 @@ mod combinators;
 mod effect;
 mod runtime;
 mod stepper;
+mod store;
 mod task;
 mod trace;
 mod tree;
@@ -41,6 +42,9 @@ pub use combinators::{all, all_effect, all_keyed, all_keyed_effect, race, race_e
 pub use effect::{Description, Effect, Kind, Running, Value};
 pub use runtime::{Runtime, run_saga};
 pub use stepper::{Finished, Stepper};
+pub use store::{
+    Action, Pattern, Store, put, put_effect, select, select_effect, take, take_effect,
+};
 pub use task::{Cancelled, Link, Scope, Task, TaskId};
 pub use trace::{Event, TraceEvent, timeline};
 pub use tree::{

@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use super::effect::{Effect, Value};
+use super::store::{Action, Store};
 use super::task::{Env, Link, Task, start};
 use super::trace::{TraceEvent, Tracer, timeline};
 use crate::Error;
@@ -62,6 +63,13 @@ impl Runtime {
         Runtime {
             env: Env::new(Some(Tracer::default())),
         }
+    }
+
+    /// Gives this runtime's sagas `store`: `select`, `put` and `take` reach
+    /// it (one store per state type and action type).
+    pub fn with_store<S: Clone + 'static, A: Action>(self, store: &Store<S, A>) -> Self {
+        store.register(&mut self.env.services.borrow_mut());
+        self
     }
 
     /// Starts `saga` as a root task named `name`; it runs synchronously up

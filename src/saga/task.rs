@@ -106,6 +106,8 @@ impl Halt {
 pub(crate) struct Env {
     next_task: Cell<u64>,
     pub(crate) tracer: Option<Tracer>,
+    /// What effects can reach beyond the loop (a store's state and bus).
+    pub(crate) services: RefCell<super::store::Services>,
 }
 
 impl Env {
@@ -113,6 +115,7 @@ impl Env {
         Rc::new(Env {
             next_task: Cell::new(0),
             tracer,
+            services: RefCell::default(),
         })
     }
 }
@@ -180,6 +183,10 @@ impl Scope {
             parent,
             saga,
         )
+    }
+
+    pub(crate) fn service<X: 'static>(&self) -> Option<Rc<X>> {
+        super::store::find(&self.node.core().env.services)
     }
 
     pub(crate) fn tracer(&self) -> Option<&Tracer> {

@@ -1,0 +1,281 @@
+//! Seed 003's `SagaRuntime` store: state, dispatch, subscription, and the
+//! effects that reach it — `select`, `put`, `take`.
+
+use std::any::{Any, TypeId};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use super::SagaCo;
+use super::effect::{Description, Effect, Kind, Running, yield_typed};
+use super::task::Scope;
+use crate::generator::Abrupt;
+use crate::{Error, Promise};
+
+/// An action dispatched to a store: its `type`, as redux names it.
+pub trait Action: Clone + fmt::Debug + 'static {
+    /// The action's type, which string patterns match.
+    fn action_type(&self) -> &str;
+}
+
+/// Which actions a `take` waits for: any, those of one type, or those a
+/// predicate accepts.
+pub enum Pattern<A> {
+    /// Every action (`'*'`).
+    Any,
+    /// Actions of this type.
+    Type(&'static str),
+    /// Actions the predicate accepts.
+    When(Rc<dyn Fn(&A) -> bool>),
+}
+
+impl<A> Clone for Pattern<A> {
+    fn clone(&self) -> Self {
+        match self {
+            Pattern::Any => Pattern::Any,
+            Pattern::Type(t) => Pattern::Type(t),
+            Pattern::When(f) => Pattern::When(f.clone()),
+        }
+    }
+}
+
+impl<A> fmt::Debug for Pattern<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pattern::Any => f.write_str("*"),
+            Pattern::Type(t) => write!(f, "{t:?}"),
+            Pattern::When(_) => f.write_str("<predicate>"),
+        }
+    }
+}
+
+impl<A> From<&'static str> for Pattern<A> {
+    fn from(action_type: &'static str) -> Self {
+        if action_type == "*" {
+            Pattern::Any
+        } else {
+            Pattern::Type(action_type)
+        }
+    }
+}
+
+impl<A: Action> Pattern<A> {
+    /// The actions `predicate` accepts.
+    pub fn when(predicate: impl Fn(&A) -> bool + 'static) -> Self {
+        Pattern::When(Rc::new(predicate))
+    }
+
+    /// Whether `action` matches.
+    pub fn matches(&self, action: &A) -> bool {
+        match self {
+            Pattern::Any => true,
+            Pattern::Type(t) => action.action_type() == *t,
+            Pattern::When(f) => f(action),
+        }
+    }
+}
+
+type Listener<A> = Rc<dyn Fn(&A)>;
+
+/// Where dispatched actions go: the reducer, then subscribers, then the
+/// sagas waiting in `take`.
+pub(crate) struct Bus<A> {
+    reduce: Box<dyn Fn(&A)>,
+    listeners: RefCell<Vec<(u64, Listener<A>)>>,
+    next: Cell<u64>,
+}
+
+impl<A: Action> Bus<A> {
+    pub(crate) fn dispatch(&self, action: &A) {
+        (self.reduce)(action);
+        let listeners: Vec<Listener<A>> = self
+            .listeners
+            .borrow()
+            .iter()
+            .map(|(_, l)| l.clone())
+            .collect();
+        for listener in listeners {
+            listener(action);
+        }
+    }
+
+    /// Adds a listener; returns its key for [`Bus::unsubscribe`].
+    pub(crate) fn subscribe(&self, listener: Listener<A>) -> u64 {
+        let key = self.next.get() + 1;
+        self.next.set(key);
+        self.listeners.borrow_mut().push((key, listener));
+        key
+    }
+
+    pub(crate) fn unsubscribe(&self, key: u64) {
+        self.listeners.borrow_mut().retain(|(k, _)| *k != key);
+    }
+}
+
+/// A store: state changed only by dispatching actions through a reducer.
+///
+/// ```
+/// use baton::saga::{Action, Store};
+///
+/// #[derive(Clone, Debug)]
+/// struct Add(i32);
+/// impl Action for Add { fn action_type(&self) -> &str { "ADD" } }
+///
+/// let store = Store::new(0, |total: &mut i32, Add(n): &Add| *total += n);
+/// store.subscribe(|a: &Add| println!("dispatched {a:?}"));
+/// store.dispatch(Add(2));
+/// store.dispatch(Add(3));
+/// assert_eq!(store.state(), 5);
+/// ```
+pub struct Store<S, A> {
+    state: Rc<RefCell<S>>,
+    bus: Rc<Bus<A>>,
+}
+
+impl<S, A> Clone for Store<S, A> {
+    fn clone(&self) -> Self {
+        Store {
+            state: self.state.clone(),
+            bus: self.bus.clone(),
+        }
+    }
+}
+
+impl<S, A> fmt::Debug for Store<S, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl<S: Clone + 'static, A: Action> Store<S, A> {
+    /// A store holding `initial`, changed by `reducer`.
+    pub fn new(initial: S, reducer: impl Fn(&mut S, &A) + 'static) -> Self {
+        let state = Rc::new(RefCell::new(initial));
+        let s = state.clone();
+        let bus = Rc::new(Bus {
+            reduce: Box::new(move |action| reducer(&mut s.borrow_mut(), action)),
+            listeners: RefCell::new(Vec::new()),
+            next: Cell::new(0),
+        });
+        Store { state, bus }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> S {
+        self.state.borrow().clone()
+    }
+
+    /// Reduces `action` into the state, then tells subscribers and the
+    /// sagas waiting for it.
+    pub fn dispatch(&self, action: A) {
+        self.bus.dispatch(&action);
+    }
+
+    /// Calls `listener` after every dispatch.
+    pub fn subscribe(&self, listener: impl Fn(&A) + 'static) {
+        self.bus.subscribe(Rc::new(listener));
+    }
+
+    pub(crate) fn register(&self, services: &mut HashMap<TypeId, Rc<dyn Any>>) {
+        services.insert(TypeId::of::<RefCell<S>>(), self.state.clone());
+        services.insert(TypeId::of::<Bus<A>>(), self.bus.clone());
+    }
+}
+
+fn missing<X>() -> Error {
+    Error::msg(format!(
+        "no store in this runtime holds {}: start it with Runtime::with_store",
+        std::any::type_name::<X>()
+    ))
+}
+
+fn described(kind: Kind, name: &str, args: String) -> Description {
+    Description {
+        kind,
+        name: name.into(),
+        args,
+    }
+}
+
+/// The effect of reading the store's state through `selector`.
+pub fn select_effect<S: 'static, U: Clone + 'static>(
+    selector: impl Fn(&S) -> U + 'static,
+) -> Effect {
+    let describe = |_: &_| {
+        described(
+            Kind::Select,
+            "select",
+            super::effect::short_name::<S>().into(),
+        )
+    };
+    Effect::new(selector, describe, |selector, scope: &Scope| {
+        let read = scope
+            .service::<RefCell<S>>()
+            .map(|state| selector(&state.borrow()));
+        Running::of(Promise::from_resolution(read.ok_or_else(missing::<S>)))
+    })
+}
+
+/// `yield select(selector)`: the selected part of the state.
+pub async fn select<T, S: 'static, U: Clone + 'static>(
+    co: &SagaCo<T>,
+    selector: impl Fn(&S) -> U + 'static,
+) -> Result<U, Abrupt<Error, T>> {
+    yield_typed(co, select_effect(selector), Kind::Select, "select").await
+}
+
+/// The effect of dispatching `action` to the store (non-blocking: the
+/// saga resumes on the next turn).
+pub fn put_effect<A: Action>(action: A) -> Effect {
+    let describe = |a: &A| described(Kind::Put, "put", format!("{a:?}"));
+    Effect::new(action, describe, |action, scope: &Scope| {
+        let sent = scope.service::<Bus<A>>().map(|bus| bus.dispatch(&action));
+        Running::of(Promise::from_resolution(sent.ok_or_else(missing::<A>)))
+    })
+}
+
+/// `yield put(action)`.
+pub async fn put<T, A: Action>(co: &SagaCo<T>, action: A) -> Result<(), Abrupt<Error, T>> {
+    yield_typed(co, put_effect(action), Kind::Put, "put").await
+}
+
+/// The effect of waiting for the next action matching `pattern`,
+/// dispatched after the effect starts.
+pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
+    let describe = |p: &Pattern<A>| described(Kind::Take, "take", format!("{p:?}"));
+    Effect::new(pattern, describe, |pattern, scope: &Scope| {
+        let Some(bus) = scope.service::<Bus<A>>() else {
+            return Running::of(Promise::<A, Error>::reject(missing::<A>()));
+        };
+        let (promise, resolver) = Promise::with_resolver();
+        let key = Rc::new(Cell::new(0));
+        let (k, b) = (key.clone(), Rc::downgrade(&bus));
+        key.set(bus.subscribe(Rc::new(move |action: &A| {
+            if resolver.promise().is_pending() && pattern.matches(action) {
+                resolver.resolve(action.clone());
+                if let Some(bus) = b.upgrade() {
+                    bus.unsubscribe(k.get());
+                }
+            }
+        })));
+        Running::of(promise).on_cancel(move |_| bus.unsubscribe(key.get()))
+    })
+}
+
+/// `yield take(pattern)`: the next matching action.
+pub async fn take<T, A: Action>(
+    co: &SagaCo<T>,
+    pattern: impl Into<Pattern<A>>,
+) -> Result<A, Abrupt<Error, T>> {
+    yield_typed(co, take_effect(pattern.into()), Kind::Take, "take").await
+}
+
+/// Erases a service for the runtime's table.
+pub(crate) type Services = HashMap<TypeId, Rc<dyn Any>>;
+
+/// Looks up a service by type.
+pub(crate) fn find<X: 'static>(services: &RefCell<Services>) -> Option<Rc<X>> {
+    let found = services.borrow().get(&TypeId::of::<X>()).cloned()?;
+    found.downcast::<X>().ok()
+}

@@ -1,0 +1,180 @@
+//! The store runtime: select, put and take, and seed 003's login saga
+//! stepped effect by effect, run on the virtual clock, and run over HTTP.
+
+#[allow(dead_code)]
+#[path = "../examples/seeds/mod.rs"]
+mod seeds;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use baton::saga::{Kind, Pattern, Runtime, SagaCo, Stepper, Store, select, take};
+use baton::{Error, EventLoop, Gen, Promise, set_timeout};
+use seeds::login::{Login, Session, login_saga, reducer};
+
+fn instant_login(username: String) -> Promise<String> {
+    match username.as_str() {
+        "alice" => Promise::resolve("token".into()),
+        _ => Promise::reject(Error::msg("bad credentials")),
+    }
+}
+
+#[test]
+fn the_login_saga_steps_take_put_call_put() {
+    let mut steps = Stepper::new(login_saga(instant_login));
+    let take = steps.next_effect().expect("take");
+    assert_eq!(take.to_string(), "Take take(\"LOGIN_REQUEST\")");
+    let request = Login::Request {
+        username: "alice".into(),
+    };
+    assert_eq!(
+        steps.feed(request).expect("put").to_string(),
+        "Put put(Loading)"
+    );
+    assert_eq!(
+        steps.feed(()).expect("call").to_string(),
+        "Call instant_login(\"alice\")"
+    );
+    let success = steps.feed("token".to_string()).expect("put");
+    assert_eq!(
+        success.to_string(),
+        "Put put(Success { payload: \"token\" })"
+    );
+    assert_eq!(steps.feed(()).expect("take again").kind, Kind::Take);
+}
+
+#[test]
+fn a_failed_login_puts_a_failure() {
+    let mut steps = Stepper::new(login_saga(instant_login));
+    steps.next_effect().expect("take");
+    steps
+        .feed(Login::Request {
+            username: "eve".into(),
+        })
+        .expect("put loading");
+    steps.feed(()).expect("call");
+    let failure = steps.fail(Error::msg("bad credentials")).expect("put");
+    assert_eq!(
+        failure.to_string(),
+        "Put put(Failure { payload: \"bad credentials\" })"
+    );
+}
+
+#[test]
+fn the_login_saga_runs_against_a_store_on_the_virtual_clock() {
+    let store = Store::new(Session::default(), reducer);
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let s = seen.clone();
+    store.subscribe(move |a: &Login| {
+        s.borrow_mut()
+            .push(format!("{}", baton::now().as_millis()) + " " + &format!("{a:?}"))
+    });
+    let st = store.clone();
+    EventLoop::virtual_clock().run(move || {
+        let runtime = Runtime::new().with_store(&st);
+        let task = runtime.run("login", login_saga(instant_login));
+        for (user, at) in [("eve", 10), ("alice", 20)] {
+            let st = st.clone();
+            set_timeout(
+                move || {
+                    st.dispatch(Login::Request {
+                        username: user.into(),
+                    })
+                },
+                Duration::from_millis(at),
+            );
+        }
+        set_timeout(
+            move || task.cancel(Error::msg("done")),
+            Duration::from_millis(30),
+        );
+    });
+    assert_eq!(
+        *seen.borrow(),
+        [
+            "10 Request { username: \"eve\" }",
+            "10 Loading",
+            "10 Failure { payload: \"bad credentials\" }",
+            "20 Request { username: \"alice\" }",
+            "20 Loading",
+            "20 Success { payload: \"token\" }",
+        ]
+    );
+    assert_eq!(
+        store.state(),
+        Session {
+            loading: false,
+            user: Some("token".into()),
+            error: None
+        }
+    );
+}
+
+#[test]
+fn take_only_sees_actions_dispatched_after_it_starts_and_select_reads_state() {
+    let store = Store::new(Session::default(), reducer);
+    let st = store.clone();
+    let got = EventLoop::virtual_clock().run(move || {
+        st.dispatch(Login::Loading); // before the saga: not taken
+        let runtime = Runtime::new().with_store(&st);
+        let task = runtime.run(
+            "watch",
+            Gen::new(|co: SagaCo<(String, bool)>| async move {
+                let pattern = Pattern::when(|a: &Login| matches!(a, Login::Success { .. }));
+                let action = take(&co, pattern).await?;
+                let loading = select(&co, |s: &Session| s.loading).await?;
+                Ok((format!("{action:?}"), loading))
+            }),
+        );
+        let st = st.clone();
+        set_timeout(
+            move || {
+                st.dispatch(Login::Loading);
+                st.dispatch(Login::Success {
+                    payload: "t".into(),
+                });
+            },
+            Duration::from_millis(5),
+        );
+        task.promise()
+    });
+    assert_eq!(
+        got.peek().and_then(Result::ok),
+        Some(("Success { payload: \"t\" }".to_string(), false))
+    );
+}
+
+#[test]
+fn a_store_effect_without_a_store_is_a_clear_error() {
+    let got = EventLoop::virtual_clock().run(|| {
+        let task = Runtime::new().run(
+            "lost",
+            Gen::new(|co: SagaCo<bool>| async move { select(&co, |s: &Session| s.loading).await }),
+        );
+        task.promise()
+    });
+    let error = got.peek().and_then(Result::err).map(|e| e.to_string());
+    assert_eq!(
+        error.as_deref(),
+        Some(
+            "no store in this runtime holds store::Session: start it with Runtime::with_store"
+                .replace("store::", "saga_store::seeds::login::")
+                .as_str()
+        )
+    );
+}
+
+#[test]
+fn the_login_saga_logs_in_over_http() {
+    let text = seeds::login::over_http();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6, "{text}");
+    assert!(
+        lines[2].starts_with("Failure { payload: \"401 Unauthorized: unknown user mallory\" }")
+    );
+    assert_eq!(
+        lines[5],
+        "Success { payload: \"token-for-alice\" } → Session { loading: false, user: Some(\"token-for-alice\"), error: None }"
+    );
+}
