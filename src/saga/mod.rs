@@ -28,6 +28,7 @@
 //! (JavaScript's `undefined`).
 
 mod calls;
+mod channel;
 mod combinators;
 mod effect;
 mod runtime;
@@ -36,8 +37,13 @@ mod store;
 mod task;
 mod trace;
 mod tree;
+mod watchers;
 
 pub use calls::{Callee, call, call_effect, delay, delay_effect};
+pub use channel::{
+    Buffer, Channel, Delivery, Emitter, Overflow, action_channel, action_channel_effect,
+    event_channel, put_to, take_from,
+};
 pub use combinators::{all, all_effect, all_keyed, all_keyed_effect, race, race_effect};
 pub use effect::{Description, Effect, Kind, Running, Value};
 pub use runtime::{Runtime, run_saga};
@@ -51,6 +57,7 @@ pub use tree::{
     cancel, cancel_effect, cancel_self_effect, cancelled, cancelled_effect, fork, fork_effect,
     join, join_effect, spawn, spawn_effect,
 };
+pub use watchers::{Worker, debounce, take_every, take_latest, take_leading, throttle};
 
 use crate::Error;
 use crate::generator::{BoxGen, Co};

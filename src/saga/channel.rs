@@ -1,0 +1,402 @@
+//! Channels: queues sagas take from, with an explicit overflow policy;
+//! event channels bridging a push source (callbacks) into `take`; and
+//! action channels that queue a store's actions until a saga is ready.
+//!
+//! Nothing is lost or delivered twice: a message goes either to exactly one
+//! waiting taker or into the buffer (or is refused by the policy, which
+//! says so); a taker cancelled after a message reached it but before its
+//! saga resumed hands the message back to the front of the queue.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::fmt;
+use std::rc::Rc;
+
+use super::SagaCo;
+use super::effect::{Description, Effect, Kind, Running, yield_typed};
+use super::store::{Action, Bus, Pattern};
+use super::task::Scope;
+use crate::generator::Abrupt;
+use crate::{Error, Promise, Resolver};
+
+/// What a channel does with a message no taker is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Buffer {
+    /// Keep nothing: the message is dropped (`put` reports it).
+    None,
+    /// Keep up to `n`; one more is an overflow error.
+    Fixed(usize),
+    /// Keep up to `n`; newer messages are dropped when full.
+    Dropping(usize),
+    /// Keep the latest `n`; the oldest is dropped when full.
+    Sliding(usize),
+    /// Keep everything (starting with room for `n`).
+    Expanding(usize),
+}
+
+/// What happened to a put message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Handed to a waiting taker.
+    Taken,
+    /// Queued in the buffer.
+    Buffered,
+    /// Queued, and the oldest queued message was dropped for it.
+    DroppedOldest,
+    /// Dropped by the policy (a full dropping buffer, or no buffer).
+    Dropped,
+    /// The channel is closed: ignored.
+    Closed,
+}
+
+/// A `put` on a full [`Buffer::Fixed`] channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overflow {
+    /// The buffer's capacity.
+    pub capacity: usize,
+}
+
+impl fmt::Display for Overflow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "channel buffer overflow (capacity {})", self.capacity)
+    }
+}
+
+impl std::error::Error for Overflow {}
+
+struct Taker<T> {
+    id: u64,
+    resolver: Resolver<Option<T>, Error>,
+}
+
+struct Inner<T> {
+    id: u64,
+    policy: Buffer,
+    queue: RefCell<VecDeque<T>>,
+    takers: RefCell<VecDeque<Taker<T>>>,
+    closed: Cell<bool>,
+    next_taker: Cell<u64>,
+    on_close: RefCell<Option<Box<dyn FnOnce()>>>,
+}
+
+/// A channel of `T` (redux-saga's `channel(buffer)`).
+///
+/// ```
+/// use baton::EventLoop;
+/// use baton::saga::{Buffer, Channel, Delivery};
+///
+/// let chan = Channel::new(Buffer::Sliding(2));
+/// assert_eq!(chan.put(1).ok(), Some(Delivery::Buffered));
+/// assert_eq!(chan.put(2).ok(), Some(Delivery::Buffered));
+/// assert_eq!(chan.put(3).ok(), Some(Delivery::DroppedOldest));
+/// assert_eq!(chan.flush(), vec![2, 3]);
+/// let fixed = Channel::new(Buffer::Fixed(1));
+/// fixed.put("a").ok();
+/// assert!(fixed.put("b").is_err());
+/// ```
+pub struct Channel<T> {
+    inner: Rc<Inner<T>>,
+}
+
+impl<T> Clone for Channel<T> {
+    fn clone(&self) -> Self {
+        Channel {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for Channel<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "channel#{}", self.inner.id)
+    }
+}
+
+thread_local! {
+    static NEXT_CHANNEL: Cell<u64> = const { Cell::new(0) };
+}
+
+impl<T: Clone + 'static> Channel<T> {
+    /// An open channel with the given overflow policy.
+    pub fn new(policy: Buffer) -> Self {
+        let id = NEXT_CHANNEL.with(|n| {
+            n.set(n.get() + 1);
+            n.get()
+        });
+        let room = match policy {
+            Buffer::None => 0,
+            Buffer::Fixed(n) | Buffer::Dropping(n) | Buffer::Sliding(n) | Buffer::Expanding(n) => n,
+        };
+        Channel {
+            inner: Rc::new(Inner {
+                id,
+                policy,
+                queue: RefCell::new(VecDeque::with_capacity(room.min(1024))),
+                takers: RefCell::new(VecDeque::new()),
+                closed: Cell::new(false),
+                next_taker: Cell::new(0),
+                on_close: RefCell::new(None),
+            }),
+        }
+    }
+
+    /// Puts `message`: to the first waiting taker, else into the buffer as
+    /// the policy says. A full [`Buffer::Fixed`] refuses it.
+    pub fn put(&self, message: T) -> Result<Delivery, Overflow> {
+        if self.inner.closed.get() {
+            return Ok(Delivery::Closed);
+        }
+        if let Some(taker) = self.next_taker() {
+            taker.resolver.resolve(Some(message));
+            return Ok(Delivery::Taken);
+        }
+        let mut queue = self.inner.queue.borrow_mut();
+        let full = |n: usize| queue.len() >= n;
+        Ok(match self.inner.policy {
+            Buffer::None => Delivery::Dropped,
+            Buffer::Fixed(n) if full(n) => return Err(Overflow { capacity: n }),
+            Buffer::Dropping(n) if full(n) => Delivery::Dropped,
+            Buffer::Sliding(0) => Delivery::Dropped,
+            Buffer::Sliding(n) if full(n) => {
+                queue.pop_front();
+                queue.push_back(message);
+                Delivery::DroppedOldest
+            }
+            _ => {
+                queue.push_back(message);
+                Delivery::Buffered
+            }
+        })
+    }
+
+    fn next_taker(&self) -> Option<Taker<T>> {
+        self.inner.takers.borrow_mut().pop_front()
+    }
+
+    /// A message that reached a taker whose saga stopped waiting: back to
+    /// the front of the line.
+    fn give_back(&self, message: T) {
+        match self.next_taker() {
+            Some(taker) => taker.resolver.resolve(Some(message)),
+            None => self.inner.queue.borrow_mut().push_front(message),
+        }
+    }
+
+    /// The next message (`None` once closed and drained): now if one is
+    /// buffered, else when one is put.
+    pub fn take(&self) -> Promise<Option<T>, Error> {
+        self.take_running().0
+    }
+
+    fn take_running(&self) -> (Promise<Option<T>, Error>, Option<u64>) {
+        if let Some(message) = self.inner.queue.borrow_mut().pop_front() {
+            return (Promise::resolve(Some(message)), None);
+        }
+        if self.inner.closed.get() {
+            return (Promise::resolve(None), None);
+        }
+        let (promise, resolver) = Promise::with_resolver();
+        let id = self.inner.next_taker.get() + 1;
+        self.inner.next_taker.set(id);
+        self.inner
+            .takers
+            .borrow_mut()
+            .push_back(Taker { id, resolver });
+        (promise, Some(id))
+    }
+
+    /// Closes the channel: waiting takers get `None` (redux-saga's `END`),
+    /// buffered messages can still be taken, later puts are ignored.
+    pub fn close(&self) {
+        if self.inner.closed.replace(true) {
+            return;
+        }
+        let takers = std::mem::take(&mut *self.inner.takers.borrow_mut());
+        for taker in takers {
+            taker.resolver.resolve(None);
+        }
+        if let Some(unsubscribe) = self.inner.on_close.borrow_mut().take() {
+            unsubscribe();
+        }
+    }
+
+    /// Whether the channel is closed.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.get()
+    }
+
+    /// Takes every buffered message at once.
+    pub fn flush(&self) -> Vec<T> {
+        self.inner.queue.borrow_mut().drain(..).collect()
+    }
+
+    /// How many messages are buffered.
+    pub fn len(&self) -> usize {
+        self.inner.queue.borrow().len()
+    }
+
+    /// Whether no message is buffered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The effect of taking the next message (`None` once closed).
+    pub fn take_effect(&self) -> Effect {
+        let describe = |c: &Channel<T>| Description {
+            kind: Kind::Take,
+            name: "take".into(),
+            args: format!("{c:?}"),
+        };
+        Effect::new(self.clone(), describe, |chan, _: &Scope| {
+            let (promise, waiting) = chan.take_running();
+            let Some(id) = waiting else {
+                return Running::of(promise);
+            };
+            let p = promise.clone();
+            Running::of(promise).on_cancel(move |_| {
+                chan.inner.takers.borrow_mut().retain(|t| t.id != id);
+                if let Some(Ok(Some(message))) = p.peek() {
+                    chan.give_back(message);
+                }
+            })
+        })
+    }
+
+    /// The effect of putting `message` (an [`Overflow`] is thrown into the
+    /// saga).
+    pub fn put_effect(&self, message: T) -> Effect
+    where
+        T: fmt::Debug,
+    {
+        let describe = |(c, m): &(Channel<T>, T)| Description {
+            kind: Kind::Put,
+            name: "put".into(),
+            args: format!("{c:?}, {m:?}"),
+        };
+        Effect::new((self.clone(), message), describe, |(chan, message), _| {
+            let delivered = chan.put(message).map_err(Error::new);
+            Running::of(Promise::from_resolution(delivered))
+        })
+    }
+}
+
+/// `yield take(channel)`: the next message, `None` once the channel is
+/// closed and drained.
+pub async fn take_from<T, M: Clone + 'static>(
+    co: &SagaCo<T>,
+    channel: &Channel<M>,
+) -> Result<Option<M>, Abrupt<Error, T>> {
+    yield_typed(co, channel.take_effect(), Kind::Take, "take").await
+}
+
+/// `yield put(channel, message)`: what happened to the message.
+pub async fn put_to<T, M: Clone + fmt::Debug + 'static>(
+    co: &SagaCo<T>,
+    channel: &Channel<M>,
+    message: M,
+) -> Result<Delivery, Abrupt<Error, T>> {
+    yield_typed(co, channel.put_effect(message), Kind::Put, "put").await
+}
+
+/// Pushes into an event channel from a callback source.
+pub struct Emitter<T> {
+    channel: Channel<T>,
+}
+
+impl<T> Clone for Emitter<T> {
+    fn clone(&self) -> Self {
+        Emitter {
+            channel: self.channel.clone(),
+        }
+    }
+}
+
+impl<T: Clone + 'static> Emitter<T> {
+    /// Emits a message (dropped or refused as the buffer's policy says).
+    pub fn emit(&self, message: T) -> Result<Delivery, Overflow> {
+        self.channel.put(message)
+    }
+
+    /// Ends the source: closes the channel (redux-saga's `emit(END)`).
+    pub fn end(&self) {
+        self.channel.close();
+    }
+}
+
+/// redux-saga's `eventChannel(subscribe, buffer)`: `subscribe` starts the
+/// push source with an [`Emitter`] and returns how to stop it, which runs
+/// once when the channel closes.
+///
+/// ```
+/// use baton::{EventLoop, set_interval, clear_interval};
+/// use baton::saga::{Buffer, event_channel};
+/// use std::time::Duration;
+///
+/// let got = EventLoop::virtual_clock().run(|| {
+///     let ticks = event_channel(Buffer::Expanding(4), |emit| {
+///         let mut n = 0;
+///         let id = set_interval(move || { n += 1; if n > 3 { emit.end() } else { let _ = emit.emit(n); } },
+///                               Duration::from_millis(10));
+///         move || clear_interval(id)
+///     });
+///     let (a, b) = (ticks.take(), ticks.take());
+///     baton::promise::all([a, b, ticks.take(), ticks.take()])
+/// });
+/// assert_eq!(got.peek().and_then(Result::ok), Some(vec![Some(1), Some(2), Some(3), None]));
+/// ```
+pub fn event_channel<T: Clone + 'static, U: FnOnce() + 'static>(
+    policy: Buffer,
+    subscribe: impl FnOnce(Emitter<T>) -> U,
+) -> Channel<T> {
+    let channel = Channel::new(policy);
+    let unsubscribe = subscribe(Emitter {
+        channel: channel.clone(),
+    });
+    if channel.is_closed() {
+        unsubscribe();
+    } else {
+        *channel.inner.on_close.borrow_mut() = Some(Box::new(unsubscribe));
+    }
+    channel
+}
+
+/// The effect of opening an action channel on the runtime's store: every
+/// action matching `pattern` is queued until the saga takes it.
+pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> Effect {
+    let describe = |(p, b): &(Pattern<A>, Buffer)| Description {
+        kind: Kind::Take,
+        name: "actionChannel".into(),
+        args: format!("{p:?}, {b:?}"),
+    };
+    Effect::new((pattern, policy), describe, |(pattern, policy), scope| {
+        let Some(bus) = scope.service::<Bus<A>>() else {
+            let missing = Error::msg("no store in this runtime: start it with Runtime::with_store");
+            return Running::of(Promise::<Channel<A>, Error>::reject(missing));
+        };
+        let channel = Channel::new(policy);
+        let sink = channel.clone();
+        let key = bus.subscribe(Rc::new(move |action: &A| {
+            if pattern.matches(action) {
+                let _ = sink.put(action.clone());
+            }
+        }));
+        let weak = Rc::downgrade(&bus);
+        *channel.inner.on_close.borrow_mut() = Some(Box::new(move || {
+            if let Some(bus) = weak.upgrade() {
+                bus.unsubscribe(key);
+            }
+        }));
+        Running::of(Promise::resolve(channel))
+    })
+}
+
+/// `yield actionChannel(pattern, buffer)`: a channel of the store's
+/// matching actions (close it to stop listening).
+pub async fn action_channel<T, A: Action>(
+    co: &SagaCo<T>,
+    pattern: impl Into<Pattern<A>>,
+    policy: Buffer,
+) -> Result<Channel<A>, Abrupt<Error, T>> {
+    let effect = action_channel_effect(pattern.into(), policy);
+    yield_typed(co, effect, Kind::Take, "actionChannel").await
+}
