@@ -31,6 +31,7 @@ mod calls;
 mod channel;
 mod combinators;
 mod effect;
+pub mod resilience;
 mod runtime;
 mod stepper;
 mod store;

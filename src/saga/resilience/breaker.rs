@@ -1,0 +1,187 @@
+//! A circuit breaker: closed → open after a run of failures → half-open
+//! after a reset timeout → closed again on a success.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::Rc;
+use std::time::Duration;
+
+use crate::generator::Abrupt;
+use crate::saga::{Callee, SagaCo, call};
+use crate::{Error, now};
+
+/// Where a breaker stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakerState {
+    /// Calls go through; `failures` in a row so far.
+    Closed {
+        /// Consecutive failures.
+        failures: u32,
+    },
+    /// Calls fail fast until the loop's clock reaches `until`.
+    Open {
+        /// When a trial call will be let through.
+        until: Duration,
+    },
+    /// One trial call is let through; its outcome closes or reopens.
+    HalfOpen,
+}
+
+/// The error of a call refused by an open breaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CircuitOpen {
+    /// How long until a trial call is let through.
+    pub retry_after: Duration,
+}
+
+impl fmt::Display for CircuitOpen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Circuit open (retry after {:?})", self.retry_after)
+    }
+}
+
+impl std::error::Error for CircuitOpen {}
+
+type Listener = Rc<dyn Fn(BreakerState, BreakerState)>;
+
+struct Inner {
+    threshold: u32,
+    reset: Duration,
+    state: Cell<BreakerState>,
+    trial_running: Cell<bool>,
+    listeners: RefCell<Vec<Listener>>,
+}
+
+/// Seed 003's `circuitBreaker`, as a value sagas share: its state is
+/// observable ([`state`](Self::state), [`on_change`](Self::on_change)) and
+/// time is the loop's (virtual in tests).
+///
+/// ```
+/// use baton::{Error, EventLoop, Gen, Promise};
+/// use baton::saga::{SagaCo, delay, run_saga};
+/// use baton::saga::resilience::{BreakerState, CircuitBreaker};
+/// use std::time::Duration;
+///
+/// let breaker = CircuitBreaker::new(2, Duration::from_millis(100));
+/// let b = breaker.clone();
+/// let p = EventLoop::virtual_clock().run(move || {
+///     run_saga(Gen::new(move |co: SagaCo<Vec<String>>| async move {
+///         let mut seen = Vec::new();
+///         for fail in [true, true, false, false] {
+///             let op = move |()| if fail { Promise::reject(Error::msg("down")) } else { Promise::resolve(1) };
+///             let r = b.call(&co, op, ()).await;
+///             seen.push(format!("{:?}", r.map_err(|e| match e { baton::Abrupt::Throw(e) => e.to_string(), _ => String::new() })));
+///         }
+///         delay(&co, 100).await?;
+///         seen.push(format!("{:?}", b.call(&co, |()| Promise::resolve(2), ()).await.ok()));
+///         Ok(seen)
+///     })).promise()
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok).unwrap_or_default(), [
+///     "Err(\"down\")", "Err(\"down\")",
+///     "Err(\"Circuit open (retry after 100ms)\")", "Err(\"Circuit open (retry after 100ms)\")",
+///     "Some(2)",
+/// ]);
+/// assert_eq!(breaker.state(), BreakerState::Closed { failures: 0 });
+/// ```
+#[derive(Clone)]
+pub struct CircuitBreaker {
+    inner: Rc<Inner>,
+}
+
+impl fmt::Debug for CircuitBreaker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CircuitBreaker")
+            .field("state", &self.inner.state.get())
+            .finish()
+    }
+}
+
+impl CircuitBreaker {
+    /// Opens after `threshold` failures in a row; lets a trial through
+    /// `reset` after opening.
+    pub fn new(threshold: u32, reset: Duration) -> Self {
+        CircuitBreaker {
+            inner: Rc::new(Inner {
+                threshold: threshold.max(1),
+                reset,
+                state: Cell::new(BreakerState::Closed { failures: 0 }),
+                trial_running: Cell::new(false),
+                listeners: RefCell::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// The state now (an open breaker past its timeout reads half-open).
+    pub fn state(&self) -> BreakerState {
+        match self.inner.state.get() {
+            BreakerState::Open { until } if now() >= until => BreakerState::HalfOpen,
+            state => state,
+        }
+    }
+
+    /// Calls `listener(from, to)` on every change of state.
+    pub fn on_change(&self, listener: impl Fn(BreakerState, BreakerState) + 'static) {
+        self.inner.listeners.borrow_mut().push(Rc::new(listener));
+    }
+
+    fn set(&self, to: BreakerState) {
+        let from = self.inner.state.replace(to);
+        if from != to {
+            let listeners = self.inner.listeners.borrow().clone();
+            for listener in listeners {
+                listener(from, to);
+            }
+        }
+    }
+
+    /// Calls `f(arg)` through the breaker: refused with [`CircuitOpen`]
+    /// while open, otherwise its outcome counts.
+    pub async fn call<T, A, C, F>(
+        &self,
+        co: &SagaCo<T>,
+        f: F,
+        arg: A,
+    ) -> Result<C::Output, Abrupt<Error, T>>
+    where
+        A: fmt::Debug + 'static,
+        C: Callee,
+        F: FnOnce(A) -> C + 'static,
+    {
+        match self.inner.state.get() {
+            BreakerState::Open { until } if now() < until => {
+                let retry_after = until - now();
+                return Err(Abrupt::Throw(Error::new(CircuitOpen { retry_after })));
+            }
+            BreakerState::Open { .. } => self.set(BreakerState::HalfOpen),
+            _ => {}
+        }
+        let trial = self.inner.state.get() == BreakerState::HalfOpen;
+        if trial && self.inner.trial_running.replace(true) {
+            let retry_after = Duration::ZERO;
+            return Err(Abrupt::Throw(Error::new(CircuitOpen { retry_after })));
+        }
+        let outcome = call(co, f, arg).await;
+        if trial {
+            self.inner.trial_running.set(false);
+        }
+        match &outcome {
+            Ok(_) => self.set(BreakerState::Closed { failures: 0 }),
+            Err(Abrupt::Throw(_)) => {
+                let failures = match self.inner.state.get() {
+                    BreakerState::Closed { failures } => failures + 1,
+                    _ => self.inner.threshold,
+                };
+                if failures >= self.inner.threshold {
+                    self.set(BreakerState::Open {
+                        until: now() + self.inner.reset,
+                    });
+                } else {
+                    self.set(BreakerState::Closed { failures });
+                }
+            }
+            Err(Abrupt::Return(_)) => {}
+        }
+        outcome
+    }
+}

@@ -1,0 +1,199 @@
+//! Retry with exponential backoff and jitter.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+use std::time::Duration;
+
+use crate::Error;
+use crate::generator::Abrupt;
+use crate::saga::{Callee, SagaCo, call, delay};
+
+/// A small seedable random source (SplitMix64): deterministic jitter in
+/// tests without a dependency.
+///
+/// ```
+/// use baton::saga::resilience::SplitMix64;
+/// let (mut a, mut b) = (SplitMix64::new(7), SplitMix64::new(7));
+/// assert_eq!(a.next_f64(), b.next_f64());
+/// assert!((0.0..1.0).contains(&a.next_f64()));
+/// ```
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A source starting from `seed`.
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    /// The next number in `[0, 1)`.
+    pub fn next_f64(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+type Random = Rc<RefCell<dyn FnMut() -> f64>>;
+type Observer = Rc<dyn Fn(u32, u32, &Error)>;
+
+/// A retry policy: how many attempts, how long to wait between them
+/// (`base · factor^(attempt-1)`, capped, plus up to `jitter` of it at
+/// random), and which errors are worth retrying. Seed 003's `retryable`.
+///
+/// ```
+/// use baton::{Error, EventLoop, Gen, Promise, now};
+/// use baton::saga::{SagaCo, run_saga};
+/// use baton::saga::resilience::Retry;
+/// use std::{cell::Cell, rc::Rc, time::Duration};
+///
+/// let calls = Rc::new(Cell::new(0));
+/// let c = calls.clone();
+/// let flaky = move |()| {
+///     c.set(c.get() + 1);
+///     if c.get() < 3 { Promise::reject(Error::msg("503")) } else { Promise::resolve("ok") }
+/// };
+/// let policy = Retry::new(5).base(Duration::from_millis(100)).jitter(0.0);
+/// let p = EventLoop::virtual_clock().run(move || {
+///     run_saga(Gen::new(move |co: SagaCo<(&'static str, Duration)>| async move {
+///         let v = policy.call(&co, flaky, ()).await?;
+///         Ok((v, now()))
+///     })).promise()
+/// });
+/// // Two failures: waits of 100 ms and 200 ms.
+/// assert_eq!(p.peek().and_then(Result::ok), Some(("ok", Duration::from_millis(300))));
+/// ```
+#[derive(Clone)]
+pub struct Retry {
+    attempts: u32,
+    base: Duration,
+    factor: f64,
+    max_delay: Duration,
+    jitter: f64,
+    random: Random,
+    retry_if: Rc<dyn Fn(&Error) -> bool>,
+    on_failure: Option<Observer>,
+}
+
+impl fmt::Debug for Retry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Retry")
+            .field("attempts", &self.attempts)
+            .field("base", &self.base)
+            .field("factor", &self.factor)
+            .field("max_delay", &self.max_delay)
+            .field("jitter", &self.jitter)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Retry {
+    /// Up to `attempts` attempts (at least one), 1 s base, doubling, capped
+    /// at 30 s, 10% jitter from a fixed seed, every error retried.
+    pub fn new(attempts: u32) -> Self {
+        let mut source = SplitMix64::new(0x5EED);
+        Retry {
+            attempts: attempts.max(1),
+            base: Duration::from_secs(1),
+            factor: 2.0,
+            max_delay: Duration::from_secs(30),
+            jitter: 0.1,
+            random: Rc::new(RefCell::new(move || source.next_f64())),
+            retry_if: Rc::new(|_| true),
+            on_failure: None,
+        }
+    }
+
+    /// The first wait.
+    pub fn base(mut self, base: Duration) -> Self {
+        self.base = base;
+        self
+    }
+
+    /// How much each wait grows.
+    pub fn factor(mut self, factor: f64) -> Self {
+        self.factor = factor;
+        self
+    }
+
+    /// The longest wait (before jitter).
+    pub fn max_delay(mut self, max: Duration) -> Self {
+        self.max_delay = max;
+        self
+    }
+
+    /// Adds up to `ratio` of each wait at random.
+    pub fn jitter(mut self, ratio: f64) -> Self {
+        self.jitter = ratio.max(0.0);
+        self
+    }
+
+    /// Draws the jitter from a [`SplitMix64`] seeded with `seed`.
+    pub fn seed(self, seed: u64) -> Self {
+        let mut source = SplitMix64::new(seed);
+        self.random_source(move || source.next_f64())
+    }
+
+    /// Draws the jitter from `random` (numbers in `[0, 1)`).
+    pub fn random_source(mut self, random: impl FnMut() -> f64 + 'static) -> Self {
+        self.random = Rc::new(RefCell::new(random));
+        self
+    }
+
+    /// Retries only the errors `predicate` accepts; others fail at once.
+    pub fn retry_if(mut self, predicate: impl Fn(&Error) -> bool + 'static) -> Self {
+        self.retry_if = Rc::new(predicate);
+        self
+    }
+
+    /// Calls `observer(attempt, attempts, error)` after each failed attempt.
+    pub fn on_failure(mut self, observer: impl Fn(u32, u32, &Error) + 'static) -> Self {
+        self.on_failure = Some(Rc::new(observer));
+        self
+    }
+
+    /// The wait after failed attempt `attempt` (1-based), jitter included.
+    pub fn delay_after(&self, attempt: u32) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(63) as i32;
+        let backoff = self.base.as_secs_f64() * self.factor.powi(exponent);
+        let backoff = backoff.min(self.max_delay.as_secs_f64());
+        let jitter = (self.random.borrow_mut())() * backoff * self.jitter;
+        Duration::from_secs_f64(backoff + jitter)
+    }
+
+    /// `yield* retryable(operation)`: calls `f(arg)` until it succeeds, an
+    /// error is not retryable, or the attempts run out (then the last error
+    /// is thrown). The waits are delay effects.
+    pub async fn call<T, A, C, F>(
+        &self,
+        co: &SagaCo<T>,
+        f: F,
+        arg: A,
+    ) -> Result<C::Output, Abrupt<Error, T>>
+    where
+        A: Clone + fmt::Debug + 'static,
+        C: Callee,
+        F: Fn(A) -> C + Clone + 'static,
+    {
+        let mut attempt = 1;
+        loop {
+            let error = match call(co, f.clone(), arg.clone()).await {
+                Err(Abrupt::Throw(error)) => error,
+                done => return done,
+            };
+            if let Some(observer) = &self.on_failure {
+                observer(attempt, self.attempts, &error);
+            }
+            if attempt >= self.attempts || !(self.retry_if)(&error) {
+                return Err(Abrupt::Throw(error));
+            }
+            let wait = self.delay_after(attempt);
+            delay(co, wait.as_millis() as u64).await?;
+            attempt += 1;
+        }
+    }
+}
