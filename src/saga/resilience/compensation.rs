@@ -108,14 +108,16 @@ impl Compensations {
             undone: Vec::new(),
             failed: Vec::new(),
         };
+        // Cancelled while an undo runs: keep undoing, then stop.
+        let mut stopped = None;
         while let Some((name, undo)) = self.undos.pop() {
             match co.yield_(undo()).await {
                 Ok(_) => report.undone.push(name),
                 Err(Abrupt::Throw(error)) => report.failed.push((name, error)),
-                Err(abrupt) => return Err(abrupt),
+                Err(abrupt) => stopped = Some(abrupt),
             }
         }
-        Ok(report)
+        stopped.map_or(Ok(report), Err)
     }
 }
 

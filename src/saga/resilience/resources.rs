@@ -91,14 +91,16 @@ impl Resources {
         co: &SagaCo<T>,
     ) -> Result<Vec<(String, Error)>, Abrupt<Error, T>> {
         let mut failed = Vec::new();
+        // Cancelled while a release runs: keep releasing, then stop.
+        let mut stopped = None;
         while let Some((name, release)) = self.held.pop() {
             match co.yield_(release()).await {
                 Ok(_) => {}
                 Err(Abrupt::Throw(error)) => failed.push((name, error)),
-                Err(abrupt) => return Err(abrupt),
+                Err(abrupt) => stopped = Some(abrupt),
             }
         }
-        Ok(failed)
+        stopped.map_or(Ok(failed), Err)
     }
 }
 
