@@ -17,6 +17,7 @@ pub mod make_counter;
 pub mod printer;
 pub mod promises;
 pub mod protocol;
+pub mod resilience;
 pub mod runner;
 pub mod saga;
 pub mod saga_http;
@@ -341,6 +342,30 @@ pub const PORTS: &[Port] = &[
         "download",
         "downloadFiles as a saga, cancelled after 200 ms: its finally runs effects",
         saga::download,
+    ),
+    port(
+        "saga",
+        "retry",
+        "retryable: exponential backoff with jitter, on the virtual clock",
+        resilience::retry,
+    ),
+    port(
+        "saga",
+        "booking",
+        "bookingTransaction: undo completed steps in reverse; a failing undo is reported",
+        resilience::booking,
+    ),
+    port(
+        "saga",
+        "resources",
+        "withResources: acquire in order, release in reverse, report a failed release",
+        resilience::resources,
+    ),
+    port(
+        "saga",
+        "breaker",
+        "circuitBreaker (the generator): open after 3 failures, half-open after the timeout",
+        resilience::breaker,
     ),
 ];
 

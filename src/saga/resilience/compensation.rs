@@ -8,12 +8,16 @@ use crate::generator::Abrupt;
 use crate::saga::{Callee, Effect, SagaCo, call};
 
 type Undo = Box<dyn FnOnce() -> Effect>;
+type OnRollBack = Box<dyn Fn(&Error)>;
+type OnUndoFailure = Box<dyn Fn(usize, &str, &Error)>;
 
 /// The undos of the steps completed so far, run newest first on
 /// [`roll_back`](Self::roll_back).
 #[derive(Default)]
 pub struct Compensations {
     undos: Vec<(String, Undo)>,
+    on_roll_back: Option<OnRollBack>,
+    on_undo_failure: Option<OnUndoFailure>,
 }
 
 impl fmt::Debug for Compensations {
@@ -57,6 +61,17 @@ impl Compensations {
     /// No steps yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Calls `observer(cause)` when a roll back starts.
+    pub fn on_roll_back(&mut self, observer: impl Fn(&Error) + 'static) {
+        self.on_roll_back = Some(Box::new(observer));
+    }
+
+    /// Calls `observer(index, name, error)` as soon as an undo fails
+    /// (`index` counts steps from 0 in the order they completed).
+    pub fn on_undo_failure(&mut self, observer: impl Fn(usize, &str, &Error) + 'static) {
+        self.on_undo_failure = Some(Box::new(observer));
     }
 
     /// Registers the undo of a completed step.
@@ -108,12 +123,20 @@ impl Compensations {
             undone: Vec::new(),
             failed: Vec::new(),
         };
+        if let Some(observer) = &self.on_roll_back {
+            observer(&report.cause);
+        }
         // Cancelled while an undo runs: keep undoing, then stop.
         let mut stopped = None;
         while let Some((name, undo)) = self.undos.pop() {
             match co.yield_(undo()).await {
                 Ok(_) => report.undone.push(name),
-                Err(Abrupt::Throw(error)) => report.failed.push((name, error)),
+                Err(Abrupt::Throw(error)) => {
+                    if let Some(observer) = &self.on_undo_failure {
+                        observer(self.undos.len(), &name, &error);
+                    }
+                    report.failed.push((name, error))
+                }
                 Err(abrupt) => stopped = Some(abrupt),
             }
         }

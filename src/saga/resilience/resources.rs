@@ -9,12 +9,14 @@ use crate::generator::Abrupt;
 use crate::saga::{Callee, Effect, SagaCo, call};
 
 type Release = Box<dyn FnOnce() -> Effect>;
+type OnReleaseFailure = Box<dyn Fn(usize, &str, &Error)>;
 
 /// The resources a saga holds, released newest first by
 /// [`release_all`](Self::release_all).
 #[derive(Default)]
 pub struct Resources {
     held: Vec<(String, Release)>,
+    on_failure: Option<OnReleaseFailure>,
 }
 
 impl fmt::Debug for Resources {
@@ -73,6 +75,15 @@ impl Resources {
         Ok(resource)
     }
 
+    /// Reports each failed release to `observer(index, name, error)` as it
+    /// happens (`index` counts resources from 0 in acquisition order). With
+    /// an observer, a failed release is reported there and the body's
+    /// outcome stands; without one, [`with_resources`] fails with
+    /// [`ReleaseFailed`].
+    pub fn on_release_failure(&mut self, observer: impl Fn(usize, &str, &Error) + 'static) {
+        self.on_failure = Some(Box::new(observer));
+    }
+
     /// How many resources are held.
     pub fn len(&self) -> usize {
         self.held.len()
@@ -96,7 +107,12 @@ impl Resources {
         while let Some((name, release)) = self.held.pop() {
             match co.yield_(release()).await {
                 Ok(_) => {}
-                Err(Abrupt::Throw(error)) => failed.push((name, error)),
+                Err(Abrupt::Throw(error)) => {
+                    if let Some(observer) = &self.on_failure {
+                        observer(self.held.len(), &name, &error);
+                    }
+                    failed.push((name, error))
+                }
                 Err(abrupt) => stopped = Some(abrupt),
             }
         }
@@ -138,8 +154,11 @@ pub async fn with_resources<T, U>(
     let mut scope = Resources::new();
     let outcome = body(&mut scope).await;
     let failed = scope.release_all(co).await?;
+    let reported = scope.on_failure.is_some();
     match outcome {
-        Ok(_) if !failed.is_empty() => Err(Abrupt::Throw(Error::new(ReleaseFailed { failed }))),
+        Ok(_) if !failed.is_empty() && !reported => {
+            Err(Abrupt::Throw(Error::new(ReleaseFailed { failed })))
+        }
         outcome => outcome,
     }
 }

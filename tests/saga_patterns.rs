@@ -1,0 +1,224 @@
+//! Resilience patterns stepped effect by effect (nothing performed) and
+//! the circuit breaker's states on the virtual clock.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use baton::saga::resilience::{
+    BreakerState, CircuitBreaker, ReleaseFailed, Retry, transaction, with_resources,
+};
+use baton::saga::{SagaCo, Stepper, call_effect, delay, run_saga};
+use baton::{Error, EventLoop, Gen, Promise};
+
+fn fetch(url: &'static str) -> Promise<String> {
+    unreachable!("never performed by the stepper: {url}")
+}
+
+fn undo(id: u32) -> Promise<()> {
+    unreachable!("never performed by the stepper: {id}")
+}
+
+fn close(name: &'static str) -> Promise<()> {
+    unreachable!("never performed by the stepper: {name}")
+}
+
+#[test]
+fn a_retry_steps_call_delay_call_with_the_backoff_it_computed() {
+    let policy = Retry::new(3)
+        .base(Duration::from_millis(100))
+        .random_source(|| 0.5);
+    let saga =
+        Gen::new(move |co: SagaCo<String>| async move { policy.call(&co, fetch, "/api").await });
+    let mut steps = Stepper::new(saga);
+    let mut seen = vec![steps.next_effect().expect("call").to_string()];
+    seen.push(steps.fail(Error::msg("503")).expect("delay").to_string());
+    seen.push(steps.feed(()).expect("call").to_string());
+    seen.push(steps.fail(Error::msg("503")).expect("delay").to_string());
+    seen.push(steps.feed(()).expect("call").to_string());
+    assert_eq!(
+        seen,
+        [
+            "Call fetch(\"/api\")",
+            "Delay delay(105)",
+            "Call fetch(\"/api\")",
+            "Delay delay(210)",
+            "Call fetch(\"/api\")",
+        ]
+    );
+    let finished = steps.feed("ok".to_string()).err().and_then(Result::ok);
+    assert_eq!(finished.as_deref(), Some("ok"));
+}
+
+#[test]
+fn a_retry_gives_up_at_once_on_an_error_it_should_not_retry() {
+    let policy = Retry::new(5).retry_if(|e| e.to_string() != "404");
+    let saga =
+        Gen::new(move |co: SagaCo<String>| async move { policy.call(&co, fetch, "/api").await });
+    let mut steps = Stepper::new(saga);
+    steps.next_effect().expect("call");
+    let finished = steps.fail(Error::msg("404")).err().and_then(Result::err);
+    assert_eq!(finished.map(|e| e.to_string()).as_deref(), Some("404"));
+}
+
+#[test]
+fn a_transaction_steps_its_undos_in_reverse_when_a_step_fails() {
+    let saga = Gen::new(|co: SagaCo<u32>| async move {
+        transaction(&co, async |tx| {
+            let a = tx
+                .step(&co, "a", fetch, "/a", |_: &String| call_effect(undo, 1))
+                .await?;
+            let b = tx
+                .step(&co, "b", fetch, "/b", |_: &String| call_effect(undo, 2))
+                .await?;
+            tx.step(&co, "c", fetch, "/c", |_: &String| call_effect(undo, 3))
+                .await?;
+            Ok((a.len() + b.len()) as u32)
+        })
+        .await
+    });
+    let mut steps = Stepper::new(saga);
+    let mut seen = vec![steps.next_effect().expect("a").to_string()];
+    seen.push(steps.feed("A".to_string()).expect("b").to_string());
+    seen.push(steps.feed("B".to_string()).expect("c").to_string());
+    seen.push(
+        steps
+            .fail(Error::msg("c failed"))
+            .expect("undo b")
+            .to_string(),
+    );
+    seen.push(
+        steps
+            .fail(Error::msg("undo b failed"))
+            .expect("undo a")
+            .to_string(),
+    );
+    assert_eq!(
+        seen,
+        [
+            "Call fetch(\"/a\")",
+            "Call fetch(\"/b\")",
+            "Call fetch(\"/c\")",
+            "Call undo(2)",
+            "Call undo(1)",
+        ]
+    );
+    let error = steps
+        .feed(())
+        .err()
+        .and_then(Result::err)
+        .expect("rolled back");
+    assert_eq!(
+        error.to_string(),
+        "failed and rolled back: c failed; undo `b` failed: undo b failed"
+    );
+}
+
+#[test]
+fn resources_are_released_in_reverse_and_a_failed_release_is_an_error() {
+    let saga = Gen::new(|co: SagaCo<usize>| async move {
+        with_resources(&co, async |scope| {
+            let db = scope
+                .acquire(&co, "db", fetch, "db", |_| call_effect(close, "db"))
+                .await?;
+            let mq = scope
+                .acquire(&co, "mq", fetch, "mq", |_| call_effect(close, "mq"))
+                .await?;
+            Ok(db.len() + mq.len())
+        })
+        .await
+    });
+    let mut steps = Stepper::new(saga);
+    let mut seen = vec![steps.next_effect().expect("db").to_string()];
+    seen.push(steps.feed("DB".to_string()).expect("mq").to_string());
+    seen.push(steps.feed("MQ".to_string()).expect("close mq").to_string());
+    seen.push(
+        steps
+            .fail(Error::msg("busy"))
+            .expect("close db")
+            .to_string(),
+    );
+    assert_eq!(
+        seen,
+        [
+            "Call fetch(\"db\")",
+            "Call fetch(\"mq\")",
+            "Call close(\"mq\")",
+            "Call close(\"db\")",
+        ]
+    );
+    let error = steps
+        .feed(())
+        .err()
+        .and_then(Result::err)
+        .expect("release failed");
+    assert!(error.downcast_ref::<ReleaseFailed>().is_some());
+    assert_eq!(error.to_string(), "failed to release `mq`: busy");
+}
+
+#[test]
+fn the_breaker_opens_fails_fast_goes_half_open_and_closes() {
+    let breaker = CircuitBreaker::new(2, Duration::from_millis(100));
+    let changes = Rc::new(RefCell::new(Vec::new()));
+    let c = changes.clone();
+    breaker.on_change(move |from, to| {
+        c.borrow_mut()
+            .push(format!("{} {from:?} -> {to:?}", baton::now().as_millis()))
+    });
+    let b = breaker.clone();
+    let outcomes = EventLoop::virtual_clock().run(move || {
+        run_saga(Gen::new(move |co: SagaCo<Vec<String>>| async move {
+            let mut seen = Vec::new();
+            // fail, fail (opens at 20), refused at 30, trial at 130 fails
+            // (reopens), refused at 140, trial at 240 succeeds.
+            for (at, ok) in [
+                (10, false),
+                (20, false),
+                (30, true),
+                (130, false),
+                (140, true),
+                (240, true),
+            ] {
+                delay(&co, at - baton::now().as_millis() as u64).await?;
+                let op = move |()| {
+                    if ok {
+                        Promise::resolve(at)
+                    } else {
+                        Promise::reject(Error::msg("down"))
+                    }
+                };
+                let r = b.call(&co, op, ()).await;
+                seen.push(match r {
+                    Ok(v) => format!("{at}: ok {v}"),
+                    Err(baton::Abrupt::Throw(e)) => format!("{at}: {e}"),
+                    Err(_) => format!("{at}: cancelled"),
+                });
+            }
+            Ok(seen)
+        }))
+        .promise()
+    });
+    assert_eq!(
+        outcomes.peek().and_then(Result::ok).unwrap_or_default(),
+        [
+            "10: down",
+            "20: down",
+            "30: Circuit open (retry after 90ms)",
+            "130: down",
+            "140: Circuit open (retry after 90ms)",
+            "240: ok 240",
+        ]
+    );
+    assert_eq!(
+        *changes.borrow(),
+        [
+            "10 Closed { failures: 0 } -> Closed { failures: 1 }",
+            "20 Closed { failures: 1 } -> Open { until: 120ms }",
+            "130 Open { until: 120ms } -> HalfOpen",
+            "130 HalfOpen -> Open { until: 230ms }",
+            "240 Open { until: 230ms } -> HalfOpen",
+            "240 HalfOpen -> Closed { failures: 0 }",
+        ]
+    );
+    assert_eq!(breaker.state(), BreakerState::Closed { failures: 0 });
+}
