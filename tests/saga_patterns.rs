@@ -222,3 +222,46 @@ fn the_breaker_opens_fails_fast_goes_half_open_and_closes() {
     );
     assert_eq!(breaker.state(), BreakerState::Closed { failures: 0 });
 }
+
+#[test]
+fn using_disposes_once_even_when_the_saga_is_cancelled_mid_body() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    let task = EventLoop::virtual_clock().run(move || {
+        let open = |name: &'static str| Promise::resolve(name.to_string());
+        let task = run_saga(Gen::new(move |co: SagaCo<usize>| async move {
+            let dispose = {
+                let l = l.clone();
+                move |conn: String| {
+                    call_effect(
+                        move |conn: String| {
+                            l.borrow_mut()
+                                .push(format!("{} dispose {conn}", baton::now().as_millis()));
+                            // Disposal is itself asynchronous: 5 ms.
+                            Promise::new(move |r| {
+                                baton::set_timeout(move || r.resolve(()), Duration::from_millis(5));
+                            })
+                        },
+                        conn,
+                    )
+                }
+            };
+            let l = l.clone();
+            baton::saga::resilience::using(&co, open, "db", dispose, async |conn: &String| {
+                l.borrow_mut().push(format!("using {conn}"));
+                delay(&co, 100).await?;
+                Ok(conn.len())
+            })
+            .await
+        }));
+        let t = task.clone();
+        baton::set_timeout(
+            move || t.cancel(Error::msg("stop")),
+            Duration::from_millis(30),
+        );
+        task.promise()
+    });
+    assert_eq!(*log.borrow(), ["using db", "30 dispose db"]);
+    let error = task.peek().and_then(Result::err).expect("cancelled");
+    assert!(baton::saga::Cancelled::is(&error));
+}

@@ -363,6 +363,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "managed",
+        "managedConnection: return() runs the finally, which still yields a close call",
+        resilience::managed,
+    ),
+    port(
+        "saga",
         "breaker",
         "circuitBreaker (the generator): open after 3 failures, half-open after the timeout",
         resilience::breaker,

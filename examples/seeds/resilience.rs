@@ -300,3 +300,97 @@ pub fn breaker() -> String {
         });
     })
 }
+
+/// What seed 003's `managedConnection` yields to its caller.
+pub enum Managed {
+    /// A call for the caller to perform; its value is sent back.
+    Call(Promise<String>),
+    /// The connection, ready for a query.
+    Ready(String),
+    /// A query's result.
+    Completed(String),
+}
+
+fn create_connection(_config: &str) -> Promise<String> {
+    Promise::resolve("1".to_string())
+}
+
+fn execute_query(_conn: &str, query: &str) -> Promise<String> {
+    Promise::resolve(query.to_string())
+}
+
+/// function* managedConnection(config): the finally block runs on
+/// return() and yields one more call (close).
+pub fn managed_connection(
+    config: &'static str,
+    log: Log,
+) -> Gen<impl Body<String, Error>, Managed, Option<String>, String, Error> {
+    Gen::new(
+        move |co: Co<Managed, Option<String>, String, Error>| async move {
+            let connection = co.yield_(Managed::Call(create_connection(config))).await?;
+            let connection = connection.unwrap_or_default();
+            log.line("Connection established");
+            let outcome = async {
+                loop {
+                    let Some(query) = co.yield_(Managed::Ready(connection.clone())).await? else {
+                        break;
+                    };
+                    let result = co
+                        .yield_(Managed::Call(execute_query(&connection, &query)))
+                        .await?;
+                    co.yield_(Managed::Completed(result.unwrap_or_default()))
+                        .await?;
+                }
+                Ok(String::new())
+            }
+            .await;
+            // finally
+            log.line("Closing connection");
+            let l = log.clone();
+            let close = Promise::resolve(()).map(move |()| {
+                l.line(format_args!("closing #{}", connection));
+                String::new()
+            });
+            co.yield_(Managed::Call(close)).await?;
+            log.line("Connection closed");
+            outcome
+        },
+    )
+}
+
+pub fn managed() -> String {
+    scenario(|log| {
+        let log = log.clone();
+        spawn(async move {
+            let mut conn = managed_connection("db", log.clone());
+            // Performs the calls the generator yields, until it yields
+            // something else or finishes.
+            async fn perform(
+                conn: &mut Gen<impl Body<String, Error>, Managed, Option<String>, String, Error>,
+                mut step: baton::StepResult<Managed, String, Error>,
+            ) -> Result<baton::StepResult<Managed, String, Error>, Error> {
+                while let Ok(Step::Yielded(Managed::Call(promise))) = step {
+                    step = conn.next(Some(promise.await?));
+                }
+                Ok(step)
+            }
+            let step = conn.next(None);
+            if let Ok(Step::Yielded(Managed::Ready(c))) = perform(&mut conn, step).await? {
+                log.line(format_args!("status: ready, connection #{c}"));
+            }
+            let step = conn.next(Some("SELECT 1".into()));
+            if let Ok(Step::Yielded(Managed::Completed(q))) = perform(&mut conn, step).await? {
+                log.line(format_args!("status: completed, result of {q}"));
+            }
+            let step = conn.next(None);
+            if let Ok(Step::Yielded(Managed::Ready(_))) = perform(&mut conn, step).await? {
+                log.line("status: ready");
+            }
+            let step = conn.r#return("stopped early".into());
+            if let Ok(Step::Returned(v)) = perform(&mut conn, step).await? {
+                log.line(format_args!("done: true, value: {v}"));
+            }
+            Ok::<_, Error>(())
+        });
+    })
+}

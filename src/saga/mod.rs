@@ -21,6 +21,11 @@
 //! | `yield join(task)`           | [`join`]                               |
 //! | `yield cancel(task)` / `()`  | [`cancel`] / [`cancel_self_effect`]    |
 //! | `yield cancelled()`          | [`cancelled`]                          |
+//! | `yield select/put/take`      | [`select`] / [`put`] / [`take`] on a [`Store`] |
+//! | `channel`, `eventChannel`    | [`Channel`], [`event_channel`]         |
+//! | `actionChannel`              | [`action_channel`]                     |
+//! | `takeEvery` / `takeLatest`…  | [`take_every`], [`take_latest`], [`take_leading`], [`debounce`], [`throttle`] |
+//! | retry, breaker, compensation, `using` | [`resilience`]                |
 //! | `finally { … }`              | code after the body's `async` block    |
 //!
 //! Cancellation drives a saga's cleanup through `return()`, which needs a
