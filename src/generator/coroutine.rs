@@ -120,7 +120,7 @@ enum State {
 /// - **Dropping.** A generator that is dropped while suspended drops its
 ///   body: every local's destructor runs, but code after the yield (a
 ///   JavaScript `finally`) does not, as when JavaScript abandons a
-///   generator. Call [`Gen::r#return`] to run that cleanup.
+///   generator. Call [`Gen::return`](Gen::return) to run that cleanup.
 /// - **Errors are typed.** `E` is whatever the author picks; use
 ///   [`Error`](crate::Error) to throw any value, or `Infallible` (the
 ///   default) for generators nobody throws into.

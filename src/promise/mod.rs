@@ -3,7 +3,7 @@
 //! A [`Promise<T, E>`] settles once, to `Ok(T)` or `Err(E)`; handlers run
 //! as microtasks, adoption of nested promises takes Node's number of
 //! microtask turns, and rejections nobody handles are reported. `E`
-//! defaults to [`Error`](crate::Error), which can carry any value, as a
+//! defaults to [`Error`], which can carry any value, as a
 //! JavaScript rejection can; any [`Reason`] works.
 
 mod combinators;
