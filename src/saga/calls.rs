@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::SagaCo;
 use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
-use super::task::{Link, Scope};
+use super::task::{Link, Scope, TaskName};
 use crate::generator::{Abrupt, Generator};
 use crate::{Error, Promise, clear_timeout, set_timeout};
 
@@ -17,14 +17,14 @@ pub trait Callee: 'static {
     /// The value the call resumes the saga with.
     type Output: Clone + 'static;
 
-    /// Starts the work in `scope`; `name` names a child saga.
-    fn start(self, scope: &Scope, name: &str) -> Running;
+    /// Starts the work in `scope`; `name()` names a child saga.
+    fn start(self, scope: &Scope, name: fn() -> &'static str) -> Running;
 }
 
 impl<U: Clone + 'static> Callee for Promise<U, Error> {
     type Output = U;
 
-    fn start(self, _: &Scope, _: &str) -> Running {
+    fn start(self, _: &Scope, _: fn() -> &'static str) -> Running {
         Running::of(self)
     }
 }
@@ -32,7 +32,7 @@ impl<U: Clone + 'static> Callee for Promise<U, Error> {
 impl<U: Clone + 'static> Callee for Result<U, Error> {
     type Output = U;
 
-    fn start(self, _: &Scope, _: &str) -> Running {
+    fn start(self, _: &Scope, _: fn() -> &'static str) -> Running {
         Running::new(Promise::from_resolution(self.map(|v| Rc::new(v) as Value)))
     }
 }
@@ -44,8 +44,8 @@ where
 {
     type Output = G::Return;
 
-    fn start(self, scope: &Scope, name: &str) -> Running {
-        let task = scope.start(name, Link::Called, self);
+    fn start(self, scope: &Scope, name: fn() -> &'static str) -> Running {
+        let task = scope.start_named(TaskName::Lazy(name), Link::Called, self);
         Running::of(task.promise()).on_cancel(move |reason| task.cancel(reason.clone()))
     }
 }
@@ -65,7 +65,7 @@ where
             name: short_name::<F>().into(),
             args: format!("{arg:?}"),
         },
-        |(f, arg), scope| f(arg).start(scope, short_name::<F>()),
+        |(f, arg), scope| f(arg).start(scope, short_name::<F>),
     )
 }
 
@@ -91,7 +91,8 @@ where
     C: Callee,
     F: FnOnce(A) -> C + 'static,
 {
-    yield_typed(co, call_effect(f, arg), Kind::Call, short_name::<F>()).await
+    let name: fn() -> &'static str = short_name::<F>;
+    yield_typed(co, call_effect(f, arg), Kind::Call, name).await
 }
 
 /// The effect of waiting `ms` milliseconds; cancelling it clears the timer.

@@ -288,16 +288,35 @@ pub(crate) fn short_name<F>() -> &'static str {
     trimmed.rsplit("::").next().unwrap_or(full)
 }
 
+/// An effect's name, worked out only when needed: finding a function's
+/// short name searches its type name, which is too slow for every call.
+pub(crate) trait Name {
+    fn name(&self) -> &str;
+}
+
+impl Name for &str {
+    fn name(&self) -> &str {
+        self
+    }
+}
+
+impl Name for fn() -> &'static str {
+    fn name(&self) -> &str {
+        self()
+    }
+}
+
 /// Turns a resumed value back into the type the effect produces; a
 /// mismatch (a test fed the wrong type) names the effect.
 pub(crate) fn downcast<U: Clone + 'static>(
     value: &Value,
     kind: Kind,
-    name: &str,
+    name: impl Name,
 ) -> Result<U, Error> {
     value.downcast_ref::<U>().cloned().ok_or_else(|| {
         Error::msg(format!(
-            "the result fed to `{kind:?} {name}` is not of type {}",
+            "the result fed to `{kind:?} {}` is not of type {}",
+            name.name(),
             std::any::type_name::<U>()
         ))
     })
@@ -308,7 +327,7 @@ pub(crate) async fn yield_typed<T, U: Clone + 'static>(
     co: &super::SagaCo<T>,
     effect: Effect,
     kind: Kind,
-    name: &str,
+    name: impl Name,
 ) -> Result<U, crate::Abrupt<Error, T>> {
     let value = co.yield_(effect).await?;
     downcast(&value, kind, name).map_err(crate::Abrupt::Throw)

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::effect::{Effect, Value};
 use super::store::{Action, Store};
-use super::task::{Env, Link, Task, start};
+use super::task::{Env, Link, Task, TaskName, start};
 use super::trace::{TraceEvent, Tracer, timeline};
 use crate::Error;
 use crate::generator::Generator;
@@ -79,7 +79,13 @@ impl Runtime {
         G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
         G::Return: Default + Clone + 'static,
     {
-        start(self.env.clone(), name.into(), Link::Root, None, saga)
+        start(
+            self.env.clone(),
+            TaskName::Owned(name.into()),
+            Link::Root,
+            None,
+            saga,
+        )
     }
 
     /// Everything traced so far (empty unless [`traced`](Runtime::traced)).
@@ -103,5 +109,12 @@ where
     G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
     G::Return: Default + Clone + 'static,
 {
-    Runtime::new().run("main", saga)
+    let runtime = Runtime::new();
+    start(
+        runtime.env,
+        TaskName::Static("main"),
+        Link::Root,
+        None,
+        saga,
+    )
 }

@@ -120,10 +120,28 @@ impl Env {
     }
 }
 
+/// A task's name, worked out when asked: a forked function's short name
+/// costs a search through its type name.
+pub(crate) enum TaskName {
+    Static(&'static str),
+    Owned(String),
+    Lazy(fn() -> &'static str),
+}
+
+impl TaskName {
+    fn get(&self) -> &str {
+        match self {
+            TaskName::Static(s) => s,
+            TaskName::Owned(s) => s,
+            TaskName::Lazy(f) => f(),
+        }
+    }
+}
+
 /// The type-independent half of a task, shared by the tree.
 pub(crate) struct Core {
     id: TaskId,
-    name: String,
+    name: TaskName,
     link: Link,
     parent: Option<Weak<dyn Node>>,
     children: RefCell<Vec<Rc<dyn Node>>>,
@@ -148,7 +166,7 @@ pub struct Scope {
 impl fmt::Debug for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let core = self.node.core();
-        write!(f, "Scope({} {})", core.name, core.id)
+        write!(f, "Scope({} {})", core.name.get(), core.id)
     }
 }
 
@@ -175,14 +193,16 @@ impl Scope {
         G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
         G::Return: Default + Clone + 'static,
     {
+        self.start_named(TaskName::Owned(name.into()), link, saga)
+    }
+
+    pub(crate) fn start_named<G>(&self, name: TaskName, link: Link, saga: G) -> Task<G::Return>
+    where
+        G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
+        G::Return: Default + Clone + 'static,
+    {
         let parent = matches!(link, Link::Forked | Link::Called).then(|| self.node.clone());
-        start(
-            self.node.core().env.clone(),
-            name.into(),
-            link,
-            parent,
-            saga,
-        )
+        start(self.node.core().env.clone(), name, link, parent, saga)
     }
 
     pub(crate) fn service<X: 'static>(&self) -> Option<Rc<X>> {
@@ -217,7 +237,7 @@ impl<T> fmt::Debug for Task<T> {
         let core = self.node.core();
         f.debug_struct("Task")
             .field("id", &core.id)
-            .field("name", &core.name)
+            .field("name", &core.name.get())
             .field("running", &!self.node.is_settled())
             .finish()
     }
@@ -231,7 +251,7 @@ impl<T: Clone + 'static> Task<T> {
 
     /// The task's name: the saga function's, or the one it was run under.
     pub fn name(&self) -> &str {
-        &self.node.core().name
+        self.node.core().name.get()
     }
 
     /// The promise of the saga's return value.
@@ -297,7 +317,7 @@ struct Driver<G: Generator> {
 
 pub(crate) fn start<G>(
     env: Rc<Env>,
-    name: String,
+    name: TaskName,
     link: Link,
     parent: Option<Rc<dyn Node>>,
     saga: G,
@@ -310,7 +330,7 @@ where
     env.next_task.set(id.0);
     let (promise, resolver) = Promise::with_resolver();
     if let Some(tracer) = &env.tracer {
-        tracer.task_started(id, &name, link, parent.as_ref().map(|p| p.core().id));
+        tracer.task_started(id, name.get(), link, parent.as_ref().map(|p| p.core().id));
     }
     let driver = Rc::new(Driver {
         core: Core {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::SagaCo;
 use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
-use super::task::{Cancelled, Link, Task};
+use super::task::{Cancelled, Link, Task, TaskName};
 use crate::generator::{Abrupt, Generator};
 use crate::{Error, Promise, Resolution};
 
@@ -25,7 +25,7 @@ where
             args: format!("{arg:?}"),
         },
         move |(f, arg), scope| {
-            let task = scope.start(short_name::<F>(), link, f(arg));
+            let task = scope.start_named(TaskName::Lazy(short_name::<F>), link, f(arg));
             Running::new(Promise::resolve(Rc::new(task) as Value))
         },
     )
@@ -111,7 +111,8 @@ where
     G::Return: Default + Clone + 'static,
     F: FnOnce(A) -> G + 'static,
 {
-    yield_typed(co, fork_effect(f, arg), Kind::Fork, short_name::<F>()).await
+    let name: fn() -> &'static str = short_name::<F>;
+    yield_typed(co, fork_effect(f, arg), Kind::Fork, name).await
 }
 
 /// `yield spawn(f, arg)`: the detached saga's task.
@@ -126,7 +127,8 @@ where
     G::Return: Default + Clone + 'static,
     F: FnOnce(A) -> G + 'static,
 {
-    yield_typed(co, spawn_effect(f, arg), Kind::Spawn, short_name::<F>()).await
+    let name: fn() -> &'static str = short_name::<F>;
+    yield_typed(co, spawn_effect(f, arg), Kind::Spawn, name).await
 }
 
 /// The effect of waiting for `task`; if it is cancelled, the joiner is
