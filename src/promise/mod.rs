@@ -26,6 +26,27 @@ pub use tuples::AllTuple;
 
 use crate::event_loop::Runnable;
 
+/// A promise with its value type erased, so the saga runtime can wait on
+/// promises of any type through their own allocation.
+pub(crate) trait Erased {
+    fn subscribe_erased(self: Rc<Self>, settled: crate::saga::Settled);
+}
+
+impl<T: Clone + 'static> Erased for Shared<T, Error> {
+    fn subscribe_erased(self: Rc<Self>, settled: crate::saga::Settled) {
+        Promise { shared: self }.subscribe(move |outcome| {
+            settled.deliver(outcome.map(|v| Rc::new(v) as crate::saga::Value))
+        });
+    }
+}
+
+impl<T: Clone + 'static> Promise<T, Error> {
+    /// This promise, type-erased (no allocation).
+    pub(crate) fn erase(self) -> Rc<dyn Erased> {
+        self.shared
+    }
+}
+
 /// What runs when a promise settles: a handler, or a task to resume (an
 /// `await`, which needs no allocation).
 enum Reaction<T, E> {

@@ -83,7 +83,7 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>) -> Running {
             parts.clone(),
             resolver.clone(),
         );
-        part.subscribe(Box::new(move |outcome| {
+        part.subscribe(Settled::call(move |outcome| {
             parts.settled(index);
             match outcome {
                 Ok(value) => {
@@ -136,8 +136,8 @@ pub fn all_keyed_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
         let running = perform_all(scope, effects);
         let source = running.source;
         let keyed = move |settled: Settled| {
-            source.subscribe(Box::new(move |outcome: Result<Value, Error>| {
-                settled(outcome.map(|values| {
+            source.subscribe(Settled::call(move |outcome: Result<Value, Error>| {
+                settled.deliver(outcome.map(|values| {
                     let values = values.downcast_ref::<Vec<Value>>().cloned();
                     let pairs: Vec<_> = keys.into_iter().zip(values.unwrap_or_default()).collect();
                     Rc::new(pairs) as Value
@@ -189,7 +189,7 @@ pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
         let (promise, resolver) = Promise::with_resolver();
         for (index, (key, part)) in keys.into_iter().zip(sources).enumerate() {
             let (parts, resolver) = (parts.clone(), resolver.clone());
-            part.subscribe(Box::new(move |outcome| {
+            part.subscribe(Settled::call(move |outcome| {
                 if !resolver.promise().is_pending() {
                     return;
                 }

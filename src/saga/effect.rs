@@ -64,14 +64,38 @@ impl fmt::Display for Description {
 /// How to stop an effect that is still running; given the reason.
 pub(crate) type CancelHook = Box<dyn FnOnce(&Error)>;
 
+/// A task waiting for an effect: resumed with its outcome, if `epoch` is
+/// still current. The task is already allocated, so waiting costs none.
+pub(crate) trait Waiter {
+    fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>);
+}
+
 /// Where an effect's result goes once it settles.
-pub(crate) type Settled = Box<dyn FnOnce(Result<Value, Error>)>;
+pub(crate) enum Settled {
+    Call(Box<dyn FnOnce(Result<Value, Error>)>),
+    Resume(Rc<dyn Waiter>, u64),
+}
+
+impl Settled {
+    pub(crate) fn call(f: impl FnOnce(Result<Value, Error>) + 'static) -> Self {
+        Settled::Call(Box::new(f))
+    }
+
+    pub(crate) fn deliver(self, outcome: Result<Value, Error>) {
+        match self {
+            Settled::Call(f) => f(outcome),
+            Settled::Resume(waiter, epoch) => waiter.resume_with(epoch, outcome),
+        }
+    }
+}
 
 /// Where a running effect's result comes from. A typed promise is
-/// subscribed to directly and its value boxed on delivery: no derived
-/// promise, no extra microtask turn.
+/// subscribed to directly (through its own allocation, type-erased) and
+/// its value boxed on delivery: no derived promise, no extra microtask
+/// turn.
 pub(crate) enum Source {
     Promise(Promise<Value, Error>),
+    Erased(Rc<dyn crate::promise::Erased>),
     Typed(Box<dyn FnOnce(Settled)>),
 }
 
@@ -79,7 +103,8 @@ impl Source {
     /// Hands the result to `settled` (one microtask after it settles).
     pub(crate) fn subscribe(self, settled: Settled) {
         match self {
-            Source::Promise(promise) => promise.subscribe(settled),
+            Source::Promise(promise) => promise.subscribe(move |outcome| settled.deliver(outcome)),
+            Source::Erased(promise) => promise.subscribe_erased(settled),
             Source::Typed(subscribe) => subscribe(settled),
         }
     }
@@ -112,11 +137,8 @@ impl Running {
     /// [`Running::new`] for a typed promise: the saga resumes with its
     /// value.
     pub fn of<U: Clone + 'static>(promise: Promise<U, Error>) -> Self {
-        let subscribe = move |settled: Settled| {
-            promise.subscribe(move |outcome| settled(outcome.map(|v| Rc::new(v) as Value)));
-        };
         Running {
-            source: Source::Typed(Box::new(subscribe)),
+            source: Source::Erased(promise.erase()),
             cancel: None,
         }
     }

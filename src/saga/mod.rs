@@ -52,6 +52,7 @@ pub use channel::{
 };
 pub use combinators::{all, all_effect, all_keyed, all_keyed_effect, race, race_effect};
 pub use effect::{Description, Effect, Kind, Running, Value};
+pub(crate) use effect::Settled;
 pub use runtime::{Runtime, run_saga};
 pub use stepper::{Finished, Stepper};
 pub use store::{

@@ -15,7 +15,7 @@ use std::future::IntoFuture;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::{Rc, Weak};
 
-use super::effect::{CancelHook, Effect, Value};
+use super::effect::{CancelHook, Effect, Settled, Value, Waiter};
 use super::trace::Tracer;
 use crate::generator::{Generator, Resume, Step};
 use crate::promise::Awaiting;
@@ -390,16 +390,7 @@ where
             return;
         }
         *self.pending.borrow_mut() = running.cancel;
-        running.source.subscribe(Box::new(move |outcome| {
-            if self.epoch.get() != epoch {
-                return;
-            }
-            self.pending.borrow_mut().take();
-            match outcome {
-                Ok(value) => self.step(Resume::Next(value)),
-                Err(error) => self.step(Resume::Throw(error)),
-            }
-        }));
+        running.source.subscribe(Settled::Resume(self, epoch));
     }
 
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
@@ -452,6 +443,23 @@ where
         self.resolver.resolve_with(outcome);
         if let Some(parent) = self.core.parent.as_ref().and_then(Weak::upgrade) {
             parent.child_settled(self.core.id, failure);
+        }
+    }
+}
+
+impl<G> Waiter for Driver<G>
+where
+    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
+    G::Return: Default + Clone + 'static,
+{
+    fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>) {
+        if self.epoch.get() != epoch {
+            return; // halted meanwhile: this step never runs
+        }
+        self.pending.borrow_mut().take();
+        match outcome {
+            Ok(value) => self.step(Resume::Next(value)),
+            Err(error) => self.step(Resume::Throw(error)),
         }
     }
 }

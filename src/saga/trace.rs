@@ -116,7 +116,7 @@ impl Tracer {
         let (events, done) = (self.events.clone(), over.clone());
         let source = running.source;
         let traced = move |settled: Settled| {
-            source.subscribe(Box::new(move |outcome: Result<Value, Error>| {
+            source.subscribe(Settled::call(move |outcome: Result<Value, Error>| {
                 if !done.replace(true) {
                     let event = match &outcome {
                         Ok(_) => Event::EffectResolved(effect),
@@ -124,7 +124,7 @@ impl Tracer {
                     };
                     Self::record(&events, task, event);
                 }
-                settled(outcome)
+                settled.deliver(outcome)
             }))
         };
         let events = self.events.clone();
