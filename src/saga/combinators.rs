@@ -2,16 +2,17 @@
 //! cancellation — a failing part of an `all` cancels the others, a race's
 //! losers are cancelled, and cancelling the whole cancels every part.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::SagaCo;
 use super::effect::{
-    CancelHook, Description, Effect, Kind, Running, Settled, Source, Value, downcast, yield_typed,
+    CancelHook, Description, Effect, Kind, Running, Settled, Source, Value, Waiter, downcast,
+    yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
-use crate::{Error, Promise};
+use crate::{Error, Promise, Resolver};
 
 /// The cancel hooks of the parts still running.
 #[derive(Clone)]
@@ -67,39 +68,54 @@ fn describe_as(kind: Kind, name: &str, parts: Vec<String>) -> Description {
     }
 }
 
+/// An `all` in flight: one allocation that every part reports to (its
+/// index rides where a task's epoch would).
+struct Gathering {
+    values: RefCell<Vec<Option<Value>>>,
+    left: Cell<usize>,
+    parts: Parts,
+    resolver: Resolver<Value, Error>,
+}
+
+impl Waiter for Gathering {
+    fn resume_with(self: Rc<Self>, index: u64, outcome: Result<Value, Error>) {
+        let index = index as usize;
+        self.parts.settled(index);
+        match outcome {
+            Ok(value) => {
+                if let Some(slot) = self.values.borrow_mut().get_mut(index) {
+                    *slot = Some(value);
+                }
+                self.left.set(self.left.get() - 1);
+                if self.left.get() == 0 {
+                    let all: Vec<Value> = self.values.borrow_mut().drain(..).flatten().collect();
+                    self.resolver.resolve(Rc::new(all) as Value);
+                }
+            }
+            Err(error) => {
+                self.parts
+                    .cancel(&Error::msg("a sibling effect in all() failed"));
+                self.resolver.reject(error);
+            }
+        }
+    }
+}
+
 /// Runs the parts in parallel; resumes with a `Vec<Value>` in order.
 fn perform_all(scope: &Scope, effects: Vec<Effect>) -> Running {
     let (sources, parts) = start(scope, effects);
     let (promise, resolver) = Promise::with_resolver();
-    let values = Rc::new(RefCell::new(vec![None; sources.len()]));
-    let left = Rc::new(std::cell::Cell::new(sources.len()));
     if sources.is_empty() {
         resolver.resolve(Rc::new(Vec::<Value>::new()) as Value);
     }
+    let gathering = Rc::new(Gathering {
+        values: RefCell::new(vec![None; sources.len()]),
+        left: Cell::new(sources.len()),
+        parts: parts.clone(),
+        resolver,
+    });
     for (index, part) in sources.into_iter().enumerate() {
-        let (values, left, parts, resolver) = (
-            values.clone(),
-            left.clone(),
-            parts.clone(),
-            resolver.clone(),
-        );
-        part.subscribe(Settled::call(move |outcome| {
-            parts.settled(index);
-            match outcome {
-                Ok(value) => {
-                    values.borrow_mut()[index] = Some(value);
-                    left.set(left.get() - 1);
-                    if left.get() == 0 {
-                        let all: Vec<Value> = values.borrow_mut().drain(..).flatten().collect();
-                        resolver.resolve(Rc::new(all) as Value);
-                    }
-                }
-                Err(error) => {
-                    parts.cancel(&Error::msg("a sibling effect in all() failed"));
-                    resolver.reject(error);
-                }
-            }
-        }));
+        part.subscribe(Settled::Resume(gathering.clone(), index as u64));
     }
     Running::new(promise).on_cancel(move |reason| parts.cancel(reason))
 }

@@ -51,8 +51,8 @@ pub use channel::{
     event_channel, put_to, take_from,
 };
 pub use combinators::{all, all_effect, all_keyed, all_keyed_effect, race, race_effect};
-pub use effect::{Description, Effect, Kind, Running, Value};
 pub(crate) use effect::Settled;
+pub use effect::{Description, Effect, Kind, Running, Value};
 pub use runtime::{Runtime, run_saga};
 pub use stepper::{Finished, Stepper};
 pub use store::{
