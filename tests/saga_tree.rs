@@ -458,3 +458,23 @@ fn the_trace_shows_the_tree_with_virtual_timestamps() {
         ]
     );
 }
+
+#[test]
+fn joining_oneself_is_an_error_not_a_hang() {
+    let slot: Rc<RefCell<Option<Task<u64>>>> = Rc::default();
+    let s = slot.clone();
+    let task = EventLoop::virtual_clock().run(move || {
+        let task = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            delay(&co, 1).await?;
+            let me = s.borrow().clone().expect("set before the delay ends");
+            join(&co, &me).await
+        }));
+        *slot.borrow_mut() = Some(task.clone());
+        task.promise().catch(|_| Ok(0));
+        task
+    });
+    assert_eq!(
+        outcome(&task),
+        "failed: a saga cannot join itself: it would wait forever"
+    );
+}

@@ -132,9 +132,14 @@ where
 }
 
 /// The effect of waiting for `task`; if it is cancelled, the joiner is
-/// cancelled too (redux-saga's rule).
+/// cancelled too (redux-saga's rule). Joining oneself is an error, not a
+/// hang.
 pub fn join_effect<R: Clone + 'static>(task: &Task<R>) -> Effect {
     Effect::new(task.clone(), describe_task(Kind::Join), |task, scope| {
+        if task.id() == scope.task_id() {
+            let error = Error::msg("a saga cannot join itself: it would wait forever");
+            return Running::new(Promise::reject(error));
+        }
         let scope = scope.clone();
         let promise = task.promise().then_else(
             |v| Resolution::Value(Rc::new(v) as Value),
