@@ -122,3 +122,57 @@ fn the_download_timeline_shows_the_cancelled_fetch_and_the_cleanup() {
         ]
     );
 }
+
+#[test]
+fn a_whole_saga_runs_instantly_on_the_virtual_clock_with_its_trace() {
+    let run =
+        baton::saga::Runtime::traced().simulate("withTimeout", seeds::saga::with_timeout(6000));
+    let error = run
+        .outcome
+        .clone()
+        .and_then(Result::err)
+        .map(|e| e.to_string());
+    assert_eq!(error.as_deref(), Some("Request timed out"));
+    assert_eq!(run.elapsed, std::time::Duration::from_millis(5000));
+    let lines: Vec<String> = run
+        .timeline()
+        .lines()
+        .map(|l| l.trim().to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "0ms  withTimeout#1          Root task started",
+            "0ms  withTimeout#1          ▶ Race race(data: Call fetch_taking((6000, \"/api/slow-endpoint\")), timeout: Call reject_after(5000))",
+            "0ms  withTimeout#1          ▶ Call fetch_taking((6000, \"/api/slow-endpoint\"))",
+            "0ms  withTimeout#1          ▶ Call reject_after(5000)",
+            "5000ms  withTimeout#1          ✘ Call reject_after(5000) — Request timed out",
+            "5000ms  withTimeout#1          ⊘ Call fetch_taking((6000, \"/api/slow-endpoint\"))",
+            "5000ms  withTimeout#1          ✘ Race race(data: Call fetch_taking((6000, \"/api/slow-endpoint\")), timeout: Call reject_after(5000)) — Request timed out",
+            "5000ms  withTimeout#1          task failed: Request timed out",
+        ]
+    );
+}
+
+#[test]
+fn an_interceptor_provides_results_so_nothing_is_fetched_or_waited_for() {
+    use baton::saga::{Kind, Running, Runtime};
+    let runtime = Runtime::new().intercept(|effect| {
+        (effect.kind == Kind::Call && effect.name == "fake_fetch").then(|| {
+            let url = effect.args.trim_matches('"').to_string();
+            Running::of(baton::Promise::resolve(format!("{url}:provided")))
+        })
+    });
+    let run = runtime.simulate("mixedFlow", seeds::saga::mixed_flow(7));
+    assert_eq!(run.elapsed, std::time::Duration::ZERO);
+    assert_eq!(
+        run.outcome.and_then(Result::ok),
+        Some(vec![
+            "/api/users/7:provided".to_string(),
+            "/api/users/7/posts:provided".to_string(),
+            "/api/users/7/profile:provided".to_string(),
+            "/api/posts/1/comments:provided".to_string(),
+            "/api/posts/2/comments:provided".to_string(),
+        ])
+    );
+}

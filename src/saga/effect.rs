@@ -289,12 +289,19 @@ impl Effect {
     /// traces). Effects that combine others (all, race) perform their parts
     /// through this.
     pub fn perform(self, scope: &Scope) -> Running {
-        match scope.tracer() {
+        let interceptor = scope.interceptor();
+        if interceptor.is_none() && scope.tracer().is_none() {
+            return self.0.perform(scope);
+        }
+        let description = self.describe();
+        let answered = interceptor.and_then(|answer| answer(&description));
+        let perform = move |scope: &Scope| match answered {
+            Some(running) => running,
             None => self.0.perform(scope),
-            Some(tracer) => {
-                let description = self.describe();
-                tracer.perform(scope, description, move |scope| self.0.perform(scope))
-            }
+        };
+        match scope.tracer() {
+            None => perform(scope),
+            Some(tracer) => tracer.perform(scope, description, perform),
         }
     }
 }

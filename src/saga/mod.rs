@@ -53,7 +53,7 @@ pub use channel::{
 pub use combinators::{all, all_effect, all_keyed, all_keyed_effect, race, race_effect};
 pub(crate) use effect::Settled;
 pub use effect::{Description, Effect, Kind, Running, Value};
-pub use runtime::{Runtime, run_saga};
+pub use runtime::{Runtime, Simulation, run_saga};
 pub use stepper::{Finished, Stepper};
 pub use store::{
     Action, Pattern, Store, put, put_effect, select, select_effect, take, take_effect,

@@ -1,13 +1,15 @@
 //! The runtime that starts root sagas, and what their effects can reach.
 
+use std::cell::Cell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use super::effect::{Effect, Value};
 use super::store::{Action, Store};
 use super::task::{Env, Link, Task, TaskName, start};
 use super::trace::{TraceEvent, Tracer, timeline};
-use crate::Error;
 use crate::generator::Generator;
+use crate::{Error, EventLoop, now};
 
 /// Runs sagas: each is a root task; its forks, calls and spawns share the
 /// runtime (its task numbers and its trace).
@@ -72,6 +74,32 @@ impl Runtime {
         self
     }
 
+    /// Answers effects before their performers do: `answer` sees each
+    /// effect's description and returns `Some(running)` to stand in for it
+    /// (a canned result, an error, a delay), or `None` to let it run. This
+    /// is how an integration test provides results without mocks:
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Gen, Promise};
+    /// use baton::saga::{Kind, Runtime, Running, SagaCo, call};
+    ///
+    /// fn fetch_user(id: u32) -> Promise<String> { unreachable!("never called: {id}") }
+    /// let runtime = Runtime::new().intercept(|effect| {
+    ///     (effect.kind == Kind::Call && effect.name == "fetch_user")
+    ///         .then(|| Running::of(Promise::resolve(format!("user {}", effect.args))))
+    /// });
+    /// let saga = Gen::new(|co: SagaCo<String>| async move { call(&co, fetch_user, 7).await });
+    /// let p = EventLoop::virtual_clock().run(|| runtime.run("provided", saga).promise());
+    /// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("user 7"));
+    /// ```
+    pub fn intercept(
+        self,
+        answer: impl Fn(&super::Description) -> Option<super::Running> + 'static,
+    ) -> Self {
+        *self.env.interceptor.borrow_mut() = Some(Rc::new(answer));
+        self
+    }
+
     /// Starts `saga` as a root task named `name`; it runs synchronously up
     /// to its first effect.
     pub fn run<G>(&self, name: impl Into<String>, saga: G) -> Task<G::Return>
@@ -86,6 +114,45 @@ impl Runtime {
             None,
             saga,
         )
+    }
+
+    /// Runs `saga` to its end on a fresh virtual-clock loop: its delays,
+    /// races and timeouts happen instantly and in a fixed order. The
+    /// integration harness for a whole saga tree.
+    ///
+    /// ```
+    /// use baton::{Error, Gen};
+    /// use baton::saga::{Runtime, SagaCo, delay, delay_effect, race};
+    /// use std::time::Duration;
+    ///
+    /// let slow_job = Gen::new(|co: SagaCo<&'static str>| async move {
+    ///     let (winner, ()) = race(&co, vec![("job", delay_effect(60_000)), ("timeout", delay_effect(5_000))]).await?;
+    ///     delay(&co, 250).await?;
+    ///     Ok(winner)
+    /// });
+    /// let run = Runtime::traced().simulate("slow job", slow_job);
+    /// assert_eq!(run.elapsed, Duration::from_millis(5_250));
+    /// assert!(run.timeline().contains("⊘ Delay delay(60000)"));
+    /// assert_eq!(run.outcome.and_then(Result::ok), Some("timeout"));
+    /// ```
+    pub fn simulate<G>(&self, name: impl Into<String>, saga: G) -> Simulation<G::Return>
+    where
+        G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
+        G::Return: Default + Clone + 'static,
+    {
+        let settled_at = Rc::new(Cell::new(None));
+        let at = settled_at.clone();
+        let name = name.into();
+        let promise = EventLoop::virtual_clock().run(|| {
+            let promise = self.run(name, saga).promise();
+            promise.subscribe(move |_| at.set(Some(now())));
+            promise
+        });
+        Simulation {
+            outcome: promise.peek(),
+            elapsed: settled_at.get().unwrap_or_else(now),
+            trace: self.trace(),
+        }
     }
 
     /// Everything traced so far (empty unless [`traced`](Runtime::traced)).
@@ -103,18 +170,38 @@ impl Runtime {
     }
 }
 
-/// Runs `saga` as a root task of its own untraced runtime.
+/// What a simulated run of a saga produced (see [`Runtime::simulate`]).
+#[derive(Debug, Clone)]
+pub struct Simulation<T> {
+    /// How the saga ended (`None`: it never did, waiting on something
+    /// outside the loop).
+    pub outcome: Option<Result<T, Error>>,
+    /// Virtual time from the start to the saga's end.
+    pub elapsed: Duration,
+    /// The runtime's trace (empty unless it traces).
+    pub trace: Vec<TraceEvent>,
+}
+
+impl<T> Simulation<T> {
+    /// The trace as a readable timeline.
+    pub fn timeline(&self) -> String {
+        timeline(&self.trace)
+    }
+}
+
+thread_local! {
+    /// The runtime behind [`run_saga`]: untraced, no store, shared by the
+    /// thread's sagas so a saga costs no runtime of its own.
+    static DEFAULT: Rc<Env> = Env::new(None);
+}
+
+/// Runs `saga` as a root task of the thread's default runtime (untraced,
+/// no store, nothing intercepted).
 pub fn run_saga<G>(saga: G) -> Task<G::Return>
 where
     G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
     G::Return: Default + Clone + 'static,
 {
-    let runtime = Runtime::new();
-    start(
-        runtime.env,
-        TaskName::Static("main"),
-        Link::Root,
-        None,
-        saga,
-    )
+    let env = DEFAULT.with(Rc::clone);
+    start(env, TaskName::Static("main"), Link::Root, None, saga)
 }

@@ -108,7 +108,12 @@ pub(crate) struct Env {
     pub(crate) tracer: Option<Tracer>,
     /// What effects can reach beyond the loop (a store's state and bus).
     pub(crate) services: RefCell<super::store::Services>,
+    /// Answers effects in place of their performers (test providers).
+    pub(crate) interceptor: RefCell<Option<Interceptor>>,
 }
+
+/// Answers an effect in place of its performer, or lets it through.
+pub(crate) type Interceptor = Rc<dyn Fn(&super::Description) -> Option<super::Running>>;
 
 impl Env {
     pub(crate) fn new(tracer: Option<Tracer>) -> Rc<Self> {
@@ -116,6 +121,7 @@ impl Env {
             next_task: Cell::new(0),
             tracer,
             services: RefCell::default(),
+            interceptor: RefCell::new(None),
         })
     }
 }
@@ -207,6 +213,10 @@ impl Scope {
 
     pub(crate) fn service<X: 'static>(&self) -> Option<Rc<X>> {
         super::store::find(&self.node.core().env.services)
+    }
+
+    pub(crate) fn interceptor(&self) -> Option<Interceptor> {
+        self.node.core().env.interceptor.borrow().clone()
     }
 
     pub(crate) fn tracer(&self) -> Option<&Tracer> {
