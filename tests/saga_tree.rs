@@ -478,3 +478,142 @@ fn joining_oneself_is_an_error_not_a_hang() {
         "failed: a saga cannot join itself: it would wait forever"
     );
 }
+
+/// A random saga tree: each node forks its children, works for `work` ms,
+/// and may fail.
+#[derive(Debug, Clone)]
+struct Spec {
+    id: usize,
+    work: u64,
+    fails: bool,
+    children: Vec<Spec>,
+}
+
+fn spec_tree() -> impl proptest::strategy::Strategy<Value = Spec> {
+    use proptest::prelude::*;
+    let leaf = (1u64..60, proptest::bool::weighted(0.15)).prop_map(|(work, fails)| Spec {
+        id: 0,
+        work,
+        fails,
+        children: Vec::new(),
+    });
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        (
+            1u64..60,
+            proptest::bool::weighted(0.1),
+            proptest::collection::vec(inner, 0..3),
+        )
+            .prop_map(|(work, fails, children)| Spec {
+                id: 0,
+                work,
+                fails,
+                children,
+            })
+    })
+}
+
+fn number(spec: &mut Spec, next: &mut usize) {
+    spec.id = *next;
+    *next += 1;
+    for child in &mut spec.children {
+        number(child, next);
+    }
+}
+
+/// Logs `start i` when the body starts, `end i` when its cleanup has run,
+/// and (through its parent) `settled i` when its task settles.
+fn tree_node(spec: Spec, log: Log) -> BoxSaga<u64> {
+    Gen::new(move |co: SagaCo<u64>| async move {
+        log.say(format_args!("start {}", spec.id));
+        let outcome = async {
+            for child in spec.children.clone() {
+                let (l, id) = (log.clone(), child.id);
+                let task = fork(&co, move |()| tree_node(child, l), ()).await?;
+                let (l1, l2) = (log.clone(), log.clone());
+                task.promise().then_else(
+                    move |_| {
+                        l1.say(format_args!("settled {id}"));
+                        Ok(0)
+                    },
+                    move |_| {
+                        l2.say(format_args!("settled {id}"));
+                        Ok(0)
+                    },
+                );
+            }
+            delay(&co, spec.work).await?;
+            if spec.fails {
+                return Err(Error::msg(format!("node {} failed", spec.id)).into());
+            }
+            Ok(spec.work)
+        }
+        .await;
+        // Cleanup that itself waits, as closing a connection would; a
+        // cancellation arriving meanwhile must not cut it short.
+        let _ = delay(&co, 2).await;
+        log.say(format_args!("end {}", spec.id));
+        outcome
+    })
+    .boxed()
+}
+
+fn ids(log: &[String], what: &str) -> Vec<usize> {
+    log.iter()
+        .filter_map(|l| l.split_once(' ').map(|(_, rest)| rest))
+        .filter_map(|rest| rest.strip_prefix(what)?.trim().parse().ok())
+        .collect()
+}
+
+fn parents(spec: &Spec, out: &mut Vec<(usize, usize)>) {
+    for child in &spec.children {
+        out.push((spec.id, child.id));
+        parents(child, out);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+    /// For random trees, failures and cancellation times: every task that
+    /// started runs its cleanup exactly once, and settles after all of its
+    /// children have settled.
+    #[test]
+    fn every_started_task_cleans_up_once_and_settles_after_its_children(
+        tree in spec_tree(),
+        cancel_at in proptest::option::of(1u64..150),
+    ) {
+        let mut tree = tree;
+        number(&mut tree, &mut 0);
+        let log = Log::default();
+        let (l, t) = (log.clone(), tree.clone());
+        let root = EventLoop::virtual_clock().run(move || {
+            let task = run_saga(tree_node(t, l.clone()));
+            let l2 = l.clone();
+            task.promise().then_else(
+                move |_| { l.say("settled 0"); Ok(0) },
+                move |_| { l2.say("settled 0"); Ok(0) },
+            );
+            if let Some(at) = cancel_at {
+                cancel_after(&task, at, "stop");
+            }
+            task
+        });
+        let lines = log.lines();
+        let mut started = ids(&lines, "start ");
+        let mut ended = ids(&lines, "end ");
+        started.sort_unstable();
+        ended.sort_unstable();
+        proptest::prop_assert_eq!(&ended, &started, "cleanup once per started task: {:?}", lines);
+        let settled = ids(&lines, "settled ");
+        let position = |id: usize| settled.iter().position(|&s| s == id);
+        let mut edges = Vec::new();
+        parents(&tree, &mut edges);
+        for (parent, child) in edges {
+            if let Some(c) = position(child) {
+                let p = position(parent);
+                proptest::prop_assert!(p.is_some_and(|p| c < p), "{child} settles before {parent}: {lines:?}");
+            }
+        }
+        proptest::prop_assert!(!root.is_running());
+    }
+}
