@@ -8,7 +8,7 @@ use super::SagaCo;
 use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
 use super::task::{Link, Scope, TaskName};
 use crate::generator::{Abrupt, Generator};
-use crate::{Error, Promise, clear_timeout, set_timeout};
+use crate::{Error, Promise};
 
 /// What a called function may return: a promise, a plain result, or a
 /// saga (run as a child task the caller waits for; cancelling the caller
@@ -98,12 +98,7 @@ where
 /// The effect of waiting `ms` milliseconds; cancelling it clears the timer.
 pub fn delay_effect(ms: u64) -> Effect {
     Effect::new(ms, describe_delay, |ms, _| {
-        let (promise, resolver) = Promise::with_resolver();
-        let timer = set_timeout(
-            move || resolver.resolve(Rc::new(()) as Value),
-            Duration::from_millis(ms),
-        );
-        Running::new(promise).on_cancel(move |_| clear_timeout(timer))
+        Running::timer(Duration::from_millis(ms))
     })
 }
 

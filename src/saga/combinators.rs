@@ -7,44 +7,44 @@ use std::rc::Rc;
 
 use super::SagaCo;
 use super::effect::{
-    CancelHook, Description, Effect, Kind, Running, Settled, Source, Value, Waiter, downcast,
-    yield_typed,
+    Description, Effect, Kind, Running, Settled, Source, Stop, Value, Waiter, downcast, yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
 use crate::{Error, Promise, Resolver};
 
-/// The cancel hooks of the parts still running.
+/// How to stop the parts still running.
 #[derive(Clone)]
-struct Parts(Rc<RefCell<Vec<Option<CancelHook>>>>);
+struct Parts(Rc<RefCell<Vec<Option<Stop>>>>);
 
 impl Parts {
-    fn settled(&self, index: usize) {
+    fn new(count: usize) -> Self {
+        Parts(Rc::new(RefCell::new((0..count).map(|_| None).collect())))
+    }
+
+    fn started(&self, index: usize, stop: Option<Stop>) {
         if let Some(slot) = self.0.borrow_mut().get_mut(index) {
-            slot.take();
+            *slot = stop;
         }
+    }
+
+    fn settled(&self, index: usize) {
+        let stop = self.0.borrow_mut().get_mut(index).and_then(Option::take);
+        drop(stop);
     }
 
     /// Cancels every part still running.
     fn cancel(&self, reason: &Error) {
-        let hooks = std::mem::take(&mut *self.0.borrow_mut());
-        for hook in hooks.into_iter().flatten() {
-            hook(reason);
+        let stops = std::mem::take(&mut *self.0.borrow_mut());
+        for stop in stops.into_iter().flatten() {
+            stop.stop(reason);
         }
     }
 }
 
-/// Performs `effects` in `scope`: where their results come from, and
-/// their cancel hooks.
-fn start(scope: &Scope, effects: Vec<Effect>) -> (Vec<Source>, Parts) {
-    let (sources, hooks) = effects
-        .into_iter()
-        .map(|e| {
-            let running = e.perform(scope);
-            (running.source, running.cancel)
-        })
-        .unzip();
-    (sources, Parts(Rc::new(RefCell::new(hooks))))
+/// Performs `effects` in `scope`.
+fn start(scope: &Scope, effects: Vec<Effect>) -> Vec<Running> {
+    effects.into_iter().map(|e| e.perform(scope)).collect()
 }
 
 fn describe_all(effects: &[Effect]) -> Description {
@@ -103,19 +103,21 @@ impl Waiter for Gathering {
 
 /// Runs the parts in parallel; resumes with a `Vec<Value>` in order.
 fn perform_all(scope: &Scope, effects: Vec<Effect>) -> Running {
-    let (sources, parts) = start(scope, effects);
+    let running = start(scope, effects);
+    let parts = Parts::new(running.len());
     let (promise, resolver) = Promise::with_resolver();
-    if sources.is_empty() {
+    if running.is_empty() {
         resolver.resolve(Rc::new(Vec::<Value>::new()) as Value);
     }
     let gathering = Rc::new(Gathering {
-        values: RefCell::new(vec![None; sources.len()]),
-        left: Cell::new(sources.len()),
+        values: RefCell::new(vec![None; running.len()]),
+        left: Cell::new(running.len()),
         parts: parts.clone(),
         resolver,
     });
-    for (index, part) in sources.into_iter().enumerate() {
-        part.subscribe(Settled::Resume(gathering.clone(), index as u64));
+    for (index, part) in running.into_iter().enumerate() {
+        let stop = part.start(Settled::Resume(gathering.clone(), index as u64));
+        parts.started(index, stop);
     }
     Running::new(promise).on_cancel(move |reason| parts.cancel(reason))
 }
@@ -201,11 +203,13 @@ pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
     let describe = |effects: &Vec<_>| describe_keyed(Kind::Race, "race", effects);
     Effect::new(effects, describe, |effects, scope| {
         let (keys, effects): (Vec<_>, Vec<_>) = effects.into_iter().unzip();
-        let (sources, parts) = start(scope, effects);
+        let running = start(scope, effects);
+        let parts = Parts::new(running.len());
         let (promise, resolver) = Promise::with_resolver();
-        for (index, (key, part)) in keys.into_iter().zip(sources).enumerate() {
-            let (parts, resolver) = (parts.clone(), resolver.clone());
-            part.subscribe(Settled::call(move |outcome| {
+        for (index, (key, part)) in keys.into_iter().zip(running).enumerate() {
+            let (p, resolver) = (parts.clone(), resolver.clone());
+            let stop = part.start(Settled::call(move |outcome| {
+                let parts = p;
                 if !resolver.promise().is_pending() {
                     return;
                 }
@@ -213,6 +217,7 @@ pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
                 parts.cancel(&Error::msg(format!("lost a race to `{key}`")));
                 resolver.resolve_with(outcome.map(|v| Rc::new((key, v)) as Value));
             }));
+            parts.started(index, stop);
         }
         Running::new(promise).on_cancel(move |reason| parts.cancel(reason))
     })

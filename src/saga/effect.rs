@@ -4,9 +4,10 @@
 use std::any::Any;
 use std::fmt;
 use std::rc::Rc;
+use std::time::Duration;
 
 use super::task::Scope;
-use crate::{Error, Promise};
+use crate::{Error, Promise, TimerId, clear_timeout, queue_microtask, set_timeout};
 
 /// A value produced by an effect, on its way back into the saga.
 pub type Value = Rc<dyn Any>;
@@ -64,6 +65,33 @@ impl fmt::Display for Description {
 /// How to stop an effect that is still running; given the reason.
 pub(crate) type CancelHook = Box<dyn FnOnce(&Error)>;
 
+/// How to stop a running effect: a hook, or (for a delay) just its timer,
+/// which needs no allocation.
+pub(crate) enum Stop {
+    Hook(CancelHook),
+    Timer(TimerId),
+}
+
+impl Stop {
+    pub(crate) fn stop(self, reason: &Error) {
+        match self {
+            Stop::Hook(hook) => hook(reason),
+            Stop::Timer(id) => clear_timeout(id),
+        }
+    }
+
+    /// Both stops, in order (either may be missing).
+    pub(crate) fn both(first: Option<Stop>, then: Option<Stop>) -> Option<Stop> {
+        match (first, then) {
+            (Some(a), Some(b)) => Some(Stop::Hook(Box::new(move |reason| {
+                a.stop(reason);
+                b.stop(reason);
+            }))),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
 /// A task waiting for an effect: resumed with its outcome, if `epoch` is
 /// still current. The task is already allocated, so waiting costs none.
 pub(crate) trait Waiter {
@@ -96,15 +124,31 @@ impl Settled {
 pub(crate) enum Source {
     Promise(Promise<Value, Error>),
     Erased(Rc<dyn crate::promise::Erased>),
-    Typed(Box<dyn FnOnce(Settled)>),
+    /// A delay: a timer that delivers `()`, with no promise in between.
+    Timer(Duration),
+    Typed(Box<dyn FnOnce(Settled) -> Option<Stop>>),
 }
 
 impl Source {
-    /// Hands the result to `settled` (one microtask after it settles).
-    pub(crate) fn subscribe(self, settled: Settled) {
+    /// Hands the result to `settled` (one microtask after it settles, as
+    /// a promise reaction would be); returns how to stop what subscribing
+    /// started, if anything (a delay's timer).
+    pub(crate) fn subscribe(self, settled: Settled) -> Option<Stop> {
         match self {
-            Source::Promise(promise) => promise.subscribe(move |outcome| settled.deliver(outcome)),
-            Source::Erased(promise) => promise.subscribe_erased(settled),
+            Source::Promise(promise) => {
+                promise.subscribe(move |outcome| settled.deliver(outcome));
+                None
+            }
+            Source::Erased(promise) => {
+                promise.subscribe_erased(settled);
+                None
+            }
+            Source::Timer(after) => {
+                let fire = move || {
+                    queue_microtask(move || settled.deliver(Ok(Rc::new(()) as Value)));
+                };
+                Some(Stop::Timer(set_timeout(fire, after)))
+            }
             Source::Typed(subscribe) => subscribe(settled),
         }
     }
@@ -114,7 +158,7 @@ impl Source {
 /// cancel it if the saga stops waiting (a lost race, a cancelled saga).
 pub struct Running {
     pub(crate) source: Source,
-    pub(crate) cancel: Option<CancelHook>,
+    pub(crate) cancel: Option<Stop>,
 }
 
 impl fmt::Debug for Running {
@@ -146,8 +190,22 @@ impl Running {
     /// Runs `hook` with the reason if the effect is cancelled before it
     /// settles (clear a timer, abort a request, cancel a child saga).
     pub fn on_cancel(mut self, hook: impl FnOnce(&Error) + 'static) -> Self {
-        self.cancel = Some(Box::new(hook));
+        self.cancel = Some(Stop::Hook(Box::new(hook)));
         self
+    }
+
+    /// A delay of `after`: resumes with `()`; cancelling clears the timer.
+    pub(crate) fn timer(after: Duration) -> Self {
+        Running {
+            source: Source::Timer(after),
+            cancel: None,
+        }
+    }
+
+    /// Subscribes `settled`; returns every way to stop the effect.
+    pub(crate) fn start(self, settled: Settled) -> Option<Stop> {
+        let started = self.source.subscribe(settled);
+        Stop::both(started, self.cancel)
     }
 }
 

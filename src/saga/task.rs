@@ -15,7 +15,7 @@ use std::future::IntoFuture;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::{Rc, Weak};
 
-use super::effect::{CancelHook, Effect, Settled, Value, Waiter};
+use super::effect::{Effect, Settled, Stop, Value, Waiter};
 use super::trace::Tracer;
 use crate::generator::{Generator, Resume, Step};
 use crate::promise::Awaiting;
@@ -321,7 +321,7 @@ struct Driver<G: Generator> {
     /// Bumped when the pending effect stops mattering (a halt), so its
     /// late result is dropped.
     epoch: Cell<u64>,
-    pending: RefCell<Option<CancelHook>>,
+    pending: RefCell<Option<Stop>>,
     body: RefCell<Body<G::Return>>,
 }
 
@@ -394,13 +394,13 @@ where
         let running = effect.perform(&scope);
         if self.epoch.get() != epoch {
             // The effect halted this task while being performed.
-            if let (Some(hook), Some(why)) = (running.cancel, self.core.halt.borrow().clone()) {
-                hook(why.reason());
+            if let (Some(stop), Some(why)) = (running.cancel, self.core.halt.borrow().clone()) {
+                stop.stop(why.reason());
             }
             return;
         }
-        *self.pending.borrow_mut() = running.cancel;
-        running.source.subscribe(Settled::Resume(self, epoch));
+        let stop = running.start(Settled::Resume(self.clone(), epoch));
+        *self.pending.borrow_mut() = stop;
     }
 
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
@@ -495,8 +495,9 @@ where
         *self.core.halt.borrow_mut() = Some(why.clone());
         self.epoch.set(self.epoch.get() + 1);
         let reason = why.reason();
-        if let Some(hook) = self.pending.borrow_mut().take() {
-            hook(reason);
+        let pending = self.pending.borrow_mut().take();
+        if let Some(stop) = pending {
+            stop.stop(reason);
         }
         let children = self.core.children.borrow().clone();
         for child in children {

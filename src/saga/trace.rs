@@ -7,7 +7,7 @@ use std::fmt::Write;
 use std::rc::Rc;
 use std::time::Duration;
 
-use super::effect::{Description, Running, Settled, Source, Value};
+use super::effect::{Description, Running, Settled, Source, Stop, Value};
 use super::task::{Link, Scope, TaskId};
 use crate::{Error, now};
 
@@ -133,13 +133,13 @@ impl Tracer {
             if !over.replace(true) {
                 Self::record(&events, task, Event::EffectCancelled(effect));
             }
-            if let Some(hook) = inner {
-                hook(reason);
+            if let Some(stop) = inner {
+                stop.stop(reason);
             }
         };
         Running {
             source: Source::Typed(Box::new(traced)),
-            cancel: Some(Box::new(cancel)),
+            cancel: Some(Stop::Hook(Box::new(cancel))),
         }
     }
 
