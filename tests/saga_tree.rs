@@ -617,3 +617,19 @@ proptest::proptest! {
         proptest::prop_assert!(!root.is_running());
     }
 }
+
+#[test]
+fn a_cancelled_task_is_not_reported_as_an_unhandled_rejection_but_a_failed_one_is() {
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let r = reports.clone();
+    let log = Log::default();
+    EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
+        .run(|| {
+            let cancelled = run_saga(leaf(&log, "cancelled", 100));
+            cancel_after(&cancelled, 10, "not needed");
+            run_saga(failing(&log, "failing", 20));
+        });
+    assert_eq!(reports.borrow().len(), 1, "{:?}", reports.borrow());
+    assert!(reports.borrow()[0].contains("failing failed"));
+}

@@ -227,7 +227,9 @@ impl Scope {
 /// A running (or finished) saga: its result, and how to cancel it.
 ///
 /// Awaiting a task (or its [`promise`](Task::promise)) gives the saga's
-/// return value; a cancelled task rejects with [`Cancelled`].
+/// return value; a cancelled task rejects with [`Cancelled`], which is
+/// never reported as an unhandled rejection (the cancellation was asked
+/// for).
 pub struct Task<T> {
     node: Rc<dyn Node>,
     promise: Promise<T, Error>,
@@ -450,7 +452,12 @@ where
             (Err(e), Link::Forked) if !Cancelled::is(e) => Some(e.clone()),
             _ => None,
         };
+        let cancelled = matches!(&outcome, Err(e) if Cancelled::is(e));
         self.resolver.resolve_with(outcome);
+        if cancelled {
+            // A cancellation somebody asked for is not an unhandled error.
+            self.resolver.promise().subscribe(|_| {});
+        }
         if let Some(parent) = self.core.parent.as_ref().and_then(Weak::upgrade) {
             parent.child_settled(self.core.id, failure);
         }
