@@ -183,6 +183,13 @@ pub fn future<F>(future: F) -> FutureYield<F> {
     FutureYield(future)
 }
 
+impl<F> FutureYield<F> {
+    /// The wrapped future.
+    pub fn into_inner(self) -> F {
+        self.0
+    }
+}
+
 impl<V, E, F> Yieldable<V, E> for FutureYield<F>
 where
     V: Clone + 'static,

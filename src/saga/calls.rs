@@ -10,9 +10,11 @@ use super::task::{Link, Scope, TaskName};
 use crate::generator::{Abrupt, Generator};
 use crate::{Error, Promise};
 
-/// What a called function may return: a promise, a plain result, or a
-/// saga (run as a child task the caller waits for; cancelling the caller
-/// cancels it).
+/// What a called function may return: a promise, a plain result, a saga
+/// (run as a child task the caller waits for; cancelling the caller
+/// cancels it), or a Rust future wrapped in
+/// [`future`](crate::runner::future) (cancelling the call drops it, which
+/// aborts what it was doing).
 pub trait Callee: 'static {
     /// The value the call resumes the saga with.
     type Output: Clone + 'static;

@@ -32,6 +32,7 @@
 //! value of the saga's return type: sagas return `T: Default`
 //! (JavaScript's `undefined`).
 
+mod abortable;
 mod calls;
 mod channel;
 mod combinators;
