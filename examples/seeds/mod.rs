@@ -369,6 +369,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "using",
+        "using: dispose after the body, on success and on failure; disposing is a call",
+        resilience::using,
+    ),
+    port(
+        "saga",
         "breaker",
         "circuitBreaker (the generator): open after 3 failures, half-open after the timeout",
         resilience::breaker,

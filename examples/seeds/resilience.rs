@@ -394,3 +394,74 @@ pub fn managed() -> String {
         });
     })
 }
+
+/// A file handle, as `openFile` resolves it.
+#[derive(Clone, Debug)]
+struct File(&'static str);
+
+/// using(openFile(name), body): the file is closed after the body, whether
+/// it succeeded or failed; closing is itself a call (50 ms).
+fn with_file(
+    log: Log,
+    name: &'static str,
+    fails: bool,
+) -> Gen<impl Body<u32, Error>, Effect, baton::saga::Value, u32, Error> {
+    Gen::new(move |co: SagaCo<u32>| async move {
+        let (l1, l2, l3) = (log.clone(), log.clone(), log.clone());
+        let open = move |name: &'static str| {
+            let l = l1.clone();
+            Promise::new(move |r| {
+                set_timeout(
+                    move || {
+                        stamp(&l, format_args!("opened {name}"));
+                        r.resolve(File(name))
+                    },
+                    ms(100),
+                );
+            })
+        };
+        let close = move |file: File| {
+            let l = l2.clone();
+            call_effect(
+                move |file: File| {
+                    Promise::new(move |r| {
+                        set_timeout(
+                            move || {
+                                stamp(&l, format_args!("closed {}", file.0));
+                                r.resolve(())
+                            },
+                            ms(50),
+                        );
+                    })
+                },
+                file,
+            )
+        };
+        baton::saga::resilience::using(&co, open, name, close, async |file: &File| {
+            stamp(&l3, format_args!("reading {}", file.0));
+            if fails {
+                let read = |()| Promise::<u32>::reject(Error::msg("disk error"));
+                return baton::saga::call(&co, read, ()).await;
+            }
+            baton::saga::call(&co, |()| after(100, 42u32), ()).await
+        })
+        .await
+    })
+}
+
+pub fn using() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        spawn(async move {
+            let read = async |l: &Log| {
+                let n = run_saga(with_file(l.clone(), "a.txt", false)).await?;
+                stamp(l, format_args!("lines: {n}"));
+                run_saga(with_file(l.clone(), "b.txt", true)).await
+            };
+            if let Err(e) = read(&l).await {
+                stamp(&l, format_args!("failed: {e}"));
+            }
+            Ok::<_, Error>(())
+        });
+    })
+}
