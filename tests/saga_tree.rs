@@ -633,3 +633,26 @@ fn a_cancelled_task_is_not_reported_as_an_unhandled_rejection_but_a_failed_one_i
     assert_eq!(reports.borrow().len(), 1, "{:?}", reports.borrow());
     assert!(reports.borrow()[0].contains("failing failed"));
 }
+
+fn blows_up(what: &'static str) -> Promise<u32> {
+    panic!("{what} blew up")
+}
+
+#[test]
+fn a_called_function_that_panics_throws_into_the_saga() {
+    let got = EventLoop::virtual_clock().run(|| {
+        run_saga(Gen::new(|co: SagaCo<String>| async move {
+            match baton::saga::call(&co, blows_up, "the fetcher").await {
+                Ok(v) => Ok(format!("got {v}")),
+                Err(baton::Abrupt::Throw(e)) => Ok(format!("caught: {e}")),
+                Err(abrupt) => Err(abrupt),
+            }
+        }))
+        .promise()
+    });
+    let text = got.peek().and_then(Result::ok).unwrap_or_default();
+    assert!(
+        text.starts_with("caught: ") && text.contains("the fetcher blew up"),
+        "{text}"
+    );
+}

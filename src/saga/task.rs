@@ -393,7 +393,16 @@ where
     fn wait_on(self: Rc<Self>, effect: Effect) {
         let epoch = self.epoch.get();
         let scope = Scope { node: self.clone() };
-        let running = effect.perform(&scope);
+        let performed = catch_unwind(AssertUnwindSafe(|| effect.perform(&scope)));
+        let running = match performed {
+            Ok(running) => running,
+            // A performer that panics (a called function that blew up)
+            // throws into the saga at its yield, as redux-saga does.
+            Err(payload) => {
+                let fault = Fault::from_panic(&*payload).into();
+                return self.step(Resume::Throw(fault));
+            }
+        };
         if self.epoch.get() != epoch {
             // The effect halted this task while being performed.
             if let (Some(stop), Some(why)) = (running.cancel, self.core.halt.borrow().clone()) {
