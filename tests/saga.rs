@@ -176,3 +176,26 @@ fn an_interceptor_provides_results_so_nothing_is_fetched_or_waited_for() {
         ])
     );
 }
+
+#[test]
+fn a_mock_task_settles_as_the_test_says_and_cancelling_it_rejects_it() {
+    use baton::saga::{Cancelled, Task};
+    baton::EventLoop::virtual_clock().run(|| {
+        let (done, control) = Task::<u32>::mock("done");
+        assert!(done.is_running());
+        control.resolve(7);
+        assert!(!done.is_running());
+        assert_eq!(done.promise().peek().and_then(Result::ok), Some(7));
+
+        let (stopped, _control) = Task::<u32>::mock("stopped");
+        stopped.cancel(Error::msg("not needed"));
+        assert!(stopped.is_cancelled());
+        let error = stopped
+            .promise()
+            .peek()
+            .and_then(Result::err)
+            .expect("rejected");
+        assert!(Cancelled::is(&error));
+        assert_eq!(error.to_string(), "not needed");
+    });
+}

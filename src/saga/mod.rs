@@ -37,6 +37,7 @@ mod calls;
 mod channel;
 mod combinators;
 mod effect;
+mod mock;
 pub mod resilience;
 mod runtime;
 mod stepper;

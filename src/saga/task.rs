@@ -95,7 +95,7 @@ pub(crate) enum Halt {
 }
 
 impl Halt {
-    fn reason(&self) -> &Error {
+    pub(crate) fn reason(&self) -> &Error {
         match self {
             Halt::Cancel(e) | Halt::Abort(e) => e,
         }
@@ -153,6 +153,30 @@ pub(crate) struct Core {
     children: RefCell<Vec<Rc<dyn Node>>>,
     halt: RefCell<Option<Halt>>,
     env: Rc<Env>,
+}
+
+impl Core {
+    pub(crate) fn new(
+        id: TaskId,
+        name: TaskName,
+        link: Link,
+        parent: Option<Weak<dyn Node>>,
+        env: Rc<Env>,
+    ) -> Self {
+        Core {
+            id,
+            name,
+            link,
+            parent,
+            children: RefCell::new(Vec::new()),
+            halt: RefCell::new(None),
+            env,
+        }
+    }
+
+    pub(crate) fn halt_cell(&self) -> &RefCell<Option<Halt>> {
+        &self.halt
+    }
 }
 
 /// A task as the tree sees it.
@@ -255,6 +279,12 @@ impl<T> fmt::Debug for Task<T> {
     }
 }
 
+impl<T> Task<T> {
+    pub(crate) fn from_parts(node: Rc<dyn Node>, promise: Promise<T, Error>) -> Self {
+        Task { node, promise }
+    }
+}
+
 impl<T: Clone + 'static> Task<T> {
     /// The task's number.
     pub fn id(&self) -> TaskId {
@@ -345,15 +375,7 @@ where
         tracer.task_started(id, name.get(), link, parent.as_ref().map(|p| p.core().id));
     }
     let driver = Rc::new(Driver {
-        core: Core {
-            id,
-            name,
-            link,
-            parent: parent.as_ref().map(Rc::downgrade),
-            children: RefCell::new(Vec::new()),
-            halt: RefCell::new(None),
-            env,
-        },
+        core: Core::new(id, name, link, parent.as_ref().map(Rc::downgrade), env),
         saga: RefCell::new(saga),
         resolver,
         epoch: Cell::new(0),
