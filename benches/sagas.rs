@@ -4,8 +4,8 @@
 
 use std::hint::black_box;
 
-use baton::saga::{Effect, SagaCo, Value, all, call, call_effect, delay, run_saga};
-use baton::{Error, EventLoop, Gen, Generator, Promise};
+use baton::saga::{Saga, SagaCo, all, call, call_effect, delay, run_saga};
+use baton::{EventLoop, Gen, Promise};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const N: u64 = 1_000;
@@ -46,7 +46,7 @@ fn calls(c: &mut Criterion) {
 }
 
 /// A saga that waits 1 s on the virtual clock and returns 1.
-pub fn sleeper() -> impl Generator<Yield = Effect, Input = Value, Return = u64, Error = Error> {
+pub fn sleeper() -> impl Saga<Output = u64> {
     Gen::new(|co: SagaCo<u64>| async move {
         delay(&co, 1_000).await?;
         Ok(1)

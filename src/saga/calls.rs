@@ -4,10 +4,11 @@ use std::fmt;
 use std::rc::Rc;
 use std::time::Duration;
 
+use super::Saga;
 use super::SagaCo;
 use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
 use super::task::{Link, Scope, TaskName};
-use crate::generator::{Abrupt, Generator};
+use crate::generator::Abrupt;
 use crate::{Error, Promise};
 
 /// What a called function may return: a promise, a plain result, a saga
@@ -41,8 +42,7 @@ impl<U: Clone + 'static> Callee for Result<U, Error> {
 
 impl<G> Callee for G
 where
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
 {
     type Output = G::Return;
 
@@ -79,8 +79,7 @@ where
 /// use baton::saga::{SagaCo, call, run_saga};
 ///
 /// fn double(n: u32) -> Promise<u32> { Promise::resolve(n * 2) }
-/// fn child(n: u32) -> impl baton::Generator<Yield = baton::saga::Effect,
-///         Input = baton::saga::Value, Return = u32, Error = Error> {
+/// fn child(n: u32) -> impl baton::saga::Saga<Output = u32> {
 ///     Gen::new(move |co: SagaCo<u32>| async move { Ok(call(&co, double, n).await? + 1) })
 /// }
 /// let saga = Gen::new(|co: SagaCo<u32>| async move { call(&co, child, 20).await });

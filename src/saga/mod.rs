@@ -69,7 +69,40 @@ pub use tree::{
 pub use watchers::{Worker, debounce, take_every, take_latest, take_leading, throttle};
 
 use crate::Error;
-use crate::generator::{BoxGen, Co};
+use crate::generator::{BoxGen, Co, Generator};
+
+/// A saga: a generator that yields [`Effect`]s, is resumed with their
+/// [`Value`]s, throws [`Error`]s and returns [`Saga::Output`]. Every
+/// [`Gen`](crate::Gen) whose body takes a [`SagaCo`] is one, as is a
+/// hand-written generator with these types; name it as `impl Saga<Output
+/// = T>`.
+///
+/// ```
+/// use baton::{EventLoop, Gen, Promise};
+/// use baton::saga::{Saga, SagaCo, call, run_saga};
+///
+/// fn double(n: u32) -> Promise<u32> { Promise::resolve(n * 2) }
+/// fn doubled(n: u32) -> impl Saga<Output = u32> {
+///     Gen::new(move |co: SagaCo<u32>| async move { call(&co, double, n).await })
+/// }
+/// let p = EventLoop::virtual_clock().run(|| run_saga(doubled(21)).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(42));
+/// ```
+pub trait Saga:
+    Generator<Yield = Effect, Input = Value, Error = Error, Return = Self::Output> + 'static
+{
+    /// What the saga returns: `Default`, for the value `return()` needs
+    /// when the saga is cancelled (JavaScript's `undefined`).
+    type Output: Default + Clone + 'static;
+}
+
+impl<G> Saga for G
+where
+    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
+    G::Return: Default + Clone + 'static,
+{
+    type Output = G::Return;
+}
 
 /// The handle a saga body yields effects through.
 pub type SagaCo<T> = Co<Effect, Value, T, Error>;

@@ -4,11 +4,10 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use super::effect::{Effect, Value};
+use super::Saga;
 use super::store::{Action, Store};
 use super::task::{Env, Link, Task, TaskName, start};
 use super::trace::{TraceEvent, Tracer, timeline};
-use crate::generator::Generator;
 use crate::{Error, EventLoop, now};
 
 /// Runs sagas: each is a root task; its forks, calls and spawns share the
@@ -104,8 +103,7 @@ impl Runtime {
     /// to its first effect.
     pub fn run<G>(&self, name: impl Into<String>, saga: G) -> Task<G::Return>
     where
-        G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-        G::Return: Default + Clone + 'static,
+        G: Saga,
     {
         start(
             self.env.clone(),
@@ -137,8 +135,7 @@ impl Runtime {
     /// ```
     pub fn simulate<G>(&self, name: impl Into<String>, saga: G) -> Simulation<G::Return>
     where
-        G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-        G::Return: Default + Clone + 'static,
+        G: Saga,
     {
         let settled_at = Rc::new(Cell::new(None));
         let at = settled_at.clone();
@@ -199,8 +196,7 @@ thread_local! {
 /// no store, nothing intercepted).
 pub fn run_saga<G>(saga: G) -> Task<G::Return>
 where
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
 {
     let env = DEFAULT.with(Rc::clone);
     start(env, TaskName::Static("main"), Link::Root, None, saga)

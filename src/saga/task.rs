@@ -15,6 +15,7 @@ use std::future::IntoFuture;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::{Rc, Weak};
 
+use super::Saga;
 use super::effect::{Effect, Settled, Stop, Value, Waiter};
 use super::trace::Tracer;
 use crate::generator::{Generator, Resume, Step};
@@ -220,16 +221,14 @@ impl Scope {
     /// Starts `saga` as a child of this task.
     pub fn start<G>(&self, name: impl Into<String>, link: Link, saga: G) -> Task<G::Return>
     where
-        G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-        G::Return: Default + Clone + 'static,
+        G: Saga,
     {
         self.start_named(TaskName::Owned(name.into()), link, saga)
     }
 
     pub(crate) fn start_named<G>(&self, name: TaskName, link: Link, saga: G) -> Task<G::Return>
     where
-        G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-        G::Return: Default + Clone + 'static,
+        G: Saga,
     {
         let parent = matches!(link, Link::Forked | Link::Called).then(|| self.node.clone());
         start(self.node.core().env.clone(), name, link, parent, saga)
@@ -365,8 +364,7 @@ pub(crate) fn start<G>(
     saga: G,
 ) -> Task<G::Return>
 where
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
 {
     let id = TaskId(env.next_task.get() + 1);
     env.next_task.set(id.0);
@@ -392,8 +390,7 @@ where
 
 impl<G> Driver<G>
 where
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
 {
     fn step(self: Rc<Self>, how: Resume<Value, Error, G::Return>) {
         let stepped = catch_unwind(AssertUnwindSafe(|| self.saga.borrow_mut().resume(how)));
@@ -497,8 +494,7 @@ where
 
 impl<G> Waiter for Driver<G>
 where
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
 {
     fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>) {
         if self.epoch.get() != epoch {
@@ -514,8 +510,7 @@ where
 
 impl<G> Node for Driver<G>
 where
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
 {
     fn core(&self) -> &Core {
         &self.core

@@ -4,17 +4,17 @@
 use std::fmt;
 use std::rc::Rc;
 
+use super::Saga;
 use super::SagaCo;
 use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
 use super::task::{Cancelled, Link, Task, TaskName};
-use crate::generator::{Abrupt, Generator};
+use crate::generator::Abrupt;
 use crate::{Error, Promise, Resolution};
 
 fn start_effect<A, G, F>(kind: Kind, link: Link, f: F, arg: A) -> Effect
 where
     A: fmt::Debug + 'static,
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
     Effect::new(
@@ -54,8 +54,7 @@ fn describe_task<R: Clone + 'static>(kind: Kind) -> impl Fn(&Task<R>) -> Descrip
 pub fn fork_effect<A, G, F>(f: F, arg: A) -> Effect
 where
     A: fmt::Debug + 'static,
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
     start_effect(Kind::Fork, Link::Forked, f, arg)
@@ -65,8 +64,7 @@ where
 pub fn spawn_effect<A, G, F>(f: F, arg: A) -> Effect
 where
     A: fmt::Debug + 'static,
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
     start_effect(Kind::Spawn, Link::Spawned, f, arg)
@@ -107,8 +105,7 @@ pub async fn fork<T, A, G, F>(
 ) -> Result<Task<G::Return>, Abrupt<Error, T>>
 where
     A: fmt::Debug + 'static,
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
     let name: fn() -> &'static str = short_name::<F>;
@@ -123,8 +120,7 @@ pub async fn spawn<T, A, G, F>(
 ) -> Result<Task<G::Return>, Abrupt<Error, T>>
 where
     A: fmt::Debug + 'static,
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
+    G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
     let name: fn() -> &'static str = short_name::<F>;

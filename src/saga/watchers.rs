@@ -3,30 +3,22 @@
 
 use super::channel::{Buffer, action_channel, take_from};
 use super::combinators::race_effect;
-use super::effect::{Effect, Kind, Value, downcast};
+use super::effect::{Kind, Value, downcast};
 use super::store::{Action, Pattern, take, take_effect};
 use super::tree::{cancel, fork};
-use super::{BoxSaga, SagaCo, call, delay, delay_effect};
-use crate::generator::{Abrupt, Generator};
+use super::{BoxSaga, Saga, SagaCo, call, delay, delay_effect};
+use crate::generator::Abrupt;
 use crate::{Error, Gen};
 
-/// A saga started by a watcher for each action it lets through.
-pub trait Worker<A>: Fn(A) -> Self::Saga + Clone + 'static {
+/// What a watcher starts for each action it lets through: a function from
+/// the action to a saga.
+pub trait Worker<A>: Fn(A) -> Self::Job + Clone + 'static {
     /// The saga the worker returns.
-    type Saga: Generator<Yield = Effect, Input = Value, Return = Self::Returns, Error = Error>
-        + 'static;
-    /// What that saga returns.
-    type Returns: Default + Clone + 'static;
+    type Job: Saga;
 }
 
-impl<A, G, W> Worker<A> for W
-where
-    W: Fn(A) -> G + Clone + 'static,
-    G: Generator<Yield = Effect, Input = Value, Error = Error> + 'static,
-    G::Return: Default + Clone + 'static,
-{
-    type Saga = G;
-    type Returns = G::Return;
+impl<A, G: Saga, W: Fn(A) -> G + Clone + 'static> Worker<A> for W {
+    type Job = G;
 }
 
 /// `takeEvery(pattern, worker)`: forks a worker for every matching action;
@@ -56,7 +48,10 @@ pub fn take_latest<A: Action, W: Worker<A>>(
         let mut last = None;
         loop {
             let action: A = take(&co, pattern.clone()).await?;
-            if let Some(previous) = last.take().filter(super::Task::<W::Returns>::is_running) {
+            if let Some(previous) = last
+                .take()
+                .filter(super::Task::<<W::Job as Saga>::Output>::is_running)
+            {
                 cancel(&co, &previous, Error::msg("superseded by a newer action")).await?;
             }
             last = Some(fork(&co, worker.clone(), action).await?);
