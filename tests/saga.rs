@@ -42,11 +42,8 @@ fn the_parallel_saga_yields_one_all_effect_describing_its_calls() {
         effect.args,
         "Call fake_fetch(\"/api/a\"), Call fake_fetch(\"/api/b\"), Call fake_fetch(\"/api/c\")"
     );
-    let values: Vec<baton::saga::Value> = ["x", "y", "z"]
-        .into_iter()
-        .map(|s| std::rc::Rc::new(s.to_string()) as baton::saga::Value)
-        .collect();
-    let returned = steps.feed(values).err().and_then(Result::ok);
+    let values = ["x", "y", "z"].map(String::from);
+    let returned = steps.feed_all(values).err().and_then(Result::ok);
     assert_eq!(returned, Some(vec!["x".into(), "y".into(), "z".into()]));
 }
 
@@ -83,8 +80,10 @@ fn a_race_is_one_effect_and_the_stepper_picks_the_winner() {
         effect.args,
         "data: Call fetch_taking((100, \"/api/slow-endpoint\")), timeout: Call reject_after(5000)"
     );
-    let timeout_won: (&str, baton::saga::Value) = ("timeout", std::rc::Rc::new(String::new()));
-    let finished = steps.feed(timeout_won).err().and_then(Result::err);
+    let finished = steps
+        .feed_race("timeout", String::new())
+        .err()
+        .and_then(Result::err);
     assert_eq!(
         finished.map(|e| e.to_string()).as_deref(),
         Some("Operation timed out")

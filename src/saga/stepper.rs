@@ -76,6 +76,55 @@ where
         self.step(Resume::Next(Rc::new(value) as Value))
     }
 
+    /// Feeds the results of an `all` effect, one per part, in order.
+    ///
+    /// ```
+    /// use baton::{Gen, Promise};
+    /// use baton::saga::{SagaCo, Stepper, all, call_effect};
+    ///
+    /// fn fetch(url: &'static str) -> Promise<usize> { unreachable!("{url}") }
+    /// let saga = Gen::new(|co: SagaCo<usize>| async move {
+    ///     let sizes: Vec<usize> = all(&co, vec![call_effect(fetch, "/a"), call_effect(fetch, "/b")]).await?;
+    ///     Ok(sizes.iter().sum())
+    /// });
+    /// let mut steps = Stepper::new(saga);
+    /// steps.next_effect().ok();
+    /// assert_eq!(steps.feed_all([3_usize, 4]).err().and_then(Result::ok), Some(7));
+    /// ```
+    pub fn feed_all<U: 'static>(
+        &mut self,
+        values: impl IntoIterator<Item = U>,
+    ) -> Result<Description, Finished<G::Return>> {
+        let values: Vec<Value> = values.into_iter().map(|v| Rc::new(v) as Value).collect();
+        self.feed(values)
+    }
+
+    /// Feeds the result of a `race` effect: which racer won, and its value.
+    ///
+    /// ```
+    /// use baton::{Gen, Promise};
+    /// use baton::saga::{SagaCo, Stepper, call_effect, race};
+    ///
+    /// fn fetch(url: &'static str) -> Promise<String> { unreachable!("{url}") }
+    /// fn give_up(ms: u64) -> Promise<String> { unreachable!("{ms}") }
+    /// let saga = Gen::new(|co: SagaCo<String>| async move {
+    ///     let (winner, text): (&str, String) =
+    ///         race(&co, vec![("data", call_effect(fetch, "/slow")), ("timeout", call_effect(give_up, 5000))]).await?;
+    ///     Ok(format!("{winner}: {text}"))
+    /// });
+    /// let mut steps = Stepper::new(saga);
+    /// steps.next_effect().ok();
+    /// let finished = steps.feed_race("timeout", "gave up".to_string()).err().and_then(Result::ok);
+    /// assert_eq!(finished.as_deref(), Some("timeout: gave up"));
+    /// ```
+    pub fn feed_race<U: 'static>(
+        &mut self,
+        winner: &'static str,
+        value: U,
+    ) -> Result<Description, Finished<G::Return>> {
+        self.feed((winner, Rc::new(value) as Value))
+    }
+
     /// Fails the current effect with `error`.
     pub fn fail(&mut self, error: Error) -> Result<Description, Finished<G::Return>> {
         self.step(Resume::Throw(error))
