@@ -92,13 +92,15 @@ async function sagasTable() {
   const rows = [
     { label: "call effect, ns per effect", baton: "saga_call_x1000/baton", per: 1000, node: "saga_call/node" },
     { label: "all() of 1,000 calls, ns per call", baton: "saga_all_1000/baton", per: 1000, node: "saga_all_1000/node" },
+    { label: "put + take round trip through a store (seed 003's SagaRuntime in Node), ns", baton: "store_ping_pong_x1000/baton", per: 1000, node: "store_ping_pong/node" },
+    { label: "message through a channel, put to take, ns (no Node equivalent in the seeds)", baton: "channel_x1000/baton", per: 1000 },
     // Node waits a real second (no virtual clock): it is subtracted.
     { label: "1,000,000 sagas suspended on a delay, then resumed, ms in all", baton: "sagas_1m_delays/baton", per: 1e6, node: "sagas_1m_delays/node", nodeWait: 1e9, nodePer: 1e6 },
   ];
   for (const row of rows) {
     const b = criterionMedian(row.baton);
     const per = b === undefined ? undefined : b / row.per;
-    const n = ((await node[row.node]()) - (row.nodeWait || 0)) / (row.nodePer || 1);
+    const n = row.node ? ((await node[row.node]()) - (row.nodeWait || 0)) / (row.nodePer || 1) : undefined;
     console.log(`| ${row.label} | ${fmt(per)} | ${fmt(n)} | ${ratio(n, per)} |`);
   }
 }

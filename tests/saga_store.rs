@@ -178,3 +178,59 @@ fn the_login_saga_logs_in_over_http() {
         "Success { payload: \"token-for-alice\" } → Session { loading: false, user: Some(\"token-for-alice\"), error: None }"
     );
 }
+
+#[test]
+fn a_saga_that_puts_a_request_then_takes_the_reply_sees_the_reply() {
+    use baton::saga::put;
+    let store = Store::new(Session::default(), reducer);
+    let st = store.clone();
+    let got = EventLoop::virtual_clock().run(move || {
+        let runtime = Runtime::new().with_store(&st);
+        // The responder answers every request at once, in the same turn.
+        runtime.run(
+            "responder",
+            Gen::new(|co: SagaCo<()>| async move {
+                loop {
+                    take::<_, Login>(&co, "LOGIN_REQUEST").await?;
+                    put(
+                        &co,
+                        Login::Success {
+                            payload: "ok".into(),
+                        },
+                    )
+                    .await?;
+                }
+            }),
+        );
+        runtime
+            .run(
+                "requester",
+                Gen::new(|co: SagaCo<Vec<String>>| async move {
+                    let mut seen = Vec::new();
+                    for user in ["a", "b", "c"] {
+                        put(
+                            &co,
+                            Login::Request {
+                                username: user.into(),
+                            },
+                        )
+                        .await?;
+                        let reply = take::<_, Login>(&co, "LOGIN_SUCCESS").await?;
+                        // After a put, select sees the action reduced.
+                        let user_now = select(&co, |s: &Session| s.user.clone()).await?;
+                        seen.push(format!("{user}: {reply:?}, user {user_now:?}"));
+                    }
+                    Ok(seen)
+                }),
+            )
+            .promise()
+    });
+    assert_eq!(
+        got.peek().and_then(Result::ok).unwrap_or_default(),
+        [
+            "a: Success { payload: \"ok\" }, user Some(\"ok\")",
+            "b: Success { payload: \"ok\" }, user Some(\"ok\")",
+            "c: Success { payload: \"ok\" }, user Some(\"ok\")",
+        ]
+    );
+}

@@ -41,6 +41,45 @@ async function medianNs(run, ops, samples = 15) {
 const N = 1000;
 const ready = (v) => Promise.resolve(v);
 
+// Seed 003's SagaRuntime (PUT, TAKE) over a minimal store.
+function createStore(reducer, state) {
+  let last = null;
+  const listeners = new Set();
+  return {
+    getState: () => state,
+    getLastAction: () => last,
+    dispatch(action) { state = reducer(state, action); last = action; for (const l of [...listeners]) l(); },
+    subscribe(l) { listeners.add(l); return () => listeners.delete(l); },
+  };
+}
+class SagaRuntime {
+  #store;
+  constructor(store) { this.#store = store; }
+  run(saga) { return this.#drive(saga()); }
+  async #drive(gen) {
+    let input;
+    while (true) {
+      const { value: effect, done } = gen.next(input);
+      if (done) return effect;
+      input = await this.#resolve(effect);
+    }
+  }
+  async #resolve(effect) {
+    switch (effect.type) {
+      case "PUT": return this.#store.dispatch(effect.action);
+      case "TAKE": return new Promise((resolve) => {
+        const unsub = this.#store.subscribe(() => {
+          const action = this.#store.getLastAction();
+          if (action && action.type === effect.actionType) { unsub(); resolve(action); }
+        });
+      });
+      default: return effect;
+    }
+  }
+}
+const put = (action) => ({ type: "PUT", action });
+const take = (actionType) => ({ type: "TAKE", actionType });
+
 module.exports = {
   runEnhanced, call, all, delay,
   "saga_call/node": () =>
@@ -56,6 +95,12 @@ module.exports = {
       const values = yield all(effects);
       return values.reduce((a, b) => a + b, 0);
     }), N, 200),
+  "store_ping_pong/node": () =>
+    medianNs(() => {
+      const runtime = new SagaRuntime(createStore((n) => n + 1, 0));
+      runtime.run(function* () { for (let i = 0; i < N; i++) { yield take("PING"); yield put({ type: "PONG" }); } });
+      return runtime.run(function* () { for (let i = 0; i < N; i++) { yield put({ type: "PING" }); yield take("PONG"); } });
+    }, N, 100),
   // 1,000,000 sagas suspended on a 1 s delay, then resumed: a real 1 s
   // wait, subtracted, since Node has no virtual clock.
   "sagas_1m_delays/node": () =>

@@ -115,6 +115,11 @@ impl Settled {
             Settled::Resume(waiter, epoch) => waiter.resume_with(epoch, outcome),
         }
     }
+
+    /// [`deliver`](Settled::deliver) one microtask turn from now.
+    pub(crate) fn deliver_later(self, outcome: Result<Value, Error>) {
+        queue_microtask(move || self.deliver(outcome));
+    }
 }
 
 /// Where a running effect's result comes from. A typed promise is

@@ -8,7 +8,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, yield_typed};
+use super::effect::{Description, Effect, Kind, Running, Settled, Source, Value, yield_typed};
 use super::task::Scope;
 use crate::generator::Abrupt;
 use crate::{Error, Promise};
@@ -225,13 +225,25 @@ pub async fn select<T, S: 'static, U: Clone + 'static>(
     yield_typed(co, select_effect(selector), Kind::Select, "select").await
 }
 
-/// The effect of dispatching `action` to the store (non-blocking: the
-/// saga resumes on the next turn).
+/// The effect of dispatching `action` to the store (non-blocking). The
+/// action is dispatched at once, but the putting saga resumes before the
+/// sagas the action wakes, as redux-saga's scheduler orders them: a saga
+/// that puts a request and then takes the reply sees the reply.
 pub fn put_effect<A: Action>(action: A) -> Effect {
     let describe = |a: &A| described(Kind::Put, "put", format!("{a:?}"));
     Effect::new(action, describe, |action, scope: &Scope| {
-        let sent = scope.service::<Bus<A>>().map(|bus| bus.dispatch(&action));
-        Running::of(Promise::from_resolution(sent.ok_or_else(missing::<A>)))
+        let Some(bus) = scope.service::<Bus<A>>() else {
+            return Running::of(Promise::<(), Error>::reject(missing::<A>()));
+        };
+        let dispatch = move |settled: Settled| {
+            settled.deliver_later(Ok(Rc::new(()) as Value));
+            bus.dispatch(&action);
+            None
+        };
+        Running {
+            source: Source::Typed(Box::new(dispatch)),
+            cancel: None,
+        }
     })
 }
 
