@@ -268,3 +268,33 @@ proptest! {
         prop_assert_eq!(all, expected);
     }
 }
+
+#[test]
+fn a_saga_that_puts_to_a_channel_resumes_before_the_taker_it_wakes() {
+    use baton::saga::put_to;
+    let order: Rc<RefCell<Vec<&str>>> = Rc::default();
+    let chan = Channel::new(Buffer::None);
+    let (o1, o2, c1, c2) = (order.clone(), order.clone(), chan.clone(), chan.clone());
+    EventLoop::virtual_clock().run(move || {
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            let got: Option<u32> = take_from(&co, &c1).await?;
+            o1.borrow_mut().push(if got == Some(1) {
+                "taker got 1"
+            } else {
+                "taker got nothing"
+            });
+            Ok(())
+        }));
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            let delivery = put_to(&co, &c2, 1).await?;
+            o2.borrow_mut()
+                .push(if delivery == baton::saga::Delivery::Taken {
+                    "putter resumed: taken"
+                } else {
+                    "putter resumed: not taken"
+                });
+            Ok(())
+        }));
+    });
+    assert_eq!(*order.borrow(), ["putter resumed: taken", "taker got 1"]);
+}

@@ -13,7 +13,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, yield_typed};
+use super::effect::{Description, Effect, Kind, Running, Settled, Source, Value, yield_typed};
 use super::store::{Action, Bus, Pattern};
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -263,7 +263,7 @@ impl<T: Clone + 'static> Channel<T> {
     }
 
     /// The effect of putting `message` (an [`Overflow`] is thrown into the
-    /// saga).
+    /// saga). The putting saga resumes before the taker the message wakes.
     pub fn put_effect(&self, message: T) -> Effect
     where
         T: fmt::Debug,
@@ -274,8 +274,24 @@ impl<T: Clone + 'static> Channel<T> {
             args: format!("{c:?}, {m:?}"),
         };
         Effect::new((self.clone(), message), describe, |(chan, message), _| {
-            let delivered = chan.put(message).map_err(Error::new);
-            Running::of(Promise::from_resolution(delivered))
+            // As a store's put: the putting saga resumes before the taker
+            // the message wakes.
+            let put = move |settled: Settled| {
+                let waiting = !chan.is_closed() && !chan.inner.takers.borrow().is_empty();
+                if waiting {
+                    settled.deliver_later(Ok(Rc::new(Delivery::Taken) as Value));
+                    let _taken = chan.put(message);
+                } else {
+                    let delivered = chan.put(message);
+                    settled
+                        .deliver_later(delivered.map(|d| Rc::new(d) as Value).map_err(Error::new));
+                }
+                None
+            };
+            Running {
+                source: Source::Typed(Box::new(put)),
+                cancel: None,
+            }
         })
     }
 }
