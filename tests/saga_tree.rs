@@ -596,7 +596,8 @@ proptest::proptest! {
             if let Some(at) = cancel_at {
                 cancel_after(&task, at, "stop");
             }
-            task
+            // Only the promise is kept: nothing else holds the tree.
+            task.promise()
         });
         let lines = log.lines();
         let mut started = ids(&lines, "start ");
@@ -614,7 +615,7 @@ proptest::proptest! {
                 proptest::prop_assert!(p.is_some_and(|p| c < p), "{child} settles before {parent}: {lines:?}");
             }
         }
-        proptest::prop_assert!(!root.is_running());
+        proptest::prop_assert!(root.peek().is_some(), "the root settled: {:?}", lines);
     }
 }
 
@@ -654,5 +655,66 @@ fn a_called_function_that_panics_throws_into_the_saga() {
     assert!(
         text.starts_with("caught: ") && text.contains("the fetcher blew up"),
         "{text}"
+    );
+}
+
+#[test]
+fn race2_reports_which_of_two_typed_racers_won() {
+    use baton::saga::{Won, race2};
+    let log = Log::default();
+    let got = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        run_saga(Gen::new(move |co: SagaCo<String>| async move {
+            let slow = call_effect(move |()| leaf(&l, "slow", 1000), ());
+            let won: Won<u64, ()> =
+                race2(&co, ("job", slow), ("timeout", delay_effect(10))).await?;
+            Ok(format!("{won:?}"))
+        }))
+        .promise()
+    });
+    assert_eq!(
+        got.peek().and_then(Result::ok).as_deref(),
+        Some("Second(())")
+    );
+    assert_eq!(
+        log.lines(),
+        ["10 slow cleanup starts", "15 slow cleanup done"]
+    );
+}
+
+#[test]
+fn a_parent_nobody_holds_still_waits_for_its_children_and_settles() {
+    // Only the promise is kept: the parent's body ends before its child,
+    // and a token-cancelled parent waits for its children's cleanup.
+    let log = Log::default();
+    let (done, cancelled) = EventLoop::virtual_clock().run(|| {
+        let done = run_saga(node(&log, "parent", 10, vec![leaf(&log, "child", 50)])).promise();
+        let token = CancellationToken::new();
+        let task = run_saga(node(
+            &log,
+            "cancelled parent",
+            100,
+            vec![leaf(&log, "its child", 100)],
+        ));
+        task.cancel_on(&token);
+        let cancelled = task.promise();
+        drop(task);
+        set_timeout(
+            move || token.cancel(Error::msg("stop")),
+            Duration::from_millis(20),
+        );
+        (done, cancelled)
+    });
+    assert_eq!(done.peek().and_then(Result::ok), Some(10));
+    let error = cancelled
+        .peek()
+        .and_then(Result::err)
+        .map(|e| e.to_string());
+    assert_eq!(error.as_deref(), Some("stop"));
+    assert!(
+        log.lines()
+            .contains(&"30 cancelled parent cleanup done".to_string()),
+        "{:?}",
+        log.lines()
     );
 }

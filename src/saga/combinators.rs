@@ -237,3 +237,48 @@ pub async fn race<T, U: Clone + 'static>(
         downcast(&won, Kind::Race, "race").map_err(Abrupt::Throw)?,
     ))
 }
+
+/// Which of two racers won, with its value ([`race2`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Won<A, B> {
+    /// The first racer won.
+    First(A),
+    /// The second racer won.
+    Second(B),
+}
+
+/// `yield race({ a, b })` over two effects of different types — the usual
+/// data-or-timeout race. The keys name the racers in the description (and
+/// must differ).
+///
+/// ```
+/// use baton::{EventLoop, Gen, Promise};
+/// use baton::saga::{SagaCo, Won, call_effect, delay_effect, race2, run_saga};
+///
+/// fn fetch(url: &'static str) -> Promise<String> { Promise::resolve(format!("{url}: ok")) }
+/// let saga = Gen::new(|co: SagaCo<String>| async move {
+///     let won: Won<String, ()> =
+///         race2(&co, ("data", call_effect(fetch, "/fast")), ("timeout", delay_effect(5_000))).await?;
+///     Ok(match won {
+///         Won::First(data) => data,
+///         Won::Second(()) => "timed out".to_string(),
+///     })
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("/fast: ok"));
+/// ```
+pub async fn race2<T, A: Clone + 'static, B: Clone + 'static>(
+    co: &SagaCo<T>,
+    first: (&'static str, Effect),
+    second: (&'static str, Effect),
+) -> Result<Won<A, B>, Abrupt<Error, T>> {
+    let first_key = first.0;
+    let (key, won): (&'static str, Value) =
+        yield_typed(co, race_effect(vec![first, second]), Kind::Race, "race").await?;
+    let typed = if key == first_key {
+        downcast(&won, Kind::Race, "race").map(Won::First)
+    } else {
+        downcast(&won, Kind::Race, "race").map(Won::Second)
+    };
+    typed.map_err(Abrupt::Throw)
+}

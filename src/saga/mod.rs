@@ -15,7 +15,7 @@
 //! |------------------------------|----------------------------------------|
 //! | `yield call(fn, arg)`        | `call(&co, f, arg).await?`             |
 //! | `yield all([...])` / `{...}` | [`all`] / [`all_keyed`]                |
-//! | `yield race({...})`          | [`race`] (losers cancelled)            |
+//! | `yield race({...})`          | [`race`], [`race2`] (losers cancelled) |
 //! | `yield delay(ms)`            | [`delay`]                              |
 //! | `yield fork` / `spawn`       | [`fork`] / [`spawn`] → a [`Task`]      |
 //! | `yield join(task)`           | [`join`]                               |
@@ -52,7 +52,9 @@ pub use channel::{
     Buffer, Channel, Delivery, Emitter, Overflow, action_channel, action_channel_effect,
     event_channel, put_to, take_from,
 };
-pub use combinators::{all, all_effect, all_keyed, all_keyed_effect, race, race_effect};
+pub use combinators::{
+    Won, all, all_effect, all_keyed, all_keyed_effect, race, race_effect, race2,
+};
 pub(crate) use effect::Settled;
 pub use effect::{Description, Effect, Kind, Running, Value};
 pub use runtime::{Runtime, Simulation, run_saga};

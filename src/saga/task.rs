@@ -13,7 +13,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::IntoFuture;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use super::Saga;
 use super::effect::{Effect, Settled, Stop, Value, Waiter};
@@ -150,7 +150,10 @@ pub(crate) struct Core {
     id: TaskId,
     name: TaskName,
     link: Link,
-    parent: Option<Weak<dyn Node>>,
+    /// Strong: a parent waiting for its children is kept alive by them
+    /// (nothing else may hold it once its own body is done). Let go when
+    /// this task settles, which also unlinks it from the parent.
+    parent: RefCell<Option<Rc<dyn Node>>>,
     children: RefCell<Vec<Rc<dyn Node>>>,
     halt: RefCell<Option<Halt>>,
     env: Rc<Env>,
@@ -161,14 +164,14 @@ impl Core {
         id: TaskId,
         name: TaskName,
         link: Link,
-        parent: Option<Weak<dyn Node>>,
+        parent: Option<Rc<dyn Node>>,
         env: Rc<Env>,
     ) -> Self {
         Core {
             id,
             name,
             link,
-            parent,
+            parent: RefCell::new(parent),
             children: RefCell::new(Vec::new()),
             halt: RefCell::new(None),
             env,
@@ -373,7 +376,7 @@ where
         tracer.task_started(id, name.get(), link, parent.as_ref().map(|p| p.core().id));
     }
     let driver = Rc::new(Driver {
-        core: Core::new(id, name, link, parent.as_ref().map(Rc::downgrade), env),
+        core: Core::new(id, name, link, parent.clone(), env),
         saga: RefCell::new(saga),
         resolver,
         epoch: Cell::new(0),
@@ -486,7 +489,8 @@ where
             // A cancellation somebody asked for is not an unhandled error.
             self.resolver.promise().subscribe(|_| {});
         }
-        if let Some(parent) = self.core.parent.as_ref().and_then(Weak::upgrade) {
+        let parent = self.core.parent.borrow_mut().take();
+        if let Some(parent) = parent {
             parent.child_settled(self.core.id, failure);
         }
     }
