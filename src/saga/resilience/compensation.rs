@@ -7,9 +7,9 @@ use crate::Error;
 use crate::generator::Abrupt;
 use crate::saga::{Callee, Effect, SagaCo, call};
 
-type Undo = Box<dyn FnOnce() -> Effect>;
+use super::unwind::{OnFailure, Undo, unwind};
+
 type OnRollBack = Box<dyn Fn(&Error)>;
-type OnUndoFailure = Box<dyn Fn(usize, &str, &Error)>;
 
 /// The undos of the steps completed so far, run newest first on
 /// [`roll_back`](Self::roll_back).
@@ -17,7 +17,7 @@ type OnUndoFailure = Box<dyn Fn(usize, &str, &Error)>;
 pub struct Compensations {
     undos: Vec<(String, Undo)>,
     on_roll_back: Option<OnRollBack>,
-    on_undo_failure: Option<OnUndoFailure>,
+    on_undo_failure: Option<OnFailure>,
 }
 
 impl fmt::Debug for Compensations {
@@ -118,29 +118,15 @@ impl Compensations {
         co: &SagaCo<T>,
         cause: Error,
     ) -> Result<RolledBack, Abrupt<Error, T>> {
-        let mut report = RolledBack {
-            cause,
-            undone: Vec::new(),
-            failed: Vec::new(),
-        };
         if let Some(observer) = &self.on_roll_back {
-            observer(&report.cause);
+            observer(&cause);
         }
-        // Cancelled while an undo runs: keep undoing, then stop.
-        let mut stopped = None;
-        while let Some((name, undo)) = self.undos.pop() {
-            match co.yield_(undo()).await {
-                Ok(_) => report.undone.push(name),
-                Err(Abrupt::Throw(error)) => {
-                    if let Some(observer) = &self.on_undo_failure {
-                        observer(self.undos.len(), &name, &error);
-                    }
-                    report.failed.push((name, error))
-                }
-                Err(abrupt) => stopped = Some(abrupt),
-            }
-        }
-        stopped.map_or(Ok(report), Err)
+        let unwound = unwind(co, &mut self.undos, self.on_undo_failure.as_ref()).await?;
+        Ok(RolledBack {
+            cause,
+            undone: unwound.done,
+            failed: unwound.failed,
+        })
     }
 }
 

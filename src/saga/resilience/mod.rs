@@ -7,6 +7,7 @@ mod breaker;
 mod compensation;
 mod resources;
 mod retry;
+mod unwind;
 
 pub use breaker::{BreakerState, CircuitBreaker, CircuitOpen};
 pub use compensation::{Compensations, RolledBack, transaction};

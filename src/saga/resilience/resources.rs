@@ -8,15 +8,14 @@ use crate::Error;
 use crate::generator::Abrupt;
 use crate::saga::{Callee, Effect, SagaCo, call};
 
-type Release = Box<dyn FnOnce() -> Effect>;
-type OnReleaseFailure = Box<dyn Fn(usize, &str, &Error)>;
+use super::unwind::{OnFailure, Undo, unwind};
 
 /// The resources a saga holds, released newest first by
 /// [`release_all`](Self::release_all).
 #[derive(Default)]
 pub struct Resources {
-    held: Vec<(String, Release)>,
-    on_failure: Option<OnReleaseFailure>,
+    held: Vec<(String, Undo)>,
+    on_failure: Option<OnFailure>,
 }
 
 impl fmt::Debug for Resources {
@@ -101,22 +100,8 @@ impl Resources {
         &mut self,
         co: &SagaCo<T>,
     ) -> Result<Vec<(String, Error)>, Abrupt<Error, T>> {
-        let mut failed = Vec::new();
-        // Cancelled while a release runs: keep releasing, then stop.
-        let mut stopped = None;
-        while let Some((name, release)) = self.held.pop() {
-            match co.yield_(release()).await {
-                Ok(_) => {}
-                Err(Abrupt::Throw(error)) => {
-                    if let Some(observer) = &self.on_failure {
-                        observer(self.held.len(), &name, &error);
-                    }
-                    failed.push((name, error))
-                }
-                Err(abrupt) => stopped = Some(abrupt),
-            }
-        }
-        stopped.map_or(Ok(failed), Err)
+        let unwound = unwind(co, &mut self.held, self.on_failure.as_ref()).await?;
+        Ok(unwound.failed)
     }
 }
 
