@@ -13,17 +13,11 @@ use baton::{
 };
 
 use super::js::Log;
+use super::promises::later as resolve_after;
 
 /// `console.log` with the loop's (virtual) time, as `[2.0s] line`.
 fn stamped(log: &Log, line: impl std::fmt::Display) {
     log.line(format_args!("[{:.1}s] {line}", now().as_secs_f64()))
-}
-
-/// `new Promise(resolve => setTimeout(() => resolve(value), ms))`
-fn resolve_after<T: Clone + 'static>(ms: u64, value: T) -> Promise<T> {
-    Promise::new(move |r| {
-        set_timeout(move || r.resolve(value), Duration::from_millis(ms));
-    })
 }
 
 fn reject_after<T: Clone + 'static>(ms: u64, reason: &'static str) -> Promise<T> {

@@ -4,18 +4,12 @@
 use std::ops::ControlFlow;
 
 use baton::async_gen::{AsyncIterator, for_await, promises};
-use baton::{Abrupt, AsyncGen, Co, Error, Promise, Step, set_timeout, spawn};
+use baton::{Abrupt, AsyncGen, Co, Error, Promise, Step, spawn};
 
 use super::js::{Js, Log, step_json};
-use super::promises::{ms, scenario, ticks};
+use super::promises::{scenario, sleep, stamp, ticks};
 
 type JsCo = Co<Js, Js, Js, Error>;
-
-fn sleep(after: u64) -> Promise<()> {
-    Promise::new(move |r| {
-        set_timeout(move || r.resolve(()), ms(after));
-    })
-}
 
 fn show(log: &Log, label: &'static str) -> impl FnOnce(Step<Js, Js>) + 'static + use<> {
     let log = log.clone();
@@ -109,12 +103,6 @@ pub fn throw_in() -> String {
             Ok::<_, Error>(())
         });
     })
-}
-
-/// `[300ms] line`, the loop's time rounded to 100 ms as the oracle prints.
-fn stamp(log: &Log, line: impl std::fmt::Display) {
-    let rounded = (baton::now().as_millis() + 50) / 100 * 100;
-    log.line(format_args!("[{rounded}ms] {line}"));
 }
 
 pub fn managed() -> String {

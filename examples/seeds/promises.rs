@@ -19,6 +19,25 @@ pub fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
+/// `new Promise(r => setTimeout(() => r(value), after))`
+pub fn later<T: Clone + 'static>(after: u64, value: T) -> Promise<T> {
+    Promise::new(move |r| {
+        baton::set_timeout(move || r.resolve(value), ms(after));
+    })
+}
+
+/// `sleep(ms)`: a promise of nothing, after `after` ms.
+pub fn sleep(after: u64) -> Promise<()> {
+    later(after, ())
+}
+
+/// `[200ms] line`: the loop's time rounded to 100 ms, as the oracles'
+/// `stamp` prints it.
+pub fn stamp(log: &Log, line: impl fmt::Display) {
+    let rounded = (baton::now().as_millis() + 50) / 100 * 100;
+    log.line(format_args!("[{rounded}ms] {line}"));
+}
+
 /// Runs a scenario on a virtual-clock loop and returns what it logged.
 pub fn scenario(body: impl FnOnce(&Log) + 'static) -> String {
     let log = Log::default();
@@ -274,7 +293,7 @@ pub fn finally_override() -> String {
     })
 }
 
-fn later(after: u64, value: &'static str, fail: bool) -> Promise<&'static str> {
+fn settles_after(after: u64, value: &'static str, fail: bool) -> Promise<&'static str> {
     Promise::new(move |r| {
         set_timeout(
             move || {
@@ -293,46 +312,57 @@ pub fn combinators() -> String {
     scenario(|log| {
         let l = log.clone();
         all([
-            later(30, "a", false),
-            later(10, "b", false),
-            later(20, "c", false),
+            settles_after(30, "a", false),
+            settles_after(10, "b", false),
+            settles_after(20, "c", false),
         ])
         .map(move |v| l.line(format_args!("all: {}", v.join(","))));
         let l = log.clone();
-        all([later(30, "a", false), later(10, "boom", true)]).catch(move |e| {
+        all([
+            settles_after(30, "a", false),
+            settles_after(10, "boom", true),
+        ])
+        .catch(move |e| {
             l.line(format_args!("all rejected: {e}"));
             Ok(Vec::new())
         });
         let l = log.clone();
-        all_settled([later(5, "x", false), later(1, "y", true)]).map(move |outcomes| {
-            let shown: Vec<String> = outcomes
-                .iter()
-                .map(|o| match o {
-                    Ok(v) => format!("fulfilled:{v}"),
-                    Err(e) => format!("rejected:{e}"),
-                })
-                .collect();
-            l.line(format_args!("allSettled: {}", shown.join(",")));
-        });
+        all_settled([settles_after(5, "x", false), settles_after(1, "y", true)]).map(
+            move |outcomes| {
+                let shown: Vec<String> = outcomes
+                    .iter()
+                    .map(|o| match o {
+                        Ok(v) => format!("fulfilled:{v}"),
+                        Err(e) => format!("rejected:{e}"),
+                    })
+                    .collect();
+                l.line(format_args!("allSettled: {}", shown.join(",")));
+            },
+        );
         let l = log.clone();
-        race([later(15, "slow", false), later(12, "fast", false)])
-            .map(move |v| l.line(format_args!("race: {v}")));
+        race([
+            settles_after(15, "slow", false),
+            settles_after(12, "fast", false),
+        ])
+        .map(move |v| l.line(format_args!("race: {v}")));
         let l = log.clone();
         any([
-            later(3, "e1", true),
-            later(8, "winner", false),
-            later(2, "e2", true),
+            settles_after(3, "e1", true),
+            settles_after(8, "winner", false),
+            settles_after(2, "e2", true),
         ])
         .map(move |v| l.line(format_args!("any: {v}")));
         let l = log.clone();
-        any([later(4, "e1", true), later(6, "e2", true)]).catch(move |e: AggregateError<Error>| {
-            let reasons: Vec<String> = e.errors.iter().map(ToString::to_string).collect();
-            l.line(format_args!(
-                "any rejected: AggregateError {}",
-                reasons.join(",")
-            ));
-            Ok("")
-        });
+        any([settles_after(4, "e1", true), settles_after(6, "e2", true)]).catch(
+            move |e: AggregateError<Error>| {
+                let reasons: Vec<String> = e.errors.iter().map(ToString::to_string).collect();
+                l.line(format_args!(
+                    "any rejected: AggregateError {}",
+                    reasons.join(",")
+                ));
+                Ok("")
+            },
+        );
         let l = log.clone();
         all(Vec::<Promise<u8>>::new())
             .map(move |v| l.line(format_args!("all([]) fulfils: {}", v.len())));

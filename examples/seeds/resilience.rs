@@ -12,18 +12,7 @@ use baton::saga::{Effect, SagaCo, call_effect, run_saga};
 use baton::{Abrupt, Body, Co, Error, Gen, Promise, Step, now, set_timeout, spawn};
 
 use super::js::Log;
-use super::promises::{ms, scenario};
-
-fn stamp(log: &Log, line: impl std::fmt::Display) {
-    let rounded = (now().as_millis() + 50) / 100 * 100;
-    log.line(format_args!("[{rounded}ms] {line}"));
-}
-
-fn after<T: Clone + 'static>(wait: u64, value: T) -> Promise<T> {
-    Promise::new(move |r| {
-        set_timeout(move || r.resolve(value), ms(wait));
-    })
-}
+use super::promises::{later, ms, scenario, stamp};
 
 pub fn retry() -> String {
     scenario(|log| {
@@ -294,7 +283,7 @@ pub fn breaker() -> String {
                     stamp(&log, report);
                 }
                 step = breaker.next(String::new());
-                after(100, ()).await?;
+                later(100, ()).await?;
             }
             Ok::<_, Error>(())
         });
@@ -443,7 +432,7 @@ fn with_file(
                 let read = |()| Promise::<u32>::reject(Error::msg("disk error"));
                 return baton::saga::call(&co, read, ()).await;
             }
-            baton::saga::call(&co, |()| after(100, 42u32), ()).await
+            baton::saga::call(&co, |()| later(100, 42u32), ()).await
         })
         .await
     })

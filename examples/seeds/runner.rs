@@ -5,22 +5,10 @@
 use std::collections::BTreeMap;
 
 use baton::runner::{CancellationToken, Thunk, run, run_cancellable, thunk};
-use baton::{Abrupt, Body, Co, Error, Gen, Promise, now, set_timeout, spawn};
+use baton::{Abrupt, Body, Co, Error, Gen, Promise, set_timeout, spawn};
 
 use super::js::Log;
-use super::promises::{ms, scenario, ticks};
-
-/// `[200ms] line`, the loop's time rounded to 100 ms as the oracle prints.
-fn stamp(log: &Log, line: impl std::fmt::Display) {
-    let rounded = (now().as_millis() + 50) / 100 * 100;
-    log.line(format_args!("[{rounded}ms] {line}"));
-}
-
-fn later<T: Clone + 'static>(after: u64, value: T) -> Promise<T> {
-    Promise::new(move |r| {
-        set_timeout(move || r.resolve(value), ms(after));
-    })
-}
+use super::promises::{later, ms, scenario, stamp, ticks};
 
 pub fn run_order() -> String {
     scenario(|log| {
@@ -253,24 +241,32 @@ fn download_files(
 pub fn cancellable() -> String {
     scenario(|log| {
         let token = CancellationToken::new();
-        let (l, l2) = (log.clone(), log.clone());
-        run_cancellable(
-            download_files(token.clone(), vec!["a.txt", "b.txt", "c.txt"], log.clone()),
-            &token,
-        )
-        .then_else(
-            move |files| {
-                stamp(&l, format_args!("downloaded {}", files.len()));
-                Ok(())
-            },
-            move |e| {
-                stamp(&l2, format_args!("rejected: {e}"));
-                Ok(())
-            },
-        );
-        set_timeout(
-            move || token.cancel(Error::msg("User pressed cancel")),
-            ms(200),
-        );
+        let files = vec!["a.txt", "b.txt", "c.txt"];
+        let downloads = run_cancellable(download_files(token.clone(), files, log.clone()), &token);
+        report_and_cancel_at_200(log, &downloads, token);
     })
+}
+
+/// The seed's driver code around `downloadFiles`: log how the download
+/// ends, and press cancel after 200 ms.
+pub fn report_and_cancel_at_200<T: Clone + 'static>(
+    log: &Log,
+    downloads: &Promise<Vec<T>>,
+    token: CancellationToken,
+) {
+    let (l, l2) = (log.clone(), log.clone());
+    downloads.then_else(
+        move |files| {
+            stamp(&l, format_args!("downloaded {}", files.len()));
+            Ok(())
+        },
+        move |e| {
+            stamp(&l2, format_args!("rejected: {e}"));
+            Ok(())
+        },
+    );
+    set_timeout(
+        move || token.cancel(Error::msg("User pressed cancel")),
+        ms(200),
+    );
 }

@@ -8,18 +8,13 @@ use baton::saga::{
 use baton::{Body, Error, Gen, Promise, set_timeout};
 
 use super::js::Log;
-use super::promises::{ms, scenario};
+use super::promises::{ms, scenario, stamp};
 
 /// `fakeFetch(url)`: `url:mock` after 100 ms.
 pub fn fake_fetch(url: String) -> Promise<String> {
     Promise::new(move |r| {
         baton::set_timeout(move || r.resolve(format!("{url}:mock")), ms(100));
     })
-}
-
-fn stamp(log: &Log, line: impl std::fmt::Display) {
-    let rounded = (baton::now().as_millis() + 50) / 100 * 100;
-    log.line(format_args!("[{rounded}ms] {line}"));
 }
 
 /// How a saga fetches a URL: a function, so its name shows in effects.
@@ -205,21 +200,7 @@ fn download_cancelled_on(runtime: &Runtime, log: &Log) {
     let files = vec!["a.txt", "b.txt", "c.txt"];
     let task = runtime.run("downloadFiles", download_files(files, log.clone()));
     task.cancel_on(&token);
-    let (l, l2) = (log.clone(), log.clone());
-    task.promise().then_else(
-        move |files| {
-            stamp(&l, format_args!("downloaded {}", files.len()));
-            Ok(())
-        },
-        move |e| {
-            stamp(&l2, format_args!("rejected: {e}"));
-            Ok(())
-        },
-    );
-    set_timeout(
-        move || token.cancel(Error::msg("User pressed cancel")),
-        ms(200),
-    );
+    super::runner::report_and_cancel_at_200(log, &task.promise(), token);
 }
 
 pub fn download() -> String {

@@ -15,20 +15,15 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::get;
 use axum::{Json, Router};
 use baton::async_gen::{AsyncIteratorExt, for_await, push_queue};
-use baton::{AsyncGen, Co, Error, Promise, set_timeout, spawn};
+use baton::{AsyncGen, Co, Error, Promise, spawn};
 use serde_json::{Value, json};
 
 use super::js::Log;
 use super::loopback::with_server;
+use super::promises::sleep;
 
 type Params = Query<std::collections::HashMap<String, String>>;
 type Requests = Arc<Mutex<Vec<String>>>;
-
-fn sleep(ms: u64) -> Promise<()> {
-    Promise::new(move |r| {
-        set_timeout(move || r.resolve(()), Duration::from_millis(ms));
-    })
-}
 
 fn param(q: &Params, key: &str) -> u32 {
     q.get(key).and_then(|v| v.parse().ok()).unwrap_or(0)
