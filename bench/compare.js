@@ -67,42 +67,37 @@ async function promisesTable() {
   }
 }
 
-async function asyncGenTable() {
-  const node = require("./node/async_gen");
-  console.log("\n## async generators (ns per item, medians)\n");
-  console.log("| benchmark | baton | Node | Node / baton |");
+// A table of baton against one Node module: each row names a criterion
+// id (a batch of `per` operations) and, if Node has one, its function
+// (minus `nodeWait` ns spent waiting, per `nodePer`).
+async function batonNodeTable(title, nodeHeader, node, rows) {
+  console.log(`\n## ${title}\n`);
+  console.log(`| benchmark | baton | ${nodeHeader} | Node / baton |`);
   console.log("|---|---|---|---|");
-  const rows = [
-    { label: "item of an async generator consumed by for await", baton: "for_await_x1000/baton", per: 1000, node: "for_await/node" },
-    { label: "4-stage pipeline (map, filter, batch(50), for await) over 200,000 items", baton: "pipeline_200k/baton", per: 200000, node: "pipeline_200k/node" },
-  ];
-  for (const row of rows) {
-    const b = criterionMedian(row.baton);
-    const per = b === undefined ? undefined : b / row.per;
-    const n = await node[row.node]();
-    console.log(`| ${row.label} | ${fmt(per)} | ${fmt(n)} | ${ratio(n, per)} |`);
-  }
-}
-
-async function sagasTable() {
-  const node = require("./node/sagas");
-  console.log("\n## sagas (medians)\n");
-  console.log("| benchmark | baton | Node (seed 003's runEnhanced) | Node / baton |");
-  console.log("|---|---|---|---|");
-  const rows = [
-    { label: "call effect, ns per effect", baton: "saga_call_x1000/baton", per: 1000, node: "saga_call/node" },
-    { label: "all() of 1,000 calls, ns per call", baton: "saga_all_1000/baton", per: 1000, node: "saga_all_1000/node" },
-    { label: "put + take round trip through a store (seed 003's SagaRuntime in Node), ns", baton: "store_ping_pong_x1000/baton", per: 1000, node: "store_ping_pong/node" },
-    { label: "message through a channel, put to take, ns (no Node equivalent in the seeds)", baton: "channel_x1000/baton", per: 1000 },
-    // Node waits a real second (no virtual clock): it is subtracted.
-    { label: "1,000,000 sagas suspended on a delay, then resumed, ms in all", baton: "sagas_1m_delays/baton", per: 1e6, node: "sagas_1m_delays/node", nodeWait: 1e9, nodePer: 1e6 },
-  ];
   for (const row of rows) {
     const b = criterionMedian(row.baton);
     const per = b === undefined ? undefined : b / row.per;
     const n = row.node ? ((await node[row.node]()) - (row.nodeWait || 0)) / (row.nodePer || 1) : undefined;
     console.log(`| ${row.label} | ${fmt(per)} | ${fmt(n)} | ${ratio(n, per)} |`);
   }
+}
+
+async function asyncGenTable() {
+  await batonNodeTable("async generators (ns per item, medians)", "Node", require("./node/async_gen"), [
+    { label: "item of an async generator consumed by for await", baton: "for_await_x1000/baton", per: 1000, node: "for_await/node" },
+    { label: "4-stage pipeline (map, filter, batch(50), for await) over 200,000 items", baton: "pipeline_200k/baton", per: 200000, node: "pipeline_200k/node" },
+  ]);
+}
+
+async function sagasTable() {
+  await batonNodeTable("sagas (medians)", "Node (seed 003's runEnhanced)", require("./node/sagas"), [
+    { label: "call effect, ns per effect", baton: "saga_call_x1000/baton", per: 1000, node: "saga_call/node" },
+    { label: "all() of 1,000 calls, ns per call", baton: "saga_all_1000/baton", per: 1000, node: "saga_all_1000/node" },
+    { label: "put + take round trip through a store (seed 003's SagaRuntime in Node), ns", baton: "store_ping_pong_x1000/baton", per: 1000, node: "store_ping_pong/node" },
+    { label: "message through a channel, put to take, ns (no Node equivalent in the seeds)", baton: "channel_x1000/baton", per: 1000 },
+    // Node waits a real second (no virtual clock): it is subtracted.
+    { label: "1,000,000 sagas suspended on a delay, then resumed, ms in all", baton: "sagas_1m_delays/baton", per: 1e6, node: "sagas_1m_delays/node", nodeWait: 1e9, nodePer: 1e6 },
+  ]);
 }
 
 function memoryTable() {

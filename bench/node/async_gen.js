@@ -1,18 +1,7 @@
 // Node's side of benches/async_gen.rs: ns per item for an async generator
 // consumed by for await, and the same 4-stage pipeline over 200,000 items.
 "use strict";
-
-async function medianNs(run, ops, samples) {
-  const out = [];
-  for (let i = 0; i < samples + 2; i++) {
-    const t0 = process.hrtime.bigint();
-    await run();
-    const ns = Number(process.hrtime.bigint() - t0) / ops;
-    if (i >= 2) out.push(ns);
-  }
-  out.sort((a, b) => a - b);
-  return out[Math.floor(out.length / 2)];
-}
+const { medianNs } = require("./measure");
 
 async function* numbers(n) {
   for (let i = 0; i < n; i++) yield i;
@@ -41,14 +30,14 @@ module.exports = {
       let sum = 0;
       for await (const n of numbers(1000)) sum += n;
       return sum;
-    }, 1000, 100),
+    }, 1000, 100, 2),
   "pipeline_200k/node": () =>
     medianNs(async () => {
       let count = 0;
       const stages = batch(filter(map(numbers(200000), (n) => n * 3), (n) => n % 2 === 0), 50);
       for await (const b of stages) count += b.length;
       if (count !== 100000) throw new Error("wrong count " + count);
-    }, 200000, 8),
+    }, 200000, 8, 2),
 };
 
 if (require.main === module) {

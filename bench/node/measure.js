@@ -22,4 +22,19 @@ function measure(run, { samples = 30, targetMs = 50 } = {}) {
   return perOp[Math.floor(perOp.length / 2)];
 }
 
-module.exports = { measure };
+// Median ns per operation of the async `run()` (which performs `ops`
+// operations), over `samples` runs after `warmup` runs that let the JIT
+// settle.
+async function medianNs(run, ops, samples = 15, warmup = 3) {
+  const out = [];
+  for (let i = 0; i < samples + warmup; i++) {
+    const t0 = process.hrtime.bigint();
+    await run();
+    const ns = Number(process.hrtime.bigint() - t0) / ops;
+    if (i >= warmup) out.push(ns);
+  }
+  out.sort((a, b) => a - b);
+  return out[Math.floor(out.length / 2)];
+}
+
+module.exports = { measure, medianNs };

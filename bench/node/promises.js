@@ -1,39 +1,11 @@
 // Node's side of benches/promises.rs. Each function returns ns per
 // operation (the median of several runs).
 "use strict";
-
-async function medianNs(run, ops, samples = 15) {
-  const out = [];
-  for (let i = 0; i < samples + 3; i++) {
-    const t0 = process.hrtime.bigint();
-    await run();
-    const ns = Number(process.hrtime.bigint() - t0) / ops;
-    if (i >= 3) out.push(ns); // the first runs warm up the JIT
-  }
-  out.sort((a, b) => a - b);
-  return out[Math.floor(out.length / 2)];
-}
+const { medianNs } = require("./measure");
+// Seed 002's runner, as the runner oracles use it.
+const { run } = require("../../tests/oracle/runner/_run");
 
 const N = 1000;
-
-// Seed 002's runner, as the runner benchmark's Node side.
-function run(genFn) {
-  return new Promise((resolve, reject) => {
-    const gen = genFn();
-    function step(method, arg) {
-      let result;
-      try {
-        result = gen[method](arg);
-      } catch (err) {
-        return reject(err);
-      }
-      const { value, done } = result;
-      if (done) return resolve(value);
-      Promise.resolve(value).then((v) => step("next", v), (e) => step("throw", e));
-    }
-    step("next", undefined);
-  });
-}
 
 module.exports = {
   "run_yield/node": () =>

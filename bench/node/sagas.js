@@ -2,41 +2,9 @@
 // DELAY), timed the same way. Each function returns ns per operation.
 "use strict";
 
-function runEnhanced(generatorFn, ...args) {
-  const gen = generatorFn(...args);
-  return new Promise((resolve, reject) => {
-    function step(method, value) {
-      let result;
-      try { result = gen[method](value); } catch (err) { return reject(err); }
-      if (result.done) return resolve(result.value);
-      handleEffect(result.value).then((val) => step("next", val), (err) => step("throw", err));
-    }
-    function handleEffect(effect) {
-      switch (effect.type) {
-        case "CALL": return Promise.resolve(effect.fn(...effect.args));
-        case "ALL": return Promise.all(effect.effects.map(handleEffect));
-        case "DELAY": return new Promise((r) => setTimeout(r, effect.ms));
-        default: return Promise.resolve(effect);
-      }
-    }
-    step("next", undefined);
-  });
-}
-const call = (fn, ...args) => ({ type: "CALL", fn, args });
-const all = (effects) => ({ type: "ALL", effects });
-const delay = (ms) => ({ type: "DELAY", ms });
-
-async function medianNs(run, ops, samples = 15) {
-  const out = [];
-  for (let i = 0; i < samples + 3; i++) {
-    const t0 = process.hrtime.bigint();
-    await run();
-    const ns = Number(process.hrtime.bigint() - t0) / ops;
-    if (i >= 3) out.push(ns);
-  }
-  out.sort((a, b) => a - b);
-  return out[Math.floor(out.length / 2)];
-}
+// Seed 003's runEnhanced, as the saga oracles use it.
+const { runEnhanced, call, all, delay } = require("../../tests/oracle/saga/_saga");
+const { medianNs } = require("./measure");
 
 const N = 1000;
 const ready = (v) => Promise.resolve(v);
