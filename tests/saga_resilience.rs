@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::resilience::{transaction, with_resources};
-use baton::saga::{Cancelled, SagaCo, call_effect, delay, run_saga};
+use baton::saga::{Cancelled, Saga, SagaCo, call_effect, delay, run_saga};
 use baton::{Error, EventLoop, Gen, Promise, set_timeout};
 use proptest::prelude::*;
 
@@ -66,6 +66,37 @@ fn plan() -> impl Strategy<Value = Plan> {
     })
 }
 
+impl Plan {
+    /// How step (or acquisition) `i` ends: its number, or its failure.
+    fn outcome_of_step(&self, i: usize, what: &str) -> Result<usize, String> {
+        if self.failing_step == Some(i) {
+            Err(format!("{what} {i} failed"))
+        } else {
+            Ok(i)
+        }
+    }
+}
+
+/// Runs the saga on the virtual clock, cancelled at `cancel_at` if given;
+/// only its promise is kept.
+fn run_planned<G: Saga<Output = ()>>(
+    cancel_at: Option<u64>,
+    saga: impl FnOnce() -> G + 'static,
+) -> Promise<()> {
+    EventLoop::virtual_clock().run(move || {
+        let task = run_saga(saga());
+        if let Some(at) = cancel_at {
+            let t = task.clone();
+            set_timeout(
+                move || t.cancel(Error::msg("stop")),
+                Duration::from_millis(at),
+            );
+        }
+        task.promise().catch(|_| Ok(()));
+        task.promise()
+    })
+}
+
 /// The lines of `log` starting with `prefix`, as numbers.
 fn numbers(log: &[String], prefix: &str) -> Vec<usize> {
     log.iter()
@@ -97,11 +128,11 @@ proptest! {
     fn every_acquired_resource_is_released_exactly_once_in_reverse(plan in plan()) {
         let log: Log = Rc::default();
         let (l, p) = (log.clone(), plan.clone());
-        let result = EventLoop::virtual_clock().run(move || {
-            let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
+        let result = run_planned(plan.cancel_at, move || {
+            Gen::new(move |co: SagaCo<()>| async move {
                 with_resources(&co, async |scope| {
                     for i in 0..p.count {
-                        let outcome = if p.failing_step == Some(i) { Err(format!("acquire {i} failed")) } else { Ok(i) };
+                        let outcome = p.outcome_of_step(i, "acquire");
                         let (l2, fails) = (l.clone(), p.failing_undos.contains(&i));
                         scope
                             .acquire(&co, format!("r{i}"), move |()| after(10, outcome), (), move |r: usize| {
@@ -117,13 +148,7 @@ proptest! {
                     Ok(())
                 })
                 .await
-            }));
-            if let Some(at) = p.cancel_at {
-                let t = task.clone();
-                set_timeout(move || t.cancel(Error::msg("stop")), Duration::from_millis(at));
-            }
-            task.promise().catch(|_| Ok(()));
-            task.promise()
+            })
         });
         let log = log.borrow().clone();
         let got = numbers(&log, "got ");
@@ -151,11 +176,11 @@ proptest! {
     fn every_completed_step_is_undone_exactly_once_in_reverse(plan in plan()) {
         let log: Log = Rc::default();
         let (l, p) = (log.clone(), plan.clone());
-        let result = EventLoop::virtual_clock().run(move || {
-            let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
+        let result = run_planned(plan.cancel_at, move || {
+            Gen::new(move |co: SagaCo<()>| async move {
                 transaction(&co, async |tx| {
                     for i in 0..p.count {
-                        let outcome = if p.failing_step == Some(i) { Err(format!("step {i} failed")) } else { Ok(i) };
+                        let outcome = p.outcome_of_step(i, "step");
                         let (l2, fails) = (l.clone(), p.failing_undos.contains(&i));
                         tx.step(&co, format!("s{i}"), move |()| after(10, outcome), (), move |s: &usize| {
                             undo_effect(&l2, "undo", *s, fails)
@@ -166,13 +191,7 @@ proptest! {
                     Ok(())
                 })
                 .await
-            }));
-            if let Some(at) = p.cancel_at {
-                let t = task.clone();
-                set_timeout(move || t.cancel(Error::msg("stop")), Duration::from_millis(at));
-            }
-            task.promise().catch(|_| Ok(()));
-            task.promise()
+            })
         });
         let log = log.borrow().clone();
         let done = numbers(&log, "done ");
