@@ -70,6 +70,23 @@ where
     start_effect(Kind::Spawn, Link::Spawned, f, arg)
 }
 
+/// Yields the effect of starting `f(arg)` and returns its task.
+async fn started<T, A, G, F>(
+    co: &SagaCo<T>,
+    kind: Kind,
+    link: Link,
+    f: F,
+    arg: A,
+) -> Result<Task<G::Return>, Abrupt<Error, T>>
+where
+    A: fmt::Debug + 'static,
+    G: Saga,
+    F: FnOnce(A) -> G + 'static,
+{
+    let name: fn() -> &'static str = short_name::<F>;
+    yield_typed(co, start_effect(kind, link, f, arg), kind, name).await
+}
+
 /// `yield fork(f, arg)`: the attached child's task.
 ///
 /// ```
@@ -108,8 +125,7 @@ where
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
-    let name: fn() -> &'static str = short_name::<F>;
-    yield_typed(co, fork_effect(f, arg), Kind::Fork, name).await
+    started(co, Kind::Fork, Link::Forked, f, arg).await
 }
 
 /// `yield spawn(f, arg)`: the detached saga's task.
@@ -123,8 +139,7 @@ where
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
-    let name: fn() -> &'static str = short_name::<F>;
-    yield_typed(co, spawn_effect(f, arg), Kind::Spawn, name).await
+    started(co, Kind::Spawn, Link::Spawned, f, arg).await
 }
 
 /// The effect of waiting for `task`; if it is cancelled, the joiner is
