@@ -60,15 +60,9 @@ where
     C: Callee,
     F: FnOnce(A) -> C + 'static,
 {
-    Effect::new(
-        (f, arg),
-        |(_, arg)| Description {
-            kind: Kind::Call,
-            name: short_name::<F>().into(),
-            args: format!("{arg:?}"),
-        },
-        |(f, arg), scope| f(arg).start(scope, short_name::<F>),
-    )
+    Effect::applying(Kind::Call, f, arg, |f, arg, scope| {
+        f(arg).start(scope, short_name::<F>)
+    })
 }
 
 /// `yield call(f, arg)`: the typed result of `f(arg)` — a promise's value,

@@ -265,6 +265,24 @@ impl Effect {
         }))
     }
 
+    /// An effect that applies `f` to `arg` (a call, a fork), described as
+    /// `kind f(arg)`.
+    pub(crate) fn applying<A: fmt::Debug + 'static, F: 'static>(
+        kind: Kind,
+        f: F,
+        arg: A,
+        perform: impl FnOnce(F, A, &Scope) -> Running + 'static,
+    ) -> Self {
+        let describe = move |(_, arg): &(F, A)| Description {
+            kind,
+            name: short_name::<F>().into(),
+            args: format!("{arg:?}"),
+        };
+        Effect::new((f, arg), describe, move |(f, arg), scope| {
+            perform(f, arg, scope)
+        })
+    }
+
     /// A user-defined effect: a name and arguments for its description,
     /// and how to perform it (its value must be what the saga downcasts).
     ///
