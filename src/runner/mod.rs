@@ -123,9 +123,9 @@ where
     }
 
     fn step(self: Rc<Self>, how: Resume<G::Input, G::Error, G::Return>) {
-        let stepped = catch_unwind(AssertUnwindSafe(|| self.generator.borrow_mut().resume(how)));
-        let finished: Result<G::Return, G::Error> = match stepped {
-            Ok(Ok(Step::Yielded(next))) => {
+        let exhausted = "run() was given a generator that had already completed";
+        let finished = match resume_guarded(&self.generator, how, exhausted) {
+            Ok(Stepped::Yielded(next)) => {
                 let promise = next.into_promise();
                 let epoch = self.epoch.get();
                 promise.subscribe(move |outcome| {
@@ -139,14 +139,8 @@ where
                 });
                 return;
             }
-            Ok(Ok(Step::Returned(value))) => Ok(value),
-            Ok(Ok(Step::Done)) => Err(Fault::new(
-                FaultKind::Exhausted,
-                "run() was given a generator that had already completed",
-            )
-            .into()),
-            Ok(Err(error)) => Err(error),
-            Err(payload) => Err(Fault::from_panic(&*payload).into()),
+            Ok(Stepped::Returned(value)) => Ok(value),
+            Err(error) => Err(error),
         };
         let cancelled = self.cancelled.borrow_mut().take();
         match (cancelled, finished) {
@@ -173,6 +167,34 @@ where
         *self.cancelled.borrow_mut() = Some(reason);
         self.step(Resume::Return(G::Return::default()));
     }
+}
+
+/// One step of a driven generator, with a panic in it, or a resume of a
+/// generator that had already completed (`exhausted` says how), turned
+/// into the generator's error: what a driver (the runner, the saga
+/// runtime) needs so a broken body rejects instead of unwinding through
+/// the loop.
+pub(crate) fn resume_guarded<G: Generator>(
+    generator: &RefCell<G>,
+    how: Resume<G::Input, G::Error, G::Return>,
+    exhausted: &'static str,
+) -> Result<Stepped<G::Yield, G::Return>, G::Error>
+where
+    G::Error: From<Fault>,
+{
+    match catch_unwind(AssertUnwindSafe(|| generator.borrow_mut().resume(how))) {
+        Ok(Ok(Step::Yielded(y))) => Ok(Stepped::Yielded(y)),
+        Ok(Ok(Step::Returned(r))) => Ok(Stepped::Returned(r)),
+        Ok(Ok(Step::Done)) => Err(Fault::new(FaultKind::Exhausted, exhausted).into()),
+        Ok(Err(error)) => Err(error),
+        Err(payload) => Err(Fault::from_panic(&*payload).into()),
+    }
+}
+
+/// A driven step that did not fail: the generator yielded or returned.
+pub(crate) enum Stepped<Y, R> {
+    Yielded(Y),
+    Returned(R),
 }
 
 /// A cancellation token (seed 003's `CancellationToken`): cancel once,

@@ -18,10 +18,11 @@ use std::rc::Rc;
 use super::Saga;
 use super::effect::{Effect, Settled, Stop, Value, Waiter};
 use super::trace::Tracer;
-use crate::generator::{Generator, Resume, Step};
+use crate::generator::{Generator, Resume};
 use crate::promise::Awaiting;
 use crate::runner::CancellationToken;
-use crate::{Error, Fault, FaultKind, Promise, Resolver, event_loop};
+use crate::runner::{Stepped, resume_guarded};
+use crate::{Error, Fault, Promise, Resolver, event_loop};
 
 /// A task's number, unique within its runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -396,17 +397,11 @@ where
     G: Saga,
 {
     fn step(self: Rc<Self>, how: Resume<Value, Error, G::Return>) {
-        let stepped = catch_unwind(AssertUnwindSafe(|| self.saga.borrow_mut().resume(how)));
-        let finished = match stepped {
-            Ok(Ok(Step::Yielded(effect))) => return self.wait_on(effect),
-            Ok(Ok(Step::Returned(value))) => Ok(value),
-            Ok(Ok(Step::Done)) => Err(Fault::new(
-                FaultKind::Exhausted,
-                "a saga was run after it had already completed",
-            )
-            .into()),
-            Ok(Err(error)) => Err(error),
-            Err(payload) => Err(Fault::from_panic(&*payload).into()),
+        let exhausted = "a saga was run after it had already completed";
+        let finished = match resume_guarded(&self.saga, how, exhausted) {
+            Ok(Stepped::Yielded(effect)) => return self.wait_on(effect),
+            Ok(Stepped::Returned(value)) => Ok(value),
+            Err(error) => Err(error),
         };
         self.body_finished(finished);
     }
