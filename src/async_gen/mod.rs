@@ -21,8 +21,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::task::{Poll, Waker};
+use std::task::Poll;
 
 mod bridge;
 mod helpers;
@@ -32,7 +31,7 @@ pub use bridge::{Pusher, push_queue};
 pub use helpers::{AsyncIteratorExt, from_async};
 pub use iteration::{AsyncIterator, Promises, for_await, promises};
 
-use crate::event_loop::{self, Job, Runnable, TaskWaker};
+use crate::event_loop::{self, Job, WakeTarget};
 use crate::generator::airlock;
 use crate::generator::coroutine::Exchange;
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step};
@@ -60,13 +59,6 @@ struct Request<Y, R, T, E> {
     resolver: Resolver<Step<Y, T>, E>,
 }
 
-struct Registration {
-    key: usize,
-    run: u64,
-    handle: Arc<TaskWaker>,
-    waker: Waker,
-}
-
 struct Machine<Y, R, T, E> {
     owner: u64,
     body: RefCell<Option<Body<T, E>>>,
@@ -75,10 +67,10 @@ struct Machine<Y, R, T, E> {
     yielded: RefCell<Option<Y>>,
     /// The request the body is serving (taken off the queue).
     serving: RefCell<Option<Resolver<Step<Y, T>, E>>>,
-    /// The loop key and waker for foreign futures; the key is reserved for
-    /// the generator's life in one run, and holds the generator only while
-    /// it executes (parked at yields, so an abandoned generator is freed).
-    registration: RefCell<Option<Registration>>,
+    /// The loop key for foreign wake-ups; it is reserved for the
+    /// generator's life in one run, and holds the generator only while it
+    /// executes (parked at yields, so an abandoned generator is freed).
+    registration: Cell<Option<WakeTarget>>,
     polling: Cell<bool>,
 }
 
@@ -164,7 +156,7 @@ where
                 queue: RefCell::new(VecDeque::new()),
                 yielded: RefCell::new(None),
                 serving: RefCell::new(None),
-                registration: RefCell::new(None),
+                registration: Cell::new(None),
                 polling: Cell::new(false),
             }),
             in_flight: None,
@@ -282,38 +274,24 @@ where
 
     /// Lets go of the loop's strong reference (kept only while executing).
     fn park(&self) {
-        if let Some(registration) = &*self.registration.borrow() {
-            event_loop::park_task(registration.key);
+        if let Some(registration) = self.registration.get() {
+            event_loop::park_task(registration.key());
         }
     }
 
-    /// The waker for this step, with the generator held by the loop.
-    fn waker(self: &Rc<Self>) -> Waker {
-        let run = event_loop::current_run();
-        let reusable = match &*self.registration.borrow() {
-            Some(registration) if registration.run == run => Some(registration.key),
-            _ => None,
-        };
-        if let Some(key) = reusable {
-            event_loop::unpark_task(key, self.clone());
-        } else {
-            let me = self.clone();
-            let mut made = None;
-            event_loop::register_task(|key, remote| {
-                let handle = TaskWaker::new(key, remote);
-                made = Some(Registration {
-                    key,
-                    run,
-                    waker: Waker::from(handle.clone()),
-                    handle,
-                });
-                me.clone()
-            });
-            *self.registration.borrow_mut() = made;
-        }
-        match &*self.registration.borrow() {
-            Some(registration) => registration.waker.clone(),
-            None => Waker::noop().clone(),
+    /// Where this step's wake-ups go, with the generator held by the loop.
+    fn wake_target(self: &Rc<Self>) -> WakeTarget {
+        match self.registration.get() {
+            Some(target) if target.run() == event_loop::current_run() => {
+                event_loop::unpark_task(target.key(), self.clone());
+                target
+            }
+            _ => {
+                let target = event_loop::reserve_task_key();
+                event_loop::unpark_task(target.key(), self.clone());
+                self.registration.set(Some(target));
+                target
+            }
         }
     }
 
@@ -326,12 +304,14 @@ where
             self.polling.set(false);
             return;
         };
-        let waker = self.waker();
-        let me: Rc<dyn Runnable> = self.clone();
+        let target = self.wake_target();
+        let me: Rc<dyn Job> = self.clone();
         let polled = with_current(me, || {
-            catch_unwind(AssertUnwindSafe(|| {
-                airlock::poll_in_airlock(self.owner, &waker, input, body.as_mut())
-            }))
+            target.with_waker(|waker| {
+                catch_unwind(AssertUnwindSafe(|| {
+                    airlock::poll_in_airlock(self.owner, waker, input, body.as_mut())
+                }))
+            })
         });
         self.polling.set(false);
         match polled {
@@ -393,8 +373,8 @@ where
 
 impl<Y, R, T, E> Drop for Machine<Y, R, T, E> {
     fn drop(&mut self) {
-        if let Some(registration) = self.registration.get_mut() {
-            event_loop::release_task_key(registration.key, registration.run);
+        if let Some(registration) = self.registration.get() {
+            event_loop::release_task_key(registration.key(), registration.run());
         }
     }
 }
@@ -412,20 +392,5 @@ where
             State::Executing => self.poll_body(Exchange::Empty),
             _ => {}
         }
-    }
-}
-
-impl<Y, R, T, E> Runnable for Machine<Y, R, T, E>
-where
-    Y: Clone + 'static,
-    R: 'static,
-    T: Clone + 'static,
-    E: Reason,
-{
-    fn foreign_wakers(&self) -> usize {
-        self.registration
-            .borrow()
-            .as_ref()
-            .map_or(0, |r| Arc::strong_count(&r.handle).saturating_sub(2))
     }
 }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::Fault;
-pub(crate) use remote::{Remote, TaskWaker};
+pub(crate) use remote::{Remote, WakeTarget};
 pub use timers::TimerId;
 use timers::Timers;
 
@@ -45,14 +45,6 @@ pub(crate) trait Watched {
     /// Marks it reported, so a later handler reports "handled after all".
     fn mark_reported(&self);
     fn report(&self) -> Rejection;
-}
-
-/// A spawned task, as the loop sees it: something to poll when a foreign
-/// waker fires, and whether anything outside still holds its waker.
-pub(crate) trait Runnable: Job {
-    /// Clones of the task's waker held outside the task: while there are
-    /// some, a wake-up may still come.
-    fn foreign_wakers(&self) -> usize;
 }
 
 /// An unhandled (or late-handled) rejection, as the hooks see it.
@@ -103,11 +95,15 @@ struct Inner {
     running: Cell<bool>,
     rejected: RefCell<Vec<Rc<dyn Watched>>>,
     hooks: RefCell<Hooks>,
-    tasks: RefCell<Vec<Option<Rc<dyn Runnable>>>>,
+    tasks: RefCell<Vec<Option<Rc<dyn Job>>>>,
     /// Counts runs, so a task key reserved in one run is not trusted in
     /// the next (the registry is reset between runs).
     run: Cell<u64>,
     free_tasks: RefCell<Vec<usize>>,
+    /// Which task (by serial number) each key was last reserved for, so
+    /// wakers of a finished task are told from those of its key's next one.
+    serials: RefCell<Vec<u64>>,
+    next_serial: Cell<u64>,
     remote: Arc<Remote>,
 }
 
@@ -127,6 +123,8 @@ thread_local! {
         tasks: RefCell::new(Vec::new()),
         run: Cell::new(0),
         free_tasks: RefCell::new(Vec::new()),
+        serials: RefCell::new(Vec::new()),
+        next_serial: Cell::new(0),
         remote: Arc::new(Remote::default()),
     };
 }
@@ -216,6 +214,7 @@ impl EventLoop {
             );
             lp.running.set(true);
             lp.run.set(lp.run.get() + 1);
+            lp.remote.begin_run(lp.run.get());
             lp.clock.set(self.clock);
             lp.now.set(Duration::ZERO);
             *lp.hooks.borrow_mut() = self.hooks;
@@ -330,7 +329,7 @@ fn next_turn() -> Turn {
         return Turn::Work;
     }
     let due = LOOP.with(|lp| lp.timers.borrow_mut().next_due());
-    let waiting = foreign_wakers() > 0;
+    let waiting = foreign_wakers_alive();
     match (due, LOOP.with(|lp| lp.clock.get())) {
         (None, _) if waiting => Turn::WaitForWake(None),
         (None, _) => Turn::Done,
@@ -348,30 +347,42 @@ fn next_turn() -> Turn {
     }
 }
 
-fn foreign_wakers() -> usize {
+/// Whether a waker of a task still registered is held outside the loop:
+/// then a wake-up may still come. Wakers of finished tasks do not count.
+fn foreign_wakers_alive() -> bool {
     LOOP.with(|lp| {
-        lp.tasks
-            .borrow()
-            .iter()
-            .flatten()
-            .map(|t| t.foreign_wakers())
-            .sum()
+        let tasks = lp.tasks.borrow();
+        let serials = lp.serials.borrow();
+        lp.remote.has_live_wakers(|key, serial| {
+            serials.get(key) == Some(&serial) && matches!(tasks.get(key), Some(Some(_)))
+        })
     })
 }
 
 /// Registers a task; its key is what its waker sends back.
-pub(crate) fn register_task<T: Runnable + 'static>(
-    make: impl FnOnce(usize, Arc<Remote>) -> Rc<T>,
-) -> Rc<T> {
+pub(crate) fn register_task<T: Job + 'static>(make: impl FnOnce(WakeTarget) -> Rc<T>) -> Rc<T> {
+    let target = reserve_task_key();
+    let task = make(target);
+    unpark_task(target.key(), task.clone());
+    task
+}
+
+/// Reserves a key in the task registry (empty until a task is put there
+/// with `unpark_task`).
+pub(crate) fn reserve_task_key() -> WakeTarget {
     LOOP.with(|lp| {
         let key = lp.free_tasks.borrow_mut().pop().unwrap_or_else(|| {
             let mut tasks = lp.tasks.borrow_mut();
             tasks.push(None);
+            lp.serials.borrow_mut().push(0);
             tasks.len() - 1
         });
-        let task = make(key, lp.remote.clone());
-        lp.tasks.borrow_mut()[key] = Some(task.clone());
-        task
+        let serial = lp.next_serial.get() + 1;
+        lp.next_serial.set(serial);
+        if let Some(slot) = lp.serials.borrow_mut().get_mut(key) {
+            *slot = serial;
+        }
+        WakeTarget::new(key, serial, lp.run.get(), &lp.remote)
     })
 }
 
@@ -401,7 +412,7 @@ pub(crate) fn park_task(key: usize) {
 }
 
 /// Puts a parked task back under its reserved key.
-pub(crate) fn unpark_task(key: usize, task: Rc<dyn Runnable>) {
+pub(crate) fn unpark_task(key: usize, task: Rc<dyn Job>) {
     LOOP.with(|lp| {
         if let Some(slot) = lp.tasks.borrow_mut().get_mut(key) {
             *slot = Some(task);
@@ -445,6 +456,7 @@ impl Drop for ResetOnExit {
             let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
             let tasks = std::mem::take(&mut *lp.tasks.borrow_mut());
             lp.free_tasks.borrow_mut().clear();
+            lp.serials.borrow_mut().clear();
             lp.remote.take_woken();
             drop((jobs, rejected, hooks, tasks));
             timers.reset();

@@ -4,7 +4,7 @@
 //! macrotask, like an I/O callback in Node.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Wake, Waker};
+use std::task::{RawWaker, RawWakerVTable, Wake, Waker};
 use std::thread::Thread;
 
 /// What the loop is waiting on while it has nothing else to do.
@@ -22,9 +22,60 @@ enum Rouse {
 pub(crate) struct Remote {
     woken: Mutex<Vec<usize>>,
     rouse: Mutex<Rouse>,
+    /// Task wakers alive outside the loop, counted per task in the
+    /// current run: while a waiting task has some, a wake-up may still come.
+    live: Mutex<Live>,
+}
+
+/// Live foreign wakers per task (few tasks have any, so a short list).
+#[derive(Default)]
+struct Live {
+    run: u64,
+    /// (key, serial, clones alive), entries with a count above zero.
+    counts: Vec<(usize, u64, usize)>,
 }
 
 impl Remote {
+    /// Starts counting foreign wakers for run `run` (older ones no longer
+    /// count: their tasks are gone).
+    pub(crate) fn begin_run(&self, run: u64) {
+        *self.live.lock().unwrap_or_else(PoisonError::into_inner) = Live {
+            run,
+            counts: Vec::new(),
+        };
+    }
+
+    /// Whether a task for which `waiting(key, serial)` holds has a waker
+    /// alive outside the loop.
+    pub(crate) fn has_live_wakers(&self, waiting: impl Fn(usize, u64) -> bool) -> bool {
+        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        live.counts
+            .iter()
+            .any(|&(key, serial, _)| waiting(key, serial))
+    }
+
+    fn count_waker(&self, tag: Tag, alive: bool) {
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        if live.run != tag.run {
+            return;
+        }
+        let index = live
+            .counts
+            .iter()
+            .position(|&(key, serial, _)| key == tag.key && serial == tag.serial);
+        match (index, alive) {
+            (Some(i), true) => live.counts[i].2 += 1,
+            (None, true) => live.counts.push((tag.key, tag.serial, 1)),
+            (Some(i), false) => {
+                live.counts[i].2 -= 1;
+                if live.counts[i].2 == 0 {
+                    live.counts.swap_remove(i);
+                }
+            }
+            (None, false) => {}
+        }
+    }
+
     fn wake(&self, key: usize) {
         self.woken
             .lock()
@@ -63,24 +114,112 @@ impl Remote {
     }
 }
 
-/// A task's waker for foreign futures.
-pub(crate) struct TaskWaker {
-    key: usize,
+/// A task's waker for foreign futures: made the first time a future
+/// clones the waker it was polled with, so tasks that only await baton's
+/// own promises never allocate one.
+struct TaskWaker {
+    tag: Tag,
     remote: Arc<Remote>,
-}
-
-impl TaskWaker {
-    pub(crate) fn new(key: usize, remote: Arc<Remote>) -> Arc<Self> {
-        Arc::new(TaskWaker { key, remote })
-    }
 }
 
 impl Wake for TaskWaker {
     fn wake(self: Arc<Self>) {
-        self.remote.wake(self.key);
+        self.remote.wake(self.tag.key);
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.remote.wake(self.key);
+        self.remote.wake(self.tag.key);
+    }
+}
+
+impl Drop for TaskWaker {
+    fn drop(&mut self) {
+        self.remote.count_waker(self.tag, false);
+    }
+}
+
+/// Which task a waker belongs to.
+#[derive(Clone, Copy)]
+struct Tag {
+    key: usize,
+    /// Tells this task from later ones given the same key.
+    serial: u64,
+    run: u64,
+}
+
+/// Where a task's wake-ups go: its key in the loop's registry, for one run
+/// of the loop. The waker lent to each poll points here.
+#[derive(Clone, Copy)]
+pub(crate) struct WakeTarget {
+    tag: Tag,
+    /// The loop's `Remote`, owned by the thread's loop (an `Arc` that lives
+    /// as long as the thread).
+    remote: *const Remote,
+}
+
+static LENT: RawWakerVTable = RawWakerVTable::new(clone_lent, wake_lent, wake_lent, drop_lent);
+
+/// A clone escapes the poll, so it is a real, thread-safe waker of its own.
+unsafe fn clone_lent(data: *const ()) -> RawWaker {
+    // SAFETY: `LENT` is only paired with a pointer to a `WakeTarget` that
+    // outlives the waker (`with_waker`), and a lent waker is only reachable
+    // through the `Context` of a poll running on the loop's thread, so the
+    // loop, and the `Arc<Remote>` it owns, are alive: the strong count we
+    // add here is the new waker's own reference.
+    let target = unsafe { &*data.cast::<WakeTarget>() };
+    let remote = unsafe {
+        Arc::increment_strong_count(target.remote);
+        Arc::from_raw(target.remote)
+    };
+    remote.count_waker(target.tag, true);
+    let waker = Waker::from(Arc::new(TaskWaker {
+        tag: target.tag,
+        remote,
+    }));
+    let raw = RawWaker::new(waker.data(), waker.vtable());
+    std::mem::forget(waker);
+    raw
+}
+
+/// Waking a lent waker (only possible during the poll) queues the task as
+/// any foreign wake-up does; the loop polls it again afterwards.
+unsafe fn wake_lent(data: *const ()) {
+    // SAFETY: as in `clone_lent`; `Remote::wake` is thread-safe.
+    let target = unsafe { &*data.cast::<WakeTarget>() };
+    unsafe { &*target.remote }.wake(target.tag.key);
+}
+
+/// The lent waker owns nothing.
+unsafe fn drop_lent(_: *const ()) {}
+
+impl WakeTarget {
+    pub(crate) fn new(key: usize, serial: u64, run: u64, remote: &Arc<Remote>) -> Self {
+        WakeTarget {
+            tag: Tag { key, serial, run },
+            remote: Arc::as_ptr(remote),
+        }
+    }
+
+    /// The task's key in the loop's registry.
+    pub(crate) fn key(&self) -> usize {
+        self.tag.key
+    }
+
+    /// The run of the loop the key belongs to.
+    pub(crate) fn run(&self) -> u64 {
+        self.tag.run
+    }
+
+    /// Runs `poll` with a waker for this task. Lending it costs nothing;
+    /// only a clone (a future keeping the waker) allocates.
+    #[inline]
+    pub(crate) fn with_waker<R>(&self, poll: impl FnOnce(&Waker) -> R) -> R {
+        let data: *const () = std::ptr::from_ref(self).cast();
+        // SAFETY: the vtable's functions read `data` as the `WakeTarget` it
+        // is, which outlives `waker` (borrowed for this call), and `drop`
+        // does nothing, so forgetting the waker leaks nothing.
+        let waker =
+            std::mem::ManuallyDrop::new(unsafe { Waker::from_raw(RawWaker::new(data, &LENT)) });
+        poll(&waker)
     }
 }

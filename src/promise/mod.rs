@@ -24,8 +24,6 @@ pub use settle::{Resolution, Settle, Thenable};
 pub use task::{Awaiting, spawn};
 pub use tuples::AllTuple;
 
-use crate::event_loop::Runnable;
-
 /// A promise with its value type erased, so the saga runtime can wait on
 /// promises of any type through their own allocation.
 pub(crate) trait Erased {
@@ -51,7 +49,7 @@ impl<T: Clone + 'static> Promise<T, Error> {
 /// `await`, which needs no allocation).
 enum Reaction<T, E> {
     Call(Box<dyn FnOnce(Result<T, E>)>),
-    Resume(Rc<dyn Runnable>),
+    Resume(Rc<dyn Job>),
 }
 
 impl<T, E> Reaction<T, E> {
@@ -316,7 +314,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 
     /// Resumes `task` one microtask turn after the promise settles (at once
     /// if it has): an `await`.
-    pub(crate) fn resume_on_settle(&self, task: Rc<dyn Runnable>) {
+    pub(crate) fn resume_on_settle(&self, task: Rc<dyn Job>) {
         if matches!(&*self.shared.state.borrow(), State::Pending) {
             self.wait(Reaction::Resume(task));
         } else {

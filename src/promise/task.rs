@@ -7,80 +7,96 @@ use std::future::{Future, IntoFuture};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
-use super::{Promise, Resolution, Settle, Shared, resolve, settle};
-use crate::event_loop::{self, Job, Runnable, TaskWaker};
+use super::{Promise, Settle, Shared, resolve, settle};
+use crate::event_loop::{self, Job, WakeTarget};
 use crate::{EventLoop, Fault, FaultKind, Reason};
 
-type Body<T, E> = Pin<Box<dyn Future<Output = Resolution<T, E>>>>;
-
-/// A spawned future and the promise it settles.
-struct Task<T, E> {
-    key: usize,
+/// A spawned future and the promise it settles: one allocation, the body
+/// stored inline (it is pinned there, as the task never moves).
+struct Task<T, E, F> {
+    target: WakeTarget,
     promise: Rc<Shared<T, E>>,
-    body: RefCell<Option<Body<T, E>>>,
+    /// `None` once finished.
+    body: RefCell<Option<F>>,
     running: Cell<bool>,
     notified: Cell<bool>,
-    /// Counted to know whether a foreign future still holds the waker.
-    wake_handle: Arc<TaskWaker>,
-    waker: Waker,
 }
 
 thread_local! {
     /// The task being polled, so an awaited promise can resume it directly
     /// from its reaction (no waker round trip, no extra microtask).
-    static CURRENT: RefCell<Option<Rc<dyn Runnable>>> = const { RefCell::new(None) };
+    static CURRENT: RefCell<Option<Rc<dyn Job>>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` with `task` as the current task, so promises it awaits resume
 /// `task` directly.
-pub(crate) fn with_current<R>(task: Rc<dyn Runnable>, f: impl FnOnce() -> R) -> R {
+pub(crate) fn with_current<R>(task: Rc<dyn Job>, f: impl FnOnce() -> R) -> R {
     let outer = CURRENT.with(|c| c.replace(Some(task)));
     let result = f();
     CURRENT.with(|c| *c.borrow_mut() = outer);
     result
 }
 
-impl<T: Clone + 'static, E: Reason> Runnable for Task<T, E> {
-    fn foreign_wakers(&self) -> usize {
-        // One reference is `wake_handle`, one is `waker`.
-        Arc::strong_count(&self.wake_handle).saturating_sub(2)
+impl<T, E, F, S> Task<T, E, F>
+where
+    T: Clone + 'static,
+    E: Reason,
+    F: Future<Output = S> + 'static,
+    S: Settle<T, E>,
+{
+    /// Polls the body once; `None` while it is pending.
+    fn poll_body(self: &Rc<Self>) -> Option<std::thread::Result<S>> {
+        let mut slot = self.body.borrow_mut();
+        let body = slot.as_mut()?;
+        // SAFETY: the body lives inside the task's `Rc` allocation and is
+        // never moved out: it is only polled here (the `running` flag keeps
+        // polls from nesting) and dropped in place by overwriting the
+        // `Option`, which is what pinning requires.
+        let body = unsafe { Pin::new_unchecked(body) };
+        let me: Rc<dyn Job> = self.clone();
+        let polled = with_current(me, || {
+            self.target.with_waker(|waker| {
+                catch_unwind(AssertUnwindSafe(|| {
+                    body.poll(&mut Context::from_waker(waker))
+                }))
+            })
+        });
+        let finished = match polled {
+            Ok(Poll::Pending) => return None,
+            Ok(Poll::Ready(settled)) => Ok(settled),
+            Err(payload) => Err(payload),
+        };
+        *slot = None;
+        Some(finished)
     }
 }
 
-impl<T: Clone + 'static, E: Reason> Job for Task<T, E> {
+impl<T, E, F, S> Job for Task<T, E, F>
+where
+    T: Clone + 'static,
+    E: Reason,
+    F: Future<Output = S> + 'static,
+    S: Settle<T, E>,
+{
     fn run(self: Rc<Self>) {
         if self.running.replace(true) {
             self.notified.set(true);
             return;
         }
         loop {
-            let Some(mut body) = self.body.borrow_mut().take() else {
-                break;
-            };
-            let outer = CURRENT.with(|c| c.replace(Some(self.clone())));
-            let polled = catch_unwind(AssertUnwindSafe(|| {
-                body.as_mut().poll(&mut Context::from_waker(&self.waker))
-            }));
-            CURRENT.with(|c| *c.borrow_mut() = outer);
-            match polled {
-                Ok(Poll::Pending) => {
-                    *self.body.borrow_mut() = Some(body);
-                    if !self.notified.replace(false) {
-                        break;
+            match self.poll_body() {
+                None if self.notified.replace(false) => continue,
+                None => break,
+                Some(finished) => {
+                    event_loop::deregister_task(self.target.key());
+                    match finished {
+                        Ok(settled) => resolve(&self.promise, settled.into_resolution()),
+                        Err(payload) => {
+                            settle(&self.promise, Err(Fault::from_panic(&*payload).into()));
+                        }
                     }
-                }
-                Ok(Poll::Ready(resolution)) => {
-                    event_loop::deregister_task(self.key);
-                    resolve(&self.promise, resolution);
-                    break;
-                }
-                Err(payload) => {
-                    drop(body);
-                    event_loop::deregister_task(self.key);
-                    settle(&self.promise, Err(Fault::from_panic(&*payload).into()));
                     break;
                 }
             }
@@ -116,17 +132,13 @@ where
 {
     let shared = Promise::<T, E>::pending_shared();
     let promise = shared.clone();
-    let body: Body<T, E> = Box::pin(async move { future.await.into_resolution() });
-    let task = event_loop::register_task(|key, remote| {
-        let wake_handle = TaskWaker::new(key, remote);
+    let task = event_loop::register_task(|target| {
         Rc::new(Task {
-            key,
+            target,
             promise,
-            body: RefCell::new(Some(body)),
+            body: RefCell::new(Some(future)),
             running: Cell::new(false),
             notified: Cell::new(false),
-            waker: Waker::from(wake_handle.clone()),
-            wake_handle,
         })
     });
     task.run();

@@ -1,0 +1,177 @@
+//! The waker a task lends to each poll: free to lend, a real thread-safe
+//! waker once cloned, and counted so the loop waits only for wake-ups that
+//! can still come.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use baton::{Error, EventLoop, Promise, spawn};
+
+type Log = Rc<RefCell<Vec<String>>>;
+
+/// Pending until `ready` is set; hands its waker to `stash` on each poll.
+struct Gate<F> {
+    ready: Arc<AtomicBool>,
+    stash: F,
+    log: Log,
+}
+
+impl<F: FnMut(&Waker) + Unpin> Future for Gate<F> {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.ready.load(Ordering::SeqCst) {
+            self.log.borrow_mut().push("gate: open".into());
+            return Poll::Ready(());
+        }
+        self.log.borrow_mut().push("gate: pending".into());
+        (self.stash)(cx.waker());
+        Poll::Pending
+    }
+}
+
+#[test]
+fn a_waker_cloned_on_another_thread_during_a_poll_wakes_the_task_later() {
+    let log: Log = Rc::default();
+    let ready = Arc::new(AtomicBool::new(false));
+    let waker_thread = Arc::new(Mutex::new(None::<std::thread::JoinHandle<()>>));
+    let (l, r, w) = (log.clone(), ready.clone(), waker_thread.clone());
+    let out = EventLoop::real_clock().block_on(async move {
+        let gate = Gate {
+            ready: r.clone(),
+            stash: move |waker: &Waker| {
+                // Clone the lent waker on another thread, while the poll runs.
+                let cloned = std::thread::scope(|s| {
+                    s.spawn(|| waker.clone()).join().expect("cloning thread")
+                });
+                let r = r.clone();
+                *w.lock().expect("lock") = Some(std::thread::spawn(move || {
+                    r.store(true, Ordering::SeqCst);
+                    cloned.wake();
+                }));
+            },
+            log: l.clone(),
+        };
+        gate.await;
+        l.borrow_mut().push("task: done".into());
+        Ok::<_, Error>(7)
+    });
+    if let Some(t) = waker_thread.lock().expect("lock").take() {
+        t.join().expect("waking thread");
+    }
+    assert_eq!(out.ok(), Some(7));
+    assert_eq!(*log.borrow(), ["gate: pending", "gate: open", "task: done"]);
+}
+
+#[test]
+fn wake_by_ref_on_the_lent_waker_polls_the_task_again() {
+    let log: Log = Rc::default();
+    let ready = Arc::new(AtomicBool::new(false));
+    let (l, r) = (log.clone(), ready.clone());
+    let out = EventLoop::virtual_clock().block_on(async move {
+        let gate = Gate {
+            ready: r.clone(),
+            stash: move |waker: &Waker| {
+                r.store(true, Ordering::SeqCst);
+                waker.wake_by_ref();
+            },
+            log: l.clone(),
+        };
+        gate.await;
+        Ok::<_, Error>(1)
+    });
+    assert_eq!(out.ok(), Some(1));
+    assert_eq!(*log.borrow(), ["gate: pending", "gate: open"]);
+}
+
+#[test]
+fn a_finished_tasks_leaked_waker_does_not_keep_the_loop_alive() {
+    let leaked: Arc<Mutex<Vec<Waker>>> = Arc::default();
+    for run in 0..2 {
+        let keep = leaked.clone();
+        let log: Log = Rc::default();
+        let l = log.clone();
+        let out = EventLoop::virtual_clock().block_on(async move {
+            // A waker kept by someone else after the task is done with it.
+            std::future::poll_fn(|cx| {
+                keep.lock().expect("lock").push(cx.waker().clone());
+                Poll::Ready(())
+            })
+            .await;
+            let v = Promise::<u32>::resolve(run).await?;
+            l.borrow_mut().push(format!("run {v}: done"));
+            Ok::<_, Error>(v)
+        });
+        assert_eq!(out.ok(), Some(run));
+        assert_eq!(*log.borrow(), [format!("run {run}: done")]);
+    }
+    // Waking the stale wakers after their runs is harmless.
+    for waker in leaked.lock().expect("lock").drain(..) {
+        waker.wake();
+    }
+    let out = EventLoop::virtual_clock().block_on(async { Ok::<_, Error>(3) });
+    assert_eq!(out.ok(), Some(3));
+}
+
+#[test]
+fn a_waiting_task_whose_wakers_are_all_dropped_is_reported_stalled() {
+    let out: Result<u8, Error> = EventLoop::virtual_clock().block_on(async {
+        let gate = Gate {
+            ready: Arc::default(),
+            // The clone is dropped at once: nobody can wake the task.
+            stash: |waker: &Waker| drop(waker.clone()),
+            log: Rc::default(),
+        };
+        gate.await;
+        Ok(1)
+    });
+    let fault = out.expect_err("stalled");
+    assert!(fault.to_string().contains("stalled"), "{fault}");
+}
+
+#[test]
+fn many_tasks_each_wait_on_a_foreign_wake() {
+    // Keys are reused as tasks finish: each waker still reaches its task.
+    let wakers: Arc<Mutex<Vec<(usize, Waker)>>> = Arc::default();
+    let flags: Arc<Vec<AtomicBool>> = Arc::new((0..50).map(|_| AtomicBool::new(false)).collect());
+    let (w, f) = (wakers.clone(), flags.clone());
+    let waker_thread = std::thread::spawn(move || {
+        let mut woken = 0;
+        while woken < 50 {
+            let batch: Vec<_> = w.lock().expect("lock").drain(..).collect();
+            for (i, waker) in batch {
+                f[i].store(true, Ordering::SeqCst);
+                waker.wake();
+                woken += 1;
+            }
+            std::thread::yield_now();
+        }
+    });
+    let done = EventLoop::real_clock().run(move || {
+        let all = (0..50usize).map(|i| {
+            let (w, f) = (wakers.clone(), flags.clone());
+            spawn(async move {
+                std::future::poll_fn(|cx| {
+                    if f[i].load(Ordering::SeqCst) {
+                        Poll::Ready(())
+                    } else {
+                        w.lock().expect("lock").push((i, cx.waker().clone()));
+                        Poll::Pending
+                    }
+                })
+                .await;
+                Ok::<_, Error>(i)
+            })
+        });
+        baton::promise::all(all.collect::<Vec<_>>())
+    });
+    waker_thread.join().expect("waking thread");
+    assert_eq!(
+        done.peek().and_then(Result::ok),
+        Some((0..50).collect::<Vec<_>>())
+    );
+}
