@@ -23,11 +23,14 @@ const suites = {
   },
 };
 
+// Where cargo put criterion's results (bench/run moves it for mimalloc).
+const targetDir = path.resolve(root, process.env.CARGO_TARGET_DIR || "target");
+
 function criterionMedian(id) {
   if (!id) return undefined;
   // A lone bench_function's "a/b" is stored as "a_b"; a group's as "a/b".
   const file = [id.replace(/\//g, "_"), id]
-    .map((dir) => path.join(root, "target", "criterion", dir, "new", "estimates.json"))
+    .map((dir) => path.join(targetDir, "criterion", dir, "new", "estimates.json"))
     .find((f) => fs.existsSync(f));
   if (!file) return undefined;
   return JSON.parse(fs.readFileSync(file, "utf8")).median.point_estimate;

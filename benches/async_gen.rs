@@ -5,6 +5,9 @@
 use std::hint::black_box;
 use std::ops::ControlFlow;
 
+#[path = "shared/allocator.rs"]
+mod allocator;
+
 #[path = "shared/pipeline.rs"]
 mod pipeline;
 

@@ -5,6 +5,9 @@ use std::convert::Infallible;
 use std::hint::black_box;
 use std::time::Instant;
 
+#[path = "shared/allocator.rs"]
+mod allocator;
+
 use baton::{BoxGen, Co, Gen, Generator, Resume, Step, StepResult};
 use criterion::{Criterion, criterion_group, criterion_main};
 

@@ -4,6 +4,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+#[path = "shared/allocator.rs"]
+mod allocator;
+
 use baton::promise::all;
 use baton::{Error, EventLoop, Promise, set_timeout, spawn};
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -5,6 +5,9 @@
 
 use std::hint::black_box;
 
+#[path = "shared/allocator.rs"]
+mod allocator;
+
 use baton::saga::{Saga, SagaCo, all, call, call_effect, delay, run_saga};
 use baton::{EventLoop, Gen, Promise};
 use criterion::{Criterion, criterion_group, criterion_main};
