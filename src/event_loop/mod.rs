@@ -9,6 +9,7 @@
 //! cores, run one loop per thread; values cross between loops as `Send`
 //! data, never as promises.
 
+mod registry;
 mod remote;
 mod timers;
 
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::Fault;
+use registry::Registry;
 pub(crate) use remote::{Remote, WakeTarget};
 pub use timers::TimerId;
 use timers::Timers;
@@ -95,15 +97,10 @@ struct Inner {
     running: Cell<bool>,
     rejected: RefCell<Vec<Rc<dyn Watched>>>,
     hooks: RefCell<Hooks>,
-    tasks: RefCell<Vec<Option<Rc<dyn Job>>>>,
+    tasks: RefCell<Registry>,
     /// Counts runs, so a task key reserved in one run is not trusted in
     /// the next (the registry is reset between runs).
     run: Cell<u64>,
-    free_tasks: RefCell<Vec<usize>>,
-    /// Which task (by serial number) each key was last reserved for, so
-    /// wakers of a finished task are told from those of its key's next one.
-    serials: RefCell<Vec<u64>>,
-    next_serial: Cell<u64>,
     remote: Arc<Remote>,
 }
 
@@ -120,11 +117,8 @@ thread_local! {
         running: Cell::new(false),
         rejected: RefCell::new(Vec::new()),
         hooks: RefCell::new(Hooks::default()),
-        tasks: RefCell::new(Vec::new()),
+        tasks: RefCell::new(Registry::new()),
         run: Cell::new(0),
-        free_tasks: RefCell::new(Vec::new()),
-        serials: RefCell::new(Vec::new()),
-        next_serial: Cell::new(0),
         remote: Arc::new(Remote::default()),
     };
 }
@@ -320,7 +314,7 @@ fn next_turn() -> Turn {
     let woken = LOOP.with(|lp| lp.remote.take_woken());
     if !woken.is_empty() {
         for key in woken {
-            let task = LOOP.with(|lp| lp.tasks.borrow().get(key).cloned().flatten());
+            let task = LOOP.with(|lp| lp.tasks.borrow().get(key));
             if let Some(task) = task {
                 guarded(move || task.run());
                 checkpoint();
@@ -352,49 +346,33 @@ fn next_turn() -> Turn {
 fn foreign_wakers_alive() -> bool {
     LOOP.with(|lp| {
         let tasks = lp.tasks.borrow();
-        let serials = lp.serials.borrow();
-        lp.remote.has_live_wakers(|key, serial| {
-            serials.get(key) == Some(&serial) && matches!(tasks.get(key), Some(Some(_)))
-        })
+        lp.remote
+            .has_live_wakers(|key, serial| tasks.holds(key, serial))
     })
 }
 
 /// Registers a task; its key is what its waker sends back.
 pub(crate) fn register_task<T: Job + 'static>(make: impl FnOnce(WakeTarget) -> Rc<T>) -> Rc<T> {
-    let target = reserve_task_key();
-    let task = make(target);
-    unpark_task(target.key(), task.clone());
-    task
+    LOOP.with(|lp| {
+        let (key, serial) = lp.tasks.borrow_mut().reserve();
+        let task = make(WakeTarget::new(key, serial, lp.run.get(), &lp.remote));
+        lp.tasks.borrow_mut().put(key, task.clone());
+        task
+    })
 }
 
 /// Reserves a key in the task registry (empty until a task is put there
 /// with `unpark_task`).
 pub(crate) fn reserve_task_key() -> WakeTarget {
     LOOP.with(|lp| {
-        let key = lp.free_tasks.borrow_mut().pop().unwrap_or_else(|| {
-            let mut tasks = lp.tasks.borrow_mut();
-            tasks.push(None);
-            lp.serials.borrow_mut().push(0);
-            tasks.len() - 1
-        });
-        let serial = lp.next_serial.get() + 1;
-        lp.next_serial.set(serial);
-        if let Some(slot) = lp.serials.borrow_mut().get_mut(key) {
-            *slot = serial;
-        }
+        let (key, serial) = lp.tasks.borrow_mut().reserve();
         WakeTarget::new(key, serial, lp.run.get(), &lp.remote)
     })
 }
 
 /// Forgets a finished task.
 pub(crate) fn deregister_task(key: usize) {
-    let task = LOOP.with(|lp| {
-        let task = lp.tasks.borrow_mut().get_mut(key).and_then(Option::take);
-        if task.is_some() {
-            lp.free_tasks.borrow_mut().push(key);
-        }
-        task
-    });
+    let task = LOOP.with(|lp| lp.tasks.borrow_mut().finish(key));
     drop(task);
 }
 
@@ -407,17 +385,14 @@ pub(crate) fn current_run() -> u64 {
 /// for a task that is idle between steps, like an async generator at a
 /// yield, which only needs the loop's strong reference while it runs.
 pub(crate) fn park_task(key: usize) {
-    let task = LOOP.with(|lp| lp.tasks.borrow_mut().get_mut(key).and_then(Option::take));
+    let task = LOOP.with(|lp| lp.tasks.borrow_mut().take(key));
     drop(task);
 }
 
 /// Puts a parked task back under its reserved key.
 pub(crate) fn unpark_task(key: usize, task: Rc<dyn Job>) {
-    LOOP.with(|lp| {
-        if let Some(slot) = lp.tasks.borrow_mut().get_mut(key) {
-            *slot = Some(task);
-        }
-    });
+    let replaced = LOOP.with(|lp| lp.tasks.borrow_mut().put(key, task));
+    drop(replaced);
 }
 
 /// Frees a parked task's key (its task is gone). Safe to call while the
@@ -427,19 +402,15 @@ pub(crate) fn release_task_key(key: usize, run: u64) {
         if lp.run.get() != run {
             return;
         }
-        let parked = matches!(
-            lp.tasks
-                .try_borrow()
-                .map(|t| t.get(key).map(Option::is_none)),
-            Ok(Some(true))
-        );
-        if parked {
-            if let Ok(mut free) = lp.free_tasks.try_borrow_mut() {
-                free.push(key);
-            }
+        if let Ok(mut tasks) = lp.tasks.try_borrow_mut() {
+            tasks.release(key);
         }
     });
 }
+
+/// Entries of the microtask queue whose buffer is kept from one run to the
+/// next (as the task registry keeps its own).
+const KEPT_CAPACITY: usize = 1 << 12;
 
 /// Leaves the thread's loop clean for the next run, even after a panic.
 struct ResetOnExit;
@@ -450,16 +421,25 @@ impl Drop for ResetOnExit {
             lp.running.set(false);
             // Jobs may own promises whose drop touches the loop: take them
             // out of the borrow before dropping them.
-            let jobs = MICROTASKS.with(|q| std::mem::take(&mut *q.borrow_mut()));
+            let mut jobs = MICROTASKS.with(|q| std::mem::take(&mut *q.borrow_mut()));
             let rejected = std::mem::take(&mut *lp.rejected.borrow_mut());
             let mut timers = std::mem::take(&mut *lp.timers.borrow_mut());
             let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
-            let tasks = std::mem::take(&mut *lp.tasks.borrow_mut());
-            lp.free_tasks.borrow_mut().clear();
-            lp.serials.borrow_mut().clear();
+            let tasks = lp.tasks.borrow_mut().reset();
             lp.remote.take_woken();
-            drop((jobs, rejected, hooks, tasks));
+            jobs.clear();
+            drop((tasks, rejected, hooks));
             timers.reset();
+            // The next run reuses the queue's buffer: growing it again
+            // would make the allocator consolidate its small free chunks
+            // each time (a large request does).
+            jobs.shrink_to(KEPT_CAPACITY);
+            MICROTASKS.with(|q| {
+                let mut q = q.borrow_mut();
+                if q.is_empty() {
+                    *q = jobs;
+                }
+            });
         });
     }
 }
