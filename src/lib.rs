@@ -37,6 +37,7 @@ mod error;
 pub mod event_loop;
 mod fault;
 pub mod generator;
+mod inline_fn;
 pub mod promise;
 pub mod runner;
 pub mod saga;

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::Fault;
+use crate::inline_fn::InlineFn;
 use registry::Registry;
 pub(crate) use remote::{Remote, WakeTarget};
 pub use timers::TimerId;
@@ -29,10 +30,8 @@ use timers::Timers;
 
 /// A microtask: a one-off closure, or a settled promise running its
 /// reactions (queued as the promise itself, so settling allocates nothing).
-enum Microtask {
-    Call(Box<dyn FnOnce()>),
-    Run(Rc<dyn Job>),
-}
+/// Small closures are stored in the queue itself.
+type Microtask = InlineFn<()>;
 
 /// Work that is its own microtask.
 pub(crate) trait Job {
@@ -495,10 +494,7 @@ fn with_hooks(f: impl FnOnce(&mut Hooks)) {
 fn checkpoint() {
     loop {
         while let Some(task) = MICROTASKS.with(|q| q.borrow_mut().pop_front()) {
-            match task {
-                Microtask::Call(job) => guarded(job),
-                Microtask::Run(job) => guarded(move || job.run()),
-            }
+            guarded(move || task.call(()));
         }
         let rejected = LOOP.with(|lp| std::mem::take(&mut *lp.rejected.borrow_mut()));
         if rejected.is_empty() {
@@ -536,12 +532,14 @@ fn checkpoint() {
 /// assert_eq!(*log.borrow(), ["script", "microtask"]);
 /// ```
 pub fn queue_microtask(job: impl FnOnce() + 'static) {
-    MICROTASKS.with(|q| q.borrow_mut().push_back(Microtask::Call(Box::new(job))));
+    let job = Microtask::new(move |()| job());
+    MICROTASKS.with(|q| q.borrow_mut().push_back(job));
 }
 
 /// Queues a job that is already allocated (a settled promise).
 pub(crate) fn queue_job(job: Rc<dyn Job>) {
-    MICROTASKS.with(|q| q.borrow_mut().push_back(Microtask::Run(job)));
+    let job = Microtask::new(move |()| job.run());
+    MICROTASKS.with(|q| q.borrow_mut().push_back(job));
 }
 
 /// Node treats delays below 1 ms as 1 ms.

@@ -17,6 +17,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use crate::event_loop::{self, Job, Rejection, Watched};
+use crate::inline_fn::InlineFn;
 use crate::{Error, Fault, FaultKind, Reason};
 
 pub use combinators::{AggregateError, all, all_settled, any, race};
@@ -46,20 +47,9 @@ impl<T: Clone + 'static> Promise<T, Error> {
 }
 
 /// What runs when a promise settles: a handler, or a task to resume (an
-/// `await`, which needs no allocation).
-enum Reaction<T, E> {
-    Call(Box<dyn FnOnce(Result<T, E>)>),
-    Resume(Rc<dyn Job>),
-}
-
-impl<T, E> Reaction<T, E> {
-    fn react(self, outcome: Result<T, E>) {
-        match self {
-            Reaction::Call(f) => f(outcome),
-            Reaction::Resume(task) => task.run(),
-        }
-    }
-}
+/// `await`). Both are stored inline when small (a handler capturing its
+/// derived promise, a task), so neither allocates.
+type Reaction<T, E> = InlineFn<Result<T, E>>;
 
 /// Handlers waiting for a promise. Most promises get exactly one (the next
 /// link of a chain, or an `await`), which needs no vector.
@@ -123,10 +113,10 @@ impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
         let reactions = std::mem::replace(&mut *self.reactions.borrow_mut(), Reactions::None);
         match reactions {
             Reactions::None => {}
-            Reactions::One(reaction) => reaction.react(outcome),
+            Reactions::One(reaction) => reaction.call(outcome),
             Reactions::Many(all) => {
                 for reaction in all {
-                    reaction.react(outcome.clone());
+                    reaction.call(outcome.clone());
                 }
             }
         }
@@ -305,7 +295,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
         match self.shared.outcome() {
             Some(settled) => event_loop::queue_microtask(move || reaction(settled)),
-            None => self.wait(Reaction::Call(Box::new(reaction))),
+            None => self.wait(Reaction::new(reaction)),
         }
         // After the reaction, so a late handler runs before Node's
         // `rejectionHandled` is reported.
@@ -316,7 +306,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// if it has): an `await`.
     pub(crate) fn resume_on_settle(&self, task: Rc<dyn Job>) {
         if matches!(&*self.shared.state.borrow(), State::Pending) {
-            self.wait(Reaction::Resume(task));
+            self.wait(Reaction::new(move |_| task.run()));
         } else {
             event_loop::queue_job(task);
         }
