@@ -175,3 +175,88 @@ fn many_tasks_each_wait_on_a_foreign_wake() {
         Some((0..50).collect::<Vec<_>>())
     );
 }
+
+/// An async generator whose body awaits a foreign future between yields:
+/// the loop holds it while a waker is out, and parks it at each yield.
+fn gated_numbers(
+    gates: Vec<Arc<AtomicBool>>,
+    wake: fn(&Waker, &Arc<AtomicBool>),
+    log: Log,
+) -> baton::AsyncGen<usize> {
+    baton::AsyncGen::new(move |co: baton::Co<usize, (), (), Error>| async move {
+        for (i, ready) in gates.into_iter().enumerate() {
+            let r = ready.clone();
+            let gate = Gate {
+                ready,
+                stash: move |waker: &Waker| wake(waker, &r),
+                log: log.clone(),
+            };
+            gate.await;
+            co.yield_(i).await?;
+        }
+        Ok(())
+    })
+}
+
+#[test]
+fn an_async_generator_awaiting_a_foreign_wake_between_yields_resumes() {
+    let log: Log = Rc::default();
+    let gates: Vec<_> = (0..3).map(|_| Arc::new(AtomicBool::new(false))).collect();
+    // Each step's waker is cloned and woken from another thread.
+    fn wake_later(waker: &Waker, ready: &Arc<AtomicBool>) {
+        let (waker, ready) = (waker.clone(), ready.clone());
+        let handle = std::thread::spawn(move || {
+            ready.store(true, Ordering::SeqCst);
+            waker.wake();
+        });
+        THREADS.with(|t| t.borrow_mut().push(handle));
+    }
+    thread_local! {
+        static THREADS: RefCell<Vec<std::thread::JoinHandle<()>>> = const { RefCell::new(Vec::new()) };
+    }
+    let numbers = gated_numbers(gates, wake_later, log.clone());
+    let out = EventLoop::real_clock().block_on(async move {
+        let mut seen = Vec::new();
+        while let baton::Step::Yielded(i) = numbers.next(()).await? {
+            seen.push(i);
+        }
+        Ok::<_, Error>(seen)
+    });
+    for t in THREADS.with(|t| std::mem::take(&mut *t.borrow_mut())) {
+        t.join().expect("waking thread");
+    }
+    assert_eq!(out.ok(), Some(vec![0, 1, 2]));
+    assert_eq!(log.borrow().len(), 6, "each gate: pending, then open");
+}
+
+#[test]
+fn an_async_generator_woken_through_its_lent_waker_resumes() {
+    let gates: Vec<_> = (0..2).map(|_| Arc::new(AtomicBool::new(false))).collect();
+    fn wake_now(waker: &Waker, ready: &Arc<AtomicBool>) {
+        ready.store(true, Ordering::SeqCst);
+        waker.wake_by_ref();
+    }
+    let numbers = gated_numbers(gates, wake_now, Rc::default());
+    let out = EventLoop::virtual_clock().block_on(async move {
+        let mut seen = Vec::new();
+        while let baton::Step::Yielded(i) = numbers.next(()).await? {
+            seen.push(i);
+        }
+        Ok::<_, Error>(seen)
+    });
+    assert_eq!(out.ok(), Some(vec![0, 1]));
+}
+
+#[test]
+fn an_async_generator_whose_waker_is_dropped_is_reported_stalled() {
+    fn drop_it(waker: &Waker, _: &Arc<AtomicBool>) {
+        drop(waker.clone());
+    }
+    let numbers = gated_numbers(vec![Arc::default()], drop_it, Rc::default());
+    let out = EventLoop::virtual_clock().block_on(async move {
+        numbers.next(()).await?;
+        Ok::<_, Error>(())
+    });
+    let fault = out.expect_err("stalled");
+    assert!(fault.to_string().contains("stalled"), "{fault}");
+}

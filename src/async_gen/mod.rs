@@ -68,9 +68,11 @@ struct Machine<Y, R, T, E> {
     /// The request the body is serving (taken off the queue).
     serving: RefCell<Option<Resolver<Step<Y, T>, E>>>,
     /// The loop key for foreign wake-ups; it is reserved for the
-    /// generator's life in one run, and holds the generator only while it
-    /// executes (parked at yields, so an abandoned generator is freed).
+    /// generator's life in one run. The loop holds the generator under it
+    /// only while it executes with a waker out (`held`): parked at yields,
+    /// so an abandoned generator is freed.
     registration: Cell<Option<WakeTarget>>,
+    held: Cell<bool>,
     polling: Cell<bool>,
 }
 
@@ -157,6 +159,7 @@ where
                 yielded: RefCell::new(None),
                 serving: RefCell::new(None),
                 registration: Cell::new(None),
+                held: Cell::new(false),
                 polling: Cell::new(false),
             }),
             in_flight: None,
@@ -274,24 +277,31 @@ where
 
     /// Lets go of the loop's strong reference (kept only while executing).
     fn park(&self) {
-        if let Some(registration) = self.registration.get() {
+        if let Some(registration) = self.registration.get()
+            && self.held.replace(false)
+        {
             event_loop::park_task(registration.key());
         }
     }
 
-    /// Where this step's wake-ups go, with the generator held by the loop.
-    fn wake_target(self: &Rc<Self>) -> WakeTarget {
+    /// Where this step's wake-ups go: the generator's key in this run.
+    fn wake_target(&self) -> WakeTarget {
         match self.registration.get() {
-            Some(target) if target.run() == event_loop::current_run() => {
-                event_loop::unpark_task(target.key(), self.clone());
-                target
-            }
+            Some(target) if target.run() == event_loop::current_run() => target,
             _ => {
                 let target = event_loop::reserve_task_key();
-                event_loop::unpark_task(target.key(), self.clone());
                 self.registration.set(Some(target));
+                self.held.set(false);
                 target
             }
+        }
+    }
+
+    /// A waker escaped the poll: a wake-up may come through the key, so
+    /// the loop holds the generator until it next parks.
+    fn hold(self: &Rc<Self>, target: WakeTarget) {
+        if !self.held.replace(true) {
+            event_loop::unpark_task(target.key(), self.clone());
         }
     }
 
@@ -306,7 +316,7 @@ where
         };
         let target = self.wake_target();
         let me: Rc<dyn Job> = self.clone();
-        let polled = with_current(me, || {
+        let (polled, escaped) = with_current(me, || {
             target.with_waker(|waker| {
                 catch_unwind(AssertUnwindSafe(|| {
                     airlock::poll_in_airlock(self.owner, waker, input, body.as_mut())
@@ -314,6 +324,9 @@ where
             })
         });
         self.polling.set(false);
+        if escaped {
+            self.hold(target);
+        }
         match polled {
             Ok((Poll::Pending, Exchange::Yielded(value))) => {
                 *self.body.borrow_mut() = Some(body);

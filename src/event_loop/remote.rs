@@ -3,6 +3,7 @@
 //! it queues the task here and rouses the loop, which polls the task as a
 //! macrotask, like an I/O callback in Node.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{RawWaker, RawWakerVTable, Wake, Waker};
 use std::thread::Thread;
@@ -157,16 +158,26 @@ pub(crate) struct WakeTarget {
     remote: *const Remote,
 }
 
+/// What a lent waker points at: the task's target, and whether the waker
+/// escaped the poll (was cloned or woken), after which the task must be
+/// reachable through its key.
+struct Lent {
+    target: WakeTarget,
+    escaped: AtomicBool,
+}
+
 static LENT: RawWakerVTable = RawWakerVTable::new(clone_lent, wake_lent, wake_lent, drop_lent);
 
 /// A clone escapes the poll, so it is a real, thread-safe waker of its own.
 unsafe fn clone_lent(data: *const ()) -> RawWaker {
-    // SAFETY: `LENT` is only paired with a pointer to a `WakeTarget` that
+    // SAFETY: `LENT` is only paired with a pointer to a `Lent` that
     // outlives the waker (`with_waker`), and a lent waker is only reachable
     // through the `Context` of a poll running on the loop's thread, so the
     // loop, and the `Arc<Remote>` it owns, are alive: the strong count we
     // add here is the new waker's own reference.
-    let target = unsafe { &*data.cast::<WakeTarget>() };
+    let lent = unsafe { &*data.cast::<Lent>() };
+    lent.escaped.store(true, Ordering::Relaxed);
+    let target = &lent.target;
     let remote = unsafe {
         Arc::increment_strong_count(target.remote);
         Arc::from_raw(target.remote)
@@ -185,8 +196,9 @@ unsafe fn clone_lent(data: *const ()) -> RawWaker {
 /// any foreign wake-up does; the loop polls it again afterwards.
 unsafe fn wake_lent(data: *const ()) {
     // SAFETY: as in `clone_lent`; `Remote::wake` is thread-safe.
-    let target = unsafe { &*data.cast::<WakeTarget>() };
-    unsafe { &*target.remote }.wake(target.tag.key);
+    let lent = unsafe { &*data.cast::<Lent>() };
+    lent.escaped.store(true, Ordering::Relaxed);
+    unsafe { &*lent.target.remote }.wake(lent.target.tag.key);
 }
 
 /// The lent waker owns nothing.
@@ -211,15 +223,24 @@ impl WakeTarget {
     }
 
     /// Runs `poll` with a waker for this task. Lending it costs nothing;
-    /// only a clone (a future keeping the waker) allocates.
+    /// only a clone (a future keeping the waker) allocates. Also says
+    /// whether the waker escaped (was cloned or woken): only then can a
+    /// wake-up come through the task's key.
     #[inline]
-    pub(crate) fn with_waker<R>(&self, poll: impl FnOnce(&Waker) -> R) -> R {
-        let data: *const () = std::ptr::from_ref(self).cast();
-        // SAFETY: the vtable's functions read `data` as the `WakeTarget` it
-        // is, which outlives `waker` (borrowed for this call), and `drop`
-        // does nothing, so forgetting the waker leaks nothing.
+    pub(crate) fn with_waker<R>(&self, poll: impl FnOnce(&Waker) -> R) -> (R, bool) {
+        let lent = Lent {
+            target: *self,
+            escaped: AtomicBool::new(false),
+        };
+        let data: *const () = std::ptr::from_ref(&lent).cast();
+        // SAFETY: the vtable's functions read `data` as the `Lent` it is,
+        // which outlives `waker` (declared before it, in this frame), and
+        // `drop` does nothing, so forgetting the waker leaks nothing.
         let waker =
             std::mem::ManuallyDrop::new(unsafe { Waker::from_raw(RawWaker::new(data, &LENT)) });
-        poll(&waker)
+        let polled = poll(&waker);
+        // A clone or wake on another thread during the poll happened
+        // before the poll returned (the poll waited for that thread).
+        (polled, lent.escaped.load(Ordering::Relaxed))
     }
 }

@@ -57,11 +57,13 @@ where
         let body = unsafe { Pin::new_unchecked(body) };
         let me: Rc<dyn Job> = self.clone();
         let polled = with_current(me, || {
-            self.target.with_waker(|waker| {
-                catch_unwind(AssertUnwindSafe(|| {
-                    body.poll(&mut Context::from_waker(waker))
-                }))
-            })
+            self.target
+                .with_waker(|waker| {
+                    catch_unwind(AssertUnwindSafe(|| {
+                        body.poll(&mut Context::from_waker(waker))
+                    }))
+                })
+                .0
         });
         let finished = match polled {
             Ok(Poll::Pending) => return None,
