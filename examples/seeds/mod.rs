@@ -147,6 +147,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "promises",
+        "settled_subscriptions",
+        "handlers on a settled promise",
+        promises::settled_subscriptions,
+    ),
+    port(
+        "promises",
         "nested_timers",
         "timers setting timers",
         promises::nested_timers,

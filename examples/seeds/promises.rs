@@ -505,3 +505,39 @@ pub fn error_chain() -> String {
             .map(move |v| l5.line(format_args!("recovered with {v}")));
     })
 }
+
+pub fn settled_subscriptions() -> String {
+    scenario(|log| {
+        let p = Promise::<&str>::resolve("v");
+        let l = log.clone();
+        p.map(move |v| l.line(format_args!("a {v}")));
+        let l = log.clone();
+        queue_microtask(move || l.line("m1"));
+        let (l, again) = (log.clone(), p.clone());
+        p.map(move |v| {
+            l.line(format_args!("b {v}"));
+            let l2 = l.clone();
+            again.map(move |w| l2.line(format_args!("d {w}, attached inside b")));
+            let l3 = l.clone();
+            queue_microtask(move || l3.line("m3"));
+        });
+        let l = log.clone();
+        p.map(move |v| l.line(format_args!("c {v}")));
+        let l = log.clone();
+        queue_microtask(move || l.line("m2"));
+        let r = Promise::<()>::reject(Error::msg("no"));
+        let l = log.clone();
+        r.catch(move |e| {
+            l.line(format_args!("caught {e}"));
+            Ok(())
+        });
+        let l = log.clone();
+        queue_microtask(move || l.line("m4"));
+        let l = log.clone();
+        r.catch(move |e| {
+            l.line(format_args!("caught again {e}"));
+            Ok(())
+        });
+        log.line("script end");
+    })
+}

@@ -49,23 +49,44 @@ where
         return Promise::resolve(Vec::new());
     }
     let (result, resolver) = Promise::with_resolver();
-    let slots = Rc::new(RefCell::new(vec![None; promises.len()]));
-    let remaining = Rc::new(Cell::new(promises.len()));
+    let gathering = Rc::new(Gathering {
+        slots: RefCell::new(vec![None; promises.len()]),
+        remaining: Cell::new(promises.len()),
+        resolver,
+        slot,
+    });
     for (i, promise) in promises.into_iter().enumerate() {
-        let (slots, remaining, resolver) = (slots.clone(), remaining.clone(), resolver.clone());
-        promise.subscribe(move |outcome| match slot(outcome) {
-            Ok(value) => {
-                slots.borrow_mut()[i] = value;
-                remaining.set(remaining.get() - 1);
-                if remaining.get() == 0 {
-                    let values = slots.borrow_mut().drain(..).flatten().collect();
-                    resolver.resolve(values);
-                }
-            }
-            Err(reason) => resolver.reject(reason),
-        });
+        // Two words, so the reaction is stored inline in the promise.
+        let gathering = gathering.clone();
+        promise.subscribe(move |outcome| gathering.fill(i, outcome));
     }
     result
+}
+
+/// The shared state of a `gather`: one allocation for all its inputs.
+struct Gathering<T, V, E> {
+    slots: RefCell<Vec<Option<V>>>,
+    remaining: Cell<usize>,
+    resolver: Resolver<Vec<V>, E>,
+    slot: fn(Result<T, E>) -> Result<Option<V>, E>,
+}
+
+impl<T, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
+    fn fill(&self, i: usize, outcome: Result<T, E>) {
+        match (self.slot)(outcome) {
+            Ok(value) => {
+                if let Some(place) = self.slots.borrow_mut().get_mut(i) {
+                    *place = value;
+                }
+                self.remaining.set(self.remaining.get() - 1);
+                if self.remaining.get() == 0 {
+                    let values = self.slots.borrow_mut().drain(..).flatten().collect();
+                    self.resolver.resolve(values);
+                }
+            }
+            Err(reason) => self.resolver.reject(reason),
+        }
+    }
 }
 
 /// `Promise.race`: settles like the first input to settle. Empty input
