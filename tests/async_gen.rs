@@ -313,3 +313,83 @@ mod helpers {
         assert_eq!(*log.borrow(), ["slow source closed"]);
     }
 }
+
+/// `next` through the iteration protocol hands its answer straight to the
+/// waiting task; these pin down the cases where that slot is shared.
+mod direct_answers {
+    use super::*;
+    use baton::async_gen::AsyncIterator;
+    use baton::spawn;
+    use std::future::Future;
+    use std::task::Poll;
+
+    fn numbers(n: u32) -> AsyncGen<u32, (), (), Error> {
+        AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+            for i in 0..n {
+                Promise::<()>::resolve(()).await?;
+                co.yield_(i).await?;
+            }
+            Ok(())
+        })
+    }
+
+    async fn drain(mut source: AsyncGen<u32, (), (), Error>) -> Result<Vec<u32>, Error> {
+        let mut seen = Vec::new();
+        while let Some(v) = AsyncIterator::next(&mut source).await? {
+            seen.push(v);
+        }
+        Ok(seen)
+    }
+
+    #[test]
+    fn two_consumers_of_one_generator_share_its_items_exactly_once() {
+        let source = numbers(40);
+        let both = EventLoop::virtual_clock().run(|| {
+            baton::promise::all(vec![
+                spawn(drain(source.clone())),
+                spawn(drain(source.clone())),
+            ])
+        });
+        let both = both.peek().and_then(Result::ok).expect("both finish");
+        for seen in &both {
+            assert!(seen.windows(2).all(|w| w[0] < w[1]), "in order: {seen:?}");
+        }
+        let mut all: Vec<u32> = both.concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..40).collect::<Vec<_>>());
+        assert!(both.iter().all(|s| !s.is_empty()), "both took items");
+    }
+
+    #[test]
+    fn a_next_dropped_before_its_answer_consumes_its_item_and_frees_the_slot() {
+        let out = EventLoop::virtual_clock().block_on(async {
+            let mut source = numbers(4);
+            {
+                let mut first = Box::pin(AsyncIterator::next(&mut source));
+                // Start the request, then give up on it.
+                poll_fn(|cx| {
+                    assert!(first.as_mut().poll(cx).is_pending());
+                    Poll::Ready(())
+                })
+                .await;
+            }
+            let second = AsyncIterator::next(&mut source).await?;
+            let rest = drain(source).await?;
+            Ok::<_, Error>((second, rest))
+        });
+        assert_eq!(out.ok(), Some((Some(1), vec![2, 3])));
+    }
+
+    #[test]
+    fn the_stream_impl_takes_the_direct_path_and_gets_every_item() {
+        let out = EventLoop::virtual_clock().block_on(async {
+            let mut stream = numbers(3);
+            let mut seen = Vec::new();
+            while let Some(item) = poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await {
+                seen.push(item?);
+            }
+            Ok::<_, Error>(seen)
+        });
+        assert_eq!(out.ok(), Some(vec![0, 1, 2]));
+    }
+}

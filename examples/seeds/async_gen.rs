@@ -335,3 +335,48 @@ pub fn dual_iterable() -> String {
         });
     })
 }
+
+pub fn for_await_turns() -> String {
+    scenario(|log| {
+        ticks(log, 24);
+        let l = log.clone();
+        spawn(async move {
+            let two = AsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+                co.yield_(1).await?;
+                co.yield_(2).await?;
+                Ok(())
+            });
+            for_await(two, async |v| {
+                l.line(format_args!("two: item {v}"));
+                ControlFlow::<()>::Continue(())
+            })
+            .await?;
+            l.line("two: done");
+            let cleanup = l.clone();
+            let slow = AsyncGen::new(move |co: Co<&str, (), (), Error>| async move {
+                let attempt = async {
+                    co.yield_("a").await?;
+                    Promise::<()>::resolve(()).await?;
+                    co.yield_("b").await?;
+                    co.yield_("c").await?;
+                    Ok(())
+                }
+                .await;
+                cleanup.line("slow: cleanup");
+                attempt
+            });
+            for_await(slow, async |v| {
+                l.line(format_args!("slow: item {v}"));
+                if v == "b" {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .await?;
+            l.line("slow: done");
+            Ok::<_, Error>(())
+        });
+        log.line("script end");
+    })
+}

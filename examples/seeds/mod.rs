@@ -273,6 +273,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "for_await_turns",
+        "for await, turn by turn",
+        async_gen::for_await_turns,
+    ),
+    port(
+        "async_gen",
         "basic",
         "next() returns a promise; yields in microtask order",
         async_gen::basic,

@@ -1,7 +1,7 @@
 //! Async iteration: `for await` with JavaScript's early-exit cleanup, and
 //! interop with `futures::Stream` in both directions.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::marker::PhantomData;
 use std::ops::ControlFlow;
 use std::pin::Pin;
@@ -11,7 +11,6 @@ use futures_core::Stream;
 
 use super::AsyncGen;
 use crate::generator::{Co, Step};
-use crate::promise::Awaiting;
 use crate::{Promise, Reason};
 
 /// JavaScript's async iterator protocol: `next()` returns a promise of the
@@ -86,7 +85,7 @@ where
     type Error = E;
 
     fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
-        let step = AsyncGen::next(self, R::default());
+        let step = self.next_step(R::default());
         async move { Ok(step.await?.yielded()) }
     }
 
@@ -227,9 +226,9 @@ where
         if this.exhausted {
             return Poll::Ready(None);
         }
-        let waiting: &mut Awaiting<Step<Y, T>, E> = match &mut this.in_flight {
+        let waiting = match &mut this.in_flight {
             Some(waiting) => waiting,
-            None => this.in_flight.insert(this.next(()).into_future()),
+            None => this.in_flight.insert(this.next_step(())),
         };
         let polled = Pin::new(waiting).poll(cx);
         let Poll::Ready(outcome) = polled else {

@@ -24,6 +24,7 @@ use std::rc::Rc;
 use std::task::Poll;
 
 mod bridge;
+mod direct;
 mod helpers;
 mod iteration;
 
@@ -35,7 +36,6 @@ use crate::event_loop::{self, Job, WakeTarget};
 use crate::generator::airlock;
 use crate::generator::coroutine::Exchange;
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step};
-use crate::promise::Awaiting;
 use crate::promise::task::with_current;
 use crate::{Error, Fault, Promise, Reason, Resolver};
 
@@ -56,7 +56,16 @@ enum State {
 
 struct Request<Y, R, T, E> {
     how: Resume<R, E, T>,
-    resolver: Resolver<Step<Y, T>, E>,
+    reply: Reply<Y, T, E>,
+}
+
+/// Where a request's answer goes: the promise `next()` returned, or (a
+/// `next` through [`AsyncIterator`] from a task on the loop) straight to
+/// the waiting task, which saves a promise per item and takes the same
+/// microtask turn.
+enum Reply<Y, T, E> {
+    Promise(Resolver<Step<Y, T>, E>),
+    Direct,
 }
 
 struct Machine<Y, R, T, E> {
@@ -66,7 +75,9 @@ struct Machine<Y, R, T, E> {
     queue: RefCell<VecDeque<Request<Y, R, T, E>>>,
     yielded: RefCell<Option<Y>>,
     /// The request the body is serving (taken off the queue).
-    serving: RefCell<Option<Resolver<Step<Y, T>, E>>>,
+    serving: RefCell<Option<Reply<Y, T, E>>>,
+    /// The one direct request's answer and waiting task.
+    direct: RefCell<direct::Direct<Y, T, E>>,
     /// The loop key for foreign wake-ups; it is reserved for the
     /// generator's life in one run. The loop holds the generator under it
     /// only while it executes with a waker out (`held`): parked at yields,
@@ -112,7 +123,7 @@ struct Machine<Y, R, T, E> {
 pub struct AsyncGen<Y, R = (), T = (), E = Error> {
     machine: Rc<Machine<Y, R, T, E>>,
     /// This handle's `next()` in flight, when polled as a `Stream`.
-    in_flight: Option<Awaiting<Step<Y, T>, E>>,
+    in_flight: Option<direct::NextStep<Y, (), T, E>>,
     exhausted: bool,
 }
 
@@ -158,6 +169,7 @@ where
                 queue: RefCell::new(VecDeque::new()),
                 yielded: RefCell::new(None),
                 serving: RefCell::new(None),
+                direct: RefCell::new(direct::Direct::default()),
                 registration: Cell::new(None),
                 held: Cell::new(false),
                 polling: Cell::new(false),
@@ -184,18 +196,15 @@ where
         self.enqueue(Resume::Return(value))
     }
 
+    /// `next(v)` for the iteration protocol: answered straight to the
+    /// waiting task when it can be (see `direct`).
+    fn next_step(&self, value: R) -> direct::NextStep<Y, R, T, E> {
+        direct::NextStep::new(self.machine.clone(), value)
+    }
+
     fn enqueue(&self, how: Resume<R, E, T>) -> Promise<Step<Y, T>, E> {
         let (promise, resolver) = Promise::with_resolver();
-        self.machine
-            .queue
-            .borrow_mut()
-            .push_back(Request { how, resolver });
-        if !matches!(
-            self.machine.state.get(),
-            State::Executing | State::Delivering | State::AwaitingReturn
-        ) {
-            self.machine.clone().resume_next();
-        }
+        self.machine.clone().request(how, Reply::Promise(resolver));
         promise
     }
 }
@@ -207,6 +216,31 @@ where
     T: Clone + 'static,
     E: Reason,
 {
+    /// AsyncGeneratorEnqueue: queue the request, and serve it at once if
+    /// the generator is idle.
+    fn request(self: Rc<Self>, how: Resume<R, E, T>, reply: Reply<Y, T, E>) {
+        self.queue.borrow_mut().push_back(Request { how, reply });
+        if !matches!(
+            self.state.get(),
+            State::Executing | State::Delivering | State::AwaitingReturn
+        ) {
+            self.resume_next();
+        }
+    }
+
+    /// Settles a request with `outcome`.
+    fn answer(&self, reply: Reply<Y, T, E>, outcome: Result<Step<Y, T>, E>) {
+        match reply {
+            Reply::Promise(resolver) => resolver.resolve_with(outcome),
+            Reply::Direct => {
+                let waiter = self.direct.borrow_mut().answer(outcome);
+                if let Some(task) = waiter {
+                    event_loop::queue_job(task);
+                }
+            }
+        }
+    }
+
     /// AsyncGeneratorResumeNext: serve the queue's head.
     fn resume_next(self: Rc<Self>) {
         loop {
@@ -220,11 +254,11 @@ where
             let Some(head) = self.queue.borrow_mut().pop_front() else {
                 return;
             };
-            let Request { how, resolver } = head;
+            let Request { how, reply } = head;
             match (state, how) {
                 (State::SuspendedStart, Resume::Next(_first_value_is_discarded)) => {
                     self.state.set(State::Executing);
-                    *self.serving.borrow_mut() = Some(resolver);
+                    *self.serving.borrow_mut() = Some(reply);
                     self.poll_body(Exchange::Empty);
                     return;
                 }
@@ -232,13 +266,11 @@ where
                     // throw/return before the body ran: it never will.
                     self.finish_body();
                     self.state.set(State::Completed);
-                    self.queue
-                        .borrow_mut()
-                        .push_front(Request { how, resolver });
+                    self.queue.borrow_mut().push_front(Request { how, reply });
                 }
                 (State::SuspendedYield, how) => {
                     self.state.set(State::Executing);
-                    *self.serving.borrow_mut() = Some(resolver);
+                    *self.serving.borrow_mut() = Some(reply);
                     match how {
                         Resume::Next(r) => self.poll_body(Exchange::Next(r)),
                         Resume::Throw(e) => self.poll_body(Exchange::Throw(e)),
@@ -252,15 +284,15 @@ where
                     }
                     return;
                 }
-                (_, Resume::Next(_)) => resolver.resolve(Step::Done),
-                (_, Resume::Throw(e)) => resolver.reject(e),
+                (_, Resume::Next(_)) => self.answer(reply, Ok(Step::Done)),
+                (_, Resume::Throw(e)) => self.answer(reply, Err(e)),
                 (_, Resume::Return(v)) => {
                     // A finished generator's return(v) awaits v: one turn.
                     self.state.set(State::AwaitingReturn);
                     let me = self.clone();
                     event_loop::queue_microtask(move || {
                         me.state.set(State::Completed);
-                        resolver.resolve(Step::Returned(v));
+                        me.answer(reply, Ok(Step::Returned(v)));
                         me.resume_next();
                     });
                     return;
@@ -363,8 +395,8 @@ where
         self.finish_body();
         self.state.set(State::Completed);
         let serving = self.serving.borrow_mut().take();
-        if let Some(resolver) = serving {
-            resolver.resolve_with(outcome);
+        if let Some(reply) = serving {
+            self.answer(reply, outcome);
         }
         self.resume_next();
     }
@@ -376,8 +408,8 @@ where
         };
         self.state.set(State::SuspendedYield);
         let serving = self.serving.borrow_mut().take();
-        if let Some(resolver) = serving {
-            resolver.resolve(Step::Yielded(value));
+        if let Some(reply) = serving {
+            self.answer(reply, Ok(Step::Yielded(value)));
         }
         self.park();
         self.resume_next();

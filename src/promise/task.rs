@@ -30,6 +30,11 @@ thread_local! {
     static CURRENT: RefCell<Option<Rc<dyn Job>>> = const { RefCell::new(None) };
 }
 
+/// The task being polled, if the poll came from baton's loop.
+pub(crate) fn current_task() -> Option<Rc<dyn Job>> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
 /// Runs `f` with `task` as the current task, so promises it awaits resume
 /// `task` directly.
 pub(crate) fn with_current<R>(task: Rc<dyn Job>, f: impl FnOnce() -> R) -> R {
@@ -179,7 +184,7 @@ impl<T: Clone + 'static, E: Reason> Future for Awaiting<T, E> {
             };
         }
         self.subscribed = true;
-        match CURRENT.with(|c| c.borrow().clone()) {
+        match current_task() {
             Some(task) => self.promise.resume_on_settle(task),
             None => {
                 let waker = cx.waker().clone();

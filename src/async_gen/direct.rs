@@ -1,0 +1,175 @@
+//! `next()` without a promise: when a task on the loop iterates a
+//! generator through [`AsyncIterator`](super::AsyncIterator) (`for_await`,
+//! the helpers, `Stream`), the answer is handed straight to the waiting
+//! task. The task is resumed by a job queued when the answer is ready, as
+//! a promise's reaction would be: the same microtask turn, one promise
+//! fewer per item.
+//!
+//! A generator has one slot for such an answer. A `next` that finds it in
+//! use (another consumer's answer not yet taken), or that is not polled
+//! from a task on the loop, goes through a promise as before.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use super::{Machine, Reply};
+use crate::event_loop::Job;
+use crate::generator::{Resume, Step};
+use crate::promise::Awaiting;
+use crate::promise::task::current_task;
+use crate::{Promise, Reason};
+
+/// The slot for the direct request's answer.
+pub(super) struct Direct<Y, T, E> {
+    /// Which request the slot belongs to.
+    ticket: u64,
+    /// A direct request is queued or being served.
+    outstanding: bool,
+    /// Its consumer went away: its answer is dropped.
+    orphaned: bool,
+    answer: Option<Result<Step<Y, T>, E>>,
+    waiter: Option<Rc<dyn Job>>,
+}
+
+impl<Y, T, E> Default for Direct<Y, T, E> {
+    fn default() -> Self {
+        Direct {
+            ticket: 0,
+            outstanding: false,
+            orphaned: false,
+            answer: None,
+            waiter: None,
+        }
+    }
+}
+
+impl<Y, T, E> Direct<Y, T, E> {
+    /// Claims the slot for a new request, if it is free.
+    fn claim(&mut self, waiter: Rc<dyn Job>) -> Option<u64> {
+        if self.outstanding || self.answer.is_some() {
+            return None;
+        }
+        self.ticket += 1;
+        self.outstanding = true;
+        self.waiter = Some(waiter);
+        Some(self.ticket)
+    }
+
+    /// Stores the answer; returns the task to resume.
+    pub(super) fn answer(&mut self, outcome: Result<Step<Y, T>, E>) -> Option<Rc<dyn Job>> {
+        self.outstanding = false;
+        if std::mem::take(&mut self.orphaned) {
+            return None;
+        }
+        self.answer = Some(outcome);
+        self.waiter.take()
+    }
+
+    fn take(&mut self, ticket: u64) -> Option<Result<Step<Y, T>, E>> {
+        if self.ticket == ticket {
+            self.answer.take()
+        } else {
+            None
+        }
+    }
+
+    /// The request's consumer is gone: free the slot now, or when the
+    /// answer comes.
+    fn abandon(&mut self, ticket: u64) {
+        if self.ticket == ticket {
+            self.waiter = None;
+            self.answer = None;
+            self.orphaned = self.outstanding;
+        }
+    }
+}
+
+enum Stage<Y, R, T, E> {
+    Start(R),
+    Direct(u64),
+    Promised(Awaiting<Step<Y, T>, E>),
+    Done,
+}
+
+/// The future of one `next(value)` through the iteration protocol.
+pub(crate) struct NextStep<Y, R, T, E> {
+    machine: Rc<Machine<Y, R, T, E>>,
+    stage: Stage<Y, R, T, E>,
+}
+
+impl<Y, R, T, E> NextStep<Y, R, T, E> {
+    pub(super) fn new(machine: Rc<Machine<Y, R, T, E>>, value: R) -> Self {
+        NextStep {
+            machine,
+            stage: Stage::Start(value),
+        }
+    }
+}
+
+// Nothing is pinned: the stages hold no self-references.
+impl<Y, R, T, E> Unpin for NextStep<Y, R, T, E> {}
+
+impl<Y, R, T, E> Future for NextStep<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    type Output = Result<Step<Y, T>, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        match std::mem::replace(&mut this.stage, Stage::Done) {
+            Stage::Start(value) => {
+                let ticket =
+                    current_task().and_then(|task| this.machine.direct.borrow_mut().claim(task));
+                let reply = match ticket {
+                    Some(ticket) => {
+                        this.stage = Stage::Direct(ticket);
+                        Reply::Direct
+                    }
+                    None => {
+                        let (promise, resolver) = Promise::with_resolver();
+                        this.stage = Stage::Promised(promise.into_future());
+                        Reply::Promise(resolver)
+                    }
+                };
+                this.machine.clone().request(Resume::Next(value), reply);
+                match &mut this.stage {
+                    // Even an answer given at once waits for its turn.
+                    Stage::Direct(_) => Poll::Pending,
+                    Stage::Promised(waiting) => Pin::new(waiting).poll(cx),
+                    _ => Poll::Pending,
+                }
+            }
+            Stage::Direct(ticket) => match this.machine.direct.borrow_mut().take(ticket) {
+                Some(outcome) => Poll::Ready(outcome),
+                None => {
+                    this.stage = Stage::Direct(ticket);
+                    Poll::Pending
+                }
+            },
+            Stage::Promised(mut waiting) => match Pin::new(&mut waiting).poll(cx) {
+                Poll::Ready(outcome) => Poll::Ready(outcome),
+                Poll::Pending => {
+                    this.stage = Stage::Promised(waiting);
+                    Poll::Pending
+                }
+            },
+            Stage::Done => Poll::Pending,
+        }
+    }
+}
+
+impl<Y, R, T, E> Drop for NextStep<Y, R, T, E> {
+    fn drop(&mut self) {
+        if let Stage::Direct(ticket) = self.stage
+            && let Ok(mut direct) = self.machine.direct.try_borrow_mut()
+        {
+            direct.abandon(ticket);
+        }
+    }
+}
