@@ -161,8 +161,8 @@ pub(crate) struct WakeTarget {
 /// What a lent waker points at: the task's target, and whether the waker
 /// escaped the poll (was cloned or woken), after which the task must be
 /// reachable through its key.
-struct Lent {
-    target: WakeTarget,
+struct Lent<'t> {
+    target: &'t WakeTarget,
     escaped: AtomicBool,
 }
 
@@ -175,9 +175,9 @@ unsafe fn clone_lent(data: *const ()) -> RawWaker {
     // through the `Context` of a poll running on the loop's thread, so the
     // loop, and the `Arc<Remote>` it owns, are alive: the strong count we
     // add here is the new waker's own reference.
-    let lent = unsafe { &*data.cast::<Lent>() };
+    let lent = unsafe { &*data.cast::<Lent<'_>>() };
     lent.escaped.store(true, Ordering::Relaxed);
-    let target = &lent.target;
+    let target = lent.target;
     let remote = unsafe {
         Arc::increment_strong_count(target.remote);
         Arc::from_raw(target.remote)
@@ -196,7 +196,7 @@ unsafe fn clone_lent(data: *const ()) -> RawWaker {
 /// any foreign wake-up does; the loop polls it again afterwards.
 unsafe fn wake_lent(data: *const ()) {
     // SAFETY: as in `clone_lent`; `Remote::wake` is thread-safe.
-    let lent = unsafe { &*data.cast::<Lent>() };
+    let lent = unsafe { &*data.cast::<Lent<'_>>() };
     lent.escaped.store(true, Ordering::Relaxed);
     unsafe { &*lent.target.remote }.wake(lent.target.tag.key);
 }
@@ -229,7 +229,7 @@ impl WakeTarget {
     #[inline]
     pub(crate) fn with_waker<R>(&self, poll: impl FnOnce(&Waker) -> R) -> (R, bool) {
         let lent = Lent {
-            target: *self,
+            target: self,
             escaped: AtomicBool::new(false),
         };
         let data: *const () = std::ptr::from_ref(&lent).cast();
