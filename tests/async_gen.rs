@@ -380,6 +380,81 @@ mod direct_answers {
         assert_eq!(out.ok(), Some((Some(1), vec![2, 3])));
     }
 
+    /// One pull of a consumer: through the iteration protocol (direct
+    /// when the slot is free), through a promise, or started and dropped.
+    #[derive(Debug, Clone, Copy)]
+    enum Pull {
+        Protocol,
+        Promised,
+        Abandoned,
+    }
+
+    async fn pull(source: &mut AsyncGen<u32, (), (), Error>, how: Pull) -> Option<Option<u32>> {
+        match how {
+            Pull::Protocol => AsyncIterator::next(source).await.ok(),
+            Pull::Promised => AsyncGen::next(source, ()).await.ok().map(Step::yielded),
+            Pull::Abandoned => {
+                let mut started = Box::pin(AsyncIterator::next(source));
+                poll_fn(|cx| {
+                    let _ = started.as_mut().poll(cx);
+                    Poll::Ready(())
+                })
+                .await;
+                None
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Consumers pulling from one generator in any mix of ways, some
+        /// giving up midway: no item is delivered twice, each consumer
+        /// sees its items in order, and every pull not given up gets an
+        /// item while the generator has any.
+        #[test]
+        fn nothing_is_lost_or_duplicated_across_consumers(
+            plans in prop::collection::vec(
+                prop::collection::vec(
+                    prop_oneof![Just(Pull::Protocol), Just(Pull::Promised), Just(Pull::Abandoned)],
+                    1..8,
+                ),
+                1..4,
+            ),
+        ) {
+            let pulls: usize = plans.iter().map(Vec::len).sum();
+            let kept = plans.iter().flatten().filter(|p| !matches!(p, Pull::Abandoned)).count();
+            let source = numbers(pulls as u32);
+            let seen = EventLoop::virtual_clock().run(|| {
+                let consumers = plans.into_iter().map(|plan| {
+                    let mut source = source.clone();
+                    spawn(async move {
+                        let mut got = Vec::new();
+                        for how in plan {
+                            if let Some(item) = pull(&mut source, how).await {
+                                got.push(item);
+                            }
+                        }
+                        Ok::<_, Error>(got)
+                    })
+                });
+                baton::promise::all(consumers.collect::<Vec<_>>())
+            });
+            let seen = seen.peek().and_then(Result::ok).expect("every consumer finishes");
+            let mut items = Vec::new();
+            for got in &seen {
+                let values: Vec<u32> = got.iter().flatten().copied().collect();
+                prop_assert!(values.windows(2).all(|w| w[0] < w[1]), "in order: {:?}", got);
+                prop_assert!(got.iter().all(Option::is_some), "an item per pull: {:?}", got);
+                items.extend(values);
+            }
+            prop_assert_eq!(items.len(), kept);
+            items.sort_unstable();
+            items.dedup();
+            prop_assert_eq!(items.len(), kept, "no item twice");
+        }
+    }
+
     #[test]
     fn the_stream_impl_takes_the_direct_path_and_gets_every_item() {
         let out = EventLoop::virtual_clock().block_on(async {

@@ -173,3 +173,56 @@ impl<Y, R, T, E> Drop for NextStep<Y, R, T, E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nobody;
+    impl Job for Nobody {
+        fn run(self: Rc<Self>) {}
+    }
+
+    type Slot = Direct<u32, (), ()>;
+
+    #[test]
+    fn the_slot_serves_one_request_at_a_time_until_its_answer_is_taken() {
+        let mut slot = Slot::default();
+        let first = slot.claim(Rc::new(Nobody)).expect("free");
+        assert!(slot.claim(Rc::new(Nobody)).is_none(), "outstanding");
+        assert!(
+            slot.answer(Ok(Step::Yielded(7))).is_some(),
+            "the waiter is resumed"
+        );
+        assert!(
+            slot.claim(Rc::new(Nobody)).is_none(),
+            "answer not taken yet"
+        );
+        assert!(matches!(slot.take(first), Some(Ok(Step::Yielded(7)))));
+        let second = slot.claim(Rc::new(Nobody)).expect("free again");
+        assert_ne!(first, second);
+        assert!(slot.take(first).is_none(), "an old ticket gets nothing");
+    }
+
+    #[test]
+    fn an_abandoned_request_frees_the_slot_once_answered() {
+        let mut slot = Slot::default();
+        let ticket = slot.claim(Rc::new(Nobody)).expect("free");
+        slot.abandon(ticket);
+        assert!(slot.claim(Rc::new(Nobody)).is_none(), "still being served");
+        assert!(slot.answer(Ok(Step::Done)).is_none(), "nobody to resume");
+        let next = slot
+            .claim(Rc::new(Nobody))
+            .expect("free: the answer was dropped");
+        assert!(slot.take(next).is_none());
+    }
+
+    #[test]
+    fn abandoning_after_the_answer_drops_it() {
+        let mut slot = Slot::default();
+        let ticket = slot.claim(Rc::new(Nobody)).expect("free");
+        slot.answer(Ok(Step::Yielded(1)));
+        slot.abandon(ticket);
+        assert!(slot.claim(Rc::new(Nobody)).is_some());
+    }
+}
