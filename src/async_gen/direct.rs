@@ -139,9 +139,8 @@ where
                 };
                 this.machine.clone().request(Resume::Next(value), reply);
                 match &mut this.stage {
-                    // Even an answer given at once waits for its turn.
-                    Stage::Direct(_) => Poll::Pending,
                     Stage::Promised(waiting) => Pin::new(waiting).poll(cx),
+                    // Even an answer given at once waits for its turn.
                     _ => Poll::Pending,
                 }
             }

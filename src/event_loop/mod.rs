@@ -353,9 +353,9 @@ fn foreign_wakers_alive() -> bool {
 /// Registers a task; its key is what its waker sends back.
 pub(crate) fn register_task<T: Job + 'static>(make: impl FnOnce(WakeTarget) -> Rc<T>) -> Rc<T> {
     LOOP.with(|lp| {
-        let (key, serial) = lp.tasks.borrow_mut().reserve();
-        let task = make(WakeTarget::new(key, serial, lp.run.get(), &lp.remote));
-        lp.tasks.borrow_mut().put(key, task.clone());
+        let target = lp.reserve_task_key();
+        let task = make(target);
+        lp.tasks.borrow_mut().put(target.key(), task.clone());
         task
     })
 }
@@ -363,10 +363,14 @@ pub(crate) fn register_task<T: Job + 'static>(make: impl FnOnce(WakeTarget) -> R
 /// Reserves a key in the task registry (empty until a task is put there
 /// with `unpark_task`).
 pub(crate) fn reserve_task_key() -> WakeTarget {
-    LOOP.with(|lp| {
-        let (key, serial) = lp.tasks.borrow_mut().reserve();
-        WakeTarget::new(key, serial, lp.run.get(), &lp.remote)
-    })
+    LOOP.with(Inner::reserve_task_key)
+}
+
+impl Inner {
+    fn reserve_task_key(&self) -> WakeTarget {
+        let (key, serial) = self.tasks.borrow_mut().reserve();
+        WakeTarget::new(key, serial, self.run.get(), &self.remote)
+    }
 }
 
 /// Forgets a finished task.
@@ -407,10 +411,6 @@ pub(crate) fn release_task_key(key: usize, run: u64) {
     });
 }
 
-/// Entries of the microtask queue whose buffer is kept from one run to the
-/// next (as the task registry keeps its own).
-const KEPT_CAPACITY: usize = 1 << 12;
-
 /// Leaves the thread's loop clean for the next run, even after a panic.
 struct ResetOnExit;
 
@@ -429,10 +429,8 @@ impl Drop for ResetOnExit {
             jobs.clear();
             drop((tasks, rejected, hooks));
             timers.reset();
-            // The next run reuses the queue's buffer: growing it again
-            // would make the allocator consolidate its small free chunks
-            // each time (a large request does).
-            jobs.shrink_to(KEPT_CAPACITY);
+            // The next run reuses the queue's buffer, as the registry's.
+            jobs.shrink_to(registry::KEPT_CAPACITY);
             MICROTASKS.with(|q| {
                 let mut q = q.borrow_mut();
                 if q.is_empty() {

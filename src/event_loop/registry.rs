@@ -22,10 +22,11 @@ pub(super) struct Registry {
     next_serial: u64,
 }
 
-/// Slots whose buffer is kept from one run to the next: growing it again
-/// would make the allocator consolidate its small free chunks each time (a
-/// large request does), which dominated short runs.
-const KEPT_CAPACITY: usize = 1 << 12;
+/// Entries of the loop's buffers (this registry, the microtask queue) kept
+/// from one run to the next: growing them again would make the allocator
+/// consolidate its small free chunks each time (a large request does),
+/// which dominated short runs.
+pub(super) const KEPT_CAPACITY: usize = 1 << 12;
 
 impl Registry {
     pub(super) const fn new() -> Self {

@@ -56,7 +56,7 @@ where
         slot,
     });
     for (i, promise) in promises.into_iter().enumerate() {
-        // Two words, so the reaction is stored inline in the promise.
+        // Two words: stored inline in an input that is still pending.
         let gathering = gathering.clone();
         promise.subscribe(move |outcome| gathering.fill(i, outcome));
     }
