@@ -164,6 +164,45 @@ fn virtual_time_jumps_to_each_timer() {
     );
 }
 
+/// Sets a timer when dropped: a capture whose destructor uses the loop.
+struct SetsTimerOnDrop(Rc<RefCell<Vec<&'static str>>>);
+
+impl Drop for SetsTimerOnDrop {
+    fn drop(&mut self) {
+        let log = self.0.clone();
+        set_timeout(
+            move || log.borrow_mut().push("set while dropping"),
+            Duration::from_millis(1),
+        );
+    }
+}
+
+#[test]
+fn a_timer_callback_may_use_the_timers_while_it_is_dropped() {
+    let log: Rc<RefCell<Vec<&'static str>>> = Rc::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        // Dropped by clear_timeout.
+        let guard = SetsTimerOnDrop(l.clone());
+        let id = set_timeout(move || drop(&guard), Duration::from_millis(5));
+        clear_timeout(id);
+        // Dropped after it has run.
+        let guard = SetsTimerOnDrop(l.clone());
+        let l = l.clone();
+        set_timeout(
+            move || {
+                let _keep = &guard;
+                l.borrow_mut().push("fired");
+            },
+            Duration::from_millis(2),
+        );
+    });
+    assert_eq!(
+        *log.borrow(),
+        ["set while dropping", "fired", "set while dropping"]
+    );
+}
+
 struct CountingWaker(AtomicUsize);
 impl Wake for CountingWaker {
     fn wake(self: Arc<Self>) {

@@ -464,7 +464,14 @@ fn run_expired_timers() {
     let now = LOOP.with(|lp| lp.now.get());
     while let Some(mut expired) = LOOP.with(|lp| lp.timers.borrow_mut().pop_expired(now)) {
         guarded(&mut expired.callback);
-        LOOP.with(|lp| lp.timers.borrow_mut().finish(expired, now));
+        // Dropped here, outside the queue's borrow: a callback's captures
+        // may set or clear timers as they drop.
+        let spent = if expired.every.is_some() {
+            LOOP.with(|lp| lp.timers.borrow_mut().finish(expired, now))
+        } else {
+            Some(expired.callback)
+        };
+        drop(spent);
         checkpoint();
     }
 }
@@ -548,7 +555,7 @@ fn delay(after: Duration) -> Duration {
 fn insert_timer(after: Duration, repeat: bool, callback: timers::Callback) -> TimerId {
     let after = delay(after);
     LOOP.with(|lp| {
-        let due = lp.now.get() + after;
+        let due = lp.now.get().saturating_add(after);
         lp.timers.borrow_mut().insert(due, after, repeat, callback)
     })
 }
@@ -577,7 +584,8 @@ pub fn set_interval(callback: impl FnMut() + 'static, every: Duration) -> TimerI
 /// Cancels a timeout; a timer cleared before it fires never fires, even
 /// from another callback due at the same time.
 pub fn clear_timeout(id: TimerId) {
-    LOOP.with(|lp| lp.timers.borrow_mut().clear(id));
+    let callback = LOOP.with(|lp| lp.timers.borrow_mut().clear(id));
+    drop(callback);
 }
 
 /// Cancels an interval (same as [`clear_timeout`], as in JavaScript).
