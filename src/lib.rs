@@ -11,6 +11,12 @@
 //! - [`runner`]: `run`/`co` and `wrap`, async/await rebuilt from
 //!   generators, with co's parallel arrays, maps, thunks and nested
 //!   generators.
+//! - [`async_gen`]: async generators (`yield` and `await` in one body) with
+//!   JavaScript's request queue, for-await with async cleanup on early
+//!   exit, lazy helpers, and `futures::Stream` both ways.
+//! - [`saga`]: effects as data, a runtime that interprets them, fork trees
+//!   with structured cancellation, and a harness that steps a saga effect
+//!   by effect.
 //!
 //! See `ARCHITECTURE.md` for how the pieces fit together.
 //!
