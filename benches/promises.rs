@@ -1,8 +1,8 @@
 //! Promises and the event loop: ns per then-link, per await, per `all`
 //! element, and 1,000,000 timers (compared with Node by `bench/run`).
 
-use std::hint::black_box;
 use std::cell::Cell;
+use std::hint::black_box;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
