@@ -184,7 +184,12 @@ fn a_timer_callback_may_use_the_timers_while_it_is_dropped() {
     EventLoop::virtual_clock().run(move || {
         // Dropped by clear_timeout.
         let guard = SetsTimerOnDrop(l.clone());
-        let id = set_timeout(move || drop(&guard), Duration::from_millis(5));
+        let id = set_timeout(
+            move || {
+                let _keep = &guard;
+            },
+            Duration::from_millis(5),
+        );
         clear_timeout(id);
         // Dropped after it has run.
         let guard = SetsTimerOnDrop(l.clone());
