@@ -79,11 +79,16 @@ enum State<T, E> {
     Rejected(E),
 }
 
-struct Shared<T, E> {
-    state: RefCell<State<T, E>>,
+/// What a promise holds, behind one borrow flag.
+struct Inner<T, E> {
+    state: State<T, E>,
     /// Waiting while pending; once settled, queued until the promise's
     /// reaction job runs them.
-    reactions: RefCell<Reactions<T, E>>,
+    reactions: Reactions<T, E>,
+}
+
+struct Shared<T, E> {
+    inner: RefCell<Inner<T, E>>,
     /// A handler was attached (so a rejection is not "unhandled").
     handled: Cell<bool>,
     /// Reported as unhandled; a later handler reports it handled.
@@ -95,7 +100,7 @@ struct Shared<T, E> {
 
 impl<T: Clone, E: Clone> Shared<T, E> {
     fn outcome(&self) -> Option<Result<T, E>> {
-        match &*self.state.borrow() {
+        match &self.inner.borrow().state {
             State::Pending => None,
             State::Fulfilled(v) => Some(Ok(v.clone())),
             State::Rejected(e) => Some(Err(e.clone())),
@@ -110,7 +115,7 @@ impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
         let Some(outcome) = self.outcome() else {
             return;
         };
-        let reactions = std::mem::replace(&mut *self.reactions.borrow_mut(), Reactions::None);
+        let reactions = std::mem::replace(&mut self.inner.borrow_mut().reactions, Reactions::None);
         match reactions {
             Reactions::None => {}
             Reactions::One(reaction) => reaction.call(outcome),
@@ -153,7 +158,7 @@ impl<T, E> Clone for Promise<T, E> {
 
 impl<T, E> fmt::Debug for Promise<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match &*self.shared.state.borrow() {
+        let state = match &self.shared.inner.borrow().state {
             State::Pending => "pending",
             State::Fulfilled(_) => "fulfilled",
             State::Rejected(_) => "rejected",
@@ -236,8 +241,10 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
 impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     fn pending_shared() -> Rc<Shared<T, E>> {
         Rc::new(Shared {
-            state: RefCell::new(State::Pending),
-            reactions: RefCell::new(Reactions::None),
+            inner: RefCell::new(Inner {
+                state: State::Pending,
+                reactions: Reactions::None,
+            }),
             handled: Cell::new(false),
             reported: Cell::new(false),
             claimed: Cell::new(false),
@@ -268,7 +275,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// `Promise.resolve(value)`: already fulfilled.
     pub fn resolve(value: T) -> Self {
         let shared = Self::pending_shared();
-        *shared.state.borrow_mut() = State::Fulfilled(value);
+        shared.inner.borrow_mut().state = State::Fulfilled(value);
         Promise { shared }
     }
 
@@ -287,7 +294,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 
     /// Whether it has not settled yet.
     pub fn is_pending(&self) -> bool {
-        matches!(&*self.shared.state.borrow(), State::Pending)
+        matches!(self.shared.inner.borrow().state, State::Pending)
     }
 
     /// Registers `reaction` to run as a microtask once settled (at once if
@@ -305,7 +312,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// Resumes `task` one microtask turn after the promise settles (at once
     /// if it has): an `await`.
     pub(crate) fn resume_on_settle(&self, task: Rc<dyn Job>) {
-        if matches!(&*self.shared.state.borrow(), State::Pending) {
+        if matches!(self.shared.inner.borrow().state, State::Pending) {
             self.wait(Reaction::new(move |_| task.run()));
         } else {
             event_loop::queue_job(task);
@@ -314,7 +321,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     fn wait(&self, reaction: Reaction<T, E>) {
-        self.shared.reactions.borrow_mut().push(reaction);
+        self.shared.inner.borrow_mut().reactions.push(reaction);
     }
 
     fn mark_handled(&self) {
@@ -414,7 +421,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 
 impl<T, E: fmt::Debug> Shared<T, E> {
     fn rejection(&self) -> Rejection {
-        let reason = match &*self.state.borrow() {
+        let reason = match &self.inner.borrow().state {
             State::Rejected(e) => format!("{e:?}"),
             _ => String::new(),
         };
@@ -440,20 +447,21 @@ impl<T, E: fmt::Debug> Watched for Shared<T, E> {
 /// Settles a pending promise and queues its reactions; a rejection nobody
 /// handles is watched until the next checkpoint.
 fn settle<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, outcome: Result<T, E>) {
-    {
-        let mut state = shared.state.borrow_mut();
-        if !matches!(*state, State::Pending) {
+    let rejected = outcome.is_err();
+    let waiting = {
+        let mut inner = shared.inner.borrow_mut();
+        if !matches!(inner.state, State::Pending) {
             return;
         }
-        *state = match outcome {
+        inner.state = match outcome {
             Ok(v) => State::Fulfilled(v),
             Err(e) => State::Rejected(e),
         };
-    }
-    let waiting = !matches!(*shared.reactions.borrow(), Reactions::None);
+        !matches!(inner.reactions, Reactions::None)
+    };
     if waiting {
         event_loop::queue_job(shared.clone());
-    } else if matches!(*shared.state.borrow(), State::Rejected(_)) && !shared.handled.get() {
+    } else if rejected && !shared.handled.get() {
         event_loop::watch_rejection(shared.clone());
     }
 }
