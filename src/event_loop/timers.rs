@@ -413,6 +413,23 @@ mod tests {
         assert_eq!(t.live(), 1);
     }
 
+    #[test]
+    fn lists_of_delays_no_longer_in_use_are_recycled() {
+        let mut t = Timers::default();
+        for round in 0..3u64 {
+            let start = round * 10_000;
+            for d in 1..=500 {
+                t.insert(ms(start + d), ms(d + round), false, Box::new(|| {}));
+            }
+            run_all(&mut t, ms(start + 1_000));
+            assert_eq!(t.live(), 0);
+            assert!(t.next_due().is_none());
+            assert!(t.by_delay.is_empty(), "no delay keeps a list");
+        }
+        // 500 distinct delays at a time, 1,500 in all: the lists were reused.
+        assert_eq!(t.lists.len(), 500);
+    }
+
     #[derive(Debug, Clone)]
     enum Op {
         Set { delay: u64, repeat: bool },
