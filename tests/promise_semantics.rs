@@ -164,6 +164,26 @@ fn virtual_time_jumps_to_each_timer() {
     );
 }
 
+#[test]
+fn handlers_of_a_promise_dropped_while_pending_are_dropped_with_it() {
+    for handlers in [1usize, 3] {
+        let held = Rc::new(());
+        EventLoop::virtual_clock().run(|| {
+            let (pending, resolver) = Promise::<u32>::with_resolver();
+            for _ in 0..handlers {
+                let keep = held.clone();
+                drop(pending.map(move |v| {
+                    let _keep = &keep;
+                    v
+                }));
+            }
+            assert_eq!(Rc::strong_count(&held), 1 + handlers);
+            drop((pending, resolver));
+        });
+        assert_eq!(Rc::strong_count(&held), 1, "{handlers} handler(s) leaked");
+    }
+}
+
 /// Sets a timer when dropped: a capture whose destructor uses the loop.
 struct SetsTimerOnDrop(Rc<RefCell<Vec<&'static str>>>);
 

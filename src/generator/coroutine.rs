@@ -543,7 +543,9 @@ impl<Y, R, T, E> Future for Yield<Y, R, T, E> {
         let exchanged = airlock::with_slot(cx, self.owner, |slot: &Cell<Exchange<Y, R, E, T>>| {
             match (value, slot.replace(Exchange::Empty)) {
                 (Some(value), Exchange::Empty) => {
-                    slot.set(Exchange::Yielded(value));
+                    // The slot holds the `Empty` just put there: nothing to
+                    // drop, and skipping the drop glue's call is measurable.
+                    std::mem::forget(slot.replace(Exchange::Yielded(value)));
                     Poll::Pending
                 }
                 (Some(_), _) => panic!(

@@ -13,6 +13,7 @@ mod tuples;
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
@@ -85,8 +86,20 @@ enum State<T, E> {
 struct Inner<T, E> {
     state: State<T, E>,
     /// Waiting while pending; once settled, queued until the promise's
-    /// reaction job runs them.
-    reactions: Reactions<T, E>,
+    /// reaction job runs them. Dropped by `Inner`'s own `Drop`, which
+    /// inlines: almost every promise dies with no reaction left, and the
+    /// compiler's drop glue for the list is an out-of-line call.
+    reactions: ManuallyDrop<Reactions<T, E>>,
+}
+
+impl<T, E> Drop for Inner<T, E> {
+    #[inline]
+    fn drop(&mut self) {
+        if !matches!(*self.reactions, Reactions::None) {
+            let left = std::mem::replace(&mut self.reactions, ManuallyDrop::new(Reactions::None));
+            drop(ManuallyDrop::into_inner(left));
+        }
+    }
 }
 
 struct Shared<T, E> {
@@ -117,7 +130,7 @@ impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
         let Some(outcome) = self.outcome() else {
             return;
         };
-        let reactions = std::mem::replace(&mut self.inner.borrow_mut().reactions, Reactions::None);
+        let reactions = std::mem::replace(&mut *self.inner.borrow_mut().reactions, Reactions::None);
         match reactions {
             Reactions::None => {}
             Reactions::One(reaction) => reaction.call(outcome),
@@ -245,7 +258,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         Rc::new(Shared {
             inner: RefCell::new(Inner {
                 state: State::Pending,
-                reactions: Reactions::None,
+                reactions: ManuallyDrop::new(Reactions::None),
             }),
             handled: Cell::new(false),
             reported: Cell::new(false),
@@ -459,7 +472,7 @@ fn settle<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, outcome: Res
             Ok(v) => State::Fulfilled(v),
             Err(e) => State::Rejected(e),
         };
-        !matches!(inner.reactions, Reactions::None)
+        !matches!(*inner.reactions, Reactions::None)
     };
     if waiting {
         event_loop::queue_job(shared.clone());
