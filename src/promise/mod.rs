@@ -61,15 +61,28 @@ enum Reactions<T, E> {
 }
 
 impl<T, E> Reactions<T, E> {
+    #[inline]
     fn push(&mut self, reaction: Reaction<T, E>) {
+        if matches!(self, Reactions::None) {
+            // The hottest path of a promise chain. `None` owns nothing:
+            // forgetting it saves a call to the drop glue.
+            std::mem::forget(std::mem::replace(self, Reactions::One(reaction)));
+        } else {
+            self.push_another(reaction);
+        }
+    }
+
+    /// A second or later reaction: rare, and kept out of line so `push`
+    /// inlines.
+    #[inline(never)]
+    fn push_another(&mut self, reaction: Reaction<T, E>) {
         match self {
-            // `None` owns nothing: forgetting it saves a call to the drop
-            // glue on the hottest path of a promise chain.
-            Reactions::None => std::mem::forget(std::mem::replace(self, Reactions::One(reaction))),
             Reactions::Many(all) => all.push(reaction),
-            Reactions::One(_) => {
+            Reactions::One(_) | Reactions::None => {
                 if let Reactions::One(first) = std::mem::replace(self, Reactions::None) {
                     *self = Reactions::Many(vec![first, reaction]);
+                } else {
+                    *self = Reactions::One(reaction);
                 }
             }
         }
@@ -335,14 +348,24 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         self.mark_handled();
     }
 
+    #[inline]
     fn wait(&self, reaction: Reaction<T, E>) {
         self.shared.inner.borrow_mut().reactions.push(reaction);
     }
 
+    #[inline]
     fn mark_handled(&self) {
         if !self.shared.handled.replace(true) && self.shared.reported.get() {
-            event_loop::report_handled_later(&self.shared.rejection());
+            self.report_handled_later();
         }
+    }
+
+    /// Kept out of line: it formats the reason, and `mark_handled` runs on
+    /// every subscription.
+    #[cold]
+    #[inline(never)]
+    fn report_handled_later(&self) {
+        event_loop::report_handled_later(&self.shared.rejection());
     }
 
     /// `then(onFulfilled)`: a promise of what `on_fulfilled` settles to; a
