@@ -268,9 +268,14 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
 
 impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     fn pending_shared() -> Rc<Shared<T, E>> {
+        Self::shared_in(State::Pending)
+    }
+
+    #[inline]
+    fn shared_in(state: State<T, E>) -> Rc<Shared<T, E>> {
         Rc::new(Shared {
             inner: RefCell::new(Inner {
-                state: State::Pending,
+                state,
                 reactions: ManuallyDrop::new(Reactions::None),
             }),
             handled: Cell::new(false),
@@ -302,9 +307,9 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 
     /// `Promise.resolve(value)`: already fulfilled.
     pub fn resolve(value: T) -> Self {
-        let shared = Self::pending_shared();
-        shared.inner.borrow_mut().state = State::Fulfilled(value);
-        Promise { shared }
+        Promise {
+            shared: Self::shared_in(State::Fulfilled(value)),
+        }
     }
 
     /// `Promise.reject(reason)`: already rejected (reported if nobody
