@@ -542,7 +542,6 @@ pub fn queue_microtask(job: impl FnOnce() + 'static) {
 }
 
 /// Queues a job that is already allocated (a settled promise).
-#[inline]
 pub(crate) fn queue_job(job: Rc<dyn Job>) {
     let job = Microtask::new(move |()| job.run());
     MICROTASKS.with(|q| q.borrow_mut().push_back(job));
