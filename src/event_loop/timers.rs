@@ -273,7 +273,7 @@ impl Timers {
                 if self.last.is_some_and(|(_, l)| l == list) {
                     self.last = None;
                 }
-                self.lists[list as usize].queued = false;
+                // Reused whole (`queued` included) by `list_for`.
                 self.free_lists.push(list);
                 continue;
             }
@@ -353,6 +353,7 @@ impl Timers {
         *self = Timers::default();
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

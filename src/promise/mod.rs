@@ -76,16 +76,14 @@ impl<T, E> Reactions<T, E> {
     /// inlines.
     #[inline(never)]
     fn push_another(&mut self, reaction: Reaction<T, E>) {
-        match self {
-            Reactions::Many(all) => all.push(reaction),
-            Reactions::One(_) | Reactions::None => {
-                if let Reactions::One(first) = std::mem::replace(self, Reactions::None) {
-                    *self = Reactions::Many(vec![first, reaction]);
-                } else {
-                    *self = Reactions::One(reaction);
-                }
+        *self = match std::mem::replace(self, Reactions::None) {
+            Reactions::None => Reactions::One(reaction),
+            Reactions::One(first) => Reactions::Many(vec![first, reaction]),
+            Reactions::Many(mut all) => {
+                all.push(reaction);
+                Reactions::Many(all)
             }
-        }
+        };
     }
 }
 
