@@ -635,6 +635,68 @@ fn a_cancelled_task_is_not_reported_as_an_unhandled_rejection_but_a_failed_one_i
     assert!(reports.borrow()[0].contains("failing failed"));
 }
 
+fn refused(why: &'static str) -> Promise<u64> {
+    Promise::reject(Error::msg(why))
+}
+
+#[test]
+fn a_saga_cancelled_before_a_settled_calls_turn_never_sees_it_and_its_cleanup_calls_wait_their_turns()
+ {
+    let log = Log::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        let task = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let result = call(&co, instantly, 1).await;
+            if let Ok(v) = &result {
+                l.say(format_args!("the step after the call ran with {v}"));
+            }
+            // Cleanup waits on settled promises too: each value comes one
+            // turn after its call, never at the abandoned call's turn.
+            for n in [7, 8] {
+                let got = call(&co, instantly, n).await?;
+                l.say(format_args!("cleanup got {got}"));
+            }
+            result
+        }));
+        task.cancel(Error::msg("at once"));
+        let l = log.clone();
+        baton::queue_microtask(move || l.say("a job queued after the cancel"));
+        task
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "0 cleanup got 7",
+            "0 a job queued after the cancel",
+            "0 cleanup got 8"
+        ]
+    );
+    assert_eq!(outcome(&task), "cancelled: at once");
+}
+
+#[test]
+fn a_settled_rejection_a_saga_catches_is_not_reported_as_unhandled() {
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let r = reports.clone();
+    let got = EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
+        .run(|| {
+            run_saga(Gen::new(|co: SagaCo<String>| async move {
+                match call(&co, refused, "no such user").await {
+                    Ok(v) => Ok(format!("got {v}")),
+                    Err(baton::Abrupt::Throw(e)) => Ok(format!("caught: {e}")),
+                    Err(abrupt) => Err(abrupt),
+                }
+            }))
+            .promise()
+        });
+    assert_eq!(
+        got.peek().and_then(Result::ok).as_deref(),
+        Some("caught: no such user")
+    );
+    assert!(reports.borrow().is_empty(), "{:?}", reports.borrow());
+}
+
 fn blows_up(what: &'static str) -> Promise<u32> {
     panic!("{what} blew up")
 }

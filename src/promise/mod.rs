@@ -30,6 +30,15 @@ pub use tuples::AllTuple;
 /// promises of any type through their own allocation.
 pub(crate) trait Erased {
     fn subscribe_erased(self: Rc<Self>, settled: crate::saga::Settled);
+
+    /// The outcome with its value boxed, once settled.
+    fn outcome_erased(&self) -> Option<Result<crate::saga::Value, Error>>;
+
+    /// Whether it has settled.
+    fn is_settled(&self) -> bool;
+
+    /// Marks it handled, as subscribing does.
+    fn mark_handled_erased(&self);
 }
 
 impl<T: Clone + 'static> Erased for Shared<T, Error> {
@@ -37,6 +46,19 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
         Promise { shared: self }.subscribe(move |outcome| {
             settled.deliver(outcome.map(|v| Rc::new(v) as crate::saga::Value))
         });
+    }
+
+    fn outcome_erased(&self) -> Option<Result<crate::saga::Value, Error>> {
+        self.outcome()
+            .map(|outcome| outcome.map(|v| Rc::new(v) as crate::saga::Value))
+    }
+
+    fn is_settled(&self) -> bool {
+        !matches!(self.inner.borrow().state, State::Pending)
+    }
+
+    fn mark_handled_erased(&self) {
+        self.mark_handled();
     }
 }
 
@@ -358,17 +380,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 
     #[inline]
     fn mark_handled(&self) {
-        if !self.shared.handled.replace(true) && self.shared.reported.get() {
-            self.report_handled_later();
-        }
-    }
-
-    /// Kept out of line: it formats the reason, and `mark_handled` runs on
-    /// every subscription.
-    #[cold]
-    #[inline(never)]
-    fn report_handled_later(&self) {
-        event_loop::report_handled_later(&self.shared.rejection());
+        self.shared.mark_handled();
     }
 
     /// `then(onFulfilled)`: a promise of what `on_fulfilled` settles to; a
@@ -461,6 +473,21 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 }
 
 impl<T, E: fmt::Debug> Shared<T, E> {
+    #[inline]
+    fn mark_handled(&self) {
+        if !self.handled.replace(true) && self.reported.get() {
+            self.report_handled_later();
+        }
+    }
+
+    /// Kept out of line: it formats the reason, and `mark_handled` runs on
+    /// every subscription.
+    #[cold]
+    #[inline(never)]
+    fn report_handled_later(&self) {
+        event_loop::report_handled_later(&self.rejection());
+    }
+
     fn rejection(&self) -> Rejection {
         let reason = match &self.inner.borrow().state {
             State::Rejected(e) => format!("{e:?}"),

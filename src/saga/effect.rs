@@ -7,6 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::task::Scope;
+use crate::promise::Erased;
 use crate::{Error, Promise, TimerId, clear_timeout, queue_microtask, set_timeout};
 
 /// A value produced by an effect, on its way back into the saga.
@@ -70,6 +71,9 @@ pub(crate) type CancelHook = Box<dyn FnOnce(&Error)>;
 pub(crate) enum Stop {
     Hook(CancelHook),
     Timer(TimerId),
+    /// A promise that had already settled when the saga began to wait: its
+    /// outcome is read when its turn comes; stopping just drops it.
+    Settled(Rc<dyn Erased>),
 }
 
 impl Stop {
@@ -77,6 +81,7 @@ impl Stop {
         match self {
             Stop::Hook(hook) => hook(reason),
             Stop::Timer(id) => clear_timeout(id),
+            Stop::Settled(_) => {}
         }
     }
 
@@ -128,7 +133,7 @@ impl Settled {
 /// turn.
 pub(crate) enum Source {
     Promise(Promise<Value, Error>),
-    Erased(Rc<dyn crate::promise::Erased>),
+    Erased(Rc<dyn Erased>),
     /// A delay: a timer that delivers `()`, with no promise in between.
     Timer(Duration),
     Typed(Box<dyn FnOnce(Settled) -> Option<Stop>>),
@@ -204,6 +209,19 @@ impl Running {
         Running {
             source: Source::Timer(after),
             cancel: None,
+        }
+    }
+
+    /// The promise this effect waits on, if it has already settled and
+    /// nothing needs stopping: its outcome can be read when its turn comes,
+    /// with nothing to subscribe (and no reaction to allocate).
+    pub(crate) fn into_settled(self) -> Result<Rc<dyn Erased>, Self> {
+        match self.source {
+            Source::Erased(promise) if self.cancel.is_none() && promise.is_settled() => Ok(promise),
+            source => Err(Running {
+                source,
+                cancel: self.cancel,
+            }),
         }
     }
 
