@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use baton::saga::{Kind, Pattern, Runtime, SagaCo, Stepper, Store, select, take};
+use baton::saga::{Action, Kind, Pattern, Runtime, SagaCo, Stepper, Store, select, take};
 use baton::{Error, EventLoop, Gen, Promise, set_timeout};
 use seeds::login::{Login, Session, login_saga, reducer};
 
@@ -233,4 +233,39 @@ fn a_saga_that_puts_a_request_then_takes_the_reply_sees_the_reply() {
             "c: Success { payload: \"ok\" }, user Some(\"ok\")",
         ]
     );
+}
+
+#[derive(Clone, Debug)]
+struct Num(u32);
+
+impl Action for Num {
+    fn action_type(&self) -> &str {
+        "NUM"
+    }
+}
+
+#[test]
+fn a_dispatch_calls_the_listeners_there_were_when_it_began_even_when_nested() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let store = Store::new(0, |sum: &mut u32, Num(n): &Num| *sum += n);
+    let (s, l) = (store.clone(), log.clone());
+    store.subscribe(move |Num(n): &Num| {
+        l.borrow_mut().push(format!("A saw {n}"));
+        if *n == 1 {
+            let l = l.clone();
+            s.subscribe(move |Num(n): &Num| l.borrow_mut().push(format!("C saw {n}")));
+            s.dispatch(Num(2));
+        }
+    });
+    let l = log.clone();
+    store.subscribe(move |Num(n): &Num| l.borrow_mut().push(format!("B saw {n}")));
+    store.dispatch(Num(1));
+    store.dispatch(Num(3));
+    assert_eq!(
+        *log.borrow(),
+        [
+            "A saw 1", "A saw 2", "B saw 2", "C saw 2", "B saw 1", "A saw 3", "B saw 3", "C saw 3"
+        ]
+    );
+    assert_eq!(store.state(), 6);
 }

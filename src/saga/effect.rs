@@ -13,6 +13,15 @@ use crate::{Error, Promise, TimerId, clear_timeout, queue_microtask, set_timeout
 /// A value produced by an effect, on its way back into the saga.
 pub type Value = Rc<dyn Any>;
 
+/// The value of an effect that produces nothing (JavaScript's
+/// `undefined`): one `Rc` per thread, so handing it out allocates nothing.
+pub(crate) fn unit() -> Value {
+    thread_local! {
+        static UNIT: Value = Rc::new(());
+    }
+    UNIT.with(Value::clone)
+}
+
 /// What kind of work an effect describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -155,7 +164,7 @@ impl Source {
             }
             Source::Timer(after) => {
                 let fire = move || {
-                    queue_microtask(move || settled.deliver(Ok(Rc::new(()) as Value)));
+                    queue_microtask(move || settled.deliver(Ok(unit())));
                 };
                 Some(Stop::Timer(set_timeout(fire, after)))
             }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::rc::Rc;
 
-use super::effect::{Description, Effect, Value};
+use super::effect::{Description, Effect, Value, unit};
 use crate::Error;
 use crate::generator::{Generator, Resume, Step};
 
@@ -67,7 +67,7 @@ where
     /// Starts the saga: its first effect, or how it finished.
     pub fn next_effect(&mut self) -> Result<Description, Finished<G::Return>> {
         self.started = true;
-        self.step(Resume::Next(Rc::new(()) as Value))
+        self.step(Resume::Next(unit()))
     }
 
     /// Feeds `value` as the current effect's result: the next effect, or

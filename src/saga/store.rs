@@ -1,14 +1,13 @@
 //! Seed 003's `SagaRuntime` store: state, dispatch, subscription, and the
 //! effects that reach it — `select`, `put`, `take`.
 
-use std::any::{Any, TypeId};
+use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, Settled, Source, Value, yield_typed};
+use super::effect::{Description, Effect, Kind, Running, Settled, Source, unit, yield_typed};
 use super::task::Scope;
 use crate::generator::Abrupt;
 use crate::{Error, Promise};
@@ -84,26 +83,37 @@ pub(crate) struct Bus<A> {
     reduce: Box<dyn Fn(&A)>,
     listeners: RefCell<Vec<(u64, Listener<A>)>>,
     next: Cell<u64>,
+    /// The buffer of the listeners a dispatch calls, kept between
+    /// dispatches so dispatching allocates nothing.
+    snapshot: Cell<Vec<Listener<A>>>,
 }
 
 impl<A: Action> Bus<A> {
     pub(crate) fn dispatch(&self, action: &A) {
         (self.reduce)(action);
-        let listeners: Vec<Listener<A>> = self
-            .listeners
-            .borrow()
-            .iter()
-            .map(|(_, l)| l.clone())
-            .collect();
-        for listener in listeners {
+        // The listeners as they are now, as the seed's `[...listeners]`:
+        // one added or removed by a listener changes the next dispatch,
+        // not this one. A nested dispatch finds the buffer taken and
+        // makes its own.
+        let mut snapshot = self.snapshot.take();
+        snapshot.extend(self.listeners.borrow().iter().map(|(_, l)| l.clone()));
+        for listener in snapshot.drain(..) {
             listener(action);
         }
+        self.snapshot.set(snapshot);
     }
 
     /// Adds a listener; returns its key for [`Bus::unsubscribe`].
     pub(crate) fn subscribe(&self, listener: Listener<A>) -> u64 {
+        self.subscribe_keyed(|_| listener)
+    }
+
+    /// Adds the listener `make` builds knowing its own key (to unsubscribe
+    /// itself); returns the key.
+    pub(crate) fn subscribe_keyed(&self, make: impl FnOnce(u64) -> Listener<A>) -> u64 {
         let key = self.next.get() + 1;
         self.next.set(key);
+        let listener = make(key);
         self.listeners.borrow_mut().push((key, listener));
         key
     }
@@ -157,6 +167,7 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
             reduce: Box::new(move |action| reducer(&mut s.borrow_mut(), action)),
             listeners: RefCell::new(Vec::new()),
             next: Cell::new(0),
+            snapshot: Cell::new(Vec::new()),
         });
         Store { state, bus }
     }
@@ -177,9 +188,9 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
         self.bus.subscribe(Rc::new(listener));
     }
 
-    pub(crate) fn register(&self, services: &mut HashMap<TypeId, Rc<dyn Any>>) {
-        services.insert(TypeId::of::<RefCell<S>>(), self.state.clone());
-        services.insert(TypeId::of::<Bus<A>>(), self.bus.clone());
+    pub(crate) fn register(&self, services: &mut Services) {
+        services.insert(self.state.clone());
+        services.insert(self.bus.clone());
     }
 }
 
@@ -236,7 +247,7 @@ pub fn put_effect<A: Action>(action: A) -> Effect {
             return Running::of(Promise::<(), Error>::reject(missing::<A>()));
         };
         let dispatch = move |settled: Settled| {
-            settled.deliver_later(Ok(Rc::new(()) as Value));
+            settled.deliver_later(Ok(unit()));
             bus.dispatch(&action);
             None
         };
@@ -261,17 +272,18 @@ pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
             return Running::of(Promise::<A, Error>::reject(missing::<A>()));
         };
         let (promise, resolver) = Promise::with_resolver();
-        let key = Rc::new(Cell::new(0));
-        let (k, b) = (key.clone(), Rc::downgrade(&bus));
-        key.set(bus.subscribe(Rc::new(move |action: &A| {
-            if resolver.promise().is_pending() && pattern.matches(action) {
-                resolver.resolve(action.clone());
-                if let Some(bus) = b.upgrade() {
-                    bus.unsubscribe(k.get());
+        let weak = Rc::downgrade(&bus);
+        let key = bus.subscribe_keyed(|key| {
+            Rc::new(move |action: &A| {
+                if resolver.promise().is_pending() && pattern.matches(action) {
+                    resolver.resolve(action.clone());
+                    if let Some(bus) = weak.upgrade() {
+                        bus.unsubscribe(key);
+                    }
                 }
-            }
-        })));
-        Running::of(promise).on_cancel(move |_| bus.unsubscribe(key.get()))
+            })
+        });
+        Running::of(promise).on_cancel(move |_| bus.unsubscribe(key))
     })
 }
 
@@ -283,11 +295,22 @@ pub async fn take<T, A: Action>(
     yield_typed(co, take_effect(pattern.into()), Kind::Take, "take").await
 }
 
-/// Erases a service for the runtime's table.
-pub(crate) type Services = HashMap<TypeId, Rc<dyn Any>>;
+/// The runtime's services (a store's state and bus), one per type. A
+/// runtime has a handful, and every put, take and select looks one up: a
+/// scan of a short vector beats hashing the type's id.
+#[derive(Default)]
+pub(crate) struct Services(Vec<Rc<dyn Any>>);
+
+impl Services {
+    /// Adds `service`, replacing one of the same type.
+    fn insert<X: 'static>(&mut self, service: Rc<X>) {
+        self.0.retain(|s| !s.is::<X>());
+        self.0.push(service);
+    }
+}
 
 /// Looks up a service by type.
 pub(crate) fn find<X: 'static>(services: &RefCell<Services>) -> Option<Rc<X>> {
-    let found = services.borrow().get(&TypeId::of::<X>()).cloned()?;
+    let found = services.borrow().0.iter().find(|s| s.is::<X>()).cloned()?;
     found.downcast::<X>().ok()
 }

@@ -16,7 +16,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use super::Saga;
-use super::effect::{Effect, Settled, Stop, Value, Waiter};
+use super::effect::{Effect, Settled, Stop, Value, Waiter, unit};
 use super::trace::Tracer;
 use crate::generator::{Generator, Resume};
 use crate::promise::{Awaiting, Erased};
@@ -388,7 +388,7 @@ where
     if let Some(parent) = &parent {
         parent.core().children.borrow_mut().push(node.clone());
     }
-    driver.step(Resume::Next(Rc::new(()) as Value));
+    driver.step(Resume::Next(unit()));
     Task { node, promise }
 }
 

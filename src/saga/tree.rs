@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::Saga;
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
+use super::effect::{Description, Effect, Kind, Running, Value, short_name, unit, yield_typed};
 use super::task::{Cancelled, Link, Task, TaskName};
 use crate::generator::Abrupt;
 use crate::{Error, Promise, Resolution};
@@ -172,7 +172,7 @@ pub fn cancel_effect<R: Clone + 'static>(task: &Task<R>, reason: Error) -> Effec
     let describe = |(task, _): &(Task<R>, Error)| describe_task(Kind::Cancel)(task);
     Effect::new((task.clone(), reason), describe, |(task, reason), _| {
         task.cancel(reason);
-        Running::new(Promise::resolve(Rc::new(()) as Value))
+        Running::new(Promise::resolve(unit()))
     })
 }
 
