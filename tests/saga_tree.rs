@@ -697,6 +697,38 @@ fn a_settled_rejection_a_saga_catches_is_not_reported_as_unhandled() {
     assert!(reports.borrow().is_empty(), "{:?}", reports.borrow());
 }
 
+#[test]
+fn an_all_of_settled_calls_gathers_in_order_fails_on_a_rejection_and_is_silent_once_cancelled() {
+    let log = Log::default();
+    let (gathered, failed, cancelled) = EventLoop::virtual_clock().run(|| {
+        let gathered = run_saga(Gen::new(|co: SagaCo<Vec<u64>>| async move {
+            let calls = vec![call_effect(instantly, 1), call_effect(instantly, 2)];
+            all(&co, calls).await
+        }));
+        let failed = run_saga(Gen::new(|co: SagaCo<Vec<u64>>| async move {
+            let calls = vec![
+                call_effect(instantly, 1),
+                call_effect(refused, "the second part"),
+                call_effect(instantly, 3),
+            ];
+            all(&co, calls).await
+        }));
+        let l = log.clone();
+        let cancelled = run_saga(Gen::new(move |co: SagaCo<Vec<u64>>| async move {
+            let calls = vec![call_effect(instantly, 1), call_effect(instantly, 2)];
+            let got = all::<_, u64>(&co, calls).await;
+            l.say(format_args!("the all resumed the saga: {}", got.is_ok()));
+            got
+        }));
+        cancelled.cancel(Error::msg("at once"));
+        (gathered, failed, cancelled)
+    });
+    assert_eq!(outcome(&gathered), "ok [1, 2]");
+    assert_eq!(outcome(&failed), "failed: the second part");
+    assert_eq!(outcome(&cancelled), "cancelled: at once");
+    assert_eq!(log.lines(), ["0 the all resumed the saga: false"]);
+}
+
 fn blows_up(what: &'static str) -> Promise<u32> {
     panic!("{what} blew up")
 }

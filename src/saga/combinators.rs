@@ -29,8 +29,11 @@ impl Parts {
     }
 
     fn settled(&self, index: usize) {
-        let stop = self.0.borrow_mut().get_mut(index).and_then(Option::take);
-        drop(stop);
+        drop(self.take(index));
+    }
+
+    fn take(&self, index: usize) -> Option<Stop> {
+        self.0.borrow_mut().get_mut(index).and_then(Option::take)
     }
 
     /// Cancels every part still running.
@@ -99,6 +102,13 @@ impl Waiter for Gathering {
             }
         }
     }
+
+    fn take_turn(self: Rc<Self>, index: u64) {
+        let taken = usize::try_from(index).ok().and_then(|i| self.parts.take(i));
+        if let Some(outcome) = taken.and_then(Stop::into_outcome) {
+            self.resume_with(index, outcome);
+        }
+    }
 }
 
 /// Runs the parts in parallel; resumes with a `Vec<Value>` in order.
@@ -116,7 +126,7 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>) -> Running {
         resolver,
     });
     for (index, part) in running.into_iter().enumerate() {
-        let stop = part.start(Settled::Resume(gathering.clone(), index as u64));
+        let stop = part.start_for(&gathering, index as u64);
         parts.started(index, stop);
     }
     Running::new(promise).on_cancel(move |reason| parts.cancel(reason))

@@ -94,6 +94,15 @@ impl Stop {
         }
     }
 
+    /// The outcome of a [`Stop::Settled`] promise (`None` for any other
+    /// stop).
+    pub(crate) fn into_outcome(self) -> Option<Result<Value, Error>> {
+        match self {
+            Stop::Settled(promise) => promise.outcome_erased(),
+            Stop::Hook(_) | Stop::Timer(_) => None,
+        }
+    }
+
     /// Both stops, in order (either may be missing).
     pub(crate) fn both(first: Option<Stop>, then: Option<Stop>) -> Option<Stop> {
         match (first, then) {
@@ -110,6 +119,11 @@ impl Stop {
 /// still current. The task is already allocated, so waiting costs none.
 pub(crate) trait Waiter {
     fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>);
+
+    /// The turn of a promise that had already settled when this waiter
+    /// began to wait on it ([`Running::start_for`]): the waiter takes the
+    /// [`Stop::Settled`] it kept for `epoch` and resumes with its outcome.
+    fn take_turn(self: Rc<Self>, epoch: u64);
 }
 
 /// Where an effect's result goes once it settles.
@@ -224,13 +238,32 @@ impl Running {
     /// The promise this effect waits on, if it has already settled and
     /// nothing needs stopping: its outcome can be read when its turn comes,
     /// with nothing to subscribe (and no reaction to allocate).
-    pub(crate) fn into_settled(self) -> Result<Rc<dyn Erased>, Self> {
+    fn into_settled(self) -> Result<Rc<dyn Erased>, Self> {
         match self.source {
             Source::Erased(promise) if self.cancel.is_none() && promise.is_settled() => Ok(promise),
             source => Err(Running {
                 source,
                 cancel: self.cancel,
             }),
+        }
+    }
+
+    /// Starts the effect for `waiter`, which keeps the returned stop and is
+    /// told `epoch` with the outcome. A promise that has already settled is
+    /// not subscribed: `waiter` is queued as its own job, a thin `Rc` and
+    /// the epoch stored in place (no allocation), and the promise waits in
+    /// the returned [`Stop::Settled`] until then, one microtask turn from
+    /// now, as its reaction would have.
+    pub(crate) fn start_for<W: Waiter + 'static>(self, waiter: &Rc<W>, epoch: u64) -> Option<Stop> {
+        match self.into_settled() {
+            Ok(promise) => {
+                let queued = waiter.clone();
+                queue_microtask(move || queued.take_turn(epoch));
+                // After queueing, as subscribing does.
+                promise.mark_handled_erased();
+                Some(Stop::Settled(promise))
+            }
+            Err(running) => running.start(Settled::Resume(waiter.clone(), epoch)),
         }
     }
 

@@ -16,10 +16,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use super::Saga;
-use super::effect::{Effect, Settled, Stop, Value, Waiter, unit};
+use super::effect::{Effect, Stop, Value, Waiter, unit};
 use super::trace::Tracer;
 use crate::generator::{Generator, Resume};
-use crate::promise::{Awaiting, Erased};
+use crate::promise::Awaiting;
 use crate::runner::CancellationToken;
 use crate::runner::{Stepped, resume_guarded};
 use crate::{Error, Fault, Promise, Resolver, event_loop};
@@ -427,38 +427,8 @@ where
             }
             return;
         }
-        let running = match running.into_settled() {
-            Ok(promise) => return self.wait_for_turn(promise, epoch),
-            Err(running) => running,
-        };
-        let stop = running.start(Settled::Resume(self.clone(), epoch));
+        let stop = running.start_for(&self, epoch);
         *self.pending.borrow_mut() = stop;
-    }
-
-    /// Waits on a promise that has already settled: one microtask turn, as
-    /// its reaction would take, but with no reaction to allocate (the job
-    /// is this task and the epoch, which `InlineFn` stores in place).
-    fn wait_for_turn(self: Rc<Self>, promise: Rc<dyn Erased>, epoch: u64) {
-        let queued = self.clone();
-        event_loop::queue_microtask(move || queued.take_turn(epoch));
-        // After queueing, as subscribing does.
-        promise.mark_handled_erased();
-        *self.pending.borrow_mut() = Some(Stop::Settled(promise));
-    }
-
-    fn take_turn(self: Rc<Self>, epoch: u64) {
-        if self.epoch.get() != epoch {
-            return; // halted meanwhile: this step never runs
-        }
-        let pending = self.pending.borrow_mut().take();
-        let Some(Stop::Settled(promise)) = pending else {
-            return;
-        };
-        match promise.outcome_erased() {
-            Some(Ok(value)) => self.step(Resume::Next(value)),
-            Some(Err(error)) => self.step(Resume::Throw(error)),
-            None => {}
-        }
     }
 
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
@@ -533,6 +503,16 @@ where
         match outcome {
             Ok(value) => self.step(Resume::Next(value)),
             Err(error) => self.step(Resume::Throw(error)),
+        }
+    }
+
+    fn take_turn(self: Rc<Self>, epoch: u64) {
+        if self.epoch.get() != epoch {
+            return; // halted meanwhile: this step never runs
+        }
+        let pending = self.pending.borrow_mut().take();
+        if let Some(outcome) = pending.and_then(Stop::into_outcome) {
+            self.resume_with(epoch, outcome);
         }
     }
 }
