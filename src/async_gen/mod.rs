@@ -219,13 +219,28 @@ where
     /// AsyncGeneratorEnqueue: queue the request, and serve it at once if
     /// the generator is idle.
     fn request(self: Rc<Self>, how: Resume<R, E, T>, reply: Reply<Y, T, E>) {
+        let idle = !self.is_busy(self.state.get());
+        if idle && self.queue.borrow().is_empty() {
+            // Served at once, as it would be after a trip through the
+            // empty queue; the trip cost two copies of the request, the
+            // first read back before its stores could be forwarded.
+            if self.clone().serve(Request { how, reply }) {
+                self.resume_next();
+            }
+            return;
+        }
         self.queue.borrow_mut().push_back(Request { how, reply });
-        if !matches!(
-            self.state.get(),
-            State::Executing | State::Delivering | State::AwaitingReturn
-        ) {
+        if idle {
             self.resume_next();
         }
+    }
+
+    /// Whether a request must wait in the queue.
+    fn is_busy(&self, state: State) -> bool {
+        matches!(
+            state,
+            State::Executing | State::Delivering | State::AwaitingReturn
+        )
     }
 
     /// Settles a request with `outcome`.
@@ -243,60 +258,66 @@ where
 
     /// AsyncGeneratorResumeNext: serve the queue's head.
     fn resume_next(self: Rc<Self>) {
-        loop {
-            let state = self.state.get();
-            if matches!(
-                state,
-                State::Executing | State::Delivering | State::AwaitingReturn
-            ) {
-                return;
-            }
+        while !self.is_busy(self.state.get()) {
             let Some(head) = self.queue.borrow_mut().pop_front() else {
                 return;
             };
-            let Request { how, reply } = head;
-            match (state, how) {
-                (State::SuspendedStart, Resume::Next(_first_value_is_discarded)) => {
-                    self.state.set(State::Executing);
-                    *self.serving.borrow_mut() = Some(reply);
-                    self.poll_body(Exchange::Empty);
-                    return;
-                }
-                (State::SuspendedStart, how) => {
-                    // throw/return before the body ran: it never will.
-                    self.finish_body();
-                    self.state.set(State::Completed);
-                    self.queue.borrow_mut().push_front(Request { how, reply });
-                }
-                (State::SuspendedYield, how) => {
-                    self.state.set(State::Executing);
-                    *self.serving.borrow_mut() = Some(reply);
-                    match how {
-                        Resume::Next(r) => self.poll_body(Exchange::Next(r)),
-                        Resume::Throw(e) => self.poll_body(Exchange::Throw(e)),
-                        // The value of `return(v)` is awaited before the
-                        // return reaches the yield: one turn.
-                        Resume::Return(v) => {
-                            event_loop::queue_microtask(move || {
-                                self.poll_body(Exchange::Return(v))
-                            });
-                        }
+            if !self.clone().serve(head) {
+                return;
+            }
+        }
+    }
+
+    /// Serves one request while the generator is not busy; returns whether
+    /// the next one may be served at once.
+    fn serve(self: Rc<Self>, request: Request<Y, R, T, E>) -> bool {
+        let Request { how, reply } = request;
+        match (self.state.get(), how) {
+            (State::SuspendedStart, Resume::Next(_first_value_is_discarded)) => {
+                self.state.set(State::Executing);
+                *self.serving.borrow_mut() = Some(reply);
+                self.poll_body(Exchange::Empty);
+                false
+            }
+            (State::SuspendedStart, how) => {
+                // throw/return before the body ran: it never will.
+                self.finish_body();
+                self.state.set(State::Completed);
+                self.queue.borrow_mut().push_front(Request { how, reply });
+                true
+            }
+            (State::SuspendedYield, how) => {
+                self.state.set(State::Executing);
+                *self.serving.borrow_mut() = Some(reply);
+                match how {
+                    Resume::Next(r) => self.poll_body(Exchange::Next(r)),
+                    Resume::Throw(e) => self.poll_body(Exchange::Throw(e)),
+                    // The value of `return(v)` is awaited before the
+                    // return reaches the yield: one turn.
+                    Resume::Return(v) => {
+                        event_loop::queue_microtask(move || self.poll_body(Exchange::Return(v)));
                     }
-                    return;
                 }
-                (_, Resume::Next(_)) => self.answer(reply, Ok(Step::Done)),
-                (_, Resume::Throw(e)) => self.answer(reply, Err(e)),
-                (_, Resume::Return(v)) => {
-                    // A finished generator's return(v) awaits v: one turn.
-                    self.state.set(State::AwaitingReturn);
-                    let me = self.clone();
-                    event_loop::queue_microtask(move || {
-                        me.state.set(State::Completed);
-                        me.answer(reply, Ok(Step::Returned(v)));
-                        me.resume_next();
-                    });
-                    return;
-                }
+                false
+            }
+            (_, Resume::Next(_)) => {
+                self.answer(reply, Ok(Step::Done));
+                true
+            }
+            (_, Resume::Throw(e)) => {
+                self.answer(reply, Err(e));
+                true
+            }
+            (_, Resume::Return(v)) => {
+                // A finished generator's return(v) awaits v: one turn.
+                self.state.set(State::AwaitingReturn);
+                let me = self.clone();
+                event_loop::queue_microtask(move || {
+                    me.state.set(State::Completed);
+                    me.answer(reply, Ok(Step::Returned(v)));
+                    me.resume_next();
+                });
+                false
             }
         }
     }
