@@ -223,10 +223,10 @@ pub fn clear_from_callback() -> String {
             move || {
                 n += 1;
                 l.line(format_args!("interval {n}"));
-                if n == 3 {
-                    if let Some(id) = e.get() {
-                        clear_interval(id);
-                    }
+                if n == 3
+                    && let Some(id) = e.get()
+                {
+                    clear_interval(id);
                 }
             },
             ms(20),

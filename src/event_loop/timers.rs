@@ -193,10 +193,10 @@ impl Timers {
     }
 
     fn list_for(&mut self, after: Nanos) -> u32 {
-        if let Some((delay, list)) = self.last {
-            if delay == after {
-                return list;
-            }
+        if let Some((delay, list)) = self.last
+            && delay == after
+        {
+            return list;
         }
         let list = match self.by_delay.get(&after) {
             Some(&list) => list,

@@ -113,14 +113,11 @@ pub(crate) enum Misplaced {
     OtherGenerator,
 }
 
-/// Runs `f` on the slot of the airlock the current poll came from, provided
-/// it belongs to generator `owner` (whose slot type is `X`).
+/// The slot of the airlock the current poll came from, provided it belongs
+/// to generator `owner` (whose slot type is `X`). The reference cannot
+/// outlive the borrow of `cx`, so it cannot outlive the poll that lent it.
 #[inline(always)]
-pub(crate) fn with_slot<X, Out>(
-    cx: &Context<'_>,
-    owner: u64,
-    f: impl FnOnce(&Cell<X>) -> Out,
-) -> Result<Out, Misplaced> {
+pub(crate) fn slot<'c, X>(cx: &'c Context<'_>, owner: u64) -> Result<&'c Cell<X>, Misplaced> {
     let waker = cx.waker();
     if !ptr::eq(waker.vtable(), &VTABLE) {
         return Err(Misplaced::NoDriver);
@@ -133,9 +130,10 @@ pub(crate) fn with_slot<X, Out>(
     }
     // SAFETY: owner ids are unique (`fresh_owner_id`), and the generator
     // with this id always builds its airlock with slot type `X`: the same
-    // type parameters its `Co`, and so this yield future, carry.
+    // type parameters its `Co`, and so this yield future, carry. The
+    // airlock outlives the poll, and so the borrow of `cx` this is tied to.
     let airlock = unsafe { &*waker.data().cast::<Airlock<'_, X>>() };
-    Ok(f(&airlock.slot))
+    Ok(&airlock.slot)
 }
 
 #[cfg(test)]
@@ -161,8 +159,9 @@ mod tests {
     impl Future for Probe {
         type Output = u32;
         fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
-            let seen = with_slot(cx, self.owner, |slot: &Cell<u32>| slot.replace(7))
-                .expect("polled by its driver");
+            let seen = slot::<u32>(cx, self.owner)
+                .expect("polled by its driver")
+                .replace(7);
             cx.waker().wake_by_ref();
             self.saved = Some(cx.waker().clone());
             Poll::Ready(seen)
@@ -206,14 +205,14 @@ mod tests {
         let owner = fresh_owner_id();
         let cx = Context::from_waker(Waker::noop());
         assert_eq!(
-            with_slot(&cx, owner, |_: &Cell<u32>| ()),
+            slot::<u32>(&cx, owner).map(|_| ()),
             Err(Misplaced::NoDriver)
         );
         struct Other(u64);
         impl Future for Other {
             type Output = Result<(), Misplaced>;
             fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-                Poll::Ready(with_slot(cx, self.0, |_: &Cell<u32>| ()))
+                Poll::Ready(slot::<u32>(cx, self.0).map(|_| ()))
             }
         }
         let mut other = Box::pin(Other(fresh_owner_id()));

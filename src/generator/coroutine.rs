@@ -540,31 +540,8 @@ impl<Y, R, T, E> Future for Yield<Y, R, T, E> {
     #[inline(always)]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let value = self.value.take();
-        let exchanged = airlock::with_slot(cx, self.owner, |slot: &Cell<Exchange<Y, R, E, T>>| {
-            match (value, slot.replace(Exchange::Empty)) {
-                (Some(value), empty @ Exchange::Empty) => {
-                    // Both `Empty`s (the one taken and the one replaced)
-                    // own nothing: forgetting them skips two calls to the
-                    // out-of-line drop glue, which is measurable here.
-                    std::mem::forget(empty);
-                    std::mem::forget(slot.replace(Exchange::Yielded(value)));
-                    Poll::Pending
-                }
-                (Some(_), _) => panic!(
-                    "a generator body yielded twice in one step (two `co.yield_()` futures \
-                     polled together, e.g. by `join!`): yields must be awaited one at a time"
-                ),
-                (None, Exchange::Next(r)) => Poll::Ready(Ok(r)),
-                (None, Exchange::Throw(e)) => Poll::Ready(Err(Abrupt::Throw(e))),
-                (None, Exchange::Return(v)) => Poll::Ready(Err(Abrupt::Return(v))),
-                (None, other) => {
-                    slot.set(other);
-                    Poll::Pending
-                }
-            }
-        });
-        match exchanged {
-            Ok(poll) => poll,
+        match airlock::slot(cx, self.owner) {
+            Ok(slot) => exchange(value, slot),
             Err(Misplaced::NoDriver) => panic!(
                 "`co.yield_()` was awaited outside its generator: only the generator's own \
                  `next`/`throw`/`return` can drive its yields (was the `Co` moved into a task?)"
@@ -573,6 +550,39 @@ impl<Y, R, T, E> Future for Yield<Y, R, T, E> {
                 "`co.yield_()` of one generator was awaited inside another generator's body: \
                  yield through that body's own `Co`, or delegate with `yield_from`"
             ),
+        }
+    }
+}
+
+/// A yield's side of the hand-off: deposit the value (the first poll), or
+/// take what the resume sent in (the second).
+// A function, not the closure's body, so it can be marked: left to the
+// inliner's judgement, the exchange was sometimes called out of line
+// (50 more instructions per saga step).
+#[inline(always)]
+fn exchange<Y, R, T, E>(
+    value: Option<Y>,
+    slot: &Cell<Exchange<Y, R, E, T>>,
+) -> Poll<Result<R, Abrupt<E, T>>> {
+    match (value, slot.replace(Exchange::Empty)) {
+        (Some(value), empty @ Exchange::Empty) => {
+            // Both `Empty`s (the one taken and the one replaced) own
+            // nothing: forgetting them skips two calls to the out-of-line
+            // drop glue, which is measurable here.
+            std::mem::forget(empty);
+            std::mem::forget(slot.replace(Exchange::Yielded(value)));
+            Poll::Pending
+        }
+        (Some(_), _) => panic!(
+            "a generator body yielded twice in one step (two `co.yield_()` futures \
+             polled together, e.g. by `join!`): yields must be awaited one at a time"
+        ),
+        (None, Exchange::Next(r)) => Poll::Ready(Ok(r)),
+        (None, Exchange::Throw(e)) => Poll::Ready(Err(Abrupt::Throw(e))),
+        (None, Exchange::Return(v)) => Poll::Ready(Err(Abrupt::Return(v))),
+        (None, other) => {
+            slot.set(other);
+            Poll::Pending
         }
     }
 }

@@ -96,6 +96,7 @@ impl Stop {
 
     /// The outcome of a [`Stop::Settled`] promise (`None` for any other
     /// stop).
+    #[inline]
     pub(crate) fn into_outcome(self) -> Option<Result<Value, Error>> {
         match self {
             Stop::Settled(promise) => promise.outcome_erased(),
@@ -429,11 +430,21 @@ impl Effect {
     /// Performs the effect in `scope` (and traces it, when the runtime
     /// traces). Effects that combine others (all, race) perform their parts
     /// through this.
+    // Inlined, with the traced or intercepted case kept out of line: this
+    // runs once per saga step.
+    #[inline]
     pub fn perform(self, scope: &Scope) -> Running {
-        let interceptor = scope.interceptor();
-        if interceptor.is_none() && scope.tracer().is_none() {
+        if scope.is_plain() {
             return self.0.perform(scope);
         }
+        self.perform_watched(scope)
+    }
+
+    /// [`Effect::perform`] when a test answers effects or a tracer records
+    /// them.
+    #[inline(never)]
+    fn perform_watched(self, scope: &Scope) -> Running {
+        let interceptor = scope.interceptor();
         let description = self.describe();
         let answered = interceptor.and_then(|answer| answer(&description));
         let perform = move |scope: &Scope| match answered {

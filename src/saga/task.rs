@@ -242,6 +242,14 @@ impl Scope {
         super::store::find(&self.node.core().env.services)
     }
 
+    /// Whether effects run as they are: no test answers them, no tracer
+    /// records them.
+    #[inline]
+    pub(crate) fn is_plain(&self) -> bool {
+        let env = &self.node.core().env;
+        env.tracer.is_none() && env.interceptor.borrow().is_none()
+    }
+
     pub(crate) fn interceptor(&self) -> Option<Interceptor> {
         self.node.core().env.interceptor.borrow().clone()
     }
@@ -511,8 +519,10 @@ where
             return; // halted meanwhile: this step never runs
         }
         let pending = self.pending.borrow_mut().take();
-        if let Some(outcome) = pending.and_then(Stop::into_outcome) {
-            self.resume_with(epoch, outcome);
+        match pending.and_then(Stop::into_outcome) {
+            Some(Ok(value)) => self.step(Resume::Next(value)),
+            Some(Err(error)) => self.step(Resume::Throw(error)),
+            None => {}
         }
     }
 }
