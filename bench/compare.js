@@ -136,6 +136,39 @@ for (const [name, suite] of Object.entries(suites)) {
   }
 }
 
+// Each target row: Node's figure, the target (ten times faster), the
+// floor (the same work by the smallest Rust that can do it, benches/
+// floors.rs: `hops` microtask turns plus `then` then-links) and baton's.
+async function floorsTable() {
+  const floor = (id, per) => {
+    const m = criterionMedian(id);
+    return m === undefined ? undefined : m / per;
+  };
+  const hop = floor("floor_hop_x1000", 1000);
+  const link = floor("floor_then_link_x1000", 1000);
+  const sum = (...xs) => (xs.some((x) => x === undefined) ? undefined : xs.reduce((a, b) => a + b, 0));
+  const promises = require("./node/promises");
+  const rows = [
+    { label: "then-link (one promise made, one job)", node: () => promises["then_link/node"](), floor: link, baton: "then_link_x1000/baton" },
+    { label: "await of a resolved promise (one turn)", node: () => promises["await/node"](), floor: hop, baton: "await_x1000/baton" },
+    { label: "yield of a resolved promise through run() (a resume, one turn)", node: () => promises["run_yield/node"](), floor: sum(hop, floor("ping_pong/hand_written", 1)), baton: "run_yield_x1000/baton" },
+    { label: "all() over 100,000, per element (its promise, one job)", node: async () => (await promises["all_100k/node"]()), floor: link, baton: "all_100k/baton", per: 100000 },
+    { label: "saga call effect (the callee's promise, one turn)", node: () => require("./node/sagas")["saga_call/node"](), floor: link, baton: "saga_call_x1000/baton" },
+    { label: "for-await item (two turns, as the specification orders them)", node: () => require("./node/async_gen")["for_await/node"](), floor: sum(hop, hop), baton: "for_await_x1000/baton" },
+  ];
+  console.log("\n## targets against floors (ns per operation, medians)\n");
+  console.log(`One allocation and free of an 80-byte cell: ${fmt(floor("floor_alloc_free", 1))} ns.\n`);
+  console.log("| work | Node | target (Node / 10) | floor | baton | target / floor |");
+  console.log("|---|---|---|---|---|---|");
+  for (const row of rows) {
+    const node = await row.node();
+    const target = node / 10;
+    const b = floor(row.baton, row.per || 1000);
+    const room = row.floor === undefined ? "—" : `${(target / row.floor).toFixed(2)}`;
+    console.log(`| ${row.label} | ${fmt(node)} | ${fmt(target)} | ${fmt(row.floor)} | ${fmt(b)} | ${room} |`);
+  }
+}
+
 const wanted = process.argv.slice(2);
 (async () => {
   generatorTables();
@@ -143,4 +176,5 @@ const wanted = process.argv.slice(2);
   if (!wanted.length || wanted.includes("async_gen")) await asyncGenTable();
   if (!wanted.length || wanted.includes("sagas")) await sagasTable();
   if (!wanted.length || wanted.includes("memory")) memoryTable();
+  if (!wanted.length || wanted.includes("floors")) await floorsTable();
 })();

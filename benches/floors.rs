@@ -1,0 +1,125 @@
+//! Floors: the work of a row of the other suites, done by the smallest Rust
+//! that can do it, with nothing of baton's. What JavaScript's semantics
+//! oblige any implementation to do — a then-link creates the promise it
+//! returns and runs one job; an await takes one microtask turn — costs at
+//! least this on this machine. `bench/run` prints these beside Node's
+//! figures and the targets (ten times faster than Node), so a target below
+//! its floor shows as one.
+
+use std::collections::VecDeque;
+use std::hint::black_box;
+
+#[path = "shared/allocator.rs"]
+mod allocator;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+/// Operations per iteration, as in the rows these are floors of.
+const N: u64 = 1_000;
+
+/// A job: one indirect call with one word of data, the smallest a
+/// microtask can be.
+type Job = (fn(&mut Queue, u64), u64);
+
+/// A FIFO of jobs, drained as a microtask checkpoint is.
+struct Queue {
+    jobs: VecDeque<Job>,
+    left: u64,
+    sum: u64,
+}
+
+impl Queue {
+    fn new() -> Self {
+        Queue {
+            jobs: VecDeque::with_capacity(16),
+            left: 0,
+            sum: 0,
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Some((job, data)) = self.jobs.pop_front() {
+            job(self, data);
+        }
+    }
+}
+
+/// One turn of a task that awaits again: it queues its own next turn.
+fn turn(queue: &mut Queue, data: u64) {
+    queue.sum = queue.sum.wrapping_add(data);
+    if queue.left > 0 {
+        queue.left -= 1;
+        let again: fn(&mut Queue, u64) = turn;
+        queue.jobs.push_back((black_box(again), data));
+    }
+}
+
+/// The size of baton's promise cell; V8's is 48 bytes plus a reaction.
+#[repr(C)]
+struct Link {
+    value: u64,
+    handler: fn(u64) -> u64,
+    rest: [u64; 8],
+}
+
+fn add_one(v: u64) -> u64 {
+    v + 1
+}
+
+fn floors(c: &mut Criterion) {
+    c.bench_function("floor_alloc_free", |b| {
+        b.iter(|| {
+            let link = Box::new(Link {
+                value: black_box(1),
+                handler: add_one,
+                rest: [0; 8],
+            });
+            drop(black_box(link));
+        })
+    });
+
+    // An await: the task's next turn goes through the queue, N times.
+    c.bench_function("floor_hop_x1000", |b| {
+        let mut queue = Queue::new();
+        b.iter(|| {
+            queue.left = N - 1;
+            queue.sum = 0;
+            let first: fn(&mut Queue, u64) = turn;
+            queue.jobs.push_back((black_box(first), 1));
+            queue.drain();
+            black_box(queue.sum)
+        })
+    });
+
+    // A chain of N then-links on a settled promise: building it allocates
+    // each link's promise; running it is one job per link, which calls the
+    // handler, settles the link and frees the one before.
+    c.bench_function("floor_then_link_x1000", |b| {
+        b.iter(|| {
+            let mut chain: VecDeque<Box<Link>> = (0..N)
+                .map(|_| {
+                    Box::new(Link {
+                        value: 0,
+                        handler: black_box(add_one),
+                        rest: [0; 8],
+                    })
+                })
+                .collect();
+            let mut value = 0;
+            let mut jobs: VecDeque<u64> = VecDeque::with_capacity(16);
+            jobs.push_back(0);
+            while let Some(v) = jobs.pop_front() {
+                let Some(mut link) = chain.pop_front() else {
+                    value = v;
+                    break;
+                };
+                link.value = (link.handler)(v);
+                jobs.push_back(black_box(link.value));
+            }
+            black_box(value)
+        })
+    });
+}
+
+criterion_group!(benches, floors);
+criterion_main!(benches);
