@@ -146,6 +146,7 @@ async function floorsTable() {
   };
   const hop = floor("floor_hop_x1000", 1000);
   const link = floor("floor_then_link_x1000", 1000);
+  const arenaLink = floor("floor_then_link_arena_x1000", 1000);
   const sum = (...xs) => (xs.some((x) => x === undefined) ? undefined : xs.reduce((a, b) => a + b, 0));
   const promises = require("./node/promises");
   const rows = [
@@ -157,7 +158,7 @@ async function floorsTable() {
     { label: "for-await item (two turns, as the specification orders them)", node: () => require("./node/async_gen")["for_await/node"](), floor: sum(hop, hop), baton: "for_await_x1000/baton" },
   ];
   console.log("\n## targets against floors (ns per operation, medians)\n");
-  console.log(`One allocation and free of an 80-byte cell: ${fmt(floor("floor_alloc_free", 1))} ns.\n`);
+  console.log(`One allocation and free of an 80-byte cell: ${fmt(floor("floor_alloc_free", 1))} ns. A then-link with its promise in an arena (no allocator, as a garbage-collected heap's young objects): ${fmt(arenaLink)} ns.\n`);
   console.log("| work | Node | target (Node / 10) | floor | baton | target / floor |");
   console.log("|---|---|---|---|---|---|");
   for (const row of rows) {

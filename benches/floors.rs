@@ -121,5 +121,36 @@ fn floors(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, floors);
+/// The then-link floor with no allocator at all: the links live in an
+/// arena reused from one chain to the next, as a garbage-collected heap
+/// hands out and reclaims its young objects wholesale.
+fn arena(c: &mut Criterion) {
+    c.bench_function("floor_then_link_arena_x1000", |b| {
+        let mut arena: Vec<Link> = Vec::with_capacity(N as usize);
+        b.iter(|| {
+            arena.clear();
+            arena.extend((0..N).map(|_| Link {
+                value: 0,
+                handler: black_box(add_one),
+                rest: [0; 8],
+            }));
+            let mut value = 0;
+            let mut jobs: VecDeque<u64> = VecDeque::with_capacity(16);
+            let mut next = 0;
+            jobs.push_back(0);
+            while let Some(v) = jobs.pop_front() {
+                let Some(link) = arena.get_mut(next) else {
+                    value = v;
+                    break;
+                };
+                next += 1;
+                link.value = (link.handler)(v);
+                jobs.push_back(black_box(link.value));
+            }
+            black_box(value)
+        })
+    });
+}
+
+criterion_group!(benches, floors, arena);
 criterion_main!(benches);
