@@ -18,8 +18,12 @@ type Storage = [MaybeUninit<usize>; 2];
 pub(crate) struct InlineFn<A> {
     storage: Storage,
     /// Takes the closure out of `storage` and calls it (`Some`) or drops
-    /// it (`None`). Made for the closure's type when it was stored.
-    take: unsafe fn(&mut Storage, Option<A>),
+    /// it (`None`). Made for the closure's type when it was stored. The
+    /// storage goes by value, in registers: a queued job is then read out
+    /// of its queue word by word, as it was written, where a copy of the
+    /// whole was one 16-byte load the processor could not forward from
+    /// the two 8-byte stores that wrote it.
+    take: unsafe fn(Storage, Option<A>),
     /// The closure may hold `Rc`s: not `Send` or `Sync`.
     _not_send: PhantomData<*const ()>,
 }
@@ -30,13 +34,14 @@ const fn fits<F>() -> bool {
 
 /// # Safety
 ///
-/// `storage` must hold an initialised `F` (written by [`InlineFn::store`])
-/// that nothing else reads or drops afterwards.
-unsafe fn take_out<F: FnOnce(A), A>(storage: &mut Storage, arg: Option<A>) {
+/// `storage` must be a copy of storage holding an initialised `F` (written
+/// by [`InlineFn::store`]) whose original nothing reads or drops
+/// afterwards: the copy's `F` is then the only one.
+unsafe fn take_out<F: FnOnce(A), A>(storage: Storage, arg: Option<A>) {
     // SAFETY: by the caller's contract the storage holds an `F`, aligned
     // (`fits::<F>` was checked when it was written), and this is its only
     // read; from here it is an ordinary owned value, dropped on unwind.
-    let f = unsafe { storage.as_mut_ptr().cast::<F>().read() };
+    let f = unsafe { storage.as_ptr().cast::<F>().read() };
     if let Some(arg) = arg {
         f(arg);
     }
@@ -70,19 +75,20 @@ impl<A: 'static> InlineFn<A> {
     /// Calls the closure.
     #[inline]
     pub(crate) fn call(self, arg: A) {
-        let mut this = ManuallyDrop::new(self);
+        let this = ManuallyDrop::new(self);
         // SAFETY: the storage holds the closure `take` was made for, and
-        // it is taken exactly once: `this` is never dropped, so `Drop`
-        // cannot take it again.
-        unsafe { (this.take)(&mut this.storage, Some(arg)) }
+        // it is taken exactly once, from this copy: `this` is never
+        // dropped, so `Drop` cannot take it again.
+        unsafe { (this.take)(this.storage, Some(arg)) }
     }
 }
 
 impl<A> Drop for InlineFn<A> {
     fn drop(&mut self) {
         // SAFETY: not called (`call` consumes `self` without dropping it),
-        // so the closure is still in the storage; dropping takes it once.
-        unsafe { (self.take)(&mut self.storage, None) }
+        // so the closure is still in the storage; dropping takes it once,
+        // from this copy, and the original is never read again.
+        unsafe { (self.take)(self.storage, None) }
     }
 }
 

@@ -84,13 +84,20 @@ enum Reactions<T, E> {
 
 impl<T, E> Reactions<T, E> {
     #[inline]
-    fn push(&mut self, reaction: Reaction<T, E>) {
+    fn push_with(&mut self, reaction: impl FnOnce(Result<T, E>) + 'static)
+    where
+        T: 'static,
+        E: 'static,
+    {
         if matches!(self, Reactions::None) {
             // The hottest path of a promise chain. `None` owns nothing:
             // forgetting it saves a call to the drop glue.
-            std::mem::forget(std::mem::replace(self, Reactions::One(reaction)));
+            std::mem::forget(std::mem::replace(
+                self,
+                Reactions::One(Reaction::new(reaction)),
+            ));
         } else {
-            self.push_another(reaction);
+            self.push_another(Reaction::new(reaction));
         }
     }
 
@@ -129,9 +136,20 @@ impl<T, E> Drop for Inner<T, E> {
     #[inline]
     fn drop(&mut self) {
         if !matches!(*self.reactions, Reactions::None) {
-            let left = std::mem::replace(&mut self.reactions, ManuallyDrop::new(Reactions::None));
-            drop(ManuallyDrop::into_inner(left));
+            self.drop_reactions();
         }
+    }
+}
+
+impl<T, E> Inner<T, E> {
+    /// Kept out of line, so a promise's drop glue stays small enough to
+    /// inline where the last `Rc` to it goes: a promise dropped with
+    /// handlers still waiting is rare.
+    #[cold]
+    #[inline(never)]
+    fn drop_reactions(&mut self) {
+        let left = std::mem::replace(&mut self.reactions, ManuallyDrop::new(Reactions::None));
+        drop(ManuallyDrop::into_inner(left));
     }
 }
 
@@ -355,7 +373,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
         match self.shared.outcome() {
             Some(settled) => event_loop::queue_microtask(move || reaction(settled)),
-            None => self.wait(Reaction::new(reaction)),
+            None => self.wait(reaction),
         }
         // After the reaction, so a late handler runs before Node's
         // `rejectionHandled` is reported.
@@ -366,16 +384,19 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// if it has): an `await`.
     pub(crate) fn resume_on_settle(&self, task: Rc<dyn Job>) {
         if matches!(self.shared.inner.borrow().state, State::Pending) {
-            self.wait(Reaction::new(move |_| task.run()));
+            self.wait(move |_| task.run());
         } else {
             event_loop::queue_job(task);
         }
         self.mark_handled();
     }
 
+    /// Adds `reaction`, made where it is stored: built first and then
+    /// moved in, it was written word by word and read back as one 16-byte
+    /// load, which cannot be forwarded from the pending stores.
     #[inline]
-    fn wait(&self, reaction: Reaction<T, E>) {
-        self.shared.inner.borrow_mut().reactions.push(reaction);
+    fn wait(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
+        self.shared.inner.borrow_mut().reactions.push_with(reaction);
     }
 
     #[inline]
