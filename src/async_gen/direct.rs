@@ -58,12 +58,15 @@ impl<Y, T, E> Direct<Y, T, E> {
     }
 
     /// Stores the answer; returns the task to resume.
-    pub(super) fn answer(&mut self, outcome: Result<Step<Y, T>, E>) -> Option<Rc<dyn Job>> {
+    pub(super) fn answer(
+        &mut self,
+        make: impl FnOnce() -> Result<Step<Y, T>, E>,
+    ) -> Option<Rc<dyn Job>> {
         self.outstanding = false;
         if std::mem::take(&mut self.orphaned) {
             return None;
         }
-        self.answer = Some(outcome);
+        self.answer = Some(make());
         self.waiter.take()
     }
 
@@ -190,7 +193,7 @@ mod tests {
         let first = slot.claim(Rc::new(Nobody)).expect("free");
         assert!(slot.claim(Rc::new(Nobody)).is_none(), "outstanding");
         assert!(
-            slot.answer(Ok(Step::Yielded(7))).is_some(),
+            slot.answer(|| Ok(Step::Yielded(7))).is_some(),
             "the waiter is resumed"
         );
         assert!(
@@ -209,7 +212,7 @@ mod tests {
         let ticket = slot.claim(Rc::new(Nobody)).expect("free");
         slot.abandon(ticket);
         assert!(slot.claim(Rc::new(Nobody)).is_none(), "still being served");
-        assert!(slot.answer(Ok(Step::Done)).is_none(), "nobody to resume");
+        assert!(slot.answer(|| Ok(Step::Done)).is_none(), "nobody to resume");
         let next = slot
             .claim(Rc::new(Nobody))
             .expect("free: the answer was dropped");
@@ -220,7 +223,7 @@ mod tests {
     fn abandoning_after_the_answer_drops_it() {
         let mut slot = Slot::default();
         let ticket = slot.claim(Rc::new(Nobody)).expect("free");
-        slot.answer(Ok(Step::Yielded(1)));
+        slot.answer(|| Ok(Step::Yielded(1)));
         slot.abandon(ticket);
         assert!(slot.claim(Rc::new(Nobody)).is_some());
     }

@@ -68,6 +68,34 @@ enum Reply<Y, T, E> {
     Direct,
 }
 
+/// The reply of the request being served: a flag and, for a promised
+/// reply, its resolver. One `Option<Reply>` was stored whole, built on the
+/// stack and copied in with a 16-byte load its stores could not forward
+/// to; this way a direct reply stores one flag.
+struct Serving<Y, T, E> {
+    active: Cell<bool>,
+    resolver: RefCell<Option<Resolver<Step<Y, T>, E>>>,
+}
+
+impl<Y, T, E> Serving<Y, T, E> {
+    fn set(&self, reply: Reply<Y, T, E>) {
+        if let Reply::Promise(resolver) = reply {
+            *self.resolver.borrow_mut() = Some(resolver);
+        }
+        self.active.set(true);
+    }
+
+    fn take(&self) -> Option<Reply<Y, T, E>> {
+        if !self.active.replace(false) {
+            return None;
+        }
+        Some(match self.resolver.borrow_mut().take() {
+            Some(resolver) => Reply::Promise(resolver),
+            None => Reply::Direct,
+        })
+    }
+}
+
 struct Machine<Y, R, T, E> {
     owner: u64,
     body: RefCell<Option<Body<T, E>>>,
@@ -75,7 +103,7 @@ struct Machine<Y, R, T, E> {
     queue: RefCell<VecDeque<Request<Y, R, T, E>>>,
     yielded: RefCell<Option<Y>>,
     /// The request the body is serving (taken off the queue).
-    serving: RefCell<Option<Reply<Y, T, E>>>,
+    serving: Serving<Y, T, E>,
     /// The one direct request's answer and waiting task.
     direct: RefCell<direct::Direct<Y, T, E>>,
     /// The loop key for foreign wake-ups; it is reserved for the
@@ -168,7 +196,10 @@ where
                 state: Cell::new(State::SuspendedStart),
                 queue: RefCell::new(VecDeque::new()),
                 yielded: RefCell::new(None),
-                serving: RefCell::new(None),
+                serving: Serving {
+                    active: Cell::new(false),
+                    resolver: RefCell::new(None),
+                },
                 direct: RefCell::new(direct::Direct::default()),
                 registration: Cell::new(None),
                 held: Cell::new(false),
@@ -243,12 +274,14 @@ where
         )
     }
 
-    /// Settles a request with `outcome`.
-    fn answer(&self, reply: Reply<Y, T, E>, outcome: Result<Step<Y, T>, E>) {
+    /// Settles a request with the outcome `make` makes: made where it is
+    /// stored, since one made first and then moved in was read back before
+    /// its stores could be forwarded.
+    fn answer(&self, reply: Reply<Y, T, E>, make: impl FnOnce() -> Result<Step<Y, T>, E>) {
         match reply {
-            Reply::Promise(resolver) => resolver.resolve_with(outcome),
+            Reply::Promise(resolver) => resolver.resolve_with(make()),
             Reply::Direct => {
-                let waiter = self.direct.borrow_mut().answer(outcome);
+                let waiter = self.direct.borrow_mut().answer(make);
                 if let Some(task) = waiter {
                     event_loop::queue_job(task);
                 }
@@ -275,7 +308,7 @@ where
         match (self.state.get(), how) {
             (State::SuspendedStart, Resume::Next(_first_value_is_discarded)) => {
                 self.state.set(State::Executing);
-                *self.serving.borrow_mut() = Some(reply);
+                self.serving.set(reply);
                 self.poll_body(Exchange::Empty);
                 false
             }
@@ -288,7 +321,7 @@ where
             }
             (State::SuspendedYield, how) => {
                 self.state.set(State::Executing);
-                *self.serving.borrow_mut() = Some(reply);
+                self.serving.set(reply);
                 match how {
                     Resume::Next(r) => self.poll_body(Exchange::Next(r)),
                     Resume::Throw(e) => self.poll_body(Exchange::Throw(e)),
@@ -301,11 +334,11 @@ where
                 false
             }
             (_, Resume::Next(_)) => {
-                self.answer(reply, Ok(Step::Done));
+                self.answer(reply, || Ok(Step::Done));
                 true
             }
             (_, Resume::Throw(e)) => {
-                self.answer(reply, Err(e));
+                self.answer(reply, || Err(e));
                 true
             }
             (_, Resume::Return(v)) => {
@@ -314,7 +347,7 @@ where
                 let me = self.clone();
                 event_loop::queue_microtask(move || {
                     me.state.set(State::Completed);
-                    me.answer(reply, Ok(Step::Returned(v)));
+                    me.answer(reply, || Ok(Step::Returned(v)));
                     me.resume_next();
                 });
                 false
@@ -415,9 +448,8 @@ where
     fn complete(self: Rc<Self>, outcome: Result<Step<Y, T>, E>) {
         self.finish_body();
         self.state.set(State::Completed);
-        let serving = self.serving.borrow_mut().take();
-        if let Some(reply) = serving {
-            self.answer(reply, outcome);
+        if let Some(reply) = self.serving.take() {
+            self.answer(reply, || outcome);
         }
         self.resume_next();
     }
@@ -428,9 +460,8 @@ where
             return;
         };
         self.state.set(State::SuspendedYield);
-        let serving = self.serving.borrow_mut().take();
-        if let Some(reply) = serving {
-            self.answer(reply, Ok(Step::Yielded(value)));
+        if let Some(reply) = self.serving.take() {
+            self.answer(reply, || Ok(Step::Yielded(value)));
         }
         self.park();
         self.resume_next();
