@@ -1,6 +1,7 @@
 //! `call` and `delay`: the blocking effects that wait for one piece of work.
 
 use std::fmt;
+use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -80,14 +81,21 @@ where
 /// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
 /// assert_eq!(p.peek().and_then(Result::ok), Some(41));
 /// ```
-pub async fn call<T, A, C, F>(co: &SagaCo<T>, f: F, arg: A) -> Result<C::Output, Abrupt<Error, T>>
+pub fn call<T, A, C, F>(
+    co: &SagaCo<T>,
+    f: F,
+    arg: A,
+) -> impl Future<Output = Result<C::Output, Abrupt<Error, T>>>
 where
     A: fmt::Debug + 'static,
     C: Callee,
     F: FnOnce(A) -> C + 'static,
 {
+    // A plain future, not an `async fn`, so the saga's step inlines it
+    // (see `yield_typed`). The effect is made at once rather than at the
+    // first poll: it is data, and nothing is called before it is awaited.
     let name: fn() -> &'static str = short_name::<F>;
-    yield_typed(co, call_effect(f, arg), Kind::Call, name).await
+    yield_typed(co, call_effect(f, arg), Kind::Call, name)
 }
 
 /// The effect of waiting `ms` milliseconds; cancelling it clears the timer.

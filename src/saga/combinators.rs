@@ -105,7 +105,7 @@ impl Waiter for Gathering {
 
     fn take_turn(self: Rc<Self>, index: u64) {
         let taken = usize::try_from(index).ok().and_then(|i| self.parts.take(i));
-        if let Some(outcome) = taken.and_then(Stop::into_outcome) {
+        if let Some(outcome) = Stop::settled_outcome(&taken) {
             self.resume_with(index, outcome);
         }
     }

@@ -3,10 +3,15 @@
 
 use std::any::Any;
 use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::task::Scope;
+use crate::generator::Yield;
 use crate::promise::Erased;
 use crate::{Error, Promise, TimerId, clear_timeout, queue_microtask, set_timeout};
 
@@ -95,12 +100,13 @@ impl Stop {
     }
 
     /// The outcome of a [`Stop::Settled`] promise (`None` for any other
-    /// stop).
+    /// stop), read where the stop is kept: moving the stop out to read it
+    /// copied it whole, a load its stores could not forward to.
     #[inline]
-    pub(crate) fn into_outcome(self) -> Option<Result<Value, Error>> {
-        match self {
-            Stop::Settled(promise) => promise.outcome_erased(),
-            Stop::Hook(_) | Stop::Timer(_) => None,
+    pub(crate) fn settled_outcome(kept: &Option<Stop>) -> Option<Result<Value, Error>> {
+        match kept {
+            Some(Stop::Settled(promise)) => promise.outcome_erased(),
+            _ => None,
         }
     }
 
@@ -487,6 +493,12 @@ impl Name for fn() -> &'static str {
     }
 }
 
+impl<N: Name> Name for &N {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+}
+
 /// Turns a resumed value back into the type the effect produces; a
 /// mismatch (a test fed the wrong type) names the effect.
 pub(crate) fn downcast<U: Clone + 'static>(
@@ -504,12 +516,44 @@ pub(crate) fn downcast<U: Clone + 'static>(
 }
 
 /// Yields `effect` and turns its result into `U`.
-pub(crate) async fn yield_typed<T, U: Clone + 'static>(
+pub(crate) fn yield_typed<T, U: Clone + 'static, N: Name>(
     co: &super::SagaCo<T>,
     effect: Effect,
     kind: Kind,
-    name: impl Name,
-) -> Result<U, crate::Abrupt<Error, T>> {
-    let value = co.yield_(effect).await?;
-    downcast(&value, kind, name).map_err(crate::Abrupt::Throw)
+    name: N,
+) -> Typed<T, U, N> {
+    Typed {
+        step: co.yield_(effect),
+        kind,
+        name,
+        types: PhantomData,
+    }
+}
+
+/// The future of [`yield_typed`], written out rather than an `async fn`
+/// so its poll can be marked to inline into the saga's body: left to the
+/// inliner, whether it was inlined changed with unrelated code, and a saga
+/// step with it.
+#[must_use = "an effect does nothing unless awaited"]
+pub(crate) struct Typed<T, U, N> {
+    step: Yield<Effect, Value, T, Error>,
+    kind: Kind,
+    name: N,
+    types: PhantomData<fn() -> U>,
+}
+
+impl<T, U: Clone + 'static, N: Name + Unpin> Future for Typed<T, U, N> {
+    type Output = Result<U, crate::Abrupt<Error, T>>;
+
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.step).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(abrupt)) => Poll::Ready(Err(abrupt)),
+            Poll::Ready(Ok(value)) => {
+                Poll::Ready(downcast(&value, this.kind, &this.name).map_err(crate::Abrupt::Throw))
+            }
+        }
+    }
 }

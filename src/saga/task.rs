@@ -518,8 +518,10 @@ where
         if self.epoch.get() != epoch {
             return; // halted meanwhile: this step never runs
         }
-        let pending = self.pending.borrow_mut().take();
-        match pending.and_then(Stop::into_outcome) {
+        let outcome = Stop::settled_outcome(&self.pending.borrow());
+        // Dropped in place: the promise has given its outcome.
+        *self.pending.borrow_mut() = None;
+        match outcome {
             Some(Ok(value)) => self.step(Resume::Next(value)),
             Some(Err(error)) => self.step(Resume::Throw(error)),
             None => {}
