@@ -169,6 +169,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "210,000 ids take minutes under Miri")]
     fn owner_ids_are_unique_across_threads_and_blocks() {
         let mut ids: Vec<u64> = (0..3)
             .map(|_| {
@@ -195,7 +196,9 @@ mod tests {
         assert_eq!(counter.0.load(Ordering::SeqCst), 1);
         // The clone outlives the airlock and still wakes the outer waker.
         let saved = probe.saved.take().expect("waker was cloned");
-        assert!(saved.will_wake(&outer));
+        // Its data, not `will_wake`: that also compares vtable addresses,
+        // which Miri does not keep unique.
+        assert_eq!(saved.data(), outer.data());
         saved.wake();
         assert_eq!(counter.0.load(Ordering::SeqCst), 2);
     }
