@@ -250,7 +250,7 @@ where
     /// AsyncGeneratorEnqueue: queue the request, and serve it at once if
     /// the generator is idle.
     fn request(self: Rc<Self>, how: Resume<R, E, T>, reply: Reply<Y, T, E>) {
-        let idle = !self.is_busy(self.state.get());
+        let idle = !self.is_busy();
         if idle && self.queue.borrow().is_empty() {
             // Served at once, as it would be after a trip through the
             // empty queue; the trip cost two copies of the request, the
@@ -267,9 +267,9 @@ where
     }
 
     /// Whether a request must wait in the queue.
-    fn is_busy(&self, state: State) -> bool {
+    fn is_busy(&self) -> bool {
         matches!(
-            state,
+            self.state.get(),
             State::Executing | State::Delivering | State::AwaitingReturn
         )
     }
@@ -291,7 +291,7 @@ where
 
     /// AsyncGeneratorResumeNext: serve the queue's head.
     fn resume_next(self: Rc<Self>) {
-        while !self.is_busy(self.state.get()) {
+        while !self.is_busy() {
             let Some(head) = self.queue.borrow_mut().pop_front() else {
                 return;
             };

@@ -101,8 +101,8 @@ impl<T, E> Reactions<T, E> {
         }
     }
 
-    /// A second or later reaction: rare, and kept out of line so `push`
-    /// inlines.
+    /// A second or later reaction: rare, and kept out of line so
+    /// `push_with` inlines.
     #[inline(never)]
     fn push_another(&mut self, reaction: Reaction<T, E>) {
         *self = match std::mem::replace(self, Reactions::None) {

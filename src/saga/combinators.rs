@@ -29,11 +29,14 @@ impl Parts {
     }
 
     fn settled(&self, index: usize) {
-        drop(self.take(index));
+        let stop = self.0.borrow_mut().get_mut(index).and_then(Option::take);
+        drop(stop);
     }
 
-    fn take(&self, index: usize) -> Option<Stop> {
-        self.0.borrow_mut().get_mut(index).and_then(Option::take)
+    /// The outcome of part `index`, if it waits on a promise that had
+    /// already settled.
+    fn settled_outcome(&self, index: usize) -> Option<Result<Value, Error>> {
+        self.0.borrow().get(index).and_then(Stop::settled_outcome)
     }
 
     /// Cancels every part still running.
@@ -104,8 +107,11 @@ impl Waiter for Gathering {
     }
 
     fn take_turn(self: Rc<Self>, index: u64) {
-        let taken = usize::try_from(index).ok().and_then(|i| self.parts.take(i));
-        if let Some(outcome) = Stop::settled_outcome(&taken) {
+        // `resume_with` drops the part's stop.
+        let outcome = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.parts.settled_outcome(i));
+        if let Some(outcome) = outcome {
             self.resume_with(index, outcome);
         }
     }

@@ -493,12 +493,6 @@ impl Name for fn() -> &'static str {
     }
 }
 
-impl<N: Name> Name for &N {
-    fn name(&self) -> &str {
-        (**self).name()
-    }
-}
-
 /// Turns a resumed value back into the type the effect produces; a
 /// mismatch (a test fed the wrong type) names the effect.
 pub(crate) fn downcast<U: Clone + 'static>(
@@ -542,7 +536,7 @@ pub(crate) struct Typed<T, U, N> {
     types: PhantomData<fn() -> U>,
 }
 
-impl<T, U: Clone + 'static, N: Name + Unpin> Future for Typed<T, U, N> {
+impl<T, U: Clone + 'static, N: Name + Copy + Unpin> Future for Typed<T, U, N> {
     type Output = Result<U, crate::Abrupt<Error, T>>;
 
     #[inline(always)]
@@ -552,7 +546,7 @@ impl<T, U: Clone + 'static, N: Name + Unpin> Future for Typed<T, U, N> {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Err(abrupt)) => Poll::Ready(Err(abrupt)),
             Poll::Ready(Ok(value)) => {
-                Poll::Ready(downcast(&value, this.kind, &this.name).map_err(crate::Abrupt::Throw))
+                Poll::Ready(downcast(&value, this.kind, this.name).map_err(crate::Abrupt::Throw))
             }
         }
     }

@@ -515,16 +515,11 @@ where
     }
 
     fn take_turn(self: Rc<Self>, epoch: u64) {
-        if self.epoch.get() != epoch {
-            return; // halted meanwhile: this step never runs
-        }
+        // Read where it is kept; `resume_with` checks the epoch and drops
+        // the stop.
         let outcome = Stop::settled_outcome(&self.pending.borrow());
-        // Dropped in place: the promise has given its outcome.
-        *self.pending.borrow_mut() = None;
-        match outcome {
-            Some(Ok(value)) => self.step(Resume::Next(value)),
-            Some(Err(error)) => self.step(Resume::Throw(error)),
-            None => {}
+        if let Some(outcome) = outcome {
+            self.resume_with(epoch, outcome);
         }
     }
 }
