@@ -359,7 +359,7 @@ where
     type Yield = Y;
     type Return = T;
     type Error = E;
-    #[inline]
+    #[inline(always)]
     fn resume(&mut self, how: Resume<R, E, T>) -> StepResult<Y, T, E> {
         Gen::resume(self, how)
     }

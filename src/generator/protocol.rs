@@ -161,7 +161,9 @@ pub trait Generator {
     ) -> StepResult<Self::Yield, Self::Return, Self::Error>;
 
     /// `next(v)`.
-    #[inline]
+    // Always: a forwarder, and left to the inliner's judgement it kept a
+    // generator's whole resume out of line in the caller's loop.
+    #[inline(always)]
     fn next(&mut self, value: Self::Input) -> StepResult<Self::Yield, Self::Return, Self::Error> {
         self.resume(Resume::Next(value))
     }
@@ -187,7 +189,7 @@ impl<G: Generator + ?Sized> Generator for &mut G {
     type Yield = G::Yield;
     type Return = G::Return;
     type Error = G::Error;
-    #[inline]
+    #[inline(always)]
     fn resume(
         &mut self,
         how: Resume<Self::Input, Self::Error, Self::Return>,
@@ -201,7 +203,7 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
     type Yield = G::Yield;
     type Return = G::Return;
     type Error = G::Error;
-    #[inline]
+    #[inline(always)]
     fn resume(
         &mut self,
         how: Resume<Self::Input, Self::Error, Self::Return>,
