@@ -44,6 +44,55 @@ fn first_next_value_is_discarded_later_ones_arrive() {
     assert_eq!(lines(&t), ["started", "kept"]);
 }
 
+/// The first `next`'s value has no yield to go to: whatever the body does
+/// before its first yield (yield, return, panic), it is dropped exactly
+/// once, and never seen by the body.
+#[test]
+fn first_next_value_is_dropped_once_however_the_body_starts() {
+    let t = trace();
+    let (a, b) = (t.clone(), t.clone());
+    let mut yields = Gen::new(move |co: Co<(), Guard>| async move {
+        note(&a, "started");
+        let _kept = co.yield_(()).await?;
+        note(&a, "resumed");
+        Ok(())
+    });
+    assert_eq!(yields.next(Guard(t.clone())), Ok(Step::Yielded(())));
+    note(&t, "first yield out");
+    assert_eq!(yields.next(Guard(t.clone())), Ok(Step::Returned(())));
+    assert_eq!(
+        lines(&t),
+        [
+            "started",
+            "dropped",
+            "first yield out",
+            "resumed",
+            "dropped"
+        ]
+    );
+
+    t.borrow_mut().clear();
+    let mut returns = Gen::new(move |_: Co<(), Guard, u8>| async move {
+        note(&b, "started");
+        Ok(7)
+    });
+    assert_eq!(returns.next(Guard(t.clone())), Ok(Step::Returned(7)));
+    assert_eq!(returns.next(Guard(t.clone())), Ok(Step::Done));
+    assert_eq!(lines(&t), ["started", "dropped", "dropped"]);
+
+    t.borrow_mut().clear();
+    let mut panics = Gen::new(|_: Co<(), Guard>| async move {
+        if true {
+            panic!("before the first yield");
+        }
+        Ok(())
+    });
+    let caught = catch_unwind(AssertUnwindSafe(|| panics.next(Guard(t.clone()))));
+    assert!(caught.is_err());
+    assert_eq!(lines(&t), ["dropped"]);
+    assert!(panics.is_done());
+}
+
 #[test]
 fn return_value_is_delivered_once_then_done_forever() {
     let mut g = Gen::new(|co: Co<u8, (), u8>| async move {
