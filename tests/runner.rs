@@ -151,6 +151,42 @@ fn wrap_makes_a_reusable_async_function() {
     assert_eq!(values, [Some(11), Some(22)]);
 }
 
+/// A rejected promise that had already settled when yielded is handled by
+/// the yield (as `.then(onFulfilled, onRejected)` handles it in the seed's
+/// runner): caught inside, it is never reported; uncaught, only the run's
+/// own promise is.
+#[test]
+fn a_settled_rejection_the_generator_catches_is_not_reported_as_unhandled() {
+    let reports = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let r = reports.clone();
+    let (caught, uncaught) = EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
+        .run(|| {
+            let caught = run(Gen::new(
+                |co: Co<Promise<u32>, u32, String, Error>| async move {
+                    match co.yield_(Promise::reject(Error::msg("refused"))).await {
+                        Ok(v) => Ok(format!("got {v}")),
+                        Err(baton::Abrupt::Throw(e)) => Ok(format!("caught: {e}")),
+                        Err(abrupt) => Err(abrupt),
+                    }
+                },
+            ));
+            let uncaught = run(Gen::new(
+                |co: Co<Promise<u32>, u32, String, Error>| async move {
+                    let v = co.yield_(Promise::reject(Error::msg("not caught"))).await?;
+                    Ok(format!("got {v}"))
+                },
+            ));
+            (caught, uncaught)
+        });
+    assert_eq!(
+        caught.peek().and_then(Result::ok).as_deref(),
+        Some("caught: refused")
+    );
+    assert!(uncaught.peek().is_some_and(|o| o.is_err()));
+    assert_eq!(*reports.borrow(), [r#"Error("not caught")"#]);
+}
+
 mod cancellation {
     use super::*;
     use baton::Abrupt;
@@ -198,6 +234,36 @@ mod cancellation {
                 "[80ms] cleanup awaited its close call: 7"
             ]
         );
+    }
+
+    /// A yielded promise that has already settled still takes a turn: a
+    /// cancel in that gap stops the step after it, and the turn does not
+    /// resume the cleanup's own yield with the first promise's value.
+    #[test]
+    fn a_cancel_before_a_settled_promise_s_turn_stops_the_step_after_it() {
+        let log: Log = Rc::default();
+        let l = log.clone();
+        let outcome = EventLoop::virtual_clock().run(move || {
+            let token = CancellationToken::<Error>::new();
+            let g = Gen::new(move |co: Co<Promise<u32>, u32, u32, Error>| async move {
+                let step = co.yield_(Promise::resolve(1)).await;
+                if let Ok(v) = step {
+                    note(
+                        &l,
+                        format!("step after the settled promise got {v} (must not run)"),
+                    );
+                }
+                let closed = co.yield_(later(10, 7)).await?;
+                note(&l, format!("cleanup got {closed}"));
+                step.map(|v| v + 1)
+            });
+            let p = run_cancellable(g, &token);
+            token.cancel(Error::msg("stop"));
+            p
+        });
+        let reason = outcome.peek().expect("settled").expect_err("rejected");
+        assert_eq!(reason.to_string(), "stop");
+        assert_eq!(*log.borrow(), ["[10ms] cleanup got 7"]);
     }
 
     #[test]

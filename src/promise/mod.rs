@@ -399,8 +399,10 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         self.shared.inner.borrow_mut().reactions.push_with(reaction);
     }
 
+    /// Marks the promise handled, as subscribing does: for a waiter that
+    /// takes its own turn on a settled promise instead of subscribing.
     #[inline]
-    fn mark_handled(&self) {
+    pub(crate) fn mark_handled(&self) {
         self.shared.mark_handled();
     }
 

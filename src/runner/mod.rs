@@ -103,6 +103,10 @@ struct Driver<G: Generator> {
     /// Set once cancelled: the outer promise rejects with it when the
     /// generator's cleanup is over.
     cancelled: RefCell<Option<G::Error>>,
+    /// A yielded promise that had already settled, read when the driver's
+    /// turn comes. Subscribing would queue the reaction together with the
+    /// outcome, too large to queue without a box: an allocation per yield.
+    settled: RefCell<Option<Promise<G::Input, G::Error>>>,
 }
 
 impl<G> Driver<G>
@@ -119,6 +123,7 @@ where
             resolver,
             epoch: Cell::new(0),
             cancelled: RefCell::new(None),
+            settled: RefCell::new(None),
         })
     }
 
@@ -128,15 +133,20 @@ where
             Ok(Stepped::Yielded(next)) => {
                 let promise = next.into_promise();
                 let epoch = self.epoch.get();
-                promise.subscribe(move |outcome| {
-                    if self.epoch.get() != epoch {
-                        return; // cancelled meanwhile: this step never runs
-                    }
-                    match outcome {
-                        Ok(value) => self.step(Resume::Next(value)),
-                        Err(error) => self.step(Resume::Throw(error)),
-                    }
-                });
+                if promise.is_pending() {
+                    promise.subscribe(move |outcome| {
+                        if self.epoch.get() == epoch {
+                            self.resume_with(outcome);
+                        } // else cancelled meanwhile: this step never runs
+                    });
+                } else {
+                    // The same one turn as a reaction, queued as the driver
+                    // itself (two words, stored inline).
+                    let handled = promise.clone();
+                    *self.settled.borrow_mut() = Some(promise);
+                    event_loop::queue_microtask(move || self.take_turn(epoch));
+                    handled.mark_handled();
+                }
                 return;
             }
             Ok(Stepped::Returned(value)) => Ok(value),
@@ -146,6 +156,25 @@ where
         match (cancelled, finished) {
             (Some(reason), _) => self.resolver.reject(reason),
             (None, outcome) => self.resolver.resolve_with(outcome),
+        }
+    }
+
+    /// The turn after a yielded promise that had already settled.
+    fn take_turn(self: Rc<Self>, epoch: u64) {
+        if self.epoch.get() != epoch {
+            return; // cancelled meanwhile: this step never runs
+        }
+        let outcome = self.settled.borrow_mut().take().and_then(|p| p.peek());
+        if let Some(outcome) = outcome {
+            self.resume_with(outcome);
+        }
+    }
+
+    /// The step after a yielded promise settled with `outcome`.
+    fn resume_with(self: Rc<Self>, outcome: Result<G::Input, G::Error>) {
+        match outcome {
+            Ok(value) => self.step(Resume::Next(value)),
+            Err(error) => self.step(Resume::Throw(error)),
         }
     }
 
