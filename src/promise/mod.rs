@@ -371,9 +371,25 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// Registers `reaction` to run as a microtask once settled (at once if
     /// already settled). Marks the promise handled.
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
-        match self.shared.outcome() {
-            Some(settled) => event_loop::queue_microtask(move || reaction(settled)),
-            None => self.wait(reaction),
+        let mut inner = self.shared.inner.borrow_mut();
+        let settled = !matches!(inner.state, State::Pending);
+        if !settled || matches!(*inner.reactions, Reactions::None) {
+            inner.reactions.push_with(reaction);
+            drop(inner);
+            if settled {
+                // No reaction job of its own in the queue: the promise
+                // becomes that job again, holding the reaction inline.
+                // Queued as a closure with the outcome, the reaction was
+                // too large to queue without a box.
+                event_loop::queue_job(self.shared.clone());
+            }
+        } else {
+            // Its job is queued with reactions already: joining them would
+            // let this one overtake whatever was queued since.
+            drop(inner);
+            if let Some(outcome) = self.shared.outcome() {
+                event_loop::queue_microtask(move || reaction(outcome));
+            }
         }
         // After the reaction, so a late handler runs before Node's
         // `rejectionHandled` is reported.
