@@ -201,39 +201,54 @@ mod cancellation {
             .push(format!("[{}ms] {}", now().as_millis(), line.into()));
     }
 
-    #[test]
-    fn cleanup_can_await_and_the_step_after_the_pending_promise_never_runs() {
+    /// Runs a generator that yields `first`, then, once cancelled, cleans
+    /// up by yielding `cleanup` (cleanup that itself waits: closing a
+    /// connection, say). The token is cancelled `cancel_at` ms in, or at
+    /// once, before the first yield's turn. Returns the rejection and the
+    /// log.
+    fn cancelled_mid_step(
+        first: fn() -> Promise<u32>,
+        cleanup: fn() -> Promise<u32>,
+        cancel_at: Option<u64>,
+    ) -> (String, Vec<String>) {
         let log: Log = Rc::default();
         let l = log.clone();
         let outcome = EventLoop::virtual_clock().run(move || {
             let token = CancellationToken::<Error>::new();
             let g = Gen::new(move |co: Co<Promise<u32>, u32, u32, Error>| async move {
-                let step = co.yield_(later(100, 1)).await;
-                if step.is_ok() {
-                    note(&l, "step after the pending promise (must not run)");
+                let step = co.yield_(first()).await;
+                if let Ok(v) = step {
+                    note(
+                        &l,
+                        format!("step after the first promise got {v} (must not run)"),
+                    );
                 }
-                // Cleanup that itself waits: closing a connection, say.
                 note(&l, "cleanup starts");
-                let closed = co.yield_(later(50, 7)).await?;
-                note(&l, format!("cleanup awaited its close call: {closed}"));
+                let closed = co.yield_(cleanup()).await?;
+                note(&l, format!("cleanup got {closed}"));
                 step.map(|v| v + 1)
             });
             let p = run_cancellable(g, &token);
-            set_timeout(
-                move || token.cancel(Error::msg("stop")),
-                Duration::from_millis(30),
-            );
+            match cancel_at {
+                Some(ms) => {
+                    set_timeout(
+                        move || token.cancel(Error::msg("stop")),
+                        Duration::from_millis(ms),
+                    );
+                }
+                None => token.cancel(Error::msg("stop")),
+            }
             p
         });
         let reason = outcome.peek().expect("settled").expect_err("rejected");
-        assert_eq!(reason.to_string(), "stop");
-        assert_eq!(
-            *log.borrow(),
-            [
-                "[30ms] cleanup starts",
-                "[80ms] cleanup awaited its close call: 7"
-            ]
-        );
+        (reason.to_string(), log.borrow().clone())
+    }
+
+    #[test]
+    fn cleanup_can_await_and_the_step_after_the_pending_promise_never_runs() {
+        let (reason, log) = cancelled_mid_step(|| later(100, 1), || later(50, 7), Some(30));
+        assert_eq!(reason, "stop");
+        assert_eq!(log, ["[30ms] cleanup starts", "[80ms] cleanup got 7"]);
     }
 
     /// A yielded promise that has already settled still takes a turn: a
@@ -241,29 +256,9 @@ mod cancellation {
     /// resume the cleanup's own yield with the first promise's value.
     #[test]
     fn a_cancel_before_a_settled_promise_s_turn_stops_the_step_after_it() {
-        let log: Log = Rc::default();
-        let l = log.clone();
-        let outcome = EventLoop::virtual_clock().run(move || {
-            let token = CancellationToken::<Error>::new();
-            let g = Gen::new(move |co: Co<Promise<u32>, u32, u32, Error>| async move {
-                let step = co.yield_(Promise::resolve(1)).await;
-                if let Ok(v) = step {
-                    note(
-                        &l,
-                        format!("step after the settled promise got {v} (must not run)"),
-                    );
-                }
-                let closed = co.yield_(later(10, 7)).await?;
-                note(&l, format!("cleanup got {closed}"));
-                step.map(|v| v + 1)
-            });
-            let p = run_cancellable(g, &token);
-            token.cancel(Error::msg("stop"));
-            p
-        });
-        let reason = outcome.peek().expect("settled").expect_err("rejected");
-        assert_eq!(reason.to_string(), "stop");
-        assert_eq!(*log.borrow(), ["[10ms] cleanup got 7"]);
+        let (reason, log) = cancelled_mid_step(|| Promise::resolve(1), || later(10, 7), None);
+        assert_eq!(reason, "stop");
+        assert_eq!(log, ["[0ms] cleanup starts", "[10ms] cleanup got 7"]);
     }
 
     #[test]
