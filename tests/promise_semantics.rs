@@ -291,6 +291,60 @@ fn a_pinned_spawned_future_can_be_awaited_by_another_task() {
 }
 
 proptest! {
+    /// Handlers attached to settled promises and plain microtasks run
+    /// once each, in the order they were queued (JavaScript queues one
+    /// job per handler), including handlers attached from inside a
+    /// handler, whichever promise they are attached to.
+    #[test]
+    fn handlers_on_settled_promises_keep_queue_order(ops in prop::collection::vec(0u8..4, 0..40)) {
+        let log: Lines = Rc::default();
+        let l = log.clone();
+        let ops2 = ops.clone();
+        EventLoop::virtual_clock().run(move || {
+            let p = Promise::<u32>::resolve(1);
+            let q = Promise::<u32>::resolve(2);
+            for (i, op) in ops2.into_iter().enumerate() {
+                let l = l.clone();
+                let _ = match op {
+                    0 => p.map(move |_| l.borrow_mut().push(format!("p{i}"))),
+                    1 => q.map(move |_| l.borrow_mut().push(format!("q{i}"))),
+                    2 => {
+                        queue_microtask(move || l.borrow_mut().push(format!("m{i}")));
+                        continue;
+                    }
+                    _ => {
+                        let q = q.clone();
+                        p.map(move |_| {
+                            l.borrow_mut().push(format!("n{i}"));
+                            let l = l.clone();
+                            let _ = q.map(move |_| l.borrow_mut().push(format!("n{i}.q")));
+                        })
+                    }
+                };
+            }
+        });
+        // The model: one FIFO queue of jobs; a nested handler joins its
+        // end when the handler that attaches it runs.
+        let mut queue: std::collections::VecDeque<(String, bool)> = ops
+            .iter()
+            .enumerate()
+            .map(|(i, op)| match op {
+                0 => (format!("p{i}"), false),
+                1 => (format!("q{i}"), false),
+                2 => (format!("m{i}"), false),
+                _ => (format!("n{i}"), true),
+            })
+            .collect();
+        let mut expected = Vec::new();
+        while let Some((label, nests)) = queue.pop_front() {
+            if nests {
+                queue.push_back((format!("{label}.q"), false));
+            }
+            expected.push(label);
+        }
+        prop_assert_eq!(&*log.borrow(), &expected);
+    }
+
     /// Timers fire in (due time, registration) order, each exactly once,
     /// and cleared timers never fire, whatever the delays.
     #[test]
