@@ -198,3 +198,58 @@ fn a_mock_task_settles_as_the_test_says_and_cancelling_it_rejects_it() {
         assert_eq!(error.to_string(), "not needed");
     });
 }
+
+#[test]
+fn a_calls_value_comes_back_typed_from_a_settled_or_a_pending_promise_alone_or_in_an_all() {
+    use baton::saga::{SagaCo, Value, all, all_effect, call, call_effect, run_saga};
+    use baton::{EventLoop, Gen, Promise, set_timeout};
+    use std::time::Duration;
+
+    fn now_ready(n: u32) -> Promise<u32> {
+        Promise::resolve(n)
+    }
+    fn later(n: u32) -> Promise<u32> {
+        Promise::new(move |r| {
+            set_timeout(move || r.resolve(n), Duration::from_millis(5));
+        })
+    }
+    fn refused(n: u32) -> Promise<u32> {
+        Promise::reject(Error::msg(format!("refused {n}")))
+    }
+    let saga = Gen::new(|co: SagaCo<Vec<String>>| async move {
+        let mut seen = vec![
+            call(&co, now_ready, 1).await?.to_string(),
+            call(&co, later, 2).await?.to_string(),
+        ];
+        // Yielded as a plain effect, the value is the called function's.
+        let raw: Value = co.yield_(call_effect(later, 3)).await?;
+        seen.push(format!("{:?}", raw.downcast_ref::<u32>()));
+        let raw: Value = co.yield_(call_effect(now_ready, 4)).await?;
+        seen.push(format!("{:?}", raw.downcast_ref::<u32>()));
+        let both = || vec![call_effect(later, 6), call_effect(now_ready, 7)];
+        let typed: Vec<u32> = all(&co, both()).await?;
+        seen.push(format!("{typed:?}"));
+        let raw: Value = co.yield_(all_effect(both())).await?;
+        let raw = raw.downcast_ref::<Vec<Value>>().expect("a Vec<Value>");
+        let raw: Vec<_> = raw.iter().map(|v| v.downcast_ref::<u32>()).collect();
+        seen.push(format!("{raw:?}"));
+        match call(&co, refused, 5).await {
+            Err(baton::Abrupt::Throw(e)) => seen.push(e.to_string()),
+            other => seen.push(format!("unexpected {:?}", other.map(|_| ()).is_ok())),
+        }
+        Ok(seen)
+    });
+    let out = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+    assert_eq!(
+        out.peek().and_then(Result::ok),
+        Some(vec![
+            "1".into(),
+            "2".into(),
+            "Some(3)".into(),
+            "Some(4)".into(),
+            "[6, 7]".into(),
+            "[Some(6), Some(7)]".into(),
+            "refused 5".into()
+        ])
+    );
+}

@@ -34,6 +34,14 @@ pub(crate) trait Erased {
     /// The outcome with its value boxed, once settled.
     fn outcome_erased(&self) -> Option<Result<crate::saga::Value, Error>>;
 
+    /// The outcome once settled, a value handed over as the promise
+    /// itself: nothing is boxed, and [`fulfilled_value`] reads it.
+    fn outcome_handle(self: Rc<Self>) -> Option<Result<crate::saga::Value, Error>>;
+
+    /// [`subscribe_erased`](Erased::subscribe_erased), delivering a value
+    /// as [`outcome_handle`](Erased::outcome_handle) does.
+    fn subscribe_handle(self: Rc<Self>, settled: crate::saga::Settled);
+
     /// Whether it has settled.
     fn is_settled(&self) -> bool;
 
@@ -53,12 +61,41 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
             .map(|outcome| outcome.map(|v| Rc::new(v) as crate::saga::Value))
     }
 
+    fn outcome_handle(self: Rc<Self>) -> Option<Result<crate::saga::Value, Error>> {
+        let error = match &self.inner.borrow().state {
+            State::Pending => return None,
+            State::Fulfilled(_) => None,
+            State::Rejected(e) => Some(e.clone()),
+        };
+        Some(match error {
+            None => Ok(self),
+            Some(e) => Err(e),
+        })
+    }
+
+    fn subscribe_handle(self: Rc<Self>, settled: crate::saga::Settled) {
+        let handle: crate::saga::Value = self.clone();
+        Promise { shared: self }.subscribe(move |outcome| {
+            settled.deliver(outcome.map(|_| handle));
+        });
+    }
+
     fn is_settled(&self) -> bool {
         !matches!(self.inner.borrow().state, State::Pending)
     }
 
     fn mark_handled_erased(&self) {
         self.mark_handled();
+    }
+}
+
+/// The value of a fulfilled promise handed over by
+/// [`Erased::outcome_handle`]; `None` if `value` is not such a handle.
+pub(crate) fn fulfilled_value<T: Clone + 'static>(value: &crate::saga::Value) -> Option<T> {
+    let shared = value.downcast_ref::<Shared<T, Error>>()?;
+    match &shared.inner.borrow().state {
+        State::Fulfilled(v) => Some(v.clone()),
+        _ => None,
     }
 }
 

@@ -95,7 +95,12 @@ where
     // (see `yield_typed`). The effect is made at once rather than at the
     // first poll: it is data, and nothing is called before it is awaited.
     let name: fn() -> &'static str = short_name::<F>;
-    yield_typed(co, call_effect(f, arg), Kind::Call, name)
+    // Its result goes straight to `yield_typed`'s downcast, which can read
+    // a promise's value from the promise itself.
+    let effect = Effect::applying(Kind::Call, f, arg, |f, arg, scope| {
+        f(arg).start(scope, short_name::<F>).by_handle()
+    });
+    yield_typed(co, effect, Kind::Call, name)
 }
 
 /// The effect of waiting `ms` milliseconds; cancelling it clears the timer.

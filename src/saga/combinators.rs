@@ -48,9 +48,15 @@ impl Parts {
     }
 }
 
-/// Performs `effects` in `scope`.
-fn start(scope: &Scope, effects: Vec<Effect>) -> Vec<Running> {
-    effects.into_iter().map(|e| e.perform(scope)).collect()
+/// Performs `effects` in `scope`; `handles`: the values go to
+/// [`downcast`], so a promise's may come back as the promise itself
+/// ([`Running::by_handle`]).
+fn start(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Vec<Running> {
+    let perform = |e: Effect| match handles {
+        true => e.perform(scope).by_handle(),
+        false => e.perform(scope),
+    };
+    effects.into_iter().map(perform).collect()
 }
 
 fn describe_all(effects: &[Effect]) -> Description {
@@ -118,8 +124,8 @@ impl Waiter for Gathering {
 }
 
 /// Runs the parts in parallel; resumes with a `Vec<Value>` in order.
-fn perform_all(scope: &Scope, effects: Vec<Effect>) -> Running {
-    let running = start(scope, effects);
+fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
+    let running = start(scope, effects, handles);
     let parts = Parts::new(running.len());
     let (promise, resolver) = Promise::with_resolver();
     if running.is_empty() {
@@ -141,10 +147,15 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>) -> Running {
 /// The effect of running `effects` in parallel (fail-fast: the first
 /// failure cancels the rest); resumes with a `Vec<Value>` in order.
 pub fn all_effect(effects: Vec<Effect>) -> Effect {
+    all_effect_for(effects, false)
+}
+
+/// [`all_effect`]; `handles`: its values go to [`downcast`].
+fn all_effect_for(effects: Vec<Effect>, handles: bool) -> Effect {
     Effect::new(
         effects,
         |e: &Vec<Effect>| describe_all(e),
-        |effects, scope| perform_all(scope, effects),
+        move |effects, scope| perform_all(scope, effects, handles),
     )
 }
 
@@ -154,7 +165,8 @@ pub async fn all<T, U: Clone + 'static>(
     co: &SagaCo<T>,
     effects: Vec<Effect>,
 ) -> Result<Vec<U>, Abrupt<Error, T>> {
-    let values: Vec<Value> = yield_typed(co, all_effect(effects), Kind::All, "all").await?;
+    let all = all_effect_for(effects, true);
+    let values: Vec<Value> = yield_typed(co, all, Kind::All, "all").await?;
     values
         .iter()
         .map(|v| downcast(v, Kind::All, "all").map_err(Abrupt::Throw))
@@ -164,10 +176,15 @@ pub async fn all<T, U: Clone + 'static>(
 /// The effect of `all({ key: effect, … })`: resumes with
 /// `Vec<(&str, Value)>` in the given order.
 pub fn all_keyed_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
+    all_keyed_effect_for(effects, false)
+}
+
+/// [`all_keyed_effect`]; `handles`: its values go to [`downcast`].
+fn all_keyed_effect_for(effects: Vec<(&'static str, Effect)>, handles: bool) -> Effect {
     let describe = |effects: &Vec<_>| describe_keyed(Kind::All, "all", effects);
-    Effect::new(effects, describe, |effects, scope| {
+    Effect::new(effects, describe, move |effects, scope| {
         let (keys, effects): (Vec<_>, Vec<_>) = effects.into_iter().unzip();
-        let running = perform_all(scope, effects);
+        let running = perform_all(scope, effects, handles);
         let source = running.source;
         let keyed = move |settled: Settled| {
             source.subscribe(Settled::call(move |outcome: Result<Value, Error>| {
@@ -204,7 +221,7 @@ pub async fn all_keyed<T, U: Clone + 'static>(
     effects: Vec<(&'static str, Effect)>,
 ) -> Result<Vec<(&'static str, U)>, Abrupt<Error, T>> {
     let pairs: Vec<(&'static str, Value)> =
-        yield_typed(co, all_keyed_effect(effects), Kind::All, "all").await?;
+        yield_typed(co, all_keyed_effect_for(effects, true), Kind::All, "all").await?;
     pairs
         .iter()
         .map(|(k, v)| Ok((*k, downcast(v, Kind::All, "all").map_err(Abrupt::Throw)?)))
@@ -219,7 +236,7 @@ pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
     let describe = |effects: &Vec<_>| describe_keyed(Kind::Race, "race", effects);
     Effect::new(effects, describe, |effects, scope| {
         let (keys, effects): (Vec<_>, Vec<_>) = effects.into_iter().unzip();
-        let running = start(scope, effects);
+        let running = start(scope, effects, false);
         let parts = Parts::new(running.len());
         let (promise, resolver) = Promise::with_resolver();
         for (index, (key, part)) in keys.into_iter().zip(running).enumerate() {

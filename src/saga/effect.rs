@@ -87,7 +87,12 @@ pub(crate) enum Stop {
     Timer(TimerId),
     /// A promise that had already settled when the saga began to wait: its
     /// outcome is read when its turn comes; stopping just drops it.
-    Settled(Rc<dyn Erased>),
+    /// `handle`: its value goes back as the promise itself
+    /// ([`Source::Handle`]).
+    Settled {
+        promise: Rc<dyn Erased>,
+        handle: bool,
+    },
 }
 
 impl Stop {
@@ -95,7 +100,7 @@ impl Stop {
         match self {
             Stop::Hook(hook) => hook(reason),
             Stop::Timer(id) => clear_timeout(id),
-            Stop::Settled(_) => {}
+            Stop::Settled { .. } => {}
         }
     }
 
@@ -105,7 +110,11 @@ impl Stop {
     #[inline]
     pub(crate) fn settled_outcome(kept: &Option<Stop>) -> Option<Result<Value, Error>> {
         match kept {
-            Some(Stop::Settled(promise)) => promise.outcome_erased(),
+            Some(Stop::Settled {
+                promise,
+                handle: true,
+            }) => promise.clone().outcome_handle(),
+            Some(Stop::Settled { promise, .. }) => promise.outcome_erased(),
             _ => None,
         }
     }
@@ -164,6 +173,10 @@ impl Settled {
 pub(crate) enum Source {
     Promise(Promise<Value, Error>),
     Erased(Rc<dyn Erased>),
+    /// A typed promise whose receiver turns the value back into its type
+    /// with [`downcast`]: the value goes back as the promise itself, so
+    /// nothing is boxed.
+    Handle(Rc<dyn Erased>),
     /// A delay: a timer that delivers `()`, with no promise in between.
     Timer(Duration),
     Typed(Box<dyn FnOnce(Settled) -> Option<Stop>>),
@@ -181,6 +194,10 @@ impl Source {
             }
             Source::Erased(promise) => {
                 promise.subscribe_erased(settled);
+                None
+            }
+            Source::Handle(promise) => {
+                promise.subscribe_handle(settled);
                 None
             }
             Source::Timer(after) => {
@@ -242,12 +259,34 @@ impl Running {
         }
     }
 
+    /// For a receiver that reads the value with [`downcast`] (a typed
+    /// effect's future): a typed promise's value is handed over as the
+    /// promise itself instead of a new box.
+    pub(crate) fn by_handle(self) -> Self {
+        let source = match self.source {
+            Source::Erased(promise) => Source::Handle(promise),
+            source => source,
+        };
+        Running {
+            source,
+            cancel: self.cancel,
+        }
+    }
+
     /// The promise this effect waits on, if it has already settled and
     /// nothing needs stopping: its outcome can be read when its turn comes,
     /// with nothing to subscribe (and no reaction to allocate).
-    fn into_settled(self) -> Result<Rc<dyn Erased>, Self> {
+    fn into_settled(self) -> Result<Stop, Self> {
+        let settled = |promise: &Rc<dyn Erased>| self.cancel.is_none() && promise.is_settled();
         match self.source {
-            Source::Erased(promise) if self.cancel.is_none() && promise.is_settled() => Ok(promise),
+            Source::Erased(promise) if settled(&promise) => Ok(Stop::Settled {
+                promise,
+                handle: false,
+            }),
+            Source::Handle(promise) if settled(&promise) => Ok(Stop::Settled {
+                promise,
+                handle: true,
+            }),
             source => Err(Running {
                 source,
                 cancel: self.cancel,
@@ -263,12 +302,14 @@ impl Running {
     /// now, as its reaction would have.
     pub(crate) fn start_for<W: Waiter + 'static>(self, waiter: &Rc<W>, epoch: u64) -> Option<Stop> {
         match self.into_settled() {
-            Ok(promise) => {
+            Ok(stop) => {
                 let queued = waiter.clone();
                 queue_microtask(move || queued.take_turn(epoch));
                 // After queueing, as subscribing does.
-                promise.mark_handled_erased();
-                Some(Stop::Settled(promise))
+                if let Stop::Settled { promise, .. } = &stop {
+                    promise.mark_handled_erased();
+                }
+                Some(stop)
             }
             Err(running) => running.start(Settled::Resume(waiter.clone(), epoch)),
         }
@@ -500,6 +541,9 @@ pub(crate) fn downcast<U: Clone + 'static>(
     kind: Kind,
     name: impl Name,
 ) -> Result<U, Error> {
+    if let Some(value) = crate::promise::fulfilled_value::<U>(value) {
+        return Ok(value);
+    }
     value.downcast_ref::<U>().cloned().ok_or_else(|| {
         Error::msg(format!(
             "the result fed to `{kind:?} {}` is not of type {}",
