@@ -266,8 +266,14 @@ pub async fn put<T, A: Action>(co: &SagaCo<T>, action: A) -> Result<(), Abrupt<E
 /// The effect of waiting for the next action matching `pattern`,
 /// dispatched after the effect starts.
 pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
+    take_effect_for(pattern, false)
+}
+
+/// [`take_effect`]; `handle`: its value goes to `downcast`, which reads it
+/// from the promise ([`Running::by_handle`]).
+fn take_effect_for<A: Action>(pattern: Pattern<A>, handle: bool) -> Effect {
     let describe = |p: &Pattern<A>| described(Kind::Take, "take", format!("{p:?}"));
-    Effect::new(pattern, describe, |pattern, scope: &Scope| {
+    Effect::new(pattern, describe, move |pattern, scope: &Scope| {
         let Some(bus) = scope.service::<Bus<A>>() else {
             return Running::of(Promise::<A, Error>::reject(missing::<A>()));
         };
@@ -283,7 +289,11 @@ pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
                 }
             })
         });
-        Running::of(promise).on_cancel(move |_| bus.unsubscribe(key))
+        let running = Running::of(promise).on_cancel(move |_| bus.unsubscribe(key));
+        match handle {
+            true => running.by_handle(),
+            false => running,
+        }
     })
 }
 
@@ -292,7 +302,7 @@ pub async fn take<T, A: Action>(
     co: &SagaCo<T>,
     pattern: impl Into<Pattern<A>>,
 ) -> Result<A, Abrupt<Error, T>> {
-    yield_typed(co, take_effect(pattern.into()), Kind::Take, "take").await
+    yield_typed(co, take_effect_for(pattern.into(), true), Kind::Take, "take").await
 }
 
 /// The runtime's services (a store's state and bus), one per type. A
