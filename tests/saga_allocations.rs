@@ -1,12 +1,13 @@
-//! What a saga's call effect allocates: the effect and the called
-//! function's promise, nothing more (its value is not boxed again on its
-//! way back). Its own test binary: the counting allocator sees the whole
+//! What a saga's call and delay effects allocate: the effect and the
+//! called function's promise (or the delay's timer callback), nothing more
+//! (a value is not boxed again on its way back, and the turn after a
+//! timer is queued in place). Its own test binary: the counting allocator sees the whole
 //! process, so this file holds a single test.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use baton::saga::{SagaCo, all, call, call_effect, run_saga};
+use baton::saga::{SagaCo, all, call, call_effect, delay, run_saga};
 use baton::{EventLoop, Gen, Promise};
 
 struct Counting;
@@ -34,20 +35,31 @@ fn ready(n: u64) -> Promise<u64> {
     Promise::resolve(n)
 }
 
-/// Allocations of a saga making `calls` calls, one after another or all
-/// at once in an `all`, from start to settlement.
-fn allocations_of_a_saga(calls: u64, at_once: bool) -> (usize, Option<u64>) {
+/// How a saga makes its calls.
+#[derive(Clone, Copy)]
+enum Shape {
+    OneByOne,
+    AllAtOnce,
+    /// A 1 ms delay before each call.
+    Delayed,
+}
+
+/// Allocations of a saga making `calls` calls, from start to settlement.
+fn allocations_of_a_saga(calls: u64, shape: Shape) -> (usize, Option<u64>) {
     EventLoop::virtual_clock().run(|| ()); // the loop's own buffers
     let before = ALLOCATIONS.load(Ordering::SeqCst);
     let out = EventLoop::virtual_clock().run(move || {
         run_saga(Gen::new(move |co: SagaCo<u64>| async move {
-            if at_once {
+            if let Shape::AllAtOnce = shape {
                 let calls = (0..calls).map(|i| call_effect(ready, i)).collect();
                 let values: Vec<u64> = all(&co, calls).await?;
                 return Ok(values.iter().sum());
             }
             let mut sum = 0;
             for i in 0..calls {
+                if let Shape::Delayed = shape {
+                    delay(&co, 1).await?;
+                }
                 sum += call(&co, ready, i).await?;
             }
             Ok(sum)
@@ -59,20 +71,28 @@ fn allocations_of_a_saga(calls: u64, at_once: bool) -> (usize, Option<u64>) {
 }
 
 #[test]
-fn a_call_of_a_settled_promise_allocates_its_effect_and_the_promise() {
-    allocations_of_a_saga(10, false); // thread-locals made on first use
-    let (base, sum) = allocations_of_a_saga(10, false);
+fn calls_and_delays_allocate_their_effect_and_one_more_each() {
+    allocations_of_a_saga(10, Shape::OneByOne); // thread-locals made on first use
+    let (base, sum) = allocations_of_a_saga(10, Shape::OneByOne);
     assert_eq!(sum, Some(45));
-    let (more, sum) = allocations_of_a_saga(1_010, false);
+    let (more, sum) = allocations_of_a_saga(1_010, Shape::OneByOne);
     assert_eq!(sum, Some((0..1_010).sum()));
     assert_eq!(more - base, 2 * 1_000, "two allocations per call");
 
     // In an `all`, every part is queued at once: the loop's queue grows
     // in the first run and keeps its room for the next ones.
-    allocations_of_a_saga(2_025, true);
-    let (base, sum) = allocations_of_a_saga(1_025, true);
+    allocations_of_a_saga(2_025, Shape::AllAtOnce);
+    let (base, sum) = allocations_of_a_saga(1_025, Shape::AllAtOnce);
     assert_eq!(sum, Some((0..1_025).sum()));
-    let (more, sum) = allocations_of_a_saga(2_025, true);
+    let (more, sum) = allocations_of_a_saga(2_025, Shape::AllAtOnce);
     assert_eq!(sum, Some((0..2_025).sum()));
     assert_eq!(more - base, 2 * 1_000, "two allocations per part");
+
+    // A delay: its effect and its timer's callback; the turn after the
+    // timer fires is queued in place.
+    allocations_of_a_saga(10, Shape::Delayed);
+    let (base, _) = allocations_of_a_saga(10, Shape::Delayed);
+    let (more, sum) = allocations_of_a_saga(1_010, Shape::Delayed);
+    assert_eq!(sum, Some((0..1_010).sum()));
+    assert_eq!(more - base, 4 * 1_000, "two per delay, two per call");
 }

@@ -112,6 +112,10 @@ impl Waiter for Gathering {
         }
     }
 
+    fn resume_unit_later(self: Rc<Self>, index: u64) {
+        super::effect::queue_resume_unit(self, index);
+    }
+
     fn take_turn(self: Rc<Self>, index: u64) {
         // `resume_with` drops the part's stop.
         let outcome = usize::try_from(index)

@@ -140,6 +140,17 @@ pub(crate) trait Waiter {
     /// began to wait on it ([`Running::start_for`]): the waiter takes the
     /// [`Stop::Settled`] it kept for `epoch` and resumes with its outcome.
     fn take_turn(self: Rc<Self>, epoch: u64);
+
+    /// [`resume_with`](Waiter::resume_with) `()` one microtask turn from
+    /// now; implemented with [`queue_resume_unit`], which queues the
+    /// waiter and the epoch in place (no allocation).
+    fn resume_unit_later(self: Rc<Self>, epoch: u64);
+}
+
+/// [`Waiter::resume_unit_later`] for a waiter of a known type: its `Rc`
+/// is thin, so the queued job fits the queue's inline room.
+pub(crate) fn queue_resume_unit<W: Waiter + 'static>(waiter: Rc<W>, epoch: u64) {
+    queue_microtask(move || waiter.resume_with(epoch, Ok(unit())));
 }
 
 /// Where an effect's result goes once it settles.
@@ -163,6 +174,15 @@ impl Settled {
     /// [`deliver`](Settled::deliver) one microtask turn from now.
     pub(crate) fn deliver_later(self, outcome: Result<Value, Error>) {
         queue_microtask(move || self.deliver(outcome));
+    }
+
+    /// Delivers `()` one microtask turn from now (a delay, a put), with
+    /// nothing allocated.
+    pub(crate) fn deliver_unit_later(self) {
+        match self {
+            Settled::Call(f) => queue_microtask(move || f(Ok(unit()))),
+            Settled::Resume(waiter, epoch) => waiter.resume_unit_later(epoch),
+        }
     }
 }
 
@@ -201,9 +221,7 @@ impl Source {
                 None
             }
             Source::Timer(after) => {
-                let fire = move || {
-                    queue_microtask(move || settled.deliver(Ok(unit())));
-                };
+                let fire = move || settled.deliver_unit_later();
                 Some(Stop::Timer(set_timeout(fire, after)))
             }
             Source::Typed(subscribe) => subscribe(settled),

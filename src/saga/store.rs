@@ -7,7 +7,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, Settled, Source, unit, yield_typed};
+use super::effect::{Description, Effect, Kind, Running, Settled, Source, yield_typed};
 use super::task::Scope;
 use crate::generator::Abrupt;
 use crate::{Error, Promise};
@@ -247,7 +247,7 @@ pub fn put_effect<A: Action>(action: A) -> Effect {
             return Running::of(Promise::<(), Error>::reject(missing::<A>()));
         };
         let dispatch = move |settled: Settled| {
-            settled.deliver_later(Ok(unit()));
+            settled.deliver_unit_later();
             bus.dispatch(&action);
             None
         };
@@ -302,7 +302,13 @@ pub async fn take<T, A: Action>(
     co: &SagaCo<T>,
     pattern: impl Into<Pattern<A>>,
 ) -> Result<A, Abrupt<Error, T>> {
-    yield_typed(co, take_effect_for(pattern.into(), true), Kind::Take, "take").await
+    yield_typed(
+        co,
+        take_effect_for(pattern.into(), true),
+        Kind::Take,
+        "take",
+    )
+    .await
 }
 
 /// The runtime's services (a store's state and bus), one per type. A

@@ -514,6 +514,10 @@ where
         }
     }
 
+    fn resume_unit_later(self: Rc<Self>, epoch: u64) {
+        super::effect::queue_resume_unit(self, epoch);
+    }
+
     fn take_turn(self: Rc<Self>, epoch: u64) {
         // Read where it is kept; `resume_with` checks the epoch and drops
         // the stop.
