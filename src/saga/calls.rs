@@ -2,6 +2,8 @@
 
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -9,7 +11,7 @@ use super::Saga;
 use super::SagaCo;
 use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
 use super::task::{Link, Scope, TaskName};
-use crate::generator::Abrupt;
+use crate::generator::{Abrupt, Yield};
 use crate::{Error, Promise};
 
 /// What a called function may return: a promise, a plain result, a saga
@@ -119,6 +121,21 @@ fn describe_delay(ms: &u64) -> Description {
 }
 
 /// `yield delay(ms)`.
-pub async fn delay<T>(co: &SagaCo<T>, ms: u64) -> Result<(), Abrupt<Error, T>> {
-    co.yield_(delay_effect(ms)).await.map(|_| ())
+pub fn delay<T>(co: &SagaCo<T>, ms: u64) -> impl Future<Output = Result<(), Abrupt<Error, T>>> {
+    Waited(co.yield_(delay_effect(ms)))
+}
+
+/// The future of [`delay`]: the yield alone, so a saga suspended on a
+/// delay keeps no more than the yield in its body (an `async fn` kept the
+/// `co` reference and the milliseconds beside it).
+#[must_use = "an effect does nothing unless awaited"]
+struct Waited<T>(Yield<Effect, Value, T, Error>);
+
+impl<T> Future for Waited<T> {
+    type Output = Result<(), Abrupt<Error, T>>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|resumed| resumed.map(drop))
+    }
 }

@@ -329,6 +329,16 @@ impl Running {
                 }
                 Some(stop)
             }
+            // A delay's timer resumes the waiter through its thin `Rc`: the
+            // timer's callback is two words, not a `Settled`.
+            Err(Running {
+                source: Source::Timer(after),
+                cancel,
+            }) => {
+                let waiter = waiter.clone();
+                let fire = move || queue_resume_unit(waiter, epoch);
+                Stop::both(Some(Stop::Timer(set_timeout(fire, after))), cancel)
+            }
             Err(running) => running.start(Settled::Resume(waiter.clone(), epoch)),
         }
     }
