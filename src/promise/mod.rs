@@ -333,6 +333,13 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
         }
     }
 
+    /// The promise's own resolving functions again, for an owner that
+    /// keeps only the promise (8 bytes instead of a resolver's 16) and is
+    /// the only one to resolve it.
+    pub(crate) fn of(promise: &Promise<T, E>) -> Self {
+        Resolver::new(promise.shared.clone())
+    }
+
     /// The promise this resolver settles.
     pub fn promise(&self) -> Promise<T, E> {
         Promise {

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::rc::Rc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::Saga;
@@ -136,6 +136,8 @@ impl<T> Future for Waited<T> {
 
     #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx).map(|resumed| resumed.map(drop))
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|resumed| resumed.map(drop))
     }
 }

@@ -154,8 +154,8 @@ pub(crate) struct Core {
     /// Strong: a parent waiting for its children is kept alive by them
     /// (nothing else may hold it once its own body is done). Let go when
     /// this task settles, which also unlinks it from the parent.
-    parent: RefCell<Option<Rc<dyn Node>>>,
-    children: RefCell<Vec<Rc<dyn Node>>>,
+    parent: Cell<Option<Rc<dyn Node>>>,
+    children: Children,
     halt: RefCell<Option<Halt>>,
     env: Rc<Env>,
 }
@@ -172,8 +172,8 @@ impl Core {
             id,
             name,
             link,
-            parent: RefCell::new(parent),
-            children: RefCell::new(Vec::new()),
+            parent: Cell::new(parent),
+            children: Children::default(),
             halt: RefCell::new(None),
             env,
         }
@@ -181,6 +181,32 @@ impl Core {
 
     pub(crate) fn halt_cell(&self) -> &RefCell<Option<Halt>> {
         &self.halt
+    }
+}
+
+/// A task's attached children. Most tasks have none, so the list is
+/// allocated with the first (8 bytes in every task instead of 24).
+#[derive(Default)]
+struct Children(RefCell<Option<Box<Vec<Rc<dyn Node>>>>>);
+
+impl Children {
+    fn is_empty(&self) -> bool {
+        self.0.borrow().as_ref().is_none_or(|all| all.is_empty())
+    }
+
+    fn add(&self, child: Rc<dyn Node>) {
+        self.0.borrow_mut().get_or_insert_default().push(child);
+    }
+
+    fn remove(&self, id: TaskId) {
+        if let Some(all) = self.0.borrow_mut().as_mut() {
+            all.retain(|c| c.core().id != id);
+        }
+    }
+
+    /// The children as they are now (halting one may change the list).
+    fn snapshot(&self) -> Vec<Rc<dyn Node>> {
+        self.0.borrow().as_deref().cloned().unwrap_or_default()
     }
 }
 
@@ -360,7 +386,8 @@ enum Body<R> {
 struct Driver<G: Generator> {
     core: Core,
     saga: RefCell<G>,
-    resolver: Resolver<G::Return, Error>,
+    /// Settled by this task alone (see [`Resolver::of`]).
+    promise: Promise<G::Return, Error>,
     /// Bumped when the pending effect stops mattering (a halt), so its
     /// late result is dropped.
     epoch: Cell<u64>,
@@ -380,21 +407,21 @@ where
 {
     let id = TaskId(env.next_task.get() + 1);
     env.next_task.set(id.0);
-    let (promise, resolver) = Promise::with_resolver();
+    let (promise, _) = Promise::with_resolver();
     if let Some(tracer) = &env.tracer {
         tracer.task_started(id, name.get(), link, parent.as_ref().map(|p| p.core().id));
     }
     let driver = Rc::new(Driver {
         core: Core::new(id, name, link, parent.clone(), env),
         saga: RefCell::new(saga),
-        resolver,
+        promise: promise.clone(),
         epoch: Cell::new(0),
         pending: RefCell::new(None),
         body: RefCell::new(Body::Running),
     });
     let node: Rc<dyn Node> = driver.clone();
     if let Some(parent) = &parent {
-        parent.core().children.borrow_mut().push(node.clone());
+        parent.core().children.add(node.clone());
     }
     driver.step(Resume::Next(unit()));
     Task { node, promise }
@@ -450,7 +477,7 @@ where
 
     /// Once the children are gone: the body's cleanup, or the settlement.
     fn clean_up_or_settle(self: Rc<Self>) {
-        if !self.core.children.borrow().is_empty() {
+        if !self.core.children.is_empty() {
             return;
         }
         let running = matches!(*self.body.borrow(), Body::Running);
@@ -463,7 +490,7 @@ where
     }
 
     fn settle_if_done(self: Rc<Self>) {
-        if !self.core.children.borrow().is_empty() {
+        if !self.core.children.is_empty() {
             return;
         }
         let body = std::mem::replace(&mut *self.body.borrow_mut(), Body::Settled);
@@ -487,12 +514,12 @@ where
             _ => None,
         };
         let cancelled = matches!(&outcome, Err(e) if Cancelled::is(e));
-        self.resolver.resolve_with(outcome);
+        Resolver::of(&self.promise).resolve_with(outcome);
         if cancelled {
             // A cancellation somebody asked for is not an unhandled error.
-            self.resolver.promise().subscribe(|_| {});
+            self.promise.subscribe(|_| {});
         }
-        let parent = self.core.parent.borrow_mut().take();
+        let parent = self.core.parent.take();
         if let Some(parent) = parent {
             parent.child_settled(self.core.id, failure);
         }
@@ -552,7 +579,7 @@ where
         if let Some(stop) = pending {
             stop.stop(reason);
         }
-        let children = self.core.children.borrow().clone();
+        let children = self.core.children.snapshot();
         for child in children {
             child.halt(Halt::Cancel(reason.clone()));
         }
@@ -560,10 +587,7 @@ where
     }
 
     fn child_settled(self: Rc<Self>, child: TaskId, failure: Option<Error>) {
-        self.core
-            .children
-            .borrow_mut()
-            .retain(|c| c.core().id != child);
+        self.core.children.remove(child);
         if let Some(error) = failure {
             self.clone().halt(Halt::Abort(error));
         }
