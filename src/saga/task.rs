@@ -187,7 +187,9 @@ impl Core {
 /// A task's attached children. Most tasks have none, so the list is
 /// allocated with the first (8 bytes in every task instead of 24).
 #[derive(Default)]
-struct Children(RefCell<Option<Box<Vec<Rc<dyn Node>>>>>);
+struct Children(RefCell<Option<Box<NodeList>>>);
+
+type NodeList = Vec<Rc<dyn Node>>;
 
 impl Children {
     fn is_empty(&self) -> bool {
@@ -205,7 +207,7 @@ impl Children {
     }
 
     /// The children as they are now (halting one may change the list).
-    fn snapshot(&self) -> Vec<Rc<dyn Node>> {
+    fn snapshot(&self) -> NodeList {
         self.0.borrow().as_deref().cloned().unwrap_or_default()
     }
 }
