@@ -25,6 +25,23 @@ pub fn all<T: Clone + 'static, E: Reason>(
 
 /// `Promise.allSettled`: fulfils, once every input has settled, with each
 /// outcome in input order; never rejects.
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise, promise::all_settled};
+///
+/// let p = EventLoop::virtual_clock().run(|| {
+///     all_settled(vec![Promise::<u8>::resolve(1), Promise::reject(Error::msg("no"))])
+/// });
+/// let outcomes = p.peek().and_then(Result::ok).expect("never rejects");
+/// let shown: Vec<String> = outcomes
+///     .iter()
+///     .map(|o| match o {
+///         Ok(v) => format!("fulfilled {v}"),
+///         Err(e) => format!("rejected {e}"),
+///     })
+///     .collect();
+/// assert_eq!(shown, ["fulfilled 1", "rejected no"]);
+/// ```
 pub fn all_settled<T: Clone + 'static, E: Reason>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
 ) -> Promise<Vec<Result<T, E>>, E> {
@@ -91,6 +108,19 @@ impl<T, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
 
 /// `Promise.race`: settles like the first input to settle. Empty input
 /// stays pending forever, as in JavaScript.
+///
+/// ```
+/// use baton::{EventLoop, Promise, promise::race, set_timeout};
+/// use std::time::Duration;
+///
+/// let after = |ms: u64, v: &'static str| {
+///     Promise::<&str>::new(move |r| {
+///         set_timeout(move || r.resolve(v), Duration::from_millis(ms));
+///     })
+/// };
+/// let p = EventLoop::virtual_clock().run(move || race(vec![after(50, "slow"), after(10, "fast")]));
+/// assert_eq!(p.peek().and_then(Result::ok), Some("fast"));
+/// ```
 pub fn race<T: Clone + 'static, E: Reason>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
 ) -> Promise<T, E> {
@@ -105,6 +135,21 @@ pub fn race<T: Clone + 'static, E: Reason>(
 /// `Promise.any`: fulfils like the first input to fulfil; if all reject,
 /// rejects with an [`AggregateError`] holding every reason in input order
 /// (at once for empty input).
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise, promise::any};
+///
+/// let first_ok = EventLoop::virtual_clock().run(|| {
+///     any(vec![Promise::<u8>::reject(Error::msg("a")), Promise::resolve(2)])
+/// });
+/// assert_eq!(first_ok.peek().and_then(Result::ok), Some(2));
+///
+/// let none_ok = EventLoop::virtual_clock().run(|| {
+///     any(vec![Promise::<u8>::reject(Error::msg("a")), Promise::reject(Error::msg("b"))])
+///         .catch(|all| Ok(all.errors.len() as u8))
+/// });
+/// assert_eq!(none_ok.peek().and_then(Result::ok), Some(2));
+/// ```
 pub fn any<T: Clone + 'static, E: Reason>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
 ) -> Promise<T, AggregateError<E>> {
@@ -134,6 +179,22 @@ pub fn any<T: Clone + 'static, E: Reason>(
 
 /// Every reason of a [`any`] whose inputs all rejected (JavaScript's
 /// `AggregateError`), or a fault raised while waiting.
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise, promise::any};
+///
+/// let p = EventLoop::virtual_clock().run(|| {
+///     any(vec![Promise::<u8>::reject(Error::msg("a")), Promise::reject(Error::msg("b"))])
+///         .then_else(
+///             |v| Ok(v.to_string()),
+///             |all| {
+///                 let reasons: Vec<String> = all.errors.iter().map(ToString::to_string).collect();
+///                 Ok(reasons.join("+"))
+///             },
+///         )
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("a+b"));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggregateError<E> {
     /// The rejection reasons, in input order.

@@ -316,17 +316,58 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
     }
 
     /// Fulfils the promise (ignored if already resolved).
+    ///
+    /// ```
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let (p, r) = Promise::<u32>::with_resolver();
+    ///     r.resolve(1);
+    ///     r.resolve(2); // ignored: already resolved
+    ///     p
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(1));
+    /// ```
     pub fn resolve(&self, value: T) {
         self.resolve_with(Resolution::Value(value));
     }
 
     /// Rejects the promise (ignored if already resolved).
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let (p, r) = Promise::<u32>::with_resolver();
+    ///     r.reject(Error::msg("no"));
+    ///     r.resolve(2); // ignored: already rejected
+    ///     p.catch(|e| Ok::<_, Error>(e.to_string().len() as u32))
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(2));
+    /// ```
     pub fn reject(&self, reason: E) {
         self.resolve_with(Resolution::Reject(reason));
     }
 
     /// Resolves with a value, a rejection, a promise to adopt or a
     /// thenable (ignored if already resolved).
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let (p, r) = Promise::<u32>::with_resolver();
+    ///     r.resolve_with(Promise::resolve(7).map(|v| v * 6)); // adopted
+    ///     p
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(42));
+    /// let q = EventLoop::virtual_clock().run(|| {
+    ///     let (q, r) = Promise::<u32>::with_resolver();
+    ///     r.resolve_with(Err::<u32, _>(Error::msg("thrown")));
+    ///     q.catch(|e| Ok::<_, Error>(e.to_string().len() as u32))
+    /// });
+    /// assert_eq!(q.peek().and_then(Result::ok), Some(6));
+    /// ```
     pub fn resolve_with(&self, settle: impl Settle<T, E>) {
         if !self.claim_flag().replace(true) {
             resolve(&self.shared, settle.into_resolution());
@@ -341,6 +382,17 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
     }
 
     /// The promise this resolver settles.
+    ///
+    /// ```
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let (_, r) = Promise::<&str>::with_resolver();
+    ///     r.resolve("same promise");
+    ///     r.promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some("same promise"));
+    /// ```
     pub fn promise(&self) -> Promise<T, E> {
         Promise {
             shared: self.shared.clone(),
@@ -368,6 +420,28 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 
     /// `new Promise(executor)`: runs `executor` now with the resolving
     /// functions. A panic in the executor rejects the promise.
+    ///
+    /// ```
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let mut log = Vec::new();
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let p = Promise::<u32>::new(|r| {
+    ///         log.push("executor runs at once");
+    ///         r.resolve(1);
+    ///     });
+    ///     log.push("after new");
+    ///     p
+    /// });
+    /// assert_eq!(log, ["executor runs at once", "after new"]);
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(1));
+    ///
+    /// // A panicking executor rejects the promise.
+    /// let failed = EventLoop::virtual_clock().run(|| {
+    ///     Promise::<u32>::new(|_| panic!("boom")).catch(|e| Ok::<_, baton::Error>(e.to_string().len() as u32))
+    /// });
+    /// assert!(failed.peek().and_then(Result::ok).is_some());
+    /// ```
     pub fn new(executor: impl FnOnce(Resolver<T, E>)) -> Self {
         let (promise, resolver) = Self::with_resolver();
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| executor(resolver.clone()))) {
@@ -377,6 +451,19 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     /// A pending promise and its resolver (`Promise.withResolvers()`).
+    ///
+    /// ```
+    /// use baton::{EventLoop, Promise, set_timeout};
+    /// use std::time::Duration;
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let (p, r) = Promise::<&str>::with_resolver();
+    ///     set_timeout(move || r.resolve("later"), Duration::from_secs(1));
+    ///     assert!(p.is_pending());
+    ///     p
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some("later"));
+    /// ```
     pub fn with_resolver() -> (Self, Resolver<T, E>) {
         let shared = Self::pending_shared();
         (
@@ -388,6 +475,15 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     /// `Promise.resolve(value)`: already fulfilled.
+    ///
+    /// ```
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let p = Promise::<u32>::resolve(5);
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(5));
+    /// let doubled = EventLoop::virtual_clock().run(|| p.map(|v| v * 2));
+    /// assert_eq!(doubled.peek().and_then(Result::ok), Some(10));
+    /// ```
     pub fn resolve(value: T) -> Self {
         Promise {
             shared: Self::shared_in(State::Fulfilled(value)),
@@ -396,6 +492,15 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 
     /// `Promise.reject(reason)`: already rejected (reported if nobody
     /// handles it by the next checkpoint).
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let recovered = EventLoop::virtual_clock().run(|| {
+    ///     Promise::<String>::reject(Error::msg("offline")).catch(|e| Ok::<_, Error>(format!("cached ({e})")))
+    /// });
+    /// assert_eq!(recovered.peek().and_then(Result::ok).as_deref(), Some("cached (offline)"));
+    /// ```
     pub fn reject(reason: E) -> Self {
         let shared = Self::pending_shared();
         settle(&shared, Err(reason));
@@ -403,11 +508,29 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     /// The outcome, if settled.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let (p, r) = EventLoop::virtual_clock().run(Promise::<u32>::with_resolver);
+    /// assert_eq!(p.peek().map(|o| o.ok()), None); // pending
+    /// EventLoop::virtual_clock().run(move || r.resolve(3));
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(3));
+    /// ```
     pub fn peek(&self) -> Option<Result<T, E>> {
         self.shared.outcome()
     }
 
     /// Whether it has not settled yet.
+    ///
+    /// ```
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let (p, r) = EventLoop::virtual_clock().run(Promise::<u32>::with_resolver);
+    /// assert!(p.is_pending());
+    /// EventLoop::virtual_clock().run(move || r.resolve(3));
+    /// assert!(!p.is_pending());
+    /// ```
     pub fn is_pending(&self) -> bool {
         matches!(self.shared.inner.borrow().state, State::Pending)
     }
@@ -469,6 +592,19 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// `then(onFulfilled)`: a promise of what `on_fulfilled` settles to; a
     /// rejection passes through. The handler may return `Ok`/`Err` (a value
     /// or a throw) or a promise (adopted). A panic in it rejects.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().run(|| {
+    ///     Promise::<u32>::resolve(2)
+    ///         .then(|v| Ok::<_, Error>(v + 1)) // a value
+    ///         .then(|v| Promise::resolve(v * 10)) // a promise, adopted
+    ///         .then(|v| if v > 20 { Err(Error::msg("too big")) } else { Ok(v) }) // a throw
+    ///         .catch(|e| Ok::<_, Error>(e.to_string().len() as u32))
+    /// });
+    /// assert_eq!(out.peek().and_then(Result::ok), Some(7));
+    /// ```
     pub fn then<U, S>(&self, on_fulfilled: impl FnOnce(T) -> S + 'static) -> Promise<U, E>
     where
         U: Clone + 'static,
@@ -484,6 +620,18 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     /// `then(onFulfilled, onRejected)`.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().run(|| {
+    ///     Promise::<u32>::reject(Error::msg("down")).then_else(
+    ///         |v| Ok::<_, Error>(format!("got {v}")),
+    ///         |e| Ok::<_, Error>(format!("fallback after {e}")),
+    ///     )
+    /// });
+    /// assert_eq!(out.peek().and_then(Result::ok).as_deref(), Some("fallback after down"));
+    /// ```
     pub fn then_else<U, S, S2>(
         &self,
         on_fulfilled: impl FnOnce(T) -> S + 'static,
@@ -504,12 +652,30 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     /// `then(v => f(v))` for a handler that cannot fail.
+    ///
+    /// ```
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().run(|| Promise::<u32>::resolve(20).map(|v| v + 22));
+    /// assert_eq!(out.peek().and_then(Result::ok), Some(42));
+    /// ```
     pub fn map<U: Clone + 'static>(&self, f: impl FnOnce(T) -> U + 'static) -> Promise<U, E> {
         self.then(move |v| Ok::<U, E>(f(v)))
     }
 
     /// `catch(onRejected)`: recovers from a rejection (or rethrows with
     /// `Err`); a value passes through.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().run(|| {
+    ///     let recovered = Promise::<u32>::reject(Error::msg("x")).catch(|_| Ok::<_, Error>(0));
+    ///     let untouched = Promise::<u32>::resolve(9).catch(|_| Ok::<_, Error>(0));
+    ///     baton::promise::all([recovered, untouched])
+    /// });
+    /// assert_eq!(out.peek().and_then(Result::ok), Some(vec![0, 9]));
+    /// ```
     pub fn catch<S>(&self, on_rejected: impl FnOnce(E) -> S + 'static) -> Promise<T, E>
     where
         S: Settle<T, E>,
@@ -521,6 +687,30 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// outcome through; if `on_finally` fails (returns `Err`, or a promise
     /// that rejects) its failure wins. Takes JavaScript's microtask turns,
     /// as the specification defines `finally` through `then`.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// let out = EventLoop::virtual_clock().run(move || {
+    ///     Promise::<u32>::resolve(1).finally(move || {
+    ///         l.borrow_mut().push("cleanup");
+    ///         Ok::<_, Error>(())
+    ///     })
+    /// });
+    /// assert_eq!(out.peek().and_then(Result::ok), Some(1)); // passed through
+    /// assert_eq!(*log.borrow(), ["cleanup"]);
+    ///
+    /// // A failing `finally` overrides the outcome.
+    /// let out = EventLoop::virtual_clock().run(|| {
+    ///     Promise::<u32>::resolve(1)
+    ///         .finally(|| Err::<(), _>(Error::msg("cleanup failed")))
+    ///         .catch(|e| Ok::<_, Error>(e.to_string().len() as u32))
+    /// });
+    /// assert_eq!(out.peek().and_then(Result::ok), Some(14));
+    /// ```
     pub fn finally<S>(&self, on_finally: impl FnOnce() -> S + 'static) -> Promise<T, E>
     where
         S: Settle<(), E>,
@@ -543,6 +733,20 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     /// `Promise.resolve(x)` for any resolution: a promise is returned as is.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let ok = Promise::<u32>::from_resolution(Ok::<u32, Error>(1));
+    /// assert_eq!(ok.peek().and_then(Result::ok), Some(1));
+    /// let same = Promise::<u32>::resolve(2);
+    /// let adopted = Promise::from_resolution(same.clone()); // returned as is
+    /// assert_eq!(adopted.peek().and_then(Result::ok), Some(2));
+    /// let failed = EventLoop::virtual_clock().run(|| {
+    ///     Promise::<u32>::from_resolution(Err::<u32, _>(Error::msg("no"))).catch(|_| Ok::<_, Error>(0))
+    /// });
+    /// assert_eq!(failed.peek().and_then(Result::ok), Some(0));
+    /// ```
     pub fn from_resolution(resolution: impl Settle<T, E>) -> Self {
         match resolution.into_resolution() {
             Resolution::Adopt(p) => p,
