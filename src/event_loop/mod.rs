@@ -49,6 +49,19 @@ pub(crate) trait Watched {
 }
 
 /// An unhandled (or late-handled) rejection, as the hooks see it.
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let seen = Rc::new(RefCell::new(Vec::new()));
+/// let s = seen.clone();
+/// EventLoop::virtual_clock()
+///     .on_unhandled_rejection(move |r| s.borrow_mut().push(r.reason.clone()))
+///     .run(|| drop(Promise::<u32>::reject(Error::msg("nobody listens"))));
+/// assert_eq!(seen.borrow().len(), 1);
+/// assert!(seen.borrow()[0].contains("nobody listens"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
     /// The promise's identity (its address while it lives), to match an
@@ -158,6 +171,17 @@ impl fmt::Debug for EventLoop {
 
 impl EventLoop {
     /// A loop on real time: timers wait for the wall clock.
+    ///
+    /// ```
+    /// use baton::{EventLoop, set_timeout};
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let started = Instant::now();
+    /// EventLoop::real_clock().run(|| {
+    ///     set_timeout(|| {}, Duration::from_millis(5));
+    /// });
+    /// assert!(started.elapsed() >= Duration::from_millis(5)); // it really waited
+    /// ```
     pub fn real_clock() -> Self {
         EventLoop {
             clock: Clock::Real(Instant::now()),
@@ -167,6 +191,20 @@ impl EventLoop {
 
     /// A loop on a virtual clock starting at zero: when only timers are
     /// left, time jumps to the next one. Runs are instant and repeatable.
+    ///
+    /// ```
+    /// use baton::{EventLoop, now, set_timeout};
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let started = Instant::now();
+    /// let fired_at = EventLoop::virtual_clock().run(|| {
+    ///     let (p, r) = baton::Promise::<Duration>::with_resolver();
+    ///     set_timeout(move || r.resolve(now()), Duration::from_secs(3600));
+    ///     p
+    /// });
+    /// assert_eq!(fired_at.peek().and_then(Result::ok), Some(Duration::from_secs(3600)));
+    /// assert!(started.elapsed() < Duration::from_secs(60)); // an hour, instantly
+    /// ```
     pub fn virtual_clock() -> Self {
         EventLoop {
             clock: Clock::Virtual,
@@ -177,6 +215,22 @@ impl EventLoop {
     /// Called for each rejected promise that still has no handler after
     /// the microtask checkpoint that follows its rejection (Node's
     /// `unhandledRejection`). Default: a line on stderr.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise};
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let reports = Rc::new(Cell::new(0));
+    /// let r = reports.clone();
+    /// EventLoop::virtual_clock()
+    ///     .on_unhandled_rejection(move |_| r.set(r.get() + 1))
+    ///     .run(|| {
+    ///         drop(Promise::<u32>::reject(Error::msg("lost"))); // reported
+    ///         let handled = Promise::<u32>::reject(Error::msg("caught"));
+    ///         drop(handled.catch(|_| Ok::<_, Error>(0))); // handled in time: not reported
+    ///     });
+    /// assert_eq!(reports.get(), 1);
+    /// ```
     pub fn on_unhandled_rejection(mut self, hook: impl FnMut(&Rejection) + 'static) -> Self {
         self.hooks.unhandled = Box::new(hook);
         self
@@ -184,6 +238,22 @@ impl EventLoop {
 
     /// Called when a handler is attached to a rejection already reported as
     /// unhandled (Node's `rejectionHandled`). Default: a line on stderr.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise, set_timeout};
+    /// use std::{cell::RefCell, rc::Rc, time::Duration};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let (a, b) = (log.clone(), log.clone());
+    /// EventLoop::virtual_clock()
+    ///     .on_unhandled_rejection(move |_| a.borrow_mut().push("unhandled"))
+    ///     .on_rejection_handled(move |_| b.borrow_mut().push("handled later"))
+    ///     .run(|| {
+    ///         let p = Promise::<u32>::reject(Error::msg("late"));
+    ///         set_timeout(move || drop(p.catch(|_| Ok::<_, Error>(0))), Duration::from_millis(1));
+    ///     });
+    /// assert_eq!(*log.borrow(), ["unhandled", "handled later"]);
+    /// ```
     pub fn on_rejection_handled(mut self, hook: impl FnMut(&Rejection) + 'static) -> Self {
         self.hooks.handled_later = Box::new(hook);
         self
@@ -192,6 +262,25 @@ impl EventLoop {
     /// Called when a timer callback or microtask panics (the loop carries
     /// on). Panics in promise handlers reject their promise instead.
     /// Default: a line on stderr.
+    ///
+    /// ```
+    /// use baton::{EventLoop, queue_microtask};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let faults = Rc::new(RefCell::new(Vec::new()));
+    /// let f = faults.clone();
+    /// let after = Rc::new(RefCell::new(false));
+    /// let a = after.clone();
+    /// EventLoop::virtual_clock()
+    ///     .on_uncaught(move |fault| f.borrow_mut().push(fault.to_string()))
+    ///     .run(move || {
+    ///         queue_microtask(|| panic!("a bad job"));
+    ///         queue_microtask(move || *a.borrow_mut() = true); // the loop carries on
+    ///     });
+    /// assert_eq!(faults.borrow().len(), 1);
+    /// assert!(faults.borrow()[0].contains("a bad job"));
+    /// assert!(*after.borrow());
+    /// ```
     pub fn on_uncaught(mut self, hook: impl FnMut(&Fault) + 'static) -> Self {
         self.hooks.uncaught = Box::new(hook);
         self
@@ -222,6 +311,23 @@ impl EventLoop {
     ///
     /// If the thread's loop is already running (runs do not nest). A panic
     /// in `main` propagates after the loop is reset.
+    ///
+    /// ```
+    /// use baton::{EventLoop, Promise, queue_microtask, set_timeout};
+    /// use std::{cell::RefCell, rc::Rc, time::Duration};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let (a, b, c) = (log.clone(), log.clone(), log.clone());
+    /// let answer = EventLoop::virtual_clock().run(move || {
+    ///     set_timeout(move || a.borrow_mut().push("timer"), Duration::ZERO);
+    ///     queue_microtask(move || b.borrow_mut().push("microtask"));
+    ///     c.borrow_mut().push("main");
+    ///     42
+    /// });
+    /// assert_eq!(answer, 42);
+    /// // `run` returned only after the microtask and the timer ran.
+    /// assert_eq!(*log.borrow(), ["main", "microtask", "timer"]);
+    /// ```
     pub fn run<R>(self, main: impl FnOnce() -> R) -> R {
         let _reset = self.enter();
         let result = main();
@@ -255,6 +361,20 @@ impl EventLoop {
     ///
     /// The future is `!Send`: drive it with a current-thread runtime (or a
     /// `LocalSet`). Real time is waited for with tokio's timer.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, spawn};
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// let promise = rt.block_on(EventLoop::real_clock().run_async(|| {
+    ///     spawn(async {
+    ///         // A tokio future, awaited from a baton task.
+    ///         tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    ///         Ok::<_, Error>("slept on tokio's timer")
+    ///     })
+    /// }));
+    /// assert_eq!(promise.peek().and_then(Result::ok), Some("slept on tokio's timer"));
+    /// ```
     #[cfg(feature = "tokio")]
     pub async fn run_async<R>(self, main: impl FnOnce() -> R) -> R {
         let _reset = self.enter();
@@ -568,6 +688,20 @@ fn insert_timer(after: Duration, repeat: bool, callback: timers::Callback) -> Ti
 
 /// Runs `callback` once, `after` from now: JavaScript's `setTimeout`.
 /// Timers with equal due times fire in the order they were set.
+///
+/// ```
+/// use baton::{EventLoop, now, set_timeout};
+/// use std::{cell::RefCell, rc::Rc, time::Duration};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let (a, b, c) = (log.clone(), log.clone(), log.clone());
+/// EventLoop::virtual_clock().run(move || {
+///     set_timeout(move || a.borrow_mut().push(format!("b at {:?}", now())), Duration::from_millis(20));
+///     set_timeout(move || b.borrow_mut().push(format!("a at {:?}", now())), Duration::from_millis(10));
+///     set_timeout(move || c.borrow_mut().push(format!("c at {:?}", now())), Duration::from_millis(20));
+/// });
+/// assert_eq!(*log.borrow(), ["a at 10ms", "b at 20ms", "c at 20ms"]);
+/// ```
 pub fn set_timeout(callback: impl FnOnce() + 'static, after: Duration) -> TimerId {
     let mut callback = Some(callback);
     insert_timer(
@@ -583,28 +717,104 @@ pub fn set_timeout(callback: impl FnOnce() + 'static, after: Duration) -> TimerI
 
 /// Runs `callback` every `every` until cleared: JavaScript's
 /// `setInterval`.
+///
+/// ```
+/// use baton::{EventLoop, TimerId, clear_interval, now, set_interval};
+/// use std::{cell::{Cell, RefCell}, rc::Rc, time::Duration};
+///
+/// let ticks = Rc::new(RefCell::new(Vec::new()));
+/// let t = ticks.clone();
+/// EventLoop::virtual_clock().run(move || {
+///     let id: Rc<Cell<Option<TimerId>>> = Rc::new(Cell::new(None));
+///     let me = id.clone();
+///     id.set(Some(set_interval(
+///         move || {
+///             t.borrow_mut().push(now().as_millis());
+///             if t.borrow().len() == 3 {
+///                 if let Some(id) = me.get() {
+///                     clear_interval(id);
+///                 }
+///             }
+///         },
+///         Duration::from_millis(100),
+///     )));
+/// });
+/// assert_eq!(*ticks.borrow(), [100, 200, 300]);
+/// ```
 pub fn set_interval(callback: impl FnMut() + 'static, every: Duration) -> TimerId {
     insert_timer(every, true, Box::new(callback))
 }
 
 /// Cancels a timeout; a timer cleared before it fires never fires, even
 /// from another callback due at the same time.
+///
+/// ```
+/// use baton::{EventLoop, clear_timeout, set_timeout};
+/// use std::{cell::Cell, rc::Rc, time::Duration};
+///
+/// let fired = Rc::new(Cell::new(false));
+/// let f = fired.clone();
+/// EventLoop::virtual_clock().run(move || {
+///     let id = set_timeout(move || f.set(true), Duration::from_secs(1));
+///     clear_timeout(id);
+/// });
+/// assert!(!fired.get());
+/// ```
 pub fn clear_timeout(id: TimerId) {
     let callback = LOOP.with(|lp| lp.timers.borrow_mut().clear(id));
     drop(callback);
 }
 
 /// Cancels an interval (same as [`clear_timeout`], as in JavaScript).
+///
+/// ```
+/// use baton::event_loop::pending_timers;
+/// use baton::{EventLoop, clear_interval, set_interval};
+/// use std::time::Duration;
+///
+/// EventLoop::virtual_clock().run(|| {
+///     let id = set_interval(|| {}, Duration::from_secs(1));
+///     assert_eq!(pending_timers(), 1);
+///     clear_interval(id);
+///     assert_eq!(pending_timers(), 0); // so the loop can end
+/// });
+/// ```
 pub fn clear_interval(id: TimerId) {
     clear_timeout(id);
 }
 
 /// The loop's current time since its run started (virtual or real).
+///
+/// ```
+/// use baton::{EventLoop, now, set_timeout};
+/// use std::{cell::Cell, rc::Rc, time::Duration};
+///
+/// let seen = Rc::new(Cell::new(Duration::ZERO));
+/// let s = seen.clone();
+/// EventLoop::virtual_clock().run(move || {
+///     assert_eq!(now(), Duration::ZERO);
+///     set_timeout(move || s.set(now()), Duration::from_millis(1500));
+/// });
+/// assert_eq!(seen.get(), Duration::from_millis(1500));
+/// ```
 pub fn now() -> Duration {
     LOOP.with(|lp| lp.now.get())
 }
 
 /// The number of timers set and not yet fired or cleared.
+///
+/// ```
+/// use baton::event_loop::pending_timers;
+/// use baton::{EventLoop, set_timeout};
+/// use std::time::Duration;
+///
+/// EventLoop::virtual_clock().run(|| {
+///     assert_eq!(pending_timers(), 0);
+///     set_timeout(|| {}, Duration::from_millis(5));
+///     set_timeout(|| assert_eq!(pending_timers(), 0), Duration::from_millis(10));
+///     assert_eq!(pending_timers(), 2);
+/// });
+/// ```
 pub fn pending_timers() -> usize {
     LOOP.with(|lp| lp.timers.borrow().live())
 }
