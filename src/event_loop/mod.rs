@@ -173,14 +173,16 @@ impl EventLoop {
     /// A loop on real time: timers wait for the wall clock.
     ///
     /// ```
-    /// use baton::{EventLoop, set_timeout};
-    /// use std::time::{Duration, Instant};
+    /// use baton::{EventLoop, Promise, now, set_timeout};
+    /// use std::time::Duration;
     ///
-    /// let started = Instant::now();
-    /// EventLoop::real_clock().run(|| {
-    ///     set_timeout(|| {}, Duration::from_millis(5));
+    /// let fired_at = EventLoop::real_clock().run(|| {
+    ///     let (p, r) = Promise::<Duration>::with_resolver();
+    ///     set_timeout(move || r.resolve(now()), Duration::from_millis(5));
+    ///     p
     /// });
-    /// assert!(started.elapsed() >= Duration::from_millis(5)); // it really waited
+    /// // The timer fires only once its time has passed on the wall clock.
+    /// assert!(fired_at.peek().and_then(Result::ok) >= Some(Duration::from_millis(5)));
     /// ```
     pub fn real_clock() -> Self {
         EventLoop {
