@@ -200,6 +200,23 @@ where
     F: Future<Output = Outcome<T, E>>,
 {
     /// Creates a generator; its body does not run until the first `next`.
+    ///
+    /// ```
+    /// use baton::{Co, Gen, Step};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// let mut g = Gen::new(move |co: Co<&str, (), &str>| async move {
+    ///     l.borrow_mut().push("body started");
+    ///     co.yield_("first").await?;
+    ///     Ok("finished")
+    /// });
+    /// assert!(log.borrow().is_empty()); // nothing runs before the first `next`
+    /// assert_eq!(g.next(()), Ok(Step::Yielded("first")));
+    /// assert_eq!(*log.borrow(), ["body started"]);
+    /// assert_eq!(g.next(()), Ok(Step::Returned("finished")));
+    /// ```
     pub fn new(body: impl FnOnce(Co<Y, R, T, E>) -> F) -> Self {
         let owner = airlock::fresh_owner_id();
         Gen {
@@ -233,6 +250,21 @@ where
 {
     /// `next(v)`: resumes the paused `yield` with `v`. The first call
     /// starts the body and discards `v`, as JavaScript does.
+    ///
+    /// ```
+    /// use baton::{Co, Gen, Step};
+    ///
+    /// // function* echo() { while (true) { const v = yield; console.log(v) } }
+    /// let mut echo = Gen::new(|co: Co<Option<&str>, &str>| async move {
+    ///     let mut heard = None;
+    ///     loop {
+    ///         heard = Some(co.yield_(heard).await?);
+    ///     }
+    /// });
+    /// assert_eq!(echo.next("dropped"), Ok(Step::Yielded(None))); // first value discarded
+    /// assert_eq!(echo.next("hello"), Ok(Step::Yielded(Some("hello"))));
+    /// assert_eq!(echo.next("world"), Ok(Step::Yielded(Some("world"))));
+    /// ```
     #[inline]
     pub fn next(&mut self, value: R) -> StepResult<Y, T, E> {
         self.resume(Resume::Next(value))
@@ -241,6 +273,30 @@ where
     /// `throw(e)`: the paused `yield` fails with `e`. Before the body has
     /// started, the generator completes without running it; after it has
     /// completed, `e` simply comes back.
+    ///
+    /// ```
+    /// use baton::{Abrupt, Co, Gen, Step};
+    ///
+    /// let mut g = Gen::new(|co: Co<&str, (), (), String>| async move {
+    ///     match co.yield_("waiting").await {
+    ///         Err(Abrupt::Throw(e)) => co.yield_(if e == "retry" { "caught" } else { "?" }).await?,
+    ///         other => other?,
+    ///     }
+    ///     Ok(())
+    /// });
+    /// assert_eq!(g.next(()), Ok(Step::Yielded("waiting")));
+    /// assert_eq!(g.throw("retry".into()), Ok(Step::Yielded("caught"))); // handled, yields again
+    /// assert_eq!(g.throw("fatal".into()), Err("fatal".to_string())); // unhandled: comes out
+    /// assert!(g.is_done());
+    ///
+    /// // Before the body starts, `throw` completes it without running it.
+    /// let mut fresh = Gen::new(|co: Co<&str, (), (), String>| async move {
+    ///     co.yield_("never").await?;
+    ///     Ok(())
+    /// });
+    /// assert_eq!(fresh.throw("early".into()), Err("early".to_string()));
+    /// assert_eq!(fresh.next(()), Ok(Step::Done));
+    /// ```
     #[inline]
     pub fn throw(&mut self, error: E) -> StepResult<Y, T, E> {
         self.resume(Resume::Throw(error))
@@ -249,12 +305,43 @@ where
     /// `return(v)`: the paused `yield` acts like `return v`; the body's
     /// cleanup runs and may yield (the generator then stays suspended) or
     /// return another value.
+    ///
+    /// ```
+    /// use baton::{Abrupt, Co, Gen, Step};
+    ///
+    /// let mut g = Gen::new(|co: Co<&str, (), i32>| async move {
+    ///     let paused = co.yield_("working").await;
+    ///     if let Err(Abrupt::Return(_)) = paused {
+    ///         // Cleanup (JavaScript's `finally`) may yield...
+    ///         co.yield_("cleaning up").await?;
+    ///     }
+    ///     paused?;
+    ///     Ok(0)
+    /// });
+    /// assert_eq!(g.next(()), Ok(Step::Yielded("working")));
+    /// assert_eq!(g.r#return(7), Ok(Step::Yielded("cleaning up"))); // still suspended
+    /// assert_eq!(g.next(()), Ok(Step::Returned(7))); // ...then completes with 7
+    /// assert_eq!(g.next(()), Ok(Step::Done));
+    /// ```
     #[inline]
     pub fn r#return(&mut self, value: T) -> StepResult<Y, T, E> {
         self.resume(Resume::Return(value))
     }
 
     /// Resumes in any of the three ways.
+    ///
+    /// ```
+    /// use baton::{Co, Gen, Resume, Step};
+    ///
+    /// let mut g = Gen::new(|co: Co<u32, u32, u32>| async move {
+    ///     let a = co.yield_(0).await?;
+    ///     let b = co.yield_(a).await?;
+    ///     Ok(a + b)
+    /// });
+    /// let script = [Resume::Next(0), Resume::Next(20), Resume::Next(22)];
+    /// let steps: Vec<_> = script.into_iter().map(|how| g.resume(how)).collect();
+    /// assert_eq!(steps, [Ok(Step::Yielded(0)), Ok(Step::Yielded(20)), Ok(Step::Returned(42))]);
+    /// ```
     // Always inlined: the body's poll then inlines into the caller's loop,
     // which is worth 5x on a tight resume loop (see BENCHMARKS.md).
     #[inline(always)]
@@ -287,6 +374,20 @@ where
     }
 
     /// Whether the generator has completed.
+    ///
+    /// ```
+    /// use baton::{Co, Gen};
+    ///
+    /// let mut g = Gen::new(|co: Co<u8>| async move {
+    ///     co.yield_(1).await?;
+    ///     Ok(())
+    /// });
+    /// assert!(!g.is_done());
+    /// let _ = g.next(());
+    /// assert!(!g.is_done());
+    /// let _ = g.next(());
+    /// assert!(g.is_done());
+    /// ```
     pub fn is_done(&self) -> bool {
         self.state == State::Done
     }
@@ -405,6 +506,19 @@ impl<F: ?Sized, Y, R, T, E> fmt::Debug for Gen<F, Y, R, T, E> {
 
 /// Iterator of `Result<Y, E>` over a fallible generator: see
 /// [`Gen::try_iter`].
+///
+/// ```
+/// use baton::{Co, Gen};
+///
+/// let mut g = Gen::new(|co: Co<u8, (), (), &str>| async move {
+///     co.yield_(1).await?;
+///     co.yield_(2).await?;
+///     Err("broken pipe")?;
+///     Ok(())
+/// });
+/// let items: Vec<Result<u8, &str>> = g.try_iter().collect();
+/// assert_eq!(items, [Ok(1), Ok(2), Err("broken pipe")]);
+/// ```
 #[derive(Debug)]
 pub struct TryIter<'g, F: ?Sized, Y, T, E> {
     generator: &'g mut Gen<F, Y, (), T, E>,
@@ -428,6 +542,21 @@ where
 /// A `Co` belongs to one generator; awaiting its yields anywhere else (in
 /// another generator's body, or on an executor) panics with a message
 /// naming the mistake. Pass `&Co` to helper `async fn`s to yield from them.
+///
+/// ```
+/// use baton::{Abrupt, Co, Gen};
+///
+/// // A helper that yields through a borrowed `Co`.
+/// async fn twice(co: &Co<&'static str>, what: &'static str) -> Result<(), Abrupt<std::convert::Infallible, ()>> {
+///     co.yield_(what).await?;
+///     co.yield_(what).await
+/// }
+/// let g = Gen::new(|co: Co<&'static str>| async move {
+///     twice(&co, "tick").await?;
+///     twice(&co, "tock").await
+/// });
+/// assert_eq!(g.collect::<Vec<_>>(), ["tick", "tick", "tock", "tock"]);
+/// ```
 pub struct Co<Y, R = (), T = (), E = Infallible> {
     owner: u64,
     types: Types<(Y, T, E), R>,
@@ -443,6 +572,21 @@ impl<Y, R, T, E> Co<Y, R, T, E> {
 
     /// `yield value`: pauses the generator, handing `value` to the caller
     /// of `next`; evaluates to what the next resume sends in.
+    ///
+    /// ```
+    /// use baton::{Co, Gen, Step};
+    ///
+    /// // function* adder() { let sum = 0; while (true) sum += yield sum }
+    /// let mut add = Gen::new(|co: Co<i32, i32>| async move {
+    ///     let mut sum = 0;
+    ///     loop {
+    ///         sum += co.yield_(sum).await?;
+    ///     }
+    /// });
+    /// assert_eq!(add.next(0), Ok(Step::Yielded(0)));
+    /// assert_eq!(add.next(5), Ok(Step::Yielded(5)));
+    /// assert_eq!(add.next(10), Ok(Step::Yielded(15)));
+    /// ```
     #[inline]
     pub fn yield_(&self, value: Y) -> Yield<Y, R, T, E> {
         Yield {
@@ -526,6 +670,18 @@ impl<Y, R, T, E> fmt::Debug for Co<Y, R, T, E> {
 }
 
 /// The future of one `co.yield_(v)`.
+///
+/// ```
+/// use baton::{Co, Gen};
+///
+/// let g = Gen::new(|co: Co<u8>| async move {
+///     let pending = co.yield_(1); // nothing happens yet: a future
+///     co.yield_(0).await?;
+///     pending.await?; // yields 1 only now
+///     Ok(())
+/// });
+/// assert_eq!(g.collect::<Vec<_>>(), [0, 1]);
+/// ```
 #[must_use = "a yield does nothing unless awaited"]
 pub struct Yield<Y, R, T, E> {
     owner: u64,

@@ -34,11 +34,26 @@ pub enum Step<Y, T> {
 
 impl<Y, T> Step<Y, T> {
     /// JavaScript's `done`.
+    ///
+    /// ```
+    /// use baton::Step;
+    ///
+    /// assert!(!Step::<u8, u8>::Yielded(1).is_done());
+    /// assert!(Step::<u8, u8>::Returned(2).is_done());
+    /// assert!(Step::<u8, u8>::Done.is_done());
+    /// ```
     pub fn is_done(&self) -> bool {
         !matches!(self, Step::Yielded(_))
     }
 
     /// The yielded value, if any.
+    ///
+    /// ```
+    /// use baton::Step;
+    ///
+    /// assert_eq!(Step::<u8, u8>::Yielded(1).yielded(), Some(1));
+    /// assert_eq!(Step::<u8, u8>::Returned(2).yielded(), None);
+    /// ```
     pub fn yielded(self) -> Option<Y> {
         match self {
             Step::Yielded(y) => Some(y),
@@ -47,6 +62,13 @@ impl<Y, T> Step<Y, T> {
     }
 
     /// The return value, if this step completed the generator.
+    ///
+    /// ```
+    /// use baton::Step;
+    ///
+    /// assert_eq!(Step::<u8, u8>::Returned(2).returned(), Some(2));
+    /// assert_eq!(Step::<u8, u8>::Done.returned(), None);
+    /// ```
     pub fn returned(self) -> Option<T> {
         match self {
             Step::Returned(t) => Some(t),
@@ -67,6 +89,18 @@ impl<Y: fmt::Display, T: fmt::Display> fmt::Display for Step<Y, T> {
 
 /// How a suspended generator is resumed: `next(v)`, `throw(e)` or
 /// `return(v)`.
+///
+/// ```
+/// use baton::{Co, Gen, Generator, Resume, Step};
+///
+/// let mut g = Gen::new(|co: Co<u8, u8, u8, &str>| async move {
+///     let v = co.yield_(0).await?;
+///     Ok(v)
+/// });
+/// assert_eq!(g.resume(Resume::Next(9)), Ok(Step::Yielded(0))); // starts; 9 discarded
+/// assert_eq!(g.resume(Resume::Return(3)), Ok(Step::Returned(3)));
+/// assert_eq!(g.resume(Resume::Throw("late")), Err("late")); // done: comes back
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Resume<R, E, T> {
     /// `next(v)`: the paused `yield` evaluates to `v`.
@@ -87,6 +121,23 @@ pub enum Resume<R, E, T> {
 /// `Abrupt` to finish the `return(v)`.
 ///
 /// `From<E>` lets `?` lift the body's own errors into `Throw`.
+///
+/// ```
+/// use baton::{Abrupt, Co, Gen, Step};
+///
+/// let mut g = Gen::new(|co: Co<&str, (), u8, &str>| async move {
+///     loop {
+///         match co.yield_("ready").await {
+///             Ok(()) => {}
+///             Err(Abrupt::Throw(e)) if e == "hiccup" => continue, // catch and go on
+///             Err(abrupt) => return Err(abrupt), // rethrow, or finish a return(v)
+///         }
+///     }
+/// });
+/// assert_eq!(g.next(()), Ok(Step::Yielded("ready")));
+/// assert_eq!(g.throw("hiccup"), Ok(Step::Yielded("ready")));
+/// assert_eq!(g.throw("fatal"), Err("fatal"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Abrupt<E, T> {
     /// The error of `throw(e)`, or one raised by the body.
@@ -103,10 +154,34 @@ impl<E, T> From<E> for Abrupt<E, T> {
 
 /// What a generator body evaluates to: its return value, or the abrupt
 /// completion that ended it.
+///
+/// ```
+/// use baton::{Co, Gen, Outcome};
+///
+/// async fn body(co: Co<u8, (), &'static str>) -> Outcome<&'static str> {
+///     co.yield_(1).await?;
+///     Ok("done")
+/// }
+/// let g = Gen::new(body);
+/// assert_eq!(g.collect::<Vec<_>>(), [1]);
+/// ```
 pub type Outcome<T, E = std::convert::Infallible> = Result<T, Abrupt<E, T>>;
 
 /// What every resume of a generator produces: a step, or the error the
 /// generator threw.
+///
+/// ```
+/// use baton::{Co, Gen, Step, StepResult};
+///
+/// let mut g = Gen::new(|co: Co<u8, (), (), &str>| async move {
+///     co.yield_(1).await?;
+///     Err("oops")?;
+///     Ok(())
+/// });
+/// let first: StepResult<u8, (), &str> = g.next(());
+/// assert_eq!(first, Ok(Step::Yielded(1)));
+/// assert_eq!(g.next(()), Err("oops"));
+/// ```
 pub type StepResult<Y, T, E> = Result<Step<Y, T>, E>;
 
 /// JavaScript's generator interface: `next`, `throw` and `return`.
