@@ -277,6 +277,14 @@ impl<E: Clone + 'static> Default for CancellationToken<E> {
 
 impl<E: Clone + 'static> CancellationToken<E> {
     /// A token not yet cancelled.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    ///
+    /// let token: CancellationToken<String> = CancellationToken::new();
+    /// assert!(!token.is_cancelled());
+    /// assert_eq!(token.reason(), None);
+    /// ```
     pub fn new() -> Self {
         CancellationToken {
             inner: Rc::new(TokenState {
@@ -288,6 +296,19 @@ impl<E: Clone + 'static> CancellationToken<E> {
 
     /// Cancels with `reason` and tells every listener; later calls are
     /// ignored.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let heard = Rc::new(RefCell::new(Vec::new()));
+    /// let token = CancellationToken::new();
+    /// let h = heard.clone();
+    /// token.on_cancel(move |why: &&str| h.borrow_mut().push(*why));
+    /// token.cancel("user pressed stop");
+    /// token.cancel("ignored: already cancelled");
+    /// assert_eq!(*heard.borrow(), ["user pressed stop"]);
+    /// ```
     pub fn cancel(&self, reason: E) {
         if self.inner.reason.borrow().is_some() {
             return;
@@ -300,16 +321,48 @@ impl<E: Clone + 'static> CancellationToken<E> {
     }
 
     /// Whether it has been cancelled.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    ///
+    /// let token = CancellationToken::new();
+    /// let copy = token.clone(); // clones share the state
+    /// copy.cancel("stop");
+    /// assert!(token.is_cancelled());
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         self.inner.reason.borrow().is_some()
     }
 
     /// The reason, once cancelled.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    ///
+    /// let token = CancellationToken::new();
+    /// assert_eq!(token.reason(), None);
+    /// token.cancel(408);
+    /// assert_eq!(token.reason(), Some(408));
+    /// ```
     pub fn reason(&self) -> Option<E> {
         self.inner.reason.borrow().clone()
     }
 
     /// Calls `listener` on cancellation (at once if already cancelled).
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let calls = Rc::new(Cell::new(0));
+    /// let token = CancellationToken::new();
+    /// let c = calls.clone();
+    /// token.on_cancel(move |_: &&str| c.set(c.get() + 1));
+    /// token.cancel("now");
+    /// let c = calls.clone();
+    /// token.on_cancel(move |_| c.set(c.get() + 10)); // already cancelled: runs at once
+    /// assert_eq!(calls.get(), 11);
+    /// ```
     pub fn on_cancel(&self, listener: impl FnOnce(&E) + 'static) {
         let reason = self.reason();
         match reason {
@@ -319,6 +372,19 @@ impl<E: Clone + 'static> CancellationToken<E> {
     }
 
     /// `Err(reason)` once cancelled: `?` it inside a generator or task.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    ///
+    /// fn step(token: &CancellationToken<&'static str>) -> Result<u32, &'static str> {
+    ///     token.throw_if_cancelled()?;
+    ///     Ok(1)
+    /// }
+    /// let token = CancellationToken::new();
+    /// assert_eq!(step(&token), Ok(1));
+    /// token.cancel("timed out");
+    /// assert_eq!(step(&token), Err("timed out"));
+    /// ```
     pub fn throw_if_cancelled(&self) -> Result<(), E> {
         match self.reason() {
             Some(reason) => Err(reason),
@@ -334,6 +400,36 @@ impl<E: Clone + 'static> CancellationToken<E> {
 /// and cleanup may itself yield promises, which are awaited (what Rust's
 /// missing async drop cannot do); then the outer promise rejects with the
 /// reason. `return()` is given `T::default()` (JavaScript's `undefined`).
+///
+/// ```
+/// use baton::runner::{CancellationToken, run_cancellable};
+/// use baton::{Abrupt, Co, Error, EventLoop, Gen, Promise, set_timeout};
+/// use std::{cell::RefCell, rc::Rc, time::Duration};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// let token = CancellationToken::new();
+/// let t = token.clone();
+/// let out = EventLoop::virtual_clock().run(move || {
+///     let never = Promise::<u32>::with_resolver().0;
+///     let p = run_cancellable(
+///         Gen::new(move |co: Co<Promise<u32>, u32, u32, Error>| async move {
+///             let step = co.yield_(never).await;
+///             if let Err(Abrupt::Return(_)) = step {
+///                 l.borrow_mut().push("cleanup"); // runs through return()
+///             }
+///             let v = step?;
+///             l.borrow_mut().push("after the pending promise"); // never runs
+///             Ok(v)
+///         }),
+///         &token,
+///     );
+///     set_timeout(move || t.cancel(Error::msg("cancelled by user")), Duration::from_millis(5));
+///     p.catch(|e| Ok::<_, Error>(e.to_string().len() as u32))
+/// });
+/// assert_eq!(*log.borrow(), ["cleanup"]);
+/// assert_eq!(out.peek().and_then(Result::ok), Some(17)); // "cancelled by user"
+/// ```
 pub fn run_cancellable<G>(
     generator: G,
     token: &CancellationToken<G::Error>,

@@ -25,6 +25,19 @@ use crate::{Promise, Reason, spawn};
 /// | a generator                | a [`Gen`] whose yields are these  | its return value  |
 ///
 /// Arrays, maps and tuples wait in parallel, like `Promise.all`.
+///
+/// ```
+/// use baton::runner::Yieldable;
+/// use baton::{Error, EventLoop, Promise};
+///
+/// // A value is a promise already settled; a Vec waits for all, in order.
+/// let p = EventLoop::virtual_clock().run(|| {
+///     vec![Promise::<u8>::resolve(1), Promise::resolve(2)].into_promise()
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(vec![1, 2]));
+/// let v: Promise<u8, Error> = Yieldable::<u8, Error>::into_promise(Ok::<u8, Error>(3));
+/// assert_eq!(v.peek().and_then(Result::ok), Some(3));
+/// ```
 pub trait Yieldable<V, E> {
     /// The promise of this yield's value.
     fn into_promise(self) -> Promise<V, E>;
@@ -125,9 +138,30 @@ where
 /// A callback-style function (co's "thunk"): it is called with a
 /// completion callback and calls it once, with `Ok(value)` or `Err(e)`
 /// (Node's `done(err, value)`).
+///
+/// ```
+/// use baton::runner::{Thunk, Yieldable, thunk};
+/// use baton::{Error, EventLoop};
+///
+/// let t: Thunk<&str, Error> = thunk(|done| done(Ok("called back")));
+/// let p = EventLoop::virtual_clock().run(|| t.into_promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some("called back"));
+/// ```
 pub struct Thunk<V, E>(Box<dyn FnOnce(Done<V, E>)>);
 
 /// The completion callback a [`Thunk`] receives.
+///
+/// ```
+/// use baton::runner::{Done, Yieldable, thunk};
+/// use baton::{Error, EventLoop};
+///
+/// // Node's `fs.readFile(path, done)`, with the callback as a `Done`.
+/// fn read_file(path: &'static str, done: Done<usize, Error>) {
+///     done(if path.is_empty() { Err(Error::msg("ENOENT")) } else { Ok(path.len()) })
+/// }
+/// let p = EventLoop::virtual_clock().run(|| thunk(|done| read_file("notes.txt", done)).into_promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(9));
+/// ```
 pub type Done<V, E> = Box<dyn FnOnce(Result<V, E>)>;
 
 impl<V, E> std::fmt::Debug for Thunk<V, E> {
@@ -170,6 +204,19 @@ impl<V: Clone + 'static, E: Reason> Yieldable<V, E> for Thunk<V, E> {
 }
 
 /// Any Rust future, yielded to the runner (run as a task on the loop).
+///
+/// ```
+/// use baton::runner::{FutureYield, run};
+/// use baton::{Co, Error, EventLoop, Gen};
+///
+/// let p = EventLoop::virtual_clock().run(|| {
+///     run(Gen::new(|co: Co<FutureYield<std::future::Ready<Result<u8, Error>>>, u8, u8, Error>| async move {
+///         let v = co.yield_(baton::runner::future(std::future::ready(Ok(41)))).await?;
+///         Ok(v + 1)
+///     }))
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(42));
+/// ```
 pub struct FutureYield<F>(F);
 
 impl<F> std::fmt::Debug for FutureYield<F> {
@@ -179,12 +226,30 @@ impl<F> std::fmt::Debug for FutureYield<F> {
 }
 
 /// Wraps a future (of `Result<V, E>`) to yield it.
+///
+/// ```
+/// use baton::runner::{Yieldable, future};
+/// use baton::{Error, EventLoop};
+///
+/// let p = EventLoop::virtual_clock().run(|| {
+///     future(async { Ok::<_, Error>("from an async block") }).into_promise()
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some("from an async block"));
+/// ```
 pub fn future<F>(future: F) -> FutureYield<F> {
     FutureYield(future)
 }
 
 impl<F> FutureYield<F> {
     /// The wrapped future.
+    ///
+    /// ```
+    /// use baton::runner::future;
+    ///
+    /// let wrapped = future(std::future::ready(Ok::<u8, ()>(7)));
+    /// let ready = wrapped.into_inner();
+    /// assert_eq!(ready.into_inner(), Ok(7));
+    /// ```
     pub fn into_inner(self) -> F {
         self.0
     }
