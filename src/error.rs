@@ -70,22 +70,56 @@ impl<T: Any + fmt::Debug + Send + Sync> AnyDebug for T {
 
 impl Error {
     /// An error with a message, like `new Error(message)`.
+    ///
+    /// ```
+    /// use baton::Error;
+    ///
+    /// let e = Error::msg(format!("HTTP {}", 404));
+    /// assert_eq!(e.to_string(), "HTTP 404");
+    /// assert_eq!(e.message(), Some("HTTP 404"));
+    /// ```
     pub fn msg(message: impl Into<Cow<'static, str>>) -> Self {
         Error(Arc::new(Repr::Message(message.into())))
     }
 
     /// Any value thrown as an error, like `throw value`.
+    ///
+    /// ```
+    /// use baton::Error;
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// struct Code(u16);
+    /// let e = Error::value(Code(503));
+    /// assert_eq!(e.downcast_ref::<Code>(), Some(&Code(503)));
+    /// assert_eq!(e.to_string(), "Code(503)"); // printed with Debug, as Node prints a thrown object
+    /// ```
     pub fn value<V: Any + fmt::Debug + Send + Sync>(value: V) -> Self {
         Error(Arc::new(Repr::Value(Box::new(value))))
     }
 
     /// Wraps a Rust error; it stays reachable through `source()` and
     /// `downcast_ref`.
+    ///
+    /// ```
+    /// use baton::Error;
+    /// use std::io;
+    ///
+    /// let e = Error::new(io::Error::new(io::ErrorKind::NotFound, "config.toml"));
+    /// assert_eq!(e.to_string(), "config.toml");
+    /// assert_eq!(e.downcast_ref::<io::Error>().map(io::Error::kind), Some(io::ErrorKind::NotFound));
+    /// ```
     pub fn new<E: std::error::Error + Send + Sync + 'static>(error: E) -> Self {
         Error(Arc::new(Repr::Source(Box::new(error))))
     }
 
     /// The message, if this error was made with [`Error::msg`].
+    ///
+    /// ```
+    /// use baton::Error;
+    ///
+    /// assert_eq!(Error::msg("plain").message(), Some("plain"));
+    /// assert_eq!(Error::value(7).message(), None);
+    /// ```
     pub fn message(&self) -> Option<&str> {
         match &*self.0 {
             Repr::Message(m) => Some(m),
@@ -110,6 +144,15 @@ impl Error {
 
     /// Whether two handles are the same thrown error (JavaScript's `===` on
     /// error objects).
+    ///
+    /// ```
+    /// use baton::Error;
+    ///
+    /// let thrown = Error::msg("once");
+    /// let caught = thrown.clone();
+    /// assert!(thrown.same(&caught)); // the same error object
+    /// assert!(!thrown.same(&Error::msg("once"))); // an equal message is another error
+    /// ```
     pub fn same(&self, other: &Error) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }

@@ -22,6 +22,16 @@ pub struct Fault {
 }
 
 /// What went wrong, for a [`Fault`].
+///
+/// ```
+/// use baton::{EventLoop, FaultKind, Promise};
+///
+/// let stalled = EventLoop::virtual_clock().block_on(async {
+///     Promise::<u8>::with_resolver().0.await // nobody will ever resolve it
+/// });
+/// let e = stalled.unwrap_err();
+/// assert_eq!(e.downcast_ref::<baton::Fault>().map(|f| f.kind()), Some(FaultKind::Stalled));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FaultKind {
@@ -41,6 +51,13 @@ pub enum FaultKind {
 
 impl Fault {
     /// A fault of `kind` with a message.
+    ///
+    /// ```
+    /// use baton::{Fault, FaultKind};
+    ///
+    /// let f = Fault::new(FaultKind::TimedOut, "no reply in 5 s");
+    /// assert_eq!(f.to_string(), "timed out: no reply in 5 s");
+    /// ```
     pub fn new(kind: FaultKind, message: impl Into<String>) -> Self {
         Fault {
             kind,
@@ -49,11 +66,25 @@ impl Fault {
     }
 
     /// The fault's kind.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Fault, FaultKind, Promise};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| Promise::<u8>::resolve(1).map(|_| -> u8 { panic!("bug") }));
+    /// let error: Error = p.peek().and_then(Result::err).expect("the panic rejected it");
+    /// assert_eq!(error.downcast_ref::<Fault>().map(Fault::kind), Some(FaultKind::Panic));
+    /// ```
     pub fn kind(&self) -> FaultKind {
         self.kind
     }
 
     /// The message.
+    ///
+    /// ```
+    /// use baton::{Fault, FaultKind};
+    ///
+    /// assert_eq!(Fault::new(FaultKind::Exhausted, "already done").message(), "already done");
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -94,6 +125,27 @@ impl From<Fault> for crate::Error {
 /// gets the reason), printable (unhandled rejections are reported), and able
 /// to carry a [`Fault`]. [`Error`](crate::Error) is the default; a typed
 /// error needs `Clone`, `Debug` and one `From<Fault>` impl.
+///
+/// ```
+/// use baton::{EventLoop, Fault, Promise};
+///
+/// // A typed rejection reason: Clone + Debug + From<Fault>.
+/// #[derive(Debug, Clone, PartialEq)]
+/// enum ApiError {
+///     NotFound,
+///     Internal(String),
+/// }
+/// impl From<Fault> for ApiError {
+///     fn from(fault: Fault) -> Self {
+///         ApiError::Internal(fault.to_string())
+///     }
+/// }
+/// let p = EventLoop::virtual_clock().run(|| {
+///     Promise::<u8, ApiError>::reject(ApiError::NotFound)
+///         .catch(|e| if e == ApiError::NotFound { Ok(0) } else { Err(e) })
+/// });
+/// assert_eq!(p.peek(), Some(Ok(0)));
+/// ```
 pub trait Reason: Clone + fmt::Debug + From<Fault> + 'static {}
 
 impl<E: Clone + fmt::Debug + From<Fault> + 'static> Reason for E {}
