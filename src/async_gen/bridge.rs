@@ -20,6 +20,21 @@ struct Queue<T, E> {
 }
 
 /// The pushing end of [`push_queue`]. Cheap to clone.
+///
+/// ```
+/// use baton::async_gen::{AsyncIteratorExt, push_queue};
+/// use baton::{Error, EventLoop};
+///
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     let (pusher, items) = push_queue::<&str, Error>();
+///     let other = pusher.clone(); // every clone pushes into the same queue
+///     pusher.push("a");
+///     other.push("b");
+///     pusher.close();
+///     items.to_vec().await
+/// });
+/// assert_eq!(out.ok(), Some(vec!["a", "b"]));
+/// ```
 pub struct Pusher<T, E> {
     queue: Rc<RefCell<Queue<T, E>>>,
 }
@@ -44,6 +59,21 @@ impl<T, E> std::fmt::Debug for Pusher<T, E> {
 
 impl<T: Clone + 'static, E: Reason> Pusher<T, E> {
     /// Queues an item (ignored once the queue ended or the consumer left).
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, push_queue};
+    /// use baton::{Error, EventLoop};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let (pusher, items) = push_queue::<u32, Error>();
+    ///     pusher.push(1);
+    ///     pusher.push(2);
+    ///     pusher.close();
+    ///     pusher.push(3); // after close: ignored
+    ///     items.to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![1, 2]));
+    /// ```
     pub fn push(&self, item: T) {
         let waiting = {
             let mut q = self.queue.borrow_mut();
@@ -59,11 +89,36 @@ impl<T: Clone + 'static, E: Reason> Pusher<T, E> {
     }
 
     /// Ends the stream after the queued items.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, push_queue};
+    /// use baton::{Error, EventLoop};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let (pusher, items) = push_queue::<u32, Error>();
+    ///     pusher.close(); // an empty stream
+    ///     items.to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![]));
+    /// ```
     pub fn close(&self) {
         self.end(Ok(()));
     }
 
     /// Ends the stream with an error after the queued items.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, push_queue};
+    /// use baton::{Error, EventLoop};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let (pusher, items) = push_queue::<u32, Error>();
+    ///     pusher.push(1);
+    ///     pusher.fail(Error::msg("socket reset")); // after the queued items
+    ///     items.to_vec().await
+    /// });
+    /// assert_eq!(out.err().map(|e| e.to_string()).as_deref(), Some("socket reset"));
+    /// ```
     pub fn fail(&self, error: E) {
         self.end(Err(error));
     }
@@ -83,6 +138,22 @@ impl<T: Clone + 'static, E: Reason> Pusher<T, E> {
 
     /// Whether the consumer is still reading: once it stopped (early exit,
     /// `return()`), the source should stop too and release its resources.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, push_queue};
+    /// use baton::{Error, EventLoop};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let (pusher, items) = push_queue::<u32, Error>();
+    ///     for i in 0..10 {
+    ///         pusher.push(i);
+    ///     }
+    ///     let gone_before = pusher.consumer_gone();
+    ///     let first_two = items.take(2).to_vec().await?; // leaves early
+    ///     Ok::<_, Error>((gone_before, first_two, pusher.consumer_gone()))
+    /// });
+    /// assert_eq!(out.ok(), Some((false, vec![0, 1], true)));
+    /// ```
     pub fn consumer_gone(&self) -> bool {
         self.queue.borrow().consumer_gone
     }

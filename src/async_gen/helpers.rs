@@ -265,6 +265,22 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
 impl<I: AsyncIterator + 'static> AsyncIteratorExt for I {}
 
 /// `Array.fromAsync(source)`: every item of an async iterator, in order.
+///
+/// ```
+/// use baton::async_gen::{AsyncGen, from_async};
+/// use baton::{Co, Error, EventLoop};
+///
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     let squares = AsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+///         for i in 1..=3 {
+///             co.yield_(i * i).await?;
+///         }
+///         Ok(())
+///     });
+///     from_async(squares).await
+/// });
+/// assert_eq!(out.ok(), Some(vec![1, 4, 9]));
+/// ```
 pub async fn from_async<I: AsyncIterator + 'static>(source: I) -> Result<Vec<I::Item>, I::Error> {
     source.to_vec().await
 }

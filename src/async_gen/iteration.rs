@@ -125,6 +125,19 @@ where
 }
 
 /// See [`promises`].
+///
+/// ```
+/// use baton::async_gen::{AsyncIteratorExt, promises};
+/// use baton::{Error, EventLoop, Promise};
+///
+/// // for await (const v of [p1, p2]) — a rejection ends the loop.
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     promises(vec![Promise::<u8>::resolve(1), Promise::reject(Error::msg("bad")), Promise::resolve(3)])
+///         .to_vec()
+///         .await
+/// });
+/// assert_eq!(out.err().map(|e| e.to_string()).as_deref(), Some("bad"));
+/// ```
 #[derive(Debug)]
 pub struct Promises<I, T, E>(I, PhantomData<fn() -> (T, E)>);
 

@@ -183,6 +183,24 @@ where
 {
     /// Creates the generator; its body does not run until the first
     /// request.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncGen, AsyncIteratorExt};
+    /// use baton::{Co, Error, EventLoop, Promise};
+    ///
+    /// // async function* pages() { yield await fetch(1); yield await fetch(2) }
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let pages = AsyncGen::new(|co: Co<String, (), (), Error>| async move {
+    ///         for n in 1..=2 {
+    ///             let page = Promise::<String>::resolve(format!("page {n}")).await?;
+    ///             co.yield_(page).await?;
+    ///         }
+    ///         Ok(())
+    ///     });
+    ///     pages.to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec!["page 1".to_string(), "page 2".to_string()]));
+    /// ```
     pub fn new<F>(body: impl FnOnce(Co<Y, R, T, E>) -> F) -> Self
     where
         F: Future<Output = Outcome<T, E>> + 'static,
@@ -212,17 +230,78 @@ where
 
     /// `next(v)`: a promise of the next step. The first call's value is
     /// discarded, as in JavaScript.
+    ///
+    /// ```
+    /// use baton::async_gen::AsyncGen;
+    /// use baton::{Co, Error, EventLoop, Step};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let g = AsyncGen::new(|co: Co<u32, u32, &'static str, Error>| async move {
+    ///         let a = co.yield_(1).await?;
+    ///         Ok(if a == 10 { "got ten" } else { "?" })
+    ///     });
+    ///     // Two requests made at once settle in request order.
+    ///     let (first, second) = (g.next(0), g.next(10));
+    ///     let third = g.next(0);
+    ///     Ok::<_, Error>((first.await?, second.await?, third.await?))
+    /// });
+    /// assert_eq!(out.ok(), Some((Step::Yielded(1), Step::Returned("got ten"), Step::Done)));
+    /// ```
     pub fn next(&self, value: R) -> Promise<Step<Y, T>, E> {
         self.enqueue(Resume::Next(value))
     }
 
     /// `throw(e)`: the paused `yield` fails with `e`.
+    ///
+    /// ```
+    /// use baton::async_gen::AsyncGen;
+    /// use baton::{Abrupt, Co, Error, EventLoop, Step};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let g = AsyncGen::new(|co: Co<&'static str, (), (), Error>| async move {
+    ///         match co.yield_("ready").await {
+    ///             Err(Abrupt::Throw(e)) => co.yield_(if e.to_string() == "reset" { "reset done" } else { "?" }).await?,
+    ///             other => other?,
+    ///         }
+    ///         Ok(())
+    ///     });
+    ///     let first = g.next(()).await?;
+    ///     let after_throw = g.throw(Error::msg("reset")).await?;
+    ///     Ok::<_, Error>((first, after_throw))
+    /// });
+    /// assert_eq!(out.ok(), Some((Step::Yielded("ready"), Step::Yielded("reset done"))));
+    /// ```
     pub fn throw(&self, error: E) -> Promise<Step<Y, T>, E> {
         self.enqueue(Resume::Throw(error))
     }
 
     /// `return(v)`: the paused `yield` returns `v`, running the body's
     /// cleanup (which may await and yield).
+    ///
+    /// ```
+    /// use baton::async_gen::AsyncGen;
+    /// use baton::{Abrupt, Co, Error, EventLoop, Promise, Step};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// let out = EventLoop::virtual_clock().block_on(async move {
+    ///     let g = AsyncGen::new(move |co: Co<u32, (), u32, Error>| async move {
+    ///         let step = co.yield_(1).await;
+    ///         if let Err(Abrupt::Return(_)) = step {
+    ///             // Async cleanup: awaits before the return completes.
+    ///             Promise::<()>::resolve(()).await?;
+    ///             l.borrow_mut().push("connection closed");
+    ///         }
+    ///         step?;
+    ///         Ok(0)
+    ///     });
+    ///     g.next(()).await?;
+    ///     g.r#return(9).await
+    /// });
+    /// assert_eq!(out.ok(), Some(Step::Returned(9)));
+    /// assert_eq!(*log.borrow(), ["connection closed"]);
+    /// ```
     pub fn r#return(&self, value: T) -> Promise<Step<Y, T>, E> {
         self.enqueue(Resume::Return(value))
     }
