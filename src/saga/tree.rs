@@ -43,6 +43,18 @@ fn describe_task<R: Clone + 'static>(kind: Kind) -> impl Fn(&Task<R>) -> Descrip
 /// which resumes at once with its [`Task`]. The parent finishes only when
 /// the child has; the child's error aborts the parent; cancelling the
 /// parent cancels the child first.
+///
+/// ```
+/// use baton::Gen;
+/// use baton::saga::{Kind, Saga, SagaCo, fork_effect};
+///
+/// fn worker(id: u32) -> impl Saga<Output = u32> {
+///     Gen::new(move |_co: SagaCo<u32>| async move { Ok(id) })
+/// }
+/// let effect = fork_effect(worker, 7);
+/// let d = effect.describe();
+/// assert_eq!((d.kind, d.name.as_str(), d.args.as_str()), (Kind::Fork, "worker", "7"));
+/// ```
 pub fn fork_effect<A, G, F>(f: F, arg: A) -> Effect
 where
     A: fmt::Debug + 'static,
@@ -53,6 +65,17 @@ where
 }
 
 /// The effect of spawning the saga `f(arg)`: detached, like a root saga.
+///
+/// ```
+/// use baton::Gen;
+/// use baton::saga::{Kind, Saga, SagaCo, spawn_effect};
+///
+/// fn audit(event: &'static str) -> impl Saga<Output = ()> {
+///     Gen::new(move |_co: SagaCo<()>| async move { Ok(()) })
+/// }
+/// assert_eq!(spawn_effect(audit, "login").describe().to_string(), "Spawn audit(\"login\")");
+/// assert_eq!(spawn_effect(audit, "login").describe().kind, Kind::Spawn);
+/// ```
 pub fn spawn_effect<A, G, F>(f: F, arg: A) -> Effect
 where
     A: fmt::Debug + 'static,
@@ -121,6 +144,36 @@ where
 }
 
 /// `yield spawn(f, arg)`: the detached saga's task.
+///
+/// ```
+/// use baton::{Error, EventLoop, Gen, now};
+/// use baton::saga::{Saga, SagaCo, delay, run_saga, spawn};
+/// use std::{cell::RefCell, rc::Rc, time::Duration};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// let background = move |ms: u64| {
+///     let l = l.clone();
+///     Gen::new(move |co: SagaCo<()>| async move {
+///         delay(&co, ms).await?;
+///         l.borrow_mut().push(format!("background done at {:?}", now()));
+///         Ok(())
+///     })
+/// };
+/// let l = log.clone();
+/// let parent = Gen::new(move |co: SagaCo<()>| async move {
+///     spawn(&co, background, 100).await?;
+///     Ok(()) // a detached child: the parent does not wait for it
+/// });
+/// let parent_done = Rc::new(RefCell::new(None));
+/// let d = parent_done.clone();
+/// EventLoop::virtual_clock().run(move || {
+///     let p = run_saga(parent).promise();
+///     drop(p.map(move |()| *d.borrow_mut() = Some(now())));
+/// });
+/// assert_eq!(*parent_done.borrow(), Some(Duration::ZERO));
+/// assert_eq!(*log.borrow(), ["background done at 100ms"]);
+/// ```
 pub async fn spawn<T, A, G, F>(
     co: &SagaCo<T>,
     f: F,
@@ -137,6 +190,21 @@ where
 /// The effect of waiting for `task`; if it is cancelled, the joiner is
 /// cancelled too (redux-saga's rule). Joining oneself is an error, not a
 /// hang.
+///
+/// ```
+/// use baton::{EventLoop, Gen};
+/// use baton::saga::{Saga, SagaCo, fork, join_effect, run_saga};
+///
+/// fn child(n: u32) -> impl Saga<Output = u32> {
+///     Gen::new(move |_co: SagaCo<u32>| async move { Ok(n) })
+/// }
+/// let saga = Gen::new(|co: SagaCo<String>| async move {
+///     let task = fork(&co, child, 1).await?;
+///     Ok(join_effect(&task).describe().to_string()) // the task's name and number
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("Join join(child #2)"));
+/// ```
 pub fn join_effect<R: Clone + 'static>(task: &Task<R>) -> Effect {
     Effect::new(task.clone(), describe_task(Kind::Join), |task, scope| {
         if task.id() == scope.task_id() {
@@ -159,6 +227,24 @@ pub fn join_effect<R: Clone + 'static>(task: &Task<R>) -> Effect {
 }
 
 /// `yield join(task)`: the task's return value (its error is thrown here).
+///
+/// ```
+/// use baton::{Error, EventLoop, Gen};
+/// use baton::saga::{SagaCo, delay, fork, join, run_saga};
+///
+/// let saga = Gen::new(|co: SagaCo<u32>| async move {
+///     let slow_double = |n: u32| {
+///         Gen::new(move |co: SagaCo<u32>| async move {
+///             delay(&co, 50).await?;
+///             Ok(n * 2)
+///         })
+///     };
+///     let task = fork(&co, slow_double, 21).await?;
+///     Ok(join(&co, &task).await?) // waits for the child's return value
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(42));
+/// ```
 pub async fn join<T, R: Clone + 'static>(
     co: &SagaCo<T>,
     task: &Task<R>,
@@ -168,6 +254,19 @@ pub async fn join<T, R: Clone + 'static>(
 
 /// The effect of cancelling `task` (non-blocking: the saga resumes at once,
 /// the task's cleanup runs on its own).
+///
+/// ```
+/// use baton::{Error, EventLoop, Gen};
+/// use baton::saga::{Kind, SagaCo, cancel_effect, fork, run_saga};
+///
+/// let saga = Gen::new(|co: SagaCo<String>| async move {
+///     let task = fork(&co, |()| Gen::new(|_co: SagaCo<()>| async move { Ok(()) }), ()).await?;
+///     let d = cancel_effect(&task, Error::msg("stop")).describe();
+///     Ok(format!("{:?}", d.kind))
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("Cancel"));
+/// ```
 pub fn cancel_effect<R: Clone + 'static>(task: &Task<R>, reason: Error) -> Effect {
     let describe = |(task, _): &(Task<R>, Error)| describe_task(Kind::Cancel)(task);
     Effect::new((task.clone(), reason), describe, |(task, reason), _| {
@@ -177,6 +276,35 @@ pub fn cancel_effect<R: Clone + 'static>(task: &Task<R>, reason: Error) -> Effec
 }
 
 /// `yield cancel(task)`.
+///
+/// ```
+/// use baton::{Abrupt, Error, EventLoop, Gen};
+/// use baton::saga::{SagaCo, cancel, delay, fork, run_saga};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// let saga = Gen::new(move |co: SagaCo<()>| async move {
+///     let poller = move |()| {
+///         let l = l.clone();
+///         Gen::new(move |co: SagaCo<()>| async move {
+///             let waited = delay(&co, 1_000).await;
+///             if let Err(Abrupt::Return(_)) = waited {
+///                 l.borrow_mut().push("poller cleaned up");
+///             }
+///             waited?;
+///             Ok(())
+///         })
+///     };
+///     let task = fork(&co, poller, ()).await?;
+///     delay(&co, 10).await?;
+///     cancel(&co, &task, Error::msg("no longer needed")).await?;
+///     Ok(())
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(()));
+/// assert_eq!(*log.borrow(), ["poller cleaned up"]);
+/// ```
 pub async fn cancel<T, R: Clone + 'static>(
     co: &SagaCo<T>,
     task: &Task<R>,
@@ -187,6 +315,28 @@ pub async fn cancel<T, R: Clone + 'static>(
 
 /// The effect of cancelling the saga that yields it (`cancel()` with no
 /// task): it stops at this yield and runs its cleanup.
+///
+/// ```
+/// use baton::{Abrupt, Error, EventLoop, Gen};
+/// use baton::saga::{Cancelled, SagaCo, cancel_self_effect, run_saga};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// let saga = Gen::new(move |co: SagaCo<()>| async move {
+///     let stopped = co.yield_(cancel_self_effect(Error::msg("giving up"))).await;
+///     if let Err(Abrupt::Return(_)) = &stopped {
+///         l.borrow_mut().push("cleanup");
+///     }
+///     stopped?;
+///     l.borrow_mut().push("never reached");
+///     Ok(())
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// let error = p.peek().and_then(Result::err).expect("cancelled");
+/// assert!(Cancelled::is(&error));
+/// assert_eq!(*log.borrow(), ["cleanup"]);
+/// ```
 pub fn cancel_self_effect(reason: Error) -> Effect {
     let describe = |_: &Error| described(Kind::Cancel, "cancel", "self".into());
     Effect::new(reason, describe, |reason, scope| {
@@ -197,6 +347,13 @@ pub fn cancel_self_effect(reason: Error) -> Effect {
 
 /// The effect of asking whether this saga is being cancelled; resumes with
 /// a `bool`.
+///
+/// ```
+/// use baton::saga::{Kind, cancelled_effect};
+///
+/// assert_eq!(cancelled_effect().describe().kind, Kind::Cancelled);
+/// assert_eq!(cancelled_effect().describe().to_string(), "Cancelled cancelled()");
+/// ```
 pub fn cancelled_effect() -> Effect {
     let describe = |_: &()| described(Kind::Cancelled, "cancelled", String::new());
     Effect::new((), describe, |(), scope| {
@@ -206,6 +363,30 @@ pub fn cancelled_effect() -> Effect {
 
 /// `yield cancelled()`: inside cleanup, whether the saga was cancelled (as
 /// opposed to finishing or failing).
+///
+/// ```
+/// use baton::{Abrupt, Error, EventLoop, Gen};
+/// use baton::saga::{SagaCo, cancelled, delay, run_saga};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// let saga = Gen::new(move |co: SagaCo<()>| async move {
+///     let waited = delay(&co, 1_000).await;
+///     if let Err(Abrupt::Return(_)) = waited {
+///         let why = if cancelled(&co).await? { "cancelled" } else { "returned" };
+///         l.borrow_mut().push(why);
+///     }
+///     waited?;
+///     Ok(())
+/// });
+/// let event_loop = EventLoop::virtual_clock();
+/// event_loop.run(move || {
+///     let task = run_saga(saga);
+///     baton::set_timeout(move || task.cancel(Error::msg("user left")), std::time::Duration::from_millis(5));
+/// });
+/// assert_eq!(*log.borrow(), ["cancelled"]);
+/// ```
 pub async fn cancelled<T>(co: &SagaCo<T>) -> Result<bool, Abrupt<Error, T>> {
     yield_typed(co, cancelled_effect(), Kind::Cancelled, "cancelled").await
 }
