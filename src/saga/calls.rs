@@ -19,6 +19,27 @@ use crate::{Error, Promise};
 /// cancels it), or a Rust future wrapped in
 /// [`future`](crate::runner::future) (cancelling the call drops it, which
 /// aborts what it was doing).
+///
+/// ```
+/// use baton::{Error, EventLoop, Gen, Promise};
+/// use baton::saga::{SagaCo, call, run_saga};
+///
+/// // Three kinds of callee: a promise, a plain result, a future.
+/// fn from_promise(n: u32) -> Promise<u32> { Promise::resolve(n + 1) }
+/// fn from_result(n: u32) -> Result<u32, Error> { Ok(n * 2) }
+/// fn from_future(n: u32) -> baton::runner::FutureYield<std::future::Ready<Result<u32, Error>>> {
+///     baton::runner::future(std::future::ready(Ok(n + 100)))
+/// }
+/// let saga = Gen::new(|co: SagaCo<Vec<u32>>| async move {
+///     Ok(vec![
+///         call(&co, from_promise, 1).await?,
+///         call(&co, from_result, 2).await?,
+///         call(&co, from_future, 3).await?,
+///     ])
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(vec![2, 4, 103]));
+/// ```
 pub trait Callee: 'static {
     /// The value the call resumes the saga with.
     type Output: Clone + 'static;
@@ -57,6 +78,15 @@ where
 
 /// The effect of calling `f(arg)`; its description names `f` and shows
 /// `arg`.
+///
+/// ```
+/// use baton::Promise;
+/// use baton::saga::{Kind, call_effect};
+///
+/// fn fetch_user(id: u32) -> Promise<String> { Promise::resolve(format!("user {id}")) }
+/// let d = call_effect(fetch_user, 42).describe(); // nothing is called
+/// assert_eq!((d.kind, d.name.as_str(), d.args.as_str()), (Kind::Call, "fetch_user", "42"));
+/// ```
 pub fn call_effect<A, C, F>(f: F, arg: A) -> Effect
 where
     A: fmt::Debug + 'static,
@@ -106,6 +136,13 @@ where
 }
 
 /// The effect of waiting `ms` milliseconds; cancelling it clears the timer.
+///
+/// ```
+/// use baton::saga::{Kind, delay_effect};
+///
+/// let d = delay_effect(250).describe();
+/// assert_eq!((d.kind, d.to_string()), (Kind::Delay, "Delay delay(250)".to_string()));
+/// ```
 pub fn delay_effect(ms: u64) -> Effect {
     Effect::new(ms, describe_delay, |ms, _| {
         Running::timer(Duration::from_millis(ms))
@@ -121,6 +158,20 @@ fn describe_delay(ms: &u64) -> Description {
 }
 
 /// `yield delay(ms)`.
+///
+/// ```
+/// use baton::{EventLoop, Gen, now};
+/// use baton::saga::{SagaCo, delay, run_saga};
+/// use std::time::Duration;
+///
+/// let saga = Gen::new(|co: SagaCo<Duration>| async move {
+///     delay(&co, 2_000).await?;
+///     delay(&co, 3_000).await?;
+///     Ok(now())
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(Duration::from_secs(5))); // instantly
+/// ```
 pub fn delay<T>(co: &SagaCo<T>, ms: u64) -> impl Future<Output = Result<(), Abrupt<Error, T>>> {
     Waited(co.yield_(delay_effect(ms)))
 }
