@@ -16,6 +16,20 @@ use crate::promise::Erased;
 use crate::{Error, Promise, TimerId, clear_timeout, queue_microtask, set_timeout};
 
 /// A value produced by an effect, on its way back into the saga.
+///
+/// ```
+/// use baton::saga::{SagaCo, Stepper, Value, delay_effect};
+/// use baton::Gen;
+///
+/// // A raw yield resumes with a `Value`: downcast it to the type the effect produces.
+/// let saga = Gen::new(|co: SagaCo<u32>| async move {
+///     let value: Value = co.yield_(delay_effect(1)).await?;
+///     Ok(*value.downcast_ref::<u32>().unwrap_or(&0))
+/// });
+/// let mut steps = Stepper::new(saga);
+/// steps.next_effect().ok();
+/// assert_eq!(steps.feed(7_u32).err().and_then(Result::ok), Some(7));
+/// ```
 pub type Value = Rc<dyn Any>;
 
 /// The value of an effect that produces nothing (JavaScript's
@@ -28,6 +42,18 @@ pub(crate) fn unit() -> Value {
 }
 
 /// What kind of work an effect describes.
+///
+/// ```
+/// use baton::saga::{Kind, all_effect, call_effect, delay_effect};
+/// use baton::Promise;
+///
+/// fn ping(n: u8) -> Promise<u8> { Promise::resolve(n) }
+/// let kinds: Vec<Kind> = [call_effect(ping, 1), delay_effect(5), all_effect(vec![])]
+///     .iter()
+///     .map(|e| e.describe().kind)
+///     .collect();
+/// assert_eq!(kinds, [Kind::Call, Kind::Delay, Kind::All]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Kind {
@@ -61,6 +87,16 @@ pub enum Kind {
 }
 
 /// An effect as data: what it is, readable by tests and traces.
+///
+/// ```
+/// use baton::saga::{Description, Kind, call_effect};
+/// use baton::Promise;
+///
+/// fn save(record: (u32, &'static str)) -> Promise<()> { Promise::resolve(()) }
+/// let d: Description = call_effect(save, (7, "Ada")).describe();
+/// assert_eq!(d, Description { kind: Kind::Call, name: "save".into(), args: "(7, \"Ada\")".into() });
+/// assert_eq!(d.to_string(), "Call save((7, \"Ada\"))");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Description {
     /// The kind of effect.
@@ -231,6 +267,22 @@ impl Source {
 
 /// An effect being performed: where its value will come from, and how to
 /// cancel it if the saga stops waiting (a lost race, a cancelled saga).
+///
+/// ```
+/// use baton::saga::{Effect, Kind, Running, SagaCo, run_saga};
+/// use baton::{Error, EventLoop, Gen, Promise};
+///
+/// // A custom effect whose work is a typed promise.
+/// fn answer() -> Effect {
+///     Effect::custom_with(Kind::Custom, "answer", "", |_scope| Running::of(Promise::<u32>::resolve(42)))
+/// }
+/// let saga = Gen::new(|co: SagaCo<u32>| async move {
+///     let v = co.yield_(answer()).await?;
+///     Ok(*v.downcast_ref::<u32>().unwrap_or(&0))
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(42));
+/// ```
 pub struct Running {
     pub(crate) source: Source,
     pub(crate) cancel: Option<Stop>,
@@ -246,6 +298,22 @@ impl fmt::Debug for Running {
 
 impl Running {
     /// Work that cannot be stopped: cancelling it only stops waiting.
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Running, SagaCo, Value, run_saga};
+    /// use baton::{EventLoop, Gen, Promise};
+    /// use std::rc::Rc;
+    ///
+    /// let greeting = || {
+    ///     Effect::custom_with(Kind::Custom, "greet", "", |_| Running::new(Promise::resolve(Rc::new("hi") as Value)))
+    /// };
+    /// let saga = Gen::new(move |co: SagaCo<&'static str>| async move {
+    ///     let v = co.yield_(greeting()).await?;
+    ///     Ok(*v.downcast_ref::<&str>().unwrap_or(&"?"))
+    /// });
+    /// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+    /// assert_eq!(p.peek().and_then(Result::ok), Some("hi"));
+    /// ```
     pub fn new(promise: Promise<Value, Error>) -> Self {
         Running {
             source: Source::Promise(promise),
@@ -255,6 +323,19 @@ impl Running {
 
     /// [`Running::new`] for a typed promise: the saga resumes with its
     /// value.
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Running, SagaCo, run_saga};
+    /// use baton::{EventLoop, Gen, Promise};
+    ///
+    /// let size = || Effect::custom_with(Kind::Custom, "size", "", |_| Running::of(Promise::<usize>::resolve(3)));
+    /// let saga = Gen::new(move |co: SagaCo<usize>| async move {
+    ///     let v = co.yield_(size()).await?; // the saga resumes with the promise's value
+    ///     Ok(*v.downcast_ref::<usize>().unwrap_or(&0))
+    /// });
+    /// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(3));
+    /// ```
     pub fn of<U: Clone + 'static>(promise: Promise<U, Error>) -> Self {
         Running {
             source: Source::Erased(promise.erase()),
@@ -264,6 +345,30 @@ impl Running {
 
     /// Runs `hook` with the reason if the effect is cancelled before it
     /// settles (clear a timer, abort a request, cancel a child saga).
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Running, SagaCo, run_saga};
+    /// use baton::{Error, EventLoop, Gen, Promise, set_timeout};
+    /// use std::{cell::RefCell, rc::Rc, time::Duration};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// let request = move || {
+    ///     let l = l.clone();
+    ///     Effect::custom_with(Kind::Custom, "request", "", move |_| {
+    ///         let never = Promise::<u32>::with_resolver().0;
+    ///         Running::of(never).on_cancel(move |why| l.borrow_mut().push(format!("aborted: {why}")))
+    ///     })
+    /// };
+    /// EventLoop::virtual_clock().run(move || {
+    ///     let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
+    ///         co.yield_(request()).await?;
+    ///         Ok(())
+    ///     }));
+    ///     set_timeout(move || task.cancel(Error::msg("page closed")), Duration::from_millis(1));
+    /// });
+    /// assert_eq!(*log.borrow(), ["aborted: page closed"]);
+    /// ```
     pub fn on_cancel(mut self, hook: impl FnOnce(&Error) + 'static) -> Self {
         self.cancel = Some(Stop::Hook(Box::new(hook)));
         self
@@ -378,6 +483,17 @@ where
 }
 
 /// One effect: what it is, and how the runtime performs it.
+///
+/// ```
+/// use baton::saga::{Effect, Kind, Stepper, SagaCo, call_effect, delay_effect};
+/// use baton::{Gen, Promise};
+///
+/// fn load(page: u32) -> Promise<String> { Promise::resolve(format!("page {page}")) }
+/// // Effects are data: made, inspected and yielded; the runtime performs them.
+/// let effects: Vec<Effect> = vec![call_effect(load, 1), delay_effect(100)];
+/// let shown: Vec<String> = effects.iter().map(|e| e.describe().to_string()).collect();
+/// assert_eq!(shown, ["Call load(1)", "Delay delay(100)"]);
+/// ```
 pub struct Effect(Box<dyn Perform>);
 
 impl fmt::Debug for Effect {
@@ -498,6 +614,15 @@ impl Effect {
     }
 
     /// What this effect does.
+    ///
+    /// ```
+    /// use baton::saga::{Kind, race_effect, delay_effect};
+    ///
+    /// let race = race_effect(vec![("quick", delay_effect(1)), ("slow", delay_effect(9))]);
+    /// let d = race.describe();
+    /// assert_eq!(d.kind, Kind::Race);
+    /// assert_eq!(d.args, "quick: Delay delay(1), slow: Delay delay(9)");
+    /// ```
     pub fn describe(&self) -> Description {
         self.0.describe()
     }
@@ -505,6 +630,25 @@ impl Effect {
     /// Performs the effect in `scope` (and traces it, when the runtime
     /// traces). Effects that combine others (all, race) perform their parts
     /// through this.
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Running, SagaCo, all_effect, delay_effect, run_saga};
+    /// use baton::{EventLoop, Gen, now};
+    /// use std::time::Duration;
+    ///
+    /// // An effect made of others: performs its parts in the saga's scope.
+    /// fn both_delays() -> Effect {
+    ///     Effect::custom_with(Kind::Custom, "both", "", |scope| {
+    ///         all_effect(vec![delay_effect(10), delay_effect(30)]).perform(scope)
+    ///     })
+    /// }
+    /// let saga = Gen::new(|co: SagaCo<Duration>| async move {
+    ///     co.yield_(both_delays()).await?;
+    ///     Ok(now())
+    /// });
+    /// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(Duration::from_millis(30)));
+    /// ```
     // Inlined, with the traced or intercepted case kept out of line: this
     // runs once per saga step.
     #[inline]
