@@ -150,6 +150,24 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
 
 /// The effect of running `effects` in parallel (fail-fast: the first
 /// failure cancels the rest); resumes with a `Vec<Value>` in order.
+///
+/// ```
+/// use baton::saga::{SagaCo, Value, all_effect, call_effect, run_saga};
+/// use baton::{EventLoop, Gen, Promise};
+///
+/// fn size(path: &'static str) -> Promise<usize> { Promise::resolve(path.len()) }
+/// fn name(id: u32) -> Promise<String> { Promise::resolve(format!("#{id}")) }
+/// // Parts of different types: the values come back as `Value`s, in order.
+/// let saga = Gen::new(|co: SagaCo<String>| async move {
+///     let values = co.yield_(all_effect(vec![call_effect(size, "/abc"), call_effect(name, 7)])).await?;
+///     let values = values.downcast_ref::<Vec<Value>>().cloned().unwrap_or_default();
+///     let size = values[0].downcast_ref::<usize>().copied();
+///     let name = values[1].downcast_ref::<String>().cloned();
+///     Ok(format!("{size:?} {name:?}"))
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("Some(4) Some(\"#7\")"));
+/// ```
 pub fn all_effect(effects: Vec<Effect>) -> Effect {
     all_effect_for(effects, false)
 }
@@ -165,6 +183,24 @@ fn all_effect_for(effects: Vec<Effect>, handles: bool) -> Effect {
 
 /// `yield all([call(f, a), call(f, b), …])` over effects of one type: the
 /// typed results, in order.
+///
+/// ```
+/// use baton::saga::{SagaCo, all, call_effect, delay_effect, run_saga};
+/// use baton::{Error, EventLoop, Gen, Promise, now, set_timeout};
+/// use std::time::Duration;
+///
+/// fn fetch_after(ms: u64) -> Promise<u64> {
+///     Promise::new(move |r| {
+///         set_timeout(move || r.resolve(ms), Duration::from_millis(ms));
+///     })
+/// }
+/// let saga = Gen::new(|co: SagaCo<(Vec<u64>, Duration)>| async move {
+///     let values: Vec<u64> = all(&co, vec![call_effect(fetch_after, 30), call_effect(fetch_after, 10)]).await?;
+///     Ok((values, now())) // in order, and in parallel: 30 ms, not 40
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some((vec![30, 10], Duration::from_millis(30))));
+/// ```
 pub async fn all<T, U: Clone + 'static>(
     co: &SagaCo<T>,
     effects: Vec<Effect>,
@@ -179,6 +215,13 @@ pub async fn all<T, U: Clone + 'static>(
 
 /// The effect of `all({ key: effect, … })`: resumes with
 /// `Vec<(&str, Value)>` in the given order.
+///
+/// ```
+/// use baton::saga::{Kind, all_keyed_effect, delay_effect};
+///
+/// let d = all_keyed_effect(vec![("user", delay_effect(1)), ("posts", delay_effect(2))]).describe();
+/// assert_eq!((d.kind, d.args.as_str()), (Kind::All, "user: Delay delay(1), posts: Delay delay(2)"));
+/// ```
 pub fn all_keyed_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
     all_keyed_effect_for(effects, false)
 }
@@ -236,6 +279,20 @@ pub async fn all_keyed<T, U: Clone + 'static>(
 /// `race({ data, timeout })`): settles like the first to settle, resuming
 /// with `(key, value)`; the losers are cancelled (a losing delay's timer
 /// is cleared, a losing saga's cleanup runs).
+///
+/// ```
+/// use baton::saga::{SagaCo, Value, call_effect, delay_effect, race_effect, run_saga};
+/// use baton::{EventLoop, Gen, Promise};
+///
+/// fn fetch(url: &'static str) -> Promise<String> { Promise::resolve(format!("{url}: 200")) }
+/// let saga = Gen::new(|co: SagaCo<String>| async move {
+///     let won = co.yield_(race_effect(vec![("data", call_effect(fetch, "/api")), ("timeout", delay_effect(5_000))])).await?;
+///     let (key, value) = won.downcast_ref::<(&str, Value)>().cloned().expect("a (key, value)");
+///     Ok(format!("{key} won with {:?}", value.downcast_ref::<String>()))
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("data won with Some(\"/api: 200\")"));
+/// ```
 pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
     let describe = |effects: &Vec<_>| describe_keyed(Kind::Race, "race", effects);
     Effect::new(effects, describe, |effects, scope| {
@@ -263,6 +320,23 @@ pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
 /// `yield race({ key: effect, … })`: which effect won, and its typed
 /// value (all racers produce `U`; race effects of different types with
 /// [`race_effect`] and downcast the winner's value).
+///
+/// ```
+/// use baton::saga::{SagaCo, call_effect, race, run_saga};
+/// use baton::{EventLoop, Gen, Promise, set_timeout};
+/// use std::time::Duration;
+///
+/// fn reply_after(ms: u64) -> Promise<u64> {
+///     Promise::new(move |r| {
+///         set_timeout(move || r.resolve(ms), Duration::from_millis(ms));
+///     })
+/// }
+/// let saga = Gen::new(|co: SagaCo<(&'static str, u64)>| async move {
+///     race(&co, vec![("primary", call_effect(reply_after, 80)), ("mirror", call_effect(reply_after, 20))]).await
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(("mirror", 20)));
+/// ```
 pub async fn race<T, U: Clone + 'static>(
     co: &SagaCo<T>,
     effects: Vec<(&'static str, Effect)>,
@@ -276,6 +350,20 @@ pub async fn race<T, U: Clone + 'static>(
 }
 
 /// Which of two racers won, with its value ([`race2`]).
+///
+/// ```
+/// use baton::saga::Won;
+///
+/// let outcomes: [Won<String, ()>; 2] = [Won::First("data".into()), Won::Second(())];
+/// let shown: Vec<&str> = outcomes
+///     .iter()
+///     .map(|w| match w {
+///         Won::First(_) => "data arrived",
+///         Won::Second(()) => "timed out",
+///     })
+///     .collect();
+/// assert_eq!(shown, ["data arrived", "timed out"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Won<A, B> {
     /// The first racer won.
