@@ -20,6 +20,21 @@ use crate::generator::Abrupt;
 use crate::{Error, Promise, Resolver};
 
 /// What a channel does with a message no taker is waiting for.
+///
+/// ```
+/// use baton::saga::{Buffer, Channel, Delivery};
+///
+/// let dropping = Channel::new(Buffer::Dropping(1));
+/// assert_eq!(dropping.put("kept").ok(), Some(Delivery::Buffered));
+/// assert_eq!(dropping.put("lost").ok(), Some(Delivery::Dropped)); // newest dropped
+/// let none = Channel::new(Buffer::None);
+/// assert_eq!(none.put(1).ok(), Some(Delivery::Dropped)); // nobody waiting
+/// let expanding = Channel::new(Buffer::Expanding(1));
+/// for i in 0..10 {
+///     expanding.put(i).ok();
+/// }
+/// assert_eq!(expanding.len(), 10); // grows as needed
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Buffer {
     /// Keep nothing: the message is dropped (`put` reports it).
@@ -35,6 +50,21 @@ pub enum Buffer {
 }
 
 /// What happened to a put message.
+///
+/// ```
+/// use baton::EventLoop;
+/// use baton::saga::{Buffer, Channel, Delivery};
+///
+/// EventLoop::virtual_clock().run(|| {
+///     let chan = Channel::new(Buffer::Fixed(4));
+///     let waiting = chan.take(); // a taker is waiting
+///     assert_eq!(chan.put("to the taker").ok(), Some(Delivery::Taken));
+///     assert_eq!(chan.put("queued").ok(), Some(Delivery::Buffered));
+///     chan.close();
+///     assert_eq!(chan.put("late").ok(), Some(Delivery::Closed));
+///     drop(waiting);
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
     /// Handed to a waiting taker.
@@ -50,6 +80,15 @@ pub enum Delivery {
 }
 
 /// A `put` on a full [`Buffer::Fixed`] channel.
+///
+/// ```
+/// use baton::saga::{Buffer, Channel, Overflow};
+///
+/// let chan = Channel::new(Buffer::Fixed(1));
+/// chan.put(1).ok();
+/// assert_eq!(chan.put(2), Err(Overflow { capacity: 1 }));
+/// assert_eq!(Overflow { capacity: 1 }.to_string(), "channel buffer overflow (capacity 1)");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overflow {
     /// The buffer's capacity.
@@ -118,6 +157,13 @@ thread_local! {
 
 impl<T: Clone + 'static> Channel<T> {
     /// An open channel with the given overflow policy.
+    ///
+    /// ```
+    /// use baton::saga::{Buffer, Channel};
+    ///
+    /// let chan: Channel<u32> = Channel::new(Buffer::Expanding(16));
+    /// assert!(chan.is_empty() && !chan.is_closed());
+    /// ```
     pub fn new(policy: Buffer) -> Self {
         let id = NEXT_CHANNEL.with(|n| {
             n.set(n.get() + 1);
@@ -142,6 +188,19 @@ impl<T: Clone + 'static> Channel<T> {
 
     /// Puts `message`: to the first waiting taker, else into the buffer as
     /// the policy says. A full [`Buffer::Fixed`] refuses it.
+    ///
+    /// ```
+    /// use baton::EventLoop;
+    /// use baton::saga::{Buffer, Channel, Delivery};
+    ///
+    /// let got = EventLoop::virtual_clock().run(|| {
+    ///     let chan = Channel::new(Buffer::Expanding(4));
+    ///     let first = chan.take(); // waiting before the put
+    ///     assert_eq!(chan.put("hello").ok(), Some(Delivery::Taken));
+    ///     first
+    /// });
+    /// assert_eq!(got.peek().and_then(Result::ok), Some(Some("hello")));
+    /// ```
     pub fn put(&self, message: T) -> Result<Delivery, Overflow> {
         if self.inner.closed.get() {
             return Ok(Delivery::Closed);
@@ -184,6 +243,19 @@ impl<T: Clone + 'static> Channel<T> {
 
     /// The next message (`None` once closed and drained): now if one is
     /// buffered, else when one is put.
+    ///
+    /// ```
+    /// use baton::EventLoop;
+    /// use baton::saga::{Buffer, Channel};
+    ///
+    /// let got = EventLoop::virtual_clock().run(|| {
+    ///     let chan = Channel::new(Buffer::Expanding(4));
+    ///     chan.put(1).ok();
+    ///     chan.close();
+    ///     baton::promise::all([chan.take(), chan.take()]) // buffered, then drained
+    /// });
+    /// assert_eq!(got.peek().and_then(Result::ok), Some(vec![Some(1), None]));
+    /// ```
     pub fn take(&self) -> Promise<Option<T>, Error> {
         self.take_running().0
     }
@@ -207,6 +279,19 @@ impl<T: Clone + 'static> Channel<T> {
 
     /// Closes the channel: waiting takers get `None` (redux-saga's `END`),
     /// buffered messages can still be taken, later puts are ignored.
+    ///
+    /// ```
+    /// use baton::EventLoop;
+    /// use baton::saga::{Buffer, Channel};
+    ///
+    /// let got = EventLoop::virtual_clock().run(|| {
+    ///     let chan = Channel::<u32>::new(Buffer::Expanding(4));
+    ///     let waiting = chan.take();
+    ///     chan.close(); // the waiting taker gets `None` (redux-saga's END)
+    ///     waiting
+    /// });
+    /// assert_eq!(got.peek().and_then(Result::ok), Some(None));
+    /// ```
     pub fn close(&self) {
         if self.inner.closed.replace(true) {
             return;
@@ -221,26 +306,71 @@ impl<T: Clone + 'static> Channel<T> {
     }
 
     /// Whether the channel is closed.
+    ///
+    /// ```
+    /// use baton::saga::{Buffer, Channel};
+    ///
+    /// let chan = Channel::<u8>::new(Buffer::None);
+    /// assert!(!chan.is_closed());
+    /// chan.close();
+    /// assert!(chan.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.inner.closed.get()
     }
 
     /// Takes every buffered message at once.
+    ///
+    /// ```
+    /// use baton::saga::{Buffer, Channel};
+    ///
+    /// let chan = Channel::new(Buffer::Expanding(4));
+    /// chan.put('a').ok();
+    /// chan.put('b').ok();
+    /// assert_eq!(chan.flush(), ['a', 'b']);
+    /// assert!(chan.is_empty());
+    /// ```
     pub fn flush(&self) -> Vec<T> {
         self.inner.queue.borrow_mut().drain(..).collect()
     }
 
     /// How many messages are buffered.
+    ///
+    /// ```
+    /// use baton::saga::{Buffer, Channel};
+    ///
+    /// let chan = Channel::new(Buffer::Sliding(2));
+    /// for i in 0..5 {
+    ///     chan.put(i).ok();
+    /// }
+    /// assert_eq!(chan.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.inner.queue.borrow().len()
     }
 
     /// Whether no message is buffered.
+    ///
+    /// ```
+    /// use baton::saga::{Buffer, Channel};
+    ///
+    /// let chan = Channel::new(Buffer::Fixed(2));
+    /// assert!(chan.is_empty());
+    /// chan.put(()).ok();
+    /// assert!(!chan.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The effect of taking the next message (`None` once closed).
+    ///
+    /// ```
+    /// use baton::saga::{Buffer, Channel, Kind};
+    ///
+    /// let chan = Channel::<u8>::new(Buffer::None);
+    /// assert_eq!(chan.take_effect().describe().kind, Kind::Take);
+    /// ```
     pub fn take_effect(&self) -> Effect {
         let describe = |c: &Channel<T>| Description {
             kind: Kind::Take,
@@ -264,6 +394,14 @@ impl<T: Clone + 'static> Channel<T> {
 
     /// The effect of putting `message` (an [`Overflow`] is thrown into the
     /// saga). The putting saga resumes before the taker the message wakes.
+    ///
+    /// ```
+    /// use baton::saga::{Buffer, Channel, Kind};
+    ///
+    /// let chan = Channel::new(Buffer::None);
+    /// let d = chan.put_effect(5_u8).describe();
+    /// assert_eq!((d.kind, d.args.as_str()), (Kind::Put, "channel#1, 5"));
+    /// ```
     pub fn put_effect(&self, message: T) -> Effect
     where
         T: fmt::Debug,
@@ -298,6 +436,26 @@ impl<T: Clone + 'static> Channel<T> {
 
 /// `yield take(channel)`: the next message, `None` once the channel is
 /// closed and drained.
+///
+/// ```
+/// use baton::saga::{Buffer, Channel, SagaCo, run_saga, take_from};
+/// use baton::{EventLoop, Gen};
+///
+/// let chan = Channel::new(Buffer::Expanding(4));
+/// for word in ["a", "b"] {
+///     chan.put(word).ok();
+/// }
+/// chan.close();
+/// let saga = Gen::new(move |co: SagaCo<Vec<&'static str>>| async move {
+///     let mut words = Vec::new();
+///     while let Some(w) = take_from(&co, &chan).await? {
+///         words.push(w);
+///     }
+///     Ok(words)
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(vec!["a", "b"]));
+/// ```
 pub async fn take_from<T, M: Clone + 'static>(
     co: &SagaCo<T>,
     channel: &Channel<M>,
@@ -306,6 +464,20 @@ pub async fn take_from<T, M: Clone + 'static>(
 }
 
 /// `yield put(channel, message)`: what happened to the message.
+///
+/// ```
+/// use baton::saga::{Buffer, Channel, Delivery, SagaCo, put_to, run_saga};
+/// use baton::{EventLoop, Gen};
+///
+/// let chan = Channel::new(Buffer::Dropping(1));
+/// let c = chan.clone();
+/// let saga = Gen::new(move |co: SagaCo<Vec<Delivery>>| async move {
+///     Ok(vec![put_to(&co, &c, 1).await?, put_to(&co, &c, 2).await?])
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(vec![Delivery::Buffered, Delivery::Dropped]));
+/// assert_eq!(chan.flush(), [1]);
+/// ```
 pub async fn put_to<T, M: Clone + fmt::Debug + 'static>(
     co: &SagaCo<T>,
     channel: &Channel<M>,
@@ -315,6 +487,22 @@ pub async fn put_to<T, M: Clone + fmt::Debug + 'static>(
 }
 
 /// Pushes into an event channel from a callback source.
+///
+/// ```
+/// use baton::EventLoop;
+/// use baton::saga::{Buffer, Delivery, event_channel};
+///
+/// let got = EventLoop::virtual_clock().run(|| {
+///     let chan = event_channel(Buffer::Fixed(1), |emit| {
+///         assert_eq!(emit.emit("first").ok(), Some(Delivery::Buffered));
+///         assert!(emit.emit("second").is_err()); // the fixed buffer is full
+///         emit.end();
+///         || {}
+///     });
+///     baton::promise::all([chan.take(), chan.take()])
+/// });
+/// assert_eq!(got.peek().and_then(Result::ok), Some(vec![Some("first"), None]));
+/// ```
 pub struct Emitter<T> {
     channel: Channel<T>,
 }
@@ -329,11 +517,42 @@ impl<T> Clone for Emitter<T> {
 
 impl<T: Clone + 'static> Emitter<T> {
     /// Emits a message (dropped or refused as the buffer's policy says).
+    ///
+    /// ```
+    /// use baton::EventLoop;
+    /// use baton::saga::{Buffer, Delivery, event_channel};
+    ///
+    /// EventLoop::virtual_clock().run(|| {
+    ///     let chan = event_channel(Buffer::Sliding(1), |emit| {
+    ///         assert_eq!(emit.emit(1).ok(), Some(Delivery::Buffered));
+    ///         assert_eq!(emit.emit(2).ok(), Some(Delivery::DroppedOldest));
+    ///         || {}
+    ///     });
+    ///     assert_eq!(chan.flush(), [2]);
+    /// });
+    /// ```
     pub fn emit(&self, message: T) -> Result<Delivery, Overflow> {
         self.channel.put(message)
     }
 
     /// Ends the source: closes the channel (redux-saga's `emit(END)`).
+    ///
+    /// ```
+    /// use baton::EventLoop;
+    /// use baton::saga::{Buffer, event_channel};
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let stopped = Rc::new(Cell::new(false));
+    /// let s = stopped.clone();
+    /// EventLoop::virtual_clock().run(move || {
+    ///     let chan = event_channel::<u8, _>(Buffer::None, move |emit| {
+    ///         emit.end(); // the source is done: the channel closes...
+    ///         move || s.set(true) // ...and the unsubscribe function runs once
+    ///     });
+    ///     assert!(chan.is_closed());
+    /// });
+    /// assert!(stopped.get());
+    /// ```
     pub fn end(&self) {
         self.channel.close();
     }
@@ -378,6 +597,18 @@ pub fn event_channel<T: Clone + 'static, U: FnOnce() + 'static>(
 
 /// The effect of opening an action channel on the runtime's store: every
 /// action matching `pattern` is queued until the saga takes it.
+///
+/// ```
+/// use baton::saga::{Action, Buffer, Kind, action_channel_effect};
+///
+/// #[derive(Clone, Debug)]
+/// struct Click;
+/// impl Action for Click {
+///     fn action_type(&self) -> &str { "CLICK" }
+/// }
+/// let d = action_channel_effect::<Click>("CLICK".into(), Buffer::Expanding(8)).describe();
+/// assert_eq!(d.kind, Kind::Take);
+/// ```
 pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> Effect {
     let describe = |(p, b): &(Pattern<A>, Buffer)| Description {
         kind: Kind::Take,
@@ -408,6 +639,36 @@ pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> 
 
 /// `yield actionChannel(pattern, buffer)`: a channel of the store's
 /// matching actions (close it to stop listening).
+///
+/// ```
+/// use baton::saga::{Action, Buffer, Runtime, SagaCo, Store, action_channel, delay, take_from};
+/// use baton::{EventLoop, Gen};
+///
+/// #[derive(Clone, Debug)]
+/// struct Req(u32);
+/// impl Action for Req {
+///     fn action_type(&self) -> &str { "REQ" }
+/// }
+/// let handled = EventLoop::virtual_clock().run(|| {
+///     let store = Store::new((), |_: &mut (), _: &Req| {});
+///     let runtime = Runtime::new().with_store(&store);
+///     let worker = runtime.run("worker", Gen::new(|co: SagaCo<Vec<u32>>| async move {
+///         let requests = action_channel::<_, Req>(&co, "REQ", Buffer::Expanding(8)).await?;
+///         let mut seen = Vec::new();
+///         while seen.len() < 3 {
+///             let Some(Req(n)) = take_from(&co, &requests).await? else { break };
+///             delay(&co, 100).await?; // slow: the others queue meanwhile
+///             seen.push(n);
+///         }
+///         Ok(seen)
+///     }));
+///     for n in 1..=3 {
+///         store.dispatch(Req(n));
+///     }
+///     worker.promise()
+/// });
+/// assert_eq!(handled.peek().and_then(Result::ok), Some(vec![1, 2, 3]));
+/// ```
 pub async fn action_channel<T, A: Action>(
     co: &SagaCo<T>,
     pattern: impl Into<Pattern<A>>,
