@@ -13,6 +13,26 @@ use crate::generator::Abrupt;
 use crate::{Error, Promise};
 
 /// An action dispatched to a store: its `type`, as redux names it.
+///
+/// ```
+/// use baton::saga::{Action, Pattern};
+///
+/// #[derive(Clone, Debug)]
+/// enum Todo {
+///     Add(String),
+///     Clear,
+/// }
+/// impl Action for Todo {
+///     fn action_type(&self) -> &str {
+///         match self {
+///             Todo::Add(_) => "ADD",
+///             Todo::Clear => "CLEAR",
+///         }
+///     }
+/// }
+/// assert!(Pattern::from("ADD").matches(&Todo::Add("milk".into())));
+/// assert!(!Pattern::from("ADD").matches(&Todo::Clear));
+/// ```
 pub trait Action: Clone + fmt::Debug + 'static {
     /// The action's type, which string patterns match.
     fn action_type(&self) -> &str;
@@ -20,6 +40,21 @@ pub trait Action: Clone + fmt::Debug + 'static {
 
 /// Which actions a `take` waits for: any, those of one type, or those a
 /// predicate accepts.
+///
+/// ```
+/// use baton::saga::{Action, Pattern};
+///
+/// #[derive(Clone, Debug)]
+/// struct Key(char);
+/// impl Action for Key {
+///     fn action_type(&self) -> &str { "KEY" }
+/// }
+/// let any: Pattern<Key> = "*".into();
+/// let typed: Pattern<Key> = "KEY".into();
+/// let digits = Pattern::when(|k: &Key| k.0.is_ascii_digit());
+/// assert!(any.matches(&Key('x')) && typed.matches(&Key('x')));
+/// assert!(digits.matches(&Key('7')) && !digits.matches(&Key('x')));
+/// ```
 pub enum Pattern<A> {
     /// Every action (`'*'`).
     Any,
@@ -61,11 +96,36 @@ impl<A> From<&'static str> for Pattern<A> {
 
 impl<A: Action> Pattern<A> {
     /// The actions `predicate` accepts.
+    ///
+    /// ```
+    /// use baton::saga::{Action, Pattern};
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Temp(i32);
+    /// impl Action for Temp {
+    ///     fn action_type(&self) -> &str { "TEMP" }
+    /// }
+    /// let freezing = Pattern::when(|t: &Temp| t.0 <= 0);
+    /// assert!(freezing.matches(&Temp(-3)));
+    /// assert!(!freezing.matches(&Temp(12)));
+    /// ```
     pub fn when(predicate: impl Fn(&A) -> bool + 'static) -> Self {
         Pattern::When(Rc::new(predicate))
     }
 
     /// Whether `action` matches.
+    ///
+    /// ```
+    /// use baton::saga::{Action, Pattern};
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Ping;
+    /// impl Action for Ping {
+    ///     fn action_type(&self) -> &str { "PING" }
+    /// }
+    /// assert!(Pattern::Type("PING").matches(&Ping));
+    /// assert!(!Pattern::Type("PONG").matches(&Ping));
+    /// ```
     pub fn matches(&self, action: &A) -> bool {
         match self {
             Pattern::Any => true,
@@ -160,6 +220,19 @@ impl<S, A> fmt::Debug for Store<S, A> {
 
 impl<S: Clone + 'static, A: Action> Store<S, A> {
     /// A store holding `initial`, changed by `reducer`.
+    ///
+    /// ```
+    /// use baton::saga::{Action, Store};
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Inc;
+    /// impl Action for Inc {
+    ///     fn action_type(&self) -> &str { "INC" }
+    /// }
+    /// let store = Store::new(10, |n: &mut i32, _: &Inc| *n += 1);
+    /// store.dispatch(Inc);
+    /// assert_eq!(store.state(), 11);
+    /// ```
     pub fn new(initial: S, reducer: impl Fn(&mut S, &A) + 'static) -> Self {
         let state = Rc::new(RefCell::new(initial));
         let s = state.clone();
@@ -173,17 +246,67 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
     }
 
     /// The current state.
+    ///
+    /// ```
+    /// use baton::saga::{Action, Store};
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Rename(&'static str);
+    /// impl Action for Rename {
+    ///     fn action_type(&self) -> &str { "RENAME" }
+    /// }
+    /// let store = Store::new(String::from("draft"), |s: &mut String, Rename(n): &Rename| *s = n.to_string());
+    /// assert_eq!(store.state(), "draft");
+    /// store.dispatch(Rename("final"));
+    /// assert_eq!(store.state(), "final");
+    /// ```
     pub fn state(&self) -> S {
         self.state.borrow().clone()
     }
 
     /// Reduces `action` into the state, then tells subscribers and the
     /// sagas waiting for it.
+    ///
+    /// ```
+    /// use baton::saga::{Action, Store};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Add(u32);
+    /// impl Action for Add {
+    ///     fn action_type(&self) -> &str { "ADD" }
+    /// }
+    /// let store = Store::new(0, |n: &mut u32, Add(k): &Add| *n += k);
+    /// let seen = Rc::new(RefCell::new(Vec::new()));
+    /// let (s, st) = (seen.clone(), store.clone());
+    /// store.subscribe(move |_: &Add| s.borrow_mut().push(st.state())); // after the reducer
+    /// store.dispatch(Add(2));
+    /// store.dispatch(Add(3));
+    /// assert_eq!(*seen.borrow(), [2, 5]);
+    /// ```
     pub fn dispatch(&self, action: A) {
         self.bus.dispatch(&action);
     }
 
     /// Calls `listener` after every dispatch.
+    ///
+    /// ```
+    /// use baton::saga::{Action, Store};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Log(&'static str);
+    /// impl Action for Log {
+    ///     fn action_type(&self) -> &str { "LOG" }
+    /// }
+    /// let store = Store::new((), |_: &mut (), _: &Log| {});
+    /// let lines = Rc::new(RefCell::new(Vec::new()));
+    /// let l = lines.clone();
+    /// store.subscribe(move |Log(text): &Log| l.borrow_mut().push(*text));
+    /// store.dispatch(Log("one"));
+    /// store.dispatch(Log("two"));
+    /// assert_eq!(*lines.borrow(), ["one", "two"]);
+    /// ```
     pub fn subscribe(&self, listener: impl Fn(&A) + 'static) {
         self.bus.subscribe(Rc::new(listener));
     }
@@ -210,6 +333,13 @@ fn described(kind: Kind, name: &str, args: String) -> Description {
 }
 
 /// The effect of reading the store's state through `selector`.
+///
+/// ```
+/// use baton::saga::{Kind, select_effect};
+///
+/// let d = select_effect(|count: &u32| *count * 2).describe();
+/// assert_eq!((d.kind, d.args.as_str()), (Kind::Select, "u32"));
+/// ```
 pub fn select_effect<S: 'static, U: Clone + 'static>(
     selector: impl Fn(&S) -> U + 'static,
 ) -> Effect {
@@ -229,6 +359,34 @@ pub fn select_effect<S: 'static, U: Clone + 'static>(
 }
 
 /// `yield select(selector)`: the selected part of the state.
+///
+/// ```
+/// use baton::saga::{Action, Runtime, SagaCo, Store, select};
+/// use baton::{EventLoop, Gen};
+///
+/// #[derive(Clone, Debug)]
+/// struct Noop;
+/// impl Action for Noop {
+///     fn action_type(&self) -> &str { "NOOP" }
+/// }
+/// #[derive(Clone)]
+/// struct AppState {
+///     user: String,
+///     unread: u32,
+/// }
+/// let p = EventLoop::virtual_clock().run(|| {
+///     let store = Store::new(AppState { user: "ada".into(), unread: 3 }, |_: &mut AppState, _: &Noop| {});
+///     Runtime::new().with_store(&store).run(
+///         "badge",
+///         Gen::new(|co: SagaCo<String>| async move {
+///             let unread = select(&co, |s: &AppState| s.unread).await?;
+///             let user = select(&co, |s: &AppState| s.user.clone()).await?;
+///             Ok(format!("{user}: {unread}"))
+///         }),
+///     ).promise()
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("ada: 3"));
+/// ```
 pub async fn select<T, S: 'static, U: Clone + 'static>(
     co: &SagaCo<T>,
     selector: impl Fn(&S) -> U + 'static,
@@ -240,6 +398,18 @@ pub async fn select<T, S: 'static, U: Clone + 'static>(
 /// action is dispatched at once, but the putting saga resumes before the
 /// sagas the action wakes, as redux-saga's scheduler orders them: a saga
 /// that puts a request and then takes the reply sees the reply.
+///
+/// ```
+/// use baton::saga::{Action, Kind, put_effect};
+///
+/// #[derive(Clone, Debug)]
+/// struct Logout;
+/// impl Action for Logout {
+///     fn action_type(&self) -> &str { "LOGOUT" }
+/// }
+/// let d = put_effect(Logout).describe();
+/// assert_eq!((d.kind, d.args.as_str()), (Kind::Put, "Logout"));
+/// ```
 pub fn put_effect<A: Action>(action: A) -> Effect {
     let describe = |a: &A| described(Kind::Put, "put", format!("{a:?}"));
     Effect::new(action, describe, |action, scope: &Scope| {
@@ -259,12 +429,47 @@ pub fn put_effect<A: Action>(action: A) -> Effect {
 }
 
 /// `yield put(action)`.
+///
+/// ```
+/// use baton::saga::{Action, Runtime, SagaCo, Store, put};
+/// use baton::{EventLoop, Gen};
+///
+/// #[derive(Clone, Debug)]
+/// struct Deposit(u32);
+/// impl Action for Deposit {
+///     fn action_type(&self) -> &str { "DEPOSIT" }
+/// }
+/// let balance = EventLoop::virtual_clock().run(|| {
+///     let store = Store::new(0, |n: &mut u32, Deposit(k): &Deposit| *n += k);
+///     Runtime::new().with_store(&store).run(
+///         "payday",
+///         Gen::new(|co: SagaCo<()>| async move {
+///             put(&co, Deposit(100)).await?;
+///             put(&co, Deposit(20)).await
+///         }),
+///     );
+///     store
+/// });
+/// assert_eq!(balance.state(), 120);
+/// ```
 pub async fn put<T, A: Action>(co: &SagaCo<T>, action: A) -> Result<(), Abrupt<Error, T>> {
     yield_typed(co, put_effect(action), Kind::Put, "put").await
 }
 
 /// The effect of waiting for the next action matching `pattern`,
 /// dispatched after the effect starts.
+///
+/// ```
+/// use baton::saga::{Action, Kind, take_effect};
+///
+/// #[derive(Clone, Debug)]
+/// struct Submit;
+/// impl Action for Submit {
+///     fn action_type(&self) -> &str { "SUBMIT" }
+/// }
+/// let d = take_effect::<Submit>("SUBMIT".into()).describe();
+/// assert_eq!((d.kind, d.args.as_str()), (Kind::Take, "\"SUBMIT\""));
+/// ```
 pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
     take_effect_for(pattern, false)
 }
@@ -298,6 +503,44 @@ fn take_effect_for<A: Action>(pattern: Pattern<A>, handle: bool) -> Effect {
 }
 
 /// `yield take(pattern)`: the next matching action.
+///
+/// ```
+/// use baton::saga::{Action, Runtime, SagaCo, Store, take};
+/// use baton::{EventLoop, Gen, set_timeout};
+/// use std::time::Duration;
+///
+/// #[derive(Clone, Debug, PartialEq)]
+/// enum Auth {
+///     Login(String),
+///     Logout,
+/// }
+/// impl Action for Auth {
+///     fn action_type(&self) -> &str {
+///         match self {
+///             Auth::Login(_) => "LOGIN",
+///             Auth::Logout => "LOGOUT",
+///         }
+///     }
+/// }
+/// let p = EventLoop::virtual_clock().run(|| {
+///     let store = Store::new((), |_: &mut (), _: &Auth| {});
+///     let flow = Runtime::new().with_store(&store).run(
+///         "login flow",
+///         Gen::new(|co: SagaCo<String>| async move {
+///             let Auth::Login(user) = take(&co, "LOGIN").await? else { unreachable!() };
+///             take::<_, Auth>(&co, "LOGOUT").await?;
+///             Ok(format!("{user} came and went"))
+///         }),
+///     );
+///     store.dispatch(Auth::Logout); // the flow waits for LOGIN: ignored
+///     for (ms, action) in [(10, Auth::Login("ada".into())), (20, Auth::Logout)] {
+///         let store = store.clone();
+///         set_timeout(move || store.dispatch(action), Duration::from_millis(ms));
+///     }
+///     flow.promise()
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("ada came and went"));
+/// ```
 pub async fn take<T, A: Action>(
     co: &SagaCo<T>,
     pattern: impl Into<Pattern<A>>,
