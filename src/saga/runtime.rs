@@ -52,6 +52,18 @@ impl Default for Runtime {
 
 impl Runtime {
     /// A runtime that does not trace.
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, SagaCo};
+    /// use baton::{EventLoop, Gen};
+    ///
+    /// let runtime = Runtime::new();
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     runtime.run("answer", Gen::new(|_co: SagaCo<u32>| async move { Ok(42) })).promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(42));
+    /// assert!(runtime.trace().is_empty()); // not traced
+    /// ```
     pub fn new() -> Self {
         Runtime {
             env: Env::new(None),
@@ -60,6 +72,19 @@ impl Runtime {
 
     /// A runtime that records every task and effect (see
     /// [`trace`](Runtime::trace)).
+    ///
+    /// ```
+    /// use baton::saga::{Event, Runtime, SagaCo, delay};
+    /// use baton::{EventLoop, Gen};
+    ///
+    /// let runtime = Runtime::traced();
+    /// EventLoop::virtual_clock().run(|| {
+    ///     runtime.run("nap", Gen::new(|co: SagaCo<()>| async move { delay(&co, 10).await }));
+    /// });
+    /// let events: Vec<Event> = runtime.trace().into_iter().map(|e| e.event).collect();
+    /// assert_eq!(events.len(), 4); // task started, effect started, effect resolved, task settled
+    /// assert!(matches!(events[3], Event::TaskSettled(None)));
+    /// ```
     pub fn traced() -> Self {
         Runtime {
             env: Env::new(Some(Tracer::default())),
@@ -68,6 +93,27 @@ impl Runtime {
 
     /// Gives this runtime's sagas `store`: `select`, `put` and `take` reach
     /// it (one store per state type and action type).
+    ///
+    /// ```
+    /// use baton::saga::{Action, Runtime, SagaCo, Store, put, select};
+    /// use baton::{EventLoop, Gen};
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Bump;
+    /// impl Action for Bump {
+    ///     fn action_type(&self) -> &str { "BUMP" }
+    /// }
+    /// let store = Store::new(0_u32, |n: &mut u32, _: &Bump| *n += 1);
+    /// let runtime = Runtime::new().with_store(&store);
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     runtime.run("bumper", Gen::new(|co: SagaCo<u32>| async move {
+    ///         put(&co, Bump).await?;
+    ///         put(&co, Bump).await?;
+    ///         Ok(select(&co, |n: &u32| *n).await?)
+    ///     })).promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(2));
+    /// ```
     pub fn with_store<S: Clone + 'static, A: Action>(self, store: &Store<S, A>) -> Self {
         store.register(&mut self.env.services.borrow_mut());
         self
@@ -101,6 +147,27 @@ impl Runtime {
 
     /// Starts `saga` as a root task named `name`; it runs synchronously up
     /// to its first effect.
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, SagaCo, delay};
+    /// use baton::{EventLoop, Gen};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// EventLoop::virtual_clock().run(move || {
+    ///     let runtime = Runtime::new();
+    ///     let task = runtime.run("greeter", Gen::new(move |co: SagaCo<()>| async move {
+    ///         l.borrow_mut().push("before the first effect"); // runs inside `run`
+    ///         delay(&co, 5).await?;
+    ///         l.borrow_mut().push("after the delay");
+    ///         Ok(())
+    ///     }));
+    ///     assert_eq!(task.name(), "greeter");
+    ///     assert!(task.is_running());
+    /// });
+    /// assert_eq!(*log.borrow(), ["before the first effect", "after the delay"]);
+    /// ```
     pub fn run<G>(&self, name: impl Into<String>, saga: G) -> Task<G::Return>
     where
         G: Saga,
@@ -153,6 +220,20 @@ impl Runtime {
     }
 
     /// Everything traced so far (empty unless [`traced`](Runtime::traced)).
+    ///
+    /// ```
+    /// use baton::saga::{Event, Runtime, SagaCo, delay};
+    /// use baton::{EventLoop, Gen};
+    /// use std::time::Duration;
+    ///
+    /// let runtime = Runtime::traced();
+    /// EventLoop::virtual_clock().run(|| {
+    ///     runtime.run("nap", Gen::new(|co: SagaCo<()>| async move { delay(&co, 40).await }));
+    /// });
+    /// let trace = runtime.trace();
+    /// let resolved = trace.iter().find(|e| matches!(e.event, Event::EffectResolved(_))).expect("the delay resolved");
+    /// assert_eq!(resolved.at, Duration::from_millis(40));
+    /// ```
     pub fn trace(&self) -> Vec<TraceEvent> {
         self.env
             .tracer
@@ -162,12 +243,40 @@ impl Runtime {
     }
 
     /// The trace as a readable timeline.
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, SagaCo, delay};
+    /// use baton::{EventLoop, Gen};
+    ///
+    /// let runtime = Runtime::traced();
+    /// EventLoop::virtual_clock().run(|| {
+    ///     runtime.run("nap", Gen::new(|co: SagaCo<()>| async move { delay(&co, 40).await }));
+    /// });
+    /// let timeline = runtime.timeline();
+    /// assert!(timeline.contains("▶ Delay delay(40)"));
+    /// assert!(timeline.contains("✔ Delay delay(40)"));
+    /// ```
     pub fn timeline(&self) -> String {
         timeline(&self.trace())
     }
 }
 
 /// What a simulated run of a saga produced (see [`Runtime::simulate`]).
+///
+/// ```
+/// use baton::saga::{Runtime, SagaCo, delay};
+/// use baton::Gen;
+/// use std::time::Duration;
+///
+/// let run = Runtime::new().simulate("two naps", Gen::new(|co: SagaCo<u8>| async move {
+///     delay(&co, 1_000).await?;
+///     delay(&co, 500).await?;
+///     Ok(2)
+/// }));
+/// assert_eq!(run.outcome.and_then(Result::ok), Some(2));
+/// assert_eq!(run.elapsed, Duration::from_millis(1_500));
+/// assert!(run.trace.is_empty()); // the runtime does not trace
+/// ```
 #[derive(Debug, Clone)]
 pub struct Simulation<T> {
     /// How the saga ended (`None`: it never did, waiting on something
@@ -194,6 +303,17 @@ thread_local! {
 
 /// Runs `saga` as a root task of the thread's default runtime (untraced,
 /// no store, nothing intercepted).
+///
+/// ```
+/// use baton::saga::{SagaCo, call, run_saga};
+/// use baton::{EventLoop, Gen, Promise};
+///
+/// fn double(n: u32) -> Promise<u32> { Promise::resolve(n * 2) }
+/// let p = EventLoop::virtual_clock().run(|| {
+///     run_saga(Gen::new(|co: SagaCo<u32>| async move { call(&co, double, 21).await })).promise()
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(42));
+/// ```
 pub fn run_saga<G>(saga: G) -> Task<G::Return>
 where
     G: Saga,
