@@ -25,6 +25,19 @@ use crate::runner::{Stepped, resume_guarded};
 use crate::{Error, Fault, Promise, Resolver, event_loop};
 
 /// A task's number, unique within its runtime.
+///
+/// ```
+/// use baton::saga::{Runtime, SagaCo};
+/// use baton::{EventLoop, Gen};
+///
+/// EventLoop::virtual_clock().run(|| {
+///     let runtime = Runtime::new();
+///     let a = runtime.run("a", Gen::new(|_co: SagaCo<()>| async move { Ok(()) }));
+///     let b = runtime.run("b", Gen::new(|_co: SagaCo<()>| async move { Ok(()) }));
+///     assert_ne!(a.id(), b.id());
+///     assert_eq!(a.id().to_string(), "#1");
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TaskId(pub(crate) u64);
 
@@ -35,6 +48,28 @@ impl fmt::Display for TaskId {
 }
 
 /// How a task hangs in the tree.
+///
+/// ```
+/// use baton::saga::{Event, Link, Runtime, SagaCo, fork};
+/// use baton::{EventLoop, Gen};
+///
+/// let runtime = Runtime::traced();
+/// EventLoop::virtual_clock().run(|| {
+///     runtime.run("parent", Gen::new(|co: SagaCo<()>| async move {
+///         fork(&co, |()| Gen::new(|_co: SagaCo<()>| async move { Ok(()) }), ()).await?;
+///         Ok(())
+///     }));
+/// });
+/// let links: Vec<Link> = runtime
+///     .trace()
+///     .into_iter()
+///     .filter_map(|e| match e.event {
+///         Event::TaskStarted { link, .. } => Some(link),
+///         _ => None,
+///     })
+///     .collect();
+/// assert_eq!(links, [Link::Root, Link::Forked]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Link {
     /// Started by [`Runtime::run`](super::Runtime::run).
@@ -221,6 +256,25 @@ pub(crate) trait Node {
 }
 
 /// Where an effect is performed: the task running it.
+///
+/// ```
+/// use baton::saga::{Effect, Kind, Running, SagaCo, Value, run_saga};
+/// use baton::{EventLoop, Gen, Promise};
+/// use std::rc::Rc;
+///
+/// // A custom effect that reads which task performs it.
+/// fn whoami() -> Effect {
+///     Effect::custom_with(Kind::Custom, "whoami", "", |scope| {
+///         Running::new(Promise::resolve(Rc::new(scope.task_id().to_string()) as Value))
+///     })
+/// }
+/// let saga = Gen::new(|co: SagaCo<String>| async move {
+///     let me = co.yield_(whoami()).await?;
+///     Ok(me.downcast_ref::<String>().cloned().unwrap_or_default())
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert!(p.peek().and_then(Result::ok).is_some_and(|id| id.starts_with('#')));
+/// ```
 #[derive(Clone)]
 pub struct Scope {
     node: Rc<dyn Node>,
@@ -235,22 +289,119 @@ impl fmt::Debug for Scope {
 
 impl Scope {
     /// The task performing the effect.
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Running, Runtime, SagaCo, Value};
+    /// use baton::{EventLoop, Gen, Promise};
+    /// use std::rc::Rc;
+    ///
+    /// let whoami = || Effect::custom_with(Kind::Custom, "whoami", "", |scope| {
+    ///     Running::new(Promise::resolve(Rc::new(scope.task_id()) as Value))
+    /// });
+    /// let (same, task_id) = EventLoop::virtual_clock().run(move || {
+    ///     let task = Runtime::new().run("me", Gen::new(move |co: SagaCo<bool>| async move {
+    ///         let id = co.yield_(whoami()).await?;
+    ///         Ok(id.downcast_ref::<baton::saga::TaskId>().is_some())
+    ///     }));
+    ///     (task.promise(), task.id())
+    /// });
+    /// assert_eq!(same.peek().and_then(Result::ok), Some(true));
+    /// assert_eq!(task_id.to_string(), "#1");
+    /// ```
     pub fn task_id(&self) -> TaskId {
         self.node.core().id
     }
 
     /// Whether the task is being cancelled (redux-saga's `cancelled()`);
     /// an abort by an error is not a cancellation.
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Running, SagaCo, Value, run_saga};
+    /// use baton::{Abrupt, Error, EventLoop, Gen, Promise};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let seen = Rc::new(RefCell::new(Vec::new()));
+    /// let s = seen.clone();
+    /// let probe = move || {
+    ///     let s = s.clone();
+    ///     Effect::custom_with(Kind::Custom, "probe", "", move |scope| {
+    ///         s.borrow_mut().push(scope.is_cancelled());
+    ///         Running::new(Promise::resolve(Rc::new(()) as Value))
+    ///     })
+    /// };
+    /// EventLoop::virtual_clock().run(move || {
+    ///     let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
+    ///         co.yield_(probe()).await?; // not cancelled
+    ///         let waited = co.yield_(Effect::custom("forever", "", || Promise::with_resolver().0)).await;
+    ///         if let Err(Abrupt::Return(_)) = waited {
+    ///             co.yield_(probe()).await?; // in cleanup, after a cancel
+    ///         }
+    ///         waited.map(drop)
+    ///     }));
+    ///     baton::queue_microtask(move || task.cancel(Error::msg("stop")));
+    /// });
+    /// assert_eq!(*seen.borrow(), [false, true]);
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(&*self.node.core().halt.borrow(), Some(Halt::Cancel(_)))
     }
 
     /// Cancels the task performing the effect.
+    ///
+    /// ```
+    /// use baton::saga::{Cancelled, Effect, Kind, Running, SagaCo, run_saga};
+    /// use baton::{Error, EventLoop, Gen, Promise};
+    ///
+    /// // An effect that cancels the saga performing it when its input is bad.
+    /// fn validate(input: i32) -> Effect {
+    ///     Effect::custom_with(Kind::Custom, "validate", input.to_string(), move |scope| {
+    ///         if input < 0 {
+    ///             scope.cancel(Error::msg("negative input"));
+    ///         }
+    ///         Running::of(Promise::<i32>::resolve(input))
+    ///     })
+    /// }
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     run_saga(Gen::new(|co: SagaCo<()>| async move {
+    ///         co.yield_(validate(-1)).await?;
+    ///         Ok(())
+    ///     }))
+    ///     .promise()
+    /// });
+    /// let error = p.peek().and_then(Result::err).expect("cancelled");
+    /// assert!(Cancelled::is(&error));
+    /// assert_eq!(error.to_string(), "negative input");
+    /// ```
     pub fn cancel(&self, reason: Error) {
         self.node.clone().halt(Halt::Cancel(reason));
     }
 
     /// Starts `saga` as a child of this task.
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Link, Running, SagaCo, delay, run_saga};
+    /// use baton::{EventLoop, Gen, now};
+    /// use std::time::Duration;
+    ///
+    /// // A custom effect that forks a named helper and resumes with its result.
+    /// fn with_helper() -> Effect {
+    ///     Effect::custom_with(Kind::Custom, "with_helper", "", |scope| {
+    ///         let helper = scope.start("helper", Link::Forked, Gen::new(|co: SagaCo<u32>| async move {
+    ///             delay(&co, 25).await?;
+    ///             Ok(7)
+    ///         }));
+    ///         Running::of(helper.promise())
+    ///     })
+    /// }
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     run_saga(Gen::new(|co: SagaCo<(u32, Duration)>| async move {
+    ///         let v = co.yield_(with_helper()).await?;
+    ///         Ok((*v.downcast_ref::<u32>().unwrap_or(&0), now()))
+    ///     }))
+    ///     .promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some((7, Duration::from_millis(25))));
+    /// ```
     pub fn start<G>(&self, name: impl Into<String>, link: Link, saga: G) -> Task<G::Return>
     where
         G: Saga,
@@ -293,6 +444,21 @@ impl Scope {
 /// return value; a cancelled task rejects with [`Cancelled`], which is
 /// never reported as an unhandled rejection (the cancellation was asked
 /// for).
+///
+/// ```
+/// use baton::saga::{SagaCo, delay, run_saga};
+/// use baton::{EventLoop, Gen};
+///
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     let task = run_saga(Gen::new(|co: SagaCo<u32>| async move {
+///         delay(&co, 100).await?;
+///         Ok(5)
+///     }));
+///     let value = task.clone().await?; // a task is awaitable
+///     Ok::<_, baton::Error>((value, task.is_running()))
+/// });
+/// assert_eq!(out.ok(), Some((5, false)));
+/// ```
 pub struct Task<T> {
     node: Rc<dyn Node>,
     promise: Promise<T, Error>,
@@ -326,26 +492,85 @@ impl<T> Task<T> {
 
 impl<T: Clone + 'static> Task<T> {
     /// The task's number.
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, SagaCo};
+    /// use baton::{EventLoop, Gen};
+    ///
+    /// EventLoop::virtual_clock().run(|| {
+    ///     let task = Runtime::new().run("first", Gen::new(|_co: SagaCo<()>| async move { Ok(()) }));
+    ///     assert_eq!(task.id().to_string(), "#1");
+    /// });
+    /// ```
     pub fn id(&self) -> TaskId {
         self.node.core().id
     }
 
     /// The task's name: the saga function's, or the one it was run under.
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, SagaCo};
+    /// use baton::{EventLoop, Gen};
+    ///
+    /// EventLoop::virtual_clock().run(|| {
+    ///     let task = Runtime::new().run("sync contacts", Gen::new(|_co: SagaCo<()>| async move { Ok(()) }));
+    ///     assert_eq!(task.name(), "sync contacts");
+    /// });
+    /// ```
     pub fn name(&self) -> &str {
         self.node.core().name.get()
     }
 
     /// The promise of the saga's return value.
+    ///
+    /// ```
+    /// use baton::saga::{SagaCo, run_saga};
+    /// use baton::{EventLoop, Gen};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     run_saga(Gen::new(|_co: SagaCo<&str>| async move { Ok("done") }))
+    ///         .promise()
+    ///         .map(|s| s.len())
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(4));
+    /// ```
     pub fn promise(&self) -> Promise<T, Error> {
         self.promise.clone()
     }
 
     /// Whether the task has not finished yet.
+    ///
+    /// ```
+    /// use baton::saga::{SagaCo, delay, run_saga};
+    /// use baton::{EventLoop, Gen, set_timeout};
+    /// use std::{cell::RefCell, rc::Rc, time::Duration};
+    ///
+    /// let seen = Rc::new(RefCell::new(Vec::new()));
+    /// let s = seen.clone();
+    /// EventLoop::virtual_clock().run(move || {
+    ///     let task = run_saga(Gen::new(|co: SagaCo<()>| async move { delay(&co, 10).await }));
+    ///     s.borrow_mut().push(task.is_running());
+    ///     set_timeout(move || s.borrow_mut().push(task.is_running()), Duration::from_millis(20));
+    /// });
+    /// assert_eq!(*seen.borrow(), [true, false]);
+    /// ```
     pub fn is_running(&self) -> bool {
         !self.node.is_settled()
     }
 
     /// Whether the task was cancelled.
+    ///
+    /// ```
+    /// use baton::saga::{SagaCo, delay, run_saga};
+    /// use baton::{Error, EventLoop, Gen};
+    ///
+    /// EventLoop::virtual_clock().run(|| {
+    ///     let task = run_saga(Gen::new(|co: SagaCo<()>| async move { delay(&co, 10).await }));
+    ///     assert!(!task.is_cancelled());
+    ///     task.cancel(Error::msg("no"));
+    ///     assert!(task.is_cancelled());
+    /// });
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(&*self.node.core().halt.borrow(), Some(Halt::Cancel(_)))
     }
@@ -353,12 +578,45 @@ impl<T: Clone + 'static> Task<T> {
     /// Cancels the task and, first, its attached children; each cleanup
     /// runs once. Cancelling a finished task does nothing. Does not wait:
     /// the promise rejects with [`Cancelled`] once the cleanup is over.
+    ///
+    /// ```
+    /// use baton::saga::{Cancelled, SagaCo, delay, run_saga};
+    /// use baton::{Error, EventLoop, Gen};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let task = run_saga(Gen::new(|co: SagaCo<()>| async move { delay(&co, 60_000).await }));
+    ///     task.cancel(Error::msg("user closed the tab"));
+    ///     task.cancel(Error::msg("ignored: already cancelled"));
+    ///     task.promise()
+    /// });
+    /// let error = p.peek().and_then(Result::err).expect("rejected");
+    /// assert!(Cancelled::is(&error));
+    /// assert_eq!(error.to_string(), "user closed the tab");
+    /// ```
     pub fn cancel(&self, reason: Error) {
         self.node.clone().halt(Halt::Cancel(reason));
     }
 
     /// Cancels the task when `token` is cancelled (seed 003's
     /// `runCancellable`), with the token's reason.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    /// use baton::saga::{SagaCo, delay, run_saga};
+    /// use baton::{Error, EventLoop, Gen, set_timeout};
+    /// use std::time::Duration;
+    ///
+    /// let token = CancellationToken::new();
+    /// let t = token.clone();
+    /// let p = EventLoop::virtual_clock().run(move || {
+    ///     let task = run_saga(Gen::new(|co: SagaCo<()>| async move { delay(&co, 60_000).await }));
+    ///     task.cancel_on(&t);
+    ///     set_timeout(move || t.cancel(Error::msg("shutdown")), Duration::from_millis(5));
+    ///     task.promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::err).map(|e| e.to_string()).as_deref(), Some("shutdown"));
+    /// assert!(token.is_cancelled());
+    /// ```
     pub fn cancel_on(&self, token: &CancellationToken) {
         let node = self.node.clone();
         token.on_cancel(move |reason| node.halt(Halt::Cancel(reason.clone())));
