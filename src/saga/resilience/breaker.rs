@@ -11,6 +11,14 @@ use crate::saga::{Callee, SagaCo, call};
 use crate::{Error, now};
 
 /// Where a breaker stands.
+///
+/// ```
+/// use baton::saga::resilience::{BreakerState, CircuitBreaker};
+/// use std::time::Duration;
+///
+/// let breaker = CircuitBreaker::new(3, Duration::from_secs(10));
+/// assert_eq!(breaker.state(), BreakerState::Closed { failures: 0 });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BreakerState {
     /// Calls go through; `failures` in a row so far.
@@ -28,6 +36,26 @@ pub enum BreakerState {
 }
 
 /// The error of a call refused by an open breaker.
+///
+/// ```
+/// use baton::saga::resilience::{CircuitBreaker, CircuitOpen};
+/// use baton::saga::{SagaCo, run_saga};
+/// use baton::{Error, EventLoop, Gen, Promise};
+/// use std::time::Duration;
+///
+/// let breaker = CircuitBreaker::new(1, Duration::from_millis(500));
+/// let p = EventLoop::virtual_clock().run(move || {
+///     run_saga(Gen::new(move |co: SagaCo<Option<Duration>>| async move {
+///         let _ = breaker.call(&co, |()| Promise::<u8>::reject(Error::msg("down")), ()).await; // opens it
+///         match breaker.call(&co, |()| Promise::resolve(1_u8), ()).await {
+///             Err(baton::Abrupt::Throw(e)) => Ok(e.downcast_ref::<CircuitOpen>().map(|o| o.retry_after)),
+///             _ => Ok(None),
+///         }
+///     }))
+///     .promise()
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(Some(Duration::from_millis(500))));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CircuitOpen {
     /// How long until a trial call is let through.
@@ -100,6 +128,15 @@ impl fmt::Debug for CircuitBreaker {
 impl CircuitBreaker {
     /// Opens after `threshold` failures in a row; lets a trial through
     /// `reset` after opening.
+    ///
+    /// ```
+    /// use baton::saga::resilience::CircuitBreaker;
+    /// use std::time::Duration;
+    ///
+    /// let shared = CircuitBreaker::new(5, Duration::from_secs(30));
+    /// let for_another_saga = shared.clone(); // clones share the state
+    /// assert_eq!(shared.state(), for_another_saga.state());
+    /// ```
     pub fn new(threshold: u32, reset: Duration) -> Self {
         CircuitBreaker {
             inner: Rc::new(Inner {
@@ -113,6 +150,23 @@ impl CircuitBreaker {
     }
 
     /// The state now (an open breaker past its timeout reads half-open).
+    ///
+    /// ```
+    /// use baton::saga::resilience::{BreakerState, CircuitBreaker};
+    /// use baton::saga::{SagaCo, run_saga};
+    /// use baton::{Error, EventLoop, Gen, Promise};
+    /// use std::time::Duration;
+    ///
+    /// let breaker = CircuitBreaker::new(2, Duration::from_millis(100));
+    /// let b = breaker.clone();
+    /// EventLoop::virtual_clock().run(move || {
+    ///     run_saga(Gen::new(move |co: SagaCo<()>| async move {
+    ///         let _ = b.call(&co, |()| Promise::<u8>::reject(Error::msg("down")), ()).await;
+    ///         Ok(())
+    ///     }));
+    /// });
+    /// assert_eq!(breaker.state(), BreakerState::Closed { failures: 1 });
+    /// ```
     pub fn state(&self) -> BreakerState {
         match self.inner.state.get() {
             BreakerState::Open { until } if now() >= until => BreakerState::HalfOpen,
@@ -121,6 +175,34 @@ impl CircuitBreaker {
     }
 
     /// Calls `listener(from, to)` on every change of state.
+    ///
+    /// ```
+    /// use baton::saga::resilience::{BreakerState, CircuitBreaker};
+    /// use baton::saga::{SagaCo, delay, run_saga};
+    /// use baton::{Error, EventLoop, Gen, Promise};
+    /// use std::{cell::RefCell, rc::Rc, time::Duration};
+    ///
+    /// let changes = Rc::new(RefCell::new(Vec::new()));
+    /// let c = changes.clone();
+    /// let breaker = CircuitBreaker::new(1, Duration::from_millis(100));
+    /// breaker.on_change(move |from, to| {
+    ///     let name = |s: BreakerState| match s {
+    ///         BreakerState::Closed { .. } => "closed",
+    ///         BreakerState::Open { .. } => "open",
+    ///         BreakerState::HalfOpen => "half-open",
+    ///     };
+    ///     c.borrow_mut().push(format!("{} -> {}", name(from), name(to)));
+    /// });
+    /// EventLoop::virtual_clock().run(move || {
+    ///     run_saga(Gen::new(move |co: SagaCo<()>| async move {
+    ///         let _ = breaker.call(&co, |()| Promise::<u8>::reject(Error::msg("down")), ()).await;
+    ///         delay(&co, 100).await?;
+    ///         breaker.call(&co, |()| Promise::resolve(1_u8), ()).await?;
+    ///         Ok(())
+    ///     }));
+    /// });
+    /// assert_eq!(*changes.borrow(), ["closed -> open", "open -> half-open", "half-open -> closed"]);
+    /// ```
     pub fn on_change(&self, listener: impl Fn(BreakerState, BreakerState) + 'static) {
         self.inner.listeners.borrow_mut().push(Rc::new(listener));
     }
@@ -137,6 +219,20 @@ impl CircuitBreaker {
 
     /// Calls `f(arg)` through the breaker: refused with [`CircuitOpen`]
     /// while open, otherwise its outcome counts.
+    ///
+    /// ```
+    /// use baton::saga::resilience::CircuitBreaker;
+    /// use baton::saga::{SagaCo, run_saga};
+    /// use baton::{EventLoop, Gen, Promise};
+    /// use std::time::Duration;
+    ///
+    /// fn fetch(path: &'static str) -> Promise<usize> { Promise::resolve(path.len()) }
+    /// let breaker = CircuitBreaker::new(3, Duration::from_secs(1));
+    /// let p = EventLoop::virtual_clock().run(move || {
+    ///     run_saga(Gen::new(move |co: SagaCo<usize>| async move { breaker.call(&co, fetch, "/health").await })).promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(7));
+    /// ```
     pub async fn call<T, A, C, F>(
         &self,
         co: &SagaCo<T>,
