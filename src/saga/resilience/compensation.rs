@@ -13,6 +13,30 @@ type OnRollBack = Box<dyn Fn(&Error)>;
 
 /// The undos of the steps completed so far, run newest first on
 /// [`roll_back`](Self::roll_back).
+///
+/// ```
+/// use baton::saga::resilience::Compensations;
+/// use baton::saga::{SagaCo, call_effect, run_saga};
+/// use baton::{Error, EventLoop, Gen, Promise};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// let p = EventLoop::virtual_clock().run(move || {
+///     run_saga(Gen::new(move |co: SagaCo<Vec<String>>| async move {
+///         let mut undo = Compensations::new();
+///         for step in ["reserve", "charge"] {
+///             let l = l.clone();
+///             undo.push(step, move || call_effect(move |()| { l.borrow_mut().push(format!("undo {step}")); Promise::resolve(()) }, ()));
+///         }
+///         let report = undo.roll_back(&co, Error::msg("shipping failed")).await?;
+///         Ok(report.undone)
+///     }))
+///     .promise()
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(vec!["charge".to_string(), "reserve".to_string()]));
+/// assert_eq!(*log.borrow(), ["undo charge", "undo reserve"]);
+/// ```
 #[derive(Default)]
 pub struct Compensations {
     undos: Vec<(String, Undo)>,
@@ -31,6 +55,29 @@ impl fmt::Debug for Compensations {
 
 /// A transaction that failed and was rolled back: the original cause, and
 /// the undos that failed in turn (the others ran).
+///
+/// ```
+/// use baton::saga::resilience::{RolledBack, transaction};
+/// use baton::saga::{SagaCo, call_effect, run_saga};
+/// use baton::{Error, EventLoop, Gen, Promise};
+///
+/// let p = EventLoop::virtual_clock().run(|| {
+///     run_saga(Gen::new(|co: SagaCo<u32>| async move {
+///         let refund = |_: &u32| call_effect(|()| Promise::<()>::reject(Error::msg("bank offline")), ());
+///         transaction(&co, async |tx| {
+///             tx.step(&co, "charge", |()| Promise::resolve(10), (), refund).await?;
+///             Err(baton::Abrupt::Throw(Error::msg("out of stock")))
+///         })
+///         .await
+///     }))
+///     .promise()
+/// });
+/// let error = p.peek().and_then(Result::err).expect("rolled back");
+/// let rolled = error.downcast_ref::<RolledBack>().expect("a RolledBack");
+/// assert_eq!(rolled.cause.to_string(), "out of stock");
+/// assert_eq!(rolled.failed.len(), 1); // the refund itself failed
+/// assert_eq!(rolled.failed[0].0, "charge");
+/// ```
 #[derive(Debug, Clone)]
 pub struct RolledBack {
     /// Why the transaction failed.
@@ -59,38 +106,132 @@ impl std::error::Error for RolledBack {
 
 impl Compensations {
     /// No steps yet.
+    ///
+    /// ```
+    /// use baton::saga::resilience::Compensations;
+    ///
+    /// let undo = Compensations::new();
+    /// assert!(undo.is_empty());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Calls `observer(cause)` when a roll back starts.
+    ///
+    /// ```
+    /// use baton::saga::resilience::Compensations;
+    /// use baton::saga::{SagaCo, run_saga};
+    /// use baton::{Error, EventLoop, Gen};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let seen = Rc::new(RefCell::new(Vec::new()));
+    /// let s = seen.clone();
+    /// EventLoop::virtual_clock().run(move || {
+    ///     run_saga(Gen::new(move |co: SagaCo<()>| async move {
+    ///         let mut undo = Compensations::new();
+    ///         undo.on_roll_back(move |cause| s.borrow_mut().push(cause.to_string()));
+    ///         undo.roll_back(&co, Error::msg("timeout")).await?;
+    ///         Ok(())
+    ///     }));
+    /// });
+    /// assert_eq!(*seen.borrow(), ["timeout"]);
+    /// ```
     pub fn on_roll_back(&mut self, observer: impl Fn(&Error) + 'static) {
         self.on_roll_back = Some(Box::new(observer));
     }
 
     /// Calls `observer(index, name, error)` as soon as an undo fails
     /// (`index` counts steps from 0 in the order they completed).
+    ///
+    /// ```
+    /// use baton::saga::resilience::Compensations;
+    /// use baton::saga::{SagaCo, call_effect, run_saga};
+    /// use baton::{Error, EventLoop, Gen, Promise};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let seen = Rc::new(RefCell::new(Vec::new()));
+    /// let s = seen.clone();
+    /// EventLoop::virtual_clock().run(move || {
+    ///     run_saga(Gen::new(move |co: SagaCo<()>| async move {
+    ///         let mut undo = Compensations::new();
+    ///         undo.on_undo_failure(move |i, name, e| s.borrow_mut().push(format!("{i} {name}: {e}")));
+    ///         undo.push("ok step", || call_effect(|()| Promise::resolve(()), ()));
+    ///         undo.push("bad step", || call_effect(|()| Promise::<()>::reject(Error::msg("stuck")), ()));
+    ///         undo.roll_back(&co, Error::msg("cause")).await?;
+    ///         Ok(())
+    ///     }));
+    /// });
+    /// assert_eq!(*seen.borrow(), ["1 bad step: stuck"]);
+    /// ```
     pub fn on_undo_failure(&mut self, observer: impl Fn(usize, &str, &Error) + 'static) {
         self.on_undo_failure = Some(Box::new(observer));
     }
 
     /// Registers the undo of a completed step.
+    ///
+    /// ```
+    /// use baton::saga::resilience::Compensations;
+    /// use baton::saga::delay_effect;
+    ///
+    /// let mut undo = Compensations::new();
+    /// undo.push("wait it out", || delay_effect(10));
+    /// assert_eq!(undo.len(), 1);
+    /// ```
     pub fn push(&mut self, name: impl Into<String>, undo: impl FnOnce() -> Effect + 'static) {
         self.undos.push((name.into(), Box::new(undo)));
     }
 
     /// How many undos are registered.
+    ///
+    /// ```
+    /// use baton::saga::resilience::Compensations;
+    /// use baton::saga::delay_effect;
+    ///
+    /// let mut undo = Compensations::new();
+    /// undo.push("a", || delay_effect(1));
+    /// undo.push("b", || delay_effect(1));
+    /// assert_eq!(undo.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.undos.len()
     }
 
     /// Whether no undo is registered.
+    ///
+    /// ```
+    /// use baton::saga::resilience::Compensations;
+    /// use baton::saga::delay_effect;
+    ///
+    /// let mut undo = Compensations::new();
+    /// assert!(undo.is_empty());
+    /// undo.push("a", || delay_effect(1));
+    /// assert!(!undo.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.undos.is_empty()
     }
 
     /// Calls `f(arg)`; once it succeeds, registers `undo(&result)` under
     /// `name`.
+    ///
+    /// ```
+    /// use baton::saga::resilience::Compensations;
+    /// use baton::saga::{SagaCo, call_effect, run_saga};
+    /// use baton::{EventLoop, Gen, Promise};
+    ///
+    /// fn book(seat: u32) -> Promise<String> { Promise::resolve(format!("ticket {seat}")) }
+    /// fn release(ticket: String) -> Promise<()> { let _ = ticket; Promise::resolve(()) }
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     run_saga(Gen::new(|co: SagaCo<(String, usize)>| async move {
+    ///         let mut undo = Compensations::new();
+    ///         let ticket = undo.step(&co, "book", book, 12, |t: &String| call_effect(release, t.clone())).await?;
+    ///         Ok((ticket, undo.len()))
+    ///     }))
+    ///     .promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(("ticket 12".to_string(), 1)));
+    /// ```
     pub async fn step<T, A, C, F>(
         &mut self,
         co: &SagaCo<T>,
@@ -113,6 +254,25 @@ impl Compensations {
     /// Runs every undo, newest first, each as an effect; a failing undo is
     /// recorded and the rest still run. Returns what happened, with
     /// `cause` as the reason.
+    ///
+    /// ```
+    /// use baton::saga::resilience::Compensations;
+    /// use baton::saga::{SagaCo, delay_effect, run_saga};
+    /// use baton::{Error, EventLoop, Gen, now};
+    /// use std::time::Duration;
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     run_saga(Gen::new(|co: SagaCo<(usize, Duration)>| async move {
+    ///         let mut undo = Compensations::new();
+    ///         undo.push("slow undo", || delay_effect(30)); // undos are effects: they can wait
+    ///         undo.push("quick undo", || delay_effect(10));
+    ///         let report = undo.roll_back(&co, Error::msg("failed")).await?;
+    ///         Ok((report.undone.len(), now()))
+    ///     }))
+    ///     .promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some((2, Duration::from_millis(40)))); // one after another
+    /// ```
     pub async fn roll_back<T>(
         &mut self,
         co: &SagaCo<T>,
