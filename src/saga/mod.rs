@@ -107,7 +107,41 @@ where
 }
 
 /// The handle a saga body yields effects through.
+///
+/// ```
+/// use baton::saga::{SagaCo, delay};
+/// use baton::{Abrupt, Error};
+///
+/// // A helper shared by sagas: takes the `SagaCo` by reference.
+/// async fn pause_twice<T>(co: &SagaCo<T>) -> Result<(), Abrupt<Error, T>> {
+///     delay(co, 10).await?;
+///     delay(co, 10).await
+/// }
+/// let saga = baton::Gen::new(|co: SagaCo<()>| async move { pause_twice(&co).await });
+/// let run = baton::saga::Runtime::new().simulate("pauses", saga);
+/// assert_eq!(run.elapsed, std::time::Duration::from_millis(20));
+/// ```
 pub type SagaCo<T> = Co<Effect, Value, T, Error>;
 
 /// A boxed saga returning `T`: a name for sagas built by closures.
+///
+/// ```
+/// use baton::saga::{BoxSaga, SagaCo, delay, run_saga};
+/// use baton::{EventLoop, Gen};
+///
+/// // Sagas of different bodies in one collection.
+/// let sagas: Vec<BoxSaga<u64>> = (1..=3)
+///     .map(|n| {
+///         Gen::new(move |co: SagaCo<u64>| async move {
+///             delay(&co, n * 10).await?;
+///             Ok(n)
+///         })
+///         .boxed()
+///     })
+///     .collect();
+/// let p = EventLoop::virtual_clock().run(move || {
+///     baton::promise::all(sagas.into_iter().map(|s| run_saga(s).promise()))
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(vec![1, 2, 3]));
+/// ```
 pub type BoxSaga<T> = BoxGen<'static, Effect, Value, T, Error>;

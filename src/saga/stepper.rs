@@ -50,6 +50,15 @@ where
 
 /// How a step ended when it did not produce another effect: the saga
 /// returned (`Ok`) or threw (`Err`).
+///
+/// ```
+/// use baton::saga::{Finished, SagaCo, Stepper};
+/// use baton::{Error, Gen};
+///
+/// let mut steps = Stepper::new(Gen::new(|_co: SagaCo<u8>| async move { Err(Error::msg("bad config"))? }));
+/// let finished: Finished<u8> = steps.next_effect().err().expect("no effect: it finished");
+/// assert_eq!(finished.err().map(|e| e.to_string()).as_deref(), Some("bad config"));
+/// ```
 pub type Finished<T> = Result<T, Error>;
 
 impl<G> Stepper<G>
@@ -57,6 +66,22 @@ where
     G: Generator<Yield = Effect, Input = Value, Error = Error>,
 {
     /// Wraps a saga without starting it.
+    ///
+    /// ```
+    /// use baton::saga::{SagaCo, Stepper, delay};
+    /// use baton::Gen;
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let started = Rc::new(Cell::new(false));
+    /// let s = started.clone();
+    /// let mut steps = Stepper::new(Gen::new(move |co: SagaCo<()>| async move {
+    ///     s.set(true);
+    ///     delay(&co, 5).await
+    /// }));
+    /// assert!(!started.get()); // wrapped, not started
+    /// steps.next_effect().ok();
+    /// assert!(started.get());
+    /// ```
     pub fn new(saga: G) -> Self {
         Stepper {
             saga,
@@ -65,6 +90,15 @@ where
     }
 
     /// Starts the saga: its first effect, or how it finished.
+    ///
+    /// ```
+    /// use baton::saga::{Kind, SagaCo, Stepper, delay};
+    /// use baton::Gen;
+    ///
+    /// let mut steps = Stepper::new(Gen::new(|co: SagaCo<()>| async move { delay(&co, 5).await }));
+    /// let first = steps.next_effect().expect("an effect");
+    /// assert_eq!((first.kind, first.args.as_str()), (Kind::Delay, "5"));
+    /// ```
     pub fn next_effect(&mut self) -> Result<Description, Finished<G::Return>> {
         self.started = true;
         self.step(Resume::Next(unit()))
@@ -72,6 +106,20 @@ where
 
     /// Feeds `value` as the current effect's result: the next effect, or
     /// how the saga finished.
+    ///
+    /// ```
+    /// use baton::saga::{SagaCo, Stepper, call};
+    /// use baton::{Gen, Promise};
+    ///
+    /// fn price(item: &'static str) -> Promise<u32> { unreachable!("{item}") }
+    /// let mut steps = Stepper::new(Gen::new(|co: SagaCo<u32>| async move {
+    ///     Ok(call(&co, price, "tea").await? + call(&co, price, "cake").await?)
+    /// }));
+    /// steps.next_effect().ok();
+    /// let second = steps.feed(3_u32).expect("the second call");
+    /// assert_eq!(second.args, "\"cake\"");
+    /// assert_eq!(steps.feed(4_u32).err().and_then(Result::ok), Some(7));
+    /// ```
     pub fn feed<U: 'static>(&mut self, value: U) -> Result<Description, Finished<G::Return>> {
         self.step(Resume::Next(Rc::new(value) as Value))
     }
@@ -126,6 +174,23 @@ where
     }
 
     /// Fails the current effect with `error`.
+    ///
+    /// ```
+    /// use baton::saga::{SagaCo, Stepper, call};
+    /// use baton::{Abrupt, Error, Gen, Promise};
+    ///
+    /// fn fetch(url: &'static str) -> Promise<String> { unreachable!("{url}") }
+    /// let mut steps = Stepper::new(Gen::new(|co: SagaCo<String>| async move {
+    ///     match call(&co, fetch, "/api").await {
+    ///         Ok(body) => Ok(body),
+    ///         Err(Abrupt::Throw(e)) => Ok(format!("offline: {e}")), // the saga's own catch
+    ///         Err(other) => Err(other),
+    ///     }
+    /// }));
+    /// steps.next_effect().ok();
+    /// let finished = steps.fail(Error::msg("ECONNREFUSED")).err().and_then(Result::ok);
+    /// assert_eq!(finished.as_deref(), Some("offline: ECONNREFUSED"));
+    /// ```
     pub fn fail(&mut self, error: Error) -> Result<Description, Finished<G::Return>> {
         self.step(Resume::Throw(error))
     }

@@ -12,6 +12,20 @@ use super::task::{Link, Scope, TaskId};
 use crate::{Error, now};
 
 /// One thing that happened in a traced runtime.
+///
+/// ```
+/// use baton::saga::{Event, Runtime, SagaCo, delay};
+/// use baton::{EventLoop, Gen};
+/// use std::time::Duration;
+///
+/// let runtime = Runtime::traced();
+/// EventLoop::virtual_clock().run(|| {
+///     runtime.run("nap", Gen::new(|co: SagaCo<()>| async move { delay(&co, 15).await }));
+/// });
+/// let last = runtime.trace().pop().expect("events");
+/// assert_eq!((last.at, last.task.to_string()), (Duration::from_millis(15), "#1".to_string()));
+/// assert_eq!(last.event, Event::TaskSettled(None));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraceEvent {
     /// The loop's time when it happened.
@@ -23,6 +37,34 @@ pub struct TraceEvent {
 }
 
 /// What happened to a task or an effect.
+///
+/// ```
+/// use baton::saga::{Event, Runtime, SagaCo, delay};
+/// use baton::{Error, EventLoop, Gen};
+///
+/// let runtime = Runtime::traced();
+/// EventLoop::virtual_clock().run(|| {
+///     let task = runtime.run("nap", Gen::new(|co: SagaCo<()>| async move { delay(&co, 1_000).await }));
+///     task.cancel(Error::msg("bored"));
+/// });
+/// let kinds: Vec<String> = runtime
+///     .trace()
+///     .into_iter()
+///     .map(|e| match e.event {
+///         Event::TaskStarted { name, .. } => format!("started {name}"),
+///         Event::EffectStarted { description, .. } => format!("effect {description}"),
+///         Event::EffectCancelled(_) => "effect cancelled".into(),
+///         Event::TaskSettled(error) => format!("settled {error:?}"),
+///         other => format!("{other:?}"),
+///     })
+///     .collect();
+/// assert_eq!(kinds, [
+///     "started nap",
+///     "effect Delay delay(1000)",
+///     "effect cancelled",
+///     "settled Some(\"cancelled: bored\")",
+/// ]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// A task started.
@@ -150,6 +192,24 @@ impl Tracer {
 
 /// Renders events as a timeline: one line each, the time, the task
 /// (indented by its depth in the tree), and what happened.
+///
+/// ```
+/// use baton::saga::{Runtime, SagaCo, delay, timeline};
+/// use baton::{EventLoop, Gen};
+///
+/// let runtime = Runtime::traced();
+/// EventLoop::virtual_clock().run(|| {
+///     runtime.run("nap", Gen::new(|co: SagaCo<()>| async move { delay(&co, 20).await }));
+/// });
+/// let text = timeline(&runtime.trace());
+/// let lines: Vec<String> = text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+/// assert_eq!(lines, [
+///     "0ms nap#1 Root task started",
+///     "0ms nap#1 ▶ Delay delay(20)",
+///     "20ms nap#1 ✔ Delay delay(20)",
+///     "20ms nap#1 task done",
+/// ]);
+/// ```
 pub fn timeline(events: &[TraceEvent]) -> String {
     let mut names: HashMap<TaskId, (String, usize)> = HashMap::new();
     let mut effects: HashMap<u64, String> = HashMap::new();
