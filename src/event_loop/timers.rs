@@ -50,6 +50,24 @@ fn nanos(d: Duration) -> Nanos {
 
 /// Identifies a timer, for [`clear_timeout`](super::clear_timeout) and
 /// [`clear_interval`](super::clear_interval).
+///
+/// ```
+/// use baton::{EventLoop, TimerId, clear_timeout, set_timeout};
+/// use std::{cell::RefCell, rc::Rc, time::Duration};
+///
+/// let fired = Rc::new(RefCell::new(Vec::new()));
+/// EventLoop::virtual_clock().run(|| {
+///     let ids: Vec<TimerId> = (0..3)
+///         .map(|i| {
+///             let f = fired.clone();
+///             set_timeout(move || f.borrow_mut().push(i), Duration::from_millis(10))
+///         })
+///         .collect();
+///     assert_ne!(ids[0], ids[1]);
+///     clear_timeout(ids[1]);
+/// });
+/// assert_eq!(*fired.borrow(), [0, 2]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TimerId {
     index: u32,

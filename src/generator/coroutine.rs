@@ -228,6 +228,25 @@ where
     }
 
     /// Erases the body's type (see [`BoxGen`]).
+    ///
+    /// ```
+    /// use baton::{BoxGen, Co, Gen};
+    ///
+    /// // Two bodies of different types behind one name.
+    /// let evens = Gen::new(|co: Co<u32>| async move {
+    ///     for i in [0, 2] {
+    ///         co.yield_(i).await?;
+    ///     }
+    ///     Ok(())
+    /// });
+    /// let odds = Gen::new(|co: Co<u32>| async move {
+    ///     co.yield_(1).await?;
+    ///     Ok(())
+    /// });
+    /// let all: Vec<BoxGen<'_, u32>> = vec![evens.boxed(), odds.boxed()];
+    /// let values: Vec<u32> = all.into_iter().flatten().collect();
+    /// assert_eq!(values, [0, 2, 1]);
+    /// ```
     pub fn boxed<'a>(self) -> BoxGen<'a, Y, R, T, E>
     where
         F: 'a,

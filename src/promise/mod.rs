@@ -272,6 +272,20 @@ impl<T, E> fmt::Debug for Promise<T, E> {
 
 /// The resolving functions of a promise: JavaScript's `resolve` and
 /// `reject`, as one handle. Only the first call counts.
+///
+/// ```
+/// use baton::{EventLoop, Promise, set_timeout};
+/// use std::time::Duration;
+///
+/// let p = EventLoop::virtual_clock().run(|| {
+///     let (p, resolver) = Promise::<&str>::with_resolver();
+///     let second = resolver.clone(); // one set of resolving functions, shared
+///     set_timeout(move || resolver.resolve("first wins"), Duration::from_millis(1));
+///     set_timeout(move || second.resolve("ignored"), Duration::from_millis(2));
+///     p
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some("first wins"));
+/// ```
 pub struct Resolver<T, E = Error> {
     shared: Rc<Shared<T, E>>,
     /// `None`: the promise's own resolving functions (flag in `Shared`);

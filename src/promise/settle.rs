@@ -8,6 +8,19 @@ use super::{Promise, Resolver};
 /// Resolving with a promise or a thenable *adopts* it: the outcome comes
 /// later, after the same number of microtask turns as in JavaScript (two for
 /// a promise: the "resolve thenable job", then its reaction).
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise, Resolution};
+///
+/// let p = EventLoop::virtual_clock().run(|| {
+///     Promise::<u32>::resolve(3).then(|n| match n {
+///         0 => Resolution::Reject(Error::msg("zero")),
+///         n if n < 10 => Resolution::Adopt(Promise::resolve(n * 10)), // two more turns
+///         n => Resolution::Value(n),
+///     })
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(30));
+/// ```
 pub enum Resolution<T, E> {
     /// Fulfil with this value.
     Value(T),
@@ -33,6 +46,28 @@ impl<T, E> std::fmt::Debug for Resolution<T, E> {
 /// Anything a promise handler (or an async task) may produce:
 /// `Result<T, E>` (a value, or a thrown error), a `Promise<T, E>` to adopt,
 /// or an explicit [`Resolution`].
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise, Resolution, Settle};
+///
+/// // A handler may return any `Settle`: here, a custom outcome type.
+/// enum Lookup {
+///     Found(u32),
+///     Missing,
+/// }
+/// impl Settle<u32, Error> for Lookup {
+///     fn into_resolution(self) -> Resolution<u32, Error> {
+///         match self {
+///             Lookup::Found(v) => Resolution::Value(v),
+///             Lookup::Missing => Resolution::Reject(Error::msg("missing")),
+///         }
+///     }
+/// }
+/// let p = EventLoop::virtual_clock().run(|| {
+///     Promise::<&str>::resolve("id-7").then(|id| if id.ends_with('7') { Lookup::Found(7) } else { Lookup::Missing })
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(7));
+/// ```
 pub trait Settle<T, E> {
     /// Converts into a resolution.
     fn into_resolution(self) -> Resolution<T, E>;

@@ -158,6 +158,23 @@ where
 /// directly: one microtask turn, like `await`. Polled by any other executor
 /// it wakes that executor's waker from the reaction (the loop must be
 /// running for the promise to settle).
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise, queue_microtask};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// // `await` takes one microtask turn, even on a settled promise.
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let (a, b) = (log.clone(), log.clone());
+/// EventLoop::virtual_clock().block_on(async move {
+///     queue_microtask(move || a.borrow_mut().push("queued before the await"));
+///     let v = Promise::<u8>::resolve(1).await?;
+///     b.borrow_mut().push("after the await");
+///     Ok::<_, Error>(v)
+/// })
+/// .ok();
+/// assert_eq!(*log.borrow(), ["queued before the await", "after the await"]);
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct Awaiting<T, E> {
     promise: Promise<T, E>,

@@ -290,6 +290,14 @@ pub struct Simulation<T> {
 
 impl<T> Simulation<T> {
     /// The trace as a readable timeline.
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, SagaCo, delay};
+    /// use baton::Gen;
+    ///
+    /// let run = Runtime::traced().simulate("nap", Gen::new(|co: SagaCo<()>| async move { delay(&co, 5).await }));
+    /// assert!(run.timeline().contains("✔ Delay delay(5)"));
+    /// ```
     pub fn timeline(&self) -> String {
         timeline(&self.trace)
     }

@@ -104,6 +104,20 @@ pub struct Cancelled {
 
 impl Cancelled {
     /// Whether `error` is a task's cancellation.
+    ///
+    /// ```
+    /// use baton::saga::{Cancelled, SagaCo, delay, run_saga};
+    /// use baton::{Error, EventLoop, Gen};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let task = run_saga(Gen::new(|co: SagaCo<()>| async move { delay(&co, 10).await }));
+    ///     task.cancel(Error::msg("stop"));
+    ///     task.promise()
+    /// });
+    /// let error = p.peek().and_then(Result::err).expect("rejected");
+    /// assert!(Cancelled::is(&error));
+    /// assert!(!Cancelled::is(&Error::msg("an ordinary failure")));
+    /// ```
     pub fn is(error: &Error) -> bool {
         error.downcast_ref::<Cancelled>().is_some()
     }
