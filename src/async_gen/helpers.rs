@@ -94,6 +94,16 @@ where
 /// ```
 pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
     /// Each item transformed by `f`.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises(vec![Promise::<u32>::resolve(1), Promise::resolve(2)]).map(|n| format!("#{n}")).to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec!["#1".to_string(), "#2".to_string()]));
+    /// ```
     fn map<U: Clone + 'static>(
         self,
         mut f: impl FnMut(Self::Item) -> U + 'static,
@@ -105,6 +115,23 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
 
     /// Each item transformed by an asynchronous step (a lookup, a request):
     /// the next item is pulled only after this one's promise settles.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise, set_timeout};
+    /// use std::time::Duration;
+    ///
+    /// // An asynchronous lookup per item (a cache, a request).
+    /// fn lookup(id: u32) -> Promise<String> {
+    ///     Promise::new(move |r| {
+    ///         set_timeout(move || r.resolve(format!("user {id}")), Duration::from_millis(10));
+    ///     })
+    /// }
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises(vec![Promise::<u32>::resolve(1), Promise::resolve(2)]).map_async(lookup).to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec!["user 1".to_string(), "user 2".to_string()]));
+    /// ```
     fn map_async<U: Clone + 'static>(
         self,
         mut f: impl FnMut(Self::Item) -> Promise<U, Self::Error> + 'static,
@@ -133,6 +160,16 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
     }
 
     /// Only the items `keep` accepts.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises((1..=6).map(Promise::<u32>::resolve)).filter(|n| n % 3 == 0).to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![3, 6]));
+    /// ```
     fn filter(
         self,
         mut keep: impl FnMut(&Self::Item) -> bool + 'static,
@@ -156,6 +193,27 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
 
     /// The first `n` items; then the source is closed without pulling
     /// another.
+    ///
+    /// ```
+    /// use baton::async_gen::AsyncIteratorExt;
+    /// use baton::{AsyncGen, Co, Error, EventLoop};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let pulled = Rc::new(RefCell::new(Vec::new()));
+    /// let p = pulled.clone();
+    /// let out = EventLoop::virtual_clock().block_on(async move {
+    ///     let endless = AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+    ///         for i in 0.. {
+    ///             p.borrow_mut().push(i);
+    ///             co.yield_(i).await?;
+    ///         }
+    ///         Ok(())
+    ///     });
+    ///     endless.take(2).to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![0, 1]));
+    /// assert_eq!(*pulled.borrow(), [0, 1]); // no third item was pulled
+    /// ```
     fn take(self, n: usize) -> AsyncGen<Self::Item, (), (), Self::Error> {
         AsyncGen::new(move |co: Co<Self::Item, (), (), Self::Error>| async move {
             let mut source = self;
@@ -185,6 +243,16 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
     /// # Panics
     ///
     /// If `size` is zero.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises((1..=5).map(Promise::<u32>::resolve)).batch(2).to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![vec![1, 2], vec![3, 4], vec![5]]));
+    /// ```
     fn batch(self, size: usize) -> AsyncGen<Vec<Self::Item>, (), (), Self::Error> {
         assert!(size > 0, "batch size must be at least 1");
         AsyncGen::new(
@@ -211,6 +279,36 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
 
     /// Fails with a [`FaultKind::TimedOut`] fault if an item takes longer
     /// than `limit` to arrive, closing the source first.
+    ///
+    /// ```
+    /// use baton::async_gen::AsyncIteratorExt;
+    /// use baton::{AsyncGen, Co, Error, EventLoop, Fault, FaultKind, Promise, set_timeout};
+    /// use std::time::Duration;
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let slow = AsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+    ///         for ms in [10, 20, 500] {
+    ///             let arrived = Promise::<u32>::new(move |r| {
+    ///                 set_timeout(move || r.resolve(ms as u32), Duration::from_millis(ms));
+    ///             });
+    ///             co.yield_(arrived.await?).await?;
+    ///         }
+    ///         Ok(())
+    ///     });
+    ///     let mut seen = Vec::new();
+    ///     let mut items = slow.with_timeout(Duration::from_millis(100));
+    ///     let error = loop {
+    ///         match baton::async_gen::AsyncIterator::next(&mut items).await {
+    ///             Ok(Some(v)) => seen.push(v),
+    ///             Ok(None) => break None,
+    ///             Err(e) => break Some(e),
+    ///         }
+    ///     };
+    ///     let kind = error.and_then(|e| e.downcast_ref::<Fault>().map(Fault::kind));
+    ///     Ok::<_, Error>((seen, kind))
+    /// });
+    /// assert_eq!(out.ok(), Some((vec![10, 20], Some(FaultKind::TimedOut))));
+    /// ```
     fn with_timeout(self, limit: Duration) -> AsyncGen<Self::Item, (), (), Self::Error> {
         AsyncGen::new(move |co: Co<Self::Item, (), (), Self::Error>| async move {
             let mut source = self;
@@ -252,6 +350,16 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
     }
 
     /// Every item, in order (`Array.fromAsync`).
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises(vec![Promise::<&str>::resolve("a"), Promise::resolve("b")]).to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec!["a", "b"]));
+    /// ```
     #[allow(async_fn_in_trait)]
     async fn to_vec(mut self) -> Result<Vec<Self::Item>, Self::Error> {
         let mut items = Vec::new();

@@ -65,10 +65,63 @@ pub trait AsyncIterator {
     /// `next()`: the next item, or `None` once done. (JavaScript returns a
     /// promise; a future lets a generator's own step promise be awaited
     /// directly, without a second promise and turn.)
+    ///
+    /// ```
+    /// use baton::async_gen::AsyncIterator;
+    /// use baton::{Error, EventLoop};
+    ///
+    /// // seed 004's asyncRange, by hand.
+    /// struct Range {
+    ///     at: u32,
+    ///     end: u32,
+    /// }
+    /// impl AsyncIterator for Range {
+    ///     type Item = u32;
+    ///     type Error = Error;
+    ///     async fn next(&mut self) -> Result<Option<u32>, Error> {
+    ///         if self.at == self.end {
+    ///             return Ok(None);
+    ///         }
+    ///         self.at += 1;
+    ///         Ok(Some(self.at - 1))
+    ///     }
+    /// }
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let mut range = Range { at: 3, end: 5 };
+    ///     Ok::<_, Error>((range.next().await?, range.next().await?, range.next().await?))
+    /// });
+    /// assert_eq!(out.ok(), Some((Some(3), Some(4), None)));
+    /// ```
     fn next(&mut self) -> impl Future<Output = Result<Option<Self::Item>, Self::Error>>;
 
     /// `return()`: the consumer stops early; the future completes once the
     /// source has cleaned up. Sources without cleanup keep the default.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIterator, AsyncIteratorExt};
+    /// use baton::{Error, EventLoop};
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// struct Feed {
+    ///     closed: Rc<Cell<bool>>,
+    /// }
+    /// impl AsyncIterator for Feed {
+    ///     type Item = u32;
+    ///     type Error = Error;
+    ///     async fn next(&mut self) -> Result<Option<u32>, Error> {
+    ///         Ok(Some(1)) // endless
+    ///     }
+    ///     async fn close(&mut self) -> Result<(), Error> {
+    ///         self.closed.set(true); // release the connection
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let closed = Rc::new(Cell::new(false));
+    /// let feed = Feed { closed: closed.clone() };
+    /// let out = EventLoop::virtual_clock().block_on(async move { feed.take(3).to_vec().await });
+    /// assert_eq!(out.ok(), Some(vec![1, 1, 1]));
+    /// assert!(closed.get()); // `take` closed it when done
+    /// ```
     fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> {
         std::future::ready(Ok(()))
     }
