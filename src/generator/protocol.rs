@@ -230,12 +230,51 @@ pub trait Generator {
     type Error;
 
     /// Resumes the generator in one of the three ways.
+    ///
+    /// ```
+    /// use baton::{Co, Gen, Generator, Resume, Step};
+    ///
+    /// // Any generator, driven through the trait.
+    /// fn drive<G: Generator<Input = u8, Yield = u8, Return = u8, Error = ()>>(g: &mut G) -> Vec<Step<u8, u8>> {
+    ///     [Resume::Next(0), Resume::Next(5), Resume::Return(9)]
+    ///         .into_iter()
+    ///         .filter_map(|how| g.resume(how).ok())
+    ///         .collect()
+    /// }
+    /// let mut g = Gen::new(|co: Co<u8, u8, u8, ()>| async move {
+    ///     loop {
+    ///         let v = co.yield_(1).await?;
+    ///         co.yield_(v * 2).await?;
+    ///     }
+    /// });
+    /// assert_eq!(drive(&mut g), [Step::Yielded(1), Step::Yielded(10), Step::Returned(9)]);
+    /// ```
     fn resume(
         &mut self,
         how: Resume<Self::Input, Self::Error, Self::Return>,
     ) -> StepResult<Self::Yield, Self::Return, Self::Error>;
 
     /// `next(v)`.
+    ///
+    /// ```
+    /// use baton::{Generator, Resume, Step, StepResult};
+    ///
+    /// struct Doubler;
+    /// impl Generator for Doubler {
+    ///     type Input = u32;
+    ///     type Yield = u32;
+    ///     type Return = ();
+    ///     type Error = ();
+    ///     fn resume(&mut self, how: Resume<u32, (), ()>) -> StepResult<u32, (), ()> {
+    ///         match how {
+    ///             Resume::Next(v) => Ok(Step::Yielded(v * 2)),
+    ///             Resume::Return(()) => Ok(Step::Returned(())),
+    ///             Resume::Throw(e) => Err(e),
+    ///         }
+    ///     }
+    /// }
+    /// assert_eq!(Doubler.next(21), Ok(Step::Yielded(42)));
+    /// ```
     // Always: a forwarder, and left to the inliner's judgement it kept a
     // generator's whole resume out of line in the caller's loop.
     #[inline(always)]
@@ -244,12 +283,34 @@ pub trait Generator {
     }
 
     /// `throw(e)`.
+    ///
+    /// ```
+    /// use baton::{Co, Gen, Generator};
+    ///
+    /// let mut g = Gen::new(|co: Co<u8, (), (), &str>| async move {
+    ///     co.yield_(1).await?;
+    ///     Ok(())
+    /// });
+    /// let _ = Generator::next(&mut g, ());
+    /// assert_eq!(Generator::throw(&mut g, "stop"), Err("stop"));
+    /// ```
     #[inline]
     fn throw(&mut self, error: Self::Error) -> StepResult<Self::Yield, Self::Return, Self::Error> {
         self.resume(Resume::Throw(error))
     }
 
     /// `return(v)`.
+    ///
+    /// ```
+    /// use baton::{Co, Gen, Generator, Step};
+    ///
+    /// let mut g = Gen::new(|co: Co<u8, (), u8>| async move {
+    ///     co.yield_(1).await?;
+    ///     Ok(0)
+    /// });
+    /// let _ = Generator::next(&mut g, ());
+    /// assert_eq!(Generator::r#return(&mut g, 5), Ok(Step::Returned(5)));
+    /// ```
     #[inline]
     fn r#return(
         &mut self,

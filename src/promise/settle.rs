@@ -70,6 +70,14 @@ impl<T, E> std::fmt::Debug for Resolution<T, E> {
 /// ```
 pub trait Settle<T, E> {
     /// Converts into a resolution.
+    ///
+    /// ```
+    /// use baton::{Error, Promise, Resolution, Settle};
+    ///
+    /// let thrown: Result<u8, Error> = Err(Error::msg("no"));
+    /// assert!(matches!(thrown.into_resolution(), Resolution::Reject(_)));
+    /// assert!(matches!(Promise::<u8>::resolve(1).into_resolution(), Resolution::Adopt(_)));
+    /// ```
     fn into_resolution(self) -> Resolution<T, E>;
 }
 
@@ -115,5 +123,20 @@ impl<T, E> Settle<T, E> for Resolution<T, E> {
 pub trait Thenable<T, E> {
     /// Called in a microtask after the promise was resolved with this
     /// thenable.
+    ///
+    /// ```
+    /// use baton::{EventLoop, Promise, Resolution, Resolver, Thenable, set_timeout};
+    /// use std::time::Duration;
+    ///
+    /// // A thenable that settles later, from a timer.
+    /// struct Later(u32);
+    /// impl Thenable<u32, baton::Error> for Later {
+    ///     fn then(self: Box<Self>, resolver: Resolver<u32, baton::Error>) {
+    ///         set_timeout(move || resolver.resolve(self.0), Duration::from_millis(5));
+    ///     }
+    /// }
+    /// let p = EventLoop::virtual_clock().run(|| Promise::from_resolution(Resolution::Thenable(Box::new(Later(8)))));
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(8));
+    /// ```
     fn then(self: Box<Self>, resolver: Resolver<T, E>);
 }

@@ -21,6 +21,17 @@ pub trait AllTuple<E> {
     /// The tuple of values.
     type Output;
     /// Waits for every promise; see the trait docs.
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise, promise::AllTuple};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     (Promise::<u8>::resolve(1), Promise::<&str>::reject(Error::msg("second failed")))
+    ///         .all()
+    ///         .then_else(|_| Ok::<_, Error>(String::new()), |e| Ok(e.to_string()))
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("second failed"));
+    /// ```
     fn all(self) -> Promise<Self::Output, E>;
 }
 

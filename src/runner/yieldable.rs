@@ -40,6 +40,21 @@ use crate::{Promise, Reason, spawn};
 /// ```
 pub trait Yieldable<V, E> {
     /// The promise of this yield's value.
+    ///
+    /// ```
+    /// use baton::runner::Yieldable;
+    /// use baton::{Error, EventLoop, Promise};
+    /// use std::collections::BTreeMap;
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let mut parts = BTreeMap::new();
+    ///     parts.insert("user", Promise::<u32>::resolve(1));
+    ///     parts.insert("posts", Promise::resolve(12));
+    ///     Yieldable::<BTreeMap<&str, u32>, Error>::into_promise(parts)
+    /// });
+    /// let got = p.peek().and_then(Result::ok).expect("all settled");
+    /// assert_eq!((got["user"], got["posts"]), (1, 12));
+    /// ```
     fn into_promise(self) -> Promise<V, E>;
 }
 

@@ -45,6 +45,26 @@ pub trait Callee: 'static {
     type Output: Clone + 'static;
 
     /// Starts the work in `scope`; `name()` names a child saga.
+    ///
+    /// ```
+    /// use baton::saga::{Callee, Running, SagaCo, Scope, call, run_saga};
+    /// use baton::{EventLoop, Gen, Promise};
+    ///
+    /// // A callee of one's own: a cached value is a settled promise.
+    /// #[derive(Clone)]
+    /// struct Cached(u32);
+    /// impl Callee for Cached {
+    ///     type Output = u32;
+    ///     fn start(self, _: &Scope, _: fn() -> &'static str) -> Running {
+    ///         Running::of(Promise::resolve(self.0))
+    ///     }
+    /// }
+    /// fn from_cache(key: u32) -> Cached { Cached(key * 100) }
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     run_saga(Gen::new(|co: SagaCo<u32>| async move { call(&co, from_cache, 3).await })).promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(300));
+    /// ```
     fn start(self, scope: &Scope, name: fn() -> &'static str) -> Running;
 }
 

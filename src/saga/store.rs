@@ -35,6 +35,26 @@ use crate::{Error, Promise};
 /// ```
 pub trait Action: Clone + fmt::Debug + 'static {
     /// The action's type, which string patterns match.
+    ///
+    /// ```
+    /// use baton::saga::Action;
+    ///
+    /// #[derive(Clone, Debug)]
+    /// enum Cart {
+    ///     Add(u32),
+    ///     Checkout,
+    /// }
+    /// impl Action for Cart {
+    ///     fn action_type(&self) -> &str {
+    ///         match self {
+    ///             Cart::Add(_) => "cart/add",
+    ///             Cart::Checkout => "cart/checkout",
+    ///         }
+    ///     }
+    /// }
+    /// assert_eq!(Cart::Add(3).action_type(), "cart/add");
+    /// assert_eq!(Cart::Checkout.action_type(), "cart/checkout");
+    /// ```
     fn action_type(&self) -> &str;
 }
 
