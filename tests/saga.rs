@@ -253,3 +253,118 @@ fn a_calls_value_comes_back_typed_from_a_settled_or_a_pending_promise_alone_or_i
         ])
     );
 }
+
+/// One step of the property test below.
+#[derive(Debug, Clone)]
+enum CallStep {
+    /// A call whose promise settles after `delay` ms (`None`: already
+    /// settled), to `outcome`; yielded typed (`call`) or raw.
+    Call {
+        delay: Option<u64>,
+        outcome: Result<u32, u8>,
+        raw: bool,
+    },
+    /// A typed `all` of calls that all succeed.
+    All(Vec<(Option<u64>, u32)>),
+}
+
+fn call_step() -> impl proptest::strategy::Strategy<Value = CallStep> {
+    use proptest::prelude::*;
+    let delay = proptest::option::of(1u64..50);
+    prop_oneof![
+        (
+            delay.clone(),
+            prop_oneof![any::<u32>().prop_map(Ok), any::<u8>().prop_map(Err)],
+            any::<bool>()
+        )
+            .prop_map(|(delay, outcome, raw)| CallStep::Call {
+                delay,
+                outcome,
+                raw
+            }),
+        proptest::collection::vec((delay, any::<u32>()), 0..5).prop_map(CallStep::All),
+    ]
+}
+
+/// The promise a step's call returns.
+fn settling(delay: Option<u64>, outcome: Result<u32, u8>) -> baton::Promise<u32> {
+    let outcome = outcome.map_err(|code| Error::msg(format!("code {code}")));
+    match delay {
+        None => baton::Promise::from_resolution(outcome),
+        Some(ms) => baton::Promise::new(move |r| {
+            baton::set_timeout(
+                move || r.resolve_with(outcome),
+                std::time::Duration::from_millis(ms),
+            );
+        }),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever mix of settled, pending and failing calls a saga makes,
+    /// typed or raw, alone or in an `all`: each resumes the saga with the
+    /// called function's value (or throws its error) once the promise has
+    /// settled, as a model computes.
+    #[test]
+    fn every_call_resumes_with_its_own_outcome_at_its_time(steps in proptest::collection::vec(call_step(), 0..12)) {
+        use baton::saga::{SagaCo, all, call, call_effect, run_saga};
+        use baton::{Abrupt, EventLoop, Gen, now};
+
+        let mut expected = Vec::new();
+        let mut clock = 0;
+        for step in &steps {
+            let (shown, took) = match step {
+                CallStep::Call { delay, outcome, .. } => (
+                    match outcome {
+                        Ok(v) => v.to_string(),
+                        Err(code) => format!("caught code {code}"),
+                    },
+                    delay.unwrap_or(0),
+                ),
+                CallStep::All(parts) => (
+                    format!("{:?}", parts.iter().map(|p| p.1).collect::<Vec<_>>()),
+                    parts.iter().filter_map(|p| p.0).max().unwrap_or(0),
+                ),
+            };
+            clock += took;
+            expected.push(format!("{shown} at {clock}ms"));
+        }
+
+        let saga = Gen::new(move |co: SagaCo<Vec<String>>| async move {
+            let mut seen = Vec::new();
+            for step in steps {
+                let shown = match step {
+                    CallStep::Call { delay, outcome, raw: false } => {
+                        match call(&co, move |()| settling(delay, outcome), ()).await {
+                            Ok(v) => v.to_string(),
+                            Err(Abrupt::Throw(e)) => format!("caught {e}"),
+                            Err(other) => return Err(other),
+                        }
+                    }
+                    CallStep::Call { delay, outcome, raw: true } => {
+                        let effect = call_effect(move |()| settling(delay, outcome), ());
+                        match co.yield_(effect).await {
+                            Ok(v) => v.downcast_ref::<u32>().map_or("not a u32".into(), u32::to_string),
+                            Err(Abrupt::Throw(e)) => format!("caught {e}"),
+                            Err(other) => return Err(other),
+                        }
+                    }
+                    CallStep::All(parts) => {
+                        let calls = parts
+                            .into_iter()
+                            .map(|(delay, v)| call_effect(move |()| settling(delay, Ok(v)), ()))
+                            .collect();
+                        let values: Vec<u32> = all(&co, calls).await?;
+                        format!("{values:?}")
+                    }
+                };
+                seen.push(format!("{shown} at {}ms", now().as_millis()));
+            }
+            Ok(seen)
+        });
+        let out = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+        proptest::prop_assert_eq!(out.peek().and_then(Result::ok), Some(expected));
+    }
+}
