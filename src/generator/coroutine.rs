@@ -371,7 +371,11 @@ where
             // no `yield` to go to, as in JavaScript). Every check and store
             // saved here is a measurable share of a resume.
             (State::Fresh | State::Suspended, Resume::Next(r)) => {
-                self.state = State::Suspended;
+                // Stored only when it changes: a store per resume is a
+                // measurable share of a resume loop bound by its stores.
+                if self.state == State::Fresh {
+                    self.state = State::Suspended;
+                }
                 Exchange::Next(r)
             }
             (State::Suspended, Resume::Throw(e)) => Exchange::Throw(e),
