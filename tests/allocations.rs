@@ -2,37 +2,11 @@
 //! Its own test binary: the counting allocator sees the whole process, so
 //! this file holds a single test.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+#[path = "shared/counting_allocator.rs"]
+mod counting_allocator;
 
 use baton::{Abrupt, Co, Gen, Step};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers every operation to the system allocator unchanged; the
-// counter is a side effect only.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations_during<R>(f: impl FnOnce() -> R) -> (usize, R) {
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
-    let r = f();
-    (ALLOCATIONS.load(Ordering::SeqCst) - before, r)
-}
+use counting_allocator::allocations_during;
 
 #[test]
 fn one_allocation_per_generator_none_per_resume() {

@@ -4,32 +4,12 @@
 //! timer is queued in place). Its own test binary: the counting allocator sees the whole
 //! process, so this file holds a single test.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+#[path = "shared/counting_allocator.rs"]
+mod counting_allocator;
 
 use baton::saga::{SagaCo, all, call, call_effect, delay, run_saga};
 use baton::{EventLoop, Gen, Promise};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers every operation to the system allocator unchanged; the
-// counter is a side effect only.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+use counting_allocator::allocations_during;
 
 fn ready(n: u64) -> Promise<u64> {
     Promise::resolve(n)
@@ -47,27 +27,27 @@ enum Shape {
 /// Allocations of a saga making `calls` calls, from start to settlement.
 fn allocations_of_a_saga(calls: u64, shape: Shape) -> (usize, Option<u64>) {
     EventLoop::virtual_clock().run(|| ()); // the loop's own buffers
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
-    let out = EventLoop::virtual_clock().run(move || {
-        run_saga(Gen::new(move |co: SagaCo<u64>| async move {
-            if let Shape::AllAtOnce = shape {
-                let calls = (0..calls).map(|i| call_effect(ready, i)).collect();
-                let values: Vec<u64> = all(&co, calls).await?;
-                return Ok(values.iter().sum());
-            }
-            let mut sum = 0;
-            for i in 0..calls {
-                if let Shape::Delayed = shape {
-                    delay(&co, 1).await?;
+    let (made, out) = allocations_during(|| {
+        EventLoop::virtual_clock().run(move || {
+            run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+                if let Shape::AllAtOnce = shape {
+                    let calls = (0..calls).map(|i| call_effect(ready, i)).collect();
+                    let values: Vec<u64> = all(&co, calls).await?;
+                    return Ok(values.iter().sum());
                 }
-                sum += call(&co, ready, i).await?;
-            }
-            Ok(sum)
-        }))
-        .promise()
+                let mut sum = 0;
+                for i in 0..calls {
+                    if let Shape::Delayed = shape {
+                        delay(&co, 1).await?;
+                    }
+                    sum += call(&co, ready, i).await?;
+                }
+                Ok(sum)
+            }))
+            .promise()
+        })
     });
-    let sum = out.peek().and_then(Result::ok);
-    (ALLOCATIONS.load(Ordering::SeqCst) - before, sum)
+    (made, out.peek().and_then(Result::ok))
 }
 
 #[test]
