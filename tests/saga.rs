@@ -368,3 +368,25 @@ proptest::proptest! {
         proptest::prop_assert_eq!(out.peek().and_then(Result::ok), Some(expected));
     }
 }
+
+#[test]
+fn a_saga_waiting_on_a_promise_that_never_settles_is_freed_with_it() {
+    use baton::saga::{SagaCo, call, run_saga};
+    use baton::{EventLoop, Gen, Promise};
+    use std::rc::Rc;
+
+    fn never(_: ()) -> Promise<u32> {
+        Promise::with_resolver().0 // its resolver is dropped: it can never settle
+    }
+    let alive = Rc::new(());
+    let held = alive.clone();
+    EventLoop::virtual_clock().run(move || {
+        run_saga(Gen::new(move |co: SagaCo<u32>| async move {
+            let _held = held;
+            call(&co, never, ()).await
+        }));
+    });
+    // The loop ran dry with the saga still waiting; once nothing can
+    // settle the promise, nothing keeps it, the saga or its body alive.
+    assert_eq!(Rc::strong_count(&alive), 1);
+}

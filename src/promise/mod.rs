@@ -74,9 +74,16 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
     }
 
     fn subscribe_handle(self: Rc<Self>, settled: crate::saga::Settled) {
-        let handle: crate::saga::Value = self.clone();
+        // Weak: a strong one in its own reaction would keep a promise that
+        // never settles (and the waiter) alive forever. While the reaction
+        // runs as the promise's job, the promise is alive; run from a
+        // queued copy of the outcome after it is gone, the value is boxed.
+        let handle = Rc::downgrade(&self);
         Promise { shared: self }.subscribe(move |outcome| {
-            settled.deliver(outcome.map(|_| handle));
+            settled.deliver(outcome.map(|value| match handle.upgrade() {
+                Some(promise) => promise as crate::saga::Value,
+                None => Rc::new(value) as crate::saga::Value,
+            }));
         });
     }
 
