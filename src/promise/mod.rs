@@ -63,9 +63,9 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
 
     fn outcome_handle(self: Rc<Self>) -> Option<Result<crate::saga::Value, Error>> {
         let error = match &self.inner.borrow().state {
-            State::Pending => return None,
+            State::Pending { .. } => return None,
             State::Fulfilled(_) => None,
-            State::Rejected(e) => Some(e.clone()),
+            State::Rejected { reason: e, .. } => Some(e.clone()),
         };
         Some(match error {
             None => Ok(self),
@@ -88,7 +88,7 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
     }
 
     fn is_settled(&self) -> bool {
-        !matches!(self.inner.borrow().state, State::Pending)
+        !matches!(self.inner.borrow().state, State::Pending { .. })
     }
 
     fn mark_handled_erased(&self) {
@@ -160,10 +160,33 @@ impl<T, E> Reactions<T, E> {
     }
 }
 
+/// Where a promise stands, with the flags that go with each state (kept
+/// in the tag's word, so they cost no room of their own).
 enum State<T, E> {
-    Pending,
+    Pending {
+        /// The promise's own resolving functions have been used ("already
+        /// resolved": it follows another promise or a thenable), kept here
+        /// so a resolver needs no allocation of its own.
+        claimed: bool,
+        /// A handler was attached (so a later rejection is not
+        /// "unhandled").
+        handled: bool,
+    },
     Fulfilled(T),
-    Rejected(E),
+    Rejected {
+        reason: E,
+        /// A handler was attached.
+        handled: bool,
+        /// Reported as unhandled; a later handler reports it handled.
+        reported: bool,
+    },
+}
+
+impl<T, E> State<T, E> {
+    const FRESH: Self = State::Pending {
+        claimed: false,
+        handled: false,
+    };
 }
 
 /// What a promise holds, behind one borrow flag.
@@ -199,21 +222,14 @@ impl<T, E> Inner<T, E> {
 
 struct Shared<T, E> {
     inner: RefCell<Inner<T, E>>,
-    /// A handler was attached (so a rejection is not "unhandled").
-    handled: Cell<bool>,
-    /// Reported as unhandled; a later handler reports it handled.
-    reported: Cell<bool>,
-    /// The promise's own resolving functions have been used ("already
-    /// resolved"), kept here so a resolver needs no allocation of its own.
-    claimed: Cell<bool>,
 }
 
 impl<T: Clone, E: Clone> Shared<T, E> {
     fn outcome(&self) -> Option<Result<T, E>> {
         match &self.inner.borrow().state {
-            State::Pending => None,
+            State::Pending { .. } => None,
             State::Fulfilled(v) => Some(Ok(v.clone())),
-            State::Rejected(e) => Some(Err(e.clone())),
+            State::Rejected { reason: e, .. } => Some(Err(e.clone())),
         }
     }
 }
@@ -269,9 +285,9 @@ impl<T, E> Clone for Promise<T, E> {
 impl<T, E> fmt::Debug for Promise<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &self.shared.inner.borrow().state {
-            State::Pending => "pending",
+            State::Pending { .. } => "pending",
             State::Fulfilled(_) => "fulfilled",
-            State::Rejected(_) => "rejected",
+            State::Rejected { .. } => "rejected",
         };
         f.debug_struct("Promise").field("state", &state).finish()
     }
@@ -310,15 +326,32 @@ impl<T, E> Clone for Resolver<T, E> {
 }
 
 impl<T, E> Resolver<T, E> {
-    fn claim_flag(&self) -> &Cell<bool> {
-        self.done.as_deref().unwrap_or(&self.shared.claimed)
+    /// Uses these resolving functions: `true` the first time only.
+    fn claim(&self) -> bool {
+        match &self.done {
+            Some(done) => !done.replace(true),
+            None => match &mut self.shared.inner.borrow_mut().state {
+                State::Pending { claimed, .. } => !std::mem::replace(claimed, true),
+                _ => false,
+            },
+        }
+    }
+
+    fn is_claimed(&self) -> bool {
+        match &self.done {
+            Some(done) => done.get(),
+            None => match &self.shared.inner.borrow().state {
+                State::Pending { claimed, .. } => *claimed,
+                _ => true,
+            },
+        }
     }
 }
 
 impl<T, E> fmt::Debug for Resolver<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Resolver")
-            .field("used", &self.claim_flag().get())
+            .field("used", &self.is_claimed())
             .finish()
     }
 }
@@ -390,7 +423,7 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
     /// assert_eq!(q.peek().and_then(Result::ok), Some(6));
     /// ```
     pub fn resolve_with(&self, settle: impl Settle<T, E>) {
-        if !self.claim_flag().replace(true) {
+        if self.claim() {
             resolve(&self.shared, settle.into_resolution());
         }
     }
@@ -423,7 +456,7 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
 
 impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     fn pending_shared() -> Rc<Shared<T, E>> {
-        Self::shared_in(State::Pending)
+        Self::shared_in(State::FRESH)
     }
 
     #[inline]
@@ -433,9 +466,6 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
                 state,
                 reactions: ManuallyDrop::new(Reactions::None),
             }),
-            handled: Cell::new(false),
-            reported: Cell::new(false),
-            claimed: Cell::new(false),
         })
     }
 
@@ -553,14 +583,14 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// assert!(!p.is_pending());
     /// ```
     pub fn is_pending(&self) -> bool {
-        matches!(self.shared.inner.borrow().state, State::Pending)
+        matches!(self.shared.inner.borrow().state, State::Pending { .. })
     }
 
     /// Registers `reaction` to run as a microtask once settled (at once if
     /// already settled). Marks the promise handled.
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
         let mut inner = self.shared.inner.borrow_mut();
-        let settled = !matches!(inner.state, State::Pending);
+        let settled = !matches!(inner.state, State::Pending { .. });
         if !settled || matches!(*inner.reactions, Reactions::None) {
             inner.reactions.push_with(reaction);
             drop(inner);
@@ -587,7 +617,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// Resumes `task` one microtask turn after the promise settles (at once
     /// if it has): an `await`.
     pub(crate) fn resume_on_settle(&self, task: Rc<dyn Job>) {
-        if matches!(self.shared.inner.borrow().state, State::Pending) {
+        if matches!(self.shared.inner.borrow().state, State::Pending { .. }) {
             self.wait(move |_| task.run());
         } else {
             event_loop::queue_job(task);
@@ -783,7 +813,17 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 impl<T, E: fmt::Debug> Shared<T, E> {
     #[inline]
     fn mark_handled(&self) {
-        if !self.handled.replace(true) && self.reported.get() {
+        let reported = match &mut self.inner.borrow_mut().state {
+            State::Pending { handled, .. } => {
+                *handled = true;
+                false
+            }
+            State::Fulfilled(_) => false,
+            State::Rejected {
+                handled, reported, ..
+            } => !std::mem::replace(handled, true) && *reported,
+        };
+        if reported {
             self.report_handled_later();
         }
     }
@@ -798,7 +838,7 @@ impl<T, E: fmt::Debug> Shared<T, E> {
 
     fn rejection(&self) -> Rejection {
         let reason = match &self.inner.borrow().state {
-            State::Rejected(e) => format!("{e:?}"),
+            State::Rejected { reason, .. } => format!("{reason:?}"),
             _ => String::new(),
         };
         Rejection {
@@ -810,10 +850,15 @@ impl<T, E: fmt::Debug> Shared<T, E> {
 
 impl<T, E: fmt::Debug> Watched for Shared<T, E> {
     fn is_handled(&self) -> bool {
-        self.handled.get()
+        match &self.inner.borrow().state {
+            State::Rejected { handled, .. } => *handled,
+            _ => true,
+        }
     }
     fn mark_reported(&self) {
-        self.reported.set(true);
+        if let State::Rejected { reported, .. } = &mut self.inner.borrow_mut().state {
+            *reported = true;
+        }
     }
     fn report(&self) -> Rejection {
         self.rejection()
@@ -823,21 +868,28 @@ impl<T, E: fmt::Debug> Watched for Shared<T, E> {
 /// Settles a pending promise and queues its reactions; a rejection nobody
 /// handles is watched until the next checkpoint.
 fn settle<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, outcome: Result<T, E>) {
-    let rejected = outcome.is_err();
-    let waiting = {
+    let (waiting, unhandled) = {
         let mut inner = shared.inner.borrow_mut();
-        if !matches!(inner.state, State::Pending) {
+        let State::Pending { handled, .. } = inner.state else {
             return;
-        }
+        };
+        let rejected = outcome.is_err();
         inner.state = match outcome {
             Ok(v) => State::Fulfilled(v),
-            Err(e) => State::Rejected(e),
+            Err(reason) => State::Rejected {
+                reason,
+                handled,
+                reported: false,
+            },
         };
-        !matches!(*inner.reactions, Reactions::None)
+        (
+            !matches!(*inner.reactions, Reactions::None),
+            rejected && !handled,
+        )
     };
     if waiting {
         event_loop::queue_job(shared.clone());
-    } else if rejected && !shared.handled.get() {
+    } else if unhandled {
         event_loop::watch_rejection(shared.clone());
     }
 }
