@@ -121,20 +121,29 @@ type Reaction<T, E> = InlineFn<Result<T, E>>;
 /// Handlers waiting for a promise. Most promises get exactly one (the next
 /// link of a chain, or an `await`), which needs no vector.
 enum Reactions<T, E> {
-    None,
     One(Reaction<T, E>),
-    Many(Vec<Reaction<T, E>>),
+    /// None yet ([`Reactions::NONE`]), or more than one. The list is boxed
+    /// so it takes one word, which the compiler stores beside the niche of
+    /// `One`'s function pointer: the whole is three words, as `One` is.
+    Many(Option<Box<Vec<Reaction<T, E>>>>),
 }
 
 impl<T, E> Reactions<T, E> {
+    const NONE: Self = Reactions::Many(None);
+
+    #[inline]
+    fn is_none(&self) -> bool {
+        matches!(self, Reactions::Many(None))
+    }
+
     #[inline]
     fn push_with(&mut self, reaction: impl FnOnce(Result<T, E>) + 'static)
     where
         T: 'static,
         E: 'static,
     {
-        if matches!(self, Reactions::None) {
-            // The hottest path of a promise chain. `None` owns nothing:
+        if self.is_none() {
+            // The hottest path of a promise chain. `NONE` owns nothing:
             // forgetting it saves a call to the drop glue.
             std::mem::forget(std::mem::replace(
                 self,
@@ -149,12 +158,12 @@ impl<T, E> Reactions<T, E> {
     /// `push_with` inlines.
     #[inline(never)]
     fn push_another(&mut self, reaction: Reaction<T, E>) {
-        *self = match std::mem::replace(self, Reactions::None) {
-            Reactions::None => Reactions::One(reaction),
-            Reactions::One(first) => Reactions::Many(vec![first, reaction]),
-            Reactions::Many(mut all) => {
+        *self = match std::mem::replace(self, Reactions::NONE) {
+            Reactions::Many(None) => Reactions::One(reaction),
+            Reactions::One(first) => Reactions::Many(Some(Box::new(vec![first, reaction]))),
+            Reactions::Many(Some(mut all)) => {
                 all.push(reaction);
-                Reactions::Many(all)
+                Reactions::Many(Some(all))
             }
         };
     }
@@ -202,7 +211,7 @@ struct Inner<T, E> {
 impl<T, E> Drop for Inner<T, E> {
     #[inline]
     fn drop(&mut self) {
-        if !matches!(*self.reactions, Reactions::None) {
+        if !self.reactions.is_none() {
             self.drop_reactions();
         }
     }
@@ -215,7 +224,7 @@ impl<T, E> Inner<T, E> {
     #[cold]
     #[inline(never)]
     fn drop_reactions(&mut self) {
-        let left = std::mem::replace(&mut self.reactions, ManuallyDrop::new(Reactions::None));
+        let left = std::mem::replace(&mut self.reactions, ManuallyDrop::new(Reactions::NONE));
         drop(ManuallyDrop::into_inner(left));
     }
 }
@@ -241,12 +250,12 @@ impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
         let Some(outcome) = self.outcome() else {
             return;
         };
-        let reactions = std::mem::replace(&mut *self.inner.borrow_mut().reactions, Reactions::None);
+        let reactions = std::mem::replace(&mut *self.inner.borrow_mut().reactions, Reactions::NONE);
         match reactions {
-            Reactions::None => {}
+            Reactions::Many(None) => {}
             Reactions::One(reaction) => reaction.call(outcome),
-            Reactions::Many(all) => {
-                for reaction in all {
+            Reactions::Many(Some(all)) => {
+                for reaction in *all {
                     reaction.call(outcome.clone());
                 }
             }
@@ -464,7 +473,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         Rc::new(Shared {
             inner: RefCell::new(Inner {
                 state,
-                reactions: ManuallyDrop::new(Reactions::None),
+                reactions: ManuallyDrop::new(Reactions::NONE),
             }),
         })
     }
@@ -591,7 +600,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
         let mut inner = self.shared.inner.borrow_mut();
         let settled = !matches!(inner.state, State::Pending { .. });
-        if !settled || matches!(*inner.reactions, Reactions::None) {
+        if !settled || inner.reactions.is_none() {
             inner.reactions.push_with(reaction);
             drop(inner);
             if settled {
@@ -882,10 +891,7 @@ fn settle<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, outcome: Res
                 reported: false,
             },
         };
-        (
-            !matches!(*inner.reactions, Reactions::None),
-            rejected && !handled,
-        )
+        (!inner.reactions.is_none(), rejected && !handled)
     };
     if waiting {
         event_loop::queue_job(shared.clone());
