@@ -125,6 +125,7 @@ enum Reactions<T, E> {
     /// None yet ([`Reactions::NONE`]), or more than one. The list is boxed
     /// so it takes one word, which the compiler stores beside the niche of
     /// `One`'s function pointer: the whole is three words, as `One` is.
+    #[allow(clippy::box_collection)] // one word, not a `Vec`'s three
     Many(Option<Box<Vec<Reaction<T, E>>>>),
 }
 
