@@ -24,7 +24,7 @@ impl<T: Clone + 'static> Node for Stand<T> {
             return;
         }
         let reason = why.reason().clone();
-        *self.core.halt_cell().borrow_mut() = Some(why);
+        self.core.set_halt(why);
         self.resolver.reject(Error::new(Cancelled { reason }));
         // Cancelled on request: not an unhandled rejection.
         self.resolver.promise().subscribe(|_| {});

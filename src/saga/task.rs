@@ -205,7 +205,8 @@ pub(crate) struct Core {
     /// this task settles, which also unlinks it from the parent.
     parent: Cell<Option<Rc<dyn Node>>>,
     children: Children,
-    halt: RefCell<Option<Halt>>,
+    /// Taken and put back, never borrowed: a `Cell` needs no borrow flag.
+    halt: Cell<Option<Halt>>,
     env: Rc<Env>,
 }
 
@@ -223,13 +224,36 @@ impl Core {
             link,
             parent: Cell::new(parent),
             children: Children::default(),
-            halt: RefCell::new(None),
+            halt: Cell::new(None),
             env,
         }
     }
 
-    pub(crate) fn halt_cell(&self) -> &RefCell<Option<Halt>> {
-        &self.halt
+    /// Why the task is halting, if it is.
+    pub(crate) fn halted(&self) -> Option<Halt> {
+        let halt = self.halt.take();
+        let copy = halt.clone();
+        self.halt.set(halt);
+        copy
+    }
+
+    pub(crate) fn is_halted(&self) -> bool {
+        let halt = self.halt.take();
+        let halted = halt.is_some();
+        self.halt.set(halt);
+        halted
+    }
+
+    /// Whether it is halting because it was cancelled (not by an error).
+    pub(crate) fn is_cancelled(&self) -> bool {
+        let halt = self.halt.take();
+        let cancelled = matches!(halt, Some(Halt::Cancel(_)));
+        self.halt.set(halt);
+        cancelled
+    }
+
+    pub(crate) fn set_halt(&self, why: Halt) {
+        self.halt.set(Some(why));
     }
 }
 
@@ -357,7 +381,7 @@ impl Scope {
     /// assert_eq!(*seen.borrow(), [false, true]);
     /// ```
     pub fn is_cancelled(&self) -> bool {
-        matches!(&*self.node.core().halt.borrow(), Some(Halt::Cancel(_)))
+        self.node.core().is_cancelled()
     }
 
     /// Cancels the task performing the effect.
@@ -586,7 +610,7 @@ impl<T: Clone + 'static> Task<T> {
     /// });
     /// ```
     pub fn is_cancelled(&self) -> bool {
-        matches!(&*self.node.core().halt.borrow(), Some(Halt::Cancel(_)))
+        self.node.core().is_cancelled()
     }
 
     /// Cancels the task and, first, its attached children; each cleanup
@@ -666,7 +690,8 @@ struct Driver<G: Generator> {
     /// late result is dropped.
     epoch: Cell<u64>,
     pending: RefCell<Option<Stop>>,
-    body: RefCell<Body<G::Return>>,
+    /// Replaced and put back, never borrowed (a `Cell`: no borrow flag).
+    body: Cell<Body<G::Return>>,
 }
 
 pub(crate) fn start<G>(
@@ -691,7 +716,7 @@ where
         promise: promise.clone(),
         epoch: Cell::new(0),
         pending: RefCell::new(None),
-        body: RefCell::new(Body::Running),
+        body: Cell::new(Body::Running),
     });
     let node: Rc<dyn Node> = driver.clone();
     if let Some(parent) = &parent {
@@ -731,7 +756,7 @@ where
         };
         if self.epoch.get() != epoch {
             // The effect halted this task while being performed.
-            if let (Some(stop), Some(why)) = (running.cancel, self.core.halt.borrow().clone()) {
+            if let (Some(stop), Some(why)) = (running.cancel, self.core.halted()) {
                 stop.stop(why.reason());
             }
             return;
@@ -740,11 +765,19 @@ where
         *self.pending.borrow_mut() = stop;
     }
 
+    /// Whether the body's state passes `test` (it is put back as it was).
+    fn body_is(&self, test: impl FnOnce(&Body<G::Return>) -> bool) -> bool {
+        let body = self.body.replace(Body::Settled);
+        let passed = test(&body);
+        self.body.set(body);
+        passed
+    }
+
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
         let failed = result.as_ref().err().cloned();
-        *self.body.borrow_mut() = Body::Finished(result);
+        self.body.set(Body::Finished(result));
         match failed {
-            Some(error) if self.core.halt.borrow().is_none() => self.halt(Halt::Abort(error)),
+            Some(error) if !self.core.is_halted() => self.halt(Halt::Abort(error)),
             _ => self.settle_if_done(),
         }
     }
@@ -754,9 +787,9 @@ where
         if !self.core.children.is_empty() {
             return;
         }
-        let running = matches!(*self.body.borrow(), Body::Running);
+        let running = self.body_is(|b| matches!(b, Body::Running));
         if running {
-            *self.body.borrow_mut() = Body::CleaningUp;
+            self.body.set(Body::CleaningUp);
             self.step(Resume::Return(G::Return::default()));
         } else {
             self.settle_if_done();
@@ -767,15 +800,15 @@ where
         if !self.core.children.is_empty() {
             return;
         }
-        let body = std::mem::replace(&mut *self.body.borrow_mut(), Body::Settled);
+        let body = self.body.replace(Body::Settled);
         let result = match body {
             Body::Finished(result) => result,
             other => {
-                *self.body.borrow_mut() = other;
+                self.body.set(other);
                 return;
             }
         };
-        let outcome = match self.core.halt.borrow().clone() {
+        let outcome = match self.core.halted() {
             Some(Halt::Cancel(reason)) => Err(Error::new(Cancelled { reason })),
             Some(Halt::Abort(error)) => Err(error),
             None => result,
@@ -838,7 +871,7 @@ where
     }
 
     fn halt(self: Rc<Self>, why: Halt) {
-        if self.is_settled() || self.core.halt.borrow().is_some() {
+        if self.is_settled() || self.core.is_halted() {
             return; // the first halt wins; later ones change nothing
         }
         if self.saga.try_borrow_mut().is_err() {
@@ -846,7 +879,7 @@ where
             event_loop::queue_microtask(move || self.halt(why));
             return;
         }
-        *self.core.halt.borrow_mut() = Some(why.clone());
+        self.core.set_halt(why.clone());
         self.epoch.set(self.epoch.get() + 1);
         let reason = why.reason();
         let pending = self.pending.borrow_mut().take();
@@ -865,7 +898,7 @@ where
         if let Some(error) = failure {
             self.clone().halt(Halt::Abort(error));
         }
-        if self.core.halt.borrow().is_some() {
+        if self.core.is_halted() {
             self.clean_up_or_settle();
         } else {
             self.settle_if_done();
@@ -873,6 +906,6 @@ where
     }
 
     fn is_settled(&self) -> bool {
-        matches!(*self.body.borrow(), Body::Settled)
+        self.body_is(|b| matches!(b, Body::Settled))
     }
 }
