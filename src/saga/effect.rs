@@ -398,18 +398,13 @@ impl Running {
 
     /// The promise this effect waits on, if it has already settled and
     /// nothing needs stopping: its outcome can be read when its turn comes,
-    /// with nothing to subscribe (and no reaction to allocate).
-    fn into_settled(self) -> Result<Stop, Self> {
+    /// with nothing to subscribe (and no reaction to allocate). With it,
+    /// whether its value goes back as the promise ([`Source::Handle`]).
+    fn into_settled(self) -> Result<(Rc<dyn Erased>, bool), Self> {
         let settled = |promise: &Rc<dyn Erased>| self.cancel.is_none() && promise.is_settled();
         match self.source {
-            Source::Erased(promise) if settled(&promise) => Ok(Stop::Settled {
-                promise,
-                handle: false,
-            }),
-            Source::Handle(promise) if settled(&promise) => Ok(Stop::Settled {
-                promise,
-                handle: true,
-            }),
+            Source::Erased(promise) if settled(&promise) => Ok((promise, false)),
+            Source::Handle(promise) if settled(&promise) => Ok((promise, true)),
             source => Err(Running {
                 source,
                 cancel: self.cancel,
@@ -425,14 +420,12 @@ impl Running {
     /// now, as its reaction would have.
     pub(crate) fn start_for<W: Waiter + 'static>(self, waiter: &Rc<W>, epoch: u64) -> Option<Stop> {
         match self.into_settled() {
-            Ok(stop) => {
+            Ok((promise, handle)) => {
                 let queued = waiter.clone();
                 queue_microtask(move || queued.take_turn(epoch));
                 // After queueing, as subscribing does.
-                if let Stop::Settled { promise, .. } = &stop {
-                    promise.mark_handled_erased();
-                }
-                Some(stop)
+                promise.mark_handled_erased();
+                Some(Stop::Settled { promise, handle })
             }
             // A delay's timer resumes the waiter through its thin `Rc`: the
             // timer's callback is two words, not a `Settled`.
