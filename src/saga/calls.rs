@@ -113,8 +113,20 @@ where
     C: Callee,
     F: FnOnce(A) -> C + 'static,
 {
-    Effect::applying(Kind::Call, f, arg, |f, arg, scope| {
-        f(arg).start(scope, short_name::<F>)
+    call_effect_for(f, arg, false)
+}
+
+/// [`call_effect`]; `handle`: its value goes to `yield_typed`'s downcast,
+/// which can read a promise's value from the promise itself
+/// ([`Running::handled_by`]).
+fn call_effect_for<A, C, F>(f: F, arg: A, handle: bool) -> Effect
+where
+    A: fmt::Debug + 'static,
+    C: Callee,
+    F: FnOnce(A) -> C + 'static,
+{
+    Effect::applying(Kind::Call, f, arg, move |f, arg, scope| {
+        f(arg).start(scope, short_name::<F>).handled_by(handle)
     })
 }
 
@@ -147,12 +159,7 @@ where
     // (see `yield_typed`). The effect is made at once rather than at the
     // first poll: it is data, and nothing is called before it is awaited.
     let name: fn() -> &'static str = short_name::<F>;
-    // Its result goes straight to `yield_typed`'s downcast, which can read
-    // a promise's value from the promise itself.
-    let effect = Effect::applying(Kind::Call, f, arg, |f, arg, scope| {
-        f(arg).start(scope, short_name::<F>).by_handle()
-    });
-    yield_typed(co, effect, Kind::Call, name)
+    yield_typed(co, call_effect_for(f, arg, true), Kind::Call, name)
 }
 
 /// The effect of waiting `ms` milliseconds; cancelling it clears the timer.

@@ -50,12 +50,9 @@ impl Parts {
 
 /// Performs `effects` in `scope`; `handles`: the values go to
 /// [`downcast`], so a promise's may come back as the promise itself
-/// ([`Running::by_handle`]).
+/// ([`Running::handled_by`]).
 fn start(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Vec<Running> {
-    let perform = |e: Effect| match handles {
-        true => e.perform(scope).by_handle(),
-        false => e.perform(scope),
-    };
+    let perform = |e: Effect| e.perform(scope).handled_by(handles);
     effects.into_iter().map(perform).collect()
 }
 

@@ -382,12 +382,12 @@ impl Running {
         }
     }
 
-    /// For a receiver that reads the value with [`downcast`] (a typed
-    /// effect's future): a typed promise's value is handed over as the
+    /// `handle`: the receiver reads the value with [`downcast`] (a typed
+    /// effect's future), so a typed promise's value is handed over as the
     /// promise itself instead of a new box.
-    pub(crate) fn by_handle(self) -> Self {
+    pub(crate) fn handled_by(self, handle: bool) -> Self {
         let source = match self.source {
-            Source::Erased(promise) => Source::Handle(promise),
+            Source::Erased(promise) if handle => Source::Handle(promise),
             source => source,
         };
         Running {

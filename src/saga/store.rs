@@ -495,7 +495,7 @@ pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
 }
 
 /// [`take_effect`]; `handle`: its value goes to `downcast`, which reads it
-/// from the promise ([`Running::by_handle`]).
+/// from the promise ([`Running::handled_by`]).
 fn take_effect_for<A: Action>(pattern: Pattern<A>, handle: bool) -> Effect {
     let describe = |p: &Pattern<A>| described(Kind::Take, "take", format!("{p:?}"));
     Effect::new(pattern, describe, move |pattern, scope: &Scope| {
@@ -514,11 +514,9 @@ fn take_effect_for<A: Action>(pattern: Pattern<A>, handle: bool) -> Effect {
                 }
             })
         });
-        let running = Running::of(promise).on_cancel(move |_| bus.unsubscribe(key));
-        match handle {
-            true => running.by_handle(),
-            false => running,
-        }
+        Running::of(promise)
+            .on_cancel(move |_| bus.unsubscribe(key))
+            .handled_by(handle)
     })
 }
 
