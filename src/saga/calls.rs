@@ -113,20 +113,20 @@ where
     C: Callee,
     F: FnOnce(A) -> C + 'static,
 {
-    call_effect_for(f, arg, false)
+    call_effect_for::<false, _, _, _>(f, arg)
 }
 
-/// [`call_effect`]; `handle`: its value goes to `yield_typed`'s downcast,
+/// [`call_effect`]; `HANDLE`: its value goes to `yield_typed`'s downcast,
 /// which can read a promise's value from the promise itself
-/// ([`Running::handled_by`]).
-fn call_effect_for<A, C, F>(f: F, arg: A, handle: bool) -> Effect
+/// ([`Running::handled_by`]). A constant, so the effect carries no flag.
+fn call_effect_for<const HANDLE: bool, A, C, F>(f: F, arg: A) -> Effect
 where
     A: fmt::Debug + 'static,
     C: Callee,
     F: FnOnce(A) -> C + 'static,
 {
-    Effect::applying(Kind::Call, f, arg, move |f, arg, scope| {
-        f(arg).start(scope, short_name::<F>).handled_by(handle)
+    Effect::applying(Kind::Call, f, arg, |f, arg, scope| {
+        f(arg).start(scope, short_name::<F>).handled_by(HANDLE)
     })
 }
 
@@ -159,7 +159,12 @@ where
     // (see `yield_typed`). The effect is made at once rather than at the
     // first poll: it is data, and nothing is called before it is awaited.
     let name: fn() -> &'static str = short_name::<F>;
-    yield_typed(co, call_effect_for(f, arg, true), Kind::Call, name)
+    yield_typed(
+        co,
+        call_effect_for::<true, _, _, _>(f, arg),
+        Kind::Call,
+        name,
+    )
 }
 
 /// The effect of waiting `ms` milliseconds; cancelling it clears the timer.
