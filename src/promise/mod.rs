@@ -197,6 +197,22 @@ impl<T, E> State<T, E> {
         claimed: false,
         handled: false,
     };
+
+    /// Notes that a handler is attached; `true` if the promise had been
+    /// reported as an unhandled rejection (so its handling is reported).
+    #[inline]
+    fn mark_handled(&mut self) -> bool {
+        match self {
+            State::Pending { handled, .. } => {
+                *handled = true;
+                false
+            }
+            State::Fulfilled(_) => false,
+            State::Rejected {
+                handled, reported, ..
+            } => !std::mem::replace(handled, true) && *reported,
+        }
+    }
 }
 
 /// What a promise holds, behind one borrow flag.
@@ -600,6 +616,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// already settled). Marks the promise handled.
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
         let mut inner = self.shared.inner.borrow_mut();
+        let report = inner.state.mark_handled();
         let settled = !matches!(inner.state, State::Pending { .. });
         if !settled || inner.reactions.is_none() {
             inner.reactions.push_with(reaction);
@@ -621,26 +638,29 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         }
         // After the reaction, so a late handler runs before Node's
         // `rejectionHandled` is reported.
-        self.mark_handled();
+        if report {
+            self.shared.report_handled_later();
+        }
     }
 
     /// Resumes `task` one microtask turn after the promise settles (at once
-    /// if it has): an `await`.
+    /// if it has): an `await`. The reaction is made where it is stored:
+    /// built first and then moved in, it was written word by word and read
+    /// back as one 16-byte load, which cannot be forwarded from the pending
+    /// stores.
     pub(crate) fn resume_on_settle(&self, task: Rc<dyn Job>) {
-        if matches!(self.shared.inner.borrow().state, State::Pending { .. }) {
-            self.wait(move |_| task.run());
+        let mut inner = self.shared.inner.borrow_mut();
+        let report = inner.state.mark_handled();
+        if matches!(inner.state, State::Pending { .. }) {
+            inner.reactions.push_with(move |_| task.run());
+            drop(inner);
         } else {
+            drop(inner);
             event_loop::queue_job(task);
         }
-        self.mark_handled();
-    }
-
-    /// Adds `reaction`, made where it is stored: built first and then
-    /// moved in, it was written word by word and read back as one 16-byte
-    /// load, which cannot be forwarded from the pending stores.
-    #[inline]
-    fn wait(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
-        self.shared.inner.borrow_mut().reactions.push_with(reaction);
+        if report {
+            self.shared.report_handled_later();
+        }
     }
 
     /// Marks the promise handled, as subscribing does: for a waiter that
@@ -823,16 +843,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 impl<T, E: fmt::Debug> Shared<T, E> {
     #[inline]
     fn mark_handled(&self) {
-        let reported = match &mut self.inner.borrow_mut().state {
-            State::Pending { handled, .. } => {
-                *handled = true;
-                false
-            }
-            State::Fulfilled(_) => false,
-            State::Rejected {
-                handled, reported, ..
-            } => !std::mem::replace(handled, true) && *reported,
-        };
+        let reported = self.inner.borrow_mut().state.mark_handled();
         if reported {
             self.report_handled_later();
         }
