@@ -97,7 +97,10 @@ impl Waiter for Gathering {
                 }
                 self.left.set(self.left.get() - 1);
                 if self.left.get() == 0 {
-                    let all: Vec<Value> = self.values.borrow_mut().drain(..).flatten().collect();
+                    // Collected in place: the slots' buffer becomes the
+                    // result's (same size), with no new allocation.
+                    let slots = std::mem::take(&mut *self.values.borrow_mut());
+                    let all: Vec<Value> = slots.into_iter().flatten().collect();
                     self.resolver.resolve(Rc::new(all) as Value);
                 }
             }
@@ -126,18 +129,22 @@ impl Waiter for Gathering {
 
 /// Runs the parts in parallel; resumes with a `Vec<Value>` in order.
 fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
-    let running = start(scope, effects, handles);
-    let parts = Parts::new(running.len());
+    // The gathering's buffers are made before the effects are performed:
+    // performing frees each effect's box, and a large allocation made
+    // after a thousand small frees has glibc consolidate all of them.
+    let count = effects.len();
+    let parts = Parts::new(count);
     let (promise, resolver) = Promise::with_resolver();
-    if running.is_empty() {
+    if count == 0 {
         resolver.resolve(Rc::new(Vec::<Value>::new()) as Value);
     }
     let gathering = Rc::new(Gathering {
-        values: RefCell::new(vec![None; running.len()]),
-        left: Cell::new(running.len()),
+        values: RefCell::new(vec![None; count]),
+        left: Cell::new(count),
         parts: parts.clone(),
         resolver,
     });
+    let running = start(scope, effects, handles);
     for (index, part) in running.into_iter().enumerate() {
         let stop = part.start_for(&gathering, index as u64);
         parts.started(index, stop);
