@@ -612,6 +612,16 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         matches!(self.shared.inner.borrow().state, State::Pending { .. })
     }
 
+    /// Whether it is still pending (`None`), else whether it was rejected.
+    #[inline]
+    pub(crate) fn rejected(&self) -> Option<bool> {
+        match self.shared.inner.borrow().state {
+            State::Pending { .. } => None,
+            State::Fulfilled(_) => Some(false),
+            State::Rejected { .. } => Some(true),
+        }
+    }
+
     /// Registers `reaction` to run as a microtask once settled (at once if
     /// already settled). Marks the promise handled.
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {

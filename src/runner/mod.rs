@@ -134,19 +134,24 @@ where
             Ok(Stepped::Yielded(next)) => {
                 let promise = next.into_promise();
                 let epoch = self.epoch.get();
-                if promise.is_pending() {
-                    promise.subscribe(move |outcome| {
+                match promise.rejected() {
+                    None => promise.subscribe(move |outcome| {
                         if self.epoch.get() == epoch {
                             self.resume_with(outcome);
                         } // else cancelled meanwhile: this step never runs
-                    });
-                } else {
-                    // The same one turn as a reaction, queued as the driver
-                    // itself (two words, stored inline).
-                    let handled = promise.clone();
-                    *self.settled.borrow_mut() = Some(promise);
-                    event_loop::queue_microtask(move || self.take_turn(epoch));
-                    handled.mark_handled();
+                    }),
+                    Some(rejected) => {
+                        // The same one turn as a reaction, queued as the
+                        // driver itself (two words, stored inline). Marked
+                        // handled after queueing, as subscribing does; only
+                        // a rejection has anything to mark.
+                        let handled = rejected.then(|| promise.clone());
+                        *self.settled.borrow_mut() = Some(promise);
+                        event_loop::queue_microtask(move || self.take_turn(epoch));
+                        if let Some(handled) = handled {
+                            handled.mark_handled();
+                        }
+                    }
                 }
                 return;
             }
