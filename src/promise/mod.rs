@@ -42,8 +42,8 @@ pub(crate) trait Erased {
     /// as [`outcome_handle`](Erased::outcome_handle) does.
     fn subscribe_handle(self: Rc<Self>, settled: crate::saga::Settled);
 
-    /// Whether it has settled.
-    fn is_settled(&self) -> bool;
+    /// Whether it is still pending (`None`), else whether it was rejected.
+    fn rejected(&self) -> Option<bool>;
 
     /// Marks it handled, as subscribing does.
     fn mark_handled_erased(&self);
@@ -87,8 +87,8 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
         });
     }
 
-    fn is_settled(&self) -> bool {
-        !matches!(self.inner.borrow().state, State::Pending { .. })
+    fn rejected(&self) -> Option<bool> {
+        self.rejected()
     }
 
     fn mark_handled_erased(&self) {
@@ -248,6 +248,18 @@ impl<T, E> Inner<T, E> {
 
 struct Shared<T, E> {
     inner: RefCell<Inner<T, E>>,
+}
+
+impl<T, E> Shared<T, E> {
+    /// Whether it is still pending (`None`), else whether it was rejected.
+    #[inline]
+    fn rejected(&self) -> Option<bool> {
+        match self.inner.borrow().state {
+            State::Pending { .. } => None,
+            State::Fulfilled(_) => Some(false),
+            State::Rejected { .. } => Some(true),
+        }
+    }
 }
 
 impl<T: Clone, E: Clone> Shared<T, E> {
@@ -615,11 +627,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// Whether it is still pending (`None`), else whether it was rejected.
     #[inline]
     pub(crate) fn rejected(&self) -> Option<bool> {
-        match self.shared.inner.borrow().state {
-            State::Pending { .. } => None,
-            State::Fulfilled(_) => Some(false),
-            State::Rejected { .. } => Some(true),
-        }
+        self.shared.rejected()
     }
 
     /// Registers `reaction` to run as a microtask once settled (at once if
