@@ -276,10 +276,17 @@ impl<T: Clone, E: Clone> Shared<T, E> {
 /// settlement runs in order (no other microtask can come between them).
 impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
     fn run(self: Rc<Self>) {
-        let Some(outcome) = self.outcome() else {
-            return;
+        // The outcome and the reactions in one borrow.
+        let (outcome, reactions) = {
+            let mut inner = self.inner.borrow_mut();
+            let outcome = match &inner.state {
+                State::Pending { .. } => return,
+                State::Fulfilled(v) => Ok(v.clone()),
+                State::Rejected { reason, .. } => Err(reason.clone()),
+            };
+            let reactions = std::mem::replace(&mut *inner.reactions, Reactions::NONE);
+            (outcome, reactions)
         };
-        let reactions = std::mem::replace(&mut *self.inner.borrow_mut().reactions, Reactions::NONE);
         match reactions {
             Reactions::Many(None) => {}
             Reactions::One(reaction) => reaction.call(outcome),
