@@ -366,13 +366,11 @@ where
     #[inline(always)]
     pub fn resume(&mut self, how: Resume<R, E, T>) -> StepResult<Y, T, E> {
         let input = match (self.state, how) {
-            // `next` reads no more of the state than "not done": the first
-            // one starts the body, whose first yield drops the value (it has
-            // no `yield` to go to, as in JavaScript). Every check and store
-            // saved here is a measurable share of a resume.
+            // The first `next` sends its value in like any other; the
+            // body's first yield drops it (it has no `yield` to go to, as in
+            // JavaScript). "Suspended" is stored only when it changes: a
+            // resume loop is bound by its stores.
             (State::Fresh | State::Suspended, Resume::Next(r)) => {
-                // Stored only when it changes: a store per resume is a
-                // measurable share of a resume loop bound by its stores.
                 if self.state == State::Fresh {
                     self.state = State::Suspended;
                 }

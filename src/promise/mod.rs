@@ -198,6 +198,20 @@ impl<T, E> State<T, E> {
         handled: false,
     };
 
+    /// The outcome, if settled (a copy).
+    #[inline]
+    fn outcome(&self) -> Option<Result<T, E>>
+    where
+        T: Clone,
+        E: Clone,
+    {
+        match self {
+            State::Pending { .. } => None,
+            State::Fulfilled(v) => Some(Ok(v.clone())),
+            State::Rejected { reason, .. } => Some(Err(reason.clone())),
+        }
+    }
+
     /// Notes that a handler is attached; `true` if the promise had been
     /// reported as an unhandled rejection (so its handling is reported).
     #[inline]
@@ -264,11 +278,7 @@ impl<T, E> Shared<T, E> {
 
 impl<T: Clone, E: Clone> Shared<T, E> {
     fn outcome(&self) -> Option<Result<T, E>> {
-        match &self.inner.borrow().state {
-            State::Pending { .. } => None,
-            State::Fulfilled(v) => Some(Ok(v.clone())),
-            State::Rejected { reason: e, .. } => Some(Err(e.clone())),
-        }
+        self.inner.borrow().state.outcome()
     }
 }
 
@@ -279,10 +289,8 @@ impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
         // The outcome and the reactions in one borrow.
         let (outcome, reactions) = {
             let mut inner = self.inner.borrow_mut();
-            let outcome = match &inner.state {
-                State::Pending { .. } => return,
-                State::Fulfilled(v) => Ok(v.clone()),
-                State::Rejected { reason, .. } => Err(reason.clone()),
+            let Some(outcome) = inner.state.outcome() else {
+                return;
             };
             let reactions = std::mem::replace(&mut *inner.reactions, Reactions::NONE);
             (outcome, reactions)
@@ -656,8 +664,9 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         } else {
             // Its job is queued with reactions already: joining them would
             // let this one overtake whatever was queued since.
+            let outcome = inner.state.outcome();
             drop(inner);
-            if let Some(outcome) = self.shared.outcome() {
+            if let Some(outcome) = outcome {
                 event_loop::queue_microtask(move || reaction(outcome));
             }
         }

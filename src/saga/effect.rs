@@ -402,26 +402,14 @@ impl Running {
     /// whether its value goes back as the promise ([`Source::Handle`]),
     /// and whether it was rejected.
     fn into_settled(self) -> Result<(Rc<dyn Erased>, bool, bool), Self> {
-        let rejected = |promise: &Rc<dyn Erased>| match self.cancel {
-            None => promise.rejected(),
-            Some(_) => None,
+        let rejected = match (&self.cancel, &self.source) {
+            (None, Source::Erased(promise) | Source::Handle(promise)) => promise.rejected(),
+            _ => None,
         };
-        match self.source {
-            Source::Erased(promise) => match rejected(&promise) {
-                Some(rejected) => Ok((promise, false, rejected)),
-                None => Err(Running {
-                    source: Source::Erased(promise),
-                    cancel: self.cancel,
-                }),
-            },
-            Source::Handle(promise) => match rejected(&promise) {
-                Some(rejected) => Ok((promise, true, rejected)),
-                None => Err(Running {
-                    source: Source::Handle(promise),
-                    cancel: self.cancel,
-                }),
-            },
-            source => Err(Running {
+        match (rejected, self.source) {
+            (Some(rejected), Source::Erased(promise)) => Ok((promise, false, rejected)),
+            (Some(rejected), Source::Handle(promise)) => Ok((promise, true, rejected)),
+            (_, source) => Err(Running {
                 source,
                 cancel: self.cancel,
             }),

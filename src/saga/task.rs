@@ -231,30 +231,31 @@ impl Core {
 
     /// Why the task is halting, if it is.
     pub(crate) fn halted(&self) -> Option<Halt> {
-        let halt = self.halt.take();
-        let copy = halt.clone();
-        self.halt.set(halt);
-        copy
+        peek(&self.halt, None, Option::clone)
     }
 
     pub(crate) fn is_halted(&self) -> bool {
-        let halt = self.halt.take();
-        let halted = halt.is_some();
-        self.halt.set(halt);
-        halted
+        peek(&self.halt, None, Option::is_some)
     }
 
     /// Whether it is halting because it was cancelled (not by an error).
     pub(crate) fn is_cancelled(&self) -> bool {
-        let halt = self.halt.take();
-        let cancelled = matches!(halt, Some(Halt::Cancel(_)));
-        self.halt.set(halt);
-        cancelled
+        peek(&self.halt, None, |h| matches!(h, Some(Halt::Cancel(_))))
     }
 
     pub(crate) fn set_halt(&self, why: Halt) {
         self.halt.set(Some(why));
     }
+}
+
+/// Reads what `cell` holds through `look`, leaving `placeholder` there
+/// meanwhile: a `Cell` has no borrow flag to keep, which is why a task's
+/// small states are kept in `Cell`s rather than `RefCell`s.
+fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -> R) -> R {
+    let value = cell.replace(placeholder);
+    let seen = look(&value);
+    cell.set(value);
+    seen
 }
 
 /// A task's attached children. Most tasks have none, so the list is
@@ -765,12 +766,9 @@ where
         *self.pending.borrow_mut() = stop;
     }
 
-    /// Whether the body's state passes `test` (it is put back as it was).
+    /// Whether the body's state passes `test`.
     fn body_is(&self, test: impl FnOnce(&Body<G::Return>) -> bool) -> bool {
-        let body = self.body.replace(Body::Settled);
-        let passed = test(&body);
-        self.body.set(body);
-        passed
+        peek(&self.body, Body::Settled, test)
     }
 
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
