@@ -42,8 +42,8 @@ pub(crate) trait Erased {
     /// as [`outcome_handle`](Erased::outcome_handle) does.
     fn subscribe_handle(self: Rc<Self>, settled: crate::saga::Settled);
 
-    /// Whether it is still pending (`None`), else whether it was rejected.
-    fn rejected(&self) -> Option<bool>;
+    /// Whether it has settled.
+    fn is_settled(&self) -> bool;
 
     /// Marks it handled, as subscribing does.
     fn mark_handled_erased(&self);
@@ -87,8 +87,8 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
         });
     }
 
-    fn rejected(&self) -> Option<bool> {
-        self.rejected()
+    fn is_settled(&self) -> bool {
+        !matches!(self.inner.borrow().state, State::Pending { .. })
     }
 
     fn mark_handled_erased(&self) {
@@ -198,20 +198,6 @@ impl<T, E> State<T, E> {
         handled: false,
     };
 
-    /// The outcome, if settled (a copy).
-    #[inline]
-    fn outcome(&self) -> Option<Result<T, E>>
-    where
-        T: Clone,
-        E: Clone,
-    {
-        match self {
-            State::Pending { .. } => None,
-            State::Fulfilled(v) => Some(Ok(v.clone())),
-            State::Rejected { reason, .. } => Some(Err(reason.clone())),
-        }
-    }
-
     /// Notes that a handler is attached; `true` if the promise had been
     /// reported as an unhandled rejection (so its handling is reported).
     #[inline]
@@ -264,21 +250,13 @@ struct Shared<T, E> {
     inner: RefCell<Inner<T, E>>,
 }
 
-impl<T, E> Shared<T, E> {
-    /// Whether it is still pending (`None`), else whether it was rejected.
-    #[inline]
-    fn rejected(&self) -> Option<bool> {
-        match self.inner.borrow().state {
-            State::Pending { .. } => None,
-            State::Fulfilled(_) => Some(false),
-            State::Rejected { .. } => Some(true),
-        }
-    }
-}
-
 impl<T: Clone, E: Clone> Shared<T, E> {
     fn outcome(&self) -> Option<Result<T, E>> {
-        self.inner.borrow().state.outcome()
+        match &self.inner.borrow().state {
+            State::Pending { .. } => None,
+            State::Fulfilled(v) => Some(Ok(v.clone())),
+            State::Rejected { reason: e, .. } => Some(Err(e.clone())),
+        }
     }
 }
 
@@ -286,15 +264,10 @@ impl<T: Clone, E: Clone> Shared<T, E> {
 /// settlement runs in order (no other microtask can come between them).
 impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
     fn run(self: Rc<Self>) {
-        // The outcome and the reactions in one borrow.
-        let (outcome, reactions) = {
-            let mut inner = self.inner.borrow_mut();
-            let Some(outcome) = inner.state.outcome() else {
-                return;
-            };
-            let reactions = std::mem::replace(&mut *inner.reactions, Reactions::NONE);
-            (outcome, reactions)
+        let Some(outcome) = self.outcome() else {
+            return;
         };
+        let reactions = std::mem::replace(&mut *self.inner.borrow_mut().reactions, Reactions::NONE);
         match reactions {
             Reactions::Many(None) => {}
             Reactions::One(reaction) => reaction.call(outcome),
@@ -642,7 +615,11 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// Whether it is still pending (`None`), else whether it was rejected.
     #[inline]
     pub(crate) fn rejected(&self) -> Option<bool> {
-        self.shared.rejected()
+        match self.shared.inner.borrow().state {
+            State::Pending { .. } => None,
+            State::Fulfilled(_) => Some(false),
+            State::Rejected { .. } => Some(true),
+        }
     }
 
     /// Registers `reaction` to run as a microtask once settled (at once if
@@ -664,9 +641,8 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         } else {
             // Its job is queued with reactions already: joining them would
             // let this one overtake whatever was queued since.
-            let outcome = inner.state.outcome();
             drop(inner);
-            if let Some(outcome) = outcome {
+            if let Some(outcome) = self.shared.outcome() {
                 event_loop::queue_microtask(move || reaction(outcome));
             }
         }

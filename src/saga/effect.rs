@@ -399,17 +399,13 @@ impl Running {
     /// The promise this effect waits on, if it has already settled and
     /// nothing needs stopping: its outcome can be read when its turn comes,
     /// with nothing to subscribe (and no reaction to allocate). With it,
-    /// whether its value goes back as the promise ([`Source::Handle`]),
-    /// and whether it was rejected.
-    fn into_settled(self) -> Result<(Rc<dyn Erased>, bool, bool), Self> {
-        let rejected = match (&self.cancel, &self.source) {
-            (None, Source::Erased(promise) | Source::Handle(promise)) => promise.rejected(),
-            _ => None,
-        };
-        match (rejected, self.source) {
-            (Some(rejected), Source::Erased(promise)) => Ok((promise, false, rejected)),
-            (Some(rejected), Source::Handle(promise)) => Ok((promise, true, rejected)),
-            (_, source) => Err(Running {
+    /// whether its value goes back as the promise ([`Source::Handle`]).
+    fn into_settled(self) -> Result<(Rc<dyn Erased>, bool), Self> {
+        let settled = |promise: &Rc<dyn Erased>| self.cancel.is_none() && promise.is_settled();
+        match self.source {
+            Source::Erased(promise) if settled(&promise) => Ok((promise, false)),
+            Source::Handle(promise) if settled(&promise) => Ok((promise, true)),
+            source => Err(Running {
                 source,
                 cancel: self.cancel,
             }),
@@ -424,14 +420,11 @@ impl Running {
     /// now, as its reaction would have.
     pub(crate) fn start_for<W: Waiter + 'static>(self, waiter: &Rc<W>, epoch: u64) -> Option<Stop> {
         match self.into_settled() {
-            Ok((promise, handle, rejected)) => {
+            Ok((promise, handle)) => {
                 let queued = waiter.clone();
                 queue_microtask(move || queued.take_turn(epoch));
-                // After queueing, as subscribing does; only a rejection has
-                // anything to mark.
-                if rejected {
-                    promise.mark_handled_erased();
-                }
+                // After queueing, as subscribing does.
+                promise.mark_handled_erased();
                 Some(Stop::Settled { promise, handle })
             }
             // A delay's timer resumes the waiter through its thin `Rc`: the
