@@ -260,3 +260,107 @@ fn an_async_generator_whose_waker_is_dropped_is_reported_stalled() {
     let fault = out.expect_err("stalled");
     assert!(fault.to_string().contains("stalled"), "{fault}");
 }
+
+/// Polls its future only after its own waker was woken, as
+/// `FuturesUnordered` and `buffer_unordered` do: a future under it that
+/// resumed the task without waking that waker would never be looked at
+/// again.
+struct OnlyWhenWoken<F> {
+    inner: Pin<Box<F>>,
+    own: Arc<OwnWaker>,
+}
+
+struct OwnWaker {
+    woken: AtomicBool,
+    wakes: std::sync::atomic::AtomicUsize,
+    outer: Mutex<Option<Waker>>,
+}
+
+impl std::task::Wake for OwnWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        self.wakes.fetch_add(1, Ordering::SeqCst);
+        let outer = self.outer.lock().map(|w| w.clone()).unwrap_or_default();
+        if let Some(outer) = outer {
+            outer.wake();
+        }
+    }
+}
+
+impl<F: Future> OnlyWhenWoken<F> {
+    fn new(inner: F) -> Self {
+        OnlyWhenWoken {
+            inner: Box::pin(inner),
+            own: Arc::new(OwnWaker {
+                // Polled the first time, as any future is.
+                woken: AtomicBool::new(true),
+                wakes: Default::default(),
+                outer: Mutex::new(None),
+            }),
+        }
+    }
+}
+
+impl<F: Future> Future for OnlyWhenWoken<F> {
+    type Output = (F::Output, usize);
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Ok(mut outer) = self.own.outer.lock() {
+            *outer = Some(cx.waker().clone());
+        }
+        if !self.own.woken.swap(false, Ordering::SeqCst) {
+            return Poll::Pending;
+        }
+        let waker = Waker::from(self.own.clone());
+        let wakes = self.own.wakes.load(Ordering::SeqCst);
+        match self.inner.as_mut().poll(&mut Context::from_waker(&waker)) {
+            Poll::Ready(out) => Poll::Ready((out, wakes)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+#[test]
+fn a_promise_awaited_under_a_combinators_own_waker_wakes_that_waker() {
+    let out = EventLoop::real_clock().block_on(async {
+        let (promise, resolver) = Promise::<u32, Error>::with_resolver();
+        baton::queue_microtask(move || resolver.resolve(5));
+        let (value, wakes) = OnlyWhenWoken::new(promise.into_future()).await;
+        Ok::<_, Error>((value?, wakes))
+    });
+    assert_eq!(out.ok(), Some((5, 1)), "its own waker woken once");
+}
+
+#[test]
+fn an_async_generators_next_under_a_combinators_own_waker_wakes_that_waker() {
+    let numbers = baton::AsyncGen::new(|co: baton::Co<u32, (), (), Error>| async move {
+        co.yield_(7).await?;
+        Ok(())
+    });
+    let mut numbers = numbers;
+    let out = EventLoop::real_clock().block_on(async move {
+        // The iteration protocol's `next`, which answers a task directly.
+        let (item, wakes) =
+            OnlyWhenWoken::new(baton::async_gen::AsyncIterator::next(&mut numbers)).await;
+        Ok::<_, Error>((item?, wakes))
+    });
+    assert_eq!(out.ok(), Some((Some(7), 1)));
+}
+
+#[test]
+fn a_promise_awaited_in_an_async_generators_body_under_a_combinator_resumes_it() {
+    let numbers = baton::AsyncGen::new(|co: baton::Co<u32, (), (), Error>| async move {
+        let (promise, resolver) = Promise::<u32, Error>::with_resolver();
+        baton::queue_microtask(move || resolver.resolve(9));
+        let (value, wakes) = OnlyWhenWoken::new(promise.into_future()).await;
+        co.yield_(value? * 10 + wakes as u32).await?;
+        Ok(())
+    });
+    let out = EventLoop::real_clock().block_on(async move {
+        let step = numbers.next(()).await?;
+        Ok::<_, Error>(step.yielded())
+    });
+    assert_eq!(out.ok(), Some(Some(91)));
+}

@@ -18,7 +18,7 @@ use super::{Machine, Reply};
 use crate::event_loop::Job;
 use crate::generator::{Resume, Step};
 use crate::promise::Awaiting;
-use crate::promise::task::current_task;
+use crate::promise::task::task_of;
 use crate::{Promise, Reason};
 
 /// The slot for the direct request's answer.
@@ -128,7 +128,7 @@ where
         match std::mem::replace(&mut this.stage, Stage::Done) {
             Stage::Start(value) => {
                 let ticket =
-                    current_task().and_then(|task| this.machine.direct.borrow_mut().claim(task));
+                    task_of(cx).and_then(|task| this.machine.direct.borrow_mut().claim(task));
                 let reply = match ticket {
                     Some(ticket) => {
                         this.stage = Stage::Direct(ticket);

@@ -36,7 +36,6 @@ use crate::event_loop::{self, Job, WakeTarget};
 use crate::generator::airlock;
 use crate::generator::coroutine::Exchange;
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step};
-use crate::promise::task::with_current;
 use crate::{Error, Fault, Promise, Reason, Resolver};
 
 type Body<T, E> = Pin<Box<dyn Future<Output = Outcome<T, E>>>>;
@@ -481,12 +480,10 @@ where
         };
         let target = self.wake_target();
         let me: Rc<dyn Job> = self.clone();
-        let (polled, escaped) = with_current(me, || {
-            target.with_waker(|waker| {
-                catch_unwind(AssertUnwindSafe(|| {
-                    airlock::poll_in_airlock(self.owner, waker, input, body.as_mut())
-                }))
-            })
+        let (polled, escaped) = target.with_waker(&me, |waker| {
+            catch_unwind(AssertUnwindSafe(|| {
+                airlock::poll_in_airlock(self.owner, waker, input, body.as_mut())
+            }))
         });
         self.polling.set(false);
         if escaped {

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use crate::Fault;
 use crate::inline_fn::InlineFn;
 use registry::Registry;
-pub(crate) use remote::{Remote, WakeTarget};
+pub(crate) use remote::{Remote, WakeTarget, lent_task};
 pub use timers::TimerId;
 use timers::Timers;
 

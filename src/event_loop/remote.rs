@@ -3,10 +3,13 @@
 //! it queues the task here and rouses the loop, which polls the task as a
 //! macrotask, like an I/O callback in Node.
 
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{RawWaker, RawWakerVTable, Wake, Waker};
 use std::thread::Thread;
+
+use super::Job;
 
 /// What the loop is waiting on while it has nothing else to do.
 #[derive(Default)]
@@ -158,11 +161,13 @@ pub(crate) struct WakeTarget {
     remote: *const Remote,
 }
 
-/// What a lent waker points at: the task's target, and whether the waker
-/// escaped the poll (was cloned or woken), after which the task must be
-/// reachable through its key.
+/// What a lent waker points at: the task's target, the task itself (so a
+/// promise awaited under this very waker can resume it directly, see
+/// [`lent_task`]), and whether the waker escaped the poll (was cloned or
+/// woken), after which the task must be reachable through its key.
 struct Lent<'t> {
     target: &'t WakeTarget,
+    task: &'t Rc<dyn Job>,
     escaped: AtomicBool,
 }
 
@@ -204,6 +209,24 @@ unsafe fn wake_lent(data: *const ()) {
 /// The lent waker owns nothing.
 unsafe fn drop_lent(_: *const ()) {}
 
+/// The task whose poll lent `waker`, if it is a waker lent by a task on
+/// this thread's loop. Only that waker may be bypassed: a future polled
+/// under a waker of its own (a `FuturesUnordered`, a hand-written
+/// combinator) must have that waker woken, or its poller never looks at it
+/// again.
+#[inline]
+pub(crate) fn lent_task(waker: &Waker) -> Option<Rc<dyn Job>> {
+    if !std::ptr::eq(waker.vtable(), &LENT) {
+        return None;
+    }
+    // SAFETY: as in `clone_lent`: `LENT` is only paired with a pointer to a
+    // live `Lent`, and a lent waker is only reachable during the poll it
+    // was lent to, on the loop's thread (the `Rc` it holds is not shared
+    // with other threads: it never leaves this thread's stack).
+    let lent = unsafe { &*waker.data().cast::<Lent<'_>>() };
+    Some(lent.task.clone())
+}
+
 impl WakeTarget {
     pub(crate) fn new(key: usize, serial: u64, run: u64, remote: &Arc<Remote>) -> Self {
         WakeTarget {
@@ -227,9 +250,14 @@ impl WakeTarget {
     /// whether the waker escaped (was cloned or woken): only then can a
     /// wake-up come through the task's key.
     #[inline]
-    pub(crate) fn with_waker<R>(&self, poll: impl FnOnce(&Waker) -> R) -> (R, bool) {
+    pub(crate) fn with_waker<R>(
+        &self,
+        task: &Rc<dyn Job>,
+        poll: impl FnOnce(&Waker) -> R,
+    ) -> (R, bool) {
         let lent = Lent {
             target: self,
+            task,
             escaped: AtomicBool::new(false),
         };
         let data: *const () = std::ptr::from_ref(&lent).cast();

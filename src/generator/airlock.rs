@@ -104,6 +104,20 @@ pub(crate) fn poll_in_airlock<X, F: Future + ?Sized>(
     (poll, airlock.slot.into_inner())
 }
 
+/// The waker a generator driver's waker forwards to, if `waker` is one:
+/// what an `await` inside an async generator's body is really polled by.
+#[inline]
+pub(crate) fn outer_waker(waker: &Waker) -> Option<&Waker> {
+    if !ptr::eq(waker.vtable(), &VTABLE) {
+        return None;
+    }
+    // SAFETY: as in `slot`: a waker with `VTABLE` points at a live
+    // `Header` for the poll that lent it, and `outer` outlives that poll;
+    // the reference returned is tied to the borrow of `waker`.
+    let header = unsafe { &*waker.data().cast::<Header<'_>>() };
+    Some(header.outer)
+}
+
 /// Why a yield future cannot reach its slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Misplaced {
@@ -201,6 +215,23 @@ mod tests {
         assert_eq!(saved.data(), outer.data());
         saved.wake();
         assert_eq!(counter.0.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn the_outer_waker_is_found_behind_a_drivers_waker_only() {
+        struct Outer;
+        impl Future for Outer {
+            type Output = Option<*const ()>;
+            fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+                Poll::Ready(outer_waker(cx.waker()).map(Waker::data))
+            }
+        }
+        let counter = Arc::new(Counter(AtomicUsize::new(0)));
+        let outer = Waker::from(counter);
+        let mut probe = Box::pin(Outer);
+        let (poll, ()) = poll_in_airlock(fresh_owner_id(), &outer, (), probe.as_mut());
+        assert_eq!(poll, Poll::Ready(Some(outer.data())));
+        assert!(outer_waker(&outer).is_none() && outer_waker(Waker::noop()).is_none());
     }
 
     #[test]

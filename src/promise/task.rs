@@ -11,6 +11,7 @@ use std::task::{Context, Poll};
 
 use super::{Promise, Settle, Shared, resolve, settle};
 use crate::event_loop::{self, Job, WakeTarget};
+use crate::generator::airlock;
 use crate::{EventLoop, Fault, FaultKind, Reason};
 
 /// A spawned future and the promise it settles: one allocation, the body
@@ -24,24 +25,16 @@ struct Task<T, E, F> {
     notified: Cell<bool>,
 }
 
-thread_local! {
-    /// The task being polled, so an awaited promise can resume it directly
-    /// from its reaction (no waker round trip, no extra microtask).
-    static CURRENT: RefCell<Option<Rc<dyn Job>>> = const { RefCell::new(None) };
-}
-
-/// The task being polled, if the poll came from baton's loop.
-pub(crate) fn current_task() -> Option<Rc<dyn Job>> {
-    CURRENT.with(|c| c.borrow().clone())
-}
-
-/// Runs `f` with `task` as the current task, so promises it awaits resume
-/// `task` directly.
-pub(crate) fn with_current<R>(task: Rc<dyn Job>, f: impl FnOnce() -> R) -> R {
-    let outer = CURRENT.with(|c| c.replace(Some(task)));
-    let result = f();
-    CURRENT.with(|c| *c.borrow_mut() = outer);
-    result
+/// The task on baton's loop whose poll `cx` comes from, if the future
+/// being polled is under that task's own waker (directly, or inside an
+/// async generator's body the task drives): an awaited promise can then
+/// resume the task from its reaction, with no waker round trip and no
+/// extra microtask. Under any other waker (a combinator polling its
+/// futures with wakers of its own) it is `None`, and that waker is woken.
+#[inline]
+pub(crate) fn task_of(cx: &Context<'_>) -> Option<Rc<dyn Job>> {
+    let waker = cx.waker();
+    event_loop::lent_task(airlock::outer_waker(waker).unwrap_or(waker))
 }
 
 impl<T, E, F, S> Task<T, E, F>
@@ -61,15 +54,14 @@ where
         // `Option`, which is what pinning requires.
         let body = unsafe { Pin::new_unchecked(body) };
         let me: Rc<dyn Job> = self.clone();
-        let polled = with_current(me, || {
-            self.target
-                .with_waker(|waker| {
-                    catch_unwind(AssertUnwindSafe(|| {
-                        body.poll(&mut Context::from_waker(waker))
-                    }))
-                })
-                .0
-        });
+        let polled = self
+            .target
+            .with_waker(&me, |waker| {
+                catch_unwind(AssertUnwindSafe(|| {
+                    body.poll(&mut Context::from_waker(waker))
+                }))
+            })
+            .0;
         let finished = match polled {
             Ok(Poll::Pending) => return None,
             Ok(Poll::Ready(settled)) => Ok(settled),
@@ -154,10 +146,12 @@ where
 
 /// The future of `promise.await`.
 ///
-/// Inside a task on baton's loop, the promise's reaction resumes the task
-/// directly: one microtask turn, like `await`. Polled by any other executor
-/// it wakes that executor's waker from the reaction (the loop must be
-/// running for the promise to settle).
+/// Inside a task on baton's loop, polled under the task's own waker, the
+/// promise's reaction resumes the task directly: one microtask turn, like
+/// `await`. Polled under any other waker (another executor, or a
+/// combinator such as `FuturesUnordered` that polls its futures with
+/// wakers of its own) it wakes that waker from the reaction (the loop must
+/// be running for the promise to settle).
 ///
 /// ```
 /// use baton::{Error, EventLoop, Promise, queue_microtask};
@@ -211,11 +205,12 @@ impl<T: Clone + 'static, E: Reason> Future for Awaiting<T, E> {
 }
 
 impl<T: Clone + 'static, E: Reason> Promise<T, E> {
-    /// The first poll of an `await`: resume the current task once this
-    /// promise settles, or wake the poller's waker if not on baton's loop.
+    /// The first poll of an `await`: resume the polling task once this
+    /// promise settles, or wake the poller's waker if it is not a task's
+    /// own.
     #[inline(never)]
     fn wait_for(&self, cx: &Context<'_>) {
-        match current_task() {
+        match task_of(cx) {
             Some(task) => self.resume_on_settle(task),
             None => {
                 let waker = cx.waker().clone();
