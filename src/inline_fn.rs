@@ -6,6 +6,9 @@
 //! a promise chain: with glibc's allocator, a third of a link's time.
 //! [`InlineFn`] keeps a closure of up to two words in place and boxes only
 //! larger ones (the box itself is then what is stored inline).
+//! [`InlineFnMut`] does the same for a timer's callback, which an interval
+//! calls many times: a timeout that captures a pointer and a word (a task
+//! and its epoch) costs no allocation of its own.
 
 use std::marker::PhantomData;
 use std::mem::{ManuallyDrop, MaybeUninit};
@@ -92,6 +95,76 @@ impl<A> Drop for InlineFn<A> {
     }
 }
 
+/// A `FnMut()`, inline when it fits in [`Storage`], called in place.
+pub(crate) struct InlineFnMut {
+    storage: Storage,
+    /// Calls the closure in `storage` (`true`) or drops it (`false`). Made
+    /// for the closure's type when it was stored.
+    act: unsafe fn(&mut Storage, bool),
+    /// The closure may hold `Rc`s: not `Send` or `Sync`.
+    _not_send: PhantomData<*const ()>,
+}
+
+/// # Safety
+///
+/// `storage` must hold an initialised `F` (written by
+/// [`InlineFnMut::store`]); after a drop (`call == false`) it holds none,
+/// and nothing may act on it again.
+unsafe fn act_on<F: FnMut()>(storage: &mut Storage, call: bool) {
+    let f = storage.as_mut_ptr().cast::<F>();
+    if call {
+        // SAFETY: by the caller's contract `storage` holds an aligned,
+        // initialised `F`; `&mut storage` makes this the only access.
+        unsafe { (*f)() }
+    } else {
+        // SAFETY: as above; the caller never acts on it again.
+        unsafe { f.drop_in_place() }
+    }
+}
+
+impl InlineFnMut {
+    /// Stores `f`, boxing it only if it does not fit inline.
+    #[inline]
+    pub(crate) fn new<F: FnMut() + 'static>(f: F) -> Self {
+        if fits::<F>() {
+            Self::store(f)
+        } else {
+            Self::store::<Box<dyn FnMut()>>(Box::new(f))
+        }
+    }
+
+    #[inline]
+    fn store<F: FnMut() + 'static>(f: F) -> Self {
+        assert!(fits::<F>(), "InlineFnMut::store: the closure does not fit");
+        let mut storage: Storage = [MaybeUninit::uninit(); 2];
+        // SAFETY: `F` fits in `storage` in size and alignment (checked
+        // above, and constant-folded), and the storage is fresh.
+        unsafe { storage.as_mut_ptr().cast::<F>().write(f) };
+        InlineFnMut {
+            storage,
+            act: act_on::<F>,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Calls the closure; it stays stored (a panic leaves it as the
+    /// unwinding left it, to be dropped with `self`).
+    #[inline]
+    pub(crate) fn call(&mut self) {
+        // SAFETY: the storage holds the closure `act` was made for (it is
+        // only dropped by `Drop`, after which `self` is gone).
+        unsafe { (self.act)(&mut self.storage, true) }
+    }
+}
+
+impl Drop for InlineFnMut {
+    fn drop(&mut self) {
+        // SAFETY: the closure is still stored (see `call`); this is the
+        // last use of the storage.
+        unsafe { (self.act)(&mut self.storage, false) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +230,47 @@ mod tests {
         });
         let outcome = catch_unwind(AssertUnwindSafe(|| f.call(())));
         assert!(outcome.is_err());
+        assert_eq!(Rc::strong_count(&held), 1);
+    }
+
+    #[test]
+    fn a_mut_closure_is_called_in_place_each_time_and_dropped_once() {
+        let held = Rc::new(RefCell::new(Vec::new()));
+        let log = held.clone();
+        let mut n = 0u32;
+        let mut f = InlineFnMut::new(move || {
+            n += 1;
+            log.borrow_mut().push(n);
+        });
+        f.call();
+        f.call();
+        f.call();
+        assert_eq!(*held.borrow(), [1, 2, 3], "its state stays between calls");
+        assert_eq!(Rc::strong_count(&held), 2);
+        drop(f);
+        assert_eq!(Rc::strong_count(&held), 1);
+    }
+
+    #[test]
+    fn a_large_mut_closure_is_boxed_and_a_panicking_one_is_still_dropped_once() {
+        let held = Rc::new(RefCell::new(0u64));
+        let (h, big) = (held.clone(), [1u64, 2, 3]);
+        assert!(!fits::<(Rc<()>, [u64; 3])>());
+        let mut f = InlineFnMut::new(move || *h.borrow_mut() += big.iter().sum::<u64>());
+        f.call();
+        f.call();
+        assert_eq!(*held.borrow(), 12);
+        drop(f);
+        assert_eq!(Rc::strong_count(&held), 1);
+
+        let h = held.clone();
+        let mut boom = InlineFnMut::new(move || {
+            let _keep = &h;
+            panic!("boom");
+        });
+        assert!(catch_unwind(AssertUnwindSafe(|| boom.call())).is_err());
+        assert_eq!(Rc::strong_count(&held), 2, "still stored after the panic");
+        drop(boom);
         assert_eq!(Rc::strong_count(&held), 1);
     }
 }

@@ -585,7 +585,7 @@ fn advance_to(due: Duration) {
 fn run_expired_timers() {
     let now = LOOP.with(|lp| lp.now.get());
     while let Some(mut expired) = LOOP.with(|lp| lp.timers.borrow_mut().pop_expired(now)) {
-        guarded(&mut expired.callback);
+        guarded(|| expired.callback.call());
         // Dropped here, outside the queue's borrow: a callback's captures
         // may set or clear timers as they drop.
         let spent = if expired.every.is_some() {
@@ -709,7 +709,7 @@ pub fn set_timeout(callback: impl FnOnce() + 'static, after: Duration) -> TimerI
     insert_timer(
         after,
         false,
-        Box::new(move || {
+        timers::Callback::new(move || {
             if let Some(f) = callback.take() {
                 f();
             }
@@ -744,7 +744,7 @@ pub fn set_timeout(callback: impl FnOnce() + 'static, after: Duration) -> TimerI
 /// assert_eq!(*ticks.borrow(), [100, 200, 300]);
 /// ```
 pub fn set_interval(callback: impl FnMut() + 'static, every: Duration) -> TimerId {
-    insert_timer(every, true, Box::new(callback))
+    insert_timer(every, true, timers::Callback::new(callback))
 }
 
 /// Cancels a timeout; a timer cleared before it fires never fires, even
