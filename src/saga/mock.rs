@@ -66,7 +66,13 @@ impl<T: Clone + 'static> Task<T> {
     pub fn mock(name: &'static str) -> (Task<T>, Resolver<T, Error>) {
         let (promise, resolver) = Promise::with_resolver();
         let env = MOCKS.with(Rc::clone);
-        let core = Core::new(TaskId(0), TaskName::Static(name), Link::Spawned, None, env);
+        let core = Core::new(
+            TaskId(0),
+            TaskName::Owned(name.into()),
+            Link::Spawned,
+            None,
+            env,
+        );
         let stand = Rc::new(Stand {
             core,
             resolver: resolver.clone(),

@@ -174,7 +174,7 @@ impl Runtime {
     {
         start(
             self.env.clone(),
-            TaskName::Owned(name.into()),
+            TaskName::Owned(name.into().into_boxed_str()),
             Link::Root,
             None,
             saga,
@@ -327,5 +327,5 @@ where
     G: Saga,
 {
     let env = DEFAULT.with(Rc::clone);
-    start(env, TaskName::Static("main"), Link::Root, None, saga)
+    start(env, TaskName::Lazy(|| "main"), Link::Root, None, saga)
 }

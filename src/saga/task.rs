@@ -177,18 +177,19 @@ impl Env {
     }
 }
 
-/// A task's name, worked out when asked: a forked function's short name
-/// costs a search through its type name.
+/// A task's name. 16 bytes: the function pointer fits beside the box's
+/// niche.
 pub(crate) enum TaskName {
-    Static(&'static str),
-    Owned(String),
+    /// Given by the program.
+    Owned(Box<str>),
+    /// Worked out when asked: a forked function's short name costs a
+    /// search through its type name.
     Lazy(fn() -> &'static str),
 }
 
 impl TaskName {
     fn get(&self) -> &str {
         match self {
-            TaskName::Static(s) => s,
             TaskName::Owned(s) => s,
             TaskName::Lazy(f) => f(),
         }
@@ -207,6 +208,9 @@ pub(crate) struct Core {
     children: Children,
     /// Taken and put back, never borrowed: a `Cell` needs no borrow flag.
     halt: Cell<Option<Halt>>,
+    /// Bumped when the pending effect stops mattering (a halt), so its
+    /// late result is dropped. Beside `link`, in the padding after it.
+    epoch: Cell<u32>,
     env: Rc<Env>,
 }
 
@@ -225,8 +229,18 @@ impl Core {
             parent: Cell::new(parent),
             children: Children::default(),
             halt: Cell::new(None),
+            epoch: Cell::new(0),
             env,
         }
+    }
+
+    /// Which wait of the task's is current: a result for another is late.
+    pub(crate) fn epoch(&self) -> u64 {
+        u64::from(self.epoch.get())
+    }
+
+    fn next_epoch(&self) {
+        self.epoch.set(self.epoch.get().wrapping_add(1));
     }
 
     /// Why the task is halting, if it is.
@@ -259,30 +273,44 @@ fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -> R) -> R {
 }
 
 /// A task's attached children. Most tasks have none, so the list is
-/// allocated with the first (8 bytes in every task instead of 24).
+/// allocated with the first (8 bytes in every task instead of 24), and it
+/// is taken and put back, never borrowed (a `Cell`: no borrow flag).
 #[derive(Default)]
-struct Children(RefCell<Option<Box<NodeList>>>);
+struct Children(Cell<Option<Box<NodeList>>>);
 
 type NodeList = Vec<Rc<dyn Node>>;
 
 impl Children {
     fn is_empty(&self) -> bool {
-        self.0.borrow().as_ref().is_none_or(|all| all.is_empty())
+        peek(&self.0, None, |all| {
+            all.as_ref().is_none_or(|all| all.is_empty())
+        })
     }
 
     fn add(&self, child: Rc<dyn Node>) {
-        self.0.borrow_mut().get_or_insert_default().push(child);
+        let mut all = self.0.take().unwrap_or_default();
+        all.push(child);
+        self.0.set(Some(all));
     }
 
     fn remove(&self, id: TaskId) {
-        if let Some(all) = self.0.borrow_mut().as_mut() {
-            all.retain(|c| c.core().id != id);
-        }
+        let Some(mut all) = self.0.take() else {
+            return;
+        };
+        let gone = all
+            .iter()
+            .position(|c| c.core().id == id)
+            .map(|at| all.remove(at));
+        self.0.set(Some(all));
+        // Dropped once the list is back: a task's drop runs its captures'.
+        drop(gone);
     }
 
     /// The children as they are now (halting one may change the list).
     fn snapshot(&self) -> NodeList {
-        self.0.borrow().as_deref().cloned().unwrap_or_default()
+        peek(&self.0, None, |all| {
+            all.as_deref().cloned().unwrap_or_default()
+        })
     }
 }
 
@@ -445,7 +473,7 @@ impl Scope {
     where
         G: Saga,
     {
-        self.start_named(TaskName::Owned(name.into()), link, saga)
+        self.start_named(TaskName::Owned(name.into().into_boxed_str()), link, saga)
     }
 
     pub(crate) fn start_named<G>(&self, name: TaskName, link: Link, saga: G) -> Task<G::Return>
@@ -687,9 +715,6 @@ struct Driver<G: Generator> {
     saga: RefCell<G>,
     /// Settled by this task alone (see [`Resolver::of`]).
     promise: Promise<G::Return, Error>,
-    /// Bumped when the pending effect stops mattering (a halt), so its
-    /// late result is dropped.
-    epoch: Cell<u64>,
     pending: RefCell<Option<Stop>>,
     /// Replaced and put back, never borrowed (a `Cell`: no borrow flag).
     body: Cell<Body<G::Return>>,
@@ -715,7 +740,6 @@ where
         core: Core::new(id, name, link, parent.clone(), env),
         saga: RefCell::new(saga),
         promise: promise.clone(),
-        epoch: Cell::new(0),
         pending: RefCell::new(None),
         body: Cell::new(Body::Running),
     });
@@ -743,7 +767,7 @@ where
 
     /// Performs `effect` and resumes the saga when it settles.
     fn wait_on(self: Rc<Self>, effect: Effect) {
-        let epoch = self.epoch.get();
+        let epoch = self.core.epoch();
         let scope = Scope { node: self.clone() };
         let performed = catch_unwind(AssertUnwindSafe(|| effect.perform(&scope)));
         let running = match performed {
@@ -755,7 +779,7 @@ where
                 return self.step(Resume::Throw(fault));
             }
         };
-        if self.epoch.get() != epoch {
+        if self.core.epoch() != epoch {
             // The effect halted this task while being performed.
             if let (Some(stop), Some(why)) = (running.cancel, self.core.halted()) {
                 stop.stop(why.reason());
@@ -836,7 +860,7 @@ where
     G: Saga,
 {
     fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>) {
-        if self.epoch.get() != epoch {
+        if self.core.epoch() != epoch {
             return; // halted meanwhile: this step never runs
         }
         self.pending.borrow_mut().take();
@@ -878,7 +902,7 @@ where
             return;
         }
         self.core.set_halt(why.clone());
-        self.epoch.set(self.epoch.get() + 1);
+        self.core.next_epoch();
         let reason = why.reason();
         let pending = self.pending.borrow_mut().take();
         if let Some(stop) = pending {
