@@ -194,6 +194,15 @@ impl EventLoop {
     /// A loop on a virtual clock starting at zero: when only timers are
     /// left, time jumps to the next one. Runs are instant and repeatable.
     ///
+    /// "Only timers" means no wake-up can come from outside either: while
+    /// a clone of a task's waker is alive (a tokio socket, another thread,
+    /// or a combinator that keeps its waker between polls, as
+    /// `FuturesUnordered` does), the loop waits for that wake-up before it
+    /// moves time, so real I/O finishes in no virtual time. A task that
+    /// keeps its waker while it waits for a timer therefore waits for ever
+    /// on this clock: wait for timers with baton's own combinators (`all`,
+    /// `race`, a saga's `race`), or use the real clock.
+    ///
     /// ```
     /// use baton::{EventLoop, now, set_timeout};
     /// use std::time::{Duration, Instant};
