@@ -36,6 +36,7 @@ mod abortable;
 mod calls;
 mod channel;
 mod combinators;
+mod driver;
 mod effect;
 mod mock;
 pub mod resilience;

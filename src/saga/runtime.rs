@@ -5,8 +5,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::Saga;
+use super::driver::start;
 use super::store::{Action, Store};
-use super::task::{Env, Link, Task, TaskName, start};
+use super::task::{Env, Link, Task, TaskName};
 use super::trace::{TraceEvent, Tracer, timeline};
 use crate::{Error, EventLoop, now};
 

@@ -12,17 +12,13 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::IntoFuture;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use super::Saga;
-use super::effect::{Effect, Stop, Value, Waiter, unit};
 use super::trace::Tracer;
-use crate::generator::{Generator, Resume};
 use crate::promise::Awaiting;
 use crate::runner::CancellationToken;
-use crate::runner::{Stepped, resume_guarded};
-use crate::{Error, Fault, Promise, Resolver, event_loop};
+use crate::{Error, Promise};
 
 /// A task's number, unique within its runtime.
 ///
@@ -155,7 +151,7 @@ impl Halt {
 
 /// What every task shares with the runtime that started it.
 pub(crate) struct Env {
-    next_task: Cell<u64>,
+    pub(super) next_task: Cell<u64>,
     pub(crate) tracer: Option<Tracer>,
     /// What effects can reach beyond the loop (a store's state and bus).
     pub(crate) services: RefCell<super::store::Services>,
@@ -188,7 +184,7 @@ pub(crate) enum TaskName {
 }
 
 impl TaskName {
-    fn get(&self) -> &str {
+    pub(super) fn get(&self) -> &str {
         match self {
             TaskName::Owned(s) => s,
             TaskName::Lazy(f) => f(),
@@ -198,20 +194,20 @@ impl TaskName {
 
 /// The type-independent half of a task, shared by the tree.
 pub(crate) struct Core {
-    id: TaskId,
-    name: TaskName,
-    link: Link,
+    pub(super) id: TaskId,
+    pub(super) name: TaskName,
+    pub(super) link: Link,
     /// Strong: a parent waiting for its children is kept alive by them
     /// (nothing else may hold it once its own body is done). Let go when
     /// this task settles, which also unlinks it from the parent.
-    parent: Cell<Option<Rc<dyn Node>>>,
-    children: Children,
+    pub(super) parent: Cell<Option<Rc<dyn Node>>>,
+    pub(super) children: Children,
     /// Taken and put back, never borrowed: a `Cell` needs no borrow flag.
     halt: Cell<Option<Halt>>,
     /// Bumped when the pending effect stops mattering (a halt), so its
     /// late result is dropped. Beside `link`, in the padding after it.
     epoch: Cell<u32>,
-    env: Rc<Env>,
+    pub(super) env: Rc<Env>,
 }
 
 impl Core {
@@ -239,7 +235,7 @@ impl Core {
         u64::from(self.epoch.get())
     }
 
-    fn next_epoch(&self) {
+    pub(super) fn next_epoch(&self) {
         self.epoch.set(self.epoch.get().wrapping_add(1));
     }
 
@@ -265,7 +261,7 @@ impl Core {
 /// Reads what `cell` holds through `look`, leaving `placeholder` there
 /// meanwhile: a `Cell` has no borrow flag to keep, which is why a task's
 /// small states are kept in `Cell`s rather than `RefCell`s.
-fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -> R) -> R {
+pub(super) fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -> R) -> R {
     let value = cell.replace(placeholder);
     let seen = look(&value);
     cell.set(value);
@@ -276,24 +272,24 @@ fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -> R) -> R {
 /// allocated with the first (8 bytes in every task instead of 24), and it
 /// is taken and put back, never borrowed (a `Cell`: no borrow flag).
 #[derive(Default)]
-struct Children(Cell<Option<Box<NodeList>>>);
+pub(super) struct Children(Cell<Option<Box<NodeList>>>);
 
-type NodeList = Vec<Rc<dyn Node>>;
+pub(super) type NodeList = Vec<Rc<dyn Node>>;
 
 impl Children {
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         peek(&self.0, None, |all| {
             all.as_ref().is_none_or(|all| all.is_empty())
         })
     }
 
-    fn add(&self, child: Rc<dyn Node>) {
+    pub(super) fn add(&self, child: Rc<dyn Node>) {
         let mut all = self.0.take().unwrap_or_default();
         all.push(child);
         self.0.set(Some(all));
     }
 
-    fn remove(&self, id: TaskId) {
+    pub(super) fn remove(&self, id: TaskId) {
         let Some(mut all) = self.0.take() else {
             return;
         };
@@ -307,7 +303,7 @@ impl Children {
     }
 
     /// The children as they are now (halting one may change the list).
-    fn snapshot(&self) -> NodeList {
+    pub(super) fn snapshot(&self) -> NodeList {
         peek(&self.0, None, |all| {
             all.as_deref().cloned().unwrap_or_default()
         })
@@ -344,7 +340,7 @@ pub(crate) trait Node {
 /// ```
 #[derive(Clone)]
 pub struct Scope {
-    node: Rc<dyn Node>,
+    pub(super) node: Rc<dyn Node>,
 }
 
 impl fmt::Debug for Scope {
@@ -481,7 +477,7 @@ impl Scope {
         G: Saga,
     {
         let parent = matches!(link, Link::Forked | Link::Called).then(|| self.node.clone());
-        start(self.node.core().env.clone(), name, link, parent, saga)
+        super::driver::start(self.node.core().env.clone(), name, link, parent, saga)
     }
 
     pub(crate) fn service<X: 'static>(&self) -> Option<Rc<X>> {
@@ -696,238 +692,5 @@ impl<T: Clone + 'static> IntoFuture for Task<T> {
 
     fn into_future(self) -> Awaiting<T, Error> {
         self.promise.into_future()
-    }
-}
-
-/// Where the body is.
-enum Body<R> {
-    Running,
-    /// Driven through `return()` after a halt.
-    CleaningUp,
-    Finished(Result<R, Error>),
-    /// The result went to the promise.
-    Settled,
-}
-
-/// One task: the saga, its promise, and the effect it waits on.
-struct Driver<G: Generator> {
-    core: Core,
-    saga: RefCell<G>,
-    /// Settled by this task alone (see [`Resolver::of`]).
-    promise: Promise<G::Return, Error>,
-    pending: RefCell<Option<Stop>>,
-    /// Replaced and put back, never borrowed (a `Cell`: no borrow flag).
-    body: Cell<Body<G::Return>>,
-}
-
-pub(crate) fn start<G>(
-    env: Rc<Env>,
-    name: TaskName,
-    link: Link,
-    parent: Option<Rc<dyn Node>>,
-    saga: G,
-) -> Task<G::Return>
-where
-    G: Saga,
-{
-    let id = TaskId(env.next_task.get() + 1);
-    env.next_task.set(id.0);
-    let (promise, _) = Promise::with_resolver();
-    if let Some(tracer) = &env.tracer {
-        tracer.task_started(id, name.get(), link, parent.as_ref().map(|p| p.core().id));
-    }
-    let driver = Rc::new(Driver {
-        core: Core::new(id, name, link, parent.clone(), env),
-        saga: RefCell::new(saga),
-        promise: promise.clone(),
-        pending: RefCell::new(None),
-        body: Cell::new(Body::Running),
-    });
-    let node: Rc<dyn Node> = driver.clone();
-    if let Some(parent) = &parent {
-        parent.core().children.add(node.clone());
-    }
-    driver.step(Resume::Next(unit()));
-    Task { node, promise }
-}
-
-impl<G> Driver<G>
-where
-    G: Saga,
-{
-    fn step(self: Rc<Self>, how: Resume<Value, Error, G::Return>) {
-        let exhausted = "a saga was run after it had already completed";
-        let finished = match resume_guarded(&self.saga, how, exhausted) {
-            Ok(Stepped::Yielded(effect)) => return self.wait_on(effect),
-            Ok(Stepped::Returned(value)) => Ok(value),
-            Err(error) => Err(error),
-        };
-        self.body_finished(finished);
-    }
-
-    /// Performs `effect` and resumes the saga when it settles.
-    fn wait_on(self: Rc<Self>, effect: Effect) {
-        let epoch = self.core.epoch();
-        let scope = Scope { node: self.clone() };
-        let performed = catch_unwind(AssertUnwindSafe(|| effect.perform(&scope)));
-        let running = match performed {
-            Ok(running) => running,
-            // A performer that panics (a called function that blew up)
-            // throws into the saga at its yield, as redux-saga does.
-            Err(payload) => {
-                let fault = Fault::from_panic(&*payload).into();
-                return self.step(Resume::Throw(fault));
-            }
-        };
-        if self.core.epoch() != epoch {
-            // The effect halted this task while being performed.
-            if let (Some(stop), Some(why)) = (running.cancel, self.core.halted()) {
-                stop.stop(why.reason());
-            }
-            return;
-        }
-        let stop = running.start_for(&self, epoch);
-        *self.pending.borrow_mut() = stop;
-    }
-
-    /// Whether the body's state passes `test`.
-    fn body_is(&self, test: impl FnOnce(&Body<G::Return>) -> bool) -> bool {
-        peek(&self.body, Body::Settled, test)
-    }
-
-    fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
-        let failed = result.as_ref().err().cloned();
-        self.body.set(Body::Finished(result));
-        match failed {
-            Some(error) if !self.core.is_halted() => self.halt(Halt::Abort(error)),
-            _ => self.settle_if_done(),
-        }
-    }
-
-    /// Once the children are gone: the body's cleanup, or the settlement.
-    fn clean_up_or_settle(self: Rc<Self>) {
-        if !self.core.children.is_empty() {
-            return;
-        }
-        let running = self.body_is(|b| matches!(b, Body::Running));
-        if running {
-            self.body.set(Body::CleaningUp);
-            self.step(Resume::Return(G::Return::default()));
-        } else {
-            self.settle_if_done();
-        }
-    }
-
-    fn settle_if_done(self: Rc<Self>) {
-        if !self.core.children.is_empty() {
-            return;
-        }
-        let body = self.body.replace(Body::Settled);
-        let result = match body {
-            Body::Finished(result) => result,
-            other => {
-                self.body.set(other);
-                return;
-            }
-        };
-        let outcome = match self.core.halted() {
-            Some(Halt::Cancel(reason)) => Err(Error::new(Cancelled { reason })),
-            Some(Halt::Abort(error)) => Err(error),
-            None => result,
-        };
-        if let Some(tracer) = &self.core.env.tracer {
-            tracer.task_settled(self.core.id, outcome.as_ref().err());
-        }
-        let failure = match (&outcome, self.core.link) {
-            (Err(e), Link::Forked) if !Cancelled::is(e) => Some(e.clone()),
-            _ => None,
-        };
-        let cancelled = matches!(&outcome, Err(e) if Cancelled::is(e));
-        Resolver::of(&self.promise).resolve_with(outcome);
-        if cancelled {
-            // A cancellation somebody asked for is not an unhandled error.
-            self.promise.subscribe(|_| {});
-        }
-        let parent = self.core.parent.take();
-        if let Some(parent) = parent {
-            parent.child_settled(self.core.id, failure);
-        }
-    }
-}
-
-impl<G> Waiter for Driver<G>
-where
-    G: Saga,
-{
-    fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>) {
-        if self.core.epoch() != epoch {
-            return; // halted meanwhile: this step never runs
-        }
-        self.pending.borrow_mut().take();
-        match outcome {
-            Ok(value) => self.step(Resume::Next(value)),
-            Err(error) => self.step(Resume::Throw(error)),
-        }
-    }
-
-    fn resume_unit_later(self: Rc<Self>, epoch: u64) {
-        super::effect::queue_resume_unit(self, epoch);
-    }
-
-    fn take_turn(self: Rc<Self>, epoch: u64) {
-        // Read where it is kept; `resume_with` checks the epoch and drops
-        // the stop.
-        let outcome = Stop::settled_outcome(&self.pending.borrow());
-        if let Some(outcome) = outcome {
-            self.resume_with(epoch, outcome);
-        }
-    }
-}
-
-impl<G> Node for Driver<G>
-where
-    G: Saga,
-{
-    fn core(&self) -> &Core {
-        &self.core
-    }
-
-    fn halt(self: Rc<Self>, why: Halt) {
-        if self.is_settled() || self.core.is_halted() {
-            return; // the first halt wins; later ones change nothing
-        }
-        if self.saga.try_borrow_mut().is_err() {
-            // Halted from inside its own step: take effect after it.
-            event_loop::queue_microtask(move || self.halt(why));
-            return;
-        }
-        self.core.set_halt(why.clone());
-        self.core.next_epoch();
-        let reason = why.reason();
-        let pending = self.pending.borrow_mut().take();
-        if let Some(stop) = pending {
-            stop.stop(reason);
-        }
-        let children = self.core.children.snapshot();
-        for child in children {
-            child.halt(Halt::Cancel(reason.clone()));
-        }
-        self.clean_up_or_settle();
-    }
-
-    fn child_settled(self: Rc<Self>, child: TaskId, failure: Option<Error>) {
-        self.core.children.remove(child);
-        if let Some(error) = failure {
-            self.clone().halt(Halt::Abort(error));
-        }
-        if self.core.is_halted() {
-            self.clean_up_or_settle();
-        } else {
-            self.settle_if_done();
-        }
-    }
-
-    fn is_settled(&self) -> bool {
-        self.body_is(|b| matches!(b, Body::Settled))
     }
 }

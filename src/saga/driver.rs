@@ -1,0 +1,248 @@
+//! One task's driver: it steps the saga, performs each effect it yields
+//! and resumes it when that effect settles, and carries out the tree's
+//! rules for it (halting, waiting for its children, settling its promise,
+//! telling its parent).
+
+use std::cell::{Cell, RefCell};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+
+use super::Saga;
+use super::effect::{Effect, Stop, Value, Waiter, unit};
+use super::task::{Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId, TaskName, peek};
+use crate::generator::{Generator, Resume};
+use crate::runner::{Stepped, resume_guarded};
+use crate::{Error, Fault, Promise, Resolver, event_loop};
+
+/// Where the body is.
+enum Body<R> {
+    Running,
+    /// Driven through `return()` after a halt.
+    CleaningUp,
+    Finished(Result<R, Error>),
+    /// The result went to the promise.
+    Settled,
+}
+
+/// One task: the saga, its promise, and the effect it waits on.
+struct Driver<G: Generator> {
+    core: Core,
+    saga: RefCell<G>,
+    /// Settled by this task alone (see [`Resolver::of`]).
+    promise: Promise<G::Return, Error>,
+    pending: RefCell<Option<Stop>>,
+    /// Replaced and put back, never borrowed (a `Cell`: no borrow flag).
+    body: Cell<Body<G::Return>>,
+}
+
+pub(crate) fn start<G>(
+    env: Rc<Env>,
+    name: TaskName,
+    link: Link,
+    parent: Option<Rc<dyn Node>>,
+    saga: G,
+) -> Task<G::Return>
+where
+    G: Saga,
+{
+    let id = TaskId(env.next_task.get() + 1);
+    env.next_task.set(id.0);
+    let (promise, _) = Promise::with_resolver();
+    if let Some(tracer) = &env.tracer {
+        tracer.task_started(id, name.get(), link, parent.as_ref().map(|p| p.core().id));
+    }
+    let driver = Rc::new(Driver {
+        core: Core::new(id, name, link, parent.clone(), env),
+        saga: RefCell::new(saga),
+        promise: promise.clone(),
+        pending: RefCell::new(None),
+        body: Cell::new(Body::Running),
+    });
+    let node: Rc<dyn Node> = driver.clone();
+    if let Some(parent) = &parent {
+        parent.core().children.add(node.clone());
+    }
+    driver.step(Resume::Next(unit()));
+    Task::from_parts(node, promise)
+}
+
+impl<G> Driver<G>
+where
+    G: Saga,
+{
+    fn step(self: Rc<Self>, how: Resume<Value, Error, G::Return>) {
+        let exhausted = "a saga was run after it had already completed";
+        let finished = match resume_guarded(&self.saga, how, exhausted) {
+            Ok(Stepped::Yielded(effect)) => return self.wait_on(effect),
+            Ok(Stepped::Returned(value)) => Ok(value),
+            Err(error) => Err(error),
+        };
+        self.body_finished(finished);
+    }
+
+    /// Performs `effect` and resumes the saga when it settles.
+    fn wait_on(self: Rc<Self>, effect: Effect) {
+        let epoch = self.core.epoch();
+        let scope = Scope { node: self.clone() };
+        let performed = catch_unwind(AssertUnwindSafe(|| effect.perform(&scope)));
+        let running = match performed {
+            Ok(running) => running,
+            // A performer that panics (a called function that blew up)
+            // throws into the saga at its yield, as redux-saga does.
+            Err(payload) => {
+                let fault = Fault::from_panic(&*payload).into();
+                return self.step(Resume::Throw(fault));
+            }
+        };
+        if self.core.epoch() != epoch {
+            // The effect halted this task while being performed.
+            if let (Some(stop), Some(why)) = (running.cancel, self.core.halted()) {
+                stop.stop(why.reason());
+            }
+            return;
+        }
+        let stop = running.start_for(&self, epoch);
+        *self.pending.borrow_mut() = stop;
+    }
+
+    /// Whether the body's state passes `test`.
+    fn body_is(&self, test: impl FnOnce(&Body<G::Return>) -> bool) -> bool {
+        peek(&self.body, Body::Settled, test)
+    }
+
+    fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
+        let failed = result.as_ref().err().cloned();
+        self.body.set(Body::Finished(result));
+        match failed {
+            Some(error) if !self.core.is_halted() => self.halt(Halt::Abort(error)),
+            _ => self.settle_if_done(),
+        }
+    }
+
+    /// Once the children are gone: the body's cleanup, or the settlement.
+    fn clean_up_or_settle(self: Rc<Self>) {
+        if !self.core.children.is_empty() {
+            return;
+        }
+        let running = self.body_is(|b| matches!(b, Body::Running));
+        if running {
+            self.body.set(Body::CleaningUp);
+            self.step(Resume::Return(G::Return::default()));
+        } else {
+            self.settle_if_done();
+        }
+    }
+
+    fn settle_if_done(self: Rc<Self>) {
+        if !self.core.children.is_empty() {
+            return;
+        }
+        let body = self.body.replace(Body::Settled);
+        let result = match body {
+            Body::Finished(result) => result,
+            other => {
+                self.body.set(other);
+                return;
+            }
+        };
+        let outcome = match self.core.halted() {
+            Some(Halt::Cancel(reason)) => Err(Error::new(Cancelled { reason })),
+            Some(Halt::Abort(error)) => Err(error),
+            None => result,
+        };
+        if let Some(tracer) = &self.core.env.tracer {
+            tracer.task_settled(self.core.id, outcome.as_ref().err());
+        }
+        let failure = match (&outcome, self.core.link) {
+            (Err(e), Link::Forked) if !Cancelled::is(e) => Some(e.clone()),
+            _ => None,
+        };
+        let cancelled = matches!(&outcome, Err(e) if Cancelled::is(e));
+        Resolver::of(&self.promise).resolve_with(outcome);
+        if cancelled {
+            // A cancellation somebody asked for is not an unhandled error.
+            self.promise.subscribe(|_| {});
+        }
+        let parent = self.core.parent.take();
+        if let Some(parent) = parent {
+            parent.child_settled(self.core.id, failure);
+        }
+    }
+}
+
+impl<G> Waiter for Driver<G>
+where
+    G: Saga,
+{
+    fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>) {
+        if self.core.epoch() != epoch {
+            return; // halted meanwhile: this step never runs
+        }
+        self.pending.borrow_mut().take();
+        match outcome {
+            Ok(value) => self.step(Resume::Next(value)),
+            Err(error) => self.step(Resume::Throw(error)),
+        }
+    }
+
+    fn resume_unit_later(self: Rc<Self>, epoch: u64) {
+        super::effect::queue_resume_unit(self, epoch);
+    }
+
+    fn take_turn(self: Rc<Self>, epoch: u64) {
+        // Read where it is kept; `resume_with` checks the epoch and drops
+        // the stop.
+        let outcome = Stop::settled_outcome(&self.pending.borrow());
+        if let Some(outcome) = outcome {
+            self.resume_with(epoch, outcome);
+        }
+    }
+}
+
+impl<G> Node for Driver<G>
+where
+    G: Saga,
+{
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn halt(self: Rc<Self>, why: Halt) {
+        if self.is_settled() || self.core.is_halted() {
+            return; // the first halt wins; later ones change nothing
+        }
+        if self.saga.try_borrow_mut().is_err() {
+            // Halted from inside its own step: take effect after it.
+            event_loop::queue_microtask(move || self.halt(why));
+            return;
+        }
+        self.core.set_halt(why.clone());
+        self.core.next_epoch();
+        let reason = why.reason();
+        let pending = self.pending.borrow_mut().take();
+        if let Some(stop) = pending {
+            stop.stop(reason);
+        }
+        let children = self.core.children.snapshot();
+        for child in children {
+            child.halt(Halt::Cancel(reason.clone()));
+        }
+        self.clean_up_or_settle();
+    }
+
+    fn child_settled(self: Rc<Self>, child: TaskId, failure: Option<Error>) {
+        self.core.children.remove(child);
+        if let Some(error) = failure {
+            self.clone().halt(Halt::Abort(error));
+        }
+        if self.core.is_halted() {
+            self.clean_up_or_settle();
+        } else {
+            self.settle_if_done();
+        }
+    }
+
+    fn is_settled(&self) -> bool {
+        self.body_is(|b| matches!(b, Body::Settled))
+    }
+}
