@@ -364,3 +364,47 @@ fn a_promise_awaited_in_an_async_generators_body_under_a_combinator_resumes_it()
     });
     assert_eq!(out.ok(), Some(Some(91)));
 }
+
+#[test]
+fn a_virtual_clock_held_back_by_a_kept_waker_tells_the_uncaught_hook() {
+    // A timer is due, but a clone of the task's waker is alive: the
+    // virtual clock waits for that wake-up before it moves. After a while
+    // it says so; here the hook itself lets the gate open.
+    let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
+    let ready = Arc::new(AtomicBool::new(false));
+    let told: Log = Rc::default();
+    let (k, r, t) = (kept.clone(), ready.clone(), told.clone());
+    let log: Log = Rc::default();
+    let gate = Gate {
+        ready: ready.clone(),
+        stash: move |waker: &Waker| *k.borrow_mut() = Some(waker.clone()),
+        log: log.clone(),
+    };
+    let out = EventLoop::virtual_clock()
+        .on_uncaught(move |fault| {
+            t.borrow_mut().push(fault.to_string());
+            r.store(true, Ordering::SeqCst);
+            if let Some(waker) = kept.borrow_mut().take() {
+                waker.wake();
+            }
+        })
+        .block_on(async move {
+            let (timer, resolver) = Promise::<u32, Error>::with_resolver();
+            baton::set_timeout(
+                move || resolver.resolve(7),
+                std::time::Duration::from_secs(60),
+            );
+            gate.await;
+            let fired = timer.await?;
+            Ok::<_, Error>((fired, baton::now()))
+        });
+    assert_eq!(out.ok(), Some((7, std::time::Duration::from_secs(60))));
+    assert_eq!(*log.borrow(), ["gate: pending", "gate: open"]);
+    let told = told.borrow();
+    assert_eq!(told.len(), 1, "told once: {told:?}");
+    assert!(
+        told[0].contains("virtual clock has held its timers back"),
+        "{}",
+        told[0]
+    );
+}

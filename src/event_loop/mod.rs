@@ -22,8 +22,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::Fault;
 use crate::inline_fn::InlineFn;
+use crate::{Fault, FaultKind};
 use registry::Registry;
 pub(crate) use remote::{Remote, WakeTarget, lent_task};
 use time::{advance_to, run_expired_timers};
@@ -204,7 +204,11 @@ impl EventLoop {
     /// moves time, so real I/O finishes in no virtual time. A task that
     /// keeps its waker while it waits for a timer therefore waits for ever
     /// on this clock: wait for timers with baton's own combinators (`all`,
-    /// `race`, a saga's `race`), or use the real clock.
+    /// `race`, a saga's `race`), or use the real clock. So that such a
+    /// wait does not pass for a slow test, once the clock has been held
+    /// back for two seconds of real time the loop tells the
+    /// [`on_uncaught`](Self::on_uncaught) hook (a [`FaultKind::Stalled`]
+    /// fault; by default a line on stderr), once a run.
     ///
     /// ```
     /// use baton::{EventLoop, now, set_timeout};
@@ -274,8 +278,10 @@ impl EventLoop {
     }
 
     /// Called when a timer callback or microtask panics (the loop carries
-    /// on). Panics in promise handlers reject their promise instead.
-    /// Default: a line on stderr.
+    /// on), and when the virtual clock has been held back by a kept waker
+    /// for a while (see [`virtual_clock`](Self::virtual_clock)). Panics in
+    /// promise handlers reject their promise instead. Default: a line on
+    /// stderr.
     ///
     /// ```
     /// use baton::{EventLoop, queue_microtask};
@@ -346,6 +352,7 @@ impl EventLoop {
         let _reset = self.enter();
         let result = main();
         checkpoint();
+        let mut stall = StallNotice::default();
         loop {
             match next_turn() {
                 Turn::Work => {}
@@ -354,12 +361,11 @@ impl EventLoop {
                     let remote = LOOP.with(|lp| lp.remote.clone());
                     remote.rouse_thread(std::thread::current());
                     if !remote.has_woken() {
-                        match until {
-                            Some(due) => {
-                                std::thread::park_timeout(due.saturating_sub(real_elapsed()))
-                            }
+                        match stall.wait(until) {
+                            Some(wait) => std::thread::park_timeout(wait),
                             None => std::thread::park(),
                         }
+                        stall.check(remote.has_woken());
                     }
                     remote.rouse_nobody();
                 }
@@ -394,6 +400,7 @@ impl EventLoop {
         let _reset = self.enter();
         let result = main();
         checkpoint();
+        let mut stall = StallNotice::default();
         loop {
             match next_turn() {
                 Turn::Work => {}
@@ -408,13 +415,13 @@ impl EventLoop {
                             std::task::Poll::Pending
                         }
                     });
-                    match until {
-                        Some(due) => {
-                            let wait = due.saturating_sub(real_elapsed());
+                    match stall.wait(until) {
+                        Some(wait) => {
                             let _ = tokio::time::timeout(wait, woken).await;
                         }
                         None => woken.await,
                     }
+                    stall.check(remote.has_woken());
                     remote.rouse_nobody();
                 }
             }
@@ -431,7 +438,70 @@ enum Turn {
     Done,
     /// Only outside wake-ups (and, on real time, a timer due at this loop
     /// time) can bring work.
-    WaitForWake(Option<Duration>),
+    WaitForWake(Wait),
+}
+
+/// How long the loop waits for an outside wake-up.
+#[derive(Clone, Copy)]
+enum Wait {
+    /// Until one comes.
+    ForWake,
+    /// Until one comes or a timer is due at this loop time (real clock).
+    UntilDue(Duration),
+    /// Until one comes, with timers due that the virtual clock holds back
+    /// meanwhile (see [`StallNotice`]).
+    HoldingTime,
+}
+
+/// Real time the virtual clock holds its timers back for an outside
+/// wake-up before the loop says so.
+const STALL_NOTICE_AFTER: Duration = Duration::from_secs(2);
+
+/// Tells the uncaught hook, once a run, that the virtual clock has held
+/// its timers back for [`STALL_NOTICE_AFTER`] of real time waiting for a
+/// wake-up that has not come: the loop may be waiting for ever (a waker
+/// kept by a combinator inside the loop, see
+/// [`EventLoop::virtual_clock`]), and a message beats a silent hang.
+#[derive(Default)]
+struct StallNotice {
+    /// The last wait was a held clock's first, bounded one.
+    timed: bool,
+    told: bool,
+}
+
+impl StallNotice {
+    /// How long to park for `wait` (`None`: until woken).
+    fn wait(&mut self, wait: Wait) -> Option<Duration> {
+        self.timed = false;
+        match wait {
+            Wait::ForWake => None,
+            Wait::UntilDue(due) => Some(due.saturating_sub(real_elapsed())),
+            Wait::HoldingTime if self.told => None,
+            Wait::HoldingTime => {
+                self.timed = true;
+                Some(STALL_NOTICE_AFTER)
+            }
+        }
+    }
+
+    /// After a wait: if a held clock's bounded wait ended with no wake-up,
+    /// tells the uncaught hook (the hook may itself wake the loop).
+    fn check(&mut self, woken: bool) {
+        if self.timed && !woken && !self.told {
+            self.told = true;
+            report_uncaught(&Fault::new(
+                FaultKind::Stalled,
+                format!(
+                    "the virtual clock has held its timers back for {} s of real time \
+                     waiting for a wake-up from outside the loop (a clone of a task's \
+                     waker is alive); virtual time moves only when nothing else can \
+                     happen, so a combinator that keeps its waker while it waits for a \
+                     timer waits for ever (see EventLoop::virtual_clock)",
+                    STALL_NOTICE_AFTER.as_secs()
+                ),
+            ));
+        }
+    }
 }
 
 /// Milliseconds of real time since the run began (zero on a virtual clock).
@@ -458,13 +528,13 @@ fn next_turn() -> Turn {
     let due = LOOP.with(|lp| lp.timers.borrow_mut().next_due());
     let waiting = foreign_wakers_alive();
     match (due, LOOP.with(|lp| lp.clock.get())) {
-        (None, _) if waiting => Turn::WaitForWake(None),
+        (None, _) if waiting => Turn::WaitForWake(Wait::ForWake),
         (None, _) => Turn::Done,
         // Outside work is outstanding: virtual time only jumps when nothing
         // real can happen first.
-        (Some(_), Clock::Virtual) if waiting => Turn::WaitForWake(None),
+        (Some(_), Clock::Virtual) if waiting => Turn::WaitForWake(Wait::HoldingTime),
         (Some(due), Clock::Real(origin)) if waiting && due > origin.elapsed() => {
-            Turn::WaitForWake(Some(due))
+            Turn::WaitForWake(Wait::UntilDue(due))
         }
         (Some(due), _) => {
             advance_to(due);
