@@ -151,7 +151,9 @@ where
 /// `await`. Polled under any other waker (another executor, or a
 /// combinator such as `FuturesUnordered` that polls its futures with
 /// wakers of its own) it wakes that waker from the reaction (the loop must
-/// be running for the promise to settle).
+/// be running for the promise to settle). The first poll's task or waker
+/// is the one woken: hand an `Awaiting` to a combinator before polling it,
+/// not after.
 ///
 /// ```
 /// use baton::{Error, EventLoop, Promise, queue_microtask};
