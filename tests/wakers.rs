@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use baton::{Error, EventLoop, Promise, spawn};
+use proptest::prelude::*;
 
 type Log = Rc<RefCell<Vec<String>>>;
 
@@ -407,4 +408,96 @@ fn a_virtual_clock_held_back_by_a_kept_waker_tells_the_uncaught_hook() {
         "{}",
         told[0]
     );
+}
+
+/// Polls each of its futures under a waker of its own, and only once that
+/// waker was woken (as `FuturesUnordered` does); done when all are.
+struct JoinOwnWakers<F: Future> {
+    parts: Vec<(OnlyWhenWoken<F>, Option<F::Output>)>,
+}
+
+impl<F: Future> Future for JoinOwnWakers<F>
+where
+    F::Output: Clone,
+{
+    type Output = Vec<F::Output>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<F::Output>> {
+        let mut done = true;
+        for (part, out) in &mut self.parts {
+            if out.is_none() {
+                match Pin::new(&mut *part).poll(cx) {
+                    Poll::Ready((value, _)) => *out = Some(value),
+                    Poll::Pending => done = false,
+                }
+            }
+        }
+        if !done {
+            return Poll::Pending;
+        }
+        Poll::Ready(
+            self.parts
+                .iter()
+                .filter_map(|(_, out)| out.clone())
+                .collect(),
+        )
+    }
+}
+
+// Nothing is pinned in place: the futures are boxed.
+impl<F> Unpin for OnlyWhenWoken<F> {}
+impl<F: Future> Unpin for JoinOwnWakers<F> {}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Promises awaited directly by a task, under combinators' own wakers,
+    /// or both, settled in any order after any number of microtask turns:
+    /// every await gets its own value, and nothing is left waiting.
+    #[test]
+    fn every_await_completes_whoever_polls_it(
+        plan in proptest::collection::vec((0u8..3, 0u8..4), 1..10),
+        order in proptest::sample::subsequence((0..10usize).collect::<Vec<_>>(), 10).prop_shuffle(),
+    ) {
+        let n = plan.len();
+        let out = EventLoop::real_clock().block_on(async move {
+            let (promises, resolvers): (Vec<_>, Vec<_>) =
+                (0..n).map(|_| Promise::<usize, Error>::with_resolver()).unzip();
+            // Settle each after its number of microtask turns, in `order`.
+            for i in order.into_iter().filter(|&i| i < n) {
+                let resolver = resolvers[i].clone();
+                let turns = plan[i].1;
+                fn later(turns: u8, f: Box<dyn FnOnce()>) {
+                    if turns == 0 {
+                        f();
+                    } else {
+                        baton::queue_microtask(move || later(turns - 1, f));
+                    }
+                }
+                baton::queue_microtask(move || later(turns, Box::new(move || resolver.resolve(i * 10))));
+            }
+            let mut direct = Vec::new();
+            let mut combined = Vec::new();
+            for (i, promise) in promises.into_iter().enumerate() {
+                match plan[i].0 {
+                    0 => direct.push(spawn(async move { promise.await })),
+                    1 => combined.push(OnlyWhenWoken::new(promise.into_future())),
+                    _ => direct.push(spawn(async move {
+                        Ok::<_, Error>(OnlyWhenWoken::new(promise.into_future()).await.0?)
+                    })),
+                }
+            }
+            let joined = JoinOwnWakers {
+                parts: combined.into_iter().map(|part| (part, None)).collect(),
+            }
+            .await;
+            let mut got: Vec<usize> = joined.into_iter().map(|r| r.unwrap_or(usize::MAX)).collect();
+            for task in direct {
+                got.push(task.await?);
+            }
+            got.sort_unstable();
+            Ok::<_, Error>(got)
+        });
+        let expected: Vec<usize> = (0..n).map(|i| i * 10).collect();
+        prop_assert_eq!(out.ok(), Some(expected));
+    }
 }
