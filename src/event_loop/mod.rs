@@ -206,9 +206,10 @@ impl EventLoop {
     /// on this clock: wait for timers with baton's own combinators (`all`,
     /// `race`, a saga's `race`), or use the real clock. So that such a
     /// wait does not pass for a slow test, once the clock has been held
-    /// back for two seconds of real time the loop tells the
+    /// back for two seconds of real time, [`run`](Self::run) tells the
     /// [`on_uncaught`](Self::on_uncaught) hook (a [`FaultKind::Stalled`]
-    /// fault; by default a line on stderr), once a run.
+    /// fault; by default a line on stderr), once a run (`run_async` waits
+    /// without a limit: timing it would need the runtime's timer).
     ///
     /// ```
     /// use baton::{EventLoop, now, set_timeout};
@@ -400,7 +401,6 @@ impl EventLoop {
         let _reset = self.enter();
         let result = main();
         checkpoint();
-        let mut stall = StallNotice::default();
         loop {
             match next_turn() {
                 Turn::Work => {}
@@ -415,13 +415,16 @@ impl EventLoop {
                             std::task::Poll::Pending
                         }
                     });
-                    match stall.wait(until) {
-                        Some(wait) => {
+                    // A held virtual clock waits without a time limit here:
+                    // timing it would need the runtime's timer, which a
+                    // runtime built for I/O alone does not have.
+                    match until {
+                        Wait::UntilDue(due) => {
+                            let wait = due.saturating_sub(real_elapsed());
                             let _ = tokio::time::timeout(wait, woken).await;
                         }
-                        None => woken.await,
+                        Wait::ForWake | Wait::HoldingTime => woken.await,
                     }
-                    stall.check(remote.has_woken());
                     remote.rouse_nobody();
                 }
             }
