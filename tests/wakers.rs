@@ -501,3 +501,36 @@ proptest! {
         prop_assert_eq!(out.ok(), Some(expected));
     }
 }
+
+#[test]
+fn an_await_polled_by_its_task_then_handed_to_a_combinator_wakes_the_combinator() {
+    /// Polls the await once under the task's own waker, then only through
+    /// a combinator with its own waker.
+    struct FirstDirect<F> {
+        first: bool,
+        then: OnlyWhenWoken<F>,
+    }
+    impl<F> Unpin for FirstDirect<F> {}
+    impl<F: Future> Future for FirstDirect<F> {
+        type Output = (F::Output, usize);
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+            if std::mem::replace(&mut self.first, false)
+                && let Poll::Ready(out) = self.then.inner.as_mut().poll(cx)
+            {
+                return Poll::Ready((out, 0));
+            }
+            Pin::new(&mut self.then).poll(cx)
+        }
+    }
+    let out = EventLoop::real_clock().block_on(async {
+        let (promise, resolver) = Promise::<u32, Error>::with_resolver();
+        baton::queue_microtask(move || resolver.resolve(3));
+        let (value, wakes) = FirstDirect {
+            first: true,
+            then: OnlyWhenWoken::new(promise.into_future()),
+        }
+        .await;
+        Ok::<_, Error>((value?, wakes))
+    });
+    assert_eq!(out.ok(), Some((3, 1)), "the combinator's waker woken once");
+}

@@ -151,9 +151,9 @@ where
 /// `await`. Polled under any other waker (another executor, or a
 /// combinator such as `FuturesUnordered` that polls its futures with
 /// wakers of its own) it wakes that waker from the reaction (the loop must
-/// be running for the promise to settle). The first poll's task or waker
-/// is the one woken: hand an `Awaiting` to a combinator before polling it,
-/// not after.
+/// be running for the promise to settle). An await first polled by its
+/// task and then handed to such a combinator wakes the combinator's waker
+/// too; after that, the first such waker is the one woken.
 ///
 /// ```
 /// use baton::{Error, EventLoop, Promise, queue_microtask};
@@ -174,14 +174,25 @@ where
 #[must_use = "futures do nothing unless awaited"]
 pub struct Awaiting<T, E> {
     promise: Promise<T, E>,
-    subscribed: bool,
+    waiter: Waiter,
+}
+
+/// Who the promise's settlement reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waiter {
+    /// Not polled yet.
+    Nobody,
+    /// The task polling it, resumed directly.
+    Task,
+    /// The waker of the poll that subscribed.
+    Waker,
 }
 
 impl<T, E> std::fmt::Debug for Awaiting<T, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Awaiting")
             .field("promise", &self.promise)
-            .field("subscribed", &self.subscribed)
+            .field("waiter", &self.waiter)
             .finish()
     }
 }
@@ -194,15 +205,19 @@ impl<T: Clone + 'static, E: Reason> Future for Awaiting<T, E> {
     // poll's subscription needs.
     #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
-        if self.subscribed {
-            return match self.promise.peek() {
-                Some(outcome) => Poll::Ready(outcome),
-                None => Poll::Pending,
-            };
+        if self.waiter == Waiter::Nobody {
+            self.waiter = self.promise.wait_for(cx);
+            return Poll::Pending;
         }
-        self.subscribed = true;
-        self.promise.wait_for(cx);
-        Poll::Pending
+        match self.promise.peek() {
+            Some(outcome) => Poll::Ready(outcome),
+            None => {
+                if self.waiter == Waiter::Task {
+                    self.waiter = self.promise.still_waiting(cx);
+                }
+                Poll::Pending
+            }
+        }
     }
 }
 
@@ -211,14 +226,32 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// promise settles, or wake the poller's waker if it is not a task's
     /// own.
     #[inline(never)]
-    fn wait_for(&self, cx: &Context<'_>) {
+    fn wait_for(&self, cx: &Context<'_>) -> Waiter {
         match task_of(cx) {
-            Some(task) => self.resume_on_settle(task),
-            None => {
-                let waker = cx.waker().clone();
-                self.subscribe(move |_| waker.wake());
+            Some(task) => {
+                self.resume_on_settle(task);
+                Waiter::Task
             }
+            None => self.wake_on_settle(cx),
         }
+    }
+
+    /// A later poll, still pending, of an await that resumes its task
+    /// directly: if it is now polled under a waker of its own (handed to a
+    /// combinator after its first poll), that waker must be woken too.
+    #[cold]
+    #[inline(never)]
+    fn still_waiting(&self, cx: &Context<'_>) -> Waiter {
+        match task_of(cx) {
+            Some(_) => Waiter::Task,
+            None => self.wake_on_settle(cx),
+        }
+    }
+
+    fn wake_on_settle(&self, cx: &Context<'_>) -> Waiter {
+        let waker = cx.waker().clone();
+        self.subscribe(move |_| waker.wake());
+        Waiter::Waker
     }
 }
 
@@ -229,7 +262,7 @@ impl<T: Clone + 'static, E: Reason> IntoFuture for Promise<T, E> {
     fn into_future(self) -> Awaiting<T, E> {
         Awaiting {
             promise: self,
-            subscribed: false,
+            waiter: Waiter::Nobody,
         }
     }
 }
