@@ -502,26 +502,27 @@ proptest! {
     }
 }
 
+/// Polls its future once under the task's own waker, then only through a
+/// combinator with a waker of its own.
+struct FirstDirect<F> {
+    first: bool,
+    then: OnlyWhenWoken<F>,
+}
+impl<F> Unpin for FirstDirect<F> {}
+impl<F: Future> Future for FirstDirect<F> {
+    type Output = (F::Output, usize);
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if std::mem::replace(&mut self.first, false)
+            && let Poll::Ready(out) = self.then.inner.as_mut().poll(cx)
+        {
+            return Poll::Ready((out, 0));
+        }
+        Pin::new(&mut self.then).poll(cx)
+    }
+}
+
 #[test]
 fn an_await_polled_by_its_task_then_handed_to_a_combinator_wakes_the_combinator() {
-    /// Polls the await once under the task's own waker, then only through
-    /// a combinator with its own waker.
-    struct FirstDirect<F> {
-        first: bool,
-        then: OnlyWhenWoken<F>,
-    }
-    impl<F> Unpin for FirstDirect<F> {}
-    impl<F: Future> Future for FirstDirect<F> {
-        type Output = (F::Output, usize);
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-            if std::mem::replace(&mut self.first, false)
-                && let Poll::Ready(out) = self.then.inner.as_mut().poll(cx)
-            {
-                return Poll::Ready((out, 0));
-            }
-            Pin::new(&mut self.then).poll(cx)
-        }
-    }
     let out = EventLoop::real_clock().block_on(async {
         let (promise, resolver) = Promise::<u32, Error>::with_resolver();
         baton::queue_microtask(move || resolver.resolve(3));
@@ -533,4 +534,26 @@ fn an_await_polled_by_its_task_then_handed_to_a_combinator_wakes_the_combinator(
         Ok::<_, Error>((value?, wakes))
     });
     assert_eq!(out.ok(), Some((3, 1)), "the combinator's waker woken once");
+}
+
+#[test]
+fn a_next_polled_by_its_task_then_handed_to_a_combinator_wakes_the_combinator() {
+    let mut numbers = baton::AsyncGen::new(|co: baton::Co<u32, (), (), Error>| async move {
+        co.yield_(4).await?;
+        Ok(())
+    });
+    let out = EventLoop::real_clock().block_on(async move {
+        let next = baton::async_gen::AsyncIterator::next(&mut numbers);
+        let (item, wakes) = FirstDirect {
+            first: true,
+            then: OnlyWhenWoken::new(next),
+        }
+        .await;
+        Ok::<_, Error>((item?, wakes))
+    });
+    assert_eq!(
+        out.ok(),
+        Some((Some(4), 1)),
+        "the combinator's waker woken once"
+    );
 }

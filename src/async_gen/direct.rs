@@ -78,6 +78,15 @@ impl<Y, T, E> Direct<Y, T, E> {
         }
     }
 
+    /// The request's consumer is now polled under a waker of its own (it
+    /// was handed to a combinator after its first poll): the answer wakes
+    /// `waiter` instead of resuming the task that made the request.
+    fn rewait(&mut self, ticket: u64, waiter: Rc<dyn Job>) {
+        if self.ticket == ticket && self.waiter.is_some() {
+            self.waiter = Some(waiter);
+        }
+    }
+
     /// The request's consumer is gone: free the slot now, or when the
     /// answer comes.
     fn abandon(&mut self, ticket: u64) {
@@ -86,6 +95,15 @@ impl<Y, T, E> Direct<Y, T, E> {
             self.answer = None;
             self.orphaned = self.outstanding;
         }
+    }
+}
+
+/// Wakes a combinator's waker when a direct answer is ready.
+struct WakeOnAnswer(std::task::Waker);
+
+impl Job for WakeOnAnswer {
+    fn run(self: Rc<Self>) {
+        self.0.wake_by_ref();
     }
 }
 
@@ -108,6 +126,21 @@ impl<Y, R, T, E> NextStep<Y, R, T, E> {
             machine,
             stage: Stage::Start(value),
         }
+    }
+}
+
+impl<Y, R, T, E> NextStep<Y, R, T, E> {
+    /// A later poll, its direct answer not ready: if it is now polled under
+    /// a waker of its own (handed to a combinator after its first poll),
+    /// the answer must wake that waker.
+    #[cold]
+    fn still_waiting(&mut self, ticket: u64, cx: &Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
+        self.stage = Stage::Direct(ticket);
+        if task_of(cx).is_none() {
+            let waker = Rc::new(WakeOnAnswer(cx.waker().clone()));
+            self.machine.direct.borrow_mut().rewait(ticket, waker);
+        }
+        Poll::Pending
     }
 }
 
@@ -147,13 +180,13 @@ where
                     _ => Poll::Pending,
                 }
             }
-            Stage::Direct(ticket) => match this.machine.direct.borrow_mut().take(ticket) {
-                Some(outcome) => Poll::Ready(outcome),
-                None => {
-                    this.stage = Stage::Direct(ticket);
-                    Poll::Pending
+            Stage::Direct(ticket) => {
+                let answer = this.machine.direct.borrow_mut().take(ticket);
+                match answer {
+                    Some(outcome) => Poll::Ready(outcome),
+                    None => this.still_waiting(ticket, cx),
                 }
-            },
+            }
             Stage::Promised(mut waiting) => match Pin::new(&mut waiting).poll(cx) {
                 Poll::Ready(outcome) => Poll::Ready(outcome),
                 Poll::Pending => {
