@@ -557,3 +557,30 @@ fn a_next_polled_by_its_task_then_handed_to_a_combinator_wakes_the_combinator() 
         "the combinator's waker woken once"
     );
 }
+
+#[test]
+fn a_stalled_main_future_is_dropped_with_what_holds_it() {
+    // The main future waits for an async generator's answer, and the
+    // generator for a wake-up that can never come: the generator's answer
+    // slot holds the waiting task, and the task holds the generator. Once
+    // the loop has run dry, the main future is dropped, and the cycle with
+    // it (before, both stayed allocated for ever).
+    let witness = Rc::new(());
+    let watched = Rc::downgrade(&witness);
+    let mut stuck = baton::AsyncGen::new(move |co: baton::Co<u8, (), (), Error>| async move {
+        let _held = witness;
+        Gate {
+            ready: Arc::default(),
+            stash: |waker: &Waker| drop(waker.clone()),
+            log: Rc::default(),
+        }
+        .await;
+        co.yield_(1).await?;
+        Ok(())
+    });
+    let out = EventLoop::virtual_clock()
+        .block_on(async move { baton::async_gen::AsyncIterator::next(&mut stuck).await });
+    let fault = out.expect_err("stalled");
+    assert!(fault.to_string().contains("stalled"), "{fault}");
+    assert!(watched.upgrade().is_none(), "the generator was freed");
+}

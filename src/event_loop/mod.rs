@@ -350,6 +350,13 @@ impl EventLoop {
     /// assert_eq!(*log.borrow(), ["main", "microtask", "timer"]);
     /// ```
     pub fn run<R>(self, main: impl FnOnce() -> R) -> R {
+        self.run_then(main, |_| {})
+    }
+
+    /// [`run`](Self::run), then `drained` with `main`'s result once no work
+    /// is left, while the loop is still this run's (what it queues runs
+    /// before the run ends).
+    pub(crate) fn run_then<R>(self, main: impl FnOnce() -> R, drained: impl FnOnce(&R)) -> R {
         let _reset = self.enter();
         let result = main();
         checkpoint();
@@ -372,6 +379,8 @@ impl EventLoop {
                 }
             }
         }
+        drained(&result);
+        checkpoint();
         result
     }
 
