@@ -168,7 +168,22 @@ pub(crate) struct WakeTarget {
 struct Lent<'t> {
     target: &'t WakeTarget,
     task: &'t Rc<dyn Job>,
+    /// The thread whose loop lent it ([`this_thread`]): a `&Waker` is
+    /// `Send`, so a poll may hand it to another thread, where the task's
+    /// `Rc` must not be touched.
+    thread: *const u8,
     escaped: AtomicBool,
+}
+
+thread_local! {
+    /// Only its address is used: it tells one thread from another.
+    static THREAD_MARK: u8 = const { 0 };
+}
+
+/// This thread's mark: one address computation, no lazy initialisation.
+#[inline]
+fn this_thread() -> *const u8 {
+    THREAD_MARK.with(std::ptr::from_ref)
 }
 
 static LENT: RawWakerVTable = RawWakerVTable::new(clone_lent, wake_lent, wake_lent, drop_lent);
@@ -213,18 +228,19 @@ unsafe fn drop_lent(_: *const ()) {}
 /// this thread's loop. Only that waker may be bypassed: a future polled
 /// under a waker of its own (a `FuturesUnordered`, a hand-written
 /// combinator) must have that waker woken, or its poller never looks at it
-/// again.
+/// again. On another thread (the poll handed `&Waker` over) it is `None`:
+/// the waker is then woken, which is thread-safe.
 #[inline]
 pub(crate) fn lent_task(waker: &Waker) -> Option<Rc<dyn Job>> {
     if !std::ptr::eq(waker.vtable(), &LENT) {
         return None;
     }
     // SAFETY: as in `clone_lent`: `LENT` is only paired with a pointer to a
-    // live `Lent`, and a lent waker is only reachable during the poll it
-    // was lent to, on the loop's thread (the `Rc` it holds is not shared
-    // with other threads: it never leaves this thread's stack).
+    // live `Lent`, which outlives the poll that lent the waker; its fields
+    // are not written after it is made, so any thread may read them.
     let lent = unsafe { &*waker.data().cast::<Lent<'_>>() };
-    Some(lent.task.clone())
+    // The `Rc` is only cloned on the thread that owns it.
+    (lent.thread == this_thread()).then(|| lent.task.clone())
 }
 
 impl WakeTarget {
@@ -258,6 +274,7 @@ impl WakeTarget {
         let lent = Lent {
             target: self,
             task,
+            thread: this_thread(),
             escaped: AtomicBool::new(false),
         };
         let data: *const () = std::ptr::from_ref(&lent).cast();
@@ -270,5 +287,36 @@ impl WakeTarget {
         // A clone or wake on another thread during the poll happened
         // before the poll returned (the poll waited for that thread).
         (polled, lent.escaped.load(Ordering::Relaxed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nothing;
+    impl Job for Nothing {
+        fn run(self: Rc<Self>) {}
+    }
+
+    #[test]
+    fn a_lent_waker_leads_to_its_task_on_its_own_thread_only() {
+        let remote = Arc::new(Remote::default());
+        let target = WakeTarget::new(0, 1, 1, &remote);
+        let task: Rc<dyn Job> = Rc::new(Nothing);
+        let (seen, _) = target.with_waker(&task, |waker| {
+            let here = lent_task(waker).map(|t| Rc::ptr_eq(&t, &task));
+            // A poll may hand `&Waker` to another thread: the task's `Rc`
+            // is not reachable there.
+            let there = std::thread::scope(|s| {
+                s.spawn(|| lent_task(waker).is_some())
+                    .join()
+                    .unwrap_or(true)
+            });
+            (here, there)
+        });
+        assert_eq!(seen, (Some(true), false));
+        assert!(lent_task(Waker::noop()).is_none());
+        assert_eq!(Rc::strong_count(&task), 1, "the clone was dropped");
     }
 }
