@@ -212,11 +212,7 @@ impl<Y, R, T, E> Drop for NextStep<Y, R, T, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Nobody;
-    impl Job for Nobody {
-        fn run(self: Rc<Self>) {}
-    }
+    use crate::event_loop::Nothing as Nobody;
 
     type Slot = Direct<u32, (), ()>;
 

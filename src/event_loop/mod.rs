@@ -41,6 +41,15 @@ pub(crate) trait Job {
     fn run(self: Rc<Self>);
 }
 
+/// A job that does nothing, for tests that only need one to exist.
+#[cfg(test)]
+pub(crate) struct Nothing;
+
+#[cfg(test)]
+impl Job for Nothing {
+    fn run(self: Rc<Self>) {}
+}
+
 /// A rejected promise the loop is watching: type-erased so one list holds
 /// promises of every type.
 pub(crate) trait Watched {

@@ -107,11 +107,7 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Nothing;
-    impl Job for Nothing {
-        fn run(self: Rc<Self>) {}
-    }
+    use crate::event_loop::Nothing;
 
     #[test]
     fn keys_are_reused_with_a_new_serial() {

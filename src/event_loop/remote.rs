@@ -293,11 +293,7 @@ impl WakeTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Nothing;
-    impl Job for Nothing {
-        fn run(self: Rc<Self>) {}
-    }
+    use crate::event_loop::Nothing;
 
     #[test]
     fn a_lent_waker_leads_to_its_task_on_its_own_thread_only() {
