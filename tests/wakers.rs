@@ -584,3 +584,39 @@ fn a_stalled_main_future_is_dropped_with_what_holds_it() {
     assert!(fault.to_string().contains("stalled"), "{fault}");
     assert!(watched.upgrade().is_none(), "the generator was freed");
 }
+
+#[test]
+fn without_outside_wake_ups_the_virtual_clock_moves_past_a_kept_waker() {
+    // A combinator keeps its waker while its promise waits for a timer:
+    // declared closed, the loop moves time instead of waiting for a
+    // wake-up from outside, and ends when nothing is left.
+    let out = EventLoop::virtual_clock()
+        .without_outside_wake_ups()
+        .block_on(async {
+            let (timer, resolver) = Promise::<u32, Error>::with_resolver();
+            baton::set_timeout(
+                move || resolver.resolve(8),
+                std::time::Duration::from_secs(5),
+            );
+            let (value, wakes) = OnlyWhenWoken::new(timer.into_future()).await;
+            Ok::<_, Error>((value?, wakes, baton::now()))
+        });
+    assert_eq!(out.ok(), Some((8, 1, std::time::Duration::from_secs(5))));
+
+    let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
+    let k = kept.clone();
+    let stuck: Result<u8, Error> = EventLoop::virtual_clock()
+        .without_outside_wake_ups()
+        .block_on(async move {
+            Gate {
+                ready: Arc::default(),
+                stash: move |waker: &Waker| *k.borrow_mut() = Some(waker.clone()),
+                log: Rc::default(),
+            }
+            .await;
+            Ok(1)
+        });
+    assert!(kept.borrow().is_some(), "the waker is still kept");
+    let fault = stuck.expect_err("nothing can wake it: stalled, not a hang");
+    assert!(fault.to_string().contains("stalled"), "{fault}");
+}

@@ -126,6 +126,8 @@ struct Inner {
     /// the next (the registry is reset between runs).
     run: Cell<u64>,
     remote: Arc<Remote>,
+    /// Whether a wake-up may come from outside the loop.
+    outside: Cell<bool>,
 }
 
 thread_local! {
@@ -144,6 +146,7 @@ thread_local! {
         tasks: RefCell::new(Registry::new()),
         run: Cell::new(0),
         remote: Arc::new(Remote::default()),
+        outside: Cell::new(true),
     };
 }
 
@@ -167,6 +170,9 @@ thread_local! {
 pub struct EventLoop {
     clock: Clock,
     hooks: Hooks,
+    /// Whether a wake-up may come from outside the loop (see
+    /// [`EventLoop::without_outside_wake_ups`]).
+    outside: bool,
 }
 
 impl fmt::Debug for EventLoop {
@@ -177,6 +183,7 @@ impl fmt::Debug for EventLoop {
         };
         f.debug_struct("EventLoop")
             .field("clock", &clock)
+            .field("outside_wake_ups", &self.outside)
             .finish_non_exhaustive()
     }
 }
@@ -200,6 +207,7 @@ impl EventLoop {
         EventLoop {
             clock: Clock::Real(Instant::now()),
             hooks: Hooks::default(),
+            outside: true,
         }
     }
 
@@ -212,8 +220,10 @@ impl EventLoop {
     /// `FuturesUnordered` does), the loop waits for that wake-up before it
     /// moves time, so real I/O finishes in no virtual time. A task that
     /// keeps its waker while it waits for a timer therefore waits for ever
-    /// on this clock: wait for timers with baton's own combinators (`all`,
-    /// `race`, a saga's `race`), or use the real clock. So that such a
+    /// on this clock, unless the loop is told no such wake-up will come
+    /// ([`without_outside_wake_ups`](Self::without_outside_wake_ups)), or
+    /// the timers are waited for with baton's own combinators (`all`,
+    /// `race`, a saga's `race`). So that such a
     /// wait does not pass for a slow test, once the clock has been held
     /// back for two seconds of real time, [`run`](Self::run) tells the
     /// [`on_uncaught`](Self::on_uncaught) hook (a [`FaultKind::Stalled`]
@@ -237,7 +247,44 @@ impl EventLoop {
         EventLoop {
             clock: Clock::Virtual,
             hooks: Hooks::default(),
+            outside: true,
         }
+    }
+
+    /// Declares that no wake-up will come from outside the loop (no other
+    /// thread, no I/O driver): a waker that is kept alive then holds
+    /// nothing back. On the virtual clock, time jumps to the next timer
+    /// even while a combinator inside the loop keeps its waker (as
+    /// `FuturesUnordered` does), instead of waiting for a wake-up from
+    /// outside; with no timer left either, the run ends (a waiting
+    /// `block_on` reports itself stalled).
+    ///
+    /// ```
+    /// use baton::{Error, EventLoop, Promise, set_timeout};
+    /// use std::future::poll_fn;
+    /// use std::task::{Poll, Waker};
+    /// use std::time::Duration;
+    ///
+    /// let out = EventLoop::virtual_clock()
+    ///     .without_outside_wake_ups()
+    ///     .block_on(async {
+    ///         let (p, r) = Promise::<&str>::with_resolver();
+    ///         set_timeout(move || r.resolve("an hour later"), Duration::from_secs(3600));
+    ///         // A future that keeps a clone of its waker, as many
+    ///         // combinators do, while the promise waits for its timer.
+    ///         let mut kept: Option<Waker> = None;
+    ///         let mut p = std::pin::pin!(p.into_future());
+    ///         poll_fn(|cx| {
+    ///             kept = Some(cx.waker().clone());
+    ///             p.as_mut().poll(cx)
+    ///         })
+    ///         .await
+    ///     });
+    /// assert_eq!(out.ok(), Some("an hour later"));
+    /// ```
+    pub fn without_outside_wake_ups(mut self) -> Self {
+        self.outside = false;
+        self
     }
 
     /// Called for each rejected promise that still has no handler after
@@ -328,6 +375,7 @@ impl EventLoop {
             lp.run.set(lp.run.get() + 1);
             lp.remote.begin_run(lp.run.get());
             lp.clock.set(self.clock);
+            lp.outside.set(self.outside);
             lp.now.set(Duration::ZERO);
             *lp.hooks.borrow_mut() = self.hooks;
         });
@@ -517,7 +565,8 @@ impl StallNotice {
                      waiting for a wake-up from outside the loop (a clone of a task's \
                      waker is alive); virtual time moves only when nothing else can \
                      happen, so a combinator that keeps its waker while it waits for a \
-                     timer waits for ever (see EventLoop::virtual_clock)",
+                     timer waits for ever (see EventLoop::virtual_clock and \
+                     EventLoop::without_outside_wake_ups)",
                     STALL_NOTICE_AFTER.as_secs()
                 ),
             ));
@@ -547,7 +596,7 @@ fn next_turn() -> Turn {
         return Turn::Work;
     }
     let due = LOOP.with(|lp| lp.timers.borrow_mut().next_due());
-    let waiting = foreign_wakers_alive();
+    let waiting = LOOP.with(|lp| lp.outside.get()) && foreign_wakers_alive();
     match (due, LOOP.with(|lp| lp.clock.get())) {
         (None, _) if waiting => Turn::WaitForWake(Wait::ForWake),
         (None, _) => Turn::Done,
