@@ -35,6 +35,17 @@ const fn fits<F>() -> bool {
     size_of::<F>() <= size_of::<Storage>() && align_of::<F>() <= align_of::<Storage>()
 }
 
+/// Fresh storage holding `f`, which must fit (constant-folded).
+#[inline]
+fn stored<F>(f: F) -> Storage {
+    assert!(fits::<F>(), "inline_fn: the closure does not fit");
+    let mut storage: Storage = [MaybeUninit::uninit(); 2];
+    // SAFETY: `F` fits in `storage` in size and alignment (checked above),
+    // and the storage is fresh.
+    unsafe { storage.as_mut_ptr().cast::<F>().write(f) };
+    storage
+}
+
 /// # Safety
 ///
 /// `storage` must be a copy of storage holding an initialised `F` (written
@@ -63,13 +74,8 @@ impl<A: 'static> InlineFn<A> {
 
     #[inline]
     fn store<F: FnOnce(A) + 'static>(f: F) -> Self {
-        assert!(fits::<F>(), "InlineFn::store: the closure does not fit");
-        let mut storage: Storage = [MaybeUninit::uninit(); 2];
-        // SAFETY: `F` fits in `storage` in size and alignment (checked
-        // above, and constant-folded), and the storage is fresh.
-        unsafe { storage.as_mut_ptr().cast::<F>().write(f) };
         InlineFn {
-            storage,
+            storage: stored(f),
             take: take_out::<F, A>,
             _not_send: PhantomData,
         }
@@ -135,13 +141,8 @@ impl InlineFnMut {
 
     #[inline]
     fn store<F: FnMut() + 'static>(f: F) -> Self {
-        assert!(fits::<F>(), "InlineFnMut::store: the closure does not fit");
-        let mut storage: Storage = [MaybeUninit::uninit(); 2];
-        // SAFETY: `F` fits in `storage` in size and alignment (checked
-        // above, and constant-folded), and the storage is fresh.
-        unsafe { storage.as_mut_ptr().cast::<F>().write(f) };
         InlineFnMut {
-            storage,
+            storage: stored(f),
             act: act_on::<F>,
             _not_send: PhantomData,
         }

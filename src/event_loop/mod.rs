@@ -484,12 +484,11 @@ impl EventLoop {
                     // A held virtual clock waits without a time limit here:
                     // timing it would need the runtime's timer, which a
                     // runtime built for I/O alone does not have.
-                    match until {
-                        Wait::UntilDue(due) => {
-                            let wait = due.saturating_sub(real_elapsed());
+                    match until.limit() {
+                        Some(wait) => {
                             let _ = tokio::time::timeout(wait, woken).await;
                         }
-                        Wait::ForWake | Wait::HoldingTime => woken.await,
+                        None => woken.await,
                     }
                     remote.rouse_nobody();
                 }
@@ -522,6 +521,16 @@ enum Wait {
     HoldingTime,
 }
 
+impl Wait {
+    /// The real time to wait for, if any: until the timer is due.
+    fn limit(self) -> Option<Duration> {
+        match self {
+            Wait::UntilDue(due) => Some(due.saturating_sub(real_elapsed())),
+            Wait::ForWake | Wait::HoldingTime => None,
+        }
+    }
+}
+
 /// Real time the virtual clock holds its timers back for an outside
 /// wake-up before the loop says so.
 const STALL_NOTICE_AFTER: Duration = Duration::from_secs(2);
@@ -543,13 +552,11 @@ impl StallNotice {
     fn wait(&mut self, wait: Wait) -> Option<Duration> {
         self.timed = false;
         match wait {
-            Wait::ForWake => None,
-            Wait::UntilDue(due) => Some(due.saturating_sub(real_elapsed())),
-            Wait::HoldingTime if self.told => None,
-            Wait::HoldingTime => {
+            Wait::HoldingTime if !self.told => {
                 self.timed = true;
                 Some(STALL_NOTICE_AFTER)
             }
+            other => other.limit(),
         }
     }
 
