@@ -39,6 +39,10 @@ type Microtask = InlineFn<()>;
 /// Work that is its own microtask.
 pub(crate) trait Job {
     fn run(self: Rc<Self>);
+
+    /// Drops what the job was going to go on with: its run has ended while
+    /// it waited (see [`EventLoop::run`]).
+    fn abandon(&self) {}
 }
 
 /// A job that does nothing, for tests that only need one to exist.
@@ -385,6 +389,16 @@ impl EventLoop {
     /// Runs `main` as the first task, then the loop until no microtask or
     /// timer is left; returns what `main` returned.
     ///
+    /// Async functions ([`spawn`](crate::spawn)) still waiting then can
+    /// never resume: the run drops them, as a tokio runtime drops its
+    /// tasks when it shuts down. Their futures' destructors run, before
+    /// `run` returns (and the microtasks those queue), and what they held
+    /// is freed, even when what they waited on held them in turn (a
+    /// promise whose reaction holds the task that holds the promise: `Rc`s
+    /// in a cycle). Their promises stay pending: a resolver used in a later
+    /// run does not resume them. JavaScript has no later run: its process
+    /// exits.
+    ///
     /// # Panics
     ///
     /// If the thread's loop is already running (runs do not nest). A panic
@@ -407,13 +421,6 @@ impl EventLoop {
     /// assert_eq!(*log.borrow(), ["main", "microtask", "timer"]);
     /// ```
     pub fn run<R>(self, main: impl FnOnce() -> R) -> R {
-        self.run_then(main, |_| {})
-    }
-
-    /// [`run`](Self::run), then `drained` with `main`'s result once no work
-    /// is left, while the loop is still this run's (what it queues runs
-    /// before the run ends).
-    pub(crate) fn run_then<R>(self, main: impl FnOnce() -> R, drained: impl FnOnce(&R)) -> R {
         let _reset = self.enter();
         let result = main();
         checkpoint();
@@ -436,7 +443,7 @@ impl EventLoop {
                 }
             }
         }
-        drained(&result);
+        drop_waiting_tasks();
         checkpoint();
         result
     }
@@ -494,6 +501,8 @@ impl EventLoop {
                 }
             }
         }
+        drop_waiting_tasks();
+        checkpoint();
         result
     }
 }
@@ -651,6 +660,18 @@ impl Inner {
     fn reserve_task_key(&self) -> WakeTarget {
         let (key, serial) = self.tasks.borrow_mut().reserve();
         WakeTarget::new(key, serial, self.run.get(), &self.remote)
+    }
+}
+
+/// Drops the async functions still waiting once a run has no work left:
+/// none of them can be resumed in this run, and what they wait on may hold
+/// them (a promise whose reaction holds the task that holds the promise),
+/// a cycle of `Rc`s that nothing else would free. Outside the registry's
+/// borrow: their destructors may use the loop.
+fn drop_waiting_tasks() {
+    let waiting = LOOP.with(|lp| lp.tasks.borrow().held());
+    for task in &waiting {
+        task.abandon();
     }
 }
 

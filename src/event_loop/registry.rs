@@ -88,6 +88,14 @@ impl Registry {
         self.slots.get(key).and_then(|slot| slot.task.clone())
     }
 
+    /// The tasks held now, by key.
+    pub(super) fn held(&self) -> Vec<Rc<dyn Job>> {
+        self.slots
+            .iter()
+            .filter_map(|slot| slot.task.clone())
+            .collect()
+    }
+
     /// Whether `key` still holds the task its reservation `serial` was for.
     pub(super) fn holds(&self, key: usize, serial: u64) -> bool {
         matches!(self.slots.get(key), Some(Slot { task: Some(_), serial: s }) if *s == serial)

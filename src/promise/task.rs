@@ -102,6 +102,19 @@ where
         }
         self.running.set(false);
     }
+
+    /// Drops the body of a task that can never finish: the loop ran out
+    /// of work while it waited.
+    fn abandon(&self) {
+        if self.running.get() {
+            return;
+        }
+        let body = self.body.borrow_mut().take();
+        if body.is_some() {
+            event_loop::deregister_task(self.target.key());
+        }
+        drop(body);
+    }
 }
 
 /// Runs `future` as an async function on the thread's event loop and
@@ -129,22 +142,6 @@ where
     E: Reason,
     S: Settle<T, E>,
 {
-    let (promise, task) = make_task(future);
-    task.run();
-    promise
-}
-
-/// A spawned task's promise, and the task.
-type Spawned<T, E, F> = (Promise<T, E>, Rc<Task<T, E, F>>);
-
-/// A task for `future`, registered, not yet run, and its promise.
-fn make_task<T, E, F, S>(future: F) -> Spawned<T, E, F>
-where
-    T: Clone + 'static,
-    E: Reason,
-    F: Future<Output = S> + 'static,
-    S: Settle<T, E>,
-{
     let shared = Promise::<T, E>::pending_shared();
     let promise = shared.clone();
     let task = event_loop::register_task(|target| {
@@ -156,21 +153,8 @@ where
             notified: Cell::new(false),
         })
     });
-    (Promise { shared }, task)
-}
-
-impl<T, E, F> Task<T, E, F> {
-    /// Drops the body of a task that can never finish (the loop ran out
-    /// of work while it waited). What it waits on may hold the task (an
-    /// async generator's answer slot, a promise nobody can settle): a
-    /// cycle of `Rc`s that nothing else would free.
-    fn abandon(&self) {
-        if self.running.get() {
-            return;
-        }
-        let body = self.body.borrow_mut().take();
-        drop(body);
-    }
+    task.run();
+    Promise { shared }
 }
 
 /// The future of `promise.await`.
@@ -303,8 +287,8 @@ impl EventLoop {
     /// If the loop runs out of work while the future still waits, its
     /// result can never arrive: that is an `Err` with a
     /// [`FaultKind::Stalled`] fault, not a hang, and the future is dropped
-    /// before the run ends (what it waited on may have held it: `Rc`s in a
-    /// cycle that nothing else would free).
+    /// before the run ends, as every async function still waiting is (see
+    /// [`run`](Self::run)).
     ///
     /// ```
     /// use baton::{Error, EventLoop, Promise};
@@ -322,18 +306,7 @@ impl EventLoop {
         E: Reason,
         S: Settle<T, E>,
     {
-        let (promise, _) = self.run_then(
-            || {
-                let (promise, task) = make_task(future);
-                task.clone().run();
-                (promise, task)
-            },
-            |(promise, task)| {
-                if promise.is_pending() {
-                    task.abandon();
-                }
-            },
-        );
+        let promise = self.run(|| spawn(future));
         promise.peek().unwrap_or_else(|| {
             Err(Fault::new(
                 FaultKind::Stalled,

@@ -1,0 +1,153 @@
+//! What a run does with async functions still waiting when its work runs
+//! out: it drops them, as a tokio runtime drops its tasks when it shuts
+//! down, so what they hold is freed and their destructors run.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::task::{Context, Poll, Waker};
+
+use baton::{Error, EventLoop, Promise, queue_microtask, spawn};
+
+/// Logs its drop.
+struct Guard(&'static str, Rc<RefCell<Vec<String>>>);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.1.borrow_mut().push(format!("{} dropped", self.0));
+    }
+}
+
+#[test]
+fn a_task_awaiting_a_promise_nobody_can_settle_is_freed_when_the_run_ends() {
+    // The task holds the promise and the promise's reaction holds the
+    // task: a cycle of `Rc`s that nothing else would ever free.
+    let witness = Rc::new(());
+    let watched = Rc::downgrade(&witness);
+    let never = EventLoop::virtual_clock().run(move || {
+        let (gate, resolver) = Promise::<u32, Error>::with_resolver();
+        drop(resolver);
+        spawn(async move {
+            let _held = witness;
+            Ok::<_, Error>(gate.await? + 1)
+        })
+    });
+    assert!(never.is_pending(), "its promise stays pending");
+    assert!(watched.upgrade().is_none(), "the task's body was dropped");
+}
+
+#[test]
+fn a_waiting_tasks_destructors_run_at_the_end_of_its_run_in_order() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    let (_, _resolver) = EventLoop::virtual_clock().run(move || {
+        let (gate, resolver) = Promise::<u32, Error>::with_resolver();
+        let inner_gate = gate.clone();
+        let (outer_log, inner_log) = (l.clone(), l.clone());
+        let inner = spawn(async move {
+            let _guard = Guard("inner", inner_log);
+            inner_gate.await
+        });
+        let outer = spawn(async move {
+            let _guard = Guard("outer", outer_log);
+            inner.await
+        });
+        l.borrow_mut().push("main returns".into());
+        (outer, resolver)
+    });
+    // Dropped in the order they were spawned; the resolver, still held
+    // here, cannot resume them any more.
+    assert_eq!(
+        *log.borrow(),
+        ["main returns", "inner dropped", "outer dropped"]
+    );
+}
+
+#[test]
+fn a_task_dropped_at_the_end_of_a_run_is_not_resumed_by_a_later_one() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    let (waiting, resolver) = EventLoop::virtual_clock().run(move || {
+        let (gate, resolver) = Promise::<u32, Error>::with_resolver();
+        let waiting = spawn(async move {
+            let v = gate.await?;
+            l.borrow_mut().push(format!("resumed with {v}"));
+            Ok::<_, Error>(v)
+        });
+        (waiting, resolver)
+    });
+    let l = log.clone();
+    let next = EventLoop::virtual_clock().block_on(async move {
+        resolver.resolve(7);
+        let v = Promise::<u32>::resolve(1).await?;
+        l.borrow_mut().push("the next run's task ran".into());
+        Ok::<_, Error>(v)
+    });
+    assert_eq!(next.ok(), Some(1));
+    assert_eq!(*log.borrow(), ["the next run's task ran"]);
+    assert!(waiting.is_pending());
+}
+
+/// Pending until a helper thread wakes it: the thread gets the waker, then
+/// waits for `go` before it wakes.
+struct Foreign {
+    woken: Option<mpsc::Receiver<()>>,
+    to_thread: Option<mpsc::Sender<Waker>>,
+}
+
+impl Future for Foreign {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(tx) = self.to_thread.take() {
+            let _ = tx.send(cx.waker().clone());
+            return Poll::Pending;
+        }
+        match self.woken.as_ref().map(mpsc::Receiver::try_recv) {
+            Some(Ok(())) => Poll::Ready(()),
+            _ => Poll::Pending,
+        }
+    }
+}
+
+#[test]
+fn a_task_left_from_an_earlier_run_does_not_disturb_this_runs_tasks() {
+    // Run 1 leaves a task waiting (its resolver is kept). In run 2 a task
+    // waits for a wake-up from another thread, and run 1's resolver is
+    // used: the old task must not touch run 2's bookkeeping (it used to
+    // free the key run 2's task had been given, so the loop stopped
+    // waiting for that task's wake-up).
+    let (_old, resolver) = EventLoop::virtual_clock().run(|| {
+        let (gate, resolver) = Promise::<u32, Error>::with_resolver();
+        (spawn(async move { gate.await }), resolver)
+    });
+    let (waker_tx, waker_rx) = mpsc::channel::<Waker>();
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (woken_tx, woken_rx) = mpsc::channel::<()>();
+    let helper = std::thread::spawn(move || {
+        if let (Ok(waker), Ok(())) = (waker_rx.recv(), go_rx.recv()) {
+            let _ = woken_tx.send(());
+            waker.wake();
+        }
+    });
+    let out = EventLoop::real_clock().run(move || {
+        // The first task of run 2: given the key run 1's task had.
+        let foreign = spawn(async move {
+            Foreign {
+                woken: Some(woken_rx),
+                to_thread: Some(waker_tx),
+            }
+            .await;
+            Ok::<_, Error>("woken from outside")
+        });
+        resolver.resolve(1);
+        // After the resolver's reaction has had its turn.
+        queue_microtask(move || {
+            let _ = go_tx.send(());
+        });
+        foreign
+    });
+    let _ = helper.join();
+    assert_eq!(out.peek().and_then(Result::ok), Some("woken from outside"));
+}
