@@ -130,6 +130,63 @@ fn a_parent_finishes_only_when_its_attached_children_have() {
     assert_eq!(outcome(&task), "ok 100");
 }
 
+/// A saga that calls `wait` and logs what it got; holds `witness`.
+fn waiter(log: &Log, witness: Rc<()>, wait: Promise<u64>) -> BoxSaga<u64> {
+    let log = log.clone();
+    Gen::new(move |co: SagaCo<u64>| async move {
+        let _held = witness;
+        let v = call(&co, move |()| wait, ()).await?;
+        log.say(format_args!("child got {v}"));
+        Ok(v)
+    })
+    .boxed()
+}
+
+/// A parent that forks `child`, then returns 1.
+fn parent_of(child: BoxSaga<u64>) -> BoxSaga<u64> {
+    Gen::new(move |co: SagaCo<u64>| async move {
+        fork(&co, move |()| child, ()).await?;
+        Ok(1)
+    })
+    .boxed()
+}
+
+#[test]
+fn a_child_waiting_on_what_nothing_can_settle_is_freed_with_its_parent() {
+    // The parent waits for the child, which waits for a promise whose
+    // resolver is gone: neither can ever finish. The parent must not hold
+    // the child that holds it (a cycle of `Rc`s): both are freed.
+    let log = Log::default();
+    let witness = Rc::new(());
+    let watched = Rc::downgrade(&witness);
+    let task = EventLoop::virtual_clock().run(|| {
+        let (never, resolver) = Promise::<u64>::with_resolver();
+        drop(resolver);
+        run_saga(parent_of(waiter(&log, witness, never)))
+    });
+    assert_eq!(outcome(&task), "pending");
+    drop(task);
+    assert!(watched.upgrade().is_none(), "the child was freed");
+    assert!(log.lines().is_empty());
+}
+
+#[test]
+fn a_child_waiting_on_a_promise_settled_from_outside_the_tree_lives_on() {
+    // Only the promise's reaction holds the child; the resolver is used
+    // by a timer, outside the saga tree.
+    let log = Log::default();
+    let witness = Rc::new(());
+    let watched = Rc::downgrade(&witness);
+    let task = EventLoop::virtual_clock().run(|| {
+        let (later, resolver) = Promise::<u64>::with_resolver();
+        set_timeout(move || resolver.resolve(7), Duration::from_millis(40));
+        run_saga(parent_of(waiter(&log, witness, later)))
+    });
+    assert_eq!(log.lines(), ["40 child got 7"]);
+    assert_eq!(outcome(&task), "ok 1");
+    assert!(watched.upgrade().is_none());
+}
+
 #[test]
 fn an_error_in_an_attached_child_cancels_its_siblings_and_fails_the_parent() {
     let log = Log::default();

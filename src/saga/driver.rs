@@ -60,7 +60,7 @@ where
     });
     let node: Rc<dyn Node> = driver.clone();
     if let Some(parent) = &parent {
-        parent.core().children.add(node.clone());
+        parent.core().children.add(&node);
     }
     driver.step(Resume::Next(unit()));
     Task::from_parts(node, promise)

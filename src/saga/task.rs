@@ -12,7 +12,7 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::IntoFuture;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use super::Saga;
 use super::trace::Tracer;
@@ -271,10 +271,17 @@ pub(super) fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -
 /// A task's attached children. Most tasks have none, so the list is
 /// allocated with the first (8 bytes in every task instead of 24), and it
 /// is taken and put back, never borrowed (a `Cell`: no borrow flag).
+///
+/// Weak: a child is kept alive by what it waits on (a timer, a promise's
+/// reaction, a channel), and it keeps its parent alive. A child whose wait
+/// nothing can end is held by nothing else, so it is freed with its parent
+/// (as a garbage collector would free both) instead of holding the parent
+/// that holds it, a cycle of `Rc`s.
 #[derive(Default)]
-pub(super) struct Children(Cell<Option<Box<NodeList>>>);
+pub(super) struct Children(Cell<Option<Box<WeakList>>>);
 
 pub(super) type NodeList = Vec<Rc<dyn Node>>;
+type WeakList = Vec<Weak<dyn Node>>;
 
 impl Children {
     pub(super) fn is_empty(&self) -> bool {
@@ -283,9 +290,9 @@ impl Children {
         })
     }
 
-    pub(super) fn add(&self, child: Rc<dyn Node>) {
+    pub(super) fn add(&self, child: &Rc<dyn Node>) {
         let mut all = self.0.take().unwrap_or_default();
-        all.push(child);
+        all.push(Rc::downgrade(child));
         self.0.set(Some(all));
     }
 
@@ -293,19 +300,22 @@ impl Children {
         let Some(mut all) = self.0.take() else {
             return;
         };
-        let gone = all
+        let at = all
             .iter()
-            .position(|c| c.core().id == id)
-            .map(|at| all.remove(at));
+            .position(|c| c.upgrade().is_some_and(|c| c.core().id == id));
+        if let Some(at) = at {
+            all.remove(at);
+        }
         self.0.set(Some(all));
-        // Dropped once the list is back: a task's drop runs its captures'.
-        drop(gone);
     }
 
-    /// The children as they are now (halting one may change the list).
+    /// The children alive now (halting one may change the list).
     pub(super) fn snapshot(&self) -> NodeList {
         peek(&self.0, None, |all| {
-            all.as_deref().cloned().unwrap_or_default()
+            all.iter()
+                .flat_map(|all| all.iter())
+                .filter_map(Weak::upgrade)
+                .collect()
         })
     }
 }
