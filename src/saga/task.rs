@@ -202,8 +202,12 @@ pub(crate) struct Core {
     /// this task settles, which also unlinks it from the parent.
     pub(super) parent: Cell<Option<Rc<dyn Node>>>,
     pub(super) children: Children,
-    /// Taken and put back, never borrowed: a `Cell` needs no borrow flag.
-    halt: Cell<Option<Halt>>,
+    /// Why it halts, if it does ([`Halt`] split in two, so the reason takes
+    /// one word and the kind a byte of padding). Taken and put back, never
+    /// borrowed: a `Cell` needs no borrow flag.
+    halt: Cell<Option<Error>>,
+    /// Whether the halt is a cancellation (else an abort).
+    halt_cancels: Cell<bool>,
     /// Bumped when the pending effect stops mattering (a halt), so its
     /// late result is dropped. Beside `link`, in the padding after it.
     epoch: Cell<u32>,
@@ -225,6 +229,7 @@ impl Core {
             parent: Cell::new(parent),
             children: Children::default(),
             halt: Cell::new(None),
+            halt_cancels: Cell::new(false),
             epoch: Cell::new(0),
             env,
         }
@@ -241,7 +246,12 @@ impl Core {
 
     /// Why the task is halting, if it is.
     pub(crate) fn halted(&self) -> Option<Halt> {
-        peek(&self.halt, None, Option::clone)
+        let reason = peek(&self.halt, None, Option::clone)?;
+        Some(if self.halt_cancels.get() {
+            Halt::Cancel(reason)
+        } else {
+            Halt::Abort(reason)
+        })
     }
 
     pub(crate) fn is_halted(&self) -> bool {
@@ -250,17 +260,23 @@ impl Core {
 
     /// Whether it is halting because it was cancelled (not by an error).
     pub(crate) fn is_cancelled(&self) -> bool {
-        peek(&self.halt, None, |h| matches!(h, Some(Halt::Cancel(_))))
+        self.halt_cancels.get() && self.is_halted()
     }
 
     pub(crate) fn set_halt(&self, why: Halt) {
-        self.halt.set(Some(why));
+        let (reason, cancels) = match why {
+            Halt::Cancel(reason) => (reason, true),
+            Halt::Abort(reason) => (reason, false),
+        };
+        self.halt_cancels.set(cancels);
+        self.halt.set(Some(reason));
     }
 }
 
 /// Reads what `cell` holds through `look`, leaving `placeholder` there
 /// meanwhile: a `Cell` has no borrow flag to keep, which is why a task's
 /// small states are kept in `Cell`s rather than `RefCell`s.
+#[inline]
 pub(super) fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -> R) -> R {
     let value = cell.replace(placeholder);
     let seen = look(&value);
