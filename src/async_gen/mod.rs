@@ -566,4 +566,8 @@ where
             _ => {}
         }
     }
+
+    fn reservation(&self) -> u64 {
+        self.registration.get().map_or(0, |target| target.serial())
+    }
 }

@@ -43,6 +43,13 @@ pub(crate) trait Job {
     /// Drops what the job was going to go on with: its run has ended while
     /// it waited (see [`EventLoop::run`]).
     fn abandon(&self) {}
+
+    /// For a task kept in the loop's task registry: the serial number of
+    /// its key's reservation, which tells its wakers from those of an
+    /// earlier task given the same key.
+    fn reservation(&self) -> u64 {
+        0
+    }
 }
 
 /// A job that does nothing, for tests that only need one to exist.
@@ -128,7 +135,7 @@ struct Inner {
     tasks: RefCell<Registry>,
     /// Counts runs, so a task key reserved in one run is not trusted in
     /// the next (the registry is reset between runs).
-    run: Cell<u64>,
+    run: Cell<u32>,
     remote: Arc<Remote>,
     /// Whether a wake-up may come from outside the loop.
     outside: Cell<bool>,
@@ -376,7 +383,7 @@ impl EventLoop {
                 "EventLoop::run called while this thread's event loop is already running"
             );
             lp.running.set(true);
-            lp.run.set(lp.run.get() + 1);
+            lp.run.set(lp.run.get().wrapping_add(1));
             lp.remote.begin_run(lp.run.get());
             lp.clock.set(self.clock);
             lp.outside.set(self.outside);
@@ -657,6 +664,7 @@ pub(crate) fn reserve_task_key() -> WakeTarget {
 }
 
 impl Inner {
+    #[inline]
     fn reserve_task_key(&self) -> WakeTarget {
         let (key, serial) = self.tasks.borrow_mut().reserve();
         WakeTarget::new(key, serial, self.run.get(), &self.remote)
@@ -682,7 +690,7 @@ pub(crate) fn deregister_task(key: usize) {
 }
 
 /// The current run's number (see `Inner::run`).
-pub(crate) fn current_run() -> u64 {
+pub(crate) fn current_run() -> u32 {
     LOOP.with(|lp| lp.run.get())
 }
 
@@ -702,7 +710,7 @@ pub(crate) fn unpark_task(key: usize, task: Rc<dyn Job>) {
 
 /// Frees a parked task's key (its task is gone). Safe to call while the
 /// thread is exiting.
-pub(crate) fn release_task_key(key: usize, run: u64) {
+pub(crate) fn release_task_key(key: usize, run: u32) {
     let _ = LOOP.try_with(|lp| {
         if lp.run.get() != run {
             return;

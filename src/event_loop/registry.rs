@@ -4,17 +4,16 @@
 //! for a foreign waker) the slot holds it strongly, so a waker that only
 //! knows the key can still reach it. Each reservation gets a serial number
 //! too, so wakers of a finished task are told from those of the next task
-//! given the same key. One vector of slots, behind one borrow, so a spawn
-//! touches the registry once.
+//! given the same key; the task keeps it ([`Job::reservation`]), so a slot
+//! is one `Option<Rc<dyn Job>>`, 16 bytes. One vector of slots, behind one
+//! borrow, so a spawn touches the registry once.
 
 use std::rc::Rc;
 
 use super::Job;
 
-struct Slot {
-    task: Option<Rc<dyn Job>>,
-    serial: u64,
-}
+/// A key's task, while the registry holds it.
+type Slot = Option<Rc<dyn Job>>;
 
 pub(super) struct Registry {
     slots: Vec<Slot>,
@@ -42,14 +41,9 @@ impl Registry {
         self.next_serial += 1;
         let serial = self.next_serial;
         match self.free.pop() {
-            Some(key) => {
-                if let Some(slot) = self.slots.get_mut(key) {
-                    slot.serial = serial;
-                }
-                (key, serial)
-            }
+            Some(key) => (key, serial),
             None => {
-                self.slots.push(Slot { task: None, serial });
+                self.slots.push(None);
                 (self.slots.len() - 1, serial)
             }
         }
@@ -57,14 +51,12 @@ impl Registry {
 
     /// Puts `task` under its reserved key; returns what was there.
     pub(super) fn put(&mut self, key: usize, task: Rc<dyn Job>) -> Option<Rc<dyn Job>> {
-        self.slots
-            .get_mut(key)
-            .and_then(|slot| slot.task.replace(task))
+        self.slots.get_mut(key).and_then(|slot| slot.replace(task))
     }
 
     /// Empties a slot, keeping the key reserved.
     pub(super) fn take(&mut self, key: usize) -> Option<Rc<dyn Job>> {
-        self.slots.get_mut(key).and_then(|slot| slot.task.take())
+        self.slots.get_mut(key).and_then(Option::take)
     }
 
     /// Empties a slot and frees its key, if it held a task.
@@ -78,33 +70,30 @@ impl Registry {
 
     /// Frees the key of a task that is gone, if its slot is empty.
     pub(super) fn release(&mut self, key: usize) {
-        if matches!(self.slots.get(key), Some(Slot { task: None, .. })) {
+        if matches!(self.slots.get(key), Some(None)) {
             self.free.push(key);
         }
     }
 
     /// The task under `key`, if any.
     pub(super) fn get(&self, key: usize) -> Option<Rc<dyn Job>> {
-        self.slots.get(key).and_then(|slot| slot.task.clone())
+        self.slots.get(key).and_then(Option::clone)
     }
 
     /// The tasks held now, by key.
     pub(super) fn held(&self) -> Vec<Rc<dyn Job>> {
-        self.slots
-            .iter()
-            .filter_map(|slot| slot.task.clone())
-            .collect()
+        self.slots.iter().filter_map(Option::clone).collect()
     }
 
     /// Whether `key` still holds the task its reservation `serial` was for.
     pub(super) fn holds(&self, key: usize, serial: u64) -> bool {
-        matches!(self.slots.get(key), Some(Slot { task: Some(_), serial: s }) if *s == serial)
+        matches!(self.slots.get(key), Some(Some(task)) if task.reservation() == serial)
     }
 
     /// Empties the registry for the next run; returns the tasks it held,
     /// to be dropped outside the loop's borrow (their drop may use it).
     pub(super) fn reset(&mut self) -> Vec<Rc<dyn Job>> {
-        let held = self.slots.drain(..).filter_map(|slot| slot.task).collect();
+        let held = self.slots.drain(..).flatten().collect();
         self.slots.shrink_to(KEPT_CAPACITY);
         self.free.clear();
         self.free.shrink_to(KEPT_CAPACITY);
@@ -115,19 +104,28 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event_loop::Nothing;
+
+    /// A task holding the reservation with this serial.
+    struct Holding(u64);
+
+    impl Job for Holding {
+        fn run(self: Rc<Self>) {}
+        fn reservation(&self) -> u64 {
+            self.0
+        }
+    }
 
     #[test]
     fn keys_are_reused_with_a_new_serial() {
         let mut registry = Registry::new();
         let (a, first) = registry.reserve();
-        assert!(registry.put(a, Rc::new(Nothing)).is_none());
+        assert!(registry.put(a, Rc::new(Holding(first))).is_none());
         assert!(registry.holds(a, first));
         assert!(registry.finish(a).is_some());
         assert!(!registry.holds(a, first));
         let (b, second) = registry.reserve();
         assert_eq!((b, second), (a, first + 1));
-        assert!(registry.put(b, Rc::new(Nothing)).is_none());
+        assert!(registry.put(b, Rc::new(Holding(second))).is_none());
         assert!(
             !registry.holds(b, first),
             "an old waker's serial no longer matches"
@@ -138,9 +136,10 @@ mod tests {
     #[test]
     fn a_parked_key_stays_reserved_until_released() {
         let mut registry = Registry::new();
-        let (a, _) = registry.reserve();
-        registry.put(a, Rc::new(Nothing));
+        let (a, serial) = registry.reserve();
+        registry.put(a, Rc::new(Holding(serial)));
         assert!(registry.take(a).is_some());
+        assert!(!registry.holds(a, serial), "parked: nothing to wake");
         let (b, _) = registry.reserve();
         assert_ne!(a, b, "parked, not freed");
         registry.release(a);
@@ -151,9 +150,10 @@ mod tests {
     fn reset_hands_back_held_tasks_and_keeps_the_buffer() {
         let mut registry = Registry::new();
         for _ in 0..100 {
-            let (key, _) = registry.reserve();
-            registry.put(key, Rc::new(Nothing));
+            let (key, serial) = registry.reserve();
+            registry.put(key, Rc::new(Holding(serial)));
         }
+        assert_eq!(registry.held().len(), 100);
         assert_eq!(registry.reset().len(), 100);
         assert!(registry.slots.is_empty() && registry.slots.capacity() >= 100);
         assert_eq!(registry.reserve().0, 0);

@@ -34,7 +34,7 @@ pub(crate) struct Remote {
 /// Live foreign wakers per task (few tasks have any, so a short list).
 #[derive(Default)]
 struct Live {
-    run: u64,
+    run: u32,
     /// (key, serial, clones alive), entries with a count above zero.
     counts: Vec<(usize, u64, usize)>,
 }
@@ -42,7 +42,7 @@ struct Live {
 impl Remote {
     /// Starts counting foreign wakers for run `run` (older ones no longer
     /// count: their tasks are gone).
-    pub(crate) fn begin_run(&self, run: u64) {
+    pub(crate) fn begin_run(&self, run: u32) {
         *self.live.lock().unwrap_or_else(PoisonError::into_inner) = Live {
             run,
             counts: Vec::new(),
@@ -66,10 +66,10 @@ impl Remote {
         let index = live
             .counts
             .iter()
-            .position(|&(key, serial, _)| key == tag.key && serial == tag.serial);
+            .position(|&(key, serial, _)| key == tag.key() && serial == tag.serial);
         match (index, alive) {
             (Some(i), true) => live.counts[i].2 += 1,
-            (None, true) => live.counts.push((tag.key, tag.serial, 1)),
+            (None, true) => live.counts.push((tag.key(), tag.serial, 1)),
             (Some(i), false) => {
                 live.counts[i].2 -= 1;
                 if live.counts[i].2 == 0 {
@@ -128,11 +128,11 @@ struct TaskWaker {
 
 impl Wake for TaskWaker {
     fn wake(self: Arc<Self>) {
-        self.remote.wake(self.tag.key);
+        self.remote.wake(self.tag.key());
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.remote.wake(self.tag.key);
+        self.remote.wake(self.tag.key());
     }
 }
 
@@ -142,13 +142,21 @@ impl Drop for TaskWaker {
     }
 }
 
-/// Which task a waker belongs to.
+/// Which task a waker belongs to. The key and the run in 32 bits each: a
+/// task takes far more than 2^32 bytes' worth of slots before the keys run
+/// out, and a run number only has to differ from the previous run's.
 #[derive(Clone, Copy)]
 struct Tag {
-    key: usize,
+    key: u32,
+    run: u32,
     /// Tells this task from later ones given the same key.
     serial: u64,
-    run: u64,
+}
+
+impl Tag {
+    fn key(self) -> usize {
+        self.key as usize
+    }
 }
 
 /// Where a task's wake-ups go: its key in the loop's registry, for one run
@@ -218,7 +226,7 @@ unsafe fn wake_lent(data: *const ()) {
     // SAFETY: as in `clone_lent`; `Remote::wake` is thread-safe.
     let lent = unsafe { &*data.cast::<Lent<'_>>() };
     lent.escaped.store(true, Ordering::Relaxed);
-    unsafe { &*lent.target.remote }.wake(lent.target.tag.key);
+    unsafe { &*lent.target.remote }.wake(lent.target.tag.key());
 }
 
 /// The lent waker owns nothing.
@@ -244,20 +252,31 @@ pub(crate) fn lent_task(waker: &Waker) -> Option<Rc<dyn Job>> {
 }
 
 impl WakeTarget {
-    pub(crate) fn new(key: usize, serial: u64, run: u64, remote: &Arc<Remote>) -> Self {
+    pub(crate) fn new(key: usize, serial: u64, run: u32, remote: &Arc<Remote>) -> Self {
+        // A key per task alive at once: 2^32 of them would take far more
+        // memory than a machine has, so the key never loses bits here.
+        debug_assert!(u32::try_from(key).is_ok());
+        let key = key as u32;
         WakeTarget {
-            tag: Tag { key, serial, run },
+            tag: Tag { key, run, serial },
             remote: Arc::as_ptr(remote),
         }
     }
 
     /// The task's key in the loop's registry.
     pub(crate) fn key(&self) -> usize {
-        self.tag.key
+        self.tag.key()
+    }
+
+    /// The serial number of the key's reservation (see [`Registry`]).
+    ///
+    /// [`Registry`]: super::registry::Registry
+    pub(crate) fn serial(&self) -> u64 {
+        self.tag.serial
     }
 
     /// The run of the loop the key belongs to.
-    pub(crate) fn run(&self) -> u64 {
+    pub(crate) fn run(&self) -> u32 {
         self.tag.run
     }
 

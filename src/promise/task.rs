@@ -103,6 +103,10 @@ where
         self.running.set(false);
     }
 
+    fn reservation(&self) -> u64 {
+        self.target.serial()
+    }
+
     /// Drops the body of a task that can never finish: the loop ran out
     /// of work while it waited.
     fn abandon(&self) {
