@@ -151,3 +151,126 @@ fn a_task_left_from_an_earlier_run_does_not_disturb_this_runs_tasks() {
     let _ = helper.join();
     assert_eq!(out.peek().and_then(Result::ok), Some("woken from outside"));
 }
+
+/// What a task in [`every_task_is_dropped_once_and_only_finished_ones_finish`]
+/// waits for.
+#[derive(Clone, Debug)]
+enum Wait {
+    /// A promise a timer resolves after this many ms.
+    Timer(u64),
+    /// A promise whose resolver is dropped at once.
+    Never,
+    /// A promise whose resolver is kept outside the run, and used after it.
+    Kept,
+    /// The promise of an earlier task (index modulo the tasks before it).
+    Task(usize),
+}
+
+fn wait_strategy() -> impl proptest::strategy::Strategy<Value = Wait> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (0u64..50).prop_map(Wait::Timer),
+        Just(Wait::Never),
+        Just(Wait::Kept),
+        (0usize..8).prop_map(Wait::Task),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Tasks waiting on timers, on promises nobody can settle, on
+    /// resolvers kept outside, and on each other: the ones whose wait ends
+    /// finish; every task's body is dropped exactly once, by the time the
+    /// run returns (after finishing, for those that finish); a later run
+    /// resumes none.
+    #[test]
+    fn every_task_is_dropped_once_and_only_finished_ones_finish(
+        plan in proptest::collection::vec(wait_strategy(), 1..12),
+    ) {
+        let log = Rc::new(RefCell::new(Vec::<String>::new()));
+        // Which tasks can finish: a timer's always, another task's if that
+        // one can.
+        let mut finishes = Vec::new();
+        let plan: Vec<Wait> = plan
+            .into_iter()
+            .enumerate()
+            .map(|(i, wait)| match wait {
+                Wait::Task(_) if i == 0 => Wait::Never,
+                Wait::Task(j) => Wait::Task(j % i),
+                other => other,
+            })
+            .collect();
+        for wait in &plan {
+            let ends = match wait {
+                Wait::Timer(_) => true,
+                Wait::Never | Wait::Kept => false,
+                Wait::Task(j) => finishes[*j],
+            };
+            finishes.push(ends);
+        }
+        let l = log.clone();
+        let run_plan = plan.clone();
+        let kept = EventLoop::virtual_clock().run(move || {
+            let mut tasks: Vec<Promise<(), Error>> = Vec::new();
+            let mut kept = Vec::new();
+            for (i, wait) in run_plan.into_iter().enumerate() {
+                let awaited: Promise<(), Error> = match wait {
+                    Wait::Timer(ms) => {
+                        let (p, r) = Promise::with_resolver();
+                        baton::set_timeout(move || r.resolve(()), std::time::Duration::from_millis(ms));
+                        p
+                    }
+                    Wait::Never => Promise::with_resolver().0,
+                    Wait::Kept => {
+                        let (p, r) = Promise::with_resolver();
+                        kept.push(r);
+                        p
+                    }
+                    Wait::Task(j) => tasks[j].clone(),
+                };
+                let l = l.clone();
+                tasks.push(spawn(async move {
+                    let _guard = Dropped(i, l.clone());
+                    awaited.await?;
+                    l.borrow_mut().push(format!("{i} done"));
+                    Ok::<_, Error>(())
+                }));
+            }
+            kept
+        });
+        let after_run = log.borrow().clone();
+        EventLoop::virtual_clock().run(move || {
+            for r in kept {
+                r.resolve(());
+            }
+        });
+        proptest::prop_assert_eq!(&*log.borrow(), &after_run, "a later run resumed nothing");
+        for (i, ends) in finishes.iter().enumerate() {
+            let done = format!("{i} done");
+            let dropped = format!("{i} dropped");
+            let at = |line: &str| after_run.iter().position(|l| l == line);
+            proptest::prop_assert_eq!(
+                after_run.iter().filter(|l| **l == dropped).count(),
+                1,
+                "task {} dropped once: {:?}",
+                i,
+                &after_run
+            );
+            if *ends {
+                proptest::prop_assert!(at(&done) < at(&dropped), "{:?}", &after_run);
+            } else {
+                proptest::prop_assert_eq!(at(&done), None);
+            }
+        }
+    }
+}
+
+/// Logs `"<i> dropped"`.
+struct Dropped(usize, Rc<RefCell<Vec<String>>>);
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        self.1.borrow_mut().push(format!("{} dropped", self.0));
+    }
+}
