@@ -269,3 +269,34 @@ fn a_dispatch_calls_the_listeners_there_were_when_it_began_even_when_nested() {
     );
     assert_eq!(store.state(), 6);
 }
+
+#[test]
+fn a_cancelled_watcher_lets_go_of_its_store_and_runtime() {
+    // Waiting in `take`, a watcher holds the runtime, which holds the
+    // store, which holds the watcher: cancelling it frees all three.
+    let witness = Rc::new(());
+    let watched = Rc::downgrade(&witness);
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let s = seen.clone();
+    EventLoop::virtual_clock().run(move || {
+        let store = Store::new(0, |n: &mut u32, Num(k): &Num| *n += k);
+        let runtime = Runtime::new().with_store(&store);
+        let worker = move |Num(k): Num| {
+            let (_held, s) = (witness.clone(), s.clone());
+            Gen::new(move |_co: SagaCo<()>| async move {
+                s.borrow_mut().push(k);
+                Ok(())
+            })
+        };
+        let watcher = runtime.run("every", baton::saga::take_every("NUM", worker));
+        store.dispatch(Num(1));
+        let s = store.clone();
+        set_timeout(move || s.dispatch(Num(2)), Duration::from_millis(5));
+        set_timeout(
+            move || watcher.cancel(Error::msg("shutting down")),
+            Duration::from_millis(10),
+        );
+    });
+    assert_eq!(*seen.borrow(), [1, 2]);
+    assert!(watched.upgrade().is_none(), "the watcher was freed");
+}

@@ -14,6 +14,16 @@ use crate::{Error, EventLoop, now};
 /// Runs sagas: each is a root task; its forks, calls and spawns share the
 /// runtime (its task numbers and its trace).
 ///
+/// What keeps a saga alive is what it waits on (a timer, a promise, a
+/// channel, the store's `take`), and its task handles: a saga the program
+/// drops every handle to runs on, as a JavaScript one does. A forked child
+/// keeps its parent, not the other way round. Without a garbage collector,
+/// one thing differs from JavaScript: a saga waiting on what only it can
+/// reach stays allocated. A watcher waiting in `take` holds the runtime,
+/// which holds the store, which holds the watcher; cancel it (or its root
+/// task) to free them, as an application shuts redux-saga's watchers down
+/// with `task.cancel()`.
+///
 /// ```
 /// use baton::{Error, EventLoop, Gen};
 /// use baton::saga::{Runtime, SagaCo, delay};
