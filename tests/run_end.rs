@@ -274,3 +274,39 @@ impl Drop for Dropped {
         self.1.borrow_mut().push(format!("{} dropped", self.0));
     }
 }
+
+/// Panics when dropped.
+struct Bomb;
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        panic!("a destructor blew up");
+    }
+}
+
+#[test]
+fn a_destructor_that_panics_is_reported_and_the_other_tasks_are_still_dropped() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let (l, faults) = (log.clone(), log.clone());
+    EventLoop::virtual_clock()
+        .on_uncaught(move |fault| faults.borrow_mut().push(format!("uncaught: {fault}")))
+        .run(move || {
+            let (gate, resolver) = Promise::<u32, Error>::with_resolver();
+            drop(resolver);
+            let other = gate.clone();
+            spawn(async move {
+                let _bomb = Bomb;
+                gate.await
+            });
+            spawn(async move {
+                let _guard = Guard("second", l);
+                other.await
+            });
+        });
+    assert_eq!(log.borrow().len(), 2, "{:?}", log.borrow());
+    assert!(
+        log.borrow()[0].starts_with("uncaught: ")
+            && log.borrow()[0].contains("a destructor blew up")
+    );
+    assert_eq!(log.borrow()[1], "second dropped");
+}

@@ -675,11 +675,13 @@ impl Inner {
 /// none of them can be resumed in this run, and what they wait on may hold
 /// them (a promise whose reaction holds the task that holds the promise),
 /// a cycle of `Rc`s that nothing else would free. Outside the registry's
-/// borrow: their destructors may use the loop.
+/// borrow: their destructors may use the loop (what they queue runs
+/// before the run ends; a task they spawn that waits is not dropped).
 fn drop_waiting_tasks() {
     let waiting = LOOP.with(|lp| lp.tasks.borrow().held());
     for task in &waiting {
-        task.abandon();
+        // A destructor that panics is reported; the others still run.
+        guarded(|| task.abandon());
     }
 }
 
