@@ -9,7 +9,8 @@ use std::rc::Rc;
 use std::sync::mpsc;
 use std::task::{Context, Poll, Waker};
 
-use baton::{Error, EventLoop, Promise, queue_microtask, spawn};
+use baton::async_gen::AsyncIterator;
+use baton::{AsyncGen, Co, Error, EventLoop, Promise, queue_microtask, spawn};
 
 /// Logs its drop.
 struct Guard(&'static str, Rc<RefCell<Vec<String>>>);
@@ -309,4 +310,56 @@ fn a_destructor_that_panics_is_reported_and_the_other_tasks_are_still_dropped() 
             && log.borrow()[0].contains("a destructor blew up")
     );
     assert_eq!(log.borrow()[1], "second dropped");
+}
+
+/// An async generator that awaits a promise nobody can settle before its
+/// first yield; it holds `witness`.
+fn stuck_generator(witness: Rc<()>) -> AsyncGen<u32> {
+    AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+        let _held = witness;
+        let (never, resolver) = Promise::<u32, Error>::with_resolver();
+        drop(resolver);
+        co.yield_(never.await?).await?;
+        Ok(())
+    })
+}
+
+#[test]
+fn an_async_generator_awaiting_what_nobody_can_settle_is_dropped_when_the_run_ends() {
+    // Its body holds the promise, whose reaction holds the generator.
+    let witness = Rc::new(());
+    let watched = Rc::downgrade(&witness);
+    let (first, consumer) = EventLoop::virtual_clock().run(move || {
+        let mut generator = stuck_generator(witness);
+        let first = generator.next(());
+        let consumer = spawn(async move {
+            let step = AsyncIterator::next(&mut generator).await?;
+            Ok::<_, Error>(step.is_some())
+        });
+        (first, consumer)
+    });
+    assert!(first.is_pending() && consumer.is_pending());
+    assert!(
+        watched.upgrade().is_none(),
+        "the generator's body was dropped"
+    );
+}
+
+#[test]
+fn an_async_generator_between_yields_is_not_dropped_when_the_run_ends() {
+    // Parked at a yield, a generator is only a value: a later run resumes
+    // it, as a JavaScript program may keep a generator object.
+    let generator = AsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+        co.yield_(1).await?;
+        co.yield_(2).await?;
+        Ok(())
+    });
+    let next = generator.clone();
+    let first = EventLoop::virtual_clock().run(|| next.next(()));
+    let second = EventLoop::virtual_clock().run(move || generator.next(()));
+    let value = |p: &Promise<baton::Step<u32, ()>, Error>| match p.peek() {
+        Some(Ok(baton::Step::Yielded(v))) => Some(v),
+        _ => None,
+    };
+    assert_eq!((value(&first), value(&second)), (Some(1), Some(2)));
 }

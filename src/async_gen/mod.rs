@@ -107,8 +107,10 @@ struct Machine<Y, R, T, E> {
     direct: RefCell<direct::Direct<Y, T, E>>,
     /// The loop key for foreign wake-ups; it is reserved for the
     /// generator's life in one run. The loop holds the generator under it
-    /// only while it executes with a waker out (`held`): parked at yields,
-    /// so an abandoned generator is freed.
+    /// (`held`) only while it is suspended at an `await` in its body or
+    /// has a waker out: parked at yields, so an abandoned generator is
+    /// freed, and one still awaiting when the run ends is dropped there
+    /// (what it awaits may hold it: a cycle of `Rc`s).
     registration: Cell<Option<WakeTarget>>,
     held: Cell<bool>,
     polling: Cell<bool>,
@@ -500,6 +502,7 @@ where
             Ok((Poll::Pending, _)) => {
                 // Suspended at an `await`: a reaction or a waker resumes it.
                 *self.body.borrow_mut() = Some(body);
+                self.hold(target);
             }
             Ok((Poll::Ready(Ok(value)), _)) => {
                 drop(body);
@@ -569,5 +572,17 @@ where
 
     fn reservation(&self) -> u64 {
         self.registration.get().map_or(0, |target| target.serial())
+    }
+
+    /// The run ended while the body awaited: drop it. Requests waiting
+    /// for this step stay pending, as the promise of a dropped async
+    /// function does.
+    fn abandon(&self) {
+        if self.polling.get() {
+            return;
+        }
+        let body = self.body.borrow_mut().take();
+        self.park();
+        drop(body);
     }
 }
