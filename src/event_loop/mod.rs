@@ -397,14 +397,16 @@ impl EventLoop {
     /// timer is left; returns what `main` returned.
     ///
     /// Async functions ([`spawn`](crate::spawn)) still waiting then can
-    /// never resume: the run drops them, as a tokio runtime drops its
-    /// tasks when it shuts down. Their futures' destructors run, before
-    /// `run` returns (and the microtasks those queue), and what they held
-    /// is freed, even when what they waited on held them in turn (a
-    /// promise whose reaction holds the task that holds the promise: `Rc`s
-    /// in a cycle). Their promises stay pending: a resolver used in a later
-    /// run does not resume them. JavaScript has no later run: its process
-    /// exits.
+    /// never resume, nor can async generators suspended at an `await` in
+    /// their body: the run drops them, as a tokio runtime drops its tasks
+    /// when it shuts down. Their futures' destructors run, before `run`
+    /// returns (and the microtasks those queue), and what they held is
+    /// freed, even when what they waited on held them in turn (a promise
+    /// whose reaction holds the task that holds the promise: `Rc`s in a
+    /// cycle). Their promises stay pending: a resolver used in a later run
+    /// does not resume them. JavaScript has no later run: its process
+    /// exits. (An async generator parked at a `yield` is a value, not a
+    /// waiting task: a later run may resume it.)
     ///
     /// # Panics
     ///
