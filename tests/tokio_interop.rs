@@ -130,3 +130,26 @@ fn a_dropped_foreign_waker_does_not_keep_the_loop_alive() {
     });
     assert_eq!(out.ok(), Some(0));
 }
+
+#[test]
+fn run_async_drops_the_tasks_still_waiting_when_it_ends() {
+    // As `run` does: the task holds the promise whose reaction holds it.
+    let witness = std::rc::Rc::new(());
+    let watched = std::rc::Rc::downgrade(&witness);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let never = rt.block_on(EventLoop::real_clock().run_async(move || {
+        let (gate, resolver) = Promise::<u32, Error>::with_resolver();
+        drop(resolver);
+        spawn(async move {
+            let _held = witness;
+            // A tokio timer first: the task is woken from outside once.
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            gate.await
+        })
+    }));
+    assert!(never.is_pending());
+    assert!(watched.upgrade().is_none(), "the task's body was dropped");
+}
