@@ -153,3 +153,25 @@ fn run_async_drops_the_tasks_still_waiting_when_it_ends() {
     assert!(never.is_pending());
     assert!(watched.upgrade().is_none(), "the task's body was dropped");
 }
+
+#[test]
+fn a_promise_a_run_returned_can_be_awaited_on_tokio_afterwards() {
+    // No baton loop runs any more: the await must not wait for a turn.
+    let answer = EventLoop::virtual_clock().run(|| {
+        spawn(async {
+            let v = Promise::<u32, Error>::resolve(20).await?;
+            Ok::<_, Error>(v + 1)
+        })
+    });
+    let rejected = EventLoop::virtual_clock().run(|| {
+        let p = Promise::<u32, Error>::reject(Error::msg("no"));
+        let _handled = p.catch(Err); // not reported as unhandled
+        p
+    });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime");
+    let (a, r) = rt.block_on(async move { (answer.await, rejected.await) });
+    assert_eq!(a.ok(), Some(21));
+    assert_eq!(r.map_err(|e| e.to_string()), Err("no".to_string()));
+}

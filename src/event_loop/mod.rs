@@ -693,6 +693,12 @@ pub(crate) fn deregister_task(key: usize) {
     drop(task);
 }
 
+/// Whether a run of this thread's loop is in progress (`run_async`'s
+/// while it is suspended too).
+pub(crate) fn is_running() -> bool {
+    LOOP.try_with(|lp| lp.running.get()).unwrap_or(false)
+}
+
 /// The current run's number (see `Inner::run`).
 pub(crate) fn current_run() -> u32 {
     LOOP.with(|lp| lp.run.get())

@@ -172,6 +172,25 @@ where
 /// task and then handed to such a combinator wakes the combinator's waker
 /// too; after that, the first such waker is the one woken.
 ///
+/// Outside any run of the loop (a promise a run returned, awaited in
+/// another executor afterwards), an await of a settled promise completes
+/// at once: there is no loop to take a turn on. One of a pending promise
+/// completes when a run settles it; a promise resolved outside any run
+/// queues its reactions for the next run.
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise, spawn};
+/// use std::future::IntoFuture;
+/// use std::pin::pin;
+/// use std::task::{Context, Poll, Waker};
+///
+/// let answer = EventLoop::virtual_clock().run(|| spawn(async { Ok::<_, Error>(42) }));
+/// // After the run: polled by another executor, it is ready at once.
+/// let mut outside = pin!(answer.into_future());
+/// let polled = outside.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+/// assert!(matches!(polled, Poll::Ready(Ok(42))));
+/// ```
+///
 /// ```
 /// use baton::{Error, EventLoop, Promise, queue_microtask};
 /// use std::{cell::RefCell, rc::Rc};
@@ -203,6 +222,9 @@ enum Waiter {
     Task,
     /// The waker of the poll that subscribed.
     Waker,
+    /// Polled outside any run of the loop, already settled: no loop is
+    /// there to order the await, so it completes at once.
+    Settled,
 }
 
 impl<T, E> std::fmt::Debug for Awaiting<T, E> {
@@ -224,7 +246,9 @@ impl<T: Clone + 'static, E: Reason> Future for Awaiting<T, E> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
         if self.waiter == Waiter::Nobody {
             self.waiter = self.promise.wait_for(cx);
-            return Poll::Pending;
+            if self.waiter != Waiter::Settled {
+                return Poll::Pending;
+            }
         }
         match self.promise.peek() {
             Some(outcome) => Poll::Ready(outcome),
@@ -249,6 +273,8 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
                 self.resume_on_settle(task);
                 Waiter::Task
             }
+            // Outside a run, the turn an await takes would never come.
+            None if !self.is_pending() && !event_loop::is_running() => Waiter::Settled,
             None => self.wake_on_settle(cx),
         }
     }
