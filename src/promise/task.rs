@@ -128,7 +128,8 @@ where
 /// first `await` of something not yet available. It may finish with
 /// `Ok`/`Err`, or with a promise, which is adopted (two more microtask
 /// turns, as `return somePromise` in an async function). A panic rejects
-/// the promise with a [`Fault`].
+/// the promise with a [`Fault`]. Spawned outside any run of the loop, it
+/// runs until its first `await` and goes on in the next run.
 ///
 /// ```
 /// use baton::{EventLoop, Promise, spawn};
