@@ -363,3 +363,34 @@ fn an_async_generator_between_yields_is_not_dropped_when_the_run_ends() {
     };
     assert_eq!((value(&first), value(&second)), (Some(1), Some(2)));
 }
+
+#[test]
+fn a_task_spawned_before_a_run_is_waited_for_in_that_run() {
+    // Spawned outside any run, the task belongs to the next one: that run
+    // waits for its wake-up from another thread instead of dropping it.
+    let (waker_tx, waker_rx) = mpsc::channel::<Waker>();
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (woken_tx, woken_rx) = mpsc::channel::<()>();
+    let helper = std::thread::spawn(move || {
+        if let (Ok(waker), Ok(())) = (waker_rx.recv(), go_rx.recv()) {
+            let _ = woken_tx.send(());
+            waker.wake();
+        }
+    });
+    let early = spawn(async move {
+        Foreign {
+            woken: Some(woken_rx),
+            to_thread: Some(waker_tx),
+        }
+        .await;
+        Ok::<_, Error>("woken from outside")
+    });
+    EventLoop::real_clock().run(move || {
+        let _ = go_tx.send(());
+    });
+    let _ = helper.join();
+    assert_eq!(
+        early.peek().and_then(Result::ok),
+        Some("woken from outside")
+    );
+}

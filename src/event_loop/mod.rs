@@ -384,7 +384,6 @@ impl EventLoop {
             );
             lp.running.set(true);
             lp.run.set(lp.run.get().wrapping_add(1));
-            lp.remote.begin_run(lp.run.get());
             lp.clock.set(self.clock);
             lp.outside.set(self.outside);
             lp.now.set(Duration::ZERO);

@@ -26,29 +26,22 @@ enum Rouse {
 pub(crate) struct Remote {
     woken: Mutex<Vec<usize>>,
     rouse: Mutex<Rouse>,
-    /// Task wakers alive outside the loop, counted per task in the
-    /// current run: while a waiting task has some, a wake-up may still come.
+    /// Task wakers alive outside the loop, counted per reservation of a
+    /// task key: while a waiting task has some, a wake-up may still come.
+    /// Serial numbers are never reused on a thread, so a waker kept from an
+    /// earlier run's task never counts for a later task given its key; one
+    /// made between runs counts for the next run's task it belongs to.
     live: Mutex<Live>,
 }
 
-/// Live foreign wakers per task (few tasks have any, so a short list).
+/// Live foreign wakers per task (few tasks have any, so a short list):
+/// (key, serial, clones alive), entries with a count above zero.
 #[derive(Default)]
 struct Live {
-    run: u32,
-    /// (key, serial, clones alive), entries with a count above zero.
     counts: Vec<(usize, u64, usize)>,
 }
 
 impl Remote {
-    /// Starts counting foreign wakers for run `run` (older ones no longer
-    /// count: their tasks are gone).
-    pub(crate) fn begin_run(&self, run: u32) {
-        *self.live.lock().unwrap_or_else(PoisonError::into_inner) = Live {
-            run,
-            counts: Vec::new(),
-        };
-    }
-
     /// Whether a task for which `waiting(key, serial)` holds has a waker
     /// alive outside the loop.
     pub(crate) fn has_live_wakers(&self, waiting: impl Fn(usize, u64) -> bool) -> bool {
@@ -60,9 +53,6 @@ impl Remote {
 
     fn count_waker(&self, tag: Tag, alive: bool) {
         let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        if live.run != tag.run {
-            return;
-        }
         let index = live
             .counts
             .iter()
