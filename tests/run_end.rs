@@ -1,6 +1,8 @@
-//! What a run does with async functions still waiting when its work runs
-//! out: it drops them, as a tokio runtime drops its tasks when it shuts
-//! down, so what they hold is freed and their destructors run.
+//! Run boundaries. What a run does with async functions still waiting
+//! when its work runs out: it drops them, as a tokio runtime drops its
+//! tasks when it shuts down, so what they hold is freed and their
+//! destructors run. And what happens to work begun between runs: it
+//! belongs to the next run.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -393,4 +395,20 @@ fn a_task_spawned_before_a_run_is_waited_for_in_that_run() {
         early.peek().and_then(Result::ok),
         Some("woken from outside")
     );
+}
+
+#[test]
+fn a_timer_set_between_runs_counts_from_the_next_runs_start() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    EventLoop::virtual_clock().run(|| {
+        baton::set_timeout(|| {}, std::time::Duration::from_millis(500));
+    });
+    assert_eq!(baton::now(), std::time::Duration::from_millis(500));
+    let l = log.clone();
+    baton::set_timeout(
+        move || l.borrow_mut().push(format!("fired at {:?}", baton::now())),
+        std::time::Duration::from_millis(10),
+    );
+    EventLoop::virtual_clock().run(|| {});
+    assert_eq!(*log.borrow(), ["fired at 10ms"]);
 }

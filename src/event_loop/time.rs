@@ -15,13 +15,21 @@ fn delay(after: Duration) -> Duration {
 fn insert_timer(after: Duration, repeat: bool, callback: timers::Callback) -> TimerId {
     let after = delay(after);
     LOOP.with(|lp| {
-        let due = lp.now.get().saturating_add(after);
+        // Set between runs, a timer counts from the next run's start (its
+        // time zero), not from where the last run's clock stopped.
+        let base = if lp.running.get() {
+            lp.now.get()
+        } else {
+            Duration::ZERO
+        };
+        let due = base.saturating_add(after);
         lp.timers.borrow_mut().insert(due, after, repeat, callback)
     })
 }
 
 /// Runs `callback` once, `after` from now: JavaScript's `setTimeout`.
-/// Timers with equal due times fire in the order they were set.
+/// Timers with equal due times fire in the order they were set. Set
+/// outside any run, a timer counts from the start of the next run.
 ///
 /// ```
 /// use baton::{EventLoop, now, set_timeout};
