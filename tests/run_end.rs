@@ -96,8 +96,27 @@ fn a_task_dropped_at_the_end_of_a_run_is_not_resumed_by_a_later_one() {
 /// Pending until a helper thread wakes it: the thread gets the waker, then
 /// waits for `go` before it wakes.
 struct Foreign {
-    woken: Option<mpsc::Receiver<()>>,
+    woken: mpsc::Receiver<()>,
     to_thread: Option<mpsc::Sender<Waker>>,
+}
+
+/// A [`Foreign`] future, the sender of its helper thread's `go`, and the
+/// thread.
+fn foreign_wake() -> (Foreign, mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+    let (waker_tx, waker_rx) = mpsc::channel::<Waker>();
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (woken_tx, woken_rx) = mpsc::channel::<()>();
+    let helper = std::thread::spawn(move || {
+        if let (Ok(waker), Ok(())) = (waker_rx.recv(), go_rx.recv()) {
+            let _ = woken_tx.send(());
+            waker.wake();
+        }
+    });
+    let foreign = Foreign {
+        woken: woken_rx,
+        to_thread: Some(waker_tx),
+    };
+    (foreign, go_tx, helper)
 }
 
 impl Future for Foreign {
@@ -107,9 +126,9 @@ impl Future for Foreign {
             let _ = tx.send(cx.waker().clone());
             return Poll::Pending;
         }
-        match self.woken.as_ref().map(mpsc::Receiver::try_recv) {
-            Some(Ok(())) => Poll::Ready(()),
-            _ => Poll::Pending,
+        match self.woken.try_recv() {
+            Ok(()) => Poll::Ready(()),
+            Err(_) => Poll::Pending,
         }
     }
 }
@@ -125,23 +144,11 @@ fn a_task_left_from_an_earlier_run_does_not_disturb_this_runs_tasks() {
         let (gate, resolver) = Promise::<u32, Error>::with_resolver();
         (spawn(async move { gate.await }), resolver)
     });
-    let (waker_tx, waker_rx) = mpsc::channel::<Waker>();
-    let (go_tx, go_rx) = mpsc::channel::<()>();
-    let (woken_tx, woken_rx) = mpsc::channel::<()>();
-    let helper = std::thread::spawn(move || {
-        if let (Ok(waker), Ok(())) = (waker_rx.recv(), go_rx.recv()) {
-            let _ = woken_tx.send(());
-            waker.wake();
-        }
-    });
+    let (foreign, go_tx, helper) = foreign_wake();
     let out = EventLoop::real_clock().run(move || {
         // The first task of run 2: given the key run 1's task had.
         let foreign = spawn(async move {
-            Foreign {
-                woken: Some(woken_rx),
-                to_thread: Some(waker_tx),
-            }
-            .await;
+            foreign.await;
             Ok::<_, Error>("woken from outside")
         });
         resolver.resolve(1);
@@ -370,21 +377,9 @@ fn an_async_generator_between_yields_is_not_dropped_when_the_run_ends() {
 fn a_task_spawned_before_a_run_is_waited_for_in_that_run() {
     // Spawned outside any run, the task belongs to the next one: that run
     // waits for its wake-up from another thread instead of dropping it.
-    let (waker_tx, waker_rx) = mpsc::channel::<Waker>();
-    let (go_tx, go_rx) = mpsc::channel::<()>();
-    let (woken_tx, woken_rx) = mpsc::channel::<()>();
-    let helper = std::thread::spawn(move || {
-        if let (Ok(waker), Ok(())) = (waker_rx.recv(), go_rx.recv()) {
-            let _ = woken_tx.send(());
-            waker.wake();
-        }
-    });
+    let (foreign, go_tx, helper) = foreign_wake();
     let early = spawn(async move {
-        Foreign {
-            woken: Some(woken_rx),
-            to_thread: Some(waker_tx),
-        }
-        .await;
+        foreign.await;
         Ok::<_, Error>("woken from outside")
     });
     EventLoop::real_clock().run(move || {
