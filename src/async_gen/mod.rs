@@ -463,8 +463,9 @@ where
         }
     }
 
-    /// A waker escaped the poll: a wake-up may come through the key, so
-    /// the loop holds the generator until it next parks.
+    /// A waker escaped the poll (a wake-up may come through the key), or
+    /// the body is suspended at an `await` (the run drops it if it ends
+    /// first): the loop holds the generator until it next parks.
     fn hold(self: &Rc<Self>, target: WakeTarget) {
         if !self.held.replace(true) {
             event_loop::unpark_task(target.key(), self.clone());
