@@ -407,3 +407,22 @@ fn a_timer_set_between_runs_counts_from_the_next_runs_start() {
     EventLoop::virtual_clock().run(|| {});
     assert_eq!(*log.borrow(), ["fired at 10ms"]);
 }
+
+#[test]
+fn a_timer_id_from_an_earlier_run_clears_nothing_in_a_later_one() {
+    // Each run's timers start afresh: the id of the first timer of a run
+    // must not match the first timer of the next.
+    let old = EventLoop::virtual_clock()
+        .run(|| baton::set_timeout(|| {}, std::time::Duration::from_millis(5)));
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let new = baton::set_timeout(
+            move || l.borrow_mut().push("fired"),
+            std::time::Duration::from_millis(10),
+        );
+        assert_ne!(new, old);
+        baton::clear_timeout(old);
+    });
+    assert_eq!(*log.borrow(), ["fired"]);
+}

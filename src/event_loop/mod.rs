@@ -741,13 +741,12 @@ impl Drop for ResetOnExit {
             // out of the borrow before dropping them.
             let mut jobs = MICROTASKS.with(|q| std::mem::take(&mut *q.borrow_mut()));
             let rejected = std::mem::take(&mut *lp.rejected.borrow_mut());
-            let mut timers = std::mem::take(&mut *lp.timers.borrow_mut());
+            let timers = lp.timers.replace_with(|old| old.for_next_run());
             let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
             let tasks = lp.tasks.borrow_mut().reset();
             lp.remote.take_woken();
             jobs.clear();
-            drop((tasks, rejected, hooks));
-            timers.reset();
+            drop((tasks, rejected, hooks, timers));
             // The next run reuses the queue's buffer, as the registry's.
             jobs.shrink_to(registry::KEPT_CAPACITY);
             MICROTASKS.with(|q| {

@@ -131,6 +131,11 @@ pub(crate) struct Timers {
     heads: BinaryHeap<Head>,
     sequence: u64,
     live: usize,
+    /// The generation a new slot starts at, and the highest one handed
+    /// out: kept from one run to the next, so an id from an earlier run
+    /// matches no timer of a later one.
+    first_generation: u32,
+    last_generation: u32,
 }
 
 /// A timer whose time has come, taken out to run.
@@ -199,7 +204,7 @@ impl Timers {
             sequence: 0,
             prev: NIL,
             next: NIL,
-            generation: 0,
+            generation: self.first_generation,
             list: 0,
         });
         index
@@ -209,6 +214,7 @@ impl Timers {
     fn release(&mut self, index: u32) {
         let slot = &mut self.slots[index as usize];
         slot.generation = slot.generation.wrapping_add(1);
+        self.last_generation = self.last_generation.max(slot.generation);
         slot.next = self.free.unwrap_or(NIL);
         self.free = Some(index);
         self.live -= 1;
@@ -371,8 +377,18 @@ impl Timers {
         self.live
     }
 
-    pub(crate) fn reset(&mut self) {
-        *self = Timers::default();
+    /// An empty queue for the next run, whose timers' generations start
+    /// past every one this queue handed out.
+    pub(crate) fn for_next_run(&self) -> Timers {
+        let first = self
+            .last_generation
+            .max(self.first_generation)
+            .wrapping_add(1);
+        Timers {
+            first_generation: first,
+            last_generation: first,
+            ..Timers::default()
+        }
     }
 }
 
