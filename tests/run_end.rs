@@ -426,3 +426,22 @@ fn a_timer_id_from_an_earlier_run_clears_nothing_in_a_later_one() {
     });
     assert_eq!(*log.borrow(), ["fired"]);
 }
+
+#[test]
+fn a_run_that_panics_still_drops_its_waiting_tasks() {
+    let witness = Rc::new(());
+    let watched = Rc::downgrade(&witness);
+    let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        EventLoop::virtual_clock().run(move || {
+            let (gate, resolver) = Promise::<u32, Error>::with_resolver();
+            drop(resolver);
+            spawn(async move {
+                let _held = witness;
+                gate.await
+            });
+            panic!("main gave up");
+        })
+    }));
+    assert!(unwound.is_err());
+    assert!(watched.upgrade().is_none(), "the task's body was dropped");
+}

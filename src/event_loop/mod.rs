@@ -737,13 +737,20 @@ impl Drop for ResetOnExit {
     fn drop(&mut self) {
         LOOP.with(|lp| {
             lp.running.set(false);
+            // Tasks still held (the run unwound from a panic before it
+            // could drop its waiting tasks, or a destructor spawned one
+            // since) are dropped first: what their destructors queue is
+            // cleared with the rest.
+            let tasks = lp.tasks.borrow_mut().reset();
+            for task in &tasks {
+                guarded(|| task.abandon());
+            }
             // Jobs may own promises whose drop touches the loop: take them
             // out of the borrow before dropping them.
             let mut jobs = MICROTASKS.with(|q| std::mem::take(&mut *q.borrow_mut()));
             let rejected = std::mem::take(&mut *lp.rejected.borrow_mut());
             let timers = lp.timers.replace_with(|old| old.for_next_run());
             let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
-            let tasks = lp.tasks.borrow_mut().reset();
             lp.remote.take_woken();
             jobs.clear();
             drop((tasks, rejected, hooks, timers));
