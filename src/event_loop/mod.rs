@@ -677,7 +677,8 @@ impl Inner {
 /// them (a promise whose reaction holds the task that holds the promise),
 /// a cycle of `Rc`s that nothing else would free. Outside the registry's
 /// borrow: their destructors may use the loop (what they queue runs
-/// before the run ends; a task they spawn that waits is not dropped).
+/// before the run ends; a task they spawn that waits is dropped as the
+/// loop resets).
 fn drop_waiting_tasks() {
     let waiting = LOOP.with(|lp| lp.tasks.borrow().held());
     for task in &waiting {
