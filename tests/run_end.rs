@@ -445,3 +445,53 @@ fn a_run_that_panics_still_drops_its_waiting_tasks() {
     assert!(unwound.is_err());
     assert!(watched.upgrade().is_none(), "the task's body was dropped");
 }
+
+/// Pending for ever; checks, as it drops, that it is where it was polled
+/// (a pinned future must not move until dropped).
+struct StaysPut {
+    polled_at: Option<usize>,
+    log: Rc<RefCell<Vec<String>>>,
+    _pinned: std::marker::PhantomPinned,
+}
+
+impl Future for StaysPut {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        let at = std::ptr::from_ref::<Self>(&self) as usize;
+        // SAFETY: only a plain field is written; nothing is moved.
+        unsafe { self.get_unchecked_mut().polled_at = Some(at) };
+        Poll::Pending
+    }
+}
+
+impl Drop for StaysPut {
+    fn drop(&mut self) {
+        let here = std::ptr::from_ref::<Self>(self) as usize;
+        let line = match self.polled_at {
+            Some(at) if at == here => "dropped where it was polled",
+            Some(_) => "moved after it was pinned",
+            None => "never polled",
+        };
+        self.log.borrow_mut().push(line.into());
+    }
+}
+
+#[test]
+fn a_waiting_task_is_dropped_in_place_as_pinning_requires() {
+    // A tokio timer in a task is linked into the timer wheel by its
+    // address: moved before it drops, it unlinks the wrong place.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        spawn(async move {
+            StaysPut {
+                polled_at: None,
+                log: l,
+                _pinned: std::marker::PhantomPinned,
+            }
+            .await;
+            Ok::<_, Error>(())
+        });
+    });
+    assert_eq!(*log.borrow(), ["dropped where it was polled"]);
+}

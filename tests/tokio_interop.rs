@@ -175,3 +175,29 @@ fn a_promise_a_run_returned_can_be_awaited_on_tokio_afterwards() {
     assert_eq!(a.ok(), Some(21));
     assert_eq!(r.map_err(|e| e.to_string()), Err("no".to_string()));
 }
+
+#[test]
+fn a_run_async_future_dropped_midway_drops_its_waiting_tasks() {
+    let witness = std::rc::Rc::new(());
+    let watched = std::rc::Rc::downgrade(&witness);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let timed_out = rt.block_on(async move {
+        let run = EventLoop::real_clock().run_async(move || {
+            spawn(async move {
+                let _held = witness;
+                // Wakes far later than the caller waits.
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                Ok::<_, Error>(())
+            })
+        });
+        tokio::time::timeout(Duration::from_millis(10), run).await
+    });
+    assert!(timed_out.is_err(), "the caller gave up first");
+    assert!(
+        watched.upgrade().is_none(),
+        "the task was dropped with the run"
+    );
+}

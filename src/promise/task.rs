@@ -110,14 +110,19 @@ where
     /// Drops the body of a task that can never finish: the loop ran out
     /// of work while it waited.
     fn abandon(&self) {
-        if self.running.get() {
+        // Marked running while it goes: a destructor that wakes the task
+        // finds it busy instead of reaching for its body.
+        if self.running.replace(true) {
             return;
         }
-        let body = self.body.borrow_mut().take();
-        if body.is_some() {
+        if self.body.borrow().is_some() {
             event_loop::deregister_task(self.target.key());
+            // Dropped in place, never moved out: the body is pinned (a
+            // tokio timer in it is linked into the timer wheel by its
+            // address, and would be unlinked from where it no longer is).
+            *self.body.borrow_mut() = None;
         }
-        drop(body);
+        self.running.set(false);
     }
 }
 
