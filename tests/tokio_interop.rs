@@ -8,6 +8,15 @@ use baton::{Error, EventLoop, Promise, set_timeout, spawn};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// A current-thread tokio runtime with I/O and time, for the loop to run
+/// inside (`run_async` needs one thread).
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime")
+}
+
 /// A minimal HTTP/1.1 server: answers every request with a JSON body.
 async fn serve(listener: TcpListener) {
     loop {
@@ -56,10 +65,7 @@ async fn http_get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<(St
 
 #[test]
 fn a_baton_task_awaits_a_real_http_request_on_loopback() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread();
     let (order, promise) = runtime.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -136,10 +142,7 @@ fn run_async_drops_the_tasks_still_waiting_when_it_ends() {
     // As `run` does: the task holds the promise whose reaction holds it.
     let witness = std::rc::Rc::new(());
     let watched = std::rc::Rc::downgrade(&witness);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a current-thread runtime");
+    let rt = current_thread();
     let never = rt.block_on(EventLoop::real_clock().run_async(move || {
         let (gate, resolver) = Promise::<u32, Error>::with_resolver();
         drop(resolver);
@@ -168,9 +171,7 @@ fn a_promise_a_run_returned_can_be_awaited_on_tokio_afterwards() {
         let _handled = p.catch(Err); // not reported as unhandled
         p
     });
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a current-thread runtime");
+    let rt = current_thread();
     let (a, r) = rt.block_on(async move { (answer.await, rejected.await) });
     assert_eq!(a.ok(), Some(21));
     assert_eq!(r.map_err(|e| e.to_string()), Err("no".to_string()));
@@ -180,10 +181,7 @@ fn a_promise_a_run_returned_can_be_awaited_on_tokio_afterwards() {
 fn a_run_async_future_dropped_midway_drops_its_waiting_tasks() {
     let witness = std::rc::Rc::new(());
     let watched = std::rc::Rc::downgrade(&witness);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a current-thread runtime");
+    let rt = current_thread();
     let timed_out = rt.block_on(async move {
         let run = EventLoop::real_clock().run_async(move || {
             spawn(async move {
