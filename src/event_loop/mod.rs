@@ -462,7 +462,9 @@ impl EventLoop {
     /// runtime's driver runs while the loop waits.
     ///
     /// The future is `!Send`: drive it with a current-thread runtime (or a
-    /// `LocalSet`). Real time is waited for with tokio's timer.
+    /// `LocalSet`). Real time is waited for with tokio's timer. Dropped
+    /// before it finishes (by a timeout, a `select!`), it ends the run
+    /// there, and drops the tasks still waiting as a finished run does.
     ///
     /// ```
     /// use baton::{Error, EventLoop, spawn};
