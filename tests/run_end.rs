@@ -495,3 +495,33 @@ fn a_waiting_task_is_dropped_in_place_as_pinning_requires() {
     });
     assert_eq!(*log.borrow(), ["dropped where it was polled"]);
 }
+
+/// Spawns, as it drops, a task that waits for ever and holds `0`.
+struct SpawnsOnDrop(Rc<()>);
+
+impl Drop for SpawnsOnDrop {
+    fn drop(&mut self) {
+        let held = self.0.clone();
+        let (never, resolver) = Promise::<u32, Error>::with_resolver();
+        drop(resolver);
+        spawn(async move {
+            let _held = held;
+            never.await
+        });
+    }
+}
+
+#[test]
+fn a_task_a_destructor_spawns_as_the_run_ends_is_dropped_too() {
+    let witness = Rc::new(());
+    let watched = Rc::downgrade(&witness);
+    EventLoop::virtual_clock().run(move || {
+        let (never, resolver) = Promise::<u32, Error>::with_resolver();
+        drop(resolver);
+        spawn(async move {
+            let _spawns = SpawnsOnDrop(witness);
+            never.await
+        });
+    });
+    assert!(watched.upgrade().is_none(), "both tasks were dropped");
+}

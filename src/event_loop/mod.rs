@@ -742,12 +742,10 @@ impl Drop for ResetOnExit {
             lp.running.set(false);
             // Tasks still held (the run unwound from a panic before it
             // could drop its waiting tasks, or a destructor spawned one
-            // since) are dropped first: what their destructors queue is
-            // cleared with the rest.
+            // since) are dropped first, while their keys are still theirs:
+            // what their destructors queue is cleared with the rest.
+            drop_waiting_tasks();
             let tasks = lp.tasks.borrow_mut().reset();
-            for task in &tasks {
-                guarded(|| task.abandon());
-            }
             // Jobs may own promises whose drop touches the loop: take them
             // out of the borrow before dropping them.
             let mut jobs = MICROTASKS.with(|q| std::mem::take(&mut *q.borrow_mut()));

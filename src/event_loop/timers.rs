@@ -380,10 +380,8 @@ impl Timers {
     /// An empty queue for the next run, whose timers' generations start
     /// past every one this queue handed out.
     pub(crate) fn for_next_run(&self) -> Timers {
-        let first = self
-            .last_generation
-            .max(self.first_generation)
-            .wrapping_add(1);
+        // Never below `first_generation`: it starts there.
+        let first = self.last_generation.wrapping_add(1);
         Timers {
             first_generation: first,
             last_generation: first,

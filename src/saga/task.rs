@@ -316,12 +316,8 @@ impl Children {
         let Some(mut all) = self.0.take() else {
             return;
         };
-        let at = all
-            .iter()
-            .position(|c| c.upgrade().is_some_and(|c| c.core().id == id));
-        if let Some(at) = at {
-            all.remove(at);
-        }
+        // Children freed unsettled (see above) go too.
+        all.retain(|c| c.upgrade().is_some_and(|c| c.core().id != id));
         self.0.set(Some(all));
     }
 
