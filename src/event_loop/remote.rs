@@ -19,6 +19,7 @@ enum Rouse {
     /// `EventLoop::run` parked this thread.
     Thread(Thread),
     /// `EventLoop::run_async` is suspended in this executor.
+    #[cfg(feature = "tokio")]
     Waker(Waker),
 }
 
@@ -78,6 +79,7 @@ impl Remote {
         match &*self.rouse.lock().unwrap_or_else(PoisonError::into_inner) {
             Rouse::Nobody => {}
             Rouse::Thread(thread) => thread.unpark(),
+            #[cfg(feature = "tokio")]
             Rouse::Waker(waker) => waker.wake_by_ref(),
         }
     }
@@ -99,6 +101,7 @@ impl Remote {
         *self.rouse.lock().unwrap_or_else(PoisonError::into_inner) = Rouse::Thread(thread);
     }
 
+    #[cfg(feature = "tokio")]
     pub(crate) fn rouse_waker(&self, waker: &Waker) {
         *self.rouse.lock().unwrap_or_else(PoisonError::into_inner) = Rouse::Waker(waker.clone());
     }
