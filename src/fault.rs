@@ -47,6 +47,11 @@ pub enum FaultKind {
     Exhausted,
     /// A wait took longer than its limit.
     TimedOut,
+    /// A promise began to wait outside any run of its thread's event loop,
+    /// where nothing settles it until a run does: told once a thread, to
+    /// the uncaught hook (await baton's futures inside a run, such as
+    /// [`EventLoop::block_on`](crate::EventLoop::block_on)'s).
+    OutsideRun,
 }
 
 impl Fault {
@@ -108,6 +113,7 @@ impl fmt::Display for Fault {
             FaultKind::Stalled => "stalled",
             FaultKind::Exhausted => "exhausted",
             FaultKind::TimedOut => "timed out",
+            FaultKind::OutsideRun => "outside a run",
         };
         write!(f, "{kind}: {}", self.message)
     }

@@ -525,3 +525,50 @@ fn a_task_a_destructor_spawns_as_the_run_ends_is_dropped_too() {
     });
     assert!(watched.upgrade().is_none(), "both tasks were dropped");
 }
+
+/// Waiting outside any run is the classic mistake (baton's futures on
+/// another executor with no run around them): the uncaught hook is told,
+/// once a thread. Between runs the hook is the default one, a line on
+/// stderr, so the test runs itself in a child process and reads it.
+#[test]
+fn waiting_outside_any_run_is_told_once_on_stderr() {
+    const CHILD: &str = "BATON_TEST_OUTSIDE_RUN_CHILD";
+    let name = "waiting_outside_any_run_is_told_once_on_stderr";
+    if std::env::var_os(CHILD).is_some() {
+        let mut cx = Context::from_waker(Waker::noop());
+        // Settled: completes at once, nothing to tell.
+        let mut settled = Box::pin(std::future::IntoFuture::into_future(
+            Promise::<u8>::resolve(1),
+        ));
+        assert!(matches!(settled.as_mut().poll(&mut cx), Poll::Ready(Ok(1))));
+        // An async generator's next step and two pending promises: told once.
+        let mut items = AsyncGen::<u32>::new(|co: Co<u32, (), (), Error>| async move {
+            co.yield_(1).await?;
+            Ok(())
+        });
+        let mut step = Box::pin(AsyncIterator::next(&mut items));
+        assert!(step.as_mut().poll(&mut cx).is_pending());
+        for _ in 0..2 {
+            let (pending, _resolver) = Promise::<u8>::with_resolver();
+            let mut waiting = Box::pin(std::future::IntoFuture::into_future(pending));
+            assert!(waiting.as_mut().poll(&mut cx).is_pending());
+        }
+        eprintln!("child done");
+        return;
+    }
+    let me = std::env::current_exe().expect("the test binary's path");
+    let out = std::process::Command::new(me)
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .output()
+        .expect("the test binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "child failed: {stderr}");
+    let told: Vec<&str> = stderr.lines().filter(|l| l.starts_with("baton:")).collect();
+    assert_eq!(told.len(), 1, "{stderr}");
+    assert!(
+        told[0].starts_with("baton: uncaught outside a run: a promise is awaited outside any run"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("child done"), "{stderr}");
+}

@@ -278,7 +278,9 @@ where
 /// yields; an error ends the stream after being yielded as `Err`.
 ///
 /// Dropping the stream midway drops the generator without running cleanup
-/// that awaits (see [`for_await`]).
+/// that awaits (see [`for_await`]). Its body runs on baton's loop: polled
+/// outside any run, the stream waits for one, and the uncaught hook is
+/// told ([`FaultKind::OutsideRun`](crate::FaultKind::OutsideRun)).
 impl<Y, T, E> Stream for AsyncGen<Y, (), T, E>
 where
     Y: Clone + 'static,

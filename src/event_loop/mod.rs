@@ -774,6 +774,27 @@ fn guarded(f: impl FnOnce()) {
     }
 }
 
+/// A promise began to wait outside any run: the classic mistake is to
+/// await baton's futures on another executor without a run around them,
+/// which would wait for ever in silence. Told once a thread, since waiting
+/// for a later run is also a legitimate (if rare) pattern.
+#[cold]
+#[inline(never)]
+pub(crate) fn tell_of_wait_outside_run() {
+    thread_local! {
+        static TOLD: Cell<bool> = const { Cell::new(false) };
+    }
+    if TOLD.with(|told| told.replace(true)) {
+        return;
+    }
+    report_uncaught(&Fault::new(
+        FaultKind::OutsideRun,
+        "a promise is awaited outside any run of this thread's event loop, so it \
+         waits until a later run settles it; await baton's futures inside \
+         EventLoop::run_async, run or block_on (told once a thread)",
+    ));
+}
+
 pub(crate) fn report_uncaught(fault: &Fault) {
     with_hooks(|hooks| (hooks.uncaught)(fault));
 }

@@ -181,8 +181,10 @@ where
 /// Outside any run of the loop (a promise a run returned, awaited in
 /// another executor afterwards), an await of a settled promise completes
 /// at once: there is no loop to take a turn on. One of a pending promise
-/// completes when a run settles it; a promise resolved outside any run
-/// queues its reactions for the next run.
+/// completes when a run settles it, and the uncaught hook is told (once a
+/// thread, [`FaultKind::OutsideRun`](crate::FaultKind::OutsideRun)): with
+/// no run to come, it would wait for ever. A promise resolved outside any
+/// run queues its reactions for the next run.
 ///
 /// ```
 /// use baton::{Error, EventLoop, Promise, spawn};
@@ -279,8 +281,15 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
                 self.resume_on_settle(task);
                 Waiter::Task
             }
-            // Outside a run, the turn an await takes would never come.
-            None if !self.is_pending() && !event_loop::is_running() => Waiter::Settled,
+            None if !event_loop::is_running() => {
+                // Outside a run, the turn an await takes would never come.
+                if !self.is_pending() {
+                    return Waiter::Settled;
+                }
+                // Nor would the settlement, unless a run comes: say so.
+                event_loop::tell_of_wait_outside_run();
+                self.wake_on_settle(cx)
+            }
             None => self.wake_on_settle(cx),
         }
     }
