@@ -15,7 +15,7 @@ use std::mem::{ManuallyDrop, MaybeUninit};
 
 /// Room for a closure capturing two pointers (or one fat pointer, such as
 /// the box of a larger closure).
-type Storage = [MaybeUninit<usize>; 2];
+pub(crate) type Storage = [MaybeUninit<usize>; 2];
 
 /// A `FnOnce(A)`, inline when it fits in [`Storage`].
 pub(crate) struct InlineFn<A> {
@@ -31,13 +31,13 @@ pub(crate) struct InlineFn<A> {
     _not_send: PhantomData<*const ()>,
 }
 
-const fn fits<F>() -> bool {
+pub(crate) const fn fits<F>() -> bool {
     size_of::<F>() <= size_of::<Storage>() && align_of::<F>() <= align_of::<Storage>()
 }
 
 /// Fresh storage holding `f`, which must fit (constant-folded).
 #[inline]
-fn stored<F>(f: F) -> Storage {
+pub(crate) fn stored<F>(f: F) -> Storage {
     assert!(fits::<F>(), "inline_fn: the closure does not fit");
     let mut storage: Storage = [MaybeUninit::uninit(); 2];
     // SAFETY: `F` fits in `storage` in size and alignment (checked above),

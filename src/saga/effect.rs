@@ -5,6 +5,7 @@ use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use super::task::Scope;
 use crate::generator::Yield;
+use crate::inline_fn::{Storage, fits, stored};
 use crate::promise::Erased;
 use crate::{Error, Promise, TimerId, clear_timeout, queue_microtask, set_timeout};
 
@@ -448,11 +450,11 @@ impl Running {
     }
 }
 
-/// What an effect is and how to perform it, behind one allocation; the
-/// description is only built when someone asks (a test, a trace).
-trait Perform {
+/// What an effect is and how to perform it; the description is only
+/// built when someone asks (a test, a trace).
+trait Perform: 'static {
     fn describe(&self) -> Description;
-    fn perform(self: Box<Self>, scope: &Scope) -> Running;
+    fn perform(self, scope: &Scope) -> Running;
 }
 
 struct Parts<A, D, P> {
@@ -461,21 +463,88 @@ struct Parts<A, D, P> {
     perform: P,
 }
 
-impl<A, D, P> Perform for Parts<A, D, P>
+impl<A: 'static, D, P> Perform for Parts<A, D, P>
 where
-    D: Fn(&A) -> Description,
-    P: FnOnce(A, &Scope) -> Running,
+    D: Fn(&A) -> Description + 'static,
+    P: FnOnce(A, &Scope) -> Running + 'static,
 {
     fn describe(&self) -> Description {
         (self.describe)(&self.arg)
     }
 
-    fn perform(self: Box<Self>, scope: &Scope) -> Running {
+    fn perform(self, scope: &Scope) -> Running {
         (self.perform)(self.arg, scope)
     }
 }
 
+/// Parts too large to keep inline are kept behind a (thin) box.
+impl<P: Perform> Perform for Box<P> {
+    fn describe(&self) -> Description {
+        (**self).describe()
+    }
+
+    fn perform(self, scope: &Scope) -> Running {
+        (*self).perform(scope)
+    }
+}
+
+/// An effect's operations, made for the type of the parts it stores.
+struct Ops {
+    describe: unsafe fn(&Storage) -> Description,
+    perform: unsafe fn(Storage, &Scope) -> Running,
+    drop: unsafe fn(&mut Storage),
+}
+
+/// The operations of stored parts of type `Self`: one constant per type,
+/// so an effect carries a `&'static` to them.
+trait Stored: Perform + Sized {
+    const OPS: Ops = Ops {
+        describe: describe_stored::<Self>,
+        perform: perform_stored::<Self>,
+        drop: drop_stored::<Self>,
+    };
+}
+
+impl<P: Perform> Stored for P {}
+
+/// # Safety
+///
+/// `storage` must hold an initialised `P` (written by [`Effect::store`]).
+unsafe fn describe_stored<P: Perform>(storage: &Storage) -> Description {
+    // SAFETY: by the caller's contract the storage holds an aligned,
+    // initialised `P` (`fits::<P>` was checked when it was written); the
+    // shared borrow of `storage` covers this read-only use.
+    unsafe { &*storage.as_ptr().cast::<P>() }.describe()
+}
+
+/// # Safety
+///
+/// `storage` must be a copy of storage holding an initialised `P` whose
+/// original nothing reads or drops afterwards: the copy's `P` is then the
+/// only one.
+unsafe fn perform_stored<P: Perform>(storage: Storage, scope: &Scope) -> Running {
+    // SAFETY: by the caller's contract the storage holds an aligned `P` and
+    // this is its only read; from here it is an ordinary owned value,
+    // dropped on unwind.
+    let parts = unsafe { storage.as_ptr().cast::<P>().read() };
+    parts.perform(scope)
+}
+
+/// # Safety
+///
+/// `storage` must hold an initialised `P`; nothing may use it afterwards.
+unsafe fn drop_stored<P>(storage: &mut Storage) {
+    // SAFETY: by the caller's contract the storage holds an aligned,
+    // initialised `P`, dropped here once and never used again.
+    unsafe { storage.as_mut_ptr().cast::<P>().drop_in_place() }
+}
+
 /// One effect: what it is, and how the runtime performs it.
+///
+/// Its parts (the called function, its arguments, how to describe and
+/// perform it) are kept inline when they fit in two words, as a call with
+/// one small argument does, and boxed otherwise: a saga step allocates
+/// nothing for its effect unless the effect is large.
 ///
 /// ```
 /// use baton::saga::{Effect, Kind, Stepper, SagaCo, call_effect, delay_effect};
@@ -487,7 +556,12 @@ where
 /// let shown: Vec<String> = effects.iter().map(|e| e.describe().to_string()).collect();
 /// assert_eq!(shown, ["Call load(1)", "Delay delay(100)"]);
 /// ```
-pub struct Effect(Box<dyn Perform>);
+pub struct Effect {
+    storage: Storage,
+    ops: &'static Ops,
+    /// The parts may hold `Rc`s: not `Send` or `Sync`.
+    _not_send: PhantomData<*const ()>,
+}
 
 impl fmt::Debug for Effect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -503,11 +577,38 @@ impl Effect {
         describe: impl Fn(&A) -> Description + 'static,
         perform: impl FnOnce(A, &Scope) -> Running + 'static,
     ) -> Self {
-        Effect(Box::new(Parts {
+        let parts = Parts {
             arg,
             describe,
             perform,
-        }))
+        };
+        fn fits_inline<P>(_: &P) -> bool {
+            fits::<P>()
+        }
+        if fits_inline(&parts) {
+            Effect::store(parts)
+        } else {
+            Effect::store(Box::new(parts))
+        }
+    }
+
+    #[inline]
+    fn store<P: Perform>(parts: P) -> Self {
+        Effect {
+            storage: stored(parts),
+            ops: &P::OPS,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Performs the stored parts, consuming them.
+    #[inline]
+    fn perform_parts(self, scope: &Scope) -> Running {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: the storage holds the parts `ops` was made for, and they
+        // are taken exactly once, from this copy: `this` is never dropped,
+        // so `Drop` cannot take them again.
+        unsafe { (this.ops.perform)(this.storage, scope) }
     }
 
     /// An effect that applies `f` to `arg` (a call, a fork), described as
@@ -617,7 +718,9 @@ impl Effect {
     /// assert_eq!(d.args, "quick: Delay delay(1), slow: Delay delay(9)");
     /// ```
     pub fn describe(&self) -> Description {
-        self.0.describe()
+        // SAFETY: the storage holds the parts `ops` was made for (they are
+        // only taken by `perform_parts` or `Drop`, which consume `self`).
+        unsafe { (self.ops.describe)(&self.storage) }
     }
 
     /// Performs the effect in `scope` (and traces it, when the runtime
@@ -647,7 +750,7 @@ impl Effect {
     #[inline]
     pub fn perform(self, scope: &Scope) -> Running {
         if scope.is_plain() {
-            return self.0.perform(scope);
+            return self.perform_parts(scope);
         }
         self.perform_watched(scope)
     }
@@ -661,12 +764,20 @@ impl Effect {
         let answered = interceptor.and_then(|answer| answer(&description));
         let perform = move |scope: &Scope| match answered {
             Some(running) => running,
-            None => self.0.perform(scope),
+            None => self.perform_parts(scope),
         };
         match scope.tracer() {
             None => perform(scope),
             Some(tracer) => tracer.perform(scope, description, perform),
         }
+    }
+}
+
+impl Drop for Effect {
+    fn drop(&mut self) {
+        // SAFETY: the parts are still stored (`perform_parts` consumes
+        // `self` without dropping it); this is the storage's last use.
+        unsafe { (self.ops.drop)(&mut self.storage) }
     }
 }
 
@@ -758,5 +869,109 @@ impl<T, U: Clone + 'static, N: Name + Copy + Unpin> Future for Typed<T, U, N> {
                 Poll::Ready(downcast(&value, this.kind, this.name).map_err(crate::Abrupt::Throw))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::saga::{SagaCo, call_effect, run_saga};
+    use crate::{EventLoop, Gen};
+    use std::cell::Cell;
+
+    /// An argument that counts its drops; `N` words of payload decide
+    /// whether the effect's parts fit inline.
+    struct Counted<const N: usize>(Rc<Cell<u32>>, [u64; N]);
+
+    impl<const N: usize> fmt::Debug for Counted<N> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "counted({})", self.1.iter().sum::<u64>())
+        }
+    }
+
+    impl<const N: usize> Drop for Counted<N> {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    fn sum<const N: usize>(c: Counted<N>) -> Promise<u64> {
+        Promise::resolve(c.1.iter().sum())
+    }
+
+    fn blow_up<const N: usize>(_: Counted<N>) -> Promise<u64> {
+        panic!("the called function failed")
+    }
+
+    fn effect<const N: usize>(drops: &Rc<Cell<u32>>, f: fn(Counted<N>) -> Promise<u64>) -> Effect {
+        call_effect(f, Counted(drops.clone(), [1; N]))
+    }
+
+    /// Performs `effect` in a saga that returns its value (or the error).
+    fn performed(effect: Effect) -> Option<Result<u64, String>> {
+        let p = EventLoop::virtual_clock().run(move || {
+            run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+                let v = co.yield_(effect).await?;
+                Ok(*v.downcast_ref::<u64>().unwrap_or(&0))
+            }))
+            .promise()
+        });
+        p.peek().map(|r| r.map_err(|e| e.to_string()))
+    }
+
+    fn each_size(check: impl Fn(&Rc<Cell<u32>>, Effect, Effect)) {
+        // One word of payload plus the counter fits inline; eight do not.
+        let drops = Rc::new(Cell::new(0));
+        check(
+            &drops,
+            effect::<1>(&drops, sum),
+            effect::<1>(&drops, blow_up),
+        );
+        let drops = Rc::new(Cell::new(0));
+        check(
+            &drops,
+            effect::<8>(&drops, sum),
+            effect::<8>(&drops, blow_up),
+        );
+    }
+
+    #[test]
+    fn parts_are_described_in_place_and_dropped_once_when_never_performed() {
+        each_size(|drops, effect, other| {
+            assert_eq!(effect.describe().to_string(), effect.describe().to_string());
+            assert!(effect.describe().args.starts_with("counted("));
+            assert_eq!(drops.get(), 0);
+            drop((effect, other));
+            assert_eq!(drops.get(), 2);
+        });
+    }
+
+    #[test]
+    fn parts_are_performed_once_and_dropped_once() {
+        each_size(|drops, effect, other| {
+            let words = effect.describe().args.len(); // "counted(1)" or "counted(8)"
+            let value = performed(effect);
+            let expected = if words == 10 { [1, 8] } else { [8, 8] };
+            assert!(
+                matches!(value, Some(Ok(n)) if expected.contains(&n)),
+                "{value:?}"
+            );
+            assert_eq!(drops.get(), 1);
+            drop(other);
+            assert_eq!(drops.get(), 2);
+        });
+    }
+
+    #[test]
+    fn a_panicking_call_still_drops_its_parts_once() {
+        each_size(|drops, effect, failing| {
+            drop(effect);
+            let value = performed(failing);
+            assert!(
+                matches!(&value, Some(Err(e)) if e.contains("the called function failed")),
+                "{value:?}"
+            );
+            assert_eq!(drops.get(), 2);
+        });
     }
 }
