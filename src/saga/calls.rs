@@ -125,9 +125,12 @@ where
     C: Callee,
     F: FnOnce(A) -> C + 'static,
 {
-    Effect::applying(Kind::Call, f, arg, |f, arg, scope| {
-        f(arg).start(scope, short_name::<F>).handled_by(HANDLE)
-    })
+    Effect::applying(
+        || Kind::Call,
+        f,
+        arg,
+        |f, arg, scope| f(arg).start(scope, short_name::<F>).handled_by(HANDLE),
+    )
 }
 
 /// `yield call(f, arg)`: the typed result of `f(arg)` — a promise's value,

@@ -17,10 +17,15 @@ where
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
-    Effect::applying(kind, f, arg, move |f, arg, scope| {
-        let task = scope.start_named(TaskName::Lazy(short_name::<F>), link, f(arg));
-        Running::new(Promise::resolve(Rc::new(task) as Value))
-    })
+    Effect::applying(
+        move || kind,
+        f,
+        arg,
+        move |f, arg, scope| {
+            let task = scope.start_named(TaskName::Lazy(short_name::<F>), link, f(arg));
+            Running::new(Promise::resolve(Rc::new(task) as Value))
+        },
+    )
 }
 
 fn described(kind: Kind, name: &str, args: String) -> Description {
