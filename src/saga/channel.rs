@@ -120,6 +120,13 @@ struct Inner<T> {
 
 /// A channel of `T` (redux-saga's `channel(buffer)`).
 ///
+/// A waiting taker is kept by the channel, as a JavaScript one is kept by
+/// its resolver. A saga that waits in [`take_from`] on a channel it holds
+/// itself (one captured by its body) is therefore a cycle of `Rc`s, which
+/// JavaScript's collector would free once nothing else reaches either:
+/// [`close`](Channel::close) the channel (its takers get `None`) or cancel
+/// the saga to free both.
+///
 /// ```
 /// use baton::EventLoop;
 /// use baton::saga::{Buffer, Channel, Delivery};
