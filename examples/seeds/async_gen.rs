@@ -67,6 +67,43 @@ pub fn request_queue() -> String {
     })
 }
 
+pub fn return_turns() -> String {
+    scenario(|log| {
+        ticks(log, 12);
+        let l = log.clone();
+        let generator = AsyncGen::new(move |co: JsCo| async move {
+            let attempt = async {
+                l.line("body starts");
+                co.yield_("a".into()).await?;
+                l.line("after a");
+                Promise::<()>::resolve(()).await?;
+                l.line("after the await");
+                co.yield_("b".into()).await?;
+                l.line("never");
+                Ok(Js::Undefined)
+            }
+            .await;
+            // finally { … await … }
+            l.line("finally starts");
+            Promise::<()>::resolve(()).await?;
+            l.line("finally ends");
+            attempt
+        });
+        generator.next(Js::Undefined).map(show(log, "next 1"));
+        generator.next(Js::Undefined).map(show(log, "next 2"));
+        generator
+            .r#return("stopped".into())
+            .map(show(log, "return"));
+        let (shown, failed) = (show(log, "throw"), log.clone());
+        generator.throw(Error::msg("late")).then_else(
+            move |step| Ok::<_, Error>(shown(step)),
+            move |e| Ok::<_, Error>(failed.line(format_args!("throw rejected: {e}"))),
+        );
+        generator.next(Js::Undefined).map(show(log, "next 3"));
+        log.line("script end");
+    })
+}
+
 fn guarded(log: Log) -> AsyncGen<Js, Js, Js, Error> {
     AsyncGen::new(move |co: JsCo| async move {
         loop {

@@ -291,6 +291,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "return_turns",
+        "return() and throw() queued behind next(), turn by turn",
+        async_gen::return_turns,
+    ),
+    port(
+        "async_gen",
         "throw_in",
         "throw() caught at a yield; return() before start",
         async_gen::throw_in,
