@@ -104,6 +104,35 @@ pub fn return_turns() -> String {
     })
 }
 
+pub fn finally_yields() -> String {
+    scenario(|log| {
+        ticks(log, 10);
+        let l = log.clone();
+        let generator = AsyncGen::new(move |co: JsCo| async move {
+            let attempt = async {
+                co.yield_("a".into()).await?;
+                co.yield_("b".into()).await?;
+                Ok(Js::Undefined)
+            }
+            .await;
+            // finally { … yield … await … }
+            l.line("finally starts");
+            co.yield_("from finally".into()).await?;
+            l.line("finally resumes");
+            Promise::<()>::resolve(()).await?;
+            l.line("finally ends");
+            attempt
+        });
+        generator.next(Js::Undefined).map(show(log, "next 1"));
+        generator
+            .r#return("stopped".into())
+            .map(show(log, "return"));
+        generator.next(Js::Undefined).map(show(log, "next 2"));
+        generator.next(Js::Undefined).map(show(log, "next 3"));
+        log.line("script end");
+    })
+}
+
 fn guarded(log: Log) -> AsyncGen<Js, Js, Js, Error> {
     AsyncGen::new(move |co: JsCo| async move {
         loop {

@@ -297,6 +297,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "finally_yields",
+        "a finally that yields answers the return() that ran it",
+        async_gen::finally_yields,
+    ),
+    port(
+        "async_gen",
         "throw_in",
         "throw() caught at a yield; return() before start",
         async_gen::throw_in,
