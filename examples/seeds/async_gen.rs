@@ -96,8 +96,14 @@ pub fn return_turns() -> String {
             .map(show(log, "return"));
         let (shown, failed) = (show(log, "throw"), log.clone());
         generator.throw(Error::msg("late")).then_else(
-            move |step| Ok::<_, Error>(shown(step)),
-            move |e| Ok::<_, Error>(failed.line(format_args!("throw rejected: {e}"))),
+            move |step| {
+                shown(step);
+                Ok::<_, Error>(())
+            },
+            move |e| {
+                failed.line(format_args!("throw rejected: {e}"));
+                Ok::<_, Error>(())
+            },
         );
         generator.next(Js::Undefined).map(show(log, "next 3"));
         log.line("script end");

@@ -567,8 +567,9 @@ unsafe fn drop_stored<P>(storage: &mut Parked) {
 pub struct Effect {
     storage: Parked,
     ops: &'static Ops,
-    /// The parts may hold `Rc`s: not `Send` or `Sync`.
-    _not_send: PhantomData<*const ()>,
+    /// The auto traits of any parts (none: not `Send`, `Sync` or unwind
+    /// safe), as when they were a `Box<dyn Perform>`.
+    _parts: PhantomData<Box<dyn Perform>>,
 }
 
 impl fmt::Debug for Effect {
@@ -605,7 +606,7 @@ impl Effect {
         Effect {
             storage: stored(parts),
             ops: &P::OPS,
-            _not_send: PhantomData,
+            _parts: PhantomData,
         }
     }
 
