@@ -1,7 +1,8 @@
 //! The generator protocol's corners, side by side with `protocol.js`:
 //! `throw`/`return` before start and after completion, a `finally` that
 //! yields during `return()`, a `finally` that overrides the return value,
-//! a caught `throw` that yields again, and `yield*` forwarding all three.
+//! a caught `throw` that yields again, and `yield*` forwarding all three
+//! (into an inner `finally` that yields, too).
 
 use baton::{Abrupt, Body, Co, Error, Gen, StepResult};
 
@@ -82,6 +83,39 @@ fn inner(log: Log) -> Gen<impl Body<Js, Error>, Js, Js, Js, Error> {
     })
 }
 
+/// try { yield "i1"; yield "i2"; return "inner-done" }
+/// finally { ...; yield "inner-cleanup"; ... }
+fn cleaning_inner(log: Log) -> Gen<impl Body<Js, Error>, Js, Js, Js, Error> {
+    Gen::new(move |co: JsCo| async move {
+        let body = async {
+            co.yield_("i1".into()).await?;
+            co.yield_("i2".into()).await?;
+            Ok("inner-done".into())
+        }
+        .await;
+        log.line("inner finally");
+        co.yield_("inner-cleanup".into()).await?;
+        log.line("inner cleanup resumed");
+        body
+    })
+}
+
+/// try { const r = yield* cleaningInner(); ...; yield "o2"; return "outer-done" }
+/// finally { ... }
+fn cleaning_outer(log: Log) -> Gen<impl Body<Js, Error>, Js, Js, Js, Error> {
+    Gen::new(move |co: JsCo| async move {
+        let body = async {
+            let r = co.yield_from(cleaning_inner(log.clone())).await?;
+            log.line(format_args!("yield* gave {r}"));
+            co.yield_("o2".into()).await?;
+            Ok("outer-done".into())
+        }
+        .await;
+        log.line("outer finally");
+        body
+    })
+}
+
 fn outer(log: Log) -> Gen<impl Body<Js, Error>, Js, Js, Js, Error> {
     Gen::new(move |co: JsCo| async move {
         co.yield_("outer-1".into()).await?;
@@ -147,6 +181,26 @@ pub fn generator() -> String {
     let _ = g.next(Js::Undefined);
     let _ = g.next(Js::Undefined);
     show(l, "return into yield*:", g.r#return("R".into()));
+    show(l, "next:", g.next(Js::Undefined));
+
+    let mut g = cleaning_outer(log.clone());
+    show(l, "next:", g.next(Js::Undefined));
+    show(l, "return into a yielding finally:", g.r#return("R".into()));
+    show(l, "next:", g.next(Js::Undefined));
+    show(l, "next:", g.next(Js::Undefined));
+
+    let mut g = cleaning_outer(log.clone());
+    let _ = g.next(Js::Undefined);
+    let _ = g.r#return("R".into());
+    show(l, "return again:", g.r#return("S".into()));
+    show(l, "next:", g.next(Js::Undefined));
+
+    let mut g = cleaning_outer(log.clone());
+    let _ = g.next(Js::Undefined);
+    let _ = g.r#return("R".into());
+    if let Err(e) = g.throw(Error::msg("T")) {
+        log.line(format_args!("throw rethrown: {e}"));
+    }
     show(l, "next:", g.next(Js::Undefined));
 
     log.text()

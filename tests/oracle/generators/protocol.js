@@ -1,6 +1,7 @@
 // The protocol's corners: throw/return before start and after completion,
 // a finally that yields during return(), a finally that overrides the
-// return value, a caught throw that yields again, and yield* forwarding.
+// return value, a caught throw that yields again, and yield* forwarding
+// (into an inner finally that yields, too).
 function show(label, step) {
   console.log(label, JSON.stringify(step));
 }
@@ -111,4 +112,53 @@ g = outer();
 g.next();
 g.next();
 show("return into yield*:", g.return("R"));
+show("next:", g.next());
+
+// return() into yield* whose inner generator's finally yields: the outer
+// yields that value and stays inside yield*; a next() then completes the
+// inner with the return value, which yield* evaluates to (the return is
+// not carried on); a second return() or a throw() ends both.
+function* cleaningInner() {
+  try {
+    yield "i1";
+    yield "i2";
+    return "inner-done";
+  } finally {
+    console.log("inner finally");
+    yield "inner-cleanup";
+    console.log("inner cleanup resumed");
+  }
+}
+
+function* cleaningOuter() {
+  try {
+    const r = yield* cleaningInner();
+    console.log("yield* gave", r);
+    yield "o2";
+    return "outer-done";
+  } finally {
+    console.log("outer finally");
+  }
+}
+
+g = cleaningOuter();
+show("next:", g.next());
+show("return into a yielding finally:", g.return("R"));
+show("next:", g.next());
+show("next:", g.next());
+
+g = cleaningOuter();
+g.next();
+g.return("R");
+show("return again:", g.return("S"));
+show("next:", g.next());
+
+g = cleaningOuter();
+g.next();
+g.return("R");
+try {
+  g.throw(new Error("T"));
+} catch (e) {
+  console.log("throw rethrown:", e.message);
+}
 show("next:", g.next());
