@@ -266,6 +266,12 @@ proptest! {
         all.sort_unstable();
         let expected: Vec<u32> = (1..=put).collect();
         prop_assert_eq!(all, expected);
+        // Takers still waiting hold the channel they wait on: closing it
+        // lets them finish (with `None`, taking nothing), so nothing is
+        // left in a cycle.
+        let taken = received.borrow().len();
+        EventLoop::virtual_clock().run(|| chan.close());
+        prop_assert_eq!(received.borrow().len(), taken);
     }
 }
 
@@ -297,4 +303,26 @@ fn a_saga_that_puts_to_a_channel_resumes_before_the_taker_it_wakes() {
         }));
     });
     assert_eq!(*order.borrow(), ["putter resumed: taken", "taker got 1"]);
+}
+
+/// A saga waiting on a channel its own body holds is a cycle of `Rc`s
+/// (the channel keeps its taker, the taker's body keeps the channel):
+/// nothing frees it when the run ends. Closing the channel does.
+#[test]
+fn a_saga_waiting_on_a_channel_it_holds_is_freed_when_the_channel_closes() {
+    use baton::saga::take_from;
+    let witness = Rc::new(());
+    let alive = Rc::downgrade(&witness);
+    let chan: Channel<u32> = Channel::new(Buffer::Expanding(4));
+    let c = chan.clone();
+    EventLoop::virtual_clock().run(move || {
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            let _witness = witness;
+            let _ = take_from(&co, &c).await?;
+            Ok(())
+        }));
+    });
+    assert!(alive.upgrade().is_some(), "the waiting taker is still held");
+    EventLoop::virtual_clock().run(|| chan.close());
+    assert!(alive.upgrade().is_none(), "closing the channel freed it");
 }
