@@ -398,49 +398,48 @@ impl Running {
         }
     }
 
-    /// The promise this effect waits on, if it has already settled and
-    /// nothing needs stopping: its outcome can be read when its turn comes,
-    /// with nothing to subscribe (and no reaction to allocate). With it,
-    /// whether its value goes back as the promise ([`Source::Handle`]).
-    fn into_settled(self) -> Result<(Rc<dyn Erased>, bool), Self> {
-        let settled = |promise: &Rc<dyn Erased>| self.cancel.is_none() && promise.is_settled();
-        match self.source {
-            Source::Erased(promise) if settled(&promise) => Ok((promise, false)),
-            Source::Handle(promise) if settled(&promise) => Ok((promise, true)),
-            source => Err(Running {
-                source,
-                cancel: self.cancel,
-            }),
-        }
-    }
-
     /// Starts the effect for `waiter`, which keeps the returned stop and is
-    /// told `epoch` with the outcome. A promise that has already settled is
-    /// not subscribed: `waiter` is queued as its own job, a thin `Rc` and
-    /// the epoch stored in place (no allocation), and the promise waits in
-    /// the returned [`Stop::Settled`] until then, one microtask turn from
-    /// now, as its reaction would have.
+    /// told `epoch` with the outcome. A promise that has already settled
+    /// (with nothing to stop) is not subscribed: `waiter` is queued as its
+    /// own job, a thin `Rc` and the epoch stored in place (no allocation),
+    /// and the promise waits in the returned [`Stop::Settled`] until then,
+    /// one microtask turn from now, as its reaction would have. Matched in
+    /// place: moving the effect out and back to test it cost a copy each
+    /// way on every saga step.
     pub(crate) fn start_for<W: Waiter + 'static>(self, waiter: &Rc<W>, epoch: u64) -> Option<Stop> {
-        match self.into_settled() {
-            Ok((promise, handle)) => {
-                let queued = waiter.clone();
-                queue_microtask(move || queued.take_turn(epoch));
-                // After queueing, as subscribing does.
-                promise.mark_handled_erased();
-                Some(Stop::Settled { promise, handle })
+        let Running { source, cancel } = self;
+        let unstoppable = cancel.is_none();
+        match source {
+            Source::Erased(promise) if unstoppable && promise.is_settled() => {
+                Self::take_turn_for(waiter, epoch, promise, false)
+            }
+            Source::Handle(promise) if unstoppable && promise.is_settled() => {
+                Self::take_turn_for(waiter, epoch, promise, true)
             }
             // A delay's timer resumes the waiter through its thin `Rc`: the
             // timer's callback is two words, not a `Settled`.
-            Err(Running {
-                source: Source::Timer(after),
-                cancel,
-            }) => {
+            Source::Timer(after) => {
                 let waiter = waiter.clone();
                 let fire = move || queue_resume_unit(waiter, epoch);
                 Stop::both(Some(Stop::Timer(set_timeout(fire, after))), cancel)
             }
-            Err(running) => running.start(Settled::Resume(waiter.clone(), epoch)),
+            source => Running { source, cancel }.start(Settled::Resume(waiter.clone(), epoch)),
         }
+    }
+
+    /// `waiter` takes its turn on `promise`, which has settled: `handle`,
+    /// whether its value goes back as the promise ([`Source::Handle`]).
+    fn take_turn_for<W: Waiter + 'static>(
+        waiter: &Rc<W>,
+        epoch: u64,
+        promise: Rc<dyn Erased>,
+        handle: bool,
+    ) -> Option<Stop> {
+        let queued = waiter.clone();
+        queue_microtask(move || queued.take_turn(epoch));
+        // After queueing, as subscribing does.
+        promise.mark_handled_erased();
+        Some(Stop::Settled { promise, handle })
     }
 
     /// Subscribes `settled`; returns every way to stop the effect.
