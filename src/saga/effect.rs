@@ -2,6 +2,7 @@
 //! runtime performs it.
 
 use std::any::Any;
+use std::cell::UnsafeCell;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -497,7 +498,7 @@ type Parked = Storage<WORDS>;
 
 /// An effect's operations, made for the type of the parts it stores.
 struct Ops {
-    describe: unsafe fn(&Parked) -> Description,
+    describe: unsafe fn(*const Parked) -> Description,
     perform: unsafe fn(Parked, &Scope) -> Running,
     drop: unsafe fn(&mut Parked),
 }
@@ -516,12 +517,16 @@ impl<P: Perform> Stored for P {}
 
 /// # Safety
 ///
-/// `storage` must hold an initialised `P` (written by [`Effect::store`]).
-unsafe fn describe_stored<P: Perform>(storage: &Parked) -> Description {
+/// `storage` must point at storage holding an initialised `P` (written by
+/// [`Effect::store`]), through a pointer that may write (from the
+/// `UnsafeCell` it is kept in), valid and not otherwise used for the call.
+unsafe fn describe_stored<P: Perform>(storage: *const Parked) -> Description {
     // SAFETY: by the caller's contract the storage holds an aligned,
-    // initialised `P` (`fits::<P, WORDS>` was checked when it was written); the
-    // shared borrow of `storage` covers this read-only use.
-    unsafe { &*storage.as_ptr().cast::<P>() }.describe()
+    // initialised `P` (`fits::<P, WORDS>` was checked when it was
+    // written), and the pointer comes from an `UnsafeCell`, so the shared
+    // reference made here may write where `P` itself has cells (a
+    // `RefCell`'s `Debug` writes its borrow flag).
+    unsafe { &*storage.cast::<P>() }.describe()
 }
 
 /// # Safety
@@ -564,7 +569,9 @@ unsafe fn drop_stored<P>(storage: &mut Parked) {
 /// assert_eq!(shown, ["Call load(1)", "Delay delay(100)"]);
 /// ```
 pub struct Effect {
-    storage: Parked,
+    /// In a cell: describing the parts (through `&self`) may write to
+    /// cells they hold inline.
+    storage: UnsafeCell<Parked>,
     ops: &'static Ops,
     /// The auto traits of any parts (none: not `Send`, `Sync` or unwind
     /// safe), as when they were a `Box<dyn Perform>`.
@@ -603,7 +610,7 @@ impl Effect {
     #[inline]
     fn store<P: Perform>(parts: P) -> Self {
         Effect {
-            storage: stored(parts),
+            storage: UnsafeCell::new(stored(parts)),
             ops: &P::OPS,
             _parts: PhantomData,
         }
@@ -615,8 +622,9 @@ impl Effect {
         let this = ManuallyDrop::new(self);
         // SAFETY: the storage holds the parts `ops` was made for, and they
         // are taken exactly once, from this copy: `this` is never dropped,
-        // so `Drop` cannot take them again.
-        unsafe { (this.ops.perform)(this.storage, scope) }
+        // so `Drop` cannot take them again. Nothing else uses the cell
+        // while it is copied (`this` is owned).
+        unsafe { (this.ops.perform)(*this.storage.get(), scope) }
     }
 
     /// An effect that applies `f` to `arg` (a call, a fork), described as
@@ -728,8 +736,10 @@ impl Effect {
     /// ```
     pub fn describe(&self) -> Description {
         // SAFETY: the storage holds the parts `ops` was made for (they are
-        // only taken by `perform_parts` or `Drop`, which consume `self`).
-        unsafe { (self.ops.describe)(&self.storage) }
+        // only taken by `perform_parts` or `Drop`, which consume `self`);
+        // the pointer comes from the cell, and `Effect` is not `Sync`, so
+        // nothing else uses it during the call.
+        unsafe { (self.ops.describe)(self.storage.get()) }
     }
 
     /// Performs the effect in `scope` (and traces it, when the runtime
@@ -786,7 +796,7 @@ impl Drop for Effect {
     fn drop(&mut self) {
         // SAFETY: the parts are still stored (`perform_parts` consumes
         // `self` without dropping it); this is the storage's last use.
-        unsafe { (self.ops.drop)(&mut self.storage) }
+        unsafe { (self.ops.drop)(self.storage.get_mut()) }
     }
 }
 
@@ -955,6 +965,21 @@ mod tests {
             drop((effect, other));
             assert_eq!(drops.get(), 2);
         });
+    }
+
+    fn ready_cell(_: std::cell::RefCell<()>) -> Promise<u64> {
+        Promise::resolve(7)
+    }
+
+    /// Describing formats the arguments, and `RefCell`'s `Debug` writes its
+    /// borrow flag: parts with a cell inline are described through a
+    /// pointer that may write.
+    #[test]
+    fn parts_with_a_cell_inline_can_be_described() {
+        assert!(fits::<std::cell::RefCell<()>, WORDS>());
+        let effect = call_effect(ready_cell, std::cell::RefCell::new(()));
+        assert_eq!(effect.describe().args, "RefCell { value: () }");
+        assert_eq!(performed(effect), Some(Ok(7)));
     }
 
     #[test]
