@@ -16,6 +16,40 @@ fn show(log: &Log, label: &'static str) -> impl FnOnce(Step<Js, Js>) + 'static +
     move |step| log.line(format_args!("{label}: {}", step_json(&step)))
 }
 
+/// One request a script makes of a generator without waiting.
+enum Request {
+    Next,
+    Return(&'static str),
+    Throw(&'static str),
+}
+
+/// Makes each request in order, as `gen.next().then(show(label))` and
+/// its siblings do; a rejected answer is shown as `<label> rejected: <e>`.
+fn make_requests(
+    log: &Log,
+    generator: &AsyncGen<Js, Js, Js, Error>,
+    script: &[(Request, &'static str)],
+) {
+    for (request, label) in script {
+        let answer = match request {
+            Request::Next => generator.next(Js::Undefined),
+            Request::Return(value) => generator.r#return((*value).into()),
+            Request::Throw(reason) => generator.throw(Error::msg(*reason)),
+        };
+        let (shown, failed, label) = (show(log, label), log.clone(), *label);
+        answer.then_else(
+            move |step| {
+                shown(step);
+                Ok::<_, Error>(())
+            },
+            move |e| {
+                failed.line(format_args!("{label} rejected: {e}"));
+                Ok::<_, Error>(())
+            },
+        );
+    }
+}
+
 pub fn basic() -> String {
     scenario(|log| {
         ticks(log, 8);
@@ -28,9 +62,16 @@ pub fn basic() -> String {
             co.yield_(2.into()).await?;
             Ok("end".into())
         });
-        for label in ["next 1", "next 2", "next 3", "next 4"] {
-            generator.next(Js::Undefined).map(show(log, label));
-        }
+        make_requests(
+            log,
+            &generator,
+            &[
+                (Request::Next, "next 1"),
+                (Request::Next, "next 2"),
+                (Request::Next, "next 3"),
+                (Request::Next, "next 4"),
+            ],
+        );
         log.line("script end");
     })
 }
@@ -55,14 +96,16 @@ pub fn request_queue() -> String {
             l.line("finally ends");
             attempt
         });
-        generator.next(Js::Undefined).map(show(log, "next 1"));
-        generator.next(Js::Undefined).map(show(log, "next 2"));
-        generator
-            .r#return("stopped".into())
-            .map(show(log, "return"));
-        generator
-            .next(Js::Undefined)
-            .map(show(log, "next after return"));
+        make_requests(
+            log,
+            &generator,
+            &[
+                (Request::Next, "next 1"),
+                (Request::Next, "next 2"),
+                (Request::Return("stopped"), "return"),
+                (Request::Next, "next after return"),
+            ],
+        );
         log.line("all requested");
     })
 }
@@ -89,23 +132,17 @@ pub fn return_turns() -> String {
             l.line("finally ends");
             attempt
         });
-        generator.next(Js::Undefined).map(show(log, "next 1"));
-        generator.next(Js::Undefined).map(show(log, "next 2"));
-        generator
-            .r#return("stopped".into())
-            .map(show(log, "return"));
-        let (shown, failed) = (show(log, "throw"), log.clone());
-        generator.throw(Error::msg("late")).then_else(
-            move |step| {
-                shown(step);
-                Ok::<_, Error>(())
-            },
-            move |e| {
-                failed.line(format_args!("throw rejected: {e}"));
-                Ok::<_, Error>(())
-            },
+        make_requests(
+            log,
+            &generator,
+            &[
+                (Request::Next, "next 1"),
+                (Request::Next, "next 2"),
+                (Request::Return("stopped"), "return"),
+                (Request::Throw("late"), "throw"),
+                (Request::Next, "next 3"),
+            ],
         );
-        generator.next(Js::Undefined).map(show(log, "next 3"));
         log.line("script end");
     })
 }
@@ -129,12 +166,16 @@ pub fn finally_yields() -> String {
             l.line("finally ends");
             attempt
         });
-        generator.next(Js::Undefined).map(show(log, "next 1"));
-        generator
-            .r#return("stopped".into())
-            .map(show(log, "return"));
-        generator.next(Js::Undefined).map(show(log, "next 2"));
-        generator.next(Js::Undefined).map(show(log, "next 3"));
+        make_requests(
+            log,
+            &generator,
+            &[
+                (Request::Next, "next 1"),
+                (Request::Return("stopped"), "return"),
+                (Request::Next, "next 2"),
+                (Request::Next, "next 3"),
+            ],
+        );
         log.line("script end");
     })
 }
