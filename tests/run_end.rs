@@ -531,7 +531,7 @@ fn a_task_a_destructor_spawns_as_the_run_ends_is_dropped_too() {
 /// once a thread. Between runs the hook is the default one, a line on
 /// stderr, so the test runs itself in a child process and reads it.
 #[test]
-#[cfg_attr(miri, ignore = "runs itself in a child process, which Miri cannot start")]
+#[cfg_attr(miri, ignore = "starts a child process, which Miri cannot")]
 fn waiting_outside_any_run_is_told_once_on_stderr() {
     const CHILD: &str = "BATON_TEST_OUTSIDE_RUN_CHILD";
     let name = "waiting_outside_any_run_is_told_once_on_stderr";
