@@ -1,10 +1,6 @@
 // An async generator's next() returns a promise; yields are delivered
 // in microtask order among other promise work.
-const log = (s) => console.log(s);
-const ticks = (n) => {
-  let p = Promise.resolve();
-  for (let i = 1; i <= n; i++) p = p.then(() => log("tick " + i));
-};
+const { log, ticks } = require("./_util");
 async function* simple() {
   log("body starts");
   yield 1;

@@ -1,10 +1,6 @@
 // A finally that yields while a return() is being served: the return's
 // answer is the yielded value (done: false), and the generator goes on.
-const log = (s) => console.log(s);
-const ticks = (n) => {
-  let p = Promise.resolve();
-  for (let i = 1; i <= n; i++) p = p.then(() => log("tick " + i));
-};
+const { log, ticks, show } = require("./_util");
 async function* stubborn() {
   try {
     yield "a";
@@ -19,7 +15,6 @@ async function* stubborn() {
 }
 ticks(10);
 const gen = stubborn();
-const show = (label) => (r) => log(label + ": " + JSON.stringify(r));
 gen.next().then(show("next 1"));
 gen.return("stopped").then(show("return"));
 gen.next().then(show("next 2"));

@@ -1,11 +1,7 @@
 // for await over an async generator, beside a chain of ticks: each item
 // reaches the loop body at the same microtask turn as in Node. A second
 // loop over a generator with an await between yields, then an early break.
-const log = (s) => console.log(s);
-const ticks = (n) => {
-  let p = Promise.resolve();
-  for (let i = 1; i <= n; i++) p = p.then(() => log("tick " + i));
-};
+const { log, ticks } = require("./_util");
 async function* two() {
   yield 1;
   yield 2;

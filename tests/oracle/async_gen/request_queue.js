@@ -1,8 +1,7 @@
 // Requests made without waiting are queued and settle in request order;
 // a return() made while the body is at an await waits its turn, and runs
 // the body's finally (which may await).
-const log = (s) => console.log(s);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { log, sleep, show } = require("./_util");
 async function* slow() {
   try {
     await sleep(10);
@@ -18,7 +17,6 @@ async function* slow() {
   }
 }
 const gen = slow();
-const show = (label) => (r) => log(label + ": " + JSON.stringify(r));
 gen.next().then(show("next 1"));
 gen.next().then(show("next 2"));
 gen.return("stopped").then(show("return"));

@@ -1,11 +1,7 @@
 // return() and throw() queued behind next() calls, turn by turn: a
 // finally that awaits delays the return's answer by its own turns, and
 // requests after completion settle in order without running the body.
-const log = (s) => console.log(s);
-const ticks = (n) => {
-  let p = Promise.resolve();
-  for (let i = 1; i <= n; i++) p = p.then(() => log("tick " + i));
-};
+const { log, ticks, show } = require("./_util");
 async function* closing() {
   try {
     log("body starts");
@@ -23,7 +19,6 @@ async function* closing() {
 }
 ticks(12);
 const gen = closing();
-const show = (label) => (r) => log(label + ": " + JSON.stringify(r));
 const failed = (label) => (e) => log(label + " rejected: " + e);
 gen.next().then(show("next 1"));
 gen.next().then(show("next 2"));
