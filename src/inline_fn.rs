@@ -14,8 +14,11 @@ use std::marker::PhantomData;
 use std::mem::{ManuallyDrop, MaybeUninit};
 
 /// Room for a closure capturing two pointers (or one fat pointer, such as
-/// the box of a larger closure); other small objects may take `N` words.
-pub(crate) type Storage<const N: usize = 2> = [MaybeUninit<usize>; N];
+/// the box of a larger closure).
+const WORDS: usize = 2;
+
+/// `N` words of room; other small objects may take another number.
+pub(crate) type Storage<const N: usize = WORDS> = [MaybeUninit<usize>; N];
 
 /// A `FnOnce(A)`, inline when it fits in [`Storage`].
 pub(crate) struct InlineFn<A> {
@@ -53,7 +56,7 @@ pub(crate) fn stored<F, const N: usize>(f: F) -> Storage<N> {
 /// afterwards: the copy's `F` is then the only one.
 unsafe fn take_out<F: FnOnce(A), A>(storage: Storage, arg: Option<A>) {
     // SAFETY: by the caller's contract the storage holds an `F`, aligned
-    // (`fits::<F, 2>` was checked when it was written), and this is its only
+    // (`fits::<F, WORDS>` was checked when it was written), and this is its only
     // read; from here it is an ordinary owned value, dropped on unwind.
     let f = unsafe { storage.as_ptr().cast::<F>().read() };
     if let Some(arg) = arg {
@@ -65,7 +68,7 @@ impl<A: 'static> InlineFn<A> {
     /// Stores `f`, boxing it only if it does not fit inline.
     #[inline]
     pub(crate) fn new<F: FnOnce(A) + 'static>(f: F) -> Self {
-        if fits::<F, 2>() {
+        if fits::<F, WORDS>() {
             Self::store(f)
         } else {
             Self::store::<Box<dyn FnOnce(A)>>(Box::new(f))
@@ -132,7 +135,7 @@ impl InlineFnMut {
     /// Stores `f`, boxing it only if it does not fit inline.
     #[inline]
     pub(crate) fn new<F: FnMut() + 'static>(f: F) -> Self {
-        if fits::<F, 2>() {
+        if fits::<F, WORDS>() {
             Self::store(f)
         } else {
             Self::store::<Box<dyn FnMut()>>(Box::new(f))
@@ -177,7 +180,7 @@ mod tests {
     fn a_small_closure_is_called_once_with_its_argument() {
         let seen = Rc::new(RefCell::new(Vec::new()));
         let log = seen.clone();
-        assert!(fits::<Rc<()>, 2>());
+        assert!(fits::<Rc<()>, WORDS>());
         let f = InlineFn::new(move |v: u32| log.borrow_mut().push(v));
         assert_eq!(Rc::strong_count(&seen), 2);
         f.call(7);
@@ -202,7 +205,7 @@ mod tests {
         struct Wide(u64);
         let big = [1u64, 2, 3, 4];
         let wide = Wide(5);
-        assert!(!fits::<[u64; 4], 2>() && !fits::<Wide, 2>());
+        assert!(!fits::<[u64; 4], WORDS>() && !fits::<Wide, WORDS>());
         let out = Rc::new(RefCell::new(0));
         let (o1, o2) = (out.clone(), out.clone());
         InlineFn::new(move |k: u64| *o1.borrow_mut() += big.iter().sum::<u64>() * k).call(10);
@@ -256,7 +259,7 @@ mod tests {
     fn a_large_mut_closure_is_boxed_and_a_panicking_one_is_still_dropped_once() {
         let held = Rc::new(RefCell::new(0u64));
         let (h, big) = (held.clone(), [1u64, 2, 3]);
-        assert!(!fits::<(Rc<()>, [u64; 3]), 2>());
+        assert!(!fits::<(Rc<()>, [u64; 3]), WORDS>());
         let mut f = InlineFnMut::new(move || *h.borrow_mut() += big.iter().sum::<u64>());
         f.call();
         f.call();

@@ -592,15 +592,17 @@ impl Effect {
         describe: impl Fn(&A) -> Description + 'static,
         perform: impl FnOnce(A, &Scope) -> Running + 'static,
     ) -> Self {
-        let parts = Parts {
+        Effect::from_parts(Parts {
             arg,
             describe,
             perform,
-        };
-        fn fits_inline<P>(_: &P) -> bool {
-            fits::<P, WORDS>()
-        }
-        if fits_inline(&parts) {
+        })
+    }
+
+    /// Keeps `parts` inline, or boxed if they do not fit.
+    #[inline]
+    fn from_parts<P: Perform>(parts: P) -> Self {
+        if fits::<P, WORDS>() {
             Effect::store(parts)
         } else {
             Effect::store(Box::new(parts))
