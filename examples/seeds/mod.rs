@@ -141,6 +141,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "promises",
+        "await_runs_on",
+        "awaits of settled promises, turn after turn",
+        promises::await_runs_on,
+    ),
+    port(
+        "promises",
         "microtasks_vs_timers",
         "microtasks before timers",
         promises::microtasks_vs_timers,

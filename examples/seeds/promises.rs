@@ -140,6 +140,61 @@ pub fn await_kinds() -> String {
     })
 }
 
+/// `walker(name, n)` of `await_runs_on.js`: awaits a settled promise `n`
+/// times, logging each step.
+fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
+    let log = log.clone();
+    spawn(async move {
+        for i in 1..=n {
+            Promise::<i32>::resolve(i).await?;
+            log.line(format_args!("{name} step {i}"));
+            if name == "a" && i == 2 {
+                let l = log.clone();
+                queue_microtask(move || l.line("microtask queued by a"));
+            }
+            if name == "c" && i == 1 {
+                walker(&log, "inner", 2);
+            }
+            if name == "c" && i == 2 {
+                let l = log.clone();
+                Promise::<()>::resolve(()).map(move |()| l.line("then queued by c"));
+            }
+        }
+        log.line(format_args!("{name} done"));
+        Ok::<_, Error>(name)
+    })
+}
+
+pub fn await_runs_on() -> String {
+    scenario(|log| {
+        walker(log, "a", 4);
+        walker(log, "b", 2);
+        let (l1, l2) = (log.clone(), log.clone());
+        Promise::<()>::resolve(())
+            .map(move |()| l1.line("then 1"))
+            .map(move |()| l2.line("then 2"));
+        log.line("script end");
+        let l = log.clone();
+        set_timeout(
+            move || {
+                l.line("timeout");
+                let settled = l.clone();
+                walker(&l, "c", 4).map(move |v| settled.line(format_args!("settled {v}")));
+                l.line("timeout end");
+            },
+            ms(0),
+        );
+        let l = log.clone();
+        set_timeout(
+            move || {
+                let settled = l.clone();
+                walker(&l, "lone", 3).map(move |v| settled.line(format_args!("settled {v}")));
+            },
+            ms(1),
+        );
+    })
+}
+
 pub fn microtasks_vs_timers() -> String {
     scenario(|log| {
         let l = log.clone();

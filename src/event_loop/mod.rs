@@ -40,6 +40,25 @@ type Microtask = InlineFn<()>;
 pub(crate) trait Job {
     fn run(self: Rc<Self>);
 
+    /// Runs as the whole of a microtask (queued by [`queue_job`]): nothing
+    /// else runs in this turn after it returns.
+    fn run_alone(self: Rc<Self>) {
+        self.run();
+    }
+
+    /// Asked, instead of being queued, to go on at once after its current
+    /// step: whether it will. Only a job running alone (see
+    /// [`run_alone`](Self::run_alone)) with the microtask queue empty may:
+    /// its turn would be the next one, with nothing in between, so taking
+    /// it without the queue's round trip runs the same code in the same
+    /// order (`tests/oracle/promises/await_runs_on.js`). Several awaits
+    /// in one step (a `join!` in a task) go on in one more step, where the
+    /// queue would have run one step each, the later ones finding nothing
+    /// new.
+    fn go_on_at_once(&self) -> bool {
+        false
+    }
+
     /// Drops what the job was going to go on with: its run has ended while
     /// it waited (see [`EventLoop::run`]).
     fn abandon(&self) {}
@@ -861,8 +880,14 @@ pub(crate) fn queue_job(job: Rc<dyn Job>) {
     // three quarters of this function's samples; BENCHMARKS.md).
     MICROTASKS.with(|q| {
         q.borrow_mut()
-            .push_back(Microtask::new(move |()| job.run()))
+            .push_back(Microtask::new(move |()| job.run_alone()))
     });
+}
+
+/// Whether no microtask is queued: a job queued now would run next.
+#[inline]
+pub(crate) fn no_microtask_queued() -> bool {
+    MICROTASKS.with(|q| q.borrow().is_empty())
 }
 
 pub(crate) fn watch_rejection(promise: Rc<dyn Watched>) {

@@ -416,7 +416,9 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
             drop(inner);
         } else {
             drop(inner);
-            event_loop::queue_job(task);
+            if !task.go_on_at_once() {
+                event_loop::queue_job(task);
+            }
         }
         if report {
             self.shared.report_handled_later();

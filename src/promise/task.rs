@@ -23,6 +23,17 @@ struct Task<T, E, F> {
     body: RefCell<Option<F>>,
     running: Cell<bool>,
     notified: Cell<bool>,
+    /// Running as the whole of its microtask (see [`Job::run_alone`]).
+    alone: Cell<bool>,
+}
+
+/// Clears a task's `alone` flag when its run ends, even by unwinding.
+struct Alone<'a>(&'a Cell<bool>);
+
+impl Drop for Alone<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
 }
 
 /// The task on baton's loop whose poll `cx` comes from, if the future
@@ -103,6 +114,27 @@ where
         self.running.set(false);
     }
 
+    fn run_alone(self: Rc<Self>) {
+        if self.running.get() {
+            return self.run();
+        }
+        self.alone.set(true);
+        let alone = Alone(&self.alone);
+        Rc::clone(&self).run();
+        drop(alone);
+    }
+
+    /// An await of a settled promise, made while the task runs alone with
+    /// no microtask queued: the task's next turn would come straight after
+    /// this one, so it polls its body again instead (no queue round trip).
+    fn go_on_at_once(&self) -> bool {
+        let at_once = self.alone.get() && event_loop::no_microtask_queued();
+        if at_once {
+            self.notified.set(true);
+        }
+        at_once
+    }
+
     fn reservation(&self) -> u64 {
         self.target.serial()
     }
@@ -161,6 +193,7 @@ where
             body: RefCell::new(Some(future)),
             running: Cell::new(false),
             notified: Cell::new(false),
+            alone: Cell::new(false),
         })
     });
     task.run();
