@@ -249,6 +249,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "runner",
+        "run_runs_on",
+        "run() over settled promises, turn after turn",
+        runner::run_runs_on,
+    ),
+    port(
+        "runner",
         "run_rejection_caught",
         "a rejected yield is caught at the yield",
         runner::run_rejection_caught,

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use baton::runner::{CancellationToken, Thunk, run, run_cancellable, thunk};
-use baton::{Abrupt, Body, Co, Error, Gen, Promise, set_timeout, spawn};
+use baton::{Abrupt, Body, Co, Error, Gen, Promise, queue_microtask, set_timeout, spawn};
 
 use super::js::Log;
 use super::promises::{later, ms, scenario, stamp, ticks};
@@ -54,6 +54,62 @@ pub fn run_rejection_caught() -> String {
             let l = log.clone();
             move |v| l.line(format_args!("run resolved with {v}"))
         });
+    })
+}
+
+/// `walker(name, n)` of `run_runs_on.js`: a run that yields `n` settled
+/// promises (and, as "lone", a settled rejection it catches).
+fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
+    let log = log.clone();
+    run(Gen::new(
+        move |co: Co<Promise<i32>, i32, &'static str, Error>| async move {
+            for i in 1..=n {
+                let v = co.yield_(Promise::resolve(i)).await?;
+                log.line(format_args!("{name} got {v}"));
+                if name == "a" && i == 2 {
+                    let l = log.clone();
+                    queue_microtask(move || l.line("microtask queued by a"));
+                }
+                if name == "c" && i == 1 {
+                    walker(&log, "inner", 2);
+                }
+                if name == "lone" && i == 2 {
+                    match co.yield_(Promise::reject(Error::msg("boom"))).await {
+                        Err(Abrupt::Throw(e)) => log.line(format_args!("{name} caught {e}")),
+                        Ok(_) => log.line("not reached"),
+                        Err(closing) => return Err(closing),
+                    }
+                }
+            }
+            log.line(format_args!("{name} done"));
+            Ok(name)
+        },
+    ))
+}
+
+pub fn run_runs_on() -> String {
+    scenario(|log| {
+        walker(log, "a", 4);
+        walker(log, "b", 2);
+        ticks(log, 3);
+        log.line("script end");
+        let l = log.clone();
+        set_timeout(
+            move || {
+                l.line("timeout");
+                let settled = l.clone();
+                walker(&l, "c", 3).map(move |v| settled.line(format_args!("settled {v}")));
+            },
+            ms(0),
+        );
+        let l = log.clone();
+        set_timeout(
+            move || {
+                let settled = l.clone();
+                walker(&l, "lone", 3).map(move |v| settled.line(format_args!("settled {v}")));
+            },
+            ms(1),
+        );
     })
 }
 

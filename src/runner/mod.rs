@@ -59,7 +59,7 @@ where
     G::Error: Reason,
 {
     let (promise, resolver) = Promise::with_resolver();
-    Driver::new(generator, resolver).step(Resume::Next(G::Input::default()));
+    Driver::new(generator, resolver).step(Resume::Next(G::Input::default()), false);
     promise
 }
 
@@ -128,18 +128,27 @@ where
         })
     }
 
-    fn step(self: Rc<Self>, how: Resume<G::Input, G::Error, G::Return>) {
+    /// One step of the generator; the promise it yields is subscribed to,
+    /// or, if it has settled, its turn is queued. A step that runs alone
+    /// (the whole of its microtask: see [`take_turn`](Self::take_turn))
+    /// with no microtask queued takes that turn at once instead, since it
+    /// would be the next one with nothing in between: it returns `true`
+    /// and its caller goes on.
+    fn step(self: &Rc<Self>, how: Resume<G::Input, G::Error, G::Return>, alone: bool) -> bool {
         let exhausted = "run() was given a generator that had already completed";
         let finished = match resume_guarded(&self.generator, how, exhausted) {
             Ok(Stepped::Yielded(next)) => {
                 let promise = next.into_promise();
                 let epoch = self.epoch.get();
                 match promise.rejected() {
-                    None => promise.subscribe(move |outcome| {
-                        if self.epoch.get() == epoch {
-                            self.resume_with(outcome);
-                        } // else cancelled meanwhile: this step never runs
-                    }),
+                    None => {
+                        let me = Rc::clone(self);
+                        promise.subscribe(move |outcome| {
+                            if me.epoch.get() == epoch {
+                                me.resume_with(outcome);
+                            } // else cancelled meanwhile: this step never runs
+                        });
+                    }
                     Some(rejected) => {
                         // The same one turn as a reaction, queued as the
                         // driver itself (two words, stored inline). Marked
@@ -147,13 +156,18 @@ where
                         // a rejection has anything to mark.
                         let handled = rejected.then(|| promise.clone());
                         *self.settled.borrow_mut() = Some(promise);
-                        event_loop::queue_microtask(move || self.take_turn(epoch));
+                        let at_once = alone && event_loop::no_microtask_queued();
+                        if !at_once {
+                            let me = Rc::clone(self);
+                            event_loop::queue_microtask(move || me.take_turn(epoch));
+                        }
                         if let Some(handled) = handled {
                             handled.mark_handled();
                         }
+                        return at_once;
                     }
                 }
-                return;
+                return false;
             }
             Ok(Stepped::Returned(value)) => Ok(value),
             Err(error) => Err(error),
@@ -163,25 +177,38 @@ where
             (Some(reason), _) => self.resolver.reject(reason),
             (None, outcome) => self.resolver.resolve_with(outcome),
         }
+        false
     }
 
-    /// The turn after a yielded promise that had already settled.
+    /// The turn after a yielded promise that had already settled: a
+    /// microtask of its own, so its steps run alone.
     fn take_turn(self: Rc<Self>, epoch: u64) {
-        if self.epoch.get() != epoch {
-            return; // cancelled meanwhile: this step never runs
-        }
-        let outcome = self.settled.borrow_mut().take().and_then(|p| p.peek());
-        if let Some(outcome) = outcome {
-            self.resume_with(outcome);
+        let mut epoch = epoch;
+        loop {
+            if self.epoch.get() != epoch {
+                return; // cancelled meanwhile: this step never runs
+            }
+            let Some(outcome) = self.settled.borrow_mut().take().and_then(|p| p.peek()) else {
+                return;
+            };
+            let how = match outcome {
+                Ok(value) => Resume::Next(value),
+                Err(error) => Resume::Throw(error),
+            };
+            if !self.step(how, true) {
+                return;
+            }
+            epoch = self.epoch.get();
         }
     }
 
     /// The step after a yielded promise settled with `outcome`.
     fn resume_with(self: Rc<Self>, outcome: Result<G::Input, G::Error>) {
-        match outcome {
-            Ok(value) => self.step(Resume::Next(value)),
-            Err(error) => self.step(Resume::Throw(error)),
-        }
+        let how = match outcome {
+            Ok(value) => Resume::Next(value),
+            Err(error) => Resume::Throw(error),
+        };
+        self.step(how, false);
     }
 
     /// Stops the generator at its pending yield and drives its cleanup.
@@ -200,7 +227,7 @@ where
         }
         self.epoch.set(self.epoch.get() + 1);
         *self.cancelled.borrow_mut() = Some(reason);
-        self.step(Resume::Return(G::Return::default()));
+        self.step(Resume::Return(G::Return::default()), false);
     }
 }
 
@@ -451,7 +478,7 @@ where
     let on_cancel = driver.clone();
     token.on_cancel(move |reason| on_cancel.cancel(reason.clone()));
     if !token.is_cancelled() {
-        driver.step(Resume::Next(G::Input::default()));
+        driver.step(Resume::Next(G::Input::default()), false);
     }
     promise
 }
