@@ -69,7 +69,16 @@ where
             .target
             .with_waker(&me, |waker| {
                 catch_unwind(AssertUnwindSafe(|| {
-                    body.poll(&mut Context::from_waker(waker))
+                    let mut cx = Context::from_waker(waker);
+                    let mut body = body;
+                    loop {
+                        // Woken while it ran (an await that went on at
+                        // once): poll again under the same waker.
+                        match body.as_mut().poll(&mut cx) {
+                            Poll::Pending if self.notified.replace(false) => {}
+                            polled => return polled,
+                        }
+                    }
                 }))
             })
             .0;
