@@ -90,6 +90,25 @@ where
         *slot = None;
         Some(finished)
     }
+
+    /// Polls the body (a task woken while it runs is polled again at
+    /// once) and settles the promise once it finishes.
+    fn turn(self: &Rc<Self>) {
+        if self.running.replace(true) {
+            self.notified.set(true);
+            return;
+        }
+        if let Some(finished) = self.poll_body() {
+            event_loop::deregister_task(self.target.key());
+            match finished {
+                Ok(settled) => resolve(&self.promise, settled.into_resolution()),
+                Err(payload) => {
+                    settle(&self.promise, Err(Fault::from_panic(&*payload).into()));
+                }
+            }
+        }
+        self.running.set(false);
+    }
 }
 
 impl<T, E, F, S> Job for Task<T, E, F>
@@ -100,36 +119,13 @@ where
     S: Settle<T, E>,
 {
     fn run(self: Rc<Self>) {
-        if self.running.replace(true) {
-            self.notified.set(true);
-            return;
-        }
-        loop {
-            match self.poll_body() {
-                None if self.notified.replace(false) => continue,
-                None => break,
-                Some(finished) => {
-                    event_loop::deregister_task(self.target.key());
-                    match finished {
-                        Ok(settled) => resolve(&self.promise, settled.into_resolution()),
-                        Err(payload) => {
-                            settle(&self.promise, Err(Fault::from_panic(&*payload).into()));
-                        }
-                    }
-                    break;
-                }
-            }
-        }
-        self.running.set(false);
+        self.turn();
     }
 
     fn run_alone(self: Rc<Self>) {
-        if self.running.get() {
-            return self.run();
-        }
         self.alone.set(true);
         let alone = Alone(&self.alone);
-        Rc::clone(&self).run();
+        self.turn();
         drop(alone);
     }
 
