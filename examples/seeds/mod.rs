@@ -369,6 +369,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "calls_run_on",
+        "calls answered at once, turn after turn",
+        saga::calls_run_on,
+    ),
+    port(
+        "saga",
         "race",
         "race({ data, timeout }): the winner, or the timeout thrown in",
         saga::race_timeout,

@@ -5,7 +5,7 @@ use baton::runner::CancellationToken;
 use baton::saga::{
     Effect, Runtime, SagaCo, Value, all, call, call_effect, cancelled, race, run_saga,
 };
-use baton::{Body, Error, Gen, Promise, set_timeout};
+use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
 use super::js::Log;
 use super::promises::{ms, scenario, stamp};
@@ -135,6 +135,79 @@ pub fn with_timeout(fetch_ms: u64) -> Gen<impl Body<String, Error>, Effect, Valu
             return Err(Error::msg("Operation timed out").into());
         }
         Ok(value)
+    })
+}
+
+/// `answer(v)` of `calls_run_on.js`: a call answered at once.
+fn answer(v: i32) -> Promise<i32> {
+    Promise::resolve(v)
+}
+
+/// `refuse(why)`: a call refused at once.
+fn refuse(why: &'static str) -> Promise<i32> {
+    Promise::reject(Error::msg(why))
+}
+
+/// `function* walker(name, n)` of `calls_run_on.js`.
+fn walker(
+    log: Log,
+    name: &'static str,
+    n: i32,
+) -> Gen<impl Body<&'static str, Error>, Effect, Value, &'static str, Error> {
+    Gen::new(move |co: SagaCo<&'static str>| async move {
+        for i in 1..=n {
+            let v = call(&co, answer, i).await?;
+            log.line(format_args!("{name} got {v}"));
+            if name == "a" && i == 2 {
+                let l = log.clone();
+                baton::queue_microtask(move || l.line("microtask queued by a"));
+            }
+            if name == "c" && i == 1 {
+                run_saga(walker(log.clone(), "inner", 2));
+            }
+            if name == "lone" && i == 2 {
+                match call(&co, refuse, "boom").await {
+                    Err(Abrupt::Throw(e)) => log.line(format_args!("{name} caught {e}")),
+                    Ok(_) => log.line("not reached"),
+                    Err(closing) => return Err(closing),
+                }
+            }
+        }
+        log.line(format_args!("{name} done"));
+        Ok(name)
+    })
+}
+
+pub fn calls_run_on() -> String {
+    scenario(|log| {
+        run_saga(walker(log.clone(), "a", 4));
+        run_saga(walker(log.clone(), "b", 2));
+        let (l1, l2) = (log.clone(), log.clone());
+        Promise::<()>::resolve(())
+            .map(move |()| l1.line("then 1"))
+            .map(move |()| l2.line("then 2"));
+        log.line("script end");
+        let l = log.clone();
+        set_timeout(
+            move || {
+                l.line("timeout");
+                let settled = l.clone();
+                run_saga(walker(l.clone(), "c", 3))
+                    .promise()
+                    .map(move |v| settled.line(format_args!("settled {v}")));
+            },
+            ms(0),
+        );
+        let l = log.clone();
+        set_timeout(
+            move || {
+                let settled = l.clone();
+                run_saga(walker(l.clone(), "lone", 3))
+                    .promise()
+                    .map(move |v| settled.line(format_args!("settled {v}")));
+            },
+            ms(1),
+        );
     })
 }
 

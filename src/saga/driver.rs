@@ -9,7 +9,9 @@ use std::rc::Rc;
 
 use super::Saga;
 use super::effect::{Effect, Stop, Value, Waiter, unit};
-use super::task::{Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId, TaskName, peek};
+use super::task::{
+    AloneTurn, Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId, TaskName, peek,
+};
 use crate::generator::{Generator, Resume};
 use crate::runner::{Stepped, resume_guarded};
 use crate::{Error, Fault, Promise, Resolver, event_loop};
@@ -189,13 +191,27 @@ where
         super::effect::queue_resume_unit(self, epoch);
     }
 
+    /// Runs alone (the whole of its microtask): a step that yields a call
+    /// whose promise has settled takes that turn here too, at once, while
+    /// no microtask is queued.
     fn take_turn(self: Rc<Self>, epoch: u64) {
-        // Read where it is kept; `resume_with` checks the epoch and drops
-        // the stop.
-        let outcome = Stop::settled_outcome(&self.pending.borrow());
-        if let Some(outcome) = outcome {
-            self.resume_with(epoch, outcome);
+        let alone = AloneTurn::begin(&self.core);
+        let mut epoch = epoch;
+        loop {
+            // Read where it is kept; `resume_with` checks the epoch and
+            // drops the stop.
+            let outcome = Stop::settled_outcome(&self.pending.borrow());
+            let Some(outcome) = outcome else { break };
+            Rc::clone(&self).resume_with(epoch, outcome);
+            if !alone.owed() {
+                break;
+            }
+            epoch = self.core.epoch();
         }
+    }
+
+    fn go_on_at_once(&self) -> bool {
+        self.core.owe_turn()
     }
 }
 

@@ -180,6 +180,15 @@ pub(crate) trait Waiter {
     /// [`Stop::Settled`] it kept for `epoch` and resumes with its outcome.
     fn take_turn(self: Rc<Self>, epoch: u64);
 
+    /// Asked, instead of being queued for such a turn, to take it at once
+    /// after its current step: whether it will. Only a waiter taking such
+    /// a turn (the whole of its microtask) with no microtask queued may:
+    /// its next turn would come straight after, with nothing in between
+    /// (see `Job::go_on_at_once`).
+    fn go_on_at_once(&self) -> bool {
+        false
+    }
+
     /// [`resume_with`](Waiter::resume_with) `()` one microtask turn from
     /// now; implemented with [`queue_resume_unit`], which queues the
     /// waiter and the epoch in place (no allocation).
@@ -436,8 +445,10 @@ impl Running {
         promise: Rc<dyn Erased>,
         handle: bool,
     ) -> Option<Stop> {
-        let queued = waiter.clone();
-        queue_microtask(move || queued.take_turn(epoch));
+        if !waiter.go_on_at_once() {
+            let queued = waiter.clone();
+            queue_microtask(move || queued.take_turn(epoch));
+        }
         // After queueing, as subscribing does.
         promise.mark_handled_erased();
         Some(Stop::Settled { promise, handle })

@@ -208,6 +208,8 @@ pub(crate) struct Core {
     halt: Cell<Option<Error>>,
     /// Whether the halt is a cancellation (else an abort).
     halt_cancels: Cell<bool>,
+    /// Whether the task takes a turn alone, and owes itself the next.
+    turn: Cell<Turn>,
     /// Bumped when the pending effect stops mattering (a halt), so its
     /// late result is dropped. Beside `link`, in the padding after it.
     epoch: Cell<u32>,
@@ -230,6 +232,7 @@ impl Core {
             children: Children::default(),
             halt: Cell::new(None),
             halt_cancels: Cell::new(false),
+            turn: Cell::new(Turn::Queued),
             epoch: Cell::new(0),
             env,
         }
@@ -270,6 +273,52 @@ impl Core {
         };
         self.halt_cancels.set(cancels);
         self.halt.set(Some(reason));
+    }
+}
+
+/// How a task's current turn came: see [`AloneTurn`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    /// From anywhere else (a reaction among others, a timer, a start).
+    Queued,
+    /// As the whole of a microtask of its own.
+    Alone,
+    /// Alone, and its step asked to take the next turn at once.
+    Owed,
+}
+
+impl Core {
+    /// A step taken alone asks to take its next turn at once instead of
+    /// queueing it: allowed while no microtask is queued, since that turn
+    /// would come straight after this one with nothing in between.
+    pub(crate) fn owe_turn(&self) -> bool {
+        let owe = self.turn.get() == Turn::Alone && crate::event_loop::no_microtask_queued();
+        if owe {
+            self.turn.set(Turn::Owed);
+        }
+        owe
+    }
+}
+
+/// A task's turn taken as the whole of its microtask; back to
+/// [`Turn::Queued`] when dropped, even by unwinding.
+pub(crate) struct AloneTurn<'a>(&'a Core);
+
+impl<'a> AloneTurn<'a> {
+    pub(crate) fn begin(core: &'a Core) -> Self {
+        core.turn.set(Turn::Alone);
+        AloneTurn(core)
+    }
+
+    /// Whether the step just taken owes the next turn (and so goes on).
+    pub(crate) fn owed(&self) -> bool {
+        self.0.turn.replace(Turn::Alone) == Turn::Owed
+    }
+}
+
+impl Drop for AloneTurn<'_> {
+    fn drop(&mut self) {
+        self.0.turn.set(Turn::Queued);
     }
 }
 
