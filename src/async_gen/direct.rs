@@ -161,7 +161,7 @@ where
         match std::mem::replace(&mut this.stage, Stage::Done) {
             Stage::Start(value) => {
                 let ticket =
-                    task_of(cx).and_then(|task| this.machine.direct.borrow_mut().claim(task));
+                    task_of(cx).and_then(|lent| this.machine.direct.borrow_mut().claim(lent.task));
                 let reply = match ticket {
                     Some(ticket) => {
                         this.stage = Stage::Direct(ticket);

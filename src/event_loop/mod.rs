@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use crate::inline_fn::InlineFn;
 use crate::{Fault, FaultKind};
 use registry::Registry;
-pub(crate) use remote::{Remote, WakeTarget, lent_task};
+pub(crate) use remote::{LentTask, Remote, WakeTarget, lent_task};
 use time::{advance_to, run_expired_timers};
 pub use time::{clear_interval, clear_timeout, now, pending_timers, set_interval, set_timeout};
 pub use timers::TimerId;
@@ -46,9 +46,10 @@ pub(crate) trait Job {
         self.run();
     }
 
-    /// Asked, instead of being queued, to go on at once after its current
-    /// step: whether it will. Only a job running alone (see
-    /// [`run_alone`](Self::run_alone)) with the microtask queue empty may:
+    /// Asked by a step of this job that runs alone (see
+    /// [`run_alone`](Self::run_alone)), instead of queueing it, to go on at
+    /// once after the step: whether it will. Only with the microtask queue
+    /// empty may it:
     /// its turn would be the next one, with nothing in between, so taking
     /// it without the queue's round trip runs the same code in the same
     /// order (`tests/oracle/promises/await_runs_on.js`). Several awaits

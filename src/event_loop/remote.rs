@@ -173,7 +173,16 @@ struct Lent<'t> {
     /// `Send`, so a poll may hand it to another thread, where the task's
     /// `Rc` must not be touched.
     thread: *const u8,
+    /// Whether the task runs as the whole of its microtask (see
+    /// [`Job::run_alone`]).
+    alone: bool,
     escaped: AtomicBool,
+}
+
+/// The task behind a lent waker, and whether it runs alone.
+pub(crate) struct LentTask {
+    pub(crate) task: Rc<dyn Job>,
+    pub(crate) alone: bool,
 }
 
 thread_local! {
@@ -232,7 +241,7 @@ unsafe fn drop_lent(_: *const ()) {}
 /// again. On another thread (the poll handed `&Waker` over) it is `None`:
 /// the waker is then woken, which is thread-safe.
 #[inline]
-pub(crate) fn lent_task(waker: &Waker) -> Option<Rc<dyn Job>> {
+pub(crate) fn lent_task(waker: &Waker) -> Option<LentTask> {
     if !std::ptr::eq(waker.vtable(), &LENT) {
         return None;
     }
@@ -241,7 +250,10 @@ pub(crate) fn lent_task(waker: &Waker) -> Option<Rc<dyn Job>> {
     // are not written after it is made, so any thread may read them.
     let lent = unsafe { &*waker.data().cast::<Lent<'_>>() };
     // The `Rc` is only cloned on the thread that owns it.
-    (lent.thread == this_thread()).then(|| lent.task.clone())
+    (lent.thread == this_thread()).then(|| LentTask {
+        task: lent.task.clone(),
+        alone: lent.alone,
+    })
 }
 
 impl WakeTarget {
@@ -276,17 +288,20 @@ impl WakeTarget {
     /// Runs `poll` with a waker for this task. Lending it costs nothing;
     /// only a clone (a future keeping the waker) allocates. Also says
     /// whether the waker escaped (was cloned or woken): only then can a
-    /// wake-up come through the task's key.
+    /// wake-up come through the task's key. `alone`: whether the task runs
+    /// as the whole of its microtask (see [`Job::run_alone`]).
     #[inline]
     pub(crate) fn with_waker<R>(
         &self,
         task: &Rc<dyn Job>,
+        alone: bool,
         poll: impl FnOnce(&Waker) -> R,
     ) -> (R, bool) {
         let lent = Lent {
             target: self,
             task,
             thread: this_thread(),
+            alone,
             escaped: AtomicBool::new(false),
         };
         let data: *const () = std::ptr::from_ref(&lent).cast();
@@ -312,8 +327,8 @@ mod tests {
         let remote = Arc::new(Remote::default());
         let target = WakeTarget::new(0, 1, 1, &remote);
         let task: Rc<dyn Job> = Rc::new(Nothing);
-        let (seen, _) = target.with_waker(&task, |waker| {
-            let here = lent_task(waker).map(|t| Rc::ptr_eq(&t, &task));
+        let (seen, _) = target.with_waker(&task, false, |waker| {
+            let here = lent_task(waker).map(|t| Rc::ptr_eq(&t.task, &task));
             // A poll may hand `&Waker` to another thread: the task's `Rc`
             // is not reachable there.
             let there = std::thread::scope(|s| {

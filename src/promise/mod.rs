@@ -404,11 +404,13 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     /// Resumes `task` one microtask turn after the promise settles (at once
-    /// if it has): an `await`. The reaction is made where it is stored:
+    /// if it has): an `await`. `alone`: whether the task runs as the whole
+    /// of its microtask, when it may take that turn without the queue
+    /// ([`Job::go_on_at_once`]). The reaction is made where it is stored:
     /// built first and then moved in, it was written word by word and read
     /// back as one 16-byte load, which cannot be forwarded from the pending
     /// stores.
-    pub(crate) fn resume_on_settle(&self, task: Rc<dyn Job>) {
+    pub(crate) fn resume_on_settle(&self, task: Rc<dyn Job>, alone: bool) {
         let mut inner = self.shared.inner.borrow_mut();
         let report = inner.state.mark_handled();
         if matches!(inner.state, State::Pending { .. }) {
@@ -416,7 +418,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
             drop(inner);
         } else {
             drop(inner);
-            if !task.go_on_at_once() {
+            if !(alone && task.go_on_at_once()) {
                 event_loop::queue_job(task);
             }
         }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::{Promise, Settle, Shared, resolve, settle};
-use crate::event_loop::{self, Job, WakeTarget};
+use crate::event_loop::{self, Job, LentTask, WakeTarget};
 use crate::generator::airlock;
 use crate::{EventLoop, Fault, FaultKind, Reason};
 
@@ -23,17 +23,6 @@ struct Task<T, E, F> {
     body: RefCell<Option<F>>,
     running: Cell<bool>,
     notified: Cell<bool>,
-    /// Running as the whole of its microtask (see [`Job::run_alone`]).
-    alone: Cell<bool>,
-}
-
-/// Clears a task's `alone` flag when its run ends, even by unwinding.
-struct Alone<'a>(&'a Cell<bool>);
-
-impl Drop for Alone<'_> {
-    fn drop(&mut self) {
-        self.0.set(false);
-    }
 }
 
 /// The task on baton's loop whose poll `cx` comes from, if the future
@@ -43,7 +32,7 @@ impl Drop for Alone<'_> {
 /// extra microtask. Under any other waker (a combinator polling its
 /// futures with wakers of its own) it is `None`, and that waker is woken.
 #[inline]
-pub(crate) fn task_of(cx: &Context<'_>) -> Option<Rc<dyn Job>> {
+pub(crate) fn task_of(cx: &Context<'_>) -> Option<LentTask> {
     let waker = cx.waker();
     event_loop::lent_task(airlock::outer_waker(waker).unwrap_or(waker))
 }
@@ -55,8 +44,9 @@ where
     F: Future<Output = S> + 'static,
     S: Settle<T, E>,
 {
-    /// Polls the body once; `None` while it is pending.
-    fn poll_body(self: &Rc<Self>) -> Option<std::thread::Result<S>> {
+    /// Polls the body once; `None` while it is pending. `alone`: whether
+    /// the task runs as the whole of its microtask.
+    fn poll_body(self: &Rc<Self>, alone: bool) -> Option<std::thread::Result<S>> {
         let mut slot = self.body.borrow_mut();
         let body = slot.as_mut()?;
         // SAFETY: the body lives inside the task's `Rc` allocation and is
@@ -67,7 +57,7 @@ where
         let me: Rc<dyn Job> = self.clone();
         let polled = self
             .target
-            .with_waker(&me, |waker| {
+            .with_waker(&me, alone, |waker| {
                 catch_unwind(AssertUnwindSafe(|| {
                     let mut cx = Context::from_waker(waker);
                     let mut body = body;
@@ -93,12 +83,12 @@ where
 
     /// Polls the body (a task woken while it runs is polled again at
     /// once) and settles the promise once it finishes.
-    fn turn(self: &Rc<Self>) {
+    fn turn(self: &Rc<Self>, alone: bool) {
         if self.running.replace(true) {
             self.notified.set(true);
             return;
         }
-        if let Some(finished) = self.poll_body() {
+        if let Some(finished) = self.poll_body(alone) {
             event_loop::deregister_task(self.target.key());
             match finished {
                 Ok(settled) => resolve(&self.promise, settled.into_resolution()),
@@ -119,21 +109,18 @@ where
     S: Settle<T, E>,
 {
     fn run(self: Rc<Self>) {
-        self.turn();
+        self.turn(false);
     }
 
     fn run_alone(self: Rc<Self>) {
-        self.alone.set(true);
-        let alone = Alone(&self.alone);
-        self.turn();
-        drop(alone);
+        self.turn(true);
     }
 
     /// An await of a settled promise, made while the task runs alone with
     /// no microtask queued: the task's next turn would come straight after
     /// this one, so it polls its body again instead (no queue round trip).
     fn go_on_at_once(&self) -> bool {
-        let at_once = self.alone.get() && event_loop::no_microtask_queued();
+        let at_once = event_loop::no_microtask_queued();
         if at_once {
             self.notified.set(true);
         }
@@ -198,7 +185,6 @@ where
             body: RefCell::new(Some(future)),
             running: Cell::new(false),
             notified: Cell::new(false),
-            alone: Cell::new(false),
         })
     });
     task.run();
@@ -315,8 +301,8 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     #[inline(never)]
     fn wait_for(&self, cx: &Context<'_>) -> Waiter {
         match task_of(cx) {
-            Some(task) => {
-                self.resume_on_settle(task);
+            Some(lent) => {
+                self.resume_on_settle(lent.task, lent.alone);
                 Waiter::Task
             }
             None if !event_loop::is_running() => {
