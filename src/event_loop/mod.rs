@@ -47,15 +47,14 @@ pub(crate) trait Job {
     }
 
     /// Asked by a step of this job that runs alone (see
-    /// [`run_alone`](Self::run_alone)), instead of queueing it, to go on at
-    /// once after the step: whether it will. Only with the microtask queue
-    /// empty may it:
-    /// its turn would be the next one, with nothing in between, so taking
-    /// it without the queue's round trip runs the same code in the same
-    /// order (`tests/oracle/promises/await_runs_on.js`). Several awaits
-    /// in one step (a `join!` in a task) go on in one more step, where the
-    /// queue would have run one step each, the later ones finding nothing
-    /// new.
+    /// [`run_alone`](Self::run_alone)) to go on at once after the step
+    /// instead of queueing its next turn: whether it will. Only with the
+    /// microtask queue empty may it: that turn would be the next one, with
+    /// nothing in between, so taking it without the queue's round trip
+    /// runs the same code in the same order
+    /// (`tests/oracle/promises/await_runs_on.js`). Several awaits in one
+    /// step (a `join!` in a task) go on in one more step, where the queue
+    /// would have run one step each, the later ones finding nothing new.
     fn go_on_at_once(&self) -> bool {
         false
     }
