@@ -9,6 +9,8 @@
 //! cores, run one loop per thread; values cross between loops as `Send`
 //! data, never as promises.
 
+#[cfg(test)]
+mod queue_order;
 mod registry;
 mod remote;
 mod time;
