@@ -160,8 +160,8 @@ where
         let this = &mut *self;
         match std::mem::replace(&mut this.stage, Stage::Done) {
             Stage::Start(value) => {
-                let ticket =
-                    task_of(cx).and_then(|lent| this.machine.direct.borrow_mut().claim(lent.task));
+                let ticket = task_of(cx)
+                    .and_then(|lent| this.machine.direct.borrow_mut().claim(lent.task.clone()));
                 let reply = match ticket {
                     Some(ticket) => {
                         this.stage = Stage::Direct(ticket);

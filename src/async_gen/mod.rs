@@ -483,7 +483,7 @@ where
         };
         let target = self.wake_target();
         let me: Rc<dyn Job> = self.clone();
-        let (polled, escaped) = target.with_waker(&me, false, |waker| {
+        let (polled, escaped) = target.with_waker(&me, None, |waker| {
             catch_unwind(AssertUnwindSafe(|| {
                 airlock::poll_in_airlock(self.owner, waker, input, body.as_mut())
             }))

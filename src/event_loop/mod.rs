@@ -48,19 +48,6 @@ pub(crate) trait Job {
         self.run();
     }
 
-    /// Asked by a step of this job that runs alone (see
-    /// [`run_alone`](Self::run_alone)) to go on at once after the step
-    /// instead of queueing its next turn: whether it will. Only with the
-    /// microtask queue empty may it: that turn would be the next one, with
-    /// nothing in between, so taking it without the queue's round trip
-    /// runs the same code in the same order
-    /// (`tests/oracle/promises/await_runs_on.js`). Several awaits in one
-    /// step (a `join!` in a task) go on in one more step, where the queue
-    /// would have run one step each, the later ones finding nothing new.
-    fn go_on_at_once(&self) -> bool {
-        false
-    }
-
     /// Drops what the job was going to go on with: its run has ended while
     /// it waited (see [`EventLoop::run`]).
     fn abandon(&self) {}

@@ -3,6 +3,7 @@
 //! it queues the task here and rouses the loop, which polls the task as a
 //! macrotask, like an I/O callback in Node.
 
+use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -173,16 +174,39 @@ struct Lent<'t> {
     /// `Send`, so a poll may hand it to another thread, where the task's
     /// `Rc` must not be touched.
     thread: *const u8,
-    /// Whether the task runs as the whole of its microtask (see
-    /// [`Job::run_alone`]).
-    alone: bool,
+    /// Set while the task runs as the whole of its microtask (see
+    /// [`Job::run_alone`]): the flag that makes it poll again at once.
+    go_on: Option<&'t Cell<bool>>,
     escaped: AtomicBool,
 }
 
-/// The task behind a lent waker, and whether it runs alone.
-pub(crate) struct LentTask {
-    pub(crate) task: Rc<dyn Job>,
-    pub(crate) alone: bool,
+/// The task behind a lent waker, borrowed for the poll.
+pub(crate) struct LentTask<'a> {
+    pub(crate) task: &'a Rc<dyn Job>,
+    /// While the task runs alone: setting it makes the task poll its body
+    /// again as soon as this poll returns (see [`LentTask::go_on_at_once`]).
+    go_on: Option<&'a Cell<bool>>,
+}
+
+impl LentTask<'_> {
+    /// Asked by an await of a settled promise instead of queueing the
+    /// task's next turn: whether the task will poll again at once. Only a
+    /// task that runs alone, with the microtask queue empty, may: that turn
+    /// would be the next one, with nothing in between, so taking it
+    /// without the queue's round trip runs the same code in the same order
+    /// (`tests/oracle/promises/await_runs_on.js`). Several awaits in one
+    /// poll (a `join!` in a task) go on in one more poll, where the queue
+    /// would have run one poll each, the later ones finding nothing new.
+    #[inline]
+    pub(crate) fn go_on_at_once(&self) -> bool {
+        match self.go_on {
+            Some(flag) if super::no_microtask_queued() => {
+                flag.set(true);
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 thread_local! {
@@ -241,7 +265,7 @@ unsafe fn drop_lent(_: *const ()) {}
 /// again. On another thread (the poll handed `&Waker` over) it is `None`:
 /// the waker is then woken, which is thread-safe.
 #[inline]
-pub(crate) fn lent_task(waker: &Waker) -> Option<LentTask> {
+pub(crate) fn lent_task(waker: &Waker) -> Option<LentTask<'_>> {
     if !std::ptr::eq(waker.vtable(), &LENT) {
         return None;
     }
@@ -250,9 +274,9 @@ pub(crate) fn lent_task(waker: &Waker) -> Option<LentTask> {
     // are not written after it is made, so any thread may read them.
     let lent = unsafe { &*waker.data().cast::<Lent<'_>>() };
     // The `Rc` is only cloned on the thread that owns it.
-    (lent.thread == this_thread()).then(|| LentTask {
-        task: lent.task.clone(),
-        alone: lent.alone,
+    (lent.thread == this_thread()).then_some(LentTask {
+        task: lent.task,
+        go_on: lent.go_on,
     })
 }
 
@@ -288,20 +312,21 @@ impl WakeTarget {
     /// Runs `poll` with a waker for this task. Lending it costs nothing;
     /// only a clone (a future keeping the waker) allocates. Also says
     /// whether the waker escaped (was cloned or woken): only then can a
-    /// wake-up come through the task's key. `alone`: whether the task runs
-    /// as the whole of its microtask (see [`Job::run_alone`]).
+    /// wake-up come through the task's key. `go_on`: while the task runs
+    /// as the whole of its microtask (see [`Job::run_alone`]), the flag
+    /// that makes it poll again as soon as this poll returns.
     #[inline]
     pub(crate) fn with_waker<R>(
         &self,
         task: &Rc<dyn Job>,
-        alone: bool,
+        go_on: Option<&Cell<bool>>,
         poll: impl FnOnce(&Waker) -> R,
     ) -> (R, bool) {
         let lent = Lent {
             target: self,
             task,
             thread: this_thread(),
-            alone,
+            go_on,
             escaped: AtomicBool::new(false),
         };
         let data: *const () = std::ptr::from_ref(&lent).cast();
@@ -327,8 +352,8 @@ mod tests {
         let remote = Arc::new(Remote::default());
         let target = WakeTarget::new(0, 1, 1, &remote);
         let task: Rc<dyn Job> = Rc::new(Nothing);
-        let (seen, _) = target.with_waker(&task, false, |waker| {
-            let here = lent_task(waker).map(|t| Rc::ptr_eq(&t.task, &task));
+        let (seen, _) = target.with_waker(&task, None, |waker| {
+            let here = lent_task(waker).map(|t| Rc::ptr_eq(t.task, &task));
             // A poll may hand `&Waker` to another thread: the task's `Rc`
             // is not reachable there.
             let there = std::thread::scope(|s| {

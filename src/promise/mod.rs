@@ -19,7 +19,7 @@ use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use crate::event_loop::{self, Job};
+use crate::event_loop::{self, LentTask};
 use crate::{Error, Fault, FaultKind, Reason};
 use shared::{Inner, Reactions, Shared, State, settle};
 
@@ -404,22 +404,23 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     }
 
     /// Resumes `task` one microtask turn after the promise settles (at once
-    /// if it has): an `await`. `alone`: whether the task runs as the whole
-    /// of its microtask, when it may take that turn without the queue
-    /// ([`Job::go_on_at_once`]). The reaction is made where it is stored:
+    /// if it has, or without the queue when it may:
+    /// [`LentTask::go_on_at_once`]): an `await`. The reaction is made where
+    /// it is stored:
     /// built first and then moved in, it was written word by word and read
     /// back as one 16-byte load, which cannot be forwarded from the pending
     /// stores.
-    pub(crate) fn resume_on_settle(&self, task: Rc<dyn Job>, alone: bool) {
+    pub(crate) fn resume_on_settle(&self, lent: &LentTask<'_>) {
         let mut inner = self.shared.inner.borrow_mut();
         let report = inner.state.mark_handled();
         if matches!(inner.state, State::Pending { .. }) {
+            let task = lent.task.clone();
             inner.reactions.push_with(move |_| task.run());
             drop(inner);
         } else {
             drop(inner);
-            if !(alone && task.go_on_at_once()) {
-                event_loop::queue_job(task);
+            if !lent.go_on_at_once() {
+                event_loop::queue_job(lent.task.clone());
             }
         }
         if report {

@@ -32,7 +32,7 @@ struct Task<T, E, F> {
 /// extra microtask. Under any other waker (a combinator polling its
 /// futures with wakers of its own) it is `None`, and that waker is woken.
 #[inline]
-pub(crate) fn task_of(cx: &Context<'_>) -> Option<LentTask> {
+pub(crate) fn task_of<'a>(cx: &'a Context<'_>) -> Option<LentTask<'a>> {
     let waker = cx.waker();
     event_loop::lent_task(airlock::outer_waker(waker).unwrap_or(waker))
 }
@@ -57,7 +57,7 @@ where
         let me: Rc<dyn Job> = self.clone();
         let polled = self
             .target
-            .with_waker(&me, alone, |waker| {
+            .with_waker(&me, alone.then_some(&self.notified), |waker| {
                 catch_unwind(AssertUnwindSafe(|| {
                     let mut cx = Context::from_waker(waker);
                     let mut body = body;
@@ -114,17 +114,6 @@ where
 
     fn run_alone(self: Rc<Self>) {
         self.turn(true);
-    }
-
-    /// An await of a settled promise, made while the task runs alone with
-    /// no microtask queued: the task's next turn would come straight after
-    /// this one, so it polls its body again instead (no queue round trip).
-    fn go_on_at_once(&self) -> bool {
-        let at_once = event_loop::no_microtask_queued();
-        if at_once {
-            self.notified.set(true);
-        }
-        at_once
     }
 
     fn reservation(&self) -> u64 {
@@ -302,7 +291,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     fn wait_for(&self, cx: &Context<'_>) -> Waiter {
         match task_of(cx) {
             Some(lent) => {
-                self.resume_on_settle(lent.task, lent.alone);
+                self.resume_on_settle(&lent);
                 Waiter::Task
             }
             None if !event_loop::is_running() => {
