@@ -144,6 +144,29 @@ impl<Y, R, T, E> NextStep<Y, R, T, E> {
     }
 }
 
+/// `next()` through [`AsyncIterator`](super::AsyncIterator): the value a
+/// step yields, `None` once the generator is done. A future of its own
+/// rather than an `async` block around the step, whose state machine
+/// cost 34 instructions a for-await item (798 -> 764).
+pub(crate) struct NextItem<Y, R, T, E>(pub(super) NextStep<Y, R, T, E>);
+
+impl<Y, R, T, E> Future for NextItem<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    type Output = Result<Option<Y>, E>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|step| step.map(Step::yielded))
+    }
+}
+
 // Nothing is pinned: the stages hold no self-references.
 impl<Y, R, T, E> Unpin for NextStep<Y, R, T, E> {}
 
@@ -156,45 +179,65 @@ where
 {
     type Output = Result<Step<Y, T>, E>;
 
+    /// The answer's poll, the usual one after the first, is small enough
+    /// to inline into the consumer; the rest is out of line.
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        match std::mem::replace(&mut this.stage, Stage::Done) {
+        if let Stage::Direct(ticket) = this.stage {
+            let answer = this.machine.direct.borrow_mut().take(ticket);
+            return match answer {
+                Some(outcome) => {
+                    this.stage = Stage::Done;
+                    Poll::Ready(outcome)
+                }
+                None => this.still_waiting(ticket, cx),
+            };
+        }
+        this.poll_other(cx)
+    }
+}
+
+impl<Y, R, T, E> NextStep<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    /// The first poll (the request), or one through a promise.
+    #[inline(never)]
+    fn poll_other(&mut self, cx: &mut Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
+        match std::mem::replace(&mut self.stage, Stage::Done) {
             Stage::Start(value) => {
                 let ticket = task_of(cx)
-                    .and_then(|lent| this.machine.direct.borrow_mut().claim(lent.task.clone()));
+                    .and_then(|lent| self.machine.direct.borrow_mut().claim(lent.task.clone()));
                 let reply = match ticket {
                     Some(ticket) => {
-                        this.stage = Stage::Direct(ticket);
+                        self.stage = Stage::Direct(ticket);
                         Reply::Direct
                     }
                     None => {
                         let (promise, resolver) = Promise::with_resolver();
-                        this.stage = Stage::Promised(promise.into_future());
+                        self.stage = Stage::Promised(promise.into_future());
                         Reply::Promise(resolver)
                     }
                 };
-                this.machine.clone().request(Resume::Next(value), reply);
-                match &mut this.stage {
+                self.machine.clone().request(Resume::Next(value), reply);
+                match &mut self.stage {
                     Stage::Promised(waiting) => Pin::new(waiting).poll(cx),
                     // Even an answer given at once waits for its turn.
                     _ => Poll::Pending,
                 }
             }
-            Stage::Direct(ticket) => {
-                let answer = this.machine.direct.borrow_mut().take(ticket);
-                match answer {
-                    Some(outcome) => Poll::Ready(outcome),
-                    None => this.still_waiting(ticket, cx),
-                }
-            }
             Stage::Promised(mut waiting) => match Pin::new(&mut waiting).poll(cx) {
                 Poll::Ready(outcome) => Poll::Ready(outcome),
                 Poll::Pending => {
-                    this.stage = Stage::Promised(waiting);
+                    self.stage = Stage::Promised(waiting);
                     Poll::Pending
                 }
             },
-            Stage::Done => Poll::Pending,
+            Stage::Direct(_) | Stage::Done => Poll::Pending,
         }
     }
 }

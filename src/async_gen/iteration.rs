@@ -138,8 +138,7 @@ where
     type Error = E;
 
     fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
-        let step = self.next_step(R::default());
-        async move { Ok(step.await?.yielded()) }
+        super::direct::NextItem(self.next_step(R::default()))
     }
 
     /// Calls `return()` with `T::default()` (JavaScript's `undefined`).

@@ -77,6 +77,7 @@ struct Serving<Y, T, E> {
 }
 
 impl<Y, T, E> Serving<Y, T, E> {
+    #[inline]
     fn set(&self, reply: Reply<Y, T, E>) {
         if let Reply::Promise(resolver) = reply {
             *self.resolver.borrow_mut() = Some(resolver);
@@ -84,6 +85,7 @@ impl<Y, T, E> Serving<Y, T, E> {
         self.active.set(true);
     }
 
+    #[inline]
     fn take(&self) -> Option<Reply<Y, T, E>> {
         if !self.active.replace(false) {
             return None;
@@ -369,8 +371,18 @@ where
         }
     }
 
-    /// AsyncGeneratorResumeNext: serve the queue's head.
+    /// AsyncGeneratorResumeNext: serve the queue's head. Most calls find
+    /// the queue empty (one consumer, one request at a time): that test is
+    /// inlined, the serving is not.
+    #[inline]
     fn resume_next(self: Rc<Self>) {
+        if !self.queue.borrow().is_empty() {
+            self.serve_queue();
+        }
+    }
+
+    #[inline(never)]
+    fn serve_queue(self: Rc<Self>) {
         while !self.is_busy() {
             let Some(head) = self.queue.borrow_mut().pop_front() else {
                 return;
