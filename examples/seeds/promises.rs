@@ -140,35 +140,16 @@ pub fn await_kinds() -> String {
     })
 }
 
-/// `walker(name, n)` of `await_runs_on.js`: awaits a settled promise `n`
-/// times, logging each step.
-fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
-    let log = log.clone();
-    spawn(async move {
-        for i in 1..=n {
-            Promise::<i32>::resolve(i).await?;
-            log.line(format_args!("{name} step {i}"));
-            if name == "a" && i == 2 {
-                let l = log.clone();
-                queue_microtask(move || l.line("microtask queued by a"));
-            }
-            if name == "c" && i == 1 {
-                walker(&log, "inner", 2);
-            }
-            if name == "c" && i == 2 {
-                let l = log.clone();
-                Promise::<()>::resolve(()).map(move |()| l.line("then queued by c"));
-            }
-        }
-        log.line(format_args!("{name} done"));
-        Ok::<_, Error>(name)
-    })
-}
+/// Starts a walker of the `*_runs_on` oracles: `(log, name, n)` to its
+/// promise.
+pub type Walk = fn(&Log, &'static str, i32) -> Promise<&'static str>;
 
-pub fn await_runs_on() -> String {
-    scenario(|log| {
-        walker(log, "a", 4);
-        walker(log, "b", 2);
+/// `runsOn(walk)` of `_runs_on.js`, the scenario the `*_runs_on` oracles
+/// share.
+pub fn runs_on(walk: Walk) -> String {
+    scenario(move |log| {
+        walk(log, "a", 4);
+        walk(log, "b", 2);
         let (l1, l2) = (log.clone(), log.clone());
         Promise::<()>::resolve(())
             .map(move |()| l1.line("then 1"))
@@ -179,7 +160,7 @@ pub fn await_runs_on() -> String {
             move || {
                 l.line("timeout");
                 let settled = l.clone();
-                walker(&l, "c", 4).map(move |v| settled.line(format_args!("settled {v}")));
+                walk(&l, "c", 3).map(move |v| settled.line(format_args!("settled {v}")));
                 l.line("timeout end");
             },
             ms(0),
@@ -188,11 +169,51 @@ pub fn await_runs_on() -> String {
         set_timeout(
             move || {
                 let settled = l.clone();
-                walker(&l, "lone", 3).map(move |v| settled.line(format_args!("settled {v}")));
+                walk(&l, "lone", 3).map(move |v| settled.line(format_args!("settled {v}")));
             },
             ms(1),
         );
     })
+}
+
+/// `sideSteps(name, i, walk)` of `_runs_on.js`: what a walker does after
+/// step `i`, beside logging it.
+pub fn side_steps(log: &Log, name: &str, i: i32, walk: Walk) {
+    if name == "a" && i == 2 {
+        let l = log.clone();
+        queue_microtask(move || l.line("microtask queued by a"));
+    }
+    if name == "c" && i == 1 {
+        walk(log, "inner", 2);
+    }
+    if name == "c" && i == 2 {
+        let l = log.clone();
+        Promise::<()>::resolve(()).map(move |()| l.line("then queued by c"));
+    }
+}
+
+/// `async function walker(name, n)` of `await_runs_on.js`.
+fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
+    let log = log.clone();
+    spawn(async move {
+        for i in 1..=n {
+            let v = Promise::<i32>::resolve(i).await?;
+            log.line(format_args!("{name} got {v}"));
+            side_steps(&log, name, i, walker);
+            if name == "lone" && i == 2 {
+                match Promise::<i32>::reject(Error::msg("boom")).await {
+                    Err(e) => log.line(format_args!("{name} caught {e}")),
+                    Ok(_) => log.line("not reached"),
+                }
+            }
+        }
+        log.line(format_args!("{name} done"));
+        Ok::<_, Error>(name)
+    })
+}
+
+pub fn await_runs_on() -> String {
+    runs_on(walker)
 }
 
 pub fn microtasks_vs_timers() -> String {

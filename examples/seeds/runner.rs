@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use baton::runner::{CancellationToken, Thunk, run, run_cancellable, thunk};
-use baton::{Abrupt, Body, Co, Error, Gen, Promise, queue_microtask, set_timeout, spawn};
+use baton::{Abrupt, Body, Co, Error, Gen, Promise, set_timeout, spawn};
 
 use super::js::Log;
-use super::promises::{later, ms, scenario, stamp, ticks};
+use super::promises::{later, ms, runs_on, scenario, side_steps, stamp, ticks};
 
 pub fn run_order() -> String {
     scenario(|log| {
@@ -66,13 +66,7 @@ fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
             for i in 1..=n {
                 let v = co.yield_(Promise::resolve(i)).await?;
                 log.line(format_args!("{name} got {v}"));
-                if name == "a" && i == 2 {
-                    let l = log.clone();
-                    queue_microtask(move || l.line("microtask queued by a"));
-                }
-                if name == "c" && i == 1 {
-                    walker(&log, "inner", 2);
-                }
+                side_steps(&log, name, i, walker);
                 if name == "lone" && i == 2 {
                     match co.yield_(Promise::reject(Error::msg("boom"))).await {
                         Err(Abrupt::Throw(e)) => log.line(format_args!("{name} caught {e}")),
@@ -88,29 +82,7 @@ fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
 }
 
 pub fn run_runs_on() -> String {
-    scenario(|log| {
-        walker(log, "a", 4);
-        walker(log, "b", 2);
-        ticks(log, 3);
-        log.line("script end");
-        let l = log.clone();
-        set_timeout(
-            move || {
-                l.line("timeout");
-                let settled = l.clone();
-                walker(&l, "c", 3).map(move |v| settled.line(format_args!("settled {v}")));
-            },
-            ms(0),
-        );
-        let l = log.clone();
-        set_timeout(
-            move || {
-                let settled = l.clone();
-                walker(&l, "lone", 3).map(move |v| settled.line(format_args!("settled {v}")));
-            },
-            ms(1),
-        );
-    })
+    runs_on(walker)
 }
 
 pub fn run_throw_after_catch() -> String {

@@ -8,7 +8,7 @@ use baton::saga::{
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
 use super::js::Log;
-use super::promises::{ms, scenario, stamp};
+use super::promises::{ms, runs_on, scenario, side_steps, stamp};
 
 /// `fakeFetch(url)`: `url:mock` after 100 ms.
 pub fn fake_fetch(url: String) -> Promise<String> {
@@ -158,13 +158,7 @@ fn walker(
         for i in 1..=n {
             let v = call(&co, answer, i).await?;
             log.line(format_args!("{name} got {v}"));
-            if name == "a" && i == 2 {
-                let l = log.clone();
-                baton::queue_microtask(move || l.line("microtask queued by a"));
-            }
-            if name == "c" && i == 1 {
-                run_saga(walker(log.clone(), "inner", 2));
-            }
+            side_steps(&log, name, i, walk);
             if name == "lone" && i == 2 {
                 match call(&co, refuse, "boom").await {
                     Err(Abrupt::Throw(e)) => log.line(format_args!("{name} caught {e}")),
@@ -178,37 +172,13 @@ fn walker(
     })
 }
 
+/// `runEnhanced(walker, name, n)`
+fn walk(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
+    run_saga(walker(log.clone(), name, n)).promise()
+}
+
 pub fn calls_run_on() -> String {
-    scenario(|log| {
-        run_saga(walker(log.clone(), "a", 4));
-        run_saga(walker(log.clone(), "b", 2));
-        let (l1, l2) = (log.clone(), log.clone());
-        Promise::<()>::resolve(())
-            .map(move |()| l1.line("then 1"))
-            .map(move |()| l2.line("then 2"));
-        log.line("script end");
-        let l = log.clone();
-        set_timeout(
-            move || {
-                l.line("timeout");
-                let settled = l.clone();
-                run_saga(walker(l.clone(), "c", 3))
-                    .promise()
-                    .map(move |v| settled.line(format_args!("settled {v}")));
-            },
-            ms(0),
-        );
-        let l = log.clone();
-        set_timeout(
-            move || {
-                let settled = l.clone();
-                run_saga(walker(l.clone(), "lone", 3))
-                    .promise()
-                    .map(move |v| settled.line(format_args!("settled {v}")));
-            },
-            ms(1),
-        );
-    })
+    runs_on(walk)
 }
 
 pub fn race_timeout() -> String {

@@ -1,0 +1,29 @@
+// The scenario the `*_runs_on` oracles share (not an oracle itself):
+// `walk(name, n)` starts a walker (an async function, a run(), a saga)
+// that takes n settled steps, and returns its promise. Each walker, at
+// step 2 of "a", queues a microtask; at step 1 of "c", starts "inner"; at
+// step 2 of "c", chains a then; at step 2 of "lone", catches a rejection.
+const log = (s) => console.log(s);
+function runsOn(walk) {
+  walk("a", 4);
+  walk("b", 2);
+  Promise.resolve()
+    .then(() => log("then 1"))
+    .then(() => log("then 2"));
+  log("script end");
+  setTimeout(() => {
+    log("timeout");
+    walk("c", 3).then((v) => log("settled " + v));
+    log("timeout end");
+  }, 0);
+  setTimeout(() => {
+    walk("lone", 3).then((v) => log("settled " + v));
+  }, 1);
+}
+// What a walker does after step i, beside logging it.
+function sideSteps(name, i, walk) {
+  if (name === "a" && i === 2) queueMicrotask(() => log("microtask queued by a"));
+  if (name === "c" && i === 1) walk("inner", 2);
+  if (name === "c" && i === 2) Promise.resolve().then(() => log("then queued by c"));
+}
+module.exports = { log, runsOn, sideSteps };
