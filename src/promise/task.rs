@@ -195,7 +195,7 @@ where
 /// another executor afterwards), an await of a settled promise completes
 /// at once: there is no loop to take a turn on. One of a pending promise
 /// completes when a run settles it, and the uncaught hook is told (once a
-/// thread, [`FaultKind::OutsideRun`](crate::FaultKind::OutsideRun)): with
+/// thread, [`FaultKind::OutsideRun`]): with
 /// no run to come, it would wait for ever. A promise resolved outside any
 /// run queues its reactions for the next run.
 ///

@@ -184,7 +184,7 @@ pub(crate) trait Waiter {
     /// after its current step: whether it will. Only a waiter taking such
     /// a turn (the whole of its microtask) with no microtask queued may:
     /// its next turn would come straight after, with nothing in between
-    /// (see `Job::go_on_at_once`).
+    /// (see `LentTask::go_on_at_once`, the same rule for a task).
     fn go_on_at_once(&self) -> bool {
         false
     }
