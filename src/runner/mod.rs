@@ -132,9 +132,13 @@ where
     /// or, if it has settled, its turn is queued. A step that runs alone
     /// (the whole of its microtask: see [`take_turn`](Self::take_turn))
     /// with no microtask queued takes that turn at once instead, since it
-    /// would be the next one with nothing in between: it returns `true`
-    /// and its caller goes on.
-    fn step(self: &Rc<Self>, how: Resume<G::Input, G::Error, G::Return>, alone: bool) -> bool {
+    /// would be the next one with nothing in between: it returns the
+    /// settled promise, and its caller goes on with it.
+    fn step(
+        self: &Rc<Self>,
+        how: Resume<G::Input, G::Error, G::Return>,
+        alone: bool,
+    ) -> Option<Promise<G::Input, G::Error>> {
         let exhausted = "run() was given a generator that had already completed";
         let finished = match resume_guarded(&self.generator, how, exhausted) {
             Ok(Stepped::Yielded(next)) => {
@@ -149,6 +153,12 @@ where
                             } // else cancelled meanwhile: this step never runs
                         });
                     }
+                    Some(rejected) if alone && event_loop::no_microtask_queued() => {
+                        if rejected {
+                            promise.mark_handled();
+                        }
+                        return Some(promise);
+                    }
                     Some(rejected) => {
                         // The same one turn as a reaction, queued as the
                         // driver itself (two words, stored inline). Marked
@@ -156,18 +166,14 @@ where
                         // a rejection has anything to mark.
                         let handled = rejected.then(|| promise.clone());
                         *self.settled.borrow_mut() = Some(promise);
-                        let at_once = alone && event_loop::no_microtask_queued();
-                        if !at_once {
-                            let me = Rc::clone(self);
-                            event_loop::queue_microtask(move || me.take_turn(epoch));
-                        }
+                        let me = Rc::clone(self);
+                        event_loop::queue_microtask(move || me.take_turn(epoch));
                         if let Some(handled) = handled {
                             handled.mark_handled();
                         }
-                        return at_once;
                     }
                 }
-                return false;
+                return None;
             }
             Ok(Stepped::Returned(value)) => Ok(value),
             Err(error) => Err(error),
@@ -177,28 +183,28 @@ where
             (Some(reason), _) => self.resolver.reject(reason),
             (None, outcome) => self.resolver.resolve_with(outcome),
         }
-        false
+        None
     }
 
     /// The turn after a yielded promise that had already settled: a
-    /// microtask of its own, so its steps run alone.
+    /// microtask of its own, so its steps run alone, and one that yields a
+    /// settled promise with no microtask queued goes on with it here.
     fn take_turn(self: Rc<Self>, epoch: u64) {
-        let mut epoch = epoch;
-        loop {
-            if self.epoch.get() != epoch {
-                return; // cancelled meanwhile: this step never runs
-            }
-            let Some(outcome) = self.settled.borrow_mut().take().and_then(|p| p.peek()) else {
-                return;
-            };
+        if self.epoch.get() != epoch {
+            return; // cancelled meanwhile: this step never runs
+        }
+        let Some(mut promise) = self.settled.borrow_mut().take() else {
+            return;
+        };
+        while let Some(outcome) = promise.peek() {
             let how = match outcome {
                 Ok(value) => Resume::Next(value),
                 Err(error) => Resume::Throw(error),
             };
-            if !self.step(how, true) {
-                return;
+            match self.step(how, true) {
+                Some(next) => promise = next,
+                None => return,
             }
-            epoch = self.epoch.get();
         }
     }
 
