@@ -919,10 +919,16 @@ pub(crate) fn queue_job(job: Rc<dyn Job>) {
     });
 }
 
-/// Whether no microtask is queued: a job queued now would run next.
+/// Whether a job whose step runs `alone` (the whole of its microtask: see
+/// [`Job::run_alone`]) may take its next turn at once, after the step,
+/// instead of queueing it: only with the microtask queue empty, when that
+/// turn would be the next one with nothing in between, so taking it
+/// without the queue's round trip runs the same code in the same order.
+/// A task, `run()`'s driver and a saga's driver follow this rule
+/// (`tests/oracle/*/*_runs_on.js`, `tests/await_order.rs`).
 #[inline]
-pub(crate) fn no_microtask_queued() -> bool {
-    MICROTASKS.with(|q| q.borrow().is_empty())
+pub(crate) fn may_go_on_at_once(alone: bool) -> bool {
+    alone && MICROTASKS.with(|q| q.borrow().is_empty())
 }
 
 pub(crate) fn watch_rejection(promise: Rc<dyn Watched>) {

@@ -190,17 +190,15 @@ pub(crate) struct LentTask<'a> {
 
 impl LentTask<'_> {
     /// Asked by an await of a settled promise instead of queueing the
-    /// task's next turn: whether the task will poll again at once. Only a
-    /// task that runs alone, with the microtask queue empty, may: that turn
-    /// would be the next one, with nothing in between, so taking it
-    /// without the queue's round trip runs the same code in the same order
-    /// (`tests/oracle/promises/await_runs_on.js`). Several awaits in one
-    /// poll (a `join!` in a task) go on in one more poll, where the queue
-    /// would have run one poll each, the later ones finding nothing new.
+    /// task's next turn: whether the task will poll again at once (see
+    /// [`may_go_on_at_once`](super::may_go_on_at_once)). Several awaits in
+    /// one poll (a `join!` in a task) go on in one more poll, where the
+    /// queue would have run one poll each, the later ones finding nothing
+    /// new.
     #[inline]
     pub(crate) fn go_on_at_once(&self) -> bool {
         match self.go_on {
-            Some(flag) if super::no_microtask_queued() => {
+            Some(flag) if super::may_go_on_at_once(true) => {
                 flag.set(true);
                 true
             }

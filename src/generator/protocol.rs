@@ -111,6 +111,18 @@ pub enum Resume<R, E, T> {
     Return(T),
 }
 
+impl<R, E, T> Resume<R, E, T> {
+    /// How a driver resumes after what it waited on settled with
+    /// `outcome`: a value goes in with `next`, an error with `throw`
+    /// (seed 002's `step()`).
+    pub(crate) fn settled(outcome: Result<R, E>) -> Self {
+        match outcome {
+            Ok(value) => Resume::Next(value),
+            Err(error) => Resume::Throw(error),
+        }
+    }
+}
+
 /// An abrupt completion arriving at a `yield`: the error of a `throw(e)`, or
 /// the value of a `return(v)`.
 ///

@@ -131,9 +131,9 @@ where
     /// One step of the generator; the promise it yields is subscribed to,
     /// or, if it has settled, its turn is queued. A step that runs alone
     /// (the whole of its microtask: see [`take_turn`](Self::take_turn))
-    /// with no microtask queued takes that turn at once instead, since it
-    /// would be the next one with nothing in between: it returns the
-    /// settled promise, and its caller goes on with it.
+    /// may take that turn at once instead
+    /// ([`may_go_on_at_once`](event_loop::may_go_on_at_once)): it returns
+    /// the settled promise, and its caller goes on with it.
     fn step(
         self: &Rc<Self>,
         how: Resume<G::Input, G::Error, G::Return>,
@@ -153,7 +153,7 @@ where
                             } // else cancelled meanwhile: this step never runs
                         });
                     }
-                    Some(rejected) if alone && event_loop::no_microtask_queued() => {
+                    Some(rejected) if event_loop::may_go_on_at_once(alone) => {
                         if rejected {
                             promise.mark_handled();
                         }
@@ -197,11 +197,7 @@ where
             return;
         };
         while let Some(outcome) = promise.peek() {
-            let how = match outcome {
-                Ok(value) => Resume::Next(value),
-                Err(error) => Resume::Throw(error),
-            };
-            match self.step(how, true) {
+            match self.step(Resume::settled(outcome), true) {
                 Some(next) => promise = next,
                 None => return,
             }
@@ -210,11 +206,7 @@ where
 
     /// The step after a yielded promise settled with `outcome`.
     fn resume_with(self: Rc<Self>, outcome: Result<G::Input, G::Error>) {
-        let how = match outcome {
-            Ok(value) => Resume::Next(value),
-            Err(error) => Resume::Throw(error),
-        };
-        self.step(how, false);
+        self.step(Resume::settled(outcome), false);
     }
 
     /// Stops the generator at its pending yield and drives its cleanup.

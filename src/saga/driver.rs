@@ -181,10 +181,7 @@ where
             return; // halted meanwhile: this step never runs
         }
         self.pending.borrow_mut().take();
-        match outcome {
-            Ok(value) => self.step(Resume::Next(value)),
-            Err(error) => self.step(Resume::Throw(error)),
-        }
+        self.step(Resume::settled(outcome));
     }
 
     fn resume_unit_later(self: Rc<Self>, epoch: u64) {

@@ -181,10 +181,9 @@ pub(crate) trait Waiter {
     fn take_turn(self: Rc<Self>, epoch: u64);
 
     /// Asked, instead of being queued for such a turn, to take it at once
-    /// after its current step: whether it will. Only a waiter taking such
-    /// a turn (the whole of its microtask) with no microtask queued may:
-    /// its next turn would come straight after, with nothing in between
-    /// (see `LentTask::go_on_at_once`, the same rule for a task).
+    /// after its current step: whether it will (a waiter taking such a
+    /// turn, the whole of its microtask, may: see
+    /// `event_loop::may_go_on_at_once`).
     fn go_on_at_once(&self) -> bool {
         false
     }

@@ -16,6 +16,7 @@ use std::rc::{Rc, Weak};
 
 use super::Saga;
 use super::trace::Tracer;
+use crate::event_loop::may_go_on_at_once;
 use crate::promise::Awaiting;
 use crate::runner::CancellationToken;
 use crate::{Error, Promise};
@@ -289,10 +290,9 @@ enum Turn {
 
 impl Core {
     /// A step taken alone asks to take its next turn at once instead of
-    /// queueing it: allowed while no microtask is queued, since that turn
-    /// would come straight after this one with nothing in between.
+    /// queueing it (see [`may_go_on_at_once`]).
     pub(crate) fn owe_turn(&self) -> bool {
-        let owe = self.turn.get() == Turn::Alone && crate::event_loop::no_microtask_queued();
+        let owe = may_go_on_at_once(self.turn.get() == Turn::Alone);
         if owe {
             self.turn.set(Turn::Owed);
         }
