@@ -1,13 +1,16 @@
 //! What a saga's call and delay effects allocate: the called function's
 //! promise, nothing more (a small effect is kept inline, a value is not
 //! boxed again on its way back, a delay's timer callback is kept in its
-//! slot and the turn after a timer is queued in place). Its own test binary: the counting allocator sees the whole
+//! slot and the turn after a timer is queued in place); and what a store's
+//! `put` and `take` allocate. Its own test binary: the counting allocator sees the whole
 //! process, so this file holds a single test.
 
 #[path = "shared/counting_allocator.rs"]
 mod counting_allocator;
 
-use baton::saga::{SagaCo, all, call, call_effect, delay, run_saga};
+use baton::saga::{
+    Action, Runtime, SagaCo, Store, all, call, call_effect, delay, put, run_saga, take,
+};
 use baton::{EventLoop, Gen, Promise};
 use counting_allocator::allocations_during;
 
@@ -50,6 +53,55 @@ fn allocations_of_a_saga(calls: u64, shape: Shape) -> (usize, Option<u64>) {
     (made, out.peek().and_then(Result::ok))
 }
 
+#[derive(Clone, Debug)]
+enum Ball {
+    Ping,
+    Pong,
+}
+
+impl Action for Ball {
+    fn action_type(&self) -> &str {
+        match self {
+            Ball::Ping => "PING",
+            Ball::Pong => "PONG",
+        }
+    }
+}
+
+/// Allocations of `rounds` round trips through a store: one saga puts
+/// PING and takes PONG, the other takes PING and puts PONG.
+fn allocations_of_ping_pong(rounds: u32) -> (usize, Option<u32>) {
+    EventLoop::virtual_clock().run(|| ());
+    let (made, out) = allocations_during(|| {
+        EventLoop::virtual_clock().run(move || {
+            let store = Store::new(0_u32, |n: &mut u32, _: &Ball| *n += 1);
+            let runtime = Runtime::new().with_store(&store);
+            runtime.run(
+                "ponger",
+                Gen::new(move |co: SagaCo<()>| async move {
+                    for _ in 0..rounds {
+                        take::<_, Ball>(&co, "PING").await?;
+                        put(&co, Ball::Pong).await?;
+                    }
+                    Ok(())
+                }),
+            );
+            let pinger = runtime.run(
+                "pinger",
+                Gen::new(move |co: SagaCo<()>| async move {
+                    for _ in 0..rounds {
+                        put(&co, Ball::Ping).await?;
+                        take::<_, Ball>(&co, "PONG").await?;
+                    }
+                    Ok(())
+                }),
+            );
+            pinger.promise().map(move |()| store.state())
+        })
+    });
+    (made, out.peek().and_then(Result::ok))
+}
+
 #[test]
 fn calls_allocate_only_their_promise_and_delays_nothing() {
     allocations_of_a_saga(10, Shape::OneByOne); // thread-locals made on first use
@@ -76,4 +128,14 @@ fn calls_allocate_only_their_promise_and_delays_nothing() {
     let (more, sum) = allocations_of_a_saga(1_010, Shape::Delayed);
     assert_eq!(sum, Some((0..1_010).sum()));
     assert_eq!(more - base, 1_000, "none per delay, one per call");
+
+    // A store: a put boxes its dispatch; a take is one object (the bus's
+    // listener, the job that hands the action over and what stopping it
+    // reaches) and the action it hands over.
+    allocations_of_ping_pong(10);
+    let (base, dispatched) = allocations_of_ping_pong(10);
+    assert_eq!(dispatched, Some(20));
+    let (more, dispatched) = allocations_of_ping_pong(1_010);
+    assert_eq!(dispatched, Some(2_020));
+    assert_eq!(more - base, 6 * 1_000, "three per put and take");
 }

@@ -300,3 +300,37 @@ fn a_cancelled_watcher_lets_go_of_its_store_and_runtime() {
     assert_eq!(*seen.borrow(), [1, 2]);
     assert!(watched.upgrade().is_none(), "the watcher was freed");
 }
+
+#[test]
+fn a_take_gets_the_first_action_it_hears_even_from_a_nested_dispatch() {
+    // A subscriber answers NUM 1 by dispatching NUM 2 from inside that
+    // dispatch: the waiting take hears 2 first (in the nested dispatch),
+    // and 1 after it, when it has stopped listening. The next take sees
+    // only what is dispatched after it starts.
+    let store = Store::new(0, |sum: &mut u32, Num(n): &Num| *sum += n);
+    let s = store.clone();
+    store.subscribe(move |Num(n): &Num| {
+        if *n == 1 {
+            s.dispatch(Num(2));
+        }
+    });
+    let st = store.clone();
+    let got = EventLoop::virtual_clock().run(move || {
+        let runtime = Runtime::new().with_store(&st);
+        let task = runtime.run(
+            "taker",
+            Gen::new(|co: SagaCo<Vec<u32>>| async move {
+                let Num(first) = take(&co, "NUM").await?;
+                let Num(second) = take(&co, "NUM").await?;
+                Ok(vec![first, second])
+            }),
+        );
+        for (ms, n) in [(5, 1), (10, 7)] {
+            let st = st.clone();
+            set_timeout(move || st.dispatch(Num(n)), Duration::from_millis(ms));
+        }
+        task.promise()
+    });
+    assert_eq!(got.peek().and_then(Result::ok), Some(vec![2, 7]));
+    assert_eq!(store.state(), 10);
+}

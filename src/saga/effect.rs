@@ -8,7 +8,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -132,6 +132,10 @@ pub(crate) enum Stop {
         promise: Rc<dyn Erased>,
         handle: bool,
     },
+    /// Work that delivers its result itself ([`Source::Listening`]); weak,
+    /// as a promise's reaction is held by the promise and not by the
+    /// waiter: a take no action ever answers must not keep its saga alive.
+    Listening(Weak<dyn Listening>),
 }
 
 impl Stop {
@@ -140,6 +144,11 @@ impl Stop {
             Stop::Hook(hook) => hook(reason),
             Stop::Timer(id) => clear_timeout(id),
             Stop::Settled { .. } => {}
+            Stop::Listening(listening) => {
+                if let Some(listening) = listening.upgrade() {
+                    listening.stop();
+                }
+            }
         }
     }
 
@@ -233,6 +242,18 @@ impl Settled {
     }
 }
 
+/// An effect's own waiting object that hands its result to a [`Settled`]
+/// itself, with no promise in between (a store's `take`): listening,
+/// delivering and stopping all go through the one allocation it is.
+pub(crate) trait Listening {
+    /// Hands the result to `settled` once it comes, one microtask turn
+    /// later, as a promise's reaction would.
+    fn wait(self: Rc<Self>, settled: Settled);
+
+    /// Stops waiting: a result that comes later goes nowhere.
+    fn stop(&self);
+}
+
 /// Where a running effect's result comes from. A typed promise is
 /// subscribed to directly (through its own allocation, type-erased) and
 /// its value boxed on delivery: no derived promise, no extra microtask
@@ -247,6 +268,8 @@ pub(crate) enum Source {
     /// A delay: a timer that delivers `()`, with no promise in between.
     Timer(Duration),
     Typed(Box<dyn FnOnce(Settled) -> Option<Stop>>),
+    /// Work that delivers its result itself.
+    Listening(Rc<dyn Listening>),
 }
 
 impl Source {
@@ -272,6 +295,11 @@ impl Source {
                 Some(Stop::Timer(set_timeout(fire, after)))
             }
             Source::Typed(subscribe) => subscribe(settled),
+            Source::Listening(listening) => {
+                let stop = Stop::Listening(Rc::downgrade(&listening));
+                listening.wait(settled);
+                Some(stop)
+            }
         }
     }
 }

@@ -1,14 +1,17 @@
 //! Seed 003's `SagaRuntime` store: state, dispatch, subscription, and the
 //! effects that reach it — `select`, `put`, `take`.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, Settled, Source, yield_typed};
+use super::effect::{
+    Description, Effect, Kind, Listening, Running, Settled, Source, Value, yield_typed,
+};
 use super::task::Scope;
+use crate::event_loop::{Job, queue_job};
 use crate::generator::Abrupt;
 use crate::{Error, Promise};
 
@@ -155,7 +158,19 @@ impl<A: Action> Pattern<A> {
     }
 }
 
-type Listener<A> = Rc<dyn Fn(&A)>;
+/// What hears a bus's actions: a subscriber's closure, or a waiting
+/// `take` (which is its own listener, job and stop: one allocation).
+pub(crate) trait Listen<A> {
+    fn hear(self: Rc<Self>, action: &A);
+}
+
+impl<A, F: Fn(&A)> Listen<A> for F {
+    fn hear(self: Rc<Self>, action: &A) {
+        self(action);
+    }
+}
+
+type Listener<A> = Rc<dyn Listen<A>>;
 
 /// Where dispatched actions go: the reducer, then subscribers, then the
 /// sagas waiting in `take`.
@@ -178,22 +193,15 @@ impl<A: Action> Bus<A> {
         let mut snapshot = self.snapshot.take();
         snapshot.extend(self.listeners.borrow().iter().map(|(_, l)| l.clone()));
         for listener in snapshot.drain(..) {
-            listener(action);
+            listener.hear(action);
         }
         self.snapshot.set(snapshot);
     }
 
     /// Adds a listener; returns its key for [`Bus::unsubscribe`].
     pub(crate) fn subscribe(&self, listener: Listener<A>) -> u64 {
-        self.subscribe_keyed(|_| listener)
-    }
-
-    /// Adds the listener `make` builds knowing its own key (to unsubscribe
-    /// itself); returns the key.
-    pub(crate) fn subscribe_keyed(&self, make: impl FnOnce(u64) -> Listener<A>) -> u64 {
         let key = self.next.get() + 1;
         self.next.set(key);
-        let listener = make(key);
         self.listeners.borrow_mut().push((key, listener));
         key
     }
@@ -491,33 +499,88 @@ pub async fn put<T, A: Action>(co: &SagaCo<T>, action: A) -> Result<(), Abrupt<E
 /// assert_eq!((d.kind, d.args.as_str()), (Kind::Take, "\"SUBMIT\""));
 /// ```
 pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
-    take_effect_for(pattern, false)
+    take_effect_for(pattern)
 }
 
-/// [`take_effect`]; `handle`: its value goes to `downcast`, which reads it
-/// from the promise ([`Running::handled_by`]).
-fn take_effect_for<A: Action>(pattern: Pattern<A>, handle: bool) -> Effect {
-    let describe = |p: &Pattern<A>| described(Kind::Take, "take", format!("{p:?}"));
-    Effect::new(pattern, describe, move |pattern, scope: &Scope| {
+fn take_effect_for<A: Action>(pattern: Pattern<A>) -> Effect {
+    let describe = |t: &Rc<Taker<A>>| described(Kind::Take, "take", format!("{:?}", t.pattern));
+    let taker = Rc::new(Taker {
+        pattern,
+        bus: RefCell::new(None),
+        waiting: Cell::new(None),
+        taken: Cell::new(None),
+    });
+    Effect::new(taker, describe, |taker, scope: &Scope| {
         let Some(bus) = scope.service::<Bus<A>>() else {
             return Running::of(Promise::<A, Error>::reject(missing::<A>()));
         };
-        let (promise, resolver) = Promise::with_resolver();
-        let weak = Rc::downgrade(&bus);
-        let key = bus.subscribe_keyed(|key| {
-            Rc::new(move |action: &A| {
-                if resolver.promise().is_pending() && pattern.matches(action) {
-                    resolver.resolve(action.clone());
-                    if let Some(bus) = weak.upgrade() {
-                        bus.unsubscribe(key);
-                    }
-                }
-            })
-        });
-        Running::of(promise)
-            .on_cancel(move |_| bus.unsubscribe(key))
-            .handled_by(handle)
+        let key = bus.subscribe(taker.clone());
+        *taker.bus.borrow_mut() = Some((Rc::downgrade(&bus), key));
+        Running {
+            source: Source::Listening(taker),
+            cancel: None,
+        }
     })
+}
+
+/// A `take` waiting on a store's bus. It is the bus's listener, the job
+/// that hands the action to the saga one microtask later (as a promise's
+/// reaction would), and what stopping the take reaches: one allocation,
+/// made with the effect, where a promise, its reaction, a listener closure
+/// and a cancel hook took four. The bus holds it; it holds the waiter
+/// until the action is handed over or the take is stopped.
+struct Taker<A> {
+    pattern: Pattern<A>,
+    /// The bus it listens on and its key there, once performed.
+    bus: RefCell<Option<(Weak<Bus<A>>, u64)>>,
+    waiting: Cell<Option<Settled>>,
+    /// The action it took, until its turn hands it over.
+    taken: Cell<Option<Value>>,
+}
+
+impl<A: Action> Taker<A> {
+    fn stop_listening(&self) {
+        let listening = self.bus.borrow_mut().take();
+        if let Some((bus, key)) = listening
+            && let Some(bus) = bus.upgrade()
+        {
+            bus.unsubscribe(key);
+        }
+    }
+}
+
+impl<A: Action> Listen<A> for Taker<A> {
+    fn hear(self: Rc<Self>, action: &A) {
+        // Not listening: it took an action already (a nested dispatch
+        // reached it first), or it was stopped.
+        let listening = self.bus.borrow().is_some();
+        if !listening || !self.pattern.matches(action) {
+            return;
+        }
+        self.stop_listening();
+        self.taken.set(Some(Rc::new(action.clone())));
+        queue_job(self);
+    }
+}
+
+impl<A: Action> Listening for Taker<A> {
+    fn wait(self: Rc<Self>, settled: Settled) {
+        self.waiting.set(Some(settled));
+    }
+
+    fn stop(&self) {
+        self.stop_listening();
+        self.waiting.take();
+        self.taken.take();
+    }
+}
+
+impl<A: Action> Job for Taker<A> {
+    fn run(self: Rc<Self>) {
+        if let (Some(settled), Some(value)) = (self.waiting.take(), self.taken.take()) {
+            settled.deliver(Ok(value));
+        }
+    }
 }
 
 /// `yield take(pattern)`: the next matching action.
@@ -563,31 +626,29 @@ pub async fn take<T, A: Action>(
     co: &SagaCo<T>,
     pattern: impl Into<Pattern<A>>,
 ) -> Result<A, Abrupt<Error, T>> {
-    yield_typed(
-        co,
-        take_effect_for(pattern.into(), true),
-        Kind::Take,
-        "take",
-    )
-    .await
+    yield_typed(co, take_effect_for(pattern.into()), Kind::Take, "take").await
 }
 
 /// The runtime's services (a store's state and bus), one per type. A
 /// runtime has a handful, and every put, take and select looks one up: a
-/// scan of a short vector beats hashing the type's id.
+/// scan of a short vector beats hashing the type's id, and each entry
+/// keeps its type's id beside it, so the scan makes no virtual call.
 #[derive(Default)]
-pub(crate) struct Services(Vec<Rc<dyn Any>>);
+pub(crate) struct Services(Vec<(TypeId, Rc<dyn Any>)>);
 
 impl Services {
     /// Adds `service`, replacing one of the same type.
     fn insert<X: 'static>(&mut self, service: Rc<X>) {
-        self.0.retain(|s| !s.is::<X>());
-        self.0.push(service);
+        let id = TypeId::of::<X>();
+        self.0.retain(|(kept, _)| *kept != id);
+        self.0.push((id, service));
     }
 }
 
 /// Looks up a service by type.
 pub(crate) fn find<X: 'static>(services: &RefCell<Services>) -> Option<Rc<X>> {
-    let found = services.borrow().0.iter().find(|s| s.is::<X>()).cloned()?;
-    found.downcast::<X>().ok()
+    let id = TypeId::of::<X>();
+    let services = services.borrow();
+    let (_, found) = services.0.iter().find(|(kept, _)| *kept == id)?;
+    found.clone().downcast::<X>().ok()
 }
