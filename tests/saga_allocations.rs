@@ -2,14 +2,15 @@
 //! promise, nothing more (a small effect is kept inline, a value is not
 //! boxed again on its way back, a delay's timer callback is kept in its
 //! slot and the turn after a timer is queued in place); and what a store's
-//! `put` and `take` allocate. Its own test binary: the counting allocator sees the whole
+//! and a channel's `put` and `take` allocate. Its own test binary: the counting allocator sees the whole
 //! process, so this file holds a single test.
 
 #[path = "shared/counting_allocator.rs"]
 mod counting_allocator;
 
 use baton::saga::{
-    Action, Runtime, SagaCo, Store, all, call, call_effect, delay, put, run_saga, take,
+    Action, Buffer, Channel, Runtime, SagaCo, Store, all, call, call_effect, delay, put, put_to,
+    run_saga, take, take_from,
 };
 use baton::{EventLoop, Gen, Promise};
 use counting_allocator::allocations_during;
@@ -102,6 +103,34 @@ fn allocations_of_ping_pong(rounds: u32) -> (usize, Option<u32>) {
     (made, out.peek().and_then(Result::ok))
 }
 
+/// Allocations of `n` messages from one saga to another through a
+/// channel, the taker waiting for each.
+fn allocations_of_channel_messages(n: u64) -> (usize, Option<u64>) {
+    EventLoop::virtual_clock().run(|| ());
+    let (made, out) = allocations_during(|| {
+        EventLoop::virtual_clock().run(move || {
+            let chan = Channel::new(Buffer::Expanding(16));
+            let c = chan.clone();
+            let consumer = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+                let mut sum = 0;
+                while let Some(m) = take_from(&co, &c).await? {
+                    sum += m;
+                }
+                Ok(sum)
+            }));
+            run_saga(Gen::new(move |co: SagaCo<()>| async move {
+                for i in 0..n {
+                    put_to(&co, &chan, i).await?;
+                }
+                chan.close();
+                Ok(())
+            }));
+            consumer.promise()
+        })
+    });
+    (made, out.peek().and_then(Result::ok))
+}
+
 #[test]
 fn calls_allocate_only_their_promise_and_delays_nothing() {
     allocations_of_a_saga(10, Shape::OneByOne); // thread-locals made on first use
@@ -138,4 +167,13 @@ fn calls_allocate_only_their_promise_and_delays_nothing() {
     let (more, dispatched) = allocations_of_ping_pong(1_010);
     assert_eq!(dispatched, Some(2_020));
     assert_eq!(more - base, 6 * 1_000, "three per put and take");
+
+    // A channel: a put is one object (its effect and the job that hands
+    // its delivery back); a take the same, and the message it hands over.
+    allocations_of_channel_messages(10);
+    let (base, sum) = allocations_of_channel_messages(10);
+    assert_eq!(sum, Some(45));
+    let (more, sum) = allocations_of_channel_messages(1_010);
+    assert_eq!(sum, Some((0..1_010).sum()));
+    assert_eq!(more - base, 3 * 1_000, "three per message");
 }

@@ -10,12 +10,15 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, Settled, Source, Value, yield_typed};
+use super::effect::{
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Value, yield_typed,
+};
 use super::store::{Action, Bus, Pattern};
 use super::task::Scope;
+use crate::event_loop::{Job, queue_job};
 use crate::generator::Abrupt;
 use crate::{Error, Promise, Resolver};
 
@@ -103,9 +106,133 @@ impl fmt::Display for Overflow {
 
 impl std::error::Error for Overflow {}
 
-struct Taker<T> {
+/// A taker waiting for a message: a promise ([`Channel::take`]), or a
+/// saga's take, which hands the message over itself.
+enum Taker<T> {
+    Promise {
+        id: u64,
+        resolver: Resolver<Option<T>, Error>,
+    },
+    Saga(Rc<SagaTake<T>>),
+}
+
+impl<T: Clone + 'static> Taker<T> {
+    fn id(&self) -> u64 {
+        match self {
+            Taker::Promise { id, .. } => *id,
+            Taker::Saga(take) => take.id,
+        }
+    }
+
+    fn give(self, message: Option<T>) {
+        match self {
+            Taker::Promise { resolver, .. } => resolver.resolve(message),
+            Taker::Saga(take) => {
+                take.handoff.keep(Ok(Rc::new(message)));
+                queue_job(take);
+            }
+        }
+    }
+}
+
+/// A saga waiting in [`take_from`]: kept by the channel as its taker, the
+/// job that hands the message to the saga one microtask later (as a
+/// promise's reaction would), and what stopping the take reaches. One
+/// allocation, where a promise, its reaction and a cancel hook took three.
+struct SagaTake<T> {
+    channel: Weak<Inner<T>>,
     id: u64,
-    resolver: Resolver<Option<T>, Error>,
+    handoff: Handoff,
+}
+
+impl<T: Clone + 'static> Listening for SagaTake<T> {
+    fn wait(self: Rc<Self>, settled: Settled) {
+        self.handoff.wait(settled);
+    }
+
+    /// Leaves the channel's takers; a message that reached it but not its
+    /// saga goes back to the front of the queue.
+    fn stop(&self) {
+        let Some(inner) = self.channel.upgrade() else {
+            return;
+        };
+        let chan = Channel { inner };
+        chan.inner.takers.borrow_mut().retain(|t| t.id() != self.id);
+        if let Some(Ok(value)) = self.handoff.stop()
+            && let Some(Some(message)) = value.downcast_ref::<Option<T>>()
+        {
+            chan.give_back(message.clone());
+        }
+    }
+}
+
+impl<T> Job for SagaTake<T> {
+    fn run(self: Rc<Self>) {
+        self.handoff.deliver();
+    }
+}
+
+/// A saga's put: made with the effect, so the effect holds one word; the
+/// job that hands its [`Delivery`] back is itself.
+struct SagaPut<T> {
+    channel: Channel<T>,
+    message: RefCell<Option<T>>,
+    handoff: Handoff,
+}
+
+impl<T: Clone + 'static> Listening for SagaPut<T> {
+    /// Puts the message. The putting saga resumes before the taker the
+    /// message wakes, as with a store's put: its turn is queued first.
+    fn wait(self: Rc<Self>, settled: Settled) {
+        self.handoff.wait(settled);
+        let Some(message) = self.message.borrow_mut().take() else {
+            return;
+        };
+        let chan = self.channel.clone();
+        let waiting = !chan.is_closed() && !chan.inner.takers.borrow().is_empty();
+        if waiting {
+            self.handoff.keep(Ok(delivery_value(Delivery::Taken)));
+            queue_job(self);
+            let _taken = chan.put(message);
+        } else {
+            let delivered = chan.put(message);
+            self.handoff
+                .keep(delivered.map(delivery_value).map_err(Error::new));
+            queue_job(self);
+        }
+    }
+
+    fn stop(&self) {
+        self.handoff.stop();
+    }
+}
+
+impl<T> Job for SagaPut<T> {
+    fn run(self: Rc<Self>) {
+        self.handoff.deliver();
+    }
+}
+
+/// A [`Delivery`] as a [`Value`], one `Rc` per kind and thread: handing it
+/// back allocates nothing.
+fn delivery_value(delivery: Delivery) -> Value {
+    thread_local! {
+        static VALUES: [Value; 5] = [
+            Rc::new(Delivery::Taken),
+            Rc::new(Delivery::Buffered),
+            Rc::new(Delivery::DroppedOldest),
+            Rc::new(Delivery::Dropped),
+            Rc::new(Delivery::Closed),
+        ];
+    }
+    let index = match delivery {
+        Delivery::Taken => 0,
+        Delivery::Buffered => 1,
+        Delivery::DroppedOldest => 2,
+        Delivery::Dropped => 3,
+        Delivery::Closed => 4,
+    };
+    VALUES.with(|values| values[index].clone())
 }
 
 struct Inner<T> {
@@ -213,7 +340,7 @@ impl<T: Clone + 'static> Channel<T> {
             return Ok(Delivery::Closed);
         }
         if let Some(taker) = self.next_taker() {
-            taker.resolver.resolve(Some(message));
+            taker.give(Some(message));
             return Ok(Delivery::Taken);
         }
         let mut queue = self.inner.queue.borrow_mut();
@@ -243,7 +370,7 @@ impl<T: Clone + 'static> Channel<T> {
     /// the front of the line.
     fn give_back(&self, message: T) {
         match self.next_taker() {
-            Some(taker) => taker.resolver.resolve(Some(message)),
+            Some(taker) => taker.give(Some(message)),
             None => self.inner.queue.borrow_mut().push_front(message),
         }
     }
@@ -264,24 +391,31 @@ impl<T: Clone + 'static> Channel<T> {
     /// assert_eq!(got.peek().and_then(Result::ok), Some(vec![Some(1), None]));
     /// ```
     pub fn take(&self) -> Promise<Option<T>, Error> {
-        self.take_running().0
-    }
-
-    fn take_running(&self) -> (Promise<Option<T>, Error>, Option<u64>) {
-        if let Some(message) = self.inner.queue.borrow_mut().pop_front() {
-            return (Promise::resolve(Some(message)), None);
-        }
-        if self.inner.closed.get() {
-            return (Promise::resolve(None), None);
+        if let Some(now) = self.take_now() {
+            return Promise::resolve(now);
         }
         let (promise, resolver) = Promise::with_resolver();
-        let id = self.inner.next_taker.get() + 1;
-        self.inner.next_taker.set(id);
+        let id = self.next_taker_id();
         self.inner
             .takers
             .borrow_mut()
-            .push_back(Taker { id, resolver });
-        (promise, Some(id))
+            .push_back(Taker::Promise { id, resolver });
+        promise
+    }
+
+    /// What a take gets without waiting: a buffered message, or `None` once
+    /// the channel is closed.
+    fn take_now(&self) -> Option<Option<T>> {
+        if let Some(message) = self.inner.queue.borrow_mut().pop_front() {
+            return Some(Some(message));
+        }
+        self.inner.closed.get().then_some(None)
+    }
+
+    fn next_taker_id(&self) -> u64 {
+        let id = self.inner.next_taker.get() + 1;
+        self.inner.next_taker.set(id);
+        id
     }
 
     /// Closes the channel: waiting takers get `None` (redux-saga's `END`),
@@ -305,7 +439,7 @@ impl<T: Clone + 'static> Channel<T> {
         }
         let takers = std::mem::take(&mut *self.inner.takers.borrow_mut());
         for taker in takers {
-            taker.resolver.resolve(None);
+            taker.give(None);
         }
         if let Some(unsubscribe) = self.inner.on_close.borrow_mut().take() {
             unsubscribe();
@@ -385,17 +519,22 @@ impl<T: Clone + 'static> Channel<T> {
             args: format!("{c:?}"),
         };
         Effect::new(self.clone(), describe, |chan, _: &Scope| {
-            let (promise, waiting) = chan.take_running();
-            let Some(id) = waiting else {
-                return Running::of(promise);
-            };
-            let p = promise.clone();
-            Running::of(promise).on_cancel(move |_| {
-                chan.inner.takers.borrow_mut().retain(|t| t.id != id);
-                if let Some(Ok(Some(message))) = p.peek() {
-                    chan.give_back(message);
-                }
-            })
+            if let Some(now) = chan.take_now() {
+                return Running::of(Promise::resolve(now));
+            }
+            let take = Rc::new(SagaTake {
+                channel: Rc::downgrade(&chan.inner),
+                id: chan.next_taker_id(),
+                handoff: Handoff::default(),
+            });
+            chan.inner
+                .takers
+                .borrow_mut()
+                .push_back(Taker::Saga(take.clone()));
+            Running {
+                source: Source::Listening(take),
+                cancel: None,
+            }
         })
     }
 
@@ -413,30 +552,22 @@ impl<T: Clone + 'static> Channel<T> {
     where
         T: fmt::Debug,
     {
-        let describe = |(c, m): &(Channel<T>, T)| Description {
+        let describe = |put: &Rc<SagaPut<T>>| Description {
             kind: Kind::Put,
             name: "put".into(),
-            args: format!("{c:?}, {m:?}"),
+            args: match &*put.message.borrow() {
+                Some(m) => format!("{:?}, {m:?}", put.channel),
+                None => format!("{:?}", put.channel),
+            },
         };
-        Effect::new((self.clone(), message), describe, |(chan, message), _| {
-            // As a store's put: the putting saga resumes before the taker
-            // the message wakes.
-            let put = move |settled: Settled| {
-                let waiting = !chan.is_closed() && !chan.inner.takers.borrow().is_empty();
-                if waiting {
-                    settled.deliver_later(Ok(Rc::new(Delivery::Taken) as Value));
-                    let _taken = chan.put(message);
-                } else {
-                    let delivered = chan.put(message);
-                    settled
-                        .deliver_later(delivered.map(|d| Rc::new(d) as Value).map_err(Error::new));
-                }
-                None
-            };
-            Running {
-                source: Source::Typed(Box::new(put)),
-                cancel: None,
-            }
+        let put = Rc::new(SagaPut {
+            channel: self.clone(),
+            message: RefCell::new(Some(message)),
+            handoff: Handoff::default(),
+        });
+        Effect::new(put, describe, |put, _| Running {
+            source: Source::Listening(put),
+            cancel: None,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! runtime performs it.
 
 use std::any::Any;
-use std::cell::UnsafeCell;
+use std::cell::{Cell, UnsafeCell};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -227,11 +227,6 @@ impl Settled {
         }
     }
 
-    /// [`deliver`](Settled::deliver) one microtask turn from now.
-    pub(crate) fn deliver_later(self, outcome: Result<Value, Error>) {
-        queue_microtask(move || self.deliver(outcome));
-    }
-
     /// Delivers `()` one microtask turn from now (a delay, a put), with
     /// nothing allocated.
     pub(crate) fn deliver_unit_later(self) {
@@ -252,6 +247,40 @@ pub(crate) trait Listening {
 
     /// Stops waiting: a result that comes later goes nowhere.
     fn stop(&self);
+}
+
+/// What a [`Listening`] object hands over: its waiter, and the result on
+/// its way there. When the result comes, the object keeps it here and
+/// queues itself as a job, whose run delivers it: one microtask turn
+/// later, as a promise's reaction would.
+#[derive(Default)]
+pub(crate) struct Handoff {
+    waiting: Cell<Option<Settled>>,
+    result: Cell<Option<Result<Value, Error>>>,
+}
+
+impl Handoff {
+    pub(crate) fn wait(&self, settled: Settled) {
+        self.waiting.set(Some(settled));
+    }
+
+    /// Keeps `result` until [`deliver`](Handoff::deliver).
+    pub(crate) fn keep(&self, result: Result<Value, Error>) {
+        self.result.set(Some(result));
+    }
+
+    pub(crate) fn deliver(&self) {
+        if let (Some(settled), Some(result)) = (self.waiting.take(), self.result.take()) {
+            settled.deliver(result);
+        }
+    }
+
+    /// Lets the waiter go; returns a result that came but was not
+    /// delivered.
+    pub(crate) fn stop(&self) -> Option<Result<Value, Error>> {
+        self.waiting.take();
+        self.result.take()
+    }
 }
 
 /// Where a running effect's result comes from. A typed promise is

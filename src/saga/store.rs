@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Kind, Listening, Running, Settled, Source, Value, yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, yield_typed,
 };
 use super::task::Scope;
 use crate::event_loop::{Job, queue_job};
@@ -507,8 +507,7 @@ fn take_effect_for<A: Action>(pattern: Pattern<A>) -> Effect {
     let taker = Rc::new(Taker {
         pattern,
         bus: RefCell::new(None),
-        waiting: Cell::new(None),
-        taken: Cell::new(None),
+        handoff: Handoff::default(),
     });
     Effect::new(taker, describe, |taker, scope: &Scope| {
         let Some(bus) = scope.service::<Bus<A>>() else {
@@ -533,9 +532,7 @@ struct Taker<A> {
     pattern: Pattern<A>,
     /// The bus it listens on and its key there, once performed.
     bus: RefCell<Option<(Weak<Bus<A>>, u64)>>,
-    waiting: Cell<Option<Settled>>,
-    /// The action it took, until its turn hands it over.
-    taken: Cell<Option<Value>>,
+    handoff: Handoff,
 }
 
 impl<A: Action> Taker<A> {
@@ -558,28 +555,25 @@ impl<A: Action> Listen<A> for Taker<A> {
             return;
         }
         self.stop_listening();
-        self.taken.set(Some(Rc::new(action.clone())));
+        self.handoff.keep(Ok(Rc::new(action.clone())));
         queue_job(self);
     }
 }
 
 impl<A: Action> Listening for Taker<A> {
     fn wait(self: Rc<Self>, settled: Settled) {
-        self.waiting.set(Some(settled));
+        self.handoff.wait(settled);
     }
 
     fn stop(&self) {
         self.stop_listening();
-        self.waiting.take();
-        self.taken.take();
+        self.handoff.stop();
     }
 }
 
 impl<A: Action> Job for Taker<A> {
     fn run(self: Rc<Self>) {
-        if let (Some(settled), Some(value)) = (self.waiting.take(), self.taken.take()) {
-            settled.deliver(Ok(value));
-        }
+        self.handoff.deliver();
     }
 }
 
