@@ -80,6 +80,16 @@ where
     result
 }
 
+/// The values of slots that have all been filled, in order, in a vector
+/// made at its size: collected through `flatten`, whose length is not
+/// known ahead, the vector would grow by doubling, copying itself a dozen
+/// times for 10,000 values.
+pub(crate) fn filled<V>(slots: Vec<Option<V>>) -> Vec<V> {
+    let mut values = Vec::with_capacity(slots.len());
+    values.extend(slots.into_iter().flatten());
+    values
+}
+
 /// The shared state of a `gather`: one allocation for all its inputs.
 struct Gathering<T, V, E> {
     slots: RefCell<Vec<Option<V>>>,
@@ -97,7 +107,7 @@ impl<T, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
                 }
                 self.remaining.set(self.remaining.get() - 1);
                 if self.remaining.get() == 0 {
-                    let values = self.slots.borrow_mut().drain(..).flatten().collect();
+                    let values = filled(std::mem::take(&mut *self.slots.borrow_mut()));
                     self.resolver.resolve(values);
                 }
             }
@@ -168,7 +178,7 @@ pub fn any<T: Clone + 'static, E: Reason>(
                 reasons.borrow_mut()[i] = Some(reason);
                 remaining.set(remaining.get() - 1);
                 if remaining.get() == 0 {
-                    let all = reasons.borrow_mut().drain(..).flatten().collect();
+                    let all = filled(std::mem::take(&mut *reasons.borrow_mut()));
                     resolver.reject(AggregateError::new(all));
                 }
             }

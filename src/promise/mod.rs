@@ -23,6 +23,7 @@ use crate::event_loop::{self, LentTask};
 use crate::{Error, Fault, FaultKind, Reason};
 use shared::{Inner, Reactions, Shared, State, settle};
 
+pub(crate) use combinators::filled;
 pub(crate) use erased::{Erased, fulfilled_value};
 
 pub use combinators::{AggregateError, all, all_settled, any, race};

@@ -97,10 +97,8 @@ impl Waiter for Gathering {
                 }
                 self.left.set(self.left.get() - 1);
                 if self.left.get() == 0 {
-                    // Collected in place: the slots' buffer becomes the
-                    // result's (same size), with no new allocation.
                     let slots = std::mem::take(&mut *self.values.borrow_mut());
-                    let all: Vec<Value> = slots.into_iter().flatten().collect();
+                    let all = crate::promise::filled(slots);
                     self.resolver.resolve(Rc::new(all) as Value);
                 }
             }
