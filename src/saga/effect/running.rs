@@ -1,0 +1,412 @@
+//! A performed effect: where its result comes from ([`Source`]), who waits
+//! for it ([`Settled`], [`Waiter`]) and how to stop it ([`Stop`]).
+
+use std::cell::Cell;
+use std::fmt;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use super::{Value, unit};
+use crate::promise::Erased;
+use crate::{Error, Promise, TimerId, clear_timeout, queue_microtask, set_timeout};
+
+/// How to stop an effect that is still running; given the reason.
+pub(crate) type CancelHook = Box<dyn FnOnce(&Error)>;
+
+/// How to stop a running effect: a hook, or (for a delay) just its timer,
+/// which needs no allocation.
+pub(crate) enum Stop {
+    Hook(CancelHook),
+    Timer(TimerId),
+    /// A promise that had already settled when the saga began to wait: its
+    /// outcome is read when its turn comes; stopping just drops it.
+    /// `handle`: its value goes back as the promise itself
+    /// ([`Source::Handle`]).
+    Settled {
+        promise: Rc<dyn Erased>,
+        handle: bool,
+    },
+    /// Work that delivers its result itself ([`Source::Listening`]); weak,
+    /// as a promise's reaction is held by the promise and not by the
+    /// waiter: a take no action ever answers must not keep its saga alive.
+    Listening(Weak<dyn Listening>),
+}
+
+impl Stop {
+    pub(crate) fn stop(self, reason: &Error) {
+        match self {
+            Stop::Hook(hook) => hook(reason),
+            Stop::Timer(id) => clear_timeout(id),
+            Stop::Settled { .. } => {}
+            Stop::Listening(listening) => {
+                if let Some(listening) = listening.upgrade() {
+                    listening.stop();
+                }
+            }
+        }
+    }
+
+    /// The outcome of a [`Stop::Settled`] promise (`None` for any other
+    /// stop), read where the stop is kept: moving the stop out to read it
+    /// copied it whole, a load its stores could not forward to.
+    #[inline]
+    pub(crate) fn settled_outcome(kept: &Option<Stop>) -> Option<Result<Value, Error>> {
+        match kept {
+            Some(Stop::Settled {
+                promise,
+                handle: true,
+            }) => promise.clone().outcome_handle(),
+            Some(Stop::Settled { promise, .. }) => promise.outcome_erased(),
+            _ => None,
+        }
+    }
+
+    /// Both stops, in order (either may be missing).
+    pub(crate) fn both(first: Option<Stop>, then: Option<Stop>) -> Option<Stop> {
+        match (first, then) {
+            (Some(a), Some(b)) => Some(Stop::Hook(Box::new(move |reason| {
+                a.stop(reason);
+                b.stop(reason);
+            }))),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// A task waiting for an effect: resumed with its outcome, if `epoch` is
+/// still current. The task is already allocated, so waiting costs none.
+pub(crate) trait Waiter {
+    fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>);
+
+    /// The turn of a promise that had already settled when this waiter
+    /// began to wait on it ([`Running::start_for`]): the waiter takes the
+    /// [`Stop::Settled`] it kept for `epoch` and resumes with its outcome.
+    fn take_turn(self: Rc<Self>, epoch: u64);
+
+    /// Asked, instead of being queued for such a turn, to take it at once
+    /// after its current step: whether it will (a waiter taking such a
+    /// turn, the whole of its microtask, may: see
+    /// `event_loop::may_go_on_at_once`).
+    fn go_on_at_once(&self) -> bool {
+        false
+    }
+
+    /// [`resume_with`](Waiter::resume_with) `()` one microtask turn from
+    /// now; implemented with [`queue_resume_unit`], which queues the
+    /// waiter and the epoch in place (no allocation).
+    fn resume_unit_later(self: Rc<Self>, epoch: u64);
+}
+
+/// [`Waiter::resume_unit_later`] for a waiter of a known type: its `Rc`
+/// is thin, so the queued job fits the queue's inline room.
+pub(crate) fn queue_resume_unit<W: Waiter + 'static>(waiter: Rc<W>, epoch: u64) {
+    queue_microtask(move || waiter.resume_with(epoch, Ok(unit())));
+}
+
+/// Where an effect's result goes once it settles.
+pub(crate) enum Settled {
+    Call(Box<dyn FnOnce(Result<Value, Error>)>),
+    Resume(Rc<dyn Waiter>, u64),
+}
+
+impl Settled {
+    pub(crate) fn call(f: impl FnOnce(Result<Value, Error>) + 'static) -> Self {
+        Settled::Call(Box::new(f))
+    }
+
+    pub(crate) fn deliver(self, outcome: Result<Value, Error>) {
+        match self {
+            Settled::Call(f) => f(outcome),
+            Settled::Resume(waiter, epoch) => waiter.resume_with(epoch, outcome),
+        }
+    }
+
+    /// Delivers `()` one microtask turn from now (a delay, a put), with
+    /// nothing allocated.
+    pub(crate) fn deliver_unit_later(self) {
+        match self {
+            Settled::Call(f) => queue_microtask(move || f(Ok(unit()))),
+            Settled::Resume(waiter, epoch) => waiter.resume_unit_later(epoch),
+        }
+    }
+}
+
+/// An effect's own waiting object that hands its result to a [`Settled`]
+/// itself, with no promise in between (a store's `take`): listening,
+/// delivering and stopping all go through the one allocation it is.
+pub(crate) trait Listening {
+    /// Hands the result to `settled` once it comes, one microtask turn
+    /// later, as a promise's reaction would.
+    fn wait(self: Rc<Self>, settled: Settled);
+
+    /// Stops waiting: a result that comes later goes nowhere.
+    fn stop(&self);
+}
+
+/// What a [`Listening`] object hands over: its waiter, and the result on
+/// its way there. When the result comes, the object keeps it here and
+/// queues itself as a job, whose run delivers it: one microtask turn
+/// later, as a promise's reaction would.
+#[derive(Default)]
+pub(crate) struct Handoff {
+    waiting: Cell<Option<Settled>>,
+    result: Cell<Option<Result<Value, Error>>>,
+}
+
+impl Handoff {
+    pub(crate) fn wait(&self, settled: Settled) {
+        self.waiting.set(Some(settled));
+    }
+
+    /// Keeps `result` until [`deliver`](Handoff::deliver).
+    pub(crate) fn keep(&self, result: Result<Value, Error>) {
+        self.result.set(Some(result));
+    }
+
+    pub(crate) fn deliver(&self) {
+        if let (Some(settled), Some(result)) = (self.waiting.take(), self.result.take()) {
+            settled.deliver(result);
+        }
+    }
+
+    /// Lets the waiter go; returns a result that came but was not
+    /// delivered.
+    pub(crate) fn stop(&self) -> Option<Result<Value, Error>> {
+        self.waiting.take();
+        self.result.take()
+    }
+}
+
+/// Where a running effect's result comes from. A typed promise is
+/// subscribed to directly (through its own allocation, type-erased) and
+/// its value boxed on delivery: no derived promise, no extra microtask
+/// turn.
+pub(crate) enum Source {
+    Promise(Promise<Value, Error>),
+    Erased(Rc<dyn Erased>),
+    /// A typed promise whose receiver turns the value back into its type
+    /// with [`downcast`](super::downcast): the value goes back as the promise itself, so
+    /// nothing is boxed.
+    Handle(Rc<dyn Erased>),
+    /// A delay: a timer that delivers `()`, with no promise in between.
+    Timer(Duration),
+    Typed(Box<dyn FnOnce(Settled) -> Option<Stop>>),
+    /// Work that delivers its result itself.
+    Listening(Rc<dyn Listening>),
+}
+
+impl Source {
+    /// Hands the result to `settled` (one microtask after it settles, as
+    /// a promise reaction would be); returns how to stop what subscribing
+    /// started, if anything (a delay's timer).
+    pub(crate) fn subscribe(self, settled: Settled) -> Option<Stop> {
+        match self {
+            Source::Promise(promise) => {
+                promise.subscribe(move |outcome| settled.deliver(outcome));
+                None
+            }
+            Source::Erased(promise) => {
+                promise.subscribe_erased(settled);
+                None
+            }
+            Source::Handle(promise) => {
+                promise.subscribe_handle(settled);
+                None
+            }
+            Source::Timer(after) => {
+                let fire = move || settled.deliver_unit_later();
+                Some(Stop::Timer(set_timeout(fire, after)))
+            }
+            Source::Typed(subscribe) => subscribe(settled),
+            Source::Listening(listening) => {
+                let stop = Stop::Listening(Rc::downgrade(&listening));
+                listening.wait(settled);
+                Some(stop)
+            }
+        }
+    }
+}
+
+/// An effect being performed: where its value will come from, and how to
+/// cancel it if the saga stops waiting (a lost race, a cancelled saga).
+///
+/// ```
+/// use baton::saga::{Effect, Kind, Running, SagaCo, run_saga};
+/// use baton::{Error, EventLoop, Gen, Promise};
+///
+/// // A custom effect whose work is a typed promise.
+/// fn answer() -> Effect {
+///     Effect::custom_with(Kind::Custom, "answer", "", |_scope| Running::of(Promise::<u32>::resolve(42)))
+/// }
+/// let saga = Gen::new(|co: SagaCo<u32>| async move {
+///     let v = co.yield_(answer()).await?;
+///     Ok(*v.downcast_ref::<u32>().unwrap_or(&0))
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(42));
+/// ```
+pub struct Running {
+    pub(crate) source: Source,
+    pub(crate) cancel: Option<Stop>,
+}
+
+impl fmt::Debug for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Running")
+            .field("cancellable", &self.cancel.is_some())
+            .finish()
+    }
+}
+
+impl Running {
+    /// Work that cannot be stopped: cancelling it only stops waiting.
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Running, SagaCo, Value, run_saga};
+    /// use baton::{EventLoop, Gen, Promise};
+    /// use std::rc::Rc;
+    ///
+    /// let greeting = || {
+    ///     Effect::custom_with(Kind::Custom, "greet", "", |_| Running::new(Promise::resolve(Rc::new("hi") as Value)))
+    /// };
+    /// let saga = Gen::new(move |co: SagaCo<&'static str>| async move {
+    ///     let v = co.yield_(greeting()).await?;
+    ///     Ok(*v.downcast_ref::<&str>().unwrap_or(&"?"))
+    /// });
+    /// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+    /// assert_eq!(p.peek().and_then(Result::ok), Some("hi"));
+    /// ```
+    pub fn new(promise: Promise<Value, Error>) -> Self {
+        Running {
+            source: Source::Promise(promise),
+            cancel: None,
+        }
+    }
+
+    /// [`Running::new`] for a typed promise: the saga resumes with its
+    /// value.
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Running, SagaCo, run_saga};
+    /// use baton::{EventLoop, Gen, Promise};
+    ///
+    /// let size = || Effect::custom_with(Kind::Custom, "size", "", |_| Running::of(Promise::<usize>::resolve(3)));
+    /// let saga = Gen::new(move |co: SagaCo<usize>| async move {
+    ///     let v = co.yield_(size()).await?; // the saga resumes with the promise's value
+    ///     Ok(*v.downcast_ref::<usize>().unwrap_or(&0))
+    /// });
+    /// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+    /// assert_eq!(p.peek().and_then(Result::ok), Some(3));
+    /// ```
+    pub fn of<U: Clone + 'static>(promise: Promise<U, Error>) -> Self {
+        Running {
+            source: Source::Erased(promise.erase()),
+            cancel: None,
+        }
+    }
+
+    /// Runs `hook` with the reason if the effect is cancelled before it
+    /// settles (clear a timer, abort a request, cancel a child saga).
+    ///
+    /// ```
+    /// use baton::saga::{Effect, Kind, Running, SagaCo, run_saga};
+    /// use baton::{Error, EventLoop, Gen, Promise, set_timeout};
+    /// use std::{cell::RefCell, rc::Rc, time::Duration};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// let request = move || {
+    ///     let l = l.clone();
+    ///     Effect::custom_with(Kind::Custom, "request", "", move |_| {
+    ///         let never = Promise::<u32>::with_resolver().0;
+    ///         Running::of(never).on_cancel(move |why| l.borrow_mut().push(format!("aborted: {why}")))
+    ///     })
+    /// };
+    /// EventLoop::virtual_clock().run(move || {
+    ///     let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
+    ///         co.yield_(request()).await?;
+    ///         Ok(())
+    ///     }));
+    ///     set_timeout(move || task.cancel(Error::msg("page closed")), Duration::from_millis(1));
+    /// });
+    /// assert_eq!(*log.borrow(), ["aborted: page closed"]);
+    /// ```
+    pub fn on_cancel(mut self, hook: impl FnOnce(&Error) + 'static) -> Self {
+        self.cancel = Some(Stop::Hook(Box::new(hook)));
+        self
+    }
+
+    /// A delay of `after`: resumes with `()`; cancelling clears the timer.
+    pub(crate) fn timer(after: Duration) -> Self {
+        Running {
+            source: Source::Timer(after),
+            cancel: None,
+        }
+    }
+
+    /// `handle`: the receiver reads the value with [`downcast`](super::downcast) (a typed
+    /// effect's future), so a typed promise's value is handed over as the
+    /// promise itself instead of a new box.
+    pub(crate) fn handled_by(self, handle: bool) -> Self {
+        let source = match self.source {
+            Source::Erased(promise) if handle => Source::Handle(promise),
+            source => source,
+        };
+        Running {
+            source,
+            cancel: self.cancel,
+        }
+    }
+
+    /// Starts the effect for `waiter`, which keeps the returned stop and is
+    /// told `epoch` with the outcome. A promise that has already settled
+    /// (with nothing to stop) is not subscribed: `waiter` is queued as its
+    /// own job, a thin `Rc` and the epoch stored in place (no allocation),
+    /// and the promise waits in the returned [`Stop::Settled`] until then,
+    /// one microtask turn from now, as its reaction would have. Matched in
+    /// place: moving the effect out and back to test it cost a copy each
+    /// way on every saga step.
+    pub(crate) fn start_for<W: Waiter + 'static>(self, waiter: &Rc<W>, epoch: u64) -> Option<Stop> {
+        let Running { source, cancel } = self;
+        let unstoppable = cancel.is_none();
+        match source {
+            Source::Erased(promise) if unstoppable && promise.is_settled() => {
+                Self::take_turn_for(waiter, epoch, promise, false)
+            }
+            Source::Handle(promise) if unstoppable && promise.is_settled() => {
+                Self::take_turn_for(waiter, epoch, promise, true)
+            }
+            // A delay's timer resumes the waiter through its thin `Rc`: the
+            // timer's callback is two words, not a `Settled`.
+            Source::Timer(after) => {
+                let waiter = waiter.clone();
+                let fire = move || queue_resume_unit(waiter, epoch);
+                Stop::both(Some(Stop::Timer(set_timeout(fire, after))), cancel)
+            }
+            source => Running { source, cancel }.start(Settled::Resume(waiter.clone(), epoch)),
+        }
+    }
+
+    /// `waiter` takes its turn on `promise`, which has settled: `handle`,
+    /// whether its value goes back as the promise ([`Source::Handle`]).
+    fn take_turn_for<W: Waiter + 'static>(
+        waiter: &Rc<W>,
+        epoch: u64,
+        promise: Rc<dyn Erased>,
+        handle: bool,
+    ) -> Option<Stop> {
+        if !waiter.go_on_at_once() {
+            let queued = waiter.clone();
+            queue_microtask(move || queued.take_turn(epoch));
+        }
+        // After queueing, as subscribing does.
+        promise.mark_handled_erased();
+        Some(Stop::Settled { promise, handle })
+    }
+
+    /// Subscribes `settled`; returns every way to stop the effect.
+    pub(crate) fn start(self, settled: Settled) -> Option<Stop> {
+        let started = self.source.subscribe(settled);
+        Stop::both(started, self.cancel)
+    }
+}
