@@ -7,6 +7,8 @@ use std::hint::black_box;
 
 #[path = "shared/allocator.rs"]
 mod allocator;
+#[path = "shared/messages.rs"]
+mod messages;
 
 use baton::saga::{Saga, SagaCo, all, call, call_effect, delay, run_saga};
 use baton::{EventLoop, Gen, Promise};
@@ -83,52 +85,12 @@ criterion_group!(
 );
 criterion_main!(benches);
 
-#[derive(Clone, Debug)]
-enum Ball {
-    Ping,
-    Pong,
-}
-
-impl baton::saga::Action for Ball {
-    fn action_type(&self) -> &str {
-        match self {
-            Ball::Ping => "PING",
-            Ball::Pong => "PONG",
-        }
-    }
-}
-
 /// 1,000 round trips through a store: one saga puts PING and takes PONG,
 /// the other takes PING and puts PONG.
 fn store_ping_pong(c: &mut Criterion) {
-    use baton::saga::{Runtime, Store, put, take};
     c.bench_function("store_ping_pong_x1000/baton", |b| {
         b.iter(|| {
-            let out = EventLoop::virtual_clock().run(|| {
-                let store = Store::new(0_u32, |n: &mut u32, _: &Ball| *n += 1);
-                let runtime = Runtime::new().with_store(&store);
-                runtime.run(
-                    "ponger",
-                    Gen::new(|co: SagaCo<()>| async move {
-                        for _ in 0..N {
-                            take::<_, Ball>(&co, "PING").await?;
-                            put(&co, Ball::Pong).await?;
-                        }
-                        Ok(())
-                    }),
-                );
-                let pinger = runtime.run(
-                    "pinger",
-                    Gen::new(|co: SagaCo<()>| async move {
-                        for _ in 0..N {
-                            put(&co, Ball::Ping).await?;
-                            take::<_, Ball>(&co, "PONG").await?;
-                        }
-                        Ok(())
-                    }),
-                );
-                pinger.promise().map(move |()| store.state())
-            });
+            let out = EventLoop::virtual_clock().run(|| messages::store_ping_pong(N as u32));
             black_box(out.peek())
         })
     });
@@ -136,28 +98,9 @@ fn store_ping_pong(c: &mut Criterion) {
 
 /// 1,000 messages through a channel from one saga to another.
 fn channel_messages(c: &mut Criterion) {
-    use baton::saga::{Buffer, Channel, put_to, take_from};
     c.bench_function("channel_x1000/baton", |b| {
         b.iter(|| {
-            let out = EventLoop::virtual_clock().run(|| {
-                let chan = Channel::new(Buffer::Expanding(16));
-                let c = chan.clone();
-                let consumer = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
-                    let mut sum = 0;
-                    while let Some(n) = take_from(&co, &c).await? {
-                        sum += n;
-                    }
-                    Ok(sum)
-                }));
-                run_saga(Gen::new(move |co: SagaCo<()>| async move {
-                    for i in 0..N {
-                        put_to(&co, &chan, i).await?;
-                    }
-                    chan.close();
-                    Ok(())
-                }));
-                consumer.promise()
-            });
+            let out = EventLoop::virtual_clock().run(|| messages::channel_messages(N));
             black_box(out.peek())
         })
     });

@@ -7,11 +7,10 @@
 
 #[path = "shared/counting_allocator.rs"]
 mod counting_allocator;
+#[path = "../benches/shared/messages.rs"]
+mod messages;
 
-use baton::saga::{
-    Action, Buffer, Channel, Runtime, SagaCo, Store, all, call, call_effect, delay, put, put_to,
-    run_saga, take, take_from,
-};
+use baton::saga::{SagaCo, all, call, call_effect, delay, run_saga};
 use baton::{EventLoop, Gen, Promise};
 use counting_allocator::allocations_during;
 
@@ -54,51 +53,11 @@ fn allocations_of_a_saga(calls: u64, shape: Shape) -> (usize, Option<u64>) {
     (made, out.peek().and_then(Result::ok))
 }
 
-#[derive(Clone, Debug)]
-enum Ball {
-    Ping,
-    Pong,
-}
-
-impl Action for Ball {
-    fn action_type(&self) -> &str {
-        match self {
-            Ball::Ping => "PING",
-            Ball::Pong => "PONG",
-        }
-    }
-}
-
-/// Allocations of `rounds` round trips through a store: one saga puts
-/// PING and takes PONG, the other takes PING and puts PONG.
+/// Allocations of `rounds` round trips through a store.
 fn allocations_of_ping_pong(rounds: u32) -> (usize, Option<u32>) {
     EventLoop::virtual_clock().run(|| ());
     let (made, out) = allocations_during(|| {
-        EventLoop::virtual_clock().run(move || {
-            let store = Store::new(0_u32, |n: &mut u32, _: &Ball| *n += 1);
-            let runtime = Runtime::new().with_store(&store);
-            runtime.run(
-                "ponger",
-                Gen::new(move |co: SagaCo<()>| async move {
-                    for _ in 0..rounds {
-                        take::<_, Ball>(&co, "PING").await?;
-                        put(&co, Ball::Pong).await?;
-                    }
-                    Ok(())
-                }),
-            );
-            let pinger = runtime.run(
-                "pinger",
-                Gen::new(move |co: SagaCo<()>| async move {
-                    for _ in 0..rounds {
-                        put(&co, Ball::Ping).await?;
-                        take::<_, Ball>(&co, "PONG").await?;
-                    }
-                    Ok(())
-                }),
-            );
-            pinger.promise().map(move |()| store.state())
-        })
+        EventLoop::virtual_clock().run(move || messages::store_ping_pong(rounds))
     });
     (made, out.peek().and_then(Result::ok))
 }
@@ -108,25 +67,7 @@ fn allocations_of_ping_pong(rounds: u32) -> (usize, Option<u32>) {
 fn allocations_of_channel_messages(n: u64) -> (usize, Option<u64>) {
     EventLoop::virtual_clock().run(|| ());
     let (made, out) = allocations_during(|| {
-        EventLoop::virtual_clock().run(move || {
-            let chan = Channel::new(Buffer::Expanding(16));
-            let c = chan.clone();
-            let consumer = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
-                let mut sum = 0;
-                while let Some(m) = take_from(&co, &c).await? {
-                    sum += m;
-                }
-                Ok(sum)
-            }));
-            run_saga(Gen::new(move |co: SagaCo<()>| async move {
-                for i in 0..n {
-                    put_to(&co, &chan, i).await?;
-                }
-                chan.close();
-                Ok(())
-            }));
-            consumer.promise()
-        })
+        EventLoop::virtual_clock().run(move || messages::channel_messages(n))
     });
     (made, out.peek().and_then(Result::ok))
 }
