@@ -186,8 +186,10 @@ fn a_saga_that_puts_a_request_then_takes_the_reply_sees_the_reply() {
     let st = store.clone();
     let got = EventLoop::virtual_clock().run(move || {
         let runtime = Runtime::new().with_store(&st);
-        // The responder answers every request at once, in the same turn.
-        runtime.run(
+        // The responder answers every request at once, in the same turn;
+        // cancelled at the end, as a watcher left waiting in `take` holds
+        // its runtime and store (see `Runtime`).
+        let responder = runtime.run(
             "responder",
             Gen::new(|co: SagaCo<()>| async move {
                 loop {
@@ -201,6 +203,10 @@ fn a_saga_that_puts_a_request_then_takes_the_reply_sees_the_reply() {
                     .await?;
                 }
             }),
+        );
+        set_timeout(
+            move || responder.cancel(Error::msg("done")),
+            Duration::from_secs(1),
         );
         runtime
             .run(
@@ -248,10 +254,15 @@ impl Action for Num {
 fn a_dispatch_calls_the_listeners_there_were_when_it_began_even_when_nested() {
     let log = Rc::new(RefCell::new(Vec::new()));
     let store = Store::new(0, |sum: &mut u32, Num(n): &Num| *sum += n);
-    let (s, l) = (store.clone(), log.clone());
+    // Through a slot emptied at the end: a listener holding its own store
+    // would be a cycle of `Rc`s.
+    let slot = Rc::new(RefCell::new(Some(store.clone())));
+    let (s, l) = (slot.clone(), log.clone());
     store.subscribe(move |Num(n): &Num| {
         l.borrow_mut().push(format!("A saw {n}"));
-        if *n == 1 {
+        if *n == 1
+            && let Some(s) = s.borrow().clone()
+        {
             let l = l.clone();
             s.subscribe(move |Num(n): &Num| l.borrow_mut().push(format!("C saw {n}")));
             s.dispatch(Num(2));
@@ -268,6 +279,7 @@ fn a_dispatch_calls_the_listeners_there_were_when_it_began_even_when_nested() {
         ]
     );
     assert_eq!(store.state(), 6);
+    slot.borrow_mut().take();
 }
 
 #[test]
