@@ -499,10 +499,6 @@ pub async fn put<T, A: Action>(co: &SagaCo<T>, action: A) -> Result<(), Abrupt<E
 /// assert_eq!((d.kind, d.args.as_str()), (Kind::Take, "\"SUBMIT\""));
 /// ```
 pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
-    take_effect_for(pattern)
-}
-
-fn take_effect_for<A: Action>(pattern: Pattern<A>) -> Effect {
     let describe = |t: &Rc<Taker<A>>| described(Kind::Take, "take", format!("{:?}", t.pattern));
     let taker = Rc::new(Taker {
         pattern,
@@ -620,7 +616,7 @@ pub async fn take<T, A: Action>(
     co: &SagaCo<T>,
     pattern: impl Into<Pattern<A>>,
 ) -> Result<A, Abrupt<Error, T>> {
-    yield_typed(co, take_effect_for(pattern.into()), Kind::Take, "take").await
+    yield_typed(co, take_effect(pattern.into()), Kind::Take, "take").await
 }
 
 /// The runtime's services (a store's state and bus), one per type. A
