@@ -72,6 +72,38 @@ fn allocations_of_channel_messages(n: u64) -> (usize, Option<u64>) {
     (made, out.peek().and_then(Result::ok))
 }
 
+/// An action four words large: too large for an effect's inline room.
+#[derive(Clone, Debug)]
+struct Big([u64; 4]);
+
+impl baton::saga::Action for Big {
+    fn action_type(&self) -> &str {
+        "BIG"
+    }
+}
+
+/// Allocations of a saga putting `n` large actions to a store.
+fn allocations_of_big_puts(n: u64) -> (usize, Option<u64>) {
+    use baton::saga::{Runtime, Store, put};
+    EventLoop::virtual_clock().run(|| ());
+    let (made, out) = allocations_during(|| {
+        EventLoop::virtual_clock().run(move || {
+            let store = Store::new(0_u64, |sum: &mut u64, Big(words): &Big| *sum += words[0]);
+            let saga = Runtime::new().with_store(&store).run(
+                "putter",
+                Gen::new(move |co: SagaCo<()>| async move {
+                    for i in 0..n {
+                        put(&co, Big([i; 4])).await?;
+                    }
+                    Ok(())
+                }),
+            );
+            saga.promise().map(move |()| store.state())
+        })
+    });
+    (made, out.peek().and_then(Result::ok))
+}
+
 #[test]
 fn calls_allocate_only_their_promise_and_delays_nothing() {
     allocations_of_a_saga(10, Shape::OneByOne); // thread-locals made on first use
@@ -108,6 +140,17 @@ fn calls_allocate_only_their_promise_and_delays_nothing() {
     let (more, dispatched) = allocations_of_ping_pong(1_010);
     assert_eq!(dispatched, Some(2_020));
     assert_eq!(more - base, 6 * 1_000, "three per put and take");
+    // A put of an action too large for the effect's inline room: one.
+    allocations_of_big_puts(10);
+    let (base, sum) = allocations_of_big_puts(10);
+    assert_eq!(sum, Some(45));
+    let (more, sum) = allocations_of_big_puts(1_010);
+    assert_eq!(sum, Some((0..1_010).sum()));
+    assert_eq!(
+        more - base,
+        1_000,
+        "one per put, whatever the action's size"
+    );
 
     // A channel: a put is one object (its effect and the job that hands
     // its delivery back); a take the same, and the message it hands over.

@@ -14,7 +14,8 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Value, yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, Value, stopper,
+    yield_typed,
 };
 use super::store::{Action, Bus, Pattern};
 use super::task::Scope;
@@ -146,8 +147,9 @@ struct SagaTake<T> {
 }
 
 impl<T: Clone + 'static> Listening for SagaTake<T> {
-    fn wait(self: Rc<Self>, settled: Settled) {
+    fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
         self.handoff.wait(settled);
+        Some(stopper(&self))
     }
 
     /// Leaves the channel's takers; a message that reached it but not its
@@ -183,11 +185,10 @@ struct SagaPut<T> {
 impl<T: Clone + 'static> Listening for SagaPut<T> {
     /// Puts the message. The putting saga resumes before the taker the
     /// message wakes, as with a store's put: its turn is queued first.
-    fn wait(self: Rc<Self>, settled: Settled) {
+    /// The message goes out as the put starts: there is nothing to stop.
+    fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
         self.handoff.wait(settled);
-        let Some(message) = self.message.borrow_mut().take() else {
-            return;
-        };
+        let message = self.message.borrow_mut().take()?;
         let chan = self.channel.clone();
         let waiting = !chan.is_closed() && !chan.inner.takers.borrow().is_empty();
         if waiting {
@@ -200,10 +201,7 @@ impl<T: Clone + 'static> Listening for SagaPut<T> {
                 .keep(delivered.map(delivery_value).map_err(Error::new));
             queue_job(self);
         }
-    }
-
-    fn stop(&self) {
-        self.handoff.stop();
+        None
     }
 }
 

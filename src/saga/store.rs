@@ -8,7 +8,8 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, stopper,
+    yield_typed,
 };
 use super::task::Scope;
 use crate::event_loop::{Job, queue_job};
@@ -439,21 +440,49 @@ pub async fn select<T, S: 'static, U: Clone + 'static>(
 /// assert_eq!((d.kind, d.args.as_str()), (Kind::Put, "Logout"));
 /// ```
 pub fn put_effect<A: Action>(action: A) -> Effect {
-    let describe = |a: &A| described(Kind::Put, "put", format!("{a:?}"));
-    Effect::new(action, describe, |action, scope: &Scope| {
+    let describe = |put: &Rc<StorePut<A>>| {
+        // Taken out and put back: a `Cell` needs no borrow flag.
+        let action = put.action.take();
+        let args = action.as_ref().map(|a| format!("{a:?}"));
+        put.action.set(action);
+        described(Kind::Put, "put", args.unwrap_or_default())
+    };
+    let put = Rc::new(StorePut {
+        action: Cell::new(Some(action)),
+        bus: Cell::new(None),
+    });
+    Effect::new(put, describe, |put, scope: &Scope| {
         let Some(bus) = scope.service::<Bus<A>>() else {
             return Running::of(Promise::<(), Error>::reject(missing::<A>()));
         };
-        let dispatch = move |settled: Settled| {
-            settled.deliver_unit_later();
-            bus.dispatch(&action);
-            None
-        };
+        put.bus.set(Some(bus));
         Running {
-            source: Source::Typed(Box::new(dispatch)),
+            source: Source::Listening(put),
             cancel: None,
         }
     })
+}
+
+/// A `put`, made with the effect so the effect holds one word whatever
+/// the action's size (an action larger than a word took a box of its own
+/// besides the dispatch's).
+struct StorePut<A> {
+    action: Cell<Option<A>>,
+    /// The bus it dispatches to, once performed.
+    bus: Cell<Option<Rc<Bus<A>>>>,
+}
+
+impl<A: Action> Listening for StorePut<A> {
+    /// Dispatches at once, but queues the putting saga's turn first: it
+    /// resumes before the sagas the action wakes.
+    /// The action goes out as the put starts: there is nothing to stop.
+    fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
+        settled.deliver_unit_later();
+        if let (Some(bus), Some(action)) = (self.bus.take(), self.action.take()) {
+            bus.dispatch(&action);
+        }
+        None
+    }
 }
 
 /// `yield put(action)`.
@@ -557,8 +586,9 @@ impl<A: Action> Listen<A> for Taker<A> {
 }
 
 impl<A: Action> Listening for Taker<A> {
-    fn wait(self: Rc<Self>, settled: Settled) {
+    fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
         self.handoff.wait(settled);
+        Some(stopper(&self))
     }
 
     fn stop(&self) {

@@ -26,9 +26,8 @@ pub(crate) enum Stop {
         promise: Rc<dyn Erased>,
         handle: bool,
     },
-    /// Work that delivers its result itself ([`Source::Listening`]); weak,
-    /// as a promise's reaction is held by the promise and not by the
-    /// waiter: a take no action ever answers must not keep its saga alive.
+    /// Work that delivers its result itself ([`Source::Listening`]): see
+    /// [`stopper`].
     Listening(Weak<dyn Listening>),
 }
 
@@ -132,15 +131,24 @@ impl Settled {
 }
 
 /// An effect's own waiting object that hands its result to a [`Settled`]
-/// itself, with no promise in between (a store's `take`): listening,
+/// itself, with no promise in between (a take, a put): listening,
 /// delivering and stopping all go through the one allocation it is.
-pub(crate) trait Listening {
+pub(crate) trait Listening: 'static {
     /// Hands the result to `settled` once it comes, one microtask turn
-    /// later, as a promise's reaction would.
-    fn wait(self: Rc<Self>, settled: Settled);
+    /// later, as a promise's reaction would; returns how to stop waiting,
+    /// if there is anything to stop (see [`stopper`]).
+    fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop>;
 
     /// Stops waiting: a result that comes later goes nowhere.
-    fn stop(&self);
+    fn stop(&self) {}
+}
+
+/// The stop of a [`Listening`] object: weak, as a promise's reaction is
+/// held by the promise and not by the waiter (a take no action ever
+/// answers must not keep its saga alive).
+pub(crate) fn stopper<L: Listening>(listening: &Rc<L>) -> Stop {
+    let weak: Weak<L> = Rc::downgrade(listening);
+    Stop::Listening(weak)
 }
 
 /// What a [`Listening`] object hands over: its waiter, and the result on
@@ -218,11 +226,7 @@ impl Source {
                 Some(Stop::Timer(set_timeout(fire, after)))
             }
             Source::Typed(subscribe) => subscribe(settled),
-            Source::Listening(listening) => {
-                let stop = Stop::Listening(Rc::downgrade(&listening));
-                listening.wait(settled);
-                Some(stop)
-            }
+            Source::Listening(listening) => listening.wait(settled),
         }
     }
 }
