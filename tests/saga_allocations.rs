@@ -104,6 +104,25 @@ fn allocations_of_big_puts(n: u64) -> (usize, Option<u64>) {
     (made, out.peek().and_then(Result::ok))
 }
 
+/// Allocations of a saga forking `n` children that return at once.
+fn allocations_of_forks(n: u64) -> (usize, Option<u64>) {
+    use baton::saga::fork;
+    EventLoop::virtual_clock().run(|| ());
+    let (made, out) = allocations_during(|| {
+        EventLoop::virtual_clock().run(move || {
+            run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+                let child = |v: u64| Gen::new(move |_co: SagaCo<u64>| async move { Ok(v) });
+                for i in 0..n {
+                    fork(&co, child, i).await?;
+                }
+                Ok(n)
+            }))
+            .promise()
+        })
+    });
+    (made, out.peek().and_then(Result::ok))
+}
+
 #[test]
 fn calls_allocate_only_their_promise_and_delays_nothing() {
     allocations_of_a_saga(10, Shape::OneByOne); // thread-locals made on first use
@@ -151,6 +170,15 @@ fn calls_allocate_only_their_promise_and_delays_nothing() {
         1_000,
         "one per put, whatever the action's size"
     );
+
+    // A fork: the child (its body, its task, its promise) and the settled
+    // promise the parent reads its task from, nothing more.
+    allocations_of_forks(10);
+    let (base, forked) = allocations_of_forks(10);
+    assert_eq!(forked, Some(10));
+    let (more, forked) = allocations_of_forks(1_010);
+    assert_eq!(forked, Some(1_010));
+    assert_eq!(more - base, 4 * 1_000, "four per fork");
 
     // A channel: a put is one object (its effect and the job that hands
     // its delivery back); a take the same, and the message it hands over.

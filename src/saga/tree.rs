@@ -11,19 +11,34 @@ use super::task::{Cancelled, Link, Task, TaskName};
 use crate::generator::Abrupt;
 use crate::{Error, Promise, Resolution};
 
-fn start_effect<A, G, F>(kind: Kind, link: Link, f: F, arg: A) -> Effect
+/// A fork (attached) or, if not `FORK`, a spawn (detached).
+const fn kind_and_link<const FORK: bool>() -> (Kind, Link) {
+    if FORK {
+        (Kind::Fork, Link::Forked)
+    } else {
+        (Kind::Spawn, Link::Spawned)
+    }
+}
+
+/// The effect of starting `f(arg)`: a fork or, if not `FORK`, a spawn.
+/// Both flags are constants, so the effect's closures capture nothing and
+/// a small argument keeps the effect inline. `HANDLE`: the task goes to
+/// `yield_typed`'s downcast, which reads it from the settled promise
+/// itself, with no box of its own ([`Running::handled_by`]).
+fn start_effect<const FORK: bool, const HANDLE: bool, A, G, F>(f: F, arg: A) -> Effect
 where
     A: fmt::Debug + 'static,
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
     Effect::applying(
-        move || kind,
+        || kind_and_link::<FORK>().0,
         f,
         arg,
-        move |f, arg, scope| {
+        |f, arg, scope| {
+            let link = kind_and_link::<FORK>().1;
             let task = scope.start_named(TaskName::Lazy(short_name::<F>), link, f(arg));
-            Running::new(Promise::resolve(Rc::new(task) as Value))
+            Running::of(Promise::resolve(task)).handled_by(HANDLE)
         },
     )
 }
@@ -66,7 +81,7 @@ where
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
-    start_effect(Kind::Fork, Link::Forked, f, arg)
+    start_effect::<true, false, _, _, _>(f, arg)
 }
 
 /// The effect of spawning the saga `f(arg)`: detached, like a root saga.
@@ -87,14 +102,12 @@ where
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
-    start_effect(Kind::Spawn, Link::Spawned, f, arg)
+    start_effect::<false, false, _, _, _>(f, arg)
 }
 
 /// Yields the effect of starting `f(arg)` and returns its task.
-async fn started<T, A, G, F>(
+async fn started<const FORK: bool, T, A, G, F>(
     co: &SagaCo<T>,
-    kind: Kind,
-    link: Link,
     f: F,
     arg: A,
 ) -> Result<Task<G::Return>, Abrupt<Error, T>>
@@ -104,7 +117,8 @@ where
     F: FnOnce(A) -> G + 'static,
 {
     let name: fn() -> &'static str = short_name::<F>;
-    yield_typed(co, start_effect(kind, link, f, arg), kind, name).await
+    let effect = start_effect::<FORK, true, _, _, _>(f, arg);
+    yield_typed(co, effect, kind_and_link::<FORK>().0, name).await
 }
 
 /// `yield fork(f, arg)`: the attached child's task.
@@ -145,7 +159,7 @@ where
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
-    started(co, Kind::Fork, Link::Forked, f, arg).await
+    started::<true, _, _, _, _>(co, f, arg).await
 }
 
 /// `yield spawn(f, arg)`: the detached saga's task.
@@ -189,7 +203,7 @@ where
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
-    started(co, Kind::Spawn, Link::Spawned, f, arg).await
+    started::<false, _, _, _, _>(co, f, arg).await
 }
 
 /// The effect of waiting for `task`; if it is cancelled, the joiner is
