@@ -90,7 +90,7 @@ criterion_main!(benches);
 fn store_ping_pong(c: &mut Criterion) {
     c.bench_function("store_ping_pong_x1000/baton", |b| {
         b.iter(|| {
-            let out = EventLoop::virtual_clock().run(|| messages::store_ping_pong(N as u32));
+            let out = EventLoop::virtual_clock().run(|| messages::store_ping_pong(N));
             black_box(out.peek())
         })
     });

@@ -26,8 +26,8 @@ impl Action for Ball {
 /// `rounds` round trips through a store: one saga puts PING and takes
 /// PONG, the other takes PING and puts PONG. Fulfils with the number of
 /// actions the store reduced.
-pub fn store_ping_pong(rounds: u32) -> Promise<u32, Error> {
-    let store = Store::new(0_u32, |n: &mut u32, _: &Ball| *n += 1);
+pub fn store_ping_pong(rounds: u64) -> Promise<u64, Error> {
+    let store = Store::new(0_u64, |n: &mut u64, _: &Ball| *n += 1);
     let runtime = Runtime::new().with_store(&store);
     runtime.run(
         "ponger",
