@@ -155,12 +155,13 @@ impl<T: Clone + 'static> Listening for SagaTake<T> {
     /// Leaves the channel's takers; a message that reached it but not its
     /// saga goes back to the front of the queue.
     fn stop(&self) {
+        let undelivered = self.handoff.stop();
         let Some(inner) = self.channel.upgrade() else {
             return;
         };
         let chan = Channel { inner };
         chan.inner.takers.borrow_mut().retain(|t| t.id() != self.id);
-        if let Some(Ok(value)) = self.handoff.stop()
+        if let Some(Ok(value)) = undelivered
             && let Some(Some(message)) = value.downcast_ref::<Option<T>>()
         {
             chan.give_back(message.clone());
