@@ -40,10 +40,12 @@ fn for_a_thousand_more<R: Debug + PartialEq>(
     small: u64,
     expect: impl Fn(u64) -> R,
 ) -> usize {
-    for n in [warm, small, small + 1_000] {
-        assert_eq!(scenario(n).1, Some(expect(n)), "the value of {n} units");
-    }
-    scenario(small + 1_000).0 - scenario(small).0
+    let [_, base, more] = [warm, small, small + 1_000].map(|n| {
+        let (made, value) = scenario(n);
+        assert_eq!(value, Some(expect(n)), "the value of {n} units");
+        made
+    });
+    more - base
 }
 
 fn ready(n: u64) -> Promise<u64> {
