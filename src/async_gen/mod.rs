@@ -13,6 +13,32 @@
 //! One difference is visible in microtask counts only: JavaScript's body
 //! falling off its end completes a turn sooner than `return v`; a Rust body
 //! always ends with an explicit `Ok(v)`, which counts as `return v`.
+//!
+//! # Implementation notes
+//!
+//! The airlock's outer waker is the generator's own task waker, which leads
+//! to the generator, so a promise its body awaits resumes it directly.
+//! Requests go into a queue; the head is served when the body is suspended
+//! at a yield (or has not started), otherwise it waits, which is how a
+//! `return()` made during an `await` runs after it. A request that finds the
+//! generator idle and the queue empty is served without entering it (one
+//! consumer, one request at a time: the usual case). The states and turn
+//! counts follow the specification's AsyncGenerator algorithms;
+//! `tests/oracle/async_gen/` holds the order to Node's.
+//!
+//! A `next` made through `AsyncIterator` (`for_await`, the helpers, `Stream`)
+//! from a task on the loop needs no promise: the answer goes to a one-answer
+//! slot in the generator and the waiting task is queued as a job, the turn a
+//! promise's reaction would take (`async_gen/direct.rs`); a second consumer,
+//! or one polled from outside the loop, takes the promise path.
+//!
+//! A generator is held by the loop only while it executes with a waker out
+//! (a poll that cloned or woke the lent waker); at a yield it is parked (its
+//! loop key and waker kept), so a generator nobody holds any more is freed,
+//! and one that only awaits baton's own promises never touches the registry.
+//! `push_queue` bridges push sources (callbacks, a socket reader) into this
+//! pull world: a FIFO the pusher fills and the generator drains, with
+//! `consumer_gone()` telling the pusher to release its connection.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;

@@ -8,6 +8,80 @@
 //! followed by a microtask checkpoint, exactly in Node's order. To use more
 //! cores, run one loop per thread; values cross between loops as `Send`
 //! data, never as promises.
+//!
+//! # Implementation notes
+//!
+//! `EventLoop::run(main)` runs `main` as the script, then a checkpoint, then
+//! turns until no work is left: tasks woken from outside (Node's poll
+//! phase), then every timer due at the loop's time, each followed by a
+//! checkpoint. A checkpoint drains the microtask queue (`microtasks.rs`),
+//! then reports rejections still unhandled. `timers.rs` is the timer queue
+//! and `time.rs` the timer functions; `registry.rs` leads a waker's key to
+//! its task, and `remote.rs` takes wake-ups from outside the loop.
+//!
+//! - **The microtask queue.** A job queued to an empty queue waits in a
+//!   fixed place beside the ring buffer, cheaper to fill and empty: on a
+//!   busy loop most turns queue one job and run it. Values of two or three
+//!   words on such paths are made where they are stored: built on the stack
+//!   and moved, they were written word by word and read back as one 16-byte
+//!   load the processor cannot forward from pending stores, the largest
+//!   single cost `perf` found in queueing a job.
+//! - **Going on at once.** A turn that is the whole of its microtask (a task
+//!   run from the queue, not a reaction among others, nor the script) and
+//!   finds the queue empty when it waits on a promise that has settled would
+//!   be queued and run next with nothing in between
+//!   (`may_go_on_at_once`): it goes on at once instead, in the same order at
+//!   about half the cost. A task polls its body again; `run()`'s driver and
+//!   a saga's driver take their next step in a loop. The `*_runs_on` oracle
+//!   scenarios pin the order to Node's.
+//! - **Clock.** On the virtual clock, time jumps to the next due timer when
+//!   nothing else can happen; on the real clock the loop sleeps, or parks
+//!   waiting for a foreign wake-up. While a clone of a task's waker is alive,
+//!   a wake-up may still come from outside, so virtual time waits for it; a
+//!   waker kept by a combinator inside the loop would hold the clock for
+//!   ever, and after two seconds of real time `run` says so through the
+//!   uncaught hook. A loop built `without_outside_wake_ups()` waits for no
+//!   such wake-up.
+//! - **Timers** are kept as Node keeps them: a FIFO list per delay (appending
+//!   is always in order, since time never goes back) and a heap of list
+//!   heads. Each timer is one 56-byte slot of a slab, its callback inside
+//!   when it captures up to two words, and the lists are threaded through the
+//!   slots, so such a timer costs no other memory. Clearing unlinks the slot
+//!   and bumps its generation, so a stale `TimerId` matches nothing; each run
+//!   starts its generations past every one handed out before. A delay's list
+//!   is recycled once empty. Callbacks are dropped outside the queue's
+//!   borrow, since their captures may set timers as they drop.
+//! - **Tasks and wakers.** The waker a task lends to each poll points at the
+//!   task (behind an async generator's airlock, at its outer waker) and costs
+//!   nothing: an await polled under it registers the task itself as the
+//!   promise's reaction. A combinator that polls its futures under wakers of
+//!   its own (`FuturesUnordered`) gets its waker woken instead, or it would
+//!   never look at that future again. A foreign future that *clones* the
+//!   lent waker gets a real, thread-safe one: waking it queues the task in
+//!   the loop's `Remote` and unparks the thread (`run`) or wakes the runtime
+//!   (`run_async`, inside tokio). The `Remote` counts those clones per task,
+//!   and the loop ends when no microtask, timer or live foreign waker of a
+//!   waiting task remains; `block_on` turns "ran out of work while still
+//!   waiting" into a `FaultKind::Stalled` error instead of a hang.
+//! - **The registry** is one vector of 16-byte slots (the task); each
+//!   reservation of a key has a serial number, kept by the task and its
+//!   wakers, so a stale waker is not counted for the next task given its
+//!   key. The registry and the microtask queue keep their buffers from one
+//!   run to the next (regrowing them made glibc consolidate its free lists on
+//!   every run).
+//! - **Runs end.** When a run has no work left (or unwinds, or its
+//!   `run_async` future is dropped), it drops every task still waiting and
+//!   every async generator suspended at an `await`, as a tokio runtime drops
+//!   its tasks on shutdown: what a task waits on may hold it (`Rc`s in a
+//!   cycle, which JavaScript's collector would free), and none could resume
+//!   in a later run with a key that run has given to another task. Work
+//!   begun between runs (a task spawned, a timer set, a promise settled)
+//!   belongs to the next run. Outside any run, an await of a settled promise
+//!   completes at once; one of a pending promise waits for a later run, and
+//!   the uncaught hook is told once a thread (`FaultKind::OutsideRun`).
+//! - **Faults.** A panic in a handler or task rejects its promise with a
+//!   `Fault`; a panic in a timer or microtask is reported to the
+//!   `on_uncaught` hook. The loop never tears.
 
 mod microtasks;
 #[cfg(test)]

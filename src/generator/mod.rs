@@ -7,6 +7,46 @@
 //! - [`Generator`] is the protocol as a trait, for hand-written state
 //!   machines and for delegation.
 //! - [`Step`], [`Resume`] and [`Abrupt`] are the protocol's data.
+//!
+//! # Implementation notes
+//!
+//! A generator's body is an `async` block; `co.yield_(v).await` is a future
+//! that returns `Pending` once, which is the suspension. Values cross through
+//! an *airlock* (`generator/airlock.rs`) that lives on the driver's stack
+//! for one poll:
+//!
+//! 1. `next(r)` writes `Next(r)` (or `Throw(e)`, `Return(v)`) into the
+//!    airlock's slot and polls the body with a waker whose data pointer is
+//!    the airlock.
+//! 2. The yield future at which the body is paused reads the slot through
+//!    `cx.waker()` and evaluates to `Ok(r)`, or to `Err(Abrupt::Throw(e))` /
+//!    `Err(Abrupt::Return(v))`: the body's `?` gives JavaScript's
+//!    propagation, a `match` gives `try`/`catch`/`finally` (cleanup may
+//!    yield again).
+//! 3. The body runs to its next `co.yield_(y)`, which puts `Yielded(y)` in
+//!    the slot and returns `Pending`; the driver takes it out. `Ready` means
+//!    the body finished. The first `next(r)` goes in the same way; the
+//!    body's first yield finds `Next(r)` with no paused yield to take it and
+//!    drops it, as JavaScript discards the first value, so `next` reads no
+//!    more of the generator's state than "not done".
+//!
+//! The yield future checks that the waker is baton's (vtable identity) and
+//! that the airlock belongs to its own generator (a process-unique owner
+//! id): those two checks make the two pointer reads sound, and turn misuse
+//! into a clear panic (a `Co` awaited inside another generator, or on an
+//! executor). A body that returns `Pending` without yielding awaited
+//! something that cannot complete synchronously: the driver panics with that
+//! diagnosis instead of hanging. Waker clones forward to an *outer* waker (a
+//! no-op here, the task's waker in an async generator), so one airlock
+//! serves both: ordinary futures awaited in the body wake the task, yields
+//! go through the slot.
+//!
+//! One allocation per generator: the boxed body, so the generator moves
+//! freely; when a generator is made, run and dropped in one function the
+//! optimiser removes even that (`tests/allocations.rs` counts). `Gen::resume`
+//! is `#[inline(always)]`, so the body's poll can inline into the caller's
+//! loop; `BoxGen` trades that for a nameable type. `Gen` is `Send` exactly
+//! when its body is; `Co` is an id.
 
 pub(crate) mod airlock;
 pub(crate) mod coroutine;

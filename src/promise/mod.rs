@@ -5,6 +5,28 @@
 //! microtask turns, and rejections nobody handles are reported. `E`
 //! defaults to [`Error`], which can carry any value, as a
 //! JavaScript rejection can; any [`Reason`] works.
+//!
+//! # Implementation notes
+//!
+//! A promise is an `Rc` of its state cell and waiting reactions, 64 bytes in
+//! all. The flags that track rejections and resolution (handled, reported,
+//! already resolved) live in the spare bytes of the state's tag word, and "no
+//! reaction" is an empty boxed list, which fits beside the niche of a single
+//! reaction's function pointer. Resolution follows the specification
+//! literally (the resolve-thenable job for adoption, `finally` through
+//! `then`), which is why microtask counts match Node's without special
+//! cases. A settled promise is queued *as its own job*, running all its
+//! reactions in order, so settling allocates nothing; a handler attached
+//! later, while no such job is queued, makes the promise its job again (one
+//! queued after it would overtake microtasks queued since, so it gets a job
+//! of its own). Reactions and microtasks are one-shot closures in an
+//! `InlineFn` (`src/inline_fn.rs`): up to two words inline (a `then`'s
+//! handler with its derived promise, a task to resume), a box otherwise, so a
+//! then-link is one allocation, the derived promise.
+//!
+//! A task (`spawn`) is one allocation beside its promise: the future is
+//! pinned inline, and a resume is one microtask turn with no allocation,
+//! since the awaited promise's reaction is the task itself.
 
 mod combinators;
 mod erased;

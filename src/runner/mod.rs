@@ -8,6 +8,28 @@
 //! rejects the outer promise and the return value resolves it. The order of
 //! these steps among other microtasks is Node's (see
 //! `tests/oracle/runner/`).
+//!
+//! # Implementation notes
+//!
+//! `run(generator)` is a small state machine: a `Driver` (an `Rc` holding the
+//! generator and the outer promise's resolver) calls `resume`; a yielded
+//! `Yieldable` becomes a promise, and the driver subscribes one reaction to
+//! it that steps again with `Next(value)` or `Throw(error)`. A promise that
+//! has already settled is not subscribed: the driver queues itself and reads
+//! the outcome when its turn comes, the same turn with no reaction
+//! allocated. So each resume is exactly one microtask after the yielded
+//! promise settles. One generator yields one type, so heterogeneous steps
+//! yield `Promise<V>` with a common `V` (an enum, or JSON), or arrays, maps
+//! and tuples, which wait in parallel.
+//!
+//! Cancellation (`CancellationToken`, `run_cancellable`) is an addition to
+//! the driver: it has an epoch checked by its pending reaction (a stale
+//! reaction does nothing), and `cancel(reason)` bumps the epoch, calls
+//! `return()` on the suspended generator (whose cleanup runs and may yield
+//! promises, which the driver keeps driving) and finally rejects the outer
+//! promise with the reason. The step after the pending promise never runs,
+//! because its reaction is stale. The sagas' trees cancel their children
+//! the same way.
 
 mod yieldable;
 

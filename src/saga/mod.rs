@@ -31,6 +31,71 @@
 //! Cancellation drives a saga's cleanup through `return()`, which needs a
 //! value of the saga's return type: sagas return `T: Default`
 //! (JavaScript's `undefined`).
+//!
+//! # Implementation notes
+//!
+//! `saga/effect/` holds the effect as data (`mod.rs`: kinds, descriptions),
+//! the effect object (`object.rs`), a performed effect's source, waiter and
+//! stop (`running.rs`) and the typed helpers' downcast (`typed.rs`). An
+//! effect is one object holding its arguments, kept inline in one word when
+//! it fits (a call with one small argument, a delay) and boxed otherwise,
+//! with a pointer to its operations: two words either way. It can describe
+//! itself (kind, function name, `Debug` arguments, built only when a test or
+//! a trace asks) and be performed in a `Scope` (the task running it), which
+//! returns `Running`: where the result will come from and how to stop the
+//! work. A typed promise is subscribed to directly, so a call effect costs
+//! one microtask turn, as seed 003's `runEnhanced` does; when the receiver is
+//! a typed helper, the value goes back as the promise itself (already an
+//! `Rc`) and the downcast reads it there (`Source::Handle`). A promise that
+//! has already settled is not subscribed at all: the waiter (the task, or an
+//! `all` gathering its parts) queues itself as the microtask and reads the
+//! outcome when its turn comes.
+//!
+//! **The task tree** (`task.rs`, `driver.rs`). A task is a `Driver`
+//! (generator, its promise, the pending effect's stop) plus a type-erased
+//! `Core` (id, name, link, parent, children, halt, epoch), so children of any
+//! return type hang in one tree. A child holds its parent; the parent's list
+//! of children is weak, so a child is kept by what it waits on and a tree
+//! stuck on what nothing can settle is freed, not held in a cycle. A task
+//! settles when its body has finished *and* its attached children have. A
+//! halt bumps the epoch (the pending effect's late result is dropped and the
+//! step after it never runs), stops the pending effect (clears a timer,
+//! cancels a called saga, a race's or an `all`'s parts), and cancels every
+//! attached child; when the last child has settled, the body's cleanup runs
+//! through `return()`. `race` cancels its losers; a failing part of `all`
+//! cancels its siblings; joining a cancelled task cancels the joiner. A
+//! called Rust future sits in a slot the stop empties, so a lost race drops
+//! it at once; a performer that panics throws a `Fault` into the saga.
+//!
+//! **The store, channels and watchers** (`store.rs`, `channel.rs`,
+//! `watchers.rs`). `Runtime::with_store` registers the store's state and its
+//! action bus in the runtime's service table, keyed by type, so `select`,
+//! `put` and `take` find them with no global state. `take` waits for the
+//! next matching action dispatched after it started, as in redux-saga. A
+//! `take` and a `put` (of the store or of a channel) are each one object,
+//! made with the effect, that hands its result over itself
+//! (`Source::Listening`, with a `Handoff`): a take is the bus's listener or
+//! the channel's taker, the job that delivers one microtask later, and what
+//! stopping the effect reaches, held weakly by the waiter as a promise's
+//! reaction is held by the promise. A `put` dispatches at once but queues
+//! the putting saga's resumption first, so it runs before the sagas the
+//! action wakes (redux-saga's scheduler order). A `Channel` holds waiting
+//! takers and a buffer with an explicit overflow policy; a taker stopped
+//! after a message reached it but before its saga resumed gives the message
+//! back to the front, so no message is lost or delivered twice (a property
+//! test drives random puts, takes and cancellations).
+//!
+//! **Resilience** (`resilience/`). Retry, the circuit breaker, compensation
+//! and resource scopes are plain values and `async` helpers that yield
+//! effects, so they step under `Stepper` and run on the virtual clock. Undos
+//! and releases run newest first, each once, even if the saga is cancelled
+//! while one runs.
+//!
+//! **Testing.** `Runtime::traced()` records every task and effect (started,
+//! resolved, rejected, cancelled) with the loop's time, as data and as a
+//! timeline; `Runtime::simulate` runs a whole tree to its end on a fresh
+//! virtual clock, and `Runtime::intercept` answers chosen effects in place of
+//! their performers (redux-saga-test-plan's providers, without mocks).
 
 mod abortable;
 mod calls;
