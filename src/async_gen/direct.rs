@@ -215,6 +215,12 @@ where
                 let reply = match ticket {
                     Some(ticket) => {
                         self.stage = Stage::Direct(ticket);
+                        if self.machine.paused_at_yield_and_idle() {
+                            // What `request` and `serve` would do, without
+                            // moving the request through them.
+                            self.machine.clone().resume_direct(value);
+                            return Poll::Pending;
+                        }
                         Reply::Direct
                     }
                     None => {

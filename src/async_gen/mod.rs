@@ -376,6 +376,22 @@ where
         }
     }
 
+    /// Paused at a yield with no request waiting: a `next` is served at
+    /// once.
+    #[inline]
+    fn paused_at_yield_and_idle(&self) -> bool {
+        self.state.get() == State::SuspendedYield && self.queue.borrow().is_empty()
+    }
+
+    /// Serves a direct `next(value)` to a generator
+    /// `paused_at_yield_and_idle`, as `serve` would.
+    #[inline]
+    fn resume_direct(self: Rc<Self>, value: R) {
+        self.state.set(State::Executing);
+        self.serving.set(Reply::Direct);
+        self.poll_body(Exchange::Next(value));
+    }
+
     /// Whether a request must wait in the queue.
     fn is_busy(&self) -> bool {
         matches!(
