@@ -7,7 +7,7 @@ use baton::async_gen::{AsyncIterator, for_await, promises};
 use baton::{Abrupt, AsyncGen, Co, Error, Promise, Step, spawn};
 
 use super::js::{Js, Log, step_json};
-use super::promises::{scenario, sleep, stamp, ticks};
+use super::promises::{runs_on, scenario, side_steps, sleep, stamp, ticks};
 
 type JsCo = Co<Js, Js, Js, Error>;
 
@@ -492,4 +492,39 @@ pub fn for_await_turns() -> String {
         });
         log.line("script end");
     })
+}
+
+/// `async function* count(n)` of `for_await_runs_on.js`.
+fn count(n: i32) -> AsyncGen<i32, (), (), Error> {
+    AsyncGen::new(move |co: Co<i32, (), (), Error>| async move {
+        for i in 1..=n {
+            co.yield_(i).await?;
+        }
+        Ok(())
+    })
+}
+
+/// `async function walker(name, n)` of `for_await_runs_on.js`.
+fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
+    let log = log.clone();
+    spawn(async move {
+        for_await(count(n), async |i| {
+            log.line(format_args!("{name} got {i}"));
+            side_steps(&log, name, i, walker);
+            if name == "lone" && i == 2 {
+                match Promise::<i32>::reject(Error::msg("boom")).await {
+                    Err(e) => log.line(format_args!("{name} caught {e}")),
+                    Ok(_) => log.line("not reached"),
+                }
+            }
+            ControlFlow::<()>::Continue(())
+        })
+        .await?;
+        log.line(format_args!("{name} done"));
+        Ok::<_, Error>(name)
+    })
+}
+
+pub fn for_await_runs_on() -> String {
+    runs_on(walker)
 }

@@ -291,6 +291,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "for_await_runs_on",
+        "for await over settled values runs on, in Node's order",
+        async_gen::for_await_runs_on,
+    ),
+    port(
+        "async_gen",
         "basic",
         "next() returns a promise; yields in microtask order",
         async_gen::basic,

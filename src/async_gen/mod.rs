@@ -590,14 +590,31 @@ where
         self.resume_next();
     }
 
-    /// Hands a yielded value to the head request.
-    fn deliver(self: Rc<Self>) {
+    /// Hands a yielded value to the head request. `alone`: the delivery is
+    /// the whole of its microtask, so a direct consumer whose turn would
+    /// come next, with nothing queued before it, takes that turn at once
+    /// (see `event_loop::may_go_on_at_once`).
+    fn deliver(self: Rc<Self>, alone: bool) {
         let Some(value) = self.yielded.borrow_mut().take() else {
             return;
         };
         self.state.set(State::SuspendedYield);
-        if let Some(reply) = self.serving.take() {
-            self.answer(reply, || Ok(Step::Yielded(value)));
+        let waiter = match self.serving.take() {
+            Some(Reply::Direct) => self.direct.borrow_mut().answer(|| Ok(Step::Yielded(value))),
+            Some(reply) => {
+                self.answer(reply, || Ok(Step::Yielded(value)));
+                None
+            }
+            None => None,
+        };
+        if let Some(waiter) = waiter {
+            if self.queue.borrow().is_empty() && event_loop::may_go_on_at_once(alone) {
+                self.park();
+                drop(self);
+                waiter.run_alone();
+                return;
+            }
+            event_loop::queue_job(waiter);
         }
         self.park();
         self.resume_next();
@@ -621,7 +638,15 @@ where
 {
     fn run(self: Rc<Self>) {
         match self.state.get() {
-            State::Delivering => self.deliver(),
+            State::Delivering => self.deliver(false),
+            State::Executing => self.poll_body(Exchange::Empty),
+            _ => {}
+        }
+    }
+
+    fn run_alone(self: Rc<Self>) {
+        match self.state.get() {
+            State::Delivering => self.deliver(true),
             State::Executing => self.poll_body(Exchange::Empty),
             _ => {}
         }
