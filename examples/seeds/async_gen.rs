@@ -7,7 +7,7 @@ use baton::async_gen::{AsyncIterator, for_await, promises};
 use baton::{Abrupt, AsyncGen, Co, Error, Promise, Step, spawn};
 
 use super::js::{Js, Log, step_json};
-use super::promises::{runs_on, scenario, side_steps, sleep, stamp, ticks};
+use super::promises::{catch_boom, runs_on, scenario, side_steps, sleep, stamp, ticks};
 
 type JsCo = Co<Js, Js, Js, Error>;
 
@@ -512,10 +512,7 @@ fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
             log.line(format_args!("{name} got {i}"));
             side_steps(&log, name, i, walker);
             if name == "lone" && i == 2 {
-                match Promise::<i32>::reject(Error::msg("boom")).await {
-                    Err(e) => log.line(format_args!("{name} caught {e}")),
-                    Ok(_) => log.line("not reached"),
-                }
+                catch_boom(&log, name).await;
             }
             ControlFlow::<()>::Continue(())
         })
