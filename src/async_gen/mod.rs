@@ -30,7 +30,12 @@
 //! from a task on the loop needs no promise: the answer goes to a one-answer
 //! slot in the generator and the waiting task is queued as a job, the turn a
 //! promise's reaction would take (`async_gen/direct.rs`); a second consumer,
-//! or one polled from outside the loop, takes the promise path.
+//! or one polled from outside the loop, takes the promise path. Such a
+//! `next` to a generator paused at a yield, with nothing queued, resumes
+//! the body in place; and a delivery that is the whole of its microtask runs
+//! the waiting task's turn at once when that turn would be the next one (the
+//! loop's rule for going on at once, which
+//! `tests/oracle/async_gen/for_await_runs_on.js` holds to Node's order).
 //!
 //! A generator is held by the loop only while it executes with a waker out
 //! (a poll that cloned or woke the lent waker); at a yield it is parked (its
@@ -590,6 +595,20 @@ where
         self.resume_next();
     }
 
+    /// The generator's turn as a job: deliver what it yielded, or go on
+    /// with its body after an `await`. `alone`: the turn is the whole of
+    /// its microtask.
+    // Always inlined: left to the inliner, a pipeline item took 2% more
+    // instructions (1,841 -> 1,883).
+    #[inline(always)]
+    fn take_turn(self: Rc<Self>, alone: bool) {
+        match self.state.get() {
+            State::Delivering => self.deliver(alone),
+            State::Executing => self.poll_body(Exchange::Empty),
+            _ => {}
+        }
+    }
+
     /// Hands a yielded value to the head request. `alone`: the delivery is
     /// the whole of its microtask, so a direct consumer whose turn would
     /// come next, with nothing queued before it, takes that turn at once
@@ -637,19 +656,11 @@ where
     E: Reason,
 {
     fn run(self: Rc<Self>) {
-        match self.state.get() {
-            State::Delivering => self.deliver(false),
-            State::Executing => self.poll_body(Exchange::Empty),
-            _ => {}
-        }
+        self.take_turn(false);
     }
 
     fn run_alone(self: Rc<Self>) {
-        match self.state.get() {
-            State::Delivering => self.deliver(true),
-            State::Executing => self.poll_body(Exchange::Empty),
-            _ => {}
-        }
+        self.take_turn(true);
     }
 
     fn reservation(&self) -> u64 {
