@@ -43,6 +43,8 @@ mod error;
 pub mod event_loop;
 mod fault;
 pub mod generator;
+#[cfg(test)]
+mod going_on_props;
 mod inline_fn;
 pub mod promise;
 pub mod runner;

@@ -134,5 +134,16 @@ pub(crate) fn queue_job(job: Rc<dyn Job>) {
 /// (`tests/oracle/*/*_runs_on.js`, `tests/await_order.rs`).
 #[inline]
 pub(crate) fn may_go_on_at_once(alone: bool) -> bool {
+    #[cfg(test)]
+    if NEVER_GO_ON.with(std::cell::Cell::get) {
+        return false;
+    }
     alone && MICROTASKS.with(|q| q.borrow().is_empty())
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Set by tests that compare a run with going on at once against the
+    /// same run without it (`going_on_props`).
+    pub(crate) static NEVER_GO_ON: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }

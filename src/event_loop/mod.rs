@@ -100,6 +100,8 @@ use std::time::{Duration, Instant};
 
 use crate::{Fault, FaultKind};
 #[cfg(test)]
+pub(crate) use microtasks::NEVER_GO_ON;
+#[cfg(test)]
 pub(crate) use microtasks::Nothing;
 pub use microtasks::queue_microtask;
 pub(crate) use microtasks::{Job, may_go_on_at_once, queue_job};

@@ -1,0 +1,219 @@
+//! Going on at once (`event_loop::may_go_on_at_once`) must be unobservable:
+//! random scenarios of awaits, `run()`s, for-await loops and sagas taking
+//! settled steps, beside microtasks, `then`s, timers and walkers started
+//! midway, log the same lines with it and without it. The `*_runs_on`
+//! oracles pin one such scenario to Node's order; this checks the rule
+//! everywhere it is taken.
+
+use std::cell::RefCell;
+use std::ops::ControlFlow;
+use std::rc::Rc;
+use std::time::Duration;
+
+use proptest::prelude::*;
+
+use crate::async_gen::for_await;
+use crate::event_loop::NEVER_GO_ON;
+use crate::runner::run;
+use crate::saga::{SagaCo, call, run_saga};
+use crate::{AsyncGen, Co, Error, EventLoop, Gen, Promise, queue_microtask, set_timeout, spawn};
+
+type Log = Rc<RefCell<Vec<String>>>;
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Await,
+    Run,
+    ForAwait,
+    Saga,
+}
+
+/// What a walker does after one of its steps, beside logging it.
+#[derive(Debug, Clone)]
+enum Side {
+    Microtask,
+    Then,
+    Start(Kind, u32),
+}
+
+#[derive(Debug, Clone)]
+struct Walker {
+    kind: Kind,
+    steps: u32,
+    /// `None`: started by the script; `Some(ms)`: by a timer.
+    timer: Option<u64>,
+    sides: Vec<(u32, Side)>,
+}
+
+fn note(log: &Log, line: String) {
+    log.borrow_mut().push(line);
+}
+
+/// What walker `name` does after step `i`.
+fn side_steps(log: &Log, name: &str, i: u32, sides: &[(u32, Side)]) {
+    for (n, (at, side)) in sides.iter().enumerate() {
+        if *at != i {
+            continue;
+        }
+        match side {
+            Side::Microtask => {
+                let (log, name) = (log.clone(), name.to_string());
+                queue_microtask(move || note(&log, format!("microtask of {name}")));
+            }
+            Side::Then => {
+                let (log, name) = (log.clone(), name.to_string());
+                Promise::<()>::resolve(()).map(move |()| note(&log, format!("then of {name}")));
+            }
+            Side::Start(kind, steps) => {
+                start(
+                    log,
+                    *kind,
+                    format!("{name}.{n}"),
+                    *steps,
+                    Rc::new(Vec::new()),
+                );
+            }
+        }
+    }
+}
+
+/// `n` settled values, yielded one by one.
+fn count(n: u32) -> AsyncGen<u32, (), (), Error> {
+    AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+        for i in 1..=n {
+            co.yield_(i).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Starts a walker of `kind` that takes `steps` settled steps.
+fn start(log: &Log, kind: Kind, name: String, steps: u32, sides: Rc<Vec<(u32, Side)>>) {
+    let log = log.clone();
+    match kind {
+        Kind::Await => {
+            spawn(async move {
+                for i in 1..=steps {
+                    let v = Promise::<u32>::resolve(i).await?;
+                    note(&log, format!("{name} awaited {v}"));
+                    side_steps(&log, &name, i, &sides);
+                }
+                note(&log, format!("{name} done"));
+                Ok::<_, Error>(())
+            });
+        }
+        Kind::Run => {
+            run(Gen::new(
+                move |co: Co<Promise<u32>, u32, (), Error>| async move {
+                    for i in 1..=steps {
+                        let v = co.yield_(Promise::resolve(i)).await?;
+                        note(&log, format!("{name} got {v}"));
+                        side_steps(&log, &name, i, &sides);
+                    }
+                    note(&log, format!("{name} done"));
+                    Ok(())
+                },
+            ));
+        }
+        Kind::ForAwait => {
+            spawn(async move {
+                for_await(count(steps), async |i| {
+                    note(&log, format!("{name} item {i}"));
+                    side_steps(&log, &name, i, &sides);
+                    ControlFlow::<()>::Continue(())
+                })
+                .await?;
+                note(&log, format!("{name} done"));
+                Ok::<_, Error>(())
+            });
+        }
+        Kind::Saga => {
+            run_saga(Gen::new(move |co: SagaCo<()>| async move {
+                for i in 1..=steps {
+                    let v = call(&co, |v: u32| Promise::<u32>::resolve(v), i).await?;
+                    note(&log, format!("{name} called {v}"));
+                    side_steps(&log, &name, i, &sides);
+                }
+                note(&log, format!("{name} done"));
+                Ok(())
+            }));
+        }
+    }
+}
+
+/// Runs the scenario on a fresh virtual clock; returns its lines.
+fn play(walkers: &[Walker], ticks: u32, going_on: bool) -> Vec<String> {
+    NEVER_GO_ON.with(|never| never.set(!going_on));
+    let log: Log = Rc::default();
+    let l = log.clone();
+    let walkers = walkers.to_vec();
+    EventLoop::virtual_clock().run(move || {
+        let mut chain = Promise::<()>::resolve(());
+        for t in 1..=ticks {
+            let l = l.clone();
+            chain = chain.map(move |()| note(&l, format!("tick {t}")));
+        }
+        for (w, walker) in walkers.into_iter().enumerate() {
+            let (l, name) = (l.clone(), format!("w{w}"));
+            let sides = Rc::new(walker.sides);
+            let (kind, steps) = (walker.kind, walker.steps);
+            match walker.timer {
+                None => start(&l, kind, name, steps, sides),
+                Some(ms) => {
+                    set_timeout(
+                        move || start(&l, kind, name, steps, sides),
+                        Duration::from_millis(ms),
+                    );
+                }
+            }
+        }
+        note(&l, "script end".to_string());
+    });
+    NEVER_GO_ON.with(|never| never.set(false));
+    log.take()
+}
+
+fn kind() -> impl Strategy<Value = Kind> {
+    prop_oneof![
+        Just(Kind::Await),
+        Just(Kind::Run),
+        Just(Kind::ForAwait),
+        Just(Kind::Saga)
+    ]
+}
+
+fn side() -> impl Strategy<Value = Side> {
+    prop_oneof![
+        Just(Side::Microtask),
+        Just(Side::Then),
+        (kind(), 1..4u32).prop_map(|(k, n)| Side::Start(k, n)),
+    ]
+}
+
+fn walker() -> impl Strategy<Value = Walker> {
+    (
+        kind(),
+        1..5u32,
+        prop::option::of(0..3u64),
+        prop::collection::vec((1..5u32, side()), 0..3),
+    )
+        .prop_map(|(kind, steps, timer, sides)| Walker {
+            kind,
+            steps,
+            timer,
+            sides,
+        })
+}
+
+proptest! {
+    #[test]
+    fn going_on_at_once_changes_no_line(
+        walkers in prop::collection::vec(walker(), 1..5),
+        ticks in 0..6u32,
+    ) {
+        let without = play(&walkers, ticks, false);
+        let with = play(&walkers, ticks, true);
+        prop_assert!(without.iter().any(|line| line.ends_with(" done")));
+        prop_assert_eq!(with, without);
+    }
+}
