@@ -43,12 +43,12 @@ mod error;
 pub mod event_loop;
 mod fault;
 pub mod generator;
-#[cfg(test)]
-mod going_on_props;
 mod inline_fn;
 pub mod promise;
 pub mod runner;
 pub mod saga;
+#[cfg(test)]
+mod shortcut_props;
 
 pub use async_gen::AsyncGen;
 pub use error::Error;

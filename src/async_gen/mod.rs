@@ -55,7 +55,7 @@ use std::rc::Rc;
 use std::task::Poll;
 
 mod bridge;
-mod direct;
+pub(crate) mod direct;
 mod helpers;
 mod iteration;
 

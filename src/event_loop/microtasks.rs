@@ -144,6 +144,6 @@ pub(crate) fn may_go_on_at_once(alone: bool) -> bool {
 #[cfg(test)]
 thread_local! {
     /// Set by tests that compare a run with going on at once against the
-    /// same run without it (`going_on_props`).
+    /// same run without it (`shortcut_props`).
     pub(crate) static NEVER_GO_ON: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }

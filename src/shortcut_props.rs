@@ -1,9 +1,12 @@
-//! Going on at once (`event_loop::may_go_on_at_once`) must be unobservable:
-//! random scenarios of awaits, `run()`s, for-await loops and sagas taking
-//! settled steps, beside microtasks, `then`s, timers and walkers started
-//! midway, log the same lines with it and without it. The `*_runs_on`
-//! oracles pin one such scenario to Node's order; this checks the rule
-//! everywhere it is taken.
+//! Two shortcuts must be unobservable: going on at once
+//! (`event_loop::may_go_on_at_once`), and an async generator's direct
+//! answer to a consumer on the loop, which stands in for the promise
+//! `next()` returns (`async_gen/direct.rs`). Random scenarios of awaits,
+//! `run()`s, for-await loops and sagas taking settled steps, beside
+//! microtasks, `then`s, timers and walkers started midway, log the same
+//! lines with both shortcuts, with neither, and with the direct answer
+//! alone. The `*_runs_on` oracles pin one such scenario to Node's order;
+//! this checks the shortcuts everywhere they are taken.
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
@@ -12,6 +15,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 
+use crate::async_gen::direct::NEVER_DIRECT;
 use crate::async_gen::for_await;
 use crate::event_loop::NEVER_GO_ON;
 use crate::runner::run;
@@ -141,9 +145,17 @@ fn start(log: &Log, kind: Kind, name: String, steps: u32, sides: Rc<Vec<(u32, Si
     }
 }
 
+/// Which shortcuts a run takes.
+#[derive(Clone, Copy)]
+struct Shortcuts {
+    going_on: bool,
+    direct: bool,
+}
+
 /// Runs the scenario on a fresh virtual clock; returns its lines.
-fn play(walkers: &[Walker], ticks: u32, going_on: bool) -> Vec<String> {
-    NEVER_GO_ON.with(|never| never.set(!going_on));
+fn play(walkers: &[Walker], ticks: u32, shortcuts: Shortcuts) -> Vec<String> {
+    NEVER_GO_ON.with(|never| never.set(!shortcuts.going_on));
+    NEVER_DIRECT.with(|never| never.set(!shortcuts.direct));
     let log: Log = Rc::default();
     let l = log.clone();
     let walkers = walkers.to_vec();
@@ -170,6 +182,7 @@ fn play(walkers: &[Walker], ticks: u32, going_on: bool) -> Vec<String> {
         note(&l, "script end".to_string());
     });
     NEVER_GO_ON.with(|never| never.set(false));
+    NEVER_DIRECT.with(|never| never.set(false));
     log.take()
 }
 
@@ -207,13 +220,15 @@ fn walker() -> impl Strategy<Value = Walker> {
 
 proptest! {
     #[test]
-    fn going_on_at_once_changes_no_line(
+    fn the_shortcuts_change_no_line(
         walkers in prop::collection::vec(walker(), 1..5),
         ticks in 0..6u32,
     ) {
-        let without = play(&walkers, ticks, false);
-        let with = play(&walkers, ticks, true);
-        prop_assert!(without.iter().any(|line| line.ends_with(" done")));
-        prop_assert_eq!(with, without);
+        let neither = play(&walkers, ticks, Shortcuts { going_on: false, direct: false });
+        prop_assert!(neither.iter().any(|line| line.ends_with(" done")));
+        let direct = play(&walkers, ticks, Shortcuts { going_on: false, direct: true });
+        prop_assert_eq!(&direct, &neither);
+        let both = play(&walkers, ticks, Shortcuts { going_on: true, direct: true });
+        prop_assert_eq!(&both, &neither);
     }
 }
