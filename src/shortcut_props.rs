@@ -1,12 +1,14 @@
-//! Two shortcuts must be unobservable: going on at once
-//! (`event_loop::may_go_on_at_once`), and an async generator's direct
-//! answer to a consumer on the loop, which stands in for the promise
-//! `next()` returns (`async_gen/direct.rs`). Random scenarios of awaits,
-//! `run()`s, for-await loops and sagas taking settled steps, beside
+//! Three shortcuts must be unobservable: going on at once
+//! (`event_loop::may_go_on_at_once`); an async generator's direct answer to
+//! a consumer on the loop, which stands in for the promise `next()` returns
+//! (`async_gen/direct.rs`); and a waiter queueing itself on a promise that
+//! has already settled instead of subscribing to it (`run()`'s driver, a
+//! saga's effect: `promise::may_skip_subscribing`). Random scenarios of
+//! awaits, `run()`s, for-await loops and sagas taking settled steps, beside
 //! microtasks, `then`s, timers and walkers started midway, log the same
-//! lines with both shortcuts, with neither, and with the direct answer
-//! alone. The `*_runs_on` oracles pin one such scenario to Node's order;
-//! this checks the shortcuts everywhere they are taken.
+//! lines with every shortcut, with none, and with each added in turn. The
+//! `*_runs_on` oracles pin one such scenario to Node's order; this checks
+//! the shortcuts everywhere they are taken.
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
@@ -18,6 +20,7 @@ use proptest::prelude::*;
 use crate::async_gen::direct::NEVER_DIRECT;
 use crate::async_gen::for_await;
 use crate::event_loop::NEVER_GO_ON;
+use crate::promise::ALWAYS_SUBSCRIBE;
 use crate::runner::run;
 use crate::saga::{SagaCo, call, run_saga};
 use crate::{AsyncGen, Co, Error, EventLoop, Gen, Promise, queue_microtask, set_timeout, spawn};
@@ -148,14 +151,22 @@ fn start(log: &Log, kind: Kind, name: String, steps: u32, sides: Rc<Vec<(u32, Si
 /// Which shortcuts a run takes.
 #[derive(Clone, Copy)]
 struct Shortcuts {
-    going_on: bool,
+    skip_subscribing: bool,
     direct: bool,
+    going_on: bool,
 }
+
+const NONE: Shortcuts = Shortcuts {
+    skip_subscribing: false,
+    direct: false,
+    going_on: false,
+};
 
 /// Runs the scenario on a fresh virtual clock; returns its lines.
 fn play(walkers: &[Walker], ticks: u32, shortcuts: Shortcuts) -> Vec<String> {
-    NEVER_GO_ON.with(|never| never.set(!shortcuts.going_on));
+    ALWAYS_SUBSCRIBE.with(|always| always.set(!shortcuts.skip_subscribing));
     NEVER_DIRECT.with(|never| never.set(!shortcuts.direct));
+    NEVER_GO_ON.with(|never| never.set(!shortcuts.going_on));
     let log: Log = Rc::default();
     let l = log.clone();
     let walkers = walkers.to_vec();
@@ -181,8 +192,9 @@ fn play(walkers: &[Walker], ticks: u32, shortcuts: Shortcuts) -> Vec<String> {
         }
         note(&l, "script end".to_string());
     });
-    NEVER_GO_ON.with(|never| never.set(false));
+    ALWAYS_SUBSCRIBE.with(|always| always.set(false));
     NEVER_DIRECT.with(|never| never.set(false));
+    NEVER_GO_ON.with(|never| never.set(false));
     log.take()
 }
 
@@ -220,15 +232,17 @@ fn walker() -> impl Strategy<Value = Walker> {
 
 proptest! {
     #[test]
-    fn the_shortcuts_change_no_line(
+    fn no_shortcut_changes_a_line(
         walkers in prop::collection::vec(walker(), 1..5),
         ticks in 0..6u32,
     ) {
-        let neither = play(&walkers, ticks, Shortcuts { going_on: false, direct: false });
-        prop_assert!(neither.iter().any(|line| line.ends_with(" done")));
-        let direct = play(&walkers, ticks, Shortcuts { going_on: false, direct: true });
-        prop_assert_eq!(&direct, &neither);
-        let both = play(&walkers, ticks, Shortcuts { going_on: true, direct: true });
-        prop_assert_eq!(&both, &neither);
+        let none = play(&walkers, ticks, NONE);
+        prop_assert!(none.iter().any(|line| line.ends_with(" done")));
+        let skipping = Shortcuts { skip_subscribing: true, ..NONE };
+        prop_assert_eq!(&play(&walkers, ticks, skipping), &none);
+        let direct = Shortcuts { direct: true, ..skipping };
+        prop_assert_eq!(&play(&walkers, ticks, direct), &none);
+        let all = Shortcuts { going_on: true, ..direct };
+        prop_assert_eq!(&play(&walkers, ticks, all), &none);
     }
 }

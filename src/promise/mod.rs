@@ -46,6 +46,25 @@ use crate::{Error, Fault, FaultKind, Reason};
 use shared::{Inner, Reactions, Shared, State, settle};
 
 pub(crate) use combinators::filled;
+
+/// Whether a waiter may skip subscribing to a promise that has already
+/// settled and take its turn as a job of its own instead (`run()`'s driver,
+/// a saga's effect): the same one turn. Tests turn the shortcut off to
+/// check that it changes nothing (`shortcut_props`).
+#[inline(always)]
+pub(crate) fn may_skip_subscribing() -> bool {
+    #[cfg(test)]
+    if ALWAYS_SUBSCRIBE.with(Cell::get) {
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+thread_local! {
+    /// See [`may_skip_subscribing`].
+    pub(crate) static ALWAYS_SUBSCRIBE: Cell<bool> = const { Cell::new(false) };
+}
 pub(crate) use erased::{Erased, fulfilled_value};
 
 pub use combinators::{AggregateError, all, all_settled, any, race};

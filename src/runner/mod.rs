@@ -166,7 +166,10 @@ where
             Ok(Stepped::Yielded(next)) => {
                 let promise = next.into_promise();
                 let epoch = self.epoch.get();
-                match promise.rejected() {
+                match promise
+                    .rejected()
+                    .filter(|_| crate::promise::may_skip_subscribing())
+                {
                     None => {
                         let me = Rc::clone(self);
                         promise.subscribe(move |outcome| {

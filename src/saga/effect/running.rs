@@ -372,7 +372,7 @@ impl Running {
     /// way on every saga step.
     pub(crate) fn start_for<W: Waiter + 'static>(self, waiter: &Rc<W>, epoch: u64) -> Option<Stop> {
         let Running { source, cancel } = self;
-        let unstoppable = cancel.is_none();
+        let unstoppable = cancel.is_none() && crate::promise::may_skip_subscribing();
         match source {
             Source::Erased(promise) if unstoppable && promise.is_settled() => {
                 Self::take_turn_for(waiter, epoch, promise, false)
