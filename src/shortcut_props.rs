@@ -4,9 +4,12 @@
 //! (`async_gen/direct.rs`); and a waiter queueing itself on a promise that
 //! has already settled instead of subscribing to it (`run()`'s driver, a
 //! saga's effect: `promise::may_skip_subscribing`). Random scenarios of
-//! awaits, `run()`s, for-await loops and sagas taking settled steps, beside
-//! microtasks, `then`s, timers and walkers started midway, log the same
-//! lines with every shortcut, with none, and with each added in turn. The
+//! awaits, `run()`s, for-await loops and sagas taking settled steps (some
+//! of them rejected and caught, some loops stopping early, a for-await
+//! source's cleanup awaiting), beside microtasks, `then`s, lost rejections,
+//! timers and walkers started midway, log the same lines, reports of
+//! unhandled rejections included, with every shortcut, with none, and with
+//! each added in turn. The
 //! `*_runs_on` oracles pin one such scenario to Node's order; this checks
 //! the shortcuts everywhere they are taken.
 
@@ -23,7 +26,9 @@ use crate::event_loop::NEVER_GO_ON;
 use crate::promise::ALWAYS_SUBSCRIBE;
 use crate::runner::run;
 use crate::saga::{SagaCo, call, run_saga};
-use crate::{AsyncGen, Co, Error, EventLoop, Gen, Promise, queue_microtask, set_timeout, spawn};
+use crate::{
+    Abrupt, AsyncGen, Co, Error, EventLoop, Gen, Promise, queue_microtask, set_timeout, spawn,
+};
 
 type Log = Rc<RefCell<Vec<String>>>;
 
@@ -41,15 +46,16 @@ enum Side {
     Microtask,
     Then,
     Start(Kind, u32),
+    /// A rejected promise nobody handles: reported after the checkpoint.
+    LoseRejection,
 }
 
 #[derive(Debug, Clone)]
 struct Walker {
     kind: Kind,
-    steps: u32,
     /// `None`: started by the script; `Some(ms)`: by a timer.
     timer: Option<u64>,
-    sides: Vec<(u32, Side)>,
+    plan: Plan,
 }
 
 fn note(log: &Log, line: String) {
@@ -71,39 +77,80 @@ fn side_steps(log: &Log, name: &str, i: u32, sides: &[(u32, Side)]) {
                 let (log, name) = (log.clone(), name.to_string());
                 Promise::<()>::resolve(()).map(move |()| note(&log, format!("then of {name}")));
             }
+            Side::LoseRejection => {
+                drop(Promise::<u32>::reject(Error::msg(format!(
+                    "lost by {name}"
+                ))));
+            }
             Side::Start(kind, steps) => {
-                start(
-                    log,
-                    *kind,
-                    format!("{name}.{n}"),
-                    *steps,
-                    Rc::new(Vec::new()),
-                );
+                let plan = Plan {
+                    steps: *steps,
+                    ..Plan::default()
+                };
+                start(log, *kind, format!("{name}.{n}"), Rc::new(plan));
             }
         }
     }
 }
 
-/// `n` settled values, yielded one by one.
-fn count(n: u32) -> AsyncGen<u32, (), (), Error> {
+/// What a walker does: `steps` settled steps, with `sides` after some of
+/// them; at step `catch_at` it also takes a rejected step and catches the
+/// error; after step `stop_at` it stops early (a for-await loop breaks,
+/// and its source's cleanup awaits before it logs).
+#[derive(Debug, Clone, Default)]
+struct Plan {
+    steps: u32,
+    sides: Vec<(u32, Side)>,
+    catch_at: Option<u32>,
+    stop_at: Option<u32>,
+}
+
+fn boom() -> Error {
+    Error::msg("boom")
+}
+
+fn caught(log: &Log, name: &str, outcome: Result<u32, Error>) {
+    match outcome {
+        Err(e) => note(log, format!("{name} caught {e}")),
+        Ok(v) => note(log, format!("{name} not rejected: {v}")),
+    }
+}
+
+/// `n` settled values, yielded one by one; closed early, its cleanup
+/// awaits, then logs.
+fn count(n: u32, log: Log, name: String) -> AsyncGen<u32, (), (), Error> {
     AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
-        for i in 1..=n {
-            co.yield_(i).await?;
+        let outcome = async {
+            for i in 1..=n {
+                co.yield_(i).await?;
+            }
+            Ok(())
         }
-        Ok(())
+        .await;
+        if let Err(Abrupt::Return(())) = outcome {
+            Promise::<()>::resolve(()).await?;
+            note(&log, format!("{name} source closed"));
+        }
+        outcome
     })
 }
 
-/// Starts a walker of `kind` that takes `steps` settled steps.
-fn start(log: &Log, kind: Kind, name: String, steps: u32, sides: Rc<Vec<(u32, Side)>>) {
+/// Starts walker `name` of `kind`.
+fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
     let log = log.clone();
     match kind {
         Kind::Await => {
             spawn(async move {
-                for i in 1..=steps {
+                for i in 1..=plan.steps {
                     let v = Promise::<u32>::resolve(i).await?;
                     note(&log, format!("{name} awaited {v}"));
-                    side_steps(&log, &name, i, &sides);
+                    side_steps(&log, &name, i, &plan.sides);
+                    if plan.catch_at == Some(i) {
+                        caught(&log, &name, Promise::<u32>::reject(boom()).await);
+                    }
+                    if plan.stop_at == Some(i) {
+                        break;
+                    }
                 }
                 note(&log, format!("{name} done"));
                 Ok::<_, Error>(())
@@ -112,10 +159,20 @@ fn start(log: &Log, kind: Kind, name: String, steps: u32, sides: Rc<Vec<(u32, Si
         Kind::Run => {
             run(Gen::new(
                 move |co: Co<Promise<u32>, u32, (), Error>| async move {
-                    for i in 1..=steps {
+                    for i in 1..=plan.steps {
                         let v = co.yield_(Promise::resolve(i)).await?;
                         note(&log, format!("{name} got {v}"));
-                        side_steps(&log, &name, i, &sides);
+                        side_steps(&log, &name, i, &plan.sides);
+                        if plan.catch_at == Some(i) {
+                            match co.yield_(Promise::reject(boom())).await {
+                                Err(Abrupt::Throw(e)) => caught(&log, &name, Err(e)),
+                                Err(closing) => return Err(closing),
+                                Ok(v) => caught(&log, &name, Ok(v)),
+                            }
+                        }
+                        if plan.stop_at == Some(i) {
+                            break;
+                        }
                     }
                     note(&log, format!("{name} done"));
                     Ok(())
@@ -124,10 +181,18 @@ fn start(log: &Log, kind: Kind, name: String, steps: u32, sides: Rc<Vec<(u32, Si
         }
         Kind::ForAwait => {
             spawn(async move {
-                for_await(count(steps), async |i| {
+                let source = count(plan.steps, log.clone(), name.clone());
+                for_await(source, async |i| {
                     note(&log, format!("{name} item {i}"));
-                    side_steps(&log, &name, i, &sides);
-                    ControlFlow::<()>::Continue(())
+                    side_steps(&log, &name, i, &plan.sides);
+                    if plan.catch_at == Some(i) {
+                        caught(&log, &name, Promise::<u32>::reject(boom()).await);
+                    }
+                    if plan.stop_at == Some(i) {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
                 })
                 .await?;
                 note(&log, format!("{name} done"));
@@ -136,10 +201,20 @@ fn start(log: &Log, kind: Kind, name: String, steps: u32, sides: Rc<Vec<(u32, Si
         }
         Kind::Saga => {
             run_saga(Gen::new(move |co: SagaCo<()>| async move {
-                for i in 1..=steps {
+                for i in 1..=plan.steps {
                     let v = call(&co, |v: u32| Promise::<u32>::resolve(v), i).await?;
                     note(&log, format!("{name} called {v}"));
-                    side_steps(&log, &name, i, &sides);
+                    side_steps(&log, &name, i, &plan.sides);
+                    if plan.catch_at == Some(i) {
+                        match call(&co, |_: u32| Promise::<u32>::reject(boom()), i).await {
+                            Err(Abrupt::Throw(e)) => caught(&log, &name, Err(e)),
+                            Err(closing) => return Err(closing),
+                            Ok(v) => caught(&log, &name, Ok(v)),
+                        }
+                    }
+                    if plan.stop_at == Some(i) {
+                        break;
+                    }
                 }
                 note(&log, format!("{name} done"));
                 Ok(())
@@ -170,7 +245,11 @@ fn play(walkers: &[Walker], ticks: u32, shortcuts: Shortcuts) -> Vec<String> {
     let log: Log = Rc::default();
     let l = log.clone();
     let walkers = walkers.to_vec();
-    EventLoop::virtual_clock().run(move || {
+    let (unhandled, uncaught) = (log.clone(), log.clone());
+    let lp = EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |r| note(&unhandled, format!("unhandled {}", r.reason)))
+        .on_uncaught(move |fault| note(&uncaught, format!("uncaught {fault}")));
+    lp.run(move || {
         let mut chain = Promise::<()>::resolve(());
         for t in 1..=ticks {
             let l = l.clone();
@@ -178,13 +257,12 @@ fn play(walkers: &[Walker], ticks: u32, shortcuts: Shortcuts) -> Vec<String> {
         }
         for (w, walker) in walkers.into_iter().enumerate() {
             let (l, name) = (l.clone(), format!("w{w}"));
-            let sides = Rc::new(walker.sides);
-            let (kind, steps) = (walker.kind, walker.steps);
+            let (kind, plan) = (walker.kind, Rc::new(walker.plan));
             match walker.timer {
-                None => start(&l, kind, name, steps, sides),
+                None => start(&l, kind, name, plan),
                 Some(ms) => {
                     set_timeout(
-                        move || start(&l, kind, name, steps, sides),
+                        move || start(&l, kind, name, plan),
                         Duration::from_millis(ms),
                     );
                 }
@@ -211,6 +289,7 @@ fn side() -> impl Strategy<Value = Side> {
     prop_oneof![
         Just(Side::Microtask),
         Just(Side::Then),
+        Just(Side::LoseRejection),
         (kind(), 1..4u32).prop_map(|(k, n)| Side::Start(k, n)),
     ]
 }
@@ -218,15 +297,21 @@ fn side() -> impl Strategy<Value = Side> {
 fn walker() -> impl Strategy<Value = Walker> {
     (
         kind(),
-        1..5u32,
         prop::option::of(0..3u64),
+        1..5u32,
         prop::collection::vec((1..5u32, side()), 0..3),
+        prop::option::of(1..5u32),
+        prop::option::of(1..5u32),
     )
-        .prop_map(|(kind, steps, timer, sides)| Walker {
+        .prop_map(|(kind, timer, steps, sides, catch_at, stop_at)| Walker {
             kind,
-            steps,
             timer,
-            sides,
+            plan: Plan {
+                steps,
+                sides,
+                catch_at,
+                stop_at,
+            },
         })
 }
 
