@@ -9,9 +9,8 @@
 //! source's cleanup awaiting), beside microtasks, `then`s, lost rejections,
 //! timers and walkers started midway, log the same lines, reports of
 //! unhandled rejections included, with every shortcut, with none, and with
-//! each added in turn. The
-//! `*_runs_on` oracles pin one such scenario to Node's order; this checks
-//! the shortcuts everywhere they are taken.
+//! each added in turn. The `*_runs_on` oracles pin one such scenario to
+//! Node's order; this checks the shortcuts everywhere they are taken.
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
