@@ -4,13 +4,14 @@
 //! (`async_gen/direct.rs`); and a waiter queueing itself on a promise that
 //! has already settled instead of subscribing to it (`run()`'s driver, a
 //! saga's effect: `promise::may_skip_subscribing`). Random scenarios of
-//! awaits, `run()`s, for-await loops and sagas taking settled steps (some
-//! of them rejected and caught, some loops stopping early, a for-await
-//! source's cleanup awaiting), beside microtasks, `then`s, lost rejections,
-//! timers and walkers started midway, log the same lines, reports of
-//! unhandled rejections included, with every shortcut, with none, and with
-//! each added in turn. The `*_runs_on` oracles pin one such scenario to
-//! Node's order; this checks the shortcuts everywhere they are taken.
+//! awaits (one or two a poll), `run()`s, for-await loops and sagas taking
+//! settled steps (some of them rejected and caught, some loops stopping
+//! early, a for-await source's cleanup awaiting), beside microtasks,
+//! `then`s, lost rejections, timers and walkers started midway, log the
+//! same lines, reports of unhandled rejections included, with every
+//! shortcut, with none, and with each added in turn. The `*_runs_on`
+//! oracles pin one such scenario to Node's order; this checks the
+//! shortcuts everywhere they are taken.
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
@@ -34,6 +35,8 @@ type Log = Rc<RefCell<Vec<String>>>;
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Await,
+    /// Two awaits in one poll of its task (`join!`).
+    Join,
     Run,
     ForAwait,
     Saga,
@@ -146,6 +149,28 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                     side_steps(&log, &name, i, &plan.sides);
                     if plan.catch_at == Some(i) {
                         caught(&log, &name, Promise::<u32>::reject(boom()).await);
+                    }
+                    if plan.stop_at == Some(i) {
+                        break;
+                    }
+                }
+                note(&log, format!("{name} done"));
+                Ok::<_, Error>(())
+            });
+        }
+        Kind::Join => {
+            spawn(async move {
+                for i in 1..=plan.steps {
+                    let (a, b) =
+                        tokio::join!(Promise::<u32>::resolve(i), Promise::<u32>::resolve(10 * i));
+                    note(&log, format!("{name} joined {} and {}", a?, b?));
+                    side_steps(&log, &name, i, &plan.sides);
+                    if plan.catch_at == Some(i) {
+                        let (a, b) = tokio::join!(
+                            Promise::<u32>::reject(boom()),
+                            Promise::<u32>::resolve(i)
+                        );
+                        caught(&log, &name, a.and(b));
                     }
                     if plan.stop_at == Some(i) {
                         break;
@@ -278,6 +303,7 @@ fn play(walkers: &[Walker], ticks: u32, shortcuts: Shortcuts) -> Vec<String> {
 fn kind() -> impl Strategy<Value = Kind> {
     prop_oneof![
         Just(Kind::Await),
+        Just(Kind::Join),
         Just(Kind::Run),
         Just(Kind::ForAwait),
         Just(Kind::Saga)
