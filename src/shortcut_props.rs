@@ -118,6 +118,21 @@ fn caught(log: &Log, name: &str, outcome: Result<u32, Error>) {
     }
 }
 
+/// A step thrown into a generator, caught as `caught` catches it; a
+/// forced return goes on out.
+fn caught_thrown<T>(
+    log: &Log,
+    name: &str,
+    step: Result<u32, Abrupt<Error, T>>,
+) -> Result<(), Abrupt<Error, T>> {
+    match step {
+        Err(Abrupt::Throw(e)) => caught(log, name, Err(e)),
+        Err(closing) => return Err(closing),
+        Ok(v) => caught(log, name, Ok(v)),
+    }
+    Ok(())
+}
+
 /// `n` settled values, yielded one by one; closed early, its cleanup
 /// awaits, then logs.
 fn count(n: u32, log: Log, name: String) -> AsyncGen<u32, (), (), Error> {
@@ -188,11 +203,8 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                         note(&log, format!("{name} got {v}"));
                         side_steps(&log, &name, i, &plan.sides);
                         if plan.catch_at == Some(i) {
-                            match co.yield_(Promise::reject(boom())).await {
-                                Err(Abrupt::Throw(e)) => caught(&log, &name, Err(e)),
-                                Err(closing) => return Err(closing),
-                                Ok(v) => caught(&log, &name, Ok(v)),
-                            }
+                            let step = co.yield_(Promise::reject(boom())).await;
+                            caught_thrown(&log, &name, step)?;
                         }
                         if plan.stop_at == Some(i) {
                             break;
@@ -230,11 +242,8 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                     note(&log, format!("{name} called {v}"));
                     side_steps(&log, &name, i, &plan.sides);
                     if plan.catch_at == Some(i) {
-                        match call(&co, |_: u32| Promise::<u32>::reject(boom()), i).await {
-                            Err(Abrupt::Throw(e)) => caught(&log, &name, Err(e)),
-                            Err(closing) => return Err(closing),
-                            Ok(v) => caught(&log, &name, Ok(v)),
-                        }
+                        let step = call(&co, |_: u32| Promise::<u32>::reject(boom()), i).await;
+                        caught_thrown(&log, &name, step)?;
                     }
                     if plan.stop_at == Some(i) {
                         break;
