@@ -10,8 +10,10 @@
 //! `then`s, lost rejections, timers and walkers started midway, log the
 //! same lines, reports of unhandled rejections included, with every
 //! shortcut, with none, and with each added in turn. The `*_runs_on`
-//! oracles pin one such scenario to Node's order; this checks the
-//! shortcuts everywhere they are taken.
+//! oracles pin one such scenario to Node's order, and
+//! `tests/await_order.rs` holds awaits alone to a model of the queue; this
+//! checks the shortcuts everywhere they are taken, against the loop
+//! without them.
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
@@ -20,8 +22,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 
-use crate::async_gen::direct::NEVER_DIRECT;
-use crate::async_gen::for_await;
+use crate::async_gen::{NEVER_DIRECT, for_await};
 use crate::event_loop::NEVER_GO_ON;
 use crate::promise::ALWAYS_SUBSCRIBE;
 use crate::runner::run;

@@ -55,11 +55,13 @@ use std::rc::Rc;
 use std::task::Poll;
 
 mod bridge;
-pub(crate) mod direct;
+mod direct;
 mod helpers;
 mod iteration;
 
 pub use bridge::{Pusher, push_queue};
+#[cfg(test)]
+pub(crate) use direct::NEVER_DIRECT;
 pub use helpers::{AsyncIteratorExt, from_async};
 pub use iteration::{AsyncIterator, Promises, for_await, promises};
 
@@ -405,18 +407,30 @@ where
         )
     }
 
+    /// Settles a request with the outcome `make` makes, and queues the
+    /// task a direct answer resumes.
+    fn answer(&self, reply: Reply<Y, T, E>, make: impl FnOnce() -> Result<Step<Y, T>, E>) {
+        if let Some(task) = self.settle(reply, make) {
+            event_loop::queue_job(task);
+        }
+    }
+
     /// Settles a request with the outcome `make` makes: made where it is
     /// stored, since one made first and then moved in was read back before
-    /// its stores could be forwarded.
-    fn answer(&self, reply: Reply<Y, T, E>, make: impl FnOnce() -> Result<Step<Y, T>, E>) {
+    /// its stores could be forwarded. Returns the task a direct answer
+    /// resumes, for the caller to queue or to run at once.
+    #[inline]
+    fn settle(
+        &self,
+        reply: Reply<Y, T, E>,
+        make: impl FnOnce() -> Result<Step<Y, T>, E>,
+    ) -> Option<Rc<dyn Job>> {
         match reply {
-            Reply::Promise(resolver) => resolver.resolve_with(make()),
-            Reply::Direct => {
-                let waiter = self.direct.borrow_mut().answer(make);
-                if let Some(task) = waiter {
-                    event_loop::queue_job(task);
-                }
+            Reply::Promise(resolver) => {
+                resolver.resolve_with(make());
+                None
             }
+            Reply::Direct => self.direct.borrow_mut().answer(make),
         }
     }
 
@@ -618,25 +632,27 @@ where
             return;
         };
         self.state.set(State::SuspendedYield);
-        let waiter = match self.serving.take() {
-            Some(Reply::Direct) => self.direct.borrow_mut().answer(|| Ok(Step::Yielded(value))),
-            Some(reply) => {
-                self.answer(reply, || Ok(Step::Yielded(value)));
-                None
-            }
-            None => None,
-        };
-        if let Some(waiter) = waiter {
-            if self.queue.borrow().is_empty() && event_loop::may_go_on_at_once(alone) {
-                self.park();
+        let waiter = self
+            .serving
+            .take()
+            .and_then(|reply| self.settle(reply, || Ok(Step::Yielded(value))));
+        self.park();
+        match waiter {
+            // No request waits here, and the consumer's turn would be the
+            // next microtask: it is taken now.
+            Some(waiter)
+                if self.queue.borrow().is_empty() && event_loop::may_go_on_at_once(alone) =>
+            {
                 drop(self);
                 waiter.run_alone();
-                return;
             }
-            event_loop::queue_job(waiter);
+            waiter => {
+                if let Some(waiter) = waiter {
+                    event_loop::queue_job(waiter);
+                }
+                self.resume_next();
+            }
         }
-        self.park();
-        self.resume_next();
     }
 }
 
