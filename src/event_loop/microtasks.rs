@@ -130,8 +130,9 @@ pub(crate) fn queue_job(job: Rc<dyn Job>) {
 /// instead of queueing it: only with the microtask queue empty, when that
 /// turn would be the next one with nothing in between, so taking it
 /// without the queue's round trip runs the same code in the same order.
-/// A task, `run()`'s driver and a saga's driver follow this rule
-/// (`tests/oracle/*/*_runs_on.js`, `tests/await_order.rs`).
+/// A task, `run()`'s driver, a saga's driver and an async generator's
+/// delivery follow this rule (`tests/oracle/*/*_runs_on.js`,
+/// `tests/await_order.rs`, `shortcut_props`).
 #[inline]
 pub(crate) fn may_go_on_at_once(alone: bool) -> bool {
     #[cfg(test)]

@@ -32,8 +32,10 @@
 //!   be queued and run next with nothing in between
 //!   (`may_go_on_at_once`): it goes on at once instead, in the same order at
 //!   about half the cost. A task polls its body again; `run()`'s driver and
-//!   a saga's driver take their next step in a loop. The `*_runs_on` oracle
-//!   scenarios pin the order to Node's.
+//!   a saga's driver take their next step in a loop; an async generator's
+//!   delivery runs its consumer's turn. The `*_runs_on` oracle scenarios
+//!   pin the order to Node's, and `shortcut_props` checks that runs with
+//!   and without it log the same.
 //! - **Clock.** On the virtual clock, time jumps to the next due timer when
 //!   nothing else can happen; on the real clock the loop sleeps, or parks
 //!   waiting for a foreign wake-up. While a clone of a task's waker is alive,
