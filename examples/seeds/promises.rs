@@ -515,6 +515,13 @@ pub fn unhandled_rejection() -> String {
                         c2.line(format_args!("caught: {e:?}"));
                         Ok(())
                     });
+                    // Reported when the microtasks have run, with the next
+                    // unhandled ones.
+                    let (c3, c4) = (c.clone(), c.clone());
+                    Promise::<(), Reason>::resolve(())
+                        .map(move |()| c3.line("a microtask after the handler"))
+                        .map(move |()| c4.line("and one more"));
+                    Promise::<(), Reason>::reject(Reason("later still".into()));
                 },
                 ms(10),
             );

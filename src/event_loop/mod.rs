@@ -15,7 +15,8 @@
 //! turns until no work is left: tasks woken from outside (Node's poll
 //! phase), then every timer due at the loop's time, each followed by a
 //! checkpoint. A checkpoint drains the microtask queue (`microtasks.rs`),
-//! then reports rejections still unhandled. `timers.rs` is the timer queue
+//! then reports reported rejections handled since, then rejections still
+//! unhandled (Node's `processPromiseRejections`). `timers.rs` is the timer queue
 //! and `time.rs` the timer functions; `registry.rs` leads a waker's key to
 //! its task, and `remote.rs` takes wake-ups from outside the loop.
 //!
@@ -185,6 +186,8 @@ struct Inner {
     now: Cell<Duration>,
     running: Cell<bool>,
     rejected: RefCell<Vec<Rc<dyn Watched>>>,
+    /// Reported rejections handled since the last checkpoint.
+    handled_later: RefCell<Vec<Rejection>>,
     hooks: RefCell<Hooks>,
     tasks: RefCell<Registry>,
     /// Counts runs, so a task key reserved in one run is not trusted in
@@ -202,6 +205,7 @@ thread_local! {
         now: Cell::new(Duration::ZERO),
         running: Cell::new(false),
         rejected: RefCell::new(Vec::new()),
+        handled_later: RefCell::new(Vec::new()),
         hooks: RefCell::new(Hooks::default()),
         tasks: RefCell::new(Registry::new()),
         run: Cell::new(0),
@@ -372,7 +376,10 @@ impl EventLoop {
     }
 
     /// Called when a handler is attached to a rejection already reported as
-    /// unhandled (Node's `rejectionHandled`). Default: a line on stderr.
+    /// unhandled (Node's `rejectionHandled`): at the next microtask
+    /// checkpoint, as Node tells it, after the microtasks queued meanwhile
+    /// and before that checkpoint's unhandled rejections. Default: a line
+    /// on stderr.
     ///
     /// ```
     /// use baton::{Error, EventLoop, Promise, set_timeout};
@@ -803,6 +810,7 @@ impl Drop for ResetOnExit {
             });
             drop(first);
             let rejected = std::mem::take(&mut *lp.rejected.borrow_mut());
+            lp.handled_later.borrow_mut().clear();
             let timers = lp.timers.replace_with(|old| old.for_next_run());
             let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
             lp.remote.take_woken();
@@ -860,7 +868,9 @@ fn with_hooks(f: impl FnOnce(&mut Hooks)) {
 }
 
 /// Drains the microtask queue (including microtasks queued meanwhile), then
-/// reports rejections that are still unhandled.
+/// reports, as Node's `processPromiseRejections` does: first the reported
+/// rejections handled since, then those still unhandled; and again, while
+/// the hooks queue microtasks or reject promises.
 fn checkpoint() {
     loop {
         while let Some(next) = MICROTASKS.with(|q| q.borrow_mut().pop()) {
@@ -869,9 +879,17 @@ fn checkpoint() {
                 Next::Other(task) => guarded(move || task.call(())),
             }
         }
-        let rejected = LOOP.with(|lp| std::mem::take(&mut *lp.rejected.borrow_mut()));
-        if rejected.is_empty() {
+        let (handled, rejected) = LOOP.with(|lp| {
+            (
+                std::mem::take(&mut *lp.handled_later.borrow_mut()),
+                std::mem::take(&mut *lp.rejected.borrow_mut()),
+            )
+        });
+        if handled.is_empty() && rejected.is_empty() {
             return;
+        }
+        for rejection in handled {
+            with_hooks(|hooks| (hooks.handled_later)(&rejection));
         }
         for promise in rejected {
             if !promise.is_handled() {
@@ -880,10 +898,6 @@ fn checkpoint() {
                 with_hooks(|hooks| (hooks.unhandled)(&report));
             }
         }
-        // A hook may have queued microtasks: drain them too.
-        if MICROTASKS.with(|q| q.borrow().is_empty()) {
-            return;
-        }
     }
 }
 
@@ -891,8 +905,10 @@ pub(crate) fn watch_rejection(promise: Rc<dyn Watched>) {
     LOOP.with(|lp| lp.rejected.borrow_mut().push(promise));
 }
 
+/// A reported rejection got a handler: told at the next checkpoint, before
+/// that checkpoint's unhandled rejections, where Node emits
+/// `rejectionHandled`.
 pub(crate) fn report_handled_later(rejection: &Rejection) {
     let rejection = rejection.clone();
-    // Node emits `rejectionHandled` asynchronously.
-    queue_microtask(move || with_hooks(|hooks| (hooks.handled_later)(&rejection)));
+    LOOP.with(|lp| lp.handled_later.borrow_mut().push(rejection));
 }

@@ -438,8 +438,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
                 event_loop::queue_microtask(move || reaction(outcome));
             }
         }
-        // After the reaction, so a late handler runs before Node's
-        // `rejectionHandled` is reported.
+        // Told at the next checkpoint (Node's `rejectionHandled`).
         if report {
             self.shared.report_handled_later();
         }

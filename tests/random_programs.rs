@@ -1,0 +1,339 @@
+//! A thousand random promise programs, each run on baton and compared
+//! line by line with what Node logged running it
+//! (`tests/oracle/random/programs.out`, made by `programs.js` there, which
+//! also documents what a program can do). The hand-written oracles pin
+//! one ordering rule each; these mix the rules at random: handlers that
+//! settle other promises or queue microtasks, adoption from handlers,
+//! async functions and settling functions, combinators over promises in
+//! any state, timers set and cleared from anywhere, and the unhandled / handled-later reports.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Duration;
+
+use baton::promise::{AggregateError, all, all_settled, any, race};
+use baton::{
+    Error, EventLoop, Promise, Resolution, Resolver, TimerId, clear_timeout, queue_microtask,
+    set_timeout, spawn,
+};
+use serde_json::Value;
+
+type P = Promise<i64, Error>;
+
+/// One program's promises, resolvers and log.
+#[derive(Default)]
+struct World {
+    log: RefCell<Vec<String>>,
+    promises: RefCell<Vec<Option<P>>>,
+    resolvers: RefCell<Vec<Option<Resolver<i64, Error>>>>,
+    timers: RefCell<HashMap<String, TimerId>>,
+}
+
+impl World {
+    fn log(&self, line: String) {
+        self.log.borrow_mut().push(line);
+    }
+
+    fn promise(&self, id: &Value) -> P {
+        let id = index(id);
+        self.promises.borrow()[id]
+            .clone()
+            .unwrap_or_else(|| panic!("promise {id} is used before it is made"))
+    }
+
+    fn set(&self, id: &Value, promise: P) {
+        let id = index(id);
+        let mut promises = self.promises.borrow_mut();
+        if promises.len() <= id {
+            promises.resize(id + 1, None);
+        }
+        promises[id] = Some(promise);
+    }
+
+    fn resolver(&self, id: &Value) -> Resolver<i64, Error> {
+        let id = index(id);
+        self.resolvers.borrow()[id]
+            .clone()
+            .unwrap_or_else(|| panic!("promise {id} has no resolver"))
+    }
+}
+
+fn index(v: &Value) -> usize {
+    v.as_u64().expect("an index") as usize
+}
+
+fn number(v: &Value) -> i64 {
+    v.as_i64().expect("a number")
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().expect("a string").to_owned()
+}
+
+fn list(v: &Value) -> Vec<Value> {
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// A reason as the JavaScript side prints it.
+fn name(reason: &Error) -> String {
+    reason
+        .message()
+        .map_or_else(|| reason.to_string(), str::to_owned)
+}
+
+/// A reported reason (its `Debug` form) as the JavaScript side prints it.
+fn reported(debug: &str) -> String {
+    if debug.contains("Aggregate") {
+        return "aggregate".into();
+    }
+    debug
+        .split('"')
+        .nth(1)
+        .map_or_else(|| debug.to_owned(), str::to_owned)
+}
+
+/// Side effects: settle a pending promise, queue a microtask.
+fn effects(w: &Rc<World>, fx: &Value) {
+    for f in list(fx) {
+        match f["e"].as_str() {
+            Some("resolve") => w.resolver(&f["id"]).resolve(number(&f["v"])),
+            Some("reject") => w.resolver(&f["id"]).reject(Error::msg(text(&f["r"]))),
+            Some("adopt") => w.resolver(&f["id"]).resolve_with(w.promise(&f["src"])),
+            Some("timeout") => {
+                let w2 = w.clone();
+                let tag = text(&f["tag"]);
+                let timer = set_timeout(
+                    move || {
+                        w2.log(format!("timeout {}", text(&f["tag"])));
+                        effects(&w2, &f["fx"]);
+                    },
+                    Duration::from_millis(50),
+                );
+                w.timers.borrow_mut().insert(tag, timer);
+            }
+            Some("clear") => {
+                let timer = w.timers.borrow().get(&text(&f["tag"])).copied();
+                if let Some(timer) = timer {
+                    clear_timeout(timer);
+                }
+            }
+            Some("micro") => {
+                let w = w.clone();
+                queue_microtask(move || {
+                    w.log(format!("micro {}", text(&f["tag"])));
+                    effects(&w, &f["fx"]);
+                });
+            }
+            other => panic!("unknown effect {other:?}"),
+        }
+    }
+}
+
+/// What a handler returns: a value, a throw, or a promise to adopt.
+fn outcome(w: &World, out: &Value) -> Resolution<i64, Error> {
+    match out["k"].as_str() {
+        Some("value") => Resolution::Value(number(&out["v"])),
+        Some("throw") => Resolution::Reject(Error::msg(text(&out["r"]))),
+        Some("adopt") => Resolution::Adopt(w.promise(&out["src"])),
+        other => panic!("unknown outcome {other:?}"),
+    }
+}
+
+fn observe(w: &Rc<World>, id: &Value) {
+    let (on_value, on_reason) = (w.clone(), w.clone());
+    let n = index(id);
+    drop(w.promise(id).then_else(
+        move |v| {
+            on_value.log(format!("p{n} fulfilled {v}"));
+            Ok::<(), Error>(())
+        },
+        move |e| {
+            on_reason.log(format!("p{n} rejected {}", name(&e)));
+            Ok::<(), Error>(())
+        },
+    ));
+}
+
+/// A handler: logs `label`, runs its effects, returns its outcome.
+fn handler(
+    w: &Rc<World>,
+    h: &Value,
+    label: String,
+) -> impl FnOnce() -> Resolution<i64, Error> + use<> {
+    let (w, h) = (w.clone(), h.clone());
+    move || {
+        w.log(label);
+        effects(&w, &h["fx"]);
+        outcome(&w, &h["out"])
+    }
+}
+
+fn run_op(w: &Rc<World>, op: &Value) {
+    let id = &op["id"];
+    let n = id.as_u64().unwrap_or(0);
+    let srcs = || -> Vec<P> { list(&op["srcs"]).iter().map(|s| w.promise(s)).collect() };
+    match op["op"].as_str().expect("an op") {
+        "resolved" => w.set(id, Promise::resolve(number(&op["v"]))),
+        "rejected" => w.set(id, Promise::reject(Error::msg(text(&op["r"])))),
+        "pending" => {
+            let (promise, resolver) = Promise::with_resolver();
+            w.set(id, promise);
+            let mut resolvers = w.resolvers.borrow_mut();
+            let at = index(id);
+            if resolvers.len() <= at {
+                resolvers.resize(at + 1, None);
+            }
+            resolvers[at] = Some(resolver);
+        }
+        "then" => {
+            let (w2, h) = (w.clone(), op["h"].clone());
+            let p = w
+                .promise(&op["src"])
+                .then(move |v| handler(&w2, &h, format!("then{n} got {v}"))());
+            w.set(id, p);
+        }
+        "catch" => {
+            let (w2, h) = (w.clone(), op["h"].clone());
+            let p = w
+                .promise(&op["src"])
+                .catch(move |e| handler(&w2, &h, format!("catch{n} got {}", name(&e)))());
+            w.set(id, p);
+        }
+        "finally" => {
+            let run = handler(w, &op["h"], format!("finally{n}"));
+            let p = w.promise(&op["src"]).finally(move || match run() {
+                Resolution::Reject(e) => Resolution::Reject(e),
+                _ => Resolution::Value(()),
+            });
+            w.set(id, p);
+        }
+        "both" => {
+            let (w2, h) = (w.clone(), op["h"].clone());
+            let (w3, h2) = (w.clone(), op["h2"].clone());
+            let p = w.promise(&op["src"]).then_else(
+                move |v| handler(&w2, &h, format!("both{n} got {v}"))(),
+                move |e| handler(&w3, &h2, format!("both{n} caught {}", name(&e)))(),
+            );
+            w.set(id, p);
+        }
+        "all" => w.set(
+            id,
+            all(srcs()).then(|vs: Vec<i64>| Ok::<i64, Error>(vs.iter().sum())),
+        ),
+        "allSettled" => w.set(
+            id,
+            all_settled(srcs()).then(|rs: Vec<Result<i64, Error>>| {
+                Ok::<i64, Error>(rs.iter().map(|r| *r.as_ref().unwrap_or(&1000)).sum())
+            }),
+        ),
+        "race" => w.set(id, race(srcs())),
+        "any" => {
+            let (on_value, on_reason) = (w.clone(), w.clone());
+            drop(any(srcs()).then_else(
+                move |v| {
+                    on_value.log(format!("any got {v}"));
+                    Ok::<(), AggregateError<Error>>(())
+                },
+                move |e: AggregateError<Error>| {
+                    let names: Vec<String> = e.errors.iter().map(name).collect();
+                    on_reason.log(format!("any failed {}", names.join(",")));
+                    Ok(())
+                },
+            ));
+        }
+        "async" => {
+            let (w2, op) = (w.clone(), op.clone());
+            let p: P = spawn(async move {
+                let w = w2;
+                w.log(format!("async{n} start"));
+                for step in list(&op["body"]) {
+                    if step["s"] == "fx" {
+                        effects(&w, &step["fx"]);
+                        continue;
+                    }
+                    match w.promise(&step["src"]).await {
+                        Ok(v) => w.log(format!("async{n} got {v}")),
+                        Err(e) if step["catch"] == true => {
+                            w.log(format!("async{n} caught {}", name(&e)));
+                        }
+                        Err(e) => return Resolution::Reject(e),
+                    }
+                }
+                outcome(&w, &op["out"])
+            });
+            w.set(id, p);
+        }
+        "observe" => observe(w, &op["src"]),
+        "micro" => effects(
+            w,
+            &serde_json::json!([{ "e": "micro", "tag": op["tag"], "fx": op["fx"] }]),
+        ),
+        "timeout" => {
+            let (w2, op) = (w.clone(), op.clone());
+            let delay = op["delay"].as_u64().expect("a delay");
+            let tag = text(&op["tag"]);
+            let timer = set_timeout(
+                move || {
+                    w2.log(format!("timeout {}", text(&op["tag"])));
+                    effects(&w2, &op["fx"]);
+                    observe(&w2, &op["observe"]);
+                },
+                Duration::from_millis(delay),
+            );
+            w.timers.borrow_mut().insert(tag, timer);
+        }
+        "fx" => effects(w, &op["fx"]),
+        other => panic!("unknown op {other}"),
+    }
+}
+
+/// Runs one program on baton's loop; returns its log.
+fn run(program: &Value) -> Vec<String> {
+    let w = Rc::new(World::default());
+    let (unhandled, handled) = (w.clone(), w.clone());
+    let main = w.clone();
+    let ops = list(&program["ops"]);
+    EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |r| {
+            unhandled.log(format!("unhandled {}", reported(&r.reason)))
+        })
+        .on_rejection_handled(move |r| {
+            handled.log(format!("handled later {}", reported(&r.reason)));
+        })
+        .run(move || {
+            for op in &ops {
+                run_op(&main, op);
+            }
+            main.log("script end".into());
+        });
+    w.log.take()
+}
+
+#[test]
+fn random_promise_programs_log_what_node_logs() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/random/programs.out");
+    let text = std::fs::read_to_string(&path).expect("the programs and Node's traces");
+    let mut programs = 0;
+    let mut failures = Vec::new();
+    for block in text.split("== ").filter(|b| !b.is_empty()) {
+        let (program, trace) = block.split_once('\n').expect("a program line");
+        let program: Value = serde_json::from_str(program).expect("a program");
+        let expected: Vec<&str> = trace.lines().collect();
+        let actual = run(&program);
+        if actual != expected {
+            failures.push(format!(
+                "program {programs}: {program}\n  node:  {expected:?}\n  baton: {actual:?}"
+            ));
+        }
+        programs += 1;
+    }
+    assert_eq!(programs, 1000);
+    assert!(
+        failures.is_empty(),
+        "{} of {programs} programs differ from Node:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
