@@ -7,17 +7,19 @@
 //! async functions and settling functions, combinators over promises in
 //! any state, timers set and cleared from anywhere, and the unhandled / handled-later reports.
 
+mod random_support;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
 use std::rc::Rc;
 use std::time::Duration;
 
 use baton::promise::{AggregateError, all, all_settled, any, race};
 use baton::{
-    Error, EventLoop, Promise, Resolution, Resolver, TimerId, clear_timeout, queue_microtask,
-    set_timeout, spawn,
+    Error, Promise, Resolution, Resolver, TimerId, clear_timeout, queue_microtask, set_timeout,
+    spawn,
 };
+use random_support::{Log, check_against_node, index, list, name, number, run_logged, text};
 use serde_json::Value;
 
 type P = Promise<i64, Error>;
@@ -25,7 +27,7 @@ type P = Promise<i64, Error>;
 /// One program's promises, resolvers and log.
 #[derive(Default)]
 struct World {
-    log: RefCell<Vec<String>>,
+    log: Log,
     promises: RefCell<Vec<Option<P>>>,
     resolvers: RefCell<Vec<Option<Resolver<i64, Error>>>>,
     timers: RefCell<HashMap<String, TimerId>>,
@@ -58,40 +60,6 @@ impl World {
             .clone()
             .unwrap_or_else(|| panic!("promise {id} has no resolver"))
     }
-}
-
-fn index(v: &Value) -> usize {
-    v.as_u64().expect("an index") as usize
-}
-
-fn number(v: &Value) -> i64 {
-    v.as_i64().expect("a number")
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().expect("a string").to_owned()
-}
-
-fn list(v: &Value) -> Vec<Value> {
-    v.as_array().cloned().unwrap_or_default()
-}
-
-/// A reason as the JavaScript side prints it.
-fn name(reason: &Error) -> String {
-    reason
-        .message()
-        .map_or_else(|| reason.to_string(), str::to_owned)
-}
-
-/// A reported reason (its `Debug` form) as the JavaScript side prints it.
-fn reported(debug: &str) -> String {
-    if debug.contains("Aggregate") {
-        return "aggregate".into();
-    }
-    debug
-        .split('"')
-        .nth(1)
-        .map_or_else(|| debug.to_owned(), str::to_owned)
 }
 
 /// Side effects: settle a pending promise, queue a microtask.
@@ -291,49 +259,20 @@ fn run_op(w: &Rc<World>, op: &Value) {
 
 /// Runs one program on baton's loop; returns its log.
 fn run(program: &Value) -> Vec<String> {
-    let w = Rc::new(World::default());
-    let (unhandled, handled) = (w.clone(), w.clone());
-    let main = w.clone();
     let ops = list(&program["ops"]);
-    EventLoop::virtual_clock()
-        .on_unhandled_rejection(move |r| {
-            unhandled.log(format!("unhandled {}", reported(&r.reason)))
-        })
-        .on_rejection_handled(move |r| {
-            handled.log(format!("handled later {}", reported(&r.reason)));
-        })
-        .run(move || {
-            for op in &ops {
-                run_op(&main, op);
-            }
-            main.log("script end".into());
+    run_logged(move |log| {
+        let w = Rc::new(World {
+            log: log.clone(),
+            ..World::default()
         });
-    w.log.take()
+        for op in &ops {
+            run_op(&w, op);
+        }
+        w.log("script end".into());
+    })
 }
 
 #[test]
 fn random_promise_programs_log_what_node_logs() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/random/programs.out");
-    let text = std::fs::read_to_string(&path).expect("the programs and Node's traces");
-    let mut programs = 0;
-    let mut failures = Vec::new();
-    for block in text.split("== ").filter(|b| !b.is_empty()) {
-        let (program, trace) = block.split_once('\n').expect("a program line");
-        let program: Value = serde_json::from_str(program).expect("a program");
-        let expected: Vec<&str> = trace.lines().collect();
-        let actual = run(&program);
-        if actual != expected {
-            failures.push(format!(
-                "program {programs}: {program}\n  node:  {expected:?}\n  baton: {actual:?}"
-            ));
-        }
-        programs += 1;
-    }
-    assert_eq!(programs, 1000);
-    assert!(
-        failures.is_empty(),
-        "{} of {programs} programs differ from Node:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    check_against_node("programs.out", 1000, run);
 }

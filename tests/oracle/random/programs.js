@@ -10,23 +10,10 @@
 // effects in handlers (settling a pending promise, queueing a
 // microtask, setting or clearing a timer), top-level timers, and the
 // unhandled / handled-later rejection reports.
-const { execFile } = require("child_process");
+const { main, logRejections } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261203;
-
-// mulberry32: small, seedable, the same stream everywhere.
-function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { int: (n) => Math.floor(next() * n), chance: (p) => next() < p };
-}
 
 function generate(r) {
   const ops = [];
@@ -161,13 +148,8 @@ function generate(r) {
 // Runs one program; everything it does is logged.
 function run(program) {
   const log = (s) => console.log(s);
-  const reasons = new WeakMap();
-  process.on("unhandledRejection", (reason, promise) => {
-    reasons.set(promise, reason);
-    log("unhandled " + name(reason));
-  });
-  process.on("rejectionHandled", (promise) => log("handled later " + name(reasons.get(promise))));
   const name = (reason) => (reason instanceof AggregateError ? "aggregate" : String(reason));
+  logRejections(log, name);
   const P = [];
   const R = [];
   const T = {};
@@ -305,25 +287,4 @@ function run(program) {
   log("script end");
 }
 
-if (process.argv[2] === "one") {
-  run(JSON.parse(process.argv[3]));
-} else {
-  const r = rng(SEED);
-  const programs = Array.from({ length: PROGRAMS }, () => JSON.stringify(generate(r)));
-  // Two at a time: each mostly waits for its timers.
-  const traces = new Array(PROGRAMS);
-  let next = 0;
-  const worker = async () => {
-    while (next < PROGRAMS) {
-      const i = next++;
-      traces[i] = await new Promise((resolve, reject) =>
-        execFile(process.execPath, [__filename, "one", programs[i]], (error, stdout) =>
-          error ? reject(error) : resolve(stdout),
-        ),
-      );
-    }
-  };
-  Promise.all([worker(), worker()]).then(() => {
-    programs.forEach((program, i) => process.stdout.write(`== ${program}\n${traces[i]}`));
-  });
-}
+main(__filename, SEED, PROGRAMS, generate, run);

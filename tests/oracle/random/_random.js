@@ -1,0 +1,171 @@
+// What the random-program oracles share (not an oracle itself): a seeded
+// random stream, the JavaScript source of a `try` statement, and running
+// each program in a Node process of its own.
+const { execFile } = require("child_process");
+
+// mulberry32: small, seedable, the same stream everywhere.
+function rng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { int: (n) => Math.floor(next() * n), chance: (p) => next() < p };
+}
+
+// A random generator body: blocks of `leafKinds` kinds of statements of the
+// body's own, drawn by `leaf(kind, label, depth, block)`, and of `try`
+// statements (with a catch block, a finally block or both) and logs,
+// nested up to `maxDepth`. Returns `block`: `block(0)` draws a body.
+function blocks(r, { leafKinds, maxDepth, leaf }) {
+  let labels = 0;
+  const label = () => labels++;
+  const block = (depth) => {
+    const stmts = [];
+    const len = 1 + r.int(depth === 0 ? 5 : 3);
+    for (let i = 0; i < len; i++) {
+      const kind = r.int(depth >= maxDepth ? leafKinds : leafKinds + 4);
+      if (kind < leafKinds) {
+        const st = leaf(kind, label, depth, block);
+        if (st) stmts.push(st);
+      } else if (kind < leafKinds + 3) {
+        const st = { s: "try", id: label(), body: block(depth + 1) };
+        const shape = r.int(3);
+        if (shape !== 1) st.catch = block(depth + 1);
+        if (shape !== 0) st.finally = block(depth + 1);
+        stmts.push(st);
+      } else stmts.push({ s: "log", id: label() });
+    }
+    return stmts;
+  };
+  return block;
+}
+
+// Promises made up front for a program's bodies to yield or await:
+// fulfilled, rejected, or settled by a 0 ms timer.
+function promiseTable(r) {
+  return Array.from({ length: 1 + r.int(4) }, (_, i) => {
+    const k = r.int(4);
+    if (k === 0) return { k: "resolved", v: 10 + i };
+    if (k === 1) return { k: "rejected", r: "p" + i };
+    return { k: "timer", ok: r.chance(0.6), v: 20 + i, r: "q" + i };
+  });
+}
+
+// The promises of `promiseTable`, made; a timer logs when it settles one.
+function makePromises(table, log) {
+  return table.map((p) => {
+    if (p.k === "resolved") return Promise.resolve(p.v);
+    if (p.k === "rejected") return Promise.reject(p.r);
+    return new Promise((resolve, reject) =>
+      setTimeout(() => {
+        log("timer settles");
+        p.ok ? resolve(p.v) : reject(p.r);
+      }, 0),
+    );
+  });
+}
+
+// What a script does with its arguments: run one program (`one <program>`)
+// or make them all from `seed` and run each.
+function main(script, seed, count, generate, run) {
+  if (process.argv[2] === "one") {
+    run(JSON.parse(process.argv[3]));
+  } else {
+    const r = rng(seed);
+    runEach(script, Array.from({ length: count }, () => generate(r)));
+  }
+}
+
+// A `try` statement; `block(stmts, indent)` is the source of a block, and
+// `prefix` starts each line the statement logs.
+function trySource(st, indent, block, prefix = "") {
+  let out = `${indent}try {\n${block(st.body, indent + "  ")}${indent}}`;
+  if (st.catch)
+    out += ` catch (e) {\n${indent}  log("${prefix}catch ${st.id} caught " + e);\n${block(st.catch, indent + "  ")}${indent}}`;
+  if (st.finally)
+    out += ` finally {\n${indent}  log("${prefix}finally ${st.id}");\n${block(st.finally, indent + "  ")}${indent}}`;
+  return out + "\n";
+}
+
+// The source of a statement every body has (throw, log, try), or null.
+function sharedSource(st, indent, block, prefix = "") {
+  if (st.s === "throw") return `${indent}throw "${st.r}";\n`;
+  if (st.s === "log") return `${indent}log("${prefix}at ${st.id}");\n`;
+  if (st.s === "try") return trySource(st, indent, block, prefix);
+  return null;
+}
+
+// The source of a generator body, synchronous or async (`yield*` only in a
+// synchronous one, `await` only in an async one).
+function bodySource(stmts, indent = "  ") {
+  let out = "";
+  for (const st of stmts) {
+    const shared = sharedSource(st, indent, bodySource);
+    if (shared !== null) {
+      out += shared;
+      continue;
+    }
+    switch (st.s) {
+      case "yield":
+        out += `${indent}log("got " + ((yield ${st.v}) ?? 0));\n`;
+        break;
+      case "await":
+        out += `${indent}log("awaited " + (await P[${st.p}]));\n`;
+        break;
+      case "return":
+        out += `${indent}return ${st.v};\n`;
+        break;
+      case "delegate":
+        out += `${indent}log("delegate ${st.id} returned " + (yield* (function* () {\n${bodySource(st.body, indent + "  ")}${indent}})()));\n`;
+        break;
+    }
+  }
+  return out;
+}
+
+// Runs `node <script> one <program>` for each program, two at a time (each
+// mostly waits for its timers), and prints `== <program>` and its trace.
+function runEach(script, programs) {
+  const json = programs.map((p) => JSON.stringify(p));
+  const traces = new Array(json.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < json.length) {
+      const i = next++;
+      traces[i] = await new Promise((resolve, reject) =>
+        execFile(process.execPath, [script, "one", json[i]], (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        ),
+      );
+    }
+  };
+  Promise.all([worker(), worker()]).then(() => {
+    json.forEach((program, i) => process.stdout.write(`== ${program}\n${traces[i]}`));
+  });
+}
+
+// Logs unhandled and late-handled rejections as the Rust side does.
+function logRejections(log, name = String) {
+  const reasons = new WeakMap();
+  process.on("unhandledRejection", (reason, promise) => {
+    reasons.set(promise, reason);
+    log("unhandled " + name(reason));
+  });
+  process.on("rejectionHandled", (promise) => log("handled later " + name(reasons.get(promise))));
+}
+
+module.exports = {
+  rng,
+  blocks,
+  promiseTable,
+  makePromises,
+  main,
+  sharedSource,
+  bodySource,
+  runEach,
+  logRejections,
+};

@@ -1,0 +1,216 @@
+//! What the random-program suites share: reading a program, naming a
+//! reason as JavaScript prints it, and checking every program of a file
+//! against Node's trace.
+
+#![allow(dead_code)] // each suite uses its own part
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::path::Path;
+use std::rc::Rc;
+
+use baton::Error;
+use serde_json::Value;
+
+/// A program's log.
+pub type Log = Rc<RefCell<Vec<String>>>;
+
+pub fn say(log: &Log, line: String) {
+    log.borrow_mut().push(line);
+}
+
+pub fn number(v: &Value) -> i64 {
+    v.as_i64().expect("a number")
+}
+
+pub fn index(v: &Value) -> usize {
+    usize::try_from(v.as_u64().expect("an index")).expect("a small index")
+}
+
+pub fn text(v: &Value) -> String {
+    v.as_str().expect("a string").to_owned()
+}
+
+pub fn list(v: &Value) -> Vec<Value> {
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// A reason as the JavaScript side prints it.
+pub fn name(reason: &Error) -> String {
+    reason
+        .message()
+        .map_or_else(|| reason.to_string(), str::to_owned)
+}
+
+/// A reported reason (its `Debug` form) as the JavaScript side prints it.
+pub fn reported(debug: &str) -> String {
+    if debug.contains("Aggregate") {
+        return "aggregate".into();
+    }
+    debug
+        .split('"')
+        .nth(1)
+        .map_or_else(|| debug.to_owned(), str::to_owned)
+}
+
+/// Runs every program of `tests/oracle/random/<file>` (a line `== <program
+/// as JSON>`, then Node's trace) with `run`, and fails listing each program
+/// whose log differs from Node's.
+pub fn check_against_node(file: &str, count: usize, run: impl Fn(&Value) -> Vec<String>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/oracle/random")
+        .join(file);
+    let text = std::fs::read_to_string(&path).expect("the programs and Node's traces");
+    let mut programs = 0;
+    let mut failures = Vec::new();
+    for block in text.split("== ").filter(|b| !b.is_empty()) {
+        let (program, trace) = block.split_once('\n').expect("a program line");
+        let program: Value = serde_json::from_str(program).expect("a program");
+        let expected: Vec<&str> = trace.lines().collect();
+        let actual = run(&program);
+        if actual != expected {
+            failures.push(format!(
+                "program {programs}: {program}\n  node:  {expected:?}\n  baton: {actual:?}"
+            ));
+        }
+        programs += 1;
+    }
+    assert_eq!(programs, count, "{file}: programs read");
+    assert!(
+        failures.is_empty(),
+        "{} of {programs} programs of {file} differ from Node:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// A `try` statement of a generator body: its block, then its `catch`
+/// block for a throw, then its `finally` block, whose abrupt completion
+/// wins. `run` runs a block; `prefix` starts each logged line; `describe`
+/// prints a thrown reason.
+pub async fn try_statement<E, T, F>(
+    st: &Value,
+    log: &Log,
+    prefix: &str,
+    describe: impl Fn(&E) -> String,
+    run: impl Fn(Vec<Value>) -> F,
+) -> Result<(), baton::Abrupt<E, T>>
+where
+    F: std::future::Future<Output = Result<(), baton::Abrupt<E, T>>>,
+{
+    let id = &st["id"];
+    let mut done = run(list(&st["body"])).await;
+    if let (Err(baton::Abrupt::Throw(e)), Some(handler)) = (&done, st.get("catch")) {
+        say(log, format!("{prefix}catch {id} caught {}", describe(e)));
+        done = run(list(handler)).await;
+    }
+    if let Some(cleanup) = st.get("finally") {
+        say(log, format!("{prefix}finally {id}"));
+        run(list(cleanup)).await?;
+    }
+    done
+}
+
+/// The promises a program makes up front (`promiseTable` in `_random.js`):
+/// fulfilled, rejected, or settled by a 0 ms timer that logs it.
+pub fn make_promises(log: &Log, table: &Value) -> Vec<baton::Promise<i64, Error>> {
+    use baton::Promise;
+    list(table)
+        .into_iter()
+        .map(|p| match p["k"].as_str().expect("a kind") {
+            "resolved" => Promise::resolve(number(&p["v"])),
+            "rejected" => Promise::reject(Error::msg(text(&p["r"]))),
+            _ => {
+                let (promise, resolver) = Promise::with_resolver();
+                let log = log.clone();
+                baton::set_timeout(
+                    move || {
+                        say(&log, "timer settles".into());
+                        if p["ok"] == true {
+                            resolver.resolve(number(&p["v"]));
+                        } else {
+                            resolver.reject(Error::msg(text(&p["r"])));
+                        }
+                    },
+                    std::time::Duration::ZERO,
+                );
+                promise
+            }
+        })
+        .collect()
+}
+
+/// Runs `script` on a virtual-clock loop that logs its unhandled and
+/// late-handled rejections as the JavaScript side does; returns the log.
+pub fn run_logged(script: impl FnOnce(&Log) + 'static) -> Vec<String> {
+    let log: Log = Rc::default();
+    let (unhandled, handled, main) = (log.clone(), log.clone(), log.clone());
+    baton::EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |r| {
+            say(&unhandled, format!("unhandled {}", reported(&r.reason)));
+        })
+        .on_rejection_handled(move |r| {
+            say(&handled, format!("handled later {}", reported(&r.reason)));
+        })
+        .run(move || script(&main));
+    log.take()
+}
+
+/// How a block of a generator body ends.
+pub type Completion = Result<(), baton::Abrupt<Error, i64>>;
+
+/// What a generator body's blocks share: its `Co`, the log, and the
+/// promises made up front.
+#[derive(Clone)]
+pub struct Body {
+    pub co: Rc<baton::Co<i64, i64, i64, Error>>,
+    pub log: Log,
+    pub promises: Rc<Vec<baton::Promise<i64, Error>>>,
+}
+
+/// Runs a block of a generator body, synchronous or async, as
+/// `generators.js` and `async_generators.js` compile it: a `return` is an
+/// abrupt completion that runs the `finally` blocks on its way out, as the
+/// protocol's `return(v)` does.
+pub fn exec(body: Body, stmts: Vec<Value>) -> std::pin::Pin<Box<dyn Future<Output = Completion>>> {
+    use baton::{Abrupt, Co, Gen};
+    Box::pin(async move {
+        let Body { co, log, promises } = body.clone();
+        for st in stmts {
+            match st["s"].as_str().expect("a statement") {
+                "yield" => {
+                    let got = co.yield_(number(&st["v"])).await?;
+                    say(&log, format!("got {got}"));
+                }
+                "await" => {
+                    let awaited = promises[index(&st["p"])].clone();
+                    let value = awaited.await.map_err(Abrupt::Throw)?;
+                    say(&log, format!("awaited {value}"));
+                }
+                "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
+                "return" => return Err(Abrupt::Return(number(&st["v"]))),
+                "log" => say(&log, format!("at {}", st["id"])),
+                "try" => {
+                    try_statement(&st, &log, "", name, |stmts| exec(body.clone(), stmts)).await?;
+                }
+                "delegate" => {
+                    let (inner_log, inner_promises) = (log.clone(), promises.clone());
+                    let stmts = list(&st["body"]);
+                    let inner = Gen::new(move |inner_co: Co<i64, i64, i64, Error>| async move {
+                        let inner = Body {
+                            co: Rc::new(inner_co),
+                            log: inner_log,
+                            promises: inner_promises,
+                        };
+                        exec(inner, stmts).await?;
+                        unreachable!("an inner body ends with a return")
+                    });
+                    let returned = co.yield_from(inner).await?;
+                    say(&log, format!("delegate {} returned {returned}", st["id"]));
+                }
+                other => panic!("unknown statement {other}"),
+            }
+        }
+        Ok(())
+    })
+}
