@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use baton::promise::{AggregateError, all, all_settled, any, race};
 use baton::{
-    Error, Promise, Resolution, Resolver, TimerId, clear_timeout, queue_microtask, set_timeout,
-    spawn,
+    Error, Promise, Resolution, Resolver, Thenable, TimerId, clear_timeout, queue_microtask,
+    set_timeout, spawn,
 };
 use random_support::{Log, check_against_node, index, list, name, number, run_logged, text};
 use serde_json::Value;
@@ -69,6 +69,7 @@ fn effects(w: &Rc<World>, fx: &Value) {
             Some("resolve") => w.resolver(&f["id"]).resolve(number(&f["v"])),
             Some("reject") => w.resolver(&f["id"]).reject(Error::msg(text(&f["r"]))),
             Some("adopt") => w.resolver(&f["id"]).resolve_with(w.promise(&f["src"])),
+            Some("thenable") => w.resolver(&f["id"]).resolve_with(thenable(w, &f["t"])),
             Some("timeout") => {
                 let w2 = w.clone();
                 let tag = text(&f["tag"]);
@@ -99,14 +100,49 @@ fn effects(w: &Rc<World>, fx: &Value) {
     }
 }
 
-/// What a handler returns: a value, a throw, or a promise to adopt.
-fn outcome(w: &World, out: &Value) -> Resolution<i64, Error> {
+/// What a handler returns: a value, a throw, a promise to adopt, or a
+/// thenable.
+fn outcome(w: &Rc<World>, out: &Value) -> Resolution<i64, Error> {
     match out["k"].as_str() {
         Some("value") => Resolution::Value(number(&out["v"])),
         Some("throw") => Resolution::Reject(Error::msg(text(&out["r"]))),
         Some("adopt") => Resolution::Adopt(w.promise(&out["src"])),
+        Some("thenable") => thenable(w, &out["t"]),
         other => panic!("unknown outcome {other:?}"),
     }
+}
+
+/// A thenable whose `then` resolves, rejects or adopts a promise, at once
+/// or from a microtask (JavaScript's object with a `then` method).
+struct Then {
+    w: Rc<World>,
+    spec: Value,
+}
+
+impl Thenable<i64, Error> for Then {
+    fn then(self: Box<Self>, resolver: Resolver<i64, Error>) {
+        let Then { w, spec } = *self;
+        w.log(format!("thenable {} called", text(&spec["tag"])));
+        let sync = spec["at"] == "sync";
+        let act = move || match spec["k"].as_str() {
+            Some("value") => resolver.resolve(number(&spec["v"])),
+            Some("reject") => resolver.reject(Error::msg(text(&spec["r"]))),
+            Some("adopt") => resolver.resolve_with(w.promise(&spec["src"])),
+            other => panic!("unknown thenable {other:?}"),
+        };
+        if sync {
+            act();
+        } else {
+            queue_microtask(act);
+        }
+    }
+}
+
+fn thenable(w: &Rc<World>, spec: &Value) -> Resolution<i64, Error> {
+    Resolution::Thenable(Box::new(Then {
+        w: w.clone(),
+        spec: spec.clone(),
+    }))
 }
 
 fn observe(w: &Rc<World>, id: &Value) {

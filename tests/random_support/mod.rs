@@ -35,17 +35,29 @@ pub fn list(v: &Value) -> Vec<Value> {
     v.as_array().cloned().unwrap_or_default()
 }
 
+/// What a promise resolved with itself rejects with (JavaScript's
+/// `TypeError`, worded by each engine its own way).
+const CYCLE: &str = "resolved with itself";
+
 /// A reason as the JavaScript side prints it.
 pub fn name(reason: &Error) -> String {
-    reason
+    let text = reason
         .message()
-        .map_or_else(|| reason.to_string(), str::to_owned)
+        .map_or_else(|| reason.to_string(), str::to_owned);
+    if text.contains(CYCLE) {
+        "cycle".into()
+    } else {
+        text
+    }
 }
 
 /// A reported reason (its `Debug` form) as the JavaScript side prints it.
 pub fn reported(debug: &str) -> String {
     if debug.contains("Aggregate") {
         return "aggregate".into();
+    }
+    if debug.contains(CYCLE) {
+        return "cycle".into();
     }
     debug
         .split('"')

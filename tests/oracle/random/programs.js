@@ -8,8 +8,9 @@
 // pending; then / catch / finally / then with both handlers; all,
 // allSettled, race, any; async functions awaiting them), with side
 // effects in handlers (settling a pending promise, queueing a
-// microtask, setting or clearing a timer), top-level timers, and the
-// unhandled / handled-later rejection reports.
+// microtask, setting or clearing a timer), handlers and settling
+// functions that return or resolve with promises and thenables, top-level
+// timers, and the unhandled / handled-later rejection reports.
 const { main, logRejections } = require("./_random.js");
 
 const PROGRAMS = 1000;
@@ -42,9 +43,10 @@ function generate(r) {
       }
       if (kind === 0 && pending.length > 0) {
         const id = pending[r.int(pending.length)];
-        const how = r.int(3);
+        const how = r.int(4);
         if (how === 0) fx.push({ e: "resolve", id, v: r.int(100) });
         else if (how === 1) fx.push({ e: "reject", id, r: "s" + id + "_" + r.int(10) });
+        else if (how === 2) fx.push({ e: "thenable", id, t: thenable() });
         else {
           const src = pick();
           if (src !== id) fx.push({ e: "adopt", id, src });
@@ -56,11 +58,24 @@ function generate(r) {
     return fx;
   };
   // What a handler returns: a value, a throw, or a promise to adopt.
+  // A thenable (an object with a `then` method): its `then` resolves,
+  // rejects or adopts a promise, at once or from a microtask.
+  let thenables = 0;
+  const thenable = () => {
+    const tag = "h" + thenables++;
+    const at = r.chance(0.5) ? "sync" : "micro";
+    const k = r.int(3);
+    if (k === 0) return { tag, at, k: "value", v: r.int(100) };
+    if (k === 1) return { tag, at, k: "reject", r: "j" + r.int(1000) };
+    return { tag, at, k: "adopt", src: pick() };
+  };
+  // A value, a throw, a promise to adopt, or a thenable.
   const outcome = (mayAdopt) => {
-    const k = r.int(mayAdopt ? 3 : 2);
+    const k = r.int(mayAdopt ? 4 : 2);
     if (k === 0) return { k: "value", v: r.int(100) };
     if (k === 1) return { k: "throw", r: "x" + r.int(1000) };
-    return { k: "adopt", src: pick() };
+    if (k === 2) return { k: "adopt", src: pick() };
+    return { k: "thenable", t: thenable() };
   };
   const handler = (mayAdopt = true) => ({ fx: effects(0), out: outcome(mayAdopt) });
   const steps = 3 + r.int(18);
@@ -148,16 +163,35 @@ function generate(r) {
 // Runs one program; everything it does is logged.
 function run(program) {
   const log = (s) => console.log(s);
-  const name = (reason) => (reason instanceof AggregateError ? "aggregate" : String(reason));
+  // A promise resolved with itself rejects with a TypeError whose wording
+  // is the engine's own: both sides print it as "cycle".
+  const name = (reason) => {
+    if (reason instanceof AggregateError) return "aggregate";
+    if (reason instanceof TypeError && reason.message.startsWith("Chaining cycle")) return "cycle";
+    return String(reason);
+  };
   logRejections(log, name);
   const P = [];
   const R = [];
   const T = {};
+  const thenable = (t) => ({
+    then(resolve, reject) {
+      log(`thenable ${t.tag} called`);
+      const act = () => {
+        if (t.k === "value") resolve(t.v);
+        else if (t.k === "reject") reject(t.r);
+        else resolve(P[t.src]);
+      };
+      if (t.at === "sync") act();
+      else queueMicrotask(act);
+    },
+  });
   const fx = (list) => {
     for (const f of list) {
       if (f.e === "resolve") R[f.id].resolve(f.v);
       else if (f.e === "reject") R[f.id].reject(f.r);
       else if (f.e === "adopt") R[f.id].resolve(P[f.src]);
+      else if (f.e === "thenable") R[f.id].resolve(thenable(f.t));
       else if (f.e === "timeout")
         T[f.tag] = setTimeout(() => {
           log("timeout " + f.tag);
@@ -174,6 +208,7 @@ function run(program) {
   const out = (o) => {
     if (o.k === "value") return o.v;
     if (o.k === "throw") throw o.r;
+    if (o.k === "thenable") return thenable(o.t);
     return P[o.src];
   };
   const sum = (vs) => vs.reduce((a, b) => a + b, 0);
