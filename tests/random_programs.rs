@@ -11,9 +11,11 @@ mod random_support;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::time::Duration;
 
+use baton::async_gen::{for_await, promises};
 use baton::promise::{AggregateError, all, all_settled, any, race};
 use baton::{
     Error, Promise, Resolution, Resolver, Thenable, TimerId, clear_timeout, queue_microtask,
@@ -257,7 +259,16 @@ fn run_op(w: &Rc<World>, op: &Value) {
                         effects(&w, &step["fx"]);
                         continue;
                     }
-                    match w.promise(&step["src"]).await {
+                    // A thenable or a plain value is awaited as the
+                    // promise resolved with it, as JavaScript's `await` does.
+                    let awaited = if step.get("t").is_some() {
+                        Promise::from_resolution(thenable(&w, &step["t"]))
+                    } else if step.get("v").is_some() {
+                        Promise::resolve(number(&step["v"]))
+                    } else {
+                        w.promise(&step["src"])
+                    };
+                    match awaited.await {
                         Ok(v) => w.log(format!("async{n} got {v}")),
                         Err(e) if step["catch"] == true => {
                             w.log(format!("async{n} caught {}", name(&e)));
@@ -268,6 +279,29 @@ fn run_op(w: &Rc<World>, op: &Value) {
                 outcome(&w, &op["out"])
             });
             w.set(id, p);
+        }
+        "forAwait" => {
+            let (w2, tag, all) = (w.clone(), text(&op["tag"]), srcs());
+            let break_at = op["breakAt"].as_u64().expect("a count");
+            drop(spawn(async move {
+                let w = w2;
+                let mut seen = 0;
+                let looped = for_await(promises(all), async |v| {
+                    w.log(format!("loop {tag} got {v}"));
+                    seen += 1;
+                    if seen == break_at {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                })
+                .await;
+                match looped {
+                    Ok(_) => w.log(format!("loop {tag} done")),
+                    Err(e) => w.log(format!("loop {tag} threw {}", name(&e))),
+                }
+                Ok::<(), Error>(())
+            }));
         }
         "observe" => observe(w, &op["src"]),
         "micro" => effects(

@@ -494,6 +494,48 @@ pub fn for_await_turns() -> String {
     })
 }
 
+pub fn for_await_array_turns() -> String {
+    scenario(|log| {
+        ticks(log, 10);
+        let loop_over = |name: &'static str, items: Vec<Promise<&'static str>>, stop: bool| {
+            let l = log.clone();
+            spawn(async move {
+                let looped = for_await(promises(items), async |v| {
+                    l.line(format_args!("{name}: item {v}"));
+                    if stop {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                })
+                .await;
+                match looped {
+                    Ok(_) => l.line(format_args!("{name}: done")),
+                    Err(e) => l.line(format_args!("{name}: caught {e}")),
+                }
+                Ok::<_, Error>(())
+            });
+        };
+        loop_over(
+            "pair",
+            vec![Promise::resolve("a"), Promise::resolve("b")],
+            false,
+        );
+        loop_over("empty", Vec::new(), false);
+        loop_over(
+            "broken",
+            vec![Promise::resolve("c"), Promise::resolve("d")],
+            true,
+        );
+        loop_over(
+            "rejected",
+            vec![Promise::reject(Error::msg("no")), Promise::resolve("e")],
+            false,
+        );
+        log.line("script end");
+    })
+}
+
 /// `async function* count(n)` of `for_await_runs_on.js`.
 fn count(n: i32) -> AsyncGen<i32, (), (), Error> {
     AsyncGen::new(move |co: Co<i32, (), (), Error>| async move {

@@ -291,6 +291,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "for_await_array_turns",
+        "for await over arrays of promises, turn by turn",
+        async_gen::for_await_array_turns,
+    ),
+    port(
+        "async_gen",
         "for_await_runs_on",
         "for await over settled values runs on, in Node's order",
         async_gen::for_await_runs_on,

@@ -1,7 +1,7 @@
 //! Async iteration: `for await` with JavaScript's early-exit cleanup, and
 //! interop with `futures::Stream` in both directions.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::ops::ControlFlow;
 use std::pin::Pin;
@@ -150,7 +150,9 @@ where
 
 /// The fallback `for await` applies to a plain iterable of promises: every
 /// promise is already running; they are awaited in order, and a rejection
-/// ends the loop.
+/// ends the loop. Each step takes JavaScript's two microtask turns (the
+/// end of the iterable too), and closing the loop early one
+/// (`tests/oracle/async_gen/for_await_array_turns.js`).
 ///
 /// ```
 /// use baton::{Error, EventLoop, Promise};
@@ -202,14 +204,21 @@ where
     type Item = T;
     type Error = E;
 
+    /// As JavaScript's async-from-sync iterator: the step's promise (or,
+    /// past the end, a fulfilled one) is chained into a promise of the
+    /// step, which the loop awaits — two turns, the last step included.
     fn next(&mut self) -> impl Future<Output = Result<Option<T>, E>> {
-        let promise = self.0.next();
-        async move {
-            match promise {
-                Some(promise) => promise.await.map(Some),
-                None => Ok(None),
-            }
-        }
+        let step = match self.0.next() {
+            Some(promise) => promise.map(Some),
+            None => Promise::<(), E>::resolve(()).map(|()| None),
+        };
+        step.into_future()
+    }
+
+    /// An iterable without a `return` method: the loop still awaits the
+    /// step `return()` answers with, one turn.
+    fn close(&mut self) -> impl Future<Output = Result<(), E>> {
+        Promise::<(), E>::resolve(()).into_future()
     }
 }
 

@@ -6,7 +6,8 @@
 // it, each program in a process of its own. A program is a script of
 // promise operations on numbered promises (made resolved, rejected or
 // pending; then / catch / finally / then with both handlers; all,
-// allSettled, race, any; async functions awaiting them), with side
+// allSettled, race, any; async functions awaiting them, thenables and
+// plain values; for await over arrays of them), with side
 // effects in handlers (settling a pending promise, queueing a
 // microtask, setting or clearing a timer), handlers and settling
 // functions that return or resolve with promises and thenables, top-level
@@ -80,7 +81,7 @@ function generate(r) {
   const handler = (mayAdopt = true) => ({ fx: effects(0), out: outcome(mayAdopt) });
   const steps = 3 + r.int(18);
   for (let s = 0; s < steps; s++) {
-    const kind = n === 0 ? r.int(3) : r.int(15);
+    const kind = n === 0 ? r.int(3) : r.int(16);
     const id = n;
     switch (kind) {
       case 0:
@@ -132,7 +133,15 @@ function generate(r) {
         const body = [];
         const len = 1 + r.int(3);
         for (let i = 0; i < len; i++) {
-          if (r.chance(0.7)) body.push({ s: "await", src: pick(), catch: r.chance(0.5) });
+          if (r.chance(0.7)) {
+            // Await a promise, a thenable or a plain value.
+            const k = r.int(5);
+            const step = { s: "await", catch: r.chance(0.5) };
+            if (k < 3) step.src = pick();
+            else if (k === 3) step.t = thenable();
+            else step.v = r.int(100);
+            body.push(step);
+          }
           else body.push({ s: "fx", fx: effects(0) });
         }
         ops.push({ op: "async", id, body, out: outcome(true) });
@@ -145,6 +154,12 @@ function generate(r) {
       case 12:
         ops.push({ op: "micro", tag: "m" + r.int(1000), fx: effects(1) });
         break;
+      case 14: {
+        // for await over an array of promises (the sync-iterable fallback).
+        const srcs = Array.from({ length: r.int(4) }, pick);
+        ops.push({ op: "forAwait", tag: "f" + s, srcs, breakAt: r.int(3) });
+        break;
+      }
       case 13: {
         const tag = "t" + s;
         ops.push({ op: "timeout", delay: 100 * r.int(3), tag, fx: effects(0), observe: pick() });
@@ -280,19 +295,34 @@ function run(program) {
         P[id] = (async () => {
           log(`async${id} start`);
           for (const step of op.body) {
+            const awaited = () => (step.t ? thenable(step.t) : "v" in step ? step.v : P[step.src]);
             if (step.s === "fx") {
               fx(step.fx);
             } else if (step.catch) {
               try {
-                log(`async${id} got ${await P[step.src]}`);
+                log(`async${id} got ${await awaited()}`);
               } catch (e) {
                 log(`async${id} caught ${name(e)}`);
               }
             } else {
-              log(`async${id} got ${await P[step.src]}`);
+              log(`async${id} got ${await awaited()}`);
             }
           }
           return out(op.out);
+        })();
+        break;
+      case "forAwait":
+        (async () => {
+          let seen = 0;
+          try {
+            for await (const v of op.srcs.map((s) => P[s])) {
+              log(`loop ${op.tag} got ${v}`);
+              if (++seen === op.breakAt) break;
+            }
+            log(`loop ${op.tag} done`);
+          } catch (e) {
+            log(`loop ${op.tag} threw ${name(e)}`);
+          }
         })();
         break;
       case "observe":
