@@ -11,7 +11,7 @@ use std::future::{Future, IntoFuture};
 use std::task::Poll;
 use std::time::Duration;
 
-use super::{AsyncGen, AsyncIterator};
+use super::{AsyncGen, AsyncIterator, fall_off};
 use crate::generator::{Abrupt, Co, Outcome};
 use crate::{Fault, FaultKind, Promise, set_timeout};
 
@@ -60,13 +60,20 @@ where
             Err(abrupt) => break End::Closed(abrupt),
         }
     };
+    // Each helper ends as the seed's `async function*` helpers do: falling
+    // off its end (or a bare `return;`), with no value to await.
     match end {
-        End::Exhausted => match at_end() {
-            Some(rest) => co.yield_(rest).await,
-            None => Ok(()),
-        },
+        End::Exhausted => {
+            if let Some(rest) = at_end() {
+                co.yield_(rest).await?;
+            }
+            fall_off()
+        }
         End::SourceFailed(e) => Err(Abrupt::Throw(e)),
-        End::Stopped => source.close().await.map_err(Abrupt::Throw),
+        End::Stopped => {
+            source.close().await.map_err(Abrupt::Throw)?;
+            fall_off()
+        }
         End::Closed(abrupt) => {
             source.close().await.map_err(Abrupt::Throw)?;
             Err(abrupt)
@@ -141,7 +148,7 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
             loop {
                 let item = match source.next().await {
                     Ok(Some(item)) => item,
-                    Ok(None) => return Ok(()),
+                    Ok(None) => return fall_off(),
                     Err(e) => return Err(Abrupt::Throw(e)),
                 };
                 let mapped = match f(item).await {
@@ -218,7 +225,8 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
         AsyncGen::new(move |co: Co<Self::Item, (), (), Self::Error>| async move {
             let mut source = self;
             if n == 0 {
-                return source.close().await.map_err(Abrupt::Throw);
+                source.close().await.map_err(Abrupt::Throw)?;
+                return fall_off();
             }
             let mut taken = 0;
             relay(
@@ -330,7 +338,7 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
                 };
                 let item = match first {
                     Some(Ok(Some(item))) => item,
-                    Some(Ok(None)) => return Ok(()),
+                    Some(Ok(None)) => return fall_off(),
                     Some(Err(e)) => return Err(Abrupt::Throw(e)),
                     None => {
                         source.close().await.map_err(Abrupt::Throw)?;

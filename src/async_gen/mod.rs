@@ -10,9 +10,11 @@
 //! settling, as in JavaScript; `yield v` and `return v` await their operand
 //! (one turn each), and so does the value of a `return(v)` request.
 //!
-//! One difference is visible in microtask counts only: JavaScript's body
-//! falling off its end completes a turn sooner than `return v`; a Rust body
-//! always ends with an explicit `Ok(v)`, which counts as `return v`.
+//! A Rust body ends with an explicit `Ok(v)`, which counts as `return v`
+//! (awaited: one turn). JavaScript's body falling off its end, or a bare
+//! `return;`, completes a turn sooner: end the body with [`fall_off()`]
+//! for that (the helpers do, as the seed's `async function*` helpers fall
+//! off theirs).
 //!
 //! # Implementation notes
 //!
@@ -72,6 +74,31 @@ use crate::generator::{Abrupt, Co, Outcome, Resume, Step};
 use crate::{Error, Fault, Promise, Reason, Resolver};
 
 type Body<T, E> = Pin<Box<dyn Future<Output = Outcome<T, E>>>>;
+
+/// Ends an async generator's body as JavaScript's falling off its end (or
+/// a bare `return;`) does: completed at once, where `Ok(v)` is `return v`
+/// and awaits `v` first (one microtask turn).
+///
+/// ```
+/// use baton::async_gen::fall_off;
+/// use baton::{AsyncGen, Co, Error, EventLoop, Promise, Step};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let (a, b, c) = (log.clone(), log.clone(), log.clone());
+/// EventLoop::virtual_clock().run(move || {
+///     let explicit = AsyncGen::new(|_co: Co<u8, (), (), Error>| async move { Ok(()) });
+///     let fell_off = AsyncGen::new(|_co: Co<u8, (), (), Error>| async move { fall_off() });
+///     explicit.next(()).map(move |_: Step<u8, ()>| a.borrow_mut().push("return;"));
+///     fell_off.next(()).map(move |_: Step<u8, ()>| b.borrow_mut().push("fell off"));
+///     Promise::<(), Error>::resolve(()).map(move |()| c.borrow_mut().push("a microtask"));
+/// });
+/// // JavaScript's order: the generator that fell off its end settles first.
+/// assert_eq!(*log.borrow(), ["fell off", "a microtask", "return;"]);
+/// ```
+pub fn fall_off<T: Default, E>() -> Outcome<T, E> {
+    Err(Abrupt::Return(T::default()))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
