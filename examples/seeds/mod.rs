@@ -387,6 +387,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "race_turns",
+        "seed 003's runner turn by turn: race, all and call",
+        saga::race_turns,
+    ),
+    port(
+        "saga",
         "race",
         "race({ data, timeout }): the winner, or the timeout thrown in",
         saga::race_timeout,

@@ -8,7 +8,7 @@ use baton::saga::{
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
 use super::js::Log;
-use super::promises::{ms, runs_on, scenario, side_steps, stamp};
+use super::promises::{ms, runs_on, scenario, side_steps, stamp, ticks};
 
 /// `fakeFetch(url)`: `url:mock` after 100 ms.
 pub fn fake_fetch(url: String) -> Promise<String> {
@@ -193,6 +193,53 @@ pub fn race_timeout() -> String {
             }
             Ok::<_, Error>(())
         });
+    })
+}
+
+/// `refuse(why)` of `race_turns.js`: a call refused at once, with a
+/// plain reason.
+fn refuse_plainly(why: &'static str) -> Promise<i32> {
+    Promise::reject(Error::msg(why))
+}
+
+pub fn race_turns() -> String {
+    scenario(|log| {
+        ticks(log, 8);
+        let l = log.clone();
+        let racer = Gen::new(move |co: SagaCo<()>| async move {
+            let (won, _): (&str, i32) = race(
+                &co,
+                vec![("a", call_effect(answer, 1)), ("b", call_effect(answer, 2))],
+            )
+            .await?;
+            l.line(format_args!("racer: won {won}"));
+            let refused = race::<_, i32>(&co, vec![("a", call_effect(refuse_plainly, "no"))]).await;
+            if let Err(Abrupt::Throw(e)) = refused {
+                l.line(format_args!("racer: caught {e}"));
+            }
+            Ok(())
+        });
+        let l = log.clone();
+        let gatherer = Gen::new(move |co: SagaCo<()>| async move {
+            let values: Vec<i32> =
+                all(&co, vec![call_effect(answer, 3), call_effect(answer, 4)]).await?;
+            let shown: Vec<String> = values.iter().map(i32::to_string).collect();
+            l.line(format_args!("gatherer: got {}", shown.join(",")));
+            l.line(format_args!(
+                "gatherer: got {}",
+                call(&co, answer, 5).await?
+            ));
+            Ok(())
+        });
+        for (name, saga) in [("racer", racer.boxed()), ("gatherer", gatherer.boxed())] {
+            let l = log.clone();
+            drop(
+                run_saga(saga)
+                    .promise()
+                    .map(move |()| l.line(format_args!("{name}: done"))),
+            );
+        }
+        log.line("script end");
     })
 }
 

@@ -302,16 +302,24 @@ pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
         let running = start(scope, effects, false);
         let parts = Parts::new(running.len());
         let (promise, resolver) = Promise::with_resolver();
+        let decided = Rc::new(Cell::new(false));
         for (index, (key, part)) in keys.into_iter().zip(running).enumerate() {
-            let (p, resolver) = (parts.clone(), resolver.clone());
+            let (p, resolver, decided) = (parts.clone(), resolver.clone(), decided.clone());
             let stop = part.start(Settled::call(move |outcome| {
                 let parts = p;
-                if !resolver.promise().is_pending() {
+                if decided.replace(true) {
                     return;
                 }
                 parts.settled(index);
                 parts.cancel(&Error::msg(format!("lost a race to `{key}`")));
-                resolver.resolve_with(outcome.map(|v| Rc::new((key, v)) as Value));
+                // Seed 003's runner races each effect's promise wrapped in
+                // `.then(val => ({ [key]: val }))`: the race settles a turn
+                // after its winner (`tests/oracle/random/sagas.js`). The
+                // losers are stopped at once, so a message that reached a
+                // losing `take` goes back to its channel.
+                crate::queue_microtask(move || {
+                    resolver.resolve_with(outcome.map(|v| Rc::new((key, v)) as Value));
+                });
             }));
             parts.started(index, stop);
         }
