@@ -92,6 +92,11 @@ fn run(program: &Value) -> Vec<String> {
                 Ok::<(), Error>(())
             }));
         }
+        let mut ticks = baton::Promise::<(), Error>::resolve(());
+        for i in 1..=program["ticks"].as_u64().expect("a count") {
+            let log = log.clone();
+            ticks = ticks.map(move |()| say(&log, format!("tick {i}")));
+        }
         for q in list(&program["requests"]) {
             match q["when"].as_str().expect("a time") {
                 "sync" => request(&g, log, &q),

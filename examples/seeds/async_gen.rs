@@ -494,6 +494,36 @@ pub fn for_await_turns() -> String {
     })
 }
 
+pub fn delegate_turns() -> String {
+    scenario(|log| {
+        ticks(log, 16);
+        let l = log.clone();
+        let outer = AsyncGen::new(move |co: Co<&str, (), &str, Error>| async move {
+            let inner = AsyncGen::new(|co: Co<&str, (), &str, Error>| async move {
+                co.yield_("b").await?;
+                co.yield_("c").await?;
+                Ok("inner done")
+            });
+            co.yield_("a").await?;
+            let gave = co.yield_from_async(inner).await?;
+            l.line(format_args!("outer: yield* gave {gave}"));
+            co.yield_("d").await?;
+            Ok("outer done")
+        });
+        let l = log.clone();
+        spawn(async move {
+            for_await(outer, async |v| {
+                l.line(format_args!("loop: item {v}"));
+                ControlFlow::<()>::Continue(())
+            })
+            .await?;
+            l.line("loop: done");
+            Ok::<_, Error>(())
+        });
+        log.line("script end");
+    })
+}
+
 pub fn for_await_array_turns() -> String {
     scenario(|log| {
         ticks(log, 10);

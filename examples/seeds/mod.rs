@@ -291,6 +291,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "delegate_turns",
+        "yield* in an async generator, turn by turn",
+        async_gen::delegate_turns,
+    ),
+    port(
+        "async_gen",
         "for_await_array_turns",
         "for await over arrays of promises, turn by turn",
         async_gen::for_await_array_turns,

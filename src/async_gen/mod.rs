@@ -10,6 +10,9 @@
 //! settling, as in JavaScript; `yield v` and `return v` await their operand
 //! (one turn each), and so does the value of a `return(v)` request.
 //!
+//! `co.yield_from_async(inner)` is `yield*`: `inner`'s steps are awaited
+//! and its values handed out at once, as JavaScript's async `yield*` does.
+//!
 //! A Rust body ends with an explicit `Ok(v)`, which counts as `return v`
 //! (awaited: one turn). JavaScript's body falling off its end, or a bare
 //! `return;`, completes a turn sooner: end the body with [`fall_off()`]
@@ -57,6 +60,7 @@ use std::rc::Rc;
 use std::task::Poll;
 
 mod bridge;
+mod delegate;
 mod direct;
 mod helpers;
 mod iteration;
@@ -585,6 +589,7 @@ where
         };
         let target = self.wake_target();
         let me: Rc<dyn Job> = self.clone();
+        delegate::forget_delegation();
         let (polled, escaped) = target.with_waker(&me, None, |waker| {
             catch_unwind(AssertUnwindSafe(|| {
                 airlock::poll_in_airlock(self.owner, waker, input, body.as_mut())
@@ -597,10 +602,16 @@ where
         match polled {
             Ok((Poll::Pending, Exchange::Yielded(value))) => {
                 *self.body.borrow_mut() = Some(body);
-                // `yield v` awaits v before handing it out: one turn.
                 *self.yielded.borrow_mut() = Some(value);
                 self.state.set(State::Delivering);
-                event_loop::queue_job(self);
+                if delegate::take_delegation() {
+                    // `yield*` hands its inner generator's value out at
+                    // once.
+                    self.deliver(false);
+                } else {
+                    // `yield v` awaits v before handing it out: one turn.
+                    event_loop::queue_job(self);
+                }
             }
             Ok((Poll::Pending, _)) => {
                 // Suspended at an `await`: a reaction or a waker resumes it.

@@ -220,6 +220,23 @@ pub fn exec(body: Body, stmts: Vec<Value>) -> std::pin::Pin<Box<dyn Future<Outpu
                     let returned = co.yield_from(inner).await?;
                     say(&log, format!("delegate {} returned {returned}", st["id"]));
                 }
+                "adelegate" => {
+                    let (inner_log, inner_promises) = (log.clone(), promises.clone());
+                    let (stmts, end) = (list(&st["body"]), number(&st["end"]));
+                    let inner = baton::AsyncGen::new(
+                        move |inner_co: Co<i64, i64, i64, Error>| async move {
+                            let inner = Body {
+                                co: Rc::new(inner_co),
+                                log: inner_log,
+                                promises: inner_promises,
+                            };
+                            exec(inner, stmts).await?;
+                            Ok(end)
+                        },
+                    );
+                    let returned = co.yield_from_async(inner).await?;
+                    say(&log, format!("delegate {} returned {returned}", st["id"]));
+                }
                 other => panic!("unknown statement {other}"),
             }
         }

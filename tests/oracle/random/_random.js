@@ -99,8 +99,8 @@ function sharedSource(st, indent, block, prefix = "") {
   return null;
 }
 
-// The source of a generator body, synchronous or async (`yield*` only in a
-// synchronous one, `await` only in an async one).
+// The source of a generator body, synchronous or async (`await` and
+// `yield*` to an async generator only in an async one).
 function bodySource(stmts, indent = "  ") {
   let out = "";
   for (const st of stmts) {
@@ -121,6 +121,9 @@ function bodySource(stmts, indent = "  ") {
         break;
       case "delegate":
         out += `${indent}log("delegate ${st.id} returned " + (yield* (function* () {\n${bodySource(st.body, indent + "  ")}${indent}})()));\n`;
+        break;
+      case "adelegate":
+        out += `${indent}log("delegate ${st.id} returned " + (yield* (async function* () {\n${bodySource(st.body, indent + "  ")}${indent}  return ${st.end};\n${indent}})()));\n`;
         break;
     }
   }

@@ -6,10 +6,12 @@
 // running it, each program in a process of its own. A program is an async
 // generator body (yields, awaits of promises that are fulfilled, rejected,
 // or settled by a timer, try / catch / finally with yields and awaits
-// anywhere in them, throw, and a final return), promises made up front,
+// anywhere in them, throw, `yield*` to an inner async generator body, and
+// a final return), promises made up front,
 // and requests to the generator made without waiting for each other —
 // `next(v)`, `throw(e)`, `return(v)` — from the script, from microtasks and
-// from timers, and at most one for-await loop that may break early. Every
+// from timers, at most one for-await loop that may break early, and a
+// chain of ticks that shows every turn. Every
 // request logs how it settles; unhandled and late-handled rejections are
 // logged too.
 const { blocks, promiseTable, makePromises, main, bodySource, logRejections } = require("./_random.js");
@@ -20,12 +22,14 @@ const SEED = 20261205;
 function generate(r) {
   const promises = promiseTable(r);
   const block = blocks(r, {
-    leafKinds: 5,
+    leafKinds: 6,
     maxDepth: 2,
-    leaf: (kind, label) => {
+    leaf: (kind, label, depth, block) => {
       if (kind <= 1) return { s: "yield", v: label() };
       if (kind <= 3) return { s: "await", p: r.int(promises.length) };
-      return { s: "throw", r: "t" + label() };
+      if (kind === 4) return { s: "throw", r: "t" + label() };
+      if (depth >= 2) return null;
+      return { s: "adelegate", id: label(), body: block(depth + 1), end: 200 + label() };
     },
   });
   const body = block(0);
@@ -40,7 +44,7 @@ function generate(r) {
     else requests.push({ c: "return", v: 500 + i, when });
   }
   const loop = r.chance(0.3) ? { breakAfter: r.int(3) } : null;
-  return { promises, body, end: 999, requests, loop };
+  return { promises, body, end: 999, requests, loop, ticks: r.int(16) };
 }
 
 function run(program) {
@@ -73,6 +77,8 @@ function run(program) {
       }
     })();
   }
+  let ticks = Promise.resolve();
+  for (let i = 1; i <= program.ticks; i++) ticks = ticks.then(() => log("tick " + i));
   for (const q of program.requests) {
     if (q.when === "sync") request(q);
     else if (q.when === "micro") queueMicrotask(() => request(q));

@@ -1,0 +1,122 @@
+//! `yield*` in an async generator: the inner generator's steps are awaited
+//! (one turn each, as promises), and its values are handed out at once —
+//! not awaited again as a `yield v` awaits `v`.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::AsyncGen;
+use crate::Reason;
+use crate::generator::{Abrupt, Co, Outcome, Resume, Step, Yield};
+
+thread_local! {
+    /// Set by a delegated yield as it hands its value over: the generator
+    /// polling the body delivers that value at once (see
+    /// `Machine::poll_body`).
+    static DELEGATED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Clears the mark before a body is polled (a synchronous generator's body
+/// misusing a delegated yield may have left it set).
+pub(super) fn forget_delegation() {
+    DELEGATED.with(|d| d.set(false));
+}
+
+/// Whether the yield the body just made was a delegated one.
+pub(super) fn take_delegation() -> bool {
+    DELEGATED.with(|d| d.replace(false))
+}
+
+/// A yield whose value is handed out at once.
+struct Delegated<Y, R, T, E> {
+    inner: Yield<Y, R, T, E>,
+    handed: bool,
+}
+
+impl<Y, R, T, E> Future for Delegated<Y, R, T, E> {
+    type Output = Result<R, Abrupt<E, T>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if !self.handed {
+            self.handed = true;
+            DELEGATED.with(|d| d.set(true));
+        }
+        Pin::new(&mut self.inner).poll(cx)
+    }
+}
+
+impl<Y, R, T, E> Co<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: Default + 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    /// `yield* inner` in an async generator: runs `inner` to completion,
+    /// forwarding its values out and this generator's `next`, `throw` and
+    /// `return` in; evaluates to `inner`'s return value. As in
+    /// JavaScript, each step of `inner` is awaited (one turn after it
+    /// settles), and the values it yields are handed out at once (a plain
+    /// `yield v` awaits `v` first); `inner`'s first `next` receives
+    /// `R::default()` (JavaScript's `undefined`), and a forwarded
+    /// `return(v)` that completes `inner` completes this generator too.
+    ///
+    /// ```
+    /// use baton::{AsyncGen, Co, Error, EventLoop, Promise};
+    /// use baton::async_gen::AsyncIteratorExt;
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let inner = AsyncGen::new(|co: Co<&str, (), u32, Error>| async move {
+    ///         co.yield_("b").await?;
+    ///         Promise::<()>::resolve(()).await?;
+    ///         Ok(7)
+    ///     });
+    ///     let outer = AsyncGen::new(|co: Co<&str, (), u32, Error>| async move {
+    ///         co.yield_("a").await?;
+    ///         let n = co.yield_from_async(inner).await?;
+    ///         co.yield_(if n == 7 { "c" } else { "?" }).await?;
+    ///         Ok(0)
+    ///     });
+    ///     outer.to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec!["a", "b", "c"]));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `inner` has already completed and handed out its return value
+    /// (the panic rejects this generator's pending request).
+    pub async fn yield_from_async(&self, inner: AsyncGen<Y, R, T, E>) -> Outcome<T, E> {
+        let mut received = Resume::Next(R::default());
+        loop {
+            let forwarded_return = matches!(received, Resume::Return(_));
+            let step = match received {
+                Resume::Next(value) => inner.next(value),
+                Resume::Throw(error) => inner.throw(error),
+                Resume::Return(value) => inner.r#return(value),
+            };
+            match step.await {
+                Ok(Step::Yielded(value)) => {
+                    let handed = Delegated {
+                        inner: self.yield_(value),
+                        handed: false,
+                    };
+                    received = match handed.await {
+                        Ok(r) => Resume::Next(r),
+                        Err(Abrupt::Throw(e)) => Resume::Throw(e),
+                        Err(Abrupt::Return(v)) => Resume::Return(v),
+                    };
+                }
+                Ok(Step::Returned(value)) if forwarded_return => return Err(Abrupt::Return(value)),
+                Ok(Step::Returned(value)) => return Ok(value),
+                Ok(Step::Done) => panic!(
+                    "`yield_from_async` was given a generator that had already completed: \
+                     its return value is gone, so there is nothing to evaluate to"
+                ),
+                Err(error) => return Err(Abrupt::Throw(error)),
+            }
+        }
+    }
+}
