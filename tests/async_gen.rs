@@ -468,3 +468,67 @@ mod direct_answers {
         assert_eq!(out.ok(), Some(vec![0, 1, 2]));
     }
 }
+
+/// A generator's yield handed to another generator's body panics there;
+/// the delegation it was part of must not make the next plain `yield v`
+/// skip its turn.
+#[test]
+fn a_delegated_yield_that_panics_leaves_the_next_yield_its_turn() {
+    let log: Log = Rc::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let stolen: Rc<RefCell<Option<Co<u32, (), u32, Error>>>> = Rc::default();
+        let keep = stolen.clone();
+        let owner = AsyncGen::new(move |co: Co<u32, (), u32, Error>| async move {
+            *keep.borrow_mut() = Some(co.clone());
+            co.yield_(0).await?;
+            Ok(0)
+        });
+        drop(owner.next(()));
+        let inner = AsyncGen::new(|co: Co<u32, (), u32, Error>| async move {
+            co.yield_(1).await?;
+            Ok(1)
+        });
+        let thief = AsyncGen::new(move |_co: Co<u32, (), u32, Error>| async move {
+            let co = stolen.borrow_mut().take().expect("the owner ran first");
+            co.yield_from_async(inner).await
+        });
+        let l2 = l.clone();
+        drop(thief.next(()).then_else(
+            |_| Ok::<(), Error>(()),
+            move |_| {
+                l2.borrow_mut().push("thief: rejected".to_string());
+                Ok::<(), Error>(())
+            },
+        ));
+        // After the thief has panicked (a timer runs after the microtasks).
+        set_timeout(
+            move || {
+                let plain = AsyncGen::new(|co: Co<u32, (), u32, Error>| async move {
+                    co.yield_(2).await?;
+                    Ok(2)
+                });
+                let (l3, l4) = (l.clone(), l.clone());
+                Promise::<(), Error>::resolve(())
+                    .map(move |()| l3.borrow_mut().push("tick 1".to_string()))
+                    .map(move |()| l4.borrow_mut().push("tick 2".to_string()));
+                let l5 = l.clone();
+                drop(
+                    plain
+                        .next(())
+                        .map(move |step| l5.borrow_mut().push(format!("plain: {step:?}"))),
+                );
+            },
+            Duration::ZERO,
+        );
+    });
+    // `yield 2` awaits 2 (a turn) before the request settles (another).
+    let log = log.borrow();
+    let plain = log
+        .iter()
+        .position(|l| l.starts_with("plain"))
+        .expect("plain settled");
+    let tick2 = log.iter().position(|l| l == "tick 2").expect("ticks ran");
+    assert!(log.contains(&"thief: rejected".to_string()), "{log:?}");
+    assert!(plain > tick2, "the plain yield skipped its turn: {log:?}");
+}

@@ -18,8 +18,8 @@ thread_local! {
     static DELEGATED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Clears the mark before a body is polled (a synchronous generator's body
-/// misusing a delegated yield may have left it set).
+/// Clears the mark after a body panicked (a delegated yield awaited in the
+/// wrong place panics after setting it).
 pub(super) fn forget_delegation() {
     DELEGATED.with(|d| d.set(false));
 }

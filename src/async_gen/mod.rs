@@ -589,7 +589,6 @@ where
         };
         let target = self.wake_target();
         let me: Rc<dyn Job> = self.clone();
-        delegate::forget_delegation();
         let (polled, escaped) = target.with_waker(&me, None, |waker| {
             catch_unwind(AssertUnwindSafe(|| {
                 airlock::poll_in_airlock(self.owner, waker, input, body.as_mut())
@@ -632,6 +631,8 @@ where
             }
             Err(payload) => {
                 drop(body);
+                // A delegated yield that panicked left its mark behind.
+                delegate::forget_delegation();
                 self.complete(Err(Fault::from_panic(&*payload).into()));
             }
         }
