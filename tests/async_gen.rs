@@ -477,7 +477,8 @@ fn a_delegated_yield_that_panics_leaves_the_next_yield_its_turn() {
     let log: Log = Rc::default();
     let l = log.clone();
     EventLoop::virtual_clock().run(move || {
-        let stolen: Rc<RefCell<Option<Co<u32, (), u32, Error>>>> = Rc::default();
+        type Stolen = Rc<RefCell<Option<Co<u32, (), u32, Error>>>>;
+        let stolen: Stolen = Rc::default();
         let keep = stolen.clone();
         let owner = AsyncGen::new(move |co: Co<u32, (), u32, Error>| async move {
             *keep.borrow_mut() = Some(co.clone());
