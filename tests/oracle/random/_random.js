@@ -17,25 +17,27 @@ function rng(seed) {
 }
 
 // A random generator body: blocks of `leafKinds` kinds of statements of the
-// body's own, drawn by `leaf(kind, label, depth, block)`, and of `try`
-// statements (with a catch block, a finally block or both) and logs,
-// nested up to `maxDepth`. Returns `block`: `block(0)` draws a body.
-function blocks(r, { leafKinds, maxDepth, leaf }) {
+// body's own, drawn by `leaf(kind, label, depth, block, inCleanup)`, and of
+// `try` statements (with a catch block, a finally block or both) and logs,
+// nested up to `maxDepth`. `inCleanup` is set inside finally blocks, and
+// inside catch blocks too with `catchIsCleanup`. Returns `block`:
+// `block(0)` draws a body.
+function blocks(r, { leafKinds, maxDepth, leaf, catchIsCleanup = false }) {
   let labels = 0;
   const label = () => labels++;
-  const block = (depth) => {
+  const block = (depth, inFinally = false) => {
     const stmts = [];
     const len = 1 + r.int(depth === 0 ? 5 : 3);
     for (let i = 0; i < len; i++) {
       const kind = r.int(depth >= maxDepth ? leafKinds : leafKinds + 4);
       if (kind < leafKinds) {
-        const st = leaf(kind, label, depth, block);
+        const st = leaf(kind, label, depth, (d) => block(d, inFinally), inFinally);
         if (st) stmts.push(st);
       } else if (kind < leafKinds + 3) {
-        const st = { s: "try", id: label(), body: block(depth + 1) };
+        const st = { s: "try", id: label(), body: block(depth + 1, inFinally) };
         const shape = r.int(3);
-        if (shape !== 1) st.catch = block(depth + 1);
-        if (shape !== 0) st.finally = block(depth + 1);
+        if (shape !== 1) st.catch = block(depth + 1, inFinally || catchIsCleanup);
+        if (shape !== 0) st.finally = block(depth + 1, true);
         stmts.push(st);
       } else stmts.push({ s: "log", id: label() });
     }
