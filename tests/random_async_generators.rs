@@ -8,14 +8,14 @@
 
 mod random_support;
 
-use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::time::Duration;
 
 use baton::async_gen::for_await;
 use baton::{AsyncGen, Co, Error, Step, queue_microtask, set_timeout, spawn};
 use random_support::{
-    Body, Log, check_against_node, exec, list, make_promises, name, number, run_logged, say, text,
+    Body, Log, check_against_node, counting_body, exec, list, make_promises, name, number,
+    run_logged, say, text, ticks,
 };
 use serde_json::Value;
 
@@ -74,17 +74,8 @@ fn run(program: &Value) -> Vec<String> {
         if let Some(break_after) = program["loop"]["breakAfter"].as_u64() {
             let (g, log) = (g.clone(), log.clone());
             drop(spawn(async move {
-                let mut seen = 0;
-                let looped = for_await(g, async |v| {
-                    say(&log, format!("loop got {v}"));
-                    seen += 1;
-                    if seen == break_after {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
-                })
-                .await;
+                let body = counting_body(&log, "loop got".into(), break_after);
+                let looped = for_await(g, body).await;
                 match looped {
                     Ok(_) => say(&log, "loop ended".into()),
                     Err(e) => say(&log, format!("loop threw {}", name(&e))),
@@ -92,11 +83,7 @@ fn run(program: &Value) -> Vec<String> {
                 Ok::<(), Error>(())
             }));
         }
-        let mut ticks = baton::Promise::<(), Error>::resolve(());
-        for i in 1..=program["ticks"].as_u64().expect("a count") {
-            let log = log.clone();
-            ticks = ticks.map(move |()| say(&log, format!("tick {i}")));
-        }
+        ticks(log, program["ticks"].as_u64().expect("a count"));
         for q in list(&program["requests"]) {
             match q["when"].as_str().expect("a time") {
                 "sync" => request(&g, log, &q),

@@ -16,8 +16,8 @@ use std::time::Duration;
 use baton::runner::{CancellationToken, run_cancellable};
 use baton::{Abrupt, Co, Error, Gen, Promise, queue_microtask, set_timeout};
 use random_support::{
-    Log, check_against_node, index, list, make_promises, name, number, run_logged, say, text,
-    try_statement,
+    Log, check_against_node, index, list, log_settled, make_promises, name, number, run_logged,
+    say, text, ticks, try_statement,
 };
 use serde_json::Value;
 
@@ -83,17 +83,7 @@ fn run(program: &Value) -> Vec<String> {
             exec(scope, body).await?;
             Ok(end)
         });
-        let (on_value, on_reason) = (log.clone(), log.clone());
-        drop(run_cancellable(generator, &token).then_else(
-            move |v| {
-                say(&on_value, format!("resolved {v}"));
-                Ok::<(), Error>(())
-            },
-            move |e| {
-                say(&on_reason, format!("rejected {}", name(&e)));
-                Ok::<(), Error>(())
-            },
-        ));
+        log_settled(log, &run_cancellable(generator, &token), "");
         let turns = program["turns"].as_u64().expect("a count");
         match program["cancel"].as_str().expect("when to cancel") {
             "sync" => cancel_in(log.clone(), token, 0),
@@ -107,11 +97,7 @@ fn run(program: &Value) -> Vec<String> {
             }
             _ => {}
         }
-        let mut ticks = Promise::<(), Error>::resolve(());
-        for i in 1..=program["ticks"].as_u64().expect("a count") {
-            let log = log.clone();
-            ticks = ticks.map(move |()| say(&log, format!("tick {i}")));
-        }
+        ticks(log, program["ticks"].as_u64().expect("a count"));
         say(log, "script end".into());
     })
 }

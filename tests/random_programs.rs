@@ -11,7 +11,6 @@ mod random_support;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -21,7 +20,9 @@ use baton::{
     Error, Promise, Resolution, Resolver, Thenable, TimerId, clear_timeout, queue_microtask,
     set_timeout, spawn,
 };
-use random_support::{Log, check_against_node, index, list, name, number, run_logged, text};
+use random_support::{
+    Log, check_against_node, counting_body, index, list, name, number, run_logged, text,
+};
 use serde_json::Value;
 
 type P = Promise<i64, Error>;
@@ -285,17 +286,8 @@ fn run_op(w: &Rc<World>, op: &Value) {
             let break_at = op["breakAt"].as_u64().expect("a count");
             drop(spawn(async move {
                 let w = w2;
-                let mut seen = 0;
-                let looped = for_await(promises(all), async |v| {
-                    w.log(format!("loop {tag} got {v}"));
-                    seen += 1;
-                    if seen == break_at {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
-                })
-                .await;
+                let body = counting_body(&w.log, format!("loop {tag} got"), break_at);
+                let looped = for_await(promises(all), body).await;
                 match looped {
                     Ok(_) => w.log(format!("loop {tag} done")),
                     Err(e) => w.log(format!("loop {tag} threw {}", name(&e))),

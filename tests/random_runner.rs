@@ -15,8 +15,8 @@ use std::time::Duration;
 use baton::runner::run;
 use baton::{Abrupt, Co, Error, Gen, Promise, set_timeout};
 use random_support::{
-    Log, check_against_node, index, list, make_promises, name, number, run_logged, say, text,
-    try_statement,
+    Log, check_against_node, index, list, log_settled, make_promises, name, number, run_logged,
+    say, text, try_statement,
 };
 use serde_json::Value;
 
@@ -98,18 +98,7 @@ fn start(log: &Log, promises: &Rc<Vec<Promise<i64, Error>>>, g: &Value) {
         exec(scope, body).await?;
         Ok(end)
     });
-    let (on_value, on_reason) = (log.clone(), log.clone());
-    let shown = g_name.clone();
-    drop(run(generator).then_else(
-        move |v| {
-            say(&on_value, format!("{shown} resolved {v}"));
-            Ok::<(), Error>(())
-        },
-        move |e| {
-            say(&on_reason, format!("{g_name} rejected {}", name(&e)));
-            Ok::<(), Error>(())
-        },
-    ));
+    log_settled(log, &run(generator), &format!("{g_name} "));
 }
 
 /// Runs one program on baton's loop; returns its log.

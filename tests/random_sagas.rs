@@ -15,7 +15,8 @@ use std::time::Duration;
 use baton::saga::{Effect, SagaCo, all, call, call_effect, delay, race, run_saga};
 use baton::{Abrupt, Error, Gen, Promise, set_timeout};
 use random_support::{
-    Log, check_against_node, list, name, number, run_logged, say, text, try_statement,
+    Log, check_against_node, list, log_settled, name, number, run_logged, say, text, ticks,
+    try_statement,
 };
 use serde_json::Value;
 
@@ -113,17 +114,7 @@ fn start(log: &Log, saga: &Value) {
         exec(Rc::new(co), body_log, body_name, body).await?;
         Ok(end)
     });
-    let (on_value, on_reason, shown) = (log.clone(), log.clone(), g.clone());
-    drop(run_saga(saga).promise().then_else(
-        move |v| {
-            say(&on_value, format!("{shown} resolved {v}"));
-            Ok::<(), Error>(())
-        },
-        move |e| {
-            say(&on_reason, format!("{g} rejected {}", name(&e)));
-            Ok::<(), Error>(())
-        },
-    ));
+    log_settled(log, &run_saga(saga).promise(), &format!("{g} "));
 }
 
 fn run(program: &Value) -> Vec<String> {
@@ -137,11 +128,7 @@ fn run(program: &Value) -> Vec<String> {
                 set_timeout(move || start(&log, &saga), Duration::ZERO);
             }
         }
-        let mut chain = Promise::<(), Error>::resolve(());
-        for i in 1..=program["ticks"].as_u64().expect("a count") {
-            let log = log.clone();
-            chain = chain.map(move |()| say(&log, format!("tick {i}")));
-        }
+        ticks(log, program["ticks"].as_u64().expect("a count"));
         say(log, "script end".into());
     })
 }

@@ -243,3 +243,52 @@ pub fn exec(body: Body, stmts: Vec<Value>) -> std::pin::Pin<Box<dyn Future<Outpu
         Ok(())
     })
 }
+
+/// `n` chained `then` links, each logging its turn (`tick i`).
+pub fn ticks(log: &Log, n: u64) {
+    let mut chain = baton::Promise::<(), Error>::resolve(());
+    for i in 1..=n {
+        let log = log.clone();
+        chain = chain.map(move |()| say(&log, format!("tick {i}")));
+    }
+}
+
+/// Logs how `promise` settles: `<prefix>resolved <v>` or `<prefix>rejected
+/// <reason>`.
+pub fn log_settled<T>(log: &Log, promise: &baton::Promise<T, Error>, prefix: &str)
+where
+    T: std::fmt::Display + Clone + 'static,
+{
+    let (on_value, on_reason) = (log.clone(), log.clone());
+    let (p1, p2) = (prefix.to_owned(), prefix.to_owned());
+    drop(promise.then_else(
+        move |v| {
+            say(&on_value, format!("{p1}resolved {v}"));
+            Ok::<(), Error>(())
+        },
+        move |e| {
+            say(&on_reason, format!("{p2}rejected {}", name(&e)));
+            Ok::<(), Error>(())
+        },
+    ));
+}
+
+/// A for-await loop body that logs each item as `<label> <item>` and
+/// breaks after `break_after` items (never, if 0).
+pub fn counting_body<T: std::fmt::Display>(
+    log: &Log,
+    label: String,
+    break_after: u64,
+) -> impl AsyncFnMut(T) -> std::ops::ControlFlow<()> {
+    let log = log.clone();
+    let mut seen = 0;
+    async move |item: T| {
+        say(&log, format!("{label} {item}"));
+        seen += 1;
+        if seen == break_after {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+}
