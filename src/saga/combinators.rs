@@ -278,9 +278,10 @@ pub async fn all_keyed<T, U: Clone + 'static>(
 }
 
 /// The effect of racing `effects` (keyed, like seed 003's
-/// `race({ data, timeout })`): settles like the first to settle, resuming
-/// with `(key, value)`; the losers are cancelled (a losing delay's timer
-/// is cleared, a losing saga's cleanup runs).
+/// `race({ data, timeout })`): settles like the first to settle, a
+/// microtask turn later as seed 003's runner does, resuming with `(key,
+/// value)`; the losers are cancelled at once (a losing delay's timer is
+/// cleared, a losing saga's cleanup runs).
 ///
 /// ```
 /// use baton::saga::{SagaCo, Value, call_effect, delay_effect, race_effect, run_saga};
