@@ -1,6 +1,6 @@
-//! `yield*` in an async generator: the inner generator's steps are awaited
-//! (one turn each, as promises), and its values are handed out at once —
-//! not awaited again as a `yield v` awaits `v`.
+//! `yield*` and `yield promise` in an async generator: what is awaited
+//! (the inner generator's steps, the promise) is awaited once, and the
+//! value handed out at once — not awaited again as a `yield v` awaits `v`.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -8,8 +8,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::AsyncGen;
-use crate::Reason;
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step, Yield};
+use crate::{Promise, Reason};
 
 thread_local! {
     /// Set by a delegated yield as it hands its value over: the generator
@@ -54,6 +54,38 @@ where
     T: Clone + 'static,
     E: Reason,
 {
+    /// `yield promise` in an async generator: the promise is awaited (one
+    /// turn after it settles) and its value handed out, as JavaScript
+    /// awaits a yielded promise before handing its value to the consumer;
+    /// a rejection is thrown in at this yield, where the body may catch
+    /// it. (`yield_(v)` hands out `v` after one turn, as `yield v` does.)
+    ///
+    /// ```
+    /// use baton::{Abrupt, AsyncGen, Co, Error, EventLoop, Promise};
+    /// use baton::async_gen::AsyncIteratorExt;
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let g = AsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+    ///         co.yield_promise(Promise::resolve(1)).await?;
+    ///         match co.yield_promise(Promise::reject(Error::msg("lost"))).await {
+    ///             Err(Abrupt::Throw(e)) => co.yield_(e.to_string().len() as u32).await?,
+    ///             other => other?,
+    ///         }
+    ///         Ok(())
+    ///     });
+    ///     g.to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![1, 4])); // the rejection was caught inside
+    /// ```
+    pub async fn yield_promise(&self, promise: Promise<Y, E>) -> Result<R, Abrupt<E, T>> {
+        let value = promise.await.map_err(Abrupt::Throw)?;
+        let handed = Delegated {
+            inner: self.yield_(value),
+            handed: false,
+        };
+        handed.await
+    }
+
     /// `yield* inner` in an async generator: runs `inner` to completion,
     /// forwarding its values out and this generator's `next`, `throw` and
     /// `return` in; evaluates to `inner`'s return value. As in

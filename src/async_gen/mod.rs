@@ -10,8 +10,11 @@
 //! settling, as in JavaScript; `yield v` and `return v` await their operand
 //! (one turn each), and so does the value of a `return(v)` request.
 //!
-//! `co.yield_from_async(inner)` is `yield*`: `inner`'s steps are awaited
-//! and its values handed out at once, as JavaScript's async `yield*` does.
+//! `co.yield_promise(p)` is `yield p` for a promise: `p` is awaited and
+//! its value handed out (a rejection is thrown in at the yield), one turn
+//! after `p` settles. `co.yield_from_async(inner)` is `yield*`: `inner`'s
+//! steps are awaited and its values handed out at once, as JavaScript's
+//! async `yield*` does.
 //!
 //! A Rust body ends with an explicit `Ok(v)`, which counts as `return v`
 //! (awaited: one turn). JavaScript's body falling off its end, or a bare

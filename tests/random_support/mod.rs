@@ -194,6 +194,11 @@ pub fn exec(body: Body, stmts: Vec<Value>) -> std::pin::Pin<Box<dyn Future<Outpu
                     let got = co.yield_(number(&st["v"])).await?;
                     say(&log, format!("got {got}"));
                 }
+                "yieldp" => {
+                    let yielded = promises[index(&st["p"])].clone();
+                    let got = co.yield_promise(yielded).await?;
+                    say(&log, format!("got {got}"));
+                }
                 "await" => {
                     let awaited = promises[index(&st["p"])].clone();
                     let value = awaited.await.map_err(Abrupt::Throw)?;

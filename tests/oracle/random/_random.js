@@ -118,6 +118,9 @@ function bodySource(stmts, indent = "  ") {
       case "await":
         out += `${indent}log("awaited " + (await P[${st.p}]));\n`;
         break;
+      case "yieldp":
+        out += `${indent}log("got " + ((yield P[${st.p}]) ?? 0));\n`;
+        break;
       case "return":
         out += `${indent}return ${st.v};\n`;
         break;

@@ -4,8 +4,9 @@
 // `node async_generators.js` makes PROGRAMS programs from a fixed seed and
 // prints, for each, a line `== <program as JSON>` and then what Node logs
 // running it, each program in a process of its own. A program is an async
-// generator body (yields, awaits of promises that are fulfilled, rejected,
-// or settled by a timer, try / catch / finally with yields and awaits
+// generator body (yields of values and of promises, awaits of promises
+// that are fulfilled, rejected, or settled by a timer, try / catch /
+// finally with yields and awaits
 // anywhere in them, throw, `yield*` to an inner async generator body, and
 // a final return), promises made up front,
 // and requests to the generator made without waiting for each other —
@@ -22,12 +23,13 @@ const SEED = 20261205;
 function generate(r) {
   const promises = promiseTable(r);
   const block = blocks(r, {
-    leafKinds: 6,
+    leafKinds: 7,
     maxDepth: 2,
     leaf: (kind, label, depth, block) => {
       if (kind <= 1) return { s: "yield", v: label() };
       if (kind <= 3) return { s: "await", p: r.int(promises.length) };
       if (kind === 4) return { s: "throw", r: "t" + label() };
+      if (kind === 5) return { s: "yieldp", p: r.int(promises.length) };
       if (depth >= 2) return null;
       return { s: "adelegate", id: label(), body: block(depth + 1), end: 200 + label() };
     },
