@@ -1,5 +1,7 @@
 //! What the random-program suites share: reading a program, naming a
-//! reason as JavaScript prints it, and checking every program of a file
+//! reason as JavaScript prints it, the loop with its rejection reports,
+//! the promises a program makes up front, the interpreter of generator
+//! and async generator bodies, and checking every program of a file
 //! against Node's trace.
 
 #![allow(dead_code)] // each suite uses its own part
