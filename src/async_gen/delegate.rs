@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::AsyncGen;
+use super::{AsyncGen, AsyncIterator};
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step, Yield};
 use crate::{Promise, Reason};
 
@@ -84,6 +84,53 @@ where
             handed: false,
         };
         handed.await
+    }
+
+    /// `yield* source` in an async generator, for any [`AsyncIterator`]
+    /// (an iterable of promises through [`promises`](super::promises) is
+    /// JavaScript's `yield* [p1, p2]`): each step is awaited and its item
+    /// handed out at once. The trait has no `throw` and its `close` no
+    /// value, so a `throw(e)` forwarded here closes `source` and throws `e`
+    /// at this yield, and a `return(v)` closes it and returns `v`, as
+    /// JavaScript does with an iterable of promises. Evaluates to `()`
+    /// (JavaScript's `undefined`); for an [`AsyncGen`], whose `throw` and
+    /// return value go through, use
+    /// [`yield_from_async`](Self::yield_from_async).
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{AsyncGen, Co, Error, EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let g = AsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+    ///         co.yield_(1).await?;
+    ///         co.yield_from_iter(promises(vec![Promise::resolve(2), Promise::resolve(3)])).await?;
+    ///         Ok(())
+    ///     });
+    ///     g.to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![1, 2, 3]));
+    /// ```
+    pub async fn yield_from_iter<I>(&self, mut source: I) -> Result<(), Abrupt<E, T>>
+    where
+        I: AsyncIterator<Item = Y, Error = E>,
+    {
+        loop {
+            let Some(item) = source.next().await.map_err(Abrupt::Throw)? else {
+                return Ok(());
+            };
+            let handed = Delegated {
+                inner: self.yield_(item),
+                handed: false,
+            };
+            match handed.await {
+                Ok(_) => {}
+                Err(abrupt) => {
+                    source.close().await.map_err(Abrupt::Throw)?;
+                    return Err(abrupt);
+                }
+            }
+        }
     }
 
     /// `yield* inner` in an async generator: runs `inner` to completion,

@@ -14,7 +14,8 @@
 //! its value handed out (a rejection is thrown in at the yield), one turn
 //! after `p` settles. `co.yield_from_async(inner)` is `yield*`: `inner`'s
 //! steps are awaited and its values handed out at once, as JavaScript's
-//! async `yield*` does.
+//! async `yield*` does; `co.yield_from_iter(source)` is `yield*` over any
+//! [`AsyncIterator`] (`yield* [p1, p2]` with [`promises`]).
 //!
 //! A Rust body ends with an explicit `Ok(v)`, which counts as `return v`
 //! (awaited: one turn). JavaScript's body falling off its end, or a bare

@@ -227,6 +227,14 @@ pub fn exec(body: Body, stmts: Vec<Value>) -> std::pin::Pin<Box<dyn Future<Outpu
                     let returned = co.yield_from(inner).await?;
                     say(&log, format!("delegate {} returned {returned}", st["id"]));
                 }
+                "idelegate" => {
+                    let all = list(&st["ps"])
+                        .iter()
+                        .map(|p| promises[index(p)].clone())
+                        .collect::<Vec<_>>();
+                    co.yield_from_iter(baton::async_gen::promises(all)).await?;
+                    say(&log, format!("delegate {} returned undefined", st["id"]));
+                }
                 "adelegate" => {
                     let (inner_log, inner_promises) = (log.clone(), promises.clone());
                     let (stmts, end) = (list(&st["body"]), number(&st["end"]));

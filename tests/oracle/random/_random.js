@@ -127,6 +127,9 @@ function bodySource(stmts, indent = "  ") {
       case "delegate":
         out += `${indent}log("delegate ${st.id} returned " + (yield* (function* () {\n${bodySource(st.body, indent + "  ")}${indent}})()));\n`;
         break;
+      case "idelegate":
+        out += `${indent}log("delegate ${st.id} returned " + (yield* [${st.ps.map((p) => `P[${p}]`).join(", ")}]));\n`;
+        break;
       case "adelegate":
         out += `${indent}log("delegate ${st.id} returned " + (yield* (async function* () {\n${bodySource(st.body, indent + "  ")}${indent}  return ${st.end};\n${indent}})()));\n`;
         break;

@@ -7,8 +7,8 @@
 // generator body (yields of values and of promises, awaits of promises
 // that are fulfilled, rejected, or settled by a timer, try / catch /
 // finally with yields and awaits
-// anywhere in them, throw, `yield*` to an inner async generator body, and
-// a final return), promises made up front,
+// anywhere in them, throw, `yield*` to an inner async generator body or
+// to an array of promises, and a final return), promises made up front,
 // and requests to the generator made without waiting for each other —
 // `next(v)`, `throw(e)`, `return(v)` — from the script, from microtasks and
 // from timers, at most one for-await loop that may break early, and a
@@ -23,13 +23,17 @@ const SEED = 20261205;
 function generate(r) {
   const promises = promiseTable(r);
   const block = blocks(r, {
-    leafKinds: 7,
+    leafKinds: 8,
     maxDepth: 2,
     leaf: (kind, label, depth, block) => {
       if (kind <= 1) return { s: "yield", v: label() };
       if (kind <= 3) return { s: "await", p: r.int(promises.length) };
       if (kind === 4) return { s: "throw", r: "t" + label() };
       if (kind === 5) return { s: "yieldp", p: r.int(promises.length) };
+      if (kind === 6) {
+        const ps = Array.from({ length: r.int(4) }, () => r.int(promises.length));
+        return { s: "idelegate", id: label(), ps };
+      }
       if (depth >= 2) return null;
       return { s: "adelegate", id: label(), body: block(depth + 1), end: 200 + label() };
     },
