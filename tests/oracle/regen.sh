@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every oracle's expected output by running it under Node.
+# The random suites (random/*.js) run each of their programs in a process
+# of its own and wait for its timers: about eight minutes in all.
 set -euo pipefail
 cd "$(dirname "$0")"
 for js in */[!_]*.js; do
