@@ -47,6 +47,16 @@ impl<Y, R, T, E> Future for Delegated<Y, R, T, E> {
     }
 }
 
+impl<Y, R, T, E> Co<Y, R, T, E> {
+    /// A yield of `value` that is handed out at once.
+    fn yield_at_once(&self, value: Y) -> Delegated<Y, R, T, E> {
+        Delegated {
+            inner: self.yield_(value),
+            handed: false,
+        }
+    }
+}
+
 impl<Y, R, T, E> Co<Y, R, T, E>
 where
     Y: Clone + 'static,
@@ -79,11 +89,7 @@ where
     /// ```
     pub async fn yield_promise(&self, promise: Promise<Y, E>) -> Result<R, Abrupt<E, T>> {
         let value = promise.await.map_err(Abrupt::Throw)?;
-        let handed = Delegated {
-            inner: self.yield_(value),
-            handed: false,
-        };
-        handed.await
+        self.yield_at_once(value).await
     }
 
     /// `yield* source` in an async generator, for any [`AsyncIterator`]
@@ -119,16 +125,9 @@ where
             let Some(item) = source.next().await.map_err(Abrupt::Throw)? else {
                 return Ok(());
             };
-            let handed = Delegated {
-                inner: self.yield_(item),
-                handed: false,
-            };
-            match handed.await {
-                Ok(_) => {}
-                Err(abrupt) => {
-                    source.close().await.map_err(Abrupt::Throw)?;
-                    return Err(abrupt);
-                }
+            if let Err(abrupt) = self.yield_at_once(item).await {
+                source.close().await.map_err(Abrupt::Throw)?;
+                return Err(abrupt);
             }
         }
     }
@@ -178,11 +177,7 @@ where
             };
             match step.await {
                 Ok(Step::Yielded(value)) => {
-                    let handed = Delegated {
-                        inner: self.yield_(value),
-                        handed: false,
-                    };
-                    received = match handed.await {
+                    received = match self.yield_at_once(value).await {
                         Ok(r) => Resume::Next(r),
                         Err(Abrupt::Throw(e)) => Resume::Throw(e),
                         Err(Abrupt::Return(v)) => Resume::Return(v),

@@ -15,9 +15,9 @@
 //! turns until no work is left: tasks woken from outside (Node's poll
 //! phase), then every timer due at the loop's time, each followed by a
 //! checkpoint. A checkpoint drains the microtask queue (`microtasks.rs`),
-//! then reports reported rejections handled since, then rejections still
-//! unhandled (Node's `processPromiseRejections`). `timers.rs` is the timer queue
-//! and `time.rs` the timer functions; `registry.rs` leads a waker's key to
+//! then tells of the reported rejections that got a handler since, then of
+//! those still unhandled (Node's `processPromiseRejections`). `timers.rs`
+//! is the timer queue and `time.rs` the timer functions; `registry.rs` leads a waker's key to
 //! its task, and `remote.rs` takes wake-ups from outside the loop.
 //!
 //! - **The microtask queue.** A job queued to an empty queue waits in a
