@@ -17,8 +17,9 @@
 //! checkpoint. A checkpoint drains the microtask queue (`microtasks.rs`),
 //! then tells of the reported rejections that got a handler since, then of
 //! those still unhandled (Node's `processPromiseRejections`). `timers.rs`
-//! is the timer queue and `time.rs` the timer functions; `registry.rs` leads a waker's key to
-//! its task, and `remote.rs` takes wake-ups from outside the loop.
+//! is the timer queue and `time.rs` the timer functions; `registry.rs`
+//! leads a waker's key to its task, and `remote.rs` takes wake-ups from
+//! outside the loop.
 //!
 //! - **The microtask queue.** A job queued to an empty queue waits in a
 //!   fixed place beside the ring buffer, cheaper to fill and empty: on a
