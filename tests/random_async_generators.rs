@@ -83,7 +83,7 @@ fn run(program: &Value) -> Vec<String> {
                 Ok::<(), Error>(())
             }));
         }
-        ticks(log, program["ticks"].as_u64().expect("a count"));
+        ticks(log, "", program["ticks"].as_u64().expect("a count"));
         for q in list(&program["requests"]) {
             match q["when"].as_str().expect("a time") {
                 "sync" => request(&g, log, &q),

@@ -8,53 +8,16 @@
 
 mod random_support;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
 
 use baton::runner::{CancellationToken, run_cancellable};
-use baton::{Abrupt, Co, Error, Gen, Promise, queue_microtask, set_timeout};
+use baton::{Error, Gen, queue_microtask, set_timeout};
 use random_support::{
-    Log, check_against_node, index, list, log_settled, make_promises, name, number, run_logged,
-    say, text, ticks, try_statement,
+    Log, RunBody, RunCo, check_against_node, exec_run, list, log_settled, make_promises, number,
+    run_logged, say, ticks,
 };
 use serde_json::Value;
-
-type Completion = Result<(), Abrupt<Error, i64>>;
-type RunCo = Co<Promise<i64, Error>, i64, i64, Error>;
-
-/// What a block of the body shares.
-#[derive(Clone)]
-struct Scope {
-    co: Rc<RunCo>,
-    log: Log,
-    promises: Rc<Vec<Promise<i64, Error>>>,
-    token: CancellationToken,
-}
-
-fn exec(scope: Scope, stmts: Vec<Value>) -> Pin<Box<dyn Future<Output = Completion>>> {
-    Box::pin(async move {
-        for st in stmts {
-            match st["s"].as_str().expect("a statement") {
-                "yield" => {
-                    let yielded = scope.promises[index(&st["p"])].clone();
-                    let got = scope.co.yield_(yielded).await?;
-                    say(&scope.log, format!("got {got}"));
-                }
-                "check" => scope.token.throw_if_cancelled().map_err(Abrupt::Throw)?,
-                "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
-                "log" => say(&scope.log, format!("at {}", st["id"])),
-                "try" => {
-                    let log = scope.log.clone();
-                    try_statement(&st, &log, "", name, |stmts| exec(scope.clone(), stmts)).await?;
-                }
-                other => panic!("unknown statement {other}"),
-            }
-        }
-        Ok(())
-    })
-}
 
 /// Cancels the token `turns` microtask turns from now.
 fn cancel_in(log: Log, token: CancellationToken, turns: u64) {
@@ -74,13 +37,14 @@ fn run(program: &Value) -> Vec<String> {
         let (body_log, body, end) = (log.clone(), list(&program["body"]), number(&program["end"]));
         let body_token = token.clone();
         let generator = Gen::new(move |co: RunCo| async move {
-            let scope = Scope {
+            let scope = RunBody {
                 co: Rc::new(co),
                 log: body_log,
                 promises,
-                token: body_token,
+                prefix: String::new(),
+                token: Some(body_token),
             };
-            exec(scope, body).await?;
+            exec_run(scope, body).await?;
             Ok(end)
         });
         log_settled(log, &run_cancellable(generator, &token), "");
@@ -97,7 +61,7 @@ fn run(program: &Value) -> Vec<String> {
             }
             _ => {}
         }
-        ticks(log, program["ticks"].as_u64().expect("a count"));
+        ticks(log, "", program["ticks"].as_u64().expect("a count"));
         say(log, "script end".into());
     })
 }

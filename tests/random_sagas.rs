@@ -128,7 +128,7 @@ fn run(program: &Value) -> Vec<String> {
                 set_timeout(move || start(&log, &saga), Duration::ZERO);
             }
         }
-        ticks(log, program["ticks"].as_u64().expect("a count"));
+        ticks(log, "", program["ticks"].as_u64().expect("a count"));
         say(log, "script end".into());
     })
 }

@@ -259,13 +259,72 @@ pub fn exec(body: Body, stmts: Vec<Value>) -> std::pin::Pin<Box<dyn Future<Outpu
     })
 }
 
-/// `n` chained `then` links, each logging its turn (`tick i`).
-pub fn ticks(log: &Log, n: u64) {
+/// `n` chained `then` links, each logging its turn (`<label>tick i`).
+pub fn ticks(log: &Log, label: &str, n: u64) {
     let mut chain = baton::Promise::<(), Error>::resolve(());
     for i in 1..=n {
-        let log = log.clone();
-        chain = chain.map(move |()| say(&log, format!("tick {i}")));
+        let (log, label) = (log.clone(), label.to_owned());
+        chain = chain.map(move |()| say(&log, format!("{label}tick {i}")));
     }
+}
+
+/// A generator driven by `run()` or `run_cancellable`: it yields promises.
+pub type RunCo = baton::Co<baton::Promise<i64, Error>, i64, i64, Error>;
+
+/// What the blocks of a body driven by `run()` share: its `Co`, the log,
+/// the promises made up front, what starts each line it logs, and the
+/// token it checks, if it has one.
+#[derive(Clone)]
+pub struct RunBody {
+    pub co: Rc<RunCo>,
+    pub log: Log,
+    pub promises: Rc<Vec<baton::Promise<i64, Error>>>,
+    pub prefix: String,
+    pub token: Option<baton::runner::CancellationToken>,
+}
+
+/// Runs a block of a body driven by `run()`, as `runner.js` and
+/// `cancellable.js` compile it.
+pub fn exec_run(
+    body: RunBody,
+    stmts: Vec<Value>,
+) -> std::pin::Pin<Box<dyn Future<Output = Completion>>> {
+    use baton::{Abrupt, Promise};
+    Box::pin(async move {
+        let g = &body.prefix;
+        for st in stmts {
+            match st["s"].as_str().expect("a statement") {
+                "yield" => {
+                    let yielded = body.promises[index(&st["p"])].clone();
+                    let got = body.co.yield_(yielded).await?;
+                    say(&body.log, format!("{g}got {got}"));
+                }
+                "fresh" => {
+                    let got = body.co.yield_(Promise::resolve(number(&st["v"]))).await?;
+                    say(&body.log, format!("{g}got {got}"));
+                }
+                "ticks" => ticks(
+                    &body.log,
+                    &format!("{g}{} ", st["id"]),
+                    st["n"].as_u64().expect("a count"),
+                ),
+                "check" => {
+                    let token = body.token.as_ref().expect("a cancellable run");
+                    token.throw_if_cancelled().map_err(Abrupt::Throw)?;
+                }
+                "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
+                "log" => say(&body.log, format!("{g}at {}", st["id"])),
+                "try" => {
+                    try_statement(&st, &body.log, g, name, |stmts| {
+                        exec_run(body.clone(), stmts)
+                    })
+                    .await?;
+                }
+                other => panic!("unknown statement {other}"),
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Logs how `promise` settles: `<prefix>resolved <v>` or `<prefix>rejected
