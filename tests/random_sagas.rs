@@ -88,7 +88,8 @@ fn exec(
                 "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
                 "log" => say(&log, format!("{g} at {}", st["id"])),
                 "try" => {
-                    try_statement(&st, &log, &format!("{g} "), name, |stmts| {
+                    let tell = |line| say(&log, format!("{g} {line}"));
+                    try_statement(&st, tell, name, |stmts| {
                         exec(co.clone(), log.clone(), g.clone(), stmts)
                     })
                     .await?;

@@ -197,14 +197,17 @@ fn an_error_in_an_attached_child_cancels_its_siblings_and_fails_the_parent() {
         task.promise().catch(|_| Ok(0));
         task
     });
-    // The parent's body is aborted, not cancelled: cancelled() is false.
+    // The child's error aborts the parent, which stops its body as a
+    // cancellation does: cancelled() is true in its cleanup (redux-saga's
+    // rule, checked against it by tests/random_fork_trees.rs).
     assert_eq!(
         log.lines(),
         [
             "100 bad child fails",
             "100 good child cleanup starts",
             "105 good child cleanup done",
-            "105 parent body ends",
+            "105 parent cleanup starts",
+            "110 parent cleanup done",
         ]
     );
     assert_eq!(outcome(&task), "failed: bad child failed");
@@ -224,8 +227,10 @@ fn an_error_climbs_the_tree_through_every_attached_parent() {
         log.lines(),
         [
             "10 grandchild fails",
-            "10 child body ends",
-            "10 root body ends"
+            "10 child cleanup starts",
+            "15 child cleanup done",
+            "15 root cleanup starts",
+            "20 root cleanup done",
         ]
     );
     assert_eq!(outcome(&task), "failed: grandchild failed");

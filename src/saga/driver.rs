@@ -74,16 +74,25 @@ where
 {
     fn step(self: Rc<Self>, how: Resume<Value, Error, G::Return>) {
         let exhausted = "a saga was run after it had already completed";
-        let finished = match resume_guarded(&self.saga, how, exhausted) {
-            Ok(Stepped::Yielded(effect)) => return self.wait_on(effect),
-            Ok(Stepped::Returned(value)) => Ok(value),
-            Err(error) => Err(error),
+        let mut how = how;
+        // A loop, not recursion: effects known at once (a fork, a
+        // `cancelled()`) resume the saga here, as many as it yields.
+        let finished = loop {
+            match resume_guarded(&self.saga, how, exhausted) {
+                Ok(Stepped::Yielded(effect)) => match Rc::clone(&self).wait_on(effect) {
+                    Some(outcome) => how = Resume::settled(outcome),
+                    None => return,
+                },
+                Ok(Stepped::Returned(value)) => break Ok(value),
+                Err(error) => break Err(error),
+            }
         };
         self.body_finished(finished);
     }
 
-    /// Performs `effect` and resumes the saga when it settles.
-    fn wait_on(self: Rc<Self>, effect: Effect) {
+    /// Performs `effect` and resumes the saga when it settles; returns
+    /// the outcome instead if the saga is to go on with it at once.
+    fn wait_on(self: Rc<Self>, effect: Effect) -> Option<Result<Value, Error>> {
         let epoch = self.core.epoch();
         let scope = Scope { node: self.clone() };
         let performed = catch_unwind(AssertUnwindSafe(|| effect.perform(&scope)));
@@ -91,20 +100,22 @@ where
             Ok(running) => running,
             // A performer that panics (a called function that blew up)
             // throws into the saga at its yield, as redux-saga does.
-            Err(payload) => {
-                let fault = Fault::from_panic(&*payload).into();
-                return self.step(Resume::Throw(fault));
-            }
+            Err(payload) => return Some(Err(Fault::from_panic(&*payload).into())),
         };
         if self.core.epoch() != epoch {
             // The effect halted this task while being performed.
             if let (Some(stop), Some(why)) = (running.cancel, self.core.halted()) {
                 stop.stop(why.reason());
             }
-            return;
+            return None;
         }
+        let running = match running.into_now() {
+            Ok(outcome) => return Some(outcome),
+            Err(running) => running,
+        };
         let stop = running.start_for(&self, epoch);
         *self.pending.borrow_mut() = stop;
+        None
     }
 
     /// Whether the body's state passes `test`.
@@ -161,8 +172,10 @@ where
         };
         let cancelled = matches!(&outcome, Err(e) if Cancelled::is(e));
         Resolver::of(&self.promise).resolve_with(outcome);
-        if cancelled {
-            // A cancellation somebody asked for is not an unhandled error.
+        if cancelled || failure.is_some() {
+            // A cancellation somebody asked for is not an unhandled error,
+            // nor is a failure the parent takes over (it is reported once,
+            // where it ends up).
             self.promise.subscribe(|_| {});
         }
         let parent = self.core.parent.take();

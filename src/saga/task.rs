@@ -446,8 +446,11 @@ impl Scope {
         self.node.core().id
     }
 
-    /// Whether the task is being cancelled (redux-saga's `cancelled()`);
-    /// an abort by an error is not a cancellation.
+    /// Whether the task's body is being stopped (redux-saga's
+    /// `cancelled()`): it was cancelled, or an attached child's error
+    /// aborts it, which cancels its body too in redux-saga. A body that
+    /// fails by itself is not stopped: its own `finally` runs first, as the
+    /// error leaves it.
     ///
     /// ```
     /// use baton::saga::{Effect, Kind, Running, SagaCo, Value, run_saga};
@@ -477,7 +480,7 @@ impl Scope {
     /// assert_eq!(*seen.borrow(), [false, true]);
     /// ```
     pub fn is_cancelled(&self) -> bool {
-        self.node.core().is_cancelled()
+        self.node.core().is_halted()
     }
 
     /// Cancels the task performing the effect.

@@ -22,10 +22,10 @@ const fn kind_and_link<const FORK: bool>() -> (Kind, Link) {
 
 /// The effect of starting `f(arg)`: a fork or, if not `FORK`, a spawn.
 /// Both flags are constants, so the effect's closures capture nothing and
-/// a small argument keeps the effect inline. `HANDLE`: the task goes to
-/// `yield_typed`'s downcast, which reads it from the settled promise
-/// itself, with no box of its own ([`Running::handled_by`]).
-fn start_effect<const FORK: bool, const HANDLE: bool, A, G, F>(f: F, arg: A) -> Effect
+/// a small argument keeps the effect inline. The task is known at once:
+/// the parent goes on with it as soon as the child first waits (or ends),
+/// as in redux-saga.
+fn start_effect<const FORK: bool, A, G, F>(f: F, arg: A) -> Effect
 where
     A: fmt::Debug + 'static,
     G: Saga,
@@ -38,7 +38,7 @@ where
         |f, arg, scope| {
             let link = kind_and_link::<FORK>().1;
             let task = scope.start_named(TaskName::Lazy(short_name::<F>), link, f(arg));
-            Running::of(Promise::resolve(task)).handled_by(HANDLE)
+            Running::now(Ok(Rc::new(task)))
         },
     )
 }
@@ -81,7 +81,7 @@ where
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
-    start_effect::<true, false, _, _, _>(f, arg)
+    start_effect::<true, _, _, _>(f, arg)
 }
 
 /// The effect of spawning the saga `f(arg)`: detached, like a root saga.
@@ -102,7 +102,7 @@ where
     G: Saga,
     F: FnOnce(A) -> G + 'static,
 {
-    start_effect::<false, false, _, _, _>(f, arg)
+    start_effect::<false, _, _, _>(f, arg)
 }
 
 /// Yields the effect of starting `f(arg)` and returns its task.
@@ -117,7 +117,7 @@ where
     F: FnOnce(A) -> G + 'static,
 {
     let name: fn() -> &'static str = short_name::<F>;
-    let effect = start_effect::<FORK, true, _, _, _>(f, arg);
+    let effect = start_effect::<FORK, _, _, _>(f, arg);
     yield_typed(co, effect, kind_and_link::<FORK>().0, name).await
 }
 
@@ -230,6 +230,12 @@ pub fn join_effect<R: Clone + 'static>(task: &Task<R>) -> Effect {
             let error = Error::msg("a saga cannot join itself: it would wait forever");
             return Running::new(Promise::reject(error));
         }
+        // A task that has settled answers at once, as redux-saga's does.
+        match task.promise().peek() {
+            Some(Ok(value)) => return Running::now(Ok(Rc::new(value))),
+            Some(Err(error)) if !Cancelled::is(&error) => return Running::now(Err(error)),
+            _ => {}
+        }
         let scope = scope.clone();
         let promise = task.promise().then_else(
             |v| Resolution::Value(Rc::new(v) as Value),
@@ -290,7 +296,7 @@ pub fn cancel_effect<R: Clone + 'static>(task: &Task<R>, reason: Error) -> Effec
     let describe = |(task, _): &(Task<R>, Error)| describe_task(Kind::Cancel)(task);
     Effect::new((task.clone(), reason), describe, |(task, reason), _| {
         task.cancel(reason);
-        Running::new(Promise::resolve(unit()))
+        Running::now(Ok(unit()))
     })
 }
 
@@ -376,7 +382,7 @@ pub fn cancel_self_effect(reason: Error) -> Effect {
 pub fn cancelled_effect() -> Effect {
     let describe = |_: &()| described(Kind::Cancelled, "cancelled", String::new());
     Effect::new((), describe, |(), scope| {
-        Running::new(Promise::resolve(Rc::new(scope.is_cancelled()) as Value))
+        Running::now(Ok(Rc::new(scope.is_cancelled())))
     })
 }
 

@@ -201,6 +201,10 @@ pub(crate) enum Source {
     Typed(Box<dyn FnOnce(Settled) -> Option<Stop>>),
     /// Work that delivers its result itself.
     Listening(Rc<dyn Listening>),
+    /// Known when performed (a fork's task, `cancelled()`): the saga that
+    /// yielded it goes on at once, as redux-saga resumes it; any other
+    /// waiter has it one microtask later.
+    Now(Result<Value, Error>),
 }
 
 impl Source {
@@ -227,6 +231,10 @@ impl Source {
             }
             Source::Typed(subscribe) => subscribe(settled),
             Source::Listening(listening) => listening.wait(settled),
+            Source::Now(outcome) => {
+                queue_microtask(move || settled.deliver(outcome));
+                None
+            }
         }
     }
 }
@@ -341,6 +349,27 @@ impl Running {
     }
 
     /// A delay of `after`: resumes with `()`; cancelling clears the timer.
+    /// An effect whose outcome is known as it is performed: the saga
+    /// performing it goes on with it at once.
+    pub(crate) fn now(outcome: Result<Value, Error>) -> Self {
+        Running {
+            source: Source::Now(outcome),
+            cancel: None,
+        }
+    }
+
+    /// The outcome of an effect known as it was performed
+    /// ([`Running::now`]), taken out; `Err(self)` for any other.
+    pub(crate) fn into_now(self) -> Result<Result<Value, Error>, Self> {
+        match self.source {
+            Source::Now(outcome) => Ok(outcome),
+            source => Err(Running {
+                source,
+                cancel: self.cancel,
+            }),
+        }
+    }
+
     pub(crate) fn timer(after: Duration) -> Self {
         Running {
             source: Source::Timer(after),

@@ -176,6 +176,7 @@ module.exports = {
   makePromises,
   main,
   sharedSource,
+  trySource,
   bodySource,
   runEach,
   logRejections,

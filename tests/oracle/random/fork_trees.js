@@ -1,0 +1,170 @@
+// Random fork trees, run by redux-saga: the expected traces for
+// `tests/random_fork_trees.rs`, which runs the same sagas on baton's runtime.
+//
+// Seed 003 names FORK but does not run it; where the seed is silent, the
+// reference is redux-saga (`../package.json` pins it; `npm ci` there
+// installs it). `node fork_trees.js` makes PROGRAMS programs from a fixed
+// seed and prints, for each, a line `== <program as JSON>` and then what
+// Node logs running it, each program in a process of its own. A program is
+// a root saga that forks and spawns children (which may fork their own),
+// joins and cancels them, calls functions that answer or refuse, waits on
+// delays, throws, asks whether it is cancelled, and catches and cleans up
+// with try / catch / finally. Every line starts with the virtual time (real
+// time rounded to UNIT) and the task that logged it.
+//
+// Cleanup (a finally block) runs synchronously and does not throw: it logs,
+// asks `cancelled()` and cancels, but does not call, wait or join. redux-saga
+// ends a halted task at once and lets its cleanup run on, where baton
+// settles it once its cleanup has finished (see the saga module's docs);
+// and an error thrown by the cleanup of a cancelled task escapes
+// redux-saga's runner, leaving its parent unsettled. For the same reason
+// the root's outcome is logged apart (`=`), not as one of its task's lines.
+//
+// Time is virtual on both sides: a delay is redux-saga's own (`call` of a
+// promise settled by a timer, which a cancellation clears) and sets the
+// clock to its due time when it fires, so a line's time does not depend on
+// how busy the machine is. Delays are UNIT times distinct powers of two, so
+// no two timers are ever due at once and Node fires them in the order of
+// their virtual times: a timer falls due at the sum of the delays on the
+// chain of events that led to it, and distinct chains have distinct sums.
+const { main, trySource } = require("./_random.js");
+
+const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
+const SEED = 20261204;
+const UNIT = 20;
+const MAX_DELAYS = 5;
+const MAX_TASKS = 6;
+
+function generate(r) {
+  let labels = 0;
+  const label = () => labels++;
+  let delays = 0;
+  let tasks = 0;
+  const pick = (ts) => ts[r.int(ts.length)];
+  // A block of a body: `visible` are the tasks forked before it in its
+  // body's enclosing blocks; `forks` how deep its body is in the tree.
+  const block = (depth, forks, visible, cleanup) => {
+    const stmts = [];
+    const seen = [...visible];
+    const len = 1 + r.int(depth === 0 ? 5 : 3);
+    for (let i = 0; i < len; i++) {
+      const kind = r.int(depth >= 2 ? 9 : 12);
+      if (kind === 0) stmts.push({ s: "log", id: label() });
+      else if (kind === 1 && !cleanup) stmts.push({ s: "call", v: label() });
+      else if (kind === 2 && !cleanup) stmts.push({ s: "refuse", r: "e" + label() });
+      else if (kind === 3 && !cleanup && delays < MAX_DELAYS) stmts.push({ s: "delay", ms: UNIT << delays++ });
+      else if (kind === 4 && !cleanup && forks < 2 && tasks < MAX_TASKS) {
+        const t = tasks++;
+        const s = r.chance(0.7) ? "fork" : "spawn";
+        stmts.push({ s, t, body: block(0, forks + 1, [], false), end: 100 + t });
+        seen.push(t);
+      } else if (kind === 5 && !cleanup && seen.length) stmts.push({ s: "join", t: pick(seen) });
+      else if (kind === 6 && seen.length) stmts.push({ s: "cancel", t: pick(seen) });
+      else if (kind === 7 && !cleanup) stmts.push({ s: "throw", r: "t" + label() });
+      else if (kind === 8) stmts.push({ s: "cancelled" });
+      else if (kind >= 9) {
+        const st = { s: "try", id: label(), body: block(depth + 1, forks, seen, cleanup) };
+        const shape = r.int(3);
+        if (shape !== 1) st.catch = block(depth + 1, forks, seen, cleanup);
+        if (shape !== 0) st.finally = block(depth + 1, forks, seen, true);
+        stmts.push(st);
+      }
+    }
+    return stmts;
+  };
+  return { body: block(0, 0, [], false) };
+}
+
+function source(stmts, g, indent = "  ") {
+  let out = "";
+  for (const st of stmts) {
+    switch (st.s) {
+      case "log":
+        out += `${indent}log("${g} at ${st.id}");\n`;
+        break;
+      case "call":
+        out += `${indent}log("${g} called " + (yield call(answer, ${st.v})));\n`;
+        break;
+      case "refuse":
+        out += `${indent}yield call(refuse, "${st.r}");\n`;
+        break;
+      case "delay":
+        out += `${indent}yield call(wait, ${st.ms});\n${indent}log("${g} delayed ${st.ms}");\n`;
+        break;
+      case "fork":
+      case "spawn":
+        out += `${indent}T[${st.t}] = yield ${st.s}(function* () {\n${indent}  const T = [];\n`;
+        out += `${source(st.body, "c" + st.t, indent + "  ")}${indent}  return ${st.end};\n${indent}});\n`;
+        out += `${indent}log("${g} ${st.s}ed c${st.t}");\n`;
+        break;
+      case "join":
+        out += `${indent}log("${g} joined c${st.t} " + (yield join(T[${st.t}])));\n`;
+        break;
+      case "cancel":
+        out += `${indent}yield cancel(T[${st.t}]);\n${indent}log("${g} cancelled c${st.t}");\n`;
+        break;
+      case "throw":
+        out += `${indent}throw "${st.r}";\n`;
+        break;
+      case "cancelled":
+        out += `${indent}log("${g} cancelled? " + (yield cancelled()));\n`;
+        break;
+      case "try":
+        out += trySource(st, indent, (inner, deeper) => source(inner, g, deeper), `${g} `);
+        break;
+    }
+  }
+  return out;
+}
+
+function run(program) {
+  const { CANCEL, runSaga, stdChannel } = require("redux-saga");
+  const { call, cancel, cancelled, fork, join, spawn } = require("redux-saga/effects");
+  let now = 0;
+  const log = (s) => console.log(`${now} ${s}`);
+  // redux-saga's `delay` (its `delayP`), keeping the virtual clock.
+  const wait = (ms) => {
+    const due = now + ms;
+    let timer;
+    const promise = new Promise((resolve) => {
+      timer = setTimeout(() => {
+        now = due;
+        resolve(true);
+      }, ms);
+    });
+    promise[CANCEL] = () => clearTimeout(timer);
+    return promise;
+  };
+  const answer = (v) => Promise.resolve(v);
+  const refuse = (why) => Promise.reject(why);
+  const root = new Function(
+    "log",
+    "call",
+    "cancel",
+    "cancelled",
+    "wait",
+    "fork",
+    "join",
+    "spawn",
+    "answer",
+    "refuse",
+    `return function* () {\n  const T = [];\n${source(program.body, "m")}  return 99;\n};`,
+  )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse);
+  const env = {
+    channel: stdChannel(),
+    dispatch: () => {},
+    getState: () => ({}),
+    onError: (e) => log(`! failed ${e}`),
+  };
+  // An error thrown by the cleanup of a cancelled saga escapes redux-saga's
+  // runner (it rethrows it from the promise reaction that resumed the saga).
+  process.on("unhandledRejection", (e) => log(`! failed ${e}`));
+  runSaga(env, root)
+    .toPromise()
+    .then(
+      (v) => log(`= m resolved ${String(v)}`),
+      (e) => log(`= m rejected ${e}`),
+    );
+}
+
+main(__filename, SEED, PROGRAMS, generate, run);
