@@ -237,6 +237,94 @@ fn an_error_climbs_the_tree_through_every_attached_parent() {
 }
 
 #[test]
+fn an_error_thrown_by_the_cleanup_of_a_cancelled_saga_is_reported_not_lost() {
+    let reported = Rc::new(RefCell::new(Vec::new()));
+    let r = reported.clone();
+    let task = EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
+        .run(|| {
+            let saga = Gen::new(|co: SagaCo<u64>| async move {
+                let waited = delay(&co, 1000).await;
+                if waited.is_err() {
+                    return Err(Error::msg("cleanup failed").into());
+                }
+                Ok(1)
+            });
+            let task = run_saga(saga);
+            cancel_after(&task, 10, "stop");
+            task
+        });
+    // The task ends as cancelled; the cleanup's error is told, once.
+    assert_eq!(outcome(&task), "cancelled: stop");
+    assert_eq!(reported.borrow().len(), 1);
+    assert!(reported.borrow()[0].contains("cleanup failed"));
+}
+
+#[test]
+fn a_fork_cancel_and_cancelled_resume_the_saga_at_once_as_in_redux_saga() {
+    let log = Log::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let queued = l.clone();
+        baton::queue_microtask(move || queued.say("a microtask queued first"));
+        let child_log = l.clone();
+        let child = move |()| {
+            let l = child_log.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                l.say("child runs until it waits");
+                delay(&co, 1000).await
+            })
+        };
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            let task = fork(&co, child, ()).await?;
+            l.say("parent goes on");
+            cancel(&co, &task, Error::msg("stop")).await?;
+            l.say(format_args!("child cancelled: {}", task.is_cancelled()));
+            l.say(format_args!("parent cancelled? {}", cancelled(&co).await?));
+            Ok(())
+        }));
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "0 child runs until it waits",
+            "0 parent goes on",
+            "0 child cancelled: true",
+            "0 parent cancelled? false",
+            "0 a microtask queued first",
+        ]
+    );
+}
+
+#[test]
+fn effects_known_at_once_run_in_a_loop_not_on_the_stack() {
+    // A hundred thousand in a row: recursion would overflow the stack.
+    let n = EventLoop::virtual_clock().block_on(async {
+        run_saga(Gen::new(|co: SagaCo<u64>| async move {
+            let mut n = 0;
+            for _ in 0..100_000 {
+                if !cancelled(&co).await? {
+                    n += 1;
+                }
+            }
+            for _ in 0..10_000 {
+                fork(
+                    &co,
+                    |()| Gen::new(|_co: SagaCo<()>| async move { Ok(()) }),
+                    (),
+                )
+                .await?;
+                n += 1;
+            }
+            Ok(n)
+        }))
+        .promise()
+        .await
+    });
+    assert_eq!(n.ok(), Some(110_000));
+}
+
+#[test]
 fn spawned_sagas_are_detached_from_their_parent() {
     let log = Log::default();
     let (root, spawned) = EventLoop::virtual_clock().run(|| {

@@ -16,6 +16,8 @@ use crate::generator::{Generator, Resume};
 use crate::runner::{Stepped, resume_guarded};
 use crate::{Error, Fault, Promise, Resolver, event_loop};
 
+const EXHAUSTED: &str = "a saga was run after it had already completed";
+
 /// Where the body is.
 enum Body<R> {
     Running,
@@ -73,26 +75,16 @@ where
     G: Saga,
 {
     fn step(self: Rc<Self>, how: Resume<Value, Error, G::Return>) {
-        let exhausted = "a saga was run after it had already completed";
-        let mut how = how;
-        // A loop, not recursion: effects known at once (a fork, a
-        // `cancelled()`) resume the saga here, as many as it yields.
-        let finished = loop {
-            match resume_guarded(&self.saga, how, exhausted) {
-                Ok(Stepped::Yielded(effect)) => match Rc::clone(&self).wait_on(effect) {
-                    Some(outcome) => how = Resume::settled(outcome),
-                    None => return,
-                },
-                Ok(Stepped::Returned(value)) => break Ok(value),
-                Err(error) => break Err(error),
-            }
+        let finished = match resume_guarded(&self.saga, how, EXHAUSTED) {
+            Ok(Stepped::Yielded(effect)) => return self.wait_on(effect),
+            Ok(Stepped::Returned(value)) => Ok(value),
+            Err(error) => Err(error),
         };
         self.body_finished(finished);
     }
 
-    /// Performs `effect` and resumes the saga when it settles; returns
-    /// the outcome instead if the saga is to go on with it at once.
-    fn wait_on(self: Rc<Self>, effect: Effect) -> Option<Result<Value, Error>> {
+    /// Performs `effect` and resumes the saga when it settles.
+    fn wait_on(self: Rc<Self>, effect: Effect) {
         let epoch = self.core.epoch();
         let scope = Scope { node: self.clone() };
         let performed = catch_unwind(AssertUnwindSafe(|| effect.perform(&scope)));
@@ -100,22 +92,59 @@ where
             Ok(running) => running,
             // A performer that panics (a called function that blew up)
             // throws into the saga at its yield, as redux-saga does.
-            Err(payload) => return Some(Err(Fault::from_panic(&*payload).into())),
+            Err(payload) => return self.go_on_now(Err(Fault::from_panic(&*payload).into())),
         };
         if self.core.epoch() != epoch {
             // The effect halted this task while being performed.
             if let (Some(stop), Some(why)) = (running.cancel, self.core.halted()) {
                 stop.stop(why.reason());
             }
-            return None;
+            return;
         }
-        let running = match running.into_now() {
-            Ok(outcome) => return Some(outcome),
-            Err(running) => running,
-        };
+        if running.is_now() {
+            if let Some(outcome) = running.into_now() {
+                self.go_on_now(outcome);
+            }
+            return;
+        }
         let stop = running.start_for(&self, epoch);
         *self.pending.borrow_mut() = stop;
-        None
+    }
+
+    /// Resumes the saga at once with `outcome` (an effect known as it was
+    /// performed: a fork, a `cancelled()`), and with the next such, as
+    /// many as it yields in a row: a loop, not recursion. The loop marks
+    /// the pending slot while it steps; a step inside it that has another
+    /// outcome at once leaves it there and returns.
+    #[cold]
+    #[inline(never)]
+    fn go_on_now(self: Rc<Self>, outcome: Result<Value, Error>) {
+        {
+            let mut pending = self.pending.borrow_mut();
+            if matches!(*pending, Some(Stop::Stepping)) {
+                *pending = Some(Stop::Now(outcome));
+                return;
+            }
+            *pending = Some(Stop::Stepping);
+        }
+        let mut next = outcome;
+        loop {
+            Rc::clone(&self).step(Resume::settled(next));
+            let mut pending = self.pending.borrow_mut();
+            match pending.take() {
+                Some(Stop::Now(outcome)) => {
+                    *pending = Some(Stop::Stepping);
+                    next = outcome;
+                }
+                // The body finished, or was halted: nothing pends.
+                Some(Stop::Stepping) | None => return,
+                // It waits on an effect now.
+                kept => {
+                    *pending = kept;
+                    return;
+                }
+            }
+        }
     }
 
     /// Whether the body's state passes `test`.
@@ -125,6 +154,14 @@ where
 
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
         let failed = result.as_ref().err().cloned();
+        if let Some(error) = &failed
+            && self.body_is(|b| matches!(b, Body::CleaningUp))
+        {
+            // The cleanup of a halted body threw: the task still ends as
+            // its halt says, and the error is reported as a rejection
+            // nobody handles, not lost (redux-saga rethrows it).
+            drop(Promise::<(), Error>::reject(error.clone()));
+        }
         self.body.set(Body::Finished(result));
         match failed {
             Some(error) if !self.core.is_halted() => self.halt(Halt::Abort(error)),

@@ -32,6 +32,40 @@
 //! value of the saga's return type: sagas return `T: Default`
 //! (JavaScript's `undefined`).
 //!
+//! # Order of events, and where it is not redux-saga's
+//!
+//! The effects seed 003's runner performs (call, all, race, delay, and its
+//! store's select, put and take) resume the saga a microtask after they
+//! settle, as that runner does. The effects it does not perform follow
+//! redux-saga 1.5, and a thousand random fork trees are checked against
+//! it (`tests/random_fork_trees.rs`): a fork or a spawn runs the child
+//! until it first waits (or ends) and resumes the parent at once with its
+//! task, and a child failing there aborts the parent before it goes on;
+//! `cancel`, `cancelled()` and a join of a task that has ended resume at
+//! once; a child's error aborts its parent, whose body is then stopped as
+//! a cancelled one is (`cancelled()` is true in its cleanup). Where baton
+//! differs from redux-saga, on purpose:
+//!
+//! - Halting a task cancels its attached children, deepest first, before
+//!   its own body's cleanup runs; redux-saga runs the parent's first.
+//! - A halted task settles (its promise, its joiners, its parent) once its
+//!   cleanup has finished, effects and all: cleanup can await. redux-saga
+//!   ends the task at once and lets its cleanup run on.
+//! - A joiner of a running task resumes through that task's promise,
+//!   microtasks after it ends; redux-saga resumes it at once.
+//! - `cancelled()` is true throughout the cleanup of a body a halt stopped.
+//!   In redux-saga, a parent whose child fails as it is forked has already
+//!   ended when its cleanup asks, and is told false.
+//! - A cancelled task's promise rejects with [`Cancelled`] (never reported
+//!   as unhandled); redux-saga resolves it with a `TASK_CANCEL` symbol.
+//! - A failure is reported once, as an unhandled rejection, where nothing
+//!   takes it over: a forked child's goes to its parent, a spawned task's
+//!   to whoever joins it. redux-saga's `onError` hears of every failing
+//!   root and spawned task, joined or not.
+//! - An error thrown by the cleanup of a halted task is reported as an
+//!   unhandled rejection, and the task ends as its halt says; redux-saga
+//!   rethrows it out of its runner and leaves the parent unsettled.
+//!
 //! # Implementation notes
 //!
 //! `saga/effect/` holds the effect as data (`mod.rs`: kinds, descriptions),

@@ -29,6 +29,11 @@ pub(crate) enum Stop {
     /// Work that delivers its result itself ([`Source::Listening`]): see
     /// [`stopper`].
     Listening(Weak<dyn Listening>),
+    /// Not a wait: the saga's driver is resuming it with outcomes known at
+    /// once, and marks its slot so while it steps.
+    Stepping,
+    /// Not a wait: an outcome known at once, left for that driver's loop.
+    Now(Result<Value, Error>),
 }
 
 impl Stop {
@@ -36,7 +41,7 @@ impl Stop {
         match self {
             Stop::Hook(hook) => hook(reason),
             Stop::Timer(id) => clear_timeout(id),
-            Stop::Settled { .. } => {}
+            Stop::Settled { .. } | Stop::Stepping | Stop::Now(_) => {}
             Stop::Listening(listening) => {
                 if let Some(listening) = listening.upgrade() {
                     listening.stop();
@@ -203,8 +208,10 @@ pub(crate) enum Source {
     Listening(Rc<dyn Listening>),
     /// Known when performed (a fork's task, `cancelled()`): the saga that
     /// yielded it goes on at once, as redux-saga resumes it; any other
-    /// waiter has it one microtask later.
-    Now(Result<Value, Error>),
+    /// waiter has it one microtask later. Two variants, not a `Result`, so
+    /// a source stays three words.
+    Now(Value),
+    FailedNow(Error),
 }
 
 impl Source {
@@ -231,8 +238,12 @@ impl Source {
             }
             Source::Typed(subscribe) => subscribe(settled),
             Source::Listening(listening) => listening.wait(settled),
-            Source::Now(outcome) => {
-                queue_microtask(move || settled.deliver(outcome));
+            Source::Now(value) => {
+                queue_microtask(move || settled.deliver(Ok(value)));
+                None
+            }
+            Source::FailedNow(error) => {
+                queue_microtask(move || settled.deliver(Err(error)));
                 None
             }
         }
@@ -352,21 +363,30 @@ impl Running {
     /// An effect whose outcome is known as it is performed: the saga
     /// performing it goes on with it at once.
     pub(crate) fn now(outcome: Result<Value, Error>) -> Self {
+        let source = match outcome {
+            Ok(value) => Source::Now(value),
+            Err(error) => Source::FailedNow(error),
+        };
         Running {
-            source: Source::Now(outcome),
+            source,
             cancel: None,
         }
     }
 
-    /// The outcome of an effect known as it was performed
-    /// ([`Running::now`]), taken out; `Err(self)` for any other.
-    pub(crate) fn into_now(self) -> Result<Result<Value, Error>, Self> {
+    /// Whether the outcome was known as it was performed
+    /// ([`Running::now`]).
+    #[inline]
+    pub(crate) fn is_now(&self) -> bool {
+        matches!(self.source, Source::Now(_) | Source::FailedNow(_))
+    }
+
+    /// The outcome of an effect known as it was performed, if it was.
+    #[cold]
+    pub(crate) fn into_now(self) -> Option<Result<Value, Error>> {
         match self.source {
-            Source::Now(outcome) => Ok(outcome),
-            source => Err(Running {
-                source,
-                cancel: self.cancel,
-            }),
+            Source::Now(value) => Some(Ok(value)),
+            Source::FailedNow(error) => Some(Err(error)),
+            _ => None,
         }
     }
 
