@@ -297,6 +297,54 @@ fn a_fork_cancel_and_cancelled_resume_the_saga_at_once_as_in_redux_saga() {
 }
 
 #[test]
+fn a_joiner_resumes_as_the_task_it_joins_ends() {
+    let log = Log::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let worker = |ms: u64| {
+            Gen::new(move |co: SagaCo<u64>| async move {
+                delay(&co, ms).await?;
+                Ok(ms)
+            })
+        };
+        let (a, b) = (l.clone(), l.clone());
+        let task = run_saga(worker(10));
+        let joined = task.clone();
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            let v = join(&co, &joined).await?;
+            a.say(format_args!("joiner got {v}"));
+            Ok(())
+        }));
+        // The task's own promise hears of it a microtask later.
+        drop(
+            task.promise()
+                .map(move |v| b.say(format_args!("promise got {v}"))),
+        );
+    });
+    assert_eq!(log.lines(), ["10 joiner got 10", "10 promise got 10"]);
+}
+
+#[test]
+fn joining_a_task_that_was_cancelled_cancels_the_joiner() {
+    let log = Log::default();
+    let l = log.clone();
+    let joiner = EventLoop::virtual_clock().run(move || {
+        let task = run_saga(Gen::new(|co: SagaCo<u64>| async move {
+            delay(&co, 1000).await?;
+            Ok(1)
+        }));
+        task.cancel(Error::msg("not needed"));
+        run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let joined = join(&co, &task).await;
+            l.say(format_args!("joiner cancelled? {}", cancelled(&co).await?));
+            joined
+        }))
+    });
+    assert_eq!(log.lines(), ["0 joiner cancelled? true"]);
+    assert_eq!(outcome(&joiner), "cancelled: not needed");
+}
+
+#[test]
 fn effects_known_at_once_run_in_a_loop_not_on_the_stack() {
     // A hundred thousand in a row: recursion would overflow the stack.
     let n = EventLoop::virtual_clock().block_on(async {

@@ -208,16 +208,24 @@ where
             _ => None,
         };
         let cancelled = matches!(&outcome, Err(e) if Cancelled::is(e));
+        let joiners = self.core.env.joiners.borrow_mut().take(self.core.id);
+        let joined = (!joiners.is_empty()).then(|| outcome.clone().map(|v| Rc::new(v) as Value));
         Resolver::of(&self.promise).resolve_with(outcome);
-        if cancelled || failure.is_some() {
+        if cancelled || failure.is_some() || joined.is_some() {
             // A cancellation somebody asked for is not an unhandled error,
-            // nor is a failure the parent takes over (it is reported once,
-            // where it ends up).
+            // nor is a failure the parent or a joiner takes over (it is
+            // reported once, where it ends up).
             self.promise.subscribe(|_| {});
         }
         let parent = self.core.parent.take();
         if let Some(parent) = parent {
             parent.child_settled(self.core.id, failure);
+        }
+        // Then its joiners, at once (redux-saga's order).
+        if let Some(outcome) = joined {
+            for joiner in joiners {
+                joiner(outcome.clone());
+            }
         }
     }
 }

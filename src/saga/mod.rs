@@ -41,18 +41,16 @@
 //! it (`tests/random_fork_trees.rs`): a fork or a spawn runs the child
 //! until it first waits (or ends) and resumes the parent at once with its
 //! task, and a child failing there aborts the parent before it goes on;
-//! `cancel`, `cancelled()` and a join of a task that has ended resume at
-//! once; a child's error aborts its parent, whose body is then stopped as
-//! a cancelled one is (`cancelled()` is true in its cleanup). Where baton
-//! differs from redux-saga, on purpose:
+//! `cancel` and `cancelled()` resume at once, and a join as the joined
+//! task ends (at once, if it has); a child's error aborts its parent,
+//! whose body is then stopped as a cancelled one is (`cancelled()` is true
+//! in its cleanup). Where baton differs from redux-saga, on purpose:
 //!
 //! - Halting a task cancels its attached children, deepest first, before
 //!   its own body's cleanup runs; redux-saga runs the parent's first.
 //! - A halted task settles (its promise, its joiners, its parent) once its
 //!   cleanup has finished, effects and all: cleanup can await. redux-saga
 //!   ends the task at once and lets its cleanup run on.
-//! - A joiner of a running task resumes through that task's promise,
-//!   microtasks after it ends; redux-saga resumes it at once.
 //! - `cancelled()` is true throughout the cleanup of a body a halt stopped.
 //!   In redux-saga, a parent whose child fails as it is forked has already
 //!   ended when its cleanup asks, and is told false.

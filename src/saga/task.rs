@@ -158,6 +158,8 @@ pub(crate) struct Env {
     pub(crate) services: RefCell<super::store::Services>,
     /// Answers effects in place of their performers (test providers).
     pub(crate) interceptor: RefCell<Option<Interceptor>>,
+    /// Sagas waiting for a task of this runtime to end.
+    pub(crate) joiners: RefCell<super::tree::Joiners>,
 }
 
 /// Answers an effect in place of its performer, or lets it through.
@@ -170,6 +172,7 @@ impl Env {
             tracer,
             services: RefCell::default(),
             interceptor: RefCell::new(None),
+            joiners: RefCell::default(),
         })
     }
 }
@@ -656,6 +659,11 @@ impl<T: Clone + 'static> Task<T> {
     /// ```
     pub fn name(&self) -> &str {
         self.node.core().name.get()
+    }
+
+    /// The runtime the task belongs to.
+    pub(crate) fn env(&self) -> Rc<Env> {
+        self.node.core().env.clone()
     }
 
     /// The promise of the saga's return value.

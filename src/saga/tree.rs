@@ -1,15 +1,18 @@
 //! The fork tree's effects: fork (attached child), spawn (detached), join,
 //! cancel and cancelled.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
 use super::Saga;
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, Value, short_name, unit, yield_typed};
-use super::task::{Cancelled, Link, Task, TaskName};
+use super::effect::{
+    Description, Effect, Kind, Running, Stop, Value, short_name, unit, yield_typed,
+};
+use super::task::{Cancelled, Link, Task, TaskId, TaskName};
 use crate::generator::Abrupt;
-use crate::{Error, Promise, Resolution};
+use crate::{Error, Promise};
 
 /// A fork (attached) or, if not `FORK`, a spawn (detached).
 const fn kind_and_link<const FORK: bool>() -> (Kind, Link) {
@@ -230,25 +233,80 @@ pub fn join_effect<R: Clone + 'static>(task: &Task<R>) -> Effect {
             let error = Error::msg("a saga cannot join itself: it would wait forever");
             return Running::new(Promise::reject(error));
         }
-        // A task that has settled answers at once, as redux-saga's does.
+        // A task that has ended answers at once, as redux-saga's does; one
+        // that was cancelled cancels its joiner.
         match task.promise().peek() {
             Some(Ok(value)) => return Running::now(Ok(Rc::new(value))),
-            Some(Err(error)) if !Cancelled::is(&error) => return Running::now(Err(error)),
-            _ => {}
-        }
-        let scope = scope.clone();
-        let promise = task.promise().then_else(
-            |v| Resolution::Value(Rc::new(v) as Value),
-            move |error| match error.downcast_ref::<Cancelled>() {
+            Some(Err(error)) => match error.downcast_ref::<Cancelled>() {
                 Some(cancelled) => {
                     scope.cancel(cancelled.reason.clone());
-                    Resolution::Adopt(Promise::new(|_| {}))
+                    return Running::waiting(|_| None);
                 }
-                None => Resolution::Reject(error),
+                None => return Running::now(Err(error)),
             },
-        );
-        Running::new(promise)
+            None => {}
+        }
+        // One that runs on resumes its joiner as it ends, at once.
+        let (scope, env, id) = (scope.clone(), task.env(), task.id());
+        Running::waiting(move |settled| {
+            let ticket = env
+                .joiners
+                .borrow_mut()
+                .wait(id, move |outcome| match outcome {
+                    Err(error) => match error.downcast_ref::<Cancelled>() {
+                        Some(cancelled) => scope.cancel(cancelled.reason.clone()),
+                        None => settled.deliver(Err(error)),
+                    },
+                    ok => settled.deliver(ok),
+                });
+            Some(Stop::Hook(Box::new(move |_| {
+                env.joiners.borrow_mut().leave(id, ticket);
+            })))
+        })
     })
+}
+
+/// The joiners waiting for tasks of one runtime that have not ended,
+/// resumed by the task as it ends (redux-saga's `task.joiners`). Kept by
+/// the runtime, not by each task, so a task nobody joins pays nothing.
+#[derive(Default)]
+pub(crate) struct Joiners {
+    next_ticket: u64,
+    waiting: HashMap<TaskId, Vec<(u64, Joiner)>>,
+}
+
+type Joiner = Box<dyn FnOnce(Result<Value, Error>)>;
+
+impl Joiners {
+    /// Waits for task `id` to end; returns the ticket to leave with.
+    fn wait(&mut self, id: TaskId, joiner: impl FnOnce(Result<Value, Error>) + 'static) -> u64 {
+        self.next_ticket += 1;
+        let ticket = self.next_ticket;
+        self.waiting
+            .entry(id)
+            .or_default()
+            .push((ticket, Box::new(joiner)));
+        ticket
+    }
+
+    /// A joiner that stopped waiting (its saga was halted).
+    fn leave(&mut self, id: TaskId, ticket: u64) {
+        if let Some(joiners) = self.waiting.get_mut(&id) {
+            joiners.retain(|(t, _)| *t != ticket);
+            if joiners.is_empty() {
+                self.waiting.remove(&id);
+            }
+        }
+    }
+
+    /// The joiners of task `id`, which has ended, in the order they came.
+    pub(crate) fn take(&mut self, id: TaskId) -> Vec<Joiner> {
+        if self.waiting.is_empty() {
+            return Vec::new();
+        }
+        let joiners = self.waiting.remove(&id).unwrap_or_default();
+        joiners.into_iter().map(|(_, joiner)| joiner).collect()
+    }
 }
 
 /// `yield join(task)`: the task's return value (its error is thrown here).

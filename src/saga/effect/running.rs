@@ -360,6 +360,15 @@ impl Running {
     }
 
     /// A delay of `after`: resumes with `()`; cancelling clears the timer.
+    /// An effect that hands its outcome to the [`Settled`] it is given,
+    /// itself, and says how to stop waiting.
+    pub(crate) fn waiting(subscribe: impl FnOnce(Settled) -> Option<Stop> + 'static) -> Self {
+        Running {
+            source: Source::Typed(Box::new(subscribe)),
+            cancel: None,
+        }
+    }
+
     /// An effect whose outcome is known as it is performed: the saga
     /// performing it goes on with it at once.
     pub(crate) fn now(outcome: Result<Value, Error>) -> Self {
