@@ -209,7 +209,7 @@ where
         };
         let cancelled = matches!(&outcome, Err(e) if Cancelled::is(e));
         let joiners = self.core.env.joiners.borrow_mut().take(self.core.id);
-        let joined = (!joiners.is_empty()).then(|| outcome.clone().map(|v| Rc::new(v) as Value));
+        let joined = joiners.map(|joiners| (joiners, outcome.clone().map(|v| Rc::new(v) as Value)));
         Resolver::of(&self.promise).resolve_with(outcome);
         if cancelled || failure.is_some() || joined.is_some() {
             // A cancellation somebody asked for is not an unhandled error,
@@ -222,7 +222,7 @@ where
             parent.child_settled(self.core.id, failure);
         }
         // Then its joiners, at once (redux-saga's order).
-        if let Some(outcome) = joined {
+        if let Some((joiners, outcome)) = joined {
             for joiner in joiners {
                 joiner(outcome.clone());
             }

@@ -299,13 +299,20 @@ impl Joiners {
         }
     }
 
-    /// The joiners of task `id`, which has ended, in the order they came.
-    pub(crate) fn take(&mut self, id: TaskId) -> Vec<Joiner> {
+    /// The joiners of task `id`, which has ended, in the order they came:
+    /// `None` if nobody joined it (asked of every task as it ends).
+    #[inline]
+    pub(crate) fn take(&mut self, id: TaskId) -> Option<Vec<Joiner>> {
         if self.waiting.is_empty() {
-            return Vec::new();
+            return None;
         }
-        let joiners = self.waiting.remove(&id).unwrap_or_default();
-        joiners.into_iter().map(|(_, joiner)| joiner).collect()
+        self.take_waiting(id)
+    }
+
+    #[cold]
+    fn take_waiting(&mut self, id: TaskId) -> Option<Vec<Joiner>> {
+        let joiners = self.waiting.remove(&id)?;
+        Some(joiners.into_iter().map(|(_, joiner)| joiner).collect())
     }
 }
 

@@ -472,3 +472,14 @@ impl Running {
         Stop::both(started, self.cancel)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_stop_stays_three_words() {
+        // It sits in every suspended saga's driver.
+        assert_eq!(size_of::<Option<Stop>>(), 3 * size_of::<usize>());
+    }
+}
