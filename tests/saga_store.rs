@@ -352,3 +352,85 @@ fn a_take_gets_the_first_action_it_hears_even_from_a_nested_dispatch() {
     assert_eq!(store.state(), 10);
     slot.borrow_mut().take();
 }
+
+#[derive(Clone, Debug)]
+struct Signal(&'static str);
+
+impl Action for Signal {
+    fn action_type(&self) -> &str {
+        self.0
+    }
+}
+
+#[test]
+fn a_put_made_as_a_fork_starts_waits_for_the_parent_to_wait_too() {
+    // redux-saga's scheduler: the child's put is made once the parent,
+    // going on after the fork, waits, so the parent's take gets it.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let store = Store::new((), |(), _: &Signal| {});
+        let runtime = Runtime::new().with_store(&store);
+        let child_log = l.clone();
+        let child = move |()| {
+            let l = child_log.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                l.borrow_mut()
+                    .push("child puts READY as it starts".to_owned());
+                baton::saga::put(&co, Signal("READY")).await?;
+                l.borrow_mut().push("child's put is made".to_owned());
+                Ok(())
+            })
+        };
+        runtime.run(
+            "parent",
+            Gen::new(move |co: SagaCo<()>| async move {
+                baton::saga::fork(&co, child, ()).await?;
+                l.borrow_mut().push("parent forked".to_owned());
+                let Signal(kind) = take(&co, "READY").await?;
+                l.borrow_mut().push(format!("parent took {kind}"));
+                Ok(())
+            }),
+        );
+    });
+    assert_eq!(
+        *log.borrow(),
+        [
+            "child puts READY as it starts",
+            "parent forked",
+            "child's put is made",
+            "parent took READY",
+        ]
+    );
+}
+
+#[test]
+fn a_fork_whose_saga_cannot_be_made_holds_no_put_back() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let store = Store::new((), |(), _: &Signal| {});
+        let runtime = Runtime::new().with_store(&store);
+        let (taker_log, l) = (l.clone(), l);
+        runtime.run(
+            "taker",
+            Gen::new(move |co: SagaCo<()>| async move {
+                let Signal(kind) = take(&co, "GO").await?;
+                taker_log.borrow_mut().push(format!("took {kind}"));
+                Ok(())
+            }),
+        );
+        runtime.run(
+            "parent",
+            Gen::new(move |co: SagaCo<()>| async move {
+                let broken = |()| -> baton::saga::BoxSaga<()> { panic!("no saga today") };
+                if baton::saga::fork(&co, broken, ()).await.is_err() {
+                    l.borrow_mut().push("the fork failed".to_owned());
+                }
+                baton::saga::put(&co, Signal("GO")).await?;
+                Ok(())
+            }),
+        );
+    });
+    assert_eq!(*log.borrow(), ["the fork failed", "took GO"]);
+}

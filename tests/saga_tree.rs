@@ -345,6 +345,34 @@ fn joining_a_task_that_was_cancelled_cancels_the_joiner() {
 }
 
 #[test]
+fn tracing_a_runtime_does_not_change_the_order_of_its_sagas() {
+    let run_on = |runtime: Runtime| {
+        let log = Log::default();
+        let l = log.clone();
+        EventLoop::virtual_clock().run(move || {
+            let queued = l.clone();
+            baton::queue_microtask(move || queued.say("a microtask queued first"));
+            let child = |()| Gen::new(|co: SagaCo<()>| async move { delay(&co, 10).await });
+            runtime.run(
+                "parent",
+                Gen::new(move |co: SagaCo<()>| async move {
+                    let task = fork(&co, child, ()).await?;
+                    l.say("forked");
+                    l.say(format_args!("cancelled? {}", cancelled(&co).await?));
+                    cancel(&co, &task, Error::msg("stop")).await?;
+                    l.say("cancelled the child");
+                    Ok(())
+                }),
+            );
+        });
+        log.lines()
+    };
+    let plain = run_on(Runtime::new());
+    assert_eq!(plain[0], "0 forked");
+    assert_eq!(run_on(Runtime::traced()), plain);
+}
+
+#[test]
 fn effects_known_at_once_run_in_a_loop_not_on_the_stack() {
     // A hundred thousand in a row: recursion would overflow the stack.
     let n = EventLoop::virtual_clock().block_on(async {

@@ -399,6 +399,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "fork_tree",
+        "the fork tree where seed 003 is silent: redux-saga's order",
+        saga::fork_tree,
+    ),
+    port(
+        "saga",
         "race",
         "race({ data, timeout }): the winner, or the timeout thrown in",
         saga::race_timeout,

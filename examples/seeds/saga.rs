@@ -3,7 +3,8 @@
 
 use baton::runner::CancellationToken;
 use baton::saga::{
-    Effect, Runtime, SagaCo, Value, all, call, call_effect, cancelled, race, run_saga,
+    Effect, Runtime, SagaCo, Value, all, call, call_effect, cancel, cancelled, fork, join, race,
+    run_saga,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
@@ -303,4 +304,77 @@ pub fn download_timeline() -> String {
     let r = runtime.clone();
     scenario(move |log| download_cancelled_on(&r, log));
     runtime.timeline()
+}
+
+/// `fork_tree.js`: the fork tree's order where seed 003 is silent,
+/// redux-saga's, beside a chain of ticks.
+pub fn fork_tree() -> String {
+    scenario(|log| {
+        ticks(log, 6);
+        let l = log.clone();
+        let worker = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<i32>| async move {
+                l.line("worker: starts");
+                let v = call(&co, answer, 7).await?;
+                l.line(format_args!("worker: called {v}"));
+                Ok(v * 6)
+            })
+        };
+        let l = log.clone();
+        let sleeper = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                let slept = call(&co, |()| Promise::<()>::new(|_| {}), ()).await;
+                l.line(format_args!(
+                    "sleeper: cancelled? {}",
+                    cancelled(&co).await?
+                ));
+                slept
+            })
+        };
+        let l = log.clone();
+        let parent = Gen::new(move |co: SagaCo<&str>| async move {
+            let task = fork(&co, worker, ()).await?;
+            l.line("parent: forked the worker");
+            let asleep = fork(&co, sleeper, ()).await?;
+            cancel(&co, &asleep, Error::msg("not needed")).await?;
+            let c = cancelled(&co).await?;
+            l.line(format_args!(
+                "parent: cancelled the sleeper; cancelled? {c}"
+            ));
+            let v = join(&co, &task).await?;
+            l.line(format_args!("parent: joined the worker: {v}"));
+            Ok("parent done")
+        });
+        let l = log.clone();
+        let failing = move |()| {
+            let l = l.clone();
+            Gen::new(move |_co: SagaCo<()>| async move {
+                l.line("failing: throws as it starts");
+                Err(Error::msg("boom").into())
+            })
+        };
+        let l = log.clone();
+        let doomed = Gen::new(move |co: SagaCo<()>| async move {
+            let forked = fork(&co, failing, ()).await;
+            if forked.is_ok() {
+                l.line("doomed: never goes on");
+            }
+            l.line("doomed: cleanup");
+            forked.map(drop)
+        });
+        let l = log.clone();
+        drop(
+            run_saga(parent)
+                .promise()
+                .map(move |v| l.line(format_args!("parent: resolved {v}"))),
+        );
+        let l = log.clone();
+        drop(run_saga(doomed).promise().catch(move |e| {
+            l.line(format_args!("doomed: rejected {e}"));
+            Ok(())
+        }));
+        log.line("script end");
+    })
 }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use super::Saga;
 use super::effect::{Effect, Stop, Value, Waiter, unit};
+use super::scheduler;
 use super::task::{
     AloneTurn, Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId, TaskName, peek,
 };
@@ -92,18 +93,23 @@ where
             Ok(running) => running,
             // A performer that panics (a called function that blew up)
             // throws into the saga at its yield, as redux-saga does.
-            Err(payload) => return self.go_on_now(Err(Fault::from_panic(&*payload).into())),
+            Err(payload) => {
+                return self.go_on_now(Err(Fault::from_panic(&*payload).into()), false);
+            }
         };
         if self.core.epoch() != epoch {
             // The effect halted this task while being performed.
+            if running.holds() {
+                scheduler::release(1); // a fork whose parent does not go on
+            }
             if let (Some(stop), Some(why)) = (running.cancel, self.core.halted()) {
                 stop.stop(why.reason());
             }
             return;
         }
         if running.is_now() {
-            if let Some(outcome) = running.into_now() {
-                self.go_on_now(outcome);
+            if let Some((outcome, held)) = running.into_now() {
+                self.go_on_now(outcome, held);
             }
             return;
         }
@@ -115,35 +121,42 @@ where
     /// performed: a fork, a `cancelled()`), and with the next such, as
     /// many as it yields in a row: a loop, not recursion. The loop marks
     /// the pending slot while it steps; a step inside it that has another
-    /// outcome at once leaves it there and returns.
+    /// outcome at once leaves it there and returns. `held`: the outcome is
+    /// a fork's, whose hold on the scheduler is released once the saga
+    /// waits again (or ends).
     #[cold]
     #[inline(never)]
-    fn go_on_now(self: Rc<Self>, outcome: Result<Value, Error>) {
+    fn go_on_now(self: Rc<Self>, outcome: Result<Value, Error>, held: bool) {
         {
             let mut pending = self.pending.borrow_mut();
             if matches!(*pending, Some(Stop::Stepping)) {
-                *pending = Some(Stop::Now(outcome));
+                *pending = Some(Stop::Now(outcome, held));
                 return;
             }
             *pending = Some(Stop::Stepping);
         }
+        let mut holds = u32::from(held);
         let mut next = outcome;
         loop {
             Rc::clone(&self).step(Resume::settled(next));
             let mut pending = self.pending.borrow_mut();
             match pending.take() {
-                Some(Stop::Now(outcome)) => {
+                Some(Stop::Now(outcome, held)) => {
                     *pending = Some(Stop::Stepping);
+                    holds += u32::from(held);
                     next = outcome;
                 }
                 // The body finished, or was halted: nothing pends.
-                Some(Stop::Stepping) | None => return,
+                Some(Stop::Stepping) | None => break,
                 // It waits on an effect now.
                 kept => {
                     *pending = kept;
-                    return;
+                    break;
                 }
             }
+        }
+        if holds > 0 {
+            scheduler::release(holds);
         }
     }
 

@@ -40,7 +40,9 @@
 //! redux-saga 1.5, and a thousand random fork trees are checked against
 //! it (`tests/random_fork_trees.rs`): a fork or a spawn runs the child
 //! until it first waits (or ends) and resumes the parent at once with its
-//! task, and a child failing there aborts the parent before it goes on;
+//! task, and a child failing there aborts the parent before it goes on
+//! (a put made meanwhile waits until the parent waits too, as redux-saga's
+//! scheduler holds it back);
 //! `cancel` and `cancelled()` resume at once, and a join as the joined
 //! task ends (at once, if it has); a child's error aborts its parent,
 //! whose body is then stopped as a cancelled one is (`cancelled()` is true
@@ -100,7 +102,7 @@
 //! it at once; a performer that panics throws a `Fault` into the saga.
 //!
 //! **The store, channels and watchers** (`store.rs`, `channel.rs`,
-//! `watchers.rs`). `Runtime::with_store` registers the store's state and its
+//! `watchers.rs`, `scheduler.rs`). `Runtime::with_store` registers the store's state and its
 //! action bus in the runtime's service table, keyed by type, so `select`,
 //! `put` and `take` find them with no global state. `take` waits for the
 //! next matching action dispatched after it started, as in redux-saga. A
@@ -138,6 +140,7 @@ mod effect;
 mod mock;
 pub mod resilience;
 mod runtime;
+mod scheduler;
 mod stepper;
 mod store;
 mod task;

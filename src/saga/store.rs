@@ -473,14 +473,17 @@ struct StorePut<A> {
 }
 
 impl<A: Action> Listening for StorePut<A> {
-    /// Dispatches at once, but queues the putting saga's turn first: it
-    /// resumes before the sagas the action wakes.
+    /// Dispatches at once (unless a fork is starting: see `scheduler`),
+    /// but queues the putting saga's turn first: it resumes before the
+    /// sagas the action wakes.
     /// The action goes out as the put starts: there is nothing to stop.
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
-        settled.deliver_unit_later();
-        if let (Some(bus), Some(action)) = (self.bus.take(), self.action.take()) {
-            bus.dispatch(&action);
-        }
+        super::scheduler::asap(move || {
+            settled.deliver_unit_later();
+            if let (Some(bus), Some(action)) = (self.bus.take(), self.action.take()) {
+                bus.dispatch(&action);
+            }
+        });
         None
     }
 }

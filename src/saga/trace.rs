@@ -153,6 +153,16 @@ impl Tracer {
         };
         Self::record(&self.events, task, started);
         let running = perform(scope);
+        if running.is_now() {
+            // Settled as it was performed: told at once, and the saga goes
+            // on at once, traced or not.
+            let event = match running.now_error() {
+                None => Event::EffectResolved(effect),
+                Some(e) => Event::EffectRejected(effect, describe_error(e)),
+            };
+            Self::record(&self.events, task, event);
+            return running;
+        }
         // Whether the effect is over (settled or cancelled), so it ends once.
         let over = Rc::new(Cell::new(false));
         let (events, done) = (self.events.clone(), over.clone());

@@ -40,8 +40,12 @@ where
         arg,
         |f, arg, scope| {
             let link = kind_and_link::<FORK>().1;
-            let task = scope.start_named(TaskName::Lazy(short_name::<F>), link, f(arg));
-            Running::now(Ok(Rc::new(task)))
+            let saga = f(arg);
+            // Puts wait until the parent, going on, waits (see `scheduler`).
+            let hold = super::scheduler::Hold::new();
+            let task = scope.start_named(TaskName::Lazy(short_name::<F>), link, saga);
+            hold.pass_on();
+            Running::now_held(Rc::new(task))
         },
     )
 }

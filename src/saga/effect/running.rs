@@ -32,8 +32,9 @@ pub(crate) enum Stop {
     /// Not a wait: the saga's driver is resuming it with outcomes known at
     /// once, and marks its slot so while it steps.
     Stepping,
-    /// Not a wait: an outcome known at once, left for that driver's loop.
-    Now(Result<Value, Error>),
+    /// Not a wait: an outcome known at once, left for that driver's loop
+    /// (with whether it holds the scheduler).
+    Now(Result<Value, Error>, bool),
 }
 
 impl Stop {
@@ -41,7 +42,7 @@ impl Stop {
         match self {
             Stop::Hook(hook) => hook(reason),
             Stop::Timer(id) => clear_timeout(id),
-            Stop::Settled { .. } | Stop::Stepping | Stop::Now(_) => {}
+            Stop::Settled { .. } | Stop::Stepping | Stop::Now(..) => {}
             Stop::Listening(listening) => {
                 if let Some(listening) = listening.upgrade() {
                     listening.stop();
@@ -212,6 +213,9 @@ pub(crate) enum Source {
     /// a source stays three words.
     Now(Value),
     FailedNow(Error),
+    /// A fork's task: as `Now`, and the driver releases the scheduler's
+    /// hold the fork took once the parent waits again.
+    NowHeld(Value),
 }
 
 impl Source {
@@ -239,6 +243,12 @@ impl Source {
             Source::Typed(subscribe) => subscribe(settled),
             Source::Listening(listening) => listening.wait(settled),
             Source::Now(value) => {
+                queue_microtask(move || settled.deliver(Ok(value)));
+                None
+            }
+            Source::NowHeld(value) => {
+                // Its parent is not a saga going on at once: nothing holds.
+                crate::saga::scheduler::release(1);
                 queue_microtask(move || settled.deliver(Ok(value)));
                 None
             }
@@ -360,6 +370,14 @@ impl Running {
     }
 
     /// A delay of `after`: resumes with `()`; cancelling clears the timer.
+    /// A fork's task: see [`Source::NowHeld`].
+    pub(crate) fn now_held(task: Value) -> Self {
+        Running {
+            source: Source::NowHeld(task),
+            cancel: None,
+        }
+    }
+
     /// An effect that hands its outcome to the [`Settled`] it is given,
     /// itself, and says how to stop waiting.
     pub(crate) fn waiting(subscribe: impl FnOnce(Settled) -> Option<Stop> + 'static) -> Self {
@@ -386,15 +404,33 @@ impl Running {
     /// ([`Running::now`]).
     #[inline]
     pub(crate) fn is_now(&self) -> bool {
-        matches!(self.source, Source::Now(_) | Source::FailedNow(_))
+        matches!(
+            self.source,
+            Source::Now(_) | Source::FailedNow(_) | Source::NowHeld(_)
+        )
     }
 
-    /// The outcome of an effect known as it was performed, if it was.
+    /// The error an effect known as it was performed failed with, if so.
+    pub(crate) fn now_error(&self) -> Option<&Error> {
+        match &self.source {
+            Source::FailedNow(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether it is a fork's, holding the scheduler.
+    pub(crate) fn holds(&self) -> bool {
+        matches!(self.source, Source::NowHeld(_))
+    }
+
+    /// The outcome of an effect known as it was performed, if it was, and
+    /// whether it holds the scheduler (a fork).
     #[cold]
-    pub(crate) fn into_now(self) -> Option<Result<Value, Error>> {
+    pub(crate) fn into_now(self) -> Option<(Result<Value, Error>, bool)> {
         match self.source {
-            Source::Now(value) => Some(Ok(value)),
-            Source::FailedNow(error) => Some(Err(error)),
+            Source::Now(value) => Some((Ok(value), false)),
+            Source::FailedNow(error) => Some((Err(error), false)),
+            Source::NowHeld(value) => Some((Ok(value), true)),
             _ => None,
         }
     }

@@ -1,0 +1,68 @@
+//! redux-saga's scheduler, for puts: while a fork starts its child and its
+//! parent goes on (until both wait), a put is held back, then made in the
+//! order it came. So a child that puts as it starts reaches a `take` its
+//! parent makes right after forking it, as in redux-saga (`asap` and
+//! `immediately` in its `scheduler.js`). One per thread, as redux-saga's is
+//! one per program.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+
+thread_local! {
+    /// How many forks are starting (and puts being made).
+    static HELD: Cell<u32> = const { Cell::new(0) };
+    /// Puts held back meanwhile.
+    static QUEUE: RefCell<VecDeque<Box<dyn FnOnce()>>> = RefCell::default();
+}
+
+/// Makes `put` now, or once the forks starting have settled in, if any.
+/// A put's own dispatch holds the scheduler too, so a put it causes at
+/// once comes after it.
+#[inline]
+pub(crate) fn asap(put: impl FnOnce() + 'static) {
+    if HELD.get() > 0 {
+        QUEUE.with_borrow_mut(|queue| queue.push_back(Box::new(put)));
+    } else {
+        HELD.set(1);
+        put();
+        release(1);
+    }
+}
+
+/// A fork starting its child: puts wait until the hold is released. If
+/// the start unwinds, dropping the hold releases it; once the child has
+/// started, [`Hold::pass_on`] leaves the release to the parent's driver.
+pub(crate) struct Hold(());
+
+impl Hold {
+    pub(crate) fn new() -> Self {
+        HELD.set(HELD.get() + 1);
+        Hold(())
+    }
+
+    /// The child has started: the parent's driver releases the hold once
+    /// the parent waits again (`Source::NowHeld`).
+    pub(crate) fn pass_on(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        release(1);
+    }
+}
+
+/// `holds` forks have started and their parents gone on: once nothing
+/// holds the scheduler, the puts held back are made, in order.
+pub(crate) fn release(holds: u32) {
+    HELD.set(HELD.get() - holds);
+    while HELD.get() == 0 {
+        let Some(put) = QUEUE.with_borrow_mut(VecDeque::pop_front) else {
+            break;
+        };
+        HELD.set(1);
+        put();
+        HELD.set(HELD.get() - 1);
+    }
+}
