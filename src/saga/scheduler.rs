@@ -9,24 +9,25 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
 thread_local! {
-    /// How many forks are starting (and puts being made).
+    /// How many forks are starting.
     static HELD: Cell<u32> = const { Cell::new(0) };
     /// Puts held back meanwhile.
     static QUEUE: RefCell<VecDeque<Box<dyn FnOnce()>>> = RefCell::default();
 }
 
-/// Makes `put` now, or once the forks starting have settled in, if any.
-/// A put's own dispatch holds the scheduler too, so a put it causes at
-/// once comes after it.
+/// Whether puts are held back now (a fork is starting): see [`defer`].
+/// (redux-saga also holds its scheduler while a put dispatches, for puts
+/// that dispatch causes at once; here a dispatch wakes sagas a microtask
+/// later, so it causes none.)
 #[inline]
-pub(crate) fn asap(put: impl FnOnce() + 'static) {
-    if HELD.get() > 0 {
-        QUEUE.with_borrow_mut(|queue| queue.push_back(Box::new(put)));
-    } else {
-        HELD.set(1);
-        put();
-        release(1);
-    }
+pub(crate) fn holding() -> bool {
+    HELD.get() > 0
+}
+
+/// Makes `put` once the forks starting have settled in.
+#[cold]
+pub(crate) fn defer(put: Box<dyn FnOnce()>) {
+    QUEUE.with_borrow_mut(|queue| queue.push_back(put));
 }
 
 /// A fork starting its child: puts wait until the hold is released. If
@@ -57,12 +58,12 @@ impl Drop for Hold {
 /// holds the scheduler, the puts held back are made, in order.
 pub(crate) fn release(holds: u32) {
     HELD.set(HELD.get() - holds);
+    // A put made here may start no fork, but a saga it wakes may later:
+    // look again each time.
     while HELD.get() == 0 {
         let Some(put) = QUEUE.with_borrow_mut(VecDeque::pop_front) else {
             break;
         };
-        HELD.set(1);
         put();
-        HELD.set(HELD.get() - 1);
     }
 }

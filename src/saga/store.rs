@@ -478,12 +478,16 @@ impl<A: Action> Listening for StorePut<A> {
     /// sagas the action wakes.
     /// The action goes out as the put starts: there is nothing to stop.
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
-        super::scheduler::asap(move || {
-            settled.deliver_unit_later();
-            if let (Some(bus), Some(action)) = (self.bus.take(), self.action.take()) {
-                bus.dispatch(&action);
-            }
-        });
+        if super::scheduler::holding() {
+            super::scheduler::defer(Box::new(move || {
+                self.wait(settled);
+            }));
+            return None;
+        }
+        settled.deliver_unit_later();
+        if let (Some(bus), Some(action)) = (self.bus.take(), self.action.take()) {
+            bus.dispatch(&action);
+        }
         None
     }
 }
