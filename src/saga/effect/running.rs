@@ -42,7 +42,10 @@ impl Stop {
         match self {
             Stop::Hook(hook) => hook(reason),
             Stop::Timer(id) => clear_timeout(id),
-            Stop::Settled { .. } | Stop::Stepping | Stop::Now(..) => {}
+            Stop::Settled { .. } | Stop::Stepping | Stop::Now(_, false) => {}
+            // A fork's outcome its parent never went on with: its hold on
+            // the scheduler ends here.
+            Stop::Now(_, true) => crate::saga::scheduler::release(1),
             Stop::Listening(listening) => {
                 if let Some(listening) = listening.upgrade() {
                     listening.stop();
