@@ -36,7 +36,9 @@
 //!
 //! The effects seed 003's runner performs (call, all, race, delay, and its
 //! store's select, put and take) resume the saga a microtask after they
-//! settle, as that runner does. The effects it does not perform follow
+//! settle, as that runner does; its race and `all` start every part before
+//! they look at any (redux-saga starts them in order and stops at one that
+//! settles as it starts, and resumes the saga at once). The effects it does not perform follow
 //! redux-saga 1.5, and a thousand random fork trees are checked against
 //! it (`tests/random_fork_trees.rs`): a fork or a spawn runs the child
 //! until it first waits (or ends) and resumes the parent at once with its

@@ -12,9 +12,10 @@
 // with try / catch / finally. Every line starts with the virtual time (real
 // time rounded to UNIT) and the task that logged it.
 //
-// No puts or takes: seed 003's runtime performs those, and a put there
-// resumes its saga a microtask later, where redux-saga's resumes it at
-// once; `../saga/fork_put.js` pins how a put waits for a fork instead.
+// No puts, takes, races or `all`s: seed 003's runners perform those, and
+// resume the saga a microtask after they settle (a race, a microtask after
+// its winner, with every part started first), where redux-saga resumes it
+// at once; `tests/saga_store.rs` pins how a put waits for a fork instead.
 //
 // Cleanup (a finally block) runs synchronously and does not throw: it logs,
 // asks `cancelled()` and cancels, but does not call, wait or join. redux-saga
