@@ -362,15 +362,25 @@ impl Action for Signal {
     }
 }
 
+type Lines = Rc<RefCell<Vec<String>>>;
+
+/// Runs `scenario` with a runtime whose store takes `Signal`s; returns
+/// the lines it logged.
+fn with_signals(scenario: impl FnOnce(&Runtime, &Lines) + 'static) -> Vec<String> {
+    let log = Lines::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let store = Store::new((), |(), _: &Signal| {});
+        scenario(&Runtime::new().with_store(&store), &l);
+    });
+    log.take()
+}
+
 #[test]
 fn a_put_made_as_a_fork_starts_waits_for_the_parent_to_wait_too() {
     // redux-saga's scheduler: the child's put is made once the parent,
     // going on after the fork, waits, so the parent's take gets it.
-    let log = Rc::new(RefCell::new(Vec::new()));
-    let l = log.clone();
-    EventLoop::virtual_clock().run(move || {
-        let store = Store::new((), |(), _: &Signal| {});
-        let runtime = Runtime::new().with_store(&store);
+    let lines = with_signals(|runtime, l| {
         let child_log = l.clone();
         let child = move |()| {
             let l = child_log.clone();
@@ -382,6 +392,7 @@ fn a_put_made_as_a_fork_starts_waits_for_the_parent_to_wait_too() {
                 Ok(())
             })
         };
+        let l = l.clone();
         runtime.run(
             "parent",
             Gen::new(move |co: SagaCo<()>| async move {
@@ -394,7 +405,7 @@ fn a_put_made_as_a_fork_starts_waits_for_the_parent_to_wait_too() {
         );
     });
     assert_eq!(
-        *log.borrow(),
+        lines,
         [
             "child puts READY as it starts",
             "parent forked",
@@ -406,12 +417,8 @@ fn a_put_made_as_a_fork_starts_waits_for_the_parent_to_wait_too() {
 
 #[test]
 fn a_fork_whose_saga_cannot_be_made_holds_no_put_back() {
-    let log = Rc::new(RefCell::new(Vec::new()));
-    let l = log.clone();
-    EventLoop::virtual_clock().run(move || {
-        let store = Store::new((), |(), _: &Signal| {});
-        let runtime = Runtime::new().with_store(&store);
-        let (taker_log, l) = (l.clone(), l);
+    let lines = with_signals(|runtime, l| {
+        let (taker_log, l) = (l.clone(), l.clone());
         runtime.run(
             "taker",
             Gen::new(move |co: SagaCo<()>| async move {
@@ -432,5 +439,5 @@ fn a_fork_whose_saga_cannot_be_made_holds_no_put_back() {
             }),
         );
     });
-    assert_eq!(*log.borrow(), ["the fork failed", "took GO"]);
+    assert_eq!(lines, ["the fork failed", "took GO"]);
 }
