@@ -373,6 +373,7 @@ fn tracing_a_runtime_does_not_change_the_order_of_its_sagas() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "110,000 effects take minutes under Miri")]
 fn effects_known_at_once_run_in_a_loop_not_on_the_stack() {
     // A hundred thousand in a row: recursion would overflow the stack.
     let n = EventLoop::virtual_clock().block_on(async {
