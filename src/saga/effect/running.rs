@@ -372,7 +372,6 @@ impl Running {
         self
     }
 
-    /// A delay of `after`: resumes with `()`; cancelling clears the timer.
     /// A fork's task: see [`Source::NowHeld`].
     pub(crate) fn now_held(task: Value) -> Self {
         Running {
@@ -438,6 +437,7 @@ impl Running {
         }
     }
 
+    /// A delay of `after`: resumes with `()`; cancelling clears the timer.
     pub(crate) fn timer(after: Duration) -> Self {
         Running {
             source: Source::Timer(after),
