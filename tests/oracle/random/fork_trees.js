@@ -7,9 +7,9 @@
 // seed and prints, for each, a line `== <program as JSON>` and then what
 // Node logs running it, each program in a process of its own. A program is
 // a root saga that forks and spawns children (which may fork their own),
-// joins and cancels them, calls functions that answer or refuse, waits on
-// delays, throws, asks whether it is cancelled, and catches and cleans up
-// with try / catch / finally. Every line starts with the virtual time (real
+// joins and cancels them (or itself), calls functions that answer or
+// refuse, waits on delays, throws, asks whether it is cancelled, and
+// catches and cleans up with try / catch / finally. Every line starts with the virtual time (real
 // time rounded to UNIT) and the task that logged it.
 //
 // No puts, takes, races or `all`s: seed 003's runners perform those, and
@@ -65,6 +65,7 @@ function generate(r) {
         seen.push(t);
       } else if (kind === 5 && !cleanup && seen.length) stmts.push({ s: "join", t: pick(seen) });
       else if (kind === 6 && seen.length) stmts.push({ s: "cancel", t: pick(seen) });
+      else if (kind === 6 && !cleanup && r.chance(0.3)) stmts.push({ s: "cancelself" });
       else if (kind === 7 && !cleanup) stmts.push({ s: "throw", r: "t" + label() });
       else if (kind === 8) stmts.push({ s: "cancelled" });
       else if (kind >= 9) {
@@ -107,6 +108,9 @@ function source(stmts, g, indent = "  ") {
         break;
       case "cancel":
         out += `${indent}yield cancel(T[${st.t}]);\n${indent}log("${g} cancelled c${st.t}");\n`;
+        break;
+      case "cancelself":
+        out += `${indent}yield cancel();\n${indent}log("${g} went on after cancelling itself");\n`;
         break;
       case "throw":
         out += `${indent}throw "${st.r}";\n`;
