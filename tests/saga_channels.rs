@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use baton::saga::{
     Action, BoxSaga, Buffer, Channel, Runtime, SagaCo, Store, Task, cancelled, debounce, delay,
-    race_effect, run_saga, take_every, take_from, take_latest, take_leading, throttle,
+    fork, put_to, race_effect, run_saga, take_every, take_from, take_latest, take_leading,
+    throttle,
 };
 use baton::{Error, EventLoop, Gen, now, set_timeout};
 use proptest::prelude::*;
@@ -325,4 +326,32 @@ fn a_saga_waiting_on_a_channel_it_holds_is_freed_when_the_channel_closes() {
     assert!(alive.upgrade().is_some(), "the waiting taker is still held");
     EventLoop::virtual_clock().run(|| chan.close());
     assert!(alive.upgrade().is_none(), "closing the channel freed it");
+}
+
+#[test]
+fn a_put_to_a_channel_made_as_a_fork_starts_waits_for_the_parent_to_wait_too() {
+    // As a store's put: redux-saga's scheduler holds it back, so the
+    // parent's take right after the fork gets the message.
+    let got = EventLoop::virtual_clock().block_on(async {
+        let chan: Channel<u32> = Channel::new(Buffer::None);
+        let c = chan.clone();
+        run_saga(Gen::new(move |co: SagaCo<Option<u32>>| async move {
+            let putter = c.clone();
+            fork(
+                &co,
+                move |()| {
+                    Gen::new(move |co: SagaCo<()>| async move {
+                        put_to(&co, &putter, 7).await?;
+                        Ok(())
+                    })
+                },
+                (),
+            )
+            .await?;
+            take_from(&co, &c).await
+        }))
+        .promise()
+        .await
+    });
+    assert_eq!(got.ok(), Some(Some(7)));
 }

@@ -186,8 +186,16 @@ struct SagaPut<T> {
 impl<T: Clone + 'static> Listening for SagaPut<T> {
     /// Puts the message. The putting saga resumes before the taker the
     /// message wakes, as with a store's put: its turn is queued first.
-    /// The message goes out as the put starts: there is nothing to stop.
+    /// The message goes out as the put starts (or, while a fork starts its
+    /// child, once the parent waits: see `scheduler`): there is nothing to
+    /// stop.
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
+        if super::scheduler::holding() {
+            super::scheduler::defer(Box::new(move || {
+                self.wait(settled);
+            }));
+            return None;
+        }
         self.handoff.wait(settled);
         let message = self.message.borrow_mut().take()?;
         let chan = self.channel.clone();

@@ -113,8 +113,9 @@
 //! (`Source::Listening`, with a `Handoff`): a take is the bus's listener or
 //! the channel's taker, the job that delivers one microtask later, and what
 //! stopping the effect reaches, held weakly by the waiter as a promise's
-//! reaction is held by the promise. A `put` dispatches at once (unless a
-//! fork is starting its child: then once the parent waits, `scheduler.rs`)
+//! reaction is held by the promise. A `put` (to the store or to a channel)
+//! dispatches at once (unless a fork is starting its child: then once the
+//! parent waits, `scheduler.rs`)
 //! but queues the putting saga's resumption first, so it runs before the
 //! sagas the action wakes (redux-saga's scheduler order). A `Channel` holds waiting
 //! takers and a buffer with an explicit overflow policy; a taker stopped
