@@ -1,9 +1,9 @@
-//! redux-saga's scheduler, for puts (to the store or to a channel): while a fork starts its child and its
-//! parent goes on (until both wait), a put is held back, then made in the
-//! order it came. So a child that puts as it starts reaches a `take` its
-//! parent makes right after forking it, as in redux-saga (`asap` and
-//! `immediately` in its `scheduler.js`). One per thread, as redux-saga's is
-//! one per program.
+//! redux-saga's scheduler, for puts (to the store or to a channel): while
+//! a fork starts its child and its parent goes on (until both wait), a put
+//! is held back, then made in the order it came. So a child that puts as
+//! it starts reaches a `take` its parent makes right after forking it, as
+//! in redux-saga (`asap` and `immediately` in its `scheduler.js`). One per
+//! thread, as redux-saga's is one per program.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
