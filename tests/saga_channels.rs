@@ -172,27 +172,32 @@ fn closing_a_channel_ends_its_takers_cleanly() {
 }
 
 #[test]
-fn a_taker_that_loses_a_race_after_a_message_reached_it_gives_the_message_back() {
-    let chan = Channel::new(Buffer::Expanding(4));
+fn a_message_put_while_a_take_races_a_call_wins_the_race_at_once() {
+    // The message reaches the waiting take inside the put, so the take
+    // wins before the call's answer comes a microtask later (redux-saga's
+    // order); nothing is lost.
+    let chan = Channel::<u32>::new(Buffer::Expanding(4));
     let c = chan.clone();
-    let later: Rc<RefCell<Option<u32>>> = Rc::default();
-    let l = later.clone();
+    let won: Rc<RefCell<Option<(&str, u32)>>> = Rc::default();
+    let w = won.clone();
     EventLoop::virtual_clock().run(move || {
         let racer = run_saga(Gen::new(move |co: SagaCo<()>| async move {
-            // The race settles on "now" first; the channel's message lands
-            // in the same turn and must not be swallowed by the loser.
             let race = race_effect(vec![
                 ("now", baton::saga::call_effect(instant, ())),
                 ("message", c.take_effect()),
             ]);
-            co.yield_(race).await?;
-            *l.borrow_mut() = take_from(&co, &c).await?;
+            let value = co.yield_(race).await?;
+            let (key, v) = value
+                .downcast_ref::<(&str, baton::saga::Value)>()
+                .expect("a race's outcome");
+            let n = v.downcast_ref::<Option<u32>>().copied().flatten();
+            *w.borrow_mut() = Some((key, n.unwrap_or(0)));
             Ok(())
         }));
         let _ = chan.put(7);
         racer
     });
-    assert_eq!(*later.borrow(), Some(7));
+    assert_eq!(*won.borrow(), Some(("message", 7)));
 }
 
 fn instant((): ()) -> baton::Promise<u32> {
@@ -277,7 +282,9 @@ proptest! {
 }
 
 #[test]
-fn a_saga_that_puts_to_a_channel_resumes_before_the_taker_it_wakes() {
+fn a_taker_waiting_on_a_channel_resumes_inside_the_put_before_the_putter() {
+    // redux-saga's order: the put hands the message to the waiting taker,
+    // which goes on at once; then the putter goes on.
     use baton::saga::put_to;
     let order: Rc<RefCell<Vec<&str>>> = Rc::default();
     let chan = Channel::new(Buffer::None);
@@ -303,7 +310,7 @@ fn a_saga_that_puts_to_a_channel_resumes_before_the_taker_it_wakes() {
             Ok(())
         }));
     });
-    assert_eq!(*order.borrow(), ["putter resumed: taken", "taker got 1"]);
+    assert_eq!(*order.borrow(), ["taker got 1", "putter resumed: taken"]);
 }
 
 /// A saga waiting on a channel its own body holds is a cycle of `Rc`s
@@ -354,4 +361,36 @@ fn a_put_to_a_channel_made_as_a_fork_starts_waits_for_the_parent_to_wait_too() {
         .await
     });
     assert_eq!(got.ok(), Some(Some(7)));
+}
+
+#[test]
+fn a_message_put_while_a_race_starts_its_parts_reaches_its_take() {
+    // The race starts its take, then a called saga that puts: the message
+    // reaches the take before the race waits on it, and is not lost.
+    let won = EventLoop::virtual_clock().block_on(async {
+        let chan = Channel::<u32>::new(Buffer::None);
+        let (c, putter) = (chan.clone(), chan.clone());
+        run_saga(Gen::new(move |co: SagaCo<&'static str>| async move {
+            let put_now = move |()| {
+                let putter = putter.clone();
+                Gen::new(move |co: SagaCo<u32>| async move {
+                    put_to(&co, &putter, 5).await?;
+                    delay(&co, 1_000).await?;
+                    Ok(0)
+                })
+            };
+            let race = race_effect(vec![
+                ("message", c.take_effect()),
+                ("putter", baton::saga::call_effect(put_now, ())),
+            ]);
+            let value = co.yield_(race).await?;
+            let (key, _) = value
+                .downcast_ref::<(&'static str, baton::saga::Value)>()
+                .expect("a race's outcome");
+            Ok(*key)
+        }))
+        .promise()
+        .await
+    });
+    assert_eq!(won.ok(), Some("message"));
 }

@@ -405,6 +405,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "channel_order",
+        "a channel where seed 003 is silent: redux-saga's order",
+        saga::channel_order,
+    ),
+    port(
+        "saga",
         "race",
         "race({ data, timeout }): the winner, or the timeout thrown in",
         saga::race_timeout,

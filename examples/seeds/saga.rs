@@ -3,8 +3,8 @@
 
 use baton::runner::CancellationToken;
 use baton::saga::{
-    Effect, Runtime, SagaCo, Value, all, call, call_effect, cancel, cancelled, fork, join, race,
-    run_saga,
+    Buffer, Channel, Effect, Runtime, SagaCo, Value, all, call, call_effect, cancel, cancelled,
+    fork, join, put_to, race, run_saga, take_from,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
@@ -373,6 +373,47 @@ pub fn fork_tree() -> String {
         let l = log.clone();
         drop(run_saga(doomed).promise().catch(move |e| {
             l.line(format_args!("doomed: rejected {e}"));
+            Ok(())
+        }));
+        log.line("script end");
+    })
+}
+
+/// `channel_order.js`: a channel's order where seed 003 is silent,
+/// redux-saga's, beside a chain of ticks.
+pub fn channel_order() -> String {
+    scenario(|log| {
+        ticks(log, 4);
+        let chan: Channel<u32> = Channel::new(Buffer::Expanding(4));
+        let (l, c) = (log.clone(), chan.clone());
+        let taker = move |()| {
+            let (l, c) = (l.clone(), c.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                while let Some(m) = take_from(&co, &c).await? {
+                    l.line(format_args!("taker: got {m}"));
+                }
+                l.line("taker: END");
+                Ok(())
+            })
+        };
+        let (l, c) = (log.clone(), chan);
+        let putter = move |()| {
+            let (l, c) = (l.clone(), c.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                put_to(&co, &c, 1).await?;
+                l.line("putter: put 1");
+                put_to(&co, &c, 2).await?;
+                l.line("putter: put 2");
+                c.close();
+                l.line("putter: closed");
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            fork(&co, taker, ()).await?;
+            fork(&co, putter, ()).await?;
+            l.line("main: forked both");
             Ok(())
         }));
         log.line("script end");

@@ -19,7 +19,6 @@ use super::effect::{
 };
 use super::store::{Action, Bus, Pattern};
 use super::task::Scope;
-use crate::event_loop::{Job, queue_job};
 use crate::generator::Abrupt;
 use crate::{Error, Promise, Resolver};
 
@@ -128,18 +127,20 @@ impl<T: Clone + 'static> Taker<T> {
     fn give(self, message: Option<T>) {
         match self {
             Taker::Promise { resolver, .. } => resolver.resolve(message),
+            // The taking saga resumes at once, inside the put (redux-saga's
+            // order: before the putter).
             Taker::Saga(take) => {
                 take.handoff.keep(Ok(Rc::new(message)));
-                queue_job(take);
+                take.handoff.deliver();
             }
         }
     }
 }
 
-/// A saga waiting in [`take_from`]: kept by the channel as its taker, the
-/// job that hands the message to the saga one microtask later (as a
-/// promise's reaction would), and what stopping the take reaches. One
-/// allocation, where a promise, its reaction and a cancel hook took three.
+/// A saga waiting in [`take_from`]: kept by the channel as its taker, it
+/// hands the message to the saga inside the put (redux-saga's order), and
+/// is what stopping the take reaches. One allocation, where a promise, its
+/// reaction and a cancel hook took three.
 struct SagaTake<T> {
     channel: Weak<Inner<T>>,
     id: u64,
@@ -147,8 +148,11 @@ struct SagaTake<T> {
 }
 
 impl<T: Clone + 'static> Listening for SagaTake<T> {
+    /// A message may have come between the take's start and this (a race
+    /// or an `all` starts every part, then waits on each): it goes on now.
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
         self.handoff.wait(settled);
+        self.handoff.deliver();
         Some(stopper(&self))
     }
 
@@ -169,54 +173,34 @@ impl<T: Clone + 'static> Listening for SagaTake<T> {
     }
 }
 
-impl<T> Job for SagaTake<T> {
-    fn run(self: Rc<Self>) {
-        self.handoff.deliver();
-    }
-}
-
-/// A saga's put: made with the effect, so the effect holds one word; the
-/// job that hands its [`Delivery`] back is itself.
+/// A saga's put: made with the effect, so the effect holds one word.
 struct SagaPut<T> {
     channel: Channel<T>,
     message: RefCell<Option<T>>,
-    handoff: Handoff,
+}
+
+impl<T: Clone + 'static> SagaPut<T> {
+    /// Puts the message: a saga waiting for it takes it at once, inside.
+    fn put_now(&self) -> Result<Value, Error> {
+        let message = self.message.borrow_mut().take();
+        let delivered = message.map_or(Ok(Delivery::Closed), |m| self.channel.put(m));
+        delivered.map(delivery_value).map_err(Error::new)
+    }
 }
 
 impl<T: Clone + 'static> Listening for SagaPut<T> {
-    /// Puts the message. The putting saga resumes before the taker the
-    /// message wakes, as with a store's put: its turn is queued first.
-    /// The message goes out as the put starts (or, while a fork starts its
-    /// child, once the parent waits: see `scheduler`): there is nothing to
-    /// stop.
+    /// A put made while forks start (see `scheduler`): it is made once
+    /// they have settled in, and the putting saga resumes with it then, as
+    /// it would have at once. There is nothing to stop.
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
-        if super::scheduler::holding() {
-            super::scheduler::defer(Box::new(move || {
-                self.wait(settled);
-            }));
-            return None;
-        }
-        self.handoff.wait(settled);
-        let message = self.message.borrow_mut().take()?;
-        let chan = self.channel.clone();
-        let waiting = !chan.is_closed() && !chan.inner.takers.borrow().is_empty();
-        if waiting {
-            self.handoff.keep(Ok(delivery_value(Delivery::Taken)));
-            queue_job(self);
-            let _taken = chan.put(message);
-        } else {
-            let delivered = chan.put(message);
-            self.handoff
-                .keep(delivered.map(delivery_value).map_err(Error::new));
-            queue_job(self);
-        }
+        super::scheduler::defer(self, settled);
         None
     }
 }
 
-impl<T> Job for SagaPut<T> {
-    fn run(self: Rc<Self>) {
-        self.handoff.deliver();
+impl<T: Clone + 'static> super::scheduler::HeldPut for SagaPut<T> {
+    fn make(self: Rc<Self>, settled: Settled) {
+        settled.deliver(self.put_now());
     }
 }
 
@@ -527,7 +511,7 @@ impl<T: Clone + 'static> Channel<T> {
         };
         Effect::new(self.clone(), describe, |chan, _: &Scope| {
             if let Some(now) = chan.take_now() {
-                return Running::of(Promise::resolve(now));
+                return Running::now(Ok(Rc::new(now)));
             }
             let take = Rc::new(SagaTake {
                 channel: Rc::downgrade(&chan.inner),
@@ -570,11 +554,25 @@ impl<T: Clone + 'static> Channel<T> {
         let put = Rc::new(SagaPut {
             channel: self.clone(),
             message: RefCell::new(Some(message)),
-            handoff: Handoff::default(),
         });
-        Effect::new(put, describe, |put, _| Running {
-            source: Source::Listening(put),
-            cancel: None,
+        Effect::new(put, describe, |put, _| {
+            if super::scheduler::holding() {
+                // Made once the forks starting have settled in.
+                return Running {
+                    source: Source::Listening(put),
+                    cancel: None,
+                };
+            }
+            // Puts by the sagas this one wakes wait until the putter, going
+            // on at once, waits too (redux-saga's scheduler).
+            let hold = super::scheduler::Hold::new();
+            match put.put_now() {
+                Ok(delivered) => {
+                    hold.pass_on();
+                    Running::now_held(delivered)
+                }
+                Err(overflow) => Running::now(Err(overflow)),
+            }
         })
     }
 }

@@ -48,7 +48,10 @@
 //! `cancel` and `cancelled()` resume at once, and a join as the joined
 //! task ends (at once, if it has); a child's error aborts its parent,
 //! whose body is then stopped as a cancelled one is (`cancelled()` is true
-//! in its cleanup). Where baton differs from redux-saga, on purpose:
+//! in its cleanup); a channel's put hands its message to a waiting taker,
+//! which goes on at once, before the putter (`tests/oracle/saga/`
+//! `fork_tree.js` and `channel_order.js` pin these). Where baton differs
+//! from redux-saga, on purpose:
 //!
 //! - Halting a task cancels its attached children, deepest first, before
 //!   its own body's cleanup runs; redux-saga runs the parent's first.
@@ -104,24 +107,27 @@
 //! it at once; a performer that panics throws a `Fault` into the saga.
 //!
 //! **The store, channels and watchers** (`store.rs`, `channel.rs`,
-//! `watchers.rs`, `scheduler.rs`). `Runtime::with_store` registers the store's state and its
-//! action bus in the runtime's service table, keyed by type, so `select`,
-//! `put` and `take` find them with no global state. `take` waits for the
-//! next matching action dispatched after it started, as in redux-saga. A
-//! `take` and a `put` (of the store or of a channel) are each one object,
-//! made with the effect, that hands its result over itself
-//! (`Source::Listening`, with a `Handoff`): a take is the bus's listener or
-//! the channel's taker, the job that delivers one microtask later, and what
-//! stopping the effect reaches, held weakly by the waiter as a promise's
-//! reaction is held by the promise. A `put` (to the store or to a channel)
-//! dispatches at once (unless a fork is starting its child: then once the
-//! parent waits, `scheduler.rs`)
-//! but queues the putting saga's resumption first, so it runs before the
-//! sagas the action wakes (redux-saga's scheduler order). A `Channel` holds waiting
-//! takers and a buffer with an explicit overflow policy; a taker stopped
-//! after a message reached it but before its saga resumed gives the message
-//! back to the front, so no message is lost or delivered twice (a property
-//! test drives random puts, takes and cancellations).
+//! `watchers.rs`, `scheduler.rs`). `Runtime::with_store` registers the
+//! store's state and its action bus in the runtime's service table, keyed
+//! by type, so `select`, `put` and `take` find them with no global state.
+//! `take` waits for the next matching action dispatched after it started,
+//! as in redux-saga. A `take` and a `put` are each one object, made with
+//! the effect, that hands its result over itself (`Source::Listening`,
+//! with a `Handoff`): a take is the bus's listener or the channel's taker,
+//! and what stopping the effect reaches, held weakly by the waiter as a
+//! promise's reaction is held by the promise. The store follows seed 003's
+//! runtime: a `put` dispatches at once but queues the putting saga's
+//! resumption first, so it runs before the sagas the action wakes, each a
+//! microtask later. A channel, which the seed does not have, follows
+//! redux-saga: a put hands its message to a waiting taker, whose saga goes
+//! on at once, inside the put, and then the putter goes on; a take of a
+//! buffered message goes on at once. Either put, made while a fork starts
+//! its child (or while a channel's put runs), waits until that saga waits
+//! again (`scheduler.rs`, redux-saga's scheduler). A `Channel` holds
+//! waiting takers and a buffer with an explicit overflow policy; a taker
+//! stopped after a message reached it but before its saga took it gives
+//! the message back to the front, so no message is lost or delivered twice
+//! (a property test drives random puts, takes and cancellations).
 //!
 //! **Resilience** (`resilience/`). Retry, the circuit breaker, compensation
 //! and resource scopes are plain values and `async` helpers that yield

@@ -7,18 +7,25 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::rc::Rc;
+
+use super::effect::Settled;
+
+/// A put held back: made, and its saga resumed through `settled`, once the
+/// forks starting have settled in.
+pub(crate) trait HeldPut {
+    fn make(self: Rc<Self>, settled: Settled);
+}
 
 thread_local! {
-    /// How many forks are starting.
+    /// How many forks are starting (or puts being made).
     static HELD: Cell<u32> = const { Cell::new(0) };
-    /// Puts held back meanwhile.
-    static QUEUE: RefCell<VecDeque<Box<dyn FnOnce()>>> = RefCell::default();
+    /// Puts held back meanwhile, each with where its saga resumes: no
+    /// allocation of their own.
+    static QUEUE: RefCell<VecDeque<(Rc<dyn HeldPut>, Settled)>> = RefCell::default();
 }
 
 /// Whether puts are held back now (a fork is starting): see [`defer`].
-/// (redux-saga also holds its scheduler while a put dispatches, for puts
-/// that dispatch causes at once; here a dispatch wakes sagas a microtask
-/// later, so it causes none.)
 #[inline]
 pub(crate) fn holding() -> bool {
     HELD.get() > 0
@@ -26,8 +33,8 @@ pub(crate) fn holding() -> bool {
 
 /// Makes `put` once the forks starting have settled in.
 #[cold]
-pub(crate) fn defer(put: Box<dyn FnOnce()>) {
-    QUEUE.with_borrow_mut(|queue| queue.push_back(put));
+pub(crate) fn defer(put: Rc<dyn HeldPut>, settled: Settled) {
+    QUEUE.with_borrow_mut(|queue| queue.push_back((put, settled)));
 }
 
 /// A fork starting its child: puts wait until the hold is released. If
@@ -61,9 +68,13 @@ pub(crate) fn release(holds: u32) {
     // A put made here may start no fork, but a saga it wakes may later:
     // look again each time.
     while HELD.get() == 0 {
-        let Some(put) = QUEUE.with_borrow_mut(VecDeque::pop_front) else {
+        let Some((put, settled)) = QUEUE.with_borrow_mut(VecDeque::pop_front) else {
             break;
         };
-        put();
+        // Held while it runs: what the put wakes, and the putter going on,
+        // put after it (redux-saga's `exec`).
+        HELD.set(1);
+        put.make(settled);
+        HELD.set(HELD.get() - 1);
     }
 }

@@ -479,16 +479,26 @@ impl<A: Action> Listening for StorePut<A> {
     /// The action goes out as the put starts: there is nothing to stop.
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
         if super::scheduler::holding() {
-            super::scheduler::defer(Box::new(move || {
-                self.wait(settled);
-            }));
-            return None;
+            super::scheduler::defer(self, settled);
+        } else {
+            self.dispatch(settled);
         }
+        None
+    }
+}
+
+impl<A: Action> super::scheduler::HeldPut for StorePut<A> {
+    fn make(self: Rc<Self>, settled: Settled) {
+        self.dispatch(settled);
+    }
+}
+
+impl<A: Action> StorePut<A> {
+    fn dispatch(&self, settled: Settled) {
         settled.deliver_unit_later();
         if let (Some(bus), Some(action)) = (self.bus.take(), self.action.take()) {
             bus.dispatch(&action);
         }
-        None
     }
 }
 

@@ -162,8 +162,9 @@ pub(crate) fn stopper<L: Listening>(listening: &Rc<L>) -> Stop {
 
 /// What a [`Listening`] object hands over: its waiter, and the result on
 /// its way there. When the result comes, the object keeps it here and
-/// queues itself as a job, whose run delivers it: one microtask turn
-/// later, as a promise's reaction would.
+/// delivers it: a store's take queues itself as a job whose run delivers
+/// it, one microtask turn later, as a promise's reaction would; a
+/// channel's take delivers it at once.
 #[derive(Default)]
 pub(crate) struct Handoff {
     waiting: Cell<Option<Settled>>,
@@ -180,9 +181,15 @@ impl Handoff {
         self.result.set(Some(result));
     }
 
+    /// Hands the result to the waiter if both have come; whichever is
+    /// missing, the other stays for when it comes.
     pub(crate) fn deliver(&self) {
-        if let (Some(settled), Some(result)) = (self.waiting.take(), self.result.take()) {
-            settled.deliver(result);
+        let Some(result) = self.result.take() else {
+            return;
+        };
+        match self.waiting.take() {
+            Some(settled) => settled.deliver(result),
+            None => self.result.set(Some(result)),
         }
     }
 
