@@ -8,14 +8,16 @@
 // Node logs running it, each program in a process of its own. A program is
 // a root saga that forks and spawns children (which may fork their own),
 // joins and cancels them (or itself), calls functions that answer or
-// refuse, waits on delays, throws, asks whether it is cancelled, and
-// catches and cleans up with try / catch / finally. Every line starts with the virtual time (real
+// refuse, waits on delays, puts to and takes from two channels (each with
+// a buffer of redux-saga's kinds) and closes them, throws, asks whether it
+// is cancelled, and catches and cleans up with try / catch / finally. Every line starts with the virtual time (real
 // time rounded to UNIT) and the task that logged it.
 //
-// No puts, takes, races or `all`s: seed 003's runners perform those, and
-// resume the saga a microtask after they settle (a race, a microtask after
-// its winner, with every part started first), where redux-saga resumes it
-// at once; `tests/saga_store.rs` pins how a put waits for a fork instead.
+// No store puts or takes, races or `all`s: seed 003's runners perform
+// those, and resume the saga a microtask after they settle (a race, a
+// microtask after its winner, with every part started first), where
+// redux-saga resumes it at once; `tests/saga_store.rs` pins how a store's
+// put waits for a fork instead.
 //
 // Cleanup (a finally block) runs synchronously and does not throw: it logs,
 // asks `cancelled()` and cancels, but does not call, wait or join. redux-saga
@@ -39,6 +41,7 @@ const SEED = 20261204;
 const UNIT = 20;
 const MAX_DELAYS = 5;
 const MAX_TASKS = 6;
+const BUFFERS = ["none", "expanding", "dropping", "sliding"];
 
 function generate(r) {
   let labels = 0;
@@ -53,7 +56,7 @@ function generate(r) {
     const seen = [...visible];
     const len = 1 + r.int(depth === 0 ? 5 : 3);
     for (let i = 0; i < len; i++) {
-      const kind = r.int(depth >= 2 ? 9 : 12);
+      const kind = r.int(depth >= 2 ? 12 : 15);
       if (kind === 0) stmts.push({ s: "log", id: label() });
       else if (kind === 1 && !cleanup) stmts.push({ s: "call", v: label() });
       else if (kind === 2 && !cleanup) stmts.push({ s: "refuse", r: "e" + label() });
@@ -68,7 +71,10 @@ function generate(r) {
       else if (kind === 6 && !cleanup && r.chance(0.3)) stmts.push({ s: "cancelself" });
       else if (kind === 7 && !cleanup) stmts.push({ s: "throw", r: "t" + label() });
       else if (kind === 8) stmts.push({ s: "cancelled" });
-      else if (kind >= 9) {
+      else if (kind === 9 && !cleanup) stmts.push({ s: "cput", c: r.int(2), v: label() });
+      else if (kind === 10 && !cleanup) stmts.push({ s: "ctake", c: r.int(2) });
+      else if (kind === 11 && r.chance(0.3)) stmts.push({ s: "cclose", c: r.int(2) });
+      else if (kind >= 12) {
         const st = { s: "try", id: label(), body: block(depth + 1, forks, seen, cleanup) };
         const shape = r.int(3);
         if (shape !== 1) st.catch = block(depth + 1, forks, seen, cleanup);
@@ -78,7 +84,8 @@ function generate(r) {
     }
     return stmts;
   };
-  return { body: block(0, 0, [], false) };
+  const chans = [pick(BUFFERS), pick(BUFFERS)];
+  return { chans, body: block(0, 0, [], false) };
 }
 
 function source(stmts, g, indent = "  ") {
@@ -112,6 +119,15 @@ function source(stmts, g, indent = "  ") {
       case "cancelself":
         out += `${indent}yield cancel();\n${indent}log("${g} went on after cancelling itself");\n`;
         break;
+      case "cput":
+        out += `${indent}yield put(C[${st.c}], ${st.v});\n${indent}log("${g} put ${st.v} to ${st.c}");\n`;
+        break;
+      case "ctake":
+        out += `${indent}log("${g} took " + shown(yield takeMaybe(C[${st.c}])) + " from ${st.c}");\n`;
+        break;
+      case "cclose":
+        out += `${indent}C[${st.c}].close();\n${indent}log("${g} closed ${st.c}");\n`;
+        break;
       case "throw":
         out += `${indent}throw "${st.r}";\n`;
         break;
@@ -127,8 +143,13 @@ function source(stmts, g, indent = "  ") {
 }
 
 function run(program) {
-  const { CANCEL, runSaga, stdChannel } = require("redux-saga");
-  const { call, cancel, cancelled, fork, join, spawn } = require("redux-saga/effects");
+  const { CANCEL, END, buffers, channel, runSaga, stdChannel } = require("redux-saga");
+  const { call, cancel, cancelled, fork, join, put, spawn, takeMaybe } = require("redux-saga/effects");
+  const made = { none: buffers.none, expanding: () => buffers.expanding(2) };
+  made.dropping = () => buffers.dropping(1);
+  made.sliding = () => buffers.sliding(1);
+  const C = program.chans.map((b) => channel(made[b]()));
+  const shown = (m) => (m === END ? "END" : m);
   let now = 0;
   const log = (s) => console.log(`${now} ${s}`);
   // redux-saga's `delay` (its `delayP`), keeping the virtual clock.
@@ -157,8 +178,12 @@ function run(program) {
     "spawn",
     "answer",
     "refuse",
+    "C",
+    "put",
+    "takeMaybe",
+    "shown",
     `return function* () {\n  const T = [];\n${source(program.body, "m")}  return 99;\n};`,
-  )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse);
+  )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse, C, put, takeMaybe, shown);
   const env = {
     channel: stdChannel(),
     dispatch: () => {},
