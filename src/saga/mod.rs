@@ -50,8 +50,9 @@
 //! whose body is then stopped as a cancelled one is (`cancelled()` is true
 //! in its cleanup); a channel's put hands its message to a waiting taker,
 //! which goes on at once, before the putter (`tests/oracle/saga/`
-//! `fork_tree.js` and `channel_order.js` pin these). Where baton differs
-//! from redux-saga, on purpose:
+//! `fork_tree.js` and `channel_order.js` pin these, and the random fork
+//! trees mix them with channels). Where baton differs from redux-saga, on
+//! purpose:
 //!
 //! - Halting a task cancels its attached children, deepest first, before
 //!   its own body's cleanup runs; redux-saga runs the parent's first.
@@ -59,8 +60,10 @@
 //!   cleanup has finished, effects and all: cleanup can await. redux-saga
 //!   ends the task at once and lets its cleanup run on.
 //! - `cancelled()` is true throughout the cleanup of a body a halt stopped.
-//!   In redux-saga, a parent whose child fails as it is forked has already
-//!   ended when its cleanup asks, and is told false.
+//!   In redux-saga, a task aborted from inside one of its own effects (a
+//!   child failing as it is forked, or as the task's put to a channel
+//!   resumes it) has already ended when its cleanup asks, and is told
+//!   false.
 //! - A cancelled task's promise rejects with [`Cancelled`] (never reported
 //!   as unhandled); redux-saga resolves it with a `TASK_CANCEL` symbol.
 //! - A failure is reported once, as an unhandled rejection, where nothing
