@@ -56,6 +56,12 @@ function generate(r) {
     const seen = [...visible];
     const len = 1 + r.int(depth === 0 ? 5 : 3);
     for (let i = 0; i < len; i++) {
+      // Channel puts and takes more often than the rest: they have the
+      // most rules.
+      if (!cleanup && r.chance(0.15)) {
+        stmts.push(r.chance(0.5) ? { s: "cput", c: r.int(2), v: label() } : { s: "ctake", c: r.int(2) });
+        continue;
+      }
       const kind = r.int(depth >= 2 ? 12 : 15);
       if (kind === 0) stmts.push({ s: "log", id: label() });
       else if (kind === 1 && !cleanup) stmts.push({ s: "call", v: label() });
