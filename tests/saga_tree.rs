@@ -76,6 +76,17 @@ fn outcome<T: Clone + std::fmt::Debug + 'static>(task: &Task<T>) -> String {
     }
 }
 
+/// Runs `script` on a virtual clock; returns what it returned and the
+/// reasons of the rejections the loop reported as unhandled.
+fn reporting_unhandled<R: 'static>(script: impl FnOnce() -> R + 'static) -> (R, Vec<String>) {
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let r = reports.clone();
+    let out = EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
+        .run(script);
+    (out, reports.take())
+}
+
 fn cancel_after<T: Clone + 'static>(task: &Task<T>, ms: u64, reason: &'static str) {
     let task = task.clone();
     set_timeout(
@@ -238,26 +249,22 @@ fn an_error_climbs_the_tree_through_every_attached_parent() {
 
 #[test]
 fn an_error_thrown_by_the_cleanup_of_a_cancelled_saga_is_reported_not_lost() {
-    let reported = Rc::new(RefCell::new(Vec::new()));
-    let r = reported.clone();
-    let task = EventLoop::virtual_clock()
-        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
-        .run(|| {
-            let saga = Gen::new(|co: SagaCo<u64>| async move {
-                let waited = delay(&co, 1000).await;
-                if waited.is_err() {
-                    return Err(Error::msg("cleanup failed").into());
-                }
-                Ok(1)
-            });
-            let task = run_saga(saga);
-            cancel_after(&task, 10, "stop");
-            task
+    let (task, reported) = reporting_unhandled(|| {
+        let saga = Gen::new(|co: SagaCo<u64>| async move {
+            let waited = delay(&co, 1000).await;
+            if waited.is_err() {
+                return Err(Error::msg("cleanup failed").into());
+            }
+            Ok(1)
         });
+        let task = run_saga(saga);
+        cancel_after(&task, 10, "stop");
+        task
+    });
     // The task ends as cancelled; the cleanup's error is told, once.
     assert_eq!(outcome(&task), "cancelled: stop");
-    assert_eq!(reported.borrow().len(), 1);
-    assert!(reported.borrow()[0].contains("cleanup failed"));
+    assert_eq!(reported.len(), 1);
+    assert!(reported[0].contains("cleanup failed"));
 }
 
 #[test]
@@ -848,18 +855,14 @@ proptest::proptest! {
 
 #[test]
 fn a_cancelled_task_is_not_reported_as_an_unhandled_rejection_but_a_failed_one_is() {
-    let reports = Rc::new(RefCell::new(Vec::new()));
-    let r = reports.clone();
     let log = Log::default();
-    EventLoop::virtual_clock()
-        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
-        .run(|| {
-            let cancelled = run_saga(leaf(&log, "cancelled", 100));
-            cancel_after(&cancelled, 10, "not needed");
-            run_saga(failing(&log, "failing", 20));
-        });
-    assert_eq!(reports.borrow().len(), 1, "{:?}", reports.borrow());
-    assert!(reports.borrow()[0].contains("failing failed"));
+    let ((), reports) = reporting_unhandled(move || {
+        let cancelled = run_saga(leaf(&log, "cancelled", 100));
+        cancel_after(&cancelled, 10, "not needed");
+        run_saga(failing(&log, "failing", 20));
+    });
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(reports[0].contains("failing failed"));
 }
 
 fn refused(why: &'static str) -> Promise<u64> {
@@ -903,25 +906,21 @@ fn a_saga_cancelled_before_a_settled_calls_turn_never_sees_it_and_its_cleanup_ca
 
 #[test]
 fn a_settled_rejection_a_saga_catches_is_not_reported_as_unhandled() {
-    let reports = Rc::new(RefCell::new(Vec::new()));
-    let r = reports.clone();
-    let got = EventLoop::virtual_clock()
-        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
-        .run(|| {
-            run_saga(Gen::new(|co: SagaCo<String>| async move {
-                match call(&co, refused, "no such user").await {
-                    Ok(v) => Ok(format!("got {v}")),
-                    Err(baton::Abrupt::Throw(e)) => Ok(format!("caught: {e}")),
-                    Err(abrupt) => Err(abrupt),
-                }
-            }))
-            .promise()
-        });
+    let (got, reports) = reporting_unhandled(|| {
+        run_saga(Gen::new(|co: SagaCo<String>| async move {
+            match call(&co, refused, "no such user").await {
+                Ok(v) => Ok(format!("got {v}")),
+                Err(baton::Abrupt::Throw(e)) => Ok(format!("caught: {e}")),
+                Err(abrupt) => Err(abrupt),
+            }
+        }))
+        .promise()
+    });
     assert_eq!(
         got.peek().and_then(Result::ok).as_deref(),
         Some("caught: no such user")
     );
-    assert!(reports.borrow().is_empty(), "{:?}", reports.borrow());
+    assert!(reports.is_empty(), "{reports:?}");
 }
 
 #[test]
