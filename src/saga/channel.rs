@@ -193,7 +193,7 @@ impl<T: Clone + 'static> Listening for SagaPut<T> {
     /// they have settled in, and the putting saga resumes with it then, as
     /// it would have at once. There is nothing to stop.
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
-        super::scheduler::defer(self, settled);
+        super::scheduler::asap(self, settled);
         None
     }
 }

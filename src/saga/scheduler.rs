@@ -25,15 +25,24 @@ thread_local! {
     static QUEUE: RefCell<VecDeque<(Rc<dyn HeldPut>, Settled)>> = RefCell::default();
 }
 
-/// Whether puts are held back now (a fork is starting): see [`defer`].
+/// Whether puts are held back now (a fork is starting): see [`asap`].
 #[inline]
 pub(crate) fn holding() -> bool {
     HELD.get() > 0
 }
 
-/// Makes `put` once the forks starting have settled in.
+/// Makes `put` now, or once the forks starting have settled in.
+#[inline]
+pub(crate) fn asap<P: HeldPut + 'static>(put: Rc<P>, settled: Settled) {
+    if holding() {
+        defer(put, settled);
+    } else {
+        put.make(settled);
+    }
+}
+
 #[cold]
-pub(crate) fn defer(put: Rc<dyn HeldPut>, settled: Settled) {
+fn defer(put: Rc<dyn HeldPut>, settled: Settled) {
     QUEUE.with_borrow_mut(|queue| queue.push_back((put, settled)));
 }
 

@@ -478,23 +478,13 @@ impl<A: Action> Listening for StorePut<A> {
     /// sagas the action wakes.
     /// The action goes out as the put starts: there is nothing to stop.
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
-        if super::scheduler::holding() {
-            super::scheduler::defer(self, settled);
-        } else {
-            self.dispatch(settled);
-        }
+        super::scheduler::asap(self, settled);
         None
     }
 }
 
 impl<A: Action> super::scheduler::HeldPut for StorePut<A> {
     fn make(self: Rc<Self>, settled: Settled) {
-        self.dispatch(settled);
-    }
-}
-
-impl<A: Action> StorePut<A> {
-    fn dispatch(&self, settled: Settled) {
         settled.deliver_unit_later();
         if let (Some(bus), Some(action)) = (self.bus.take(), self.action.take()) {
             bus.dispatch(&action);
