@@ -23,13 +23,14 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use baton::saga::{
-    Buffer, Cancelled, Channel, Saga, SagaCo, Task, call, cancel, cancel_self_effect, cancelled,
-    delay, fork, join, put_to, run_saga, spawn, take_from,
+    Buffer, Channel, Saga, SagaCo, Task, call, cancel, cancel_self_effect, cancelled, delay, fork,
+    join, put_to, run_saga, spawn, take_from,
 };
-use baton::{Abrupt, Error, EventLoop, Gen, Promise, now};
-use random_support::{
-    Log, check_against_node_by, list, name, number, reported, text, try_statement,
+use baton::{Abrupt, Error, Gen, Promise};
+use random_support::sagas::{
+    by_time_and_task, log_root, report_failure, run_on_virtual_clock, say_at,
 };
+use random_support::{Log, check_against_node_by, list, name, number, text, try_statement};
 use serde_json::Value;
 
 type Completion = Result<(), Abrupt<Error, i64>>;
@@ -40,12 +41,6 @@ fn answer(v: i64) -> Promise<i64> {
 
 fn refuse(why: String) -> Promise<i64> {
     Promise::reject(Error::msg(why))
-}
-
-/// A line of the trace, stamped with the loop's time.
-fn say(log: &Log, line: String) {
-    log.borrow_mut()
-        .push(format!("{} {line}", now().as_millis()));
 }
 
 /// What one program's sagas share: the log and the tasks forked so far
@@ -89,10 +84,10 @@ impl Tree {
             let log = &tree.log;
             for st in stmts {
                 match st["s"].as_str().expect("a statement") {
-                    "log" => say(log, format!("{g} at {}", st["id"])),
+                    "log" => say_at(log, format!("{g} at {}", st["id"])),
                     "call" => {
                         let v = call(&co, answer, number(&st["v"])).await?;
-                        say(log, format!("{g} called {v}"));
+                        say_at(log, format!("{g} called {v}"));
                     }
                     "refuse" => {
                         call(&co, refuse, text(&st["r"])).await?;
@@ -100,7 +95,7 @@ impl Tree {
                     "delay" => {
                         let ms = st["ms"].as_u64().expect("a delay");
                         delay(&co, ms).await?;
-                        say(log, format!("{g} delayed {ms}"));
+                        say_at(log, format!("{g} delayed {ms}"));
                     }
                     link @ ("fork" | "spawn") => {
                         let saga = tree.child(&st);
@@ -113,42 +108,42 @@ impl Tree {
                         };
                         let t = st["t"].as_u64().expect("a task number");
                         tree.tasks.borrow_mut().insert(t, task);
-                        say(log, format!("{g} {link}ed c{t}"));
+                        say_at(log, format!("{g} {link}ed c{t}"));
                     }
                     "join" => {
                         let v = join(&co, &tree.task(&st)).await?;
-                        say(log, format!("{g} joined c{} {v}", st["t"]));
+                        say_at(log, format!("{g} joined c{} {v}", st["t"]));
                     }
                     "cancel" => {
                         cancel(&co, &tree.task(&st), Error::msg("cancelled")).await?;
-                        say(log, format!("{g} cancelled c{}", st["t"]));
+                        say_at(log, format!("{g} cancelled c{}", st["t"]));
                     }
                     "cancelself" => {
                         co.yield_(cancel_self_effect(Error::msg("cancelled")))
                             .await?;
-                        say(log, format!("{g} went on after cancelling itself"));
+                        say_at(log, format!("{g} went on after cancelling itself"));
                     }
                     "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
                     "cput" => {
                         let v = number(&st["v"]);
                         put_to(&co, tree.channel(&st), v).await?;
-                        say(log, format!("{g} put {v} to {}", st["c"]));
+                        say_at(log, format!("{g} put {v} to {}", st["c"]));
                     }
                     "ctake" => {
                         let got = take_from(&co, tree.channel(&st)).await?;
                         let got = got.map_or_else(|| "END".to_owned(), |m| m.to_string());
-                        say(log, format!("{g} took {got} from {}", st["c"]));
+                        say_at(log, format!("{g} took {got} from {}", st["c"]));
                     }
                     "cclose" => {
                         tree.channel(&st).close();
-                        say(log, format!("{g} closed {}", st["c"]));
+                        say_at(log, format!("{g} closed {}", st["c"]));
                     }
                     "cancelled" => {
                         let c = cancelled(&co).await?;
-                        say(log, format!("{g} cancelled? {c}"));
+                        say_at(log, format!("{g} cancelled? {c}"));
                     }
                     "try" => {
-                        let tell = |line| say(log, format!("{g} {line}"));
+                        let tell = |line| say_at(log, format!("{g} {line}"));
                         try_statement(&st, tell, name, |stmts| {
                             tree.exec(co.clone(), g.clone(), stmts)
                         })
@@ -162,95 +157,32 @@ impl Tree {
     }
 }
 
-/// Logs a failure of `promise` as redux-saga's `onError` sees a root
-/// task's (the root's, or a spawned task's: `! failed <reason>`); a
-/// cancellation is not one.
-fn report_failure<T: Clone + 'static>(log: &Log, promise: &Promise<T>) {
-    let log = log.clone();
-    drop(promise.then_else(
-        |_| Ok::<(), Error>(()),
-        move |e| {
-            if !Cancelled::is(&e) {
-                say(&log, format!("! failed {}", name(&e)));
-            }
-            Ok::<(), Error>(())
-        },
-    ));
-}
-
 fn run(program: &Value) -> Vec<String> {
     let body = list(&program["body"]);
     let chans = program["chans"].clone();
-    let log: Log = Rc::default();
-    let (unhandled, main) = (log.clone(), log.clone());
-    EventLoop::virtual_clock()
-        .on_unhandled_rejection(move |r| {
-            say(&unhandled, format!("! failed {}", reported(&r.reason)));
-        })
-        .run(move || {
-            let log = &main;
-            // redux-saga's buffers.none(), expanding(2), dropping(1), sliding(1).
-            let buffer = |b: &Value| match b.as_str().expect("a buffer") {
-                "none" => Buffer::None,
-                "expanding" => Buffer::Expanding(2),
-                "dropping" => Buffer::Dropping(1),
-                _ => Buffer::Sliding(1),
-            };
-            let channels = list(&chans)
-                .iter()
-                .map(|b| Channel::new(buffer(b)))
-                .collect();
-            let tree = Tree {
-                log: log.clone(),
-                tasks: Rc::default(),
-                channels: Rc::new(channels),
-            };
-            let root = Gen::new(move |co: SagaCo<i64>| async move {
-                tree.exec(Rc::new(co), "m".into(), body).await?;
-                Ok(99)
-            });
-            let promise = run_saga(root).promise();
-            report_failure(log, &promise);
-            let (on_value, on_reason) = (log.clone(), log.clone());
-            drop(promise.then_else(
-                move |v| {
-                    say(&on_value, format!("= m resolved {v}"));
-                    Ok::<(), Error>(())
-                },
-                // redux-saga resolves a cancelled task's promise with a symbol.
-                move |e| {
-                    let line = if Cancelled::is(&e) {
-                        "= m resolved @@redux-saga/TASK_CANCEL".to_owned()
-                    } else {
-                        format!("= m rejected {}", name(&e))
-                    };
-                    say(&on_reason, line);
-                    Ok::<(), Error>(())
-                },
-            ));
+    run_on_virtual_clock(move |log| {
+        // redux-saga's buffers.none(), expanding(2), dropping(1), sliding(1).
+        let buffer = |b: &Value| match b.as_str().expect("a buffer") {
+            "none" => Buffer::None,
+            "expanding" => Buffer::Expanding(2),
+            "dropping" => Buffer::Dropping(1),
+            _ => Buffer::Sliding(1),
+        };
+        let channels = list(&chans)
+            .iter()
+            .map(|b| Channel::new(buffer(b)))
+            .collect();
+        let tree = Tree {
+            log: log.clone(),
+            tasks: Rc::default(),
+            channels: Rc::new(channels),
+        };
+        let root = Gen::new(move |co: SagaCo<i64>| async move {
+            tree.exec(Rc::new(co), "m".into(), body).await?;
+            Ok(99)
         });
-    log.take()
-}
-
-/// Lines in order of time, then of task; a task's lines at one instant
-/// keep their order. The failures reported at one instant (`!`) are a
-/// set: redux-saga reports a spawned task's failure even when a joiner
-/// takes it over, and baton reports it once, where it ends up.
-fn by_time_and_task(lines: Vec<String>) -> Vec<String> {
-    let mut keyed: Vec<(u64, String, usize, String)> = lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let mut words = line.splitn(3, ' ');
-            let time = words.next().and_then(|t| t.parse().ok()).unwrap_or(0);
-            let task = words.next().unwrap_or_default().to_owned();
-            let order = if task == "!" { 0 } else { i };
-            (time, task, order, line)
-        })
-        .collect();
-    keyed.sort();
-    keyed.dedup_by(|a, b| a.1 == "!" && a.3 == b.3);
-    keyed.into_iter().map(|(.., line)| line).collect()
+        log_root(log, &run_saga(root).promise());
+    })
 }
 
 /// The programs whose traces differ from redux-saga's, and why.

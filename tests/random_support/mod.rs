@@ -14,6 +14,8 @@ use std::rc::Rc;
 use baton::Error;
 use serde_json::Value;
 
+pub mod sagas;
+
 /// A program's log.
 pub type Log = Rc<RefCell<Vec<String>>>;
 
