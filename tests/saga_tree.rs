@@ -571,6 +571,52 @@ fn a_called_sagas_error_is_thrown_at_the_callers_yield() {
 }
 
 #[test]
+fn a_called_saga_resumes_its_caller_as_it_ends_and_its_failure_is_the_callers() {
+    // redux-saga's order: a called generator that ends as it starts
+    // resumes its caller at once, before a microtask queued earlier; one
+    // that ends later, as it ends. A failure the caller catches is never
+    // reported as unhandled.
+    let log = Log::default();
+    let l = log.clone();
+    let (task, reported) = reporting_unhandled(move || {
+        let at_once = |fail: bool| {
+            Gen::new(move |_co: SagaCo<u64>| async move {
+                if fail {
+                    Err(Error::msg("at once failed").into())
+                } else {
+                    Ok(7)
+                }
+            })
+        };
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            let m = l.clone();
+            baton::queue_microtask(move || m.say(format_args!("a microtask")));
+            let v = call(&co, at_once, false).await?;
+            l.say(format_args!("called: {v}"));
+            for callee in [at_once(true).boxed(), failing(&l, "callee", 10)] {
+                match call(&co, move |()| callee, ()).await {
+                    Err(baton::Abrupt::Throw(e)) => l.say(format_args!("caught: {e}")),
+                    other => l.say(format_args!("unexpected: {:?}", other.is_ok())),
+                }
+            }
+            Ok(())
+        }))
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "0 called: 7",
+            "0 caught: at once failed",
+            "0 a microtask",
+            "10 callee fails",
+            "10 caught: callee failed"
+        ]
+    );
+    assert_eq!(outcome(&task), "ok ()");
+    assert!(reported.is_empty(), "reported: {reported:?}");
+}
+
+#[test]
 fn joining_returns_the_childs_value_and_a_cancelled_join_cancels_the_joiner() {
     let log = Log::default();
     let (joined, joiner) = EventLoop::virtual_clock().run(|| {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::Saga;
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, Value, short_name, yield_typed};
+use super::effect::{Description, Effect, Kind, Running, Stop, Value, short_name, yield_typed};
 use super::task::{Link, Scope, TaskName};
 use crate::generator::{Abrupt, Yield};
 use crate::{Error, Promise};
@@ -90,9 +90,24 @@ where
 {
     type Output = G::Return;
 
+    /// The caller goes on as the called saga ends, at once (redux-saga
+    /// runs a called generator as a sub-task and resumes its caller from
+    /// the sub-task's end); at once too if it ended as it started.
     fn start(self, scope: &Scope, name: fn() -> &'static str) -> Running {
         let task = scope.start_named(TaskName::Lazy(name), Link::Called, self);
-        Running::of(task.promise()).on_cancel(move |reason| task.cancel(reason.clone()))
+        let promise = task.promise();
+        if let Some(outcome) = promise.peek() {
+            // Its failure is the caller's now, not an unhandled one.
+            promise.mark_handled();
+            return Running::now(outcome.map(|v| Rc::new(v) as Value));
+        }
+        Running::waiting(move |settled| {
+            let stop = super::tree::when_ended(&task, settled);
+            Some(Stop::Hook(Box::new(move |reason| {
+                stop.stop(reason);
+                task.cancel(reason.clone());
+            })))
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::Saga;
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Kind, Running, Stop, Value, short_name, unit, yield_typed,
+    Description, Effect, Kind, Running, Settled, Stop, Value, short_name, unit, yield_typed,
 };
 use super::task::{Cancelled, Link, Task, TaskId, TaskName};
 use crate::generator::Abrupt;
@@ -268,6 +268,20 @@ pub fn join_effect<R: Clone + 'static>(task: &Task<R>) -> Effect {
             })))
         })
     })
+}
+
+/// Hands the outcome of `task`, which has not ended, to `settled` as it
+/// ends (as a called saga's caller goes on in redux-saga); returns the
+/// stop that lets go of it.
+pub(crate) fn when_ended<R: Clone + 'static>(task: &Task<R>, settled: Settled) -> Stop {
+    let (env, id) = (task.env(), task.id());
+    let ticket = env
+        .joiners
+        .borrow_mut()
+        .wait(id, move |outcome| settled.deliver(outcome));
+    Stop::Hook(Box::new(move |_| {
+        env.joiners.borrow_mut().leave(id, ticket)
+    }))
 }
 
 /// The joiners waiting for tasks of one runtime that have not ended,
