@@ -411,6 +411,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "store_order",
+        "a store's put, take and select: redux-saga's order",
+        saga::store_order,
+    ),
+    port(
+        "saga",
         "race",
         "race({ data, timeout }): the winner, or the timeout thrown in",
         saga::race_timeout,

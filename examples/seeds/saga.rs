@@ -1,10 +1,14 @@
 //! Seed 003's effect runner: sagas yield effects (call, all) as data, and
 //! the runtime performs them. Mirrors `tests/oracle/saga/effects.js`.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use baton::runner::CancellationToken;
 use baton::saga::{
-    Buffer, Channel, Effect, Runtime, SagaCo, Value, all, call, call_effect, cancel, cancelled,
-    fork, join, put_to, race, run_saga, take_from,
+    Action, Buffer, Channel, Effect, Pattern, Runtime, SagaCo, Store, Value, all, call,
+    call_effect, cancel, cancelled, fork, join, put, put_to, race, run_saga, select, take,
+    take_from,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
@@ -417,5 +421,134 @@ pub fn channel_order() -> String {
             Ok(())
         }));
         log.line("script end");
+    })
+}
+
+/// An action of `store_order.js`: its type and its number.
+#[derive(Clone, Debug)]
+struct Signal(&'static str, u32);
+
+impl Action for Signal {
+    fn action_type(&self) -> &str {
+        self.0
+    }
+}
+
+/// `store_order.js`: a store's put, take and select in redux-saga's
+/// order, beside a chain of ticks.
+pub fn store_order() -> String {
+    scenario(|log| {
+        ticks(log, 4);
+        let store = Store::new(0_u32, |count, _: &Signal| *count += 1);
+        let (l, st) = (log.clone(), store.clone());
+        let watcher = move |()| {
+            let (l, st) = (l.clone(), st.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                loop {
+                    let Signal(_, n) = take(&co, "PING").await?;
+                    l.line(format_args!("watcher: took PING {n}; count {}", st.state()));
+                }
+            })
+        };
+        let l = log.clone();
+        let responder = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                let Signal(_, n) = take(&co, "REQUEST").await?;
+                l.line(format_args!("responder: took REQUEST {n}"));
+                put(&co, Signal("REPLY", n * 10)).await?;
+                l.line("responder: put REPLY");
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let child = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                l.line("child: puts READY as it starts");
+                put(&co, Signal("READY", 0)).await?;
+                l.line("child: put READY");
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let taker = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                for _ in 0..2 {
+                    let Signal(_, n) = take(&co, "NUM").await?;
+                    l.line(format_args!("taker: took NUM {n}"));
+                }
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let first = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                take::<_, Signal>(&co, "GO").await?;
+                l.line("first: took GO");
+                put(&co, Signal("STEP", 0)).await?;
+                l.line("first: put STEP");
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let second = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                for _ in 0..2 {
+                    let go_or_step =
+                        Pattern::when(|Signal(kind, _): &Signal| matches!(*kind, "GO" | "STEP"));
+                    let Signal(kind, _) = take(&co, go_or_step).await?;
+                    l.line(format_args!("second: took {kind}"));
+                }
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let main = Gen::new(move |co: SagaCo<()>| async move {
+            // Attached watchers left waiting keep `main` running: it is
+            // cancelled at the end of the script instead.
+            fork(&co, taker, ()).await?;
+            fork(&co, first, ()).await?;
+            fork(&co, second, ()).await?;
+            fork(&co, watcher, ()).await?;
+            fork(&co, responder, ()).await?;
+            for n in [1, 2] {
+                put(&co, Signal("PING", n)).await?;
+                l.line(format_args!("main: put PING {n}"));
+            }
+            put(&co, Signal("REQUEST", 3)).await?;
+            l.line("main: put REQUEST 3");
+            let Signal(_, reply) = take(&co, "REPLY").await?;
+            l.line(format_args!("main: took REPLY {reply}"));
+            fork(&co, child, ()).await?;
+            l.line("main: forked the child");
+            take::<_, Signal>(&co, "READY").await?;
+            l.line("main: took READY");
+            let count = select(&co, |count: &u32| *count).await?;
+            l.line(format_args!("main: selected {count}"));
+            Ok(())
+        });
+        // A subscriber answers NUM 1 from inside its dispatch, through a
+        // slot emptied at the end (a subscriber holding its own store
+        // would be a cycle of `Rc`s).
+        let slot = Rc::new(RefCell::new(Some(store.clone())));
+        let s = slot.clone();
+        store.subscribe(move |Signal(kind, n): &Signal| {
+            if (*kind, *n) == ("NUM", 1)
+                && let Some(store) = s.borrow().clone()
+            {
+                store.dispatch(Signal("NUM", 2));
+            }
+        });
+        let task = Runtime::new().with_store(&store).run("main", main);
+        for signal in [Signal("GO", 0), Signal("NUM", 1), Signal("NUM", 3)] {
+            store.dispatch(signal);
+        }
+        log.line(format_args!("script end; count {}", store.state()));
+        slot.borrow_mut().take();
+        set_timeout(move || task.cancel(Error::msg("script over")), ms(1));
     })
 }

@@ -765,7 +765,7 @@ pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> 
         };
         let channel = Channel::new(policy);
         let sink = channel.clone();
-        let key = bus.subscribe(Rc::new(move |action: &A| {
+        let key = bus.listen(Rc::new(move |action: &A| {
             if pattern.matches(action) {
                 let _ = sink.put(action.clone());
             }

@@ -34,25 +34,32 @@
 //!
 //! # Order of events, and where it is not redux-saga's
 //!
-//! The effects seed 003's runner performs (call, all, race, delay, and its
-//! store's select, put and take) resume the saga a microtask after they
-//! settle, as that runner does; its race and `all` start every part before
-//! they look at any (redux-saga starts them in order and stops at one that
-//! settles as it starts, and resumes the saga at once). The effects it does not perform follow
-//! redux-saga 1.5, and a thousand random fork trees are checked against
-//! it (`tests/random_fork_trees.rs`): a fork or a spawn runs the child
-//! until it first waits (or ends) and resumes the parent at once with its
-//! task, and a child failing there aborts the parent before it goes on
-//! (a put made meanwhile waits until the parent waits too, as redux-saga's
-//! scheduler holds it back);
-//! `cancel` and `cancelled()` resume at once, and a join as the joined
-//! task ends (at once, if it has); a child's error aborts its parent,
-//! whose body is then stopped as a cancelled one is (`cancelled()` is true
-//! in its cleanup); a channel's put hands its message to a waiting taker,
-//! which goes on at once, before the putter (`tests/oracle/saga/`
-//! `fork_tree.js` and `channel_order.js` pin these, and the random fork
-//! trees mix them with channels). Where baton differs from redux-saga, on
-//! purpose:
+//! The effects seed 003's runner performs (call, all, race, delay) resume
+//! the saga a microtask after they settle, as that runner does; its race
+//! and `all` start every part before they look at any (redux-saga starts
+//! them in order and stops at one that settles as it starts, and resumes
+//! the saga at once). The effects it does not perform follow redux-saga
+//! 1.5, and a thousand random fork trees and a thousand random programs of
+//! watchers are checked against it (`tests/random_fork_trees.rs`,
+//! `tests/random_watchers.rs`): a fork or a spawn runs the child until it
+//! first waits (or ends) and resumes the parent at once with its task, and
+//! a child failing there aborts the parent before it goes on (a put made
+//! meanwhile waits until the parent waits too, as redux-saga's scheduler
+//! holds it back); a called saga resumes its caller as it ends (at once,
+//! if it ends as it starts); `cancel` and `cancelled()` resume at once,
+//! and a join as the joined task ends (at once, if it has); a child's
+//! error aborts its parent, whose body is then stopped as a cancelled one
+//! is (`cancelled()` is true in its cleanup); a put (to a channel or to
+//! the store) hands its message to the waiting takers, which go on at
+//! once, before the putter, and the puts they make wait until the putter
+//! waits too; a `select` reads the state at once. The store is the one
+//! place the seed's runtime has an order of its own that baton leaves: it
+//! resumes a taker a microtask or more after the action, so a watcher
+//! back in `take` too late loses an action put right after another,
+//! where redux-saga's watchers see every one (the random watchers found
+//! it). `tests/oracle/saga/` `fork_tree.js`, `channel_order.js` and
+//! `store_order.js` pin these orders, the last on a redux store. Where
+//! baton differs from redux-saga, on purpose:
 //!
 //! - Halting a task cancels its attached children, deepest first, before
 //!   its own body's cleanup runs; redux-saga runs the parent's first.
@@ -118,15 +125,17 @@
 //! the effect, that hands its result over itself (`Source::Listening`,
 //! with a `Handoff`): a take is the bus's listener or the channel's taker,
 //! and what stopping the effect reaches, held weakly by the waiter as a
-//! promise's reaction is held by the promise. The store follows seed 003's
-//! runtime: a `put` dispatches at once but queues the putting saga's
-//! resumption first, so it runs before the sagas the action wakes, each a
-//! microtask later. A channel, which the seed does not have, follows
-//! redux-saga: a put hands its message to a waiting taker, whose saga goes
-//! on at once, inside the put, and then the putter goes on; a take of a
-//! buffered message goes on at once. Either put, made while a fork starts
-//! its child (or while a channel's put runs), waits until that saga waits
-//! again (`scheduler.rs`, redux-saga's scheduler). A `Channel` holds
+//! promise's reaction is held by the promise. A dispatch reduces the action
+//! and tells the store's subscribers at once (as a redux store does, even
+//! from inside another dispatch), then the sagas waiting in `take` or on
+//! an action channel, as redux-saga's middleware puts each action to its
+//! channel after the store. Puts follow redux-saga, to the store as to a
+//! channel: a put hands its action or message to the waiting takers, whose
+//! sagas go on at once, inside the put, and then the putter goes on; a
+//! take of a buffered message goes on at once. A put made while a fork
+//! starts its child, or while another put or a dispatch is being made,
+//! waits until the sagas involved wait again (`scheduler.rs`, redux-saga's
+//! scheduler). A `Channel` holds
 //! waiting takers and a buffer with an explicit overflow policy; a taker
 //! stopped after a message reached it but before its saga took it gives
 //! the message back to the front, so no message is lost or delivered twice

@@ -1,9 +1,11 @@
-//! redux-saga's scheduler, for puts (to the store or to a channel): while
-//! a fork starts its child and its parent goes on (until both wait), a put
-//! is held back, then made in the order it came. So a child that puts as
-//! it starts reaches a `take` its parent makes right after forking it, as
-//! in redux-saga (`asap` and `immediately` in its `scheduler.js`). One per
-//! thread, as redux-saga's is one per program.
+//! redux-saga's scheduler, for puts (to the store or to a channel) and
+//! dispatches: while a fork starts its child and its parent goes on (until
+//! both wait), or while a put or a dispatch is being made (until the sagas
+//! it wakes wait), a put is held back, then made in the order it came. So
+//! a child that puts as it starts reaches a `take` its parent makes right
+//! after forking it, and an action reaches every saga waiting for it before
+//! any action they put, as in redux-saga (`asap` and `immediately` in its
+//! `scheduler.js`). One per thread, as redux-saga's is one per program.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -20,9 +22,16 @@ pub(crate) trait HeldPut {
 thread_local! {
     /// How many forks are starting (or puts being made).
     static HELD: Cell<u32> = const { Cell::new(0) };
-    /// Puts held back meanwhile, each with where its saga resumes: no
-    /// allocation of their own.
-    static QUEUE: RefCell<VecDeque<(Rc<dyn HeldPut>, Settled)>> = RefCell::default();
+    /// Puts held back meanwhile, in the order they came.
+    static QUEUE: RefCell<VecDeque<Held>> = RefCell::default();
+}
+
+/// A put held back.
+enum Held {
+    /// A saga's, with where the saga resumes: no allocation of its own.
+    Put(Rc<dyn HeldPut>, Settled),
+    /// A dispatch from outside the sagas (`Store::dispatch`).
+    Dispatch(Box<dyn FnOnce()>),
 }
 
 /// Whether puts are held back now (a fork is starting): see [`asap`].
@@ -43,7 +52,20 @@ pub(crate) fn asap<P: HeldPut + 'static>(put: Rc<P>, settled: Settled) {
 
 #[cold]
 fn defer(put: Rc<dyn HeldPut>, settled: Settled) {
-    QUEUE.with_borrow_mut(|queue| queue.push_back((put, settled)));
+    QUEUE.with_borrow_mut(|queue| queue.push_back(Held::Put(put, settled)));
+}
+
+/// Makes a dispatch from outside the sagas now, holding back the puts of
+/// the sagas it wakes until they all wait, or (if a put is being made, or
+/// a fork starting) once that is over.
+pub(crate) fn dispatch(make: impl FnOnce() + 'static) {
+    if holding() {
+        QUEUE.with_borrow_mut(|queue| queue.push_back(Held::Dispatch(Box::new(make))));
+    } else {
+        let hold = Hold::new();
+        make();
+        drop(hold);
+    }
 }
 
 /// A fork starting its child: puts wait until the hold is released. If
@@ -66,7 +88,21 @@ impl Hold {
 
 impl Drop for Hold {
     fn drop(&mut self) {
-        release(1);
+        if std::thread::panicking() {
+            // Unwinding: let go, but make nothing held back now.
+            HELD.set(HELD.get() - 1);
+        } else {
+            release(1);
+        }
+    }
+}
+
+/// A held-back put being made: let go as it ends, even by unwinding.
+struct Making;
+
+impl Drop for Making {
+    fn drop(&mut self) {
+        HELD.set(HELD.get() - 1);
     }
 }
 
@@ -77,13 +113,17 @@ pub(crate) fn release(holds: u32) {
     // A put made here may start no fork, but a saga it wakes may later:
     // look again each time.
     while HELD.get() == 0 {
-        let Some((put, settled)) = QUEUE.with_borrow_mut(VecDeque::pop_front) else {
+        let Some(held) = QUEUE.with_borrow_mut(VecDeque::pop_front) else {
             break;
         };
         // Held while it runs: what the put wakes, and the putter going on,
         // put after it (redux-saga's `exec`).
         HELD.set(1);
-        put.make(settled);
-        HELD.set(HELD.get() - 1);
+        let making = Making;
+        match held {
+            Held::Put(put, settled) => put.make(settled),
+            Held::Dispatch(make) => make(),
+        }
+        drop(making);
     }
 }

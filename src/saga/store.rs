@@ -8,11 +8,10 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, stopper,
-    yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, Value, stopper,
+    unit, yield_typed,
 };
 use super::task::Scope;
-use crate::event_loop::{Job, queue_job};
 use crate::generator::Abrupt;
 use crate::{Error, Promise};
 
@@ -173,11 +172,15 @@ impl<A, F: Fn(&A)> Listen<A> for F {
 
 type Listener<A> = Rc<dyn Listen<A>>;
 
-/// Where dispatched actions go: the reducer, then subscribers, then the
-/// sagas waiting in `take`.
+/// Where dispatched actions go: the reducer, then the store's subscribers
+/// (as a redux store), then the sagas waiting for one (as redux-saga's
+/// channel, which its middleware puts each action to after the store).
 pub(crate) struct Bus<A> {
     reduce: Box<dyn Fn(&A)>,
-    listeners: RefCell<Vec<(u64, Listener<A>)>>,
+    /// Called at once, even from inside another dispatch, as redux's are.
+    subscribers: RefCell<Vec<(u64, Listener<A>)>>,
+    /// Takes and action channels: reached through redux-saga's scheduler.
+    sagas: RefCell<Vec<(u64, Listener<A>)>>,
     next: Cell<u64>,
     /// The buffer of the listeners a dispatch calls, kept between
     /// dispatches so dispatching allocates nothing.
@@ -185,30 +188,52 @@ pub(crate) struct Bus<A> {
 }
 
 impl<A: Action> Bus<A> {
-    pub(crate) fn dispatch(&self, action: &A) {
+    /// Reduces `action` and tells the store's subscribers.
+    pub(crate) fn reduce(&self, action: &A) {
         (self.reduce)(action);
-        // The listeners as they are now, as the seed's `[...listeners]`:
-        // one added or removed by a listener changes the next dispatch,
-        // not this one. A nested dispatch finds the buffer taken and
-        // makes its own.
+        self.tell(&self.subscribers, action);
+    }
+
+    /// Tells the sagas waiting for an action (a saga's put, which the
+    /// scheduler has let through).
+    pub(crate) fn to_sagas(&self, action: &A) {
+        self.tell(&self.sagas, action);
+    }
+
+    fn tell(&self, listeners: &RefCell<Vec<(u64, Listener<A>)>>, action: &A) {
+        // The listeners as they are now: one added or removed by a
+        // listener changes the next dispatch, not this one. A nested
+        // dispatch finds the buffer taken and makes its own.
         let mut snapshot = self.snapshot.take();
-        snapshot.extend(self.listeners.borrow().iter().map(|(_, l)| l.clone()));
+        snapshot.extend(listeners.borrow().iter().map(|(_, l)| l.clone()));
         for listener in snapshot.drain(..) {
             listener.hear(action);
         }
         self.snapshot.set(snapshot);
     }
 
-    /// Adds a listener; returns its key for [`Bus::unsubscribe`].
-    pub(crate) fn subscribe(&self, listener: Listener<A>) -> u64 {
+    fn add(&self, listeners: &RefCell<Vec<(u64, Listener<A>)>>, listener: Listener<A>) -> u64 {
         let key = self.next.get() + 1;
         self.next.set(key);
-        self.listeners.borrow_mut().push((key, listener));
+        listeners.borrow_mut().push((key, listener));
         key
     }
 
+    /// Adds a subscriber of the store; returns its key for
+    /// [`Bus::unsubscribe`].
+    pub(crate) fn subscribe(&self, listener: Listener<A>) -> u64 {
+        self.add(&self.subscribers, listener)
+    }
+
+    /// Adds a saga's listener (a take, an action channel); returns its key
+    /// for [`Bus::unsubscribe`].
+    pub(crate) fn listen(&self, listener: Listener<A>) -> u64 {
+        self.add(&self.sagas, listener)
+    }
+
     pub(crate) fn unsubscribe(&self, key: u64) {
-        self.listeners.borrow_mut().retain(|(k, _)| *k != key);
+        self.sagas.borrow_mut().retain(|(k, _)| *k != key);
+        self.subscribers.borrow_mut().retain(|(k, _)| *k != key);
     }
 }
 
@@ -267,7 +292,8 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
         let s = state.clone();
         let bus = Rc::new(Bus {
             reduce: Box::new(move |action| reducer(&mut s.borrow_mut(), action)),
-            listeners: RefCell::new(Vec::new()),
+            subscribers: RefCell::new(Vec::new()),
+            sagas: RefCell::new(Vec::new()),
             next: Cell::new(0),
             snapshot: Cell::new(Vec::new()),
         });
@@ -294,7 +320,10 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
     }
 
     /// Reduces `action` into the state, then tells subscribers and the
-    /// sagas waiting for it.
+    /// sagas waiting for it. Subscribers are told at once, even of a
+    /// dispatch made from inside another (a redux store's order); the
+    /// sagas after them, as redux-saga's middleware tells its channel, and
+    /// if a saga's put or another dispatch is being made, once it is over.
     ///
     /// ```
     /// use baton::saga::{Action, Store};
@@ -314,7 +343,9 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
     /// assert_eq!(*seen.borrow(), [2, 5]);
     /// ```
     pub fn dispatch(&self, action: A) {
-        self.bus.dispatch(&action);
+        self.bus.reduce(&action);
+        let bus = self.bus.clone();
+        super::scheduler::dispatch(move || bus.to_sagas(&action));
     }
 
     /// Calls `listener` after every dispatch.
@@ -380,10 +411,11 @@ pub fn select_effect<S: 'static, U: Clone + 'static>(
         )
     };
     Effect::new(selector, describe, |selector, scope: &Scope| {
+        // Read at once, and the saga goes on at once, as in redux-saga.
         let read = scope
             .service::<RefCell<S>>()
-            .map(|state| selector(&state.borrow()));
-        Running::of(Promise::from_resolution(read.ok_or_else(missing::<S>)))
+            .map(|state| Rc::new(selector(&state.borrow())) as Value);
+        Running::now(read.ok_or_else(missing::<S>))
     })
 }
 
@@ -423,10 +455,12 @@ pub async fn select<T, S: 'static, U: Clone + 'static>(
     yield_typed(co, select_effect(selector), Kind::Select, "select").await
 }
 
-/// The effect of dispatching `action` to the store (non-blocking). The
-/// action is dispatched at once, but the putting saga resumes before the
-/// sagas the action wakes, as redux-saga's scheduler orders them: a saga
-/// that puts a request and then takes the reply sees the reply.
+/// The effect of dispatching `action` to the store (non-blocking), in
+/// redux-saga's order: the sagas waiting for the action go on at once,
+/// inside the put, then the putting saga; the puts those sagas make wait
+/// until the putter waits too (redux-saga's scheduler). So a watcher sees
+/// every action, even two put back to back, and a saga that puts a
+/// request and then takes the reply sees the reply.
 ///
 /// ```
 /// use baton::saga::{Action, Kind, put_effect};
@@ -456,10 +490,19 @@ pub fn put_effect<A: Action>(action: A) -> Effect {
             return Running::of(Promise::<(), Error>::reject(missing::<A>()));
         };
         put.bus.set(Some(bus));
-        Running {
-            source: Source::Listening(put),
-            cancel: None,
+        if super::scheduler::holding() {
+            // Made once the forks starting have settled in.
+            return Running {
+                source: Source::Listening(put),
+                cancel: None,
+            };
         }
+        // Puts by the sagas this one wakes wait until the putter, going on
+        // at once, waits too (redux-saga's scheduler).
+        let hold = super::scheduler::Hold::new();
+        put.dispatch();
+        hold.pass_on();
+        Running::now_held(unit())
     })
 }
 
@@ -472,11 +515,19 @@ struct StorePut<A> {
     bus: Cell<Option<Rc<Bus<A>>>>,
 }
 
+impl<A: Action> StorePut<A> {
+    fn dispatch(&self) {
+        if let (Some(bus), Some(action)) = (self.bus.take(), self.action.take()) {
+            bus.reduce(&action);
+            bus.to_sagas(&action);
+        }
+    }
+}
+
 impl<A: Action> Listening for StorePut<A> {
-    /// Dispatches at once (unless a fork is starting: see `scheduler`),
-    /// but queues the putting saga's turn first: it resumes before the
-    /// sagas the action wakes.
-    /// The action goes out as the put starts: there is nothing to stop.
+    /// A put made while forks start (see `scheduler`): it is made once
+    /// they have settled in, and the putting saga resumes with it then, as
+    /// it would have at once. There is nothing to stop.
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
         super::scheduler::asap(self, settled);
         None
@@ -485,10 +536,8 @@ impl<A: Action> Listening for StorePut<A> {
 
 impl<A: Action> super::scheduler::HeldPut for StorePut<A> {
     fn make(self: Rc<Self>, settled: Settled) {
-        settled.deliver_unit_later();
-        if let (Some(bus), Some(action)) = (self.bus.take(), self.action.take()) {
-            bus.dispatch(&action);
-        }
+        self.dispatch();
+        settled.deliver(Ok(unit()));
     }
 }
 
@@ -545,7 +594,7 @@ pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
         let Some(bus) = scope.service::<Bus<A>>() else {
             return Running::of(Promise::<A, Error>::reject(missing::<A>()));
         };
-        let key = bus.subscribe(taker.clone());
+        let key = bus.listen(taker.clone());
         *taker.bus.borrow_mut() = Some((Rc::downgrade(&bus), key));
         Running {
             source: Source::Listening(taker),
@@ -588,7 +637,7 @@ impl<A: Action> Listen<A> for Taker<A> {
         }
         self.stop_listening();
         self.handoff.keep(Ok(Rc::new(action.clone())));
-        queue_job(self);
+        self.handoff.deliver();
     }
 }
 
@@ -601,12 +650,6 @@ impl<A: Action> Listening for Taker<A> {
     fn stop(&self) {
         self.stop_listening();
         self.handoff.stop();
-    }
-}
-
-impl<A: Action> Job for Taker<A> {
-    fn run(self: Rc<Self>) {
-        self.handoff.deliver();
     }
 }
 

@@ -4,7 +4,8 @@
 # of its own and wait for its timers: about eight minutes in all.
 set -euo pipefail
 cd "$(dirname "$0")"
-# redux-saga, the reference of random/fork_trees.js (package.json pins it).
+# redux-saga and redux, the references of random/fork_trees.js,
+# random/watchers.js and saga/store_order.js (package.json pins them).
 [ -d node_modules ] || npm ci --no-audit --no-fund
 for js in */[!_]*.js; do
   node "$js" > "${js%.js}.out"
