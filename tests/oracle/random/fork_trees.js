@@ -13,11 +13,10 @@
 // is cancelled, and catches and cleans up with try / catch / finally. Every line starts with the virtual time (real
 // time rounded to UNIT) and the task that logged it.
 //
-// No store puts or takes, races or `all`s: seed 003's runners perform
-// those, and resume the saga a microtask after they settle (a race, a
-// microtask after its winner, with every part started first), where
-// redux-saga resumes it at once; `tests/saga_store.rs` pins how a store's
-// put waits for a fork instead.
+// No races or `all`s: seed 003's runners perform those, and resume the
+// saga a microtask after they settle (a race, a microtask after its
+// winner, with every part started first), where redux-saga resumes it at
+// once. No store puts or takes either: `watchers.js` has them.
 //
 // Cleanup (a finally block) runs synchronously and does not throw: it logs,
 // asks `cancelled()` and cancels, but does not call, wait or join. redux-saga

@@ -1,0 +1,226 @@
+//! A thousand random programs of watchers on baton's saga runtime, each
+//! compared with what redux-saga logged running the same sagas under Node
+//! (`tests/oracle/random/watchers.out`, made by `watchers.js` there):
+//! `take_every`, `take_latest`, `take_leading`, `debounce` and `throttle`
+//! on actions dispatched by timers, whose workers wait, call functions that
+//! answer or refuse, put actions, read the store, throw, ask whether they
+//! are cancelled, catch and clean up; at its end the root cancels the
+//! watchers, and with them their running workers.
+//!
+//! Lines are compared per task and instant, as in `random_fork_trees.rs`
+//! (`random_support::sagas::by_time_and_task`).
+
+mod random_support;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::time::Duration;
+
+use baton::saga::{
+    Action, BoxSaga, Runtime, Saga, SagaCo, Store, call, cancel, cancelled, debounce, delay, fork,
+    put, select, take_every, take_latest, take_leading, throttle,
+};
+use baton::{Abrupt, Error, Gen, Promise, set_timeout};
+use random_support::sagas::{by_time_and_task, log_root, run_on_virtual_clock, say_at};
+use random_support::{Log, check_against_node_by, list, name, number, text, try_statement};
+use serde_json::Value;
+
+type Completion = Result<(), Abrupt<Error, ()>>;
+
+/// An action: its type (A and B are dispatched from outside, workers put
+/// B and C) and its number.
+#[derive(Clone, Debug)]
+struct Act {
+    kind: &'static str,
+    n: i64,
+}
+
+impl Action for Act {
+    fn action_type(&self) -> &str {
+        self.kind
+    }
+}
+
+/// The store: a count of the actions it has seen.
+type Counter = Store<u64, Act>;
+
+fn kind(v: &Value) -> &'static str {
+    match v.as_str().expect("an action type") {
+        "A" => "A",
+        "B" => "B",
+        "C" => "C",
+        other => panic!("unknown action type {other}"),
+    }
+}
+
+fn answer(v: i64) -> Promise<i64> {
+    Promise::resolve(v)
+}
+
+fn refuse(why: String) -> Promise<i64> {
+    Promise::reject(Error::msg(why))
+}
+
+/// The worker of one watcher: its body, run for each action as task
+/// `<prefix><n>`.
+#[derive(Clone)]
+struct Worker {
+    log: Log,
+    prefix: char,
+    body: Rc<Vec<Value>>,
+}
+
+impl Worker {
+    fn saga(&self, action: Act) -> impl Saga<Output = ()> + use<> {
+        let worker = self.clone();
+        let g = format!("{}{}", self.prefix, action.n);
+        Gen::new(move |co: SagaCo<()>| async move {
+            say_at(&worker.log, format!("{g} started"));
+            let body = worker.body.to_vec();
+            worker.exec(Rc::new(co), g.clone(), body).await?;
+            say_at(&worker.log, format!("{g} ended"));
+            Ok(())
+        })
+    }
+
+    /// Runs a block of worker `g`'s body.
+    fn exec(
+        &self,
+        co: Rc<SagaCo<()>>,
+        g: String,
+        stmts: Vec<Value>,
+    ) -> Pin<Box<dyn Future<Output = Completion>>> {
+        let worker = self.clone();
+        Box::pin(async move {
+            let log = &worker.log;
+            for st in stmts {
+                match st["s"].as_str().expect("a statement") {
+                    "log" => say_at(log, format!("{g} at {}", st["id"])),
+                    "call" => {
+                        let v = call(&co, answer, number(&st["v"])).await?;
+                        say_at(log, format!("{g} called {v}"));
+                    }
+                    "refuse" => {
+                        call(&co, refuse, text(&st["r"])).await?;
+                    }
+                    "delay" => {
+                        let ms = st["ms"].as_u64().expect("a delay");
+                        delay(&co, ms).await?;
+                        say_at(log, format!("{g} delayed {ms}"));
+                    }
+                    "put" => {
+                        let act = Act {
+                            kind: kind(&st["type"]),
+                            n: number(&st["v"]),
+                        };
+                        let what = format!("{}{}", act.kind, act.n);
+                        put(&co, act).await?;
+                        say_at(log, format!("{g} put {what}"));
+                    }
+                    "select" => {
+                        let seen = select(&co, |count: &u64| *count).await?;
+                        say_at(log, format!("{g} selected {seen}"));
+                    }
+                    "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
+                    "cancelled" => {
+                        let c = cancelled(&co).await?;
+                        say_at(log, format!("{g} cancelled? {c}"));
+                    }
+                    "try" => {
+                        let tell = |line| say_at(log, format!("{g} {line}"));
+                        try_statement(&st, tell, name, |stmts| {
+                            worker.exec(co.clone(), g.clone(), stmts)
+                        })
+                        .await?;
+                    }
+                    other => panic!("unknown statement {other}"),
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The watcher a program describes, with its worker.
+fn watcher(log: &Log, w: &Value, prefix: char) -> BoxSaga<()> {
+    let worker = Worker {
+        log: log.clone(),
+        prefix,
+        body: Rc::new(list(&w["body"])),
+    };
+    let work = move |action: Act| worker.saga(action);
+    let (pattern, ms) = (kind(&w["type"]), w["ms"].as_u64().unwrap_or(0));
+    match w["kind"].as_str().expect("a watcher") {
+        "every" => take_every(pattern, work),
+        "latest" => take_latest(pattern, work),
+        "leading" => take_leading(pattern, work),
+        "debounce" => debounce(ms, pattern, work),
+        "throttle" => throttle(ms, pattern, work),
+        other => panic!("unknown watcher {other}"),
+    }
+}
+
+/// Logs each C action a worker puts.
+fn logger(log: &Log) -> BoxSaga<()> {
+    let log = log.clone();
+    take_every("C", move |Act { n, .. }| {
+        let log = log.clone();
+        Gen::new(move |_co: SagaCo<()>| async move {
+            say_at(&log, format!("c{n} got C{n}"));
+            Ok(())
+        })
+    })
+}
+
+fn run(program: &Value) -> Vec<String> {
+    let program = program.clone();
+    run_on_virtual_clock(move |log| {
+        let store: Counter = Store::new(0, |count, _| *count += 1);
+        for d in list(&program["dispatches"]) {
+            let (log, store) = (log.clone(), store.clone());
+            let act = Act {
+                kind: kind(&d["type"]),
+                n: number(&d["n"]),
+            };
+            let at = Duration::from_millis(d["at"].as_u64().expect("a time"));
+            set_timeout(
+                move || {
+                    say_at(&log, format!("d {}{}", act.kind, act.n));
+                    store.dispatch(act);
+                },
+                at,
+            );
+        }
+        let (main, end) = (log.clone(), program["end"].as_u64().expect("an end"));
+        let mut sagas: Vec<BoxSaga<()>> = list(&program["watchers"])
+            .iter()
+            .zip(['x', 'y'])
+            .map(|(w, prefix)| watcher(log, w, prefix))
+            .collect();
+        sagas.push(logger(log));
+        let root = Gen::new(move |co: SagaCo<i64>| async move {
+            let mut started = Vec::new();
+            for saga in sagas {
+                started.push(fork(&co, move |()| saga, ()).await?);
+            }
+            delay(&co, end).await?;
+            say_at(&main, "m ends".into());
+            for task in &started {
+                cancel(&co, task, Error::msg("cancelled")).await?;
+            }
+            say_at(&main, "m cancelled the watchers".into());
+            Ok(99)
+        });
+        let runtime = Runtime::new().with_store(&store);
+        log_root(log, &runtime.run("m", root).promise());
+    })
+}
+
+/// The programs whose traces differ from redux-saga's, and why.
+const KNOWN: &[(usize, &str)] = &[];
+
+#[test]
+fn random_watchers_log_what_redux_saga_logs() {
+    check_against_node_by("watchers.out", 1000, run, by_time_and_task, KNOWN);
+}
