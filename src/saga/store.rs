@@ -200,7 +200,11 @@ impl<A: Action> Bus<A> {
         self.tell(&self.sagas, action);
     }
 
+    #[inline]
     fn tell(&self, listeners: &RefCell<Vec<(u64, Listener<A>)>>, action: &A) {
+        if listeners.borrow().is_empty() {
+            return; // a store with no subscribers, or no saga waiting
+        }
         // The listeners as they are now: one added or removed by a
         // listener changes the next dispatch, not this one. A nested
         // dispatch finds the buffer taken and makes its own.
