@@ -169,8 +169,39 @@ function logRejections(log, name = String) {
   process.on("rejectionHandled", (promise) => log("handled later " + name(reasons.get(promise))));
 }
 
+// Virtual time for a program run by redux-saga: setTimeout and clearTimeout
+// are replaced by a queue fired in order of due time (each callback a
+// macrotask of its own, with the microtasks it queues run before the
+// next), so nothing waits for real time. Returns the clock (`clock.now`).
+// Install it before redux-saga is loaded.
+function virtualTime() {
+  const clock = { now: 0 };
+  let seq = 0;
+  const due = [];
+  globalThis.setTimeout = (f, ms, ...args) => {
+    const timer = { at: clock.now + Number(ms), seq: seq++, f, args };
+    due.push(timer);
+    return timer;
+  };
+  globalThis.clearTimeout = (timer) => {
+    const i = due.indexOf(timer);
+    if (i >= 0) due.splice(i, 1);
+  };
+  const fire = () => {
+    if (due.length === 0) return;
+    due.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const timer = due.shift();
+    clock.now = timer.at;
+    timer.f(...timer.args);
+    setImmediate(fire);
+  };
+  setImmediate(fire);
+  return clock;
+}
+
 module.exports = {
   rng,
+  virtualTime,
   blocks,
   promiseTable,
   makePromises,

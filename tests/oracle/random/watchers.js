@@ -33,7 +33,7 @@
 // the durations on the chain of events that led to it, so no two timers of
 // different durations are ever due at once: their order would be Node's
 // choice of the moment, not a rule either side keeps.
-const { main, trySource } = require("./_random.js");
+const { main, trySource, virtualTime } = require("./_random.js");
 
 const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
 const SEED = 20261205;
@@ -146,28 +146,7 @@ function source(stmts, indent) {
 }
 
 function run(program) {
-  // Virtual timers, installed before redux-saga reads them.
-  let now = 0;
-  let seq = 0;
-  const due = [];
-  globalThis.setTimeout = (f, ms, ...args) => {
-    const timer = { at: now + Number(ms), seq: seq++, f, args };
-    due.push(timer);
-    return timer;
-  };
-  globalThis.clearTimeout = (timer) => {
-    const i = due.indexOf(timer);
-    if (i >= 0) due.splice(i, 1);
-  };
-  const fire = () => {
-    if (due.length === 0) return;
-    due.sort((a, b) => a.at - b.at || a.seq - b.seq);
-    const timer = due.shift();
-    now = timer.at;
-    timer.f(...timer.args);
-    setImmediate(fire);
-  };
-
+  const clock = virtualTime();
   const { applyMiddleware, createStore } = require("redux");
   const createSagaMiddleware = require("redux-saga").default;
   const effects = require("redux-saga/effects");
@@ -179,7 +158,7 @@ function run(program) {
     debounce: effects.debounce,
     throttle: effects.throttle,
   };
-  const log = (s) => console.log(`${now} ${s}`);
+  const log = (s) => console.log(`${clock.now} ${s}`);
   const answer = (v) => Promise.resolve(v);
   const refuse = (why) => Promise.reject(why);
   const worker = (w, i) =>
@@ -230,7 +209,6 @@ function run(program) {
       (v) => log(`= m resolved ${String(v)}`),
       (e) => log(`= m rejected ${e}`),
     );
-  setImmediate(fire);
 }
 
 main(__filename, SEED, PROGRAMS, generate, run);
