@@ -39,11 +39,12 @@
 //! and `all` start every part before they look at any (redux-saga starts
 //! them in order and stops at one that settles as it starts, and resumes
 //! the saga at once). The effects it does not perform follow redux-saga
-//! 1.5, and a thousand random fork trees and a thousand random programs of
-//! watchers are checked against it (`tests/random_fork_trees.rs`,
-//! `tests/random_watchers.rs`): a fork or a spawn runs the child until it
-//! first waits (or ends) and resumes the parent at once with its task, and
-//! a child failing there aborts the parent before it goes on (a put made
+//! 1.5, and a thousand random programs each of fork trees, watchers and
+//! channels are checked against it (`tests/random_fork_trees.rs`,
+//! `tests/random_watchers.rs`, `tests/random_channels.rs`): a fork or a
+//! spawn runs the child until it first waits (or ends) and resumes the
+//! parent at once with its task, and a child failing there aborts the
+//! parent before it goes on (a put made
 //! meanwhile waits until the parent waits too, as redux-saga's scheduler
 //! holds it back); a called saga resumes its caller as it ends (at once,
 //! if it ends as it starts); `cancel` and `cancelled()` resume at once,

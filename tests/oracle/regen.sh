@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 # redux-saga and redux, the references of random/fork_trees.js,
-# random/watchers.js and saga/store_order.js (package.json pins them).
+# random/watchers.js, random/channels.js and saga/store_order.js
+# (package.json pins them).
 [ -d node_modules ] || npm ci --no-audit --no-fund
 for js in */[!_]*.js; do
   node "$js" > "${js%.js}.out"
