@@ -12,22 +12,18 @@
 mod random_support;
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::{
-    Buffer, Channel, SagaCo, Task, cancel, delay, event_channel, fork, put_to, run_saga, take_from,
+    Buffer, Channel, SagaCo, Task, cancel, event_channel, fork, put_to, run_saga, take_from,
 };
-use baton::{Abrupt, Error, Gen, set_timeout};
-use random_support::sagas::{by_time_and_task, log_root, run_on_virtual_clock, say_at};
-use random_support::{
-    Log, OVERFLOW, check_against_reference, index, list, name, number, text, try_statement,
+use baton::{Error, Gen, set_timeout};
+use random_support::sagas::{
+    Block, Body, by_time_and_task, exec, log_root, run_on_virtual_clock, say_at,
 };
+use random_support::{Log, OVERFLOW, check_against_reference, index, list, number};
 use serde_json::Value;
-
-type Completion = Result<(), Abrupt<Error, i64>>;
 
 /// redux-saga's buffers.none(), fixed(1), expanding(1), dropping(1),
 /// sliding(1).
@@ -71,69 +67,53 @@ impl Program {
     fn chan(&self, st: &Value) -> &Channel<i64> {
         &self.chans[index(&st["c"])]
     }
+}
 
-    /// Runs a block of the body of task `g`.
-    fn exec(
-        &self,
-        co: Rc<SagaCo<i64>>,
-        g: String,
-        stmts: Vec<Value>,
-    ) -> Pin<Box<dyn Future<Output = Completion>>> {
+impl Body<i64> for Program {
+    fn log(&self) -> &Log {
+        &self.log
+    }
+
+    fn own(&self, co: Rc<SagaCo<i64>>, g: String, st: Value) -> Block<i64> {
         let p = self.clone();
         Box::pin(async move {
             let log = &p.log;
-            for st in stmts {
-                match st["s"].as_str().expect("a statement") {
-                    "log" => say_at(log, format!("{g} at {}", st["id"])),
-                    "cput" => {
-                        let v = number(&st["v"]);
-                        put_to(&co, p.chan(&st), v).await?;
-                        say_at(log, format!("{g} put {v} to c{}", st["c"]));
-                    }
-                    "ctake" => {
-                        let got = take_from(&co, p.chan(&st)).await?;
-                        say_at(log, format!("{g} took {} from c{}", shown(got), st["c"]));
-                    }
-                    "etake" => {
-                        let got = take_from(&co, &p.event).await?;
-                        say_at(log, format!("{g} took {} from e", shown(got)));
-                    }
-                    "cflush" => {
-                        let items = flushed(p.chan(&st));
-                        say_at(log, format!("{g} flushed {items} from c{}", st["c"]));
-                    }
-                    "eflush" => {
-                        let items = flushed(&p.event);
-                        say_at(log, format!("{g} flushed {items} from e"));
-                    }
-                    "cclose" => {
-                        p.chan(&st).close();
-                        say_at(log, format!("{g} closed c{}", st["c"]));
-                    }
-                    "eclose" => {
-                        p.event.close();
-                        say_at(log, format!("{g} closed e"));
-                    }
-                    "delay" => {
-                        let ms = st["ms"].as_u64().expect("a delay");
-                        delay(&co, ms).await?;
-                        say_at(log, format!("{g} delayed {ms}"));
-                    }
-                    "cancel" => {
-                        let task = p.workers.borrow()[index(&st["w"])].clone();
-                        cancel(&co, &task, Error::msg("cancelled")).await?;
-                        say_at(log, format!("{g} cancelled w{}", st["w"]));
-                    }
-                    "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
-                    "try" => {
-                        let tell = |line| say_at(log, format!("{g} {line}"));
-                        try_statement(&st, tell, name, |stmts| {
-                            p.exec(co.clone(), g.clone(), stmts)
-                        })
-                        .await?;
-                    }
-                    other => panic!("unknown statement {other}"),
+            match st["s"].as_str().expect("a statement") {
+                "cput" => {
+                    let v = number(&st["v"]);
+                    put_to(&co, p.chan(&st), v).await?;
+                    say_at(log, format!("{g} put {v} to c{}", st["c"]));
                 }
+                "ctake" => {
+                    let got = take_from(&co, p.chan(&st)).await?;
+                    say_at(log, format!("{g} took {} from c{}", shown(got), st["c"]));
+                }
+                "etake" => {
+                    let got = take_from(&co, &p.event).await?;
+                    say_at(log, format!("{g} took {} from e", shown(got)));
+                }
+                "cflush" => {
+                    let items = flushed(p.chan(&st));
+                    say_at(log, format!("{g} flushed {items} from c{}", st["c"]));
+                }
+                "eflush" => {
+                    let items = flushed(&p.event);
+                    say_at(log, format!("{g} flushed {items} from e"));
+                }
+                "cclose" => {
+                    p.chan(&st).close();
+                    say_at(log, format!("{g} closed c{}", st["c"]));
+                }
+                "eclose" => {
+                    p.event.close();
+                    say_at(log, format!("{g} closed e"));
+                }
+                "cancel" => {
+                    let task = p.workers.borrow()[index(&st["w"])].clone();
+                    cancel(&co, &task, Error::msg("cancelled")).await?;
+                    say_at(log, format!("{g} cancelled w{}", st["w"]));
+                }
+                other => panic!("unknown statement {other}"),
             }
             Ok(())
         })
@@ -199,16 +179,14 @@ fn run(program: &Value) -> Vec<String> {
                 let (worker, end) = (p.clone(), 100 + i64::try_from(k).unwrap_or(0));
                 let saga = move |()| {
                     Gen::new(move |co: SagaCo<i64>| async move {
-                        worker
-                            .exec(Rc::new(co), format!("w{k}"), list(&stmts))
-                            .await?;
+                        exec(&worker, Rc::new(co), format!("w{k}"), list(&stmts)).await?;
                         Ok(end)
                     })
                 };
                 let task = fork(&co, saga, ()).await?;
                 p.workers.borrow_mut().push(task);
             }
-            p.exec(co.clone(), "m".into(), body).await?;
+            exec(&p, co.clone(), "m".into(), body).await?;
             Ok(99)
         });
         log_root(log, &run_saga(root).promise());

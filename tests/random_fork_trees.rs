@@ -18,30 +18,18 @@ mod random_support;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
 use baton::saga::{
-    Buffer, Channel, Saga, SagaCo, Task, call, cancel, cancel_self_effect, cancelled, delay, fork,
-    join, put_to, run_saga, spawn, take_from,
+    Buffer, Channel, Saga, SagaCo, Task, cancel, cancel_self_effect, fork, join, put_to, run_saga,
+    spawn, take_from,
 };
-use baton::{Abrupt, Error, Gen, Promise};
+use baton::{Error, Gen};
 use random_support::sagas::{
-    by_time_and_task, log_root, report_failure, run_on_virtual_clock, say_at,
+    Block, Body, by_time_and_task, exec, log_root, report_failure, run_on_virtual_clock, say_at,
 };
-use random_support::{Log, check_against_node_by, list, name, number, text, try_statement};
+use random_support::{Log, check_against_node_by, list, number};
 use serde_json::Value;
-
-type Completion = Result<(), Abrupt<Error, i64>>;
-
-fn answer(v: i64) -> Promise<i64> {
-    Promise::resolve(v)
-}
-
-fn refuse(why: String) -> Promise<i64> {
-    Promise::reject(Error::msg(why))
-}
 
 /// What one program's sagas share: the log and the tasks forked so far
 /// (numbered across the program, so one table serves every body).
@@ -67,90 +55,63 @@ impl Tree {
         let (tree, g) = (self.clone(), format!("c{}", st["t"]));
         let (body, end) = (list(&st["body"]), number(&st["end"]));
         Gen::new(move |co: SagaCo<i64>| async move {
-            tree.exec(Rc::new(co), g, body).await?;
+            exec(&tree, Rc::new(co), g, body).await?;
             Ok(end)
         })
     }
+}
 
-    /// Runs a block of the body of task `g`.
-    fn exec(
-        &self,
-        co: Rc<SagaCo<i64>>,
-        g: String,
-        stmts: Vec<Value>,
-    ) -> Pin<Box<dyn Future<Output = Completion>>> {
+impl Body<i64> for Tree {
+    fn log(&self) -> &Log {
+        &self.log
+    }
+
+    fn own(&self, co: Rc<SagaCo<i64>>, g: String, st: Value) -> Block<i64> {
         let tree = self.clone();
         Box::pin(async move {
             let log = &tree.log;
-            for st in stmts {
-                match st["s"].as_str().expect("a statement") {
-                    "log" => say_at(log, format!("{g} at {}", st["id"])),
-                    "call" => {
-                        let v = call(&co, answer, number(&st["v"])).await?;
-                        say_at(log, format!("{g} called {v}"));
-                    }
-                    "refuse" => {
-                        call(&co, refuse, text(&st["r"])).await?;
-                    }
-                    "delay" => {
-                        let ms = st["ms"].as_u64().expect("a delay");
-                        delay(&co, ms).await?;
-                        say_at(log, format!("{g} delayed {ms}"));
-                    }
-                    link @ ("fork" | "spawn") => {
-                        let saga = tree.child(&st);
-                        let task = if link == "fork" {
-                            fork(&co, move |()| saga, ()).await?
-                        } else {
-                            let task = spawn(&co, move |()| saga, ()).await?;
-                            report_failure(log, &task.promise());
-                            task
-                        };
-                        let t = st["t"].as_u64().expect("a task number");
-                        tree.tasks.borrow_mut().insert(t, task);
-                        say_at(log, format!("{g} {link}ed c{t}"));
-                    }
-                    "join" => {
-                        let v = join(&co, &tree.task(&st)).await?;
-                        say_at(log, format!("{g} joined c{} {v}", st["t"]));
-                    }
-                    "cancel" => {
-                        cancel(&co, &tree.task(&st), Error::msg("cancelled")).await?;
-                        say_at(log, format!("{g} cancelled c{}", st["t"]));
-                    }
-                    "cancelself" => {
-                        co.yield_(cancel_self_effect(Error::msg("cancelled")))
-                            .await?;
-                        say_at(log, format!("{g} went on after cancelling itself"));
-                    }
-                    "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
-                    "cput" => {
-                        let v = number(&st["v"]);
-                        put_to(&co, tree.channel(&st), v).await?;
-                        say_at(log, format!("{g} put {v} to {}", st["c"]));
-                    }
-                    "ctake" => {
-                        let got = take_from(&co, tree.channel(&st)).await?;
-                        let got = got.map_or_else(|| "END".to_owned(), |m| m.to_string());
-                        say_at(log, format!("{g} took {got} from {}", st["c"]));
-                    }
-                    "cclose" => {
-                        tree.channel(&st).close();
-                        say_at(log, format!("{g} closed {}", st["c"]));
-                    }
-                    "cancelled" => {
-                        let c = cancelled(&co).await?;
-                        say_at(log, format!("{g} cancelled? {c}"));
-                    }
-                    "try" => {
-                        let tell = |line| say_at(log, format!("{g} {line}"));
-                        try_statement(&st, tell, name, |stmts| {
-                            tree.exec(co.clone(), g.clone(), stmts)
-                        })
-                        .await?;
-                    }
-                    other => panic!("unknown statement {other}"),
+            match st["s"].as_str().expect("a statement") {
+                link @ ("fork" | "spawn") => {
+                    let saga = tree.child(&st);
+                    let task = if link == "fork" {
+                        fork(&co, move |()| saga, ()).await?
+                    } else {
+                        let task = spawn(&co, move |()| saga, ()).await?;
+                        report_failure(log, &task.promise());
+                        task
+                    };
+                    let t = st["t"].as_u64().expect("a task number");
+                    tree.tasks.borrow_mut().insert(t, task);
+                    say_at(log, format!("{g} {link}ed c{t}"));
                 }
+                "join" => {
+                    let v = join(&co, &tree.task(&st)).await?;
+                    say_at(log, format!("{g} joined c{} {v}", st["t"]));
+                }
+                "cancel" => {
+                    cancel(&co, &tree.task(&st), Error::msg("cancelled")).await?;
+                    say_at(log, format!("{g} cancelled c{}", st["t"]));
+                }
+                "cancelself" => {
+                    co.yield_(cancel_self_effect(Error::msg("cancelled")))
+                        .await?;
+                    say_at(log, format!("{g} went on after cancelling itself"));
+                }
+                "cput" => {
+                    let v = number(&st["v"]);
+                    put_to(&co, tree.channel(&st), v).await?;
+                    say_at(log, format!("{g} put {v} to {}", st["c"]));
+                }
+                "ctake" => {
+                    let got = take_from(&co, tree.channel(&st)).await?;
+                    let got = got.map_or_else(|| "END".to_owned(), |m| m.to_string());
+                    say_at(log, format!("{g} took {got} from {}", st["c"]));
+                }
+                "cclose" => {
+                    tree.channel(&st).close();
+                    say_at(log, format!("{g} closed {}", st["c"]));
+                }
+                other => panic!("unknown statement {other}"),
             }
             Ok(())
         })
@@ -178,7 +139,7 @@ fn run(program: &Value) -> Vec<String> {
             channels: Rc::new(channels),
         };
         let root = Gen::new(move |co: SagaCo<i64>| async move {
-            tree.exec(Rc::new(co), "m".into(), body).await?;
+            exec(&tree, Rc::new(co), "m".into(), body).await?;
             Ok(99)
         });
         log_root(log, &run_saga(root).promise());

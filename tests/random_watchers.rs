@@ -12,21 +12,19 @@
 
 mod random_support;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::{
-    Action, BoxSaga, Runtime, Saga, SagaCo, Store, call, cancel, cancelled, debounce, delay, fork,
-    put, select, take_every, take_latest, take_leading, throttle,
+    Action, BoxSaga, Runtime, Saga, SagaCo, Store, cancel, debounce, delay, fork, put, select,
+    take_every, take_latest, take_leading, throttle,
 };
-use baton::{Abrupt, Error, Gen, Promise, set_timeout};
-use random_support::sagas::{by_time_and_task, log_root, run_on_virtual_clock, say_at};
-use random_support::{Log, check_against_node_by, list, name, number, text, try_statement};
+use baton::{Error, Gen, set_timeout};
+use random_support::sagas::{
+    Block, Body, by_time_and_task, exec, log_root, run_on_virtual_clock, say_at,
+};
+use random_support::{Log, check_against_node_by, list, number};
 use serde_json::Value;
-
-type Completion = Result<(), Abrupt<Error, ()>>;
 
 /// An action: its type (A and B are dispatched from outside, workers put
 /// B and C) and its number.
@@ -54,14 +52,6 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn answer(v: i64) -> Promise<i64> {
-    Promise::resolve(v)
-}
-
-fn refuse(why: String) -> Promise<i64> {
-    Promise::reject(Error::msg(why))
-}
-
 /// The worker of one watcher: its body, run for each action as task
 /// `<prefix><n>`.
 #[derive(Clone)]
@@ -78,64 +68,36 @@ impl Worker {
         Gen::new(move |co: SagaCo<()>| async move {
             say_at(&worker.log, format!("{g} started"));
             let body = worker.body.to_vec();
-            worker.exec(Rc::new(co), g.clone(), body).await?;
+            exec(&worker, Rc::new(co), g.clone(), body).await?;
             say_at(&worker.log, format!("{g} ended"));
             Ok(())
         })
     }
+}
 
-    /// Runs a block of worker `g`'s body.
-    fn exec(
-        &self,
-        co: Rc<SagaCo<()>>,
-        g: String,
-        stmts: Vec<Value>,
-    ) -> Pin<Box<dyn Future<Output = Completion>>> {
-        let worker = self.clone();
+impl Body<()> for Worker {
+    fn log(&self) -> &Log {
+        &self.log
+    }
+
+    fn own(&self, co: Rc<SagaCo<()>>, g: String, st: Value) -> Block<()> {
+        let log = self.log.clone();
         Box::pin(async move {
-            let log = &worker.log;
-            for st in stmts {
-                match st["s"].as_str().expect("a statement") {
-                    "log" => say_at(log, format!("{g} at {}", st["id"])),
-                    "call" => {
-                        let v = call(&co, answer, number(&st["v"])).await?;
-                        say_at(log, format!("{g} called {v}"));
-                    }
-                    "refuse" => {
-                        call(&co, refuse, text(&st["r"])).await?;
-                    }
-                    "delay" => {
-                        let ms = st["ms"].as_u64().expect("a delay");
-                        delay(&co, ms).await?;
-                        say_at(log, format!("{g} delayed {ms}"));
-                    }
-                    "put" => {
-                        let act = Act {
-                            kind: kind(&st["type"]),
-                            n: number(&st["v"]),
-                        };
-                        let what = format!("{}{}", act.kind, act.n);
-                        put(&co, act).await?;
-                        say_at(log, format!("{g} put {what}"));
-                    }
-                    "select" => {
-                        let seen = select(&co, |count: &u64| *count).await?;
-                        say_at(log, format!("{g} selected {seen}"));
-                    }
-                    "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
-                    "cancelled" => {
-                        let c = cancelled(&co).await?;
-                        say_at(log, format!("{g} cancelled? {c}"));
-                    }
-                    "try" => {
-                        let tell = |line| say_at(log, format!("{g} {line}"));
-                        try_statement(&st, tell, name, |stmts| {
-                            worker.exec(co.clone(), g.clone(), stmts)
-                        })
-                        .await?;
-                    }
-                    other => panic!("unknown statement {other}"),
+            match st["s"].as_str().expect("a statement") {
+                "put" => {
+                    let act = Act {
+                        kind: kind(&st["type"]),
+                        n: number(&st["v"]),
+                    };
+                    let what = format!("{}{}", act.kind, act.n);
+                    put(&co, act).await?;
+                    say_at(&log, format!("{g} put {what}"));
                 }
+                "select" => {
+                    let seen = select(&co, |count: &u64| *count).await?;
+                    say_at(&log, format!("{g} selected {seen}"));
+                }
+                other => panic!("unknown statement {other}"),
             }
             Ok(())
         })

@@ -1,12 +1,88 @@
 //! What the suites checked against redux-saga share: lines stamped with
-//! the loop's virtual time, the root's outcome and failures logged as
+//! the loop's virtual time, the interpreter of the statements every saga
+//! body of theirs has, the root's outcome and failures logged as
 //! redux-saga's `onError` and `toPromise()` show them, and the order in
 //! which two traces are compared.
 
-use baton::saga::Cancelled;
-use baton::{Error, EventLoop, Promise, now};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
-use super::{Log, name, reported};
+use baton::saga::{Cancelled, SagaCo, call, cancelled, delay};
+use baton::{Abrupt, Error, EventLoop, Promise, now};
+use serde_json::Value;
+
+use super::{Log, name, number, reported, text, try_statement};
+
+/// How a block of a saga body ends: on to what follows, or abruptly.
+pub type Completion<T> = Result<(), Abrupt<Error, T>>;
+
+/// A block of a saga body, running.
+pub type Block<T> = Pin<Box<dyn Future<Output = Completion<T>>>>;
+
+/// A suite's saga bodies: [`exec`] runs the statements every suite has
+/// (log, call, refuse, delay, throw, cancelled, try), and `own` the
+/// suite's own.
+pub trait Body<T: 'static>: Clone + 'static {
+    fn log(&self) -> &Log;
+
+    /// Runs `st`, a statement of the suite's own, in task `g`.
+    fn own(&self, co: Rc<SagaCo<T>>, g: String, st: Value) -> Block<T>;
+}
+
+/// `call(answer, v)`: a function that answers at once.
+pub fn answer(v: i64) -> Promise<i64> {
+    Promise::resolve(v)
+}
+
+/// `call(refuse, why)`: a function that refuses at once.
+pub fn refuse(why: String) -> Promise<i64> {
+    Promise::reject(Error::msg(why))
+}
+
+/// Runs a block of the body of task `g`.
+pub fn exec<T: 'static, B: Body<T>>(
+    body: &B,
+    co: Rc<SagaCo<T>>,
+    g: String,
+    stmts: Vec<Value>,
+) -> Block<T> {
+    let body = body.clone();
+    Box::pin(async move {
+        let log = body.log().clone();
+        for st in stmts {
+            match st["s"].as_str().expect("a statement") {
+                "log" => say_at(&log, format!("{g} at {}", st["id"])),
+                "call" => {
+                    let v = call(&co, answer, number(&st["v"])).await?;
+                    say_at(&log, format!("{g} called {v}"));
+                }
+                "refuse" => {
+                    call(&co, refuse, text(&st["r"])).await?;
+                }
+                "delay" => {
+                    let ms = st["ms"].as_u64().expect("a delay");
+                    delay(&co, ms).await?;
+                    say_at(&log, format!("{g} delayed {ms}"));
+                }
+                "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
+                "cancelled" => {
+                    let c = cancelled(&co).await?;
+                    say_at(&log, format!("{g} cancelled? {c}"));
+                }
+                "try" => {
+                    let tell = |line| say_at(&log, format!("{g} {line}"));
+                    try_statement(&st, tell, name, |stmts| {
+                        exec(&body, co.clone(), g.clone(), stmts)
+                    })
+                    .await?;
+                }
+                _ => body.own(co.clone(), g.clone(), st).await?,
+            }
+        }
+        Ok(())
+    })
+}
 
 /// A line of the trace, stamped with the loop's time.
 pub fn say_at(log: &Log, line: String) {

@@ -24,7 +24,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { main, trySource, virtualTime } = require("./_random.js");
+const { main, sharedSource, virtualTime } = require("./_random.js");
 
 const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
 const SEED = 20261206;
@@ -85,10 +85,12 @@ function generate(r) {
 function source(stmts, g, indent = "  ") {
   let out = "";
   for (const st of stmts) {
+    const shared = sharedSource(st, indent, (inner, deeper) => source(inner, g, deeper), `${g} `);
+    if (shared !== null) {
+      out += shared;
+      continue;
+    }
     switch (st.s) {
-      case "log":
-        out += `${indent}log("${g} at ${st.id}");\n`;
-        break;
       case "cput":
         out += `${indent}yield put(C[${st.c}], ${st.v});\n${indent}log("${g} put ${st.v} to c${st.c}");\n`;
         break;
@@ -115,12 +117,6 @@ function source(stmts, g, indent = "  ") {
         break;
       case "cancel":
         out += `${indent}yield cancel(W[${st.w}]);\n${indent}log("${g} cancelled w${st.w}");\n`;
-        break;
-      case "throw":
-        out += `${indent}throw "${st.r}";\n`;
-        break;
-      case "try":
-        out += trySource(st, indent, (inner, deeper) => source(inner, g, deeper), `${g} `);
         break;
     }
   }

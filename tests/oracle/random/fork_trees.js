@@ -33,7 +33,7 @@
 // no two timers are ever due at once and Node fires them in the order of
 // their virtual times: a timer falls due at the sum of the delays on the
 // chain of events that led to it, and distinct chains have distinct sums.
-const { main, trySource } = require("./_random.js");
+const { main, sharedSource } = require("./_random.js");
 
 const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
 const SEED = 20261204;
@@ -96,10 +96,12 @@ function generate(r) {
 function source(stmts, g, indent = "  ") {
   let out = "";
   for (const st of stmts) {
+    const shared = sharedSource(st, indent, (inner, deeper) => source(inner, g, deeper), `${g} `);
+    if (shared !== null) {
+      out += shared;
+      continue;
+    }
     switch (st.s) {
-      case "log":
-        out += `${indent}log("${g} at ${st.id}");\n`;
-        break;
       case "call":
         out += `${indent}log("${g} called " + (yield call(answer, ${st.v})));\n`;
         break;
@@ -133,14 +135,8 @@ function source(stmts, g, indent = "  ") {
       case "cclose":
         out += `${indent}C[${st.c}].close();\n${indent}log("${g} closed ${st.c}");\n`;
         break;
-      case "throw":
-        out += `${indent}throw "${st.r}";\n`;
-        break;
       case "cancelled":
         out += `${indent}log("${g} cancelled? " + (yield cancelled()));\n`;
-        break;
-      case "try":
-        out += trySource(st, indent, (inner, deeper) => source(inner, g, deeper), `${g} `);
         break;
     }
   }
