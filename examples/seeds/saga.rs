@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use baton::runner::CancellationToken;
 use baton::saga::{
-    Action, Buffer, Channel, Effect, Pattern, Runtime, SagaCo, Store, Value, all, call,
-    call_effect, cancel, cancelled, fork, join, put, put_to, race, run_saga, select, take,
+    Action, Buffer, Channel, Effect, Pattern, Runtime, SagaCo, Store, Value, action_channel, all,
+    call, call_effect, cancel, cancelled, fork, join, put, put_to, race, run_saga, select, take,
     take_from,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
@@ -508,6 +508,9 @@ pub fn store_order() -> String {
         };
         let l = log.clone();
         let main = Gen::new(move |co: SagaCo<()>| async move {
+            // redux-saga's default buffer for an action channel.
+            let pings = action_channel(&co, "PING", Buffer::Expanding(10)).await?;
+            l.line("main: opened a channel of PINGs");
             // Attached watchers left waiting keep `main` running: it is
             // cancelled at the end of the script instead.
             fork(&co, taker, ()).await?;
@@ -529,6 +532,15 @@ pub fn store_order() -> String {
             l.line("main: took READY");
             let count = select(&co, |count: &u32| *count).await?;
             l.line(format_args!("main: selected {count}"));
+            let held: Vec<String> = pings
+                .flush()
+                .iter()
+                .map(|Signal(_, n)| n.to_string())
+                .collect();
+            l.line(format_args!(
+                "main: the channel holds PING {}",
+                held.join(", PING ")
+            ));
             Ok(())
         });
         // A subscriber answers NUM 1 from inside its dispatch, through a

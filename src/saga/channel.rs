@@ -761,7 +761,7 @@ pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> 
     Effect::new((pattern, policy), describe, |(pattern, policy), scope| {
         let Some(bus) = scope.service::<Bus<A>>() else {
             let missing = Error::msg("no store in this runtime: start it with Runtime::with_store");
-            return Running::of(Promise::<Channel<A>, Error>::reject(missing));
+            return Running::now(Err(missing));
         };
         let channel = Channel::new(policy);
         let sink = channel.clone();
@@ -776,7 +776,8 @@ pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> 
                 bus.unsubscribe(key);
             }
         }));
-        Running::of(Promise::resolve(channel))
+        // Open at once, and the saga goes on at once, as in redux-saga.
+        Running::now(Ok(Rc::new(channel)))
     })
 }
 

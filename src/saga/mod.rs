@@ -53,10 +53,11 @@
 //! is (`cancelled()` is true in its cleanup); a put (to a channel or to
 //! the store) hands its message to the waiting takers, which go on at
 //! once, before the putter, and the puts they make wait until the putter
-//! waits too; a `select` reads the state at once. The store is the one
-//! place the seed's runtime has an order of its own that baton leaves: it
-//! resumes a taker a microtask or more after the action, so a watcher
-//! back in `take` too late loses an action put right after another,
+//! waits too; a `select` reads the state at once, and an action channel
+//! opens at once. The store is the one place the seed's runtime has an
+//! order of its own that baton leaves: it resumes a taker a microtask or
+//! more after the action, so a watcher back in `take` too late loses an
+//! action put right after another,
 //! where redux-saga's watchers see every one (the random watchers found
 //! it). `tests/oracle/saga/` `fork_tree.js`, `channel_order.js` and
 //! `store_order.js` pin these orders, the last on a redux store. Where

@@ -7,11 +7,12 @@
 // watcher sees every action, even two put back to back; a saga that puts a
 // request and then takes the reply gets it; a child's put made as it is
 // forked reaches the take its parent makes right after the fork; a select
-// reads the state at once; and an action dispatched from outside reaches
-// every saga waiting for it before any action they put.
+// reads the state at once, and an action channel opens at once; and an
+// action dispatched from outside reaches every saga waiting for it before
+// any action they put.
 const { applyMiddleware, createStore } = require("redux");
 const createSagaMiddleware = require("redux-saga").default;
-const { fork, put, select, take } = require("redux-saga/effects");
+const { actionChannel, flush, fork, put, select, take } = require("redux-saga/effects");
 
 const log = (s) => console.log(s);
 let p = Promise.resolve();
@@ -61,6 +62,8 @@ function* second() {
 }
 
 function* main() {
+  const pings = yield actionChannel("PING");
+  log("main: opened a channel of PINGs");
   yield fork(taker);
   yield fork(first);
   yield fork(second);
@@ -79,6 +82,7 @@ function* main() {
   yield take("READY");
   log("main: took READY");
   log(`main: selected ${(yield select()) - 1}`);
+  log(`main: the channel holds PING ${(yield flush(pings)).map((a) => a.n).join(", PING ")}`);
 }
 
 // NUM 1 is dispatched from outside; a subscriber of the store answers it
