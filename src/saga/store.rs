@@ -607,9 +607,9 @@ pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
     })
 }
 
-/// A `take` waiting on a store's bus. It is the bus's listener, the job
-/// that hands the action to the saga one microtask later (as a promise's
-/// reaction would), and what stopping the take reaches: one allocation,
+/// A `take` waiting on a store's bus. It is the bus's listener, which
+/// hands the action to the saga at once (inside the dispatch, as
+/// redux-saga's channel does), and what stopping the take reaches: one allocation,
 /// made with the effect, where a promise, its reaction, a listener closure
 /// and a cancel hook took four. The bus holds it; it holds the waiter
 /// until the action is handed over or the take is stopped.

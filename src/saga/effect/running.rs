@@ -143,9 +143,10 @@ impl Settled {
 /// itself, with no promise in between (a take, a put): listening,
 /// delivering and stopping all go through the one allocation it is.
 pub(crate) trait Listening: 'static {
-    /// Hands the result to `settled` once it comes, one microtask turn
-    /// later, as a promise's reaction would; returns how to stop waiting,
-    /// if there is anything to stop (see [`stopper`]).
+    /// Hands the result to `settled` once it comes (a take's action or
+    /// message at once, as redux-saga's channels do; a put held back by
+    /// the scheduler once it is made); returns how to stop waiting, if
+    /// there is anything to stop (see [`stopper`]).
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop>;
 
     /// Stops waiting: a result that comes later goes nowhere.
@@ -162,9 +163,7 @@ pub(crate) fn stopper<L: Listening>(listening: &Rc<L>) -> Stop {
 
 /// What a [`Listening`] object hands over: its waiter, and the result on
 /// its way there. When the result comes, the object keeps it here and
-/// delivers it: a store's take queues itself as a job whose run delivers
-/// it, one microtask turn later, as a promise's reaction would; a
-/// channel's take delivers it at once.
+/// delivers it at once if the waiter is there, or when it comes.
 #[derive(Default)]
 pub(crate) struct Handoff {
     waiting: Cell<Option<Settled>>,
