@@ -279,6 +279,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "runner",
+        "co_turns",
+        "co 4.6 itself, turn by turn: arrays, objects, thunks, generators",
+        runner::co_turns,
+    ),
+    port(
+        "runner",
         "cancellable",
         "runCancellable: cancel runs cleanup, rejects, skips the next step",
         runner::cancellable,

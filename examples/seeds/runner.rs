@@ -224,6 +224,127 @@ pub fn co_extras() -> String {
     })
 }
 
+/// Runs `body` through `run()`, its outcome dropped (each logs its own).
+fn co<Y, R, B>(body: impl FnOnce(Co<Y, R, (), Error>) -> B + 'static)
+where
+    Y: baton::runner::Yieldable<R, Error> + 'static,
+    R: Default + Clone + 'static,
+    B: std::future::Future<Output = baton::Outcome<(), Error>> + 'static,
+{
+    drop(run(Gen::new(body)));
+}
+
+/// `co_turns.js`: co 4.6 itself, turn by turn, beside a chain of ticks.
+pub fn co_turns() -> String {
+    scenario(|log| {
+        ticks(log, 6);
+        let ok = Promise::<i32>::resolve;
+        let l = log.clone();
+        co(
+            move |co: Co<Vec<Promise<i32>>, Vec<i32>, (), Error>| async move {
+                let v = co.yield_(vec![ok(1), ok(2)]).await?;
+                l.line(format_args!("array: {}", joined(&v)));
+                Ok(())
+            },
+        );
+        let l = log.clone();
+        co(
+            move |co: Co<Vec<Result<i32, Error>>, Vec<i32>, (), Error>| async move {
+                let v = co.yield_(vec![Ok(1), Ok(2)]).await?;
+                l.line(format_args!("array of values: {}", joined(&v)));
+                Ok(())
+            },
+        );
+        let l = log.clone();
+        co(
+            move |co: Co<Vec<Promise<i32>>, Vec<i32>, (), Error>| async move {
+                let v = co.yield_(Vec::new()).await?;
+                l.line(format_args!("empty array: {}", v.len()));
+                Ok(())
+            },
+        );
+        type Object = BTreeMap<&'static str, i32>;
+        let l = log.clone();
+        co(
+            move |co: Co<BTreeMap<&str, Promise<i32>>, Object, (), Error>| async move {
+                let o = co
+                    .yield_(BTreeMap::from([("a", ok(1)), ("b", ok(2))]))
+                    .await?;
+                l.line(format_args!("object: a={} b={}", o["a"], o["b"]));
+                Ok(())
+            },
+        );
+        let l = log.clone();
+        co(
+            move |co: Co<BTreeMap<&str, Result<i32, Error>>, Object, (), Error>| async move {
+                let o = co
+                    .yield_(BTreeMap::from([("a", Ok(1)), ("b", Ok(2))]))
+                    .await?;
+                l.line(format_args!("object of values: a={} b={}", o["a"], o["b"]));
+                Ok(())
+            },
+        );
+        let l = log.clone();
+        co(
+            move |co: Co<BTreeMap<&str, Promise<i32>>, Object, (), Error>| async move {
+                let o = co.yield_(BTreeMap::new()).await?;
+                l.line(format_args!("empty object: {}", o.len()));
+                Ok(())
+            },
+        );
+        type Arrays = BTreeMap<&'static str, Vec<i32>>;
+        let l = log.clone();
+        co(
+            move |co: Co<BTreeMap<&str, Vec<Promise<i32>>>, Arrays, (), Error>| async move {
+                let o = co
+                    .yield_(BTreeMap::from([
+                        ("a", vec![ok(1)]),
+                        ("b", vec![ok(2), ok(3)]),
+                    ]))
+                    .await?;
+                l.line(format_args!(
+                    "object of arrays: a={} b={}",
+                    joined(&o["a"]),
+                    joined(&o["b"])
+                ));
+                Ok(())
+            },
+        );
+        let l = log.clone();
+        co(
+            move |co: Co<Thunk<i32, Error>, i32, (), Error>| async move {
+                let v = co.yield_(thunk(|done| done(Ok(3)))).await?;
+                l.line(format_args!("thunk: {v}"));
+                Ok(())
+            },
+        );
+        let l = log.clone();
+        co(move |co: Co<_, i32, (), Error>| async move {
+            // function* inner() { return 4 }
+            let inner = Gen::new(|_co: Co<Promise<i32>, i32, i32, Error>| async move { Ok(4) });
+            let v = co.yield_(inner).await?;
+            l.line(format_args!("nested generator: {v}"));
+            Ok(())
+        });
+        let l = log.clone();
+        co(move |co: Co<Promise<i32>, i32, (), Error>| async move {
+            let v = co.yield_(ok(6)).await?;
+            l.line(format_args!("promise: {v}"));
+            Ok(())
+        });
+        log.line("script end");
+    })
+}
+
+/// `String(array)` in JavaScript: the items joined by commas.
+fn joined(items: &[i32]) -> String {
+    items
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// `fakeFetch(url)`: the file's contents after 80 ms.
 fn fake_fetch(url: String) -> Promise<String> {
     later(80, format!("contents of {url}"))

@@ -41,7 +41,7 @@ use crate::event_loop;
 use crate::generator::{Generator, Resume, Step};
 use crate::{Fault, FaultKind, Promise, Reason, Resolver};
 
-pub use yieldable::{Done, FutureYield, Thunk, Yieldable, future, thunk};
+pub use yieldable::{Done, FutureYield, Member, Thunk, Yieldable, future, thunk};
 
 /// Drives `generator` to completion on the event loop; returns the promise
 /// of its return value.

@@ -24,7 +24,10 @@ use crate::{Promise, Reason, spawn};
 /// | `[a, b]` of mixed kinds    | a tuple `(P1, P2, …)` (up to 4)   | `(V1, V2, …)`     |
 /// | a generator                | a [`Gen`] whose yields are these  | its return value  |
 ///
-/// Arrays, maps and tuples wait in parallel, like `Promise.all`.
+/// Arrays, maps and tuples wait in parallel, like `Promise.all`, and take
+/// co 4.6's turns (`tests/oracle/runner/co_turns.js` runs co itself): a
+/// map keeps a plain value (`Ok(v)`) as it is and waits for each other
+/// member through a `then` of its own, one turn more than a `Vec`.
 ///
 /// ```
 /// use baton::runner::Yieldable;
@@ -56,6 +59,43 @@ pub trait Yieldable<V, E> {
     /// assert_eq!((got["user"], got["posts"]), (1, 12));
     /// ```
     fn into_promise(self) -> Promise<V, E>;
+
+    /// What this is to co inside an object: a plain value, kept as it is
+    /// (no promise, no turn), or something to wait for.
+    ///
+    /// ```
+    /// use baton::runner::{Member, Yieldable};
+    /// use baton::{Error, EventLoop, Promise};
+    ///
+    /// EventLoop::virtual_clock().run(|| {
+    ///     assert!(matches!(Yieldable::<u8, Error>::into_member(Ok::<u8, Error>(1)), Member::Value(1)));
+    ///     assert!(matches!(Promise::<u8>::resolve(1).into_member(), Member::Wait(_)));
+    /// });
+    /// ```
+    fn into_member(self) -> Member<V, E>
+    where
+        Self: Sized,
+    {
+        Member::Wait(self.into_promise())
+    }
+}
+
+/// A member of a keyed collection, as co's `objectToPromise` sees it: a
+/// plain value is kept as it is; anything else is waited for.
+///
+/// ```
+/// use baton::runner::Member;
+/// use baton::{Error, Promise};
+///
+/// let members: [Member<u8, Error>; 2] = [Member::Value(1), Member::Wait(Promise::resolve(2))];
+/// assert!(matches!(members[0], Member::Value(1)));
+/// ```
+#[derive(Debug)]
+pub enum Member<V, E> {
+    /// A plain value.
+    Value(V),
+    /// Something to wait for, as its promise.
+    Wait(Promise<V, E>),
 }
 
 impl<V: Clone + 'static, E: Reason> Yieldable<V, E> for Promise<V, E> {
@@ -70,6 +110,13 @@ impl<V: Clone + 'static, E: Reason> Yieldable<V, E> for Result<V, E> {
     fn into_promise(self) -> Promise<V, E> {
         Promise::from_resolution(self)
     }
+
+    fn into_member(self) -> Member<V, E> {
+        match self {
+            Ok(value) => Member::Value(value),
+            Err(error) => Member::Wait(Promise::reject(error)),
+        }
+    }
 }
 
 impl<V: Clone + 'static, E: Reason, P: Yieldable<V, E>> Yieldable<Vec<V>, E> for Vec<P> {
@@ -79,7 +126,9 @@ impl<V: Clone + 'static, E: Reason, P: Yieldable<V, E>> Yieldable<Vec<V>, E> for
 }
 
 /// Waits for every value of a keyed collection, in parallel; the result
-/// has the same keys.
+/// has the same keys. As co's `objectToPromise`: a plain value is kept as
+/// it is, and each member to wait for is waited for through a `then` of
+/// its own before `Promise.all` of them (one turn more than an array).
 fn keyed<K, V, E, P, C>(entries: impl IntoIterator<Item = (K, P)>) -> Promise<C, E>
 where
     K: 'static,
@@ -88,11 +137,28 @@ where
     P: Yieldable<V, E>,
     C: FromIterator<(K, V)> + Clone + 'static,
 {
-    let (keys, waits): (Vec<K>, Vec<Promise<V, E>>) = entries
-        .into_iter()
-        .map(|(k, p)| (k, p.into_promise()))
-        .unzip();
-    all(waits).map(move |values| keys.into_iter().zip(values).collect())
+    let (mut keys, mut slots, mut waiting, mut waits) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, (key, member)) in entries.into_iter().enumerate() {
+        keys.push(key);
+        match member.into_member() {
+            Member::Value(value) => slots.push(Some(value)),
+            Member::Wait(promise) => {
+                slots.push(None);
+                waiting.push(i);
+                waits.push(promise.map(|value| value));
+            }
+        }
+    }
+    all(waits).map(move |values| {
+        for (i, value) in waiting.into_iter().zip(values) {
+            slots[i] = Some(value);
+        }
+        keys.into_iter()
+            .zip(slots)
+            .filter_map(|(key, value)| Some((key, value?)))
+            .collect()
+    })
 }
 
 impl<K, V, E, P> Yieldable<BTreeMap<K, V>, E> for BTreeMap<K, P>

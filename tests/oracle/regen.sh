@@ -4,9 +4,9 @@
 # of its own and wait for its timers: about eight minutes in all.
 set -euo pipefail
 cd "$(dirname "$0")"
-# redux-saga and redux, the references of random/fork_trees.js,
-# random/watchers.js, random/channels.js and saga/store_order.js
-# (package.json pins them).
+# co, the reference of runner/co_turns.js; redux-saga and redux, of
+# random/fork_trees.js, random/watchers.js, random/channels.js and
+# saga/store_order.js (package.json pins them).
 [ -d node_modules ] || npm ci --no-audit --no-fund
 for js in */[!_]*.js; do
   node "$js" > "${js%.js}.out"
