@@ -105,7 +105,9 @@ impl<V: Clone + 'static, E: Reason> Yieldable<V, E> for Promise<V, E> {
 }
 
 /// A plain value (`Ok`) or a thrown error (`Err`), treated as already
-/// settled, as co treats a non-promise.
+/// settled, as seed 002's `run()` treats a non-promise (co 4.6 throws a
+/// `TypeError` into the generator instead; inside an array or an object,
+/// co keeps a plain value as it is, and so does baton).
 impl<V: Clone + 'static, E: Reason> Yieldable<V, E> for Result<V, E> {
     fn into_promise(self) -> Promise<V, E> {
         Promise::from_resolution(self)
