@@ -4,7 +4,8 @@
 # of its own and wait for its timers: about eight minutes in all.
 set -euo pipefail
 cd "$(dirname "$0")"
-# co, the reference of runner/co_turns.js; redux-saga and redux, of
+# co, the reference of runner/co_turns.js and random/co.js; redux-saga and
+# redux, of
 # random/fork_trees.js, random/watchers.js, random/channels.js and
 # saga/store_order.js (package.json pins them).
 [ -d node_modules ] || npm ci --no-audit --no-fund
