@@ -2,8 +2,9 @@
 //! `run()` and compared line by line with what co 4.6 itself logged under
 //! Node (`tests/oracle/random/co.out`, made by `co.js` there, which
 //! documents what a program can do): generators yielding arrays and
-//! objects of promises in every state, thunks, nested generators and
-//! promises, guarded or not, beside a chain of `then` ticks.
+//! objects of promises in every state, a promise and a thunk together (a
+//! tuple), thunks, nested generators and promises, guarded or not, beside
+//! a chain of `then` ticks.
 
 mod random_support;
 
@@ -136,6 +137,22 @@ fn driven(log: &Log, promises: &Promises, g: &Value) -> Promise<i64, Error> {
                     let members = step.parts(&promises).into_iter().enumerate();
                     let o = members.map(|(i, p)| (format!("k{i}"), p)).collect();
                     step.take(&co, o, object).await?;
+                }
+                Ok(end)
+            },
+        )),
+        "pair" => run(Gen::new(
+            move |co: Co<(Promise<i64, Error>, Thunk<i64, Error>), (i64, i64), i64, Error>| async move {
+                for st in &steps {
+                    let step = Step {
+                        log: &log,
+                        g: &g,
+                        st,
+                    };
+                    let p = promises[random_support::index(&st["p"])].clone();
+                    let v = number(&st["v"]);
+                    let pair = (p, thunk(move |done| done(Ok(v))));
+                    step.take(&co, pair, |(a, b)| array(vec![a, b])).await?;
                 }
                 Ok(end)
             },

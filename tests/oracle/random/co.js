@@ -7,7 +7,8 @@
 // each program in a process of its own. A program is a few generators
 // driven by co at once, beside a chain of `then` ticks; each yields one
 // kind of thing, once or twice: an array or an object of promises (made up
-// front: fulfilled, rejected, or settled by a 0 ms timer), a thunk that
+// front: fulfilled, rejected, or settled by a 0 ms timer), an array of a
+// promise and a thunk (a tuple in Rust), a thunk that
 // calls back at once or from a timer, with a value or an error, a nested
 // generator that yields promises and returns their sum or throws, or a
 // promise; a yield may be guarded by try / catch. Every run's outcome is
@@ -16,7 +17,7 @@ const { promiseTable, makePromises, main, logRejections } = require("./_random.j
 
 const PROGRAMS = 1000;
 const SEED = 20261207;
-const KINDS = ["array", "object", "thunk", "nested", "promise"];
+const KINDS = ["array", "object", "pair", "thunk", "nested", "promise"];
 
 function generate(r) {
   const promises = promiseTable(r);
@@ -31,6 +32,9 @@ function generate(r) {
       st.ok = r.chance(0.7);
       st.v = 40 + label();
       st.r = "h" + label();
+    } else if (kind === "pair") {
+      st.p = any();
+      st.v = 40 + label();
     } else if (kind === "nested") {
       st.parts = Array.from({ length: 1 + r.int(2) }, any);
       if (r.chance(0.2)) st.throws = "n" + label();
@@ -52,6 +56,8 @@ function yielded(kind, st) {
       return `[${st.parts.map((p) => `P[${p}]`).join(", ")}]`;
     case "object":
       return `{ ${st.parts.map((p, i) => `k${i}: P[${p}]`).join(", ")} }`;
+    case "pair":
+      return `[P[${st.p}], (done) => done(null, ${st.v})]`;
     case "thunk": {
       const call = st.ok ? `done(null, ${st.v})` : `done("${st.r}")`;
       return st.when === "sync" ? `(done) => ${call}` : `(done) => setTimeout(() => ${call}, 0)`;
