@@ -22,6 +22,8 @@ use serde_json::Value;
 
 type Promises = Rc<Vec<Promise<i64, Error>>>;
 type Object = BTreeMap<String, i64>;
+/// `[promise, thunk]`: a tuple in Rust.
+type Pair = (Promise<i64, Error>, Thunk<i64, Error>);
 
 /// What one step of a generator shares with the rest of its body.
 struct Step<'a> {
@@ -142,7 +144,7 @@ fn driven(log: &Log, promises: &Promises, g: &Value) -> Promise<i64, Error> {
             },
         )),
         "pair" => run(Gen::new(
-            move |co: Co<(Promise<i64, Error>, Thunk<i64, Error>), (i64, i64), i64, Error>| async move {
+            move |co: Co<Pair, (i64, i64), i64, Error>| async move {
                 for st in &steps {
                     let step = Step {
                         log: &log,
