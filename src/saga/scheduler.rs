@@ -20,7 +20,7 @@ pub(crate) trait HeldPut {
 }
 
 thread_local! {
-    /// How many forks are starting (or puts being made).
+    /// How many forks are starting, or puts and dispatches being made.
     static HELD: Cell<u32> = const { Cell::new(0) };
     /// Puts held back meanwhile, in the order they came.
     static QUEUE: RefCell<VecDeque<Held>> = RefCell::default();
@@ -34,7 +34,8 @@ enum Held {
     Dispatch(Box<dyn FnOnce()>),
 }
 
-/// Whether puts are held back now (a fork is starting): see [`asap`].
+/// Whether puts are held back now (a fork is starting, or a put or a
+/// dispatch is being made): see [`asap`].
 #[inline]
 pub(crate) fn holding() -> bool {
     HELD.get() > 0
