@@ -3,8 +3,8 @@
 //! Node (`tests/oracle/random/co.out`, made by `co.js` there, which
 //! documents what a program can do): generators yielding arrays and
 //! objects of promises in every state, a promise and a thunk together (a
-//! tuple), thunks, nested generators and promises, guarded or not, beside
-//! a chain of `then` ticks.
+//! tuple), thunks, nested generators, generator functions and promises,
+//! guarded or not, beside a chain of `then` ticks.
 
 mod random_support;
 
@@ -182,6 +182,19 @@ fn driven(log: &Log, promises: &Promises, g: &Value) -> Promise<i64, Error> {
                 let throws = st.get("throws").map(text);
                 let inner = nested(step.parts(&promises), throws);
                 step.take(&co, inner, |v| v.to_string()).await?;
+            }
+            Ok(end)
+        })),
+        "genfn" => run(Gen::new(move |co: Co<_, i64, i64, Error>| async move {
+            for st in &steps {
+                let step = Step {
+                    log: &log,
+                    g: &g,
+                    st,
+                };
+                let (parts, throws) = (step.parts(&promises), st.get("throws").map(text));
+                step.take(&co, move || nested(parts, throws), |v| v.to_string())
+                    .await?;
             }
             Ok(end)
         })),

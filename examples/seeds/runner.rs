@@ -327,6 +327,14 @@ pub fn co_turns() -> String {
             Ok(())
         });
         let l = log.clone();
+        co(move |co: Co<_, i32, (), Error>| async move {
+            // yield inner (the generator function itself)
+            let inner = || Gen::new(|_co: Co<Promise<i32>, i32, i32, Error>| async move { Ok(4) });
+            let v = co.yield_(inner).await?;
+            l.line(format_args!("generator function: {v}"));
+            Ok(())
+        });
+        let l = log.clone();
         co(move |co: Co<Promise<i32>, i32, (), Error>| async move {
             let v = co.yield_(ok(6)).await?;
             l.line(format_args!("promise: {v}"));

@@ -23,6 +23,7 @@ use crate::{Promise, Reason, spawn};
 /// | an object of the above     | `BTreeMap<K, P>` / `HashMap<K, P>`| the same keys     |
 /// | `[a, b]` of mixed kinds    | a tuple `(P1, P2, …)` (up to 4)   | `(V1, V2, …)`     |
 /// | a generator                | a [`Gen`] whose yields are these  | its return value  |
+/// | a generator function       | a closure that makes a [`Gen`]    | its return value  |
 ///
 /// Arrays, maps and tuples wait in parallel, like `Promise.all`, and take
 /// co 4.6's turns (`tests/oracle/runner/co_turns.js` runs co itself): a
@@ -215,6 +216,36 @@ where
 {
     fn into_promise(self) -> Promise<T, E> {
         super::run(self)
+    }
+}
+
+/// A generator function (a closure that makes a generator): called, and
+/// its generator run to completion as a nested one is (co's
+/// `yield function* () { … }`).
+///
+/// ```
+/// use baton::runner::run;
+/// use baton::{Co, Error, EventLoop, Gen, Promise};
+///
+/// let p = EventLoop::virtual_clock().run(|| {
+///     run(Gen::new(|co: Co<_, u32, u32, Error>| async move {
+///         let make = || Gen::new(|_co: Co<Promise<u32>, u32, u32, Error>| async move { Ok(5) });
+///         Ok(co.yield_(make).await? + 1)
+///     }))
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(6));
+/// ```
+impl<M, F, Y, R, T, E> Yieldable<T, E> for M
+where
+    M: FnOnce() -> Gen<F, Y, R, T, E>,
+    F: Future<Output = Outcome<T, E>> + 'static,
+    Y: Yieldable<R, E> + 'static,
+    R: Default + Clone + 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    fn into_promise(self) -> Promise<T, E> {
+        super::run(self())
     }
 }
 

@@ -10,14 +10,14 @@
 // front: fulfilled, rejected, or settled by a 0 ms timer), an array of a
 // promise and a thunk (a tuple in Rust), a thunk that
 // calls back at once or from a timer, with a value or an error, a nested
-// generator that yields promises and returns their sum or throws, or a
-// promise; a yield may be guarded by try / catch. Every run's outcome is
+// generator (or a generator function) that yields promises and returns
+// their sum or throws, or a promise; a yield may be guarded by try / catch. Every run's outcome is
 // logged, and so are unhandled and late-handled rejections.
 const { promiseTable, makePromises, main, logRejections } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261207;
-const KINDS = ["array", "object", "pair", "thunk", "nested", "promise"];
+const KINDS = ["array", "object", "pair", "thunk", "nested", "genfn", "promise"];
 
 function generate(r) {
   const promises = promiseTable(r);
@@ -35,7 +35,7 @@ function generate(r) {
     } else if (kind === "pair") {
       st.p = any();
       st.v = 40 + label();
-    } else if (kind === "nested") {
+    } else if (kind === "nested" || kind === "genfn") {
       st.parts = Array.from({ length: 1 + r.int(2) }, any);
       if (r.chance(0.2)) st.throws = "n" + label();
     } else st.p = any();
@@ -62,10 +62,12 @@ function yielded(kind, st) {
       const call = st.ok ? `done(null, ${st.v})` : `done("${st.r}")`;
       return st.when === "sync" ? `(done) => ${call}` : `(done) => setTimeout(() => ${call}, 0)`;
     }
-    case "nested": {
+    case "nested":
+    case "genfn": {
       const sum = st.parts.map((p) => `s += yield P[${p}]; `).join("");
       const end = st.throws ? `throw "${st.throws}";` : "return s;";
-      return `(function* () { let s = 0; ${sum}${end} })()`;
+      const fn = `(function* () { let s = 0; ${sum}${end} })`;
+      return kind === "nested" ? `${fn}()` : fn;
     }
     default:
       return `P[${st.p}]`;

@@ -3,9 +3,10 @@
 // generator goes on. An array waits as `Promise.all` does; an object
 // waits for each of its promises through a `then` of its own, then for
 // all of them, and keeps a plain value as it is; a thunk that calls back
-// at once, a nested generator that returns at once and a promise take
-// one turn. (A plain value yielded alone is seed 002's case: the runner
-// treats it as settled, where co throws a TypeError into the generator.)
+// at once, a nested generator or generator function that returns at once
+// and a promise take one turn. (A plain value yielded alone is seed 002's
+// case: the runner treats it as settled, where co throws a TypeError into
+// the generator.)
 const co = require("co");
 
 const log = (s) => console.log(s);
@@ -46,6 +47,9 @@ co(function* () {
 });
 co(function* () {
   log("nested generator: " + (yield inner()));
+});
+co(function* () {
+  log("generator function: " + (yield inner));
 });
 co(function* () {
   log("promise: " + (yield Promise.resolve(6)));
