@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use baton::runner::{Thunk, run, thunk};
+use baton::runner::{Thunk, Yieldable, run, thunk};
 use baton::{Abrupt, Body, Co, Error, Gen, Promise, set_timeout};
 use random_support::{
     Log, check_against_node, list, log_settled, make_promises, name, number, run_logged, say, text,
@@ -25,39 +25,31 @@ type Object = BTreeMap<String, i64>;
 /// `[promise, thunk]`: a tuple in Rust.
 type Pair = (Promise<i64, Error>, Thunk<i64, Error>);
 
-/// What one step of a generator shares with the rest of its body.
-struct Step<'a> {
-    log: &'a Log,
-    g: &'a str,
-    st: &'a Value,
+/// `yield y` in generator `g` for step `st`, its value logged as `shown`
+/// prints it; a rejection is caught and logged if the step is guarded,
+/// else thrown on.
+async fn take<Y, R>(
+    co: &Co<Y, R, i64, Error>,
+    (log, g, st): (&Log, &str, &Value),
+    y: Y,
+    shown: impl Fn(R) -> String,
+) -> Result<(), Abrupt<Error, i64>> {
+    match co.yield_(y).await {
+        Ok(v) => say(log, format!("{g} got {}", shown(v))),
+        Err(Abrupt::Throw(e)) if st["guard"] == true => {
+            say(log, format!("{g} caught {}", name(&e)));
+        }
+        Err(abrupt) => return Err(abrupt),
+    }
+    Ok(())
 }
 
-impl Step<'_> {
-    /// `yield y`, its value logged as `shown` prints it; a rejection is
-    /// caught and logged if the step is guarded, else thrown on.
-    async fn take<Y, R>(
-        &self,
-        co: &Co<Y, R, i64, Error>,
-        y: Y,
-        shown: impl Fn(R) -> String,
-    ) -> Result<(), Abrupt<Error, i64>> {
-        match co.yield_(y).await {
-            Ok(v) => say(self.log, format!("{} got {}", self.g, shown(v))),
-            Err(Abrupt::Throw(e)) if self.st["guard"] == true => {
-                say(self.log, format!("{} caught {}", self.g, name(&e)));
-            }
-            Err(abrupt) => return Err(abrupt),
-        }
-        Ok(())
-    }
-
-    /// The promises of the step's parts.
-    fn parts(&self, promises: &Promises) -> Vec<Promise<i64, Error>> {
-        list(&self.st["parts"])
-            .iter()
-            .map(|p| promises[random_support::index(p)].clone())
-            .collect()
-    }
+/// The promises of a step's parts.
+fn parts(st: &Value, promises: &Promises) -> Vec<Promise<i64, Error>> {
+    list(&st["parts"])
+        .iter()
+        .map(|p| promises[random_support::index(p)].clone())
+        .collect()
 }
 
 /// `String(array)` in brackets.
@@ -109,109 +101,66 @@ fn nested(
     )
 }
 
+/// A generator driven by `run()` that yields, at each step, what `make`
+/// makes of it, and logs what it gets as `shown` prints it.
+fn drive<Y, R>(
+    log: &Log,
+    promises: &Promises,
+    g: &Value,
+    make: impl Fn(&Value, &Promises) -> Y + 'static,
+    shown: impl Fn(R) -> String + 'static,
+) -> Promise<i64, Error>
+where
+    Y: Yieldable<R, Error> + 'static,
+    R: Default + Clone + 'static,
+{
+    let (log, promises) = (log.clone(), promises.clone());
+    let (name, steps, end) = (text(&g["name"]), list(&g["steps"]), number(&g["end"]));
+    run(Gen::new(move |co: Co<Y, R, i64, Error>| async move {
+        for st in &steps {
+            take(&co, (&log, &name, st), make(st, &promises), &shown).await?;
+        }
+        Ok(end)
+    }))
+}
+
 /// A generator of `kind`, driven by `run()`.
 fn driven(log: &Log, promises: &Promises, g: &Value) -> Promise<i64, Error> {
-    let (log, promises) = (log.clone(), promises.clone());
-    let (kind, steps, end) = (text(&g["kind"]), list(&g["steps"]), number(&g["end"]));
-    let g = text(&g["name"]);
-    match kind.as_str() {
-        "array" => run(Gen::new(
-            move |co: Co<Vec<Promise<i64, Error>>, Vec<i64>, i64, Error>| async move {
-                for st in &steps {
-                    let step = Step {
-                        log: &log,
-                        g: &g,
-                        st,
-                    };
-                    step.take(&co, step.parts(&promises), array).await?;
-                }
-                Ok(end)
-            },
-        )),
-        "object" => run(Gen::new(
-            move |co: Co<BTreeMap<String, Promise<i64, Error>>, Object, i64, Error>| async move {
-                for st in &steps {
-                    let step = Step {
-                        log: &log,
-                        g: &g,
-                        st,
-                    };
-                    let members = step.parts(&promises).into_iter().enumerate();
-                    let o = members.map(|(i, p)| (format!("k{i}"), p)).collect();
-                    step.take(&co, o, object).await?;
-                }
-                Ok(end)
-            },
-        )),
-        "pair" => run(Gen::new(
-            move |co: Co<Pair, (i64, i64), i64, Error>| async move {
-                for st in &steps {
-                    let step = Step {
-                        log: &log,
-                        g: &g,
-                        st,
-                    };
-                    let p = promises[random_support::index(&st["p"])].clone();
-                    let v = number(&st["v"]);
-                    let pair = (p, thunk(move |done| done(Ok(v))));
-                    step.take(&co, pair, |(a, b)| array(vec![a, b])).await?;
-                }
-                Ok(end)
-            },
-        )),
-        "thunk" => run(Gen::new(
-            move |co: Co<Thunk<i64, Error>, i64, i64, Error>| async move {
-                for st in &steps {
-                    let step = Step {
-                        log: &log,
-                        g: &g,
-                        st,
-                    };
-                    step.take(&co, callback(st), |v| v.to_string()).await?;
-                }
-                Ok(end)
-            },
-        )),
-        "nested" => run(Gen::new(move |co: Co<_, i64, i64, Error>| async move {
-            for st in &steps {
-                let step = Step {
-                    log: &log,
-                    g: &g,
-                    st,
-                };
-                let throws = st.get("throws").map(text);
-                let inner = nested(step.parts(&promises), throws);
-                step.take(&co, inner, |v| v.to_string()).await?;
-            }
-            Ok(end)
-        })),
-        "genfn" => run(Gen::new(move |co: Co<_, i64, i64, Error>| async move {
-            for st in &steps {
-                let step = Step {
-                    log: &log,
-                    g: &g,
-                    st,
-                };
-                let (parts, throws) = (step.parts(&promises), st.get("throws").map(text));
-                step.take(&co, move || nested(parts, throws), |v| v.to_string())
-                    .await?;
-            }
-            Ok(end)
-        })),
-        _ => run(Gen::new(
-            move |co: Co<Promise<i64, Error>, i64, i64, Error>| async move {
-                for st in &steps {
-                    let step = Step {
-                        log: &log,
-                        g: &g,
-                        st,
-                    };
-                    let p = promises[random_support::index(&st["p"])].clone();
-                    step.take(&co, p, |v| v.to_string()).await?;
-                }
-                Ok(end)
-            },
-        )),
+    let value = |v: i64| v.to_string();
+    let throws = |st: &Value| st.get("throws").map(text);
+    match g["kind"].as_str().expect("a kind") {
+        "array" => drive(log, promises, g, parts, array),
+        "object" => {
+            let members = |st: &Value, p: &Promises| -> BTreeMap<String, Promise<i64, Error>> {
+                let members = parts(st, p).into_iter().enumerate();
+                members.map(|(i, p)| (format!("k{i}"), p)).collect()
+            };
+            drive(log, promises, g, members, object)
+        }
+        "pair" => {
+            let pair = |st: &Value, p: &Promises| -> Pair {
+                let v = number(&st["v"]);
+                let promise = p[random_support::index(&st["p"])].clone();
+                (promise, thunk(move |done| done(Ok(v))))
+            };
+            drive(log, promises, g, pair, |(a, b)| array(vec![a, b]))
+        }
+        "thunk" => drive(log, promises, g, |st, _| callback(st), value),
+        "nested" => {
+            let inner = move |st: &Value, p: &Promises| nested(parts(st, p), throws(st));
+            drive(log, promises, g, inner, value)
+        }
+        "genfn" => {
+            let make = move |st: &Value, p: &Promises| {
+                let (parts, throws) = (parts(st, p), throws(st));
+                move || nested(parts, throws)
+            };
+            drive(log, promises, g, make, value)
+        }
+        _ => {
+            let promise = |st: &Value, p: &Promises| p[random_support::index(&st["p"])].clone();
+            drive(log, promises, g, promise, value)
+        }
     }
 }
 

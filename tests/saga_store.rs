@@ -5,6 +5,10 @@
 #[path = "../examples/seeds/mod.rs"]
 mod seeds;
 
+#[path = "../benches/shared/messages.rs"]
+#[allow(dead_code)] // the channel's scenario is the benches'
+mod messages;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -444,52 +448,12 @@ fn a_fork_whose_saga_cannot_be_made_holds_no_put_back() {
     assert_eq!(lines, ["the fork failed", "took GO"]);
 }
 
-#[derive(Clone, Debug)]
-enum Ball {
-    Ping,
-    Pong,
-}
-
-impl Action for Ball {
-    fn action_type(&self) -> &str {
-        match self {
-            Ball::Ping => "PING",
-            Ball::Pong => "PONG",
-        }
-    }
-}
-
 #[test]
 #[cfg_attr(miri, ignore = "200,000 puts take minutes under Miri")]
 fn a_long_ping_pong_through_the_store_runs_in_constant_stack() {
     // A put's takers go on inside it, and the puts they make are held
     // back and made in a loop (the scheduler), not by recursion: 100,000
     // round trips in one turn of the loop, and nothing is lost.
-    const ROUNDS: u32 = 100_000;
-    let out = EventLoop::virtual_clock().run(|| {
-        let store = Store::new(0_u32, |n: &mut u32, _: &Ball| *n += 1);
-        let runtime = Runtime::new().with_store(&store);
-        runtime.run(
-            "ponger",
-            Gen::new(|co: SagaCo<()>| async move {
-                for _ in 0..ROUNDS {
-                    take::<_, Ball>(&co, "PING").await?;
-                    baton::saga::put(&co, Ball::Pong).await?;
-                }
-                Ok(())
-            }),
-        );
-        let pinger = runtime.run(
-            "pinger",
-            Gen::new(|co: SagaCo<()>| async move {
-                for _ in 0..ROUNDS {
-                    baton::saga::put(&co, Ball::Ping).await?;
-                    take::<_, Ball>(&co, "PONG").await?;
-                }
-                Ok(())
-            }),
-        );
-        pinger.promise().map(move |()| store.state())
-    });
-    assert_eq!(out.peek().and_then(Result::ok), Some(2 * ROUNDS));
+    let reduced = EventLoop::virtual_clock().run(|| messages::store_ping_pong(100_000));
+    assert_eq!(reduced.peek().and_then(Result::ok), Some(200_000));
 }
