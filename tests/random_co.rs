@@ -15,12 +15,11 @@ use std::time::Duration;
 use baton::runner::{Thunk, Yieldable, run, thunk};
 use baton::{Abrupt, Body, Co, Error, Gen, Promise, set_timeout};
 use random_support::{
-    Log, check_against_node, list, log_settled, make_promises, name, number, run_logged, say, text,
-    ticks,
+    Log, Promises, check_against_node, list, log_settled, make_promises, name, number, run_logged,
+    say, start_runs, text, ticks,
 };
 use serde_json::Value;
 
-type Promises = Rc<Vec<Promise<i64, Error>>>;
 type Object = BTreeMap<String, i64>;
 /// `[promise, thunk]`: a tuple in Rust.
 type Pair = (Promise<i64, Error>, Thunk<i64, Error>);
@@ -176,14 +175,7 @@ fn go(program: &Value) -> Vec<String> {
     let program = program.clone();
     run_logged(move |log| {
         let promises: Promises = Rc::new(make_promises(log, &program["promises"]));
-        for g in list(&program["runs"]) {
-            if g["when"] == "sync" {
-                start(log, &promises, &g);
-            } else {
-                let (log, promises) = (log.clone(), promises.clone());
-                set_timeout(move || start(&log, &promises, &g), Duration::ZERO);
-            }
-        }
+        start_runs(log, &promises, &program["runs"], start);
         ticks(log, "script ", program["ticks"].as_u64().expect("a count"));
         say(log, "script end".into());
     })

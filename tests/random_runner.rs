@@ -8,18 +8,17 @@
 mod random_support;
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use baton::runner::run;
-use baton::{Error, Gen, Promise, set_timeout};
+use baton::Gen;
 use random_support::{
-    Log, RunBody, RunCo, check_against_node, exec_run, list, log_settled, make_promises, number,
-    run_logged, say, text, ticks,
+    Log, Promises, RunBody, RunCo, check_against_node, exec_run, list, log_settled, make_promises,
+    number, run_logged, say, start_runs, text, ticks,
 };
 use serde_json::Value;
 
 /// Starts one generator through `run()` and logs how it ends.
-fn start(log: &Log, promises: &Rc<Vec<Promise<i64, Error>>>, g: &Value) {
+fn start(log: &Log, promises: &Promises, g: &Value) {
     let g_name = text(&g["name"]);
     say(log, format!("{g_name} starts"));
     let scope_log = log.clone();
@@ -43,16 +42,8 @@ fn start(log: &Log, promises: &Rc<Vec<Promise<i64, Error>>>, g: &Value) {
 fn go(program: &Value) -> Vec<String> {
     let program = program.clone();
     run_logged(move |log| {
-        let promises = make_promises(log, &program["promises"]);
-        let promises = Rc::new(promises);
-        for g in list(&program["runs"]) {
-            if g["when"] == "sync" {
-                start(log, &promises, &g);
-            } else {
-                let (log, promises) = (log.clone(), promises.clone());
-                set_timeout(move || start(&log, &promises, &g), Duration::ZERO);
-            }
-        }
+        let promises = Rc::new(make_promises(log, &program["promises"]));
+        start_runs(log, &promises, &program["runs"], start);
         let n = program["ticks"].as_u64().expect("a count");
         if n > 0 {
             ticks(log, "script ", n);

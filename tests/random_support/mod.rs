@@ -207,6 +207,30 @@ pub fn make_promises(log: &Log, table: &Value) -> Vec<baton::Promise<i64, Error>
         .collect()
 }
 
+/// The promises a program made up front, shared by its runs.
+pub type Promises = Rc<Vec<baton::Promise<i64, Error>>>;
+
+/// Starts each of `runs` with `start`: at once, or from a 0 ms timer when
+/// its `when` says so.
+pub fn start_runs(
+    log: &Log,
+    promises: &Promises,
+    runs: &Value,
+    start: fn(&Log, &Promises, &Value),
+) {
+    for g in list(runs) {
+        if g["when"] == "sync" {
+            start(log, promises, &g);
+        } else {
+            let (log, promises) = (log.clone(), promises.clone());
+            baton::set_timeout(
+                move || start(&log, &promises, &g),
+                std::time::Duration::ZERO,
+            );
+        }
+    }
+}
+
 /// Runs `script` on a virtual-clock loop that logs its unhandled and
 /// late-handled rejections as the JavaScript side does; returns the log.
 pub fn run_logged(script: impl FnOnce(&Log) + 'static) -> Vec<String> {
