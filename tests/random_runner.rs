@@ -9,8 +9,8 @@ mod random_support;
 
 use std::rc::Rc;
 
-use baton::runner::run;
 use baton::Gen;
+use baton::runner::run;
 use random_support::{
     Log, Promises, RunBody, RunCo, check_against_node, exec_run, list, log_settled, make_promises,
     number, run_logged, say, start_runs, text, ticks,
