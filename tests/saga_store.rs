@@ -457,3 +457,105 @@ fn a_long_ping_pong_through_the_store_runs_in_constant_stack() {
     let reduced = EventLoop::virtual_clock().run(|| messages::store_ping_pong(100_000));
     assert_eq!(reduced.peek().and_then(Result::ok), Some(200_000));
 }
+
+#[test]
+fn a_reducer_that_panics_fails_the_put_and_the_store_goes_on() {
+    // The panic is thrown into the putting saga (as a called function's
+    // is); the scheduler lets go of its hold, so later puts are made and
+    // taken at once, not held back for ever.
+    let lines = with_signals_reduced(|runtime, l| {
+        let l2 = l.clone();
+        runtime.run(
+            "taker",
+            Gen::new(move |co: SagaCo<()>| async move {
+                let Signal(kind) = take(&co, "FINE").await?;
+                l2.borrow_mut().push(format!("taker took {kind}"));
+                Ok(())
+            }),
+        );
+        let l = l.clone();
+        runtime.run(
+            "putter",
+            Gen::new(move |co: SagaCo<()>| async move {
+                let failed = baton::saga::put(&co, Signal("BOOM")).await;
+                l.borrow_mut()
+                    .push(format!("the put of BOOM failed: {}", failed.is_err()));
+                baton::saga::put(&co, Signal("FINE")).await?;
+                l.borrow_mut().push("put FINE".to_owned());
+                Ok(())
+            }),
+        );
+    });
+    assert_eq!(
+        lines,
+        [
+            "the put of BOOM failed: true",
+            "taker took FINE",
+            "put FINE"
+        ]
+    );
+}
+
+/// Runs `scenario` with a runtime whose store's reducer panics on BOOM.
+fn with_signals_reduced(scenario: impl FnOnce(&Runtime, &Lines) + 'static) -> Vec<String> {
+    let log = Lines::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let store = Store::new((), |(), Signal(kind): &Signal| {
+            assert_ne!(*kind, "BOOM", "the reducer refuses BOOM");
+        });
+        scenario(&Runtime::new().with_store(&store), &l);
+    });
+    log.take()
+}
+
+#[test]
+fn a_held_put_whose_reducer_panics_fails_its_saga_and_lets_go_of_the_scheduler() {
+    // A put made as a fork starts is held back and made once the parent
+    // waits; its reducer panicking there throws the fault into the child,
+    // and the scheduler lets go (a later put is made, not held for ever).
+    let lines = with_signals_reduced(|runtime, l| {
+        let l2 = l.clone();
+        runtime.run(
+            "taker",
+            Gen::new(move |co: SagaCo<()>| async move {
+                let Signal(kind) = take(&co, "FINE").await?;
+                l2.borrow_mut().push(format!("taker took {kind}"));
+                Ok(())
+            }),
+        );
+        let lc = l.clone();
+        let child = move |()| {
+            let l = lc.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                let failed = baton::saga::put(&co, Signal("BOOM")).await;
+                l.borrow_mut().push(format!(
+                    "child: the put of BOOM failed: {}",
+                    failed.is_err()
+                ));
+                Ok(())
+            })
+        };
+        let l = l.clone();
+        runtime.run(
+            "parent",
+            Gen::new(move |co: SagaCo<()>| async move {
+                baton::saga::fork(&co, child, ()).await?;
+                l.borrow_mut().push("parent forked".to_owned());
+                baton::saga::delay(&co, 10).await?;
+                baton::saga::put(&co, Signal("FINE")).await?;
+                l.borrow_mut().push("parent put FINE".to_owned());
+                Ok(())
+            }),
+        );
+    });
+    assert_eq!(
+        lines,
+        [
+            "parent forked",
+            "child: the put of BOOM failed: true",
+            "taker took FINE",
+            "parent put FINE"
+        ]
+    );
+}

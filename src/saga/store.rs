@@ -4,6 +4,7 @@
 use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::{Rc, Weak};
 
 use super::SagaCo;
@@ -13,7 +14,7 @@ use super::effect::{
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
-use crate::{Error, Promise};
+use crate::{Error, Fault, Promise};
 
 /// An action dispatched to a store: its `type`, as redux names it.
 ///
@@ -539,9 +540,13 @@ impl<A: Action> Listening for StorePut<A> {
 }
 
 impl<A: Action> super::scheduler::HeldPut for StorePut<A> {
+    /// A reducer or subscriber that panics fails the put, as it does one
+    /// made at once: the putting saga is thrown the fault.
     fn make(self: Rc<Self>, settled: Settled) {
-        self.dispatch();
-        settled.deliver(Ok(unit()));
+        match catch_unwind(AssertUnwindSafe(|| self.dispatch())) {
+            Ok(()) => settled.deliver(Ok(unit())),
+            Err(payload) => settled.deliver(Err(Fault::from_panic(&*payload).into())),
+        }
     }
 }
 
