@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use baton::runner::{CancellationToken, Thunk, run, run_cancellable, thunk};
+use baton::runner::{CancellationToken, Thunk, run, run_cancellable, thunk, wrap};
 use baton::{Abrupt, Body, Co, Error, Gen, Promise, set_timeout, spawn};
 
 use super::js::Log;
@@ -340,6 +340,13 @@ pub fn co_turns() -> String {
             l.line(format_args!("promise: {v}"));
             Ok(())
         });
+        let double = wrap(|n: i32| {
+            Gen::new(move |co: Co<Promise<i32>, i32, i32, Error>| async move {
+                Ok(co.yield_(Promise::resolve(n)).await? * 2)
+            })
+        });
+        let l = log.clone();
+        drop(double(21).map(move |v| l.line(format_args!("co.wrap: {v}"))));
         log.line("script end");
     })
 }

@@ -4,9 +4,9 @@
 // waits for each of its promises through a `then` of its own, then for
 // all of them, and keeps a plain value as it is; a thunk that calls back
 // at once, a nested generator or generator function that returns at once
-// and a promise take one turn. (A plain value yielded alone is seed 002's
-// case: the runner treats it as settled, where co throws a TypeError into
-// the generator.)
+// and a promise take one turn; a function made by `co.wrap` settles as
+// `co` does. (A plain value yielded alone is seed 002's case: the runner
+// treats it as settled, where co throws a TypeError into the generator.)
 const co = require("co");
 
 const log = (s) => console.log(s);
@@ -54,4 +54,8 @@ co(function* () {
 co(function* () {
   log("promise: " + (yield Promise.resolve(6)));
 });
+const double = co.wrap(function* (n) {
+  return (yield Promise.resolve(n)) * 2;
+});
+double(21).then((v) => log("co.wrap: " + v));
 log("script end");
