@@ -369,13 +369,16 @@ impl Action for Signal {
 
 type Lines = Rc<RefCell<Vec<String>>>;
 
-/// Runs `scenario` with a runtime whose store takes `Signal`s; returns
-/// the lines it logged.
+/// Runs `scenario` with a runtime whose store takes `Signal`s (its
+/// reducer panics on BOOM, and on nothing else); returns the lines it
+/// logged.
 fn with_signals(scenario: impl FnOnce(&Runtime, &Lines) + 'static) -> Vec<String> {
     let log = Lines::default();
     let l = log.clone();
     EventLoop::virtual_clock().run(move || {
-        let store = Store::new((), |(), _: &Signal| {});
+        let store = Store::new((), |(), Signal(kind): &Signal| {
+            assert_ne!(*kind, "BOOM", "the reducer refuses BOOM");
+        });
         scenario(&Runtime::new().with_store(&store), &l);
     });
     log.take()
@@ -458,28 +461,38 @@ fn a_long_ping_pong_through_the_store_runs_in_constant_stack() {
     assert_eq!(reduced.peek().and_then(Result::ok), Some(200_000));
 }
 
+/// A saga that takes FINE and logs it.
+fn take_fine(runtime: &Runtime, l: &Lines) {
+    let l = l.clone();
+    runtime.run(
+        "taker",
+        Gen::new(move |co: SagaCo<()>| async move {
+            let Signal(kind) = take(&co, "FINE").await?;
+            l.borrow_mut().push(format!("taker took {kind}"));
+            Ok(())
+        }),
+    );
+}
+
+/// `yield put(BOOM)`, which the reducer refuses: logs whether it failed.
+async fn put_boom(co: &SagaCo<()>, l: &Lines, who: &str) {
+    let failed = baton::saga::put(co, Signal("BOOM")).await;
+    l.borrow_mut()
+        .push(format!("{who}the put of BOOM failed: {}", failed.is_err()));
+}
+
 #[test]
 fn a_reducer_that_panics_fails_the_put_and_the_store_goes_on() {
     // The panic is thrown into the putting saga (as a called function's
     // is); the scheduler lets go of its hold, so later puts are made and
     // taken at once, not held back for ever.
-    let lines = with_signals_reduced(|runtime, l| {
-        let l2 = l.clone();
-        runtime.run(
-            "taker",
-            Gen::new(move |co: SagaCo<()>| async move {
-                let Signal(kind) = take(&co, "FINE").await?;
-                l2.borrow_mut().push(format!("taker took {kind}"));
-                Ok(())
-            }),
-        );
+    let lines = with_signals(|runtime, l| {
+        take_fine(runtime, l);
         let l = l.clone();
         runtime.run(
             "putter",
             Gen::new(move |co: SagaCo<()>| async move {
-                let failed = baton::saga::put(&co, Signal("BOOM")).await;
-                l.borrow_mut()
-                    .push(format!("the put of BOOM failed: {}", failed.is_err()));
+                put_boom(&co, &l, "").await;
                 baton::saga::put(&co, Signal("FINE")).await?;
                 l.borrow_mut().push("put FINE".to_owned());
                 Ok(())
@@ -496,43 +509,18 @@ fn a_reducer_that_panics_fails_the_put_and_the_store_goes_on() {
     );
 }
 
-/// Runs `scenario` with a runtime whose store's reducer panics on BOOM.
-fn with_signals_reduced(scenario: impl FnOnce(&Runtime, &Lines) + 'static) -> Vec<String> {
-    let log = Lines::default();
-    let l = log.clone();
-    EventLoop::virtual_clock().run(move || {
-        let store = Store::new((), |(), Signal(kind): &Signal| {
-            assert_ne!(*kind, "BOOM", "the reducer refuses BOOM");
-        });
-        scenario(&Runtime::new().with_store(&store), &l);
-    });
-    log.take()
-}
-
 #[test]
 fn a_held_put_whose_reducer_panics_fails_its_saga_and_lets_go_of_the_scheduler() {
     // A put made as a fork starts is held back and made once the parent
     // waits; its reducer panicking there throws the fault into the child,
     // and the scheduler lets go (a later put is made, not held for ever).
-    let lines = with_signals_reduced(|runtime, l| {
-        let l2 = l.clone();
-        runtime.run(
-            "taker",
-            Gen::new(move |co: SagaCo<()>| async move {
-                let Signal(kind) = take(&co, "FINE").await?;
-                l2.borrow_mut().push(format!("taker took {kind}"));
-                Ok(())
-            }),
-        );
+    let lines = with_signals(|runtime, l| {
+        take_fine(runtime, l);
         let lc = l.clone();
         let child = move |()| {
             let l = lc.clone();
             Gen::new(move |co: SagaCo<()>| async move {
-                let failed = baton::saga::put(&co, Signal("BOOM")).await;
-                l.borrow_mut().push(format!(
-                    "child: the put of BOOM failed: {}",
-                    failed.is_err()
-                ));
+                put_boom(&co, &l, "child: ").await;
                 Ok(())
             })
         };
