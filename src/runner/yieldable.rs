@@ -238,14 +238,10 @@ where
 impl<M, F, Y, R, T, E> Yieldable<T, E> for M
 where
     M: FnOnce() -> Gen<F, Y, R, T, E>,
-    F: Future<Output = Outcome<T, E>> + 'static,
-    Y: Yieldable<R, E> + 'static,
-    R: Default + Clone + 'static,
-    T: Clone + 'static,
-    E: Reason,
+    Gen<F, Y, R, T, E>: Yieldable<T, E>,
 {
     fn into_promise(self) -> Promise<T, E> {
-        super::run(self())
+        self().into_promise()
     }
 }
 
