@@ -101,16 +101,19 @@ function sharedSource(st, indent, block, prefix = "") {
   return null;
 }
 
+// The source of a block: the statements every body has through
+// `sharedSource`, a suite's own through `own(st, indent)`; `prefix` starts
+// each line the shared statements log.
+function blockSource(stmts, indent, own, prefix = "") {
+  const block = (inner, deeper) => blockSource(inner, deeper, own, prefix);
+  return stmts.map((st) => sharedSource(st, indent, block, prefix) ?? own(st, indent)).join("");
+}
+
 // The source of a generator body, synchronous or async (`await` and
 // `yield*` to an async generator only in an async one).
 function bodySource(stmts, indent = "  ") {
-  let out = "";
-  for (const st of stmts) {
-    const shared = sharedSource(st, indent, bodySource);
-    if (shared !== null) {
-      out += shared;
-      continue;
-    }
+  const own = (st, indent) => {
+    let out = "";
     switch (st.s) {
       case "yield":
         out += `${indent}log("got " + ((yield ${st.v}) ?? 0));\n`;
@@ -134,8 +137,9 @@ function bodySource(stmts, indent = "  ") {
         out += `${indent}log("delegate ${st.id} returned " + (yield* (async function* () {\n${bodySource(st.body, indent + "  ")}${indent}  return ${st.end};\n${indent}})()));\n`;
         break;
     }
-  }
-  return out;
+    return out;
+  };
+  return blockSource(stmts, indent, own);
 }
 
 // Runs `node <script> one <program>` for each program, two at a time (each
@@ -207,6 +211,7 @@ module.exports = {
   makePromises,
   main,
   sharedSource,
+  blockSource,
   trySource,
   bodySource,
   runEach,

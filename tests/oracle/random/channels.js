@@ -24,7 +24,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { main, sharedSource, virtualTime } = require("./_random.js");
+const { main, blockSource, virtualTime } = require("./_random.js");
 
 const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
 const SEED = 20261206;
@@ -83,13 +83,8 @@ function generate(r) {
 
 // The source of a block of task `g`'s body (`g` is a constant string).
 function source(stmts, g, indent = "  ") {
-  let out = "";
-  for (const st of stmts) {
-    const shared = sharedSource(st, indent, (inner, deeper) => source(inner, g, deeper), `${g} `);
-    if (shared !== null) {
-      out += shared;
-      continue;
-    }
+  const own = (st, indent) => {
+    let out = "";
     switch (st.s) {
       case "cput":
         out += `${indent}yield put(C[${st.c}], ${st.v});\n${indent}log("${g} put ${st.v} to c${st.c}");\n`;
@@ -119,8 +114,9 @@ function source(stmts, g, indent = "  ") {
         out += `${indent}yield cancel(W[${st.w}]);\n${indent}log("${g} cancelled w${st.w}");\n`;
         break;
     }
-  }
-  return out;
+    return out;
+  };
+  return blockSource(stmts, indent, own, `${g} `);
 }
 
 function run(program) {

@@ -34,7 +34,7 @@
 // no two timers are ever due at once and Node fires them in the order of
 // their virtual times: a timer falls due at the sum of the delays on the
 // chain of events that led to it, and distinct chains have distinct sums.
-const { main, sharedSource, virtualTime } = require("./_random.js");
+const { main, blockSource, virtualTime } = require("./_random.js");
 
 const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
 const SEED = 20261204;
@@ -100,13 +100,8 @@ function generate(r) {
 }
 
 function source(stmts, g, indent = "  ") {
-  let out = "";
-  for (const st of stmts) {
-    const shared = sharedSource(st, indent, (inner, deeper) => source(inner, g, deeper), `${g} `);
-    if (shared !== null) {
-      out += shared;
-      continue;
-    }
+  const own = (st, indent) => {
+    let out = "";
     switch (st.s) {
       case "call":
         out += `${indent}log("${g} called " + (yield call(answer, ${st.v})));\n`;
@@ -151,8 +146,9 @@ function source(stmts, g, indent = "  ") {
         out += `${indent}log("${g} cancelled? " + (yield cancelled()));\n`;
         break;
     }
-  }
-  return out;
+    return out;
+  };
+  return blockSource(stmts, indent, own, `${g} `);
 }
 
 function run(program) {

@@ -9,7 +9,7 @@
 // made fresh, catching and cleaning up with try / catch / finally, throwing,
 // returning — beside chains of plain `then` ticks and timers. Every run's
 // outcome is logged, and so are unhandled and late-handled rejections.
-const { blocks, promiseTable, makePromises, main, sharedSource, logRejections } = require("./_random.js");
+const { blocks, promiseTable, makePromises, main, blockSource, logRejections } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261206;
@@ -37,13 +37,8 @@ function generate(r) {
 }
 
 function source(stmts, name, indent = "  ") {
-  let out = "";
-  for (const st of stmts) {
-    const shared = sharedSource(st, indent, (inner, deeper) => source(inner, name, deeper), `${name} `);
-    if (shared !== null) {
-      out += shared;
-      continue;
-    }
+  const own = (st, indent) => {
+    let out = "";
     switch (st.s) {
       case "yield":
         out += `${indent}log("${name} got " + (yield P[${st.p}]));\n`;
@@ -55,8 +50,9 @@ function source(stmts, name, indent = "  ") {
         out += `${indent}ticks("${name} ${st.id}", ${st.n});\n`;
         break;
     }
-  }
-  return out;
+    return out;
+  };
+  return blockSource(stmts, indent, own, `${name} `);
 }
 
 function go(program) {

@@ -8,7 +8,7 @@
 // answered or refused at once, `all` and `race` of them, and 0 ms delays,
 // catching refusals and cleaning up with try / catch / finally — beside a
 // chain of ticks. Every saga's outcome is logged.
-const { blocks, main, sharedSource } = require("./_random.js");
+const { blocks, main, blockSource } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261208;
@@ -54,13 +54,8 @@ function effectSource(effect) {
 }
 
 function source(stmts, name, indent = "  ") {
-  let out = "";
-  for (const st of stmts) {
-    const shared = sharedSource(st, indent, (inner, deeper) => source(inner, name, deeper), `${name} `);
-    if (shared !== null) out += shared;
-    else out += `${indent}log("${name} got " + show(yield ${effectSource(st.effect)}));\n`;
-  }
-  return out;
+  const own = (st, indent) => `${indent}log("${name} got " + show(yield ${effectSource(st.effect)}));\n`;
+  return blockSource(stmts, indent, own, `${name} `);
 }
 
 function run(program) {
