@@ -163,6 +163,23 @@ function runEach(script, programs) {
   });
 }
 
+// Starts each run (a generator named `g.name`, driven by `drive(g)` to a
+// promise): at once, or from a 0 ms timer when its `when` says so; logs
+// that it starts and how it settles.
+function startRuns(runs, log, drive) {
+  for (const g of runs) {
+    const start = () => {
+      log(`${g.name} starts`);
+      drive(g).then(
+        (v) => log(`${g.name} resolved ${v}`),
+        (e) => log(`${g.name} rejected ${e}`),
+      );
+    };
+    if (g.when === "sync") start();
+    else setTimeout(start, 0);
+  }
+}
+
 // Logs unhandled and late-handled rejections as the Rust side does.
 function logRejections(log, name = String) {
   const reasons = new WeakMap();
@@ -215,5 +232,6 @@ module.exports = {
   trySource,
   bodySource,
   runEach,
+  startRuns,
   logRejections,
 };

@@ -13,7 +13,7 @@
 // generator (or a generator function) that yields promises and returns
 // their sum or throws, or a promise; a yield may be guarded by try / catch. Every run's outcome is
 // logged, and so are unhandled and late-handled rejections.
-const { promiseTable, makePromises, main, logRejections } = require("./_random.js");
+const { promiseTable, makePromises, main, startRuns, logRejections } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261207;
@@ -96,22 +96,9 @@ function go(program) {
             .join(" ")}}`
         : String(v);
   const P = makePromises(program.promises, log);
-  for (const g of program.runs) {
-    const body = new Function("log", "P", "shown", `return function* () {\n${source(g)}  return ${g.end};\n};`)(
-      log,
-      P,
-      shown,
-    );
-    const start = () => {
-      log(`${g.name} starts`);
-      co(body).then(
-        (v) => log(`${g.name} resolved ${v}`),
-        (e) => log(`${g.name} rejected ${e}`),
-      );
-    };
-    if (g.when === "sync") start();
-    else setTimeout(start, 0);
-  }
+  startRuns(program.runs, log, (g) =>
+    co(new Function("log", "P", "shown", `return function* () {\n${source(g)}  return ${g.end};\n};`)(log, P, shown)),
+  );
   let p = Promise.resolve();
   for (let i = 1; i <= program.ticks; i++) p = p.then(() => log(`script tick ${i}`));
   log("script end");

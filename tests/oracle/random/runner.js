@@ -9,7 +9,7 @@
 // made fresh, catching and cleaning up with try / catch / finally, throwing,
 // returning — beside chains of plain `then` ticks and timers. Every run's
 // outcome is logged, and so are unhandled and late-handled rejections.
-const { blocks, promiseTable, makePromises, main, blockSource, logRejections } = require("./_random.js");
+const { blocks, promiseTable, makePromises, main, blockSource, startRuns, logRejections } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261206;
@@ -65,22 +65,15 @@ function go(program) {
     for (let i = 1; i <= n; i++) p = p.then(() => log(`${label} tick ${i}`));
   };
   const P = makePromises(program.promises, log);
-  for (const g of program.runs) {
-    const body = new Function("log", "P", "ticks", `return function* () {\n${source(g.body, g.name)}  return ${g.end};\n};`)(
-      log,
-      P,
-      ticks,
-    );
-    const start = () => {
-      log(`${g.name} starts`);
-      run(body).then(
-        (v) => log(`${g.name} resolved ${v}`),
-        (e) => log(`${g.name} rejected ${e}`),
-      );
-    };
-    if (g.when === "sync") start();
-    else setTimeout(start, 0);
-  }
+  startRuns(program.runs, log, (g) =>
+    run(
+      new Function("log", "P", "ticks", `return function* () {\n${source(g.body, g.name)}  return ${g.end};\n};`)(
+        log,
+        P,
+        ticks,
+      ),
+    ),
+  );
   if (program.ticks > 0) ticks("script", program.ticks);
   log("script end");
 }
