@@ -180,6 +180,35 @@ function startRuns(runs, log, drive) {
   }
 }
 
+// Runs saga `root` with redux-saga's runSaga, its puts going to `channel`
+// (a store's saga channel; a fresh one if none), and logs how it ends as
+// the Rust side's `log_root` does: `= m resolved <v>` or `= m rejected
+// <e>`, and a failure `onError` hears as `! failed <e>`. redux-saga breaks
+// down on some programs (a saga whose put or close wakes a taker that
+// fails is aborted while its body runs: "Generator is already running"
+// escapes its runner): the trace is marked `!!` there and ends, and the
+// Rust side does not compare it.
+function runRoot(root, log, channel) {
+  const { runSaga, stdChannel } = require("redux-saga");
+  const actions = channel ?? stdChannel();
+  process.on("uncaughtException", (e) => {
+    log(`!! redux-saga broke: ${e.message}`);
+    process.exit(0);
+  });
+  const env = {
+    channel: actions,
+    dispatch: (action) => actions.put(action),
+    getState: () => ({}),
+    onError: (e) => log(`! failed ${e}`),
+  };
+  runSaga(env, root)
+    .toPromise()
+    .then(
+      (v) => log(`= m resolved ${String(v)}`),
+      (e) => log(`= m rejected ${e}`),
+    );
+}
+
 // Logs unhandled and late-handled rejections as the Rust side does.
 function logRejections(log, name = String) {
   const reasons = new WeakMap();
@@ -233,5 +262,6 @@ module.exports = {
   bodySource,
   runEach,
   startRuns,
+  runRoot,
   logRejections,
 };

@@ -24,7 +24,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { main, blockSource, virtualTime } = require("./_random.js");
+const { main, blockSource, runRoot, virtualTime } = require("./_random.js");
 
 const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
 const SEED = 20261206;
@@ -121,7 +121,7 @@ function source(stmts, g, indent = "  ") {
 
 function run(program) {
   const clock = virtualTime();
-  const { END, buffers, channel, eventChannel, runSaga, stdChannel } = require("redux-saga");
+  const { END, buffers, channel, eventChannel } = require("redux-saga");
   const { cancel, delay, flush, fork, put, takeMaybe } = require("redux-saga/effects");
   const made = {
     none: () => buffers.none(),
@@ -175,27 +175,7 @@ function run(program) {
     yield* saga(program.root, "m", 99)();
     return 99;
   };
-  // redux-saga breaks down on some programs: a channel closed (or put to)
-  // in a saga's body wakes a taker at once, which fails, and the abort
-  // reaches the saga still running its body ("Generator is already
-  // running" escapes its runner). Such a program's trace ends there, marked
-  // `!!`, and is not compared.
-  process.on("uncaughtException", (e) => {
-    log(`!! redux-saga broke: ${e.message}`);
-    process.exit(0);
-  });
-  const env = {
-    channel: stdChannel(),
-    dispatch: () => {},
-    getState: () => ({}),
-    onError: (e) => log(`! failed ${e}`),
-  };
-  runSaga(env, root)
-    .toPromise()
-    .then(
-      (v) => log(`= m resolved ${String(v)}`),
-      (e) => log(`= m rejected ${e}`),
-    );
+  runRoot(root, log);
 }
 
 main(__filename, SEED, PROGRAMS, generate, run);
