@@ -102,7 +102,7 @@ where
             return Running::now(outcome.map(|v| Rc::new(v) as Value));
         }
         Running::waiting(move |settled| {
-            let stop = super::tree::when_ended(&task, settled);
+            let stop = super::tree::when_ended(&task, move |outcome| settled.deliver(outcome));
             Some(Stop::Hook(Box::new(move |reason| {
                 stop.stop(reason);
                 task.cancel(reason.clone());

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::Saga;
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Kind, Running, Settled, Stop, Value, short_name, unit, yield_typed,
+    Description, Effect, Kind, Running, Stop, Value, short_name, unit, yield_typed,
 };
 use super::task::{Cancelled, Link, Task, TaskId, TaskName};
 use crate::generator::Abrupt;
@@ -251,34 +251,28 @@ pub fn join_effect<R: Clone + 'static>(task: &Task<R>) -> Effect {
             None => {}
         }
         // One that runs on resumes its joiner as it ends, at once.
-        let (scope, env, id) = (scope.clone(), task.env(), task.id());
+        let (scope, task) = (scope.clone(), task.clone());
         Running::waiting(move |settled| {
-            let ticket = env
-                .joiners
-                .borrow_mut()
-                .wait(id, move |outcome| match outcome {
-                    Err(error) => match error.downcast_ref::<Cancelled>() {
-                        Some(cancelled) => scope.cancel(cancelled.reason.clone()),
-                        None => settled.deliver(Err(error)),
-                    },
-                    ok => settled.deliver(ok),
-                });
-            Some(Stop::Hook(Box::new(move |_| {
-                env.joiners.borrow_mut().leave(id, ticket);
-            })))
+            Some(when_ended(&task, move |outcome| match outcome {
+                Err(error) => match error.downcast_ref::<Cancelled>() {
+                    Some(cancelled) => scope.cancel(cancelled.reason.clone()),
+                    None => settled.deliver(Err(error)),
+                },
+                ok => settled.deliver(ok),
+            }))
         })
     })
 }
 
-/// Hands the outcome of `task`, which has not ended, to `settled` as it
-/// ends (as a called saga's caller goes on in redux-saga); returns the
-/// stop that lets go of it.
-pub(crate) fn when_ended<R: Clone + 'static>(task: &Task<R>, settled: Settled) -> Stop {
+/// Hands the outcome of `task`, which has not ended, to `then` as it ends
+/// (a joiner, or a called saga's caller, goes on at once, as in
+/// redux-saga); returns the stop that lets go of it.
+pub(crate) fn when_ended<R: Clone + 'static>(
+    task: &Task<R>,
+    then: impl FnOnce(Result<Value, Error>) + 'static,
+) -> Stop {
     let (env, id) = (task.env(), task.id());
-    let ticket = env
-        .joiners
-        .borrow_mut()
-        .wait(id, move |outcome| settled.deliver(outcome));
+    let ticket = env.joiners.borrow_mut().wait(id, then);
     Stop::Hook(Box::new(move |_| {
         env.joiners.borrow_mut().leave(id, ticket)
     }))
