@@ -70,6 +70,12 @@ where
     /// a rejection is thrown in at this yield, where the body may catch
     /// it. (`yield_(v)` hands out `v` after one turn, as `yield v` does.)
     ///
+    /// # Errors
+    ///
+    /// `Err(Abrupt::Throw(e))` when `promise` rejects with `e` or the consumer
+    /// calls `throw(e)`; `Err(Abrupt::Return(v))` when the consumer calls
+    /// `return(v)` (pass it on with `?` so cleanup runs).
+    ///
     /// ```
     /// use baton::{Abrupt, AsyncGen, Co, Error, EventLoop, Promise};
     /// use baton::async_gen::AsyncIteratorExt;
@@ -102,6 +108,12 @@ where
     /// (JavaScript's `undefined`); for an [`AsyncGen`], whose `throw` and
     /// return value go through, use
     /// [`yield_from_async`](Self::yield_from_async).
+    ///
+    /// # Errors
+    ///
+    /// `Err(Abrupt::Throw(e))` when `source` fails with `e` or a forwarded
+    /// `throw(e)` closes it; `Err(Abrupt::Return(v))` when a forwarded
+    /// `return(v)` closes it.
     ///
     /// ```
     /// use baton::async_gen::{AsyncIteratorExt, promises};
@@ -140,6 +152,12 @@ where
     /// `yield v` awaits `v` first); `inner`'s first `next` receives
     /// `R::default()` (JavaScript's `undefined`), and a forwarded
     /// `return(v)` that completes `inner` completes this generator too.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Abrupt::Throw(e))` when `inner` throws `e` (its own error, or a
+    /// forwarded `throw(e)` it did not catch); `Err(Abrupt::Return(v))` when a
+    /// forwarded `return(v)` completes `inner`, to be passed on with `?`.
     ///
     /// ```
     /// use baton::{AsyncGen, Co, Error, EventLoop, Promise};

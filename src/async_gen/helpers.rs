@@ -382,6 +382,11 @@ impl<I: AsyncIterator + 'static> AsyncIteratorExt for I {}
 
 /// `Array.fromAsync(source)`: every item of an async iterator, in order.
 ///
+/// # Errors
+///
+/// The first error of `source`: the items before it are dropped, as
+/// `Array.fromAsync` rejects.
+///
 /// ```
 /// use baton::async_gen::{AsyncGen, from_async};
 /// use baton::{Co, Error, EventLoop};

@@ -232,6 +232,11 @@ where
 /// way to get JavaScript's behaviour. Returns `Some(b)` if the body broke
 /// out with `b`, `None` if the source was exhausted.
 ///
+/// # Errors
+///
+/// The source's error, as it ends the loop; or the error of its `return()` when
+/// the loop leaves early and that cleanup fails.
+///
 /// ```
 /// use baton::{AsyncGen, Co, Error, EventLoop, Promise};
 /// use baton::async_gen::for_await;

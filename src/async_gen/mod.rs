@@ -87,6 +87,12 @@ type Body<T, E> = Pin<Box<dyn Future<Output = Outcome<T, E>>>>;
 /// a bare `return;`) does: completed at once, where `Ok(v)` is `return v`
 /// and awaits `v` first (one microtask turn).
 ///
+/// # Errors
+///
+/// Always `Err`: an `Outcome` of `Err(Abrupt::Return(_))` is how a body ends by
+/// returning (JavaScript's `return`), which the generator turns into its
+/// completion, not an error.
+///
 /// ```
 /// use baton::async_gen::fall_off;
 /// use baton::{AsyncGen, Co, Error, EventLoop, Promise, Step};

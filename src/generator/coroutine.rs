@@ -270,6 +270,15 @@ where
     /// `next(v)`: resumes the paused `yield` with `v`. The first call
     /// starts the body and discards `v`, as JavaScript does.
     ///
+    /// # Errors
+    ///
+    /// `Err(e)` when the body throws `e` and does not catch it; the generator
+    /// is then done.
+    ///
+    /// # Panics
+    ///
+    /// As [`resume`](Self::resume).
+    ///
     /// ```
     /// use baton::{Co, Gen, Step};
     ///
@@ -292,6 +301,16 @@ where
     /// `throw(e)`: the paused `yield` fails with `e`. Before the body has
     /// started, the generator completes without running it; after it has
     /// completed, `e` simply comes back.
+    ///
+    /// # Errors
+    ///
+    /// `Err(e)` when the body does not catch `e` (the generator is then done),
+    /// and at once when the generator has not started or has completed, as in
+    /// JavaScript.
+    ///
+    /// # Panics
+    ///
+    /// As [`resume`](Self::resume).
     ///
     /// ```
     /// use baton::{Abrupt, Co, Gen, Step};
@@ -325,6 +344,14 @@ where
     /// cleanup runs and may yield (the generator then stays suspended) or
     /// return another value.
     ///
+    /// # Errors
+    ///
+    /// `Err(e)` when the cleanup the forced completion runs throws `e`.
+    ///
+    /// # Panics
+    ///
+    /// As [`resume`](Self::resume).
+    ///
     /// ```
     /// use baton::{Abrupt, Co, Gen, Step};
     ///
@@ -348,6 +375,19 @@ where
     }
 
     /// Resumes in any of the three ways.
+    ///
+    /// # Errors
+    ///
+    /// `Err(e)` when the body ends by throwing `e`: an uncaught error of its
+    /// own, or a `throw(e)` it did not catch (a not-yet-started or completed
+    /// generator hands a thrown `e` straight back).
+    ///
+    /// # Panics
+    ///
+    /// When the body awaits a future that is not its own `co.yield_()` and that
+    /// future is still pending: a synchronous generator cannot wait (the
+    /// message says to use an async generator or the runner). The generator is
+    /// done afterwards.
     ///
     /// ```
     /// use baton::{Co, Gen, Resume, Step};
@@ -625,6 +665,13 @@ impl<Y, R, T, E> Co<Y, R, T, E> {
     /// placeholder (`R::default()`, JavaScript's `undefined`), and a
     /// forwarded `return(v)` that completes `inner` completes this generator
     /// too, with `inner`'s completion value.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Abrupt::Throw(e))` when `inner` throws `e` (its own error, or a
+    /// forwarded `throw(e)` it did not catch); `Err(Abrupt::Return(v))` when a
+    /// forwarded `return(v)` completes `inner`, to be passed on with `?` so
+    /// this generator completes too.
     ///
     /// ```
     /// use baton::{Co, Gen};

@@ -243,6 +243,11 @@ pub trait Generator {
 
     /// Resumes the generator in one of the three ways.
     ///
+    /// # Errors
+    ///
+    /// `Err(e)` when the generator throws `e` out: an error it does not catch,
+    /// or a `throw(e)` it was not suspended to receive.
+    ///
     /// ```
     /// use baton::{Co, Gen, Generator, Resume, Step};
     ///
@@ -267,6 +272,10 @@ pub trait Generator {
     ) -> StepResult<Self::Yield, Self::Return, Self::Error>;
 
     /// `next(v)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`resume`](Self::resume).
     ///
     /// ```
     /// use baton::{Generator, Resume, Step, StepResult};
@@ -296,6 +305,10 @@ pub trait Generator {
 
     /// `throw(e)`.
     ///
+    /// # Errors
+    ///
+    /// As [`resume`](Self::resume): `Err(error)` unless the body catches it.
+    ///
     /// ```
     /// use baton::{Co, Gen, Generator};
     ///
@@ -312,6 +325,10 @@ pub trait Generator {
     }
 
     /// `return(v)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`resume`](Self::resume): `Err(e)` if the cleanup throws `e`.
     ///
     /// ```
     /// use baton::{Co, Gen, Generator, Step};

@@ -348,6 +348,11 @@ impl EventLoop {
     /// before the run ends, as every async function still waiting is (see
     /// [`run`](Self::run)).
     ///
+    /// # Errors
+    ///
+    /// The future's own error; or a [`FaultKind::Stalled`] fault, converted
+    /// into `E`, when the loop runs out of work before the future completes.
+    ///
     /// ```
     /// use baton::{Error, EventLoop, Promise};
     ///

@@ -428,6 +428,10 @@ impl<E: Clone + 'static> CancellationToken<E> {
 
     /// `Err(reason)` once cancelled: `?` it inside a generator or task.
     ///
+    /// # Errors
+    ///
+    /// The cancellation's reason, once the token is cancelled.
+    ///
     /// ```
     /// use baton::runner::CancellationToken;
     ///

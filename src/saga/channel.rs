@@ -314,6 +314,11 @@ impl<T: Clone + 'static> Channel<T> {
     /// Puts `message`: to the first waiting taker, else into the buffer as
     /// the policy says. A full [`Buffer::Fixed`] refuses it.
     ///
+    /// # Errors
+    ///
+    /// [`Overflow`] when the buffer is [`Buffer::Fixed`] and full (the message
+    /// is dropped), as redux-saga's "Channel's Buffer overflow!".
+    ///
     /// ```
     /// use baton::EventLoop;
     /// use baton::saga::{Buffer, Channel, Delivery};
@@ -580,6 +585,11 @@ impl<T: Clone + 'static> Channel<T> {
 /// `yield take(channel)`: the next message, `None` once the channel is
 /// closed and drained.
 ///
+/// # Errors
+///
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
+///
 /// ```
 /// use baton::saga::{Buffer, Channel, SagaCo, run_saga, take_from};
 /// use baton::{EventLoop, Gen};
@@ -607,6 +617,12 @@ pub async fn take_from<T, M: Clone + 'static>(
 }
 
 /// `yield put(channel, message)`: what happened to the message.
+///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(_))` with the channel's [`Overflow`] when its fixed
+/// buffer is full; `Err(Abrupt::Return(_))` if the saga is cancelled while it
+/// waits (see [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
 /// use baton::saga::{Buffer, Channel, Delivery, SagaCo, put_to, run_saga};
@@ -646,6 +662,7 @@ pub async fn put_to<T, M: Clone + fmt::Debug + 'static>(
 /// });
 /// assert_eq!(got.peek().and_then(Result::ok), Some(vec![Some("first"), None]));
 /// ```
+#[derive(Debug)]
 pub struct Emitter<T> {
     channel: Channel<T>,
 }
@@ -660,6 +677,10 @@ impl<T> Clone for Emitter<T> {
 
 impl<T: Clone + 'static> Emitter<T> {
     /// Emits a message (dropped or refused as the buffer's policy says).
+    ///
+    /// # Errors
+    ///
+    /// [`Overflow`] when the channel's buffer is [`Buffer::Fixed`] and full.
     ///
     /// ```
     /// use baton::EventLoop;
@@ -783,6 +804,12 @@ pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> 
 
 /// `yield actionChannel(pattern, buffer)`: a channel of the store's
 /// matching actions (close it to stop listening).
+///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(_))` when the runtime has no store;
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
 /// use baton::saga::{Action, Buffer, Runtime, SagaCo, Store, action_channel, delay, take_from};

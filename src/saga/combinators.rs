@@ -186,6 +186,13 @@ fn all_effect_for(effects: Vec<Effect>, handles: bool) -> Effect {
 /// `yield all([call(f, a), call(f, b), …])` over effects of one type: the
 /// typed results, in order.
 ///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(e))` with the first part to fail (the others are
+/// cancelled), or when a result is not a `U` (the error names the effect);
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
+///
 /// ```
 /// use baton::saga::{SagaCo, all, call_effect, delay_effect, run_saga};
 /// use baton::{Error, EventLoop, Gen, Promise, now, set_timeout};
@@ -253,6 +260,13 @@ fn all_keyed_effect_for(effects: Vec<(&'static str, Effect)>, handles: bool) -> 
 
 /// `yield all({ key: effect, … })` over effects of one type: `(key, value)`
 /// pairs in the given order.
+///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(e))` with the first part to fail (the others are
+/// cancelled), or when a result is not a `U` (the error names the effect);
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
 /// use baton::{Error, EventLoop, Gen, Promise};
@@ -332,6 +346,13 @@ pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
 /// value (all racers produce `U`; race effects of different types with
 /// [`race_effect`] and downcast the winner's value).
 ///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(e))` when the first racer to settle fails with `e` (the
+/// others are cancelled all the same), or when the winner's value is not a `U`;
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
+///
 /// ```
 /// use baton::saga::{SagaCo, call_effect, race, run_saga};
 /// use baton::{EventLoop, Gen, Promise, set_timeout};
@@ -386,6 +407,13 @@ pub enum Won<A, B> {
 /// `yield race({ a, b })` over two effects of different types — the usual
 /// data-or-timeout race. The keys name the racers in the description (and
 /// must differ).
+///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(e))` when the first racer to settle fails with `e` (the
+/// other is cancelled all the same), or when the winner's value is not of its
+/// type; `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
 /// use baton::{EventLoop, Gen, Promise};

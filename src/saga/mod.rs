@@ -32,6 +32,18 @@
 //! value of the saga's return type: sagas return `T: Default`
 //! (JavaScript's `undefined`).
 //!
+//! # Errors of an effect
+//!
+//! Every effect function ([`call`], [`delay`], [`all`], [`take`], …)
+//! returns `Result<_, Abrupt<Error, T>>`, JavaScript's two abrupt ways out
+//! of a `yield`. `Err(Abrupt::Throw(e))` is an error thrown in at the
+//! yield: the effect failed, or its result is not of the type asked for
+//! (the error then names the effect); the body may catch it by matching,
+//! as `try`/`catch` would. `Err(Abrupt::Return(_))` is the saga being
+//! cancelled while it waits: `?` passes it on, and the code after the
+//! body's `async` block (its `finally`) runs. Each function's own
+//! `# Errors` says which throws are its own.
+//!
 //! # Order of events, and where it is not redux-saga's
 //!
 //! The effects seed 003's runner performs (call, all, race, delay) resume

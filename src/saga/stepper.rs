@@ -91,6 +91,11 @@ where
 
     /// Starts the saga: its first effect, or how it finished.
     ///
+    /// # Errors
+    ///
+    /// `Err(finished)` when the saga finishes (returns or throws) before
+    /// yielding an effect.
+    ///
     /// ```
     /// use baton::saga::{Kind, SagaCo, Stepper, delay};
     /// use baton::Gen;
@@ -106,6 +111,13 @@ where
 
     /// Feeds `value` as the current effect's result: the next effect, or
     /// how the saga finished.
+    ///
+    /// # Errors
+    ///
+    /// `Err(finished)` when the saga finishes instead of yielding another
+    /// effect; a `value` of another type than the effect's result is thrown
+    /// into the saga as an error naming the effect, so the saga may finish with
+    /// it.
     ///
     /// ```
     /// use baton::saga::{SagaCo, Stepper, call};
@@ -125,6 +137,10 @@ where
     }
 
     /// Feeds the results of an `all` effect, one per part, in order.
+    ///
+    /// # Errors
+    ///
+    /// As [`feed`](Self::feed).
     ///
     /// ```
     /// use baton::{Gen, Promise};
@@ -148,6 +164,10 @@ where
     }
 
     /// Feeds the result of a `race` effect: which racer won, and its value.
+    ///
+    /// # Errors
+    ///
+    /// As [`feed`](Self::feed).
     ///
     /// ```
     /// use baton::{Gen, Promise};
@@ -174,6 +194,11 @@ where
     }
 
     /// Fails the current effect with `error`.
+    ///
+    /// # Errors
+    ///
+    /// `Err(finished)` when the saga finishes instead of yielding another
+    /// effect (for example by not catching `error`).
     ///
     /// ```
     /// use baton::saga::{SagaCo, Stepper, call};

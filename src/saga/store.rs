@@ -426,6 +426,12 @@ pub fn select_effect<S: 'static, U: Clone + 'static>(
 
 /// `yield select(selector)`: the selected part of the state.
 ///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(_))` when no store of the runtime holds an `S`;
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
+///
 /// ```
 /// use baton::saga::{Action, Runtime, SagaCo, Store, select};
 /// use baton::{EventLoop, Gen};
@@ -552,6 +558,13 @@ impl<A: Action> super::scheduler::HeldPut for StorePut<A> {
 
 /// `yield put(action)`.
 ///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(_))` when the runtime has no store for `A`, or when its
+/// reducer panics (a [`Fault`](crate::Fault)); `Err(Abrupt::Return(_))` if the
+/// saga is cancelled while it waits (see [errors of an
+/// effect](crate::saga#errors-of-an-effect)).
+///
 /// ```
 /// use baton::saga::{Action, Runtime, SagaCo, Store, put};
 /// use baton::{EventLoop, Gen};
@@ -663,6 +676,12 @@ impl<A: Action> Listening for Taker<A> {
 }
 
 /// `yield take(pattern)`: the next matching action.
+///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(_))` when the runtime has no store for `A`;
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
 /// use baton::saga::{Action, Runtime, SagaCo, Store, take};

@@ -130,6 +130,12 @@ where
 
 /// `yield fork(f, arg)`: the attached child's task.
 ///
+/// # Errors
+///
+/// Only `Err(Abrupt::Return(_))`, if the saga is cancelled as it forks (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)): the child's own
+/// errors abort this saga instead of being thrown here.
+///
 /// ```
 /// use baton::{Error, EventLoop, Gen};
 /// use baton::saga::{BoxSaga, SagaCo, delay, fork, join, run_saga};
@@ -170,6 +176,11 @@ where
 }
 
 /// `yield spawn(f, arg)`: the detached saga's task.
+///
+/// # Errors
+///
+/// Only `Err(Abrupt::Return(_))`, if the saga is cancelled as it spawns: the
+/// detached saga's errors stay its own.
 ///
 /// ```
 /// use baton::{Error, EventLoop, Gen, now};
@@ -330,6 +341,12 @@ impl Joiners {
 
 /// `yield join(task)`: the task's return value (its error is thrown here).
 ///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(e))` when `task` fails with `e`, or when a saga joins
+/// itself; `Err(Abrupt::Return(_))` when `task` is cancelled (the joiner is
+/// cancelled too, redux-saga's rule) or this saga is.
+///
 /// ```
 /// use baton::{Error, EventLoop, Gen};
 /// use baton::saga::{SagaCo, delay, fork, join, run_saga};
@@ -378,6 +395,11 @@ pub fn cancel_effect<R: Clone + 'static>(task: &Task<R>, reason: Error) -> Effec
 }
 
 /// `yield cancel(task)`.
+///
+/// # Errors
+///
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
 /// use baton::{Abrupt, Error, EventLoop, Gen};
@@ -465,6 +487,11 @@ pub fn cancelled_effect() -> Effect {
 
 /// `yield cancelled()`: inside cleanup, whether the saga was cancelled (as
 /// opposed to finishing or failing).
+///
+/// # Errors
+///
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
 /// use baton::{Abrupt, Error, EventLoop, Gen};

@@ -220,6 +220,13 @@ impl CircuitBreaker {
     /// Calls `f(arg)` through the breaker: refused with [`CircuitOpen`]
     /// while open, otherwise its outcome counts.
     ///
+    /// # Errors
+    ///
+    /// `Err(Abrupt::Throw(_))` with [`CircuitOpen`] while the circuit is open
+    /// (`f` is not called), or with `f`'s own error (which counts as a
+    /// failure); `Err(Abrupt::Return(_))` if the saga is cancelled while it
+    /// waits (see [errors of an effect](crate::saga#errors-of-an-effect)).
+    ///
     /// ```
     /// use baton::saga::resilience::CircuitBreaker;
     /// use baton::saga::{SagaCo, run_saga};

@@ -215,6 +215,12 @@ impl Compensations {
     /// Calls `f(arg)`; once it succeeds, registers `undo(&result)` under
     /// `name`.
     ///
+    /// # Errors
+    ///
+    /// `Err(Abrupt::Throw(e))` when `f` fails with `e` (nothing is registered);
+    /// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+    /// [errors of an effect](crate::saga#errors-of-an-effect)).
+    ///
     /// ```
     /// use baton::saga::resilience::Compensations;
     /// use baton::saga::{SagaCo, call_effect, run_saga};
@@ -255,6 +261,11 @@ impl Compensations {
     /// recorded and the rest still run. Returns what happened, with
     /// `cause` as the reason.
     ///
+    /// # Errors
+    ///
+    /// Only `Err(Abrupt::Return(_))`, if the saga is cancelled during the
+    /// undos: a failing undo is recorded in the result, not thrown.
+    ///
     /// ```
     /// use baton::saga::resilience::Compensations;
     /// use baton::saga::{SagaCo, delay_effect, run_saga};
@@ -293,6 +304,12 @@ impl Compensations {
 /// Runs `body` as a transaction: if it throws, the registered undos run in
 /// reverse and the saga gets a [`RolledBack`] naming the original cause;
 /// if the saga is cancelled meanwhile, they run too.
+///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(_))` with a [`RolledBack`] once the undos have run, when
+/// `body` throws; `Err(Abrupt::Return(_))` when the saga is cancelled, after
+/// the undos.
 ///
 /// ```
 /// use baton::{Error, EventLoop, Gen, Promise};

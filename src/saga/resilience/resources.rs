@@ -106,6 +106,12 @@ impl Resources {
     /// Acquires with `f(arg)`; once it succeeds, holds it under `name`
     /// with `release(resource)` to run on release.
     ///
+    /// # Errors
+    ///
+    /// `Err(Abrupt::Throw(e))` when `f` fails with `e` (nothing is held);
+    /// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+    /// [errors of an effect](crate::saga#errors-of-an-effect)).
+    ///
     /// ```
     /// use baton::saga::resilience::Resources;
     /// use baton::saga::{SagaCo, call_effect, run_saga};
@@ -204,6 +210,11 @@ impl Resources {
     /// recorded and the rest are still released. Each resource is released
     /// once: it is no longer held afterwards.
     ///
+    /// # Errors
+    ///
+    /// Only `Err(Abrupt::Return(_))`, if the saga is cancelled meanwhile: a
+    /// failing release is listed in the result, not thrown.
+    ///
     /// ```
     /// use baton::saga::resilience::Resources;
     /// use baton::saga::{SagaCo, call_effect, run_saga};
@@ -237,6 +248,12 @@ impl Resources {
 /// whatever happens — success, error or cancellation. If the body
 /// succeeded but a release failed, the saga gets [`ReleaseFailed`];
 /// otherwise the body's own outcome stands.
+///
+/// # Errors
+///
+/// `body`'s own error, after the releases; or `Err(Abrupt::Throw(_))` with
+/// [`ReleaseFailed`] when `body` succeeded and a release failed;
+/// `Err(Abrupt::Return(_))` when the saga is cancelled, after the releases.
 ///
 /// ```
 /// use baton::{EventLoop, Gen, Promise};
@@ -278,6 +295,12 @@ pub async fn with_resources<T, U>(
 
 /// `using(resource, body)`: acquires one resource with `f(arg)`, runs
 /// `body` with it, and releases it with `dispose` whatever happens.
+///
+/// # Errors
+///
+/// As [`with_resources`]: `body`'s error or `f`'s, [`ReleaseFailed`] when only
+/// `dispose` failed, and `Err(Abrupt::Return(_))` when the saga is cancelled,
+/// after disposing.
 ///
 /// ```
 /// use baton::saga::resilience::using;

@@ -293,6 +293,13 @@ impl Retry {
     /// error is not retryable, or the attempts run out (then the last error
     /// is thrown). The waits are delay effects.
     ///
+    /// # Errors
+    ///
+    /// `Err(Abrupt::Throw(e))` with the last error once the attempts run out,
+    /// or at once with an error the policy does not retry;
+    /// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+    /// [errors of an effect](crate::saga#errors-of-an-effect)).
+    ///
     /// ```
     /// use baton::saga::resilience::Retry;
     /// use baton::saga::{SagaCo, run_saga};
