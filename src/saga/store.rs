@@ -561,7 +561,7 @@ impl<A: Action> super::scheduler::HeldPut for StorePut<A> {
 /// # Errors
 ///
 /// `Err(Abrupt::Throw(_))` when the runtime has no store for `A`, or when its
-/// reducer panics (a [`Fault`](crate::Fault)); `Err(Abrupt::Return(_))` if the
+/// reducer panics (a [`Fault`]); `Err(Abrupt::Return(_))` if the
 /// saga is cancelled while it waits (see [errors of an
 /// effect](crate::saga#errors-of-an-effect)).
 ///
