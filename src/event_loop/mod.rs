@@ -347,6 +347,7 @@ impl EventLoop {
     ///     });
     /// assert_eq!(out.ok(), Some("an hour later"));
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn without_outside_wake_ups(mut self) -> Self {
         self.outside = false;
         self
@@ -371,6 +372,7 @@ impl EventLoop {
     ///     });
     /// assert_eq!(reports.get(), 1);
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn on_unhandled_rejection(mut self, hook: impl FnMut(&Rejection) + 'static) -> Self {
         self.hooks.unhandled = Box::new(hook);
         self
@@ -397,6 +399,7 @@ impl EventLoop {
     ///     });
     /// assert_eq!(*log.borrow(), ["unhandled", "handled later"]);
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn on_rejection_handled(mut self, hook: impl FnMut(&Rejection) + 'static) -> Self {
         self.hooks.handled_later = Box::new(hook);
         self
@@ -426,6 +429,7 @@ impl EventLoop {
     /// assert!(faults.borrow()[0].contains("a bad job"));
     /// assert!(*after.borrow());
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn on_uncaught(mut self, hook: impl FnMut(&Fault) + 'static) -> Self {
         self.hooks.uncaught = Box::new(hook);
         self

@@ -125,6 +125,7 @@ impl Runtime {
     /// });
     /// assert_eq!(p.peek().and_then(Result::ok), Some(2));
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn with_store<S: Clone + 'static, A: Action>(self, store: &Store<S, A>) -> Self {
         store.register(&mut self.env.services.borrow_mut());
         self
@@ -148,6 +149,7 @@ impl Runtime {
     /// let p = EventLoop::virtual_clock().run(|| runtime.run("provided", saga).promise());
     /// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("user 7"));
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn intercept(
         self,
         answer: impl Fn(&super::Description) -> Option<super::Running> + 'static,

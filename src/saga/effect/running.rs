@@ -373,6 +373,7 @@ impl Running {
     /// });
     /// assert_eq!(*log.borrow(), ["aborted: page closed"]);
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn on_cancel(mut self, hook: impl FnOnce(&Error) + 'static) -> Self {
         self.cancel = Some(Stop::Hook(Box::new(hook)));
         self

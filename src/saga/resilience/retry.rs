@@ -143,6 +143,7 @@ impl Retry {
     /// let policy = Retry::new(3).base(Duration::from_millis(50)).jitter(0.0);
     /// assert_eq!(policy.delay_after(1), Duration::from_millis(50));
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn base(mut self, base: Duration) -> Self {
         self.base = base;
         self
@@ -157,6 +158,7 @@ impl Retry {
     /// let policy = Retry::new(3).base(Duration::from_millis(10)).factor(3.0).jitter(0.0);
     /// assert_eq!(policy.delay_after(3), Duration::from_millis(90));
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn factor(mut self, factor: f64) -> Self {
         self.factor = factor;
         self
@@ -171,6 +173,7 @@ impl Retry {
     /// let policy = Retry::new(9).max_delay(Duration::from_secs(5)).jitter(0.0);
     /// assert_eq!(policy.delay_after(8), Duration::from_secs(5));
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn max_delay(mut self, max: Duration) -> Self {
         self.max_delay = max;
         self
@@ -186,6 +189,7 @@ impl Retry {
     /// let wait = policy.delay_after(1);
     /// assert!(wait >= Duration::from_millis(100) && wait < Duration::from_millis(150));
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn jitter(mut self, ratio: f64) -> Self {
         self.jitter = ratio.max(0.0);
         self
@@ -200,6 +204,7 @@ impl Retry {
     /// let b = Retry::new(3).seed(99);
     /// assert_eq!(a.delay_after(1), b.delay_after(1)); // the same seed, the same jitter
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn seed(self, seed: u64) -> Self {
         let mut source = SplitMix64::new(seed);
         self.random_source(move || source.next_f64())
@@ -215,6 +220,7 @@ impl Retry {
     /// let policy = Retry::new(3).base(Duration::from_millis(100)).jitter(0.1).random_source(|| 0.999_999);
     /// assert!(policy.delay_after(1) > Duration::from_millis(109));
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn random_source(mut self, random: impl FnMut() -> f64 + 'static) -> Self {
         self.random = Rc::new(RefCell::new(random));
         self
@@ -241,6 +247,7 @@ impl Retry {
     /// assert_eq!(p.peek().and_then(Result::err).map(|e| e.to_string()).as_deref(), Some("404"));
     /// assert_eq!(calls.get(), 1); // not worth retrying
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn retry_if(mut self, predicate: impl Fn(&Error) -> bool + 'static) -> Self {
         self.retry_if = Rc::new(predicate);
         self
@@ -266,6 +273,7 @@ impl Retry {
     /// });
     /// assert_eq!(*log.borrow(), ["attempt 1/3: down", "attempt 2/3: down", "attempt 3/3: down"]);
     /// ```
+    #[must_use = "a builder method returns the changed value"]
     pub fn on_failure(mut self, observer: impl Fn(u32, u32, &Error) + 'static) -> Self {
         self.on_failure = Some(Rc::new(observer));
         self
