@@ -3,7 +3,7 @@
 
 use std::ops::ControlFlow;
 
-use baton::async_gen::{AsyncIterator, for_await, promises};
+use baton::async_gen::{AsyncIterator, AsyncIteratorExt, for_await, promises};
 use baton::{Abrupt, AsyncGen, Co, Error, Promise, Step, spawn};
 
 use super::js::{Js, Log, step_json};
@@ -596,4 +596,55 @@ fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
 
 pub fn for_await_runs_on() -> String {
     runs_on(walker)
+}
+
+/// A source whose cleanup (`finally { throw … }`) fails.
+fn failing_cleanup(log: &Log, name: &'static str) -> AsyncGen<i64, (), (), Error> {
+    let l = log.clone();
+    AsyncGen::new(move |co: Co<i64, (), (), Error>| async move {
+        let attempt = async {
+            co.yield_(1).await?;
+            co.yield_(2).await
+        }
+        .await;
+        // The cleanup's error replaces however the body was leaving.
+        drop(attempt);
+        l.line(format_args!("{name}: source cleanup fails"));
+        Err(Abrupt::Throw(Error::msg(format!("{name}: cleanup failed"))))
+    })
+}
+
+pub fn helper_close() -> String {
+    scenario(|log| {
+        ticks(log, 12);
+        for name in ["return", "throw"] {
+            let stage = failing_cleanup(log, name).map(|x| x * 10);
+            let (l, first) = (log.clone(), stage.next(()));
+            first.then(move |step| {
+                if let Step::Yielded(v) = step {
+                    l.line(format_args!("{name}: got {v}"));
+                }
+                let closing = if name == "return" {
+                    stage.r#return(())
+                } else {
+                    stage.throw(Error::msg("stop"))
+                };
+                let (done, failed) = (l.clone(), l);
+                closing.then_else(
+                    move |step| {
+                        done.line(format_args!(
+                            "{name}: done {}",
+                            !matches!(step, Step::Yielded(_))
+                        ));
+                        Ok::<_, Error>(())
+                    },
+                    move |e| {
+                        failed.line(format_args!("{name}: rejected with {e}"));
+                        Ok::<_, Error>(())
+                    },
+                )
+            });
+        }
+        log.line("script end");
+    })
 }

@@ -369,6 +369,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "helper_close",
+        "a helper closed by return() or throw() while its source's cleanup fails",
+        async_gen::helper_close,
+    ),
+    port(
+        "async_gen",
         "async_range",
         "the async iteration protocol by hand",
         async_gen::async_range,

@@ -1,17 +1,21 @@
-//! Helpers over any [`AsyncIterator`]: `map`, `filter`, `take`, `batch`,
-//! `with_timeout`, `to_vec`, and `from_async`.
+//! Helpers over any [`AsyncIterator`]: the lazy stages `map`, `filter`,
+//! `take`, `skip`, `flat_map`, `batch` and `with_timeout`, the consumers
+//! `to_vec`, `for_each`, `fold`, `reduce`, `find`, `any` and `all`, and
+//! `from_async`.
 //!
-//! Each helper is an async generator pulling from the stage before it only
+//! Each stage is an async generator pulling from the stage before it only
 //! when it is asked for an item, so a pipeline moves one item at a time
 //! through every stage (backpressure comes free), and a stage that stops
 //! early — or is closed by its consumer — closes its source and waits for
-//! that cleanup.
+//! that cleanup. A consumer that stops early (`find`, `any`, `all`) closes
+//! its source the same way, as JavaScript's iterator helpers do.
 
 use std::future::{Future, IntoFuture};
+use std::ops::ControlFlow;
 use std::task::Poll;
 use std::time::Duration;
 
-use super::{AsyncGen, AsyncIterator, fall_off};
+use super::{AsyncGen, AsyncIterator, fall_off, for_await};
 use crate::generator::{Abrupt, Co, Outcome};
 use crate::{Fault, FaultKind, Promise, set_timeout};
 
@@ -74,9 +78,24 @@ where
             source.close().await.map_err(Abrupt::Throw)?;
             fall_off()
         }
-        End::Closed(abrupt) => {
-            source.close().await.map_err(Abrupt::Throw)?;
-            Err(abrupt)
+        End::Closed(abrupt) => close_then(&mut source, abrupt).await,
+    }
+}
+
+/// Closes `source` on the way out with `abrupt`, as a `for await` loop left
+/// by that completion does: the close is awaited either way; its error
+/// replaces a `return`, and is dropped under a `throw`, whose error wins
+/// (JavaScript's `AsyncIteratorClose`).
+async fn close_then<I: AsyncIterator, T>(
+    source: &mut I,
+    abrupt: Abrupt<I::Error, T>,
+) -> Outcome<T, I::Error> {
+    let closed = source.close().await;
+    match abrupt {
+        Abrupt::Throw(e) => Err(Abrupt::Throw(e)),
+        Abrupt::Return(v) => {
+            closed.map_err(Abrupt::Throw)?;
+            Err(Abrupt::Return(v))
         }
     }
 }
@@ -153,14 +172,10 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
                 };
                 let mapped = match f(item).await {
                     Ok(mapped) => mapped,
-                    Err(e) => {
-                        source.close().await.map_err(Abrupt::Throw)?;
-                        return Err(Abrupt::Throw(e));
-                    }
+                    Err(e) => return close_then(&mut source, Abrupt::Throw(e)).await,
                 };
                 if let Err(abrupt) = co.yield_(mapped).await {
-                    source.close().await.map_err(Abrupt::Throw)?;
-                    return Err(abrupt);
+                    return close_then(&mut source, abrupt).await;
                 }
             }
         })
@@ -243,6 +258,93 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
                 || None,
             )
             .await
+        })
+    }
+
+    /// All but the first `n` items (JavaScript's `drop(n)`): the first `n`
+    /// are pulled and dropped, the rest handed on.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises((1..=5).map(Promise::<u32>::resolve)).skip(3).to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![4, 5]));
+    /// ```
+    fn skip(self, n: usize) -> AsyncGen<Self::Item, (), (), Self::Error> {
+        AsyncGen::new(move |co: Co<Self::Item, (), (), Self::Error>| async move {
+            let mut skipped = 0;
+            relay(
+                self,
+                &co,
+                |item| {
+                    if skipped < n {
+                        skipped += 1;
+                        Flow::Skip
+                    } else {
+                        Flow::Emit(item)
+                    }
+                },
+                || None,
+            )
+            .await
+        })
+    }
+
+    /// Each item mapped by `f` to an async iterator whose items are handed
+    /// on in turn (JavaScript's `flatMap`). The inner iterator is run to its
+    /// end before the next item is pulled; closing the stage closes the
+    /// inner iterator, then the source. An inner iterator that fails ends
+    /// the stage with its error, after closing the source.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises((1..=3).map(Promise::<u32>::resolve))
+    ///         .flat_map(|n| promises((0..n).map(move |i| Promise::resolve(n * 10 + i))))
+    ///         .to_vec()
+    ///         .await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![10, 20, 21, 30, 31, 32]));
+    /// ```
+    fn flat_map<J>(
+        self,
+        mut f: impl FnMut(Self::Item) -> J + 'static,
+    ) -> AsyncGen<J::Item, (), (), Self::Error>
+    where
+        J: AsyncIterator<Error = Self::Error> + 'static,
+    {
+        AsyncGen::new(move |co: Co<J::Item, (), (), Self::Error>| async move {
+            let mut source = self;
+            // `for await (x of source) for await (y of f(x)) yield y`.
+            loop {
+                let item = match source.next().await {
+                    Ok(Some(item)) => item,
+                    Ok(None) => return fall_off(),
+                    Err(e) => return Err(Abrupt::Throw(e)),
+                };
+                let mut inner = f(item);
+                loop {
+                    let value = match inner.next().await {
+                        Ok(Some(value)) => value,
+                        Ok(None) => break,
+                        Err(e) => return close_then(&mut source, Abrupt::Throw(e)).await,
+                    };
+                    if let Err(abrupt) = co.yield_(value).await {
+                        // The inner loop closes first, then the outer one
+                        // with what the inner close left.
+                        let left = match close_then(&mut inner, abrupt).await {
+                            Err(left) => left,
+                            Ok(()) => Abrupt::Return(()),
+                        };
+                        return close_then(&mut source, left).await;
+                    }
+                }
+            }
         })
     }
 
@@ -341,17 +443,15 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
                     Some(Ok(None)) => return fall_off(),
                     Some(Err(e)) => return Err(Abrupt::Throw(e)),
                     None => {
-                        source.close().await.map_err(Abrupt::Throw)?;
                         let fault = Fault::new(
                             FaultKind::TimedOut,
                             format!("no item within {} ms", limit.as_millis()),
                         );
-                        return Err(Abrupt::Throw(fault.into()));
+                        return close_then(&mut source, Abrupt::Throw(fault.into())).await;
                     }
                 };
                 if let Err(abrupt) = co.yield_(item).await {
-                    source.close().await.map_err(Abrupt::Throw)?;
-                    return Err(abrupt);
+                    return close_then(&mut source, abrupt).await;
                 }
             }
         })
@@ -375,6 +475,182 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
             items.push(item);
         }
         Ok(items)
+    }
+
+    /// Calls `f` with every item, in order (JavaScript's `forEach`).
+    ///
+    /// # Errors
+    ///
+    /// The source's error, which ends the loop.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let seen = Rc::new(RefCell::new(Vec::new()));
+    /// let s = seen.clone();
+    /// let out = EventLoop::virtual_clock().block_on(async move {
+    ///     promises((1..=3).map(Promise::<u32>::resolve)).for_each(|n| s.borrow_mut().push(n)).await
+    /// });
+    /// assert!(out.is_ok());
+    /// assert_eq!(*seen.borrow(), [1, 2, 3]);
+    /// ```
+    #[allow(async_fn_in_trait)]
+    async fn for_each(mut self, mut f: impl FnMut(Self::Item)) -> Result<(), Self::Error> {
+        while let Some(item) = self.next().await? {
+            f(item);
+        }
+        Ok(())
+    }
+
+    /// Folds every item into `init` with `f` (JavaScript's `reduce` with an
+    /// initial value).
+    ///
+    /// # Errors
+    ///
+    /// The source's error, which ends the fold.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises((1..=4).map(Promise::<u32>::resolve)).fold(0, |sum, n| sum + n).await
+    /// });
+    /// assert_eq!(out.ok(), Some(10));
+    /// ```
+    #[allow(async_fn_in_trait)]
+    async fn fold<A>(
+        mut self,
+        init: A,
+        mut f: impl FnMut(A, Self::Item) -> A,
+    ) -> Result<A, Self::Error> {
+        let mut acc = init;
+        while let Some(item) = self.next().await? {
+            acc = f(acc, item);
+        }
+        Ok(acc)
+    }
+
+    /// Folds the items with `f`, the first item being the start (JavaScript's
+    /// `reduce` without an initial value); `None` for no items, where
+    /// JavaScript throws a `TypeError`.
+    ///
+    /// # Errors
+    ///
+    /// The source's error, which ends the reduction.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises((1..=4).map(Promise::<u32>::resolve)).reduce(u32::max).await
+    /// });
+    /// assert_eq!(out.ok(), Some(Some(4)));
+    /// ```
+    #[allow(async_fn_in_trait)]
+    async fn reduce(
+        self,
+        mut f: impl FnMut(Self::Item, Self::Item) -> Self::Item,
+    ) -> Result<Option<Self::Item>, Self::Error> {
+        self.fold(None, |acc, item| {
+            Some(match acc {
+                Some(acc) => f(acc, item),
+                None => item,
+            })
+        })
+        .await
+    }
+
+    /// The first item `found` accepts (JavaScript's `find`); the source is
+    /// then closed, and its cleanup awaited, without pulling another.
+    ///
+    /// # Errors
+    ///
+    /// The source's error; or, once an item is found, the error of the
+    /// source's cleanup.
+    ///
+    /// ```
+    /// use baton::async_gen::AsyncIteratorExt;
+    /// use baton::{AsyncGen, Co, Error, EventLoop};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// let out = EventLoop::virtual_clock().block_on(async move {
+    ///     let endless = AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+    ///         let mut i = 0;
+    ///         let outcome = loop {
+    ///             if let Err(closed) = co.yield_(i).await {
+    ///                 break Err(closed);
+    ///             }
+    ///             i += 1;
+    ///         };
+    ///         l.borrow_mut().push(format!("closed after {i}"));
+    ///         outcome
+    ///     });
+    ///     endless.find(|n| n * n > 10).await
+    /// });
+    /// assert_eq!(out.ok(), Some(Some(4)));
+    /// assert_eq!(*log.borrow(), ["closed after 4"]);
+    /// ```
+    #[allow(async_fn_in_trait)]
+    async fn find(
+        self,
+        mut found: impl FnMut(&Self::Item) -> bool,
+    ) -> Result<Option<Self::Item>, Self::Error> {
+        for_await(self, async |item| {
+            if found(&item) {
+                ControlFlow::Break(item)
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .await
+    }
+
+    /// Whether any item passes `test` (JavaScript's `some`); stops at the
+    /// first that does, closing the source.
+    ///
+    /// # Errors
+    ///
+    /// As [`find`](Self::find).
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises((1..=4).map(Promise::<u32>::resolve)).any(|n| *n > 3).await
+    /// });
+    /// assert_eq!(out.ok(), Some(true));
+    /// ```
+    #[allow(async_fn_in_trait)]
+    async fn any(self, mut test: impl FnMut(&Self::Item) -> bool) -> Result<bool, Self::Error> {
+        Ok(self.find(|item| test(item)).await?.is_some())
+    }
+
+    /// Whether every item passes `test` (JavaScript's `every`); stops at the
+    /// first that does not, closing the source.
+    ///
+    /// # Errors
+    ///
+    /// As [`find`](Self::find).
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise};
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     promises((1..=4).map(Promise::<u32>::resolve)).all(|n| *n < 3).await
+    /// });
+    /// assert_eq!(out.ok(), Some(false));
+    /// ```
+    #[allow(async_fn_in_trait)]
+    async fn all(self, mut test: impl FnMut(&Self::Item) -> bool) -> Result<bool, Self::Error> {
+        Ok(self.find(|item| !test(item)).await?.is_none())
     }
 }
 
