@@ -4,8 +4,9 @@
 //! `take_every`, `take_latest`, `take_leading`, `debounce` and `throttle`
 //! on actions dispatched by timers, whose workers wait, call functions that
 //! answer or refuse, put actions, read the store, throw, ask whether they
-//! are cancelled, catch and clean up; at its end the root cancels the
-//! watchers, and with them their running workers.
+//! are cancelled, catch and clean up; sometimes redux-saga's END ends the
+//! store (`Store::end`: the watchers end, their workers go on); at its end
+//! the root cancels the watchers, and with them their running workers.
 //!
 //! Lines are compared per task and instant, as in `random_fork_trees.rs`
 //! (`random_support::sagas::by_time_and_task`).
@@ -141,11 +142,21 @@ fn run(program: &Value) -> Vec<String> {
         let store: Counter = Store::new(0, |count, _| *count += 1);
         for d in list(&program["dispatches"]) {
             let (log, store) = (log.clone(), store.clone());
+            let at = Duration::from_millis(d["at"].as_u64().expect("a time"));
+            if d["type"] == "END" {
+                set_timeout(
+                    move || {
+                        say_at(&log, "d END".into());
+                        store.end();
+                    },
+                    at,
+                );
+                continue;
+            }
             let act = Act {
                 kind: kind(&d["type"]),
                 n: number(&d["n"]),
             };
-            let at = Duration::from_millis(d["at"].as_u64().expect("a time"));
             set_timeout(
                 move || {
                     say_at(&log, format!("d {}{}", act.kind, act.n));

@@ -547,3 +547,118 @@ fn a_held_put_whose_reducer_panics_fails_its_saga_and_lets_go_of_the_scheduler()
         ]
     );
 }
+
+/// A store of `Signal`s counting them, with a runtime on it; `scenario`
+/// runs on the virtual clock. Returns the lines it logged.
+fn with_counting_store(
+    scenario: impl FnOnce(&Store<u32, Signal>, &Runtime, &Lines) + 'static,
+) -> Vec<String> {
+    let log = Lines::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let store = Store::new(0, |count: &mut u32, _: &Signal| *count += 1);
+        let runtime = Runtime::new().with_store(&store);
+        scenario(&store, &runtime, &l);
+    });
+    log.take()
+}
+
+#[test]
+fn a_race_or_an_all_holding_an_ended_take_ends_its_saga() {
+    use baton::saga::{all_effect, cancelled, delay_effect, race_effect, take_effect};
+    // Each waits on a combinator with a take in it; the store's end ends
+    // the take, which ends the combinator and, as redux-saga's TERMINATE,
+    // the saga: cleanup runs, no cancellation, the task ends with its
+    // default value. (At the turn a failure of the combinator would come:
+    // baton's race and all keep seed 003's turns.)
+    let lines = with_counting_store(|store, runtime, l| {
+        let combined = [
+            (
+                "racer",
+                race_effect(vec![
+                    ("go", take_effect::<Signal>("GO".into())),
+                    ("later", delay_effect(1_000)),
+                ]),
+            ),
+            (
+                "gatherer",
+                all_effect(vec![take_effect::<Signal>("GO".into()), delay_effect(1)]),
+            ),
+        ];
+        for (who, effect) in combined {
+            let (l, ended) = (l.clone(), l.clone());
+            let task = runtime.run(
+                who,
+                Gen::new(move |co: SagaCo<u32>| async move {
+                    let attempt = co.yield_(effect).await;
+                    let was = cancelled(&co).await?;
+                    l.borrow_mut().push(format!(
+                        "{who}: gave way {}, cleanup at {:?}, cancelled {was}",
+                        attempt.is_ok(),
+                        baton::now()
+                    ));
+                    attempt.map(|_| 7)
+                }),
+            );
+            task.promise()
+                .map(move |v| ended.borrow_mut().push(format!("{who}: ended with {v}")));
+        }
+        store.end();
+        store.dispatch(Signal("GO"));
+        l.borrow_mut().push(format!("count {}", store.state()));
+    });
+    assert_eq!(
+        lines,
+        [
+            "count 1",
+            "gatherer: gave way false, cleanup at 0ns, cancelled false",
+            "racer: gave way false, cleanup at 0ns, cancelled false",
+            "gatherer: ended with 0",
+            "racer: ended with 0",
+        ]
+    );
+}
+
+#[test]
+fn an_action_channel_hears_the_end_after_what_it_holds() {
+    use baton::saga::{Buffer, action_channel, take_from};
+    // An expanding buffer hands out what it holds, then `None`; a full
+    // sliding buffer of one loses its action to the end, as redux-saga's
+    // END takes its place; a channel opened after the end is closed.
+    let lines = with_counting_store(|store, runtime, l| {
+        for (who, policy) in [
+            ("expanding", Buffer::Expanding(4)),
+            ("sliding", Buffer::Sliding(1)),
+        ] {
+            let l = l.clone();
+            runtime.run(
+                who,
+                Gen::new(move |co: SagaCo<()>| async move {
+                    let jobs = action_channel::<_, Signal>(&co, "JOB", policy).await?;
+                    baton::saga::delay(&co, 10).await?;
+                    while let Some(Signal(kind)) = take_from(&co, &jobs).await? {
+                        l.borrow_mut().push(format!("{who}: took {kind}"));
+                    }
+                    l.borrow_mut().push(format!("{who}: the channel ended"));
+                    let late = action_channel::<_, Signal>(&co, "JOB", policy).await?;
+                    let first = take_from(&co, &late).await?;
+                    l.borrow_mut()
+                        .push(format!("{who}: a later channel gives {first:?}"));
+                    Ok(())
+                }),
+            );
+        }
+        store.dispatch(Signal("JOB"));
+        store.end();
+    });
+    assert_eq!(
+        lines,
+        [
+            "expanding: took JOB",
+            "expanding: the channel ended",
+            "expanding: a later channel gives None",
+            "sliding: the channel ended",
+            "sliding: a later channel gives None",
+        ]
+    );
+}

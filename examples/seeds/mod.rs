@@ -429,6 +429,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "store_end",
+        "redux-saga's END: takes end their sagas, which clean up and wait for their children",
+        saga::store_end,
+    ),
+    port(
+        "saga",
         "race",
         "race({ data, timeout }): the winner, or the timeout thrown in",
         saga::race_timeout,

@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use baton::runner::CancellationToken;
 use baton::saga::{
-    Action, Buffer, Channel, Effect, Pattern, Runtime, SagaCo, Store, Value, action_channel, all,
-    call, call_effect, cancel, cancelled, fork, join, put, put_to, race, run_saga, select, take,
-    take_from,
+    Action, Buffer, Channel, Effect, Pattern, Runtime, SagaCo, Store, Task, Value, action_channel,
+    all, call, call_effect, cancel, cancelled, delay, fork, join, put, put_to, race, run_saga,
+    select, take, take_from, take_maybe,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
@@ -562,5 +562,136 @@ pub fn store_order() -> String {
         log.line(format_args!("script end; count {}", store.state()));
         slot.borrow_mut().take();
         set_timeout(move || task.cancel(Error::msg("script over")), ms(1));
+    })
+}
+
+/// `store_end.js`: redux-saga's END, dispatched from outside, as
+/// [`Store::end`] gives it.
+pub fn store_end() -> String {
+    scenario(|log| {
+        ticks(log, 4);
+        let store = Store::new(0_u32, |count, _: &Signal| *count += 1);
+        // `try { … } finally { log(…) }` around a body that may end early.
+        let finally = |l: &Log, who: &'static str| {
+            let l = l.clone();
+            move || l.line(format_args!("{who}: finally"))
+        };
+        let l = log.clone();
+        let waiter = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                let attempt = take::<_, Signal>(&co, "GO").await;
+                if attempt.is_ok() {
+                    l.line("waiter: took GO");
+                }
+                let was = cancelled(&co).await?;
+                l.line(format_args!("waiter: finally, cancelled {was}"));
+                attempt.map(drop)
+            })
+        };
+        let l = log.clone();
+        let maybe = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                let got = take_maybe::<_, Signal>(&co, "GO").await?;
+                l.line(format_args!(
+                    "maybe: took {}",
+                    got.map_or("END", |Signal(kind, _)| kind)
+                ));
+                Ok(())
+            })
+        };
+        let done = finally(log, "buffered");
+        let l = log.clone();
+        let buffered = move |()| {
+            let (l, done) = (l.clone(), done.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                // redux-saga's default buffer for an action channel.
+                let jobs = action_channel::<_, Signal>(&co, "JOB", Buffer::Expanding(10)).await?;
+                delay(&co, 1).await?;
+                // `take(chan)` ends the saga at the channel's end, where
+                // `take_from` gives `None`: the loop ends there instead.
+                let attempt = async {
+                    while let Some(Signal(_, n)) = take_from(&co, &jobs).await? {
+                        l.line(format_args!("buffered: took JOB {n}"));
+                    }
+                    Ok(())
+                }
+                .await;
+                done();
+                attempt
+            })
+        };
+        let l = log.clone();
+        let child = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                delay(&co, 10).await?;
+                l.line("child: done");
+                Ok(())
+            })
+        };
+        let done = finally(log, "parent");
+        let parent = move |()| {
+            let (child, done) = (child.clone(), done.clone());
+            Gen::new(move |co: SagaCo<Option<&'static str>>| async move {
+                fork(&co, child, ()).await?;
+                let attempt = take::<_, Signal>(&co, "GO").await;
+                done();
+                attempt.map(|_| None)
+            })
+        };
+        let l = log.clone();
+        let joiner = move |task: Task<Option<&'static str>>| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                let gave = join(&co, &task).await?;
+                l.line(format_args!(
+                    "joiner: joined the parent, which gave {}",
+                    gave.unwrap_or("undefined")
+                ));
+                Ok(())
+            })
+        };
+        let done = finally(log, "late");
+        let l = log.clone();
+        let late = move |()| {
+            let (l, done) = (l.clone(), done.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                delay(&co, 5).await?;
+                l.line("late: takes after the end");
+                let attempt = take::<_, Signal>(&co, "GO").await;
+                if attempt.is_ok() {
+                    l.line("late: took GO");
+                }
+                done();
+                attempt.map(drop)
+            })
+        };
+        let l = log.clone();
+        let root = Gen::new(move |co: SagaCo<Option<&'static str>>| async move {
+            fork(&co, waiter, ()).await?;
+            fork(&co, maybe, ()).await?;
+            fork(&co, buffered, ()).await?;
+            let parent_task = fork(&co, parent, ()).await?;
+            fork(&co, joiner, parent_task).await?;
+            fork(&co, late, ()).await?;
+            l.line("root: forked them all");
+            Ok(None)
+        });
+        let l = log.clone();
+        let task = Runtime::new().with_store(&store).run("root", root);
+        task.promise().map(move |v| {
+            l.line(format_args!(
+                "root: ended with {}",
+                v.unwrap_or("undefined")
+            ))
+        });
+        store.dispatch(Signal("JOB", 1));
+        store.dispatch(Signal("JOB", 2));
+        log.line("script: END");
+        store.end();
+        store.dispatch(Signal("GO", 0));
+        log.line(format_args!("script end; count {}", store.state()));
     })
 }

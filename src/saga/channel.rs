@@ -17,7 +17,7 @@ use super::effect::{
     Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, Value, stopper,
     yield_typed,
 };
-use super::store::{Action, Bus, Pattern};
+use super::store::{Action, Bus, Listen, Pattern};
 use super::task::Scope;
 use crate::generator::Abrupt;
 use crate::{Error, Promise, Resolver};
@@ -414,6 +414,23 @@ impl<T: Clone + 'static> Channel<T> {
         id
     }
 
+    /// The store's end reaching an action channel: redux-saga puts its
+    /// `END` into the buffer, where the messages before it are still taken
+    /// and, in a full sliding buffer, it takes the oldest one's place; the
+    /// channel is closed after them. (Where redux-saga drops that `END` —
+    /// no buffer, a full dropping buffer — or overflows a full fixed one,
+    /// the channel is closed all the same, so its takers end rather than
+    /// wait forever.)
+    pub(crate) fn end(&self) {
+        if let Buffer::Sliding(n) = self.inner.policy {
+            let mut queue = self.inner.queue.borrow_mut();
+            if n > 0 && queue.len() >= n {
+                queue.pop_front();
+            }
+        }
+        self.close();
+    }
+
     /// Closes the channel: waiting takers get `None` (redux-saga's `END`),
     /// buffered messages can still be taken, later puts are ignored.
     ///
@@ -785,11 +802,14 @@ pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> 
             return Running::now(Err(missing));
         };
         let channel = Channel::new(policy);
-        let sink = channel.clone();
-        let key = bus.listen(Rc::new(move |action: &A| {
-            if pattern.matches(action) {
-                let _ = sink.put(action.clone());
-            }
+        if bus.is_ended() {
+            // Opened on an ended store: it hears the end at once.
+            channel.end();
+            return Running::now(Ok(Rc::new(channel)));
+        }
+        let key = bus.listen(Rc::new(Feed {
+            pattern: pattern.clone(),
+            sink: channel.clone(),
         }));
         let weak = Rc::downgrade(&bus);
         *channel.inner.on_close.borrow_mut() = Some(Box::new(move || {
@@ -800,6 +820,24 @@ pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> 
         // Open at once, and the saga goes on at once, as in redux-saga.
         Running::now(Ok(Rc::new(channel)))
     })
+}
+
+/// What feeds an action channel from its store's bus.
+struct Feed<A> {
+    pattern: Pattern<A>,
+    sink: Channel<A>,
+}
+
+impl<A: Action> Listen<A> for Feed<A> {
+    fn hear(self: Rc<Self>, action: &A) {
+        if self.pattern.matches(action) {
+            let _ = self.sink.put(action.clone());
+        }
+    }
+
+    fn end(self: Rc<Self>) {
+        self.sink.end();
+    }
 }
 
 /// `yield actionChannel(pattern, buffer)`: a channel of the store's

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use super::Saga;
 use super::effect::{Effect, Stop, Value, Waiter, unit};
 use super::scheduler;
+use super::store::Ended;
 use super::task::{
     AloneTurn, Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId, TaskName, peek,
 };
@@ -69,6 +70,29 @@ where
     }
     driver.step(Resume::Next(unit()));
     Task::from_parts(node, promise)
+}
+
+/// How an effect's outcome resumes a saga: its value in, its error thrown
+/// in.
+#[inline]
+fn resumed_by<T: Default>(outcome: Result<Value, Error>) -> Resume<Value, Error, T> {
+    match outcome {
+        Ok(value) => Resume::Next(value),
+        Err(error) => thrown(error),
+    }
+}
+
+/// An error thrown in; but redux-saga's END at a `take` (or at a race or an
+/// `all` holding one) returns from that yield instead, as its TERMINATE
+/// does: the saga ends, its cleanup runs, and it is no cancellation.
+#[cold]
+#[inline(never)]
+fn thrown<T: Default>(error: Error) -> Resume<Value, Error, T> {
+    if Ended::is(&error) {
+        Resume::Return(T::default())
+    } else {
+        Resume::Throw(error)
+    }
 }
 
 impl<G> Driver<G>
@@ -138,7 +162,7 @@ where
         let mut holds = u32::from(held);
         let mut next = outcome;
         loop {
-            Rc::clone(&self).step(Resume::settled(next));
+            Rc::clone(&self).step(resumed_by(next));
             let mut pending = self.pending.borrow_mut();
             match pending.take() {
                 Some(Stop::Now(outcome, held)) => {
@@ -252,7 +276,7 @@ where
             return; // halted meanwhile: this step never runs
         }
         self.pending.borrow_mut().take();
-        self.step(Resume::settled(outcome));
+        self.step(resumed_by(outcome));
     }
 
     fn resume_unit_later(self: Rc<Self>, epoch: u64) {

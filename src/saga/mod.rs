@@ -22,6 +22,7 @@
 //! | `yield cancel(task)` / `()`  | [`cancel`] / [`cancel_self_effect`]    |
 //! | `yield cancelled()`          | [`cancelled`]                          |
 //! | `yield select/put/take`      | [`select`] / [`put`] / [`take`] on a [`Store`] |
+//! | `yield takeMaybe(...)`, `END` | [`take_maybe`], [`Store::end`]         |
 //! | `channel`, `eventChannel`    | [`Channel`], [`event_channel`]         |
 //! | `actionChannel`              | [`action_channel`]                     |
 //! | `takeEvery` / `takeLatest`…  | [`take_every`], [`take_latest`], [`take_leading`], [`debounce`], [`throttle`] |
@@ -53,7 +54,8 @@
 //! the saga at once). The effects it does not perform follow redux-saga
 //! 1.5, and a thousand random programs each of fork trees, watchers and
 //! channels are checked against it (`tests/random_fork_trees.rs`,
-//! `tests/random_watchers.rs`, `tests/random_channels.rs`): a fork or a
+//! `tests/random_watchers.rs`, `tests/random_channels.rs`; the watchers
+//! meet redux-saga's `END` too): a fork or a
 //! spawn runs the child until it first waits (or ends) and resumes the
 //! parent at once with its task, and a child failing there aborts the
 //! parent before it goes on (a put made
@@ -66,13 +68,16 @@
 //! the store) hands its message to the waiting takers, which go on at
 //! once, before the putter, and the puts they make wait until the putter
 //! waits too; a `select` reads the state at once, and an action channel
-//! opens at once. The store is the one place the seed's runtime has an
+//! opens at once; the store's end ([`Store::end`], redux-saga's `END`)
+//! ends the sagas waiting at a `take` inside that dispatch (through a race
+//! or an `all`, at the turn their failure would come). The store is the one place the seed's runtime has an
 //! order of its own that baton leaves: it resumes a taker a microtask or
 //! more after the action, so a watcher back in `take` too late loses an
 //! action put right after another,
 //! where redux-saga's watchers see every one (the random watchers found
-//! it). `tests/oracle/saga/` `fork_tree.js`, `channel_order.js` and
-//! `store_order.js` pin these orders, the last on a redux store. Where
+//! it). `tests/oracle/saga/` `fork_tree.js`, `channel_order.js`,
+//! `store_order.js` and `store_end.js` pin these orders, the last two on a
+//! redux store. Where
 //! baton differs from redux-saga, on purpose:
 //!
 //! - Halting a task cancels its attached children, deepest first, before
@@ -197,7 +202,8 @@ pub use effect::{Description, Effect, Kind, Running, Value};
 pub use runtime::{Runtime, Simulation, run_saga};
 pub use stepper::{Finished, Stepper};
 pub use store::{
-    Action, Pattern, Store, put, put_effect, select, select_effect, take, take_effect,
+    Action, Pattern, Store, put, put_effect, select, select_effect, take, take_effect, take_maybe,
+    take_maybe_effect,
 };
 pub use task::{Cancelled, Link, Scope, Task, TaskId};
 pub use trace::{Event, TraceEvent, timeline};

@@ -163,6 +163,10 @@ impl<A: Action> Pattern<A> {
 /// `take` (which is its own listener, job and stop: one allocation).
 pub(crate) trait Listen<A> {
     fn hear(self: Rc<Self>, action: &A);
+
+    /// The store has ended (redux-saga's `END`): told once, to the sagas'
+    /// listeners only, which listen no more.
+    fn end(self: Rc<Self>) {}
 }
 
 impl<A, F: Fn(&A)> Listen<A> for F {
@@ -186,6 +190,8 @@ pub(crate) struct Bus<A> {
     /// The buffer of the listeners a dispatch calls, kept between
     /// dispatches so dispatching allocates nothing.
     snapshot: Cell<Vec<Listener<A>>>,
+    /// redux-saga's `END` has gone through: takes end at once.
+    ended: Cell<bool>,
 }
 
 impl<A: Action> Bus<A> {
@@ -234,6 +240,23 @@ impl<A: Action> Bus<A> {
     /// for [`Bus::unsubscribe`].
     pub(crate) fn listen(&self, listener: Listener<A>) -> u64 {
         self.add(&self.sagas, listener)
+    }
+
+    /// Whether redux-saga's `END` has gone through.
+    pub(crate) fn is_ended(&self) -> bool {
+        self.ended.get()
+    }
+
+    /// `END` reaches the sagas: every take and action channel listening is
+    /// told, and none listens after (redux-saga closes its channel).
+    fn end(&self) {
+        if self.ended.replace(true) {
+            return;
+        }
+        let listening = std::mem::take(&mut *self.sagas.borrow_mut());
+        for (_, listener) in listening {
+            listener.end();
+        }
     }
 
     pub(crate) fn unsubscribe(&self, key: u64) {
@@ -298,6 +321,7 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
         let bus = Rc::new(Bus {
             reduce: Box::new(move |action| reducer(&mut s.borrow_mut(), action)),
             subscribers: RefCell::new(Vec::new()),
+            ended: Cell::new(false),
             sagas: RefCell::new(Vec::new()),
             next: Cell::new(0),
             snapshot: Cell::new(Vec::new()),
@@ -374,6 +398,63 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
     /// ```
     pub fn subscribe(&self, listener: impl Fn(&A) + 'static) {
         self.bus.subscribe(Rc::new(listener));
+    }
+
+    /// Ends the store for its sagas: redux-saga's `store.dispatch(END)`,
+    /// which a server uses to let its sagas finish before it renders.
+    ///
+    /// A saga waiting at a [`take`] then ends as if `return()` were called
+    /// at that yield (its cleanup runs, [`cancelled`](super::cancelled) is
+    /// `false`, its task settles with the default value, and its parent and
+    /// joiners see a normal end), as does a `race` or an `all` with such a
+    /// take in it; every later `take` ends its saga at once. A
+    /// [`take_maybe`] gets `None` instead, and an
+    /// [action channel](super::action_channel) is closed (the messages it
+    /// holds are still taken first; a full sliding buffer drops its oldest,
+    /// as the `END` it keeps in redux-saga does). Reducers and subscribers
+    /// are not called (they take an action); later dispatches reach them
+    /// as before, and no saga.
+    ///
+    /// ```
+    /// use baton::saga::{Action, Runtime, SagaCo, Store, cancelled, take};
+    /// use baton::{EventLoop, Gen};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Job(u32);
+    /// impl Action for Job {
+    ///     fn action_type(&self) -> &str { "JOB" }
+    /// }
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// let done = EventLoop::virtual_clock().run(move || {
+    ///     let store = Store::new((), |_: &mut (), _: &Job| {});
+    ///     let worker = Runtime::new().with_store(&store).run("worker", Gen::new(move |co: SagaCo<u32>| async move {
+    ///         let mut handled = 0;
+    ///         let outcome = async {
+    ///             loop {
+    ///                 let Job(n) = take(&co, "JOB").await?;
+    ///                 l.borrow_mut().push(format!("job {n}"));
+    ///                 handled += 1;
+    ///             }
+    ///         }
+    ///         .await;
+    ///         // finally { … }: runs, and this is no cancellation.
+    ///         let was_cancelled = cancelled(&co).await?;
+    ///         l.borrow_mut().push(format!("cleanup after {handled}, cancelled: {was_cancelled}"));
+    ///         outcome
+    ///     }));
+    ///     store.dispatch(Job(1));
+    ///     store.dispatch(Job(2));
+    ///     store.end();
+    ///     worker.promise()
+    /// });
+    /// assert_eq!(*log.borrow(), ["job 1", "job 2", "cleanup after 2, cancelled: false"]);
+    /// assert_eq!(done.peek().and_then(Result::ok), Some(0)); // ended, not failed
+    /// ```
+    pub fn end(&self) {
+        let bus = self.bus.clone();
+        super::scheduler::dispatch(move || bus.end());
     }
 
     pub(crate) fn register(&self, services: &mut Services) {
@@ -606,7 +687,35 @@ pub async fn put<T, A: Action>(co: &SagaCo<T>, action: A) -> Result<(), Abrupt<E
 /// assert_eq!((d.kind, d.args.as_str()), (Kind::Take, "\"SUBMIT\""));
 /// ```
 pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
-    let describe = |t: &Rc<Taker<A>>| described(Kind::Take, "take", format!("{:?}", t.pattern));
+    taking::<A, false>(pattern)
+}
+
+/// The effect of waiting for the next action matching `pattern`, or for
+/// the store's end: `Some(action)`, or `None` once the store has ended
+/// (redux-saga's `takeMaybe`).
+///
+/// ```
+/// use baton::saga::{Action, Kind, take_maybe_effect};
+///
+/// #[derive(Clone, Debug)]
+/// struct Submit;
+/// impl Action for Submit {
+///     fn action_type(&self) -> &str { "SUBMIT" }
+/// }
+/// let d = take_maybe_effect::<Submit>("SUBMIT".into()).describe();
+/// assert_eq!((d.kind, d.name.as_str()), (Kind::Take, "takeMaybe"));
+/// ```
+pub fn take_maybe_effect<A: Action>(pattern: Pattern<A>) -> Effect {
+    taking::<A, true>(pattern)
+}
+
+/// A take; `MAYBE`: a `takeMaybe` (a type of its own, so a plain take's
+/// path has no test for it).
+fn taking<A: Action, const MAYBE: bool>(pattern: Pattern<A>) -> Effect {
+    let describe = |t: &Rc<Taker<A, MAYBE>>| {
+        let name = if MAYBE { "takeMaybe" } else { "take" };
+        described(Kind::Take, name, format!("{:?}", t.pattern))
+    };
     let taker = Rc::new(Taker {
         pattern,
         bus: RefCell::new(None),
@@ -616,6 +725,10 @@ pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
         let Some(bus) = scope.service::<Bus<A>>() else {
             return Running::of(Promise::<A, Error>::reject(missing::<A>()));
         };
+        if bus.is_ended() {
+            // A take of an ended store hears the end at once.
+            return Running::now(end_of_take::<A>(MAYBE));
+        }
         let key = bus.listen(taker.clone());
         *taker.bus.borrow_mut() = Some((Rc::downgrade(&bus), key));
         Running {
@@ -631,14 +744,16 @@ pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
 /// made with the effect, where a promise, its reaction, a listener closure
 /// and a cancel hook took four. The bus holds it; it holds the waiter
 /// until the action is handed over or the take is stopped.
-struct Taker<A> {
+/// `MAYBE`: a `takeMaybe`, whose actions come as `Some` and the store's
+/// end as `None`.
+struct Taker<A, const MAYBE: bool> {
     pattern: Pattern<A>,
     /// The bus it listens on and its key there, once performed.
     bus: RefCell<Option<(Weak<Bus<A>>, u64)>>,
     handoff: Handoff,
 }
 
-impl<A: Action> Taker<A> {
+impl<A: Action, const MAYBE: bool> Taker<A, MAYBE> {
     fn stop_listening(&self) {
         let listening = self.bus.borrow_mut().take();
         if let Some((bus, key)) = listening
@@ -649,7 +764,7 @@ impl<A: Action> Taker<A> {
     }
 }
 
-impl<A: Action> Listen<A> for Taker<A> {
+impl<A: Action, const MAYBE: bool> Listen<A> for Taker<A, MAYBE> {
     fn hear(self: Rc<Self>, action: &A) {
         // Not listening: it took an action already (a nested dispatch
         // reached it first), or it was stopped.
@@ -658,12 +773,62 @@ impl<A: Action> Listen<A> for Taker<A> {
             return;
         }
         self.stop_listening();
-        self.handoff.keep(Ok(Rc::new(action.clone())));
+        let action: Value = if MAYBE {
+            Rc::new(Some(action.clone()))
+        } else {
+            Rc::new(action.clone())
+        };
+        self.handoff.keep(Ok(action));
+        self.handoff.deliver();
+    }
+
+    fn end(self: Rc<Self>) {
+        // The bus has let go of its listeners already.
+        if self.bus.borrow_mut().take().is_none() {
+            return;
+        }
+        self.handoff.keep(end_of_take::<A>(MAYBE));
         self.handoff.deliver();
     }
 }
 
-impl<A: Action> Listening for Taker<A> {
+/// What a take hears of the store's end: `None` for a `takeMaybe`; for a
+/// `take`, the [`Ended`] mark its saga's driver turns into a `return()`.
+#[cold]
+#[inline(never)]
+fn end_of_take<A: Action>(maybe: bool) -> Result<Value, Error> {
+    if maybe {
+        Ok(Rc::new(None::<A>))
+    } else {
+        Err(Error::new(Ended))
+    }
+}
+
+/// redux-saga's `END` reaching a `take`: its saga ends as if `return()`
+/// were called at the yield. Never seen by a saga's body: its driver turns
+/// the mark into that `return()` (as redux-saga's `TERMINATE`), and a
+/// `race` or an `all` passes it on as it passes on a failure.
+#[derive(Debug)]
+pub(crate) struct Ended;
+
+impl Ended {
+    /// Whether `error` is the mark.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn is(error: &Error) -> bool {
+        error.downcast_ref::<Ended>().is_some()
+    }
+}
+
+impl fmt::Display for Ended {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the store has ended (redux-saga's END)")
+    }
+}
+
+impl std::error::Error for Ended {}
+
+impl<A: Action, const MAYBE: bool> Listening for Taker<A, MAYBE> {
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
         self.handoff.wait(settled);
         Some(stopper(&self))
@@ -725,6 +890,53 @@ pub async fn take<T, A: Action>(
     pattern: impl Into<Pattern<A>>,
 ) -> Result<A, Abrupt<Error, T>> {
     yield_typed(co, take_effect(pattern.into()), Kind::Take, "take").await
+}
+
+/// `yield takeMaybe(pattern)`: the next matching action, or `None` once the
+/// store has [ended](Store::end).
+///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(_))` when the runtime has no store for `A`;
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
+///
+/// ```
+/// use baton::saga::{Action, Runtime, SagaCo, Store, take_maybe};
+/// use baton::{EventLoop, Gen};
+///
+/// #[derive(Clone, Debug)]
+/// struct Msg(&'static str);
+/// impl Action for Msg {
+///     fn action_type(&self) -> &str { "MSG" }
+/// }
+/// let p = EventLoop::virtual_clock().run(|| {
+///     let store = Store::new((), |_: &mut (), _: &Msg| {});
+///     let reader = Runtime::new().with_store(&store).run("reader", Gen::new(|co: SagaCo<Vec<&'static str>>| async move {
+///         let mut read = Vec::new();
+///         while let Some(Msg(text)) = take_maybe(&co, "MSG").await? {
+///             read.push(text);
+///         }
+///         read.push("(end)");
+///         Ok(read)
+///     }));
+///     store.dispatch(Msg("hello"));
+///     store.end();
+///     reader.promise()
+/// });
+/// assert_eq!(p.peek().and_then(Result::ok), Some(vec!["hello", "(end)"]));
+/// ```
+pub async fn take_maybe<T, A: Action>(
+    co: &SagaCo<T>,
+    pattern: impl Into<Pattern<A>>,
+) -> Result<Option<A>, Abrupt<Error, T>> {
+    yield_typed(
+        co,
+        take_maybe_effect(pattern.into()),
+        Kind::Take,
+        "takeMaybe",
+    )
+    .await
 }
 
 /// The runtime's services (a store's state and bus), one per type. A

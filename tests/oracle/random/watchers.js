@@ -11,7 +11,9 @@
 // A program is a root saga that starts one or two watchers (one on actions
 // of type A, one on B), each with a worker of its own, and a logger of the
 // C actions workers put; timers dispatch A and B actions from outside, to
-// a redux store with the saga middleware; at its end the root cancels the
+// a redux store with the saga middleware, and sometimes redux-saga's END
+// (which ends every take: the watchers end, their running workers go on);
+// at its end the root cancels the
 // watchers it started (taking their running workers with them) and
 // returns. A worker logs, waits, calls functions that answer or refuse,
 // puts a C action (or, the first watcher's, a B action the second one
@@ -96,6 +98,8 @@ function generate(r) {
     type: types[r.int(types.length)],
     n,
   }));
+  // Sometimes redux-saga's END, which ends the watchers' takes.
+  if (r.chance(0.4) && free.length > 0) dispatches.push({ at: anyBit(), type: "END", n: dispatches.length });
   dispatches.sort((a, b) => a.at - b.at);
   // The first watcher's workers may put actions the second one takes.
   for (const [i, w] of watchers.entries()) {
@@ -149,6 +153,7 @@ function run(program) {
   const clock = virtualTime();
   const { applyMiddleware, createStore } = require("redux");
   const createSagaMiddleware = require("redux-saga").default;
+  const { END } = require("redux-saga");
   const effects = require("redux-saga/effects");
   const { call, cancel, cancelled, delay, put, select, takeEvery } = effects;
   const helper = {
@@ -185,6 +190,11 @@ function run(program) {
   const store = createStore(counting, applyMiddleware(sagas));
   for (const d of program.dispatches) {
     setTimeout(() => {
+      if (d.type === "END") {
+        log("d END");
+        store.dispatch(END);
+        return;
+      }
       log(`d ${d.type}${d.n}`);
       store.dispatch({ type: d.type, n: d.n });
     }, d.at);
