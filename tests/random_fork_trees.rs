@@ -2,7 +2,8 @@
 //! what redux-saga logged running the same sagas under Node
 //! (`tests/oracle/random/fork_trees.out`, made by `fork_trees.js` there):
 //! forks and spawns, joins and cancels (a task cancelling itself too),
-//! calls answered or refused, delays, puts to and takes from channels of
+//! calls answered or refused (and `cps` calls, answering at once or
+//! later), delays, puts to and takes from channels of
 //! each buffer and closing them, puts to and takes from a store, throws,
 //! `cancelled()`, and try / catch / finally.
 //!

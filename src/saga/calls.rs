@@ -1,5 +1,6 @@
 //! `call` and `delay`: the blocking effects that wait for one piece of work.
 
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -9,9 +10,13 @@ use std::time::Duration;
 
 use super::Saga;
 use super::SagaCo;
-use super::effect::{Description, Effect, Kind, Running, Stop, Value, short_name, yield_typed};
+use super::effect::{
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, Value,
+    short_name, stopper, yield_typed,
+};
 use super::task::{Link, Scope, TaskName};
 use crate::generator::{Abrupt, Yield};
+use crate::runner::Done;
 use crate::{Error, Promise};
 
 /// What a called function may return: a promise, a plain result, a saga
@@ -183,6 +188,136 @@ where
         Kind::Call,
         name,
     )
+}
+
+/// The effect of calling `f(arg, done)`, a function in Node's callback
+/// style that reports through `done` (redux-saga's `cps`). The saga goes on
+/// as `done` is called: at once if `f` calls it before returning, else
+/// inside the call, as redux-saga resumes it; a second call is ignored, and
+/// one after the saga stopped waiting (cancelled) goes nowhere. A panic in
+/// `f` is thrown into the saga.
+///
+/// ```
+/// use baton::saga::{Kind, cps_effect};
+/// use baton::runner::Done;
+/// use baton::Error;
+///
+/// fn read_file(path: &'static str, done: Done<usize, Error>) {
+///     done(Ok(path.len()))
+/// }
+/// let d = cps_effect(read_file, "notes.txt").describe();
+/// assert_eq!(d.to_string(), "Cps read_file(\"notes.txt\")");
+/// assert_eq!(d.kind, Kind::Cps);
+/// ```
+pub fn cps_effect<A, U, F>(f: F, arg: A) -> Effect
+where
+    A: fmt::Debug + 'static,
+    U: Clone + 'static,
+    F: FnOnce(A, Done<U, Error>) + 'static,
+{
+    Effect::applying(
+        || Kind::Cps,
+        f,
+        arg,
+        |f, arg, _scope| {
+            let call = Rc::new(CpsCall::default());
+            let answer = call.clone();
+            f(
+                arg,
+                Box::new(move |outcome: Result<U, Error>| {
+                    answer.answer(outcome.map(|v| Rc::new(v) as Value));
+                }),
+            );
+            call.started.set(true);
+            // Answered before `f` returned: the saga goes on at once.
+            match call.handoff.stop() {
+                Some(outcome) => Running::now(outcome),
+                None => Running {
+                    source: Source::Listening(call),
+                    cancel: None,
+                },
+            }
+        },
+    )
+}
+
+/// A `cps` call waiting for its callback.
+#[derive(Default)]
+struct CpsCall {
+    handoff: Handoff,
+    /// `f` has returned: an answer now goes to the waiting saga.
+    started: Cell<bool>,
+    answered: Cell<bool>,
+}
+
+impl CpsCall {
+    fn answer(&self, outcome: Result<Value, Error>) {
+        if self.answered.replace(true) {
+            return; // called again: redux-saga ignores it too
+        }
+        self.handoff.keep(outcome);
+        if self.started.get() {
+            self.handoff.deliver();
+        }
+    }
+}
+
+impl Listening for CpsCall {
+    fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
+        self.handoff.wait(settled);
+        Some(stopper(&self))
+    }
+
+    fn stop(&self) {
+        self.handoff.stop();
+    }
+}
+
+/// `yield cps(f, arg)`: the value `f(arg, done)` reports through `done`
+/// (see [`cps_effect`]).
+///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(e))` when `f` reports `Err(e)` (or panics);
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
+///
+/// ```
+/// use baton::runner::Done;
+/// use baton::saga::{SagaCo, cps, run_saga};
+/// use baton::{Abrupt, Error, EventLoop, Gen, set_timeout};
+/// use std::time::Duration;
+///
+/// // Node's `fs.stat(path, callback)`, answering 10 ms later.
+/// fn stat(path: &'static str, done: Done<usize, Error>) {
+///     set_timeout(
+///         move || done(if path.is_empty() { Err(Error::msg("ENOENT")) } else { Ok(path.len() * 100) }),
+///         Duration::from_millis(10),
+///     );
+/// }
+/// let saga = Gen::new(|co: SagaCo<String>| async move {
+///     let size = cps(&co, stat, "notes.txt").await?;
+///     let missing = match cps(&co, stat, "").await {
+///         Err(Abrupt::Throw(e)) => e.to_string(), // try { … } catch (e) { … }
+///         other => return other.map(|n| n.to_string()),
+///     };
+///     Ok(format!("{size} bytes; then {missing}"))
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("900 bytes; then ENOENT"));
+/// ```
+pub fn cps<T, A, U, F>(
+    co: &SagaCo<T>,
+    f: F,
+    arg: A,
+) -> impl Future<Output = Result<U, Abrupt<Error, T>>>
+where
+    A: fmt::Debug + 'static,
+    U: Clone + 'static,
+    F: FnOnce(A, Done<U, Error>) + 'static,
+{
+    let name: fn() -> &'static str = short_name::<F>;
+    yield_typed(co, cps_effect(f, arg), Kind::Cps, name)
 }
 
 /// The effect of waiting `ms` milliseconds; cancelling it clears the timer.

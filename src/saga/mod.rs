@@ -14,6 +14,7 @@
 //! | redux-saga / seed 003        | baton                                  |
 //! |------------------------------|----------------------------------------|
 //! | `yield call(fn, arg)`        | `call(&co, f, arg).await?`             |
+//! | `yield cps(fn, arg)`         | [`cps`] (`f(arg, done)`, Node's callback style) |
 //! | `yield all([...])` / `{...}` | [`all`] / [`all_keyed`]                |
 //! | `yield race({...})`          | [`race`], [`race2`] (losers cancelled) |
 //! | `yield delay(ms)`            | [`delay`]                              |
@@ -189,7 +190,7 @@ mod trace;
 mod tree;
 mod watchers;
 
-pub use calls::{Callee, call, call_effect, delay, delay_effect};
+pub use calls::{Callee, call, call_effect, cps, cps_effect, delay, delay_effect};
 pub use channel::{
     Buffer, Channel, Delivery, Emitter, Overflow, action_channel, action_channel_effect,
     event_channel, put_to, take_from,

@@ -7,9 +7,11 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::time::Duration;
 
-use baton::saga::{Cancelled, SagaCo, call, cancelled, delay};
-use baton::{Abrupt, Error, EventLoop, Promise, now};
+use baton::runner::Done;
+use baton::saga::{Cancelled, SagaCo, call, cancelled, cps, delay};
+use baton::{Abrupt, Error, EventLoop, Promise, now, set_timeout};
 use serde_json::Value;
 
 use super::{Log, name, number, reported, text, try_statement};
@@ -40,6 +42,18 @@ pub fn refuse(why: String) -> Promise<i64> {
     Promise::reject(Error::msg(why))
 }
 
+/// `cps(nodeStyle, v, ms, fail)`: a function in Node's callback style,
+/// answering `v` (or failing with `fail`) at once, or after `ms` (a timer
+/// nothing clears, as redux-saga's cps has no cancel).
+fn node_style((v, ms, fail): (i64, u64, Option<String>), done: Done<i64, Error>) {
+    let answer = move || done(fail.map_or(Ok(v), |why| Err(Error::msg(why))));
+    if ms == 0 {
+        answer();
+    } else {
+        set_timeout(answer, Duration::from_millis(ms));
+    }
+}
+
 /// Runs a block of the body of task `g`.
 pub fn exec<T: 'static, B: Body<T>>(
     body: &B,
@@ -59,6 +73,12 @@ pub fn exec<T: 'static, B: Body<T>>(
                 }
                 "refuse" => {
                     call(&co, refuse, text(&st["r"])).await?;
+                }
+                "cps" => {
+                    let fail = st["fail"].as_str().map(str::to_owned);
+                    let ms = st["ms"].as_u64().unwrap_or(0);
+                    let v = cps(&co, node_style, (number(&st["v"]), ms, fail)).await?;
+                    say_at(&log, format!("{g} cps gave {v}"));
                 }
                 "delay" => {
                     let ms = st["ms"].as_u64().expect("a delay");

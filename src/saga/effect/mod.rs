@@ -60,6 +60,9 @@ pub(crate) fn unit() -> Value {
 pub enum Kind {
     /// Call a function returning a promise, a value or a saga (blocking).
     Call,
+    /// Call a function in Node's callback style, `f(args…, done)`
+    /// (blocking; redux-saga's `cps`).
+    Cps,
     /// Wait.
     Delay,
     /// Run several effects in parallel; the first failure cancels the rest.

@@ -8,7 +8,7 @@
 // Node logs running it, each program in a process of its own. A program is
 // a root saga that forks and spawns children (which may fork their own),
 // joins and cancels them (or itself), calls functions that answer or
-// refuse, waits on delays, puts to and takes from two channels (each with
+// refuse (and, in Node's callback style, `cps`), waits on delays, puts to and takes from two channels (each with
 // a buffer of redux-saga's kinds) and closes them, puts to and takes from
 // the store, throws, asks whether it is cancelled, and catches and cleans
 // up with try / catch / finally. Every line starts with the virtual time
@@ -67,6 +67,15 @@ function generate(r) {
         stmts.push(r.chance(0.5) ? { s: "sput", k: r.int(2), v: label() } : { s: "stake", k: r.int(2) });
         continue;
       }
+      // A function in Node's callback style (cps), answering at once or
+      // after a delay, or failing.
+      if (!cleanup && r.chance(0.08)) {
+        const st = { s: "cps", v: label() };
+        if (r.chance(0.3)) st.fail = "e" + label();
+        if (r.chance(0.5) && delays < MAX_DELAYS) st.ms = UNIT << delays++;
+        stmts.push(st);
+        continue;
+      }
       const kind = r.int(depth >= 2 ? 12 : 15);
       if (kind === 0) stmts.push({ s: "log", id: label() });
       else if (kind === 1 && !cleanup) stmts.push({ s: "call", v: label() });
@@ -109,6 +118,11 @@ function source(stmts, g, indent = "  ") {
       case "refuse":
         out += `${indent}yield call(refuse, "${st.r}");\n`;
         break;
+      case "cps": {
+        const args = `${st.v}, ${st.ms ?? 0}, ${JSON.stringify(st.fail ?? null)}`;
+        out += `${indent}log("${g} cps gave " + (yield cps(nodeStyle, ${args})));\n`;
+        break;
+      }
       case "delay":
         out += `${indent}yield call(wait, ${st.ms});\n${indent}log("${g} delayed ${st.ms}");\n`;
         break;
@@ -154,7 +168,7 @@ function source(stmts, g, indent = "  ") {
 function run(program) {
   const clock = virtualTime();
   const { CANCEL, END, buffers, channel } = require("redux-saga");
-  const { call, cancel, cancelled, fork, join, put, spawn, take, takeMaybe } = require("redux-saga/effects");
+  const { call, cancel, cancelled, cps, fork, join, put, spawn, take, takeMaybe } = require("redux-saga/effects");
   const made = { none: buffers.none, expanding: () => buffers.expanding(2) };
   made.dropping = () => buffers.dropping(1);
   made.sliding = () => buffers.sliding(1);
@@ -176,6 +190,13 @@ function run(program) {
   };
   const answer = (v) => Promise.resolve(v);
   const refuse = (why) => Promise.reject(why);
+  // Node's callback style: `done(undefined, v)`, or `done(why)`; at once,
+  // or after `ms` (a timer nothing clears: redux-saga's cps has no cancel).
+  const nodeStyle = (v, ms, fail, done) => {
+    const answer = () => (fail === null ? done(undefined, v) : done(fail));
+    if (ms === 0) answer();
+    else setTimeout(answer, ms);
+  };
   const root = new Function(
     "log",
     "call",
@@ -192,8 +213,10 @@ function run(program) {
     "takeMaybe",
     "take",
     "shown",
+    "cps",
+    "nodeStyle",
     `return function* () {\n  const T = [];\n${source(program.body, "m")}  return 99;\n};`,
-  )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse, C, put, takeMaybe, take, shown);
+  )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse, C, put, takeMaybe, take, shown, cps, nodeStyle);
   // An error thrown by the cleanup of a cancelled saga escapes redux-saga's
   // runner (it rethrows it from the promise reaction that resumed the saga).
   process.on("unhandledRejection", (e) => log(`! failed ${e}`));
