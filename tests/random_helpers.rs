@@ -11,48 +11,10 @@ mod random_support;
 use std::ops::ControlFlow;
 
 use baton::async_gen::{AsyncIteratorExt, for_await};
-use baton::{Abrupt, AsyncGen, Co, Error, Promise, spawn};
+use baton::{Error, spawn};
+use random_support::stages::{Items, logged_generator, stage};
 use random_support::{Log, check_against_node, list, number, run_logged, say, ticks};
 use serde_json::Value;
-
-type Items = AsyncGen<i64, (), (), Error>;
-
-/// A generator of `items` (pausing a turn before those marked), failing
-/// at its end with `failure` if given, logging each yield and its cleanup.
-fn logged_generator(
-    log: &Log,
-    who: String,
-    items: Vec<(i64, bool)>,
-    failure: Option<String>,
-) -> Items {
-    let log = log.clone();
-    AsyncGen::new(move |co: Co<i64, (), (), Error>| async move {
-        let attempt = async {
-            for (v, pause) in items {
-                if pause {
-                    Promise::<(), Error>::resolve(()).await?;
-                }
-                say(&log, format!("{who} yields {v}"));
-                co.yield_(v).await?;
-            }
-            match failure {
-                Some(message) => {
-                    say(&log, format!("{who} fails"));
-                    Err(Abrupt::Throw(Error::msg(message)))
-                }
-                None => Ok(()),
-            }
-        }
-        .await;
-        if attempt.is_ok() && who == "source" {
-            say(&log, "source exhausted".into());
-        }
-        say(&log, format!("{who} cleanup"));
-        attempt?;
-        // JavaScript's body falls off its end: no `return v` to await.
-        Err(Abrupt::Return(()))
-    })
-}
 
 fn source(log: &Log, program: &Value) -> Items {
     let items = list(&program["source"])
@@ -61,44 +23,6 @@ fn source(log: &Log, program: &Value) -> Items {
         .collect();
     let failure = (program["fails"] == true).then(|| "source failed".to_string());
     logged_generator(log, "source".into(), items, failure)
-}
-
-/// The inner generator of flat_map stage `i` for item `x`.
-fn inner(log: &Log, i: usize, stage: &Value, x: i64) -> Items {
-    let pause = stage["pause"] == true;
-    let items = (1..=number(&stage["k"]))
-        .map(|j| (x * 10 + j, pause))
-        .collect();
-    let fail_mod = number(&stage["failMod"]);
-    let failure = (fail_mod != 0 && x % fail_mod == 0).then(|| format!("inner of {x} failed"));
-    logged_generator(log, format!("inner {i} of {x}"), items, failure)
-}
-
-fn count(v: &Value) -> usize {
-    usize::try_from(number(v)).expect("a count")
-}
-
-fn stage(log: &Log, items: Items, i: usize, stage: Value) -> Items {
-    let log = log.clone();
-    match stage["s"].as_str().expect("a stage") {
-        "map" => {
-            let add = number(&stage["add"]);
-            items.map(move |x| {
-                say(&log, format!("map {i} got {x}"));
-                x + add
-            })
-        }
-        "filter" => {
-            let modulus = number(&stage["mod"]);
-            items.filter(move |x| {
-                say(&log, format!("filter {i} got {x}"));
-                x % modulus != 0
-            })
-        }
-        "take" => items.take(count(&stage["n"])),
-        "drop" => items.skip(count(&stage["n"])),
-        _ => items.flat_map(move |x| inner(&log, i, &stage, x)),
-    }
 }
 
 /// What the consumer ends with, as the JavaScript side prints it.

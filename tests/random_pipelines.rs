@@ -8,34 +8,18 @@ mod random_support;
 use std::ops::ControlFlow;
 
 use baton::async_gen::{AsyncIteratorExt, for_await};
-use baton::{Abrupt, AsyncGen, Co, Error, Promise, spawn};
+use baton::{AsyncGen, Error, Promise, spawn};
+use random_support::stages::{Items, count, logged_generator, stage};
 use random_support::{Log, check_against_node, list, number, run_logged, say};
 use serde_json::Value;
 
-type Items = AsyncGen<i64, (), (), Error>;
-
 /// The source: yields, some after an await, and cleanup on the way out.
 fn source(log: &Log, spec: &Value) -> Items {
-    let (log, steps) = (log.clone(), list(spec));
-    AsyncGen::new(move |co: Co<i64, (), (), Error>| async move {
-        let attempt = async {
-            for step in &steps {
-                if step["pause"] == true {
-                    Promise::<(), Error>::resolve(()).await?;
-                }
-                let v = number(&step["v"]);
-                say(&log, format!("source yields {v}"));
-                co.yield_(v).await?;
-            }
-            say(&log, "source exhausted".into());
-            Ok::<(), Abrupt<Error, ()>>(())
-        }
-        .await;
-        say(&log, "source cleanup".into());
-        attempt?;
-        // JavaScript's body falls off its end: no `return v` to await.
-        Err(Abrupt::Return(()))
-    })
+    let items = list(spec)
+        .iter()
+        .map(|s| (number(&s["v"]), s["pause"] == true))
+        .collect();
+    logged_generator(log, "source".into(), items, None)
 }
 
 fn show(batch: &[i64]) -> String {
@@ -76,29 +60,12 @@ fn run(program: &Value) -> Vec<String> {
     run_logged(move |log| {
         let mut items = source(log, &program["source"]);
         let mut batch = None;
-        for (i, stage) in list(&program["stages"]).into_iter().enumerate() {
-            let log = log.clone();
-            items = match stage["s"].as_str().expect("a stage") {
-                "map" => {
-                    let add = number(&stage["add"]);
-                    items.map(move |x| {
-                        say(&log, format!("map {i} got {x}"));
-                        x + add
-                    })
-                }
-                "filter" => {
-                    let modulus = number(&stage["mod"]);
-                    items.filter(move |x| {
-                        say(&log, format!("filter {i} got {x}"));
-                        x % modulus != 0
-                    })
-                }
-                "take" => items.take(usize::try_from(number(&stage["n"])).expect("a count")),
-                _ => {
-                    batch = Some(usize::try_from(number(&stage["size"])).expect("a size"));
-                    break;
-                }
-            };
+        for (i, spec) in list(&program["stages"]).into_iter().enumerate() {
+            if spec["s"] == "batch" {
+                batch = Some(count(&spec["size"]));
+                break;
+            }
+            items = stage(log, items, i, spec);
         }
         let mut chain = Promise::<(), Error>::resolve(());
         for i in 1..=program["ticks"].as_u64().expect("a count") {

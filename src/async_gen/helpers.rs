@@ -82,6 +82,13 @@ where
     }
 }
 
+/// The source's next item, `None` once it is exhausted; its failure ends
+/// the stage (thrown on, with nothing to close: a source that failed is
+/// done).
+async fn pull<I: AsyncIterator>(source: &mut I) -> Result<Option<I::Item>, Abrupt<I::Error, ()>> {
+    source.next().await.map_err(Abrupt::Throw)
+}
+
 /// Closes `source` on the way out with `abrupt`, as a `for await` loop left
 /// by that completion does: the close is awaited either way; its error
 /// replaces a `return`, and is dropped under a `throw`, whose error wins
@@ -165,10 +172,8 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
         AsyncGen::new(move |co: Co<U, (), (), Self::Error>| async move {
             let mut source = self;
             loop {
-                let item = match source.next().await {
-                    Ok(Some(item)) => item,
-                    Ok(None) => return fall_off(),
-                    Err(e) => return Err(Abrupt::Throw(e)),
+                let Some(item) = pull(&mut source).await? else {
+                    return fall_off();
                 };
                 let mapped = match f(item).await {
                     Ok(mapped) => mapped,
@@ -322,10 +327,8 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
             let mut source = self;
             // `for await (x of source) for await (y of f(x)) yield y`.
             loop {
-                let item = match source.next().await {
-                    Ok(Some(item)) => item,
-                    Ok(None) => return fall_off(),
-                    Err(e) => return Err(Abrupt::Throw(e)),
+                let Some(item) = pull(&mut source).await? else {
+                    return fall_off();
                 };
                 let mut inner = f(item);
                 loop {

@@ -15,6 +15,7 @@ use baton::Error;
 use serde_json::Value;
 
 pub mod sagas;
+pub mod stages;
 
 /// A program's log.
 pub type Log = Rc<RefCell<Vec<String>>>;

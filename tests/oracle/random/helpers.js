@@ -18,25 +18,10 @@
 // every, toArray) awaited by an async function, and a chain of ticks
 // beside it.
 const { rng, main } = require("./_random.js");
+const { source, stage } = require("./_stages.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261224;
-
-async function* asyncMap(it, fn) {
-  for await (const x of it) yield fn(x);
-}
-
-async function* asyncFilter(it, keep) {
-  for await (const x of it) if (keep(x)) yield x;
-}
-
-async function* asyncTake(it, count) {
-  let taken = 0;
-  for await (const x of it) {
-    yield x;
-    if (++taken >= count) return;
-  }
-}
 
 async function* asyncDrop(it, count) {
   let dropped = 0;
@@ -100,22 +85,6 @@ function generate(r) {
 
 function run(program) {
   const log = (s) => console.log(s);
-  async function* source() {
-    try {
-      for (const s of program.source) {
-        if (s.pause) await null;
-        log("source yields " + s.v);
-        yield s.v;
-      }
-      if (program.fails) {
-        log("source fails");
-        throw new Error("source failed");
-      }
-      log("source exhausted");
-    } finally {
-      log("source cleanup");
-    }
-  }
   function inner(i, st, x) {
     return (async function* () {
       try {
@@ -133,21 +102,11 @@ function run(program) {
       }
     })();
   }
-  let it = source();
+  let it = source(program, log);
+  const other = (st, i, it) =>
+    st.s === "drop" ? asyncDrop(it, st.n) : asyncFlatMap(it, (x) => inner(i, st, x));
   program.stages.forEach((st, i) => {
-    if (st.s === "map")
-      it = asyncMap(it, (x) => {
-        log(`map ${i} got ${x}`);
-        return x + st.add;
-      });
-    else if (st.s === "filter")
-      it = asyncFilter(it, (x) => {
-        log(`filter ${i} got ${x}`);
-        return x % st.mod !== 0;
-      });
-    else if (st.s === "take") it = asyncTake(it, st.n);
-    else if (st.s === "drop") it = asyncDrop(it, st.n);
-    else it = asyncFlatMap(it, (x) => inner(i, st, x));
+    it = stage(it, st, i, log, other);
   });
   let p = Promise.resolve();
   for (let i = 1; i <= program.ticks; i++) p = p.then(() => log("tick " + i));

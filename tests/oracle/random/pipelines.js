@@ -10,46 +10,10 @@
 // for-await loop that may break early, and a chain of ticks beside it: the
 // order of pulls, cleanups and items against the ticks is Node's.
 const { rng, main } = require("./_random.js");
+const { batch, source, stage } = require("./_stages.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261207;
-
-// Seed 004's helpers, as the seed writes them.
-async function* asyncMap(asyncIterable, fn) {
-  for await (const item of asyncIterable) {
-    yield fn(item);
-  }
-}
-
-async function* asyncFilter(asyncIterable, predicate) {
-  for await (const item of asyncIterable) {
-    if (predicate(item)) {
-      yield item;
-    }
-  }
-}
-
-async function* asyncTake(asyncIterable, count) {
-  let taken = 0;
-  for await (const item of asyncIterable) {
-    yield item;
-    if (++taken >= count) return;
-  }
-}
-
-async function* batch(items, size) {
-  let buffer = [];
-  for await (const item of items) {
-    buffer.push(item);
-    if (buffer.length >= size) {
-      yield buffer;
-      buffer = [];
-    }
-  }
-  if (buffer.length > 0) {
-    yield buffer;
-  }
-}
 
 function generate(r) {
   const source = Array.from({ length: r.int(7) }, (_, i) => ({ v: i + 1, pause: r.chance(0.3) }));
@@ -65,32 +29,9 @@ function generate(r) {
 
 function run(program) {
   const log = (s) => console.log(s);
-  async function* source() {
-    try {
-      for (const s of program.source) {
-        if (s.pause) await null;
-        log("source yields " + s.v);
-        yield s.v;
-      }
-      log("source exhausted");
-    } finally {
-      log("source cleanup");
-    }
-  }
-  let it = source();
+  let it = source(program, log);
   program.stages.forEach((st, i) => {
-    if (st.s === "map")
-      it = asyncMap(it, (x) => {
-        log(`map ${i} got ${x}`);
-        return x + st.add;
-      });
-    else if (st.s === "filter")
-      it = asyncFilter(it, (x) => {
-        log(`filter ${i} got ${x}`);
-        return x % st.mod !== 0;
-      });
-    else if (st.s === "take") it = asyncTake(it, st.n);
-    else it = batch(it, st.size);
+    it = stage(it, st, i, log, (st, i, it) => batch(it, st.size));
   });
   let p = Promise.resolve();
   for (let i = 1; i <= program.ticks; i++) p = p.then(() => log("tick " + i));
