@@ -220,6 +220,52 @@ where
         self.step(Resume::Throw(error))
     }
 
+    /// Answers the current effect with the store's end, as a `take` hears
+    /// redux-saga's `END` ([`Store::end`](super::Store::end)): the saga
+    /// returns from that yield (its cleanup runs, and may yield effects),
+    /// with its return type's default value unless the cleanup returns
+    /// another.
+    ///
+    /// # Errors
+    ///
+    /// `Err(finished)` when the saga finishes, as it does unless its
+    /// cleanup yields an effect.
+    ///
+    /// ```
+    /// use baton::saga::{Action, SagaCo, Stepper, take};
+    /// use baton::Gen;
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct Job(u32);
+    /// impl Action for Job {
+    ///     fn action_type(&self) -> &str { "JOB" }
+    /// }
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let l = log.clone();
+    /// let mut steps = Stepper::new(Gen::new(move |co: SagaCo<u32>| async move {
+    ///     let mut done = 0;
+    ///     let outcome = loop {
+    ///         match take::<_, Job>(&co, "JOB").await {
+    ///             Ok(Job(n)) => done += n,
+    ///             Err(stop) => break Err(stop),
+    ///         }
+    ///     };
+    ///     l.borrow_mut().push(format!("cleanup after {done}"));
+    ///     outcome
+    /// }));
+    /// steps.next_effect().ok();
+    /// steps.feed(Job(5)).ok();
+    /// assert_eq!(steps.end().err().and_then(Result::ok), Some(0));
+    /// assert_eq!(*log.borrow(), ["cleanup after 5"]);
+    /// ```
+    pub fn end(&mut self) -> Result<Description, Finished<G::Return>>
+    where
+        G::Return: Default,
+    {
+        self.step(Resume::Return(G::Return::default()))
+    }
+
     fn step(
         &mut self,
         how: Resume<Value, Error, G::Return>,
