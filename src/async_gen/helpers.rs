@@ -78,7 +78,15 @@ where
             source.close().await.map_err(Abrupt::Throw)?;
             fall_off()
         }
-        End::Closed(abrupt) => close_then(&mut source, abrupt).await,
+        // `close_then`, written in place: the stage's future stays as small
+        // as it was.
+        End::Closed(abrupt) => {
+            let closed = source.close().await;
+            if let Abrupt::Return(()) = abrupt {
+                closed.map_err(Abrupt::Throw)?;
+            }
+            Err(abrupt)
+        }
     }
 }
 
