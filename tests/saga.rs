@@ -390,3 +390,60 @@ fn a_saga_waiting_on_a_promise_that_never_settles_is_freed_with_it() {
     // settle the promise, nothing keeps it, the saga or its body alive.
     assert_eq!(Rc::strong_count(&alive), 1);
 }
+
+#[test]
+fn a_context_read_is_stepped_and_misuse_is_a_clear_error() {
+    use baton::saga::{Runtime, SagaCo, get_context, set_context};
+    use baton::{EventLoop, Gen};
+    let reader = || {
+        Gen::new(|co: SagaCo<String>| async move {
+            let api: Option<String> = get_context(&co, "api").await?;
+            Ok(api.unwrap_or_else(|| "none".into()))
+        })
+    };
+    // Stepped: the read is an effect like any other, answered by the test.
+    let mut steps = Stepper::new(reader());
+    let read = steps.next_effect().expect("a read");
+    assert_eq!(read.to_string(), "Context getContext(\"api\")");
+    let done = steps.feed(Some("https://api.test".to_string()));
+    assert_eq!(
+        done.err().and_then(Result::ok).as_deref(),
+        Some("https://api.test")
+    );
+    // Run: contexts off, and a value of another type, are thrown errors.
+    let outcome = |runtime: Runtime| {
+        EventLoop::virtual_clock()
+            .run(move || runtime.run("reader", reader()).promise())
+            .peek()
+            .map(|r| r.map_err(|e| e.to_string()))
+    };
+    assert_eq!(
+        outcome(Runtime::new()),
+        Some(Err(
+            "contexts are off in this runtime: make it with Runtime::with_context".into()
+        ))
+    );
+    let wrong = outcome(Runtime::new().with_context("api", 8080_u16));
+    assert!(
+        wrong
+            .and_then(Result::err)
+            .is_some_and(|e| e.starts_with("getContext(\"api\"): the context holds another type")),
+    );
+    assert_eq!(
+        outcome(Runtime::new().with_context("api", "v1".to_string())),
+        Some(Ok("v1".into()))
+    );
+    // What a saga sets is its own: a sibling started later still reads the
+    // runtime's value.
+    let seen = EventLoop::virtual_clock().run(|| {
+        let runtime = Runtime::new().with_context("api", "v1".to_string());
+        runtime.run(
+            "setter",
+            Gen::new(
+                |co: SagaCo<()>| async move { set_context(&co, "api", "mine".to_string()).await },
+            ),
+        );
+        runtime.run("reader", reader()).promise()
+    });
+    assert_eq!(seen.peek().and_then(Result::ok).as_deref(), Some("v1"));
+}

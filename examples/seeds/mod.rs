@@ -435,6 +435,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "context",
+        "getContext and setContext: each task's context falls through to its parent's",
+        saga::context,
+    ),
+    port(
+        "saga",
         "race",
         "race({ data, timeout }): the winner, or the timeout thrown in",
         saga::race_timeout,

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use baton::runner::CancellationToken;
 use baton::saga::{
     Action, Buffer, Channel, Effect, Pattern, Runtime, SagaCo, Store, Task, Value, action_channel,
-    all, call, call_effect, cancel, cancelled, delay, fork, join, put, put_to, race, run_saga,
-    select, take, take_from, take_maybe,
+    all, call, call_effect, cancel, cancelled, delay, fork, get_context, join, put, put_to, race,
+    run_saga, select, set_context, spawn, take, take_from, take_maybe,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
@@ -693,5 +693,79 @@ pub fn store_end() -> String {
         store.end();
         store.dispatch(Signal("GO", 0));
         log.line(format_args!("script end; count {}", store.state()));
+    })
+}
+
+/// `context.js`: redux-saga's context, inherited along the task tree.
+pub fn context() -> String {
+    scenario(|log| {
+        ticks(log, 3);
+        // `yield* read(who, key)`: logs what the saga's context holds.
+        async fn read<T>(
+            l: &Log,
+            co: &SagaCo<T>,
+            who: &str,
+            key: &str,
+        ) -> Result<(), Abrupt<Error, T>> {
+            let value: Option<&'static str> = get_context(co, key).await?;
+            l.line(format_args!(
+                "{who}: {key} is {}",
+                value.unwrap_or("undefined")
+            ));
+            Ok(())
+        }
+        let l = log.clone();
+        let grandchild = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                read(&l, &co, "grandchild", "api").await?;
+                read(&l, &co, "grandchild", "user").await
+            })
+        };
+        let l = log.clone();
+        let child = move |()| {
+            let (l, grandchild) = (l.clone(), grandchild.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                read(&l, &co, "child", "api").await?;
+                delay(&co, 10).await?;
+                read(&l, &co, "child", "user").await?;
+                set_context(&co, "api", "v2").await?;
+                read(&l, &co, "child", "api").await?;
+                fork(&co, grandchild, ()).await?;
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let detached = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                delay(&co, 20).await?;
+                read(&l, &co, "spawned", "user").await?;
+                read(&l, &co, "spawned", "api").await
+            })
+        };
+        let l = log.clone();
+        let called = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                read(&l, &co, "called", "user").await?;
+                set_context(&co, "user", "grace").await?;
+                read(&l, &co, "called", "user").await
+            })
+        };
+        let l = log.clone();
+        let root = Gen::new(move |co: SagaCo<()>| async move {
+            fork(&co, child, ()).await?;
+            spawn(&co, detached, ()).await?;
+            read(&l, &co, "root", "user").await?;
+            set_context(&co, "user", "ada").await?;
+            l.line("root: set user");
+            call(&co, called, ()).await?;
+            read(&l, &co, "root", "user").await?;
+            delay(&co, 30).await?;
+            read(&l, &co, "root", "api").await
+        });
+        Runtime::new().with_context("api", "v1").run("root", root);
+        log.line("script end");
     })
 }

@@ -46,6 +46,7 @@ pub(crate) fn start<G>(
     name: TaskName,
     link: Link,
     parent: Option<Rc<dyn Node>>,
+    from: Option<TaskId>,
     saga: G,
 ) -> Task<G::Return>
 where
@@ -54,6 +55,9 @@ where
     let id = TaskId(env.next_task.get() + 1);
     env.next_task.set(id.0);
     let (promise, _) = Promise::with_resolver();
+    if let Some(contexts) = env.contexts.get() {
+        contexts.begin(id, from);
+    }
     if let Some(tracer) = &env.tracer {
         tracer.task_started(id, name.get(), link, parent.as_ref().map(|p| p.core().id));
     }

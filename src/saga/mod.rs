@@ -22,6 +22,7 @@
 //! | `yield join(task)`           | [`join`]                               |
 //! | `yield cancel(task)` / `()`  | [`cancel`] / [`cancel_self_effect`]    |
 //! | `yield cancelled()`          | [`cancelled`]                          |
+//! | `getContext` / `setContext`  | [`get_context`] / [`set_context`], [`Runtime::with_context`] |
 //! | `yield select/put/take`      | [`select`] / [`put`] / [`take`] on a [`Store`] |
 //! | `yield takeMaybe(...)`, `END` | [`take_maybe`], [`Store::end`]         |
 //! | `channel`, `eventChannel`    | [`Channel`], [`event_channel`]         |
@@ -69,7 +70,7 @@
 //! the store) hands its message to the waiting takers, which go on at
 //! once, before the putter, and the puts they make wait until the putter
 //! waits too; a `select` reads the state at once, and an action channel
-//! opens at once; the store's end ([`Store::end`], redux-saga's `END`)
+//! opens at once, as a context is read or set at once; the store's end ([`Store::end`], redux-saga's `END`)
 //! ends the sagas waiting at a `take` inside that dispatch (through a race
 //! or an `all`, at the turn their failure would come). The store is the one place the seed's runtime has an
 //! order of its own that baton leaves: it resumes a taker a microtask or
@@ -77,8 +78,8 @@
 //! action put right after another,
 //! where redux-saga's watchers see every one (the random watchers found
 //! it). `tests/oracle/saga/` `fork_tree.js`, `channel_order.js`,
-//! `store_order.js` and `store_end.js` pin these orders, the last two on a
-//! redux store. Where
+//! `store_order.js`, `store_end.js` and `context.js` pin these orders (the
+//! store's on a redux store). Where
 //! baton differs from redux-saga, on purpose:
 //!
 //! - Halting a task cancels its attached children, deepest first, before
@@ -177,6 +178,7 @@ mod abortable;
 mod calls;
 mod channel;
 mod combinators;
+mod context;
 mod driver;
 mod effect;
 mod mock;
@@ -198,6 +200,7 @@ pub use channel::{
 pub use combinators::{
     Won, all, all_effect, all_keyed, all_keyed_effect, race, race_effect, race2,
 };
+pub use context::{get_context, get_context_effect, set_context, set_context_effect};
 pub(crate) use effect::Settled;
 pub use effect::{Description, Effect, Kind, Running, Value};
 pub use runtime::{Runtime, Simulation, run_saga};

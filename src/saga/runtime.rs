@@ -131,6 +131,34 @@ impl Runtime {
         self
     }
 
+    /// Turns contexts on and sets `key` to `value` in the runtime's own,
+    /// where every saga it runs can read it ([`get_context`](super::get_context)):
+    /// redux-saga's `createSagaMiddleware({ context })`. Call it before
+    /// running sagas: a task started earlier inherits no task's context,
+    /// only the runtime's.
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, SagaCo, get_context};
+    /// use baton::{EventLoop, Gen};
+    ///
+    /// let p = EventLoop::virtual_clock().run(|| {
+    ///     let runtime = Runtime::new().with_context("api", "https://api.test").with_context("retries", 3_u32);
+    ///     runtime.run("root", Gen::new(|co: SagaCo<String>| async move {
+    ///         let api: Option<&str> = get_context(&co, "api").await?;
+    ///         let retries: Option<u32> = get_context(&co, "retries").await?;
+    ///         Ok(format!("{} x{}", api.unwrap_or("?"), retries.unwrap_or(0)))
+    ///     }))
+    ///     .promise()
+    /// });
+    /// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("https://api.test x3"));
+    /// ```
+    #[must_use = "a builder method returns the changed value"]
+    pub fn with_context<V: 'static>(self, key: impl Into<String>, value: V) -> Self {
+        let contexts = self.env.contexts.get_or_init(Default::default);
+        contexts.set_root(key.into(), Rc::new(value));
+        self
+    }
+
     /// Answers effects before their performers do: `answer` sees each
     /// effect's description and returns `Some(running)` to stand in for it
     /// (a canned result, an error, a delay), or `None` to let it run. This
@@ -189,6 +217,7 @@ impl Runtime {
             self.env.clone(),
             TaskName::Owned(name.into().into_boxed_str()),
             Link::Root,
+            None,
             None,
             saga,
         )
@@ -340,5 +369,5 @@ where
     G: Saga,
 {
     let env = DEFAULT.with(Rc::clone);
-    start(env, TaskName::Lazy(|| "main"), Link::Root, None, saga)
+    start(env, TaskName::Lazy(|| "main"), Link::Root, None, None, saga)
 }

@@ -160,6 +160,9 @@ pub(crate) struct Env {
     pub(crate) interceptor: RefCell<Option<Interceptor>>,
     /// Sagas waiting for a task of this runtime to end.
     pub(crate) joiners: RefCell<super::tree::Joiners>,
+    /// Its contexts, once [`Runtime::with_context`](super::Runtime::with_context)
+    /// turns them on.
+    pub(crate) contexts: std::cell::OnceCell<super::context::Contexts>,
 }
 
 /// Answers an effect in place of its performer, or lets it through.
@@ -173,6 +176,7 @@ impl Env {
             services: RefCell::default(),
             interceptor: RefCell::new(None),
             joiners: RefCell::default(),
+            contexts: std::cell::OnceCell::new(),
         })
     }
 }
@@ -277,6 +281,16 @@ impl Core {
         };
         self.halt_cancels.set(cancels);
         self.halt.set(Some(reason));
+    }
+}
+
+/// A task's context goes with the task, settled or not (a task freed
+/// waiting, with the parent that held it, never settles).
+impl Drop for Core {
+    fn drop(&mut self) {
+        if let Some(contexts) = self.env.contexts.get() {
+            contexts.end(self.id);
+        }
     }
 }
 
@@ -554,7 +568,21 @@ impl Scope {
         G: Saga,
     {
         let parent = matches!(link, Link::Forked | Link::Called).then(|| self.node.clone());
-        super::driver::start(self.node.core().env.clone(), name, link, parent, saga)
+        let from = Some(self.node.core().id);
+        super::driver::start(self.node.core().env.clone(), name, link, parent, from, saga)
+    }
+
+    /// `read(contexts, task)` on the runtime's contexts and this task's id;
+    /// `None` when contexts are off.
+    pub(crate) fn context<R>(
+        &self,
+        read: impl FnOnce(&super::context::Contexts, TaskId) -> R,
+    ) -> Option<R> {
+        let core = self.node.core();
+        core.env
+            .contexts
+            .get()
+            .map(|contexts| read(contexts, core.id))
     }
 
     pub(crate) fn service<X: 'static>(&self) -> Option<Rc<X>> {

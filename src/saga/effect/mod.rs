@@ -86,6 +86,8 @@ pub enum Kind {
     Put,
     /// Wait for an action (or a channel's next message).
     Take,
+    /// Read or set a value of the saga's context.
+    Context,
     /// An effect defined by the saga's author ([`Effect::custom`]).
     Custom,
 }
