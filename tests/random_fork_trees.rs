@@ -4,8 +4,10 @@
 //! forks and spawns, joins and cancels (a task cancelling itself too),
 //! calls answered or refused (and `cps` calls, answering at once or
 //! later), delays, puts to and takes from channels of
-//! each buffer and closing them, puts to and takes from a store, throws,
-//! `cancelled()`, and try / catch / finally.
+//! each buffer and closing them, puts to and takes from a store, reads and
+//! sets of the context (which the runtime seeds, and half the roots set
+//! before they start children), throws, `cancelled()`, and try / catch /
+//! finally.
 //!
 //! Each line carries its virtual time and its task. Within a task and an
 //! instant, lines must come in redux-saga's order; across tasks at one
@@ -25,7 +27,7 @@ use std::rc::Rc;
 
 use baton::saga::{
     Action, Buffer, Channel, Runtime, Saga, SagaCo, Store, Task, cancel, cancel_self_effect, fork,
-    join, put, put_to, spawn, take, take_from,
+    get_context, join, put, put_to, set_context, spawn, take, take_from,
 };
 use baton::{Error, Gen};
 use random_support::sagas::{
@@ -145,6 +147,17 @@ impl Body<i64> for Tree {
                     tree.channel(&st).close();
                     say_at(log, format!("{g} closed {}", st["c"]));
                 }
+                "cget" => {
+                    let key = format!("K{}", st["k"]);
+                    let v: Option<String> = get_context(&co, key.as_str()).await?;
+                    let v = v.unwrap_or_else(|| "undefined".into());
+                    say_at(log, format!("{g} read {key} {v}"));
+                }
+                "cset" => {
+                    let key = format!("K{}", st["k"]);
+                    set_context(&co, key.as_str(), format!("v{}", st["v"])).await?;
+                    say_at(log, format!("{g} set {key}"));
+                }
                 other => panic!("unknown statement {other}"),
             }
             Ok(())
@@ -177,7 +190,9 @@ fn run(program: &Value) -> Vec<String> {
             Ok(99)
         });
         let store = Store::new((), |(), _: &Signal| {});
-        let runtime = Runtime::new().with_store(&store);
+        let runtime = Runtime::new()
+            .with_store(&store)
+            .with_context("K0", "root".to_string());
         log_root(log, &runtime.run("m", root).promise());
     })
 }

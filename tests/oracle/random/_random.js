@@ -188,7 +188,7 @@ function startRuns(runs, log, drive) {
 // fails is aborted while its body runs: "Generator is already running"
 // escapes its runner): the trace is marked `!!` there and ends, and the
 // Rust side does not compare it.
-function runRoot(root, log, channel) {
+function runRoot(root, log, channel, context) {
   const { runSaga, stdChannel } = require("redux-saga");
   const actions = channel ?? stdChannel();
   process.on("uncaughtException", (e) => {
@@ -200,6 +200,7 @@ function runRoot(root, log, channel) {
     dispatch: (action) => actions.put(action),
     getState: () => ({}),
     onError: (e) => log(`! failed ${e}`),
+    context: context ?? {},
   };
   runSaga(env, root)
     .toPromise()

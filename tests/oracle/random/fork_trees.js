@@ -8,7 +8,8 @@
 // Node logs running it, each program in a process of its own. A program is
 // a root saga that forks and spawns children (which may fork their own),
 // joins and cancels them (or itself), calls functions that answer or
-// refuse (and, in Node's callback style, `cps`), waits on delays, puts to and takes from two channels (each with
+// refuse (and, in Node's callback style, `cps`), reads and sets its context
+// (which the runtime's seeds), waits on delays, puts to and takes from two channels (each with
 // a buffer of redux-saga's kinds) and closes them, puts to and takes from
 // the store, throws, asks whether it is cancelled, and catches and cleans
 // up with try / catch / finally. Every line starts with the virtual time
@@ -67,6 +68,12 @@ function generate(r) {
         stmts.push(r.chance(0.5) ? { s: "sput", k: r.int(2), v: label() } : { s: "stake", k: r.int(2) });
         continue;
       }
+      // The context: read a key (K0 the runtime's, K1 not), or set one.
+      if (r.chance(0.15)) {
+        const k = r.int(2);
+        stmts.push(r.chance(0.5) ? { s: "cget", k } : { s: "cset", k, v: label() });
+        continue;
+      }
       // A function in Node's callback style (cps), answering at once or
       // after a delay, or failing.
       if (!cleanup && r.chance(0.08)) {
@@ -105,7 +112,10 @@ function generate(r) {
     return stmts;
   };
   const chans = [pick(BUFFERS), pick(BUFFERS)];
-  return { chans, body: block(0, 0, [], false) };
+  const body = block(0, 0, [], false);
+  // Half the roots set a key first, which the tasks they start inherit.
+  if (r.chance(0.5)) body.unshift({ s: "cset", k: r.int(2), v: label() });
+  return { chans, body };
 }
 
 function source(stmts, g, indent = "  ") {
@@ -159,6 +169,12 @@ function source(stmts, g, indent = "  ") {
       case "cancelled":
         out += `${indent}log("${g} cancelled? " + (yield cancelled()));\n`;
         break;
+      case "cget":
+        out += `${indent}log("${g} read K${st.k} " + (yield getContext("K${st.k}")));\n`;
+        break;
+      case "cset":
+        out += `${indent}yield setContext({ K${st.k}: "v${st.v}" });\n${indent}log("${g} set K${st.k}");\n`;
+        break;
     }
     return out;
   };
@@ -168,7 +184,9 @@ function source(stmts, g, indent = "  ") {
 function run(program) {
   const clock = virtualTime();
   const { CANCEL, END, buffers, channel } = require("redux-saga");
-  const { call, cancel, cancelled, cps, fork, join, put, spawn, take, takeMaybe } = require("redux-saga/effects");
+  const effects = require("redux-saga/effects");
+  const { call, cancel, cancelled, cps, fork, join, put, spawn, take, takeMaybe } = effects;
+  const { getContext, setContext } = effects;
   const made = { none: buffers.none, expanding: () => buffers.expanding(2) };
   made.dropping = () => buffers.dropping(1);
   made.sliding = () => buffers.sliding(1);
@@ -215,12 +233,14 @@ function run(program) {
     "shown",
     "cps",
     "nodeStyle",
+    "getContext",
+    "setContext",
     `return function* () {\n  const T = [];\n${source(program.body, "m")}  return 99;\n};`,
-  )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse, C, put, takeMaybe, take, shown, cps, nodeStyle);
+  )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse, C, put, takeMaybe, take, shown, cps, nodeStyle, getContext, setContext);
   // An error thrown by the cleanup of a cancelled saga escapes redux-saga's
   // runner (it rethrows it from the promise reaction that resumed the saga).
   process.on("unhandledRejection", (e) => log(`! failed ${e}`));
-  runRoot(root, log);
+  runRoot(root, log, undefined, { K0: "root" });
 }
 
 main(__filename, SEED, PROGRAMS, generate, run);
