@@ -8,9 +8,10 @@
 // Node logs running it, each program in a process of its own. A program is
 // a root saga that forks and spawns children (which may fork their own),
 // joins and cancels them (or itself), calls functions that answer or
-// refuse (and, in Node's callback style, `cps`), reads and sets its context
-// (which the runtime's seeds), waits on delays, puts to and takes from two channels (each with
-// a buffer of redux-saga's kinds) and closes them, puts to and takes from
+// refuse (and, in Node's callback style, `cps`), reads and sets its
+// context (which the runtime seeds), waits on delays, puts to and takes
+// from two channels (each with a buffer of redux-saga's kinds) and closes
+// them, puts to and takes from
 // the store, throws, asks whether it is cancelled, and catches and cleans
 // up with try / catch / finally. Every line starts with the virtual time
 // and the task that logged it.
