@@ -11,9 +11,8 @@
 // refuse (and, in Node's callback style, `cps`), reads and sets its
 // context (which the runtime seeds), waits on delays, puts to and takes
 // from two channels (each with a buffer of redux-saga's kinds) and closes
-// them, puts to and takes from
-// the store, throws, asks whether it is cancelled, and catches and cleans
-// up with try / catch / finally. Every line starts with the virtual time
+// them, puts to and takes from the store, throws, asks whether it is
+// cancelled, and catches and cleans up with try / catch / finally. Every line starts with the virtual time
 // and the task that logged it.
 //
 // No races or `all`s: seed 003's runners perform those, and resume the
