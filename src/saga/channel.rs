@@ -599,8 +599,10 @@ impl<T: Clone + 'static> Channel<T> {
     }
 }
 
-/// `yield take(channel)`: the next message, `None` once the channel is
-/// closed and drained.
+/// `yield takeMaybe(channel)`: the next message, `None` once the channel is
+/// closed and drained (redux-saga's `END`). Where redux-saga's
+/// `take(channel)` would end the saga at `END`, end it by returning:
+/// `let Some(m) = take_from(&co, &chan).await? else { return Ok(T::default()) };`.
 ///
 /// # Errors
 ///
