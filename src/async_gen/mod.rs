@@ -23,6 +23,27 @@
 //! for that (the helpers do, as the seed's `async function*` helpers fall
 //! off theirs).
 //!
+//! # JavaScript's iterator helpers
+//!
+//! [`AsyncIteratorExt`] has JavaScript's helpers (the async iterator
+//! helpers proposal, and `Array.fromAsync`) under Rust's names where the
+//! two differ. Each lazy one is an async generator pulling one item at a
+//! time; each that stops early closes its source and waits for its
+//! cleanup; a thousand random programs check them against Node
+//! (`tests/random_helpers.rs`).
+//!
+//! | JavaScript                    | baton                                   |
+//! |-------------------------------|-----------------------------------------|
+//! | `map(f)`, `filter(f)`, `take(n)` | `map`, `filter`, `take`; `map_async` awaits a promise per item |
+//! | `drop(n)`                     | `skip(n)`                               |
+//! | `flatMap(f)`                  | `flat_map(f)` (`f` gives an [`AsyncIterator`]) |
+//! | `forEach(f)`                  | `for_each(f)`                           |
+//! | `reduce(f, init)` / `reduce(f)` | `fold(init, f)` / `reduce(f)` (`None` for no items, where JavaScript throws) |
+//! | `find(f)`, `some(f)`, `every(f)` | `find`, `any`, `all`               |
+//! | `toArray()`, `Array.fromAsync(it)` | `to_vec()`, [`from_async`]         |
+//! | (the seed's `batch`, a timeout) | `batch(n)`, `with_timeout(limit)`     |
+//! | `for await (…) { … break … }` | [`for_await`] with `ControlFlow::Break` |
+//!
 //! # Implementation notes
 //!
 //! The airlock's outer waker is the generator's own task waker, which leads
