@@ -662,3 +662,41 @@ fn an_action_channel_hears_the_end_after_what_it_holds() {
         ]
     );
 }
+
+#[test]
+fn a_saga_that_ignores_the_stores_end_gets_an_error_not_a_hang() {
+    use baton::Abrupt;
+    use baton::saga::take;
+    // A body that swallows the `return()` a take makes at the store's end
+    // and takes again would go round at once for ever.
+    let lines = with_counting_store(|store, runtime, l| {
+        let l = l.clone();
+        let stubborn = runtime.run(
+            "stubborn",
+            Gen::new(|co: SagaCo<()>| async move {
+                loop {
+                    match take::<_, Signal>(&co, "GO").await {
+                        Err(Abrupt::Return(())) => continue, // the mistake
+                        other => {
+                            other?;
+                        }
+                    }
+                }
+            }),
+        );
+        store.end();
+        stubborn.promise().then_else(
+            |()| Ok::<_, baton::Error>(()),
+            move |e| {
+                l.borrow_mut().push(e.to_string());
+                Ok(())
+            },
+        );
+    });
+    assert_eq!(
+        lines,
+        [
+            "a saga kept taking after the store's end: it ignores the return() a take makes there (pass Err(Abrupt::Return(_)) on, with `?`)"
+        ]
+    );
+}

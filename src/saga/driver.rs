@@ -79,10 +79,10 @@ where
 /// How an effect's outcome resumes a saga: its value in, its error thrown
 /// in.
 #[inline]
-fn resumed_by<T: Default>(outcome: Result<Value, Error>) -> Resume<Value, Error, T> {
+fn resumed_by<T: Default>(outcome: Result<Value, Error>, core: &Core) -> Resume<Value, Error, T> {
     match outcome {
         Ok(value) => Resume::Next(value),
-        Err(error) => thrown(error),
+        Err(error) => thrown(error, core),
     }
 }
 
@@ -91,12 +91,19 @@ fn resumed_by<T: Default>(outcome: Result<Value, Error>) -> Resume<Value, Error,
 /// does: the saga ends, its cleanup runs, and it is no cancellation.
 #[cold]
 #[inline(never)]
-fn thrown<T: Default>(error: Error) -> Resume<Value, Error, T> {
-    if Ended::is(&error) {
-        Resume::Return(T::default())
-    } else {
-        Resume::Throw(error)
+fn thrown<T: Default>(error: Error, core: &Core) -> Resume<Value, Error, T> {
+    if !Ended::is(&error) {
+        return Resume::Throw(error);
     }
+    if core.hear_end() {
+        return Resume::Return(T::default());
+    }
+    // A body that swallows the `return()` and takes again would go round
+    // at once for ever: a clear error instead of a hang.
+    Resume::Throw(Error::msg(
+        "a saga kept taking after the store's end: it ignores the return() a take \
+         makes there (pass Err(Abrupt::Return(_)) on, with `?`)",
+    ))
 }
 
 impl<G> Driver<G>
@@ -166,7 +173,7 @@ where
         let mut holds = u32::from(held);
         let mut next = outcome;
         loop {
-            Rc::clone(&self).step(resumed_by(next));
+            Rc::clone(&self).step(resumed_by(next, &self.core));
             let mut pending = self.pending.borrow_mut();
             match pending.take() {
                 Some(Stop::Now(outcome, held)) => {
@@ -280,7 +287,8 @@ where
             return; // halted meanwhile: this step never runs
         }
         self.pending.borrow_mut().take();
-        self.step(resumed_by(outcome));
+        let how = resumed_by(outcome, &self.core);
+        self.step(how);
     }
 
     fn resume_unit_later(self: Rc<Self>, epoch: u64) {

@@ -221,6 +221,10 @@ pub(crate) struct Core {
     /// Bumped when the pending effect stops mattering (a halt), so its
     /// late result is dropped. Beside `link`, in the padding after it.
     epoch: Cell<u32>,
+    /// How many times a take has ended this saga at the store's end (in
+    /// the padding too): a body that ignores that `return()` and takes
+    /// again would otherwise go round for ever.
+    ends_heard: Cell<u8>,
     pub(super) env: Rc<Env>,
 }
 
@@ -242,6 +246,7 @@ impl Core {
             halt_cancels: Cell::new(false),
             turn: Cell::new(Turn::Queued),
             epoch: Cell::new(0),
+            ends_heard: Cell::new(0),
             env,
         }
     }
@@ -249,6 +254,15 @@ impl Core {
     /// Which wait of the task's is current: a result for another is late.
     pub(crate) fn epoch(&self) -> u64 {
         u64::from(self.epoch.get())
+    }
+
+    /// A take heard the store's end; `false` once the body has ignored
+    /// the `return()` that makes too many times to be doing anything else.
+    pub(crate) fn hear_end(&self) -> bool {
+        const ENOUGH: u8 = 64;
+        let heard = self.ends_heard.get().saturating_add(1);
+        self.ends_heard.set(heard);
+        heard <= ENOUGH
     }
 
     pub(super) fn next_epoch(&self) {
