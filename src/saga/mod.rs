@@ -43,8 +43,9 @@
 //! yield: the effect failed, or its result is not of the type asked for
 //! (the error then names the effect); the body may catch it by matching,
 //! as `try`/`catch` would. `Err(Abrupt::Return(_))` is the saga being
-//! cancelled while it waits: `?` passes it on, and the code after the
-//! body's `async` block (its `finally`) runs. Each function's own
+//! cancelled while it waits (or, at a [`take`], the store's
+//! [end](Store::end)): `?` passes it on, and the code after the body's
+//! `async` block (its `finally`) runs. Each function's own
 //! `# Errors` says which throws are its own.
 //!
 //! # Order of events, and where it is not redux-saga's

@@ -845,7 +845,8 @@ impl<A: Action, const MAYBE: bool> Listening for Taker<A, MAYBE> {
 /// # Errors
 ///
 /// `Err(Abrupt::Throw(_))` when the runtime has no store for `A`;
-/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits, or
+/// when the store has [ended](Store::end) (see
 /// [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
