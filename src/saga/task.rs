@@ -200,6 +200,11 @@ impl TaskName {
     }
 }
 
+/// [`Core::flags`]: the halt is a cancellation.
+const CANCELS: u8 = 1;
+/// [`Core::flags`]: the halted body is in its cleanup.
+const CLEANING_UP: u8 = 2;
+
 /// The type-independent half of a task, shared by the tree.
 pub(crate) struct Core {
     pub(super) id: TaskId,
@@ -214,8 +219,10 @@ pub(crate) struct Core {
     /// one word and the kind a byte of padding). Taken and put back, never
     /// borrowed: a `Cell` needs no borrow flag.
     halt: Cell<Option<Error>>,
-    /// Whether the halt is a cancellation (else an abort).
-    halt_cancels: Cell<bool>,
+    /// Whether the halt is a cancellation (else an abort), and whether
+    /// the halted body is being driven through its cleanup: bits of one
+    /// byte, in the padding.
+    flags: Cell<u8>,
     /// Whether the task takes a turn alone, and owes itself the next.
     turn: Cell<Turn>,
     /// Bumped when the pending effect stops mattering (a halt), so its
@@ -243,7 +250,7 @@ impl Core {
             parent: Cell::new(parent),
             children: Children::default(),
             halt: Cell::new(None),
-            halt_cancels: Cell::new(false),
+            flags: Cell::new(0),
             turn: Cell::new(Turn::Queued),
             epoch: Cell::new(0),
             ends_heard: Cell::new(0),
@@ -254,6 +261,16 @@ impl Core {
     /// Which wait of the task's is current: a result for another is late.
     pub(crate) fn epoch(&self) -> u64 {
         u64::from(self.epoch.get())
+    }
+
+    /// The halted body's cleanup begins (driven through `return()`).
+    pub(crate) fn begin_cleanup(&self) {
+        self.flags.set(self.flags.get() | CLEANING_UP);
+    }
+
+    /// Whether the halted body is being driven through its cleanup.
+    pub(crate) fn is_cleaning_up(&self) -> bool {
+        self.flags.get() & CLEANING_UP != 0
     }
 
     /// A take heard the store's end; `false` once the body has ignored
@@ -272,7 +289,7 @@ impl Core {
     /// Why the task is halting, if it is.
     pub(crate) fn halted(&self) -> Option<Halt> {
         let reason = peek(&self.halt, None, Option::clone)?;
-        Some(if self.halt_cancels.get() {
+        Some(if self.flags.get() & CANCELS != 0 {
             Halt::Cancel(reason)
         } else {
             Halt::Abort(reason)
@@ -285,7 +302,7 @@ impl Core {
 
     /// Whether it is halting because it was cancelled (not by an error).
     pub(crate) fn is_cancelled(&self) -> bool {
-        self.halt_cancels.get() && self.is_halted()
+        self.flags.get() & CANCELS != 0 && self.is_halted()
     }
 
     pub(crate) fn set_halt(&self, why: Halt) {
@@ -293,7 +310,9 @@ impl Core {
             Halt::Cancel(reason) => (reason, true),
             Halt::Abort(reason) => (reason, false),
         };
-        self.halt_cancels.set(cancels);
+        let flags = self.flags.get() & !CANCELS;
+        self.flags
+            .set(if cancels { flags | CANCELS } else { flags });
         self.halt.set(Some(reason));
     }
 }
