@@ -116,6 +116,12 @@ pub const PORTS: &[Port] = &[
         protocol::generator,
     ),
     port(
+        "generators",
+        "for_of_break",
+        "for…of: break calls return(), so the generator's finally runs",
+        protocol::for_of_break::run,
+    ),
+    port(
         "promises",
         "resolve_kinds",
         "resolving with a promise, a value, a thenable",

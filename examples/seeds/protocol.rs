@@ -205,3 +205,96 @@ pub fn generator() -> String {
 
     log.text()
 }
+
+/// `for_of_break.js`: `for…of` with its early exit, by [`for_of`].
+pub mod for_of_break {
+    use std::ops::ControlFlow;
+
+    use baton::generator::for_of;
+    use baton::{Abrupt, Body, Co, Error, Gen, Step};
+
+    use super::super::js::Log;
+
+    /// The cleanup a `finally` runs after the loop: nothing more, a
+    /// `yield`, or a `throw`.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Cleanup {
+        Quiet,
+        Yields,
+        Throws,
+    }
+
+    /// function* numbers(name, cleanup) { try { for (i of 1..=3) yield i } finally { … } }
+    fn numbers(
+        log: &Log,
+        name: &'static str,
+        cleanup: Cleanup,
+    ) -> Gen<impl Body<(), Error> + use<>, i64, (), (), Error> {
+        let log = log.clone();
+        Gen::new(move |co: Co<i64, (), (), Error>| async move {
+            let body = async {
+                for i in 1..=3 {
+                    log.line(format_args!("{name}: yields {i}"));
+                    co.yield_(i).await?;
+                }
+                log.line(format_args!("{name}: done"));
+                Ok::<(), Abrupt<Error, ()>>(())
+            }
+            .await;
+            log.line(format_args!("{name}: finally"));
+            match cleanup {
+                Cleanup::Quiet => {}
+                Cleanup::Yields => {
+                    co.yield_(0).await?;
+                    log.line(format_args!("{name}: after its yield"));
+                }
+                Cleanup::Throws => {
+                    return Err(Abrupt::Throw(Error::msg(format!("{name}: cleanup failed"))));
+                }
+            }
+            body
+        })
+    }
+
+    pub fn run() -> String {
+        let log = Log::default();
+        let all = for_of(numbers(&log, "all", Cleanup::Quiet), |n| {
+            log.line(format_args!("all: got {n}"));
+            ControlFlow::<()>::Continue(())
+        });
+        debug_assert!(all.is_ok());
+        log.line("all: after the loop");
+
+        let broke = for_of(numbers(&log, "break", Cleanup::Quiet), |n| {
+            log.line(format_args!("break: got {n}"));
+            if n == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        debug_assert!(broke.is_ok());
+        log.line("break: after the loop");
+
+        let mut g = numbers(&log, "yields", Cleanup::Yields);
+        let _ = for_of(&mut g, |n| {
+            log.line(format_args!("yields: got {n}"));
+            ControlFlow::Break(())
+        });
+        let after = match g.next(()) {
+            Ok(Step::Yielded(v)) => format!("{{\"value\":{v},\"done\":false}}"),
+            Ok(_) => "{\"done\":true}".to_string(),
+            Err(e) => format!("an error: {e}"),
+        };
+        log.line(format_args!("yields: after the loop, next() gives {after}"));
+
+        let threw = for_of(numbers(&log, "throws", Cleanup::Throws), |n| {
+            log.line(format_args!("throws: got {n}"));
+            ControlFlow::Break(())
+        });
+        if let Err(e) = threw {
+            log.line(format_args!("throws: the loop threw {e}"));
+        }
+        log.text()
+    }
+}

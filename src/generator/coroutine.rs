@@ -538,7 +538,9 @@ where
 
 /// A generator that takes no resume value and cannot throw is an
 /// `Iterator` over its yields (the return value is dropped, as `for…of`
-/// drops it).
+/// drops it). A `for` loop that breaks early drops the generator, which
+/// runs destructors but not the body's cleanup; [`for_of`](super::for_of)
+/// calls `return()` there, as JavaScript's `for…of` does.
 impl<F, Y, T> Iterator for Gen<F, Y, (), T, Infallible>
 where
     F: Future<Output = Outcome<T, Infallible>> + ?Sized,

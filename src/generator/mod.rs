@@ -7,6 +7,8 @@
 //! - [`Generator`] is the protocol as a trait, for hand-written state
 //!   machines and for delegation.
 //! - [`Step`], [`Resume`] and [`Abrupt`] are the protocol's data.
+//! - [`for_of`] is `for…of` with JavaScript's early exit: a `break` calls
+//!   `return()`, so the generator's cleanup runs.
 //!
 //! # Implementation notes
 //!
@@ -53,4 +55,4 @@ pub(crate) mod coroutine;
 mod protocol;
 
 pub use coroutine::{Body, BoxGen, Co, Gen, TryIter, Yield};
-pub use protocol::{Abrupt, Generator, Outcome, Resume, Step, StepResult};
+pub use protocol::{Abrupt, Generator, Outcome, Resume, Step, StepResult, for_of};

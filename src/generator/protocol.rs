@@ -3,6 +3,7 @@
 //! implements.
 
 use std::fmt;
+use std::ops::ControlFlow;
 
 /// What one call to `next`, `throw` or `return` hands back: JavaScript's
 /// `{ value, done }` as an enum.
@@ -374,5 +375,64 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
         how: Resume<Self::Input, Self::Error, Self::Return>,
     ) -> StepResult<Self::Yield, Self::Return, Self::Error> {
         (**self).resume(how)
+    }
+}
+
+/// `for (const x of source) { … }` with JavaScript's early-exit guarantee:
+/// leaving the loop early (the body returns `ControlFlow::Break`) calls
+/// the source's `return()`, so its cleanup runs, where dropping it (as a
+/// `for` loop over an [`Iterator`] does) would run only destructors.
+/// Returns `Some(b)` if the body broke out with `b`, `None` if the source
+/// was exhausted. As in JavaScript, each `next` sends the default input
+/// (`undefined`), `return()` the default value, and what `return()` gives
+/// back is ignored (a cleanup that yields leaves the source suspended).
+/// Pass `&mut source` to use the generator after the loop.
+///
+/// # Errors
+///
+/// The source's error, which ends the loop; or, when the loop leaves
+/// early, the error its cleanup throws.
+///
+/// ```
+/// use baton::generator::for_of;
+/// use baton::{Co, Gen};
+/// use std::{cell::RefCell, ops::ControlFlow, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// let numbers = Gen::new(move |co: Co<u32>| async move {
+///     let outcome = async {
+///         for i in 1.. {
+///             co.yield_(i).await?;
+///         }
+///         Ok(())
+///     }
+///     .await;
+///     l.borrow_mut().push("finally".to_string()); // JavaScript's `finally`
+///     outcome
+/// });
+/// let found = for_of(numbers, |n| if n * n > 10 { ControlFlow::Break(n) } else { ControlFlow::Continue(()) });
+/// assert_eq!(found, Ok(Some(4)));
+/// assert_eq!(*log.borrow(), ["finally"]); // break ran the cleanup
+/// ```
+pub fn for_of<G, B>(
+    mut source: G,
+    mut body: impl FnMut(G::Yield) -> ControlFlow<B>,
+) -> Result<Option<B>, G::Error>
+where
+    G: Generator,
+    G::Input: Default,
+    G::Return: Default,
+{
+    loop {
+        match source.next(G::Input::default())? {
+            Step::Yielded(item) => {
+                if let ControlFlow::Break(out) = body(item) {
+                    source.r#return(G::Return::default())?;
+                    return Ok(Some(out));
+                }
+            }
+            Step::Returned(_) | Step::Done => return Ok(None),
+        }
     }
 }
