@@ -118,6 +118,11 @@ async fn close_then<I: AsyncIterator, T>(
 /// Lazy combinators for every [`AsyncIterator`] (JavaScript's async
 /// iterator helpers, and the seed's hand-rolled ones).
 ///
+/// An [`AsyncGen`] is a `futures::Stream` too, and `StreamExt` has methods
+/// of the same names (`map`, `filter`, `take`, `skip`, `flat_map`, `any`,
+/// `all`, …) without JavaScript's closing of the source: with both traits
+/// in scope, name the one meant (`AsyncIteratorExt::take(items, 2)`).
+///
 /// ```
 /// use baton::{AsyncGen, Co, Error, EventLoop};
 /// use baton::async_gen::AsyncIteratorExt;
