@@ -369,19 +369,29 @@ impl Action for Signal {
 
 type Lines = Rc<RefCell<Vec<String>>>;
 
-/// Runs `scenario` with a runtime whose store takes `Signal`s (its
-/// reducer panics on BOOM, and on nothing else); returns the lines it
+/// Runs `scenario` on the virtual clock with a store of `Signal`s (made
+/// of `initial` and `reducer`) and a runtime on it; returns the lines it
 /// logged.
-fn with_signals(scenario: impl FnOnce(&Runtime, &Lines) + 'static) -> Vec<String> {
+fn on_store<S: Clone + 'static>(
+    initial: S,
+    reducer: impl Fn(&mut S, &Signal) + 'static,
+    scenario: impl FnOnce(&Store<S, Signal>, &Runtime, &Lines) + 'static,
+) -> Vec<String> {
     let log = Lines::default();
     let l = log.clone();
     EventLoop::virtual_clock().run(move || {
-        let store = Store::new((), |(), Signal(kind): &Signal| {
-            assert_ne!(*kind, "BOOM", "the reducer refuses BOOM");
-        });
-        scenario(&Runtime::new().with_store(&store), &l);
+        let store = Store::new(initial, reducer);
+        scenario(&store, &Runtime::new().with_store(&store), &l);
     });
     log.take()
+}
+
+/// `on_store` with a reducer that panics on BOOM, and on nothing else.
+fn with_signals(scenario: impl FnOnce(&Runtime, &Lines) + 'static) -> Vec<String> {
+    let refusing = |(): &mut (), Signal(kind): &Signal| {
+        assert_ne!(*kind, "BOOM", "the reducer refuses BOOM");
+    };
+    on_store((), refusing, |_, runtime, lines| scenario(runtime, lines))
 }
 
 #[test]
@@ -548,19 +558,11 @@ fn a_held_put_whose_reducer_panics_fails_its_saga_and_lets_go_of_the_scheduler()
     );
 }
 
-/// A store of `Signal`s counting them, with a runtime on it; `scenario`
-/// runs on the virtual clock. Returns the lines it logged.
+/// `on_store` with a store counting its `Signal`s.
 fn with_counting_store(
     scenario: impl FnOnce(&Store<u32, Signal>, &Runtime, &Lines) + 'static,
 ) -> Vec<String> {
-    let log = Lines::default();
-    let l = log.clone();
-    EventLoop::virtual_clock().run(move || {
-        let store = Store::new(0, |count: &mut u32, _: &Signal| *count += 1);
-        let runtime = Runtime::new().with_store(&store);
-        scenario(&store, &runtime, &l);
-    });
-    log.take()
+    on_store(0, |count: &mut u32, _: &Signal| *count += 1, scenario)
 }
 
 #[test]

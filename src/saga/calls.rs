@@ -11,8 +11,8 @@ use std::time::Duration;
 use super::Saga;
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, Value,
-    short_name, stopper, yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, short_name,
+    stopper, yield_typed,
 };
 use super::task::{Link, Scope, TaskName};
 use crate::generator::{Abrupt, Yield};
@@ -228,14 +228,11 @@ where
                     answer.answer(outcome.map(|v| Rc::new(v) as Value));
                 }),
             );
-            call.started.set(true);
             // Answered before `f` returned: the saga goes on at once.
+            // (Nobody waited then: the answer was kept, not delivered.)
             match call.handoff.stop() {
                 Some(outcome) => Running::now(outcome),
-                None => Running {
-                    source: Source::Listening(call),
-                    cancel: None,
-                },
+                None => Running::listening(call),
             }
         },
     )
@@ -245,8 +242,6 @@ where
 #[derive(Default)]
 struct CpsCall {
     handoff: Handoff,
-    /// `f` has returned: an answer now goes to the waiting saga.
-    started: Cell<bool>,
     answered: Cell<bool>,
 }
 
@@ -256,9 +251,7 @@ impl CpsCall {
             return; // called again: redux-saga ignores it too
         }
         self.handoff.keep(outcome);
-        if self.started.get() {
-            self.handoff.deliver();
-        }
+        self.handoff.deliver();
     }
 }
 

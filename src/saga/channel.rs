@@ -14,7 +14,7 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, Value, stopper,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper,
     yield_typed,
 };
 use super::store::{Action, Bus, Listen, Pattern};
@@ -544,10 +544,7 @@ impl<T: Clone + 'static> Channel<T> {
                 .takers
                 .borrow_mut()
                 .push_back(Taker::Saga(take.clone()));
-            Running {
-                source: Source::Listening(take),
-                cancel: None,
-            }
+            Running::listening(take)
         })
     }
 
@@ -580,10 +577,7 @@ impl<T: Clone + 'static> Channel<T> {
         Effect::new(put, describe, |put, _| {
             if super::scheduler::holding() {
                 // Made once the forks starting have settled in.
-                return Running {
-                    source: Source::Listening(put),
-                    cancel: None,
-                };
+                return Running::listening(put);
             }
             // Puts by the sagas this one wakes wait until the putter, going
             // on at once, waits too (redux-saga's scheduler).
@@ -810,7 +804,7 @@ pub fn action_channel_effect<A: Action>(pattern: Pattern<A>, policy: Buffer) -> 
             return Running::now(Ok(Rc::new(channel)));
         }
         let key = bus.listen(Rc::new(Feed {
-            pattern: pattern.clone(),
+            pattern,
             sink: channel.clone(),
         }));
         let weak = Rc::downgrade(&bus);

@@ -251,13 +251,11 @@ where
         }
         let result = {
             let mut state = self.state.borrow_mut();
-            if !matches!(*state, State::Finished(_)) {
+            let State::Finished(_) = &*state else { return };
+            let State::Finished(result) = std::mem::replace(&mut *state, State::Settled) else {
                 return;
-            }
-            match std::mem::replace(&mut *state, State::Settled) {
-                State::Finished(result) => result,
-                _ => return,
-            }
+            };
+            result
         };
         let outcome = match self.core.halted() {
             Some(Halt::Cancel(reason)) => Err(Error::new(Cancelled { reason })),

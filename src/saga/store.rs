@@ -9,8 +9,8 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, Value, stopper,
-    unit, yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper, unit,
+    yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -584,10 +584,7 @@ pub fn put_effect<A: Action>(action: A) -> Effect {
         put.bus.set(Some(bus));
         if super::scheduler::holding() {
             // Made once the forks starting have settled in.
-            return Running {
-                source: Source::Listening(put),
-                cancel: None,
-            };
+            return Running::listening(put);
         }
         // Puts by the sagas this one wakes wait until the putter, going on
         // at once, waits too (redux-saga's scheduler).
@@ -731,10 +728,7 @@ fn taking<A: Action, const MAYBE: bool>(pattern: Pattern<A>) -> Effect {
         }
         let key = bus.listen(taker.clone());
         *taker.bus.borrow_mut() = Some((Rc::downgrade(&bus), key));
-        Running {
-            source: Source::Listening(taker),
-            cancel: None,
-        }
+        Running::listening(taker)
     })
 }
 

@@ -396,6 +396,15 @@ impl Running {
         }
     }
 
+    /// Work that delivers its result itself (a take, a held-back put, a
+    /// `cps` call): see [`Listening`].
+    pub(crate) fn listening(work: Rc<dyn Listening>) -> Self {
+        Running {
+            source: Source::Listening(work),
+            cancel: None,
+        }
+    }
+
     /// An effect whose outcome is known as it is performed: the saga
     /// performing it goes on with it at once.
     pub(crate) fn now(outcome: Result<Value, Error>) -> Self {
