@@ -149,6 +149,7 @@ where
             Member::Wait(promise) => {
                 slots.push(None);
                 waiting.push(i);
+                // co's `then` of its own for each member: one turn more.
                 waits.push(promise.map(|value| value));
             }
         }
