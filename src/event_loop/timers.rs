@@ -419,6 +419,29 @@ mod tests {
         assert_eq!(size_of::<Option<Callback>>(), 24);
     }
 
+    /// Two timers of different delays due at the same instant: the one
+    /// registered first fires first, even when the other's list is older.
+    /// Node breaks such ties by list age, but on its real clock they do
+    /// not happen: a timer set 50 ms later is set a little more than 50 ms
+    /// later, so it is due a little later. Registration order is what the
+    /// virtual clock needs to give Node's order (the random promise
+    /// programs catch the other rule).
+    #[test]
+    fn equal_due_times_across_delays_fire_in_registration_order() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let mut t = Timers::default();
+        let push = |s: &'static str| {
+            let log = log.clone();
+            Callback::new(move || log.borrow_mut().push(s))
+        };
+        t.insert(ms(50), ms(50), false, push("x")); // the 50 ms list first
+        t.insert(ms(100), ms(100), false, push("a"));
+        run_all(&mut t, ms(50));
+        t.insert(ms(100), ms(50), false, push("b")); // the older list, later
+        run_all(&mut t, ms(100));
+        assert_eq!(*log.borrow(), ["x", "a", "b"]);
+    }
+
     #[test]
     fn order_is_due_then_registration_and_clear_skips() {
         let log = Rc::new(RefCell::new(Vec::new()));
