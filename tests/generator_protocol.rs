@@ -91,6 +91,19 @@ fn first_next_value_is_dropped_once_however_the_body_starts() {
     assert!(caught.is_err());
     assert_eq!(lines(&t), ["dropped"]);
     assert!(panics.is_done());
+    // Done for good: the poisoned body is never polled again.
+    assert_eq!(panics.next(Guard(t.clone())), Ok(Step::Done));
+}
+
+#[test]
+fn a_generator_is_its_owner_word_and_its_body_pointer() {
+    // The state (fresh, suspended, done) lives in the owner id's word.
+    type Body = std::future::Ready<baton::Outcome<()>>;
+    assert_eq!(size_of::<Gen<Body, u8>>(), 2 * size_of::<usize>());
+    assert_eq!(
+        size_of::<baton::BoxGen<'static, u8>>(),
+        3 * size_of::<usize>()
+    );
 }
 
 #[test]

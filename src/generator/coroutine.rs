@@ -37,6 +37,12 @@ enum State {
     Done,
 }
 
+/// [`Gen::owner`] before the first resume: the owner id with its top bit
+/// set (ids never reach it), so the word reads as negative.
+const FRESH: u64 = 1 << 63;
+/// [`Gen::owner`] once the generator is done (no id is 0).
+const DONE: u64 = 0;
+
 /// A generator with JavaScript's protocol: `next(v)`, `throw(e)` and
 /// `return(v)`, with a body written as straight-line Rust.
 ///
@@ -147,8 +153,10 @@ enum State {
 /// instead, about three times the cost of an inlined resume; behind
 /// [`BoxGen`] it is always an indirect call.
 pub struct Gen<F: ?Sized, Y, R = (), T = (), E = Infallible> {
+    /// The owner id its yields check, and its state in the same word
+    /// ([`FRESH`], [`DONE`]): a generator is two words, not three, and a
+    /// resume reads one word to know where it stands.
     owner: u64,
-    state: State,
     types: Types<R, (Y, T, E)>,
     body: Option<Pin<Box<F>>>,
 }
@@ -220,8 +228,7 @@ where
     pub fn new(body: impl FnOnce(Co<Y, R, T, E>) -> F) -> Self {
         let owner = airlock::fresh_owner_id();
         Gen {
-            owner,
-            state: State::Fresh,
+            owner: owner | FRESH,
             types: PhantomData,
             body: Some(Box::pin(body(Co::new(owner)))),
         }
@@ -256,7 +263,6 @@ where
             .map(|b| -> Pin<Box<dyn Future<Output = Outcome<T, E>> + 'a>> { b });
         Gen {
             owner: self.owner,
-            state: self.state,
             types: PhantomData,
             body,
         }
@@ -405,30 +411,36 @@ where
     // which is worth 5x on a tight resume loop (see BENCHMARKS.md).
     #[inline(always)]
     pub fn resume(&mut self, how: Resume<R, E, T>) -> StepResult<Y, T, E> {
-        let input = match (self.state, how) {
-            // The first `next` sends its value in like any other; the
-            // body's first yield drops it (it has no `yield` to go to, as in
-            // JavaScript). "Suspended" is stored only when it changes: a
-            // resume loop is bound by its stores.
-            (State::Fresh | State::Suspended, Resume::Next(r)) => {
-                if self.state == State::Fresh {
-                    self.state = State::Suspended;
+        // One signed comparison on the hot path: a suspended generator's
+        // word is its (positive) owner id.
+        let input = if self.owner.cast_signed() > 0 {
+            match how {
+                Resume::Next(r) => Exchange::Next(r),
+                Resume::Throw(e) => Exchange::Throw(e),
+                Resume::Return(v) => Exchange::Return(v),
+            }
+        } else {
+            match (self.owner == DONE, how) {
+                // The first `next` sends its value in like any other; the
+                // body's first yield drops it (it has no `yield` to go to,
+                // as in JavaScript). The fresh bit is cleared only here: a
+                // resume loop is bound by its stores.
+                (false, Resume::Next(r)) => {
+                    self.owner &= !FRESH;
+                    Exchange::Next(r)
                 }
-                Exchange::Next(r)
+                (false, Resume::Throw(e)) => {
+                    self.finish();
+                    return Err(e);
+                }
+                (false, Resume::Return(v)) => {
+                    self.finish();
+                    return Ok(Step::Returned(v));
+                }
+                (true, Resume::Next(_)) => return Ok(Step::Done),
+                (true, Resume::Throw(e)) => return Err(e),
+                (true, Resume::Return(v)) => return Ok(Step::Returned(v)),
             }
-            (State::Suspended, Resume::Throw(e)) => Exchange::Throw(e),
-            (State::Suspended, Resume::Return(v)) => Exchange::Return(v),
-            (State::Fresh, Resume::Throw(e)) => {
-                self.finish();
-                return Err(e);
-            }
-            (State::Fresh, Resume::Return(v)) => {
-                self.finish();
-                return Ok(Step::Returned(v));
-            }
-            (State::Done, Resume::Next(_)) => return Ok(Step::Done),
-            (State::Done, Resume::Throw(e)) => return Err(e),
-            (State::Done, Resume::Return(v)) => return Ok(Step::Returned(v)),
         };
         // One call site for the body's poll, so it can be inlined.
         self.step(input)
@@ -450,11 +462,11 @@ where
     /// assert!(g.is_done());
     /// ```
     pub fn is_done(&self) -> bool {
-        self.state == State::Done
+        self.owner == DONE
     }
 
     fn finish(&mut self) {
-        self.state = State::Done;
+        self.owner = DONE;
         self.body = None;
     }
 
@@ -465,9 +477,9 @@ where
         };
         // A panicking body leaves a finished generator behind; the guard
         // costs nothing unless it unwinds.
-        let unwinding = DoneOnUnwind(&mut self.state);
-        let (poll, left) =
-            airlock::poll_in_airlock(self.owner, Waker::noop(), input, body.as_mut());
+        let owner = self.owner;
+        let unwinding = DoneOnUnwind(&mut self.owner);
+        let (poll, left) = airlock::poll_in_airlock(owner, Waker::noop(), input, body.as_mut());
         std::mem::forget(unwinding);
         match (poll, left) {
             (Poll::Ready(outcome), _) => {
@@ -491,12 +503,13 @@ where
     }
 }
 
-/// Marks the generator done if the body panics while being polled.
-struct DoneOnUnwind<'s>(&'s mut State);
+/// Marks the generator done if the body panics while being polled (its
+/// body, poisoned, is dropped with the generator, never polled again).
+struct DoneOnUnwind<'s>(&'s mut u64);
 
 impl Drop for DoneOnUnwind<'_> {
     fn drop(&mut self) {
-        *self.0 = State::Done;
+        *self.0 = DONE;
     }
 }
 
@@ -559,10 +572,20 @@ impl<F, Y, T> std::iter::FusedIterator for Gen<F, Y, (), T, Infallible> where
 {
 }
 
+impl<F: ?Sized, Y, R, T, E> Gen<F, Y, R, T, E> {
+    fn state(&self) -> State {
+        match self.owner.cast_signed() {
+            1.. => State::Suspended,
+            0 => State::Done,
+            _ => State::Fresh,
+        }
+    }
+}
+
 impl<F: ?Sized, Y, R, T, E> fmt::Debug for Gen<F, Y, R, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gen")
-            .field("state", &self.state)
+            .field("state", &self.state())
             .finish_non_exhaustive()
     }
 }

@@ -49,6 +49,12 @@
 //! is `#[inline(always)]`, so the body's poll can inline into the caller's
 //! loop; `BoxGen` trades that for a nameable type. `Gen` is `Send` exactly
 //! when its body is; `Co` is an id.
+//!
+//! A `Gen` is two words: the body's pointer, and its owner id with its
+//! state in the same word (the top bit set until the first resume, zero
+//! once done; ids are never zero and never reach the top bit). A resume
+//! tests that word's sign and goes on: a suspended generator's is a
+//! positive id, which is also what its airlock carries.
 
 pub(crate) mod airlock;
 pub(crate) mod coroutine;
