@@ -411,36 +411,30 @@ where
     // which is worth 5x on a tight resume loop (see BENCHMARKS.md).
     #[inline(always)]
     pub fn resume(&mut self, how: Resume<R, E, T>) -> StepResult<Y, T, E> {
-        // One signed comparison on the hot path: a suspended generator's
-        // word is its (positive) owner id.
-        let input = if self.owner.cast_signed() > 0 {
-            match how {
-                Resume::Next(r) => Exchange::Next(r),
-                Resume::Throw(e) => Exchange::Throw(e),
-                Resume::Return(v) => Exchange::Return(v),
-            }
-        } else {
-            match (self.owner == DONE, how) {
-                // The first `next` sends its value in like any other; the
-                // body's first yield drops it (it has no `yield` to go to,
-                // as in JavaScript). The fresh bit is cleared only here: a
-                // resume loop is bound by its stores.
-                (false, Resume::Next(r)) => {
+        let input = match (self.state(), how) {
+            // The first `next` sends its value in like any other; the
+            // body's first yield drops it (it has no `yield` to go to, as in
+            // JavaScript). The fresh bit is cleared only when set: a resume
+            // loop is bound by its stores.
+            (State::Fresh | State::Suspended, Resume::Next(r)) => {
+                if self.owner.cast_signed() < 0 {
                     self.owner &= !FRESH;
-                    Exchange::Next(r)
                 }
-                (false, Resume::Throw(e)) => {
-                    self.finish();
-                    return Err(e);
-                }
-                (false, Resume::Return(v)) => {
-                    self.finish();
-                    return Ok(Step::Returned(v));
-                }
-                (true, Resume::Next(_)) => return Ok(Step::Done),
-                (true, Resume::Throw(e)) => return Err(e),
-                (true, Resume::Return(v)) => return Ok(Step::Returned(v)),
+                Exchange::Next(r)
             }
+            (State::Suspended, Resume::Throw(e)) => Exchange::Throw(e),
+            (State::Suspended, Resume::Return(v)) => Exchange::Return(v),
+            (State::Fresh, Resume::Throw(e)) => {
+                self.finish();
+                return Err(e);
+            }
+            (State::Fresh, Resume::Return(v)) => {
+                self.finish();
+                return Ok(Step::Returned(v));
+            }
+            (State::Done, Resume::Next(_)) => return Ok(Step::Done),
+            (State::Done, Resume::Throw(e)) => return Err(e),
+            (State::Done, Resume::Return(v)) => return Ok(Step::Returned(v)),
         };
         // One call site for the body's poll, so it can be inlined.
         self.step(input)
@@ -573,6 +567,7 @@ impl<F, Y, T> std::iter::FusedIterator for Gen<F, Y, (), T, Infallible> where
 }
 
 impl<F: ?Sized, Y, R, T, E> Gen<F, Y, R, T, E> {
+    #[inline(always)]
     fn state(&self) -> State {
         match self.owner.cast_signed() {
             1.. => State::Suspended,
