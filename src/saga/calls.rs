@@ -14,7 +14,7 @@ use super::effect::{
     Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, short_name,
     stopper, yield_typed,
 };
-use super::task::{Link, Scope, TaskName};
+use super::task::{Link, Scope};
 use crate::generator::{Abrupt, Yield};
 use crate::runner::Done;
 use crate::{Error, Promise};
@@ -99,7 +99,7 @@ where
     /// runs a called generator as a sub-task and resumes its caller from
     /// the sub-task's end); at once too if it ended as it started.
     fn start(self, scope: &Scope, name: fn() -> &'static str) -> Running {
-        let task = scope.start_named(TaskName::Lazy(name), Link::Called, self);
+        let task = scope.start_named(name, Link::Called, self);
         let promise = task.promise();
         if let Some(outcome) = promise.peek() {
             // Its failure is the caller's now, not an unhandled one.

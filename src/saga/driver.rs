@@ -8,12 +8,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use super::Saga;
-use super::effect::{Effect, Stop, Value, Waiter, unit};
+use super::effect::{Effect, Name, Stop, Value, Waiter, unit};
 use super::scheduler;
 use super::store::Ended;
-use super::task::{
-    AloneTurn, Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId, TaskName,
-};
+use super::task::{AloneTurn, Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId};
 use crate::generator::{Generator, Resume};
 use crate::runner::{Stepped, resume_guarded};
 use crate::{Error, Fault, Promise, Resolver, event_loop};
@@ -33,18 +31,20 @@ enum State<R> {
     Settled,
 }
 
-/// One task: the saga, its promise, and where its body is.
-struct Driver<G: Generator> {
+/// One task: the saga, its promise, and where its body is; and its name,
+/// a type that keeps nothing when the name is worked out from a type.
+struct Driver<G: Generator, N> {
     core: Core,
+    name: N,
     saga: RefCell<G>,
     /// Settled by this task alone (see [`Resolver::of`]).
     promise: Promise<G::Return, Error>,
     state: RefCell<State<G::Return>>,
 }
 
-pub(crate) fn start<G>(
+pub(crate) fn start<G, N>(
     env: Rc<Env>,
-    name: TaskName,
+    name: N,
     link: Link,
     parent: Option<Rc<dyn Node>>,
     from: Option<TaskId>,
@@ -52,6 +52,7 @@ pub(crate) fn start<G>(
 ) -> Task<G::Return>
 where
     G: Saga,
+    N: Name + 'static,
 {
     let id = TaskId(env.next_task.get() + 1);
     env.next_task.set(id.0);
@@ -60,10 +61,11 @@ where
         contexts.begin(id, from);
     }
     if let Some(tracer) = &env.tracer {
-        tracer.task_started(id, name.get(), link, parent.as_ref().map(|p| p.core().id));
+        tracer.task_started(id, name.name(), link, parent.as_ref().map(|p| p.core().id));
     }
     let driver = Rc::new(Driver {
-        core: Core::new(id, name, link, parent.clone(), env),
+        core: Core::new(id, link, parent.clone(), env),
+        name,
         saga: RefCell::new(saga),
         promise: promise.clone(),
         state: RefCell::new(State::Live(None)),
@@ -106,9 +108,10 @@ fn thrown<T: Default>(error: Error, core: &Core) -> Resume<Value, Error, T> {
     ))
 }
 
-impl<G> Driver<G>
+impl<G, N> Driver<G, N>
 where
     G: Saga,
+    N: Name + 'static,
 {
     fn step(self: Rc<Self>, how: Resume<Value, Error, G::Return>) {
         let finished = match resume_guarded(&self.saga, how, EXHAUSTED) {
@@ -292,9 +295,10 @@ where
     }
 }
 
-impl<G> Waiter for Driver<G>
+impl<G, N> Waiter for Driver<G, N>
 where
     G: Saga,
+    N: Name + 'static,
 {
     fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>) {
         if self.core.epoch() != epoch {
@@ -336,12 +340,17 @@ where
     }
 }
 
-impl<G> Node for Driver<G>
+impl<G, N> Node for Driver<G, N>
 where
     G: Saga,
+    N: Name + 'static,
 {
     fn core(&self) -> &Core {
         &self.core
+    }
+
+    fn name(&self) -> &str {
+        self.name.name()
     }
 
     fn halt(self: Rc<Self>, why: Halt) {

@@ -4,19 +4,24 @@
 
 use std::rc::Rc;
 
-use super::task::{Cancelled, Core, Env, Halt, Link, Node, Task, TaskId, TaskName};
+use super::task::{Cancelled, Core, Env, Halt, Link, Node, Task, TaskId};
 use crate::{Error, Promise, Resolver};
 
 /// A task no runtime runs: the test settles it, and cancelling it rejects
 /// it with [`Cancelled`].
 struct Stand<T> {
     core: Core,
+    name: &'static str,
     resolver: Resolver<T, Error>,
 }
 
 impl<T: Clone + 'static> Node for Stand<T> {
     fn core(&self) -> &Core {
         &self.core
+    }
+
+    fn name(&self) -> &str {
+        self.name
     }
 
     fn halt(self: Rc<Self>, why: Halt) {
@@ -66,15 +71,10 @@ impl<T: Clone + 'static> Task<T> {
     pub fn mock(name: &'static str) -> (Task<T>, Resolver<T, Error>) {
         let (promise, resolver) = Promise::with_resolver();
         let env = MOCKS.with(Rc::clone);
-        let core = Core::new(
-            TaskId(0),
-            TaskName::Owned(name.into()),
-            Link::Spawned,
-            None,
-            env,
-        );
+        let core = Core::new(TaskId(0), Link::Spawned, None, env);
         let stand = Rc::new(Stand {
             core,
+            name,
             resolver: resolver.clone(),
         });
         let task = Task::from_parts(stand, promise);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::Saga;
 use super::driver::start;
 use super::store::{Action, Store};
-use super::task::{Env, Link, Task, TaskName};
+use super::task::{Env, Link, MainName, Task};
 use super::trace::{TraceEvent, Tracer, timeline};
 use crate::{Error, EventLoop, now};
 
@@ -215,7 +215,7 @@ impl Runtime {
     {
         start(
             self.env.clone(),
-            TaskName::Owned(name.into().into_boxed_str()),
+            name.into().into_boxed_str(),
             Link::Root,
             None,
             None,
@@ -369,5 +369,5 @@ where
     G: Saga,
 {
     let env = DEFAULT.with(Rc::clone);
-    start(env, TaskName::Lazy(|| "main"), Link::Root, None, None, saga)
+    start(env, MainName, Link::Root, None, None, saga)
 }

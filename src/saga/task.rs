@@ -12,9 +12,11 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::IntoFuture;
+use std::marker::PhantomData;
 use std::rc::{Rc, Weak};
 
 use super::Saga;
+use super::effect::{Name, short_name};
 use super::trace::Tracer;
 use crate::event_loop::may_go_on_at_once;
 use crate::promise::Awaiting;
@@ -181,22 +183,30 @@ impl Env {
     }
 }
 
-/// A task's name. 16 bytes: the function pointer fits beside the box's
-/// niche.
-pub(crate) enum TaskName {
-    /// Given by the program.
-    Owned(Box<str>),
-    /// Worked out when asked: a forked function's short name costs a
-    /// search through its type name.
-    Lazy(fn() -> &'static str),
+/// A forked function's name, worked out when asked (a search through its
+/// type name): a task forked from a function keeps nothing for its name.
+/// A task's name is a type parameter of its driver, so a name given by
+/// the program (a `Box<str>`) costs only the tasks that have one.
+pub(crate) struct ShortName<F>(PhantomData<fn() -> F>);
+
+impl<F> ShortName<F> {
+    pub(crate) fn new() -> Self {
+        ShortName(PhantomData)
+    }
 }
 
-impl TaskName {
-    pub(super) fn get(&self) -> &str {
-        match self {
-            TaskName::Owned(s) => s,
-            TaskName::Lazy(f) => f(),
-        }
+impl<F> Name for ShortName<F> {
+    fn name(&self) -> &str {
+        short_name::<F>()
+    }
+}
+
+/// The name of the saga [`run_saga`](super::run_saga) runs.
+pub(crate) struct MainName;
+
+impl Name for MainName {
+    fn name(&self) -> &str {
+        "main"
     }
 }
 
@@ -208,7 +218,6 @@ const CLEANING_UP: u8 = 2;
 /// The type-independent half of a task, shared by the tree.
 pub(crate) struct Core {
     pub(super) id: TaskId,
-    pub(super) name: TaskName,
     pub(super) link: Link,
     /// Strong: a parent waiting for its children is kept alive by them
     /// (nothing else may hold it once its own body is done). Let go when
@@ -236,16 +245,9 @@ pub(crate) struct Core {
 }
 
 impl Core {
-    pub(crate) fn new(
-        id: TaskId,
-        name: TaskName,
-        link: Link,
-        parent: Option<Rc<dyn Node>>,
-        env: Rc<Env>,
-    ) -> Self {
+    pub(crate) fn new(id: TaskId, link: Link, parent: Option<Rc<dyn Node>>, env: Rc<Env>) -> Self {
         Core {
             id,
-            name,
             link,
             parent: Cell::new(parent),
             children: Children::default(),
@@ -434,6 +436,7 @@ impl Children {
 /// A task as the tree sees it.
 pub(crate) trait Node {
     fn core(&self) -> &Core;
+    fn name(&self) -> &str;
     fn halt(self: Rc<Self>, why: Halt);
     fn child_settled(self: Rc<Self>, child: TaskId, failure: Option<Error>);
     fn is_settled(&self) -> bool;
@@ -466,8 +469,7 @@ pub struct Scope {
 
 impl fmt::Debug for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let core = self.node.core();
-        write!(f, "Scope({} {})", core.name.get(), core.id)
+        write!(f, "Scope({} {})", self.node.name(), self.node.core().id)
     }
 }
 
@@ -593,12 +595,13 @@ impl Scope {
     where
         G: Saga,
     {
-        self.start_named(TaskName::Owned(name.into().into_boxed_str()), link, saga)
+        self.start_named(name.into().into_boxed_str(), link, saga)
     }
 
-    pub(crate) fn start_named<G>(&self, name: TaskName, link: Link, saga: G) -> Task<G::Return>
+    pub(crate) fn start_named<G, N>(&self, name: N, link: Link, saga: G) -> Task<G::Return>
     where
         G: Saga,
+        N: Name + 'static,
     {
         let parent = matches!(link, Link::Forked | Link::Called).then(|| self.node.clone());
         let from = Some(self.node.core().id);
@@ -679,7 +682,7 @@ impl<T> fmt::Debug for Task<T> {
         let core = self.node.core();
         f.debug_struct("Task")
             .field("id", &core.id)
-            .field("name", &core.name.get())
+            .field("name", &self.node.name())
             .field("running", &!self.node.is_settled())
             .finish()
     }
@@ -719,7 +722,7 @@ impl<T: Clone + 'static> Task<T> {
     /// });
     /// ```
     pub fn name(&self) -> &str {
-        self.node.core().name.get()
+        self.node.name()
     }
 
     /// The runtime the task belongs to.

@@ -10,7 +10,7 @@ use super::SagaCo;
 use super::effect::{
     Description, Effect, Kind, Running, Stop, Value, short_name, unit, yield_typed,
 };
-use super::task::{Cancelled, Link, Task, TaskId, TaskName};
+use super::task::{Cancelled, Link, ShortName, Task, TaskId};
 use crate::generator::Abrupt;
 use crate::{Error, Promise};
 
@@ -43,7 +43,7 @@ where
             let saga = f(arg);
             // Puts wait until the parent, going on, waits (see `scheduler`).
             let hold = super::scheduler::Hold::new();
-            let task = scope.start_named(TaskName::Lazy(short_name::<F>), link, saga);
+            let task = scope.start_named(ShortName::<F>::new(), link, saga);
             hold.pass_on();
             Running::now_held(Rc::new(task))
         },

@@ -39,6 +39,12 @@ impl Name for fn() -> &'static str {
     }
 }
 
+impl Name for Box<str> {
+    fn name(&self) -> &str {
+        self
+    }
+}
+
 /// Turns a resumed value back into the type the effect produces; a
 /// mismatch (a test fed the wrong type) names the effect.
 pub(crate) fn downcast<U: Clone + 'static>(
