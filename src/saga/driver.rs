@@ -3,7 +3,7 @@
 //! rules for it (halting, waiting for its children, settling its promise,
 //! telling its parent).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
@@ -39,7 +39,10 @@ struct Driver<G: Generator, N> {
     saga: RefCell<G>,
     /// Settled by this task alone (see [`Resolver::of`]).
     promise: Promise<G::Return, Error>,
-    state: RefCell<State<G::Return>>,
+    /// Taken out and put back ([`Driver::with_state`]), never borrowed
+    /// across a call that could reach this task: a `Cell` needs no borrow
+    /// flag (8 bytes per task).
+    state: Cell<State<G::Return>>,
 }
 
 pub(crate) fn start<G, N>(
@@ -68,7 +71,7 @@ where
         name,
         saga: RefCell::new(saga),
         promise: promise.clone(),
-        state: RefCell::new(State::Live(None)),
+        state: Cell::new(State::Live(None)),
     });
     let node: Rc<dyn Node> = driver.clone();
     if let Some(parent) = &parent {
@@ -152,9 +155,11 @@ where
             return;
         }
         let stop = running.start_for(&self, epoch);
-        if let State::Live(pending) = &mut *self.state.borrow_mut() {
-            *pending = stop;
-        }
+        self.with_state(|state| {
+            if let State::Live(pending) = state {
+                *pending = stop;
+            }
+        });
     }
 
     /// Resumes the saga at once with `outcome` (an effect known as it was
@@ -167,39 +172,43 @@ where
     #[cold]
     #[inline(never)]
     fn go_on_now(self: Rc<Self>, outcome: Result<Value, Error>, held: bool) {
-        {
-            let mut state = self.state.borrow_mut();
-            let State::Live(pending) = &mut *state else {
-                return; // finished meanwhile: nobody to go on
+        let outcome = self.with_state(|state| {
+            let State::Live(pending) = state else {
+                return None; // finished meanwhile: nobody to go on
             };
             if matches!(*pending, Some(Stop::Stepping)) {
                 *pending = Some(Stop::Now(outcome, held));
-                return;
+                return None;
             }
             *pending = Some(Stop::Stepping);
-        }
+            Some(outcome)
+        });
+        let Some(outcome) = outcome else { return };
         let mut holds = u32::from(held);
         let mut next = outcome;
         loop {
             Rc::clone(&self).step(resumed_by(next, &self.core));
-            let mut state = self.state.borrow_mut();
-            let State::Live(pending) = &mut *state else {
-                break; // the body finished
-            };
-            match pending.take() {
-                Some(Stop::Now(outcome, held)) => {
-                    *pending = Some(Stop::Stepping);
-                    holds += u32::from(held);
-                    next = outcome;
+            let again = self.with_state(|state| {
+                let State::Live(pending) = state else {
+                    return None; // the body finished
+                };
+                match pending.take() {
+                    Some(Stop::Now(outcome, held)) => {
+                        *pending = Some(Stop::Stepping);
+                        Some((outcome, held))
+                    }
+                    // It was halted: nothing pends.
+                    Some(Stop::Stepping) | None => None,
+                    // It waits on an effect now.
+                    kept => {
+                        *pending = kept;
+                        None
+                    }
                 }
-                // It was halted: nothing pends.
-                Some(Stop::Stepping) | None => break,
-                // It waits on an effect now.
-                kept => {
-                    *pending = kept;
-                    break;
-                }
-            }
+            });
+            let Some((outcome, held)) = again else { break };
+            holds += u32::from(held);
+            next = outcome;
         }
         if holds > 0 {
             scheduler::release(holds);
@@ -209,10 +218,22 @@ where
     /// What a live body waits on, taken out (`None` for a body that is
     /// not live).
     fn take_pending(&self) -> Option<Stop> {
-        match &mut *self.state.borrow_mut() {
+        self.with_state(|state| match state {
             State::Live(pending) => pending.take(),
             _ => None,
-        }
+        })
+    }
+
+    /// `f` on the state, taken out of its cell and put back. Nothing `f`
+    /// does reaches this task (each use reads or rearranges the state
+    /// alone), so nobody sees the placeholder left meanwhile.
+    #[inline(always)]
+    fn with_state<X>(&self, f: impl FnOnce(&mut State<G::Return>) -> X) -> X {
+        let mut state = self.state.replace(State::Settled);
+        let out = f(&mut state);
+        // The placeholder owns nothing: skip its drop glue.
+        std::mem::forget(self.state.replace(state));
+        out
     }
 
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
@@ -226,7 +247,7 @@ where
             drop(Promise::<(), Error>::reject(error.clone()));
         }
         // What it waited on (if anything) is dropped after the borrow.
-        let was = std::mem::replace(&mut *self.state.borrow_mut(), State::Finished(result));
+        let was = self.state.replace(State::Finished(result));
         drop(was);
         match failed {
             Some(error) if !self.core.is_halted() => self.halt(Halt::Abort(error)),
@@ -239,7 +260,8 @@ where
         if !self.core.children.is_empty() {
             return;
         }
-        let running = matches!(*self.state.borrow(), State::Live(_)) && !self.core.is_cleaning_up();
+        let running =
+            self.with_state(|state| matches!(state, State::Live(_))) && !self.core.is_cleaning_up();
         if running {
             self.core.begin_cleanup();
             self.step(Resume::Return(G::Return::default()));
@@ -252,13 +274,13 @@ where
         if !self.core.children.is_empty() {
             return;
         }
-        let result = {
-            let mut state = self.state.borrow_mut();
-            let State::Finished(_) = &*state else { return };
-            let State::Finished(result) = std::mem::replace(&mut *state, State::Settled) else {
+        let result = match self.state.replace(State::Settled) {
+            State::Finished(result) => result,
+            other => {
+                // Not finished (live, or settled already): as it was.
+                std::mem::forget(self.state.replace(other));
                 return;
-            };
-            result
+            }
         };
         let outcome = match self.core.halted() {
             Some(Halt::Cancel(reason)) => Err(Error::new(Cancelled { reason })),
@@ -322,10 +344,10 @@ where
         loop {
             // Read where it is kept; `resume_with` checks the epoch and
             // drops the stop.
-            let outcome = match &*self.state.borrow() {
+            let outcome = self.with_state(|state| match state {
                 State::Live(pending) => Stop::settled_outcome(pending),
                 _ => None,
-            };
+            });
             let Some(outcome) = outcome else { break };
             Rc::clone(&self).resume_with(epoch, outcome);
             if !alone.owed() {
@@ -388,6 +410,6 @@ where
     }
 
     fn is_settled(&self) -> bool {
-        matches!(*self.state.borrow(), State::Settled)
+        self.with_state(|state| matches!(state, State::Settled))
     }
 }
