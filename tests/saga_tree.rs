@@ -702,6 +702,33 @@ fn cancel_effects_stop_a_task_or_the_saga_itself() {
     assert_eq!(outcome(&selfish), "cancelled: giving up");
 }
 
+/// A task cancelled by code its own body runs (not through an effect)
+/// halts once that step is over: the step goes on to its next yield, then
+/// the halt stops what it yielded and drives the cleanup.
+#[test]
+fn a_task_cancelled_from_inside_its_own_step_halts_once_the_step_is_over() {
+    let log = Log::default();
+    let me: Rc<RefCell<Option<Task<u64>>>> = Rc::default();
+    let task = EventLoop::virtual_clock().run(|| {
+        let (l, m) = (log.clone(), me.clone());
+        let task = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            delay(&co, 5).await?;
+            if let Some(task) = m.borrow_mut().take() {
+                task.cancel(Error::msg("from within"));
+            }
+            l.say("the step goes on");
+            let waited = delay(&co, 5).await;
+            l.say(format_args!("cancelled: {}", cancelled(&co).await?));
+            waited?;
+            Ok(1)
+        }));
+        *me.borrow_mut() = Some(task.clone());
+        task
+    });
+    assert_eq!(log.lines(), ["5 the step goes on", "5 cancelled: true"]);
+    assert_eq!(outcome(&task), "cancelled: from within");
+}
+
 #[test]
 fn the_trace_shows_the_tree_with_virtual_timestamps() {
     let log = Log::default();

@@ -2,7 +2,7 @@
 //! (an async function), and awaiting a promise takes one microtask turn,
 //! as `await` does in JavaScript.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, UnsafeCell};
 use std::future::{Future, IntoFuture};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -19,8 +19,11 @@ use crate::{EventLoop, Fault, FaultKind, Reason};
 struct Task<T, E, F> {
     target: WakeTarget,
     promise: Rc<Shared<T, E>>,
-    /// `None` once finished.
-    body: RefCell<Option<F>>,
+    /// `None` once finished. Reached only by whoever sets `running` (a
+    /// poll, or abandoning the task), which keeps those accesses from
+    /// nesting: the flag does a `RefCell`'s work, so the cell needs no
+    /// borrow flag of its own (8 bytes per task).
+    body: UnsafeCell<Option<F>>,
     running: Cell<bool>,
     notified: Cell<bool>,
 }
@@ -45,9 +48,16 @@ where
     S: Settle<T, E>,
 {
     /// Polls the body once; `None` while it is pending. `alone`: whether
-    /// the task runs as the whole of its microtask.
+    /// the task runs as the whole of its microtask. Called only by `turn`,
+    /// which has just set `running`.
     fn poll_body(self: &Rc<Self>, alone: bool) -> Option<std::thread::Result<S>> {
-        let mut slot = self.body.borrow_mut();
+        debug_assert!(self.running.get());
+        // SAFETY: the body is reached only here and in `abandon`, each
+        // after setting `running` when it was clear (here, by `turn`), and
+        // `running` is cleared only after this returns: this is the one
+        // reference to the body while it lives. The task is `!Send` (it
+        // holds `Rc`s), so no other thread can reach it.
+        let slot = unsafe { &mut *self.body.get() };
         let body = slot.as_mut()?;
         // SAFETY: the body lives inside the task's `Rc` allocation and is
         // never moved out: it is only polled here (the `running` flag keeps
@@ -128,12 +138,15 @@ where
         if self.running.replace(true) {
             return;
         }
-        if self.body.borrow().is_some() {
+        // SAFETY: as in `poll_body`: `running` was clear and is now set,
+        // so nothing else reaches the body until it is cleared below.
+        let slot = unsafe { &mut *self.body.get() };
+        if slot.is_some() {
             event_loop::deregister_task(self.target.key());
             // Dropped in place, never moved out: the body is pinned (a
             // tokio timer in it is linked into the timer wheel by its
             // address, and would be unlinked from where it no longer is).
-            *self.body.borrow_mut() = None;
+            *slot = None;
         }
         self.running.set(false);
     }
@@ -171,7 +184,7 @@ where
         Rc::new(Task {
             target,
             promise,
-            body: RefCell::new(Some(future)),
+            body: UnsafeCell::new(Some(future)),
             running: Cell::new(false),
             notified: Cell::new(false),
         })

@@ -3,7 +3,7 @@
 //! rules for it (halting, waiting for its children, settling its promise,
 //! telling its parent).
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, UnsafeCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
@@ -13,8 +13,8 @@ use super::scheduler;
 use super::store::Ended;
 use super::task::{AloneTurn, Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId};
 use crate::generator::{Generator, Resume};
-use crate::runner::{Stepped, resume_guarded};
-use crate::{Error, Fault, Promise, Resolver, event_loop};
+use crate::runner::{Stepped, stepped};
+use crate::{Error, Fault, FaultKind, Promise, Resolver, event_loop};
 
 const EXHAUSTED: &str = "a saga was run after it had already completed";
 
@@ -36,7 +36,11 @@ enum State<R> {
 struct Driver<G: Generator, N> {
     core: Core,
     name: N,
-    saga: RefCell<G>,
+    /// Reached only between [`Core::begin_step`] and [`Core::end_step`]
+    /// ([`Driver::resume`]): that bit of the task's flags does a
+    /// `RefCell`'s work, so the cell needs no borrow flag of its own (8
+    /// bytes per task).
+    saga: UnsafeCell<G>,
     /// Settled by this task alone (see [`Resolver::of`]).
     promise: Promise<G::Return, Error>,
     /// Taken out and put back ([`Driver::with_state`]), never borrowed
@@ -69,7 +73,7 @@ where
     let driver = Rc::new(Driver {
         core: Core::new(id, link, parent.clone(), env),
         name,
-        saga: RefCell::new(saga),
+        saga: UnsafeCell::new(saga),
         promise: promise.clone(),
         state: Cell::new(State::Live(None)),
     });
@@ -116,8 +120,33 @@ where
     G: Saga,
     N: Name + 'static,
 {
+    /// One resume of the body, its panic caught. A resume from inside the
+    /// body's own step (which nothing in the runtime makes) is an error,
+    /// as a `RefCell` borrowed twice was.
+    fn resume(
+        &self,
+        how: Resume<Value, Error, G::Return>,
+    ) -> Result<Stepped<Effect, G::Return>, Error> {
+        if !self.core.begin_step() {
+            return Err(Fault::new(
+                FaultKind::Panic,
+                "a saga was resumed from inside its own step",
+            )
+            .into());
+        }
+        // SAFETY: the generator is reached only here, between
+        // `begin_step`, which found the bit clear, and `end_step` (after
+        // the resume, whose panic is caught): this is the one reference to
+        // it while it lives. The task is `!Send` (it holds `Rc`s), so no
+        // other thread can reach it.
+        let saga = unsafe { &mut *self.saga.get() };
+        let resumed = catch_unwind(AssertUnwindSafe(|| saga.resume(how)));
+        self.core.end_step();
+        stepped(resumed, EXHAUSTED)
+    }
+
     fn step(self: Rc<Self>, how: Resume<Value, Error, G::Return>) {
-        let finished = match resume_guarded(&self.saga, how, EXHAUSTED) {
+        let finished = match self.resume(how) {
             Ok(Stepped::Yielded(effect)) => return self.wait_on(effect),
             Ok(Stepped::Returned(value)) => Ok(value),
             Err(error) => Err(error),
@@ -379,7 +408,7 @@ where
         if self.is_settled() || self.core.is_halted() {
             return; // the first halt wins; later ones change nothing
         }
-        if self.saga.try_borrow_mut().is_err() {
+        if self.core.is_stepping() {
             // Halted from inside its own step: take effect after it.
             event_loop::queue_microtask(move || self.halt(why));
             return;

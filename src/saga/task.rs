@@ -214,6 +214,9 @@ impl Name for MainName {
 const CANCELS: u8 = 1;
 /// [`Core::flags`]: the halted body is in its cleanup.
 const CLEANING_UP: u8 = 2;
+/// [`Core::flags`]: the body is being stepped (its driver holds the
+/// generator).
+const STEPPING: u8 = 4;
 
 /// The type-independent half of a task, shared by the tree.
 pub(crate) struct Core {
@@ -266,6 +269,22 @@ impl Core {
     }
 
     /// The halted body's cleanup begins (driven through `return()`).
+    /// Marks the body as being stepped; `false` if it already was.
+    pub(crate) fn begin_step(&self) -> bool {
+        let flags = self.flags.get();
+        self.flags.set(flags | STEPPING);
+        flags & STEPPING == 0
+    }
+
+    pub(crate) fn end_step(&self) {
+        self.flags.set(self.flags.get() & !STEPPING);
+    }
+
+    /// Whether the body is being stepped: something it runs is calling.
+    pub(crate) fn is_stepping(&self) -> bool {
+        self.flags.get() & STEPPING != 0
+    }
+
     pub(crate) fn begin_cleanup(&self) {
         self.flags.set(self.flags.get() | CLEANING_UP);
     }
