@@ -48,7 +48,7 @@
 //!   such wake-up.
 //! - **Timers** are kept as Node keeps them: a FIFO list per delay (appending
 //!   is always in order, since time never goes back) and a heap of list
-//!   heads. Each timer is one 56-byte slot of a slab, its callback inside
+//!   heads. Each timer is one 48-byte slot of a slab, its callback inside
 //!   when it captures up to two words, and the lists are threaded through the
 //!   slots, so such a timer costs no other memory. Clearing unlinks the slot
 //!   and bumps its generation, so a stale `TimerId` matches nothing; each run

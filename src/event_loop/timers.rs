@@ -6,7 +6,7 @@
 //!
 //! Every timer is one slot of a slab, and the lists are threaded through
 //! the slots (doubly linked, so clearing unlinks at once, as Node does):
-//! a timer costs one 56-byte slot, its callback inside when it captures
+//! a timer costs one 48-byte slot, its callback inside when it captures
 //! no more than two words, which matters because
 //! a million pending timers are bound by memory traffic, not by
 //! instructions. Free slots form a list through the same links.
@@ -93,8 +93,6 @@ const REPEATS: u32 = 1 << 31;
 struct Slot {
     callback: Option<Callback>,
     due: Nanos,
-    /// Registration order: breaks ties between lists with equal due times.
-    sequence: u64,
     prev: u32,
     /// The next slot of the same list, or of the free list.
     next: u32,
@@ -112,11 +110,18 @@ struct List {
     queued: bool,
 }
 
-/// A list's place in the heap: the due time and sequence of the head it had
-/// when the entry was made, then the list. A cleared head leaves the entry
+/// A list's place in the heap: the due time of the head it had when the
+/// entry was made, the list's delay (reversed) and the list.
+///
+/// Two heads of different lists due at once were set at different times
+/// (a due time is the time set plus the delay), and the one set earlier
+/// has the longer delay: so the longer delay first is registration order,
+/// which is what the virtual clock needs to give Node's order (see
+/// `equal_due_times_across_delays_fire_in_registration_order`), with no
+/// sequence number in every slot (8 bytes a timer). A cleared head leaves the entry
 /// stale, never late (the list's next timer is due no earlier), and it is
 /// brought up to date when it reaches the top.
-type Head = Reverse<(Nanos, u64, u32)>;
+type Head = Reverse<(Nanos, Reverse<Nanos>, u32)>;
 
 #[derive(Default)]
 pub(crate) struct Timers {
@@ -129,7 +134,6 @@ pub(crate) struct Timers {
     /// distinct delays, usually the same one many times over.
     last: Option<(Nanos, u32)>,
     heads: BinaryHeap<Head>,
-    sequence: u64,
     live: usize,
     /// The generation a new slot starts at, and the highest one handed
     /// out: kept from one run to the next, so an id from an earlier run
@@ -166,15 +170,13 @@ impl Timers {
     /// Puts a reserved slot at the end of its delay's list.
     fn schedule(&mut self, index: u32, due: Nanos, after: Nanos, repeat: bool, callback: Callback) {
         let list = self.list_for(after);
-        self.sequence += 1;
-        let sequence = self.sequence;
         let l = &mut self.lists[list as usize];
         let tail = std::mem::replace(&mut l.tail, index);
         if tail == NIL {
             l.head = index;
         }
         if !std::mem::replace(&mut l.queued, true) {
-            self.heads.push(Reverse((due, sequence, list)));
+            self.heads.push(Reverse((due, Reverse(after), list)));
         }
         if tail != NIL {
             self.slots[tail as usize].next = index;
@@ -182,7 +184,6 @@ impl Timers {
         let slot = &mut self.slots[index as usize];
         slot.callback = Some(callback);
         slot.due = due;
-        slot.sequence = sequence;
         slot.prev = tail;
         slot.next = NIL;
         slot.list = if repeat { list | REPEATS } else { list };
@@ -201,7 +202,6 @@ impl Timers {
         self.slots.push(Slot {
             callback: None,
             due: 0,
-            sequence: 0,
             prev: NIL,
             next: NIL,
             generation: self.first_generation,
@@ -292,7 +292,7 @@ impl Timers {
     /// left empty).
     fn peek(&mut self) -> Option<(Nanos, u32)> {
         loop {
-            let &Reverse((due, sequence, list)) = self.heads.peek()?;
+            let &Reverse((due, after, list)) = self.heads.peek()?;
             let head = self.lists[list as usize].head;
             if head == NIL {
                 self.heads.pop();
@@ -305,11 +305,11 @@ impl Timers {
                 self.free_lists.push(list);
                 continue;
             }
-            let slot = &self.slots[head as usize];
-            if slot.sequence == sequence {
+            let head_due = self.slots[head as usize].due;
+            if head_due == due {
                 return Some((due, list));
             }
-            let current = Reverse((slot.due, slot.sequence, list));
+            let current = Reverse((head_due, after, list));
             if let Some(mut top) = self.heads.peek_mut() {
                 *top = current;
             }
@@ -412,10 +412,10 @@ mod tests {
     }
 
     #[test]
-    fn a_slot_holds_a_small_callback_in_56_bytes() {
+    fn a_slot_holds_a_small_callback_in_48_bytes() {
         // A million pending timers are bound by memory traffic: the slot's
         // size is the cost of a timer.
-        assert_eq!(size_of::<Slot>(), 56);
+        assert_eq!(size_of::<Slot>(), 48);
         assert_eq!(size_of::<Option<Callback>>(), 24);
     }
 
