@@ -677,6 +677,19 @@ impl<Y, R, T, E> Co<Y, R, T, E> {
         }
     }
 
+    /// The second half of a yield whose value went out through
+    /// [`yield_`](Self::yield_) in an earlier poll: its future evaluates
+    /// to what the resume sends in. For futures that keep less than a
+    /// yield holding its value while they wait.
+    #[inline]
+    pub(crate) fn resumption(&self) -> Yield<Y, R, T, E> {
+        Yield {
+            owner: self.owner,
+            value: None,
+            types: PhantomData,
+        }
+    }
+
     /// `yield* inner`: runs `inner` to completion inside this generator,
     /// forwarding its yields out and this generator's `next`, `throw` and
     /// `return` in; evaluates to `inner`'s return value.

@@ -15,7 +15,7 @@ use super::effect::{
     stopper, yield_typed,
 };
 use super::task::{Link, Scope};
-use crate::generator::{Abrupt, Yield};
+use crate::generator::Abrupt;
 use crate::runner::Done;
 use crate::{Error, Promise};
 
@@ -351,21 +351,38 @@ fn describe_delay(ms: &u64) -> Description {
 /// assert_eq!(p.peek().and_then(Result::ok), Some(Duration::from_secs(5))); // instantly
 /// ```
 pub fn delay<T>(co: &SagaCo<T>, ms: u64) -> impl Future<Output = Result<(), Abrupt<Error, T>>> {
-    Waited(co.yield_(delay_effect(ms)))
+    Waited {
+        co,
+        // `YIELDED` is taken; a delay of 584 million years either way.
+        ms: ms.min(YIELDED - 1),
+    }
 }
 
-/// The future of [`delay`]: the yield alone, so a saga suspended on a
-/// delay keeps no more than the yield in its body (an `async fn` kept the
-/// `co` reference and the milliseconds beside it).
-#[must_use = "an effect does nothing unless awaited"]
-struct Waited<T>(Yield<Effect, Value, T, Error>);
+/// [`Waited::ms`] once the effect is out.
+const YIELDED: u64 = u64::MAX;
 
-impl<T> Future for Waited<T> {
+/// The future of [`delay`]: the `co` and the milliseconds, made into the
+/// effect when first polled. A saga asleep on a delay keeps these 16 bytes
+/// in its body, where a yield holding its effect took 24 (and an `async
+/// fn`, the `co` and the milliseconds besides).
+#[must_use = "an effect does nothing unless awaited"]
+struct Waited<'c, T> {
+    co: &'c SagaCo<T>,
+    ms: u64,
+}
+
+impl<T> Future for Waited<'_, T> {
     type Output = Result<(), Abrupt<Error, T>>;
 
     #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0)
+        // The first poll yields the effect; a later one takes what the
+        // resume sent in, as one yield future's two polls do.
+        let mut step = match std::mem::replace(&mut self.ms, YIELDED) {
+            YIELDED => self.co.resumption(),
+            ms => self.co.yield_(delay_effect(ms)),
+        };
+        Pin::new(&mut step)
             .poll(cx)
             .map(|resumed| resumed.map(drop))
     }
