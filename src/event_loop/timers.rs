@@ -411,6 +411,19 @@ mod tests {
         }
     }
 
+    type Log = Rc<RefCell<Vec<&'static str>>>;
+
+    /// A log, and a maker of callbacks that write a word to it.
+    fn logging() -> (Log, impl Fn(&'static str) -> Callback) {
+        let log = Log::default();
+        let to = log.clone();
+        let push = move |s| {
+            let to = to.clone();
+            Callback::new(move || to.borrow_mut().push(s))
+        };
+        (log, push)
+    }
+
     #[test]
     fn a_slot_holds_a_small_callback_in_48_bytes() {
         // A million pending timers are bound by memory traffic: the slot's
@@ -428,12 +441,8 @@ mod tests {
     /// programs catch the other rule).
     #[test]
     fn equal_due_times_across_delays_fire_in_registration_order() {
-        let log = Rc::new(RefCell::new(Vec::new()));
+        let (log, push) = logging();
         let mut t = Timers::default();
-        let push = |s: &'static str| {
-            let log = log.clone();
-            Callback::new(move || log.borrow_mut().push(s))
-        };
         t.insert(ms(50), ms(50), false, push("x")); // the 50 ms list first
         t.insert(ms(100), ms(100), false, push("a"));
         run_all(&mut t, ms(50));
@@ -444,12 +453,8 @@ mod tests {
 
     #[test]
     fn order_is_due_then_registration_and_clear_skips() {
-        let log = Rc::new(RefCell::new(Vec::new()));
+        let (log, push) = logging();
         let mut t = Timers::default();
-        let push = |s: &'static str| {
-            let log = log.clone();
-            Callback::new(move || log.borrow_mut().push(s))
-        };
         t.insert(ms(5), ms(5), false, push("b"));
         t.insert(ms(1), ms(1), false, push("a"));
         let gone = t.insert(ms(5), ms(5), false, push("never"));
