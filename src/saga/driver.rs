@@ -371,14 +371,19 @@ where
         let alone = AloneTurn::begin(&self.core);
         let mut epoch = epoch;
         loop {
-            // Read where it is kept; `resume_with` checks the epoch and
-            // drops the stop.
-            let outcome = self.with_state(|state| match state {
-                State::Live(pending) => Stop::settled_outcome(pending),
+            if self.core.epoch() != epoch {
+                break; // halted meanwhile: this step never runs
+            }
+            // Taken out, and read (and dropped) outside the state's cell:
+            // dropping a promise may run code that reaches this task.
+            let stop = self.with_state(|state| match state {
+                State::Live(pending @ Some(Stop::Settled { .. })) => pending.take(),
                 _ => None,
             });
-            let Some(outcome) = outcome else { break };
-            Rc::clone(&self).resume_with(epoch, outcome);
+            let Some(outcome) = stop.and_then(Stop::into_settled_outcome) else {
+                break;
+            };
+            Rc::clone(&self).step(resumed_by(outcome, &self.core));
             if !alone.owed() {
                 break;
             }

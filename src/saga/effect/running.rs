@@ -69,6 +69,20 @@ impl Stop {
         }
     }
 
+    /// The outcome of a [`Stop::Settled`] promise taken out of where it
+    /// was kept (`None` for any other stop).
+    #[inline]
+    pub(crate) fn into_settled_outcome(self) -> Option<Result<Value, Error>> {
+        match self {
+            Stop::Settled {
+                promise,
+                handle: true,
+            } => promise.outcome_handle(),
+            Stop::Settled { promise, .. } => promise.outcome_erased(),
+            _ => None,
+        }
+    }
+
     /// Both stops, in order (either may be missing).
     pub(crate) fn both(first: Option<Stop>, then: Option<Stop>) -> Option<Stop> {
         match (first, then) {
