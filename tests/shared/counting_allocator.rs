@@ -1,6 +1,9 @@
 //! A global allocator that counts allocations and live bytes, for tests
-//! that pin down what an operation allocates or keeps. It sees the whole process, so a test
-//! binary that includes it holds a single test.
+//! that pin down what an operation allocates or keeps. It sees the whole
+//! process, so a test binary that includes it holds a single test.
+
+// Each test binary that counts reads some of these, not all.
+#![allow(dead_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,7 +39,6 @@ pub fn allocations() -> usize {
 
 /// Bytes allocated and not yet freed by the process (as asked for: the
 /// allocator's own rounding and headers are not counted).
-#[allow(dead_code)] // not every test binary that counts reads it
 pub fn live_bytes() -> usize {
     LIVE_BYTES.load(Ordering::SeqCst)
 }
