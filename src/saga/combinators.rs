@@ -34,9 +34,15 @@ impl Parts {
     }
 
     /// The outcome of part `index`, if it waits on a promise that had
-    /// already settled.
-    fn settled_outcome(&self, index: usize) -> Option<Result<Value, Error>> {
-        self.0.borrow().get(index).and_then(Stop::settled_outcome)
+    /// already settled: its stop is taken out, and dropped after the
+    /// borrow (dropping a promise may run code).
+    fn take_settled_outcome(&self, index: usize) -> Option<Result<Value, Error>> {
+        let stop = self
+            .0
+            .borrow_mut()
+            .get_mut(index)
+            .and_then(Stop::take_settled);
+        stop.and_then(Stop::into_settled_outcome)
     }
 
     /// Cancels every part still running.
@@ -115,10 +121,9 @@ impl Waiter for Gathering {
     }
 
     fn take_turn(self: Rc<Self>, index: u64) {
-        // `resume_with` drops the part's stop.
         let outcome = usize::try_from(index)
             .ok()
-            .and_then(|i| self.parts.settled_outcome(i));
+            .and_then(|i| self.parts.take_settled_outcome(i));
         if let Some(outcome) = outcome {
             self.resume_with(index, outcome);
         }

@@ -374,10 +374,10 @@ where
             if self.core.epoch() != epoch {
                 break; // halted meanwhile: this step never runs
             }
-            // Taken out, and read (and dropped) outside the state's cell:
-            // dropping a promise may run code that reaches this task.
+            // Read (and dropped) outside the state's cell: dropping a
+            // promise may run code that reaches this task.
             let stop = self.with_state(|state| match state {
-                State::Live(pending @ Some(Stop::Settled { .. })) => pending.take(),
+                State::Live(pending) => Stop::take_settled(pending),
                 _ => None,
             });
             let Some(outcome) = stop.and_then(Stop::into_settled_outcome) else {

@@ -54,17 +54,14 @@ impl Stop {
         }
     }
 
-    /// The outcome of a [`Stop::Settled`] promise (`None` for any other
-    /// stop), read where the stop is kept: moving the stop out to read it
-    /// copied it whole, a load its stores could not forward to.
+    /// The stop kept in `kept` if it is a [`Stop::Settled`], taken out
+    /// (to be read with [`into_settled_outcome`](Self::into_settled_outcome)
+    /// and dropped outside the borrow of where it was kept: dropping a
+    /// promise may run code).
     #[inline]
-    pub(crate) fn settled_outcome(kept: &Option<Stop>) -> Option<Result<Value, Error>> {
+    pub(crate) fn take_settled(kept: &mut Option<Stop>) -> Option<Stop> {
         match kept {
-            Some(Stop::Settled {
-                promise,
-                handle: true,
-            }) => promise.clone().outcome_handle(),
-            Some(Stop::Settled { promise, .. }) => promise.outcome_erased(),
+            Some(Stop::Settled { .. }) => kept.take(),
             _ => None,
         }
     }
