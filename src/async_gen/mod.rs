@@ -75,7 +75,7 @@
 //! pull world: a FIFO the pusher fills and the generator drains, with
 //! `consumer_gone()` telling the pusher to release its connection.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
@@ -162,44 +162,62 @@ enum Reply<Y, T, E> {
     Direct,
 }
 
-/// The reply of the request being served: a flag and, for a promised
-/// reply, its resolver. One `Option<Reply>` was stored whole, built on the
-/// stack and copied in with a 16-byte load its stores could not forward
-/// to; this way a direct reply stores one flag.
+/// The reply of the request being served: which kind it is and, for a
+/// promised reply, its resolver. One `Option<Reply>` was stored whole,
+/// built on the stack and copied in with a 16-byte load its stores could
+/// not forward to; this way a direct reply stores one byte, and taking it
+/// reads one.
 struct Serving<Y, T, E> {
-    active: Cell<bool>,
-    resolver: RefCell<Option<Resolver<Step<Y, T>, E>>>,
+    kind: Cell<Serve>,
+    resolver: Cell<Option<Resolver<Step<Y, T>, E>>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Serve {
+    Nothing,
+    Direct,
+    Promised,
 }
 
 impl<Y, T, E> Serving<Y, T, E> {
+    fn new() -> Self {
+        Serving {
+            kind: Cell::new(Serve::Nothing),
+            resolver: Cell::new(None),
+        }
+    }
+
     // Always inlined: called out of line, its call and frame cost as much
     // as its body (16 instructions a for-await item).
     #[inline(always)]
     fn set(&self, reply: Reply<Y, T, E>) {
-        if let Reply::Promise(resolver) = reply {
-            *self.resolver.borrow_mut() = Some(resolver);
+        match reply {
+            Reply::Direct => self.kind.set(Serve::Direct),
+            Reply::Promise(resolver) => {
+                self.resolver.set(Some(resolver));
+                self.kind.set(Serve::Promised);
+            }
         }
-        self.active.set(true);
     }
 
     #[inline]
     fn take(&self) -> Option<Reply<Y, T, E>> {
-        if !self.active.replace(false) {
-            return None;
+        match self.kind.replace(Serve::Nothing) {
+            Serve::Nothing => None,
+            Serve::Direct => Some(Reply::Direct),
+            Serve::Promised => self.resolver.take().map(Reply::Promise),
         }
-        Some(match self.resolver.borrow_mut().take() {
-            Some(resolver) => Reply::Promise(resolver),
-            None => Reply::Direct,
-        })
     }
 }
 
 struct Machine<Y, R, T, E> {
     owner: u64,
-    body: RefCell<Option<Body<T, E>>>,
+    /// Reached only through [`take_body`](Self::take_body) and
+    /// [`poll_body`](Self::poll_body), which the `polling` flag keeps apart.
+    body: UnsafeCell<Option<Body<T, E>>>,
     state: Cell<State>,
     queue: RefCell<VecDeque<Request<Y, R, T, E>>>,
-    yielded: RefCell<Option<Y>>,
+    yielded: Cell<Option<Y>>,
     /// The request the body is serving (taken off the queue).
     serving: Serving<Y, T, E>,
     /// The one direct request's answer and waiting task.
@@ -310,14 +328,11 @@ where
         AsyncGen {
             machine: Rc::new(Machine {
                 owner,
-                body: RefCell::new(Some(body)),
+                body: UnsafeCell::new(Some(body)),
                 state: Cell::new(State::SuspendedStart),
                 queue: RefCell::new(VecDeque::new()),
-                yielded: RefCell::new(None),
-                serving: Serving {
-                    active: Cell::new(false),
-                    resolver: RefCell::new(None),
-                },
+                yielded: Cell::new(None),
+                serving: Serving::new(),
                 direct: RefCell::new(direct::Direct::default()),
                 registration: Cell::new(None),
                 held: Cell::new(false),
@@ -573,9 +588,22 @@ where
     }
 
     fn finish_body(&self) {
-        let body = self.body.borrow_mut().take();
-        drop(body);
+        drop(self.take_body());
         self.park();
+    }
+
+    /// Takes the body out to drop it; `None` while it is being polled
+    /// (nothing reaches here then: a request made by the body itself is
+    /// queued, since the generator is busy).
+    fn take_body(&self) -> Option<Body<T, E>> {
+        if self.polling.get() {
+            return None;
+        }
+        // SAFETY: `polling` is clear, so no poll holds a reference into
+        // the cell (`poll_body` sets it before making one and clears it
+        // after the last use), and this one ends here. The machine is
+        // `!Send` (it holds `Rc`s): no other thread reaches it.
+        unsafe { &mut *self.body.get() }.take()
     }
 
     /// Lets go of the loop's strong reference (kept only while executing).
@@ -614,7 +642,10 @@ where
         if self.polling.replace(true) {
             return;
         }
-        let Some(mut body) = self.body.borrow_mut().take() else {
+        // SAFETY: `polling` was clear and is now set, so this is the one
+        // reference into the cell (`take_body` reads the flag) until it is
+        // cleared below, after the reference's last use.
+        let Some(body) = (unsafe { &mut *self.body.get() }).as_mut() else {
             self.polling.set(false);
             return;
         };
@@ -631,8 +662,7 @@ where
         }
         match polled {
             Ok((Poll::Pending, Exchange::Yielded(value))) => {
-                *self.body.borrow_mut() = Some(body);
-                *self.yielded.borrow_mut() = Some(value);
+                self.yielded.set(Some(value));
                 self.state.set(State::Delivering);
                 if delegate::take_delegation() {
                     // `yield*` hands its inner generator's value out at
@@ -645,23 +675,22 @@ where
             }
             Ok((Poll::Pending, _)) => {
                 // Suspended at an `await`: a reaction or a waker resumes it.
-                *self.body.borrow_mut() = Some(body);
                 self.hold(target);
             }
             Ok((Poll::Ready(Ok(value)), _)) => {
-                drop(body);
+                drop(self.take_body());
                 // `return v` in an async generator awaits v: one turn.
                 event_loop::queue_microtask(move || self.complete(Ok(Step::Returned(value))));
             }
             Ok((Poll::Ready(Err(abrupt)), _)) => {
-                drop(body);
+                drop(self.take_body());
                 self.complete(match abrupt {
                     Abrupt::Return(value) => Ok(Step::Returned(value)),
                     Abrupt::Throw(error) => Err(error),
                 });
             }
             Err(payload) => {
-                drop(body);
+                drop(self.take_body());
                 // A delegated yield that panicked left its mark behind.
                 delegate::forget_delegation();
                 self.complete(Err(Fault::from_panic(&*payload).into()));
@@ -698,7 +727,7 @@ where
     /// come next, with nothing queued before it, takes that turn at once
     /// (see `event_loop::may_go_on_at_once`).
     fn deliver(self: Rc<Self>, alone: bool) {
-        let Some(value) = self.yielded.borrow_mut().take() else {
+        let Some(value) = self.yielded.take() else {
             return;
         };
         self.state.set(State::SuspendedYield);
@@ -760,7 +789,7 @@ where
         if self.polling.get() {
             return;
         }
-        let body = self.body.borrow_mut().take();
+        let body = self.take_body();
         self.park();
         drop(body);
     }
