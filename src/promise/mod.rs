@@ -22,7 +22,11 @@
 //! of its own). Reactions and microtasks are one-shot closures in an
 //! `InlineFn` (`src/inline_fn.rs`): up to two words inline (a `then`'s
 //! handler with its derived promise, a task to resume), a box otherwise, so a
-//! then-link is one allocation, the derived promise.
+//! then-link is one allocation, the derived promise. A promise dropped
+//! while reactions still wait drops them flat (`flat_drop.rs`): each may
+//! hold a derived promise with reactions of its own, and a long chain that
+//! never settled would otherwise drop link inside link until the stack
+//! ran out.
 //!
 //! A task (`spawn`) is one allocation beside its promise: the future is
 //! pinned inline, and a resume is one microtask turn with no allocation,
@@ -30,6 +34,7 @@
 
 mod combinators;
 mod erased;
+mod flat_drop;
 mod settle;
 mod shared;
 pub(crate) mod task;

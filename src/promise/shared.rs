@@ -136,11 +136,16 @@ impl<T, E> Inner<T, E> {
     /// Kept out of line, so a promise's drop glue stays small enough to
     /// inline where the last `Rc` to it goes: a promise dropped with
     /// handlers still waiting is rare.
+    /// Each reaction may hold a promise with reactions of its own: dropped
+    /// flat, so a long chain does not drop link inside link.
     #[cold]
     #[inline(never)]
     pub(super) fn drop_reactions(&mut self) {
         let left = std::mem::replace(&mut self.reactions, ManuallyDrop::new(Reactions::NONE));
-        drop(ManuallyDrop::into_inner(left));
+        // SAFETY: the list is not empty, and a reaction is only made by
+        // `InlineFn::new`, which asks `Result<T, E>: 'static`: so
+        // `Reactions<T, E>` is `'static`.
+        unsafe { super::flat_drop::drop_flat(ManuallyDrop::into_inner(left)) };
     }
 }
 
