@@ -1,7 +1,8 @@
 //! Sagas: ns per call effect, an all() of 1,000 calls, a put/take round
-//! trip through a store, a message through a channel, and 1,000,000
-//! concurrent sagas each suspended on a delay, then all resumed (compared
-//! with seed 003's runners in Node by `bench/run`).
+//! trip through a store, a message through a channel, a parent of 10,000
+//! forked children cancelled, and 1,000,000 concurrent sagas each
+//! suspended on a delay, then all resumed (compared with seed 003's
+//! runners in Node by `bench/run`, where they have one).
 
 use std::hint::black_box;
 
@@ -10,7 +11,7 @@ mod allocator;
 #[path = "shared/messages.rs"]
 mod messages;
 
-use baton::saga::{Saga, SagaCo, all, call, call_effect, delay, run_saga};
+use baton::saga::{Saga, SagaCo, all, call, call_effect, delay, fork, run_saga};
 use baton::{EventLoop, Gen, Promise};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -76,11 +77,34 @@ fn million_delays(c: &mut Criterion) {
     group.finish();
 }
 
+/// A parent forks 10,000 children asleep on a delay, then is cancelled:
+/// each child is cancelled and leaves its parent's list, from the front.
+fn cancelled_children(c: &mut Criterion) {
+    const CHILDREN: u64 = 10_000;
+    c.bench_function("fork_cancel_10k/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().run(|| {
+                let parent = Gen::new(|co: SagaCo<u64>| async move {
+                    for _ in 0..CHILDREN {
+                        fork(&co, |()| sleeper(), ()).await?;
+                    }
+                    Ok(0)
+                });
+                let task = run_saga(parent);
+                task.cancel(baton::Error::msg("stop"));
+                task.promise()
+            });
+            black_box(out.peek().map(|r| r.is_err()))
+        })
+    });
+}
+
 criterion_group!(
     benches,
     calls,
     store_ping_pong,
     channel_messages,
+    cancelled_children,
     million_delays
 );
 criterion_main!(benches);

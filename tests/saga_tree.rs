@@ -1111,3 +1111,54 @@ fn a_parent_nobody_holds_still_waits_for_its_children_and_settles() {
         log.lines()
     );
 }
+
+#[test]
+fn a_parent_of_many_children_settles_each_once_and_cancels_the_rest_in_fork_order() {
+    // Children finish in an order scrambled against their forking, so each
+    // leaves from the middle of its parent's list; the parent is cancelled
+    // when about half have finished.
+    const CHILDREN: u64 = 1_000;
+    let finish = |i: u64| 1 + 2 * ((i * 7919) % CHILDREN); // odd: never at the cancel
+    let log = Log::default();
+    let names: Vec<&'static str> = (0..CHILDREN)
+        .map(|i| &*Box::leak(format!("child {i}").into_boxed_str()))
+        .collect();
+    let task = EventLoop::virtual_clock().run(|| {
+        let children = names
+            .iter()
+            .zip(0..)
+            .map(|(name, i)| leaf(&log, name, finish(i)));
+        let task = run_saga(node(&log, "parent", 5_000, children.collect()));
+        cancel_after(&task, CHILDREN, "stop");
+        task
+    });
+    let mut expected: Vec<(u64, u64, String)> = (0..CHILDREN)
+        .filter(|&i| finish(i) < CHILDREN)
+        .flat_map(|i| {
+            let at = finish(i);
+            [
+                (at, i, format!("{at} child {i} did its work")),
+                (at, i, format!("{at} child {i} body ends")),
+            ]
+        })
+        .collect();
+    expected.sort_by_key(|(at, i, _)| (*at, *i));
+    let mut expected: Vec<String> = expected.into_iter().map(|(_, _, line)| line).collect();
+    let cancelled: Vec<u64> = (0..CHILDREN).filter(|&i| finish(i) > CHILDREN).collect();
+    expected.extend(
+        cancelled
+            .iter()
+            .map(|i| format!("{CHILDREN} child {i} cleanup starts")),
+    );
+    expected.extend(
+        cancelled
+            .iter()
+            .map(|i| format!("{} child {i} cleanup done", CHILDREN + 5)),
+    );
+    // The parent's own cleanup once the last child's is over.
+    expected.push(format!("{} parent cleanup starts", CHILDREN + 5));
+    expected.push(format!("{} parent cleanup done", CHILDREN + 10));
+    assert_eq!(cancelled.len(), 500);
+    assert_eq!(log.lines(), expected);
+    assert_eq!(outcome(&task), "cancelled: stop");
+}

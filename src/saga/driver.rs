@@ -79,7 +79,7 @@ where
     });
     let node: Rc<dyn Node> = driver.clone();
     if let Some(parent) = &parent {
-        parent.core().children.add(&node);
+        parent.core().children.add(id, &node);
     }
     driver.step(Resume::Next(unit()));
     Task::from_parts(node, promise)

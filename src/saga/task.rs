@@ -412,41 +412,71 @@ pub(super) fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -
 /// reaction, a channel), and it keeps its parent alive. A child whose wait
 /// nothing can end is held by nothing else, so it is freed with its parent
 /// (as a garbage collector would free both) instead of holding the parent
-/// that holds it, a cycle of `Rc`s.
+/// that holds it, a cycle of `Rc`s. Such a child never settles, and its
+/// parent waits for it, as a JavaScript parent waits for a child stuck for
+/// ever.
 #[derive(Default)]
-pub(super) struct Children(Cell<Option<Box<WeakList>>>);
+pub(super) struct Children(Cell<Option<Box<ChildList>>>);
 
 pub(super) type NodeList = Vec<Rc<dyn Node>>;
-type WeakList = Vec<Weak<dyn Node>>;
+
+/// The children in the order they were attached, each by its id (ids
+/// grow, so the list is sorted and a settled child is found by binary
+/// search), with the settled ones marked and swept out once they are the
+/// greater part: a parent of many children settles each in logarithmic
+/// time where a search of the whole list made settling them all
+/// quadratic (100,000 forked children took 51 s to cancel).
+#[derive(Default)]
+struct ChildList {
+    entries: Vec<(TaskId, Option<Weak<dyn Node>>)>,
+    /// Entries not yet settled.
+    live: usize,
+}
+
+impl ChildList {
+    fn position(&self, id: TaskId) -> Option<usize> {
+        self.entries
+            .binary_search_by_key(&id, |(at, _)| *at)
+            .ok()
+            .or_else(|| self.entries.iter().position(|(at, _)| *at == id))
+    }
+}
 
 impl Children {
     pub(super) fn is_empty(&self) -> bool {
-        peek(&self.0, None, |all| {
-            all.as_ref().is_none_or(|all| all.is_empty())
+        peek(&self.0, None, |list| {
+            list.as_ref().is_none_or(|list| list.live == 0)
         })
     }
 
-    pub(super) fn add(&self, child: &Rc<dyn Node>) {
-        let mut all = self.0.take().unwrap_or_default();
-        all.push(Rc::downgrade(child));
-        self.0.set(Some(all));
+    pub(super) fn add(&self, id: TaskId, child: &Rc<dyn Node>) {
+        let mut list = self.0.take().unwrap_or_default();
+        list.entries.push((id, Some(Rc::downgrade(child))));
+        list.live += 1;
+        self.0.set(Some(list));
     }
 
     pub(super) fn remove(&self, id: TaskId) {
-        let Some(mut all) = self.0.take() else {
+        let Some(mut list) = self.0.take() else {
             return;
         };
-        // Children freed unsettled (see above) go too.
-        all.retain(|c| c.upgrade().is_some_and(|c| c.core().id != id));
-        self.0.set(Some(all));
+        if let Some(at) = list.position(id)
+            && list.entries[at].1.take().is_some()
+        {
+            list.live -= 1;
+            if list.entries.len() >= 16 && list.live < list.entries.len() / 2 {
+                list.entries.retain(|(_, child)| child.is_some());
+            }
+        }
+        self.0.set(Some(list));
     }
 
     /// The children alive now (halting one may change the list).
     pub(super) fn snapshot(&self) -> NodeList {
-        peek(&self.0, None, |all| {
-            all.iter()
-                .flat_map(|all| all.iter())
-                .filter_map(Weak::upgrade)
+        peek(&self.0, None, |list| {
+            list.iter()
+                .flat_map(|list| list.entries.iter())
+                .filter_map(|(_, child)| child.as_ref()?.upgrade())
                 .collect()
         })
     }
