@@ -1,8 +1,8 @@
 //! Sagas: ns per call effect, an all() of 1,000 calls, a put/take round
 //! trip through a store, a message through a channel, a parent of 10,000
-//! forked children cancelled, and 1,000,000 concurrent sagas each
-//! suspended on a delay, then all resumed (compared with seed 003's
-//! runners in Node by `bench/run`, where they have one).
+//! forked children taking from a channel cancelled, and 1,000,000
+//! concurrent sagas each suspended on a delay, then all resumed (compared
+//! with seed 003's runners in Node by `bench/run`, where they have one).
 
 use std::hint::black_box;
 
@@ -11,7 +11,9 @@ mod allocator;
 #[path = "shared/messages.rs"]
 mod messages;
 
-use baton::saga::{Saga, SagaCo, all, call, call_effect, delay, fork, run_saga};
+use baton::saga::{
+    Buffer, Channel, Saga, SagaCo, all, call, call_effect, delay, fork, run_saga, take_from,
+};
 use baton::{EventLoop, Gen, Promise};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -77,16 +79,24 @@ fn million_delays(c: &mut Criterion) {
     group.finish();
 }
 
-/// A parent forks 10,000 children asleep on a delay, then is cancelled:
-/// each child is cancelled and leaves its parent's list, from the front.
+/// A parent forks 10,000 children, each waiting to take from one channel,
+/// then is cancelled: each child leaves the parent's list and the
+/// channel's line of takers.
 fn cancelled_children(c: &mut Criterion) {
     const CHILDREN: u64 = 10_000;
     c.bench_function("fork_cancel_10k/baton", |b| {
         b.iter(|| {
             let out = EventLoop::virtual_clock().run(|| {
-                let parent = Gen::new(|co: SagaCo<u64>| async move {
+                let chan: Channel<u64> = Channel::new(Buffer::None);
+                let parent = Gen::new(move |co: SagaCo<u64>| async move {
                     for _ in 0..CHILDREN {
-                        fork(&co, |()| sleeper(), ()).await?;
+                        let chan = chan.clone();
+                        let taker = move |()| {
+                            Gen::new(move |co: SagaCo<u64>| async move {
+                                Ok(take_from(&co, &chan).await?.unwrap_or(0))
+                            })
+                        };
+                        fork(&co, taker, ()).await?;
                     }
                     Ok(0)
                 });

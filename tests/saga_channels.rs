@@ -394,3 +394,58 @@ fn a_message_put_while_a_race_starts_its_parts_reaches_its_take() {
     });
     assert_eq!(won.ok(), Some("message"));
 }
+
+/// `takers` sagas take from one channel or from the store (`from_store`);
+/// every third one is cancelled; then a message for each is put. Returns
+/// which taker got which message, in the order they got them.
+fn many_takers(takers: u32, from_store: bool) -> Vec<(u32, u32)> {
+    let got: Rc<RefCell<Vec<(u32, u32)>>> = Rc::default();
+    let g = got.clone();
+    EventLoop::virtual_clock().run(move || {
+        let store = Store::new((), |_: &mut (), _: &Ping| {});
+        let runtime = Runtime::new().with_store(&store);
+        let chan: Channel<u32> = Channel::new(Buffer::Expanding(16));
+        let tasks: Vec<Task<()>> = (0..takers)
+            .map(|i| {
+                let (g, chan) = (g.clone(), chan.clone());
+                runtime.run(
+                    "taker",
+                    Gen::new(move |co: SagaCo<()>| async move {
+                        let message = if from_store {
+                            let Ping(n) = baton::saga::take(&co, "PING").await?;
+                            n
+                        } else {
+                            take_from(&co, &chan).await?.unwrap_or(u32::MAX)
+                        };
+                        g.borrow_mut().push((i, message));
+                        Ok(())
+                    }),
+                )
+            })
+            .collect();
+        for task in tasks.iter().step_by(3) {
+            task.cancel(Error::msg("not this one"));
+        }
+        for n in 0..takers {
+            if from_store {
+                store.dispatch(Ping(n));
+            } else {
+                chan.put(n).ok();
+            }
+        }
+        chan.close();
+    });
+    got.take()
+}
+
+#[test]
+fn takers_cancelled_among_many_leave_the_rest_in_line() {
+    const TAKERS: u32 = 3_000;
+    let waiting: Vec<u32> = (0..TAKERS).filter(|i| i % 3 != 0).collect();
+    // A channel hands each message to the taker first in line.
+    let expected: Vec<(u32, u32)> = waiting.iter().copied().zip(0..).collect();
+    assert_eq!(many_takers(TAKERS, false), expected);
+    // The store tells every waiting take of the first action.
+    let expected: Vec<(u32, u32)> = waiting.iter().map(|&i| (i, 0)).collect();
+    assert_eq!(many_takers(TAKERS, true), expected);
+}

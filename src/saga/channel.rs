@@ -17,6 +17,7 @@ use super::effect::{
     Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper,
     yield_typed,
 };
+use super::roster::Roster;
 use super::store::{Action, Bus, Listen, Pattern};
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -109,24 +110,14 @@ impl std::error::Error for Overflow {}
 /// A taker waiting for a message: a promise ([`Channel::take`]), or a
 /// saga's take, which hands the message over itself.
 enum Taker<T> {
-    Promise {
-        id: u64,
-        resolver: Resolver<Option<T>, Error>,
-    },
+    Promise(Resolver<Option<T>, Error>),
     Saga(Rc<SagaTake<T>>),
 }
 
 impl<T: Clone + 'static> Taker<T> {
-    fn id(&self) -> u64 {
-        match self {
-            Taker::Promise { id, .. } => *id,
-            Taker::Saga(take) => take.id,
-        }
-    }
-
     fn give(self, message: Option<T>) {
         match self {
-            Taker::Promise { resolver, .. } => resolver.resolve(message),
+            Taker::Promise(resolver) => resolver.resolve(message),
             // The taking saga resumes at once, inside the put (redux-saga's
             // order: before the putter).
             Taker::Saga(take) => {
@@ -164,7 +155,7 @@ impl<T: Clone + 'static> Listening for SagaTake<T> {
             return;
         };
         let chan = Channel { inner };
-        chan.inner.takers.borrow_mut().retain(|t| t.id() != self.id);
+        drop(chan.inner.takers.borrow_mut().leave(self.id));
         if let Some(Ok(value)) = undelivered
             && let Some(Some(message)) = value.downcast_ref::<Option<T>>()
         {
@@ -230,7 +221,8 @@ struct Inner<T> {
     id: u64,
     policy: Buffer,
     queue: RefCell<VecDeque<T>>,
-    takers: RefCell<VecDeque<Taker<T>>>,
+    /// Waiting in the order they came; a stopped take leaves by its id.
+    takers: RefCell<Roster<Taker<T>>>,
     closed: Cell<bool>,
     next_taker: Cell<u64>,
     on_close: RefCell<Option<Box<dyn FnOnce()>>>,
@@ -303,7 +295,7 @@ impl<T: Clone + 'static> Channel<T> {
                 id,
                 policy,
                 queue: RefCell::new(VecDeque::with_capacity(room.min(1024))),
-                takers: RefCell::new(VecDeque::new()),
+                takers: RefCell::new(Roster::default()),
                 closed: Cell::new(false),
                 next_taker: Cell::new(0),
                 on_close: RefCell::new(None),
@@ -395,7 +387,7 @@ impl<T: Clone + 'static> Channel<T> {
         self.inner
             .takers
             .borrow_mut()
-            .push_back(Taker::Promise { id, resolver });
+            .join(id, Taker::Promise(resolver));
         promise
     }
 
@@ -450,7 +442,7 @@ impl<T: Clone + 'static> Channel<T> {
         if self.inner.closed.replace(true) {
             return;
         }
-        let takers = std::mem::take(&mut *self.inner.takers.borrow_mut());
+        let takers: Vec<_> = self.inner.takers.borrow_mut().drain().collect();
         for taker in takers {
             taker.give(None);
         }
@@ -543,7 +535,7 @@ impl<T: Clone + 'static> Channel<T> {
             chan.inner
                 .takers
                 .borrow_mut()
-                .push_back(Taker::Saga(take.clone()));
+                .join(take.id, Taker::Saga(take.clone()));
             Running::listening(take)
         })
     }

@@ -127,7 +127,11 @@
 //! `Core` (id, name, link, parent, children, halt, epoch), so children of any
 //! return type hang in one tree. A child holds its parent; the parent's list
 //! of children is weak, so a child is kept by what it waits on and a tree
-//! stuck on what nothing can settle is freed, not held in a cycle. A task
+//! stuck on what nothing can settle is freed, not held in a cycle. That
+//! list, a channel's waiting takers, a store's listeners and a task's
+//! joiners are rosters (`roster.rs`): members in joining order under
+//! growing ids, so one leaves by a binary search and mass cancellation
+//! stays linear. A task
 //! settles when its body has finished *and* its attached children have. A
 //! halt bumps the epoch (the pending effect's late result is dropped and the
 //! step after it never runs), stops the pending effect (clears a timer,
@@ -184,6 +188,7 @@ mod driver;
 mod effect;
 mod mock;
 pub mod resilience;
+mod roster;
 mod runtime;
 mod scheduler;
 mod stepper;

@@ -12,6 +12,7 @@ use super::effect::{
     Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper, unit,
     yield_typed,
 };
+use super::roster::Roster;
 use super::task::Scope;
 use crate::generator::Abrupt;
 use crate::{Error, Fault, Promise};
@@ -183,9 +184,9 @@ type Listener<A> = Rc<dyn Listen<A>>;
 pub(crate) struct Bus<A> {
     reduce: Box<dyn Fn(&A)>,
     /// Called at once, even from inside another dispatch, as redux's are.
-    subscribers: RefCell<Vec<(u64, Listener<A>)>>,
+    subscribers: RefCell<Roster<Listener<A>>>,
     /// Takes and action channels: reached through redux-saga's scheduler.
-    sagas: RefCell<Vec<(u64, Listener<A>)>>,
+    sagas: RefCell<Roster<Listener<A>>>,
     next: Cell<u64>,
     /// The buffer of the listeners a dispatch calls, kept between
     /// dispatches so dispatching allocates nothing.
@@ -208,7 +209,7 @@ impl<A: Action> Bus<A> {
     }
 
     #[inline]
-    fn tell(&self, listeners: &RefCell<Vec<(u64, Listener<A>)>>, action: &A) {
+    fn tell(&self, listeners: &RefCell<Roster<Listener<A>>>, action: &A) {
         if listeners.borrow().is_empty() {
             return; // a store with no subscribers, or no saga waiting
         }
@@ -216,17 +217,17 @@ impl<A: Action> Bus<A> {
         // listener changes the next dispatch, not this one. A nested
         // dispatch finds the buffer taken and makes its own.
         let mut snapshot = self.snapshot.take();
-        snapshot.extend(listeners.borrow().iter().map(|(_, l)| l.clone()));
+        snapshot.extend(listeners.borrow().iter().cloned());
         for listener in snapshot.drain(..) {
             listener.hear(action);
         }
         self.snapshot.set(snapshot);
     }
 
-    fn add(&self, listeners: &RefCell<Vec<(u64, Listener<A>)>>, listener: Listener<A>) -> u64 {
+    fn add(&self, listeners: &RefCell<Roster<Listener<A>>>, listener: Listener<A>) -> u64 {
         let key = self.next.get() + 1;
         self.next.set(key);
-        listeners.borrow_mut().push((key, listener));
+        listeners.borrow_mut().join(key, listener);
         key
     }
 
@@ -253,15 +254,18 @@ impl<A: Action> Bus<A> {
         if self.ended.replace(true) {
             return;
         }
-        let listening = std::mem::take(&mut *self.sagas.borrow_mut());
-        for (_, listener) in listening {
+        let listening: Vec<_> = self.sagas.borrow_mut().drain().collect();
+        for listener in listening {
             listener.end();
         }
     }
 
     pub(crate) fn unsubscribe(&self, key: u64) {
-        self.sagas.borrow_mut().retain(|(k, _)| *k != key);
-        self.subscribers.borrow_mut().retain(|(k, _)| *k != key);
+        let left = (
+            self.sagas.borrow_mut().leave(key),
+            self.subscribers.borrow_mut().leave(key),
+        );
+        drop(left);
     }
 }
 
@@ -320,9 +324,9 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
         let s = state.clone();
         let bus = Rc::new(Bus {
             reduce: Box::new(move |action| reducer(&mut s.borrow_mut(), action)),
-            subscribers: RefCell::new(Vec::new()),
+            subscribers: RefCell::new(Roster::default()),
             ended: Cell::new(false),
-            sagas: RefCell::new(Vec::new()),
+            sagas: RefCell::new(Roster::default()),
             next: Cell::new(0),
             snapshot: Cell::new(Vec::new()),
         });

@@ -17,6 +17,7 @@ use std::rc::{Rc, Weak};
 
 use super::Saga;
 use super::effect::{Name, short_name};
+use super::roster::Roster;
 use super::trace::Tracer;
 use crate::event_loop::may_go_on_at_once;
 use crate::promise::Awaiting;
@@ -406,7 +407,8 @@ pub(super) fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -
 
 /// A task's attached children. Most tasks have none, so the list is
 /// allocated with the first (8 bytes in every task instead of 24), and it
-/// is taken and put back, never borrowed (a `Cell`: no borrow flag).
+/// is taken and put back, never borrowed (a `Cell`: no borrow flag). A
+/// settled child leaves it by its id ([`Roster`]).
 ///
 /// Weak: a child is kept alive by what it waits on (a timer, a promise's
 /// reaction, a channel), and it keeps its parent alive. A child whose wait
@@ -418,41 +420,20 @@ pub(super) fn peek<T, R>(cell: &Cell<T>, placeholder: T, look: impl FnOnce(&T) -
 #[derive(Default)]
 pub(super) struct Children(Cell<Option<Box<ChildList>>>);
 
+type ChildList = Roster<Weak<dyn Node>>;
+
 pub(super) type NodeList = Vec<Rc<dyn Node>>;
-
-/// The children in the order they were attached, each by its id (ids
-/// grow, so the list is sorted and a settled child is found by binary
-/// search), with the settled ones marked and swept out once they are the
-/// greater part: a parent of many children settles each in logarithmic
-/// time where a search of the whole list made settling them all
-/// quadratic (100,000 forked children took 51 s to cancel).
-#[derive(Default)]
-struct ChildList {
-    entries: Vec<(TaskId, Option<Weak<dyn Node>>)>,
-    /// Entries not yet settled.
-    live: usize,
-}
-
-impl ChildList {
-    fn position(&self, id: TaskId) -> Option<usize> {
-        self.entries
-            .binary_search_by_key(&id, |(at, _)| *at)
-            .ok()
-            .or_else(|| self.entries.iter().position(|(at, _)| *at == id))
-    }
-}
 
 impl Children {
     pub(super) fn is_empty(&self) -> bool {
         peek(&self.0, None, |list| {
-            list.as_ref().is_none_or(|list| list.live == 0)
+            list.as_ref().is_none_or(|list| list.is_empty())
         })
     }
 
     pub(super) fn add(&self, id: TaskId, child: &Rc<dyn Node>) {
         let mut list = self.0.take().unwrap_or_default();
-        list.entries.push((id, Some(Rc::downgrade(child))));
-        list.live += 1;
+        list.join(id.0, Rc::downgrade(child));
         self.0.set(Some(list));
     }
 
@@ -460,14 +441,7 @@ impl Children {
         let Some(mut list) = self.0.take() else {
             return;
         };
-        if let Some(at) = list.position(id)
-            && list.entries[at].1.take().is_some()
-        {
-            list.live -= 1;
-            if list.entries.len() >= 16 && list.live < list.entries.len() / 2 {
-                list.entries.retain(|(_, child)| child.is_some());
-            }
-        }
+        list.leave(id.0);
         self.0.set(Some(list));
     }
 
@@ -475,8 +449,8 @@ impl Children {
     pub(super) fn snapshot(&self) -> NodeList {
         peek(&self.0, None, |list| {
             list.iter()
-                .flat_map(|list| list.entries.iter())
-                .filter_map(|(_, child)| child.as_ref()?.upgrade())
+                .flat_map(|list| list.iter())
+                .filter_map(Weak::upgrade)
                 .collect()
         })
     }

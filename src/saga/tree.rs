@@ -10,6 +10,7 @@ use super::SagaCo;
 use super::effect::{
     Description, Effect, Kind, Running, Stop, Value, short_name, unit, yield_typed,
 };
+use super::roster::Roster;
 use super::task::{Cancelled, Link, ShortName, Task, TaskId};
 use crate::generator::Abrupt;
 use crate::{Error, Promise};
@@ -285,7 +286,10 @@ pub(crate) fn when_ended<R: Clone + 'static>(
     let (env, id) = (task.env(), task.id());
     let ticket = env.joiners.borrow_mut().wait(id, then);
     Stop::Hook(Box::new(move |_| {
-        env.joiners.borrow_mut().leave(id, ticket)
+        // Dropped once the joiners are let go of: a joiner's captures may
+        // reach them.
+        let left = env.joiners.borrow_mut().leave(id, ticket);
+        drop(left);
     }))
 }
 
@@ -295,7 +299,7 @@ pub(crate) fn when_ended<R: Clone + 'static>(
 #[derive(Default)]
 pub(crate) struct Joiners {
     next_ticket: u64,
-    waiting: HashMap<TaskId, Vec<(u64, Joiner)>>,
+    waiting: HashMap<TaskId, Roster<Joiner>>,
 }
 
 type Joiner = Box<dyn FnOnce(Result<Value, Error>)>;
@@ -308,18 +312,19 @@ impl Joiners {
         self.waiting
             .entry(id)
             .or_default()
-            .push((ticket, Box::new(joiner)));
+            .join(ticket, Box::new(joiner));
         ticket
     }
 
-    /// A joiner that stopped waiting (its saga was halted).
-    fn leave(&mut self, id: TaskId, ticket: u64) {
-        if let Some(joiners) = self.waiting.get_mut(&id) {
-            joiners.retain(|(t, _)| *t != ticket);
-            if joiners.is_empty() {
-                self.waiting.remove(&id);
-            }
+    /// A joiner that stopped waiting (its saga was halted), for the
+    /// caller to drop.
+    fn leave(&mut self, id: TaskId, ticket: u64) -> Option<Joiner> {
+        let joiners = self.waiting.get_mut(&id)?;
+        let left = joiners.leave(ticket);
+        if joiners.is_empty() {
+            self.waiting.remove(&id);
         }
+        left
     }
 
     /// The joiners of task `id`, which has ended, in the order they came:
@@ -334,8 +339,8 @@ impl Joiners {
 
     #[cold]
     fn take_waiting(&mut self, id: TaskId) -> Option<Vec<Joiner>> {
-        let joiners = self.waiting.remove(&id)?;
-        Some(joiners.into_iter().map(|(_, joiner)| joiner).collect())
+        let mut joiners = self.waiting.remove(&id)?;
+        Some(joiners.drain().collect())
     }
 }
 
