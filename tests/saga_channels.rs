@@ -440,12 +440,12 @@ fn many_takers(takers: u32, from_store: bool) -> Vec<(u32, u32)> {
 
 #[test]
 fn takers_cancelled_among_many_leave_the_rest_in_line() {
-    const TAKERS: u32 = 3_000;
-    let waiting: Vec<u32> = (0..TAKERS).filter(|i| i % 3 != 0).collect();
+    let takers: u32 = if cfg!(miri) { 30 } else { 3_000 };
+    let waiting: Vec<u32> = (0..takers).filter(|i| i % 3 != 0).collect();
     // A channel hands each message to the taker first in line.
     let expected: Vec<(u32, u32)> = waiting.iter().copied().zip(0..).collect();
-    assert_eq!(many_takers(TAKERS, false), expected);
+    assert_eq!(many_takers(takers, false), expected);
     // The store tells every waiting take of the first action.
     let expected: Vec<(u32, u32)> = waiting.iter().map(|&i| (i, 0)).collect();
-    assert_eq!(many_takers(TAKERS, true), expected);
+    assert_eq!(many_takers(takers, true), expected);
 }
