@@ -9,11 +9,11 @@
 //! many members leaving quadratic: 100,000 forked children took 51 s to
 //! cancel, 20,000 takers of one channel a second.
 
-use std::collections::VecDeque;
-
 /// Members in joining order, by id (see the module's documentation).
 pub(crate) struct Roster<T> {
-    entries: VecDeque<(u64, Option<T>)>,
+    /// Those before `head` have all left (taken from the front).
+    entries: Vec<(u64, Option<T>)>,
+    head: usize,
     /// Members that have not left.
     live: usize,
 }
@@ -21,7 +21,8 @@ pub(crate) struct Roster<T> {
 impl<T> Default for Roster<T> {
     fn default() -> Self {
         Roster {
-            entries: VecDeque::new(),
+            entries: Vec::new(),
+            head: 0,
             live: 0,
         }
     }
@@ -33,59 +34,123 @@ impl<T> Roster<T> {
         self.live == 0
     }
 
-    /// Adds `member` at the end. `id` must be greater than every id the
-    /// roster has held (else leaving by it falls back to a linear search).
+    /// Adds `member` at the end, under an `id` greater than every id the
+    /// roster has held (each roster's ids come from one counter).
     pub(crate) fn join(&mut self, id: u64, member: T) {
-        debug_assert!(self.entries.back().is_none_or(|(last, _)| *last < id));
-        self.entries.push_back((id, Some(member)));
+        debug_assert!(self.entries.last().is_none_or(|(last, _)| *last < id));
+        self.entries.push((id, Some(member)));
         self.live += 1;
     }
 
     /// Takes member `id` out, if it is still there.
+    #[inline]
     pub(crate) fn leave(&mut self, id: u64) -> Option<T> {
-        let at = self
-            .entries
-            .binary_search_by_key(&id, |(at, _)| *at)
-            .ok()
-            .or_else(|| self.entries.iter().position(|(at, _)| *at == id))?;
+        match self.entries.as_slice() {
+            [] => None,
+            // A lone member (a member: marks at the back go when they are
+            // made), the usual case.
+            [(only, _)] if self.head == 0 => {
+                if *only != id {
+                    return None;
+                }
+                self.live = 0;
+                self.entries.pop()?.1
+            }
+            _ => self.leave_one_of_many(id),
+        }
+    }
+
+    fn leave_one_of_many(&mut self, id: u64) -> Option<T> {
+        let at = self.find(id)?;
         let member = self.entries[at].1.take()?;
         self.live -= 1;
-        self.sweep();
+        // Marks at either end go at once: a lone member, the last to join
+        // or the first in line (the usual leavers) leave nothing behind.
+        while let Some((_, None)) = self.entries.last() {
+            self.entries.pop();
+        }
+        while let Some((_, None)) = self.entries.get(self.head) {
+            self.head += 1;
+        }
+        self.tidy();
         Some(member)
     }
 
+    /// Where member `id` is: at an end (most leave from there), or found
+    /// by binary search.
+    fn find(&self, id: u64) -> Option<usize> {
+        let waiting = self.entries.get(self.head..)?;
+        let (first, last) = (waiting.first()?.0, waiting.last()?.0);
+        let at = if id == last {
+            waiting.len() - 1
+        } else if id == first {
+            0
+        } else if first < id && id < last {
+            waiting.binary_search_by_key(&id, |(at, _)| *at).ok()?
+        } else {
+            return None;
+        };
+        Some(self.head + at)
+    }
+
     /// Takes the first member out.
+    #[inline]
     pub(crate) fn pop_front(&mut self) -> Option<T> {
-        while let Some((_, entry)) = self.entries.pop_front() {
-            if let Some(member) = entry {
+        if self.head == 0 && self.entries.len() == 1 {
+            // The one in line (a member: marks at the back go when they
+            // are made).
+            self.live = 0;
+            return self.entries.pop()?.1;
+        }
+        self.pop_front_of_many()
+    }
+
+    fn pop_front_of_many(&mut self) -> Option<T> {
+        while let Some((_, entry)) = self.entries.get_mut(self.head) {
+            self.head += 1;
+            if let Some(member) = entry.take() {
                 self.live -= 1;
+                self.tidy();
                 return Some(member);
             }
         }
+        self.tidy();
         None
     }
 
     /// The members, in joining order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
-        self.entries
+        self.entries[self.head..]
             .iter()
             .filter_map(|(_, member)| member.as_ref())
     }
 
     /// Takes every member out, in joining order.
     pub(crate) fn drain(&mut self) -> impl Iterator<Item = T> {
+        let head = std::mem::take(&mut self.head);
         self.live = 0;
-        std::mem::take(&mut self.entries)
-            .into_iter()
-            .filter_map(|(_, member)| member)
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.drain(..head);
+        entries.into_iter().filter_map(|(_, member)| member)
     }
 
-    /// Drops the marks of members that left once they outnumber those
-    /// that have not: each sweep is paid for by the leavings before it.
-    fn sweep(&mut self) {
-        if self.entries.len() >= 16 && self.live < self.entries.len() / 2 {
-            self.entries.retain(|(_, member)| member.is_some());
+    /// Drops what left: all of it once nobody is in line; else the marks
+    /// and the front's gap once they outnumber the members, each sweep
+    /// paid for by the leavings before it.
+    #[inline]
+    fn tidy(&mut self) {
+        if self.live == 0 {
+            self.entries.clear();
+            self.head = 0;
+        } else if self.entries.len() >= 16 && self.live < self.entries.len() / 2 {
+            self.sweep();
         }
+    }
+
+    #[cold]
+    fn sweep(&mut self) {
+        self.entries.retain(|(_, member)| member.is_some());
+        self.head = 0;
     }
 }
 

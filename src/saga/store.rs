@@ -261,10 +261,10 @@ impl<A: Action> Bus<A> {
     }
 
     pub(crate) fn unsubscribe(&self, key: u64) {
-        let left = (
-            self.sagas.borrow_mut().leave(key),
-            self.subscribers.borrow_mut().leave(key),
-        );
+        // Dropped once the lists are let go of: a listener's captures may
+        // reach the bus.
+        let left = self.sagas.borrow_mut().leave(key);
+        let left = left.or_else(|| self.subscribers.borrow_mut().leave(key));
         drop(left);
     }
 }
