@@ -49,6 +49,8 @@ const promiseSuite = {
     { label: "all() over 100,000 promises, per element", baton: "all_100k/baton", per: 100000, node: "all_100k/node" },
     { label: "1,000,000 timers set and fired, per timer", baton: "timers_1m/baton", per: 1000000, node: "timers_1m/node", nodePer: 1000000 },
     { label: "the same, each round on a fresh loop (baton only; Node's loop keeps running)", baton: "timers_1m/baton_fresh_loop", per: 1000000, node: "timers_1m/node", nodePer: 1000000 },
+    { label: "await of a foreign future (its waker cloned and woken; baton only)", baton: "foreign_await_x1000/baton", per: 1000 },
+    { label: "10,000 tasks waiting on foreign futures, woken together, per task (baton only)", baton: "foreign_wait_10k/baton", per: 10000 },
   ],
 };
 

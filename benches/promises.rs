@@ -1,5 +1,6 @@
 //! Promises and the event loop: ns per then-link, per await, per `all`
-//! element, and 1,000,000 timers (compared with Node by `bench/run`).
+//! element, and 1,000,000 timers (compared with Node by `bench/run`), and
+//! an await of a foreign future, which Node has no counterpart for.
 
 use std::cell::Cell;
 use std::hint::black_box;
@@ -140,13 +141,86 @@ fn spawn_tasks(c: &mut Criterion) {
     });
 }
 
+/// A future from outside baton: it keeps a clone of its waker (a foreign
+/// waker, counted while alive) and wakes it, ready on its second poll.
+struct Foreign(Option<std::task::Waker>);
+
+impl std::future::Future for Foreign {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        match self.0.take() {
+            Some(kept) => {
+                drop(kept);
+                std::task::Poll::Ready(())
+            }
+            None => {
+                let kept = cx.waker().clone();
+                kept.wake_by_ref();
+                self.0 = Some(kept);
+                std::task::Poll::Pending
+            }
+        }
+    }
+}
+
+/// An async fn awaiting 1,000 foreign futures in turn; and 10,000 tasks
+/// each waiting on one at once, all woken together (where the count of
+/// live foreign wakers per task must not search a list).
+fn foreign_futures(c: &mut Criterion) {
+    c.bench_function("foreign_await_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().block_on(async {
+                for _ in 0..N {
+                    Foreign(None).await;
+                }
+                Ok::<_, Error>(())
+            });
+            black_box(out.ok())
+        })
+    });
+    c.bench_function("foreign_wait_10k/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().run(|| {
+                let shelf: Rc<std::cell::RefCell<Vec<std::task::Waker>>> = Rc::default();
+                let tasks: Vec<_> = (0..10_000)
+                    .map(|_| {
+                        let shelf = shelf.clone();
+                        let mut waited = false;
+                        spawn(async move {
+                            std::future::poll_fn(|cx| {
+                                if std::mem::replace(&mut waited, true) {
+                                    return std::task::Poll::Ready(());
+                                }
+                                shelf.borrow_mut().push(cx.waker().clone());
+                                std::task::Poll::Pending
+                            })
+                            .await;
+                            Ok::<_, Error>(())
+                        })
+                    })
+                    .collect();
+                baton::queue_microtask(move || {
+                    let woken: Vec<_> = shelf.borrow_mut().drain(..).collect();
+                    woken.into_iter().for_each(std::task::Waker::wake);
+                });
+                all(tasks)
+            });
+            black_box(out.peek().map(|r| r.is_ok()))
+        })
+    });
+}
+
 criterion_group!(
     promises,
     then_chain,
     awaits,
     all_100k,
     timers_1m,
-    spawn_tasks
+    spawn_tasks,
+    foreign_futures
 );
 
 fn runner(c: &mut Criterion) {
