@@ -410,6 +410,36 @@ mod tests {
     use crate::event_loop::Nothing;
 
     #[test]
+    fn live_waker_counts_hold_past_the_short_list() {
+        let mut live = Live::default();
+        let tasks: Vec<(usize, u64)> = (0..20).map(|k| (k, 1)).collect();
+        for &task in &tasks {
+            live.count(task, true);
+            live.count(task, true);
+        }
+        assert!(
+            live.few.is_empty() && live.many.len() == 20,
+            "moved to the map"
+        );
+        for &task in &tasks[..19] {
+            live.count(task, false);
+            live.count(task, false);
+        }
+        live.count((99, 1), false); // never counted: ignored
+        assert_eq!(live.tasks().collect::<Vec<_>>(), [(19, 1)]);
+        live.count((19, 1), false);
+        assert_eq!(live.tasks().count(), 1, "one clone of it is still alive");
+        live.count((19, 1), false);
+        assert_eq!(live.tasks().count(), 0);
+        live.count((3, 2), true);
+        assert_eq!(
+            live.few,
+            [((3, 2), 1)],
+            "back to the list once the map is empty"
+        );
+    }
+
+    #[test]
     fn a_lent_waker_leads_to_its_task_on_its_own_thread_only() {
         let remote = Arc::new(Remote::default());
         let target = WakeTarget::new(0, 1, 1, &remote);
