@@ -195,6 +195,9 @@ struct Inner {
     /// the next (the registry is reset between runs).
     run: Cell<u32>,
     remote: Arc<Remote>,
+    /// The buffer `remote`'s woken keys are swapped into (see
+    /// [`Remote::swap_woken`]).
+    woken: Cell<Vec<usize>>,
     /// Whether a wake-up may come from outside the loop.
     outside: Cell<bool>,
 }
@@ -211,6 +214,7 @@ thread_local! {
         tasks: RefCell::new(Registry::new()),
         run: Cell::new(0),
         remote: Arc::new(Remote::default()),
+        woken: Cell::new(Vec::new()),
         outside: Cell::new(true),
     };
 }
@@ -671,17 +675,23 @@ fn real_elapsed() -> Duration {
 
 /// One turn: tasks woken from outside (Node's poll phase), then due timers.
 fn next_turn() -> Turn {
-    let woken = LOOP.with(|lp| lp.remote.take_woken());
+    let mut woken = LOOP.with(|lp| {
+        let mut woken = lp.woken.take();
+        lp.remote.swap_woken(&mut woken);
+        woken
+    });
     if !woken.is_empty() {
-        for key in woken {
+        for key in woken.drain(..) {
             let task = LOOP.with(|lp| lp.tasks.borrow().get(key));
             if let Some(task) = task {
                 guarded(move || task.run());
                 checkpoint();
             }
         }
+        LOOP.with(|lp| lp.woken.set(woken));
         return Turn::Work;
     }
+    LOOP.with(|lp| lp.woken.set(woken));
     let due = LOOP.with(|lp| lp.timers.borrow_mut().next_due());
     let waiting = LOOP.with(|lp| lp.outside.get()) && foreign_wakers_alive();
     match (due, LOOP.with(|lp| lp.clock.get())) {
@@ -818,7 +828,10 @@ impl Drop for ResetOnExit {
             lp.handled_later.borrow_mut().clear();
             let timers = lp.timers.replace_with(|old| old.for_next_run());
             let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
-            lp.remote.take_woken();
+            let mut stale = lp.woken.take();
+            lp.remote.swap_woken(&mut stale);
+            stale.clear();
+            lp.woken.set(stale);
             jobs.clear();
             drop((tasks, rejected, hooks, timers));
             // The next run reuses the queue's buffer, as the registry's.

@@ -149,9 +149,15 @@ impl Remote {
         }
     }
 
-    /// Takes the keys of the tasks woken since the last call.
-    pub(crate) fn take_woken(&self) -> Vec<usize> {
-        std::mem::take(&mut *self.woken.lock().unwrap_or_else(PoisonError::into_inner))
+    /// Takes the keys of the tasks woken since the last call, leaving
+    /// `spare` (empty) in their place: the two buffers take turns, so a
+    /// wake-up allocates nothing once they have grown.
+    pub(crate) fn swap_woken(&self, spare: &mut Vec<usize>) {
+        debug_assert!(spare.is_empty());
+        std::mem::swap(
+            &mut *self.woken.lock().unwrap_or_else(PoisonError::into_inner),
+            spare,
+        );
     }
 
     pub(crate) fn has_woken(&self) -> bool {
