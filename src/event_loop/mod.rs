@@ -675,10 +675,10 @@ fn real_elapsed() -> Duration {
 
 /// One turn: tasks woken from outside (Node's poll phase), then due timers.
 fn next_turn() -> Turn {
-    let mut woken = LOOP.with(|lp| {
+    let (mut woken, seen) = LOOP.with(|lp| {
         let mut woken = lp.woken.take();
-        lp.remote.swap_woken(&mut woken);
-        woken
+        let seen = lp.remote.swap_woken(&mut woken);
+        (woken, seen)
     });
     if !woken.is_empty() {
         for key in woken.drain(..) {
@@ -693,7 +693,13 @@ fn next_turn() -> Turn {
     }
     LOOP.with(|lp| lp.woken.set(woken));
     let due = LOOP.with(|lp| lp.timers.borrow_mut().next_due());
-    let waiting = LOOP.with(|lp| lp.outside.get()) && foreign_wakers_alive();
+    let outside = LOOP.with(|lp| lp.outside.get());
+    let waiting = outside && foreign_wakers_alive();
+    if outside && !waiting && LOOP.with(|lp| lp.remote.woken_since(seen)) {
+        // A foreign waker was woken and dropped between the two looks: its
+        // task's turn comes first.
+        return Turn::Work;
+    }
     match (due, LOOP.with(|lp| lp.clock.get())) {
         (None, _) if waiting => Turn::WaitForWake(Wait::ForWake),
         (None, _) => Turn::Done,
@@ -829,7 +835,7 @@ impl Drop for ResetOnExit {
             let timers = lp.timers.replace_with(|old| old.for_next_run());
             let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
             let mut stale = lp.woken.take();
-            lp.remote.swap_woken(&mut stale);
+            let _ = lp.remote.swap_woken(&mut stale);
             stale.clear();
             lp.woken.set(stale);
             jobs.clear();

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{RawWaker, RawWakerVTable, Wake, Waker};
 use std::thread::Thread;
@@ -30,6 +30,9 @@ enum Rouse {
 #[derive(Default)]
 pub(crate) struct Remote {
     woken: Mutex<Vec<usize>>,
+    /// Wake-ups ever pushed to `woken` (counted under its lock): tells the
+    /// loop a wake-up came after it looked (see [`Remote::woken_since`]).
+    wakes: AtomicU64,
     rouse: Mutex<Rouse>,
     /// Task wakers alive outside the loop, counted per reservation of a
     /// task key: while a waiting task has some, a wake-up may still come.
@@ -137,10 +140,11 @@ impl Remote {
     }
 
     fn wake(&self, key: usize) {
-        self.woken
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(key);
+        {
+            let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
+            woken.push(key);
+            self.wakes.fetch_add(1, Ordering::Relaxed);
+        }
         match &*self.rouse.lock().unwrap_or_else(PoisonError::into_inner) {
             Rouse::Nobody => {}
             Rouse::Thread(thread) => thread.unpark(),
@@ -152,12 +156,20 @@ impl Remote {
     /// Takes the keys of the tasks woken since the last call, leaving
     /// `spare` (empty) in their place: the two buffers take turns, so a
     /// wake-up allocates nothing once they have grown.
-    pub(crate) fn swap_woken(&self, spare: &mut Vec<usize>) {
+    /// Returns the count of wake-ups so far, for [`Remote::woken_since`].
+    pub(crate) fn swap_woken(&self, spare: &mut Vec<usize>) -> u64 {
         debug_assert!(spare.is_empty());
-        std::mem::swap(
-            &mut *self.woken.lock().unwrap_or_else(PoisonError::into_inner),
-            spare,
-        );
+        let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
+        std::mem::swap(&mut *woken, spare);
+        self.wakes.load(Ordering::Relaxed)
+    }
+
+    /// Whether a wake-up came since `swap_woken` returned `seen`. A foreign
+    /// waker woken and then dropped on another thread pushes its task's key
+    /// before its count goes: a loop that finds no waker alive and then
+    /// nothing new here knows no wake-up slipped between its two looks.
+    pub(crate) fn woken_since(&self, seen: u64) -> bool {
+        self.wakes.load(Ordering::Acquire) != seen
     }
 
     pub(crate) fn has_woken(&self) -> bool {
