@@ -1,6 +1,6 @@
 //! A list of members in the order they joined, which any member may leave
 //! at any time: a task's attached children, a channel's waiting takers, a
-//! store's listeners.
+//! store's listeners, a task's joiners.
 //!
 //! Each member joins under an id that grows with joining, so the list is
 //! sorted by id and a member that leaves is found by binary search; its
@@ -11,7 +11,8 @@
 
 /// Members in joining order, by id (see the module's documentation).
 pub(crate) struct Roster<T> {
-    /// Those before `head` have all left (taken from the front).
+    /// Those before `head` have all left (taken from the front); `head`
+    /// never passes the last member, and all is cleared once none is left.
     entries: Vec<(u64, Option<T>)>,
     head: usize,
     /// Members that have not left.
