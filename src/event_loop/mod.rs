@@ -675,23 +675,19 @@ fn real_elapsed() -> Duration {
 
 /// One turn: tasks woken from outside (Node's poll phase), then due timers.
 fn next_turn() -> Turn {
-    let (mut woken, seen) = LOOP.with(|lp| {
-        let mut woken = lp.woken.take();
-        let seen = lp.remote.swap_woken(&mut woken);
-        (woken, seen)
-    });
-    if !woken.is_empty() {
-        for key in woken.drain(..) {
-            let task = LOOP.with(|lp| lp.tasks.borrow().get(key));
-            if let Some(task) = task {
-                guarded(move || task.run());
-                checkpoint();
-            }
+    let (mut woken, seen) = LOOP.with(Inner::take_woken);
+    let any_woken = !woken.is_empty();
+    for key in woken.drain(..) {
+        let task = LOOP.with(|lp| lp.tasks.borrow().get(key));
+        if let Some(task) = task {
+            guarded(move || task.run());
+            checkpoint();
         }
-        LOOP.with(|lp| lp.woken.set(woken));
-        return Turn::Work;
     }
     LOOP.with(|lp| lp.woken.set(woken));
+    if any_woken {
+        return Turn::Work;
+    }
     let due = LOOP.with(|lp| lp.timers.borrow_mut().next_due());
     let outside = LOOP.with(|lp| lp.outside.get());
     let waiting = outside && foreign_wakers_alive();
@@ -744,6 +740,16 @@ pub(crate) fn reserve_task_key() -> WakeTarget {
 }
 
 impl Inner {
+    /// The keys of the tasks woken from outside since the last look, in
+    /// the loop's own buffer (set it back into `woken` once drained: the
+    /// two buffers take turns, so a wake-up allocates nothing), and the
+    /// count of wake-ups at that moment (see [`Remote::woken_since`]).
+    fn take_woken(&self) -> (Vec<usize>, u64) {
+        let mut woken = self.woken.take();
+        let seen = self.remote.swap_woken(&mut woken);
+        (woken, seen)
+    }
+
     #[inline]
     fn reserve_task_key(&self) -> WakeTarget {
         let (key, serial) = self.tasks.borrow_mut().reserve();
@@ -834,8 +840,7 @@ impl Drop for ResetOnExit {
             lp.handled_later.borrow_mut().clear();
             let timers = lp.timers.replace_with(|old| old.for_next_run());
             let hooks = std::mem::take(&mut *lp.hooks.borrow_mut());
-            let mut stale = lp.woken.take();
-            let _ = lp.remote.swap_woken(&mut stale);
+            let (mut stale, _) = lp.take_woken();
             stale.clear();
             lp.woken.set(stale);
             jobs.clear();

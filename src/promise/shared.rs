@@ -136,6 +136,7 @@ impl<T, E> Inner<T, E> {
     /// Kept out of line, so a promise's drop glue stays small enough to
     /// inline where the last `Rc` to it goes: a promise dropped with
     /// handlers still waiting is rare.
+    ///
     /// Each reaction may hold a promise with reactions of its own: dropped
     /// flat, so a long chain does not drop link inside link.
     #[cold]

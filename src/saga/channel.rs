@@ -442,7 +442,7 @@ impl<T: Clone + 'static> Channel<T> {
         if self.inner.closed.replace(true) {
             return;
         }
-        let takers: Vec<_> = self.inner.takers.borrow_mut().drain().collect();
+        let takers = self.inner.takers.borrow_mut().drain();
         for taker in takers {
             taker.give(None);
         }

@@ -126,8 +126,9 @@ impl<T> Roster<T> {
             .filter_map(|(_, member)| member.as_ref())
     }
 
-    /// Takes every member out, in joining order.
-    pub(crate) fn drain(&mut self) -> impl Iterator<Item = T> {
+    /// Takes every member out, in joining order. The iterator owns them:
+    /// the roster (and the cell it may be in) is free while it runs.
+    pub(crate) fn drain(&mut self) -> impl Iterator<Item = T> + use<T> {
         let head = std::mem::take(&mut self.head);
         self.live = 0;
         let mut entries = std::mem::take(&mut self.entries);

@@ -254,7 +254,7 @@ impl<A: Action> Bus<A> {
         if self.ended.replace(true) {
             return;
         }
-        let listening: Vec<_> = self.sagas.borrow_mut().drain().collect();
+        let listening = self.sagas.borrow_mut().drain();
         for listener in listening {
             listener.end();
         }

@@ -269,7 +269,6 @@ impl Core {
         u64::from(self.epoch.get())
     }
 
-    /// The halted body's cleanup begins (driven through `return()`).
     /// Marks the body as being stepped; `false` if it already was.
     pub(crate) fn begin_step(&self) -> bool {
         let flags = self.flags.get();
@@ -286,6 +285,7 @@ impl Core {
         self.flags.get() & STEPPING != 0
     }
 
+    /// The halted body's cleanup begins (driven through `return()`).
     pub(crate) fn begin_cleanup(&self) {
         self.flags.set(self.flags.get() | CLEANING_UP);
     }
