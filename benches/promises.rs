@@ -1,10 +1,13 @@
 //! Promises and the event loop: ns per then-link, per await, per `all`
 //! element, and 1,000,000 timers (compared with Node by `bench/run`), and
-//! an await of a foreign future, which Node has no counterpart for.
+//! awaits of foreign futures, which Node has no counterpart for.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::future::{Future, poll_fn};
 use std::hint::black_box;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 #[path = "shared/allocator.rs"]
@@ -143,24 +146,21 @@ fn spawn_tasks(c: &mut Criterion) {
 
 /// A future from outside baton: it keeps a clone of its waker (a foreign
 /// waker, counted while alive) and wakes it, ready on its second poll.
-struct Foreign(Option<std::task::Waker>);
+struct Foreign(Option<Waker>);
 
-impl std::future::Future for Foreign {
+impl Future for Foreign {
     type Output = ();
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<()> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         match self.0.take() {
             Some(kept) => {
                 drop(kept);
-                std::task::Poll::Ready(())
+                Poll::Ready(())
             }
             None => {
                 let kept = cx.waker().clone();
                 kept.wake_by_ref();
                 self.0 = Some(kept);
-                std::task::Poll::Pending
+                Poll::Pending
             }
         }
     }
@@ -184,18 +184,18 @@ fn foreign_futures(c: &mut Criterion) {
     c.bench_function("foreign_wait_10k/baton", |b| {
         b.iter(|| {
             let out = EventLoop::virtual_clock().run(|| {
-                let shelf: Rc<std::cell::RefCell<Vec<std::task::Waker>>> = Rc::default();
+                let shelf: Rc<RefCell<Vec<Waker>>> = Rc::default();
                 let tasks: Vec<_> = (0..10_000)
                     .map(|_| {
                         let shelf = shelf.clone();
                         let mut waited = false;
                         spawn(async move {
-                            std::future::poll_fn(|cx| {
+                            poll_fn(|cx| {
                                 if std::mem::replace(&mut waited, true) {
-                                    return std::task::Poll::Ready(());
+                                    return Poll::Ready(());
                                 }
                                 shelf.borrow_mut().push(cx.waker().clone());
-                                std::task::Poll::Pending
+                                Poll::Pending
                             })
                             .await;
                             Ok::<_, Error>(())
@@ -204,7 +204,7 @@ fn foreign_futures(c: &mut Criterion) {
                     .collect();
                 baton::queue_microtask(move || {
                     let woken: Vec<_> = shelf.borrow_mut().drain(..).collect();
-                    woken.into_iter().for_each(std::task::Waker::wake);
+                    woken.into_iter().for_each(Waker::wake);
                 });
                 all(tasks)
             });
