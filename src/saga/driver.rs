@@ -81,8 +81,29 @@ where
     if let Some(parent) = &parent {
         parent.core().children.add(id, &node);
     }
-    driver.step(Resume::Next(unit()));
+    if from.is_some() {
+        // Started from inside another saga's step (a fork, a spawn, a
+        // called saga): this step nests in that one.
+        on_enough_stack(|| driver.step(Resume::Next(unit())));
+    } else {
+        driver.step(Resume::Next(unit()));
+    }
     Task::from_parts(node, promise)
+}
+
+/// Runs `f` on a fresh stack segment when the thread's stack is nearly
+/// used up. A fork starts its child at once, a settled child settles its
+/// waiting parent at once, a join resumes its joiner at once and a
+/// cancellation reaches the children first (redux-saga's order, kept), so
+/// a tree's depth becomes the stack's: a chain of 100,000 forks would
+/// overflow it (`tests/saga_depth.rs`). The check costs a few
+/// instructions at each of those points; a segment is mapped only past
+/// the red zone and freed when `f` returns.
+#[inline]
+fn on_enough_stack<R>(f: impl FnOnce() -> R) -> R {
+    const RED_ZONE: usize = 128 * 1024;
+    const SEGMENT: usize = 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
 
 /// How an effect's outcome resumes a saga: its value in, its error thrown
@@ -335,12 +356,12 @@ where
         }
         let parent = self.core.parent.take();
         if let Some(parent) = parent {
-            parent.child_settled(self.core.id, failure);
+            on_enough_stack(|| parent.child_settled(self.core.id, failure));
         }
         // Then its joiners, at once (redux-saga's order).
         if let Some((joiners, outcome)) = joined {
             for joiner in joiners {
-                joiner(outcome.clone());
+                on_enough_stack(|| joiner(outcome.clone()));
             }
         }
     }
@@ -426,7 +447,7 @@ where
         }
         let children = self.core.children.snapshot();
         for child in children {
-            child.halt(Halt::Cancel(reason.clone()));
+            on_enough_stack(|| child.halt(Halt::Cancel(reason.clone())));
         }
         self.clean_up_or_settle();
     }
