@@ -311,4 +311,100 @@ mod cancellation {
         assert_eq!(done.peek().and_then(Result::ok), Some(42));
         assert!(token.is_cancelled());
     }
+
+    /// A hand-written generator that yields one promise, then returns,
+    /// and keeps `witness` after it has: what a run keeps alive shows in
+    /// the witness's count.
+    struct Holding {
+        /// Only counted, never read.
+        _witness: Rc<()>,
+        started: bool,
+    }
+
+    impl Generator for Holding {
+        type Input = u32;
+        type Yield = Promise<u32>;
+        type Return = u32;
+        type Error = Error;
+        fn resume(&mut self, how: Resume<u32, Error, u32>) -> StepResult<Promise<u32>, u32, Error> {
+            match how {
+                Resume::Next(_) if !self.started => {
+                    self.started = true;
+                    Ok(Step::Yielded(later(10, 1)))
+                }
+                Resume::Next(v) | Resume::Return(v) => Ok(Step::Returned(v)),
+                Resume::Throw(e) => Err(e),
+            }
+        }
+    }
+
+    /// A token that outlives its runs (a server's shutdown token) keeps
+    /// none of them once they have ended: each run removes its listener.
+    #[test]
+    fn a_token_keeps_no_run_that_has_ended() {
+        let witness = Rc::new(());
+        let kept = Rc::new(std::cell::Cell::new(usize::MAX));
+        let token = CancellationToken::<Error>::new();
+        let (done, cancelled) = EventLoop::virtual_clock().run(|| {
+            let runs = (0..1_000).map(|_| {
+                let holding = Holding {
+                    _witness: witness.clone(),
+                    started: false,
+                };
+                run_cancellable(holding, &token)
+            });
+            let done = baton::promise::all(runs.collect::<Vec<_>>());
+            // One still running when the token is cancelled hears it.
+            let slow = Gen::new(|co: Co<Promise<u32>, u32, u32, Error>| async move {
+                co.yield_(later(100, 1)).await
+            });
+            let cancelled = run_cancellable(slow, &token);
+            let (w, kept) = (witness.clone(), kept.clone());
+            // Less the test's own and this closure's.
+            set_timeout(
+                move || kept.set(Rc::strong_count(&w) - 2),
+                Duration::from_millis(20),
+            );
+            let t = token.clone();
+            set_timeout(
+                move || t.cancel(Error::msg("shutdown")),
+                Duration::from_millis(50),
+            );
+            (done, cancelled)
+        });
+        assert_eq!(
+            done.peek().and_then(Result::ok).map(|v| v.len()),
+            Some(1_000)
+        );
+        assert_eq!(
+            cancelled
+                .peek()
+                .and_then(Result::err)
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some("shutdown")
+        );
+        assert_eq!(
+            kept.get(),
+            0,
+            "runs kept at 20 ms, when all 1,000 had ended"
+        );
+    }
+
+    #[test]
+    fn a_removed_listener_is_not_called_and_another_token_s_id_removes_nothing() {
+        let heard: Log = Rc::default();
+        let (first, second) = (CancellationToken::<&str>::new(), CancellationToken::new());
+        let h = heard.clone();
+        let of_first = first.on_cancel(move |why| h.borrow_mut().push(format!("first: {why}")));
+        let h = heard.clone();
+        let of_second = second.on_cancel(move |why| h.borrow_mut().push(format!("second: {why}")));
+        assert!(!first.remove_listener(of_second), "not first's listener");
+        assert!(second.remove_listener(of_second));
+        assert!(!second.remove_listener(of_second), "removed once");
+        first.cancel("a");
+        second.cancel("b");
+        assert!(!first.remove_listener(of_first), "called and gone");
+        assert_eq!(*heard.borrow(), ["first: a"]);
+    }
 }

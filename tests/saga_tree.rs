@@ -477,6 +477,78 @@ fn a_cancellation_token_cancels_the_task() {
     assert_eq!(outcome(&task), "cancelled: User pressed cancel");
 }
 
+/// A saga that waits 10 ms, then returns, and keeps `witness` after it
+/// has: what the runtime keeps alive shows in the witness's count.
+struct Holding {
+    /// Only counted, never read.
+    _witness: Rc<()>,
+    started: bool,
+}
+
+impl baton::Generator for Holding {
+    type Input = baton::saga::Value;
+    type Yield = baton::saga::Effect;
+    type Return = u64;
+    type Error = Error;
+    fn resume(
+        &mut self,
+        how: baton::Resume<baton::saga::Value, Error, u64>,
+    ) -> baton::StepResult<baton::saga::Effect, u64, Error> {
+        match how {
+            baton::Resume::Next(_) if !self.started => {
+                self.started = true;
+                Ok(baton::Step::Yielded(delay_effect(10)))
+            }
+            baton::Resume::Next(_) => Ok(baton::Step::Returned(1)),
+            baton::Resume::Return(v) => Ok(baton::Step::Returned(v)),
+            baton::Resume::Throw(e) => Err(e),
+        }
+    }
+}
+
+/// A token that outlives its tasks (a server's shutdown token) keeps none
+/// of them once they have settled; one still running hears it.
+#[test]
+fn a_token_keeps_no_task_that_has_settled() {
+    let log = Log::default();
+    let witness = Rc::new(());
+    let token = CancellationToken::new();
+    let kept = Rc::new(std::cell::Cell::new(usize::MAX));
+    let running = EventLoop::virtual_clock().run(|| {
+        for _ in 0..1_000 {
+            let holding = Holding {
+                _witness: witness.clone(),
+                started: false,
+            };
+            run_saga(holding).cancel_on(&token);
+        }
+        let (w, k) = (witness.clone(), kept.clone());
+        // Less the test's own and this closure's.
+        set_timeout(
+            move || k.set(Rc::strong_count(&w) - 2),
+            Duration::from_millis(20),
+        );
+        let running = run_saga(leaf(&log, "download", 500));
+        running.cancel_on(&token);
+        let t = token.clone();
+        set_timeout(
+            move || t.cancel(Error::msg("shutdown")),
+            Duration::from_millis(200),
+        );
+        running
+    });
+    assert_eq!(
+        kept.get(),
+        0,
+        "tasks kept at 20 ms, when all 1,000 had settled"
+    );
+    assert_eq!(outcome(&running), "cancelled: shutdown");
+    assert_eq!(
+        log.lines(),
+        ["200 download cleanup starts", "205 download cleanup done"]
+    );
+}
+
 fn instantly(value: u64) -> Promise<u64> {
     Promise::resolve(value)
 }

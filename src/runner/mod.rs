@@ -29,8 +29,10 @@
 //! promises, which the driver keeps driving) and finally rejects the outer
 //! promise with the reason. The step after the pending promise never runs,
 //! because its reaction is stale. The sagas' trees cancel their children
-//! the same way.
+//! the same way. The run removes its listener from the token when it ends
+//! (`token.rs`): a token that outlives its runs keeps none of them.
 
+pub(crate) mod token;
 mod yieldable;
 
 use std::cell::{Cell, RefCell};
@@ -41,6 +43,8 @@ use crate::event_loop;
 use crate::generator::{Generator, Resume, Step};
 use crate::{Fault, FaultKind, Promise, Reason, Resolver};
 
+use token::Listening;
+pub use token::{CancellationToken, ListenerId};
 pub use yieldable::{Done, FutureYield, Member, Thunk, Yieldable, future, thunk};
 
 /// Drives `generator` to completion on the event loop; returns the promise
@@ -130,6 +134,9 @@ struct Driver<G: Generator> {
     /// queues the promise as a job that runs a stored reaction, which costs
     /// about 40 more instructions a yield (9.2 against 13.9 ns a yield).
     settled: RefCell<Option<Promise<G::Input, G::Error>>>,
+    /// The token listener of `run_cancellable`, removed when the run ends:
+    /// a token that outlives its runs would keep every one of them.
+    listening: Cell<Option<Listening<G::Error>>>,
 }
 
 impl<G> Driver<G>
@@ -147,6 +154,7 @@ where
             epoch: Cell::new(0),
             cancelled: RefCell::new(None),
             settled: RefCell::new(None),
+            listening: Cell::new(None),
         })
     }
 
@@ -207,6 +215,9 @@ where
         match (cancelled, finished) {
             (Some(reason), _) => self.resolver.reject(reason),
             (None, outcome) => self.resolver.resolve_with(outcome),
+        }
+        if let Some(listening) = self.listening.take() {
+            listening.remove();
         }
         None
     }
@@ -296,176 +307,6 @@ pub(crate) enum Stepped<Y, R> {
     Returned(R),
 }
 
-/// A cancellation token (seed 003's `CancellationToken`): cancel once,
-/// with a reason; listeners hear about it; code can check it.
-///
-/// ```
-/// use baton::Error;
-/// use baton::runner::CancellationToken;
-///
-/// let token = CancellationToken::<Error>::new();
-/// token.on_cancel(|reason| println!("cancelled: {reason}"));
-/// assert!(token.throw_if_cancelled().is_ok());
-/// token.cancel(Error::msg("User pressed cancel"));
-/// token.cancel(Error::msg("ignored: only the first cancel counts"));
-/// assert_eq!(token.reason().map(|e| e.to_string()).as_deref(), Some("User pressed cancel"));
-/// assert!(token.throw_if_cancelled().is_err());
-/// ```
-pub struct CancellationToken<E = crate::Error> {
-    inner: Rc<TokenState<E>>,
-}
-
-type Listener<E> = Box<dyn FnOnce(&E)>;
-
-struct TokenState<E> {
-    reason: RefCell<Option<E>>,
-    listeners: RefCell<Vec<Listener<E>>>,
-}
-
-impl<E> Clone for CancellationToken<E> {
-    fn clone(&self) -> Self {
-        CancellationToken {
-            inner: self.inner.clone(),
-        }
-    }
-}
-
-impl<E> std::fmt::Debug for CancellationToken<E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CancellationToken")
-            .field("cancelled", &self.inner.reason.borrow().is_some())
-            .finish()
-    }
-}
-
-impl<E: Clone + 'static> Default for CancellationToken<E> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<E: Clone + 'static> CancellationToken<E> {
-    /// A token not yet cancelled.
-    ///
-    /// ```
-    /// use baton::runner::CancellationToken;
-    ///
-    /// let token: CancellationToken<String> = CancellationToken::new();
-    /// assert!(!token.is_cancelled());
-    /// assert_eq!(token.reason(), None);
-    /// ```
-    pub fn new() -> Self {
-        CancellationToken {
-            inner: Rc::new(TokenState {
-                reason: RefCell::new(None),
-                listeners: RefCell::new(Vec::new()),
-            }),
-        }
-    }
-
-    /// Cancels with `reason` and tells every listener; later calls are
-    /// ignored.
-    ///
-    /// ```
-    /// use baton::runner::CancellationToken;
-    /// use std::{cell::RefCell, rc::Rc};
-    ///
-    /// let heard = Rc::new(RefCell::new(Vec::new()));
-    /// let token = CancellationToken::new();
-    /// let h = heard.clone();
-    /// token.on_cancel(move |why: &&str| h.borrow_mut().push(*why));
-    /// token.cancel("user pressed stop");
-    /// token.cancel("ignored: already cancelled");
-    /// assert_eq!(*heard.borrow(), ["user pressed stop"]);
-    /// ```
-    pub fn cancel(&self, reason: E) {
-        if self.inner.reason.borrow().is_some() {
-            return;
-        }
-        *self.inner.reason.borrow_mut() = Some(reason.clone());
-        let listeners = std::mem::take(&mut *self.inner.listeners.borrow_mut());
-        for listener in listeners {
-            listener(&reason);
-        }
-    }
-
-    /// Whether it has been cancelled.
-    ///
-    /// ```
-    /// use baton::runner::CancellationToken;
-    ///
-    /// let token = CancellationToken::new();
-    /// let copy = token.clone(); // clones share the state
-    /// copy.cancel("stop");
-    /// assert!(token.is_cancelled());
-    /// ```
-    pub fn is_cancelled(&self) -> bool {
-        self.inner.reason.borrow().is_some()
-    }
-
-    /// The reason, once cancelled.
-    ///
-    /// ```
-    /// use baton::runner::CancellationToken;
-    ///
-    /// let token = CancellationToken::new();
-    /// assert_eq!(token.reason(), None);
-    /// token.cancel(408);
-    /// assert_eq!(token.reason(), Some(408));
-    /// ```
-    pub fn reason(&self) -> Option<E> {
-        self.inner.reason.borrow().clone()
-    }
-
-    /// Calls `listener` on cancellation (at once if already cancelled).
-    ///
-    /// ```
-    /// use baton::runner::CancellationToken;
-    /// use std::{cell::Cell, rc::Rc};
-    ///
-    /// let calls = Rc::new(Cell::new(0));
-    /// let token = CancellationToken::new();
-    /// let c = calls.clone();
-    /// token.on_cancel(move |_: &&str| c.set(c.get() + 1));
-    /// token.cancel("now");
-    /// let c = calls.clone();
-    /// token.on_cancel(move |_| c.set(c.get() + 10)); // already cancelled: runs at once
-    /// assert_eq!(calls.get(), 11);
-    /// ```
-    pub fn on_cancel(&self, listener: impl FnOnce(&E) + 'static) {
-        let reason = self.reason();
-        match reason {
-            Some(reason) => listener(&reason),
-            None => self.inner.listeners.borrow_mut().push(Box::new(listener)),
-        }
-    }
-
-    /// `Err(reason)` once cancelled: `?` it inside a generator or task.
-    ///
-    /// # Errors
-    ///
-    /// The cancellation's reason, once the token is cancelled.
-    ///
-    /// ```
-    /// use baton::runner::CancellationToken;
-    ///
-    /// fn step(token: &CancellationToken<&'static str>) -> Result<u32, &'static str> {
-    ///     token.throw_if_cancelled()?;
-    ///     Ok(1)
-    /// }
-    /// let token = CancellationToken::new();
-    /// assert_eq!(step(&token), Ok(1));
-    /// token.cancel("timed out");
-    /// assert_eq!(step(&token), Err("timed out"));
-    /// ```
-    pub fn throw_if_cancelled(&self) -> Result<(), E> {
-        match self.reason() {
-            Some(reason) => Err(reason),
-            None => Ok(()),
-        }
-    }
-}
-
 /// [`run`] with a [`CancellationToken`] (seed 003's `runCancellable`).
 ///
 /// Cancelling while a yielded promise is pending: the step after that
@@ -517,8 +358,9 @@ where
     let (promise, resolver) = Promise::with_resolver();
     let driver = Driver::new(generator, resolver);
     let on_cancel = driver.clone();
-    token.on_cancel(move |reason| on_cancel.cancel(reason.clone()));
+    let listening = token.listen(move |reason| on_cancel.cancel(reason.clone()));
     if !token.is_cancelled() {
+        driver.listening.set(Some(listening));
         driver.step(Resume::Next(G::Input::default()), false);
     }
     promise

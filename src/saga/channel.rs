@@ -17,10 +17,10 @@ use super::effect::{
     Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper,
     yield_typed,
 };
-use super::roster::Roster;
 use super::store::{Action, Bus, Listen, Pattern};
 use super::task::Scope;
 use crate::generator::Abrupt;
+use crate::roster::Roster;
 use crate::{Error, Promise, Resolver};
 
 /// What a channel does with a message no taker is waiting for.

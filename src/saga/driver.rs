@@ -354,6 +354,7 @@ where
             // reported once, where it ends up).
             self.promise.subscribe(|_| {});
         }
+        self.core.env.stop_listening(self.core.id);
         let parent = self.core.parent.take();
         if let Some(parent) = parent {
             on_enough_stack(|| parent.child_settled(self.core.id, failure));

@@ -134,7 +134,7 @@
 //! of children is weak, so a child is kept by what it waits on and a tree
 //! stuck on what nothing can settle is freed, not held in a cycle. That
 //! list, a channel's waiting takers, a store's listeners and a task's
-//! joiners are rosters (`roster.rs`): members in joining order under
+//! joiners are rosters (`src/roster.rs`): members in joining order under
 //! growing ids, so one leaves by a binary search and mass cancellation
 //! stays linear. A task
 //! settles when its body has finished *and* its attached children have. A
@@ -193,7 +193,6 @@ mod driver;
 mod effect;
 mod mock;
 pub mod resilience;
-mod roster;
 mod runtime;
 mod scheduler;
 mod stepper;

@@ -12,9 +12,9 @@ use super::effect::{
     Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper, unit,
     yield_typed,
 };
-use super::roster::Roster;
 use super::task::Scope;
 use crate::generator::Abrupt;
+use crate::roster::Roster;
 use crate::{Error, Fault, Promise};
 
 /// An action dispatched to a store: its `type`, as redux names it.

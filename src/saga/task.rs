@@ -10,6 +10,7 @@
 //! effects, which run like any other.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::fmt;
 use std::future::IntoFuture;
 use std::marker::PhantomData;
@@ -17,11 +18,12 @@ use std::rc::{Rc, Weak};
 
 use super::Saga;
 use super::effect::{Name, short_name};
-use super::roster::Roster;
 use super::trace::Tracer;
 use crate::event_loop::may_go_on_at_once;
 use crate::promise::Awaiting;
+use crate::roster::Roster;
 use crate::runner::CancellationToken;
+use crate::runner::token::Listening;
 use crate::{Error, Promise};
 
 /// A task's number, unique within its runtime.
@@ -166,6 +168,11 @@ pub(crate) struct Env {
     /// Its contexts, once [`Runtime::with_context`](super::Runtime::with_context)
     /// turns them on.
     pub(crate) contexts: std::cell::OnceCell<super::context::Contexts>,
+    /// The token listeners of tasks that [`cancel_on`](Task::cancel_on) a
+    /// token, removed as each task settles (asked of every task as it
+    /// settles: nothing to do while the map is empty). A field of the task
+    /// would grow every suspended saga.
+    listening: RefCell<HashMap<TaskId, Vec<Listening<Error>>>>,
 }
 
 /// Answers an effect in place of its performer, or lets it through.
@@ -180,7 +187,24 @@ impl Env {
             interceptor: RefCell::new(None),
             joiners: RefCell::default(),
             contexts: std::cell::OnceCell::new(),
+            listening: RefCell::default(),
         })
+    }
+
+    /// Removes the token listeners of task `id`, which has settled.
+    #[inline]
+    pub(crate) fn stop_listening(&self, id: TaskId) {
+        if !self.listening.borrow().is_empty() {
+            self.stop_listening_of(id);
+        }
+    }
+
+    #[cold]
+    fn stop_listening_of(&self, id: TaskId) {
+        let listening = self.listening.borrow_mut().remove(&id);
+        for listening in listening.into_iter().flatten() {
+            listening.remove();
+        }
     }
 }
 
@@ -849,9 +873,26 @@ impl<T: Clone + 'static> Task<T> {
     /// assert_eq!(p.peek().and_then(Result::err).map(|e| e.to_string()).as_deref(), Some("shutdown"));
     /// assert!(token.is_cancelled());
     /// ```
+    ///
+    /// The token's listener is removed when the task settles, so a token
+    /// that outlives its tasks (a server's shutdown token) keeps none of
+    /// them.
     pub fn cancel_on(&self, token: &CancellationToken) {
+        if self.node.is_settled() {
+            return;
+        }
         let node = self.node.clone();
-        token.on_cancel(move |reason| node.halt(Halt::Cancel(reason.clone())));
+        let listening = token.listen(move |reason| node.halt(Halt::Cancel(reason.clone())));
+        if token.is_cancelled() {
+            return; // heard at once
+        }
+        let core = self.node.core();
+        core.env
+            .listening
+            .borrow_mut()
+            .entry(core.id)
+            .or_default()
+            .push(listening);
     }
 }
 

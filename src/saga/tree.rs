@@ -10,9 +10,9 @@ use super::SagaCo;
 use super::effect::{
     Description, Effect, Kind, Running, Stop, Value, short_name, unit, yield_typed,
 };
-use super::roster::Roster;
 use super::task::{Cancelled, Link, ShortName, Task, TaskId};
 use crate::generator::Abrupt;
+use crate::roster::Roster;
 use crate::{Error, Promise};
 
 /// A fork (attached) or, if not `FORK`, a spawn (detached).

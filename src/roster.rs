@@ -1,6 +1,6 @@
 //! A list of members in the order they joined, which any member may leave
 //! at any time: a task's attached children, a channel's waiting takers, a
-//! store's listeners, a task's joiners.
+//! store's listeners, a task's joiners, a cancellation token's listeners.
 //!
 //! Each member joins under an id that grows with joining, so the list is
 //! sorted by id and a member that leaves is found by binary search; its

@@ -1,0 +1,268 @@
+//! [`CancellationToken`]: seed 003's token. Cancel once, with a reason;
+//! listeners hear of it; code checks it. A listener can be removed again
+//! (JavaScript's `AbortSignal.removeEventListener`): the runner and the
+//! saga runtime remove theirs when their run or task ends, so a token that
+//! outlives them (a server's shutdown token, say) does not keep every run
+//! it ever watched.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use crate::roster::Roster;
+
+/// A cancellation token (seed 003's `CancellationToken`): cancel once,
+/// with a reason; listeners hear about it; code can check it.
+///
+/// ```
+/// use baton::Error;
+/// use baton::runner::CancellationToken;
+///
+/// let token = CancellationToken::<Error>::new();
+/// token.on_cancel(|reason| println!("cancelled: {reason}"));
+/// assert!(token.throw_if_cancelled().is_ok());
+/// token.cancel(Error::msg("User pressed cancel"));
+/// token.cancel(Error::msg("ignored: only the first cancel counts"));
+/// assert_eq!(token.reason().map(|e| e.to_string()).as_deref(), Some("User pressed cancel"));
+/// assert!(token.throw_if_cancelled().is_err());
+/// ```
+pub struct CancellationToken<E = crate::Error> {
+    inner: Rc<TokenState<E>>,
+}
+
+type Listener<E> = Box<dyn FnOnce(&E)>;
+
+struct TokenState<E> {
+    reason: RefCell<Option<E>>,
+    /// In the order they were added, under their ids: one leaves by binary
+    /// search, and a thousand runs ending one after another leave nothing.
+    listeners: RefCell<Roster<Listener<E>>>,
+}
+
+impl<E> TokenState<E> {
+    fn remove(&self, id: ListenerId) -> bool {
+        let removed = self.listeners.borrow_mut().leave(id.0);
+        // Dropped outside the borrow: what it holds may reach the token.
+        removed.is_some()
+    }
+}
+
+/// A listener a run or task removes when it ends (see
+/// [`CancellationToken::listen`]).
+pub(crate) struct Listening<E> {
+    token: Weak<TokenState<E>>,
+    id: ListenerId,
+}
+
+impl<E> Listening<E> {
+    pub(crate) fn remove(self) {
+        if let Some(token) = self.token.upgrade() {
+            token.remove(self.id);
+        }
+    }
+}
+
+/// Names a listener added with [`CancellationToken::on_cancel`], to
+/// remove it with [`CancellationToken::remove_listener`].
+///
+/// Ids are unique on their thread (a token cannot leave it), so the id of
+/// one token's listener never removes another token's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ListenerId(u64);
+
+impl ListenerId {
+    /// The next id of this thread: ids grow, as a roster wants them to.
+    fn fresh() -> Self {
+        thread_local! {
+            static NEXT: Cell<u64> = const { Cell::new(0) };
+        }
+        NEXT.with(|next| {
+            let id = next.get() + 1;
+            next.set(id);
+            ListenerId(id)
+        })
+    }
+}
+
+impl<E> Clone for CancellationToken<E> {
+    fn clone(&self) -> Self {
+        CancellationToken {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<E> std::fmt::Debug for CancellationToken<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CancellationToken")
+            .field("cancelled", &self.inner.reason.borrow().is_some())
+            .finish()
+    }
+}
+
+impl<E: Clone + 'static> Default for CancellationToken<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E: Clone + 'static> CancellationToken<E> {
+    /// A token not yet cancelled.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    ///
+    /// let token: CancellationToken<String> = CancellationToken::new();
+    /// assert!(!token.is_cancelled());
+    /// assert_eq!(token.reason(), None);
+    /// ```
+    pub fn new() -> Self {
+        CancellationToken {
+            inner: Rc::new(TokenState {
+                reason: RefCell::new(None),
+                listeners: RefCell::new(Roster::default()),
+            }),
+        }
+    }
+
+    /// Cancels with `reason` and tells every listener; later calls are
+    /// ignored.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// let heard = Rc::new(RefCell::new(Vec::new()));
+    /// let token = CancellationToken::new();
+    /// let h = heard.clone();
+    /// token.on_cancel(move |why: &&str| h.borrow_mut().push(*why));
+    /// token.cancel("user pressed stop");
+    /// token.cancel("ignored: already cancelled");
+    /// assert_eq!(*heard.borrow(), ["user pressed stop"]);
+    /// ```
+    pub fn cancel(&self, reason: E) {
+        if self.inner.reason.borrow().is_some() {
+            return;
+        }
+        *self.inner.reason.borrow_mut() = Some(reason.clone());
+        let listeners = self.inner.listeners.borrow_mut().drain();
+        for listener in listeners {
+            listener(&reason);
+        }
+    }
+
+    /// Whether it has been cancelled.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    ///
+    /// let token = CancellationToken::new();
+    /// let copy = token.clone(); // clones share the state
+    /// copy.cancel("stop");
+    /// assert!(token.is_cancelled());
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.reason.borrow().is_some()
+    }
+
+    /// The reason, once cancelled.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    ///
+    /// let token = CancellationToken::new();
+    /// assert_eq!(token.reason(), None);
+    /// token.cancel(408);
+    /// assert_eq!(token.reason(), Some(408));
+    /// ```
+    pub fn reason(&self) -> Option<E> {
+        self.inner.reason.borrow().clone()
+    }
+
+    /// Calls `listener` on cancellation (at once if already cancelled);
+    /// returns its id, for [`remove_listener`](Self::remove_listener).
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let calls = Rc::new(Cell::new(0));
+    /// let token = CancellationToken::new();
+    /// let c = calls.clone();
+    /// token.on_cancel(move |_: &&str| c.set(c.get() + 1));
+    /// token.cancel("now");
+    /// let c = calls.clone();
+    /// token.on_cancel(move |_| c.set(c.get() + 10)); // already cancelled: runs at once
+    /// assert_eq!(calls.get(), 11);
+    /// ```
+    pub fn on_cancel(&self, listener: impl FnOnce(&E) + 'static) -> ListenerId {
+        let id = ListenerId::fresh();
+        let reason = self.reason();
+        match reason {
+            Some(reason) => listener(&reason),
+            None => self
+                .inner
+                .listeners
+                .borrow_mut()
+                .join(id.0, Box::new(listener)),
+        }
+        id
+    }
+
+    /// Removes the listener `id` names, so it is not called and whatever
+    /// it holds is dropped now; returns whether it was still waiting
+    /// (`false` once the token is cancelled, or for another token's id).
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let heard = Rc::new(Cell::new(0));
+    /// let token = CancellationToken::new();
+    /// let h = heard.clone();
+    /// let first = token.on_cancel(move |_: &&str| h.set(h.get() + 1));
+    /// let h = heard.clone();
+    /// token.on_cancel(move |_| h.set(h.get() + 10));
+    /// assert!(token.remove_listener(first));
+    /// assert!(!token.remove_listener(first)); // gone already
+    /// token.cancel("stop");
+    /// assert_eq!(heard.get(), 10); // only the second heard it
+    /// ```
+    pub fn remove_listener(&self, id: ListenerId) -> bool {
+        self.inner.remove(id)
+    }
+
+    /// Adds `listener` for a run or task that removes it when it ends,
+    /// through the returned handle. The handle holds the token weakly: a
+    /// run waiting for ever must not keep alive the token that keeps it.
+    pub(crate) fn listen(&self, listener: impl FnOnce(&E) + 'static) -> Listening<E> {
+        Listening {
+            token: Rc::downgrade(&self.inner),
+            id: self.on_cancel(listener),
+        }
+    }
+
+    /// `Err(reason)` once cancelled: `?` it inside a generator or task.
+    ///
+    /// # Errors
+    ///
+    /// The cancellation's reason, once the token is cancelled.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    ///
+    /// fn step(token: &CancellationToken<&'static str>) -> Result<u32, &'static str> {
+    ///     token.throw_if_cancelled()?;
+    ///     Ok(1)
+    /// }
+    /// let token = CancellationToken::new();
+    /// assert_eq!(step(&token), Ok(1));
+    /// token.cancel("timed out");
+    /// assert_eq!(step(&token), Err("timed out"));
+    /// ```
+    pub fn throw_if_cancelled(&self) -> Result<(), E> {
+        match self.reason() {
+            Some(reason) => Err(reason),
+            None => Ok(()),
+        }
+    }
+}
