@@ -1,0 +1,158 @@
+//! Programs that run for a long time keep flat memory: a watcher, a race
+//! in a loop, a stream of forks, spawned tasks, a push source, a token
+//! that outlives its runs. Each runs for `3 * ROUNDS` virtual
+//! milliseconds, one round a millisecond, and the live bytes at `2 *
+//! ROUNDS` and at `3 * ROUNDS` must match: anything kept per round would
+//! show as thousands of bytes. Its own test binary: the counting
+//! allocator sees the whole process, so this file holds a single test.
+
+#[path = "shared/counting_allocator.rs"]
+mod counting_allocator;
+
+use std::cell::RefCell;
+use std::ops::ControlFlow;
+use std::rc::Rc;
+use std::time::Duration;
+
+use baton::async_gen::{AsyncIteratorExt, for_await, push_queue};
+use baton::runner::{CancellationToken, run_cancellable};
+use baton::saga::{
+    Action, Buffer, Channel, Runtime, SagaCo, Store, Won, debounce, delay, delay_effect, fork,
+    race2, run_saga, take_every, take_latest, throttle,
+};
+use baton::{Co, Error, EventLoop, Gen, Promise, clear_interval, set_interval, set_timeout, spawn};
+use counting_allocator::live_bytes;
+
+const ROUNDS: u64 = if cfg!(miri) { 20 } else { 2_000 };
+const END: Duration = Duration::from_millis(3 * ROUNDS + 1);
+
+#[derive(Clone, Debug)]
+struct Ping;
+
+impl Action for Ping {
+    fn action_type(&self) -> &str {
+        "PING"
+    }
+}
+
+/// Calls `round` once a millisecond until the end.
+fn every_ms(round: impl FnMut() + 'static) {
+    let id = set_interval(round, Duration::from_millis(1));
+    set_timeout(move || clear_interval(id), END);
+}
+
+fn watcher(kind: &str) {
+    let store = Store::new((), |(): &mut (), _: &Ping| {});
+    let runtime = Runtime::new().with_store(&store);
+    let worker = |Ping| Gen::new(|co: SagaCo<()>| async move { delay(&co, 1).await });
+    let watching = match kind {
+        "take_every" => take_every("PING", worker),
+        "take_latest" => take_latest("PING", worker),
+        "debounce" => debounce(2, "PING", worker),
+        _ => throttle(2, "PING", worker),
+    };
+    let task = runtime.run(kind, watching);
+    every_ms(move || store.dispatch(Ping));
+    set_timeout(move || task.cancel(Error::msg("end")), END);
+}
+
+fn race_in_a_loop() {
+    let channel: Channel<u64> = Channel::new(Buffer::Expanding(4));
+    let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
+        loop {
+            let _: Won<Option<u64>, ()> = race2(
+                &co,
+                ("take", channel.take_effect()),
+                ("tick", delay_effect(1)),
+            )
+            .await?;
+        }
+    }));
+    set_timeout(move || task.cancel(Error::msg("end")), END);
+}
+
+fn forks() {
+    let task = run_saga(Gen::new(|co: SagaCo<()>| async move {
+        loop {
+            let child = |()| Gen::new(|co: SagaCo<()>| async move { delay(&co, 3).await });
+            fork(&co, child, ()).await?;
+            delay(&co, 1).await?;
+        }
+    }));
+    set_timeout(move || task.cancel(Error::msg("end")), END);
+}
+
+fn spawned_tasks() {
+    every_ms(|| {
+        let _ = spawn(async { Promise::<u64>::resolve(1).await });
+    });
+}
+
+fn push_source(with_timeout: bool) {
+    let (pusher, source) = push_queue::<u64, Error>();
+    every_ms(move || pusher.push(1));
+    let _ = spawn(async move {
+        let mut sum = 0;
+        let add = async |v| {
+            sum += v;
+            ControlFlow::<()>::Continue(())
+        };
+        if with_timeout {
+            for_await(source.with_timeout(Duration::from_millis(5)), add).await?;
+        } else {
+            for_await(source, add).await?;
+        }
+        Ok::<_, Error>(())
+    });
+}
+
+fn token_outliving_its_runs() {
+    let token = CancellationToken::<Error>::new();
+    every_ms(move || {
+        let run = Gen::new(|co: Co<Promise<u64>, u64, u64, Error>| async move {
+            co.yield_(Promise::resolve(1)).await
+        });
+        let _ = run_cancellable(run, &token);
+        let task = run_saga(Gen::new(
+            |co: SagaCo<()>| async move { delay(&co, 1).await },
+        ));
+        task.cancel_on(&token);
+    });
+}
+
+#[test]
+fn long_running_programs_keep_flat_memory() {
+    let scenarios: [(&str, fn()); 10] = [
+        ("take_every", || watcher("take_every")),
+        ("take_latest", || watcher("take_latest")),
+        ("debounce", || watcher("debounce")),
+        ("throttle", || watcher("throttle")),
+        ("a race in a loop", race_in_a_loop),
+        ("forks", forks),
+        ("spawned tasks", spawned_tasks),
+        ("a push source", || push_source(false)),
+        ("a push source with a timeout", || push_source(true)),
+        ("a token outliving its runs", token_outliving_its_runs),
+    ];
+    for (name, scenario) in scenarios {
+        let samples = Rc::new(RefCell::new(Vec::new()));
+        let taken = samples.clone();
+        EventLoop::virtual_clock().run(move || {
+            for at in [2 * ROUNDS, 3 * ROUNDS] {
+                let taken = taken.clone();
+                set_timeout(
+                    move || taken.borrow_mut().push(live_bytes()),
+                    Duration::from_millis(at),
+                );
+            }
+            scenario();
+        });
+        let samples = samples.borrow();
+        assert_eq!(samples.len(), 2, "{name}: both samples taken");
+        let grown = samples[1].saturating_sub(samples[0]);
+        assert!(
+            grown < 1_024,
+            "{name}: {grown} bytes more after {ROUNDS} more rounds"
+        );
+    }
+}
