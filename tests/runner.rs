@@ -407,4 +407,26 @@ mod cancellation {
         assert!(!first.remove_listener(of_first), "called and gone");
         assert_eq!(*heard.borrow(), ["first: a"]);
     }
+
+    /// A listener that panics does not keep the cancellation from the
+    /// listeners after it; the panic comes out of `cancel` once all have
+    /// heard.
+    #[test]
+    fn a_panicking_listener_lets_the_others_hear_then_its_panic_comes_out() {
+        let heard: Log = Rc::default();
+        let token = CancellationToken::<&str>::new();
+        let h = heard.clone();
+        token.on_cancel(move |why| h.borrow_mut().push(format!("first: {why}")));
+        token.on_cancel(|_| panic!("a listener broke"));
+        let h = heard.clone();
+        token.on_cancel(move |why| h.borrow_mut().push(format!("third: {why}")));
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| token.cancel("stop")));
+        let message = outcome
+            .err()
+            .and_then(|panic| panic.downcast_ref::<&str>().map(|m| m.to_string()));
+        assert_eq!(message.as_deref(), Some("a listener broke"));
+        assert_eq!(*heard.borrow(), ["first: stop", "third: stop"]);
+        assert!(token.is_cancelled());
+    }
 }

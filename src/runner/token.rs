@@ -6,6 +6,7 @@
 //! it ever watched.
 
 use std::cell::{Cell, RefCell};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::{Rc, Weak};
 
 use crate::roster::Roster;
@@ -124,8 +125,15 @@ impl<E: Clone + 'static> CancellationToken<E> {
         }
     }
 
-    /// Cancels with `reason` and tells every listener; later calls are
-    /// ignored.
+    /// Cancels with `reason` and tells every listener, in the order they
+    /// were added; later calls are ignored.
+    ///
+    /// # Panics
+    ///
+    /// When a listener panics, once every listener has been told: the
+    /// first panic is resumed then. (JavaScript's `forEach` over the
+    /// callbacks would stop at a throwing one, and the runs after it would
+    /// never hear of the cancellation.)
     ///
     /// ```
     /// use baton::runner::CancellationToken;
@@ -145,8 +153,14 @@ impl<E: Clone + 'static> CancellationToken<E> {
         }
         *self.inner.reason.borrow_mut() = Some(reason.clone());
         let listeners = self.inner.listeners.borrow_mut().drain();
+        let mut first_panic = None;
         for listener in listeners {
-            listener(&reason);
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| listener(&reason))) {
+                first_panic.get_or_insert(panic);
+            }
+        }
+        if let Some(panic) = first_panic {
+            resume_unwind(panic);
         }
     }
 

@@ -25,6 +25,7 @@
 //! | `getContext` / `setContext`  | [`get_context`] / [`set_context`], [`Runtime::with_context`] |
 //! | `yield select/put/take`      | [`select`] / [`put`] / [`take`] on a [`Store`] |
 //! | `yield takeMaybe(...)`, `END` | [`take_maybe`], [`Store::end`]         |
+//! | redux's `store.subscribe(f)` → `unsubscribe()` | [`Store::subscribe`] → [`Subscription::unsubscribe`] |
 //! | `channel`, `eventChannel`    | [`Channel`], [`event_channel`]         |
 //! | `actionChannel`              | [`action_channel`]                     |
 //! | `takeEvery` / `takeLatest`…  | [`take_every`], [`take_latest`], [`take_leading`], [`debounce`], [`throttle`] |
@@ -216,8 +217,8 @@ pub use effect::{Description, Effect, Kind, Running, Value};
 pub use runtime::{Runtime, Simulation, run_saga};
 pub use stepper::{Finished, Stepper};
 pub use store::{
-    Action, Pattern, Store, put, put_effect, select, select_effect, take, take_effect, take_maybe,
-    take_maybe_effect,
+    Action, Pattern, Store, Subscription, put, put_effect, select, select_effect, take,
+    take_effect, take_maybe, take_maybe_effect,
 };
 pub use task::{Cancelled, Link, Scope, Task, TaskId};
 pub use trace::{Event, TraceEvent, timeline};

@@ -232,9 +232,18 @@ impl<A: Action> Bus<A> {
     }
 
     /// Adds a subscriber of the store; returns its key for
-    /// [`Bus::unsubscribe`].
-    pub(crate) fn subscribe(&self, listener: Listener<A>) -> u64 {
+    /// [`Bus::drop_subscriber`].
+    fn subscribe(&self, listener: Listener<A>) -> u64 {
         self.add(&self.subscribers, listener)
+    }
+
+    /// Removes subscriber `key`; whether it was there. Only subscribers:
+    /// a key from the program never reaches a saga's listener.
+    fn drop_subscriber(&self, key: u64) -> bool {
+        let left = self.subscribers.borrow_mut().leave(key);
+        // Dropped once the list is let go of: its captures may reach the
+        // bus.
+        left.is_some()
     }
 
     /// Adds a saga's listener (a take, an action channel); returns its key
@@ -266,6 +275,53 @@ impl<A: Action> Bus<A> {
         let left = self.sagas.borrow_mut().leave(key);
         let left = left.or_else(|| self.subscribers.borrow_mut().leave(key));
         drop(left);
+    }
+}
+
+/// A store subscriber, as [`Store::subscribe`] added it: end it with
+/// [`unsubscribe`](Self::unsubscribe). Dropping it does not unsubscribe
+/// (a subscriber meant to hear every dispatch needs no handle kept).
+///
+/// ```
+/// use baton::saga::{Action, Store};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// #[derive(Clone, Debug)]
+/// struct Tick(u32);
+/// impl Action for Tick {
+///     fn action_type(&self) -> &str { "TICK" }
+/// }
+/// let store = Store::new((), |_: &mut (), _: &Tick| {});
+/// let heard = Rc::new(RefCell::new(Vec::new()));
+/// let h = heard.clone();
+/// let subscription = store.subscribe(move |Tick(n): &Tick| h.borrow_mut().push(*n));
+/// store.dispatch(Tick(1));
+/// assert!(subscription.unsubscribe());
+/// store.dispatch(Tick(2));
+/// assert_eq!(*heard.borrow(), [1]);
+/// ```
+pub struct Subscription<A> {
+    /// Weak: a subscription kept by the program does not keep the store.
+    bus: Weak<Bus<A>>,
+    key: u64,
+}
+
+impl<A> fmt::Debug for Subscription<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscription")
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+impl<A: Action> Subscription<A> {
+    /// Stops calling the subscriber, and drops it; whether it was still
+    /// subscribed (`false` once the store is gone). A dispatch already
+    /// going on still calls it, as redux's does.
+    pub fn unsubscribe(self) -> bool {
+        self.bus
+            .upgrade()
+            .is_some_and(|bus| bus.drop_subscriber(self.key))
     }
 }
 
@@ -381,7 +437,10 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
         super::scheduler::dispatch(move || bus.to_sagas(&action));
     }
 
-    /// Calls `listener` after every dispatch.
+    /// Calls `listener` after every dispatch, until its [`Subscription`]
+    /// is ended (redux's `subscribe`, which returns the unsubscribe
+    /// function). A dispatch calls the subscribers there were when it
+    /// began, as redux's does.
     ///
     /// ```
     /// use baton::saga::{Action, Store};
@@ -400,8 +459,12 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
     /// store.dispatch(Log("two"));
     /// assert_eq!(*lines.borrow(), ["one", "two"]);
     /// ```
-    pub fn subscribe(&self, listener: impl Fn(&A) + 'static) {
-        self.bus.subscribe(Rc::new(listener));
+    pub fn subscribe(&self, listener: impl Fn(&A) + 'static) -> Subscription<A> {
+        let key = self.bus.subscribe(Rc::new(listener));
+        Subscription {
+            bus: Rc::downgrade(&self.bus),
+            key,
+        }
     }
 
     /// Ends the store for its sagas: redux-saga's `store.dispatch(END)`,
