@@ -472,6 +472,32 @@ impl EventLoop {
     /// exits. (An async generator parked at a `yield` is a value, not a
     /// waiting task: a later run may resume it.)
     ///
+    /// Work queued on the thread while no run is going on (a microtask, a
+    /// promise's reaction, a timer set by code outside any run) waits for
+    /// the next run, ahead of what its `main` queues:
+    ///
+    /// ```
+    /// use baton::{EventLoop, queue_microtask, set_timeout};
+    /// use std::{cell::RefCell, rc::Rc, time::Duration};
+    ///
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let say = |line: &'static str| {
+    ///     let log = log.clone();
+    ///     move || log.borrow_mut().push(line)
+    /// };
+    /// queue_microtask(say("queued before the run"));
+    /// set_timeout(say("timer set before the run"), Duration::ZERO);
+    /// assert!(log.borrow().is_empty()); // nothing runs outside a run
+    /// EventLoop::virtual_clock().run(|| {
+    ///     queue_microtask(say("queued by main"));
+    ///     set_timeout(say("timer set by main"), Duration::ZERO);
+    /// });
+    /// assert_eq!(
+    ///     *log.borrow(),
+    ///     ["queued before the run", "queued by main", "timer set before the run", "timer set by main"]
+    /// );
+    /// ```
+    ///
     /// # Panics
     ///
     /// If the thread's loop is already running (runs do not nest). A panic
