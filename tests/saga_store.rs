@@ -286,50 +286,6 @@ fn a_dispatch_calls_the_listeners_there_were_when_it_began_even_when_nested() {
     slot.borrow_mut().take();
 }
 
-/// Redux's order (a redux store under Node logs the same lines): a
-/// subscriber removed during a dispatch still hears that dispatch, one
-/// added during it hears the next; unsubscribing twice does nothing.
-#[test]
-fn an_unsubscribed_listener_hears_the_dispatch_going_on_and_no_later_one() {
-    let log = Rc::new(RefCell::new(Vec::new()));
-    let store = Store::new(0, |sum: &mut u32, Num(n): &Num| *sum += n);
-    let slot = Rc::new(RefCell::new(Some(store.clone())));
-    let b_subscription = Rc::new(RefCell::new(None));
-    let (s, l, b) = (slot.clone(), log.clone(), b_subscription.clone());
-    let a = store.subscribe(move |_: &Num| {
-        let Some(store) = s.borrow().clone() else {
-            return;
-        };
-        l.borrow_mut().push(format!("A {}", store.state()));
-        if store.state() == 1 {
-            let removed = b
-                .borrow_mut()
-                .take()
-                .map(baton::saga::Subscription::unsubscribe);
-            assert_eq!(removed, Some(true));
-            let (l, s) = (l.clone(), s.clone());
-            store.subscribe(move |_: &Num| {
-                if let Some(store) = s.borrow().as_ref() {
-                    l.borrow_mut().push(format!("C {}", store.state()));
-                }
-            });
-        }
-    });
-    let (l, s) = (log.clone(), slot.clone());
-    let b = store.subscribe(move |_: &Num| {
-        if let Some(store) = s.borrow().as_ref() {
-            l.borrow_mut().push(format!("B {}", store.state()));
-        }
-    });
-    *b_subscription.borrow_mut() = Some(b);
-    store.dispatch(Num(1));
-    store.dispatch(Num(1));
-    assert!(a.unsubscribe());
-    store.dispatch(Num(1));
-    assert_eq!(*log.borrow(), ["A 1", "B 1", "A 2", "C 2", "C 3"]);
-    slot.borrow_mut().take();
-}
-
 #[test]
 fn a_cancelled_watcher_lets_go_of_its_store_and_runtime() {
     // Waiting in `take`, a watcher holds the runtime, which holds the

@@ -435,6 +435,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "store_subscribe",
+        "a store's subscribers: redux's subscribe and unsubscribe",
+        saga::store_subscribe,
+    ),
+    port(
+        "saga",
         "store_end",
         "redux-saga's END: takes end their sagas, which clean up and wait for their children",
         saga::store_end,

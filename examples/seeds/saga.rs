@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use baton::runner::CancellationToken;
 use baton::saga::{
-    Action, Buffer, Channel, Effect, Pattern, Runtime, SagaCo, Store, Task, Value, action_channel,
-    all, call, call_effect, cancel, cancelled, delay, fork, get_context, join, put, put_to, race,
-    run_saga, select, set_context, spawn, take, take_from, take_maybe,
+    Action, Buffer, Channel, Effect, Pattern, Runtime, SagaCo, Store, Subscription, Task, Value,
+    action_channel, all, call, call_effect, cancel, cancelled, delay, fork, get_context, join, put,
+    put_to, race, run_saga, select, set_context, spawn, take, take_from, take_maybe,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
@@ -421,6 +421,64 @@ pub fn channel_order() -> String {
             Ok(())
         }));
         log.line("script end");
+    })
+}
+
+/// The action of `store_subscribe.js`.
+#[derive(Clone, Debug)]
+struct Add;
+
+impl Action for Add {
+    fn action_type(&self) -> &str {
+        "ADD"
+    }
+}
+
+/// `store_subscribe.js`: redux's `subscribe` and its unsubscribe, and
+/// which subscribers a dispatch calls. (Unsubscribing twice cannot be
+/// written here: `unsubscribe` takes the subscription.)
+pub fn store_subscribe() -> String {
+    scenario(|log| {
+        let store = Store::new(0_u32, |count, _: &Add| *count += 1);
+        // The subscribers reach the store through a slot emptied at the
+        // end: one holding its own store would be a cycle of `Rc`s.
+        let slot = Rc::new(RefCell::new(Some(store.clone())));
+        let subscription_of_b: Rc<RefCell<Option<Subscription<Add>>>> = Rc::default();
+        let (l, s, b) = (log.clone(), slot.clone(), subscription_of_b.clone());
+        let subscription_of_a = store.subscribe(move |_: &Add| {
+            let Some(store) = s.borrow().clone() else {
+                return;
+            };
+            l.line(format_args!("A hears {}", store.state()));
+            if store.state() == 1 {
+                if let Some(b) = b.borrow_mut().take() {
+                    b.unsubscribe();
+                }
+                let (lc, sc) = (l.clone(), s.clone());
+                store.subscribe(move |_: &Add| {
+                    if let Some(store) = sc.borrow().as_ref() {
+                        lc.line(format_args!("C hears {}", store.state()));
+                    }
+                });
+                l.line("A unsubscribed B and subscribed C");
+            }
+        });
+        let (l, s) = (log.clone(), slot.clone());
+        let subscription = store.subscribe(move |_: &Add| {
+            if let Some(store) = s.borrow().as_ref() {
+                l.line(format_args!("B hears {}", store.state()));
+            }
+        });
+        *subscription_of_b.borrow_mut() = Some(subscription);
+        for n in 1..=2 {
+            store.dispatch(Add);
+            log.line(format_args!("dispatched {n}"));
+        }
+        subscription_of_a.unsubscribe();
+        log.line("unsubscribed A");
+        store.dispatch(Add);
+        log.line("dispatched 3");
+        slot.borrow_mut().take();
     })
 }
 

@@ -80,7 +80,7 @@
 //! action put right after another,
 //! where redux-saga's watchers see every one (the random watchers found
 //! it). `tests/oracle/saga/` `fork_tree.js`, `channel_order.js`,
-//! `store_order.js`, `store_end.js` and `context.js` pin these orders (the
+//! `store_order.js`, `store_subscribe.js`, `store_end.js` and `context.js` pin these orders (the
 //! store's on a redux store). Where
 //! baton differs from redux-saga, on purpose:
 //!

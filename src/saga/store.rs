@@ -279,8 +279,11 @@ impl<A: Action> Bus<A> {
 }
 
 /// A store subscriber, as [`Store::subscribe`] added it: end it with
-/// [`unsubscribe`](Self::unsubscribe). Dropping it does not unsubscribe
-/// (a subscriber meant to hear every dispatch needs no handle kept).
+/// [`unsubscribe`](Self::unsubscribe), redux's unsubscribe function.
+/// Dropping it does not unsubscribe (a subscriber meant to hear every
+/// dispatch needs no handle kept); unsubscribing twice, which redux
+/// ignores, cannot be written (`unsubscribe` takes the subscription).
+/// `tests/oracle/saga/store_subscribe.js` pins the order to redux's.
 ///
 /// ```
 /// use baton::saga::{Action, Store};
