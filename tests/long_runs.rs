@@ -1,6 +1,6 @@
 //! Programs that run for a long time keep flat memory: a watcher, a race
 //! in a loop, a stream of forks, spawned tasks, a push source, a token
-//! that outlives its runs. Each runs for `3 * ROUNDS` virtual
+//! that outlives its runs and the waits on it given up. Each runs for `3 * ROUNDS` virtual
 //! milliseconds, one round a millisecond, and the live bytes at `2 *
 //! ROUNDS` and at `3 * ROUNDS` must match: anything kept per round would
 //! show as thousands of bytes. Its own test binary: the counting
@@ -10,8 +10,10 @@
 mod counting_allocator;
 
 use std::cell::RefCell;
+use std::future::{Future, poll_fn};
 use std::ops::ControlFlow;
 use std::rc::Rc;
+use std::task::Poll;
 use std::time::Duration;
 
 use baton::async_gen::{AsyncIteratorExt, for_await, push_queue};
@@ -120,9 +122,27 @@ fn token_outliving_its_runs() {
     });
 }
 
+/// A task waits on the token's `cancelled()` once and gives up on it (a
+/// race it lost): each round, for a token never cancelled.
+fn cancelled_futures_given_up() {
+    let token = CancellationToken::<Error>::new();
+    every_ms(move || {
+        let token = token.clone();
+        let _ = spawn(async move {
+            let mut waiting = std::pin::pin!(token.cancelled());
+            poll_fn(|cx| {
+                let _ = waiting.as_mut().poll(cx);
+                Poll::Ready(())
+            })
+            .await;
+            Promise::<u64>::resolve(1).await
+        });
+    });
+}
+
 #[test]
 fn long_running_programs_keep_flat_memory() {
-    let scenarios: [(&str, fn()); 10] = [
+    let scenarios: [(&str, fn()); 11] = [
         ("take_every", || watcher("take_every")),
         ("take_latest", || watcher("take_latest")),
         ("debounce", || watcher("debounce")),
@@ -133,6 +153,7 @@ fn long_running_programs_keep_flat_memory() {
         ("a push source", || push_source(false)),
         ("a push source with a timeout", || push_source(true)),
         ("a token outliving its runs", token_outliving_its_runs),
+        ("cancelled() given up on", cancelled_futures_given_up),
     ];
     for (name, scenario) in scenarios {
         let samples = Rc::new(RefCell::new(Vec::new()));

@@ -398,4 +398,48 @@ mod cancellation {
         assert_eq!(*heard.borrow(), ["first: stop", "third: stop"]);
         assert!(token.is_cancelled());
     }
+
+    #[test]
+    fn cancelled_wakes_a_foreign_waker_once_and_is_ready_with_the_reason() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::task::{Context, Poll, Wake, Waker};
+
+        struct Wakes(AtomicUsize);
+        impl Wake for Wakes {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let wakes = Arc::new(Wakes(AtomicUsize::new(0)));
+        let waker = Waker::from(wakes.clone());
+        let mut cx = Context::from_waker(&waker);
+        let token = CancellationToken::<&str>::new();
+        let mut waiting = std::pin::pin!(token.cancelled());
+        assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Pending);
+        // Polled again: the same listener, told whom to wake now.
+        assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Pending);
+        token.cancel("stop");
+        assert_eq!(wakes.0.load(Ordering::SeqCst), 1);
+        assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Ready("stop"));
+        // Already cancelled: ready at once.
+        assert_eq!(
+            std::pin::pin!(token.cancelled()).poll(&mut cx),
+            Poll::Ready("stop")
+        );
+    }
+
+    /// Nothing cancels the token: the run ends with the task still
+    /// waiting, which `block_on` reports, on the virtual clock at once
+    /// (the task's wait holds no waker the clock would wait for).
+    #[test]
+    fn a_cancellation_that_never_comes_stalls_instead_of_hanging() {
+        let token = CancellationToken::<Error>::new();
+        let out = EventLoop::virtual_clock().block_on(async move {
+            let reason = token.cancelled().await;
+            Ok::<_, Error>(reason.to_string())
+        });
+        let error = out.expect_err("stalled");
+        assert_eq!(fault_kind(&error), Some(FaultKind::Stalled), "{error}");
+    }
 }

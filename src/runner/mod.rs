@@ -44,7 +44,7 @@ use crate::generator::{Generator, Resume, Step};
 use crate::{Fault, FaultKind, Promise, Reason, Resolver};
 
 use token::Listening;
-pub use token::{CancellationToken, ListenerId};
+pub use token::{CancellationToken, ListenerId, WhenCancelled};
 pub use yieldable::{Done, FutureYield, Member, Thunk, Yieldable, future, thunk};
 
 /// Drives `generator` to completion on the event loop; returns the promise

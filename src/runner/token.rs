@@ -1,14 +1,21 @@
 //! [`CancellationToken`]: seed 003's token. Cancel once, with a reason;
-//! listeners hear of it; code checks it. A listener can be removed again
+//! listeners hear of it; code checks it, or awaits it
+//! ([`cancelled`](CancellationToken::cancelled), tokio-util's name for
+//! the same future). A listener can be removed again
 //! (JavaScript's `AbortSignal.removeEventListener`): the runner and the
 //! saga runtime remove theirs when their run or task ends, so a token that
 //! outlives them (a server's shutdown token, say) does not keep every run
 //! it ever watched.
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::pin::Pin;
 use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
 
+use crate::event_loop::{self, Job};
+use crate::promise::task::task_of;
 use crate::roster::Roster;
 
 /// A cancellation token (seed 003's `CancellationToken`): cancel once,
@@ -277,6 +284,98 @@ impl<E: Clone + 'static> CancellationToken<E> {
         match self.reason() {
             Some(reason) => Err(reason),
             None => Ok(()),
+        }
+    }
+
+    /// A future of the cancellation: ready with the reason once the token
+    /// is cancelled (at once if it is). Dropped before that (a race it
+    /// lost), it removes its listener, so a long-lived token raced by many
+    /// short tasks keeps none of them.
+    ///
+    /// Awaited by a task on baton's loop, the cancellation resumes the
+    /// task one microtask later, as a promise's reaction would, and the
+    /// virtual clock does not wait for it; under another executor it wakes
+    /// that executor's waker.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    /// use baton::{Error, EventLoop, set_timeout};
+    /// use std::time::Duration;
+    ///
+    /// let token = CancellationToken::new();
+    /// let t = token.clone();
+    /// let out = EventLoop::virtual_clock().block_on(async move {
+    ///     set_timeout(move || t.cancel(Error::msg("shutdown")), Duration::from_secs(3));
+    ///     let reason = token.cancelled().await;
+    ///     Ok::<_, Error>(format!("{reason} at {:?}", baton::now()))
+    /// });
+    /// assert_eq!(out.ok().as_deref(), Some("shutdown at 3s"));
+    /// ```
+    pub fn cancelled(&self) -> WhenCancelled<E> {
+        WhenCancelled {
+            token: self.clone(),
+            listening: None,
+        }
+    }
+}
+
+/// The future of [`CancellationToken::cancelled`].
+pub struct WhenCancelled<E: Clone + 'static> {
+    token: CancellationToken<E>,
+    /// Its listener, once polled, and who the listener wakes: shared with
+    /// the listener, and changed when a later poll comes from elsewhere.
+    listening: Option<(ListenerId, Rc<Cell<Option<Wake>>>)>,
+}
+
+/// Who a [`WhenCancelled`] wakes: the task on baton's loop that polled it
+/// (queued as a promise's reaction queues it, with no waker cloned, so
+/// the virtual clock does not wait on it), or another executor's waker.
+enum Wake {
+    Task(Rc<dyn Job>),
+    Waker(Waker),
+}
+
+impl<E: Clone + 'static> std::fmt::Debug for WhenCancelled<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WhenCancelled")
+            .field("cancelled", &self.token.is_cancelled())
+            .finish()
+    }
+}
+
+impl<E: Clone + 'static> Future for WhenCancelled<E> {
+    type Output = E;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<E> {
+        if let Some(reason) = self.token.reason() {
+            self.listening = None; // heard, and gone from the token
+            return Poll::Ready(reason);
+        }
+        let wake = match task_of(cx) {
+            Some(lent) => Wake::Task(lent.task.clone()),
+            None => Wake::Waker(cx.waker().clone()),
+        };
+        match &self.listening {
+            Some((_, waiting)) => waiting.set(Some(wake)),
+            None => {
+                let waiting = Rc::new(Cell::new(Some(wake)));
+                let heard = waiting.clone();
+                let id = self.token.on_cancel(move |_| match heard.take() {
+                    Some(Wake::Task(task)) => event_loop::queue_job(task),
+                    Some(Wake::Waker(waker)) => waker.wake(),
+                    None => {}
+                });
+                self.listening = Some((id, waiting));
+            }
+        }
+        Poll::Pending
+    }
+}
+
+impl<E: Clone + 'static> Drop for WhenCancelled<E> {
+    fn drop(&mut self) {
+        if let Some((id, _)) = self.listening.take() {
+            self.token.remove_listener(id);
         }
     }
 }
