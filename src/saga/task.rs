@@ -854,7 +854,9 @@ impl<T: Clone + 'static> Task<T> {
     }
 
     /// Cancels the task when `token` is cancelled (seed 003's
-    /// `runCancellable`), with the token's reason.
+    /// `runCancellable`), with the token's reason. The token's listener is
+    /// removed when the task settles, so a token that outlives its tasks
+    /// (a server's shutdown token) keeps none of them.
     ///
     /// ```
     /// use baton::runner::CancellationToken;
@@ -873,10 +875,6 @@ impl<T: Clone + 'static> Task<T> {
     /// assert_eq!(p.peek().and_then(Result::err).map(|e| e.to_string()).as_deref(), Some("shutdown"));
     /// assert!(token.is_cancelled());
     /// ```
-    ///
-    /// The token's listener is removed when the task settles, so a token
-    /// that outlives its tasks (a server's shutdown token) keeps none of
-    /// them.
     pub fn cancel_on(&self, token: &CancellationToken) {
         if self.node.is_settled() {
             return;
