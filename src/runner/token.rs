@@ -379,3 +379,56 @@ impl<E: Clone + 'static> Drop for WhenCancelled<E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CancellationToken;
+    use proptest::prelude::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    proptest! {
+        /// Listeners added and removed in any order, the token cancelled
+        /// at any point: every listener still there hears the reason once,
+        /// in the order they were added; one removed never does; one added
+        /// after the cancellation hears it at once.
+        #[test]
+        fn every_listener_still_there_hears_once_in_order(
+            ops in proptest::collection::vec((0_u8..3, 0_usize..64), 0..120),
+            cancel_at in 0_usize..130,
+        ) {
+            let token = CancellationToken::<u8>::new();
+            let heard = Rc::new(RefCell::new(Vec::new()));
+            let mut ids = Vec::new();
+            let mut expected = Vec::new();
+            let mut waiting: Vec<usize> = Vec::new();
+            for (step, (op, pick)) in ops.into_iter().enumerate() {
+                if step == cancel_at {
+                    token.cancel(7);
+                    expected.append(&mut waiting);
+                }
+                if op < 2 {
+                    let n = ids.len();
+                    let h = heard.clone();
+                    ids.push(token.on_cancel(move |reason| h.borrow_mut().push((n, *reason))));
+                    if token.is_cancelled() {
+                        expected.push(n);
+                    } else {
+                        waiting.push(n);
+                    }
+                } else if !ids.is_empty() {
+                    let n = pick % ids.len();
+                    let was_waiting = waiting.iter().position(|&w| w == n).map(|at| waiting.remove(at));
+                    prop_assert_eq!(token.remove_listener(ids[n]), was_waiting.is_some());
+                }
+            }
+            // The first reason counts; a second cancel tells nobody.
+            let reason = if token.is_cancelled() { 7 } else { 9 };
+            token.cancel(9);
+            expected.append(&mut waiting);
+            let heard: Vec<(usize, u8)> = heard.borrow().clone();
+            let expected: Vec<(usize, u8)> = expected.into_iter().map(|n| (n, reason)).collect();
+            prop_assert_eq!(heard, expected);
+        }
+    }
+}
