@@ -314,6 +314,8 @@ pub(crate) enum Stepped<Y, R> {
 /// and cleanup may itself yield promises, which are awaited (what Rust's
 /// missing async drop cannot do); then the outer promise rejects with the
 /// reason. `return()` is given `T::default()` (JavaScript's `undefined`).
+/// The run's listener leaves the token when the run ends, so a token that
+/// outlives its runs (a server's shutdown token) keeps none of them.
 ///
 /// ```
 /// use baton::runner::{CancellationToken, run_cancellable};
