@@ -50,6 +50,7 @@ pub mod runner;
 pub mod saga;
 #[cfg(test)]
 mod shortcut_props;
+mod stack;
 
 pub use async_gen::AsyncGen;
 pub use error::Error;

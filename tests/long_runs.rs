@@ -1,9 +1,9 @@
 //! Programs that run for a long time keep flat memory: a watcher, a race
 //! in a loop, a stream of forks, spawned tasks, a push source, a token
-//! that outlives its runs and the waits on it given up. Each runs for `3 * ROUNDS` virtual
-//! milliseconds, one round a millisecond, and the live bytes at `2 *
-//! ROUNDS` and at `3 * ROUNDS` must match: anything kept per round would
-//! show as thousands of bytes. Its own test binary: the counting
+//! that outlives its runs, the waits on it given up and its children.
+//! Each runs for `3 * ROUNDS` virtual milliseconds, one round a
+//! millisecond, and the live bytes at `2 * ROUNDS` and at `3 * ROUNDS`
+//! must match: anything kept per round would show as thousands of bytes. Its own test binary: the counting
 //! allocator sees the whole process, so this file holds a single test.
 
 #[path = "shared/counting_allocator.rs"]
@@ -140,9 +140,23 @@ fn cancelled_futures_given_up() {
     });
 }
 
+/// Each round a request's token is made from the long-lived one, then
+/// cancelled on its own or dropped.
+fn child_tokens() {
+    let shutdown = CancellationToken::<Error>::new();
+    let mut round = 0;
+    every_ms(move || {
+        round += 1;
+        let request = shutdown.child();
+        if round % 2 == 0 {
+            request.cancel(Error::msg("client went away"));
+        }
+    });
+}
+
 #[test]
 fn long_running_programs_keep_flat_memory() {
-    let scenarios: [(&str, fn()); 11] = [
+    let scenarios: [(&str, fn()); 12] = [
         ("take_every", || watcher("take_every")),
         ("take_latest", || watcher("take_latest")),
         ("debounce", || watcher("debounce")),
@@ -154,6 +168,7 @@ fn long_running_programs_keep_flat_memory() {
         ("a push source with a timeout", || push_source(true)),
         ("a token outliving its runs", token_outliving_its_runs),
         ("cancelled() given up on", cancelled_futures_given_up),
+        ("child tokens", child_tokens),
     ];
     for (name, scenario) in scenarios {
         let samples = Rc::new(RefCell::new(Vec::new()));

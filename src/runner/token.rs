@@ -5,7 +5,9 @@
 //! (JavaScript's `AbortSignal.removeEventListener`): the runner and the
 //! saga runtime remove theirs when their run or task ends, so a token that
 //! outlives them (a server's shutdown token, say) does not keep every run
-//! it ever watched.
+//! it ever watched. A [`child`](CancellationToken::child) token follows
+//! its parent's cancellation and leaves the parent's listeners when it is
+//! cancelled on its own or dropped.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -17,6 +19,7 @@ use std::task::{Context, Poll, Waker};
 use crate::event_loop::{self, Job};
 use crate::promise::task::task_of;
 use crate::roster::Roster;
+use crate::stack::on_enough_stack;
 
 /// A cancellation token (seed 003's `CancellationToken`): cancel once,
 /// with a reason; listeners hear about it; code can check it.
@@ -44,6 +47,18 @@ struct TokenState<E> {
     /// In the order they were added, under their ids: one leaves by binary
     /// search, and a thousand runs ending one after another leave nothing.
     listeners: RefCell<Roster<Listener<E>>>,
+    /// A [`child`](CancellationToken::child)'s listener on its parent,
+    /// removed when the child is cancelled or dropped: a parent that
+    /// outlives its children keeps none of them.
+    parent: Cell<Option<Listening<E>>>,
+}
+
+impl<E> Drop for TokenState<E> {
+    fn drop(&mut self) {
+        if let Some(parent) = self.parent.take() {
+            parent.remove();
+        }
+    }
 }
 
 impl<E> TokenState<E> {
@@ -128,6 +143,7 @@ impl<E: Clone + 'static> CancellationToken<E> {
             inner: Rc::new(TokenState {
                 reason: RefCell::new(None),
                 listeners: RefCell::new(Roster::default()),
+                parent: Cell::new(None),
             }),
         }
     }
@@ -159,6 +175,9 @@ impl<E: Clone + 'static> CancellationToken<E> {
             return;
         }
         *self.inner.reason.borrow_mut() = Some(reason.clone());
+        if let Some(parent) = self.inner.parent.take() {
+            parent.remove(); // cancelled on its own: the parent need not tell it
+        }
         let listeners = self.inner.listeners.borrow_mut().drain();
         let mut first_panic = None;
         for listener in listeners {
@@ -287,6 +306,41 @@ impl<E: Clone + 'static> CancellationToken<E> {
         }
     }
 
+    /// A token cancelled, with this one's reason, when this one is; it can
+    /// also be cancelled on its own, which leaves this one as it is
+    /// (tokio-util's `child_token`; JavaScript's `AbortSignal.any([signal])`
+    /// with an `AbortController` of its own). A request's token made from
+    /// a server's shutdown token, say: the child leaves its parent's
+    /// listeners when it is cancelled or dropped, so the parent keeps none
+    /// of the children it outlives.
+    ///
+    /// ```
+    /// use baton::runner::CancellationToken;
+    ///
+    /// let shutdown = CancellationToken::new();
+    /// let (request, other) = (shutdown.child(), shutdown.child());
+    /// request.cancel("client went away");
+    /// assert!(!shutdown.is_cancelled()); // a child's cancel stays its own
+    /// shutdown.cancel("shutting down");
+    /// assert_eq!(other.reason(), Some("shutting down"));
+    /// assert_eq!(request.reason(), Some("client went away")); // the first reason counts
+    /// assert_eq!(shutdown.child().reason(), Some("shutting down")); // born cancelled
+    /// ```
+    pub fn child(&self) -> CancellationToken<E> {
+        let child = CancellationToken::new();
+        let reaches = Rc::downgrade(&child.inner);
+        let listening = self.listen(move |reason| {
+            if let Some(inner) = reaches.upgrade() {
+                // A chain of children is as deep as the program made it.
+                on_enough_stack(|| CancellationToken { inner }.cancel(reason.clone()));
+            }
+        });
+        if !self.is_cancelled() {
+            child.inner.parent.set(Some(listening));
+        }
+        child
+    }
+
     /// A future of the cancellation: ready with the reason once the token
     /// is cancelled (at once if it is). Dropped before that (a race it
     /// lost), it removes its listener, so a long-lived token raced by many
@@ -386,6 +440,43 @@ mod tests {
     use proptest::prelude::*;
     use std::cell::RefCell;
     use std::rc::Rc;
+
+    /// The parent's listener for a child holds it weakly, and goes when
+    /// the child is cancelled on its own or dropped.
+    #[test]
+    fn a_child_leaves_its_parent_when_cancelled_alone_or_dropped() {
+        let parent = CancellationToken::<&str>::new();
+        let alone = parent.child();
+        assert_eq!(
+            std::rc::Rc::weak_count(&alone.inner),
+            1,
+            "the parent's listener"
+        );
+        alone.cancel("alone");
+        assert_eq!(std::rc::Rc::weak_count(&alone.inner), 0, "left the parent");
+        let dropped = parent.child();
+        drop(dropped);
+        assert!(
+            parent.inner.listeners.borrow().is_empty(),
+            "no listener left"
+        );
+        parent.cancel("parent");
+        assert_eq!(alone.reason(), Some("alone"));
+    }
+
+    /// Cancelling the head of a chain of children 100,000 long reaches its
+    /// end: each child cancels the next from its parent's listener.
+    #[test]
+    fn a_chain_of_children_deeper_than_the_stack_is_cancelled_to_its_end() {
+        let depth = if cfg!(miri) { 50 } else { 100_000 };
+        let root = CancellationToken::<&str>::new();
+        let chain: Vec<CancellationToken<&str>> =
+            std::iter::successors(Some(root.clone()), |token| Some(token.child()))
+                .take(depth + 1)
+                .collect();
+        root.cancel("stop");
+        assert!(chain.iter().all(|token| token.reason() == Some("stop")));
+    }
 
     proptest! {
         /// Listeners added and removed in any order, the token cancelled

@@ -14,6 +14,7 @@ use super::store::Ended;
 use super::task::{AloneTurn, Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId};
 use crate::generator::{Generator, Resume};
 use crate::runner::{Stepped, stepped};
+use crate::stack::on_enough_stack;
 use crate::{Error, Fault, FaultKind, Promise, Resolver, event_loop};
 
 const EXHAUSTED: &str = "a saga was run after it had already completed";
@@ -89,21 +90,6 @@ where
         driver.step(Resume::Next(unit()));
     }
     Task::from_parts(node, promise)
-}
-
-/// Runs `f` on a fresh stack segment when the thread's stack is nearly
-/// used up. A fork starts its child at once, a settled child settles its
-/// waiting parent at once, a join resumes its joiner at once and a
-/// cancellation reaches the children first (redux-saga's order, kept), so
-/// a tree's depth becomes the stack's: a chain of 100,000 forks would
-/// overflow it (`tests/saga_depth.rs`). The check costs about 20
-/// instructions at each of those points (a fork passes two); a segment is
-/// mapped only past the red zone and freed when `f` returns.
-#[inline]
-fn on_enough_stack<R>(f: impl FnOnce() -> R) -> R {
-    const RED_ZONE: usize = 128 * 1024;
-    const SEGMENT: usize = 1024 * 1024;
-    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
 
 /// How an effect's outcome resumes a saga: its value in, its error thrown

@@ -1,0 +1,18 @@
+//! Calls that nest as deep as the program's data: a saga tree (a fork
+//! starts its child at once, a settled child settles its waiting parent at
+//! once, a join resumes its joiner at once, a cancellation reaches the
+//! children first: redux-saga's order, kept) and a chain of child
+//! cancellation tokens. Each such call goes through [`on_enough_stack`],
+//! so a chain 100,000 deep runs where it would overflow the thread's
+//! stack (`tests/saga_depth.rs`; redux-saga under Node throws a
+//! `RangeError` under 1,000 deep).
+
+/// Runs `f` on a fresh stack segment when the thread's stack is nearly
+/// used up. The check costs about 20 instructions (a fork passes two); a
+/// segment is mapped only past the red zone and freed when `f` returns.
+#[inline]
+pub(crate) fn on_enough_stack<R>(f: impl FnOnce() -> R) -> R {
+    const RED_ZONE: usize = 128 * 1024;
+    const SEGMENT: usize = 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
+}
