@@ -24,6 +24,11 @@ use crate::stack::on_enough_stack;
 /// A cancellation token (seed 003's `CancellationToken`): cancel once,
 /// with a reason; listeners hear about it; code can check it.
 ///
+/// Like everything on a loop it stays on its thread (`!Send`; tokio-util's
+/// token is the thread-safe one). To cancel from another thread, send the
+/// loop a message (a tokio channel, say) that a task awaits and answers
+/// with `cancel`.
+///
 /// ```
 /// use baton::Error;
 /// use baton::runner::CancellationToken;
