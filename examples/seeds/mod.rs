@@ -279,6 +279,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "runner",
+        "token_cancelled",
+        "awaiting a token's cancellation, and child tokens: Node's AbortSignal order",
+        runner::token_cancelled,
+    ),
+    port(
+        "runner",
         "co_extras",
         "co's extras: arrays, objects, thunks, nested generators",
         runner::co_extras,

@@ -411,6 +411,56 @@ pub fn cancellable() -> String {
     })
 }
 
+/// `token_cancelled.js`: tasks awaiting a token's cancellation, and
+/// child tokens, in Node's order for `AbortSignal` and
+/// `AbortSignal.any`.
+pub fn token_cancelled() -> String {
+    scenario(|log| {
+        let shutdown = CancellationToken::<&str>::new();
+        let first = shutdown.child();
+        let second = shutdown.child();
+        let wait = |name: &'static str, token: &CancellationToken<&'static str>| {
+            let (log, token) = (log.clone(), token.clone());
+            drop(spawn(async move {
+                log.line(format_args!("{name} waits"));
+                let reason = token.cancelled().await;
+                log.line(format_args!("{name} heard: {reason}"));
+                Ok::<_, Error>(())
+            }));
+        };
+        wait("first child's task", &first);
+        wait("shutdown's task", &shutdown);
+        wait("second child's task", &second);
+        let l = log.clone();
+        first.on_cancel(move |_| l.line("first child's listener"));
+        let l = log.clone();
+        shutdown.on_cancel(move |_| l.line("shutdown's listener"));
+        let (l, s, alone) = (log.clone(), shutdown.clone(), second.clone());
+        set_timeout(
+            move || {
+                alone.cancel("second went away");
+                let aborted = s.is_cancelled();
+                l.line(format_args!(
+                    "second aborted alone; shutdown aborted: {aborted}"
+                ));
+            },
+            ms(5),
+        );
+        let l = log.clone();
+        set_timeout(
+            move || {
+                l.line("aborting shutdown");
+                shutdown.cancel("shutting down");
+                let after = l.clone();
+                baton::queue_microtask(move || after.line("a microtask queued after the abort"));
+                let reason = second.reason().unwrap_or("none");
+                l.line(format_args!("aborted; second's reason: {reason}"));
+            },
+            ms(10),
+        );
+    })
+}
+
 /// The seed's driver code around `downloadFiles`: log how the download
 /// ends, and press cancel after 200 ms.
 pub fn report_and_cancel_at_200<T: Clone + 'static>(

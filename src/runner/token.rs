@@ -52,17 +52,18 @@ struct TokenState<E> {
     /// In the order they were added, under their ids: one leaves by binary
     /// search, and a thousand runs ending one after another leave nothing.
     listeners: RefCell<Roster<Listener<E>>>,
-    /// A [`child`](CancellationToken::child)'s listener on its parent,
-    /// removed when the child is cancelled or dropped: a parent that
-    /// outlives its children keeps none of them.
-    parent: Cell<Option<Listening<E>>>,
+    /// Its [`child`](CancellationToken::child) tokens, held weakly, told
+    /// after its listeners (Node's order for `AbortSignal.any`).
+    children: RefCell<Roster<Weak<TokenState<E>>>>,
+    /// Where it is among its parent's children: it leaves when it is
+    /// cancelled on its own or dropped, so a parent that outlives its
+    /// children keeps none of them.
+    parent: Cell<Option<(Weak<TokenState<E>>, ListenerId)>>,
 }
 
 impl<E> Drop for TokenState<E> {
     fn drop(&mut self) {
-        if let Some(parent) = self.parent.take() {
-            parent.remove();
-        }
+        self.leave_parent();
     }
 }
 
@@ -71,6 +72,46 @@ impl<E> TokenState<E> {
         let removed = self.listeners.borrow_mut().leave(id.0);
         // Dropped outside the borrow: what it holds may reach the token.
         removed.is_some()
+    }
+
+    fn leave_parent(&self) {
+        if let Some((parent, id)) = self.parent.take()
+            && let Some(parent) = parent.upgrade()
+        {
+            parent.children.borrow_mut().leave(id.0);
+        }
+    }
+}
+
+impl<E: Clone + 'static> TokenState<E> {
+    /// Sets the reason, then tells the listeners and the children, in
+    /// order; a panic of one of them is resumed once all have been told.
+    fn cancel(&self, reason: &E) {
+        if self.reason.borrow().is_some() {
+            return;
+        }
+        *self.reason.borrow_mut() = Some(reason.clone());
+        self.leave_parent(); // cancelled on its own: the parent need not tell it
+        let listeners = self.listeners.borrow_mut().drain();
+        let children = self.children.borrow_mut().drain();
+        let mut first_panic = None;
+        for listener in listeners {
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| listener(reason))) {
+                first_panic.get_or_insert(panic);
+            }
+        }
+        for child in children.filter_map(|child| child.upgrade()) {
+            // A chain of children is as deep as the program made it.
+            let told = catch_unwind(AssertUnwindSafe(|| {
+                on_enough_stack(|| child.cancel(reason))
+            }));
+            if let Err(panic) = told {
+                first_panic.get_or_insert(panic);
+            }
+        }
+        if let Some(panic) = first_panic {
+            resume_unwind(panic);
+        }
     }
 }
 
@@ -148,6 +189,7 @@ impl<E: Clone + 'static> CancellationToken<E> {
             inner: Rc::new(TokenState {
                 reason: RefCell::new(None),
                 listeners: RefCell::new(Roster::default()),
+                children: RefCell::new(Roster::default()),
                 parent: Cell::new(None),
             }),
         }
@@ -176,23 +218,7 @@ impl<E: Clone + 'static> CancellationToken<E> {
     /// assert_eq!(*heard.borrow(), ["user pressed stop"]);
     /// ```
     pub fn cancel(&self, reason: E) {
-        if self.inner.reason.borrow().is_some() {
-            return;
-        }
-        *self.inner.reason.borrow_mut() = Some(reason.clone());
-        if let Some(parent) = self.inner.parent.take() {
-            parent.remove(); // cancelled on its own: the parent need not tell it
-        }
-        let listeners = self.inner.listeners.borrow_mut().drain();
-        let mut first_panic = None;
-        for listener in listeners {
-            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| listener(&reason))) {
-                first_panic.get_or_insert(panic);
-            }
-        }
-        if let Some(panic) = first_panic {
-            resume_unwind(panic);
-        }
+        self.inner.cancel(&reason);
     }
 
     /// Whether it has been cancelled.
@@ -314,7 +340,9 @@ impl<E: Clone + 'static> CancellationToken<E> {
     /// A token cancelled, with this one's reason, when this one is; it can
     /// also be cancelled on its own, which leaves this one as it is
     /// (tokio-util's `child_token`; JavaScript's `AbortSignal.any([signal])`
-    /// with an `AbortController` of its own). A request's token made from
+    /// with an `AbortController` of its own). The children are told after
+    /// this token's own listeners, in the order they were made, as Node
+    /// tells the signals made by `AbortSignal.any`. A request's token made from
     /// a server's shutdown token, say: the child leaves its parent's
     /// listeners when it is cancelled or dropped, so the parent keeps none
     /// of the children it outlives.
@@ -333,15 +361,17 @@ impl<E: Clone + 'static> CancellationToken<E> {
     /// ```
     pub fn child(&self) -> CancellationToken<E> {
         let child = CancellationToken::new();
-        let reaches = Rc::downgrade(&child.inner);
-        let listening = self.listen(move |reason| {
-            if let Some(inner) = reaches.upgrade() {
-                // A chain of children is as deep as the program made it.
-                on_enough_stack(|| CancellationToken { inner }.cancel(reason.clone()));
+        match self.reason() {
+            Some(reason) => child.cancel(reason),
+            None => {
+                let id = ListenerId::fresh();
+                let children = &self.inner.children;
+                children
+                    .borrow_mut()
+                    .join(id.0, Rc::downgrade(&child.inner));
+                let parent = Rc::downgrade(&self.inner);
+                child.inner.parent.set(Some((parent, id)));
             }
-        });
-        if !self.is_cancelled() {
-            child.inner.parent.set(Some(listening));
         }
         child
     }
@@ -446,25 +476,19 @@ mod tests {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    /// The parent's listener for a child holds it weakly, and goes when
-    /// the child is cancelled on its own or dropped.
+    /// A parent holds its children weakly, and a child leaves it when
+    /// cancelled on its own or dropped.
     #[test]
     fn a_child_leaves_its_parent_when_cancelled_alone_or_dropped() {
         let parent = CancellationToken::<&str>::new();
         let alone = parent.child();
-        assert_eq!(
-            std::rc::Rc::weak_count(&alone.inner),
-            1,
-            "the parent's listener"
-        );
+        assert_eq!(std::rc::Rc::weak_count(&alone.inner), 1, "the parent's");
         alone.cancel("alone");
         assert_eq!(std::rc::Rc::weak_count(&alone.inner), 0, "left the parent");
         let dropped = parent.child();
+        assert!(!parent.inner.children.borrow().is_empty());
         drop(dropped);
-        assert!(
-            parent.inner.listeners.borrow().is_empty(),
-            "no listener left"
-        );
+        assert!(parent.inner.children.borrow().is_empty(), "no child left");
         parent.cancel("parent");
         assert_eq!(alone.reason(), Some("alone"));
     }
