@@ -46,6 +46,7 @@ const promiseSuite = {
     { label: "yield of a resolved promise through run()", baton: "run_yield_x1000/baton", per: 1000, rust: "await_x1000/rust_async_fn", node: "run_yield/node" },
     { label: "Node: native await, for the runner row", node: "await/node" },
     { label: "spawn an async fn that awaits once", baton: "spawn_await_x1000/baton", per: 1000, node: "spawn_await/node" },
+    { label: "a cancellable run of one yield, 1,000 on one token (with all())", baton: "run_cancellable_x1000/baton", per: 1000, node: "run_cancellable/node" },
     { label: "all() over 100,000 promises, per element", baton: "all_100k/baton", per: 100000, node: "all_100k/node" },
     { label: "1,000,000 timers set and fired, per timer", baton: "timers_1m/baton", per: 1000000, node: "timers_1m/node", nodePer: 1000000 },
     { label: "the same, each round on a fresh loop (baton only; Node's loop keeps running)", baton: "timers_1m/baton_fresh_loop", per: 1000000, node: "timers_1m/node", nodePer: 1000000 },

@@ -245,5 +245,33 @@ fn runner(c: &mut Criterion) {
     });
 }
 
-criterion_group!(runner_benches, runner);
+/// 1,000 runs of `function* () { return yield ready }` on one token, each
+/// adding its listener and removing it as it ends (seed 003's
+/// `runCancellable` in Node, whose token keeps them).
+fn cancellable_runs(c: &mut Criterion) {
+    use baton::runner::{CancellationToken, run_cancellable};
+    use baton::{Co, Gen};
+    c.bench_function("run_cancellable_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().run(|| {
+                let token = CancellationToken::<Error>::new();
+                let ready = Promise::<u64, Error>::resolve(1);
+                let runs: Vec<_> = (0..N)
+                    .map(|_| {
+                        let ready = ready.clone();
+                        let one_yield =
+                            Gen::new(move |co: Co<Promise<u64>, u64, u64, Error>| async move {
+                                co.yield_(ready).await
+                            });
+                        run_cancellable(one_yield, &token)
+                    })
+                    .collect();
+                all(runs)
+            });
+            black_box(out.peek().map(|r| r.is_ok()))
+        })
+    });
+}
+
+criterion_group!(runner_benches, runner, cancellable_runs);
 criterion_main!(promises, runner_benches);

@@ -4,6 +4,8 @@
 const { medianNs } = require("./measure");
 // Seed 002's runner, as the runner oracles use it.
 const { run } = require("../../tests/oracle/runner/_run");
+// Seed 003's token and runCancellable, as the cancellation oracles use them.
+const { CancellationToken, runCancellable } = require("../../tests/oracle/runner/_cancellable");
 
 const N = 1000;
 
@@ -49,6 +51,16 @@ module.exports = {
           }
         }),
       1, 5),
+  "run_cancellable/node": () =>
+    medianNs(() => {
+      const token = new CancellationToken();
+      const ready = Promise.resolve(1);
+      const runs = [];
+      for (let i = 0; i < N; i++) {
+        runs.push(runCancellable(function* () { return yield ready; }, token));
+      }
+      return Promise.all(runs);
+    }, N, 200),
   "spawn_await/node": () =>
     medianNs(async () => {
       const all = [];
