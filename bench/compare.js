@@ -67,7 +67,8 @@ async function promisesTable() {
     const per = row.per || 1;
     const baton = criterionMedian(row.baton);
     const rust = criterionMedian(row.rust);
-    const node = (await suite.node[row.node]()) / (row.nodePer || 1);
+    // Rows baton alone has (foreign futures) have no Node function.
+    const node = row.node ? (await suite.node[row.node]()) / (row.nodePer || 1) : undefined;
     const b = baton === undefined ? undefined : baton / per;
     const r = rust === undefined ? undefined : rust / per;
     console.log(`| ${row.label} | ${fmt(b)} | ${fmt(r)} | ${fmt(node)} | ${ratio(node, b)} |`);
