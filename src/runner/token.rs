@@ -409,6 +409,7 @@ impl<E: Clone + 'static> CancellationToken<E> {
 }
 
 /// The future of [`CancellationToken::cancelled`].
+#[must_use = "a future does nothing unless awaited"]
 pub struct WhenCancelled<E: Clone + 'static> {
     token: CancellationToken<E>,
     /// Its listener, once polled, and who the listener wakes: shared with
