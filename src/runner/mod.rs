@@ -43,7 +43,7 @@ use crate::event_loop;
 use crate::generator::{Generator, Resume, Step};
 use crate::{Fault, FaultKind, Promise, Reason, Resolver};
 
-use token::Listening;
+use token::Place;
 pub use token::{CancellationToken, ListenerId, WhenCancelled};
 pub use yieldable::{Done, FutureYield, Member, Thunk, Yieldable, future, thunk};
 
@@ -136,7 +136,7 @@ struct Driver<G: Generator> {
     settled: RefCell<Option<Promise<G::Input, G::Error>>>,
     /// The token listener of `run_cancellable`, removed when the run ends:
     /// a token that outlives its runs would keep every one of them.
-    listening: Cell<Option<Listening<G::Error>>>,
+    listening: Cell<Option<Place<G::Error>>>,
 }
 
 impl<G> Driver<G>
@@ -217,7 +217,7 @@ where
             (None, outcome) => self.resolver.resolve_with(outcome),
         }
         if let Some(listening) = self.listening.take() {
-            listening.remove();
+            listening.leave_listeners();
         }
         None
     }

@@ -58,7 +58,7 @@ struct TokenState<E> {
     /// Where it is among its parent's children: it leaves when it is
     /// cancelled on its own or dropped, so a parent that outlives its
     /// children keeps none of them.
-    parent: Cell<Option<(Weak<TokenState<E>>, ListenerId)>>,
+    parent: Cell<Option<Place<E>>>,
 }
 
 impl<E> Drop for TokenState<E> {
@@ -75,10 +75,8 @@ impl<E> TokenState<E> {
     }
 
     fn leave_parent(&self) {
-        if let Some((parent, id)) = self.parent.take()
-            && let Some(parent) = parent.upgrade()
-        {
-            parent.children.borrow_mut().leave(id.0);
+        if let Some(place) = self.parent.take() {
+            place.leave_children();
         }
     }
 }
@@ -115,17 +113,25 @@ impl<E: Clone + 'static> TokenState<E> {
     }
 }
 
-/// A listener a run or task removes when it ends (see
-/// [`CancellationToken::listen`]).
-pub(crate) struct Listening<E> {
+/// A place in one of a token's rosters, the token held weakly: a run's or
+/// a task's listener, which it leaves when it ends (see
+/// [`CancellationToken::listen`]), or a child token among its parent's
+/// children.
+pub(crate) struct Place<E> {
     token: Weak<TokenState<E>>,
     id: ListenerId,
 }
 
-impl<E> Listening<E> {
-    pub(crate) fn remove(self) {
+impl<E> Place<E> {
+    pub(crate) fn leave_listeners(self) {
         if let Some(token) = self.token.upgrade() {
             token.remove(self.id);
+        }
+    }
+
+    fn leave_children(self) {
+        if let Some(token) = self.token.upgrade() {
+            token.children.borrow_mut().leave(self.id.0);
         }
     }
 }
@@ -305,8 +311,8 @@ impl<E: Clone + 'static> CancellationToken<E> {
     /// Adds `listener` for a run or task that removes it when it ends,
     /// through the returned handle. The handle holds the token weakly: a
     /// run waiting for ever must not keep alive the token that keeps it.
-    pub(crate) fn listen(&self, listener: impl FnOnce(&E) + 'static) -> Listening<E> {
-        Listening {
+    pub(crate) fn listen(&self, listener: impl FnOnce(&E) + 'static) -> Place<E> {
+        Place {
             token: Rc::downgrade(&self.inner),
             id: self.on_cancel(listener),
         }
@@ -369,8 +375,8 @@ impl<E: Clone + 'static> CancellationToken<E> {
                 children
                     .borrow_mut()
                     .join(id.0, Rc::downgrade(&child.inner));
-                let parent = Rc::downgrade(&self.inner);
-                child.inner.parent.set(Some((parent, id)));
+                let token = Rc::downgrade(&self.inner);
+                child.inner.parent.set(Some(Place { token, id }));
             }
         }
         child

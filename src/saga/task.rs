@@ -23,7 +23,7 @@ use crate::event_loop::may_go_on_at_once;
 use crate::promise::Awaiting;
 use crate::roster::Roster;
 use crate::runner::CancellationToken;
-use crate::runner::token::Listening;
+use crate::runner::token::Place;
 use crate::{Error, Promise};
 
 /// A task's number, unique within its runtime.
@@ -172,7 +172,7 @@ pub(crate) struct Env {
     /// token, removed as each task settles (asked of every task as it
     /// settles: nothing to do while the map is empty). A field of the task
     /// would grow every suspended saga.
-    listening: RefCell<HashMap<TaskId, Vec<Listening<Error>>>>,
+    listening: RefCell<HashMap<TaskId, Vec<Place<Error>>>>,
 }
 
 /// Answers an effect in place of its performer, or lets it through.
@@ -203,7 +203,7 @@ impl Env {
     fn stop_listening_of(&self, id: TaskId) {
         let listening = self.listening.borrow_mut().remove(&id);
         for listening in listening.into_iter().flatten() {
-            listening.remove();
+            listening.leave_listeners();
         }
     }
 }
