@@ -447,6 +447,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "saga_stack",
+        "a failure's saga stack: the task it began in, the tasks it went up through",
+        saga::saga_stack,
+    ),
+    port(
+        "saga",
         "store_end",
         "redux-saga's END: takes end their sagas, which clean up and wait for their children",
         saga::store_end,

@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use baton::runner::CancellationToken;
 use baton::saga::{
-    Action, Buffer, Channel, Effect, Pattern, Runtime, SagaCo, Store, Subscription, Task, Value,
-    action_channel, all, call, call_effect, cancel, cancelled, delay, fork, get_context, join, put,
-    put_to, race, run_saga, select, set_context, spawn, take, take_from, take_maybe,
+    Action, Buffer, Channel, Effect, Pattern, Runtime, Saga, SagaCo, Store, Subscription, Task,
+    Value, Won, action_channel, all, call, call_effect, cancel, cancelled, delay, delay_effect,
+    fork, get_context, join, put, put_to, race, race2, run_saga, select, set_context, spawn, take,
+    take_from, take_maybe,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
@@ -824,6 +825,101 @@ pub fn context() -> String {
             read(&l, &co, "root", "api").await
         });
         Runtime::new().with_context("api", "v1").run("root", root);
+        log.line("script end");
+    })
+}
+
+/// `saga_stack.js`: a grandchild's error, three levels down.
+fn grandchild(_: ()) -> impl Saga<Output = ()> {
+    Gen::new(|co: SagaCo<()>| async move {
+        delay(&co, 10).await?;
+        Err(Error::msg("payment service refused").into())
+    })
+}
+
+fn sibling(_: ()) -> impl Saga<Output = ()> {
+    Gen::new(|co: SagaCo<()>| async move { delay(&co, 100).await })
+}
+
+fn child(_: ()) -> impl Saga<Output = ()> {
+    Gen::new(|co: SagaCo<()>| async move {
+        fork(&co, grandchild, ()).await?;
+        fork(&co, sibling, ()).await?;
+        delay(&co, 100).await
+    })
+}
+
+fn helper(_: ()) -> impl Saga<Output = ()> {
+    Gen::new(|co: SagaCo<()>| async move { call(&co, child, ()).await })
+}
+
+fn checkout() -> impl Saga<Output = ()> {
+    Gen::new(|co: SagaCo<()>| async move {
+        let task = fork(&co, helper, ()).await?;
+        join(&co, &task).await
+    })
+}
+
+fn flaky(_: ()) -> impl Saga<Output = ()> {
+    Gen::new(|co: SagaCo<()>| async move {
+        delay(&co, 5).await?;
+        Err(Error::msg("flaky failed").into())
+    })
+}
+
+fn supervisor() -> impl Saga<Output = ()> {
+    Gen::new(|co: SagaCo<()>| async move {
+        let task = spawn(&co, flaky, ()).await?;
+        join(&co, &task).await
+    })
+}
+
+fn fetch_user(_: ()) -> impl Saga<Output = ()> {
+    Gen::new(|co: SagaCo<()>| async move {
+        delay(&co, 20).await?;
+        Err(Error::msg("user not found").into())
+    })
+}
+
+fn profile() -> impl Saga<Output = ()> {
+    Gen::new(|co: SagaCo<()>| async move {
+        let user = ("user", call_effect(fetch_user, ()));
+        let _: Won<(), ()> = race2(&co, user, ("timeout", delay_effect(1000))).await?;
+        Ok(())
+    })
+}
+
+fn broken() -> impl Saga<Output = ()> {
+    Gen::new(|_co: SagaCo<()>| async move { Err(Error::msg("broken from the start").into()) })
+}
+
+/// `saga_stack.js`: the saga stack `on_error` hears when a root or a
+/// spawned task fails (redux-saga's `onError` and its `sagaStack`).
+pub fn saga_stack() -> String {
+    scenario(|log| {
+        let l = log.clone();
+        let runtime = Runtime::new().on_error(move |error, stack| {
+            l.line(format_args!("onError: {error}"));
+            for line in stack.to_string().lines() {
+                l.line(format_args!("  | {line}"));
+            }
+        });
+        let roots = [
+            ("checkout", runtime.run("checkout", checkout()).promise()),
+            (
+                "supervisor",
+                runtime.run("supervisor", supervisor()).promise(),
+            ),
+            ("profile", runtime.run("profile", profile()).promise()),
+            ("broken", runtime.run("broken", broken()).promise()),
+        ];
+        for (name, promise) in roots {
+            let l = log.clone();
+            drop(promise.catch(move |_| {
+                l.line(format_args!("{name}: rejected"));
+                Ok(())
+            }));
+        }
         log.line("script end");
     })
 }

@@ -306,6 +306,39 @@ where
         }
     }
 
+    /// The task fails with `error`: its frame in the error's saga stack,
+    /// and the hook told if the task is a root or spawned one. Whether
+    /// the hook heard it.
+    #[cold]
+    fn failed(&self, error: &Error) -> bool {
+        let Some(failures) = self.core.env.failures() else {
+            return false;
+        };
+        let reports = matches!(self.core.link, Link::Root | Link::Spawned);
+        failures.failed(error, self.core.id, self.name.name(), reports)
+    }
+
+    /// `error` halts this task: what it cancels here (the body, if still
+    /// running, and the attached children), for the error's saga stack.
+    #[cold]
+    fn cancelled_by(&self, error: &Error) {
+        let Some(failures) = self.core.env.failures() else {
+            return;
+        };
+        let running = self.with_state(|state| matches!(state, State::Live(_)));
+        let mut tasks = Vec::new();
+        if running {
+            tasks.push((self.core.id, self.name.name().to_string()));
+        }
+        for child in self.core.children.snapshot() {
+            let core = child.core();
+            if core.link == Link::Forked {
+                tasks.push((core.id, child.name().to_string()));
+            }
+        }
+        failures.cancelled(error, tasks);
+    }
+
     fn settle_if_done(self: Rc<Self>) {
         if !self.core.children.is_empty() {
             return;
@@ -331,13 +364,18 @@ where
             _ => None,
         };
         let cancelled = matches!(&outcome, Err(e) if Cancelled::is(e));
+        let heard = match &outcome {
+            Err(error) if !cancelled => self.failed(error),
+            _ => false,
+        };
         let joiners = self.core.env.joiners.borrow_mut().take(self.core.id);
         let joined = joiners.map(|joiners| (joiners, outcome.clone().map(|v| Rc::new(v) as Value)));
         Resolver::of(&self.promise).resolve_with(outcome);
-        if cancelled || failure.is_some() || joined.is_some() {
+        if cancelled || failure.is_some() || joined.is_some() || heard {
             // A cancellation somebody asked for is not an unhandled error,
             // nor is a failure the parent or a joiner takes over (it is
-            // reported once, where it ends up).
+            // reported once, where it ends up), nor one the failure hook
+            // heard.
             self.promise.subscribe(|_| {});
         }
         self.core.env.stop_listening(self.core.id);
@@ -425,6 +463,11 @@ where
             // Halted from inside its own step: take effect after it.
             event_loop::queue_microtask(move || self.halt(why));
             return;
+        }
+        if let Halt::Abort(error) = &why
+            && self.core.env.failures.borrow().is_some()
+        {
+            self.cancelled_by(error);
         }
         self.core.set_halt(why.clone());
         self.core.next_epoch();

@@ -29,6 +29,7 @@
 //! | `channel`, `eventChannel`    | [`Channel`], [`event_channel`]         |
 //! | `actionChannel`              | [`action_channel`]                     |
 //! | `takeEvery` / `takeLatest`…  | [`take_every`], [`take_latest`], [`take_leading`], [`debounce`], [`throttle`] |
+//! | `runSaga({ onError })`, `sagaStack` | [`Runtime::on_error`], [`SagaStack`] |
 //! | retry, breaker, compensation, `using` | [`resilience`]                |
 //! | `finally { … }`              | code after the body's `async` block    |
 //!
@@ -96,10 +97,15 @@
 //!   false.
 //! - A cancelled task's promise rejects with [`Cancelled`] (never reported
 //!   as unhandled); redux-saga resolves it with a `TASK_CANCEL` symbol.
-//! - A failure is reported once, as an unhandled rejection, where nothing
-//!   takes it over: a forked child's goes to its parent, a spawned task's
-//!   to whoever joins it. redux-saga's `onError` hears of every failing
-//!   root and spawned task, joined or not.
+//! - Without a hook, a failure is reported once, as an unhandled
+//!   rejection, where nothing takes it over: a forked child's goes to its
+//!   parent, a spawned task's to whoever joins it. With one
+//!   ([`Runtime::on_error`]), every failing root and spawned task is heard,
+//!   joined or not, as redux-saga's `onError` hears them
+//!   (`tests/oracle/saga/saga_stack.js` pins the stacks it is given).
+//! - A [`SagaStack`] follows one error. redux-saga keeps one stack for the
+//!   thread, so the frames of an error a saga caught open the next
+//!   report, and two errors failing at once share theirs.
 //! - An error thrown by the cleanup of a halted task is reported as an
 //!   unhandled rejection, and the task ends as its halt says; redux-saga
 //!   rethrows it out of its runner and leaves the parent unsettled.
@@ -195,6 +201,7 @@ mod effect;
 mod mock;
 pub mod resilience;
 mod runtime;
+mod saga_stack;
 mod scheduler;
 mod stepper;
 mod store;
@@ -215,6 +222,7 @@ pub use context::{get_context, get_context_effect, set_context, set_context_effe
 pub(crate) use effect::Settled;
 pub use effect::{Description, Effect, Kind, Running, Value};
 pub use runtime::{Runtime, Simulation, run_saga};
+pub use saga_stack::SagaStack;
 pub use stepper::{Finished, Stepper};
 pub use store::{
     Action, Pattern, Store, Subscription, put, put_effect, select, select_effect, take,

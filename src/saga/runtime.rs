@@ -186,6 +186,63 @@ impl Runtime {
         self
     }
 
+    /// Hears every root and spawned task that fails (redux-saga's
+    /// `onError`): `hook` gets the error and its [`SagaStack`](super::SagaStack)
+    /// (the task it began in, the tasks it failed on its way up, the ones
+    /// it cancelled), at the moment the task fails, before its promise
+    /// rejects. The hook is then that failure's report: the task's promise
+    /// is not reported as an unhandled rejection.
+    ///
+    /// As in redux-saga, a spawned task's failure is heard as it happens,
+    /// and again for a joiner that fails with it (with a stack of its own);
+    /// a forked child's or a called saga's is heard where it ends up. A
+    /// cancellation is no failure. Without a hook, nothing is kept.
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, Saga, SagaCo, delay, fork, join};
+    /// use baton::{Error, EventLoop, Gen};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// // Sagas forked from functions are named after them.
+    /// fn charge(_: ()) -> impl Saga<Output = ()> {
+    ///     Gen::new(|co: SagaCo<()>| async move {
+    ///         delay(&co, 10).await?;
+    ///         Err(Error::msg("card declined").into())
+    ///     })
+    /// }
+    /// fn receipt(_: ()) -> impl Saga<Output = ()> {
+    ///     Gen::new(|co: SagaCo<()>| async move { delay(&co, 50).await })
+    /// }
+    /// fn pay(_: ()) -> impl Saga<Output = ()> {
+    ///     Gen::new(|co: SagaCo<()>| async move {
+    ///         fork(&co, charge, ()).await?;
+    ///         fork(&co, receipt, ()).await?;
+    ///         Ok(())
+    ///     })
+    /// }
+    /// let reports = Rc::new(RefCell::new(Vec::new()));
+    /// let seen = reports.clone();
+    /// let runtime = Runtime::new().on_error(move |error, stack| {
+    ///     let tasks: Vec<&str> = stack.tasks().iter().map(|(_, name)| name.as_str()).collect();
+    ///     let cancelled: Vec<&str> = stack.cancelled().iter().map(|(_, name)| name.as_str()).collect();
+    ///     seen.borrow_mut().push(format!("{error}: {tasks:?}, cancelled {cancelled:?}"));
+    /// });
+    /// EventLoop::virtual_clock().run(|| {
+    ///     runtime.run("checkout", Gen::new(|co: SagaCo<()>| async move {
+    ///         let payment = fork(&co, pay, ()).await?;
+    ///         join(&co, &payment).await
+    ///     }));
+    /// });
+    /// assert_eq!(*reports.borrow(), [
+    ///     r#"card declined: ["charge", "pay", "checkout"], cancelled ["receipt", "checkout"]"#,
+    /// ]);
+    /// ```
+    #[must_use = "a builder method returns the changed value"]
+    pub fn on_error(self, hook: impl Fn(&Error, &super::SagaStack) + 'static) -> Self {
+        *self.env.failures.borrow_mut() = Some(Rc::new(super::saga_stack::Failures::new(hook)));
+        self
+    }
+
     /// Starts `saga` as a root task named `name`; it runs synchronously up
     /// to its first effect.
     ///

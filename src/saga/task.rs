@@ -173,6 +173,10 @@ pub(crate) struct Env {
     /// settles: nothing to do while the map is empty). A field of the task
     /// would grow every suspended saga.
     listening: RefCell<HashMap<TaskId, Vec<Place<Error>>>>,
+    /// The hook of [`Runtime::on_error`](super::Runtime::on_error) and the
+    /// trails of the errors on their way to it; asked only as a task
+    /// fails.
+    pub(crate) failures: RefCell<Option<Rc<super::saga_stack::Failures>>>,
 }
 
 /// Answers an effect in place of its performer, or lets it through.
@@ -188,6 +192,7 @@ impl Env {
             joiners: RefCell::default(),
             contexts: std::cell::OnceCell::new(),
             listening: RefCell::default(),
+            failures: RefCell::new(None),
         })
     }
 
@@ -205,6 +210,13 @@ impl Env {
         for listening in listening.into_iter().flatten() {
             listening.leave_listeners();
         }
+    }
+}
+
+impl Env {
+    /// The failure hook's keeper, if a hook is set.
+    pub(crate) fn failures(&self) -> Option<Rc<super::saga_stack::Failures>> {
+        self.failures.borrow().clone()
     }
 }
 
