@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use baton::runner::CancellationToken;
 use baton::saga::{
-    BoxSaga, Cancelled, Runtime, SagaCo, Task, all, call, call_effect, cancel, cancel_self_effect,
-    cancelled, delay, delay_effect, fork, join, race, run_saga, spawn,
+    BoxSaga, Cancelled, Runtime, SagaCo, Task, all, call, call_effect, cancel, cancel_and_wait,
+    cancel_self_effect, cancelled, delay, delay_effect, fork, join, race, run_saga, spawn,
 };
 use baton::{Error, EventLoop, Gen, Promise, now, set_timeout};
 
@@ -748,6 +748,102 @@ fn cancel_effects_stop_a_task_or_the_saga_itself() {
     );
     assert_eq!(outcome(&outer), "ok 7");
     assert_eq!(outcome(&selfish), "cancelled: giving up");
+}
+
+#[test]
+fn cancel_and_wait_resumes_once_the_whole_subtree_has_cleaned_up() {
+    let log = Log::default();
+    let (outer, done) = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        let outer = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let child = fork(
+                &co,
+                {
+                    let l = l.clone();
+                    move |()| node(&l, "child", 1000, vec![leaf(&l, "grandchild", 1000)])
+                },
+                (),
+            )
+            .await?;
+            delay(&co, 10).await?;
+            cancel_and_wait(&co, &child, Error::msg("not needed")).await?;
+            l.say(format_args!("waited: child {}", outcome(&child)));
+            // A task that has ended: at once.
+            cancel_and_wait(&co, &child, Error::msg("again")).await?;
+            l.say("waited again");
+            Ok(7)
+        }));
+        // A task that ended by itself is not cancelled by it.
+        let done = run_saga(Gen::new(|_co: SagaCo<u64>| async move { Ok(1) }));
+        let d = done.clone();
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            cancel_and_wait(&co, &d, Error::msg("late")).await
+        }));
+        (outer, done)
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "10 grandchild cleanup starts",
+            "15 grandchild cleanup done",
+            "15 child cleanup starts",
+            "20 child cleanup done",
+            "20 waited: child cancelled: not needed",
+            "20 waited again",
+        ]
+    );
+    assert_eq!(outcome(&outer), "ok 7");
+    assert_eq!(outcome(&done), "ok 1");
+}
+
+#[test]
+fn a_saga_cancelled_while_it_waits_for_a_cancellation_stops_waiting() {
+    let log = Log::default();
+    let (waiter, slow) = EventLoop::virtual_clock().run(|| {
+        let l = log.clone();
+        // Its cleanup takes 100 ms.
+        let slow = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let waited = delay(&co, 1000).await;
+            delay(&co, 100).await?;
+            l.say("slow cleanup done");
+            waited.map(|()| 0)
+        }));
+        let (l, s) = (log.clone(), slow.clone());
+        let waiter = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let waited = cancel_and_wait(&co, &s, Error::msg("stop")).await;
+            l.say(format_args!("waiter resumed: {}", waited.is_ok()));
+            waited.map(|()| 1)
+        }));
+        cancel_after(&waiter, 10, "impatient");
+        (waiter, slow)
+    });
+    assert_eq!(
+        log.lines(),
+        ["10 waiter resumed: false", "100 slow cleanup done"]
+    );
+    assert_eq!(outcome(&waiter), "cancelled: impatient");
+    assert_eq!(outcome(&slow), "cancelled: stop");
+}
+
+#[test]
+fn waiting_for_ones_own_cancellation_is_an_error_not_a_hang() {
+    let slot: Rc<RefCell<Option<Task<u64>>>> = Rc::default();
+    let s = slot.clone();
+    let task = EventLoop::virtual_clock().run(move || {
+        let task = run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            delay(&co, 1).await?;
+            let me = s.borrow().clone().expect("set before the delay ends");
+            cancel_and_wait(&co, &me, Error::msg("me")).await?;
+            Ok(0)
+        }));
+        *slot.borrow_mut() = Some(task.clone());
+        task.promise().catch(|_| Ok(0));
+        task
+    });
+    assert_eq!(
+        outcome(&task),
+        "failed: a saga cannot wait for its own cancellation to end"
+    );
 }
 
 /// A task cancelled by code its own body runs (not through an effect)

@@ -21,6 +21,7 @@
 //! | `yield fork` / `spawn`       | [`fork`] / [`spawn`] → a [`Task`]      |
 //! | `yield join(task)`           | [`join`]                               |
 //! | `yield cancel(task)` / `()`  | [`cancel`] / [`cancel_self_effect`]    |
+//! | (Effect-TS's awaited `Fiber.interrupt`) | [`cancel_and_wait`]         |
 //! | `yield cancelled()`          | [`cancelled`]                          |
 //! | `getContext` / `setContext`  | [`get_context`] / [`set_context`], [`Runtime::with_context`] |
 //! | `yield select/put/take`      | [`select`] / [`put`] / [`take`] on a [`Store`] |
@@ -231,8 +232,8 @@ pub use store::{
 pub use task::{Cancelled, Link, Scope, Task, TaskId};
 pub use trace::{Event, TraceEvent, timeline};
 pub use tree::{
-    cancel, cancel_effect, cancel_self_effect, cancelled, cancelled_effect, fork, fork_effect,
-    join, join_effect, spawn, spawn_effect,
+    cancel, cancel_and_wait, cancel_and_wait_effect, cancel_effect, cancel_self_effect, cancelled,
+    cancelled_effect, fork, fork_effect, join, join_effect, spawn, spawn_effect,
 };
 pub use watchers::{Worker, debounce, take_every, take_latest, take_leading, throttle};
 

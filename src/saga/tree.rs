@@ -442,6 +442,91 @@ pub async fn cancel<T, R: Clone + 'static>(
     co.yield_(cancel_effect(task, reason)).await.map(|_| ())
 }
 
+/// The effect of cancelling `task` and waiting until it has ended: its
+/// children cancelled and its cleanup run, effects and all.
+///
+/// ```
+/// use baton::{Error, EventLoop, Gen};
+/// use baton::saga::{Kind, SagaCo, cancel_and_wait_effect, fork, run_saga};
+///
+/// let saga = Gen::new(|co: SagaCo<String>| async move {
+///     let task = fork(&co, |()| Gen::new(|_co: SagaCo<()>| async move { Ok(()) }), ()).await?;
+///     let d = cancel_and_wait_effect(&task, Error::msg("stop")).describe();
+///     Ok(format!("{:?} {}", d.kind, d.name))
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("Cancel cancel_and_wait"));
+/// ```
+pub fn cancel_and_wait_effect<R: Clone + 'static>(task: &Task<R>, reason: Error) -> Effect {
+    let describe = |(task, _): &(Task<R>, Error)| {
+        let args = format!("{} {}", task.name(), task.id());
+        described(Kind::Cancel, "cancel_and_wait", args)
+    };
+    Effect::new((task.clone(), reason), describe, |(task, reason), scope| {
+        if task.id() == scope.task_id() {
+            let error = Error::msg("a saga cannot wait for its own cancellation to end");
+            return Running::new(Promise::reject(error));
+        }
+        task.cancel(reason);
+        if task.promise().peek().is_some() {
+            return Running::now(Ok(unit()));
+        }
+        Running::waiting(move |settled| {
+            Some(when_ended(&task, move |_| settled.deliver(Ok(unit()))))
+        })
+    })
+}
+
+/// `yield cancel(task)`, then wait until it has ended: the cancellation
+/// Effect-TS's `Fiber.interrupt` makes, where redux-saga's `cancel` lets
+/// the task's cleanup run on (`join` cannot wait for it either: joining a
+/// cancelled task cancels the joiner). Resumes once `task` has settled,
+/// as a joiner would, whichever way it ended (a task that had already
+/// ended: at once).
+///
+/// # Errors
+///
+/// `Err(Abrupt::Throw(e))` when a saga waits for its own cancellation;
+/// `Err(Abrupt::Return(_))` if this saga is cancelled while it waits.
+///
+/// ```
+/// use baton::{Abrupt, Error, EventLoop, Gen, now};
+/// use baton::saga::{SagaCo, cancel_and_wait, delay, fork, run_saga};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let (l, m) = (log.clone(), log.clone());
+/// let saga = Gen::new(move |co: SagaCo<()>| async move {
+///     let uploader = move |()| {
+///         let l = l.clone();
+///         Gen::new(move |co: SagaCo<()>| async move {
+///             let uploaded = delay(&co, 1_000).await;
+///             if let Err(Abrupt::Return(_)) = uploaded {
+///                 delay(&co, 30).await?; // deletes the partial upload
+///                 l.borrow_mut().push(format!("{:?} partial upload deleted", now()));
+///             }
+///             uploaded
+///         })
+///     };
+///     let task = fork(&co, uploader, ()).await?;
+///     delay(&co, 10).await?;
+///     cancel_and_wait(&co, &task, Error::msg("user left")).await?;
+///     m.borrow_mut().push(format!("{:?} upload cancelled", now()));
+///     Ok(())
+/// });
+/// EventLoop::virtual_clock().run(move || run_saga(saga));
+/// assert_eq!(*log.borrow(), ["40ms partial upload deleted", "40ms upload cancelled"]);
+/// ```
+pub async fn cancel_and_wait<T, R: Clone + 'static>(
+    co: &SagaCo<T>,
+    task: &Task<R>,
+    reason: Error,
+) -> Result<(), Abrupt<Error, T>> {
+    co.yield_(cancel_and_wait_effect(task, reason))
+        .await
+        .map(|_| ())
+}
+
 /// The effect of cancelling the saga that yields it (`cancel()` with no
 /// task): it stops at this yield and runs its cleanup.
 ///

@@ -76,7 +76,8 @@ pub enum Kind {
     Spawn,
     /// Wait for a task to finish.
     Join,
-    /// Cancel a task (non-blocking).
+    /// Cancel a task (non-blocking; `cancel_and_wait` blocks until it has
+    /// ended).
     Cancel,
     /// Ask whether this saga is being cancelled.
     Cancelled,
