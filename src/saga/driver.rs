@@ -274,21 +274,37 @@ where
 
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
         let failed = result.as_ref().err().cloned();
+        // A body that ends inside an uninterruptible region (a panic)
+        // leaves it: a halt put off meanwhile takes effect now.
+        let deferred = self.leave_region();
         if let Some(error) = &failed
-            && self.core.is_cleaning_up()
+            && (self.core.is_cleaning_up() || deferred.is_some())
         {
-            // The cleanup of a halted body threw: the task still ends as
-            // its halt says, and the error is reported as a rejection
-            // nobody handles, not lost (redux-saga rethrows it).
+            // The cleanup of a halted body threw (or the body of one whose
+            // halt was put off): the task still ends as its halt says, and
+            // the error is reported as a rejection nobody handles, not
+            // lost (redux-saga rethrows it).
             drop(Promise::<(), Error>::reject(error.clone()));
         }
         // What it waited on (if anything) is dropped after the borrow.
         let was = self.state.replace(State::Finished(result));
         drop(was);
-        match failed {
-            Some(error) if !self.core.is_halted() => self.halt(Halt::Abort(error)),
+        match (deferred, failed) {
+            (Some(why), _) => self.halt(why),
+            (None, Some(error)) if !self.core.is_halted() => self.halt(Halt::Abort(error)),
             _ => self.settle_if_done(),
         }
+    }
+
+    /// Leaves an uninterruptible region the body is still in; the halt
+    /// put off meanwhile, if any.
+    #[inline]
+    fn leave_region(&self) -> Option<Halt> {
+        if !self.core.is_shielded() {
+            return None;
+        }
+        self.core.unshield();
+        self.core.env.take_deferred(self.core.id)
     }
 
     /// Once the children are gone: the body's cleanup, or the settlement.
@@ -458,6 +474,11 @@ where
     fn halt(self: Rc<Self>, why: Halt) {
         if self.is_settled() || self.core.is_halted() {
             return; // the first halt wins; later ones change nothing
+        }
+        if self.core.is_shielded() {
+            // In an uninterruptible region: take effect as it leaves.
+            self.core.env.defer_halt(self.core.id, why);
+            return;
         }
         if self.core.is_stepping() {
             // Halted from inside its own step: take effect after it.

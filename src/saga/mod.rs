@@ -22,6 +22,7 @@
 //! | `yield join(task)`           | [`join`]                               |
 //! | `yield cancel(task)` / `()`  | [`cancel`] / [`cancel_self_effect`]    |
 //! | (Effect-TS's awaited `Fiber.interrupt`) | [`cancel_and_wait`]         |
+//! | (Effect-TS's `uninterruptible`) | [`uninterruptible`]                 |
 //! | `yield cancelled()`          | [`cancelled`]                          |
 //! | `getContext` / `setContext`  | [`get_context`] / [`set_context`], [`Runtime::with_context`] |
 //! | `yield select/put/take`      | [`select`] / [`put`] / [`take`] on a [`Store`] |
@@ -204,6 +205,7 @@ pub mod resilience;
 mod runtime;
 mod saga_stack;
 mod scheduler;
+mod shield;
 mod stepper;
 mod store;
 mod task;
@@ -224,6 +226,7 @@ pub(crate) use effect::Settled;
 pub use effect::{Description, Effect, Kind, Running, Value};
 pub use runtime::{Runtime, Simulation, run_saga};
 pub use saga_stack::SagaStack;
+pub use shield::uninterruptible;
 pub use stepper::{Finished, Stepper};
 pub use store::{
     Action, Pattern, Store, Subscription, put, put_effect, select, select_effect, take,

@@ -177,6 +177,10 @@ pub(crate) struct Env {
     /// trails of the errors on their way to it; asked only as a task
     /// fails.
     pub(crate) failures: RefCell<Option<Rc<super::saga_stack::Failures>>>,
+    /// The first halt of each task that came while it was in an
+    /// uninterruptible region, applied as it leaves (or dropped as it
+    /// settles): a field of the task would grow every suspended saga.
+    deferred: RefCell<HashMap<TaskId, Halt>>,
 }
 
 /// Answers an effect in place of its performer, or lets it through.
@@ -193,15 +197,34 @@ impl Env {
             contexts: std::cell::OnceCell::new(),
             listening: RefCell::default(),
             failures: RefCell::new(None),
+            deferred: RefCell::default(),
         })
     }
 
-    /// Removes the token listeners of task `id`, which has settled.
+    /// Removes the token listeners of task `id`, which has settled, and
+    /// a halt it put off.
     #[inline]
     pub(crate) fn stop_listening(&self, id: TaskId) {
         if !self.listening.borrow().is_empty() {
             self.stop_listening_of(id);
         }
+        if !self.deferred.borrow().is_empty() {
+            self.take_deferred(id);
+        }
+    }
+
+    /// Task `id`, in an uninterruptible region, is halted: the halt waits
+    /// for it to leave (the first one; later ones change nothing, as for
+    /// a task that is not shielded).
+    #[cold]
+    pub(crate) fn defer_halt(&self, id: TaskId, why: Halt) {
+        self.deferred.borrow_mut().entry(id).or_insert(why);
+    }
+
+    /// The halt task `id` put off, taken as it leaves its region.
+    #[cold]
+    pub(crate) fn take_deferred(&self, id: TaskId) -> Option<Halt> {
+        self.deferred.borrow_mut().remove(&id)
     }
 
     #[cold]
@@ -254,6 +277,9 @@ const CLEANING_UP: u8 = 2;
 /// [`Core::flags`]: the body is being stepped (its driver holds the
 /// generator).
 const STEPPING: u8 = 4;
+/// [`Core::flags`]: the body is in an [`uninterruptible`](super::uninterruptible)
+/// region: a halt waits in [`Env::deferred`] until it leaves.
+const SHIELDED: u8 = 8;
 
 /// The type-independent half of a task, shared by the tree.
 pub(crate) struct Core {
@@ -338,6 +364,23 @@ impl Core {
         let heard = self.ends_heard.get().saturating_add(1);
         self.ends_heard.set(heard);
         heard <= ENOUGH
+    }
+
+    /// The body enters an uninterruptible region; whether it was in one.
+    pub(crate) fn shield(&self) -> bool {
+        let flags = self.flags.get();
+        self.flags.set(flags | SHIELDED);
+        flags & SHIELDED != 0
+    }
+
+    /// The body leaves its outermost uninterruptible region.
+    pub(crate) fn unshield(&self) {
+        self.flags.set(self.flags.get() & !SHIELDED);
+    }
+
+    /// Whether a halt must wait until the body leaves its region.
+    pub(crate) fn is_shielded(&self) -> bool {
+        self.flags.get() & SHIELDED != 0
     }
 
     pub(super) fn next_epoch(&self) {
@@ -592,6 +635,25 @@ impl Scope {
     /// ```
     pub fn is_cancelled(&self) -> bool {
         self.node.core().is_halted()
+    }
+
+    /// The task enters an uninterruptible region; whether it was in one.
+    pub(crate) fn shield(&self) -> bool {
+        self.node.core().shield()
+    }
+
+    /// The task leaves its outermost uninterruptible region: a halt that
+    /// came meanwhile takes effect now. Whether one did.
+    pub(crate) fn unshield(&self) -> bool {
+        let core = self.node.core();
+        core.unshield();
+        match core.env.take_deferred(core.id) {
+            Some(why) => {
+                self.node.clone().halt(why);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Cancels the task performing the effect.

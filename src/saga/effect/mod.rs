@@ -89,6 +89,9 @@ pub enum Kind {
     Take,
     /// Read or set a value of the saga's context.
     Context,
+    /// Enter or leave a region a cancellation waits for
+    /// ([`uninterruptible`](crate::saga::uninterruptible)).
+    Uninterruptible,
     /// An effect defined by the saga's author ([`Effect::custom`]).
     Custom,
 }
