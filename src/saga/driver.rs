@@ -394,7 +394,7 @@ where
             // heard.
             self.promise.subscribe(|_| {});
         }
-        self.core.env.stop_listening(self.core.id);
+        self.core.env.task_settled(self.core.id);
         let parent = self.core.parent.take();
         if let Some(parent) = parent {
             on_enough_stack(|| parent.child_settled(self.core.id, failure));
@@ -485,9 +485,7 @@ where
             event_loop::queue_microtask(move || self.halt(why));
             return;
         }
-        if let Halt::Abort(error) = &why
-            && self.core.env.failures.borrow().is_some()
-        {
+        if let Halt::Abort(error) = &why {
             self.cancelled_by(error);
         }
         self.core.set_halt(why.clone());

@@ -201,10 +201,15 @@ impl Env {
         })
     }
 
-    /// Removes the token listeners of task `id`, which has settled, and
-    /// a halt it put off.
+    /// The failure hook's keeper, if a hook is set.
+    pub(crate) fn failures(&self) -> Option<Rc<super::saga_stack::Failures>> {
+        self.failures.borrow().clone()
+    }
+
+    /// Task `id` has settled: its token listeners are removed, and a halt
+    /// it put off is dropped.
     #[inline]
-    pub(crate) fn stop_listening(&self, id: TaskId) {
+    pub(crate) fn task_settled(&self, id: TaskId) {
         if !self.listening.borrow().is_empty() {
             self.stop_listening_of(id);
         }
@@ -233,13 +238,6 @@ impl Env {
         for listening in listening.into_iter().flatten() {
             listening.leave_listeners();
         }
-    }
-}
-
-impl Env {
-    /// The failure hook's keeper, if a hook is set.
-    pub(crate) fn failures(&self) -> Option<Rc<super::saga_stack::Failures>> {
-        self.failures.borrow().clone()
     }
 }
 
