@@ -1,6 +1,7 @@
 //! Programs that run for a long time keep flat memory: a watcher, a race
 //! in a loop, a stream of forks, spawned tasks, a push source, a token
-//! that outlives its runs, the waits on it given up and its children.
+//! that outlives its runs, the waits on it given up and its children,
+//! failures a hook hears or a saga catches, regions cancelled.
 //! Each runs for `3 * ROUNDS` virtual milliseconds, one round a
 //! millisecond, and the live bytes at `2 * ROUNDS` and at `3 * ROUNDS`
 //! must match: anything kept per round would show as thousands of bytes. Its own test binary: the counting
@@ -19,8 +20,8 @@ use std::time::Duration;
 use baton::async_gen::{AsyncIteratorExt, for_await, push_queue};
 use baton::runner::{CancellationToken, run_cancellable};
 use baton::saga::{
-    Action, Buffer, Channel, Runtime, SagaCo, Store, Won, debounce, delay, delay_effect, fork,
-    race2, run_saga, take_every, take_latest, throttle,
+    Action, Buffer, Channel, Runtime, SagaCo, Store, Won, call, debounce, delay, delay_effect,
+    fork, race2, run_saga, spawn as spawn_saga, take_every, take_latest, throttle, uninterruptible,
 };
 use baton::{Co, Error, EventLoop, Gen, Promise, clear_interval, set_interval, set_timeout, spawn};
 use counting_allocator::live_bytes;
@@ -154,9 +155,41 @@ fn child_tokens() {
     });
 }
 
+/// Each round, under a runtime with a failure hook, a saga calls one
+/// that fails and catches the error (its trail is left open), and a
+/// spawned task fails (its trail is reported).
+fn failures_heard_and_caught() {
+    let runtime = Runtime::new().on_error(|_, _| {});
+    every_ms(move || {
+        let failing =
+            |()| Gen::new(|_co: SagaCo<()>| async move { Err(Error::msg("refused").into()) });
+        runtime.run(
+            "caller",
+            Gen::new(move |co: SagaCo<()>| async move {
+                let _caught = call(&co, failing, ()).await;
+                spawn_saga(&co, failing, ()).await?;
+                Ok(())
+            }),
+        );
+    });
+}
+
+/// Each round a task is cancelled while in an uninterruptible region.
+fn regions_cancelled() {
+    every_ms(|| {
+        let task = run_saga(Gen::new(|co: SagaCo<()>| async move {
+            uninterruptible(&co, async { delay(&co, 2).await }).await
+        }));
+        set_timeout(
+            move || task.cancel(Error::msg("stop")),
+            Duration::from_millis(1),
+        );
+    });
+}
+
 #[test]
 fn long_running_programs_keep_flat_memory() {
-    let scenarios: [(&str, fn()); 12] = [
+    let scenarios: [(&str, fn()); 14] = [
         ("take_every", || watcher("take_every")),
         ("take_latest", || watcher("take_latest")),
         ("debounce", || watcher("debounce")),
@@ -169,6 +202,8 @@ fn long_running_programs_keep_flat_memory() {
         ("a token outliving its runs", token_outliving_its_runs),
         ("cancelled() given up on", cancelled_futures_given_up),
         ("child tokens", child_tokens),
+        ("failures heard and caught", failures_heard_and_caught),
+        ("regions cancelled", regions_cancelled),
     ];
     for (name, scenario) in scenarios {
         let samples = Rc::new(RefCell::new(Vec::new()));
