@@ -168,19 +168,26 @@ pub(crate) struct Env {
     /// Its contexts, once [`Runtime::with_context`](super::Runtime::with_context)
     /// turns them on.
     pub(crate) contexts: std::cell::OnceCell<super::context::Contexts>,
-    /// The token listeners of tasks that [`cancel_on`](Task::cancel_on) a
-    /// token, removed as each task settles (asked of every task as it
-    /// settles: nothing to do while the map is empty). A field of the task
-    /// would grow every suspended saga.
-    listening: RefCell<HashMap<TaskId, Vec<Place<Error>>>>,
+    /// What some tasks keep until they settle (their token listeners, a
+    /// halt put off): asked of every task as it settles, with nothing to
+    /// do while the map is empty. A field of the task would grow every
+    /// suspended saga.
+    leftovers: RefCell<HashMap<TaskId, Leftovers>>,
     /// The hook of [`Runtime::on_error`](super::Runtime::on_error) and the
     /// trails of the errors on their way to it; asked only as a task
     /// fails.
     pub(crate) failures: RefCell<Option<Rc<super::saga_stack::Failures>>>,
-    /// The first halt of each task that came while it was in an
-    /// uninterruptible region, applied as it leaves (or dropped as it
-    /// settles): a field of the task would grow every suspended saga.
-    deferred: RefCell<HashMap<TaskId, Halt>>,
+}
+
+/// What a task keeps in [`Env::leftovers`].
+#[derive(Default)]
+struct Leftovers {
+    /// The listeners of the tokens it [`cancel_on`](Task::cancel_on)s,
+    /// removed as it settles.
+    listening: Vec<Place<Error>>,
+    /// The first halt that came while it was in an uninterruptible
+    /// region, applied as it leaves (or dropped as it settles).
+    deferred: Option<Halt>,
 }
 
 /// Answers an effect in place of its performer, or lets it through.
@@ -195,9 +202,8 @@ impl Env {
             interceptor: RefCell::new(None),
             joiners: RefCell::default(),
             contexts: std::cell::OnceCell::new(),
-            listening: RefCell::default(),
+            leftovers: RefCell::default(),
             failures: RefCell::new(None),
-            deferred: RefCell::default(),
         })
     }
 
@@ -210,11 +216,16 @@ impl Env {
     /// it put off is dropped.
     #[inline]
     pub(crate) fn task_settled(&self, id: TaskId) {
-        if !self.listening.borrow().is_empty() {
-            self.stop_listening_of(id);
+        if !self.leftovers.borrow().is_empty() {
+            self.drop_leftovers(id);
         }
-        if !self.deferred.borrow().is_empty() {
-            self.take_deferred(id);
+    }
+
+    #[cold]
+    fn drop_leftovers(&self, id: TaskId) {
+        let left = self.leftovers.borrow_mut().remove(&id);
+        for listening in left.into_iter().flat_map(|left| left.listening) {
+            listening.leave_listeners();
         }
     }
 
@@ -223,21 +234,23 @@ impl Env {
     /// a task that is not shielded).
     #[cold]
     pub(crate) fn defer_halt(&self, id: TaskId, why: Halt) {
-        self.deferred.borrow_mut().entry(id).or_insert(why);
+        let mut leftovers = self.leftovers.borrow_mut();
+        let deferred = &mut leftovers.entry(id).or_default().deferred;
+        if deferred.is_none() {
+            *deferred = Some(why);
+        }
     }
 
     /// The halt task `id` put off, taken as it leaves its region.
     #[cold]
     pub(crate) fn take_deferred(&self, id: TaskId) -> Option<Halt> {
-        self.deferred.borrow_mut().remove(&id)
-    }
-
-    #[cold]
-    fn stop_listening_of(&self, id: TaskId) {
-        let listening = self.listening.borrow_mut().remove(&id);
-        for listening in listening.into_iter().flatten() {
-            listening.leave_listeners();
+        let mut leftovers = self.leftovers.borrow_mut();
+        let left = leftovers.get_mut(&id)?;
+        let deferred = left.deferred.take();
+        if left.listening.is_empty() {
+            leftovers.remove(&id);
         }
+        deferred
     }
 }
 
@@ -958,10 +971,11 @@ impl<T: Clone + 'static> Task<T> {
         }
         let core = self.node.core();
         core.env
-            .listening
+            .leftovers
             .borrow_mut()
             .entry(core.id)
             .or_default()
+            .listening
             .push(listening);
     }
 }
