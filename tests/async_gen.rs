@@ -533,3 +533,85 @@ fn a_delegated_yield_that_panics_leaves_the_next_yield_its_turn() {
     assert!(log.contains(&"thief: rejected".to_string()), "{log:?}");
     assert!(plain > tick2, "the plain yield skipped its turn: {log:?}");
 }
+
+mod map_concurrent {
+    use super::*;
+    use baton::async_gen::{AsyncIteratorExt, promises};
+    use std::cell::Cell;
+
+    #[test]
+    fn steps_let_go_of_fail_unreported_and_the_first_failure_is_the_stages() {
+        let reports = Rc::new(RefCell::new(Vec::new()));
+        let r = reports.clone();
+        let out = EventLoop::virtual_clock()
+            .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
+            .block_on(async {
+                let failing = |i: u32| {
+                    sleep(u64::from(4 - i) * 100)
+                        .then(move |()| Err::<u32, _>(Error::msg(format!("step {i} failed"))))
+                };
+                let all = promises((1..=3).map(Promise::<u32>::resolve))
+                    .map_concurrent(3, failing)
+                    .to_vec()
+                    .await;
+                Ok::<_, Error>(all.err().map(|e| e.to_string()))
+            });
+        // Step 1 settles last; the stage's error is still step 1's, and
+        // steps 2 and 3, failing first, are let go of without a report.
+        assert_eq!(out.ok().flatten().as_deref(), Some("step 1 failed"));
+        assert!(reports.borrow().is_empty(), "{:?}", reports.borrow());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Results come in the source's order, never more than `limit`
+        /// steps run at once, and the stage never pulls more than `limit`
+        /// items ahead of what its consumer has taken.
+        #[test]
+        fn order_is_kept_and_the_limit_holds(
+            delays in proptest::collection::vec(0_u64..50, 0..20),
+            limit in 0_usize..5,
+        ) {
+            let running = Rc::new(Cell::new(0_usize));
+            let most = Rc::new(Cell::new(0_usize));
+            let pulled = Rc::new(Cell::new(0_usize));
+            let taken = Rc::new(Cell::new(0_usize));
+            let ahead = Rc::new(Cell::new(0_usize));
+            let n = delays.len();
+            let (r, m, p, t, a) = (running.clone(), most.clone(), pulled.clone(), taken.clone(), ahead.clone());
+            let out = EventLoop::virtual_clock().block_on(async move {
+                let source = AsyncGen::new(move |co: Co<usize, (), (), Error>| async move {
+                    for i in 0..n {
+                        p.set(p.get() + 1);
+                        a.set(a.get().max(p.get() - t.get()));
+                        co.yield_(i).await?;
+                    }
+                    Ok(())
+                });
+                let step = move |i: usize| {
+                    r.set(r.get() + 1);
+                    m.set(m.get().max(r.get()));
+                    let r = r.clone();
+                    sleep(delays[i]).map(move |()| {
+                        r.set(r.get() - 1);
+                        i * 2
+                    })
+                };
+                let mut seen = Vec::new();
+                let stage = source.map_concurrent(limit, step);
+                baton::async_gen::for_await(stage, async |v| {
+                    taken.set(taken.get() + 1);
+                    seen.push(v);
+                    std::ops::ControlFlow::<()>::Continue(())
+                })
+                .await?;
+                Ok::<_, Error>(seen)
+            });
+            prop_assert_eq!(out.ok(), Some((0..n).map(|i| i * 2).collect::<Vec<_>>()));
+            prop_assert!(most.get() <= limit.max(1));
+            prop_assert!(ahead.get() <= limit.max(1));
+            prop_assert_eq!(running.get(), 0);
+        }
+    }
+}

@@ -648,3 +648,87 @@ pub fn helper_close() -> String {
         log.line("script end");
     })
 }
+
+/// `map_concurrent.js`: the source, logging each pull and its cleanup.
+fn pulled_source(log: &Log, name: &'static str, n: u32) -> AsyncGen<u32> {
+    let log = log.clone();
+    AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+        let pulled = async {
+            for i in 1..=n {
+                log.line(format_args!("{name}: pull {i}"));
+                co.yield_(i).await?;
+            }
+            Ok(())
+        }
+        .await;
+        log.line(format_args!("{name}: source closed"));
+        pulled.and_then(|()| baton::async_gen::fall_off())
+    })
+}
+
+/// `map_concurrent.js`: each item's step, its length from `DELAYS`; item
+/// `failing` fails.
+fn concurrent_step(
+    log: &Log,
+    name: &'static str,
+    failing: Option<u32>,
+) -> impl FnMut(u32) -> Promise<u32> + 'static {
+    const DELAYS: [u64; 7] = [0, 300, 100, 200, 100, 300, 100];
+    let log = log.clone();
+    move |i| {
+        log.line(format_args!("{name}: start {i}"));
+        let log = log.clone();
+        sleep(DELAYS[i as usize]).then(move |()| {
+            stamp(&log, format_args!("{name}: step {i} settles"));
+            if Some(i) == failing {
+                Err(Error::msg(format!("step {i} failed")))
+            } else {
+                Ok(i * 10)
+            }
+        })
+    }
+}
+
+/// `map_concurrent.js`: a stage running up to `limit` steps at once.
+pub fn map_concurrent() -> String {
+    scenario(|log| {
+        let log = log.clone();
+        let script = log.clone();
+        drop(spawn(async move {
+            let stage = pulled_source(&log, "early exit", 6)
+                .map_concurrent(3, concurrent_step(&log, "early exit", None));
+            for_await(stage, async |v| {
+                stamp(&log, format_args!("early exit: got {v}"));
+                if v == 40 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .await?;
+            log.line("early exit: after the loop");
+            let stage = pulled_source(&log, "whole", 3)
+                .map_concurrent(2, concurrent_step(&log, "whole", None));
+            for_await(stage, async |v| {
+                stamp(&log, format_args!("whole: got {v}"));
+                ControlFlow::<()>::Continue(())
+            })
+            .await?;
+            log.line("whole: after the loop");
+            let stage = pulled_source(&log, "failing", 6)
+                .map_concurrent(3, concurrent_step(&log, "failing", Some(2)));
+            let looped = for_await(stage, async |v| {
+                stamp(&log, format_args!("failing: got {v}"));
+                ControlFlow::<()>::Continue(())
+            })
+            .await;
+            if let Err(e) = looped {
+                stamp(&log, format_args!("failing: caught {e}"));
+            }
+            sleep(1000).await?;
+            stamp(&log, "the end");
+            Ok::<_, Error>(())
+        }));
+        script.line("script end");
+    })
+}

@@ -387,6 +387,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "map_concurrent",
+        "map_concurrent: up to n steps at once, results in order, the source closed early",
+        async_gen::map_concurrent,
+    ),
+    port(
+        "async_gen",
         "async_range",
         "the async iteration protocol by hand",
         async_gen::async_range,

@@ -1,5 +1,6 @@
-//! Helpers over any [`AsyncIterator`]: the lazy stages `map`, `filter`,
-//! `take`, `skip`, `flat_map`, `batch` and `with_timeout`, the consumers
+//! Helpers over any [`AsyncIterator`]: the lazy stages `map`,
+//! `map_async`, `map_concurrent`, `filter`, `take`, `skip`, `flat_map`,
+//! `batch` and `with_timeout`, the consumers
 //! `to_vec`, `for_each`, `fold`, `reduce`, `find`, `any` and `all`, and
 //! `from_async`.
 //!
@@ -10,6 +11,7 @@
 //! that cleanup. A consumer that stops early (`find`, `any`, `all`) closes
 //! its source the same way, as JavaScript's iterator helpers do.
 
+use std::collections::VecDeque;
 use std::future::{Future, IntoFuture};
 use std::ops::ControlFlow;
 use std::task::Poll;
@@ -195,6 +197,82 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
                 if let Err(abrupt) = co.yield_(mapped).await {
                     return close_then(&mut source, abrupt).await;
                 }
+            }
+        })
+    }
+
+    /// Each item transformed by an asynchronous step, up to `limit` steps
+    /// at once, the results handed out in the source's order (futures'
+    /// `buffered`, as a lazy stage): the stage pulls ahead while steps run,
+    /// never holding more than `limit` items, and pulls nothing until its
+    /// consumer asks. Leaving early, or a step failing, closes the source;
+    /// steps still running are let go of (a failure of theirs is not
+    /// reported). A `limit` of 0 counts as 1 ([`map_async`](Self::map_async)).
+    ///
+    /// `tests/oracle/async_gen/map_concurrent.js` holds its order to the
+    /// same stage written as a JavaScript async generator.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, promises};
+    /// use baton::{EventLoop, Promise, now, set_timeout};
+    /// use std::time::Duration;
+    ///
+    /// // A lookup that takes 100 ms: three at a time.
+    /// fn lookup(id: u32) -> Promise<String> {
+    ///     Promise::new(move |r| {
+    ///         set_timeout(move || r.resolve(format!("user {id}")), Duration::from_millis(100));
+    ///     })
+    /// }
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let ids = promises((1..=6).map(Promise::<u32>::resolve));
+    ///     let users = ids.map_concurrent(3, lookup).to_vec().await?;
+    ///     Ok::<_, baton::Error>((users, now()))
+    /// });
+    /// let (users, took) = out.expect("looked up");
+    /// assert_eq!(users[5], "user 6");
+    /// assert_eq!(took, Duration::from_millis(200)); // two rounds of three
+    /// ```
+    fn map_concurrent<U: Clone + 'static>(
+        self,
+        limit: usize,
+        mut f: impl FnMut(Self::Item) -> Promise<U, Self::Error> + 'static,
+    ) -> AsyncGen<U, (), (), Self::Error> {
+        AsyncGen::new(move |co: Co<U, (), (), Self::Error>| async move {
+            let mut source = self;
+            let limit = limit.max(1);
+            let mut running = VecDeque::with_capacity(limit);
+            let mut exhausted = false;
+            loop {
+                while !exhausted && running.len() < limit {
+                    match pull(&mut source).await {
+                        Ok(Some(item)) => {
+                            let step = f(item);
+                            // A step let go of (the stage closed first) fails
+                            // unheard: the same one turn as JavaScript's
+                            // `step.catch(() => {})`.
+                            step.subscribe(|_| {});
+                            running.push_back(step);
+                        }
+                        Ok(None) => exhausted = true,
+                        // A source that throws is done: nothing to close.
+                        Err(abrupt) => return Err(abrupt),
+                    }
+                }
+                let Some(head) = running.pop_front() else {
+                    return fall_off();
+                };
+                let abrupt = match head.await {
+                    Ok(value) => match co.yield_(value).await {
+                        Ok(()) => continue,
+                        Err(abrupt) => abrupt,
+                    },
+                    Err(e) => Abrupt::Throw(e),
+                };
+                return if exhausted {
+                    Err(abrupt)
+                } else {
+                    close_then(&mut source, abrupt).await
+                };
             }
         })
     }

@@ -42,6 +42,7 @@
 //! | `find(f)`, `some(f)`, `every(f)` | `find`, `any`, `all`               |
 //! | `toArray()`, `Array.fromAsync(it)` | `to_vec()`, [`from_async`]         |
 //! | (the seed's `batch`, a timeout) | `batch(n)`, `with_timeout(limit)`     |
+//! | (futures' `buffered`)         | `map_concurrent(n, f)`: n steps at once, in order |
 //! | `for await (…) { … break … }` | [`for_await`] with `ControlFlow::Break` |
 //!
 //! # Implementation notes
