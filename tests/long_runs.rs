@@ -1,7 +1,8 @@
 //! Programs that run for a long time keep flat memory: a watcher, a race
 //! in a loop, a stream of forks, spawned tasks, a push source, a token
 //! that outlives its runs, the waits on it given up and its children,
-//! failures a hook hears or a saga catches, regions cancelled.
+//! failures a hook hears or a saga catches, regions cancelled, a
+//! multicast channel raced.
 //! Each runs for `3 * ROUNDS` virtual milliseconds, one round a
 //! millisecond, and the live bytes at `2 * ROUNDS` and at `3 * ROUNDS`
 //! must match: anything kept per round would show as thousands of bytes. Its own test binary: the counting
@@ -20,8 +21,9 @@ use std::time::Duration;
 use baton::async_gen::{AsyncIteratorExt, for_await, push_queue};
 use baton::runner::{CancellationToken, run_cancellable};
 use baton::saga::{
-    Action, Buffer, Channel, Runtime, SagaCo, Store, Won, call, debounce, delay, delay_effect,
-    fork, race2, run_saga, spawn as spawn_saga, take_every, take_latest, throttle, uninterruptible,
+    Action, Buffer, Channel, MulticastChannel, Runtime, SagaCo, Store, Won, call, debounce, delay,
+    delay_effect, fork, race2, run_saga, spawn as spawn_saga, take_every, take_latest, throttle,
+    uninterruptible,
 };
 use baton::{Co, Error, EventLoop, Gen, Promise, clear_interval, set_interval, set_timeout, spawn};
 use counting_allocator::live_bytes;
@@ -155,6 +157,25 @@ fn child_tokens() {
     });
 }
 
+/// A saga races a multicast take against a tick, round after round, while
+/// actions are put from outside: each lost take leaves the channel.
+fn multicast_race_in_a_loop() {
+    let chan = MulticastChannel::<Ping>::new();
+    let c = chan.clone();
+    let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
+        loop {
+            let _: Won<Ping, ()> = race2(
+                &co,
+                ("take", c.take_effect("PING")),
+                ("tick", delay_effect(2)),
+            )
+            .await?;
+        }
+    }));
+    every_ms(move || chan.put(Ping));
+    set_timeout(move || task.cancel(Error::msg("end")), END);
+}
+
 /// Each round, under a runtime with a failure hook, a saga calls one
 /// that fails and catches the error (its trail is left open), and a
 /// spawned task fails (its trail is reported).
@@ -189,7 +210,7 @@ fn regions_cancelled() {
 
 #[test]
 fn long_running_programs_keep_flat_memory() {
-    let scenarios: [(&str, fn()); 14] = [
+    let scenarios: [(&str, fn()); 15] = [
         ("take_every", || watcher("take_every")),
         ("take_latest", || watcher("take_latest")),
         ("debounce", || watcher("debounce")),
@@ -204,6 +225,7 @@ fn long_running_programs_keep_flat_memory() {
         ("child tokens", child_tokens),
         ("failures heard and caught", failures_heard_and_caught),
         ("regions cancelled", regions_cancelled),
+        ("a multicast race in a loop", multicast_race_in_a_loop),
     ];
     for (name, scenario) in scenarios {
         let samples = Rc::new(RefCell::new(Vec::new()));

@@ -453,6 +453,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "multicast",
+        "a multicast channel: every waiting saga hears a put, END ends their takes",
+        saga::multicast,
+    ),
+    port(
+        "saga",
         "saga_stack",
         "a failure's saga stack: the task it began in, the tasks it went up through",
         saga::saga_stack,

@@ -29,6 +29,7 @@
 //! | `yield takeMaybe(...)`, `END` | [`take_maybe`], [`Store::end`]         |
 //! | redux's `store.subscribe(f)` → `unsubscribe()` | [`Store::subscribe`] → [`Subscription::unsubscribe`] |
 //! | `channel`, `eventChannel`    | [`Channel`], [`event_channel`]         |
+//! | `multicastChannel`           | [`MulticastChannel`], [`take_on`], [`put_on`] |
 //! | `actionChannel`              | [`action_channel`]                     |
 //! | `takeEvery` / `takeLatest`…  | [`take_every`], [`take_latest`], [`take_leading`], [`debounce`], [`throttle`] |
 //! | `runSaga({ onError })`, `sagaStack` | [`Runtime::on_error`], [`SagaStack`] |
@@ -201,6 +202,7 @@ mod context;
 mod driver;
 mod effect;
 mod mock;
+mod multicast;
 pub mod resilience;
 mod runtime;
 mod saga_stack;
@@ -224,6 +226,7 @@ pub use combinators::{
 pub use context::{get_context, get_context_effect, set_context, set_context_effect};
 pub(crate) use effect::Settled;
 pub use effect::{Description, Effect, Kind, Running, Value};
+pub use multicast::{MulticastChannel, put_on, take_maybe_on, take_on};
 pub use runtime::{Runtime, Simulation, run_saga};
 pub use saga_stack::SagaStack;
 pub use shield::uninterruptible;

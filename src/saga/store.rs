@@ -196,6 +196,18 @@ pub(crate) struct Bus<A> {
 }
 
 impl<A: Action> Bus<A> {
+    /// A bus whose dispatches go through `reduce` first.
+    pub(crate) fn new(reduce: Box<dyn Fn(&A)>) -> Self {
+        Bus {
+            reduce,
+            subscribers: RefCell::new(Roster::default()),
+            ended: Cell::new(false),
+            sagas: RefCell::new(Roster::default()),
+            next: Cell::new(0),
+            snapshot: Cell::new(Vec::new()),
+        }
+    }
+
     /// Reduces `action` and tells the store's subscribers.
     pub(crate) fn reduce(&self, action: &A) {
         (self.reduce)(action);
@@ -259,7 +271,7 @@ impl<A: Action> Bus<A> {
 
     /// `END` reaches the sagas: every take and action channel listening is
     /// told, and none listens after (redux-saga closes its channel).
-    fn end(&self) {
+    pub(crate) fn end(&self) {
         if self.ended.replace(true) {
             return;
         }
@@ -381,14 +393,9 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
     pub fn new(initial: S, reducer: impl Fn(&mut S, &A) + 'static) -> Self {
         let state = Rc::new(RefCell::new(initial));
         let s = state.clone();
-        let bus = Rc::new(Bus {
-            reduce: Box::new(move |action| reducer(&mut s.borrow_mut(), action)),
-            subscribers: RefCell::new(Roster::default()),
-            ended: Cell::new(false),
-            sagas: RefCell::new(Roster::default()),
-            next: Cell::new(0),
-            snapshot: Cell::new(Vec::new()),
-        });
+        let bus = Rc::new(Bus::new(Box::new(move |action| {
+            reducer(&mut s.borrow_mut(), action);
+        })));
         Store { state, bus }
     }
 
@@ -636,6 +643,11 @@ pub async fn select<T, S: 'static, U: Clone + 'static>(
 /// assert_eq!((d.kind, d.args.as_str()), (Kind::Put, "Logout"));
 /// ```
 pub fn put_effect<A: Action>(action: A) -> Effect {
+    putting(action, None)
+}
+
+/// A put to the runtime's store, or (`on`) to a multicast channel's bus.
+pub(crate) fn putting<A: Action>(action: A, on: Option<Rc<Bus<A>>>) -> Effect {
     let describe = |put: &Rc<StorePut<A>>| {
         // Taken out and put back: a `Cell` needs no borrow flag.
         let action = put.action.take();
@@ -645,10 +657,10 @@ pub fn put_effect<A: Action>(action: A) -> Effect {
     };
     let put = Rc::new(StorePut {
         action: Cell::new(Some(action)),
-        bus: Cell::new(None),
+        bus: Cell::new(on),
     });
     Effect::new(put, describe, |put, scope: &Scope| {
-        let Some(bus) = scope.service::<Bus<A>>() else {
+        let Some(bus) = put.bus.take().or_else(|| scope.service::<Bus<A>>()) else {
             return Running::of(Promise::<(), Error>::reject(missing::<A>()));
         };
         put.bus.set(Some(bus));
@@ -754,7 +766,7 @@ pub async fn put<T, A: Action>(co: &SagaCo<T>, action: A) -> Result<(), Abrupt<E
 /// assert_eq!((d.kind, d.args.as_str()), (Kind::Take, "\"SUBMIT\""));
 /// ```
 pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
-    taking::<A, false>(pattern)
+    taking::<A, false>(pattern, None)
 }
 
 /// The effect of waiting for the next action matching `pattern`, or for
@@ -773,24 +785,41 @@ pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
 /// assert_eq!((d.kind, d.name.as_str()), (Kind::Take, "takeMaybe"));
 /// ```
 pub fn take_maybe_effect<A: Action>(pattern: Pattern<A>) -> Effect {
-    taking::<A, true>(pattern)
+    taking::<A, true>(pattern, None)
 }
 
 /// A take; `MAYBE`: a `takeMaybe` (a type of its own, so a plain take's
-/// path has no test for it).
-fn taking<A: Action, const MAYBE: bool>(pattern: Pattern<A>) -> Effect {
+/// path has no test for it). `on`: a multicast channel's bus, else the
+/// runtime's store's.
+pub(crate) fn taking<A: Action, const MAYBE: bool>(
+    pattern: Pattern<A>,
+    on: Option<&Rc<Bus<A>>>,
+) -> Effect {
     let describe = |t: &Rc<Taker<A, MAYBE>>| {
         let name = if MAYBE { "takeMaybe" } else { "take" };
-        described(Kind::Take, name, format!("{:?}", t.pattern))
+        let on = if t.bus.borrow().is_some() {
+            "multicast, "
+        } else {
+            ""
+        };
+        described(Kind::Take, name, format!("{on}{:?}", t.pattern))
     };
+    // A multicast channel's bus is set now (its key once listening).
     let taker = Rc::new(Taker {
         pattern,
-        bus: RefCell::new(None),
+        bus: RefCell::new(on.map(|bus| (Rc::downgrade(bus), 0))),
         handoff: Handoff::default(),
     });
     Effect::new(taker, describe, |taker, scope: &Scope| {
-        let Some(bus) = scope.service::<Bus<A>>() else {
-            return Running::of(Promise::<A, Error>::reject(missing::<A>()));
+        let preset = taker.bus.borrow().as_ref().map(|(bus, _)| bus.upgrade());
+        let bus = match preset {
+            Some(Some(bus)) => bus,
+            // The channel is gone: nobody can put to it any more.
+            Some(None) => return Running::new(Promise::new(|_| {})),
+            None => match scope.service::<Bus<A>>() {
+                Some(bus) => bus,
+                None => return Running::of(Promise::<A, Error>::reject(missing::<A>())),
+            },
         };
         if bus.is_ended() {
             // A take of an ended store hears the end at once.
