@@ -655,26 +655,38 @@ pub(crate) fn putting<A: Action>(action: A, on: Option<Rc<Bus<A>>>) -> Effect {
         put.action.set(action);
         described(Kind::Put, "put", args.unwrap_or_default())
     };
+    let on_channel = on.is_some();
     let put = Rc::new(StorePut {
         action: Cell::new(Some(action)),
         bus: Cell::new(on),
     });
+    // Two performs, so a store's put asks nothing of a channel's bus.
+    if on_channel {
+        return Effect::new(put, describe, |put, _: &Scope| put_now_or_held(put));
+    }
     Effect::new(put, describe, |put, scope: &Scope| {
-        let Some(bus) = put.bus.take().or_else(|| scope.service::<Bus<A>>()) else {
+        let Some(bus) = scope.service::<Bus<A>>() else {
             return Running::of(Promise::<(), Error>::reject(missing::<A>()));
         };
         put.bus.set(Some(bus));
-        if super::scheduler::holding() {
-            // Made once the forks starting have settled in.
-            return Running::listening(put);
-        }
-        // Puts by the sagas this one wakes wait until the putter, going on
-        // at once, waits too (redux-saga's scheduler).
-        let hold = super::scheduler::Hold::new();
-        put.dispatch();
-        hold.pass_on();
-        Running::now_held(unit())
+        put_now_or_held(put)
     })
+}
+
+/// Makes a put whose bus is known: at once, or once the forks starting
+/// have settled in.
+#[inline(always)]
+fn put_now_or_held<A: Action>(put: Rc<StorePut<A>>) -> Running {
+    if super::scheduler::holding() {
+        // Made once the forks starting have settled in.
+        return Running::listening(put);
+    }
+    // Puts by the sagas this one wakes wait until the putter, going on
+    // at once, waits too (redux-saga's scheduler).
+    let hold = super::scheduler::Hold::new();
+    put.dispatch();
+    hold.pass_on();
+    Running::now_held(unit())
 }
 
 /// A `put`, made with the effect so the effect holds one word whatever
@@ -810,25 +822,43 @@ pub(crate) fn taking<A: Action, const MAYBE: bool>(
         bus: RefCell::new(on.map(|bus| (Rc::downgrade(bus), 0))),
         handoff: Handoff::default(),
     });
+    // Two performs, so a store's take asks nothing of a channel's bus.
+    if on.is_some() {
+        return Effect::new(taker, describe, |taker, _: &Scope| {
+            let bus = taker
+                .bus
+                .borrow()
+                .as_ref()
+                .and_then(|(bus, _)| bus.upgrade());
+            match bus {
+                Some(bus) => take_on_bus(taker, &bus),
+                // The channel is gone: nobody can put to it any more.
+                None => Running::new(Promise::new(|_| {})),
+            }
+        });
+    }
     Effect::new(taker, describe, |taker, scope: &Scope| {
-        let preset = taker.bus.borrow().as_ref().map(|(bus, _)| bus.upgrade());
-        let bus = match preset {
-            Some(Some(bus)) => bus,
-            // The channel is gone: nobody can put to it any more.
-            Some(None) => return Running::new(Promise::new(|_| {})),
-            None => match scope.service::<Bus<A>>() {
-                Some(bus) => bus,
-                None => return Running::of(Promise::<A, Error>::reject(missing::<A>())),
-            },
-        };
-        if bus.is_ended() {
-            // A take of an ended store hears the end at once.
-            return Running::now(end_of_take::<A>(MAYBE));
+        match scope.service::<Bus<A>>() {
+            Some(bus) => take_on_bus(taker, &bus),
+            None => Running::of(Promise::<A, Error>::reject(missing::<A>())),
         }
-        let key = bus.listen(taker.clone());
-        *taker.bus.borrow_mut() = Some((Rc::downgrade(&bus), key));
-        Running::listening(taker)
     })
+}
+
+/// Performs a take on `bus`: heard at once if the bus has ended, else
+/// waiting as one of its listeners.
+#[inline(always)]
+fn take_on_bus<A: Action, const MAYBE: bool>(
+    taker: Rc<Taker<A, MAYBE>>,
+    bus: &Rc<Bus<A>>,
+) -> Running {
+    if bus.is_ended() {
+        // A take of an ended store hears the end at once.
+        return Running::now(end_of_take::<A>(MAYBE));
+    }
+    let key = bus.listen(taker.clone());
+    *taker.bus.borrow_mut() = Some((Rc::downgrade(bus), key));
+    Running::listening(taker)
 }
 
 /// A `take` waiting on a store's bus. It is the bus's listener, which
