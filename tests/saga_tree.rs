@@ -2,30 +2,20 @@
 //! error propagation, races and joins, each checked as an exact log of
 //! what ran when.
 
+#[path = "shared/saga_log.rs"]
+mod saga_log;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use baton::runner::CancellationToken;
 use baton::saga::{
-    BoxSaga, Cancelled, Runtime, SagaCo, Task, all, call, call_effect, cancel, cancel_and_wait,
+    BoxSaga, Runtime, SagaCo, Task, all, call, call_effect, cancel, cancel_and_wait,
     cancel_self_effect, cancelled, delay, delay_effect, fork, join, race, run_saga, spawn,
 };
 use baton::{Error, EventLoop, Gen, Promise, now, set_timeout};
-
-/// A log of `"<ms> <line>"` entries.
-#[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<String>>>);
-
-impl Log {
-    fn say(&self, line: impl std::fmt::Display) {
-        let ms = now().as_millis();
-        self.0.borrow_mut().push(format!("{ms} {line}"));
-    }
-    fn lines(&self) -> Vec<String> {
-        self.0.borrow().clone()
-    }
-}
+use saga_log::{Log, cancel_after, outcome};
 
 /// A saga that forks `children`, waits `ms` and returns `ms`. Its cleanup
 /// says whether it was cancelled and awaits a 5 ms "close" effect.
@@ -67,15 +57,6 @@ fn failing(log: &Log, name: &'static str, ms: u64) -> BoxSaga<u64> {
     .boxed()
 }
 
-fn outcome<T: Clone + std::fmt::Debug + 'static>(task: &Task<T>) -> String {
-    match task.promise().peek() {
-        None => "pending".into(),
-        Some(Ok(v)) => format!("ok {v:?}"),
-        Some(Err(e)) if Cancelled::is(&e) => format!("cancelled: {e}"),
-        Some(Err(e)) => format!("failed: {e}"),
-    }
-}
-
 /// Runs `script` on a virtual clock; returns what it returned and the
 /// reasons of the rejections the loop reported as unhandled.
 fn reporting_unhandled<R: 'static>(script: impl FnOnce() -> R + 'static) -> (R, Vec<String>) {
@@ -85,14 +66,6 @@ fn reporting_unhandled<R: 'static>(script: impl FnOnce() -> R + 'static) -> (R, 
         .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.reason.clone()))
         .run(script);
     (out, reports.take())
-}
-
-fn cancel_after<T: Clone + 'static>(task: &Task<T>, ms: u64, reason: &'static str) {
-    let task = task.clone();
-    set_timeout(
-        move || task.cancel(Error::msg(reason)),
-        Duration::from_millis(ms),
-    );
 }
 
 #[test]

@@ -2,47 +2,19 @@
 //! child's failure) that comes during one waits for its end, each cleanup
 //! still runs once, and a region nobody interrupts changes nothing.
 
+#[path = "shared/saga_log.rs"]
+mod saga_log;
+
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use baton::saga::{
-    BoxSaga, Cancelled, Kind, SagaCo, Stepper, Task, call, cancel_and_wait, cancelled, delay, fork,
-    run_saga, uninterruptible,
+    BoxSaga, Kind, SagaCo, Stepper, call, cancel_and_wait, cancelled, delay, fork, run_saga,
+    uninterruptible,
 };
-use baton::{Abrupt, Error, EventLoop, Gen, Promise, now, set_timeout};
+use baton::{Abrupt, Error, EventLoop, Gen, Promise};
 use proptest::prelude::*;
-
-/// A log of `"<ms> <line>"` entries.
-#[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<String>>>);
-
-impl Log {
-    fn say(&self, line: impl std::fmt::Display) {
-        let ms = now().as_millis();
-        self.0.borrow_mut().push(format!("{ms} {line}"));
-    }
-    fn lines(&self) -> Vec<String> {
-        self.0.borrow().clone()
-    }
-}
-
-fn outcome<T: Clone + std::fmt::Debug + 'static>(task: &Task<T>) -> String {
-    match task.promise().peek() {
-        None => "pending".into(),
-        Some(Ok(v)) => format!("ok {v:?}"),
-        Some(Err(e)) if Cancelled::is(&e) => format!("cancelled: {e}"),
-        Some(Err(e)) => format!("failed: {e}"),
-    }
-}
-
-fn cancel_after<T: Clone + 'static>(task: &Task<T>, ms: u64) {
-    let task = task.clone();
-    set_timeout(
-        move || task.cancel(Error::msg("stop")),
-        Duration::from_millis(ms),
-    );
-}
+use saga_log::{Log, cancel_after, outcome};
 
 /// Works `before` ms, then `region` ms in a region, then `after` ms; its
 /// cleanup (5 ms) says whether it was cancelled.
@@ -77,7 +49,7 @@ fn a_cancellation_during_the_region_takes_effect_as_it_ends() {
     let log = Log::default();
     let task = EventLoop::virtual_clock().run(|| {
         let task = run_saga(worker(&log, "payment", 10, 100, 1000));
-        cancel_after(&task, 50);
+        cancel_after(&task, 50, "stop");
         task
     });
     assert_eq!(
@@ -96,9 +68,9 @@ fn before_and_after_the_region_a_cancellation_stops_the_saga_at_once() {
     let log = Log::default();
     let (early, late) = EventLoop::virtual_clock().run(|| {
         let early = run_saga(worker(&log, "early", 10, 100, 1000));
-        cancel_after(&early, 5);
+        cancel_after(&early, 5, "stop");
         let late = run_saga(worker(&log, "late", 10, 100, 1000));
-        cancel_after(&late, 200);
+        cancel_after(&late, 200, "stop");
         (early, late)
     });
     assert_eq!(
@@ -213,7 +185,7 @@ fn nested_regions_leave_at_the_outermost() {
             l.say(format_args!("outside, stopped: {}", outer.is_err()));
             outer
         }));
-        cancel_after(&task, 10);
+        cancel_after(&task, 10, "stop");
         task
     });
     assert_eq!(
@@ -241,7 +213,7 @@ fn a_body_that_panics_in_its_region_ends_as_the_cancellation_says() {
                 })
                 .await
             }));
-            cancel_after(&task, 10);
+            cancel_after(&task, 10, "stop");
             task
         });
     assert_eq!(outcome(&task), "cancelled: stop");
@@ -318,7 +290,7 @@ proptest! {
         let log = Log::default();
         let task = EventLoop::virtual_clock().run(|| {
             let task = run_saga(worker(&log, "w", before, region, 20));
-            cancel_after(&task, cancel_at);
+            cancel_after(&task, cancel_at, "stop");
             task
         });
         let lines = log.lines();
@@ -355,7 +327,7 @@ fn abrupt_return_is_what_the_body_sees_as_it_leaves() {
             *s.borrow_mut() = Some(matches!(out, Err(Abrupt::Return(()))));
             out
         }));
-        cancel_after(&task, 10);
+        cancel_after(&task, 10, "stop");
     });
     assert_eq!(*seen.borrow(), Some(true));
 }

@@ -24,49 +24,8 @@ async function* batch(src, size) {
   if (group.length) yield group;
 }
 
-// benches/async_gen.rs's map_concurrent: the stage of
-// tests/oracle/async_gen/map_concurrent.js.
-async function* mapConcurrent(it, limit, fn) {
-  const inFlight = [];
-  let done = false;
-  let thrown = false;
-  try {
-    while (true) {
-      while (!done && inFlight.length < limit) {
-        let r;
-        try {
-          r = await it.next();
-        } catch (e) {
-          done = true;
-          throw e;
-        }
-        if (r.done) done = true;
-        else {
-          const p = fn(r.value);
-          p.catch(() => {});
-          inFlight.push(p);
-        }
-      }
-      if (inFlight.length === 0) return;
-      let value;
-      try {
-        value = await inFlight.shift();
-      } catch (e) {
-        thrown = true;
-        throw e;
-      }
-      yield value;
-    }
-  } finally {
-    if (!done) {
-      try {
-        await it.return();
-      } catch (e) {
-        if (!thrown) throw e;
-      }
-    }
-  }
-}
+// benches/async_gen.rs's map_concurrent: the stage its oracle pins.
+const { mapConcurrent } = require("../../tests/oracle/async_gen/_map_concurrent");
 
 module.exports = {
   "for_await/node": () =>
