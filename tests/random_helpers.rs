@@ -3,7 +3,7 @@
 //! running the same program on the helpers written as seed 004 writes its
 //! own (`tests/oracle/random/helpers.out`, made by `helpers.js` there):
 //! lazy stages (map, filter, take, skip, flat_map over inner generators
-//! that may fail) and a consumer (a loop that may break, for_each, fold,
+//! that may fail, map_concurrent with steps settling out of order) and a consumer (a loop that may break, for_each, fold,
 //! find, any, all, to_vec), against a chain of ticks.
 
 mod random_support;

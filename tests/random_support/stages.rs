@@ -58,6 +58,25 @@ fn inner(log: &Log, i: usize, stage: &Value, x: i64) -> Items {
     logged_generator(log, format!("inner {i} of {x}"), items, failure)
 }
 
+/// Step `x` of map_concurrent stage `i`: settles after `x % 3` more
+/// turns, so steps settle out of order; fails when `fail_mod` divides `x`.
+fn concurrent_step(log: &Log, i: usize, fail_mod: i64, x: i64) -> Promise<i64, Error> {
+    say(log, format!("mapConcurrent {i} starts {x}"));
+    let mut hops = Promise::<(), Error>::resolve(());
+    for _ in 0..x % 3 {
+        hops = hops.map(|()| ());
+    }
+    let log = log.clone();
+    hops.then(move |()| {
+        say(&log, format!("mapConcurrent {i} settles {x}"));
+        if fail_mod != 0 && x % fail_mod == 0 {
+            Err(Error::msg(format!("step of {x} failed")))
+        } else {
+            Ok(x + 100)
+        }
+    })
+}
+
 pub fn count(v: &Value) -> usize {
     usize::try_from(number(v)).expect("a count")
 }
@@ -81,6 +100,12 @@ pub fn stage(log: &Log, items: Items, i: usize, stage: Value) -> Items {
         }
         "take" => items.take(count(&stage["n"])),
         "drop" => items.skip(count(&stage["n"])),
+        "mapConcurrent" => {
+            let fail_mod = number(&stage["failMod"]);
+            items.map_concurrent(count(&stage["limit"]), move |x| {
+                concurrent_step(&log, i, fail_mod, x)
+            })
+        }
         _ => items.flat_map(move |x| inner(&log, i, &stage, x)),
     }
 }

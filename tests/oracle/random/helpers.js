@@ -13,12 +13,14 @@
 // it, each program in a process of its own. A program is an async
 // generator source (yields, some after an await, that may fail at its
 // end, with cleanup in a finally block), up to three stages (map, filter,
-// take, drop, flatMap over an inner async generator that may fail), one
+// take, drop, flatMap over an inner async generator that may fail,
+// mapConcurrent with steps that settle out of order and may fail), one
 // consumer (a for-await loop that may break, forEach, reduce, find, some,
 // every, toArray) awaited by an async function, and a chain of ticks
 // beside it.
 const { rng, main } = require("./_random.js");
 const { source, stage } = require("./_stages.js");
+const { mapConcurrent } = require("../async_gen/_map_concurrent.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261224;
@@ -71,11 +73,12 @@ async function toArray(it) {
 function generate(r) {
   const source = Array.from({ length: r.int(6) }, (_, i) => ({ v: i + 1, pause: r.chance(0.3) }));
   const stages = Array.from({ length: r.int(4) }, () => {
-    const k = r.int(5);
+    const k = r.int(6);
     if (k === 0) return { s: "map", add: 10 * (1 + r.int(3)) };
     if (k === 1) return { s: "filter", mod: 2 + r.int(2) };
     if (k === 2) return { s: "take", n: 1 + r.int(3) };
     if (k === 3) return { s: "drop", n: r.int(3) };
+    if (k === 4) return { s: "mapConcurrent", limit: 1 + r.int(3), failMod: r.chance(0.3) ? 2 + r.int(3) : 0 };
     return { s: "flatMap", k: r.int(3), pause: r.chance(0.4), failMod: r.chance(0.3) ? 2 + r.int(3) : 0 };
   });
   const ends = ["loop", "forEach", "reduce", "find", "some", "every", "toArray"];
@@ -102,9 +105,24 @@ function run(program) {
       }
     })();
   }
+  // Step `x` of mapConcurrent stage `i`: settles after `x % 3` more turns,
+  // so steps settle out of order; may fail.
+  function concurrentStep(i, st, x) {
+    log(`mapConcurrent ${i} starts ${x}`);
+    let p = Promise.resolve();
+    for (let h = 0; h < x % 3; h++) p = p.then(() => {});
+    return p.then(() => {
+      log(`mapConcurrent ${i} settles ${x}`);
+      if (st.failMod && x % st.failMod === 0) throw new Error(`step of ${x} failed`);
+      return x + 100;
+    });
+  }
   let it = source(program, log);
-  const other = (st, i, it) =>
-    st.s === "drop" ? asyncDrop(it, st.n) : asyncFlatMap(it, (x) => inner(i, st, x));
+  const other = (st, i, it) => {
+    if (st.s === "drop") return asyncDrop(it, st.n);
+    if (st.s === "mapConcurrent") return mapConcurrent(it, st.limit, (x) => concurrentStep(i, st, x));
+    return asyncFlatMap(it, (x) => inner(i, st, x));
+  };
   program.stages.forEach((st, i) => {
     it = stage(it, st, i, log, other);
   });
