@@ -60,9 +60,10 @@
 //! and `all` start every part before they look at any (redux-saga starts
 //! them in order and stops at one that settles as it starts, and resumes
 //! the saga at once). The effects it does not perform follow redux-saga
-//! 1.5, and a thousand random programs each of fork trees, watchers and
-//! channels are checked against it (`tests/random_fork_trees.rs`,
-//! `tests/random_watchers.rs`, `tests/random_channels.rs`; the watchers
+//! 1.5, and a thousand random programs each of fork trees, watchers,
+//! channels and a multicast channel are checked against it
+//! (`tests/random_fork_trees.rs`, `tests/random_watchers.rs`,
+//! `tests/random_channels.rs`, `tests/random_multicast.rs`; the watchers
 //! meet redux-saga's `END` too): a fork or a
 //! spawn runs the child until it first waits (or ends) and resumes the
 //! parent at once with its task, and a child failing there aborts the

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 # co, the reference of runner/co_turns.js and random/co.js; redux-saga and
-# redux, of random/fork_trees.js, random/watchers.js, random/channels.js
-# and saga/store_order.js (package.json pins them).
+# redux, of random/fork_trees.js, random/watchers.js, random/channels.js,
+# random/multicast.js and the saga/ oracles (package.json pins them).
 [ -d node_modules ] || npm ci --no-audit --no-fund
 for js in */[!_]*.js; do
   node "$js" > "${js%.js}.out"

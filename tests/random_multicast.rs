@@ -1,0 +1,157 @@
+//! A thousand random programs of a multicast channel on baton's saga
+//! runtime, each compared with what redux-saga logged running the same
+//! sagas under Node (`tests/oracle/random/multicast.out`, made by
+//! `multicast.js` there): actions put from outside the sagas and by
+//! workers that take (`take` or `takeMaybe`, by type or any), close the
+//! channel, wait, throw, catch and clean up, while the root cancels them
+//! and closes the channel.
+//!
+//! Lines are compared per task and instant, as in `random_channels.rs`
+//! (`random_support::sagas::by_time_and_task`).
+
+mod random_support;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use baton::saga::{
+    Action, MulticastChannel, Pattern, SagaCo, Task, cancel, fork, put_on, run_saga, take_maybe_on,
+    take_on,
+};
+use baton::{Error, Gen, set_timeout};
+use random_support::sagas::{
+    Block, Body, by_time_and_task, exec, log_root, run_on_virtual_clock, say_at,
+};
+use random_support::{Log, check_against_reference, index, list, number, text};
+use serde_json::Value;
+
+/// An action: its type (`A` or `B`) and its number.
+#[derive(Clone, Debug)]
+struct Msg(String, i64);
+
+impl Action for Msg {
+    fn action_type(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.0, self.1)
+    }
+}
+
+/// The pattern a statement takes by: `*`, `A` or `B`.
+fn pattern(p: &Value) -> Pattern<Msg> {
+    match p.as_str().expect("a pattern") {
+        "A" => "A".into(),
+        "B" => "B".into(),
+        _ => Pattern::Any,
+    }
+}
+
+/// What one program's sagas share.
+#[derive(Clone)]
+struct Program {
+    log: Log,
+    chan: MulticastChannel<Msg>,
+    workers: Rc<RefCell<Vec<Task<i64>>>>,
+}
+
+impl Body<i64> for Program {
+    fn log(&self) -> &Log {
+        &self.log
+    }
+
+    fn own(&self, co: Rc<SagaCo<i64>>, g: String, st: Value) -> Block<i64> {
+        let p = self.clone();
+        Box::pin(async move {
+            let log = &p.log;
+            match st["s"].as_str().expect("a statement") {
+                "mput" => {
+                    let msg = Msg(text(&st["t"]), number(&st["v"]));
+                    let shown = msg.to_string();
+                    put_on(&co, &p.chan, msg).await?;
+                    say_at(log, format!("{g} put {shown} to m"));
+                }
+                "mtake" => {
+                    let by = text(&st["p"]);
+                    let (got, effect) = if st["maybe"] == true {
+                        let got = take_maybe_on(&co, &p.chan, pattern(&st["p"])).await?;
+                        (
+                            got.map_or_else(|| "END".to_string(), |m| m.to_string()),
+                            "takeMaybe",
+                        )
+                    } else {
+                        let got = take_on(&co, &p.chan, pattern(&st["p"])).await?;
+                        (got.to_string(), "take")
+                    };
+                    say_at(log, format!("{g} took {got} from m by {effect} {by}"));
+                }
+                "mclose" => {
+                    p.chan.close();
+                    say_at(log, format!("{g} closed m"));
+                }
+                "cancel" => {
+                    let task = p.workers.borrow()[index(&st["w"])].clone();
+                    cancel(&co, &task, Error::msg("cancelled")).await?;
+                    say_at(log, format!("{g} cancelled w{}", st["w"]));
+                }
+                other => panic!("unknown statement {other}"),
+            }
+            Ok(())
+        })
+    }
+}
+
+fn run(program: &Value) -> Vec<String> {
+    let program = program.clone();
+    run_on_virtual_clock(move |log| {
+        let p = Program {
+            log: log.clone(),
+            chan: MulticastChannel::new(),
+            workers: Rc::default(),
+        };
+        for o in list(&program["outside"]) {
+            let (p, msg) = (p.clone(), Msg(text(&o["t"]), number(&o["v"])));
+            let at = Duration::from_millis(o["at"].as_u64().expect("a time"));
+            set_timeout(
+                move || {
+                    let shown = msg.to_string();
+                    p.chan.put(msg);
+                    say_at(&p.log, format!("o put {shown} to m"));
+                },
+                at,
+            );
+        }
+        let (bodies, body) = (list(&program["bodies"]), list(&program["root"]));
+        let root = Gen::new(move |co: SagaCo<i64>| async move {
+            let co = Rc::new(co);
+            for (k, stmts) in bodies.into_iter().enumerate() {
+                let (worker, end) = (p.clone(), 100 + i64::try_from(k).unwrap_or(0));
+                let saga = move |()| {
+                    Gen::new(move |co: SagaCo<i64>| async move {
+                        exec(&worker, Rc::new(co), format!("w{k}"), list(&stmts)).await?;
+                        Ok(end)
+                    })
+                };
+                let task = fork(&co, saga, ()).await?;
+                p.workers.borrow_mut().push(task);
+            }
+            exec(&p, co.clone(), "m".into(), body).await?;
+            Ok(99)
+        });
+        log_root(log, &run_saga(root).promise());
+    })
+}
+
+/// The programs on which redux-saga itself breaks down (a saga resumed
+/// from inside its own put, "Generator is already running"): not
+/// compared.
+const BROKEN: usize = 4;
+
+#[test]
+fn random_multicast_logs_what_redux_saga_logs() {
+    check_against_reference("multicast.out", 1000, run, by_time_and_task, &[], BROKEN);
+}
