@@ -242,3 +242,24 @@ fn a_hook_may_start_sagas_that_fail_in_turn() {
         ]
     );
 }
+
+#[test]
+fn a_hook_that_panics_is_reported_and_the_task_still_settles() {
+    let faults = Rc::new(RefCell::new(Vec::new()));
+    let f = faults.clone();
+    let runtime = Runtime::new().on_error(|_, _| panic!("the hook broke"));
+    let (task, after) = EventLoop::virtual_clock()
+        .on_uncaught(move |fault| f.borrow_mut().push(fault.message().to_string()))
+        .run(move || {
+            let task = runtime.run(
+                "pay",
+                Gen::new(|co: SagaCo<()>| async move { call(&co, declined, ()).await }),
+            );
+            let after = task.promise().catch(|e| Ok::<_, Error>(drop(e)));
+            (task, after)
+        });
+    assert!(task.promise().peek().is_some_and(|r| r.is_err()), "settled");
+    assert!(after.peek().is_some(), "its promise reached its handlers");
+    assert_eq!(faults.borrow().len(), 1);
+    assert!(faults.borrow()[0].contains("the hook broke"));
+}

@@ -196,7 +196,9 @@ impl Runtime {
     /// As in redux-saga, a spawned task's failure is heard as it happens,
     /// and again for a joiner that fails with it (with a stack of its own);
     /// a forked child's or a called saga's is heard where it ends up. A
-    /// cancellation is no failure. Without a hook, nothing is kept.
+    /// cancellation is no failure. Without a hook, nothing is kept. A hook
+    /// that panics is reported to the loop's uncaught hook; the task still
+    /// settles.
     ///
     /// ```
     /// use baton::saga::{Runtime, Saga, SagaCo, delay, fork, join};

@@ -12,10 +12,11 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use super::task::TaskId;
-use crate::Error;
+use crate::{Error, Fault};
 
 /// How many errors' trails are kept at once (errors caught on their way
 /// up leave theirs open until they are pushed out).
@@ -158,8 +159,13 @@ impl Failures {
             at.and_then(|at| open.remove(at)).map(|(_, stack)| stack)
         };
         // Called with nothing borrowed: the hook may start sagas that fail.
+        // A hook that panics is reported, as a timer's callback would be:
+        // the task still settles.
         let hook = self.hook.clone();
-        hook(error, &stack.unwrap_or_default());
+        let stack = stack.unwrap_or_default();
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| hook(error, &stack))) {
+            crate::event_loop::report_uncaught(&Fault::from_panic(&*payload));
+        }
         true
     }
 }
