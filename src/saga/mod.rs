@@ -161,9 +161,9 @@
 //! **The store, channels and watchers** (`store.rs`, `channel.rs`,
 //! `multicast.rs`, `watchers.rs`, `scheduler.rs`). A multicast channel is
 //! a store's action bus without the store (no reducer, no subscribers),
-//! its takes and puts the store's, each with a perform of its own. `Runtime::with_store` registers the
-//! store's state and its action bus in the runtime's service table, keyed
-//! by type, so `select`, `put` and `take` find them with no global state.
+//! its takes and puts the store's, each with a perform of its own.
+//! `Runtime::with_store` registers the store's state and its action bus
+//! in the runtime's service table, keyed by type, so `select`, `put` and `take` find them with no global state.
 //! `take` waits for the next matching action dispatched after it started,
 //! as in redux-saga. A `take` and a `put` are each one object, made with
 //! the effect, that hands its result over itself (`Source::Listening`,

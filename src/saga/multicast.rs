@@ -21,10 +21,11 @@ use crate::generator::Abrupt;
 /// `take_maybe_on` gets `None`, and later takes hear it at once.
 ///
 /// The order of events is redux-saga's: `tests/oracle/saga/multicast.js`
-/// pins it (and a thousand random programs, `tests/random_multicast.rs`), including the saga a put wakes putting in turn, which reaches
-/// the others before the first put has reached them all (a saga waiting
-/// for both actions can hear the second first and miss the first, as it
-/// does in redux-saga).
+/// pins it, and a thousand random programs (`tests/random_multicast.rs`)
+/// hold it; so is a saga a put wakes putting in turn, which reaches the
+/// others before the first put has reached them all (a saga waiting for
+/// both actions can hear the second first and miss the first, as it does
+/// in redux-saga).
 ///
 /// ```
 /// use baton::saga::{Action, MulticastChannel, Runtime, SagaCo, take_on};
