@@ -198,7 +198,9 @@ impl Runtime {
     /// a forked child's or a called saga's is heard where it ends up. A
     /// cancellation is no failure. Without a hook, nothing is kept. A hook
     /// that panics is reported to the loop's uncaught hook; the task still
-    /// settles.
+    /// settles. A hook that holds its own runtime (to start a saga that
+    /// reports the failure) is a cycle of `Rc`s: hold it through a slot
+    /// emptied at shutdown, or a `Weak`.
     ///
     /// ```
     /// use baton::saga::{Runtime, Saga, SagaCo, delay, fork, join};
