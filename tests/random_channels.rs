@@ -15,12 +15,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use baton::saga::{
-    Buffer, Channel, SagaCo, Task, cancel, event_channel, fork, put_to, run_saga, take_from,
-};
-use baton::{Error, Gen, set_timeout};
+use baton::saga::{Buffer, Channel, SagaCo, Task, cancel, event_channel, put_to, take_from};
+use baton::{Error, set_timeout};
 use random_support::sagas::{
-    Block, Body, by_time_and_task, exec, log_root, run_on_virtual_clock, say_at,
+    Block, Body, by_time_and_task, run_on_virtual_clock, run_root_with_workers, say_at,
 };
 use random_support::{Log, OVERFLOW, check_against_reference, index, list, number};
 use serde_json::Value;
@@ -172,24 +170,9 @@ fn run(program: &Value) -> Vec<String> {
                 at,
             );
         }
-        let (bodies, body) = (list(&program["bodies"]), list(&program["root"]));
-        let root = Gen::new(move |co: SagaCo<i64>| async move {
-            let co = Rc::new(co);
-            for (k, stmts) in bodies.into_iter().enumerate() {
-                let (worker, end) = (p.clone(), 100 + i64::try_from(k).unwrap_or(0));
-                let saga = move |()| {
-                    Gen::new(move |co: SagaCo<i64>| async move {
-                        exec(&worker, Rc::new(co), format!("w{k}"), list(&stmts)).await?;
-                        Ok(end)
-                    })
-                };
-                let task = fork(&co, saga, ()).await?;
-                p.workers.borrow_mut().push(task);
-            }
-            exec(&p, co.clone(), "m".into(), body).await?;
-            Ok(99)
-        });
-        log_root(log, &run_saga(root).promise());
+        let (bodies, root) = (list(&program["bodies"]), list(&program["root"]));
+        let workers = p.workers.clone();
+        run_root_with_workers(log, p, workers, bodies, root);
     })
 }
 

@@ -16,12 +16,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::{
-    Action, MulticastChannel, Pattern, SagaCo, Task, cancel, fork, put_on, run_saga, take_maybe_on,
-    take_on,
+    Action, MulticastChannel, Pattern, SagaCo, Task, cancel, put_on, take_maybe_on, take_on,
 };
-use baton::{Error, Gen, set_timeout};
+use baton::{Error, set_timeout};
 use random_support::sagas::{
-    Block, Body, by_time_and_task, exec, log_root, run_on_virtual_clock, say_at,
+    Block, Body, by_time_and_task, run_on_virtual_clock, run_root_with_workers, say_at,
 };
 use random_support::{Log, check_against_reference, index, list, number, text};
 use serde_json::Value;
@@ -125,24 +124,9 @@ fn run(program: &Value) -> Vec<String> {
                 at,
             );
         }
-        let (bodies, body) = (list(&program["bodies"]), list(&program["root"]));
-        let root = Gen::new(move |co: SagaCo<i64>| async move {
-            let co = Rc::new(co);
-            for (k, stmts) in bodies.into_iter().enumerate() {
-                let (worker, end) = (p.clone(), 100 + i64::try_from(k).unwrap_or(0));
-                let saga = move |()| {
-                    Gen::new(move |co: SagaCo<i64>| async move {
-                        exec(&worker, Rc::new(co), format!("w{k}"), list(&stmts)).await?;
-                        Ok(end)
-                    })
-                };
-                let task = fork(&co, saga, ()).await?;
-                p.workers.borrow_mut().push(task);
-            }
-            exec(&p, co.clone(), "m".into(), body).await?;
-            Ok(99)
-        });
-        log_root(log, &run_saga(root).promise());
+        let (bodies, root) = (list(&program["bodies"]), list(&program["root"]));
+        let workers = p.workers.clone();
+        run_root_with_workers(log, p, workers, bodies, root);
     })
 }
 

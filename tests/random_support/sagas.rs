@@ -4,17 +4,18 @@
 //! redux-saga's `onError` and `toPromise()` show them, and the order in
 //! which two traces are compared.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
 
 use baton::runner::Done;
-use baton::saga::{Cancelled, SagaCo, call, cancelled, cps, delay};
-use baton::{Abrupt, Error, EventLoop, Promise, now, set_timeout};
+use baton::saga::{Cancelled, SagaCo, Task, call, cancelled, cps, delay, fork, run_saga};
+use baton::{Abrupt, Error, EventLoop, Gen, Promise, now, set_timeout};
 use serde_json::Value;
 
-use super::{Log, name, number, reported, text, try_statement};
+use super::{Log, list, name, number, reported, text, try_statement};
 
 /// How a block of a saga body ends: on to what follows, or abruptly.
 pub type Completion<T> = Result<(), Abrupt<Error, T>>;
@@ -184,4 +185,33 @@ pub fn by_time_and_task(lines: Vec<String>) -> Vec<String> {
     keyed.sort();
     keyed.dedup_by(|a, b| a.1 == "!" && a.3 == b.3);
     keyed.into_iter().map(|(.., line)| line).collect()
+}
+
+/// The root of the channel suites: forks a worker per body (task `w<k>`,
+/// returning `100 + k`, kept in `workers` for the root's cancels), then
+/// runs `root` as task `m` (returning 99), logged as redux-saga's root is.
+pub fn run_root_with_workers<B: Body<i64>>(
+    log: &Log,
+    body: B,
+    workers: Rc<RefCell<Vec<Task<i64>>>>,
+    bodies: Vec<Value>,
+    root: Vec<Value>,
+) {
+    let saga = Gen::new(move |co: SagaCo<i64>| async move {
+        let co = Rc::new(co);
+        for (k, stmts) in bodies.into_iter().enumerate() {
+            let (worker, end) = (body.clone(), 100 + i64::try_from(k).unwrap_or(0));
+            let saga = move |()| {
+                Gen::new(move |co: SagaCo<i64>| async move {
+                    exec(&worker, Rc::new(co), format!("w{k}"), list(&stmts)).await?;
+                    Ok(end)
+                })
+            };
+            let task = fork(&co, saga, ()).await?;
+            workers.borrow_mut().push(task);
+        }
+        exec(&body, co.clone(), "m".into(), root).await?;
+        Ok(99)
+    });
+    log_root(log, &run_saga(saga).promise());
 }

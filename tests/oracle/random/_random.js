@@ -250,7 +250,16 @@ function virtualTime() {
   return clock;
 }
 
+// The source of a step the channel suites' workers and root share (a
+// delay; a cancel of worker W[w]), or null.
+function workerStepSource(st, indent, g) {
+  if (st.s === "delay") return `${indent}yield delay(${st.ms});\n${indent}log("${g} delayed ${st.ms}");\n`;
+  if (st.s === "cancel") return `${indent}yield cancel(W[${st.w}]);\n${indent}log("${g} cancelled w${st.w}");\n`;
+  return null;
+}
+
 module.exports = {
+  workerStepSource,
   rng,
   virtualTime,
   blocks,

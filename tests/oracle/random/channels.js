@@ -24,7 +24,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { main, blockSource, runRoot, virtualTime } = require("./_random.js");
+const { main, blockSource, runRoot, virtualTime, workerStepSource } = require("./_random.js");
 
 const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
 const SEED = 20261206;
@@ -84,6 +84,8 @@ function generate(r) {
 // The source of a block of task `g`'s body (`g` is a constant string).
 function source(stmts, g, indent = "  ") {
   const own = (st, indent) => {
+    const shared = workerStepSource(st, indent, g);
+    if (shared !== null) return shared;
     let out = "";
     switch (st.s) {
       case "cput":
@@ -106,12 +108,6 @@ function source(stmts, g, indent = "  ") {
         break;
       case "eclose":
         out += `${indent}E.close();\n${indent}log("${g} closed e");\n`;
-        break;
-      case "delay":
-        out += `${indent}yield delay(${st.ms});\n${indent}log("${g} delayed ${st.ms}");\n`;
-        break;
-      case "cancel":
-        out += `${indent}yield cancel(W[${st.w}]);\n${indent}log("${g} cancelled w${st.w}");\n`;
         break;
     }
     return out;

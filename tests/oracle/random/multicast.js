@@ -19,7 +19,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { main, blockSource, runRoot, virtualTime } = require("./_random.js");
+const { main, blockSource, runRoot, virtualTime, workerStepSource } = require("./_random.js");
 
 const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
 const SEED = 20261204;
@@ -72,6 +72,8 @@ function generate(r) {
 // The source of a block of task `g`'s body (`g` is a constant string).
 function source(stmts, g, indent = "  ") {
   const own = (st, indent) => {
+    const shared = workerStepSource(st, indent, g);
+    if (shared !== null) return shared;
     let out = "";
     switch (st.s) {
       case "mput":
@@ -84,12 +86,6 @@ function source(stmts, g, indent = "  ") {
       }
       case "mclose":
         out += `${indent}M.close();\n${indent}log("${g} closed m");\n`;
-        break;
-      case "delay":
-        out += `${indent}yield delay(${st.ms});\n${indent}log("${g} delayed ${st.ms}");\n`;
-        break;
-      case "cancel":
-        out += `${indent}yield cancel(W[${st.w}]);\n${indent}log("${g} cancelled w${st.w}");\n`;
         break;
     }
     return out;
