@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use super::Saga;
 use super::effect::{Effect, Name, Stop, Value, Waiter, unit};
+use super::saga_stack::SagaFrame;
 use super::scheduler;
 use super::store::Ended;
 use super::task::{AloneTurn, Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId};
@@ -359,12 +360,12 @@ where
         let running = self.with_state(|state| matches!(state, State::Live(_)));
         let mut tasks = Vec::new();
         if running {
-            tasks.push((self.core.id, self.name.name().to_string()));
+            tasks.push(SagaFrame::new(self.core.id, self.name.name()));
         }
         for child in self.core.children.snapshot() {
             let core = child.core();
             if core.link == Link::Forked {
-                tasks.push((core.id, child.name().to_string()));
+                tasks.push(SagaFrame::new(core.id, child.name()));
             }
         }
         failures.cancelled(error, tasks);

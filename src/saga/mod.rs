@@ -231,7 +231,7 @@ pub(crate) use effect::Settled;
 pub use effect::{Description, Effect, Kind, Running, Value};
 pub use multicast::{MulticastChannel, put_on, take_maybe_on, take_on};
 pub use runtime::{Runtime, Simulation, run_saga};
-pub use saga_stack::SagaStack;
+pub use saga_stack::{SagaFrame, SagaStack};
 pub use shield::uninterruptible;
 pub use stepper::{Finished, Stepper};
 pub use store::{

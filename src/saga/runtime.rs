@@ -227,8 +227,8 @@ impl Runtime {
     /// let reports = Rc::new(RefCell::new(Vec::new()));
     /// let seen = reports.clone();
     /// let runtime = Runtime::new().on_error(move |error, stack| {
-    ///     let tasks: Vec<&str> = stack.tasks().iter().map(|(_, name)| name.as_str()).collect();
-    ///     let cancelled: Vec<&str> = stack.cancelled().iter().map(|(_, name)| name.as_str()).collect();
+    ///     let tasks: Vec<&str> = stack.tasks().iter().map(|frame| frame.name.as_str()).collect();
+    ///     let cancelled: Vec<&str> = stack.cancelled().iter().map(|frame| frame.name.as_str()).collect();
     ///     seen.borrow_mut().push(format!("{error}: {tasks:?}, cancelled {cancelled:?}"));
     /// });
     /// EventLoop::virtual_clock().run(|| {

@@ -67,22 +67,59 @@ const OPEN_TRAILS: usize = 64;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SagaStack {
-    tasks: Vec<(TaskId, String)>,
-    cancelled: Vec<(TaskId, String)>,
+    tasks: Vec<SagaFrame>,
+    cancelled: Vec<SagaFrame>,
+}
+
+/// A task in a [`SagaStack`]: its number and its name.
+///
+/// ```
+/// use baton::saga::{Runtime, SagaCo};
+/// use baton::{Error, EventLoop, Gen};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let frames = Rc::new(RefCell::new(Vec::new()));
+/// let seen = frames.clone();
+/// let runtime = Runtime::new().on_error(move |_, stack| {
+///     let first = &stack.tasks()[0];
+///     seen.borrow_mut().push(format!("{} {}", first.name, first.task));
+/// });
+/// let task = EventLoop::virtual_clock().run(|| {
+///     runtime.run("import", Gen::new(|_co: SagaCo<()>| async move {
+///         Err(Error::msg("bad file").into())
+///     }))
+/// });
+/// assert_eq!(*frames.borrow(), [format!("import {}", task.id())]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SagaFrame {
+    /// The task's number in its runtime.
+    pub task: TaskId,
+    /// Its name ([`Task::name`](super::Task::name)).
+    pub name: String,
+}
+
+impl SagaFrame {
+    pub(crate) fn new(task: TaskId, name: impl Into<String>) -> Self {
+        SagaFrame {
+            task,
+            name: name.into(),
+        }
+    }
 }
 
 impl SagaStack {
     /// The tasks the error failed, first the one it began in, then each
     /// it went up to (a forked task's parent, a called saga's caller, a
     /// joined task's joiner failing with the same error).
-    pub fn tasks(&self) -> &[(TaskId, String)] {
+    pub fn tasks(&self) -> &[SagaFrame] {
         &self.tasks
     }
 
     /// The tasks whose work the error cancelled, in the order it did: at
     /// each task it failed, that task's body (if still running) and its
     /// attached children.
-    pub fn cancelled(&self) -> &[(TaskId, String)] {
+    pub fn cancelled(&self) -> &[SagaFrame] {
         &self.cancelled
     }
 }
@@ -90,16 +127,16 @@ impl SagaStack {
 impl fmt::Display for SagaStack {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut tasks = self.tasks.iter();
-        if let Some((_, first)) = tasks.next() {
-            write!(f, "The above error occurred in task {first}")?;
+        if let Some(first) = tasks.next() {
+            write!(f, "The above error occurred in task {}", first.name)?;
         }
-        for (_, name) in tasks {
-            write!(f, "\n    created by {name}")?;
+        for frame in tasks {
+            write!(f, "\n    created by {}", frame.name)?;
         }
         if !self.cancelled.is_empty() {
             f.write_str("\nTasks cancelled due to error:")?;
-            for (_, name) in &self.cancelled {
-                write!(f, "\n{name}")?;
+            for frame in &self.cancelled {
+                write!(f, "\n{}", frame.name)?;
             }
         }
         Ok(())
@@ -139,7 +176,7 @@ impl Failures {
     }
 
     /// `error` halts a task: the work it cancels there.
-    pub(crate) fn cancelled(&self, error: &Error, tasks: Vec<(TaskId, String)>) {
+    pub(crate) fn cancelled(&self, error: &Error, tasks: Vec<SagaFrame>) {
         if !tasks.is_empty() {
             self.on_trail(error, |stack| stack.cancelled.extend(tasks));
         }
@@ -149,7 +186,7 @@ impl Failures {
     /// the trail to the hook, and the error's next failure starts anew.
     /// Returns whether the hook heard it.
     pub(crate) fn failed(&self, error: &Error, id: TaskId, name: &str, reports: bool) -> bool {
-        self.on_trail(error, |stack| stack.tasks.push((id, name.to_string())));
+        self.on_trail(error, |stack| stack.tasks.push(SagaFrame::new(id, name)));
         if !reports {
             return false;
         }
@@ -174,8 +211,8 @@ impl Failures {
 mod tests {
     use super::*;
 
-    fn task(id: u64, name: &str) -> (TaskId, String) {
-        (TaskId(id), name.to_string())
+    fn task(id: u64, name: &str) -> SagaFrame {
+        SagaFrame::new(TaskId(id), name)
     }
 
     #[test]
