@@ -143,7 +143,7 @@ fn a_stack_is_heard_once_the_cleanup_it_waits_for_has_run() {
     let runtime = heard.runtime();
     unhandled_of(move || {
         runtime.run(
-            "session",
+            "visit",
             Gen::new(|co: SagaCo<()>| async move {
                 fork(&co, closing, ()).await?;
                 fork(&co, declined, ()).await?;
@@ -155,7 +155,7 @@ fn a_stack_is_heard_once_the_cleanup_it_waits_for_has_run() {
         heard.lines(),
         [
             "35ms card declined: The above error occurred in task declined / \
-          created by session / Tasks cancelled due to error: / session / closing"
+          created by visit / Tasks cancelled due to error: / visit / closing"
         ]
     );
 }
