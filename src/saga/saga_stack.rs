@@ -159,26 +159,24 @@ impl Failures {
         }
     }
 
-    /// `f` on the trail of `error`, opened if it has none.
-    fn on_trail<X>(&self, error: &Error, f: impl FnOnce(&mut SagaStack) -> X) -> X {
-        let mut open = self.open.borrow_mut();
-        let at = match open.iter().position(|(e, _)| e.same(error)) {
-            Some(at) => at,
-            None => {
-                if open.len() == OPEN_TRAILS {
-                    open.pop_front();
-                }
-                open.push_back((error.clone(), SagaStack::default()));
-                open.len() - 1
-            }
-        };
-        f(&mut open[at].1)
+    /// Where the trail of `error` is in `open`, opened if it has none.
+    fn trail_of(open: &mut VecDeque<(Error, SagaStack)>, error: &Error) -> usize {
+        if let Some(at) = open.iter().position(|(e, _)| e.same(error)) {
+            return at;
+        }
+        if open.len() == OPEN_TRAILS {
+            open.pop_front();
+        }
+        open.push_back((error.clone(), SagaStack::default()));
+        open.len() - 1
     }
 
     /// `error` halts a task: the work it cancels there.
     pub(crate) fn cancelled(&self, error: &Error, tasks: Vec<SagaFrame>) {
         if !tasks.is_empty() {
-            self.on_trail(error, |stack| stack.cancelled.extend(tasks));
+            let mut open = self.open.borrow_mut();
+            let at = Self::trail_of(&mut open, error);
+            open[at].1.cancelled.extend(tasks);
         }
     }
 
@@ -186,20 +184,19 @@ impl Failures {
     /// the trail to the hook, and the error's next failure starts anew.
     /// Returns whether the hook heard it.
     pub(crate) fn failed(&self, error: &Error, id: TaskId, name: &str, reports: bool) -> bool {
-        self.on_trail(error, |stack| stack.tasks.push(SagaFrame::new(id, name)));
-        if !reports {
-            return false;
-        }
         let stack = {
             let mut open = self.open.borrow_mut();
-            let at = open.iter().position(|(e, _)| e.same(error));
-            at.and_then(|at| open.remove(at)).map(|(_, stack)| stack)
+            let at = Self::trail_of(&mut open, error);
+            open[at].1.tasks.push(SagaFrame::new(id, name));
+            if !reports {
+                return false;
+            }
+            open.remove(at).map(|(_, stack)| stack).unwrap_or_default()
         };
         // Called with nothing borrowed: the hook may start sagas that fail.
         // A hook that panics is reported, as a timer's callback would be:
         // the task still settles.
         let hook = self.hook.clone();
-        let stack = stack.unwrap_or_default();
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| hook(error, &stack))) {
             crate::event_loop::report_uncaught(&Fault::from_panic(&*payload));
         }
