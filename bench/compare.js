@@ -14,11 +14,11 @@ const suites = {
     node: require("./node/generators"),
     unit: "ns per resume",
     rows: [
-      { label: "counting, values summed", baton: "counting/baton", boxed: "counting/baton_boxed", rust: "counting/hand_written", node: "counting/node", nodeHand: "counting/node_hand_written" },
-      { label: "ping-pong (next(v)), values summed", baton: "ping_pong/baton", boxed: "ping_pong/baton_boxed", rust: "ping_pong/hand_written", node: "ping_pong/node", nodeHand: "ping_pong/node_hand_written" },
-      { label: "counting, each step escapes", baton: "counting_opaque/baton", boxed: "counting_opaque/baton_boxed", rust: "counting_opaque/hand_written", node: "counting/node", nodeHand: "counting/node_hand_written" },
-      { label: "ping-pong, each step escapes", baton: "ping_pong_opaque/baton", boxed: "ping_pong_opaque/baton_boxed", rust: "ping_pong_opaque/hand_written", node: "ping_pong/node", nodeHand: "ping_pong/node_hand_written" },
-      { label: "create + 2 resumes + drop", baton: "create_run_drop/baton", node: "create_run_drop/node" },
+      { label: "counting, values summed", baton: "counting/baton", pinned: "counting/baton_pinned", boxed: "counting/baton_boxed", rust: "counting/hand_written", node: "counting/node", nodeHand: "counting/node_hand_written" },
+      { label: "ping-pong (next(v)), values summed", baton: "ping_pong/baton", pinned: "ping_pong/baton_pinned", boxed: "ping_pong/baton_boxed", rust: "ping_pong/hand_written", node: "ping_pong/node", nodeHand: "ping_pong/node_hand_written" },
+      { label: "counting, each step escapes", baton: "counting_opaque/baton", pinned: "counting_opaque/baton_pinned", boxed: "counting_opaque/baton_boxed", rust: "counting_opaque/hand_written", node: "counting/node", nodeHand: "counting/node_hand_written" },
+      { label: "ping-pong, each step escapes", baton: "ping_pong_opaque/baton", pinned: "ping_pong_opaque/baton_pinned", boxed: "ping_pong_opaque/baton_boxed", rust: "ping_pong_opaque/hand_written", node: "ping_pong/node", nodeHand: "ping_pong/node_hand_written" },
+      { label: "create + 2 resumes + drop", baton: "create_run_drop/baton", pinned: "create_run_drop/baton_pinned", node: "create_run_drop/node" },
     ],
   },
 };
@@ -129,15 +129,16 @@ function generatorTables() {
 for (const [name, suite] of Object.entries(suites)) {
     if (wanted.length && !wanted.includes(name)) continue;
     console.log(`\n## ${name} (${suite.unit}, medians)\n`);
-    console.log("| benchmark | baton | baton, boxed body | hand-written Rust | Node | Node, hand-written | Node / baton | baton / hand-written Rust |");
-    console.log("|---|---|---|---|---|---|---|---|");
+    console.log("| benchmark | baton (Gen) | baton, pinned (PinnedGen) | baton, boxed body | hand-written Rust | Node | Node, hand-written | Node / Gen | Node / PinnedGen | Gen / hand-written | PinnedGen / hand-written |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
     for (const row of suite.rows) {
       const baton = criterionMedian(row.baton);
+      const pinned = criterionMedian(row.pinned);
       const boxed = criterionMedian(row.boxed);
       const rust = criterionMedian(row.rust);
       const node = row.node && measure(suite.node[row.node]());
       const nodeHand = row.nodeHand && measure(suite.node[row.nodeHand]());
-      console.log(`| ${row.label} | ${fmt(baton)} | ${fmt(boxed)} | ${fmt(rust)} | ${fmt(node)} | ${fmt(nodeHand)} | ${ratio(node, baton)} | ${ratio(baton, rust)} |`);
+      console.log(`| ${row.label} | ${fmt(baton)} | ${fmt(pinned)} | ${fmt(boxed)} | ${fmt(rust)} | ${fmt(node)} | ${fmt(nodeHand)} | ${ratio(node, baton)} | ${ratio(node, pinned)} | ${ratio(baton, rust)} | ${ratio(pinned, rust)} |`);
     }
   }
 }

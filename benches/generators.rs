@@ -8,7 +8,9 @@ use std::time::Instant;
 #[path = "shared/allocator.rs"]
 mod allocator;
 
-use baton::{BoxGen, Co, Gen, Generator, Resume, Step, StepResult};
+use std::pin::pin;
+
+use baton::{Body, BoxGen, Co, Gen, Generator, PinnedGen, Resume, Step, StepResult};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// function* () { let i = 0; while (true) yield i++ }
@@ -40,6 +42,19 @@ fn counting_boxed() -> BoxGen<'static, u64> {
         }
     })
     .boxed()
+}
+
+/// The same body stored in place (`PinnedGen`), pinned on the stack of the
+/// function that resumes it: nothing is allocated, and the body's locals
+/// can stay in registers.
+fn counting_pinned<const ROW: u8>() -> PinnedGen<impl Body<()>, u64> {
+    PinnedGen::new(|co: Co<u64>| async move {
+        let mut i = 0;
+        loop {
+            co.yield_(i).await?;
+            i += 1;
+        }
+    })
 }
 
 struct CountingMachine(u64);
@@ -83,6 +98,15 @@ fn ping_pong_boxed() -> BoxGen<'static, u64, u64, u64> {
     .boxed()
 }
 
+fn ping_pong_pinned<const ROW: u8>() -> PinnedGen<impl Body<u64>, u64, u64, u64> {
+    PinnedGen::new(|co: Co<u64, u64, u64>| async move {
+        let mut sum = 0u64;
+        loop {
+            sum = sum.wrapping_add(co.yield_(sum).await?);
+        }
+    })
+}
+
 struct PingPongMachine {
     sum: u64,
     started: bool,
@@ -111,45 +135,44 @@ impl Generator for PingPongMachine {
 /// Times `iters` resumes in one tight loop, summing the yielded values as
 /// the Node loop does (`for x of g) sum += x`), so the figure is the resume
 /// itself and not the harness's per-call overhead. Inputs go through
-/// `black_box` so no loop can be folded into a closed form.
-fn resume_summing<G: Generator<Yield = u64>>(
-    c: &mut Criterion,
-    name: &str,
-    mut g: G,
-    input: impl Fn() -> G::Input,
-) {
-    c.bench_function(name, |b| {
-        b.iter_custom(|iters| {
-            let start = Instant::now();
-            let mut sum = 0u64;
-            for _ in 0..iters {
-                if let Ok(Step::Yielded(v)) = g.next(black_box(input())) {
-                    sum = sum.wrapping_add(v);
+/// `black_box` so no loop can be folded into a closed form. The generator
+/// is made in the timed function's own frame (once per batch of `iters`),
+/// as a program's resume loop makes the generator it drives: a pinned one
+/// must be, since it cannot move after pinning.
+macro_rules! resume_summing {
+    ($c:expr, $name:expr, $make:expr, $input:expr) => {
+        $c.bench_function($name, |b| {
+            b.iter_custom(|iters| {
+                let mut g = $make;
+                let start = Instant::now();
+                let mut sum = 0u64;
+                for _ in 0..iters {
+                    if let Ok(Step::Yielded(v)) = g.next(black_box($input)) {
+                        sum = sum.wrapping_add(v);
+                    }
                 }
-            }
-            black_box(sum);
-            start.elapsed()
+                black_box(sum);
+                start.elapsed()
+            })
         })
-    });
+    };
 }
 
 /// The same loop, but every step escapes to `black_box`: the optimiser must
 /// materialise each result in memory (a pessimistic bound).
-fn resume_opaque<G: Generator>(
-    c: &mut Criterion,
-    name: &str,
-    mut g: G,
-    input: impl Fn() -> G::Input,
-) {
-    c.bench_function(name, |b| {
-        b.iter_custom(|iters| {
-            let start = Instant::now();
-            for _ in 0..iters {
-                let _ = black_box(g.next(black_box(input())));
-            }
-            start.elapsed()
+macro_rules! resume_opaque {
+    ($c:expr, $name:expr, $make:expr, $input:expr) => {
+        $c.bench_function($name, |b| {
+            b.iter_custom(|iters| {
+                let mut g = $make;
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let _ = black_box(g.next(black_box($input)));
+                }
+                start.elapsed()
+            })
         })
-    });
+    };
 }
 
 fn benches(c: &mut Criterion) {
@@ -157,18 +180,37 @@ fn benches(c: &mut Criterion) {
         sum: 0,
         started: false,
     };
-    resume_summing(c, "counting/baton", counting::<0>(), || ());
-    resume_summing(c, "counting/baton_boxed", counting_boxed(), || ());
-    resume_summing(c, "counting/hand_written", CountingMachine(0), || ());
-    resume_summing(c, "ping_pong/baton", ping_pong::<0>(), || 1);
-    resume_summing(c, "ping_pong/baton_boxed", ping_pong_boxed(), || 1);
-    resume_summing(c, "ping_pong/hand_written", pp(), || 1);
-    resume_opaque(c, "counting_opaque/baton", counting::<1>(), || ());
-    resume_opaque(c, "counting_opaque/baton_boxed", counting_boxed(), || ());
-    resume_opaque(c, "counting_opaque/hand_written", CountingMachine(0), || ());
-    resume_opaque(c, "ping_pong_opaque/baton", ping_pong::<1>(), || 1);
-    resume_opaque(c, "ping_pong_opaque/baton_boxed", ping_pong_boxed(), || 1);
-    resume_opaque(c, "ping_pong_opaque/hand_written", pp(), || 1);
+    resume_summing!(c, "counting/baton", counting::<0>(), ());
+    resume_summing!(c, "counting/baton_boxed", counting_boxed(), ());
+    resume_summing!(c, "counting/baton_pinned", pin!(counting_pinned::<0>()), ());
+    resume_summing!(c, "counting/hand_written", CountingMachine(0), ());
+    resume_summing!(c, "ping_pong/baton", ping_pong::<0>(), 1);
+    resume_summing!(c, "ping_pong/baton_boxed", ping_pong_boxed(), 1);
+    resume_summing!(
+        c,
+        "ping_pong/baton_pinned",
+        pin!(ping_pong_pinned::<0>()),
+        1
+    );
+    resume_summing!(c, "ping_pong/hand_written", pp(), 1);
+    resume_opaque!(c, "counting_opaque/baton", counting::<1>(), ());
+    resume_opaque!(c, "counting_opaque/baton_boxed", counting_boxed(), ());
+    resume_opaque!(
+        c,
+        "counting_opaque/baton_pinned",
+        pin!(counting_pinned::<1>()),
+        ()
+    );
+    resume_opaque!(c, "counting_opaque/hand_written", CountingMachine(0), ());
+    resume_opaque!(c, "ping_pong_opaque/baton", ping_pong::<1>(), 1);
+    resume_opaque!(c, "ping_pong_opaque/baton_boxed", ping_pong_boxed(), 1);
+    resume_opaque!(
+        c,
+        "ping_pong_opaque/baton_pinned",
+        pin!(ping_pong_pinned::<1>()),
+        1
+    );
+    resume_opaque!(c, "ping_pong_opaque/hand_written", pp(), 1);
     c.bench_function("create_run_drop/baton", |b| {
         b.iter(|| {
             let mut g = Gen::new(|co: Co<u64>| async move {
@@ -178,6 +220,19 @@ fn benches(c: &mut Criterion) {
                     i += 1;
                 }
             });
+            let _ = black_box(g.next(()));
+            let _ = black_box(g.next(()));
+        })
+    });
+    c.bench_function("create_run_drop/baton_pinned", |b| {
+        b.iter(|| {
+            let mut g = pin!(PinnedGen::new(|co: Co<u64>| async move {
+                let mut i = 0;
+                loop {
+                    co.yield_(i).await?;
+                    i += 1;
+                }
+            }));
             let _ = black_box(g.next(()));
             let _ = black_box(g.next(()));
         })

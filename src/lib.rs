@@ -59,7 +59,9 @@ pub use event_loop::{
     set_interval, set_timeout,
 };
 pub use fault::{Fault, FaultKind, Reason};
-pub use generator::{Abrupt, Body, BoxGen, Co, Gen, Generator, Outcome, Resume, Step, StepResult};
+pub use generator::{
+    Abrupt, Body, BoxGen, Co, Gen, Generator, Outcome, PinnedGen, Resume, Step, StepResult,
+};
 pub use promise::{Promise, Resolution, Resolver, Settle, Thenable, spawn};
 
 #[cfg(doctest)]

@@ -1,12 +1,15 @@
 //! Property tests: for any sequence of `next` / `throw` / `return`, a
 //! generator behaves exactly like a reference model of JavaScript's
 //! semantics, its `finally` runs at most once (exactly once if it started
-//! and completed), and its destructors run exactly once.
+//! and completed), and its destructors run exactly once: with its body
+//! boxed (`Gen`) and pinned in place (`PinnedGen`) alike.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use baton::{Abrupt, Co, Gen, Resume, Step, StepResult};
+use std::pin::pin;
+
+use baton::{Abrupt, Co, Gen, PinnedGen, Resume, Step, StepResult};
 use proptest::prelude::*;
 
 /// The program under test, in JavaScript:
@@ -41,11 +44,13 @@ enum Model {
 }
 
 impl Program {
-    fn generator(
+    /// The body, for `Gen::new` or `PinnedGen::new`.
+    fn body(
         self,
+        co: Co<u32, (), u32, u8>,
         cleanups: Rc<Cell<u32>>,
         drops: Rc<Cell<u32>>,
-    ) -> Gen<impl Future<Output = Result<u32, Abrupt<u8, u32>>>, u32, (), u32, u8> {
+    ) -> impl Future<Output = Result<u32, Abrupt<u8, u32>>> {
         struct Guard(Rc<Cell<u32>>);
         impl Drop for Guard {
             fn drop(&mut self) {
@@ -53,7 +58,7 @@ impl Program {
             }
         }
         let guard = Guard(drops);
-        Gen::new(move |co: Co<u32, (), u32, u8>| async move {
+        async move {
             let _guard = guard;
             let mut i = 0;
             let outcome = loop {
@@ -71,7 +76,7 @@ impl Program {
                 co.yield_(999).await?;
             }
             outcome
-        })
+        }
     }
 
     /// The reference: JavaScript's semantics for the program, by hand.
@@ -131,6 +136,84 @@ fn resume_strategy() -> impl Strategy<Value = Resume<(), u8, u32>> {
     ]
 }
 
+/// The two homes of a body, driven alike.
+trait Driven {
+    fn resume(&mut self, how: Resume<(), u8, u32>) -> StepResult<u32, u32, u8>;
+    fn is_done(&self) -> bool;
+}
+
+impl<F: Future<Output = Result<u32, Abrupt<u8, u32>>>> Driven for Gen<F, u32, (), u32, u8> {
+    fn resume(&mut self, how: Resume<(), u8, u32>) -> StepResult<u32, u32, u8> {
+        Gen::resume(self, how)
+    }
+    fn is_done(&self) -> bool {
+        Gen::is_done(self)
+    }
+}
+
+impl<F: Future<Output = Result<u32, Abrupt<u8, u32>>>> Driven
+    for std::pin::Pin<&mut PinnedGen<F, u32, (), u32, u8>>
+{
+    fn resume(&mut self, how: Resume<(), u8, u32>) -> StepResult<u32, u32, u8> {
+        PinnedGen::resume(self, how)
+    }
+    fn is_done(&self) -> bool {
+        PinnedGen::is_done(self)
+    }
+}
+
+/// Runs `calls` on a fresh generator of `program`, boxed or pinned, against
+/// the model.
+fn check(
+    program: Program,
+    calls: &[Resume<(), u8, u32>],
+    pinned: bool,
+) -> Result<(), TestCaseError> {
+    let cleanups = Rc::new(Cell::new(0));
+    let drops = Rc::new(Cell::new(0));
+    let body = |co| program.body(co, cleanups.clone(), drops.clone());
+    // The pinned generator is a temporary of this statement: it is dropped
+    // at its end, as the boxed one is at the end of `follow`.
+    if pinned {
+        follow(
+            program,
+            calls,
+            pin!(PinnedGen::new(body)),
+            &cleanups,
+            &drops,
+        )?;
+    } else {
+        follow(program, calls, Gen::new(body), &cleanups, &drops)?;
+    }
+    prop_assert_eq!(drops.get(), 1, "destructors run exactly once");
+    prop_assert!(cleanups.get() <= 1);
+    Ok(())
+}
+
+fn follow(
+    program: Program,
+    calls: &[Resume<(), u8, u32>],
+    mut g: impl Driven,
+    cleanups: &Cell<u32>,
+    drops: &Cell<u32>,
+) -> Result<(), TestCaseError> {
+    let mut model = Model::Fresh;
+    let mut started = false;
+    for &how in calls {
+        started |= matches!((&model, &how), (Model::Fresh, Resume::Next(())));
+        let expected = program.model(&mut model, how);
+        let actual = g.resume(how);
+        prop_assert_eq!(actual, expected);
+        prop_assert_eq!(g.is_done(), matches!(model, Model::Done));
+        prop_assert!(cleanups.get() <= 1, "finally ran {} times", cleanups.get());
+    }
+    if g.is_done() {
+        prop_assert_eq!(cleanups.get(), u32::from(started));
+        prop_assert_eq!(drops.get(), 1, "a completed generator released its body");
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2_000))]
 
@@ -141,25 +224,7 @@ proptest! {
         calls in prop::collection::vec(resume_strategy(), 0..16),
     ) {
         let program = Program { len, yield_in_finally };
-        let cleanups = Rc::new(Cell::new(0));
-        let drops = Rc::new(Cell::new(0));
-        let mut g = program.generator(cleanups.clone(), drops.clone());
-        let mut model = Model::Fresh;
-        let mut started = false;
-        for how in calls {
-            started |= matches!((&model, &how), (Model::Fresh, Resume::Next(())));
-            let expected = program.model(&mut model, how);
-            let actual = g.resume(how);
-            prop_assert_eq!(actual, expected);
-            prop_assert_eq!(g.is_done(), matches!(model, Model::Done));
-            prop_assert!(cleanups.get() <= 1, "finally ran {} times", cleanups.get());
-        }
-        if g.is_done() {
-            prop_assert_eq!(cleanups.get(), u32::from(started));
-            prop_assert_eq!(drops.get(), 1, "a completed generator released its body");
-        }
-        drop(g);
-        prop_assert_eq!(drops.get(), 1, "destructors run exactly once");
-        prop_assert!(cleanups.get() <= 1);
+        check(program, &calls, false)?;
+        check(program, &calls, true)?;
     }
 }

@@ -5,7 +5,9 @@ use std::convert::Infallible;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use baton::{Abrupt, Co, Error, Gen, Generator, Resume, Step, StepResult};
+use std::pin::pin;
+
+use baton::{Abrupt, Co, Error, Gen, Generator, PinnedGen, Resume, Step, StepResult};
 
 type Trace = Rc<RefCell<Vec<String>>>;
 
@@ -488,3 +490,100 @@ fn generators_are_send_when_their_body_is() {
 }
 
 use std::future::Future;
+
+// A generator pinned in place (`PinnedGen`) follows the same protocol; the
+// property and random suites check it against the model and Node. These
+// pin what differs in where its body lives.
+
+#[test]
+fn a_pinned_generator_drops_its_body_in_place_when_done_and_its_locals_once() {
+    let t = trace();
+    let t2 = t.clone();
+    let mut g = pin!(PinnedGen::new(move |co: Co<u8>| async move {
+        let _guard = Guard(t2.clone());
+        let outcome = co.yield_(1).await;
+        note(&t2, "finally");
+        outcome
+    }));
+    assert_eq!(g.next(()), Ok(Step::Yielded(1)));
+    assert_eq!(g.r#return(()), Ok(Step::Returned(())));
+    // Done: the body was dropped where it lies, before the generator goes.
+    assert_eq!(lines(&t), ["finally", "dropped"]);
+    assert!(g.is_done());
+    assert_eq!(g.next(()), Ok(Step::Done));
+    assert_eq!(lines(&t), ["finally", "dropped"]);
+}
+
+#[test]
+fn a_suspended_pinned_generator_going_out_of_scope_runs_destructors_not_finally() {
+    let t = trace();
+    {
+        let t2 = t.clone();
+        let mut g = pin!(PinnedGen::new(move |co: Co<u8>| async move {
+            let _guard = Guard(t2.clone());
+            let outcome = co.yield_(1).await;
+            note(&t2, "finally");
+            outcome
+        }));
+        assert_eq!(g.next(()), Ok(Step::Yielded(1)));
+        assert_eq!(format!("{:?}", *g), "PinnedGen { state: Suspended, .. }");
+    }
+    assert_eq!(lines(&t), ["dropped"]);
+}
+
+#[test]
+fn a_pinned_generators_panics_and_misuse_are_gens() {
+    let mut panics = pin!(PinnedGen::new(|co: Co<u8>| async move {
+        co.yield_(1).await?;
+        panic!("body failed");
+    }));
+    assert_eq!(panics.next(()), Ok(Step::Yielded(1)));
+    assert!(catch_unwind(AssertUnwindSafe(|| panics.next(()))).is_err());
+    assert!(panics.is_done());
+    assert_eq!(panics.next(()), Ok(Step::Done));
+
+    let mut waits = pin!(PinnedGen::new(|co: Co<u8>| async move {
+        co.yield_(1).await?;
+        std::future::pending::<()>().await;
+        Ok(())
+    }));
+    assert_eq!(waits.next(()), Ok(Step::Yielded(1)));
+    let panic = catch_unwind(AssertUnwindSafe(|| waits.next(()))).expect_err("must not hang");
+    assert!(
+        message(&panic).contains("cannot wait"),
+        "{}",
+        message(&panic)
+    );
+    assert!(waits.is_done());
+
+    // A boxed generator's `Co` awaited in a pinned one's body.
+    let mut outer = Gen::new(|co: Co<u8>| async move {
+        let mut inner = pin!(PinnedGen::new(move |_inner: Co<u8>| async move {
+            co.yield_(1).await?;
+            Ok(())
+        }));
+        let _ = inner.next(());
+        Ok(())
+    });
+    let panic = catch_unwind(AssertUnwindSafe(|| outer.next(()))).expect_err("must panic");
+    assert!(
+        message(&panic).contains("another generator"),
+        "{}",
+        message(&panic)
+    );
+}
+
+#[test]
+fn a_pinned_generator_is_a_generator_for_yield_from() {
+    let inner = pin!(PinnedGen::new(|co: Co<&str, (), u32>| async move {
+        co.yield_("b").await?;
+        Ok(1)
+    }));
+    let outer = Gen::new(|co: Co<&str, (), u32>| async move {
+        co.yield_("a").await?;
+        let n = co.yield_from(inner).await?;
+        co.yield_("c").await?;
+        Ok(n + 1)
+    });
+    assert_eq!(outer.collect::<Vec<_>>(), ["a", "b", "c"]);
+}

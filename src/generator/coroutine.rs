@@ -7,9 +7,10 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use super::airlock::{self, Misplaced};
+use super::drive::{self, DONE, FRESH};
 use super::protocol::{Abrupt, Generator, Outcome, Resume, Step, StepResult};
 
 /// What crosses the airlock: the resumption going in, the yield coming out.
@@ -25,23 +26,7 @@ pub(crate) enum Exchange<Y, R, E, T> {
 
 /// Names a generator's types without owning values of them, so auto traits
 /// (`Send`, `Sync`, `Unpin`) follow what is really stored: the body.
-type Types<In, Out> = PhantomData<fn(In) -> Out>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// Created; the body has not run (JavaScript's "suspendedStart").
-    Fresh,
-    /// Paused at a yield ("suspendedYield").
-    Suspended,
-    /// Completed: returned, threw, or was closed before starting.
-    Done,
-}
-
-/// [`Gen::owner`] before the first resume: the owner id with its top bit
-/// set (ids never reach it), so the word reads as negative.
-const FRESH: u64 = 1 << 63;
-/// [`Gen::owner`] once the generator is done (no id is 0).
-const DONE: u64 = 0;
+pub(super) type Types<In, Out> = PhantomData<fn(In) -> Out>;
 
 /// A generator with JavaScript's protocol: `next(v)`, `throw(e)` and
 /// `return(v)`, with a body written as straight-line Rust.
@@ -151,7 +136,9 @@ const DONE: u64 = 0;
 /// resumed from one place (one `for` loop, one `next` call site), or when
 /// its body is small. Resumed from several places, a larger body is called
 /// instead, about three times the cost of an inlined resume; behind
-/// [`BoxGen`] it is always an indirect call.
+/// [`BoxGen`] it is always an indirect call. A loop that makes and drives
+/// its generator in one function goes faster still, with nothing
+/// allocated, on a [`PinnedGen`](super::PinnedGen).
 pub struct Gen<F: ?Sized, Y, R = (), T = (), E = Infallible> {
     /// The owner id its yields check, and its state in the same word
     /// ([`FRESH`], [`DONE`]): a generator is two words, not three, and a
@@ -407,37 +394,11 @@ where
     /// let steps: Vec<_> = script.into_iter().map(|how| g.resume(how)).collect();
     /// assert_eq!(steps, [Ok(Step::Yielded(0)), Ok(Step::Yielded(20)), Ok(Step::Returned(42))]);
     /// ```
-    // Always inlined: the body's poll then inlines into the caller's loop,
-    // which is worth 5x on a tight resume loop (see BENCHMARKS.md).
+    // Always inlined: the body's poll then inlines into the caller's loop.
     #[inline(always)]
     pub fn resume(&mut self, how: Resume<R, E, T>) -> StepResult<Y, T, E> {
-        let input = match (self.state(), how) {
-            // The first `next` sends its value in like any other; the
-            // body's first yield drops it (it has no `yield` to go to, as in
-            // JavaScript). The fresh bit is cleared only when set: a resume
-            // loop is bound by its stores.
-            (State::Fresh | State::Suspended, Resume::Next(r)) => {
-                if self.owner.cast_signed() < 0 {
-                    self.owner &= !FRESH;
-                }
-                Exchange::Next(r)
-            }
-            (State::Suspended, Resume::Throw(e)) => Exchange::Throw(e),
-            (State::Suspended, Resume::Return(v)) => Exchange::Return(v),
-            (State::Fresh, Resume::Throw(e)) => {
-                self.finish();
-                return Err(e);
-            }
-            (State::Fresh, Resume::Return(v)) => {
-                self.finish();
-                return Ok(Step::Returned(v));
-            }
-            (State::Done, Resume::Next(_)) => return Ok(Step::Done),
-            (State::Done, Resume::Throw(e)) => return Err(e),
-            (State::Done, Resume::Return(v)) => return Ok(Step::Returned(v)),
-        };
-        // One call site for the body's poll, so it can be inlined.
-        self.step(input)
+        // Read after the fresh bit is cleared: the owner word is the id.
+        drive::resume(self.owner & !FRESH, &mut self.owner, &mut self.body, how)
     }
 
     /// Whether the generator has completed.
@@ -457,53 +418,6 @@ where
     /// ```
     pub fn is_done(&self) -> bool {
         self.owner == DONE
-    }
-
-    fn finish(&mut self) {
-        self.owner = DONE;
-        self.body = None;
-    }
-
-    #[inline(always)]
-    fn step(&mut self, input: Exchange<Y, R, E, T>) -> StepResult<Y, T, E> {
-        let Some(body) = self.body.as_mut() else {
-            return Ok(Step::Done);
-        };
-        // A panicking body leaves a finished generator behind; the guard
-        // costs nothing unless it unwinds.
-        let owner = self.owner;
-        let unwinding = DoneOnUnwind(&mut self.owner);
-        let (poll, left) = airlock::poll_in_airlock(owner, Waker::noop(), input, body.as_mut());
-        std::mem::forget(unwinding);
-        match (poll, left) {
-            (Poll::Ready(outcome), _) => {
-                self.finish();
-                match outcome {
-                    Ok(value) | Err(Abrupt::Return(value)) => Ok(Step::Returned(value)),
-                    Err(Abrupt::Throw(error)) => Err(error),
-                }
-            }
-            // `state` already says suspended: it was set before the poll.
-            (Poll::Pending, Exchange::Yielded(value)) => Ok(Step::Yielded(value)),
-            (Poll::Pending, _) => {
-                self.finish();
-                panic!(
-                    "a synchronous generator's body awaited a future that is still pending \
-                     and is not its own `co.yield_()`: a `Gen` cannot wait for I/O or timers \
-                     (use an async generator, or the runner, for that)"
-                )
-            }
-        }
-    }
-}
-
-/// Marks the generator done if the body panics while being polled (its
-/// body, poisoned, is dropped with the generator, never polled again).
-struct DoneOnUnwind<'s>(&'s mut u64);
-
-impl Drop for DoneOnUnwind<'_> {
-    fn drop(&mut self) {
-        *self.0 = DONE;
     }
 }
 
@@ -566,21 +480,10 @@ impl<F, Y, T> std::iter::FusedIterator for Gen<F, Y, (), T, Infallible> where
 {
 }
 
-impl<F: ?Sized, Y, R, T, E> Gen<F, Y, R, T, E> {
-    #[inline(always)]
-    fn state(&self) -> State {
-        match self.owner.cast_signed() {
-            1.. => State::Suspended,
-            0 => State::Done,
-            _ => State::Fresh,
-        }
-    }
-}
-
 impl<F: ?Sized, Y, R, T, E> fmt::Debug for Gen<F, Y, R, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gen")
-            .field("state", &self.state())
+            .field("state", &drive::state(self.owner))
             .finish_non_exhaustive()
     }
 }

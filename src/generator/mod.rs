@@ -4,6 +4,9 @@
 //!
 //! - [`Gen`] runs a body written as straight-line Rust; [`Co`] is its
 //!   handle for yielding.
+//! - [`PinnedGen`] is the same generator with its body stored in place
+//!   rather than boxed: pinned where it is resumed, it allocates nothing
+//!   and a resume loop runs at the speed of a hand-written state machine.
 //! - [`Generator`] is the protocol as a trait, for hand-written state
 //!   machines and for delegation.
 //! - [`Step`], [`Resume`] and [`Abrupt`] are the protocol's data.
@@ -55,10 +58,22 @@
 //! once done; ids are never zero and never reach the top bit). A resume
 //! tests that word's sign and goes on: a suspended generator's is a
 //! positive id, which is also what its airlock carries.
+//!
+//! Both generators share one driver (`generator/drive.rs`), which knows a
+//! body only as a slot it can poll and empty. Boxed, the body's locals live
+//! on the heap, and a resume loop loads and stores them at every step (the
+//! store of a counter feeding the next step's load is what a `Gen` resume
+//! costs, about 5 cycles). Pinned on the stack of the function that
+//! resumes it, a `PinnedGen`'s body is that function's own data: the
+//! optimiser splits it into registers, and the loop keeps only the state
+//! tests a hand-written machine would have (BENCHMARKS.md).
 
 pub(crate) mod airlock;
 pub(crate) mod coroutine;
+mod drive;
+mod pinned;
 mod protocol;
 
 pub use coroutine::{Body, BoxGen, Co, Gen, TryIter, Yield};
+pub use pinned::PinnedGen;
 pub use protocol::{Abrupt, Generator, Outcome, Resume, Step, StepResult, for_of};
