@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use std::pin::pin;
 
-use baton::{Abrupt, Co, Error, Gen, Generator, PinnedGen, Resume, Step, StepResult};
+use baton::{Abrupt, Co, Error, Gen, Generator, Outcome, PinnedGen, Resume, Step, StepResult};
 
 type Trace = Rc<RefCell<Vec<String>>>;
 
@@ -495,16 +495,22 @@ use std::future::Future;
 // property and random suites check it against the model and Node. These
 // pin what differs in where its body lives.
 
-#[test]
-fn a_pinned_generator_drops_its_body_in_place_when_done_and_its_locals_once() {
-    let t = trace();
+/// function* () { const guard = …; try { yield 1 } finally { log("finally") } }
+/// with a destructor that logs "dropped".
+fn guarded(t: &Trace) -> PinnedGen<impl Future<Output = Outcome<()>>, u8> {
     let t2 = t.clone();
-    let mut g = pin!(PinnedGen::new(move |co: Co<u8>| async move {
+    PinnedGen::new(move |co: Co<u8>| async move {
         let _guard = Guard(t2.clone());
         let outcome = co.yield_(1).await;
         note(&t2, "finally");
         outcome
-    }));
+    })
+}
+
+#[test]
+fn a_pinned_generator_drops_its_body_in_place_when_done_and_its_locals_once() {
+    let t = trace();
+    let mut g = pin!(guarded(&t));
     assert_eq!(g.next(()), Ok(Step::Yielded(1)));
     assert_eq!(g.r#return(()), Ok(Step::Returned(())));
     // Done: the body was dropped where it lies, before the generator goes.
@@ -518,13 +524,7 @@ fn a_pinned_generator_drops_its_body_in_place_when_done_and_its_locals_once() {
 fn a_suspended_pinned_generator_going_out_of_scope_runs_destructors_not_finally() {
     let t = trace();
     {
-        let t2 = t.clone();
-        let mut g = pin!(PinnedGen::new(move |co: Co<u8>| async move {
-            let _guard = Guard(t2.clone());
-            let outcome = co.yield_(1).await;
-            note(&t2, "finally");
-            outcome
-        }));
+        let mut g = pin!(guarded(&t));
         assert_eq!(g.next(()), Ok(Step::Yielded(1)));
         assert_eq!(format!("{:?}", *g), "PinnedGen { state: Suspended, .. }");
     }
