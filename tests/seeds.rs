@@ -75,6 +75,7 @@ fn every_oracle_has_a_port() {
 #[test]
 fn generator_and_hand_written_machines_print_identical_traces() {
     assert_eq!(seeds::counts::generator(), seeds::counts::machine());
+    assert_eq!(seeds::counts::pinned(), seeds::counts::machine());
     assert_eq!(seeds::printer::generator(), seeds::printer::machine());
     assert_eq!(seeds::adder::generator(), seeds::adder::machine());
     assert_eq!(

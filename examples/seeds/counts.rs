@@ -1,20 +1,31 @@
-//! Seed 000: `counts()`, a generator that generates values, and the same
-//! thing as a hand-written state machine.
+//! Seed 000: `counts()`, a generator that generates values, the same
+//! generator pinned in place, and the same thing as a hand-written state
+//! machine.
 
 use std::convert::Infallible;
+use std::pin::pin;
 
-use baton::{Body, Co, Gen, Generator, Resume, Step, StepResult};
+use baton::{Body, Co, Gen, Generator, Outcome, PinnedGen, Resume, Step, StepResult};
 
 use super::js::{self, Log};
 
 /// function* counts(start) { yield start+1; yield start+2; yield start+3; return start+4 }
 pub fn counts(start: i32) -> Gen<impl Body<i32>, i32, (), i32> {
-    Gen::new(move |co: Co<i32, (), i32>| async move {
-        co.yield_(start + 1).await?;
-        co.yield_(start + 2).await?;
-        co.yield_(start + 3).await?;
-        Ok(start + 4)
-    })
+    Gen::new(move |co| counts_body(co, start))
+}
+
+/// The same generator stored in place: pinned where it is resumed, it
+/// allocates nothing.
+pub fn counts_pinned(start: i32) -> PinnedGen<impl Body<i32>, i32, (), i32> {
+    PinnedGen::new(move |co| counts_body(co, start))
+}
+
+/// The body both are made of: an `async fn` can be a generator's body.
+async fn counts_body(co: Co<i32, (), i32>, start: i32) -> Outcome<i32> {
+    co.yield_(start + 1).await?;
+    co.yield_(start + 2).await?;
+    co.yield_(start + 3).await?;
+    Ok(start + 4)
 }
 
 /// The closure state machine of the seed: one state per `yield`.
@@ -63,6 +74,10 @@ fn trace(
 
 pub fn generator() -> String {
     trace(counts(0))
+}
+
+pub fn pinned() -> String {
+    trace(pin!(counts_pinned(0)))
 }
 
 pub fn machine() -> String {

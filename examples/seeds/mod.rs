@@ -57,6 +57,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "generators",
+        "counts",
+        "counts() pinned in place (PinnedGen): the same trace, nothing allocated",
+        counts::pinned,
+    ),
+    port(
+        "generators",
         "counts_machine",
         "counts() as a hand-written state machine",
         counts::machine,
