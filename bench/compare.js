@@ -159,6 +159,7 @@ async function floorsTable() {
   const generators = require("./node/generators");
   const rows = [
     { label: "generator resume (its state in memory between resumes)", node: async () => measure(generators["counting/node"]()), floor: floor("floor_resume_in_memory", 1), baton: "counting/baton", per: 1 },
+    { label: "generator resume, pinned in place (its state in registers, as the hand-written machine's)", node: async () => measure(generators["counting/node"]()), floor: floor("counting/hand_written", 1), baton: "counting/baton_pinned", per: 1 },
     { label: "then-link (one promise made, one job)", node: () => promises["then_link/node"](), floor: link, baton: "then_link_x1000/baton" },
     { label: "await of a resolved promise (one turn)", node: () => promises["await/node"](), floor: hop, baton: "await_x1000/baton" },
     { label: "yield of a resolved promise through run() (a resume, one turn)", node: () => promises["run_yield/node"](), floor: sum(hop, floor("ping_pong/hand_written", 1)), baton: "run_yield_x1000/baton" },
