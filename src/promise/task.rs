@@ -190,7 +190,7 @@ where
         })
     });
     task.run();
-    Promise { shared }
+    Promise::from_shared(shared)
 }
 
 /// The future of `promise.await`.
