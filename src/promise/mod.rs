@@ -457,16 +457,6 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         }
     }
 
-    /// The outcome, if settled, taking it from the handle: a value
-    /// fulfilled from the start is moved out, not cloned.
-    #[inline]
-    pub(crate) fn into_outcome(self) -> Option<Result<T, E>> {
-        match self.repr {
-            Repr::Shared(shared) => shared.outcome(),
-            Repr::Fulfilled(value) => Some(Ok(value)),
-        }
-    }
-
     /// Whether it has not settled yet.
     ///
     /// ```
@@ -509,6 +499,40 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         };
         // One call, inlined.
         subscribe_to(shared, reaction);
+    }
+
+    /// Resumes `task` one microtask turn after the promise settles (at once
+    /// if it has, or without the queue when it may:
+    /// [`LentTask::go_on_at_once`]): an `await`. The reaction is made where
+    /// it is stored:
+    /// built first and then moved in, it was written word by word and read
+    /// back as one 16-byte load, which cannot be forwarded from the pending
+    /// stores.
+    pub(crate) fn resume_on_settle(&self, lent: &LentTask<'_>) {
+        let shared = match &self.repr {
+            Repr::Shared(shared) => shared,
+            Repr::Fulfilled(_) => {
+                if !lent.go_on_at_once() {
+                    event_loop::queue_job(lent.task.clone());
+                }
+                return;
+            }
+        };
+        let mut inner = shared.inner.borrow_mut();
+        let report = inner.state.mark_handled();
+        if matches!(inner.state, State::Pending { .. }) {
+            let task = lent.task.clone();
+            inner.reactions.push_with(move |_| task.run());
+            drop(inner);
+        } else {
+            drop(inner);
+            if !lent.go_on_at_once() {
+                event_loop::queue_job(lent.task.clone());
+            }
+        }
+        if report {
+            shared.report_handled_later();
+        }
     }
 
     /// Marks the promise handled, as subscribing does: for a waiter that
@@ -687,31 +711,6 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
                 Promise::from_shared(shared)
             }
         }
-    }
-}
-
-/// Resumes `lent`'s task one microtask turn after the promise settles (at once
-/// if it has, or without the queue when it may:
-/// [`LentTask::go_on_at_once`]): an `await`. The reaction is made where
-/// it is stored:
-/// built first and then moved in, it was written word by word and read
-/// back as one 16-byte load, which cannot be forwarded from the pending
-/// stores.
-fn resume_on_settle<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, lent: &LentTask<'_>) {
-    let mut inner = shared.inner.borrow_mut();
-    let report = inner.state.mark_handled();
-    if matches!(inner.state, State::Pending { .. }) {
-        let task = lent.task.clone();
-        inner.reactions.push_with(move |_| task.run());
-        drop(inner);
-    } else {
-        drop(inner);
-        if !lent.go_on_at_once() {
-            event_loop::queue_job(lent.task.clone());
-        }
-    }
-    if report {
-        shared.report_handled_later();
     }
 }
 

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::{Promise, Repr, Settle, Shared, resolve, resume_on_settle, settle, subscribe_to};
+use super::{Promise, Settle, Shared, resolve, settle};
 use crate::event_loop::{self, Job, LentTask, WakeTarget};
 use crate::generator::airlock;
 use crate::{EventLoop, Fault, FaultKind, Reason};
@@ -243,24 +243,9 @@ where
 /// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct Awaiting<T, E> {
-    state: AwaitState<T, E>,
+    promise: Promise<T, E>,
+    waiter: Waiter,
 }
-
-/// Two words for a promise of a word-sized value: the variants holding a
-/// value leave the waiter's byte free, where the tag goes.
-enum AwaitState<T, E> {
-    /// A shared promise, and who its settlement reaches.
-    Shared(Rc<Shared<T, E>>, Waiter),
-    /// Fulfilled from the start, not polled yet.
-    Fresh(T),
-    /// Fulfilled from the start, its one turn under way.
-    Turning(T),
-    /// Its value handed out.
-    Done,
-}
-
-// Nothing in it is pinned: the value is moved out, never polled.
-impl<T, E> Unpin for Awaiting<T, E> {}
 
 /// Who the promise's settlement reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,15 +263,10 @@ enum Waiter {
 
 impl<T, E> std::fmt::Debug for Awaiting<T, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let waiter = match &self.state {
-            AwaitState::Shared(_, waiter) => *waiter,
-            AwaitState::Fresh(_) => Waiter::Nobody,
-            AwaitState::Turning(_) => Waiter::Task,
-            AwaitState::Done => Waiter::Settled,
-        };
         f.debug_struct("Awaiting")
-            .field("waiter", &waiter)
-            .finish_non_exhaustive()
+            .field("promise", &self.promise)
+            .field("waiter", &self.waiter)
+            .finish()
     }
 }
 
@@ -295,124 +275,67 @@ impl<T: Clone + 'static, E: Reason> Future for Awaiting<T, E> {
 
     // Inlined, with the first poll out of line: the second poll is a peek,
     // which then costs no call and no saving of the registers the first
-    // poll's subscription needs. Always: left to the optimiser, it was
-    // called (35 more instructions an await).
-    #[inline(always)]
+    // poll's subscription needs.
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
-        let this = &mut self.state;
-        match this {
-            AwaitState::Shared(shared, waiter) => {
-                if *waiter == Waiter::Nobody {
-                    *waiter = wait_for(shared, cx);
-                    if *waiter != Waiter::Settled {
-                        return Poll::Pending;
-                    }
+        if self.waiter == Waiter::Nobody {
+            self.waiter = self.promise.wait_for(cx);
+            if self.waiter != Waiter::Settled {
+                return Poll::Pending;
+            }
+        }
+        match self.promise.peek() {
+            Some(outcome) => Poll::Ready(outcome),
+            None => {
+                if self.waiter == Waiter::Task {
+                    self.waiter = self.promise.still_waiting(cx);
                 }
-                match shared.outcome() {
-                    Some(outcome) => Poll::Ready(outcome),
-                    None => {
-                        if *waiter == Waiter::Task {
-                            *waiter = still_waiting(shared, cx);
-                        }
-                        Poll::Pending
-                    }
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T: Clone + 'static, E: Reason> Promise<T, E> {
+    /// The first poll of an `await`: resume the polling task once this
+    /// promise settles, or wake the poller's waker if it is not a task's
+    /// own.
+    #[inline(never)]
+    fn wait_for(&self, cx: &Context<'_>) -> Waiter {
+        match task_of(cx) {
+            Some(lent) => {
+                self.resume_on_settle(&lent);
+                Waiter::Task
+            }
+            None if !event_loop::is_running() => {
+                // Outside a run, the turn an await takes would never come.
+                if !self.is_pending() {
+                    return Waiter::Settled;
                 }
+                // Nor would the settlement, unless a run comes: say so.
+                event_loop::tell_of_wait_outside_run();
+                self.wake_on_settle(cx)
             }
-            AwaitState::Fresh(_) => {
-                if take_a_turn(cx) {
-                    if let AwaitState::Fresh(value) = std::mem::replace(this, AwaitState::Done) {
-                        *this = AwaitState::Turning(value);
-                    }
-                    return Poll::Pending;
-                }
-                ready(this)
-            }
-            AwaitState::Turning(_) => ready(this),
-            AwaitState::Done => completed_await_polled(),
+            None => self.wake_on_settle(cx),
         }
     }
-}
 
-#[cold]
-#[inline(never)]
-fn completed_await_polled() -> ! {
-    panic!("an `await` of a promise polled after it completed")
-}
-
-/// Hands out the value of a promise fulfilled from the start.
-#[inline]
-fn ready<T, E>(state: &mut AwaitState<T, E>) -> Poll<Result<T, E>> {
-    match std::mem::replace(state, AwaitState::Done) {
-        AwaitState::Fresh(value) | AwaitState::Turning(value) => Poll::Ready(Ok(value)),
-        _ => Poll::Pending,
+    /// A later poll, still pending, of an await that resumes its task
+    /// directly: if it is now polled under a waker of its own (handed to a
+    /// combinator after its first poll), that waker must be woken too.
+    #[cold]
+    #[inline(never)]
+    fn still_waiting(&self, cx: &Context<'_>) -> Waiter {
+        match task_of(cx) {
+            Some(_) => Waiter::Task,
+            None => self.wake_on_settle(cx),
+        }
     }
-}
 
-/// The first poll of an `await` of the shared promise `shared`: resume the
-/// polling task once it settles, or wake the poller's waker if it is not a
-/// task's own.
-#[inline(never)]
-fn wait_for<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, cx: &Context<'_>) -> Waiter {
-    match task_of(cx) {
-        Some(lent) => {
-            resume_on_settle(shared, &lent);
-            Waiter::Task
-        }
-        None if !event_loop::is_running() => {
-            // Outside a run, the turn an await takes would never come.
-            if shared.outcome().is_some() {
-                return Waiter::Settled;
-            }
-            // Nor would the settlement, unless a run comes: say so.
-            event_loop::tell_of_wait_outside_run();
-            wake_on_settle(shared, cx)
-        }
-        None => wake_on_settle(shared, cx),
-    }
-}
-
-/// A later poll, still pending, of an await that resumes its task
-/// directly: if it is now polled under a waker of its own (handed to a
-/// combinator after its first poll), that waker must be woken too.
-#[cold]
-#[inline(never)]
-fn still_waiting<T: Clone + 'static, E: Reason>(
-    shared: &Rc<Shared<T, E>>,
-    cx: &Context<'_>,
-) -> Waiter {
-    match task_of(cx) {
-        Some(_) => Waiter::Task,
-        None => wake_on_settle(shared, cx),
-    }
-}
-
-fn wake_on_settle<T: Clone + 'static, E: Reason>(
-    shared: &Rc<Shared<T, E>>,
-    cx: &Context<'_>,
-) -> Waiter {
-    let waker = cx.waker().clone();
-    subscribe_to(shared, move |_| waker.wake());
-    Waiter::Waker
-}
-
-/// The first poll of an `await` of a promise fulfilled from the start: the
-/// same one turn, with no promise to hang a reaction from. `false` when no
-/// loop runs, which would never take that turn: the value is ready now.
-#[inline(never)]
-fn take_a_turn(cx: &Context<'_>) -> bool {
-    match task_of(cx) {
-        Some(lent) => {
-            if !lent.go_on_at_once() {
-                event_loop::queue_job(lent.task.clone());
-            }
-            true
-        }
-        None if !event_loop::is_running() => false,
-        None => {
-            let waker = cx.waker().clone();
-            event_loop::queue_microtask(move || waker.wake());
-            true
-        }
+    fn wake_on_settle(&self, cx: &Context<'_>) -> Waiter {
+        let waker = cx.waker().clone();
+        self.subscribe(move |_| waker.wake());
+        Waiter::Waker
     }
 }
 
@@ -422,10 +345,8 @@ impl<T: Clone + 'static, E: Reason> IntoFuture for Promise<T, E> {
 
     fn into_future(self) -> Awaiting<T, E> {
         Awaiting {
-            state: match self.repr {
-                Repr::Shared(shared) => AwaitState::Shared(shared, Waiter::Nobody),
-                Repr::Fulfilled(value) => AwaitState::Fresh(value),
-            },
+            promise: self,
+            waiter: Waiter::Nobody,
         }
     }
 }
@@ -469,31 +390,5 @@ impl EventLoop {
             )
             .into())
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Error;
-
-    /// An await of a promise of a word-sized value stays two words, whether
-    /// the promise is shared or fulfilled from the start (a task's body
-    /// holds one for each await it is suspended at).
-    #[test]
-    fn an_await_is_two_words() {
-        assert_eq!(size_of::<Awaiting<u64, Error>>(), 2 * size_of::<usize>());
-        assert_eq!(size_of::<Awaiting<(), Error>>(), 2 * size_of::<usize>());
-    }
-
-    /// Outside any run, an await of a promise fulfilled from the start is
-    /// ready at once, as one of a settled shared promise is.
-    #[test]
-    fn outside_a_run_a_fulfilled_promise_is_ready_at_once() {
-        let mut waiting = std::pin::pin!(Promise::<u8, Error>::resolve(7).into_future());
-        let polled = waiting
-            .as_mut()
-            .poll(&mut Context::from_waker(std::task::Waker::noop()));
-        assert!(matches!(polled, Poll::Ready(Ok(7))));
     }
 }

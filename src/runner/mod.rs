@@ -129,12 +129,11 @@ struct Driver<G: Generator> {
     /// Set once cancelled: the outer promise rejects with it when the
     /// generator's cleanup is over.
     cancelled: RefCell<Option<G::Error>>,
-    /// The outcome of a yielded promise that had already settled, taken
-    /// when the driver's turn comes: the driver is then the queued job
-    /// itself. Subscribing queues the promise as a job that runs a stored
-    /// reaction, which costs about 40 more instructions a yield (9.2
-    /// against 13.9 ns a yield).
-    settled: RefCell<Option<Result<G::Input, G::Error>>>,
+    /// A yielded promise that had already settled, read when the driver's
+    /// turn comes: the driver is then the queued job itself. Subscribing
+    /// queues the promise as a job that runs a stored reaction, which costs
+    /// about 40 more instructions a yield (9.2 against 13.9 ns a yield).
+    settled: RefCell<Option<Promise<G::Input, G::Error>>>,
     /// The token listener of `run_cancellable`, removed when the run ends:
     /// a token that outlives its runs would keep every one of them.
     listening: Cell<Option<Place<G::Error>>>,
@@ -164,12 +163,12 @@ where
     /// (the whole of its microtask: see [`take_turn`](Self::take_turn))
     /// may take that turn at once instead
     /// ([`may_go_on_at_once`](event_loop::may_go_on_at_once)): it returns
-    /// the settled promise's outcome, and its caller goes on with it.
+    /// the settled promise, and its caller goes on with it.
     fn step(
         self: &Rc<Self>,
         how: Resume<G::Input, G::Error, G::Return>,
         alone: bool,
-    ) -> Option<Result<G::Input, G::Error>> {
+    ) -> Option<Promise<G::Input, G::Error>> {
         let exhausted = "run() was given a generator that had already completed";
         let finished = match resume_guarded(&self.generator, how, exhausted) {
             Ok(Stepped::Yielded(next)) => {
@@ -191,7 +190,7 @@ where
                         if rejected {
                             promise.mark_handled();
                         }
-                        return promise.into_outcome();
+                        return Some(promise);
                     }
                     Some(rejected) => {
                         // The same one turn as a reaction, queued as the
@@ -199,7 +198,7 @@ where
                         // handled after queueing, as subscribing does; only
                         // a rejection has anything to mark.
                         let handled = rejected.then(|| promise.clone());
-                        *self.settled.borrow_mut() = promise.into_outcome();
+                        *self.settled.borrow_mut() = Some(promise);
                         let me = Rc::clone(self);
                         event_loop::queue_microtask(move || me.take_turn(epoch));
                         if let Some(handled) = handled {
@@ -230,11 +229,14 @@ where
         if self.epoch.get() != epoch {
             return; // cancelled meanwhile: this step never runs
         }
-        let Some(mut outcome) = self.settled.borrow_mut().take() else {
+        let Some(mut promise) = self.settled.borrow_mut().take() else {
             return;
         };
-        while let Some(next) = self.step(Resume::settled(outcome), true) {
-            outcome = next;
+        while let Some(outcome) = promise.peek() {
+            match self.step(Resume::settled(outcome), true) {
+                Some(next) => promise = next,
+                None => return,
+            }
         }
     }
 
