@@ -5,8 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
-use super::{Promise, Repr, Resolver, subscribe_to};
-use crate::event_loop;
+use super::{Promise, Resolver};
 use crate::{Fault, Reason};
 
 /// `Promise.all`: fulfils with every value, in input order, once all have;
@@ -74,14 +73,9 @@ where
         slot,
     });
     for (i, promise) in promises.into_iter().enumerate() {
-        match promise.repr {
-            Repr::Fulfilled(value) => gathering.fill_now(i, value),
-            Repr::Shared(shared) => {
-                // Two words: stored inline in an input that is still pending.
-                let gathering = gathering.clone();
-                subscribe_to(&shared, move |outcome| gathering.fill(i, outcome));
-            }
-        }
+        // Two words: stored inline in an input that is still pending.
+        let gathering = gathering.clone();
+        promise.subscribe(move |outcome| gathering.fill(i, outcome));
     }
     result
 }
@@ -104,43 +98,20 @@ struct Gathering<T, V, E> {
     slot: fn(Result<T, E>) -> Result<Option<V>, E>,
 }
 
-impl<T: 'static, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
+impl<T, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
     fn fill(&self, i: usize, outcome: Result<T, E>) {
         match (self.slot)(outcome) {
             Ok(value) => {
-                self.put(i, value);
-                self.count();
+                if let Some(place) = self.slots.borrow_mut().get_mut(i) {
+                    *place = value;
+                }
+                self.remaining.set(self.remaining.get() - 1);
+                if self.remaining.get() == 0 {
+                    let values = filled(std::mem::take(&mut *self.slots.borrow_mut()));
+                    self.resolver.resolve(values);
+                }
             }
             Err(reason) => self.resolver.reject(reason),
-        }
-    }
-
-    /// An input fulfilled from the start: its slot is filled now (no one
-    /// sees the slots before the result settles) and its reaction's turn
-    /// is queued to count it: the one job per input that subscribing
-    /// queues, at the same place in the queue, with nothing allocated.
-    fn fill_now(self: &Rc<Self>, i: usize, value: T) {
-        let gathering = self.clone();
-        match (self.slot)(Ok(value)) {
-            Ok(value) => {
-                self.put(i, value);
-                event_loop::queue_microtask(move || gathering.count());
-            }
-            Err(reason) => event_loop::queue_microtask(move || gathering.resolver.reject(reason)),
-        }
-    }
-
-    fn put(&self, i: usize, value: Option<V>) {
-        if let Some(place) = self.slots.borrow_mut().get_mut(i) {
-            *place = value;
-        }
-    }
-
-    fn count(&self) {
-        self.remaining.set(self.remaining.get() - 1);
-        if self.remaining.get() == 0 {
-            let values = filled(std::mem::take(&mut *self.slots.borrow_mut()));
-            self.resolver.resolve(values);
         }
     }
 }

@@ -33,7 +33,7 @@ pub(crate) trait Erased {
 
 impl<T: Clone + 'static> Erased for Shared<T, Error> {
     fn subscribe_erased(self: Rc<Self>, settled: crate::saga::Settled) {
-        Promise::from_shared(self).subscribe(move |outcome| {
+        Promise { shared: self }.subscribe(move |outcome| {
             settled.deliver(outcome.map(|v| Rc::new(v) as crate::saga::Value))
         });
     }
@@ -61,7 +61,7 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
         // runs as the promise's job, the promise is alive; run from a
         // queued copy of the outcome after it is gone, the value is boxed.
         let handle = Rc::downgrade(&self);
-        Promise::from_shared(self).subscribe(move |outcome| {
+        Promise { shared: self }.subscribe(move |outcome| {
             settled.deliver(outcome.map(|value| match handle.upgrade() {
                 Some(promise) => promise as crate::saga::Value,
                 None => Rc::new(value) as crate::saga::Value,
@@ -89,9 +89,8 @@ pub(crate) fn fulfilled_value<T: Clone + 'static>(value: &crate::saga::Value) ->
 }
 
 impl<T: Clone + 'static> Promise<T, Error> {
-    /// This promise, type-erased (no allocation, unless it was fulfilled
-    /// from the start and so had none).
+    /// This promise, type-erased (no allocation).
     pub(crate) fn erase(self) -> Rc<dyn Erased> {
-        self.into_shared()
+        self.shared
     }
 }

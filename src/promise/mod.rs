@@ -9,11 +9,7 @@
 //! # Implementation notes
 //!
 //! A promise is an `Rc` of its state cell and waiting reactions, 64 bytes in
-//! all; or, fulfilled from the start (`Promise::resolve`), just its value,
-//! with nothing allocated: such a promise has no state to share (nothing
-//! can change it, and nothing tells two of them apart but their values),
-//! so a reaction gets a shared one made for it when it needs one, and
-//! `all`, an `await` and a runner's yield read the value where it is. The flags that track rejections and resolution (handled, reported,
+//! all. The flags that track rejections and resolution (handled, reported,
 //! already resolved) live in the spare bytes of the state's tag word, and "no
 //! reaction" is an empty boxed list, which fits beside the niche of a single
 //! reaction's function pointer. Resolution follows the specification
@@ -83,10 +79,8 @@ pub use tuples::AllTuple;
 
 /// The eventual outcome of an operation: JavaScript's `Promise`.
 ///
-/// A `Promise` is a cheap handle (`Clone` shares it; one fulfilled from the
-/// start, by [`resolve`](Self::resolve), holds its value and `Clone`
-/// copies it). Values and reasons are cloned for each handler, so use `Rc`
-/// for large values.
+/// A `Promise` is a cheap handle (`Clone` shares it). Values and reasons are
+/// cloned for each handler, so use `Rc` for large values.
 ///
 /// ```
 /// use baton::{EventLoop, Promise};
@@ -100,44 +94,23 @@ pub use tuples::AllTuple;
 /// assert_eq!(result.peek().and_then(Result::ok), Some("42".to_string()));
 /// ```
 pub struct Promise<T, E = Error> {
-    repr: Repr<T, E>,
+    shared: Rc<Shared<T, E>>,
 }
 
-/// Where a promise's state lives.
-enum Repr<T, E> {
-    /// In an allocation every handle shares, with the reactions waiting.
-    Shared(Rc<Shared<T, E>>),
-    /// Fulfilled from the start (`Promise::resolve`): the value alone.
-    /// Nothing about such a promise can change or be told apart but its
-    /// value, so each handle keeps a copy and nothing is allocated until a
-    /// reaction needs a promise to hang from.
-    Fulfilled(T),
-}
-
-// A promise never pins its value: it is moved and cloned out, never polled
-// in place.
-impl<T, E> Unpin for Promise<T, E> {}
-
-impl<T: Clone, E> Clone for Promise<T, E> {
+impl<T, E> Clone for Promise<T, E> {
     fn clone(&self) -> Self {
         Promise {
-            repr: match &self.repr {
-                Repr::Shared(shared) => Repr::Shared(shared.clone()),
-                Repr::Fulfilled(value) => Repr::Fulfilled(value.clone()),
-            },
+            shared: self.shared.clone(),
         }
     }
 }
 
 impl<T, E> fmt::Debug for Promise<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match &self.repr {
-            Repr::Fulfilled(_) => "fulfilled",
-            Repr::Shared(shared) => match &shared.inner.borrow().state {
-                State::Pending { .. } => "pending",
-                State::Fulfilled(_) => "fulfilled",
-                State::Rejected { .. } => "rejected",
-            },
+        let state = match &self.shared.inner.borrow().state {
+            State::Pending { .. } => "pending",
+            State::Fulfilled(_) => "fulfilled",
+            State::Rejected { .. } => "rejected",
         };
         f.debug_struct("Promise").field("state", &state).finish()
     }
@@ -278,6 +251,13 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
         }
     }
 
+    /// The promise's own resolving functions again, for an owner that
+    /// keeps only the promise (8 bytes instead of a resolver's 16) and is
+    /// the only one to resolve it.
+    pub(crate) fn of(promise: &Promise<T, E>) -> Self {
+        Resolver::new(promise.shared.clone())
+    }
+
     /// The promise this resolver settles.
     ///
     /// ```
@@ -291,57 +271,13 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
     /// assert_eq!(p.peek().and_then(Result::ok), Some("same promise"));
     /// ```
     pub fn promise(&self) -> Promise<T, E> {
-        Promise::from_shared(self.shared.clone())
-    }
-}
-
-/// A promise its owner alone settles, kept as its shared state: one word,
-/// where a [`Promise`] handle is as large as its value (it may hold one
-/// fulfilled from the start) and a [`Resolver`] two.
-pub(crate) struct OwnPromise<T, E = Error>(Rc<Shared<T, E>>);
-
-impl<T: Clone + 'static, E: Reason> OwnPromise<T, E> {
-    pub(crate) fn new() -> Self {
-        OwnPromise(Promise::pending_shared())
-    }
-
-    /// A handle to it.
-    pub(crate) fn promise(&self) -> Promise<T, E> {
-        Promise::from_shared(self.0.clone())
-    }
-
-    /// Resolves it, through its own resolving functions.
-    pub(crate) fn resolve_with(&self, settle: impl Settle<T, E>) {
-        Resolver::new(self.0.clone()).resolve_with(settle);
-    }
-
-    /// As [`Promise::subscribe`].
-    pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
-        subscribe_to(&self.0, reaction);
-    }
-}
-
-impl<T, E> Promise<T, E> {
-    #[inline]
-    fn from_shared(shared: Rc<Shared<T, E>>) -> Self {
         Promise {
-            repr: Repr::Shared(shared),
+            shared: self.shared.clone(),
         }
     }
 }
 
 impl<T: Clone + 'static, E: Reason> Promise<T, E> {
-    /// Its shared state, made afresh for a promise fulfilled from the
-    /// start: no one can tell that one from a shared one (its value is all
-    /// there is to it).
-    #[inline]
-    fn into_shared(self) -> Rc<Shared<T, E>> {
-        match self.repr {
-            Repr::Shared(shared) => shared,
-            Repr::Fulfilled(value) => Self::shared_in(State::Fulfilled(value)),
-        }
-    }
-
     fn pending_shared() -> Rc<Shared<T, E>> {
         Self::shared_in(State::FRESH)
     }
@@ -404,7 +340,12 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// ```
     pub fn with_resolver() -> (Self, Resolver<T, E>) {
         let shared = Self::pending_shared();
-        (Promise::from_shared(shared.clone()), Resolver::new(shared))
+        (
+            Promise {
+                shared: shared.clone(),
+            },
+            Resolver::new(shared),
+        )
     }
 
     /// `Promise.resolve(value)`: already fulfilled.
@@ -419,7 +360,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// ```
     pub fn resolve(value: T) -> Self {
         Promise {
-            repr: Repr::Fulfilled(value),
+            shared: Self::shared_in(State::Fulfilled(value)),
         }
     }
 
@@ -437,7 +378,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     pub fn reject(reason: E) -> Self {
         let shared = Self::pending_shared();
         settle(&shared, Err(reason));
-        Promise::from_shared(shared)
+        Promise { shared }
     }
 
     /// The outcome, if settled.
@@ -451,10 +392,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// assert_eq!(p.peek().and_then(Result::ok), Some(3));
     /// ```
     pub fn peek(&self) -> Option<Result<T, E>> {
-        match &self.repr {
-            Repr::Shared(shared) => shared.outcome(),
-            Repr::Fulfilled(value) => Some(Ok(value.clone())),
-        }
+        self.shared.outcome()
     }
 
     /// Whether it has not settled yet.
@@ -468,16 +406,13 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// assert!(!p.is_pending());
     /// ```
     pub fn is_pending(&self) -> bool {
-        self.rejected().is_none()
+        matches!(self.shared.inner.borrow().state, State::Pending { .. })
     }
 
     /// Whether it is still pending (`None`), else whether it was rejected.
     #[inline]
     pub(crate) fn rejected(&self) -> Option<bool> {
-        let Repr::Shared(shared) = &self.repr else {
-            return Some(false);
-        };
-        match shared.inner.borrow().state {
+        match self.shared.inner.borrow().state {
             State::Pending { .. } => None,
             State::Fulfilled(_) => Some(false),
             State::Rejected { .. } => Some(true),
@@ -487,18 +422,31 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// Registers `reaction` to run as a microtask once settled (at once if
     /// already settled). Marks the promise handled.
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
-        let made;
-        let shared = match &self.repr {
-            Repr::Shared(shared) => shared,
-            // Its own promise to be its job, holding the reaction inline:
-            // what subscribing to a shared fulfilled one costs.
-            Repr::Fulfilled(value) => {
-                made = Self::shared_in(State::Fulfilled(value.clone()));
-                &made
+        let mut inner = self.shared.inner.borrow_mut();
+        let report = inner.state.mark_handled();
+        let settled = !matches!(inner.state, State::Pending { .. });
+        if !settled || inner.reactions.is_none() {
+            inner.reactions.push_with(reaction);
+            drop(inner);
+            if settled {
+                // No reaction job of its own in the queue: the promise
+                // becomes that job again, holding the reaction inline.
+                // Queued as a closure with the outcome, the reaction was
+                // too large to queue without a box.
+                event_loop::queue_job(self.shared.clone());
             }
-        };
-        // One call, inlined.
-        subscribe_to(shared, reaction);
+        } else {
+            // Its job is queued with reactions already: joining them would
+            // let this one overtake whatever was queued since.
+            drop(inner);
+            if let Some(outcome) = self.shared.outcome() {
+                event_loop::queue_microtask(move || reaction(outcome));
+            }
+        }
+        // Told at the next checkpoint (Node's `rejectionHandled`).
+        if report {
+            self.shared.report_handled_later();
+        }
     }
 
     /// Resumes `task` one microtask turn after the promise settles (at once
@@ -509,16 +457,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// back as one 16-byte load, which cannot be forwarded from the pending
     /// stores.
     pub(crate) fn resume_on_settle(&self, lent: &LentTask<'_>) {
-        let shared = match &self.repr {
-            Repr::Shared(shared) => shared,
-            Repr::Fulfilled(_) => {
-                if !lent.go_on_at_once() {
-                    event_loop::queue_job(lent.task.clone());
-                }
-                return;
-            }
-        };
-        let mut inner = shared.inner.borrow_mut();
+        let mut inner = self.shared.inner.borrow_mut();
         let report = inner.state.mark_handled();
         if matches!(inner.state, State::Pending { .. }) {
             let task = lent.task.clone();
@@ -531,7 +470,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
             }
         }
         if report {
-            shared.report_handled_later();
+            self.shared.report_handled_later();
         }
     }
 
@@ -539,9 +478,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// takes its own turn on a settled promise instead of subscribing.
     #[inline]
     pub(crate) fn mark_handled(&self) {
-        if let Repr::Shared(shared) = &self.repr {
-            shared.mark_handled();
-        }
+        self.shared.mark_handled();
     }
 
     /// `then(onFulfilled)`: a promise of what `on_fulfilled` settles to; a
@@ -571,7 +508,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
             Ok(value) => run_handler(&target, move || on_fulfilled(value)),
             Err(reason) => settle(&target, Err(reason)),
         });
-        Promise::from_shared(derived)
+        Promise { shared: derived }
     }
 
     /// `then(onFulfilled, onRejected)`.
@@ -603,7 +540,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
             Ok(value) => run_handler(&target, move || on_fulfilled(value)),
             Err(reason) => run_handler(&target, move || on_rejected(reason)),
         });
-        Promise::from_shared(derived)
+        Promise { shared: derived }
     }
 
     /// `then(v => f(v))` for a handler that cannot fail.
@@ -684,7 +621,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
                 }
             })
         });
-        Promise::from_shared(derived)
+        Promise { shared: derived }
     }
 
     /// `Promise.resolve(x)` for any resolution: a promise is returned as is.
@@ -708,45 +645,9 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
             other => {
                 let shared = Self::pending_shared();
                 resolve(&shared, other);
-                Promise::from_shared(shared)
+                Promise { shared }
             }
         }
-    }
-}
-
-/// Registers `reaction` on `shared` to run as a microtask once settled (at
-/// once if already settled). Marks the promise handled.
-// Always inlined, as it was when it was `subscribe`'s own body: called, it
-// cost a then-link 16 more instructions.
-#[inline(always)]
-fn subscribe_to<T: Clone + 'static, E: Reason>(
-    shared: &Rc<Shared<T, E>>,
-    reaction: impl FnOnce(Result<T, E>) + 'static,
-) {
-    let mut inner = shared.inner.borrow_mut();
-    let report = inner.state.mark_handled();
-    let settled = !matches!(inner.state, State::Pending { .. });
-    if !settled || inner.reactions.is_none() {
-        inner.reactions.push_with(reaction);
-        drop(inner);
-        if settled {
-            // No reaction job of its own in the queue: the promise
-            // becomes that job again, holding the reaction inline.
-            // Queued as a closure with the outcome, the reaction was
-            // too large to queue without a box.
-            event_loop::queue_job(shared.clone());
-        }
-    } else {
-        // Its job is queued with reactions already: joining them would
-        // let this one overtake whatever was queued since.
-        drop(inner);
-        if let Some(outcome) = shared.outcome() {
-            event_loop::queue_microtask(move || reaction(outcome));
-        }
-    }
-    // Told at the next checkpoint (Node's `rejectionHandled`).
-    if report {
-        shared.report_handled_later();
     }
 }
 
@@ -755,7 +656,21 @@ fn resolve<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, resolution:
     match resolution {
         Resolution::Value(v) => settle(shared, Ok(v)),
         Resolution::Reject(e) => settle(shared, Err(e)),
-        Resolution::Adopt(inner) => adopt(shared, inner.into_shared()),
+        Resolution::Adopt(inner) if Rc::ptr_eq(&inner.shared, shared) => {
+            let cycle = Fault::new(
+                FaultKind::ChainingCycle,
+                "a promise was resolved with itself",
+            );
+            settle(shared, Err(cycle.into()));
+        }
+        Resolution::Adopt(inner) => {
+            // NewPromiseResolveThenableJob: `inner.then(resolve, reject)`
+            // runs in a microtask of its own.
+            let target = shared.clone();
+            event_loop::queue_microtask(move || {
+                inner.subscribe(move |outcome| settle(&target, outcome));
+            });
+        }
         Resolution::Thenable(thenable) => {
             let resolver = Resolver::fresh(shared.clone());
             event_loop::queue_microtask(move || {
@@ -766,26 +681,6 @@ fn resolve<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, resolution:
             });
         }
     }
-}
-
-/// Resolution with a promise: its outcome, two turns later (one resolving
-/// with itself rejects).
-fn adopt<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, inner: Rc<Shared<T, E>>) {
-    if Rc::ptr_eq(&inner, shared) {
-        let cycle = Fault::new(
-            FaultKind::ChainingCycle,
-            "a promise was resolved with itself",
-        );
-        settle(shared, Err(cycle.into()));
-        return;
-    }
-    // NewPromiseResolveThenableJob: `inner.then(resolve, reject)` runs in
-    // a microtask of its own. Its shared state, not the handle: two words,
-    // stored inline.
-    let target = shared.clone();
-    event_loop::queue_microtask(move || {
-        subscribe_to(&inner, move |outcome| settle(&target, outcome));
-    });
 }
 
 /// Runs a handler and resolves `target` with what it produced; a panic

@@ -190,7 +190,7 @@ where
         })
     });
     task.run();
-    Promise::from_shared(shared)
+    Promise { shared }
 }
 
 /// The future of `promise.await`.

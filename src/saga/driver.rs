@@ -14,10 +14,9 @@ use super::scheduler;
 use super::store::Ended;
 use super::task::{AloneTurn, Cancelled, Core, Env, Halt, Link, Node, Scope, Task, TaskId};
 use crate::generator::{Generator, Resume};
-use crate::promise::OwnPromise;
 use crate::runner::{Stepped, stepped};
 use crate::stack::on_enough_stack;
-use crate::{Error, Fault, FaultKind, Promise, event_loop};
+use crate::{Error, Fault, FaultKind, Promise, Resolver, event_loop};
 
 const EXHAUSTED: &str = "a saga was run after it had already completed";
 
@@ -44,8 +43,8 @@ struct Driver<G: Generator, N> {
     /// `RefCell`'s work, so the cell needs no borrow flag of its own (8
     /// bytes per task).
     saga: UnsafeCell<G>,
-    /// Settled by this task alone.
-    promise: OwnPromise<G::Return, Error>,
+    /// Settled by this task alone (see [`Resolver::of`]).
+    promise: Promise<G::Return, Error>,
     /// Taken out and put back ([`Driver::with_state`]), never borrowed
     /// across a call that could reach this task: a `Cell` needs no borrow
     /// flag (8 bytes per task).
@@ -66,8 +65,7 @@ where
 {
     let id = TaskId(env.next_task.get() + 1);
     env.next_task.set(id.0);
-    let promise = OwnPromise::new();
-    let handle = promise.promise();
+    let (promise, _) = Promise::with_resolver();
     if let Some(contexts) = env.contexts.get() {
         contexts.begin(id, from);
     }
@@ -78,7 +76,7 @@ where
         core: Core::new(id, link, parent.clone(), env),
         name,
         saga: UnsafeCell::new(saga),
-        promise,
+        promise: promise.clone(),
         state: Cell::new(State::Live(None)),
     });
     let node: Rc<dyn Node> = driver.clone();
@@ -92,7 +90,7 @@ where
     } else {
         driver.step(Resume::Next(unit()));
     }
-    Task::from_parts(node, handle)
+    Task::from_parts(node, promise)
 }
 
 /// How an effect's outcome resumes a saga: its value in, its error thrown
@@ -404,7 +402,7 @@ where
         };
         let joiners = self.core.env.joiners.borrow_mut().take(self.core.id);
         let joined = joiners.map(|joiners| (joiners, outcome.clone().map(|v| Rc::new(v) as Value)));
-        self.promise.resolve_with(outcome);
+        Resolver::of(&self.promise).resolve_with(outcome);
         if cancelled || failure.is_some() || joined.is_some() || heard {
             // A cancellation somebody asked for is not an unhandled error,
             // nor is a failure the parent or a joiner takes over (it is

@@ -800,7 +800,7 @@ pub struct Task<T> {
     promise: Promise<T, Error>,
 }
 
-impl<T: Clone> Clone for Task<T> {
+impl<T> Clone for Task<T> {
     fn clone(&self) -> Self {
         Task {
             node: self.node.clone(),
