@@ -335,6 +335,20 @@ fn a_promise_awaited_under_a_combinators_own_waker_wakes_that_waker() {
 }
 
 #[test]
+fn a_promise_fulfilled_from_the_start_awaited_under_a_combinators_own_waker_wakes_it_once() {
+    let out = EventLoop::real_clock().block_on(async {
+        let (value, wakes) =
+            OnlyWhenWoken::new(Promise::<u32, Error>::resolve(6).into_future()).await;
+        Ok::<_, Error>((value?, wakes))
+    });
+    assert_eq!(
+        out.ok(),
+        Some((6, 1)),
+        "one turn, then its own waker woken once"
+    );
+}
+
+#[test]
 fn an_async_generators_next_under_a_combinators_own_waker_wakes_that_waker() {
     let numbers = baton::AsyncGen::new(|co: baton::Co<u32, (), (), Error>| async move {
         co.yield_(7).await?;
