@@ -587,3 +587,27 @@ fn a_pinned_generator_is_a_generator_for_yield_from() {
     });
     assert_eq!(outer.collect::<Vec<_>>(), ["a", "b", "c"]);
 }
+
+#[test]
+fn a_pinned_generator_is_send_when_its_body_is_and_moves_until_pinned() {
+    fn assert_send<T: Send>(_: &T) {}
+    let g = PinnedGen::new(|co: Co<String, String, String, Error>| async move {
+        let s = co.yield_("hi".to_string()).await?;
+        Ok(s)
+    });
+    assert_send(&g);
+    // Made on this thread, pinned and run to completion on another.
+    let steps = std::thread::spawn(move || {
+        let mut g = pin!(g);
+        [g.next(String::new()).ok(), g.next("back".into()).ok()]
+    })
+    .join()
+    .expect("thread");
+    assert_eq!(
+        steps,
+        [
+            Some(Step::Yielded("hi".to_string())),
+            Some(Step::Returned("back".to_string()))
+        ]
+    );
+}

@@ -256,6 +256,33 @@ impl<F, Y, R, T, E> PinnedGen<F, Y, R, T, E> {
     }
 }
 
+impl<F, Y, T, E> PinnedGen<F, Y, (), T, E>
+where
+    F: Future<Output = Outcome<T, E>>,
+{
+    /// An iterator over the yielded values that stops after the first
+    /// error, as [`Gen::try_iter`](super::Gen::try_iter).
+    ///
+    /// ```
+    /// use baton::{Co, PinnedGen};
+    /// use std::pin::pin;
+    ///
+    /// let mut g = pin!(PinnedGen::new(|co: Co<u8, (), (), &str>| async move {
+    ///     co.yield_(1).await?;
+    ///     Err("broken pipe")?;
+    ///     Ok(())
+    /// }));
+    /// let items: Vec<Result<u8, &str>> = g.try_iter().collect();
+    /// assert_eq!(items, [Ok(1), Err("broken pipe")]);
+    /// ```
+    pub fn try_iter(self: &mut Pin<&mut Self>) -> impl Iterator<Item = Result<Y, E>> {
+        std::iter::from_fn(move || match self.resume(Resume::Next(())) {
+            Ok(step) => step.yielded().map(Ok),
+            Err(error) => Some(Err(error)),
+        })
+    }
+}
+
 impl<F, Y, R, T, E> Generator for Pin<&mut PinnedGen<F, Y, R, T, E>>
 where
     F: Future<Output = Outcome<T, E>>,
