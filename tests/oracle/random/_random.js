@@ -258,7 +258,18 @@ function workerStepSource(st, indent, g) {
   return null;
 }
 
+// A generated try statement: its body, then (one draw of its shape) a
+// catch, a finally, or both; a finally is a cleanup block.
+function tryStatement(r, id, block, depth, cleanup) {
+  const st = { s: "try", id, body: block(depth + 1, cleanup) };
+  const shape = r.int(3);
+  if (shape !== 1) st.catch = block(depth + 1, cleanup);
+  if (shape !== 0) st.finally = block(depth + 1, true);
+  return st;
+}
+
 module.exports = {
+  tryStatement,
   workerStepSource,
   rng,
   virtualTime,

@@ -24,7 +24,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { main, blockSource, runRoot, virtualTime, workerStepSource } = require("./_random.js");
+const { main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
 
 const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
 const SEED = 20261206;
@@ -59,13 +59,7 @@ function generate(r) {
       else if (kind === 7 && r.chance(0.4)) stmts.push(r.chance(0.7) ? { s: "cclose", c: r.int(2) } : { s: "eclose" });
       else if (kind === 8 && !cleanup && free.length > 0) stmts.push({ s: "delay", ms: anyBit() });
       else if (kind === 9 && !cleanup && r.chance(0.2)) stmts.push({ s: "throw", r: "t" + label() });
-      else if (kind >= 10) {
-        const st = { s: "try", id: label(), body: block(depth + 1, cleanup) };
-        const shape = r.int(3);
-        if (shape !== 1) st.catch = block(depth + 1, cleanup);
-        if (shape !== 0) st.finally = block(depth + 1, true);
-        stmts.push(st);
-      }
+      else if (kind >= 10) stmts.push(tryStatement(r, label(), block, depth, cleanup));
     }
     return stmts;
   };
