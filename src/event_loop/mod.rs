@@ -857,10 +857,7 @@ impl Drop for ResetOnExit {
             let tasks = lp.tasks.borrow_mut().reset();
             // Jobs may own promises whose drop touches the loop: take them
             // out of the borrow before dropping them.
-            let (first, mut jobs) = MICROTASKS.with(|q| {
-                let mut q = q.borrow_mut();
-                (q.first.take(), std::mem::take(&mut q.rest))
-            });
+            let (first, mut jobs) = microtasks::take_all();
             drop(first);
             let rejected = std::mem::take(&mut *lp.rejected.borrow_mut());
             lp.handled_later.borrow_mut().clear();
@@ -928,7 +925,7 @@ fn with_hooks(f: impl FnOnce(&mut Hooks)) {
 /// the hooks queue microtasks or reject promises.
 fn checkpoint() {
     loop {
-        while let Some(next) = MICROTASKS.with(|q| q.borrow_mut().pop()) {
+        while let Some(next) = microtasks::pop_microtask() {
             match next {
                 Next::Job(job) => guarded(move || job.run_alone()),
                 Next::Other(task) => guarded(move || task.call(())),

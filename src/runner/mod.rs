@@ -172,6 +172,17 @@ where
             match resume_guarded(&self.generator, how, exhausted) {
                 Ok(Stepped::Yielded(next)) => {
                     let promise = next.into_promise();
+                    // Settled, and its turn would come next: taken here.
+                    if crate::promise::may_skip_subscribing()
+                        && event_loop::may_go_on_at_once(alone)
+                        && let Some(outcome) = promise.peek()
+                    {
+                        if outcome.is_err() {
+                            promise.mark_handled();
+                        }
+                        how = Resume::settled(outcome);
+                        continue;
+                    }
                     let epoch = self.epoch.get();
                     match promise
                         .rejected()
@@ -184,15 +195,6 @@ where
                                     me.resume_with(outcome);
                                 } // else cancelled meanwhile: this step never runs
                             });
-                        }
-                        Some(rejected) if event_loop::may_go_on_at_once(alone) => {
-                            if rejected {
-                                promise.mark_handled();
-                            }
-                            if let Some(outcome) = promise.peek() {
-                                how = Resume::settled(outcome);
-                                continue;
-                            }
                         }
                         Some(rejected) => {
                             // The same one turn as a reaction, queued as the
