@@ -45,6 +45,7 @@ const promiseSuite = {
     { label: "await of a resolved promise", baton: "await_x1000/baton", per: 1000, rust: "await_x1000/rust_async_fn", node: "await/node" },
     { label: "yield of a resolved promise through run()", baton: "run_yield_x1000/baton", per: 1000, rust: "await_x1000/rust_async_fn", node: "run_yield/node" },
     { label: "Node: native await, for the runner row", node: "await/node" },
+    { label: "baton: a Rust async fn on baton's loop awaiting the same resolved promise (the await row), for the runner row", baton: "await_x1000/baton", per: 1000 },
     { label: "spawn an async fn that awaits once", baton: "spawn_await_x1000/baton", per: 1000, node: "spawn_await/node" },
     { label: "a cancellable run of one yield, 1,000 on one token (with all())", baton: "run_cancellable_x1000/baton", per: 1000, node: "run_cancellable/node" },
     { label: "all() over 100,000 promises, per element", baton: "all_100k/baton", per: 100000, node: "all_100k/node" },
