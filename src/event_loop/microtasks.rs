@@ -67,6 +67,11 @@ impl Microtasks {
         self.first.is_none() && self.rest.is_empty()
     }
 
+    /// How many microtasks wait: what `QUEUED` must say.
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
     #[inline]
     pub(super) fn pop(&mut self) -> Option<Next> {
         match self.first.take() {
@@ -137,7 +142,15 @@ pub(crate) fn queue_job(job: Rc<dyn Job>) {
 /// Takes the oldest microtask out of the queue.
 #[inline]
 pub(super) fn pop_microtask() -> Option<Next> {
-    let next = MICROTASKS.with(|q| q.borrow_mut().pop());
+    let next = MICROTASKS.with(|q| {
+        let mut q = q.borrow_mut();
+        debug_assert_eq!(
+            q.len(),
+            QUEUED.with(Cell::get),
+            "the count of queued microtasks"
+        );
+        q.pop()
+    });
     if next.is_some() {
         QUEUED.with(|n| n.set(n.get() - 1));
     }
