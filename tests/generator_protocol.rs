@@ -334,7 +334,7 @@ fn yield_from_an_exhausted_generator_panics_clearly() {
     }
     let mut g = Gen::new(|co: Co<u8, (), u8>| async move { co.yield_from(Spent).await });
     let panic = catch_unwind(AssertUnwindSafe(|| g.next(()))).expect_err("must panic");
-    assert!(message(&panic).contains("already completed"));
+    assert_panic_says(&panic, "already completed");
     assert!(g.is_done());
 }
 
@@ -374,6 +374,12 @@ fn message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_default()
 }
 
+/// Asserts that the panic's message contains `words`, showing it if not.
+fn assert_panic_says(panic: &Box<dyn std::any::Any + Send>, words: &str) {
+    let message = message(panic);
+    assert!(message.contains(words), "{message}");
+}
+
 #[test]
 fn awaiting_a_pending_future_in_a_sync_generator_is_a_clear_error_not_a_hang() {
     let mut g = Gen::new(|co: Co<u8>| async move {
@@ -384,11 +390,7 @@ fn awaiting_a_pending_future_in_a_sync_generator_is_a_clear_error_not_a_hang() {
     assert_eq!(Iterator::next(&mut g), Some(1));
     let panic =
         catch_unwind(AssertUnwindSafe(|| Iterator::next(&mut g))).expect_err("must not hang");
-    assert!(
-        message(&panic).contains("cannot wait"),
-        "{}",
-        message(&panic)
-    );
+    assert_panic_says(&panic, "cannot wait");
     assert!(g.is_done());
     assert_eq!(Iterator::next(&mut g), None);
 }
@@ -405,11 +407,7 @@ fn yielding_through_another_generators_co_is_a_clear_error() {
     });
     let panic =
         catch_unwind(AssertUnwindSafe(|| Iterator::next(&mut outer))).expect_err("must panic");
-    assert!(
-        message(&panic).contains("another generator"),
-        "{}",
-        message(&panic)
-    );
+    assert_panic_says(&panic, "another generator");
 }
 
 #[test]
@@ -428,11 +426,7 @@ fn a_yield_polled_outside_any_generator_is_a_clear_error() {
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     let panic =
         catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut cx))).expect_err("must panic");
-    assert!(
-        message(&panic).contains("outside its generator"),
-        "{}",
-        message(&panic)
-    );
+    assert_panic_says(&panic, "outside its generator");
 }
 
 #[test]
@@ -459,11 +453,7 @@ fn two_yields_in_one_step_are_a_clear_error() {
         Ok(())
     });
     let panic = catch_unwind(AssertUnwindSafe(|| Iterator::next(&mut g))).expect_err("must panic");
-    assert!(
-        message(&panic).contains("twice in one step"),
-        "{}",
-        message(&panic)
-    );
+    assert_panic_says(&panic, "twice in one step");
 }
 
 #[test]
@@ -549,11 +539,7 @@ fn a_pinned_generators_panics_and_misuse_are_gens() {
     }));
     assert_eq!(waits.next(()), Ok(Step::Yielded(1)));
     let panic = catch_unwind(AssertUnwindSafe(|| waits.next(()))).expect_err("must not hang");
-    assert!(
-        message(&panic).contains("cannot wait"),
-        "{}",
-        message(&panic)
-    );
+    assert_panic_says(&panic, "cannot wait");
     assert!(waits.is_done());
 
     // A boxed generator's `Co` awaited in a pinned one's body.
@@ -566,11 +552,7 @@ fn a_pinned_generators_panics_and_misuse_are_gens() {
         Ok(())
     });
     let panic = catch_unwind(AssertUnwindSafe(|| outer.next(()))).expect_err("must panic");
-    assert!(
-        message(&panic).contains("another generator"),
-        "{}",
-        message(&panic)
-    );
+    assert_panic_says(&panic, "another generator");
 }
 
 #[test]
