@@ -140,8 +140,8 @@ impl Generator for PingPongMachine {
 /// as a program's resume loop makes the generator it drives: a pinned one
 /// must be, since it cannot move after pinning.
 macro_rules! resume_summing {
-    ($c:expr, $name:expr, $make:expr, $input:expr) => {
-        $c.bench_function($name, |b| {
+    ($c:expr, $group:expr, $row:literal, $make:expr, $input:expr) => {
+        $c.bench_function(concat!($group, $row), |b| {
             b.iter_custom(|iters| {
                 let mut g = $make;
                 let start = Instant::now();
@@ -161,8 +161,8 @@ macro_rules! resume_summing {
 /// The same loop, but every step escapes to `black_box`: the optimiser must
 /// materialise each result in memory (a pessimistic bound).
 macro_rules! resume_opaque {
-    ($c:expr, $name:expr, $make:expr, $input:expr) => {
-        $c.bench_function($name, |b| {
+    ($c:expr, $group:expr, $row:literal, $make:expr, $input:expr) => {
+        $c.bench_function(concat!($group, $row), |b| {
             b.iter_custom(|iters| {
                 let mut g = $make;
                 let start = Instant::now();
@@ -175,42 +175,42 @@ macro_rules! resume_opaque {
     };
 }
 
-fn benches(c: &mut Criterion) {
-    let pp = || PingPongMachine {
-        sum: 0,
-        started: false,
+/// Registers the four makes of both generators (`Gen`, a boxed body, a
+/// `PinnedGen`, the hand-written machine) under `$counting/…` and
+/// `$ping_pong/…`, each timed by the loop `$resume`; `$k` tells the
+/// generators of one loop from the other's (each gets its own copy).
+macro_rules! four_makes {
+    ($resume:ident, $c:expr, $counting:literal, $ping_pong:literal, $k:literal) => {
+        let pp = || PingPongMachine {
+            sum: 0,
+            started: false,
+        };
+        $resume!($c, $counting, "/baton", counting::<$k>(), ());
+        $resume!($c, $counting, "/baton_boxed", counting_boxed(), ());
+        $resume!(
+            $c,
+            $counting,
+            "/baton_pinned",
+            pin!(counting_pinned::<$k>()),
+            ()
+        );
+        $resume!($c, $counting, "/hand_written", CountingMachine(0), ());
+        $resume!($c, $ping_pong, "/baton", ping_pong::<$k>(), 1);
+        $resume!($c, $ping_pong, "/baton_boxed", ping_pong_boxed(), 1);
+        $resume!(
+            $c,
+            $ping_pong,
+            "/baton_pinned",
+            pin!(ping_pong_pinned::<$k>()),
+            1
+        );
+        $resume!($c, $ping_pong, "/hand_written", pp(), 1);
     };
-    resume_summing!(c, "counting/baton", counting::<0>(), ());
-    resume_summing!(c, "counting/baton_boxed", counting_boxed(), ());
-    resume_summing!(c, "counting/baton_pinned", pin!(counting_pinned::<0>()), ());
-    resume_summing!(c, "counting/hand_written", CountingMachine(0), ());
-    resume_summing!(c, "ping_pong/baton", ping_pong::<0>(), 1);
-    resume_summing!(c, "ping_pong/baton_boxed", ping_pong_boxed(), 1);
-    resume_summing!(
-        c,
-        "ping_pong/baton_pinned",
-        pin!(ping_pong_pinned::<0>()),
-        1
-    );
-    resume_summing!(c, "ping_pong/hand_written", pp(), 1);
-    resume_opaque!(c, "counting_opaque/baton", counting::<1>(), ());
-    resume_opaque!(c, "counting_opaque/baton_boxed", counting_boxed(), ());
-    resume_opaque!(
-        c,
-        "counting_opaque/baton_pinned",
-        pin!(counting_pinned::<1>()),
-        ()
-    );
-    resume_opaque!(c, "counting_opaque/hand_written", CountingMachine(0), ());
-    resume_opaque!(c, "ping_pong_opaque/baton", ping_pong::<1>(), 1);
-    resume_opaque!(c, "ping_pong_opaque/baton_boxed", ping_pong_boxed(), 1);
-    resume_opaque!(
-        c,
-        "ping_pong_opaque/baton_pinned",
-        pin!(ping_pong_pinned::<1>()),
-        1
-    );
-    resume_opaque!(c, "ping_pong_opaque/hand_written", pp(), 1);
+}
+
+fn benches(c: &mut Criterion) {
+    four_makes!(resume_summing, c, "counting", "ping_pong", 0);
+    four_makes!(resume_opaque, c, "counting_opaque", "ping_pong_opaque", 1);
     c.bench_function("create_run_drop/baton", |b| {
         b.iter(|| {
             let mut g = Gen::new(|co: Co<u64>| async move {
