@@ -4,8 +4,9 @@
 //! (`async_gen/direct.rs`); and a waiter queueing itself on a promise that
 //! has already settled instead of subscribing to it (`run()`'s driver, a
 //! saga's effect: `promise::may_skip_subscribing`). Random scenarios of
-//! awaits (one or two a poll), `run()`s, for-await loops and sagas taking
-//! settled steps (some of them rejected and caught, some loops stopping
+//! awaits (one or two a poll), `run()`s, for-await loops, a source's
+//! `next()` polled beside a neighbour or dropped after one poll, and sagas
+//! taking settled steps (some of them rejected and caught, some loops stopping
 //! early, a for-await source's cleanup awaiting), beside microtasks,
 //! `then`s, lost rejections, timers and walkers started midway, log the
 //! same lines, reports of unhandled rejections included, with every
@@ -16,13 +17,16 @@
 //! without them.
 
 use std::cell::RefCell;
+use std::future::{Future, poll_fn};
 use std::ops::ControlFlow;
+use std::pin::pin;
 use std::rc::Rc;
+use std::task::Poll;
 use std::time::Duration;
 
 use proptest::prelude::*;
 
-use crate::async_gen::{NEVER_DIRECT, for_await};
+use crate::async_gen::{AsyncIterator, NEVER_DIRECT, for_await};
 use crate::event_loop::NEVER_GO_ON;
 use crate::promise::ALWAYS_SUBSCRIBE;
 use crate::runner::run;
@@ -40,6 +44,12 @@ enum Kind {
     Join,
     Run,
     ForAwait,
+    /// A source's `next()` polled in one poll with a neighbour that logs
+    /// and queues a microtask after it.
+    NextBeside,
+    /// A source's `next()` polled once and dropped, a microtask queued,
+    /// then another `next()`.
+    NextDropped,
     Saga,
 }
 
@@ -140,6 +150,7 @@ fn count(n: u32, log: Log, name: String) -> AsyncGen<u32, (), (), Error> {
     AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
         let outcome = async {
             for i in 1..=n {
+                note(&log, format!("{name} yields {i}"));
                 co.yield_(i).await?;
             }
             Ok(())
@@ -236,6 +247,60 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                 Ok::<_, Error>(())
             });
         }
+        Kind::NextBeside => {
+            spawn(async move {
+                let mut source = count(plan.steps, log.clone(), name.clone());
+                for i in 1.. {
+                    let item = {
+                        let mut next = pin!(AsyncIterator::next(&mut source));
+                        let mut first = true;
+                        poll_fn(|cx| {
+                            let polled = next.as_mut().poll(cx);
+                            if std::mem::take(&mut first) {
+                                note(&log, format!("{name} beside next {i}"));
+                                let (log, name) = (log.clone(), name.clone());
+                                queue_microtask(move || {
+                                    note(&log, format!("microtask beside {name}"));
+                                });
+                            }
+                            polled
+                        })
+                        .await?
+                    };
+                    let Some(item) = item else { break };
+                    note(&log, format!("{name} item {item}"));
+                    side_steps(&log, &name, item, &plan.sides);
+                    if plan.stop_at == Some(item) {
+                        source.close().await?;
+                        break;
+                    }
+                }
+                note(&log, format!("{name} done"));
+                Ok::<_, Error>(())
+            });
+        }
+        Kind::NextDropped => {
+            spawn(async move {
+                let mut source = count(plan.steps, log.clone(), name.clone());
+                for i in 1..=plan.steps {
+                    let Some(item) = AsyncIterator::next(&mut source).await? else {
+                        break;
+                    };
+                    note(&log, format!("{name} item {item}"));
+                    side_steps(&log, &name, item, &plan.sides);
+                    let mut next = pin!(AsyncIterator::next(&mut source));
+                    let polled = poll_fn(|cx| Poll::Ready(next.as_mut().poll(cx))).await;
+                    if let Poll::Ready(item) = polled {
+                        note(&log, format!("{name} had {:?} at once", item.ok()));
+                    }
+                    note(&log, format!("{name} drops next {i}"));
+                    let (log, name) = (log.clone(), name.clone());
+                    queue_microtask(move || note(&log, format!("microtask of {name}'s drop")));
+                }
+                note(&log, format!("{name} done"));
+                Ok::<_, Error>(())
+            });
+        }
         Kind::Saga => {
             run_saga(Gen::new(move |co: SagaCo<()>| async move {
                 for i in 1..=plan.steps {
@@ -316,6 +381,8 @@ fn kind() -> impl Strategy<Value = Kind> {
         Just(Kind::Join),
         Just(Kind::Run),
         Just(Kind::ForAwait),
+        Just(Kind::NextBeside),
+        Just(Kind::NextDropped),
         Just(Kind::Saga)
     ]
 }

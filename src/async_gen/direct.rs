@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::{Machine, Reply};
-use crate::event_loop::Job;
+use crate::event_loop::{self, Job};
 use crate::generator::{Resume, Step};
 use crate::promise::Awaiting;
 use crate::promise::task::task_of;
@@ -121,6 +121,11 @@ impl Job for WakeOnAnswer {
 enum Stage<Y, R, T, E> {
     Start(R),
     Direct(u64),
+    /// The body yielded in the request's poll, with nothing queued: the
+    /// turn that delivers its value is owed to this request's task, which
+    /// polls again at once and takes it then (see [`NextStep::take_owed`]);
+    /// with the generator as the job to queue if it never does.
+    Owed(u64, Rc<dyn Job>),
     Promised(Awaiting<Step<Y, T>, E>),
     Done,
 }
@@ -195,17 +200,11 @@ where
     #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        if let Stage::Direct(ticket) = this.stage {
-            let answer = this.machine.direct.borrow_mut().take(ticket);
-            return match answer {
-                Some(outcome) => {
-                    this.stage = Stage::Done;
-                    Poll::Ready(outcome)
-                }
-                None => this.still_waiting(ticket, cx),
-            };
+        match this.stage {
+            Stage::Owed(ticket, _) => this.take_owed(ticket, cx),
+            Stage::Direct(ticket) => this.poll_direct(ticket, cx),
+            _ => this.poll_other(cx),
         }
-        this.poll_other(cx)
     }
 }
 
@@ -216,12 +215,67 @@ where
     T: Clone + 'static,
     E: Reason,
 {
+    #[inline]
+    fn poll_direct(&mut self, ticket: u64, cx: &Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
+        let answer = self.machine.direct.borrow_mut().take(ticket);
+        match answer {
+            Some(outcome) => {
+                self.stage = Stage::Done;
+                Poll::Ready(outcome)
+            }
+            None => self.still_waiting(ticket, cx),
+        }
+    }
+
+    /// The poll after the one whose body yielded: the delivery's turn,
+    /// owed since the queue was empty, is taken now, which is where it
+    /// would have run (the task polls again as soon as its poll returns,
+    /// and everything queued meanwhile came after the delivery). Then, as
+    /// a queued delivery run alone would: with nothing queued the task's
+    /// own turn comes next and is taken too, so the value is returned.
+    ///
+    /// JavaScript's two turns for a `yield` (it awaits its value, then the
+    /// consumer awaits the step) in one poll when nothing can come between
+    /// them: a for-await loop over a generator runs within one turn of its
+    /// task, polling the body from its own poll.
+    fn take_owed(&mut self, ticket: u64, cx: &Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
+        self.stage = Stage::Direct(ticket);
+        let Some(value) = self.machine.yielded.take() else {
+            // Delivered meanwhile (its waker woken through its key).
+            return self.poll_direct(ticket, cx);
+        };
+        let lent = task_of(cx);
+        if lent.is_none() {
+            // Polled under a waker of its own now: the answer wakes it.
+            let waker = Rc::new(WakeOnAnswer(cx.waker().clone()));
+            self.machine.direct.borrow_mut().rewait(ticket, waker);
+        }
+        match self.machine.hand_out(value) {
+            Some(waiter)
+                if lent.is_some_and(|lent| lent.may_go_on())
+                    && self.machine.queue.borrow().is_empty() =>
+            {
+                drop(waiter);
+                self.poll_direct(ticket, cx)
+            }
+            waiter => {
+                if let Some(waiter) = waiter {
+                    event_loop::queue_job(waiter);
+                }
+                self.machine.clone().resume_next();
+                Poll::Pending
+            }
+        }
+    }
+
     /// The first poll (the request), or one through a promise.
     #[inline(never)]
     fn poll_other(&mut self, cx: &mut Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
         match std::mem::replace(&mut self.stage, Stage::Done) {
             Stage::Start(value) => {
-                let ticket = task_of(cx)
+                let lent = task_of(cx);
+                let ticket = lent
+                    .as_ref()
                     .and_then(|lent| self.machine.direct.borrow_mut().claim(lent.task.clone()));
                 let reply = match ticket {
                     Some(ticket) => {
@@ -229,7 +283,13 @@ where
                         if self.machine.paused_at_yield_and_idle() {
                             // What `request` and `serve` would do, without
                             // moving the request through them.
-                            self.machine.clone().resume_direct(value);
+                            if let Some(owed) = self.machine.clone().resume_direct(value) {
+                                if lent.is_some_and(|lent| lent.go_on_at_once()) {
+                                    self.stage = Stage::Owed(ticket, owed);
+                                } else {
+                                    event_loop::queue_job(owed);
+                                }
+                            }
                             return Poll::Pending;
                         }
                         Reply::Direct
@@ -254,17 +314,23 @@ where
                     Poll::Pending
                 }
             },
-            Stage::Direct(_) | Stage::Done => Poll::Pending,
+            Stage::Direct(_) | Stage::Owed(..) | Stage::Done => Poll::Pending,
         }
     }
 }
 
 impl<Y, R, T, E> Drop for NextStep<Y, R, T, E> {
     fn drop(&mut self) {
-        if let Stage::Direct(ticket) = self.stage
-            && let Ok(mut direct) = self.machine.direct.try_borrow_mut()
-        {
+        let (Stage::Direct(ticket) | Stage::Owed(ticket, _)) = self.stage else {
+            return;
+        };
+        if let Ok(mut direct) = self.machine.direct.try_borrow_mut() {
             direct.abandon(ticket);
+        }
+        if let Stage::Owed(_, turn) = std::mem::replace(&mut self.stage, Stage::Done) {
+            // Gone before taking the delivery's turn: it is queued where
+            // it was owed, ahead of everything queued since.
+            event_loop::queue_job_first(turn);
         }
     }
 }

@@ -67,6 +67,12 @@
 //! the waiting task's turn at once when that turn would be the next one (the
 //! loop's rule for going on at once, which
 //! `tests/oracle/async_gen/for_await_runs_on.js` holds to Node's order).
+//! When the body yields within that `next`'s own poll, by a task whose turn
+//! is the whole of its microtask, with nothing queued, the delivery's turn
+//! is owed to the task instead of queued: the task polls again as soon as
+//! its poll returns and takes the delivery's turn there, and its own next
+//! one too when nothing was queued meanwhile. A for-await loop over a
+//! generator that yields without waiting runs in one turn of its task.
 //!
 //! A generator is held by the loop only while it executes with a waker out
 //! (a poll that cloned or woke the lent waker); at a yield it is parked (its
@@ -470,11 +476,13 @@ where
 
     /// Serves a direct `next(value)` to a generator
     /// `paused_at_yield_and_idle`, as `serve` would.
+    /// Returns the generator when its body yielded: the delivery's turn is
+    /// owed, for the caller to queue or to take itself (see `direct`).
     #[inline]
-    fn resume_direct(self: Rc<Self>, value: R) {
+    fn resume_direct(self: Rc<Self>, value: R) -> Option<Rc<Self>> {
         self.state.set(State::Executing);
         self.serving.set(Reply::Direct);
-        self.poll_body(Exchange::Next(value));
+        self.poll_body_owing(Exchange::Next(value))
     }
 
     /// Whether a request must wait in the queue.
@@ -640,15 +648,26 @@ where
 
     /// Polls the body with `input` in the airlock, then acts on what it did.
     fn poll_body(self: Rc<Self>, input: Exchange<Y, R, E, T>) {
+        if let Some(owed) = self.poll_body_owing(input) {
+            // `yield v` awaits v before handing it out: one turn.
+            event_loop::queue_job(owed);
+        }
+    }
+
+    /// As [`poll_body`](Self::poll_body), but a body that yields (not
+    /// delegating) leaves the turn that delivers its value to the caller:
+    /// the generator is returned, in state `Delivering`.
+    #[inline]
+    fn poll_body_owing(self: Rc<Self>, input: Exchange<Y, R, E, T>) -> Option<Rc<Self>> {
         if self.polling.replace(true) {
-            return;
+            return None;
         }
         // SAFETY: `polling` was clear and is now set, so this is the one
         // reference into the cell (`take_body` reads the flag) until it is
         // cleared below, after the reference's last use.
         let Some(body) = (unsafe { &mut *self.body.get() }).as_mut() else {
             self.polling.set(false);
-            return;
+            return None;
         };
         let target = self.wake_target();
         let me: Rc<dyn Job> = self.clone();
@@ -670,8 +689,7 @@ where
                     // once.
                     self.deliver(false);
                 } else {
-                    // `yield v` awaits v before handing it out: one turn.
-                    event_loop::queue_job(self);
+                    return Some(self);
                 }
             }
             Ok((Poll::Pending, _)) => {
@@ -697,6 +715,7 @@ where
                 self.complete(Err(Fault::from_panic(&*payload).into()));
             }
         }
+        None
     }
 
     /// The body finished: settle the head request, then the rest.
@@ -731,12 +750,7 @@ where
         let Some(value) = self.yielded.take() else {
             return;
         };
-        self.state.set(State::SuspendedYield);
-        let waiter = self
-            .serving
-            .take()
-            .and_then(|reply| self.settle(reply, || Ok(Step::Yielded(value))));
-        self.park();
+        let waiter = self.hand_out(value);
         match waiter {
             // No request waits here, and the consumer's turn would be the
             // next microtask: it is taken now.
@@ -753,6 +767,20 @@ where
                 self.resume_next();
             }
         }
+    }
+
+    /// The delivery's work: the value goes to the request being served,
+    /// and the generator is paused at its yield again. Returns the task a
+    /// direct answer resumes.
+    #[inline]
+    fn hand_out(&self, value: Y) -> Option<Rc<dyn Job>> {
+        self.state.set(State::SuspendedYield);
+        let waiter = self
+            .serving
+            .take()
+            .and_then(|reply| self.settle(reply, || Ok(Step::Yielded(value))));
+        self.park();
+        waiter
     }
 }
 

@@ -139,6 +139,21 @@ pub(crate) fn queue_job(job: Rc<dyn Job>) {
     QUEUED.with(|n| n.set(n.get() + 1));
 }
 
+/// Queues `job` ahead of every microtask waiting. For a turn owed since a
+/// moment the queue was empty, and queued only now: an async generator's
+/// delivery whose consumer meant to take it at once but went away first
+/// (`async_gen/direct.rs`). Everything queued since came after it.
+pub(crate) fn queue_job_first(job: Rc<dyn Job>) {
+    MICROTASKS.with(|q| {
+        let mut q = q.borrow_mut();
+        if let Some(older) = q.first.replace(job) {
+            q.rest
+                .push_front(Microtask::new(move |()| older.run_alone()));
+        }
+    });
+    QUEUED.with(|n| n.set(n.get() + 1));
+}
+
 /// Takes the oldest microtask out of the queue.
 #[inline]
 pub(super) fn pop_microtask() -> Option<Next> {

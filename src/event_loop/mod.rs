@@ -108,7 +108,7 @@ pub(crate) use microtasks::NEVER_GO_ON;
 #[cfg(test)]
 pub(crate) use microtasks::Nothing;
 pub use microtasks::queue_microtask;
-pub(crate) use microtasks::{Job, may_go_on_at_once, queue_job};
+pub(crate) use microtasks::{Job, may_go_on_at_once, queue_job, queue_job_first};
 use microtasks::{MICROTASKS, Next};
 use registry::Registry;
 pub(crate) use remote::{LentTask, Remote, WakeTarget, lent_task};

@@ -271,6 +271,14 @@ pub(crate) struct LentTask<'a> {
 }
 
 impl LentTask<'_> {
+    /// Whether the task runs as the whole of its microtask with nothing
+    /// queued: its next turn, if owed now, would be the next microtask.
+    /// [`go_on_at_once`](Self::go_on_at_once) without asking for a poll.
+    #[inline]
+    pub(crate) fn may_go_on(&self) -> bool {
+        self.go_on.is_some() && super::may_go_on_at_once(true)
+    }
+
     /// Asked by an await of a settled promise instead of queueing the
     /// task's next turn: whether the task will poll again at once (see
     /// [`may_go_on_at_once`](super::may_go_on_at_once)). Several awaits in
