@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::{Machine, Reply};
-use crate::event_loop::{self, Job};
+use crate::event_loop::{self, Job, LentTask};
 use crate::generator::{Resume, Step};
 use crate::promise::Awaiting;
 use crate::promise::task::task_of;
@@ -79,6 +79,13 @@ impl<Y, T, E> Direct<Y, T, E> {
         }
         self.answer = Some(make());
         self.waiter.take()
+    }
+
+    /// The request was answered by handing the value straight to its
+    /// consumer: the slot is free again, its waiter not needed.
+    pub(super) fn answered_in_place(&mut self) {
+        self.outstanding = false;
+        self.waiter = None;
     }
 
     fn take(&mut self, ticket: u64) -> Option<Result<Step<Y, T>, E>> {
@@ -245,27 +252,25 @@ where
             return self.poll_direct(ticket, cx);
         };
         let lent = task_of(cx);
+        if lent.as_ref().is_some_and(LentTask::may_go_on)
+            && self.machine.queue.borrow().is_empty()
+            && self.machine.hand_out_in_place()
+        {
+            // The task's turn would come next: the value goes straight to
+            // it, as the answer it would take from the slot.
+            self.stage = Stage::Done;
+            return Poll::Ready(Ok(Step::Yielded(value)));
+        }
         if lent.is_none() {
             // Polled under a waker of its own now: the answer wakes it.
             let waker = Rc::new(WakeOnAnswer(cx.waker().clone()));
             self.machine.direct.borrow_mut().rewait(ticket, waker);
         }
-        match self.machine.hand_out(value) {
-            Some(waiter)
-                if lent.is_some_and(|lent| lent.may_go_on())
-                    && self.machine.queue.borrow().is_empty() =>
-            {
-                drop(waiter);
-                self.poll_direct(ticket, cx)
-            }
-            waiter => {
-                if let Some(waiter) = waiter {
-                    event_loop::queue_job(waiter);
-                }
-                self.machine.clone().resume_next();
-                Poll::Pending
-            }
+        if let Some(waiter) = self.machine.hand_out(value) {
+            event_loop::queue_job(waiter);
         }
+        self.machine.clone().resume_next();
+        Poll::Pending
     }
 
     /// The first poll (the request), or one through a promise.

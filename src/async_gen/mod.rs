@@ -769,6 +769,21 @@ where
         }
     }
 
+    /// The delivery's work for a direct request whose consumer takes the
+    /// value itself, now (see `direct`): nothing is stored for it. `false`,
+    /// with nothing done, when the request served is not a direct one.
+    #[inline]
+    fn hand_out_in_place(&self) -> bool {
+        if self.serving.kind.get() != Serve::Direct {
+            return false;
+        }
+        self.serving.kind.set(Serve::Nothing);
+        self.state.set(State::SuspendedYield);
+        self.direct.borrow_mut().answered_in_place();
+        self.park();
+        true
+    }
+
     /// The delivery's work: the value goes to the request being served,
     /// and the generator is paused at its yield again. Returns the task a
     /// direct answer resumes.
