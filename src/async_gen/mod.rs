@@ -505,7 +505,7 @@ where
     /// stored, since one made first and then moved in was read back before
     /// its stores could be forwarded. Returns the task a direct answer
     /// resumes, for the caller to queue or to run at once.
-    #[inline]
+    #[inline(always)]
     fn settle(
         &self,
         reply: Reply<Y, T, E>,
@@ -770,24 +770,26 @@ where
     }
 
     /// The delivery's work for a direct request whose consumer takes the
-    /// value itself, now (see `direct`): nothing is stored for it. `false`,
-    /// with nothing done, when the request served is not a direct one.
+    /// value itself, now (see `direct`): the value, with nothing stored for
+    /// it. `None`, with nothing done, when no value waits or the request
+    /// served is not a direct one.
     #[inline]
-    fn hand_out_in_place(&self) -> bool {
+    fn hand_out_in_place(&self) -> Option<Y> {
         if self.serving.kind.get() != Serve::Direct {
-            return false;
+            return None;
         }
+        let value = self.yielded.take()?;
         self.serving.kind.set(Serve::Nothing);
         self.state.set(State::SuspendedYield);
         self.direct.borrow_mut().answered_in_place();
         self.park();
-        true
+        Some(value)
     }
 
     /// The delivery's work: the value goes to the request being served,
     /// and the generator is paused at its yield again. Returns the task a
     /// direct answer resumes.
-    #[inline]
+    #[inline(always)]
     fn hand_out(&self, value: Y) -> Option<Rc<dyn Job>> {
         self.state.set(State::SuspendedYield);
         let waiter = self
