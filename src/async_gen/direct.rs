@@ -130,9 +130,8 @@ enum Stage<Y, R, T, E> {
     Direct(u64),
     /// The body yielded in the request's poll, with nothing queued: the
     /// turn that delivers its value is owed to this request's task, which
-    /// polls again at once and takes it then (see [`NextStep::take_owed`]);
-    /// with the generator as the job to queue if it never does.
-    Owed(u64, Rc<dyn Job>),
+    /// polls again at once and takes it then (see [`NextStep::take_owed`]).
+    Owed(u64),
     Promised(Awaiting<Step<Y, T>, E>),
     Done,
 }
@@ -208,7 +207,7 @@ where
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         match this.stage {
-            Stage::Owed(ticket, _) => this.take_owed(ticket, cx),
+            Stage::Owed(ticket) => this.take_owed(ticket, cx),
             Stage::Direct(ticket) => this.poll_direct(ticket, cx),
             _ => this.poll_other(cx),
         }
@@ -303,7 +302,7 @@ where
                             // moving the request through them.
                             if let Some(owed) = self.machine.clone().resume_direct(value) {
                                 if lent.is_some_and(|lent| lent.go_on_at_once()) {
-                                    self.stage = Stage::Owed(ticket, owed);
+                                    self.stage = Stage::Owed(ticket);
                                 } else {
                                     event_loop::queue_job(owed);
                                 }
@@ -332,7 +331,7 @@ where
                     Poll::Pending
                 }
             },
-            Stage::Direct(_) | Stage::Owed(..) | Stage::Done => Poll::Pending,
+            Stage::Direct(_) | Stage::Owed(_) | Stage::Done => Poll::Pending,
         }
     }
 }
@@ -341,7 +340,7 @@ impl<Y, R, T, E> Drop for NextStep<Y, R, T, E> {
     fn drop(&mut self) {
         match self.stage {
             Stage::Direct(ticket) => self.abandon(ticket),
-            Stage::Owed(ticket, _) => self.abandon_owed(ticket),
+            Stage::Owed(ticket) => self.abandon_owed(ticket),
             _ => {}
         }
     }
@@ -359,9 +358,7 @@ impl<Y, R, T, E> NextStep<Y, R, T, E> {
     #[cold]
     fn abandon_owed(&mut self, ticket: u64) {
         self.abandon(ticket);
-        if let Stage::Owed(_, turn) = std::mem::replace(&mut self.stage, Stage::Done) {
-            event_loop::queue_job_first(turn);
-        }
+        (self.machine.queue_first)(self.machine.clone());
     }
 }
 

@@ -238,6 +238,12 @@ struct Machine<Y, R, T, E> {
     registration: Cell<Option<WakeTarget>>,
     held: Cell<bool>,
     polling: Cell<bool>,
+    /// Queues the generator's turn ahead of every microtask: for a
+    /// request's future that owed it (`direct`), which as a destructor
+    /// cannot name the bounds a job needs. Kept here rather than in the
+    /// future, which a pipeline stage holds in its state (and a
+    /// trait object there doubled its size).
+    queue_first: fn(Rc<Self>),
 }
 
 /// An async generator: JavaScript's `async function*`.
@@ -344,6 +350,7 @@ where
                 registration: Cell::new(None),
                 held: Cell::new(false),
                 polling: Cell::new(false),
+                queue_first: |me| event_loop::queue_job_first(me),
             }),
             in_flight: None,
             exhausted: false,
