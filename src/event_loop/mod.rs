@@ -191,9 +191,6 @@ struct Inner {
     handled_later: RefCell<Vec<Rejection>>,
     hooks: RefCell<Hooks>,
     tasks: RefCell<Registry>,
-    /// Counts runs, so a task key reserved in one run is not trusted in
-    /// the next (the registry is reset between runs).
-    run: Cell<u32>,
     remote: Arc<Remote>,
     /// The buffer `remote`'s woken keys are swapped into (see
     /// [`Remote::swap_woken`]).
@@ -212,11 +209,17 @@ thread_local! {
         handled_later: RefCell::new(Vec::new()),
         hooks: RefCell::new(Hooks::default()),
         tasks: RefCell::new(Registry::new()),
-        run: Cell::new(0),
         remote: Arc::new(Remote::default()),
         woken: Cell::new(Vec::new()),
         outside: Cell::new(true),
     };
+
+    /// Counts runs, so a task key reserved in one run is not trusted in
+    /// the next (the registry is reset between runs). Apart from `LOOP`:
+    /// an async generator's every step asks it, and a `const`
+    /// thread-local with nothing to drop is read without the check of a
+    /// destructor's registration.
+    static RUN: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Configures and runs the thread's event loop.
@@ -448,7 +451,7 @@ impl EventLoop {
                 "EventLoop::run called while this thread's event loop is already running"
             );
             lp.running.set(true);
-            lp.run.set(lp.run.get().wrapping_add(1));
+            RUN.with(|run| run.set(run.get().wrapping_add(1)));
             lp.clock.set(self.clock);
             lp.outside.set(self.outside);
             lp.now.set(Duration::ZERO);
@@ -779,7 +782,7 @@ impl Inner {
     #[inline]
     fn reserve_task_key(&self) -> WakeTarget {
         let (key, serial) = self.tasks.borrow_mut().reserve();
-        WakeTarget::new(key, serial, self.run.get(), &self.remote)
+        WakeTarget::new(key, serial, current_run(), &self.remote)
     }
 }
 
@@ -811,8 +814,9 @@ pub(crate) fn is_running() -> bool {
 }
 
 /// The current run's number (see `Inner::run`).
+#[inline]
 pub(crate) fn current_run() -> u32 {
-    LOOP.with(|lp| lp.run.get())
+    RUN.with(Cell::get)
 }
 
 /// Empties a task's slot but keeps its key (and so its waker) reserved:
@@ -833,7 +837,7 @@ pub(crate) fn unpark_task(key: usize, task: Rc<dyn Job>) {
 /// thread is exiting.
 pub(crate) fn release_task_key(key: usize, run: u32) {
     let _ = LOOP.try_with(|lp| {
-        if lp.run.get() != run {
+        if RUN.try_with(Cell::get) != Ok(run) {
             return;
         }
         if let Ok(mut tasks) = lp.tasks.try_borrow_mut() {
