@@ -1,10 +1,13 @@
 //! The async generator chapter (seed 004): each port mirrors
 //! `tests/oracle/async_gen/<name>.js` line by line.
 
+use std::future::{Future, poll_fn};
 use std::ops::ControlFlow;
+use std::pin::pin;
+use std::task::Poll;
 
-use baton::async_gen::{AsyncIterator, AsyncIteratorExt, for_await, promises};
-use baton::{Abrupt, AsyncGen, Co, Error, Promise, Step, spawn};
+use baton::async_gen::{AsyncIterator, AsyncIteratorExt, fall_off, for_await, promises};
+use baton::{Abrupt, AsyncGen, Co, Error, Promise, Step, queue_microtask, spawn};
 
 use super::js::{Js, Log, step_json};
 use super::promises::{catch_boom, runs_on, scenario, side_steps, sleep, stamp, ticks};
@@ -596,6 +599,84 @@ fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
 
 pub fn for_await_runs_on() -> String {
     runs_on(walker)
+}
+
+/// `async function* count(name, n)` of `owed_delivery.js`: it logs each
+/// yield and falls off its end.
+fn counting(log: &Log, name: &'static str, n: i32) -> AsyncGen<i32, (), (), Error> {
+    let log = log.clone();
+    AsyncGen::new(move |co: Co<i32, (), (), Error>| async move {
+        for i in 1..=n {
+            log.line(format_args!("{name} yields {i}"));
+            co.yield_(i).await?;
+        }
+        fall_off()
+    })
+}
+
+/// `async function beside()`: the request is polled, then the neighbour
+/// logs and queues a microtask in the same poll, as JavaScript's
+/// `const step = g.next(); log(…); queueMicrotask(…); await step`.
+fn beside(log: &Log) -> Promise<()> {
+    let log = log.clone();
+    spawn(async move {
+        let mut g = counting(&log, "beside", 3);
+        for i in 1..=3 {
+            let step = {
+                let mut step = pin!(AsyncIterator::next(&mut g));
+                let mut asked = false;
+                poll_fn(|cx| {
+                    let polled = step.as_mut().poll(cx);
+                    if !std::mem::replace(&mut asked, true) {
+                        log.line(format_args!("beside: next {i} asked"));
+                        let log = log.clone();
+                        queue_microtask(move || log.line(format_args!("beside: microtask {i}")));
+                    }
+                    polled
+                })
+                .await?
+            };
+            log.line(format_args!("beside: got {}", step.unwrap_or(0)));
+        }
+        let step = AsyncIterator::next(&mut g).await?;
+        log.line(format_args!("beside: done {}", step.is_none()));
+        Ok::<_, Error>(())
+    })
+}
+
+/// `async function unawaited()`: a `next()` polled once and dropped is
+/// JavaScript's `g.next()` whose promise nobody awaits.
+fn unawaited(log: &Log) -> Promise<()> {
+    let log = log.clone();
+    spawn(async move {
+        let mut g = counting(&log, "unawaited", 5);
+        for i in 1..=2 {
+            let value = AsyncIterator::next(&mut g).await?;
+            log.line(format_args!("unawaited: got {}", value.unwrap_or(0)));
+            let mut left = pin!(AsyncIterator::next(&mut g));
+            poll_fn(|cx| Poll::Ready(left.as_mut().poll(cx).is_ready())).await;
+            log.line(format_args!("unawaited: next left {i}"));
+            let log = log.clone();
+            queue_microtask(move || log.line(format_args!("unawaited: microtask {i}")));
+            // `left` is dropped here, after the microtask was queued.
+        }
+        let value = AsyncIterator::next(&mut g).await?;
+        log.line(format_args!("unawaited: then got {}", value.unwrap_or(0)));
+        Ok::<_, Error>(())
+    })
+}
+
+pub fn owed_delivery() -> String {
+    scenario(|log| {
+        let log2 = log.clone();
+        spawn(async move {
+            beside(&log2).await?;
+            unawaited(&log2).await?;
+            log2.line("all done");
+            Ok::<_, Error>(())
+        });
+        log.line("script end");
+    })
 }
 
 /// A source whose cleanup (`finally { throw … }`) fails.

@@ -333,6 +333,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "owed_delivery",
+        "a yield's delivery with work beside the request, in Node's order",
+        async_gen::owed_delivery,
+    ),
+    port(
+        "async_gen",
         "basic",
         "next() returns a promise; yields in microtask order",
         async_gen::basic,
