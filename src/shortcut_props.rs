@@ -144,12 +144,16 @@ fn caught_thrown<T>(
     Ok(())
 }
 
-/// `n` settled values, yielded one by one; closed early, its cleanup
-/// awaits, then logs.
+/// `n` settled values, yielded one by one (the even ones after an await);
+/// closed early, its cleanup awaits, then logs.
 fn count(n: u32, log: Log, name: String) -> AsyncGen<u32, (), (), Error> {
     AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
         let outcome = async {
             for i in 1..=n {
+                if i % 2 == 0 {
+                    // Resumed by the promise, it yields in a turn of its own.
+                    Promise::<()>::resolve(()).await?;
+                }
                 note(&log, format!("{name} yields {i}"));
                 co.yield_(i).await?;
             }

@@ -73,6 +73,10 @@
 //! its poll returns and takes the delivery's turn there, and its own next
 //! one too when nothing was queued meanwhile. A for-await loop over a
 //! generator that yields without waiting runs in one turn of its task.
+//! A body resumed in a turn that is the whole of its microtask (after an
+//! `await`, or by its source's delivery in a pipeline) and yielding with
+//! nothing queued delivers at once, the turn its `yield` awaits being the
+//! next one.
 //!
 //! A generator is held by the loop only while it executes with a waker out
 //! (a poll that cloned or woke the lent waker); at a yield it is parked (its
@@ -744,7 +748,17 @@ where
     fn take_turn(self: Rc<Self>, alone: bool) {
         match self.state.get() {
             State::Delivering => self.deliver(alone),
-            State::Executing => self.poll_body(Exchange::Empty),
+            State::Executing => {
+                if let Some(owed) = self.poll_body_owing(Exchange::Empty) {
+                    // The delivery's turn would be the next microtask:
+                    // taken now, as the runner's driver takes its own.
+                    if event_loop::may_go_on_at_once(alone) {
+                        owed.deliver(true);
+                    } else {
+                        event_loop::queue_job(owed);
+                    }
+                }
+            }
             _ => {}
         }
     }
