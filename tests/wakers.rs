@@ -573,6 +573,34 @@ fn a_next_polled_by_its_task_then_handed_to_a_combinator_wakes_the_combinator() 
 }
 
 #[test]
+fn an_owed_next_handed_to_a_combinator_wakes_the_combinator() {
+    // After its first item the task runs alone, so the body's next yield,
+    // in the request's first poll, owes its delivery to the task; the
+    // request is then polled under the combinator's waker, which the
+    // delivery must wake.
+    let mut numbers = baton::AsyncGen::new(|co: baton::Co<u32, (), (), Error>| async move {
+        co.yield_(4).await?;
+        co.yield_(5).await?;
+        Ok(())
+    });
+    let out = EventLoop::real_clock().block_on(async move {
+        let first = baton::async_gen::AsyncIterator::next(&mut numbers).await?;
+        let next = baton::async_gen::AsyncIterator::next(&mut numbers);
+        let (item, wakes) = FirstDirect {
+            first: true,
+            then: OnlyWhenWoken::new(next),
+        }
+        .await;
+        Ok::<_, Error>((first, item?, wakes))
+    });
+    assert_eq!(
+        out.ok(),
+        Some((Some(4), Some(5), 1)),
+        "the combinator's waker woken once"
+    );
+}
+
+#[test]
 fn a_stalled_main_future_is_dropped_with_what_holds_it() {
     // The main future waits for an async generator's answer, and the
     // generator for a wake-up that can never come: the generator's answer
