@@ -285,30 +285,48 @@ where
         Poll::Pending
     }
 
-    /// The first poll (the request), or one through a promise.
+    /// The first poll (the request), or one through a promise. Its usual
+    /// course first: a task on the loop asks a generator paused at a
+    /// yield, with nothing queued, which is served in place, as `request`
+    /// and `serve` would serve it, without moving the request through
+    /// them.
     #[inline(never)]
     fn poll_other(&mut self, cx: &mut Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
+        if matches!(self.stage, Stage::Start(_))
+            && self.machine.paused_at_yield_and_idle()
+            && let Some(lent) = task_of(cx)
+        {
+            // Claimed in a statement of its own: the slot's borrow must end
+            // before the body runs, which may answer through it.
+            let claimed = self.machine.direct.borrow_mut().claim(lent.task.clone());
+            if let Some(ticket) = claimed
+                && let Stage::Start(value) =
+                    std::mem::replace(&mut self.stage, Stage::Direct(ticket))
+            {
+                if let Some(owed) = self.machine.clone().resume_direct(value) {
+                    if lent.go_on_at_once() {
+                        self.stage = Stage::Owed(ticket);
+                    } else {
+                        event_loop::queue_job(owed);
+                    }
+                }
+                return Poll::Pending;
+            }
+        }
+        self.poll_else(cx)
+    }
+
+    /// The first poll otherwise, or one through a promise.
+    #[cold]
+    #[inline(never)]
+    fn poll_else(&mut self, cx: &mut Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
         match std::mem::replace(&mut self.stage, Stage::Done) {
             Stage::Start(value) => {
-                let lent = task_of(cx);
-                let ticket = lent
-                    .as_ref()
+                let ticket = task_of(cx)
                     .and_then(|lent| self.machine.direct.borrow_mut().claim(lent.task.clone()));
                 let reply = match ticket {
                     Some(ticket) => {
                         self.stage = Stage::Direct(ticket);
-                        if self.machine.paused_at_yield_and_idle() {
-                            // What `request` and `serve` would do, without
-                            // moving the request through them.
-                            if let Some(owed) = self.machine.clone().resume_direct(value) {
-                                if lent.is_some_and(|lent| lent.go_on_at_once()) {
-                                    self.stage = Stage::Owed(ticket);
-                                } else {
-                                    event_loop::queue_job(owed);
-                                }
-                            }
-                            return Poll::Pending;
-                        }
                         Reply::Direct
                     }
                     None => {
