@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::{Machine, Reply};
+use super::{Machine, Reply, State};
 use crate::event_loop::{self, Job};
 use crate::generator::{Resume, Step};
 use crate::promise::Awaiting;
@@ -269,19 +269,17 @@ where
     #[inline(never)]
     fn queue_owed(&mut self, ticket: u64, cx: &Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
         self.stage = Stage::Direct(ticket);
-        let Some(value) = self.machine.yielded.take() else {
+        if self.machine.state.get() != State::Delivering {
             // Delivered meanwhile (its waker woken through its key).
             return self.poll_direct(ticket, cx);
-        };
+        }
         if task_of(cx).is_none() {
             // Polled under a waker of its own now: the answer wakes it.
             let waker = Rc::new(WakeOnAnswer(cx.waker().clone()));
             self.machine.direct.borrow_mut().rewait(ticket, waker);
         }
-        if let Some(waiter) = self.machine.hand_out(value) {
-            event_loop::queue_job(waiter);
-        }
-        self.machine.clone().resume_next();
+        // As the queued delivery would, in its place.
+        self.machine.clone().deliver(false);
         Poll::Pending
     }
 

@@ -561,7 +561,7 @@ where
             (State::SuspendedStart, Resume::Next(_first_value_is_discarded)) => {
                 self.state.set(State::Executing);
                 self.serving.set(reply);
-                self.poll_body(Exchange::Empty);
+                self.poll_body(Exchange::Empty, false);
                 false
             }
             (State::SuspendedStart, how) => {
@@ -575,12 +575,14 @@ where
                 self.state.set(State::Executing);
                 self.serving.set(reply);
                 match how {
-                    Resume::Next(r) => self.poll_body(Exchange::Next(r)),
-                    Resume::Throw(e) => self.poll_body(Exchange::Throw(e)),
+                    Resume::Next(r) => self.poll_body(Exchange::Next(r), false),
+                    Resume::Throw(e) => self.poll_body(Exchange::Throw(e), false),
                     // The value of `return(v)` is awaited before the
                     // return reaches the yield: one turn.
                     Resume::Return(v) => {
-                        event_loop::queue_microtask(move || self.poll_body(Exchange::Return(v)));
+                        event_loop::queue_microtask(move || {
+                            self.poll_body(Exchange::Return(v), false);
+                        });
                     }
                 }
                 false
@@ -657,11 +659,17 @@ where
         }
     }
 
-    /// Polls the body with `input` in the airlock, then acts on what it did.
-    fn poll_body(self: Rc<Self>, input: Exchange<Y, R, E, T>) {
+    /// Polls the body with `input` in the airlock, then acts on what it
+    /// did. `yield v` awaits v before handing it out: one turn, queued, or
+    /// taken at once when the poll runs `alone` (the whole of its
+    /// microtask) with nothing queued, as the runner's driver takes its own.
+    fn poll_body(self: Rc<Self>, input: Exchange<Y, R, E, T>, alone: bool) {
         if let Some(owed) = self.poll_body_owing(input) {
-            // `yield v` awaits v before handing it out: one turn.
-            event_loop::queue_job(owed);
+            if event_loop::may_go_on_at_once(alone) {
+                owed.deliver(true);
+            } else {
+                event_loop::queue_job(owed);
+            }
         }
     }
 
@@ -756,17 +764,7 @@ where
     fn take_turn(self: Rc<Self>, alone: bool) {
         match self.state.get() {
             State::Delivering => self.deliver(alone),
-            State::Executing => {
-                if let Some(owed) = self.poll_body_owing(Exchange::Empty) {
-                    // The delivery's turn would be the next microtask:
-                    // taken now, as the runner's driver takes its own.
-                    if event_loop::may_go_on_at_once(alone) {
-                        owed.deliver(true);
-                    } else {
-                        event_loop::queue_job(owed);
-                    }
-                }
-            }
+            State::Executing => self.poll_body(Exchange::Empty, alone),
             _ => {}
         }
     }
