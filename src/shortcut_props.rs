@@ -6,8 +6,9 @@
 //! saga's effect: `promise::may_skip_subscribing`). Random scenarios of
 //! awaits (one or two a poll), `run()`s, for-await loops, a source's
 //! `next()` polled beside a neighbour or dropped after one poll, and sagas
-//! taking settled steps (some of them rejected and caught, some loops stopping
-//! early, a for-await source's cleanup awaiting), beside microtasks,
+//! taking settled steps or gathering settled and pending calls with `all`
+//! (some of them rejected and caught, some loops stopping early, a
+//! for-await source's cleanup awaiting), beside microtasks,
 //! `then`s, lost rejections, timers and walkers started midway, log the
 //! same lines, reports of unhandled rejections included, with every
 //! shortcut, with none, and with each added in turn. The `*_runs_on`
@@ -30,7 +31,7 @@ use crate::async_gen::{AsyncIterator, NEVER_DIRECT, for_await};
 use crate::event_loop::NEVER_GO_ON;
 use crate::promise::ALWAYS_SUBSCRIBE;
 use crate::runner::run;
-use crate::saga::{SagaCo, call, run_saga};
+use crate::saga::{Effect, SagaCo, all, call, call_effect, run_saga};
 use crate::{
     Abrupt, AsyncGen, Co, Error, EventLoop, Gen, Promise, queue_microtask, set_timeout, spawn,
 };
@@ -51,6 +52,10 @@ enum Kind {
     /// then another `next()`.
     NextDropped,
     Saga,
+    /// A saga gathering calls with `all`: fulfilled ones (some that log
+    /// and queue a microtask as they are called), one pending, one
+    /// rejected at `catch_at`.
+    SagaAll,
 }
 
 /// What a walker does after one of its steps, beside logging it.
@@ -323,7 +328,52 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                 Ok(())
             }));
         }
+        Kind::SagaAll => {
+            run_saga(Gen::new(move |co: SagaCo<()>| async move {
+                for i in 1..=plan.steps {
+                    let parts = gathered(&log, &name, i, plan.catch_at == Some(i));
+                    match all::<_, u32>(&co, parts).await {
+                        Ok(values) => note(&log, format!("{name} gathered {values:?}")),
+                        Err(Abrupt::Throw(e)) => note(&log, format!("{name} caught {e}")),
+                        Err(closing) => return Err(closing),
+                    }
+                    side_steps(&log, &name, i, &plan.sides);
+                    if plan.stop_at == Some(i) {
+                        break;
+                    }
+                }
+                note(&log, format!("{name} done"));
+                Ok(())
+            }));
+        }
     }
+}
+
+/// The calls a `SagaAll` walker gathers at step `i`: one to three that
+/// have fulfilled by the time they return (the first logs and queues a
+/// microtask as it is called), on even steps one that fulfils a turn
+/// later between them, and with `failing` one rejected.
+fn gathered(log: &Log, name: &str, i: u32, failing: bool) -> Vec<Effect> {
+    let loud = |(log, name, k): (Log, String, u32)| {
+        note(&log, format!("{name} calls {k}"));
+        queue_microtask(move || note(&log, format!("microtask of {name}'s call {k}")));
+        Promise::<u32>::resolve(k)
+    };
+    let mut parts = vec![call_effect(loud, (log.clone(), name.to_string(), 10 * i))];
+    if i % 2 == 0 {
+        let later = |k: u32| Promise::<()>::resolve(()).map(move |()| k);
+        parts.push(call_effect(later, 10 * i + 1));
+    }
+    if failing {
+        parts.push(call_effect(|_: u32| Promise::<u32>::reject(boom()), 0));
+    }
+    for k in 0..i % 3 {
+        parts.push(call_effect(
+            |k: u32| Promise::<u32>::resolve(k),
+            10 * i + 2 + k,
+        ));
+    }
+    parts
 }
 
 /// Which shortcuts a run takes.
@@ -387,7 +437,8 @@ fn kind() -> impl Strategy<Value = Kind> {
         Just(Kind::ForAwait),
         Just(Kind::NextBeside),
         Just(Kind::NextDropped),
-        Just(Kind::Saga)
+        Just(Kind::Saga),
+        Just(Kind::SagaAll)
     ]
 }
 

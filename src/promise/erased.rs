@@ -27,6 +27,9 @@ pub(crate) trait Erased {
     /// Whether it has settled.
     fn is_settled(&self) -> bool;
 
+    /// Whether it has fulfilled.
+    fn is_fulfilled(&self) -> bool;
+
     /// Marks it handled, as subscribing does.
     fn mark_handled_erased(&self);
 }
@@ -71,6 +74,10 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
 
     fn is_settled(&self) -> bool {
         !matches!(self.inner.borrow().state, State::Pending { .. })
+    }
+
+    fn is_fulfilled(&self) -> bool {
+        matches!(self.inner.borrow().state, State::Fulfilled(_))
     }
 
     fn mark_handled_erased(&self) {

@@ -97,17 +97,7 @@ impl Waiter for Gathering {
         let index = index as usize;
         self.parts.settled(index);
         match outcome {
-            Ok(value) => {
-                if let Some(slot) = self.values.borrow_mut().get_mut(index) {
-                    *slot = Some(value);
-                }
-                self.left.set(self.left.get() - 1);
-                if self.left.get() == 0 {
-                    let slots = std::mem::take(&mut *self.values.borrow_mut());
-                    let all = crate::promise::filled(slots);
-                    self.resolver.resolve(Rc::new(all) as Value);
-                }
-            }
+            Ok(value) => self.fill(index, value),
             Err(error) => {
                 self.parts
                     .cancel(&Error::msg("a sibling effect in all() failed"));
@@ -130,6 +120,49 @@ impl Waiter for Gathering {
     }
 }
 
+impl Gathering {
+    /// Part `index` fulfilled with `value` (its stop already gone); the
+    /// last one resolves the `all`.
+    fn fill(&self, index: usize, value: Value) {
+        if let Some(slot) = self.values.borrow_mut().get_mut(index) {
+            *slot = Some(value);
+        }
+        self.left.set(self.left.get() - 1);
+        if self.left.get() == 0 {
+            let slots = std::mem::take(&mut *self.values.borrow_mut());
+            let all = crate::promise::filled(slots);
+            self.resolver.resolve(Rc::new(all) as Value);
+        }
+    }
+
+    /// The turns of parts `from..to`, whose promises had fulfilled when
+    /// they were performed, in order: one job where each would have queued
+    /// its own, in a row with nothing between them (see [`queue_turns`]). A part
+    /// whose turn finds its stop gone (a sibling failed first, the `all`
+    /// was cancelled) is passed over, as its own job would have been.
+    fn take_turns(self: Rc<Self>, from: usize, to: usize) {
+        for index in from..to {
+            // Its stop is taken with its outcome.
+            match self.parts.take_settled_outcome(index) {
+                Some(Ok(value)) => self.fill(index, value),
+                Some(failed) => Rc::clone(&self).resume_with(index as u64, failed),
+                None => {}
+            }
+        }
+    }
+}
+
+/// Queues the turns of parts `from..to` of an `all`, whose promises had
+/// fulfilled when performed. Each would have queued its turn as a job of
+/// its own, in a row, with nothing queued between them (starting them runs
+/// nothing); one job takes those turns in the same place, in order.
+fn queue_turns(gathering: &Rc<Gathering>, from: usize, to: usize) {
+    if from < to {
+        let gathering = gathering.clone();
+        crate::queue_microtask(move || gathering.take_turns(from, to));
+    }
+}
+
 /// Runs the parts in parallel; resumes with a `Vec<Value>` in order.
 fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
     // The gathering's buffers are made before the effects are performed:
@@ -147,11 +180,29 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
         parts: parts.clone(),
         resolver,
     });
-    let running = start(scope, effects, handles);
-    for (index, part) in running.into_iter().enumerate() {
+    // Every part is performed before any is started, as JavaScript's
+    // `Promise.all(effects.map(run))` calls every function first. A part
+    // whose promise has fulfilled starts nothing: it is kept as it is.
+    let mut others = Vec::new();
+    for (index, effect) in effects.into_iter().enumerate() {
+        match effect
+            .perform(scope)
+            .handled_by(handles)
+            .into_fulfilled_stop()
+        {
+            Ok(settled) => parts.started(index, Some(settled)),
+            Err(part) => others.push((index, part)),
+        }
+    }
+    // Then each starts in order, a run of fulfilled ones as one job.
+    let mut from = 0;
+    for (index, part) in others {
+        queue_turns(&gathering, from, index);
         let stop = part.start_for(&gathering, index as u64);
         parts.started(index, stop);
+        from = index + 1;
     }
+    queue_turns(&gathering, from, count);
     Running::new(promise).on_cancel(move |reason| parts.cancel(reason))
 }
 

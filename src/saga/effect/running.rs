@@ -515,6 +515,25 @@ impl Running {
         }
     }
 
+    /// The stop of an effect whose promise had fulfilled when it was
+    /// performed and that nothing stops ([`Stop::Settled`], marked
+    /// handled), for a waiter that takes its turn itself, when it will (an
+    /// `all` takes the turns of such parts next to each other in one job);
+    /// the effect as it was otherwise. Fulfilled only: marking a rejected
+    /// promise handled may tell a hook, which must hear it after the turn
+    /// is queued, as [`start_for`](Running::start_for) orders it.
+    pub(crate) fn into_fulfilled_stop(self) -> Result<Stop, Running> {
+        let Running { source, cancel } = self;
+        let unstoppable = cancel.is_none() && crate::promise::may_skip_subscribing();
+        let (promise, handle) = match source {
+            Source::Erased(promise) if unstoppable && promise.is_fulfilled() => (promise, false),
+            Source::Handle(promise) if unstoppable && promise.is_fulfilled() => (promise, true),
+            source => return Err(Running { source, cancel }),
+        };
+        promise.mark_handled_erased();
+        Ok(Stop::Settled { promise, handle })
+    }
+
     /// `waiter` takes its turn on `promise`, which has settled: `handle`,
     /// whether its value goes back as the promise ([`Source::Handle`]).
     fn take_turn_for<W: Waiter + 'static>(
