@@ -360,7 +360,7 @@ fn gathered(log: &Log, name: &str, i: u32, failing: bool) -> Vec<Effect> {
         Promise::<u32>::resolve(k)
     };
     let mut parts = vec![call_effect(loud, (log.clone(), name.to_string(), 10 * i))];
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         let later = |k: u32| Promise::<()>::resolve(()).map(move |()| k);
         parts.push(call_effect(later, 10 * i + 1));
     }
