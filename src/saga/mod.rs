@@ -136,7 +136,10 @@
 //! `Rc`) and the downcast reads it there (`Source::Handle`). A promise that
 //! has already settled is not subscribed at all: the waiter (the task, or an
 //! `all` gathering its parts) queues itself as the microtask and reads the
-//! outcome when its turn comes.
+//! outcome when its turn comes. An `all` whose parts' promises have
+//! fulfilled by the time every part is performed queues one job for each
+//! run of them, not one per part: their turns would come in a row, with
+//! nothing queued between them, and take them in that place and order.
 //!
 //! **The task tree** (`task.rs`, `driver.rs`). A task is a `Driver`
 //! (generator, its promise, the pending effect's stop) plus a type-erased
