@@ -3,8 +3,10 @@
 //! a consumer on the loop, which stands in for the promise `next()` returns
 //! (`async_gen/direct.rs`); and a waiter queueing itself on a promise that
 //! has already settled instead of subscribing to it (`run()`'s driver, a
-//! saga's effect: `promise::may_skip_subscribing`). Random scenarios of
-//! awaits (one or two a poll), `run()`s, for-await loops, a source's
+//! saga's effect; `all` over promises, or a saga's `all`, taking the turns
+//! of those settled in one job: `promise::may_skip_subscribing`). Random
+//! scenarios of awaits (one or two a poll, or of `all` and `all_settled`
+//! over settled, pending and rejected promises), `run()`s, for-await loops, a source's
 //! `next()` polled beside a neighbour or dropped after one poll, and sagas
 //! taking settled steps or gathering settled and pending calls with `all`
 //! (some of them rejected and caught, some loops stopping early, a
@@ -43,6 +45,9 @@ enum Kind {
     Await,
     /// Two awaits in one poll of its task (`join!`).
     Join,
+    /// An await of `all` (or, on odd steps, `all_settled`) over promises
+    /// settled, pending and (at `catch_at`) rejected.
+    All,
     Run,
     ForAwait,
     /// A source's `next()` polled in one poll with a neighbour that logs
@@ -186,6 +191,29 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                     if plan.catch_at == Some(i) {
                         caught(&log, &name, Promise::<u32>::reject(boom()).await);
                     }
+                    if plan.stop_at == Some(i) {
+                        break;
+                    }
+                }
+                note(&log, format!("{name} done"));
+                Ok::<_, Error>(())
+            });
+        }
+        Kind::All => {
+            spawn(async move {
+                for i in 1..=plan.steps {
+                    let inputs = inputs(i, plan.catch_at == Some(i));
+                    if i % 2 == 1 {
+                        let outcomes = crate::promise::all_settled(inputs).await?;
+                        let shown: Vec<_> = outcomes.iter().map(|o| o.as_ref().ok()).collect();
+                        note(&log, format!("{name} settled {shown:?}"));
+                    } else {
+                        match crate::promise::all(inputs).await {
+                            Ok(values) => note(&log, format!("{name} gathered {values:?}")),
+                            Err(e) => note(&log, format!("{name} caught {e}")),
+                        }
+                    }
+                    side_steps(&log, &name, i, &plan.sides);
                     if plan.stop_at == Some(i) {
                         break;
                     }
@@ -349,6 +377,23 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
     }
 }
 
+/// The promises an `All` walker gathers at step `i`: settled ones, on
+/// even steps one that fulfils a turn later between them, and with
+/// `failing` one rejected.
+fn inputs(i: u32, failing: bool) -> Vec<Promise<u32>> {
+    let mut inputs = vec![Promise::resolve(10 * i)];
+    if i.is_multiple_of(2) {
+        inputs.push(Promise::<()>::resolve(()).map(move |()| 10 * i + 1));
+    }
+    if failing {
+        inputs.push(Promise::reject(boom()));
+    }
+    for k in 0..i % 3 {
+        inputs.push(Promise::resolve(10 * i + 2 + k));
+    }
+    inputs
+}
+
 /// The calls a `SagaAll` walker gathers at step `i`: one to three that
 /// have fulfilled by the time they return (the first logs and queues a
 /// microtask as it is called), on even steps one that fulfils a turn
@@ -433,6 +478,7 @@ fn kind() -> impl Strategy<Value = Kind> {
     prop_oneof![
         Just(Kind::Await),
         Just(Kind::Join),
+        Just(Kind::All),
         Just(Kind::Run),
         Just(Kind::ForAwait),
         Just(Kind::NextBeside),

@@ -72,10 +72,26 @@ where
         resolver,
         slot,
     });
-    for (i, promise) in promises.into_iter().enumerate() {
-        // Two words: stored inline in an input that is still pending.
-        let gathering = gathering.clone();
-        promise.subscribe(move |outcome| gathering.fill(i, outcome));
+    // Each input settled already would queue its reaction as a job of its
+    // own, at the back, and a pending one queues nothing: those jobs would
+    // run in a row, in input order. One job takes their turns in that
+    // place and order (the inputs stay where they are; a pending one
+    // leaves its place empty).
+    let mut inputs: Vec<Option<Promise<T, E>>> = promises.into_iter().map(Some).collect();
+    let mut settled = false;
+    for (i, input) in inputs.iter_mut().enumerate() {
+        let Some(promise) = input else { continue };
+        if promise.rejected().is_some() && super::may_skip_subscribing() {
+            promise.mark_handled();
+            settled = true;
+        } else if let Some(promise) = input.take() {
+            // Two words: stored inline in an input that is still pending.
+            let gathering = gathering.clone();
+            promise.subscribe(move |outcome| gathering.fill(i, outcome));
+        }
+    }
+    if settled {
+        crate::queue_microtask(move || gathering.fill_settled(inputs));
     }
     result
 }
@@ -98,7 +114,7 @@ struct Gathering<T, V, E> {
     slot: fn(Result<T, E>) -> Result<Option<V>, E>,
 }
 
-impl<T, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
+impl<T: Clone + 'static, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
     fn fill(&self, i: usize, outcome: Result<T, E>) {
         match (self.slot)(outcome) {
             Ok(value) => {
@@ -112,6 +128,16 @@ impl<T, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
                 }
             }
             Err(reason) => self.resolver.reject(reason),
+        }
+    }
+
+    /// The turns of the inputs that had settled when gathered, in order
+    /// (see `gather`); an empty place was pending then.
+    fn fill_settled(&self, inputs: Vec<Option<Promise<T, E>>>) {
+        for (i, input) in inputs.into_iter().enumerate() {
+            if let Some(outcome) = input.and_then(|promise| promise.shared.outcome()) {
+                self.fill(i, outcome);
+            }
         }
     }
 }
