@@ -52,14 +52,15 @@ pub fn all_settled<T: Clone + 'static, E: Reason>(
 /// slot (`Ok(Some(v))`), or rejects the whole (`Err`); the result fulfils
 /// with the slots in input order once every input has filled its own.
 /// Empty input fulfils at once.
-fn gather<T, V, E>(
+fn gather<T, V, E, S>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
-    slot: fn(Result<T, E>) -> Result<Option<V>, E>,
+    slot: S,
 ) -> Promise<Vec<V>, E>
 where
     T: Clone + 'static,
     V: Clone + 'static,
     E: Reason,
+    S: Fn(Result<T, E>) -> Result<Option<V>, E> + 'static,
 {
     let promises: Vec<_> = promises.into_iter().collect();
     if promises.is_empty() {
@@ -107,15 +108,18 @@ pub(crate) fn filled<V>(slots: Vec<Option<V>>) -> Vec<V> {
 }
 
 /// The shared state of a `gather`: one allocation for all its inputs.
-struct Gathering<T, V, E> {
+struct Gathering<V, E, S> {
     slots: RefCell<Vec<Option<V>>>,
     remaining: Cell<usize>,
     resolver: Resolver<Vec<V>, E>,
-    slot: fn(Result<T, E>) -> Result<Option<V>, E>,
+    slot: S,
 }
 
-impl<T: Clone + 'static, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
-    fn fill(&self, i: usize, outcome: Result<T, E>) {
+impl<V: Clone + 'static, E: Reason, S> Gathering<V, E, S> {
+    fn fill<T>(&self, i: usize, outcome: Result<T, E>)
+    where
+        S: Fn(Result<T, E>) -> Result<Option<V>, E>,
+    {
         match (self.slot)(outcome) {
             Ok(value) => {
                 if let Some(place) = self.slots.borrow_mut().get_mut(i) {
@@ -133,7 +137,10 @@ impl<T: Clone + 'static, V: Clone + 'static, E: Reason> Gathering<T, V, E> {
 
     /// The turns of the inputs that had settled when gathered, in order
     /// (see `gather`); an empty place was pending then.
-    fn fill_settled(&self, inputs: Vec<Option<Promise<T, E>>>) {
+    fn fill_settled<T: Clone + 'static>(&self, inputs: Vec<Option<Promise<T, E>>>)
+    where
+        S: Fn(Result<T, E>) -> Result<Option<V>, E>,
+    {
         for (i, input) in inputs.into_iter().enumerate() {
             if let Some(outcome) = input.and_then(|promise| promise.shared.outcome()) {
                 self.fill(i, outcome);
