@@ -379,7 +379,7 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
 
 /// The promises an `All` walker gathers at step `i`: settled ones, on
 /// even steps one that fulfils a turn later between them, and with
-/// `failing` one rejected.
+/// `failing` two rejected.
 fn inputs(i: u32, failing: bool) -> Vec<Promise<u32>> {
     let mut inputs = vec![Promise::resolve(10 * i)];
     if i.is_multiple_of(2) {
@@ -390,6 +390,10 @@ fn inputs(i: u32, failing: bool) -> Vec<Promise<u32>> {
     }
     for k in 0..i % 3 {
         inputs.push(Promise::resolve(10 * i + 2 + k));
+    }
+    if failing {
+        // A second rejection, which `all` passes over.
+        inputs.push(Promise::reject(Error::msg("bang")));
     }
     inputs
 }

@@ -20,7 +20,7 @@ use crate::{Fault, Reason};
 pub fn all<T: Clone + 'static, E: Reason>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
 ) -> Promise<Vec<T>, E> {
-    gather(promises, |outcome| outcome.map(Some))
+    gather(promises, |outcome| outcome)
 }
 
 /// `Promise.allSettled`: fulfils, once every input has settled, with each
@@ -45,13 +45,20 @@ pub fn all<T: Clone + 'static, E: Reason>(
 pub fn all_settled<T: Clone + 'static, E: Reason>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
 ) -> Promise<Vec<Result<T, E>>, E> {
-    gather(promises, |outcome| Ok(Some(outcome)))
+    gather(promises, |outcome| Ok(outcome))
 }
 
 /// The shape `all` and `allSettled` share: each input's outcome becomes a
-/// slot (`Ok(Some(v))`), or rejects the whole (`Err`); the result fulfils
-/// with the slots in input order once every input has filled its own.
-/// Empty input fulfils at once.
+/// value (`Ok(v)`), or rejects the whole (`Err`); the result fulfils with
+/// the values in input order once every input has given its own. Empty
+/// input fulfils at once.
+///
+/// An input settled already would queue its reaction as a job of its
+/// own, at the back, and a pending one queues nothing: those jobs would
+/// run in a row, in input order, and do nothing anyone sees but the last
+/// one's fulfilment, or the first rejection. One job does that in their
+/// place. Their values (immutable once settled) are read as they are
+/// gathered, each input touched once, and the inputs let go then.
 fn gather<T, V, E, S>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
     slot: S,
@@ -60,41 +67,76 @@ where
     T: Clone + 'static,
     V: Clone + 'static,
     E: Reason,
-    S: Fn(Result<T, E>) -> Result<Option<V>, E> + 'static,
+    S: Fn(Result<T, E>) -> Result<V, E> + 'static,
 {
-    let promises: Vec<_> = promises.into_iter().collect();
-    if promises.is_empty() {
+    // The inputs in the result's own vector, each replaced by its value.
+    let mut slots: Vec<Slot<T, V, E>> = promises.into_iter().map(Slot::Input).collect();
+    if slots.is_empty() {
         return Promise::resolve(Vec::new());
     }
     let (result, resolver) = Promise::with_resolver();
     let gathering = Rc::new(Gathering {
-        slots: RefCell::new(vec![None; promises.len()]),
-        remaining: Cell::new(promises.len()),
+        slots: RefCell::new(Vec::new()),
+        remaining: Cell::new(slots.len()),
         resolver,
         slot,
     });
-    // Each input settled already would queue its reaction as a job of its
-    // own, at the back, and a pending one queues nothing: those jobs would
-    // run in a row, in input order. One job takes their turns in that
-    // place and order (the inputs stay where they are; a pending one
-    // leaves its place empty).
-    let mut inputs: Vec<Option<Promise<T, E>>> = promises.into_iter().map(Some).collect();
-    let mut settled = false;
-    for (i, input) in inputs.iter_mut().enumerate() {
-        let Some(promise) = input else { continue };
-        if promise.rejected().is_some() && super::may_skip_subscribing() {
-            promise.mark_handled();
-            settled = true;
-        } else if let Some(promise) = input.take() {
-            // Two words: stored inline in an input that is still pending.
-            let gathering = gathering.clone();
-            promise.subscribe(move |outcome| gathering.fill(i, outcome));
+    let skip = super::may_skip_subscribing();
+    let mut settled = Settled {
+        count: 0,
+        failed: None,
+    };
+    for (i, place) in slots.iter_mut().enumerate() {
+        let Slot::Input(promise) = std::mem::replace(place, Slot::Waiting) else {
+            continue;
+        };
+        match promise.shared.outcome() {
+            Some(outcome) if skip => {
+                promise.mark_handled();
+                settled.count += 1;
+                match (gathering.slot)(outcome) {
+                    Ok(value) => *place = Slot::Filled(value),
+                    Err(reason) => {
+                        settled.failed.get_or_insert(reason);
+                    }
+                }
+            }
+            _ => {
+                // Two words: stored inline in an input that is still pending.
+                let gathering = gathering.clone();
+                promise.subscribe(move |outcome| gathering.fill(i, outcome));
+            }
         }
     }
-    if settled {
-        crate::queue_microtask(move || gathering.fill_settled(inputs));
+    *gathering.slots.borrow_mut() = slots;
+    if settled.count > 0 {
+        crate::queue_microtask(move || gathering.take_turns(settled));
     }
     result
+}
+
+/// A place in a `gather`'s result: an input not yet looked at, one whose
+/// reaction is awaited, or a value.
+enum Slot<T, V, E> {
+    Input(Promise<T, E>),
+    Waiting,
+    Filled(V),
+}
+
+impl<T, V, E> Slot<T, V, E> {
+    fn filled(self) -> Option<V> {
+        match self {
+            Slot::Filled(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The turns of the inputs settled when gathered: how many, and the first
+/// rejection among them.
+struct Settled<E> {
+    count: usize,
+    failed: Option<E>,
 }
 
 /// The values of slots that have all been filled, in order, in a vector
@@ -108,43 +150,51 @@ pub(crate) fn filled<V>(slots: Vec<Option<V>>) -> Vec<V> {
 }
 
 /// The shared state of a `gather`: one allocation for all its inputs.
-struct Gathering<V, E, S> {
-    slots: RefCell<Vec<Option<V>>>,
+struct Gathering<T, V, E, S> {
+    slots: RefCell<Vec<Slot<T, V, E>>>,
     remaining: Cell<usize>,
     resolver: Resolver<Vec<V>, E>,
     slot: S,
 }
 
-impl<V: Clone + 'static, E: Reason, S> Gathering<V, E, S> {
-    fn fill<T>(&self, i: usize, outcome: Result<T, E>)
-    where
-        S: Fn(Result<T, E>) -> Result<Option<V>, E>,
-    {
+impl<T, V, E, S> Gathering<T, V, E, S>
+where
+    T: Clone + 'static,
+    V: Clone + 'static,
+    E: Reason,
+    S: Fn(Result<T, E>) -> Result<V, E>,
+{
+    /// The reaction of input `i`, pending when gathered.
+    fn fill(&self, i: usize, outcome: Result<T, E>) {
         match (self.slot)(outcome) {
             Ok(value) => {
                 if let Some(place) = self.slots.borrow_mut().get_mut(i) {
-                    *place = value;
+                    *place = Slot::Filled(value);
                 }
-                self.remaining.set(self.remaining.get() - 1);
-                if self.remaining.get() == 0 {
-                    let values = filled(std::mem::take(&mut *self.slots.borrow_mut()));
-                    self.resolver.resolve(values);
-                }
+                self.filled(1);
             }
             Err(reason) => self.resolver.reject(reason),
         }
     }
 
-    /// The turns of the inputs that had settled when gathered, in order
-    /// (see `gather`); an empty place was pending then.
-    fn fill_settled<T: Clone + 'static>(&self, inputs: Vec<Option<Promise<T, E>>>)
-    where
-        S: Fn(Result<T, E>) -> Result<Option<V>, E>,
-    {
-        for (i, input) in inputs.into_iter().enumerate() {
-            if let Some(outcome) = input.and_then(|promise| promise.shared.outcome()) {
-                self.fill(i, outcome);
-            }
+    /// The turns of the inputs settled when gathered (see `gather`), all
+    /// at once: their values are in place already.
+    fn take_turns(&self, settled: Settled<E>) {
+        match settled.failed {
+            Some(reason) => self.resolver.reject(reason),
+            None => self.filled(settled.count),
+        }
+    }
+
+    /// `count` more inputs have their values; the last one fulfils the
+    /// result, in the vector the inputs came in (its values written over
+    /// them where the types allow).
+    fn filled(&self, count: usize) {
+        self.remaining.set(self.remaining.get() - count);
+        if self.remaining.get() == 0 {
+            let slots = std::mem::take(&mut *self.slots.borrow_mut());
+            let values = slots.into_iter().filter_map(Slot::filled).collect();
+            self.resolver.resolve(values);
         }
     }
 }
