@@ -27,8 +27,10 @@ pub(crate) trait Erased {
     /// Whether it has settled.
     fn is_settled(&self) -> bool;
 
-    /// Whether it has fulfilled.
-    fn is_fulfilled(&self) -> bool;
+    /// Its value if it has fulfilled (the promise itself with `handle`, as
+    /// [`outcome_handle`](Erased::outcome_handle) gives it; nothing to
+    /// mark handled), else itself.
+    fn into_fulfilled(self: Rc<Self>, handle: bool) -> Result<crate::saga::Value, Rc<dyn Erased>>;
 
     /// Marks it handled, as subscribing does.
     fn mark_handled_erased(&self);
@@ -76,8 +78,16 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
         !matches!(self.inner.borrow().state, State::Pending { .. })
     }
 
-    fn is_fulfilled(&self) -> bool {
-        matches!(self.inner.borrow().state, State::Fulfilled(_))
+    fn into_fulfilled(self: Rc<Self>, handle: bool) -> Result<crate::saga::Value, Rc<dyn Erased>> {
+        let value = match &self.inner.borrow().state {
+            State::Fulfilled(_) if handle => Ok(None),
+            State::Fulfilled(value) => Ok(Some(Rc::new(value.clone()) as crate::saga::Value)),
+            _ => Err(()),
+        };
+        match value {
+            Ok(boxed) => Ok(boxed.unwrap_or(self)),
+            Err(()) => Err(self),
+        }
     }
 
     fn mark_handled_erased(&self) {

@@ -45,6 +45,12 @@ impl Parts {
         stop.and_then(Stop::into_settled_outcome)
     }
 
+    /// Whether the parts were stopped (a part failed, or the whole was
+    /// cancelled): their list is gone.
+    fn is_stopped(&self) -> bool {
+        self.0.borrow().is_empty()
+    }
+
     /// Cancels every part still running.
     fn cancel(&self, reason: &Error) {
         let stops = std::mem::take(&mut *self.0.borrow_mut());
@@ -135,31 +141,32 @@ impl Gathering {
         }
     }
 
-    /// The turns of parts `from..to`, whose promises had fulfilled when
-    /// they were performed, in order: one job where each would have queued
-    /// its own, in a row with nothing between them (see [`queue_turns`]). A part
-    /// whose turn finds its stop gone (a sibling failed first, the `all`
-    /// was cancelled) is passed over, as its own job would have been.
-    fn take_turns(self: Rc<Self>, from: usize, to: usize) {
-        for index in from..to {
-            // Its stop is taken with its outcome.
-            match self.parts.take_settled_outcome(index) {
-                Some(Ok(value)) => self.fill(index, value),
-                Some(failed) => Rc::clone(&self).resume_with(index as u64, failed),
-                None => {}
-            }
+    /// The turns of `count` parts whose promises had fulfilled when they
+    /// were performed, their values in place already: one job where each
+    /// would have queued its own, in a row with nothing between them (see
+    /// [`queue_turns`]). Passed over if a sibling failed first or the
+    /// `all` was cancelled, as each part's own job would have been.
+    fn take_turns(&self, count: usize) {
+        if self.parts.is_stopped() {
+            return;
+        }
+        self.left.set(self.left.get() - count);
+        if self.left.get() == 0 {
+            let slots = std::mem::take(&mut *self.values.borrow_mut());
+            let all = crate::promise::filled(slots);
+            self.resolver.resolve(Rc::new(all) as Value);
         }
     }
 }
 
-/// Queues the turns of parts `from..to` of an `all`, whose promises had
-/// fulfilled when performed. Each would have queued its turn as a job of
-/// its own, in a row, with nothing queued between them (starting them runs
-/// nothing); one job takes those turns in the same place, in order.
-fn queue_turns(gathering: &Rc<Gathering>, from: usize, to: usize) {
-    if from < to {
+/// Queues the turns of `count` parts of an `all` in a row, whose promises
+/// had fulfilled when performed. Each would have queued its turn as a job
+/// of its own, in a row, with nothing queued between them (starting them
+/// runs nothing); one job takes those turns in the same place.
+fn queue_turns(gathering: &Rc<Gathering>, count: usize) {
+    if count > 0 {
         let gathering = gathering.clone();
-        crate::queue_microtask(move || gathering.take_turns(from, to));
+        crate::queue_microtask(move || gathering.take_turns(count));
     }
 }
 
@@ -174,35 +181,37 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
     if count == 0 {
         resolver.resolve(Rc::new(Vec::<Value>::new()) as Value);
     }
-    let gathering = Rc::new(Gathering {
-        values: RefCell::new(vec![None; count]),
-        left: Cell::new(count),
-        parts: parts.clone(),
-        resolver,
-    });
+    let mut values = vec![None; count];
     // Every part is performed before any is started, as JavaScript's
     // `Promise.all(effects.map(run))` calls every function first. A part
-    // whose promise has fulfilled starts nothing: it is kept as it is.
+    // whose promise has fulfilled starts nothing: its value (immutable
+    // now) is read at once, and its turn counted.
     let mut others = Vec::new();
     for (index, effect) in effects.into_iter().enumerate() {
         match effect
             .perform(scope)
             .handled_by(handles)
-            .into_fulfilled_stop()
+            .into_fulfilled_value()
         {
-            Ok(settled) => parts.started(index, Some(settled)),
+            Ok(value) => values[index] = Some(value),
             Err(part) => others.push((index, part)),
         }
     }
+    let gathering = Rc::new(Gathering {
+        values: RefCell::new(values),
+        left: Cell::new(count),
+        parts: parts.clone(),
+        resolver,
+    });
     // Then each starts in order, a run of fulfilled ones as one job.
     let mut from = 0;
     for (index, part) in others {
-        queue_turns(&gathering, from, index);
+        queue_turns(&gathering, index - from);
         let stop = part.start_for(&gathering, index as u64);
         parts.started(index, stop);
         from = index + 1;
     }
-    queue_turns(&gathering, from, count);
+    queue_turns(&gathering, count - from);
     Running::new(promise).on_cancel(move |reason| parts.cancel(reason))
 }
 

@@ -515,23 +515,27 @@ impl Running {
         }
     }
 
-    /// The stop of an effect whose promise had fulfilled when it was
-    /// performed and that nothing stops ([`Stop::Settled`], marked
-    /// handled), for a waiter that takes its turn itself, when it will (an
-    /// `all` takes the turns of such parts next to each other in one job);
-    /// the effect as it was otherwise. Fulfilled only: marking a rejected
-    /// promise handled may tell a hook, which must hear it after the turn
-    /// is queued, as [`start_for`](Running::start_for) orders it.
-    pub(crate) fn into_fulfilled_stop(self) -> Result<Stop, Running> {
+    /// The value of an effect whose promise had fulfilled when it was
+    /// performed and that nothing stops (as its turn would read it: the
+    /// promise itself for a typed receiver), for a waiter that counts its
+    /// turn itself (an `all` takes the turns of such parts next to each
+    /// other in one job); the effect as it was otherwise.
+    pub(crate) fn into_fulfilled_value(self) -> Result<Value, Running> {
         let Running { source, cancel } = self;
         let unstoppable = cancel.is_none() && crate::promise::may_skip_subscribing();
         let (promise, handle) = match source {
-            Source::Erased(promise) if unstoppable && promise.is_fulfilled() => (promise, false),
-            Source::Handle(promise) if unstoppable && promise.is_fulfilled() => (promise, true),
+            Source::Erased(promise) if unstoppable => (promise, false),
+            Source::Handle(promise) if unstoppable => (promise, true),
             source => return Err(Running { source, cancel }),
         };
-        promise.mark_handled_erased();
-        Ok(Stop::Settled { promise, handle })
+        promise.into_fulfilled(handle).map_err(|promise| {
+            let source = if handle {
+                Source::Handle(promise)
+            } else {
+                Source::Erased(promise)
+            };
+            Running { source, cancel }
+        })
     }
 
     /// `waiter` takes its turn on `promise`, which has settled: `handle`,
