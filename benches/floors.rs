@@ -4,7 +4,8 @@
 //! returns and runs one job; an await takes one microtask turn — costs at
 //! least this on this machine. `bench/run` prints these beside Node's
 //! figures and the targets (ten times faster than Node), so a target below
-//! its floor shows as one.
+//! its floor shows as one. The floor of bulk work (100,000 promises alive
+//! at once) is in `floors_bulk.rs`.
 
 use std::collections::VecDeque;
 use std::hint::black_box;
@@ -54,17 +55,9 @@ fn turn(queue: &mut Queue, data: u64) {
     }
 }
 
-/// The size of baton's promise cell; V8's is 48 bytes plus a reaction.
-#[repr(C)]
-struct Link {
-    value: u64,
-    handler: fn(u64) -> u64,
-    rest: [u64; 8],
-}
-
-fn add_one(v: u64) -> u64 {
-    v + 1
-}
+#[path = "shared/link.rs"]
+mod link;
+use link::{Link, add_one};
 
 fn floors(c: &mut Criterion) {
     c.bench_function("floor_alloc_free", |b| {
@@ -193,36 +186,5 @@ fn resumes(c: &mut Criterion) {
     });
 }
 
-/// `all` over 100,000 settled promises, per element: each input is a
-/// promise made before the call (as the caller makes them), each gets one
-/// reaction job that stores its value in the result and lets the input go,
-/// and the result is one vector. At this size the allocator's bulk
-/// behaviour shows, which a chain of 1,000 does not.
-fn all_floor(c: &mut Criterion) {
-    const ELEMENTS: usize = 100_000;
-    let mut group = c.benchmark_group("floor_all_100k");
-    group.sample_size(20);
-    group.bench_function("floor", |b| {
-        b.iter(|| {
-            let inputs: Vec<Box<Link>> = (0..ELEMENTS as u64)
-                .map(|i| {
-                    Box::new(Link {
-                        value: i,
-                        handler: black_box(add_one),
-                        rest: [0; 8],
-                    })
-                })
-                .collect();
-            let mut jobs = VecDeque::from(inputs);
-            let mut values = Vec::with_capacity(ELEMENTS);
-            while let Some(input) = jobs.pop_front() {
-                values.push(black_box(input.value));
-            }
-            black_box(values.len())
-        })
-    });
-    group.finish();
-}
-
-criterion_group!(benches, floors, arena, resumes, all_floor);
+criterion_group!(benches, floors, arena, resumes);
 criterion_main!(benches);

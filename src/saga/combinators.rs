@@ -133,12 +133,7 @@ impl Gathering {
         if let Some(slot) = self.values.borrow_mut().get_mut(index) {
             *slot = Some(value);
         }
-        self.left.set(self.left.get() - 1);
-        if self.left.get() == 0 {
-            let slots = std::mem::take(&mut *self.values.borrow_mut());
-            let all = crate::promise::filled(slots);
-            self.resolver.resolve(Rc::new(all) as Value);
-        }
+        self.counted(1);
     }
 
     /// The turns of `count` parts whose promises had fulfilled when they
@@ -147,9 +142,14 @@ impl Gathering {
     /// [`queue_turns`]). Passed over if a sibling failed first or the
     /// `all` was cancelled, as each part's own job would have been.
     fn take_turns(&self, count: usize) {
-        if self.parts.is_stopped() {
-            return;
+        if !self.parts.is_stopped() {
+            self.counted(count);
         }
+    }
+
+    /// `count` more parts have their values; the last one resolves the
+    /// `all`.
+    fn counted(&self, count: usize) {
         self.left.set(self.left.get() - count);
         if self.left.get() == 0 {
             let slots = std::mem::take(&mut *self.values.borrow_mut());
