@@ -90,9 +90,13 @@ where
         let Slot::Input(promise) = std::mem::replace(place, Slot::Waiting) else {
             continue;
         };
-        match promise.shared.outcome() {
-            Some(outcome) if skip => {
-                promise.mark_handled();
+        let outcome = if skip {
+            promise.shared.outcome_handled()
+        } else {
+            None
+        };
+        match outcome {
+            Some(outcome) => {
                 settled.count += 1;
                 match (gathering.slot)(outcome) {
                     Ok(value) => *place = Slot::Filled(value),

@@ -184,6 +184,27 @@ impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
     }
 }
 
+impl<T: Clone, E: Clone + fmt::Debug> Shared<T, E> {
+    /// The outcome once settled, the promise marked handled as
+    /// subscribing marks it: one look where `outcome` and `mark_handled`
+    /// took two.
+    #[inline]
+    pub(super) fn outcome_handled(&self) -> Option<Result<T, E>> {
+        let mut inner = self.inner.borrow_mut();
+        let outcome = match &inner.state {
+            State::Pending { .. } => return None,
+            State::Fulfilled(value) => Ok(value.clone()),
+            State::Rejected { reason, .. } => Err(reason.clone()),
+        };
+        let reported = inner.state.mark_handled();
+        drop(inner);
+        if reported {
+            self.report_handled_later();
+        }
+        Some(outcome)
+    }
+}
+
 impl<T, E: fmt::Debug> Shared<T, E> {
     #[inline]
     pub(super) fn mark_handled(&self) {
