@@ -45,8 +45,9 @@ enum Kind {
     Await,
     /// Two awaits in one poll of its task (`join!`).
     Join,
-    /// An await of `all` (or, on odd steps, `all_settled`) over promises
-    /// settled, pending and (at `catch_at`) rejected.
+    /// An await of `all` (or, every third step, `all_settled`) over
+    /// promises settled, pending (every other step) and (at `catch_at`)
+    /// rejected.
     All,
     Run,
     ForAwait,
@@ -203,7 +204,7 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
             spawn(async move {
                 for i in 1..=plan.steps {
                     let inputs = inputs(i, plan.catch_at == Some(i));
-                    if i % 2 == 1 {
+                    if i.is_multiple_of(3) {
                         let outcomes = crate::promise::all_settled(inputs).await?;
                         let shown: Vec<_> = outcomes.iter().map(|o| o.as_ref().ok()).collect();
                         note(&log, format!("{name} settled {shown:?}"));

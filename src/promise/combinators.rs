@@ -58,7 +58,9 @@ pub fn all_settled<T: Clone + 'static, E: Reason>(
 /// run in a row, in input order, and do nothing anyone sees but the last
 /// one's fulfilment, or the first rejection. One job does that in their
 /// place. Their values (immutable once settled) are read as they are
-/// gathered, each input touched once, and the inputs let go then.
+/// gathered, each input touched once, and the inputs let go then: when
+/// all have settled, straight into the result, with nothing shared left
+/// to fill it.
 fn gather<T, V, E, S>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
     slot: S,
@@ -69,24 +71,62 @@ where
     E: Reason,
     S: Fn(Result<T, E>) -> Result<V, E> + 'static,
 {
-    // The inputs in the result's own vector, each replaced by its value.
-    let mut slots: Vec<Slot<T, V, E>> = promises.into_iter().map(Slot::Input).collect();
-    if slots.is_empty() {
+    let inputs: Vec<Promise<T, E>> = promises.into_iter().collect();
+    let count = inputs.len();
+    if count == 0 {
         return Promise::resolve(Vec::new());
     }
     let (result, resolver) = Promise::with_resolver();
-    let gathering = Rc::new(Gathering {
-        slots: RefCell::new(Vec::new()),
-        remaining: Cell::new(slots.len()),
-        resolver,
-        slot,
-    });
-    let skip = super::may_skip_subscribing();
     let mut settled = Settled {
         count: 0,
         failed: None,
     };
-    for (i, place) in slots.iter_mut().enumerate() {
+    let mut values = Vec::with_capacity(count);
+    let mut inputs = inputs.into_iter();
+    let mut pending = None;
+    if super::may_skip_subscribing() {
+        // The usual case first: each input settled already, read (and let
+        // go) in turn, its value straight into the result.
+        for promise in inputs.by_ref() {
+            let Some(outcome) = promise.shared.outcome_handled() else {
+                pending = Some(promise);
+                break;
+            };
+            settled.count += 1;
+            match slot(outcome) {
+                Ok(value) => values.push(value),
+                Err(reason) => {
+                    settled.failed.get_or_insert(reason);
+                }
+            }
+        }
+        if pending.is_none() {
+            // Every input had settled: nobody else fills the result.
+            crate::queue_microtask(move || match settled.failed {
+                Some(reason) => resolver.reject(reason),
+                None => resolver.resolve(values),
+            });
+            return result;
+        }
+    }
+    // An input is pending: the values so far (placeholders once one
+    // failed: the result rejects before any other can fill it) and the
+    // inputs left, in one vector the result is made of.
+    let mut slots: Vec<Slot<T, V, E>> = Vec::with_capacity(count);
+    if settled.failed.is_some() {
+        slots.resize_with(settled.count, || Slot::Waiting);
+    } else {
+        slots.extend(values.into_iter().map(Slot::Filled));
+    }
+    slots.extend(pending.into_iter().chain(inputs).map(Slot::Input));
+    let gathering = Rc::new(Gathering {
+        slots: RefCell::new(Vec::new()),
+        remaining: Cell::new(count),
+        resolver,
+        slot,
+    });
+    let skip = super::may_skip_subscribing();
+    for (i, place) in slots.iter_mut().enumerate().skip(settled.count) {
         let Slot::Input(promise) = std::mem::replace(place, Slot::Waiting) else {
             continue;
         };
