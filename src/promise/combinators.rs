@@ -92,13 +92,7 @@ where
                 pending = Some(promise);
                 break;
             };
-            settled.count += 1;
-            match slot(outcome) {
-                Ok(value) => values.push(value),
-                Err(reason) => {
-                    settled.failed.get_or_insert(reason);
-                }
-            }
+            values.extend(settled.count_in(slot(outcome)));
         }
         if pending.is_none() {
             // Every input had settled: nobody else fills the result.
@@ -137,12 +131,8 @@ where
         };
         match outcome {
             Some(outcome) => {
-                settled.count += 1;
-                match (gathering.slot)(outcome) {
-                    Ok(value) => *place = Slot::Filled(value),
-                    Err(reason) => {
-                        settled.failed.get_or_insert(reason);
-                    }
+                if let Some(value) = settled.count_in((gathering.slot)(outcome)) {
+                    *place = Slot::Filled(value);
                 }
             }
             _ => {
@@ -183,6 +173,21 @@ struct Settled<E> {
     failed: Option<E>,
 }
 
+impl<E> Settled<E> {
+    /// Counts one more such input: its value, or `None` for a rejection
+    /// (the first one kept).
+    fn count_in<V>(&mut self, value: Result<V, E>) -> Option<V> {
+        self.count += 1;
+        match value {
+            Ok(value) => Some(value),
+            Err(reason) => {
+                self.failed.get_or_insert(reason);
+                None
+            }
+        }
+    }
+}
+
 /// The values of slots that have all been filled, in order, in a vector
 /// made at its size: collected through `flatten`, whose length is not
 /// known ahead, the vector would grow by doubling, copying itself a dozen
@@ -215,7 +220,7 @@ where
                 if let Some(place) = self.slots.borrow_mut().get_mut(i) {
                     *place = Slot::Filled(value);
                 }
-                self.filled(1);
+                self.counted(1);
             }
             Err(reason) => self.resolver.reject(reason),
         }
@@ -226,14 +231,14 @@ where
     fn take_turns(&self, settled: Settled<E>) {
         match settled.failed {
             Some(reason) => self.resolver.reject(reason),
-            None => self.filled(settled.count),
+            None => self.counted(settled.count),
         }
     }
 
     /// `count` more inputs have their values; the last one fulfils the
     /// result, in the vector the inputs came in (its values written over
     /// them where the types allow).
-    fn filled(&self, count: usize) {
+    fn counted(&self, count: usize) {
         self.remaining.set(self.remaining.get() - count);
         if self.remaining.get() == 0 {
             let slots = std::mem::take(&mut *self.slots.borrow_mut());

@@ -79,14 +79,11 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
     }
 
     fn into_fulfilled(self: Rc<Self>, handle: bool) -> Result<crate::saga::Value, Rc<dyn Erased>> {
-        let value = match &self.inner.borrow().state {
-            State::Fulfilled(_) if handle => Ok(None),
-            State::Fulfilled(value) => Ok(Some(Rc::new(value.clone()) as crate::saga::Value)),
-            _ => Err(()),
-        };
-        match value {
-            Ok(boxed) => Ok(boxed.unwrap_or(self)),
-            Err(()) => Err(self),
+        let fulfilled = matches!(self.inner.borrow().state, State::Fulfilled(_));
+        match (fulfilled, handle) {
+            (false, _) => Err(self),
+            (true, true) => Ok(self),
+            (true, false) => self.outcome_erased().and_then(Result::ok).ok_or(self),
         }
     }
 
