@@ -48,6 +48,7 @@ const promiseSuite = {
     { label: "baton: a Rust async fn on baton's loop awaiting the same resolved promise (the await row), for the runner row", baton: "await_x1000/baton", per: 1000 },
     { label: "spawn an async fn that awaits once", baton: "spawn_await_x1000/baton", per: 1000, node: "spawn_await/node" },
     { label: "a cancellable run of one yield, 1,000 on one token (with all())", baton: "run_cancellable_x1000/baton", per: 1000, node: "run_cancellable/node" },
+    { label: "race() of a settled and a pending promise, awaited", baton: "race_x1000/baton", per: 1000, node: "race/node" },
     { label: "all() over 100,000 promises, per element", baton: "all_100k/baton", per: 100000, node: "all_100k/node" },
     { label: "1,000,000 timers set and fired, per timer", baton: "timers_1m/baton", per: 1000000, node: "timers_1m/node", nodePer: 1000000 },
     { label: "the same, each round on a fresh loop (baton only; Node's loop keeps running)", baton: "timers_1m/baton_fresh_loop", per: 1000000, node: "timers_1m/node", nodePer: 1000000 },
@@ -94,6 +95,7 @@ async function batonNodeTable(title, nodeHeader, node, rows) {
 async function asyncGenTable() {
   await batonNodeTable("async generators (ns per item, medians)", "Node", require("./node/async_gen"), [
     { label: "item of an async generator consumed by for await", baton: "for_await_x1000/baton", per: 1000, node: "for_await/node" },
+    { label: "item taken by awaiting next()'s promise (no for await)", baton: "next_promise_x1000/baton", per: 1000, node: "next_promise/node" },
     { label: "item through map_concurrent(4, a settled promise) and for await", baton: "map_concurrent_x1000/baton", per: 1000, node: "map_concurrent/node" },
     { label: "4-stage pipeline (map, filter, batch(50), for await) over 200,000 items", baton: "pipeline_200k/baton", per: 200000, node: "pipeline_200k/node" },
   ]);
@@ -103,6 +105,7 @@ async function sagasTable() {
   await batonNodeTable("sagas (medians)", "Node (seed 003's runEnhanced)", require("./node/sagas"), [
     { label: "call effect, ns per effect", baton: "saga_call_x1000/baton", per: 1000, node: "saga_call/node" },
     { label: "all() of 1,000 calls, ns per call", baton: "saga_all_1000/baton", per: 1000, node: "saga_all_1000/node" },
+    { label: "race of a call and a delay (seed 003's withTimeout), ns per race", baton: "saga_race_x1000/baton", per: 1000, node: "saga_race/node" },
     { label: "put + take round trip through a store (seed 003's SagaRuntime in Node), ns", baton: "store_ping_pong_x1000/baton", per: 1000, node: "store_ping_pong/node" },
     { label: "message through a channel, put to take, ns (no Node equivalent in the seeds)", baton: "channel_x1000/baton", per: 1000 },
     { label: "a parent of 10,000 forked children waiting on a channel cancelled, ns per child (no fork in the seeds' runners)", baton: "fork_cancel_10k/baton", per: 10000 },

@@ -12,7 +12,7 @@ mod allocator;
 mod pipeline;
 
 use baton::async_gen::{AsyncIteratorExt, for_await};
-use baton::{Error, EventLoop, Promise};
+use baton::{Error, EventLoop, Promise, Step};
 use criterion::{Criterion, criterion_group, criterion_main};
 use pipeline::{numbers, run_pipeline};
 
@@ -26,6 +26,24 @@ fn for_await_items(c: &mut Criterion) {
                     ControlFlow::<()>::Continue(())
                 })
                 .await?;
+                Ok::<_, Error>(sum)
+            });
+            black_box(out.ok())
+        })
+    });
+}
+
+/// 1,000 items taken by calling `next()` and awaiting its promise (the
+/// protocol by hand, as JavaScript code without for-await does).
+fn next_promise_items(c: &mut Criterion) {
+    c.bench_function("next_promise_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().block_on(async {
+                let source = numbers(1000);
+                let mut sum = 0;
+                while let Step::Yielded(n) = source.next(()).await? {
+                    sum += n;
+                }
                 Ok::<_, Error>(sum)
             });
             black_box(out.ok())
@@ -65,5 +83,11 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(async_gen, for_await_items, map_concurrent_items, pipeline);
+criterion_group!(
+    async_gen,
+    for_await_items,
+    next_promise_items,
+    map_concurrent_items,
+    pipeline
+);
 criterion_main!(async_gen);

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 #[path = "shared/allocator.rs"]
 mod allocator;
 
-use baton::promise::all;
+use baton::promise::{all, race};
 use baton::{Error, EventLoop, Promise, set_timeout, spawn};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -57,6 +57,25 @@ fn awaits(c: &mut Criterion) {
                 let mut sum = 0;
                 for _ in 0..N {
                     sum += std::future::ready(black_box(1u64)).await;
+                }
+                Ok::<_, Error>(sum)
+            });
+            black_box(out.ok())
+        })
+    });
+}
+
+/// 1,000 races of a settled promise against one that never settles (a
+/// timeout that did not fire), each awaited.
+fn races(c: &mut Criterion) {
+    c.bench_function("race_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().block_on(async {
+                let ready = Promise::<u64, Error>::resolve(1);
+                let (never, _resolver) = Promise::<u64, Error>::with_resolver();
+                let mut sum = 0;
+                for _ in 0..N {
+                    sum += race([ready.clone(), never.clone()]).await?;
                 }
                 Ok::<_, Error>(sum)
             });
@@ -217,6 +236,7 @@ criterion_group!(
     promises,
     then_chain,
     awaits,
+    races,
     all_100k,
     timers_1m,
     spawn_tasks,

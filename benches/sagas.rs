@@ -12,7 +12,8 @@ mod allocator;
 mod messages;
 
 use baton::saga::{
-    Buffer, Channel, Saga, SagaCo, all, call, call_effect, delay, fork, run_saga, take_from,
+    Buffer, Channel, Saga, SagaCo, Won, all, call, call_effect, delay, delay_effect, fork, race2,
+    run_saga, take_from,
 };
 use baton::{EventLoop, Gen, Promise};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -46,6 +47,34 @@ fn calls(c: &mut Criterion) {
                     let calls = (0..N).map(|i| call_effect(ready, i)).collect();
                     let values: Vec<u64> = all(&co, calls).await?;
                     Ok(values.iter().sum())
+                }))
+                .promise()
+            });
+            black_box(out.peek())
+        })
+    });
+}
+
+/// Seed 003's `withTimeout`, 1,000 times in a saga: a call whose promise
+/// has settled races a 1 s delay, which loses and is cancelled.
+fn races(c: &mut Criterion) {
+    c.bench_function("saga_race_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().run(|| {
+                run_saga(Gen::new(|co: SagaCo<u64>| async move {
+                    let mut sum = 0;
+                    for i in 0..N {
+                        let won: Won<u64, ()> = race2(
+                            &co,
+                            ("result", call_effect(ready, i)),
+                            ("timeout", delay_effect(1_000)),
+                        )
+                        .await?;
+                        if let Won::First(v) = won {
+                            sum += v;
+                        }
+                    }
+                    Ok(sum)
                 }))
                 .promise()
             });
@@ -112,6 +141,7 @@ fn cancelled_children(c: &mut Criterion) {
 criterion_group!(
     benches,
     calls,
+    races,
     store_ping_pong,
     channel_messages,
     cancelled_children,

@@ -34,6 +34,17 @@ module.exports = {
       for await (const n of numbers(1000)) sum += n;
       return sum;
     }, 1000, 100, 2),
+  "next_promise/node": () =>
+    medianNs(async () => {
+      const source = numbers(1000);
+      let sum = 0;
+      for (;;) {
+        const step = await source.next();
+        if (step.done) break;
+        sum += step.value;
+      }
+      return sum;
+    }, 1000, 100, 2),
   "map_concurrent/node": () =>
     medianNs(async () => {
       let sum = 0;

@@ -32,6 +32,14 @@ module.exports = {
       for (let i = 0; i < N; i++) sum += await ready;
       return sum;
     }, N, 200),
+  "race/node": () =>
+    medianNs(async () => {
+      const ready = Promise.resolve(1);
+      const never = new Promise(() => {});
+      let sum = 0;
+      for (let i = 0; i < N; i++) sum += await Promise.race([ready, never]);
+      return sum;
+    }, N, 200),
   "all_100k/node": () =>
     medianNs(async () => {
       const ps = [];

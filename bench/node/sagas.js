@@ -3,7 +3,7 @@
 "use strict";
 
 // Seed 003's runEnhanced, as the saga oracles use it.
-const { runEnhanced, call, all, delay } = require("../../tests/oracle/saga/_saga");
+const { runEnhanced, call, all, race, delay } = require("../../tests/oracle/saga/_saga");
 const { medianNs } = require("./measure");
 
 const N = 1000;
@@ -63,6 +63,20 @@ module.exports = {
       const values = yield all(effects);
       return values.reduce((a, b) => a + b, 0);
     }), N, 200),
+  // Seed 003's withTimeout: its runner leaves each losing delay's timer
+  // running, so the row waits for the last of them before the next row.
+  "saga_race/node": async () => {
+    const ns = await medianNs(() => runEnhanced(function* () {
+      let sum = 0;
+      for (let i = 0; i < N; i++) {
+        const won = yield race({ result: call(ready, i), timeout: delay(1000) });
+        if (won.result !== undefined) sum += won.result;
+      }
+      return sum;
+    }), N, 200);
+    await new Promise((r) => setTimeout(r, 1100));
+    return ns;
+  },
   "store_ping_pong/node": () =>
     medianNs(() => {
       const runtime = new SagaRuntime(createStore((n) => n + 1, 0));
