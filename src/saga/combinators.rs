@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Kind, Running, Settled, Source, Stop, Value, Waiter, downcast, yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Source, Stop, Value, Waiter,
+    downcast, stopper, yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -58,14 +59,6 @@ impl Parts {
             stop.stop(reason);
         }
     }
-}
-
-/// Performs `effects` in `scope`; `handles`: the values go to
-/// [`downcast`], so a promise's may come back as the promise itself
-/// ([`Running::handled_by`]).
-fn start(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Vec<Running> {
-    let perform = |e: Effect| e.perform(scope).handled_by(handles);
-    effects.into_iter().map(perform).collect()
 }
 
 fn describe_all(effects: &[Effect]) -> Description {
@@ -376,35 +369,172 @@ pub async fn all_keyed<T, U: Clone + 'static>(
 /// assert_eq!(p.peek().and_then(Result::ok).as_deref(), Some("data won with Some(\"/api: 200\")"));
 /// ```
 pub fn race_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
-    let describe = |effects: &Vec<_>| describe_keyed(Kind::Race, "race", effects);
-    Effect::new(effects, describe, |effects, scope| {
-        let (keys, effects): (Vec<_>, Vec<_>) = effects.into_iter().unzip();
-        let running = start(scope, effects, false);
-        let parts = Parts::new(running.len());
-        let (promise, resolver) = Promise::with_resolver();
-        let decided = Rc::new(Cell::new(false));
-        for (index, (key, part)) in keys.into_iter().zip(running).enumerate() {
-            let (p, resolver, decided) = (parts.clone(), resolver.clone(), decided.clone());
-            let stop = part.start(Settled::call(move |outcome| {
-                let parts = p;
-                if decided.replace(true) {
-                    return;
-                }
-                parts.settled(index);
-                parts.cancel(&Error::msg(format!("lost a race to `{key}`")));
-                // Seed 003's runner races each effect's promise wrapped in
-                // `.then(val => ({ [key]: val }))`: the race settles a turn
-                // after its winner (`tests/oracle/random/sagas.js`). The
-                // losers are stopped at once, so a message that reached a
-                // losing `take` goes back to its channel.
-                crate::queue_microtask(move || {
-                    resolver.resolve_with(outcome.map(|v| Rc::new((key, v)) as Value));
-                });
-            }));
-            parts.started(index, stop);
-        }
-        Running::new(promise).on_cancel(move |reason| parts.cancel(reason))
+    race_effect_for(effects, false)
+}
+
+/// [`race_effect`]; `handles`: the winner's value goes to [`downcast`], so
+/// a promise's may come back as the promise itself
+/// ([`Running::handled_by`]). Its effects are kept as given (a vector, or
+/// a pair).
+fn race_effect_for<const N: usize>(effects: impl Racers<N>, handles: bool) -> Effect {
+    let describe = |effects: &_| describe_keyed(Kind::Race, "race", Racers::as_slice(effects));
+    Effect::new(effects, describe, move |effects, scope| {
+        perform_race(scope, effects.into_parts(), handles)
     })
+}
+
+/// The racers of a race effect: a vector, or (`race2`) a pair kept inline
+/// in the effect, which saves the vector's allocation.
+trait Racers<const N: usize>: 'static {
+    fn as_slice(&self) -> &[(&'static str, Effect)];
+    fn into_parts(self) -> impl ExactSizeIterator<Item = (&'static str, Effect)>;
+}
+
+impl Racers<0> for Vec<(&'static str, Effect)> {
+    fn as_slice(&self) -> &[(&'static str, Effect)] {
+        self
+    }
+
+    fn into_parts(self) -> impl ExactSizeIterator<Item = (&'static str, Effect)> {
+        self.into_iter()
+    }
+}
+
+impl Racers<2> for [(&'static str, Effect); 2] {
+    fn as_slice(&self) -> &[(&'static str, Effect)] {
+        self
+    }
+
+    fn into_parts(self) -> impl ExactSizeIterator<Item = (&'static str, Effect)> {
+        self.into_iter()
+    }
+}
+
+/// A race in flight: one allocation that every part reports to (its index
+/// rides where a task's epoch would), and the saga waits on (as the work
+/// that delivers its result itself), where a promise, its resolver, a
+/// flag, a list of stops and a callback per part took one each.
+struct Racing {
+    /// Each part's key and how to stop it while it runs; emptied once the
+    /// race is decided or cancelled.
+    parts: RefCell<Vec<(&'static str, Option<Stop>)>>,
+    decided: Cell<bool>,
+    /// The winner's outcome on its way to the saga.
+    handoff: Handoff,
+}
+
+impl Racing {
+    /// Part `index` settled first: the others are stopped at once (so a
+    /// message that reached a losing `take` goes back to its channel), and
+    /// the race settles like it two turns later. Seed 003's runner races
+    /// each effect's promise wrapped in `.then(val => ({ [key]: val }))`,
+    /// which takes one turn after the winner (`tests/oracle/random/
+    /// sagas.js`); the race's promise takes another to reach the saga.
+    fn decide(self: Rc<Self>, index: usize, outcome: Result<Value, Error>) {
+        if self.decided.replace(true) {
+            return;
+        }
+        // Taken out, and stopped after the borrow: stopping runs code.
+        let parts = std::mem::take(&mut *self.parts.borrow_mut());
+        let winner = parts.get(index).map_or("", |(key, _)| *key);
+        stop_losers(parts, index, winner);
+        self.handoff
+            .keep(outcome.map(|value| Rc::new((winner, value)) as Value));
+        crate::queue_microtask(move || {
+            crate::queue_microtask(move || self.handoff.deliver());
+        });
+    }
+}
+
+/// Stops every part but the winner's (which is let go), in order, with the
+/// reason made only if a stop reads it (a timer does not).
+fn stop_losers(parts: Vec<(&'static str, Option<Stop>)>, winner: usize, key: &str) {
+    let mut reason = None;
+    for (index, (_, stop)) in parts.into_iter().enumerate() {
+        if let Some(stop) = stop
+            && index != winner
+        {
+            stop.stop_with(|| {
+                reason.get_or_insert_with(|| Error::msg(format!("lost a race to `{key}`")))
+            });
+        }
+    }
+}
+
+impl Waiter for Racing {
+    fn resume_with(self: Rc<Self>, index: u64, outcome: Result<Value, Error>) {
+        self.decide(index as usize, outcome);
+    }
+
+    fn resume_unit_later(self: Rc<Self>, index: u64) {
+        super::effect::queue_resume_unit(self, index);
+    }
+
+    /// The turn of a part whose promise had settled when it started.
+    fn take_turn(self: Rc<Self>, index: u64) {
+        let index = index as usize;
+        // Taken out, and read and dropped after the borrow.
+        let stop = self
+            .parts
+            .borrow_mut()
+            .get_mut(index)
+            .and_then(|(_, stop)| Stop::take_settled(stop));
+        if let Some(outcome) = stop.and_then(Stop::into_settled_outcome) {
+            self.decide(index, outcome);
+        }
+    }
+}
+
+impl Listening for Racing {
+    fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
+        self.handoff.wait(settled);
+        self.handoff.deliver();
+        Some(stopper(&self))
+    }
+
+    fn stop(&self) {
+        self.stop_for(&Error::msg("the race was cancelled"));
+    }
+
+    /// The saga stopped waiting (cancelled, or a race it is part of was
+    /// lost): every part still running is cancelled with the reason.
+    fn stop_for(&self, reason: &Error) {
+        self.decided.set(true);
+        self.handoff.stop();
+        let parts = std::mem::take(&mut *self.parts.borrow_mut());
+        for stop in parts.into_iter().filter_map(|(_, stop)| stop) {
+            stop.stop(reason);
+        }
+    }
+}
+
+/// Performs and starts each part in turn, as seed 003's runner (and
+/// redux-saga) subscribe to each racer before performing the next.
+fn perform_race(
+    scope: &Scope,
+    effects: impl ExactSizeIterator<Item = (&'static str, Effect)>,
+    handles: bool,
+) -> Running {
+    let racing = Rc::new(Racing {
+        parts: RefCell::new(Vec::with_capacity(effects.len())),
+        decided: Cell::new(false),
+        handoff: Handoff::default(),
+    });
+    for (index, (key, effect)) in effects.enumerate() {
+        let part = effect.perform(scope).handled_by(handles);
+        racing.parts.borrow_mut().push((key, None));
+        let stop = part.start_for(&racing, index as u64);
+        if racing.decided.get() {
+            // It settled as it started (a `cps` whose callback came at
+            // once) and won: the rest are not performed, as redux-saga
+            // performs no racer once the race is over.
+            break;
+        }
+        if let Some((_, slot)) = racing.parts.borrow_mut().get_mut(index) {
+            *slot = stop;
+        }
+    }
+    Running::listening(racing)
 }
 
 /// `yield race({ key: effect, … })`: which effect won, and its typed
@@ -439,7 +569,7 @@ pub async fn race<T, U: Clone + 'static>(
     effects: Vec<(&'static str, Effect)>,
 ) -> Result<(&'static str, U), Abrupt<Error, T>> {
     let (key, won): (&'static str, Value) =
-        yield_typed(co, race_effect(effects), Kind::Race, "race").await?;
+        yield_typed(co, race_effect_for(effects, true), Kind::Race, "race").await?;
     Ok((
         key,
         downcast(&won, Kind::Race, "race").map_err(Abrupt::Throw)?,
@@ -502,8 +632,13 @@ pub async fn race2<T, A: Clone + 'static, B: Clone + 'static>(
     second: (&'static str, Effect),
 ) -> Result<Won<A, B>, Abrupt<Error, T>> {
     let first_key = first.0;
-    let (key, won): (&'static str, Value) =
-        yield_typed(co, race_effect(vec![first, second]), Kind::Race, "race").await?;
+    let (key, won): (&'static str, Value) = yield_typed(
+        co,
+        race_effect_for([first, second], true),
+        Kind::Race,
+        "race",
+    )
+    .await?;
     let typed = if key == first_key {
         downcast(&won, Kind::Race, "race").map(Won::First)
     } else {

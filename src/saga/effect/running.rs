@@ -39,8 +39,16 @@ pub(crate) enum Stop {
 
 impl Stop {
     pub(crate) fn stop(self, reason: &Error) {
+        self.stop_with(|| reason);
+    }
+
+    /// [`stop`](Self::stop) with a reason asked for only by the stops
+    /// that read it (a hook, a listener): a timer or a settled promise
+    /// stops without one, so a reason that must be made (a race's loser's)
+    /// is made only for those.
+    pub(crate) fn stop_with<'r>(self, reason: impl FnOnce() -> &'r Error) {
         match self {
-            Stop::Hook(hook) => hook(reason),
+            Stop::Hook(hook) => hook(reason()),
             Stop::Timer(id) => clear_timeout(id),
             Stop::Settled { .. } | Stop::Stepping | Stop::Now(_, false) => {}
             // A fork's outcome its parent never went on with: its hold on
@@ -48,7 +56,7 @@ impl Stop {
             Stop::Now(_, true) => crate::saga::scheduler::release(1),
             Stop::Listening(listening) => {
                 if let Some(listening) = listening.upgrade() {
-                    listening.stop();
+                    listening.stop_for(reason());
                 }
             }
         }
@@ -162,6 +170,12 @@ pub(crate) trait Listening: 'static {
 
     /// Stops waiting: a result that comes later goes nowhere.
     fn stop(&self) {}
+
+    /// [`stop`](Self::stop), for work that passes the reason on (a race
+    /// cancels its parts with it).
+    fn stop_for(&self, _reason: &Error) {
+        self.stop();
+    }
 }
 
 /// The stop of a [`Listening`] object: weak, as a promise's reaction is
