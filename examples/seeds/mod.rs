@@ -441,6 +441,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "race_in_turn",
+        "seed 003's runner performs and subscribes to each racer in turn",
+        saga::race_in_turn,
+    ),
+    port(
+        "saga",
         "fork_tree",
         "the fork tree where seed 003 is silent: redux-saga's order",
         saga::fork_tree,

@@ -249,6 +249,54 @@ pub fn race_turns() -> String {
     })
 }
 
+/// `noisy(v)` of `race_in_turn.js`: says it is called, and queues a
+/// microtask that says so too.
+fn noisy(log: &Log) -> impl FnOnce(i32) -> Promise<i32> + use<> {
+    let log = log.clone();
+    move |v| {
+        log.line("noisy called");
+        baton::queue_microtask(move || log.line("noisy's microtask"));
+        Promise::resolve(v)
+    }
+}
+
+pub fn race_in_turn() -> String {
+    scenario(|log| {
+        ticks(log, 8);
+        let l = log.clone();
+        let racer = Gen::new(move |co: SagaCo<()>| async move {
+            let (first, _): (&str, i32) = race(
+                &co,
+                vec![
+                    ("a", call_effect(answer, 1)),
+                    ("b", call_effect(noisy(&l), 2)),
+                ],
+            )
+            .await?;
+            l.line(format_args!("racer: {first} won"));
+            let (second, _): (&str, i32) = race(
+                &co,
+                vec![
+                    ("b", call_effect(noisy(&l), 3)),
+                    ("a", call_effect(answer, 4)),
+                ],
+            )
+            .await?;
+            l.line(format_args!("racer: {second} won"));
+            Ok(())
+        });
+        let l = log.clone();
+        drop(
+            run_saga(racer)
+                .promise()
+                .map(move |()| l.line("racer: done")),
+        );
+        let l = log.clone();
+        baton::queue_microtask(move || l.line("a microtask queued after the race starts"));
+        log.line("script end");
+    })
+}
+
 /// `fakeFetch` of the download example: 80 ms.
 fn fetch_file(url: String) -> Promise<String> {
     Promise::new(move |r| {

@@ -209,6 +209,7 @@ mod driver;
 mod effect;
 mod mock;
 mod multicast;
+mod race;
 pub mod resilience;
 mod runtime;
 mod saga_stack;
@@ -226,13 +227,12 @@ pub use channel::{
     Buffer, Channel, Delivery, Emitter, Overflow, action_channel, action_channel_effect,
     event_channel, put_to, take_from,
 };
-pub use combinators::{
-    Won, all, all_effect, all_keyed, all_keyed_effect, race, race_effect, race2,
-};
+pub use combinators::{all, all_effect, all_keyed, all_keyed_effect};
 pub use context::{get_context, get_context_effect, set_context, set_context_effect};
 pub(crate) use effect::Settled;
 pub use effect::{Description, Effect, Kind, Running, Value};
 pub use multicast::{MulticastChannel, put_on, take_maybe_on, take_on};
+pub use race::{Won, race, race_effect, race2};
 pub use runtime::{Runtime, Simulation, run_saga};
 pub use saga_stack::{SagaFrame, SagaStack};
 pub use shield::uninterruptible;

@@ -2,8 +2,8 @@
 //! when actions arrive faster than the work they start.
 
 use super::channel::{Buffer, action_channel, take_from};
-use super::combinators::race_effect;
 use super::effect::{Kind, Value, downcast};
+use super::race::race_effect;
 use super::store::{Action, Pattern, take, take_effect};
 use super::tree::{cancel, fork};
 use super::{BoxSaga, Saga, SagaCo, call, delay, delay_effect};

@@ -12,7 +12,7 @@ mod typed;
 pub use object::Effect;
 pub use running::Running;
 pub(crate) use running::{
-    Handoff, Listening, Settled, Source, Stop, Waiter, queue_resume_unit, stopper,
+    Handoff, Listening, Settled, Source, Stop, StopParts, Waiter, queue_resume_unit, stopper,
 };
 pub(crate) use typed::{Name, downcast, short_name, yield_typed};
 

@@ -29,6 +29,9 @@ pub(crate) enum Stop {
     /// Work that delivers its result itself ([`Source::Listening`]): see
     /// [`stopper`].
     Listening(Weak<dyn Listening>),
+    /// Parts stopped together (a race's), held strongly: a part's hook
+    /// runs when its waiter is cancelled even if nothing else holds it.
+    Parts(Rc<dyn StopParts>),
     /// Not a wait: the saga's driver is resuming it with outcomes known at
     /// once, and marks its slot so while it steps.
     Stepping,
@@ -56,9 +59,10 @@ impl Stop {
             Stop::Now(_, true) => crate::saga::scheduler::release(1),
             Stop::Listening(listening) => {
                 if let Some(listening) = listening.upgrade() {
-                    listening.stop_for(reason());
+                    listening.stop();
                 }
             }
+            Stop::Parts(parts) => parts.stop_parts(reason()),
         }
     }
 
@@ -170,12 +174,11 @@ pub(crate) trait Listening: 'static {
 
     /// Stops waiting: a result that comes later goes nowhere.
     fn stop(&self) {}
+}
 
-    /// [`stop`](Self::stop), for work that passes the reason on (a race
-    /// cancels its parts with it).
-    fn stop_for(&self, _reason: &Error) {
-        self.stop();
-    }
+/// Parts of an effect stopped together, with the reason ([`Stop::Parts`]).
+pub(crate) trait StopParts {
+    fn stop_parts(&self, reason: &Error);
 }
 
 /// The stop of a [`Listening`] object: weak, as a promise's reaction is
