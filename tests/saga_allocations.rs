@@ -2,7 +2,8 @@
 //! promise, nothing more (a small effect is kept inline, a value is not
 //! boxed again on its way back); a delay nothing (its timer's callback is
 //! kept in its slot, the turn after it queued in place); a store's or a
-//! channel's `put` and `take` one object each; a fork its child and the
+//! channel's `put` and `take` one object each; a race of two its effect,
+//! itself, its parts and what its racers allocate; a fork its child and the
 //! settled promise its task is read from. Its own test binary: the
 //! counting allocator sees the whole process, so this file holds a single
 //! test.
@@ -15,7 +16,8 @@ mod messages;
 use std::fmt::Debug;
 
 use baton::saga::{
-    Action, Runtime, SagaCo, Store, all, call, call_effect, delay, fork, put, run_saga,
+    Action, Runtime, SagaCo, Store, Won, all, call, call_effect, delay, delay_effect, fork, put,
+    race2, run_saga,
 };
 use baton::{Error, EventLoop, Gen, Promise};
 use counting_allocator::allocations_during;
@@ -114,6 +116,28 @@ fn big_puts(n: u64) -> (usize, Option<u64>) {
     })
 }
 
+/// A saga racing `n` calls against a delay (seed 003's `withTimeout`).
+fn races(n: u64) -> (usize, Option<u64>) {
+    allocations_of_run(move || {
+        run_saga(Gen::new(move |co: SagaCo<u64>| async move {
+            let mut sum = 0;
+            for i in 0..n {
+                let won: Won<u64, ()> = race2(
+                    &co,
+                    ("result", call_effect(ready, i)),
+                    ("timeout", delay_effect(1_000)),
+                )
+                .await?;
+                if let Won::First(v) = won {
+                    sum += v;
+                }
+            }
+            Ok(sum)
+        }))
+        .promise()
+    })
+}
+
 /// A saga forking `n` children that return at once.
 fn forks(n: u64) -> (usize, Option<u64>) {
     allocations_of_run(move || {
@@ -161,6 +185,16 @@ fn effects_allocate_only_what_they_carry() {
     let messages = |n| allocations_of_run(move || messages::channel_messages(n));
     let allocations = for_a_thousand_more(messages, 10, 10, sum_below);
     assert_eq!(allocations, 3 * 1_000, "three per message");
+
+    // A race of two: the effect holding its pair, the race, its parts
+    // (apart, for the saga's stop to hold), and the call's promise; the
+    // losing delay's timer none, the winner's value no box.
+    let allocations = for_a_thousand_more(races, 10, 10, sum_below);
+    assert_eq!(
+        allocations,
+        4 * 1_000,
+        "four per race of a call and a delay"
+    );
 
     // A fork: the child (its body, its task, its promise) and the settled
     // promise the parent reads its task from.
