@@ -56,9 +56,11 @@
 //! # Order of events, and where it is not redux-saga's
 //!
 //! The effects seed 003's runner performs (call, all, race, delay) resume
-//! the saga a microtask after they settle, as that runner does; its race
-//! and `all` start every part before they look at any (redux-saga starts
-//! them in order and stops at one that settles as it starts, and resumes
+//! the saga a microtask after they settle, as that runner does; its `all`
+//! performs every part before it starts any (`Promise.all(effects.map(
+//! …))`), its race performs and starts each part in turn
+//! (`Object.entries(effects).map(… .then(…))`) and, as redux-saga, starts
+//! no more once one has settled as it started (redux-saga also resumes
 //! the saga at once). The effects it does not perform follow redux-saga
 //! 1.5, and a thousand random programs each of fork trees, watchers,
 //! channels and a multicast channel are checked against it
