@@ -10,10 +10,11 @@ use std::hint::black_box;
 mod allocator;
 #[path = "shared/messages.rs"]
 mod messages;
+#[path = "shared/races.rs"]
+mod races;
 
 use baton::saga::{
-    Buffer, Channel, Saga, SagaCo, Won, all, call, call_effect, delay, delay_effect, fork, race2,
-    run_saga, take_from,
+    Buffer, Channel, Saga, SagaCo, all, call, call_effect, delay, fork, run_saga, take_from,
 };
 use baton::{EventLoop, Gen, Promise};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -60,24 +61,7 @@ fn calls(c: &mut Criterion) {
 fn races(c: &mut Criterion) {
     c.bench_function("saga_race_x1000/baton", |b| {
         b.iter(|| {
-            let out = EventLoop::virtual_clock().run(|| {
-                run_saga(Gen::new(|co: SagaCo<u64>| async move {
-                    let mut sum = 0;
-                    for i in 0..N {
-                        let won: Won<u64, ()> = race2(
-                            &co,
-                            ("result", call_effect(ready, i)),
-                            ("timeout", delay_effect(1_000)),
-                        )
-                        .await?;
-                        if let Won::First(v) = won {
-                            sum += v;
-                        }
-                    }
-                    Ok(sum)
-                }))
-                .promise()
-            });
+            let out = EventLoop::virtual_clock().run(|| races::with_timeouts(N));
             black_box(out.peek())
         })
     });

@@ -12,12 +12,13 @@
 mod counting_allocator;
 #[path = "../benches/shared/messages.rs"]
 mod messages;
+#[path = "../benches/shared/races.rs"]
+mod races;
 
 use std::fmt::Debug;
 
 use baton::saga::{
-    Action, Runtime, SagaCo, Store, Won, all, call, call_effect, delay, delay_effect, fork, put,
-    race2, run_saga,
+    Action, Runtime, SagaCo, Store, all, call, call_effect, delay, fork, put, run_saga,
 };
 use baton::{Error, EventLoop, Gen, Promise};
 use counting_allocator::allocations_during;
@@ -118,24 +119,7 @@ fn big_puts(n: u64) -> (usize, Option<u64>) {
 
 /// A saga racing `n` calls against a delay (seed 003's `withTimeout`).
 fn races(n: u64) -> (usize, Option<u64>) {
-    allocations_of_run(move || {
-        run_saga(Gen::new(move |co: SagaCo<u64>| async move {
-            let mut sum = 0;
-            for i in 0..n {
-                let won: Won<u64, ()> = race2(
-                    &co,
-                    ("result", call_effect(ready, i)),
-                    ("timeout", delay_effect(1_000)),
-                )
-                .await?;
-                if let Won::First(v) = won {
-                    sum += v;
-                }
-            }
-            Ok(sum)
-        }))
-        .promise()
-    })
+    allocations_of_run(move || races::with_timeouts(n))
 }
 
 /// A saga forking `n` children that return at once.
