@@ -470,3 +470,23 @@ fn a_promise_is_one_pointer() {
         2 * size_of::<usize>()
     );
 }
+
+#[test]
+fn a_race_won_at_once_leaves_nothing_on_a_promise_that_never_settles() {
+    use baton::promise::race;
+    let token = Rc::new(());
+    let (never, resolver) = EventLoop::virtual_clock().run(Promise::<Rc<()>>::with_resolver);
+    let (t, n) = (token.clone(), never.clone());
+    let won = EventLoop::virtual_clock().run(move || {
+        let results: Vec<_> = (0..3)
+            .map(|_| race([Promise::resolve(t.clone()), n.clone()]))
+            .collect();
+        baton::promise::all(results)
+    });
+    assert_eq!(won.peek().and_then(Result::ok).map(|v| v.len()), Some(3));
+    drop(won);
+    // Each race's result holds the token; `never` keeps none of them (as
+    // JavaScript's would, through the reaction each race attaches to it).
+    assert_eq!(Rc::strong_count(&token), 1);
+    drop((never, resolver));
+}

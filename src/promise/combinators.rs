@@ -267,7 +267,18 @@ pub fn race<T: Clone + 'static, E: Reason>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
 ) -> Promise<T, E> {
     let (result, resolver) = Promise::with_resolver();
+    let mut decided = false;
     for promise in promises {
+        if decided {
+            // An input settled already was subscribed to before this one:
+            // its reaction is queued, and this one's would come after it
+            // and find the race over. Marked handled, as subscribing
+            // marks it, and nothing kept: a race won at once against a
+            // promise that never settles leaves nothing on it.
+            promise.mark_handled();
+            continue;
+        }
+        decided = !promise.is_pending() && super::may_skip_subscribing();
         let resolver: Resolver<T, E> = resolver.clone();
         promise.subscribe(move |outcome| resolver.resolve_with(outcome));
     }
