@@ -126,6 +126,15 @@ impl<T> Roster<T> {
             .filter_map(|(_, member)| member.as_ref())
     }
 
+    /// The one member, when there is exactly one.
+    #[inline]
+    pub(crate) fn only(&self) -> Option<&T> {
+        if self.live != 1 {
+            return None;
+        }
+        self.iter().next()
+    }
+
     /// Takes every member out, in joining order. The iterator owns them:
     /// the roster (and the cell it may be in) is free while it runs.
     pub(crate) fn drain(&mut self) -> impl Iterator<Item = T> + use<T> {

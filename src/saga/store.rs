@@ -222,12 +222,22 @@ impl<A: Action> Bus<A> {
 
     #[inline]
     fn tell(&self, listeners: &RefCell<Roster<Listener<A>>>, action: &A) {
-        if listeners.borrow().is_empty() {
-            return; // a store with no subscribers, or no saga waiting
-        }
         // The listeners as they are now: one added or removed by a
-        // listener changes the next dispatch, not this one. A nested
-        // dispatch finds the buffer taken and makes its own.
+        // listener changes the next dispatch, not this one.
+        let only = {
+            let listeners = listeners.borrow();
+            if listeners.is_empty() {
+                return; // a store with no subscribers, or no saga waiting
+            }
+            listeners.only().cloned()
+        };
+        // One listener (a saga's take, the usual case): told with no
+        // buffer.
+        if let Some(listener) = only {
+            listener.hear(action);
+            return;
+        }
+        // A nested dispatch finds the buffer taken and makes its own.
         let mut snapshot = self.snapshot.take();
         snapshot.extend(listeners.borrow().iter().cloned());
         for listener in snapshot.drain(..) {
