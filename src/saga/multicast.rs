@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::SagaCo;
 use super::effect::{Effect, Kind, yield_typed};
-use super::store::{Action, Bus, Pattern, putting, taking};
+use super::store::{Action, Bus, Pattern, putting, taking, typed_take};
 use crate::Error;
 use crate::generator::Abrupt;
 
@@ -176,7 +176,7 @@ impl<A: Action> MulticastChannel<A> {
     /// assert_eq!((d.kind, d.args.as_str()), (Kind::Take, "multicast, \"PING\""));
     /// ```
     pub fn take_effect(&self, pattern: impl Into<Pattern<A>>) -> Effect {
-        taking::<A, false>(pattern.into(), Some(&self.bus))
+        taking::<A, false>(pattern.into(), Some(&self.bus), false).0
     }
 
     /// The effect of waiting for the next matching action or the end
@@ -194,7 +194,7 @@ impl<A: Action> MulticastChannel<A> {
     /// assert_eq!((d.name.as_str(), d.args.as_str()), ("takeMaybe", "multicast, *"));
     /// ```
     pub fn take_maybe_effect(&self, pattern: impl Into<Pattern<A>>) -> Effect {
-        taking::<A, true>(pattern.into(), Some(&self.bus))
+        taking::<A, true>(pattern.into(), Some(&self.bus), false).0
     }
 
     /// The effect of putting `action` on this channel ([`put_on`]).
@@ -255,7 +255,11 @@ pub async fn take_on<T, A: Action>(
     channel: &MulticastChannel<A>,
     pattern: impl Into<Pattern<A>>,
 ) -> Result<A, Abrupt<Error, T>> {
-    yield_typed(co, channel.take_effect(pattern), Kind::Take, "take").await
+    typed_take(
+        co,
+        taking::<A, false>(pattern.into(), Some(&channel.bus), true),
+    )
+    .await
 }
 
 /// `yield takeMaybe(multicastChannel, pattern)`: the next matching action,

@@ -9,8 +9,8 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper, unit,
-    yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, downcast,
+    stopper, unit, yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -788,7 +788,7 @@ pub async fn put<T, A: Action>(co: &SagaCo<T>, action: A) -> Result<(), Abrupt<E
 /// assert_eq!((d.kind, d.args.as_str()), (Kind::Take, "\"SUBMIT\""));
 /// ```
 pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
-    taking::<A, false>(pattern, None)
+    taking::<A, false>(pattern, None, false).0
 }
 
 /// The effect of waiting for the next action matching `pattern`, or for
@@ -807,16 +807,18 @@ pub fn take_effect<A: Action>(pattern: Pattern<A>) -> Effect {
 /// assert_eq!((d.kind, d.name.as_str()), (Kind::Take, "takeMaybe"));
 /// ```
 pub fn take_maybe_effect<A: Action>(pattern: Pattern<A>) -> Effect {
-    taking::<A, true>(pattern, None)
+    taking::<A, true>(pattern, None, false).0
 }
 
 /// A take; `MAYBE`: a `takeMaybe` (a type of its own, so a plain take's
 /// path has no test for it). `on`: a multicast channel's bus, else the
-/// runtime's store's.
+/// runtime's store's. `typed`: the saga reads the action from the taker
+/// returned beside the effect ([`TypedTake`]).
 pub(crate) fn taking<A: Action, const MAYBE: bool>(
     pattern: Pattern<A>,
     on: Option<&Rc<Bus<A>>>,
-) -> Effect {
+    typed: bool,
+) -> (Effect, Rc<Taker<A, MAYBE>>) {
     let describe = |t: &Rc<Taker<A, MAYBE>>| {
         let name = if MAYBE { "takeMaybe" } else { "take" };
         let on = if t.bus.borrow().is_some() {
@@ -831,10 +833,13 @@ pub(crate) fn taking<A: Action, const MAYBE: bool>(
         pattern,
         bus: RefCell::new(on.map(|bus| (Rc::downgrade(bus), 0))),
         handoff: Handoff::default(),
+        kept: Cell::new(None),
+        typed,
     });
+    let kept = taker.clone();
     // Two performs, so a store's take asks nothing of a channel's bus.
     if on.is_some() {
-        return Effect::new(taker, describe, |taker, _: &Scope| {
+        let effect = Effect::new(taker, describe, |taker, _: &Scope| {
             let bus = taker
                 .bus
                 .borrow()
@@ -846,13 +851,31 @@ pub(crate) fn taking<A: Action, const MAYBE: bool>(
                 None => Running::new(Promise::new(|_| {})),
             }
         });
+        return (effect, kept);
     }
-    Effect::new(taker, describe, |taker, scope: &Scope| {
+    let effect = Effect::new(taker, describe, |taker, scope: &Scope| {
         match scope.service::<Bus<A>>() {
             Some(bus) => take_on_bus(taker, &bus),
             None => Running::of(Promise::<A, Error>::reject(missing::<A>())),
         }
-    })
+    });
+    (effect, kept)
+}
+
+/// `take` and `take_on` themselves: the taker keeps the action it hears
+/// and the saga, resumed with `()`, reads it from there, where the action
+/// went back boxed in a new `Rc` for the saga to clone out of. An action
+/// fed by a test or an interceptor (the effect not performed) comes as
+/// the value, as before.
+pub(crate) async fn typed_take<T, A: Action>(
+    co: &SagaCo<T>,
+    (effect, taker): (Effect, Rc<Taker<A, false>>),
+) -> Result<A, Abrupt<Error, T>> {
+    let value = co.yield_(effect).await?;
+    if let Some(action) = taker.kept.take() {
+        return Ok(action);
+    }
+    downcast(&value, Kind::Take, "take").map_err(Abrupt::Throw)
 }
 
 /// Performs a take on `bus`: heard at once if the bus has ended, else
@@ -879,11 +902,14 @@ fn take_on_bus<A: Action, const MAYBE: bool>(
 /// until the action is handed over or the take is stopped.
 /// `MAYBE`: a `takeMaybe`, whose actions come as `Some` and the store's
 /// end as `None`.
-struct Taker<A, const MAYBE: bool> {
+pub(crate) struct Taker<A, const MAYBE: bool> {
     pattern: Pattern<A>,
     /// The bus it listens on and its key there, once performed.
     bus: RefCell<Option<(Weak<Bus<A>>, u64)>>,
     handoff: Handoff,
+    /// The action heard, for a typed take to read ([`typed_take`]).
+    kept: Cell<Option<A>>,
+    typed: bool,
 }
 
 impl<A: Action, const MAYBE: bool> Taker<A, MAYBE> {
@@ -908,6 +934,9 @@ impl<A: Action, const MAYBE: bool> Listen<A> for Taker<A, MAYBE> {
         self.stop_listening();
         let action: Value = if MAYBE {
             Rc::new(Some(action.clone()))
+        } else if self.typed {
+            self.kept.set(Some(action.clone()));
+            unit()
         } else {
             Rc::new(action.clone())
         };
@@ -1023,7 +1052,7 @@ pub async fn take<T, A: Action>(
     co: &SagaCo<T>,
     pattern: impl Into<Pattern<A>>,
 ) -> Result<A, Abrupt<Error, T>> {
-    yield_typed(co, take_effect(pattern.into()), Kind::Take, "take").await
+    typed_take(co, taking::<A, false>(pattern.into(), None, true)).await
 }
 
 /// `yield takeMaybe(pattern)`: the next matching action, or `None` once the
