@@ -4,10 +4,10 @@
 //! (`async_gen/direct.rs`); and a waiter queueing itself on a promise that
 //! has already settled instead of subscribing to it (`run()`'s driver, a
 //! saga's effect; `all` over promises, or a saga's `all`, taking the turns
-//! of those settled in one job; `race` leaving the inputs after a settled
-//! one unsubscribed: `promise::may_skip_subscribing`). Random
-//! scenarios of awaits (one or two a poll, or of `all`, `all_settled` and
-//! `race` over settled, pending and rejected promises), `run()`s, for-await loops, a source's
+//! of those settled in one job; `race` and `any` leaving the inputs after
+//! a deciding one unsubscribed: `promise::may_skip_subscribing`). Random
+//! scenarios of awaits (one or two a poll, or of `all`, `all_settled`,
+//! `race` and `any` over settled, pending and rejected promises), `run()`s, for-await loops, a source's
 //! `next()` polled beside a neighbour or dropped after one poll, and sagas
 //! taking settled steps or gathering settled and pending calls with `all`
 //! (some of them rejected and caught, some loops stopping early, a
@@ -47,7 +47,7 @@ enum Kind {
     /// Two awaits in one poll of its task (`join!`).
     Join,
     /// An await of `all` (or, every third step, `all_settled`; on some
-    /// others, `race`, the inputs reversed on every fourth) over promises
+    /// others, `race` or `any`, the inputs reversed on some) over promises
     /// settled, pending (every other step) and (at `catch_at`) rejected.
     All,
     Run,
@@ -209,6 +209,16 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                         let outcomes = crate::promise::all_settled(inputs).await?;
                         let shown: Vec<_> = outcomes.iter().map(|o| o.as_ref().ok()).collect();
                         note(&log, format!("{name} settled {shown:?}"));
+                    } else if i % 5 == 2 {
+                        // Reversed on even steps: rejections first.
+                        let mut inputs = inputs;
+                        if i.is_multiple_of(2) {
+                            inputs.reverse();
+                        }
+                        match crate::promise::any(inputs).await {
+                            Ok(value) => note(&log, format!("{name} got any {value}")),
+                            Err(e) => note(&log, format!("{name} caught {e}")),
+                        }
                     } else if i.is_multiple_of(4) || i % 5 == 1 {
                         // Reversed on every fourth step: a rejection, or a
                         // pending input, may come before the settled ones.

@@ -313,7 +313,15 @@ pub fn any<T: Clone + 'static, E: Reason>(
     let (result, resolver) = Promise::with_resolver();
     let reasons = Rc::new(RefCell::new(vec![None; promises.len()]));
     let remaining = Rc::new(Cell::new(promises.len()));
+    let mut decided = false;
     for (i, promise) in promises.into_iter().enumerate() {
+        if decided {
+            // As in `race`: an input fulfilled already was subscribed to
+            // before this one, and its reaction fulfils the result first.
+            promise.mark_handled();
+            continue;
+        }
+        decided = promise.rejected() == Some(false) && super::may_skip_subscribing();
         let (reasons, remaining, resolver) = (reasons.clone(), remaining.clone(), resolver.clone());
         promise.subscribe(move |outcome| match outcome {
             Ok(value) => resolver.resolve(value),
