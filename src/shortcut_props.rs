@@ -209,25 +209,27 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                         let outcomes = crate::promise::all_settled(inputs).await?;
                         let shown: Vec<_> = outcomes.iter().map(|o| o.as_ref().ok()).collect();
                         note(&log, format!("{name} settled {shown:?}"));
-                    } else if i % 5 == 2 {
-                        // Reversed on even steps: rejections first.
+                    } else if i % 5 == 2 || i % 5 == 1 || i.is_multiple_of(4) {
+                        // `any` on some steps, `race` on others; the inputs
+                        // reversed on even steps, so a rejection or a
+                        // pending input may come before the settled ones.
                         let mut inputs = inputs;
                         if i.is_multiple_of(2) {
                             inputs.reverse();
                         }
-                        match crate::promise::any(inputs).await {
-                            Ok(value) => note(&log, format!("{name} got any {value}")),
-                            Err(e) => note(&log, format!("{name} caught {e}")),
-                        }
-                    } else if i.is_multiple_of(4) || i % 5 == 1 {
-                        // Reversed on every fourth step: a rejection, or a
-                        // pending input, may come before the settled ones.
-                        let mut inputs = inputs;
-                        if i.is_multiple_of(4) {
-                            inputs.reverse();
-                        }
-                        match crate::promise::race(inputs).await {
-                            Ok(value) => note(&log, format!("{name} raced {value}")),
+                        let first = if i % 5 == 2 {
+                            let value = crate::promise::any(inputs).await;
+                            value
+                                .map(|v| format!("got any {v}"))
+                                .map_err(|e| e.to_string())
+                        } else {
+                            let value = crate::promise::race(inputs).await;
+                            value
+                                .map(|v| format!("raced {v}"))
+                                .map_err(|e| e.to_string())
+                        };
+                        match first {
+                            Ok(line) => note(&log, format!("{name} {line}")),
                             Err(e) => note(&log, format!("{name} caught {e}")),
                         }
                     } else {
