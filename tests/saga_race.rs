@@ -1,6 +1,7 @@
 //! A race's cancellation: the losers are stopped with the winner's name
 //! (a losing delay's timer cleared), cancelling a racing saga stops every
-//! part with its reason, and a typed race stepped by a test takes the
+//! part with its reason (and a gathering one's, as an `all` holds its
+//! parts the same way), and a typed race stepped by a test takes the
 //! `(key, value)` the test feeds.
 
 use std::cell::RefCell;
@@ -8,7 +9,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::{
-    Effect, Kind, Running, SagaCo, Stepper, Won, call_effect, delay_effect, race, race2, run_saga,
+    Effect, Kind, Running, SagaCo, Stepper, Won, all, call_effect, delay_effect, race, race2,
+    run_saga,
 };
 use baton::{Error, EventLoop, Gen, Promise, now, set_timeout};
 
@@ -70,6 +72,26 @@ fn cancelling_a_racing_saga_stops_every_part_with_its_reason() {
     let out = EventLoop::virtual_clock().run(move || {
         let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
             let _: Won<u32, u32> = race2(&co, ("a", hang("a", &h)), ("b", hang("b", &h))).await?;
+            Ok(())
+        }));
+        let t = task.clone();
+        set_timeout(
+            move || t.cancel(Error::msg("page closed")),
+            Duration::from_millis(1),
+        );
+        task.promise()
+    });
+    assert!(out.peek().is_some_and(|r| r.is_err()), "cancelled");
+    assert_eq!(*heard.borrow(), ["a: page closed", "b: page closed"]);
+}
+
+#[test]
+fn cancelling_a_gathering_saga_stops_every_part_with_its_reason() {
+    let heard = Heard::default();
+    let h = heard.clone();
+    let out = EventLoop::virtual_clock().run(move || {
+        let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            let _: Vec<u32> = all(&co, vec![hang("a", &h), hang("b", &h)]).await?;
             Ok(())
         }));
         let t = task.clone();

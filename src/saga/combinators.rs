@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Kind, Running, Settled, Source, Stop, Value, Waiter, downcast, yield_typed,
+    Description, Effect, Kind, Running, Settled, Source, Stop, StopParts, Value, Waiter, downcast,
+    yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -53,7 +54,19 @@ impl Parts {
 
     /// Cancels every part still running.
     fn cancel(&self, reason: &Error) {
-        let stops = std::mem::take(&mut *self.0.borrow_mut());
+        self.0.stop_parts(reason);
+    }
+
+    /// How the saga waiting on the whole stops every part: the list
+    /// itself, where a hook holding it took a box of its own.
+    fn stop(&self) -> Stop {
+        Stop::Parts(self.0.clone())
+    }
+}
+
+impl StopParts for RefCell<Vec<Option<Stop>>> {
+    fn stop_parts(&self, reason: &Error) {
+        let stops = std::mem::take(&mut *self.borrow_mut());
         for stop in stops.into_iter().flatten() {
             stop.stop(reason);
         }
@@ -208,7 +221,10 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
         from = index + 1;
     }
     queue_turns(&gathering, count - from);
-    Running::new(promise).on_cancel(move |reason| parts.cancel(reason))
+    Running {
+        source: Source::Promise(promise),
+        cancel: Some(parts.stop()),
+    }
 }
 
 /// The effect of running `effects` in parallel (fail-fast: the first

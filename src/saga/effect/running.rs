@@ -29,8 +29,9 @@ pub(crate) enum Stop {
     /// Work that delivers its result itself ([`Source::Listening`]): see
     /// [`stopper`].
     Listening(Weak<dyn Listening>),
-    /// Parts stopped together (a race's), held strongly: a part's hook
-    /// runs when its waiter is cancelled even if nothing else holds it.
+    /// Parts stopped together (a race's, an `all`'s), held strongly: a
+    /// part's hook runs when its waiter is cancelled even if nothing else
+    /// holds it.
     Parts(Rc<dyn StopParts>),
     /// Not a wait: the saga's driver is resuming it with outcomes known at
     /// once, and marks its slot so while it steps.
@@ -46,9 +47,9 @@ impl Stop {
     }
 
     /// [`stop`](Self::stop) with a reason asked for only by the stops
-    /// that read it (a hook, a listener): a timer or a settled promise
-    /// stops without one, so a reason that must be made (a race's loser's)
-    /// is made only for those.
+    /// that read it (a hook, an effect's parts): a timer or a settled
+    /// promise stops without one, so a reason that must be made (a race's
+    /// loser's) is made only for those.
     pub(crate) fn stop_with<'r>(self, reason: impl FnOnce() -> &'r Error) {
         match self {
             Stop::Hook(hook) => hook(reason()),
