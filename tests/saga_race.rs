@@ -5,6 +5,7 @@
 //! `(key, value)` the test feeds.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use baton::saga::{
     Effect, Kind, Running, SagaCo, Stepper, Won, all, call_effect, delay_effect, race, race2,
     run_saga,
 };
-use baton::{Error, EventLoop, Gen, Promise, now, set_timeout};
+use baton::{Abrupt, Error, EventLoop, Gen, Promise, now, set_timeout};
 
 type Heard = Rc<RefCell<Vec<String>>>;
 
@@ -65,15 +66,18 @@ fn the_losers_are_stopped_with_the_winners_name_and_a_losing_delay_is_cleared() 
     );
 }
 
-#[test]
-fn cancelling_a_racing_saga_stops_every_part_with_its_reason() {
+/// What two parts that never settle heard when the saga waiting on them
+/// (as `waits` does) was cancelled after 1 ms.
+fn heard_when_cancelled<F>(
+    waits: impl FnOnce(SagaCo<()>, Effect, Effect) -> F + 'static,
+) -> Vec<String>
+where
+    F: Future<Output = Result<(), Abrupt<Error, ()>>> + 'static,
+{
     let heard = Heard::default();
-    let h = heard.clone();
+    let (a, b) = (hang("a", &heard), hang("b", &heard));
     let out = EventLoop::virtual_clock().run(move || {
-        let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
-            let _: Won<u32, u32> = race2(&co, ("a", hang("a", &h)), ("b", hang("b", &h))).await?;
-            Ok(())
-        }));
+        let task = run_saga(Gen::new(move |co: SagaCo<()>| waits(co, a, b)));
         let t = task.clone();
         set_timeout(
             move || t.cancel(Error::msg("page closed")),
@@ -82,27 +86,25 @@ fn cancelling_a_racing_saga_stops_every_part_with_its_reason() {
         task.promise()
     });
     assert!(out.peek().is_some_and(|r| r.is_err()), "cancelled");
-    assert_eq!(*heard.borrow(), ["a: page closed", "b: page closed"]);
+    heard.take()
+}
+
+#[test]
+fn cancelling_a_racing_saga_stops_every_part_with_its_reason() {
+    let heard = heard_when_cancelled(|co, a, b| async move {
+        let _: Won<u32, u32> = race2(&co, ("a", a), ("b", b)).await?;
+        Ok(())
+    });
+    assert_eq!(heard, ["a: page closed", "b: page closed"]);
 }
 
 #[test]
 fn cancelling_a_gathering_saga_stops_every_part_with_its_reason() {
-    let heard = Heard::default();
-    let h = heard.clone();
-    let out = EventLoop::virtual_clock().run(move || {
-        let task = run_saga(Gen::new(move |co: SagaCo<()>| async move {
-            let _: Vec<u32> = all(&co, vec![hang("a", &h), hang("b", &h)]).await?;
-            Ok(())
-        }));
-        let t = task.clone();
-        set_timeout(
-            move || t.cancel(Error::msg("page closed")),
-            Duration::from_millis(1),
-        );
-        task.promise()
+    let heard = heard_when_cancelled(|co, a, b| async move {
+        let _: Vec<u32> = all(&co, vec![a, b]).await?;
+        Ok(())
     });
-    assert!(out.peek().is_some_and(|r| r.is_err()), "cancelled");
-    assert_eq!(*heard.borrow(), ["a: page closed", "b: page closed"]);
+    assert_eq!(heard, ["a: page closed", "b: page closed"]);
 }
 
 #[test]
