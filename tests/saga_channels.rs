@@ -449,3 +449,21 @@ fn takers_cancelled_among_many_leave_the_rest_in_line() {
     let expected: Vec<(u32, u32)> = waiting.iter().map(|&i| (i, 0)).collect();
     assert_eq!(many_takers(takers, true), expected);
 }
+
+#[test]
+fn a_take_from_a_channel_is_stepped_with_the_message_a_test_feeds() {
+    use baton::saga::Stepper;
+    let chan = Channel::<u32>::new(Buffer::None);
+    let c = chan.clone();
+    let saga = Gen::new(move |co: SagaCo<Vec<Option<u32>>>| async move {
+        let first = take_from(&co, &c).await?;
+        let second = take_from(&co, &c).await?;
+        Ok(vec![first, second])
+    });
+    let mut steps = Stepper::new(saga);
+    let take = steps.next_effect().expect("a take");
+    assert_eq!(take.to_string(), format!("Take take({chan:?})"));
+    steps.feed(Some(5_u32)).expect("another take");
+    let finished = steps.feed(None::<u32>).err().and_then(Result::ok);
+    assert_eq!(finished, Some(vec![Some(5), None]));
+}

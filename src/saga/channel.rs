@@ -14,8 +14,8 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper,
-    yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, downcast,
+    stopper, unit, yield_typed,
 };
 use super::store::{Action, Bus, Listen, Pattern};
 use super::task::Scope;
@@ -121,7 +121,7 @@ impl<T: Clone + 'static> Taker<T> {
             // The taking saga resumes at once, inside the put (redux-saga's
             // order: before the putter).
             Taker::Saga(take) => {
-                take.handoff.keep(Ok(Rc::new(message)));
+                take.handoff.keep(Ok(take.hand_over(message)));
                 take.handoff.deliver();
             }
         }
@@ -134,8 +134,41 @@ impl<T: Clone + 'static> Taker<T> {
 /// reaction and a cancel hook took three.
 struct SagaTake<T> {
     channel: Weak<Inner<T>>,
-    id: u64,
+    id: Cell<u64>,
     handoff: Handoff,
+    /// [`take_from`]'s own taker, made with its effect: it keeps the
+    /// message for the saga to read, and resumes it with `()`, where the
+    /// message went back in a new box. Until performed, it holds the
+    /// channel (`until_performed`).
+    typed: bool,
+    kept: Cell<Option<Option<T>>>,
+    until_performed: Cell<Option<Channel<T>>>,
+}
+
+impl<T: Clone + 'static> SagaTake<T> {
+    /// What the saga resumes with for `message` (see `kept`).
+    fn hand_over(&self, message: Option<T>) -> Value {
+        if self.typed {
+            self.kept.set(Some(message));
+            unit()
+        } else {
+            Rc::new(message)
+        }
+    }
+
+    /// Joins the channel's takers, unless a message (or the end) is there
+    /// already: what the saga resumes with then.
+    fn start(self: Rc<Self>, chan: &Channel<T>) -> Running {
+        if let Some(now) = chan.take_now() {
+            return Running::now(Ok(self.hand_over(now)));
+        }
+        self.id.set(chan.next_taker_id());
+        chan.inner
+            .takers
+            .borrow_mut()
+            .join(self.id.get(), Taker::Saga(self.clone()));
+        Running::listening(self)
+    }
 }
 
 impl<T: Clone + 'static> Listening for SagaTake<T> {
@@ -155,10 +188,15 @@ impl<T: Clone + 'static> Listening for SagaTake<T> {
             return;
         };
         let chan = Channel { inner };
-        drop(chan.inner.takers.borrow_mut().leave(self.id));
-        if let Some(Ok(value)) = undelivered
-            && let Some(Some(message)) = value.downcast_ref::<Option<T>>()
-        {
+        drop(chan.inner.takers.borrow_mut().leave(self.id.get()));
+        let Some(Ok(value)) = undelivered else {
+            return;
+        };
+        if self.typed {
+            if let Some(Some(message)) = self.kept.take() {
+                chan.give_back(message);
+            }
+        } else if let Some(Some(message)) = value.downcast_ref::<Option<T>>() {
             chan.give_back(message.clone());
         }
     }
@@ -527,17 +565,44 @@ impl<T: Clone + 'static> Channel<T> {
             if let Some(now) = chan.take_now() {
                 return Running::now(Ok(Rc::new(now)));
             }
-            let take = Rc::new(SagaTake {
-                channel: Rc::downgrade(&chan.inner),
-                id: chan.next_taker_id(),
-                handoff: Handoff::default(),
-            });
-            chan.inner
-                .takers
-                .borrow_mut()
-                .join(take.id, Taker::Saga(take.clone()));
-            Running::listening(take)
+            chan.saga_take(false).start(&chan)
         })
+    }
+
+    fn saga_take(&self, typed: bool) -> Rc<SagaTake<T>> {
+        Rc::new(SagaTake {
+            channel: Rc::downgrade(&self.inner),
+            id: Cell::new(0),
+            handoff: Handoff::default(),
+            typed,
+            kept: Cell::new(None),
+            until_performed: Cell::new(None),
+        })
+    }
+
+    /// [`take_from`]'s effect, and its taker, which the saga reads the
+    /// message from (see [`SagaTake::hand_over`]).
+    fn typed_take_effect(&self) -> (Effect, Rc<SagaTake<T>>) {
+        let take = self.saga_take(true);
+        take.until_performed.set(Some(self.clone()));
+        let describe = |take: &Rc<SagaTake<T>>| {
+            // Taken out and put back: a `Cell` needs no borrow flag.
+            let chan = take.until_performed.take();
+            let args = chan.as_ref().map(|c| format!("{c:?}"));
+            take.until_performed.set(chan);
+            Description {
+                kind: Kind::Take,
+                name: "take".into(),
+                args: args.unwrap_or_default(),
+            }
+        };
+        let effect = Effect::new(take.clone(), describe, |take, _: &Scope| {
+            match take.until_performed.take() {
+                Some(chan) => take.start(&chan),
+                None => Running::new(Promise::new(|_| {})),
+            }
+        });
+        (effect, take)
     }
 
     /// The effect of putting `message` (an [`Overflow`] is thrown into the
@@ -618,7 +683,14 @@ pub async fn take_from<T, M: Clone + 'static>(
     co: &SagaCo<T>,
     channel: &Channel<M>,
 ) -> Result<Option<M>, Abrupt<Error, T>> {
-    yield_typed(co, channel.take_effect(), Kind::Take, "take").await
+    let (effect, take) = channel.typed_take_effect();
+    let value = co.yield_(effect).await?;
+    // A message fed by a test or an interceptor (the effect not
+    // performed) comes as the value.
+    match take.kept.take() {
+        Some(message) => Ok(message),
+        None => downcast(&value, Kind::Take, "take").map_err(Abrupt::Throw),
+    }
 }
 
 /// `yield put(channel, message)`: what happened to the message.
