@@ -702,3 +702,24 @@ fn a_saga_that_ignores_the_stores_end_gets_an_error_not_a_hang() {
         ]
     );
 }
+
+#[test]
+fn a_take_maybe_is_stepped_with_the_action_or_the_end_a_test_feeds() {
+    use baton::saga::take_maybe;
+    let saga = Gen::new(|co: SagaCo<Vec<String>>| async move {
+        let mut seen = Vec::new();
+        while let Some(action) = take_maybe::<_, Login>(&co, "LOGIN_LOADING").await? {
+            seen.push(format!("{action:?}"));
+        }
+        seen.push("(end)".into());
+        Ok(seen)
+    });
+    let mut steps = Stepper::new(saga);
+    assert_eq!(steps.next_effect().expect("a take").name, "takeMaybe");
+    steps.feed(Some(Login::Loading)).expect("another take");
+    let finished = steps.feed(None::<Login>).err().and_then(Result::ok);
+    assert_eq!(
+        finished,
+        Some(vec!["Loading".to_string(), "(end)".to_string()])
+    );
+}

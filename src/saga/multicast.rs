@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::SagaCo;
 use super::effect::{Effect, Kind, yield_typed};
-use super::store::{Action, Bus, Pattern, putting, taking, typed_take};
+use super::store::{Action, Bus, Pattern, putting, taking, typed_take, typed_take_maybe};
 use crate::Error;
 use crate::generator::Abrupt;
 
@@ -301,8 +301,11 @@ pub async fn take_maybe_on<T, A: Action>(
     channel: &MulticastChannel<A>,
     pattern: impl Into<Pattern<A>>,
 ) -> Result<Option<A>, Abrupt<Error, T>> {
-    let effect = channel.take_maybe_effect(pattern);
-    yield_typed(co, effect, Kind::Take, "takeMaybe").await
+    typed_take_maybe(
+        co,
+        taking::<A, true>(pattern.into(), Some(&channel.bus), true),
+    )
+    .await
 }
 
 /// `yield put(multicastChannel, action)`: every saga waiting for `action`

@@ -869,13 +869,31 @@ pub(crate) fn taking<A: Action, const MAYBE: bool>(
 /// the value, as before.
 pub(crate) async fn typed_take<T, A: Action>(
     co: &SagaCo<T>,
-    (effect, taker): (Effect, Rc<Taker<A, false>>),
+    take: (Effect, Rc<Taker<A, false>>),
 ) -> Result<A, Abrupt<Error, T>> {
+    read_take(co, take, |action| action, "take").await
+}
+
+/// [`typed_take`] for `take_maybe` and `take_maybe_on`: the action heard
+/// comes from the taker; the end (`None`) as the value, as before.
+pub(crate) async fn typed_take_maybe<T, A: Action>(
+    co: &SagaCo<T>,
+    take: (Effect, Rc<Taker<A, true>>),
+) -> Result<Option<A>, Abrupt<Error, T>> {
+    read_take(co, take, Some, "takeMaybe").await
+}
+
+async fn read_take<T, A: Action, U: Clone + 'static, const MAYBE: bool>(
+    co: &SagaCo<T>,
+    (effect, taker): (Effect, Rc<Taker<A, MAYBE>>),
+    heard: fn(A) -> U,
+    name: &'static str,
+) -> Result<U, Abrupt<Error, T>> {
     let value = co.yield_(effect).await?;
     if let Some(action) = taker.kept.take() {
-        return Ok(action);
+        return Ok(heard(action));
     }
-    downcast(&value, Kind::Take, "take").map_err(Abrupt::Throw)
+    downcast(&value, Kind::Take, name).map_err(Abrupt::Throw)
 }
 
 /// Performs a take on `bus`: heard at once if the bus has ended, else
@@ -932,11 +950,11 @@ impl<A: Action, const MAYBE: bool> Listen<A> for Taker<A, MAYBE> {
             return;
         }
         self.stop_listening();
-        let action: Value = if MAYBE {
-            Rc::new(Some(action.clone()))
-        } else if self.typed {
+        let action: Value = if self.typed {
             self.kept.set(Some(action.clone()));
             unit()
+        } else if MAYBE {
+            Rc::new(Some(action.clone()))
         } else {
             Rc::new(action.clone())
         };
@@ -1093,13 +1111,7 @@ pub async fn take_maybe<T, A: Action>(
     co: &SagaCo<T>,
     pattern: impl Into<Pattern<A>>,
 ) -> Result<Option<A>, Abrupt<Error, T>> {
-    yield_typed(
-        co,
-        take_maybe_effect(pattern.into()),
-        Kind::Take,
-        "takeMaybe",
-    )
-    .await
+    typed_take_maybe(co, taking::<A, true>(pattern.into(), None, true)).await
 }
 
 /// The runtime's services (a store's state and bus), one per type. A
