@@ -267,22 +267,38 @@ pub fn race<T: Clone + 'static, E: Reason>(
     promises: impl IntoIterator<Item = Promise<T, E>>,
 ) -> Promise<T, E> {
     let (result, resolver) = Promise::with_resolver();
+    subscribe_until_decided(
+        promises,
+        |promise| !promise.is_pending(),
+        |_, promise| {
+            let resolver: Resolver<T, E> = resolver.clone();
+            promise.subscribe(move |outcome| resolver.resolve_with(outcome));
+        },
+    );
+    result
+}
+
+/// Subscribes to each input in turn (`subscribe`, with its index) until
+/// one `decides` the result as it is subscribed to: one settled already
+/// (for `any`, fulfilled), whose reaction is queued ahead of any later
+/// input's, which would find the result settled. The inputs after it are
+/// marked handled, as subscribing marks them, and nothing is kept on
+/// them: a race won at once against a promise that never settles leaves
+/// nothing on it.
+fn subscribe_until_decided<T: Clone + 'static, E: Reason>(
+    promises: impl IntoIterator<Item = Promise<T, E>>,
+    decides: impl Fn(&Promise<T, E>) -> bool,
+    mut subscribe: impl FnMut(usize, Promise<T, E>),
+) {
     let mut decided = false;
-    for promise in promises {
+    for (i, promise) in promises.into_iter().enumerate() {
         if decided {
-            // An input settled already was subscribed to before this one:
-            // its reaction is queued, and this one's would come after it
-            // and find the race over. Marked handled, as subscribing
-            // marks it, and nothing kept: a race won at once against a
-            // promise that never settles leaves nothing on it.
             promise.mark_handled();
             continue;
         }
-        decided = !promise.is_pending() && super::may_skip_subscribing();
-        let resolver: Resolver<T, E> = resolver.clone();
-        promise.subscribe(move |outcome| resolver.resolve_with(outcome));
+        decided = decides(&promise) && super::may_skip_subscribing();
+        subscribe(i, promise);
     }
-    result
 }
 
 /// `Promise.any`: fulfils like the first input to fulfil; if all reject,
@@ -313,28 +329,25 @@ pub fn any<T: Clone + 'static, E: Reason>(
     let (result, resolver) = Promise::with_resolver();
     let reasons = Rc::new(RefCell::new(vec![None; promises.len()]));
     let remaining = Rc::new(Cell::new(promises.len()));
-    let mut decided = false;
-    for (i, promise) in promises.into_iter().enumerate() {
-        if decided {
-            // As in `race`: an input fulfilled already was subscribed to
-            // before this one, and its reaction fulfils the result first.
-            promise.mark_handled();
-            continue;
-        }
-        decided = promise.rejected() == Some(false) && super::may_skip_subscribing();
-        let (reasons, remaining, resolver) = (reasons.clone(), remaining.clone(), resolver.clone());
-        promise.subscribe(move |outcome| match outcome {
-            Ok(value) => resolver.resolve(value),
-            Err(reason) => {
-                reasons.borrow_mut()[i] = Some(reason);
-                remaining.set(remaining.get() - 1);
-                if remaining.get() == 0 {
-                    let all = filled(std::mem::take(&mut *reasons.borrow_mut()));
-                    resolver.reject(AggregateError::new(all));
+    subscribe_until_decided(
+        promises,
+        |promise| promise.rejected() == Some(false),
+        |i, promise| {
+            let (reasons, remaining, resolver) =
+                (reasons.clone(), remaining.clone(), resolver.clone());
+            promise.subscribe(move |outcome| match outcome {
+                Ok(value) => resolver.resolve(value),
+                Err(reason) => {
+                    reasons.borrow_mut()[i] = Some(reason);
+                    remaining.set(remaining.get() - 1);
+                    if remaining.get() == 0 {
+                        let all = filled(std::mem::take(&mut *reasons.borrow_mut()));
+                        resolver.reject(AggregateError::new(all));
+                    }
                 }
-            }
-        });
-    }
+            });
+        },
+    );
     result
 }
 

@@ -159,9 +159,14 @@ impl<T: Clone + 'static> SagaTake<T> {
     /// Joins the channel's takers, unless a message (or the end) is there
     /// already: what the saga resumes with then.
     fn start(self: Rc<Self>, chan: &Channel<T>) -> Running {
-        if let Some(now) = chan.take_now() {
-            return Running::now(Ok(self.hand_over(now)));
+        match chan.take_now() {
+            Some(now) => Running::now(Ok(self.hand_over(now))),
+            None => self.join(chan),
         }
+    }
+
+    /// Joins the channel's takers, to be handed the next message.
+    fn join(self: Rc<Self>, chan: &Channel<T>) -> Running {
         self.id.set(chan.next_taker_id());
         chan.inner
             .takers
@@ -562,10 +567,11 @@ impl<T: Clone + 'static> Channel<T> {
             args: format!("{c:?}"),
         };
         Effect::new(self.clone(), describe, |chan, _: &Scope| {
-            if let Some(now) = chan.take_now() {
-                return Running::now(Ok(Rc::new(now)));
+            // Its taker made only when it must wait.
+            match chan.take_now() {
+                Some(now) => Running::now(Ok(Rc::new(now))),
+                None => chan.saga_take(false).join(&chan),
             }
-            chan.saga_take(false).start(&chan)
         })
     }
 

@@ -7,7 +7,7 @@
 //! sends the result back; the stepping harness ([`Stepper`]) lets a test
 //! look at each effect and feed the result itself. Results travel as
 //! `Rc<dyn Any>` between the two, so one saga can make calls of different
-//! types; the typed helpers ([`call`], [`delay`], [`all`], [`race`],
+//! types; the typed helpers ([`call`], [`delay`], [`all`], [`race`](fn@race),
 //! [`fork`], [`join`], …) turn them back into the called function's type,
 //! and a mismatch becomes an error that names the effect.
 //!
@@ -16,7 +16,7 @@
 //! | `yield call(fn, arg)`        | `call(&co, f, arg).await?`             |
 //! | `yield cps(fn, arg)`         | [`cps`] (`f(arg, done)`, Node's callback style) |
 //! | `yield all([...])` / `{...}` | [`all`] / [`all_keyed`]                |
-//! | `yield race({...})`          | [`race`], [`race2`] (losers cancelled) |
+//! | `yield race({...})`          | [`race`](fn@race), [`race2`] (losers cancelled) |
 //! | `yield delay(ms)`            | [`delay`]                              |
 //! | `yield fork` / `spawn`       | [`fork`] / [`spawn`] → a [`Task`]      |
 //! | `yield join(task)`           | [`join`]                               |

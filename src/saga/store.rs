@@ -813,7 +813,7 @@ pub fn take_maybe_effect<A: Action>(pattern: Pattern<A>) -> Effect {
 /// A take; `MAYBE`: a `takeMaybe` (a type of its own, so a plain take's
 /// path has no test for it). `on`: a multicast channel's bus, else the
 /// runtime's store's. `typed`: the saga reads the action from the taker
-/// returned beside the effect ([`TypedTake`]).
+/// returned beside the effect ([`typed_take`]).
 pub(crate) fn taking<A: Action, const MAYBE: bool>(
     pattern: Pattern<A>,
     on: Option<&Rc<Bus<A>>>,

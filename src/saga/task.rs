@@ -289,7 +289,7 @@ const CLEANING_UP: u8 = 2;
 /// generator).
 const STEPPING: u8 = 4;
 /// [`Core::flags`]: the body is in an [`uninterruptible`](super::uninterruptible)
-/// region: a halt waits in [`Env::deferred`] until it leaves.
+/// region: a halt waits in the task's [`Leftovers::deferred`] until it leaves.
 const SHIELDED: u8 = 8;
 
 /// The type-independent half of a task, shared by the tree.
