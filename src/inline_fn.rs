@@ -29,7 +29,12 @@ pub(crate) struct InlineFn<A> {
     /// of its queue word by word, as it was written, where a copy of the
     /// whole was one 16-byte load the processor could not forward from
     /// the two 8-byte stores that wrote it.
-    take: unsafe fn(Storage, Option<A>),
+    ///
+    /// The flag goes along to a closure made with
+    /// [`new_told`](InlineFn::new_told), in a register of its own (a
+    /// promise's reaction is told whether it is the whole of its
+    /// microtask); other closures ignore it.
+    take: unsafe fn(Storage, Option<A>, bool),
     /// The closure may hold `Rc`s: not `Send` or `Sync`.
     _not_send: PhantomData<*const ()>,
 }
@@ -54,13 +59,24 @@ pub(crate) fn stored<F, const N: usize>(f: F) -> Storage<N> {
 /// `storage` must be a copy of storage holding an initialised `F` (written
 /// by [`InlineFn::store`]) whose original nothing reads or drops
 /// afterwards: the copy's `F` is then the only one.
-unsafe fn take_out<F: FnOnce(A), A>(storage: Storage, arg: Option<A>) {
+unsafe fn take_out<F: FnOnce(A), A>(storage: Storage, arg: Option<A>, _flag: bool) {
     // SAFETY: by the caller's contract the storage holds an `F`, aligned
     // (`fits::<F, WORDS>` was checked when it was written), and this is its only
     // read; from here it is an ordinary owned value, dropped on unwind.
     let f = unsafe { storage.as_ptr().cast::<F>().read() };
     if let Some(arg) = arg {
         f(arg);
+    }
+}
+
+/// # Safety
+///
+/// As for [`take_out`], with `F` written by [`InlineFn::store_told`].
+unsafe fn take_out_told<F: FnOnce(A, bool), A>(storage: Storage, arg: Option<A>, flag: bool) {
+    // SAFETY: as in `take_out`.
+    let f = unsafe { storage.as_ptr().cast::<F>().read() };
+    if let Some(arg) = arg {
+        f(arg, flag);
     }
 }
 
@@ -84,14 +100,40 @@ impl<A: 'static> InlineFn<A> {
         }
     }
 
+    /// Stores `f`, which is told the flag [`call_told`](Self::call_told)
+    /// passes (`false` from [`call`](Self::call)).
+    #[inline]
+    pub(crate) fn new_told<F: FnOnce(A, bool) + 'static>(f: F) -> Self {
+        if fits::<F, WORDS>() {
+            Self::store_told(f)
+        } else {
+            Self::store_told::<Box<dyn FnOnce(A, bool)>>(Box::new(f))
+        }
+    }
+
+    #[inline]
+    fn store_told<F: FnOnce(A, bool) + 'static>(f: F) -> Self {
+        InlineFn {
+            storage: stored(f),
+            take: take_out_told::<F, A>,
+            _not_send: PhantomData,
+        }
+    }
+
     /// Calls the closure.
     #[inline]
     pub(crate) fn call(self, arg: A) {
+        self.call_told(arg, false);
+    }
+
+    /// Calls the closure, telling it `flag` if it was made to hear it.
+    #[inline]
+    pub(crate) fn call_told(self, arg: A, flag: bool) {
         let this = ManuallyDrop::new(self);
         // SAFETY: the storage holds the closure `take` was made for, and
         // it is taken exactly once, from this copy: `this` is never
         // dropped, so `Drop` cannot take it again.
-        unsafe { (this.take)(this.storage, Some(arg)) }
+        unsafe { (this.take)(this.storage, Some(arg), flag) }
     }
 }
 
@@ -100,7 +142,7 @@ impl<A> Drop for InlineFn<A> {
         // SAFETY: not called (`call` consumes `self` without dropping it),
         // so the closure is still in the storage; dropping takes it once,
         // from this copy, and the original is never read again.
-        unsafe { (self.take)(self.storage, None) }
+        unsafe { (self.take)(self.storage, None, false) }
     }
 }
 

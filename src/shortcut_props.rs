@@ -6,7 +6,8 @@
 //! saga's effect; `all` over promises, or a saga's `all`, taking the turns
 //! of those settled in one job; `race` and `any` leaving the inputs after
 //! a deciding one unsubscribed: `promise::may_skip_subscribing`). Random
-//! scenarios of awaits (one or two a poll, or of `all`, `all_settled`,
+//! scenarios of awaits (one or two a poll, of promises pending when
+//! awaited, or of `all`, `all_settled`,
 //! `race` and `any` over settled, pending and rejected promises), `run()`s, for-await loops, a source's
 //! `next()` polled beside a neighbour or dropped after one poll, and sagas
 //! taking settled steps or gathering settled and pending calls with `all`
@@ -44,6 +45,11 @@ type Log = Rc<RefCell<Vec<String>>>;
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Await,
+    /// An await of a promise still pending (it fulfils a turn later, and
+    /// on odd steps another task awaits it too, first), then of a settled
+    /// one: the task resumed by the promise's reaction, alone in its
+    /// microtask or not.
+    AwaitWoken,
     /// Two awaits in one poll of its task (`join!`).
     Join,
     /// An await of `all` (or, every third step, `all_settled`; on some
@@ -166,6 +172,10 @@ fn count(n: u32, log: Log, name: String) -> AsyncGen<u32, (), (), Error> {
                     // Resumed by the promise, it yields in a turn of its own.
                     Promise::<()>::resolve(()).await?;
                 }
+                if i % 3 == 0 {
+                    // Pending when awaited: resumed by its reaction.
+                    Promise::<()>::resolve(()).map(|()| ()).await?;
+                }
                 note(&log, format!("{name} yields {i}"));
                 co.yield_(i).await?;
             }
@@ -239,6 +249,36 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                         }
                     }
                     side_steps(&log, &name, i, &plan.sides);
+                    if plan.stop_at == Some(i) {
+                        break;
+                    }
+                }
+                note(&log, format!("{name} done"));
+                Ok::<_, Error>(())
+            });
+        }
+        Kind::AwaitWoken => {
+            spawn(async move {
+                for i in 1..=plan.steps {
+                    let later = Promise::<()>::resolve(()).map(move |()| i);
+                    if i % 2 == 1 {
+                        let (log, name, later) = (log.clone(), name.clone(), later.clone());
+                        spawn(async move {
+                            let v = later.await?;
+                            note(&log, format!("{name}'s listener heard {v}"));
+                            Promise::<()>::resolve(()).await?;
+                            note(&log, format!("{name}'s listener went on"));
+                            Ok::<_, Error>(())
+                        });
+                    }
+                    let v = later.await?;
+                    note(&log, format!("{name} woke with {v}"));
+                    let w = Promise::<u32>::resolve(10 * i).await?;
+                    note(&log, format!("{name} awaited {w}"));
+                    side_steps(&log, &name, i, &plan.sides);
+                    if plan.catch_at == Some(i) {
+                        caught(&log, &name, Promise::<u32>::reject(boom()).await);
+                    }
                     if plan.stop_at == Some(i) {
                         break;
                     }
@@ -506,6 +546,7 @@ fn play(walkers: &[Walker], ticks: u32, shortcuts: Shortcuts) -> Vec<String> {
 fn kind() -> impl Strategy<Value = Kind> {
     prop_oneof![
         Just(Kind::Await),
+        Just(Kind::AwaitWoken),
         Just(Kind::Join),
         Just(Kind::All),
         Just(Kind::Run),

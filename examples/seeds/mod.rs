@@ -159,6 +159,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "promises",
+        "await_woken_runs_on",
+        "awaits of promises pending when awaited, then of settled ones",
+        promises::await_woken_runs_on,
+    ),
+    port(
+        "promises",
         "microtasks_vs_timers",
         "microtasks before timers",
         promises::microtasks_vs_timers,

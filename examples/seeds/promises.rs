@@ -223,6 +223,49 @@ pub fn await_runs_on() -> String {
     runs_on(walker)
 }
 
+/// `async function listen(name, later)` of `await_woken_runs_on.js`: a
+/// second task awaiting a walker's promise, awaited before the walker's
+/// own await.
+fn listen(log: &Log, name: &'static str, later: Promise<i32>) {
+    let log = log.clone();
+    spawn(async move {
+        let v = later.await?;
+        log.line(format_args!("{name}'s listener heard {v}"));
+        Promise::<()>::resolve(()).await?;
+        log.line(format_args!("{name}'s listener went on"));
+        Ok::<_, Error>(())
+    });
+}
+
+/// `async function walker(name, n)` of `await_woken_runs_on.js`: each step
+/// awaits a promise still pending (it fulfils a turn later), then a
+/// settled one.
+fn woken_walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
+    let log = log.clone();
+    spawn(async move {
+        for i in 1..=n {
+            let later = Promise::<()>::resolve(()).map(move |()| i);
+            if name == "b" || (name == "lone" && i != 2) {
+                listen(&log, name, later.clone());
+            }
+            let v = later.await?;
+            log.line(format_args!("{name} woke with {v}"));
+            let w = Promise::<i32>::resolve(10 * i).await?;
+            log.line(format_args!("{name} got {w}"));
+            side_steps(&log, name, i, woken_walker);
+            if name == "lone" && i == 2 {
+                catch_boom(&log, name).await;
+            }
+        }
+        log.line(format_args!("{name} done"));
+        Ok::<_, Error>(name)
+    })
+}
+
+pub fn await_woken_runs_on() -> String {
+    runs_on(woken_walker)
+}
+
 pub fn microtasks_vs_timers() -> String {
     scenario(|log| {
         let l = log.clone();

@@ -461,7 +461,13 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
         let report = inner.state.mark_handled();
         if matches!(inner.state, State::Pending { .. }) {
             let task = lent.task.clone();
-            inner.reactions.push_with(move |_| task.run());
+            inner.reactions.push_told(move |_, alone| {
+                if alone {
+                    task.run_alone();
+                } else {
+                    task.run();
+                }
+            });
             drop(inner);
         } else {
             drop(inner);

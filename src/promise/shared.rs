@@ -13,7 +13,11 @@ use crate::inline_fn::InlineFn;
 
 /// What runs when a promise settles: a handler, or a task to resume (an
 /// `await`). Both are stored inline when small (a handler capturing its
-/// derived promise, a task), so neither allocates.
+/// derived promise, a task), so neither allocates. A task's is told
+/// whether it is the whole of its microtask (the one reaction of a
+/// promise whose job runs alone): the task so resumed may go on at once
+/// after an await of a settled promise, as a task queued alone does (see
+/// `event_loop::may_go_on_at_once`).
 pub(super) type Reaction<T, E> = InlineFn<Result<T, E>>;
 
 /// Handlers waiting for a promise. Most promises get exactly one (the next
@@ -41,15 +45,31 @@ impl<T, E> Reactions<T, E> {
         T: 'static,
         E: 'static,
     {
+        self.push_made(|| Reaction::new(reaction));
+    }
+
+    /// A reaction told whether it runs as the whole of its microtask.
+    #[inline]
+    pub(super) fn push_told(&mut self, reaction: impl FnOnce(Result<T, E>, bool) + 'static)
+    where
+        T: 'static,
+        E: 'static,
+    {
+        self.push_made(|| Reaction::new_told(reaction));
+    }
+
+    #[inline(always)]
+    fn push_made(&mut self, make: impl FnOnce() -> Reaction<T, E>)
+    where
+        T: 'static,
+        E: 'static,
+    {
         if self.is_none() {
             // The hottest path of a promise chain. `NONE` owns nothing:
             // forgetting it saves a call to the drop glue.
-            std::mem::forget(std::mem::replace(
-                self,
-                Reactions::One(Reaction::new(reaction)),
-            ));
+            std::mem::forget(std::mem::replace(self, Reactions::One(make())));
         } else {
-            self.push_another(Reaction::new(reaction));
+            self.push_another(make());
         }
     }
 
@@ -168,13 +188,26 @@ impl<T: Clone, E: Clone> Shared<T, E> {
 /// settlement runs in order (no other microtask can come between them).
 impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
     fn run(self: Rc<Self>) {
+        self.react(false);
+    }
+
+    fn run_alone(self: Rc<Self>) {
+        self.react(true);
+    }
+}
+
+impl<T: Clone + 'static, E: Clone + 'static> Shared<T, E> {
+    /// Runs the reactions. `alone`: the job is the whole of its microtask,
+    /// and so is its reaction if it has only one.
+    #[inline(always)]
+    fn react(self: Rc<Self>, alone: bool) {
         let Some(outcome) = self.outcome() else {
             return;
         };
         let reactions = std::mem::replace(&mut *self.inner.borrow_mut().reactions, Reactions::NONE);
         match reactions {
             Reactions::Many(None) => {}
-            Reactions::One(reaction) => reaction.call(outcome),
+            Reactions::One(reaction) => reaction.call_told(outcome, alone),
             Reactions::Many(Some(all)) => {
                 for reaction in *all {
                     reaction.call(outcome.clone());
