@@ -43,6 +43,7 @@ const promiseSuite = {
   rows: [
     { label: "then-link (chain of 1,000)", baton: "then_link_x1000/baton", per: 1000, node: "then_link/node" },
     { label: "await of a resolved promise", baton: "await_x1000/baton", per: 1000, rust: "await_x1000/rust_async_fn", node: "await/node" },
+    { label: "await of a promise a microtask fulfils, then of a resolved one (per pair)", baton: "await_woken_x1000/baton", per: 1000, node: "await_woken/node" },
     { label: "yield of a resolved promise through run()", baton: "run_yield_x1000/baton", per: 1000, rust: "await_x1000/rust_async_fn", node: "run_yield/node" },
     { label: "Node: native await, for the runner row", node: "await/node" },
     { label: "baton: a Rust async fn on baton's loop awaiting the same resolved promise (the await row), for the runner row", baton: "await_x1000/baton", per: 1000 },

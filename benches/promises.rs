@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 mod allocator;
 
 use baton::promise::{all, race};
-use baton::{Error, EventLoop, Promise, set_timeout, spawn};
+use baton::{Error, EventLoop, Promise, queue_microtask, set_timeout, spawn};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// Links per chain, awaits per task: each iteration does this many.
@@ -42,6 +42,24 @@ fn awaits(c: &mut Criterion) {
                 let ready = Promise::<u64, Error>::resolve(1);
                 let mut sum = 0;
                 for _ in 0..N {
+                    sum += ready.clone().await?;
+                }
+                Ok::<_, Error>(sum)
+            });
+            black_box(out.ok())
+        })
+    });
+    c.bench_function("await_woken_x1000/baton", |b| {
+        // An await of a promise still pending (a microtask fulfils it),
+        // then of a settled one: the task resumed by the reaction goes on.
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().block_on(async {
+                let ready = Promise::<u64, Error>::resolve(1);
+                let mut sum = 0;
+                for _ in 0..N {
+                    let (later, resolver) = Promise::<u64, Error>::with_resolver();
+                    queue_microtask(move || resolver.resolve(1));
+                    sum += later.await?;
                     sum += ready.clone().await?;
                 }
                 Ok::<_, Error>(sum)

@@ -32,6 +32,19 @@ module.exports = {
       for (let i = 0; i < N; i++) sum += await ready;
       return sum;
     }, N, 200),
+  "await_woken/node": () =>
+    medianNs(async () => {
+      const ready = Promise.resolve(1);
+      let sum = 0;
+      for (let i = 0; i < N; i++) {
+        let resolve;
+        const later = new Promise((r) => (resolve = r));
+        queueMicrotask(() => resolve(1));
+        sum += await later;
+        sum += await ready;
+      }
+      return sum;
+    }, N, 200),
   "race/node": () =>
     medianNs(async () => {
       const ready = Promise.resolve(1);
