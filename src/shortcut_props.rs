@@ -7,7 +7,8 @@
 //! of those settled in one job; `race` and `any` leaving the inputs after
 //! a deciding one unsubscribed: `promise::may_skip_subscribing`). Random
 //! scenarios of awaits (one or two a poll, of promises pending when
-//! awaited, or of `all`, `all_settled`,
+//! awaited — a task, a run or a saga resumed by a promise's reaction goes
+//! on at once after it too — or of `all`, `all_settled`,
 //! `race` and `any` over settled, pending and rejected promises), `run()`s, for-await loops, a source's
 //! `next()` polled beside a neighbour or dropped after one poll, and sagas
 //! taking settled steps or gathering settled and pending calls with `all`
@@ -313,6 +314,13 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
             run(Gen::new(
                 move |co: Co<Promise<u32>, u32, (), Error>| async move {
                     for i in 1..=plan.steps {
+                        if i % 2 == 0 {
+                            // Pending when yielded: its reaction resumes
+                            // the run, alone in its microtask.
+                            let later = Promise::<()>::resolve(()).map(move |()| 10 * i);
+                            let v = co.yield_(later).await?;
+                            note(&log, format!("{name} woke with {v}"));
+                        }
                         let v = co.yield_(Promise::resolve(i)).await?;
                         note(&log, format!("{name} got {v}"));
                         side_steps(&log, &name, i, &plan.sides);
@@ -406,6 +414,13 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
         Kind::Saga => {
             run_saga(Gen::new(move |co: SagaCo<()>| async move {
                 for i in 1..=plan.steps {
+                    if i % 2 == 0 {
+                        // Answered a turn later: the promise's reaction
+                        // resumes the saga, alone in its microtask.
+                        let soon = |v: u32| Promise::<()>::resolve(()).map(move |()| v);
+                        let v = call(&co, soon, 10 * i).await?;
+                        note(&log, format!("{name} woke with {v}"));
+                    }
                     let v = call(&co, |v: u32| Promise::<u32>::resolve(v), i).await?;
                     note(&log, format!("{name} called {v}"));
                     side_steps(&log, &name, i, &plan.sides);

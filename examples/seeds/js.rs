@@ -125,6 +125,13 @@ pub fn value<Y: Display, T: Display>(step: &Step<Y, T>) -> String {
 #[derive(Clone, Default)]
 pub struct Log(Rc<RefCell<String>>);
 
+/// Shown as what it stands for, when passed as an effect's argument.
+impl fmt::Debug for Log {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("console")
+    }
+}
+
 impl Log {
     pub fn line(&self, line: impl Display) {
         let mut out = self.0.borrow_mut();

@@ -273,6 +273,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "runner",
+        "run_woken_runs_on",
+        "run() over promises pending when yielded, then settled ones",
+        runner::run_woken_runs_on,
+    ),
+    port(
+        "runner",
         "run_rejection_caught",
         "a rejected yield is caught at the yield",
         runner::run_rejection_caught,
@@ -438,6 +444,12 @@ pub const PORTS: &[Port] = &[
         "calls_run_on",
         "calls answered at once, turn after turn",
         saga::calls_run_on,
+    ),
+    port(
+        "saga",
+        "calls_woken_run_on",
+        "calls answered a turn later, then at once",
+        saga::calls_woken_run_on,
     ),
     port(
         "saga",

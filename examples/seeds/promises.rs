@@ -223,18 +223,31 @@ pub fn await_runs_on() -> String {
     runs_on(walker)
 }
 
-/// `async function listen(name, later)` of `await_woken_runs_on.js`: a
+/// `async function listen(name, later)` of `await_woken_runs_on.js` (and
+/// of `run_woken_runs_on.js`): a
 /// second task awaiting a walker's promise, awaited before the walker's
 /// own await.
-fn listen(log: &Log, name: &'static str, later: Promise<i32>) {
+pub fn listen(log: &Log, name: &'static str, pending: Promise<i32>) {
     let log = log.clone();
     spawn(async move {
-        let v = later.await?;
+        let v = pending.await?;
         log.line(format_args!("{name}'s listener heard {v}"));
         Promise::<()>::resolve(()).await?;
         log.line(format_args!("{name}'s listener went on"));
         Ok::<_, Error>(())
     });
+}
+
+/// `lateListened(name, i)` of the `*_woken_run*_on.js` oracles: fulfils
+/// two turns later, with a handler added a turn after it is made (after
+/// the walker waits on it).
+pub fn late_listened(log: &Log, name: &'static str, i: i32) -> Promise<i32> {
+    let pending = Promise::<()>::resolve(()).map(|()| ()).map(move |()| i);
+    let (late, log) = (pending.clone(), log.clone());
+    queue_microtask(move || {
+        late.map(move |v| log.line(format_args!("{name}'s late listener heard {v}")));
+    });
+    pending
 }
 
 /// `async function walker(name, n)` of `await_woken_runs_on.js`: each step
@@ -244,11 +257,15 @@ fn woken_walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> 
     let log = log.clone();
     spawn(async move {
         for i in 1..=n {
-            let later = Promise::<()>::resolve(()).map(move |()| i);
+            let pending = if name == "lone" && i == 2 {
+                late_listened(&log, name, i)
+            } else {
+                Promise::<()>::resolve(()).map(move |()| i)
+            };
             if name == "b" || (name == "lone" && i != 2) {
-                listen(&log, name, later.clone());
+                listen(&log, name, pending.clone());
             }
-            let v = later.await?;
+            let v = pending.await?;
             log.line(format_args!("{name} woke with {v}"));
             let w = Promise::<i32>::resolve(10 * i).await?;
             log.line(format_args!("{name} got {w}"));

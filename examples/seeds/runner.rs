@@ -8,7 +8,9 @@ use baton::runner::{CancellationToken, Thunk, run, run_cancellable, thunk, wrap}
 use baton::{Abrupt, Body, Co, Error, Gen, Promise, set_timeout, spawn};
 
 use super::js::Log;
-use super::promises::{later, ms, runs_on, scenario, side_steps, stamp, ticks};
+use super::promises::{
+    late_listened, later, listen, ms, runs_on, scenario, side_steps, stamp, ticks,
+};
 
 pub fn run_order() -> String {
     scenario(|log| {
@@ -83,6 +85,38 @@ fn walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
 
 pub fn run_runs_on() -> String {
     runs_on(walker)
+}
+
+/// `walker(name, n)` of `run_woken_runs_on.js`: a run that yields, each
+/// step, a promise still pending (it fulfils a turn later), then a settled
+/// one.
+fn woken_walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
+    let log = log.clone();
+    run(Gen::new(
+        move |co: Co<Promise<i32>, i32, &'static str, Error>| async move {
+            for i in 1..=n {
+                let pending = if name == "lone" && i == 2 {
+                    late_listened(&log, name, i)
+                } else {
+                    Promise::<()>::resolve(()).map(move |()| i)
+                };
+                if name == "b" || (name == "lone" && i != 2) {
+                    listen(&log, name, pending.clone());
+                }
+                let v = co.yield_(pending).await?;
+                log.line(format_args!("{name} woke with {v}"));
+                let w = co.yield_(Promise::resolve(10 * i)).await?;
+                log.line(format_args!("{name} got {w}"));
+                side_steps(&log, name, i, woken_walker);
+            }
+            log.line(format_args!("{name} done"));
+            Ok(name)
+        },
+    ))
+}
+
+pub fn run_woken_runs_on() -> String {
+    runs_on(woken_walker)
 }
 
 pub fn run_throw_after_catch() -> String {

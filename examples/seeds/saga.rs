@@ -14,7 +14,7 @@ use baton::saga::{
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
 use super::js::Log;
-use super::promises::{ms, runs_on, scenario, side_steps, stamp, ticks};
+use super::promises::{late_listened, listen, ms, runs_on, scenario, side_steps, stamp, ticks};
 
 /// `fakeFetch(url)`: `url:mock` after 100 ms.
 pub fn fake_fetch(url: String) -> Promise<String> {
@@ -185,6 +185,49 @@ fn walk(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
 
 pub fn calls_run_on() -> String {
     runs_on(walk)
+}
+
+/// `soon()` of `calls_woken_run_on.js`: a call answered a turn later,
+/// whose promise, for "b" and "lone", an async function awaits first; for
+/// "lone" at step 2, answered two turns later, with a handler added after
+/// the saga waits on it.
+fn soon((log, name, i): (Log, &'static str, i32)) -> Promise<i32> {
+    if name == "lone" && i == 2 {
+        return late_listened(&log, name, i);
+    }
+    let pending = Promise::<()>::resolve(()).map(move |()| i);
+    if name == "b" || name == "lone" {
+        listen(&log, name, pending.clone());
+    }
+    pending
+}
+
+/// `function* walker(name, n)` of `calls_woken_run_on.js`.
+fn woken_walker(
+    log: Log,
+    name: &'static str,
+    n: i32,
+) -> Gen<impl Body<&'static str, Error>, Effect, Value, &'static str, Error> {
+    Gen::new(move |co: SagaCo<&'static str>| async move {
+        for i in 1..=n {
+            let v = call(&co, soon, (log.clone(), name, i)).await?;
+            log.line(format_args!("{name} woke with {v}"));
+            let w = call(&co, answer, 10 * i).await?;
+            log.line(format_args!("{name} got {w}"));
+            side_steps(&log, name, i, walk_woken);
+        }
+        log.line(format_args!("{name} done"));
+        Ok(name)
+    })
+}
+
+/// `runEnhanced(walker, name, n)` of `calls_woken_run_on.js`.
+fn walk_woken(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> {
+    run_saga(woken_walker(log.clone(), name, n)).promise()
+}
+
+pub fn calls_woken_run_on() -> String {
+    runs_on(walk_woken)
 }
 
 pub fn race_timeout() -> String {

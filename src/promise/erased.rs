@@ -38,8 +38,8 @@ pub(crate) trait Erased {
 
 impl<T: Clone + 'static> Erased for Shared<T, Error> {
     fn subscribe_erased(self: Rc<Self>, settled: crate::saga::Settled) {
-        Promise { shared: self }.subscribe(move |outcome| {
-            settled.deliver(outcome.map(|v| Rc::new(v) as crate::saga::Value))
+        Promise { shared: self }.subscribe_told(move |outcome, alone| {
+            settled.deliver_told(outcome.map(|v| Rc::new(v) as crate::saga::Value), alone);
         });
     }
 
@@ -66,11 +66,12 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
         // runs as the promise's job, the promise is alive; run from a
         // queued copy of the outcome after it is gone, the value is boxed.
         let handle = Rc::downgrade(&self);
-        Promise { shared: self }.subscribe(move |outcome| {
-            settled.deliver(outcome.map(|value| match handle.upgrade() {
+        Promise { shared: self }.subscribe_told(move |outcome, alone| {
+            let outcome = outcome.map(|value| match handle.upgrade() {
                 Some(promise) => promise as crate::saga::Value,
                 None => Rc::new(value) as crate::saga::Value,
-            }));
+            });
+            settled.deliver_told(outcome, alone);
         });
     }
 

@@ -422,11 +422,18 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// Registers `reaction` to run as a microtask once settled (at once if
     /// already settled). Marks the promise handled.
     pub(crate) fn subscribe(&self, reaction: impl FnOnce(Result<T, E>) + 'static) {
+        self.subscribe_told(move |outcome, _| reaction(outcome));
+    }
+
+    /// As [`subscribe`](Self::subscribe), the reaction told whether it
+    /// runs as the whole of its microtask: a driver resumed so may take its
+    /// next turn at once (see `event_loop::may_go_on_at_once`).
+    pub(crate) fn subscribe_told(&self, reaction: impl FnOnce(Result<T, E>, bool) + 'static) {
         let mut inner = self.shared.inner.borrow_mut();
         let report = inner.state.mark_handled();
         let settled = !matches!(inner.state, State::Pending { .. });
         if !settled || inner.reactions.is_none() {
-            inner.reactions.push_with(reaction);
+            inner.reactions.push_told(reaction);
             drop(inner);
             if settled {
                 // No reaction job of its own in the queue: the promise
@@ -440,7 +447,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
             // let this one overtake whatever was queued since.
             drop(inner);
             if let Some(outcome) = self.shared.outcome() {
-                event_loop::queue_microtask(move || reaction(outcome));
+                event_loop::queue_microtask(move || reaction(outcome, false));
             }
         }
         // Told at the next checkpoint (Node's `rejectionHandled`).

@@ -39,27 +39,10 @@ impl<T, E> Reactions<T, E> {
         matches!(self, Reactions::Many(None))
     }
 
-    #[inline]
-    pub(super) fn push_with(&mut self, reaction: impl FnOnce(Result<T, E>) + 'static)
-    where
-        T: 'static,
-        E: 'static,
-    {
-        self.push_made(|| Reaction::new(reaction));
-    }
-
-    /// A reaction told whether it runs as the whole of its microtask.
+    /// Adds a reaction, told whether it runs as the whole of its
+    /// microtask (see [`Reaction`]); one that need not know ignores it.
     #[inline]
     pub(super) fn push_told(&mut self, reaction: impl FnOnce(Result<T, E>, bool) + 'static)
-    where
-        T: 'static,
-        E: 'static,
-    {
-        self.push_made(|| Reaction::new_told(reaction));
-    }
-
-    #[inline(always)]
-    fn push_made(&mut self, make: impl FnOnce() -> Reaction<T, E>)
     where
         T: 'static,
         E: 'static,
@@ -67,9 +50,12 @@ impl<T, E> Reactions<T, E> {
         if self.is_none() {
             // The hottest path of a promise chain. `NONE` owns nothing:
             // forgetting it saves a call to the drop glue.
-            std::mem::forget(std::mem::replace(self, Reactions::One(make())));
+            std::mem::forget(std::mem::replace(
+                self,
+                Reactions::One(Reaction::new_told(reaction)),
+            ));
         } else {
-            self.push_another(make());
+            self.push_another(Reaction::new_told(reaction));
         }
     }
 

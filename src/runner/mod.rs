@@ -190,9 +190,9 @@ where
                     {
                         None => {
                             let me = Rc::clone(self);
-                            promise.subscribe(move |outcome| {
+                            promise.subscribe_told(move |outcome, alone| {
                                 if me.epoch.get() == epoch {
-                                    me.resume_with(outcome);
+                                    me.step(Resume::settled(outcome), alone);
                                 } // else cancelled meanwhile: this step never runs
                             });
                         }
@@ -237,11 +237,6 @@ where
         if let Some(outcome) = outcome {
             self.step(Resume::settled(outcome), true);
         }
-    }
-
-    /// The step after a yielded promise settled with `outcome`.
-    fn resume_with(self: Rc<Self>, outcome: Result<G::Input, G::Error>) {
-        self.step(Resume::settled(outcome), false);
     }
 
     /// Stops the generator at its pending yield and drives its cleanup.

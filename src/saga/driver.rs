@@ -424,6 +424,38 @@ where
     }
 }
 
+impl<G, N> Driver<G, N>
+where
+    G: Saga,
+    N: Name + 'static,
+{
+    /// Takes the turn of the settled promise the task waits on for
+    /// `epoch`, and the next such as long as each step owes it (a step
+    /// that yields a call whose promise has settled, with no microtask
+    /// queued, in a turn that is the whole of its microtask).
+    fn take_owed_turns(self: &Rc<Self>, alone: &AloneTurn<'_>, mut epoch: u64) {
+        loop {
+            if self.core.epoch() != epoch {
+                break; // halted meanwhile: this step never runs
+            }
+            // Read (and dropped) outside the state's cell: dropping a
+            // promise may run code that reaches this task.
+            let stop = self.with_state(|state| match state {
+                State::Live(pending) => Stop::take_settled(pending),
+                _ => None,
+            });
+            let Some(outcome) = stop.and_then(Stop::into_settled_outcome) else {
+                break;
+            };
+            Rc::clone(self).step(resumed_by(outcome, &self.core));
+            if !alone.owed() {
+                break;
+            }
+            epoch = self.core.epoch();
+        }
+    }
+}
+
 impl<G, N> Waiter for Driver<G, N>
 where
     G: Saga,
@@ -442,31 +474,30 @@ where
         super::effect::queue_resume_unit(self, epoch);
     }
 
+    /// Resumed by a promise's one reaction, alone in its microtask: a step
+    /// that yields a call whose promise has settled takes that turn at
+    /// once too, as in [`take_turn`](Waiter::take_turn).
+    fn resume_told(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>, alone: bool) {
+        if !alone {
+            return self.resume_with(epoch, outcome);
+        }
+        if self.core.epoch() != epoch {
+            return; // halted meanwhile: this step never runs
+        }
+        let turn = AloneTurn::begin(&self.core);
+        self.take_pending();
+        Rc::clone(&self).step(resumed_by(outcome, &self.core));
+        if turn.owed() {
+            self.take_owed_turns(&turn, self.core.epoch());
+        }
+    }
+
     /// Runs alone (the whole of its microtask): a step that yields a call
     /// whose promise has settled takes that turn here too, at once, while
     /// no microtask is queued.
     fn take_turn(self: Rc<Self>, epoch: u64) {
         let alone = AloneTurn::begin(&self.core);
-        let mut epoch = epoch;
-        loop {
-            if self.core.epoch() != epoch {
-                break; // halted meanwhile: this step never runs
-            }
-            // Read (and dropped) outside the state's cell: dropping a
-            // promise may run code that reaches this task.
-            let stop = self.with_state(|state| match state {
-                State::Live(pending) => Stop::take_settled(pending),
-                _ => None,
-            });
-            let Some(outcome) = stop.and_then(Stop::into_settled_outcome) else {
-                break;
-            };
-            Rc::clone(&self).step(resumed_by(outcome, &self.core));
-            if !alone.owed() {
-                break;
-            }
-            epoch = self.core.epoch();
-        }
+        self.take_owed_turns(&alone, epoch);
     }
 
     fn go_on_at_once(&self) -> bool {

@@ -110,6 +110,15 @@ impl Stop {
 pub(crate) trait Waiter {
     fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>);
 
+    /// [`resume_with`](Waiter::resume_with) from a promise's reaction;
+    /// `alone`: the reaction is the whole of its microtask, so the waiter
+    /// may take its next turn at once, as in
+    /// [`take_turn`](Waiter::take_turn).
+    fn resume_told(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>, alone: bool) {
+        let _ = alone;
+        self.resume_with(epoch, outcome);
+    }
+
     /// The turn of a promise that had already settled when this waiter
     /// began to wait on it ([`Running::start_for`]): the waiter takes the
     /// [`Stop::Settled`] it kept for `epoch` and resumes with its outcome.
@@ -150,6 +159,15 @@ impl Settled {
         match self {
             Settled::Call(f) => f(outcome),
             Settled::Resume(waiter, epoch) => waiter.resume_with(epoch, outcome),
+        }
+    }
+
+    /// [`deliver`](Self::deliver) from a promise's reaction, told whether
+    /// it is the whole of its microtask (see [`Waiter::resume_told`]).
+    pub(crate) fn deliver_told(self, outcome: Result<Value, Error>, alone: bool) {
+        match self {
+            Settled::Call(f) => f(outcome),
+            Settled::Resume(waiter, epoch) => waiter.resume_told(epoch, outcome, alone),
         }
     }
 
@@ -263,7 +281,7 @@ impl Source {
     pub(crate) fn subscribe(self, settled: Settled) -> Option<Stop> {
         match self {
             Source::Promise(promise) => {
-                promise.subscribe(move |outcome| settled.deliver(outcome));
+                promise.subscribe_told(move |outcome, alone| settled.deliver_told(outcome, alone));
                 None
             }
             Source::Erased(promise) => {

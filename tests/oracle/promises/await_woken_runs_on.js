@@ -2,17 +2,13 @@
 // later), each followed by an await of a settled one: a walker resumed by
 // the promise's reaction takes its next turns in order with the rest; "b"
 // and "lone" (but at its step 2), whose promise another async function
-// awaits first, resume after that one and before its next turn.
-const { log, runsOn, sideSteps } = require("./_runs_on");
-async function listen(name, later) {
-  const v = await later;
-  log(name + "'s listener heard " + v);
-  await null;
-  log(name + "'s listener went on");
-}
+// awaits first, resume after that one and before its next turn; "lone" at
+// step 2, whose promise gets a handler after it waits (and fulfils two
+// turns later), takes its next turn after that handler.
+const { log, runsOn, sideSteps, listen, lateListened } = require("./_runs_on");
 async function walker(name, n) {
   for (let i = 1; i <= n; i++) {
-    const later = Promise.resolve().then(() => i);
+    const later = name === "lone" && i === 2 ? lateListened(name, i) : Promise.resolve().then(() => i);
     if (name === "b" || (name === "lone" && i !== 2)) listen(name, later);
     const v = await later;
     log(name + " woke with " + v);
