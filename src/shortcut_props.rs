@@ -36,7 +36,7 @@ use crate::async_gen::{AsyncIterator, NEVER_DIRECT, for_await};
 use crate::event_loop::NEVER_GO_ON;
 use crate::promise::ALWAYS_SUBSCRIBE;
 use crate::runner::run;
-use crate::saga::{Effect, SagaCo, all, call, call_effect, run_saga};
+use crate::saga::{Effect, SagaCo, all, call, call_effect, delay, run_saga};
 use crate::{
     Abrupt, AsyncGen, Co, Error, EventLoop, Gen, Promise, queue_microtask, set_timeout, spawn,
 };
@@ -420,6 +420,11 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                         let soon = |v: u32| Promise::<()>::resolve(()).map(move |()| v);
                         let v = call(&co, soon, 10 * i).await?;
                         note(&log, format!("{name} woke with {v}"));
+                    }
+                    if i % 3 == 0 {
+                        // Resumed by a delay's microtask, alone in it.
+                        delay(&co, 1).await?;
+                        note(&log, format!("{name} slept"));
                     }
                     let v = call(&co, |v: u32| Promise::<u32>::resolve(v), i).await?;
                     note(&log, format!("{name} called {v}"));

@@ -141,7 +141,8 @@ pub(crate) trait Waiter {
 /// [`Waiter::resume_unit_later`] for a waiter of a known type: its `Rc`
 /// is thin, so the queued job fits the queue's inline room.
 pub(crate) fn queue_resume_unit<W: Waiter + 'static>(waiter: Rc<W>, epoch: u64) {
-    queue_microtask(move || waiter.resume_with(epoch, Ok(unit())));
+    // The microtask is the whole of its turn: the waiter is resumed alone.
+    queue_microtask(move || waiter.resume_told(epoch, Ok(unit()), true));
 }
 
 /// Where an effect's result goes once it settles.
