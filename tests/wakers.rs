@@ -90,6 +90,44 @@ fn wake_by_ref_on_the_lent_waker_polls_the_task_again() {
 }
 
 #[test]
+fn a_task_woken_from_outside_goes_on_after_its_awaits_in_turn_order() {
+    // Polled again as the whole of its turn, the task takes its awaits'
+    // turns at once only while nothing else is queued.
+    let log: Log = Rc::default();
+    let ready = Arc::new(AtomicBool::new(false));
+    let (l, r) = (log.clone(), ready.clone());
+    let out = EventLoop::virtual_clock().block_on(async move {
+        let gate = Gate {
+            ready: r.clone(),
+            stash: move |waker: &Waker| {
+                r.store(true, Ordering::SeqCst);
+                waker.wake_by_ref();
+            },
+            log: l.clone(),
+        };
+        gate.await;
+        let m = l.clone();
+        baton::queue_microtask(move || m.borrow_mut().push("microtask".into()));
+        let a = Promise::<u32>::resolve(1).await?;
+        l.borrow_mut().push(format!("awaited {a}"));
+        let b = Promise::<u32>::resolve(2).await?;
+        l.borrow_mut().push(format!("awaited {b}"));
+        Ok::<_, Error>(a + b)
+    });
+    assert_eq!(out.ok(), Some(3));
+    assert_eq!(
+        *log.borrow(),
+        [
+            "gate: pending",
+            "gate: open",
+            "microtask",
+            "awaited 1",
+            "awaited 2"
+        ]
+    );
+}
+
+#[test]
 fn a_finished_tasks_leaked_waker_does_not_keep_the_loop_alive() {
     let leaked: Arc<Mutex<Vec<Waker>>> = Arc::default();
     for run in 0..2 {
