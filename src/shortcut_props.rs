@@ -45,12 +45,11 @@ type Log = Rc<RefCell<Vec<String>>>;
 
 #[derive(Debug, Clone, Copy)]
 enum Kind {
+    /// Awaits of settled promises; on even steps, first one of a promise
+    /// still pending (it fulfils a turn later, and on every fourth step
+    /// another task awaits it too, first): the task resumed by the
+    /// promise's reaction, alone in its microtask or not.
     Await,
-    /// An await of a promise still pending (it fulfils a turn later, and
-    /// on odd steps another task awaits it too, first), then of a settled
-    /// one: the task resumed by the promise's reaction, alone in its
-    /// microtask or not.
-    AwaitWoken,
     /// Two awaits in one poll of its task (`join!`).
     Join,
     /// An await of `all` (or, every third step, `all_settled`; on some
@@ -198,6 +197,21 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
         Kind::Await => {
             spawn(async move {
                 for i in 1..=plan.steps {
+                    if i % 2 == 0 {
+                        let later = Promise::<()>::resolve(()).map(move |()| 10 * i);
+                        if i % 4 == 0 {
+                            let (log, name, later) = (log.clone(), name.clone(), later.clone());
+                            spawn(async move {
+                                let v = later.await?;
+                                note(&log, format!("{name}'s listener heard {v}"));
+                                Promise::<()>::resolve(()).await?;
+                                note(&log, format!("{name}'s listener went on"));
+                                Ok::<_, Error>(())
+                            });
+                        }
+                        let v = later.await?;
+                        note(&log, format!("{name} woke with {v}"));
+                    }
                     let v = Promise::<u32>::resolve(i).await?;
                     note(&log, format!("{name} awaited {v}"));
                     side_steps(&log, &name, i, &plan.sides);
@@ -250,36 +264,6 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                         }
                     }
                     side_steps(&log, &name, i, &plan.sides);
-                    if plan.stop_at == Some(i) {
-                        break;
-                    }
-                }
-                note(&log, format!("{name} done"));
-                Ok::<_, Error>(())
-            });
-        }
-        Kind::AwaitWoken => {
-            spawn(async move {
-                for i in 1..=plan.steps {
-                    let later = Promise::<()>::resolve(()).map(move |()| i);
-                    if i % 2 == 1 {
-                        let (log, name, later) = (log.clone(), name.clone(), later.clone());
-                        spawn(async move {
-                            let v = later.await?;
-                            note(&log, format!("{name}'s listener heard {v}"));
-                            Promise::<()>::resolve(()).await?;
-                            note(&log, format!("{name}'s listener went on"));
-                            Ok::<_, Error>(())
-                        });
-                    }
-                    let v = later.await?;
-                    note(&log, format!("{name} woke with {v}"));
-                    let w = Promise::<u32>::resolve(10 * i).await?;
-                    note(&log, format!("{name} awaited {w}"));
-                    side_steps(&log, &name, i, &plan.sides);
-                    if plan.catch_at == Some(i) {
-                        caught(&log, &name, Promise::<u32>::reject(boom()).await);
-                    }
                     if plan.stop_at == Some(i) {
                         break;
                     }
@@ -566,7 +550,6 @@ fn play(walkers: &[Walker], ticks: u32, shortcuts: Shortcuts) -> Vec<String> {
 fn kind() -> impl Strategy<Value = Kind> {
     prop_oneof![
         Just(Kind::Await),
-        Just(Kind::AwaitWoken),
         Just(Kind::Join),
         Just(Kind::All),
         Just(Kind::Run),

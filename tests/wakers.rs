@@ -68,21 +68,26 @@ fn a_waker_cloned_on_another_thread_during_a_poll_wakes_the_task_later() {
     assert_eq!(*log.borrow(), ["gate: pending", "gate: open", "task: done"]);
 }
 
+/// A gate that opens itself and wakes the lent waker by reference in its
+/// first poll: the task is polled again as a wake-up from outside.
+fn woken_by_ref(log: &Log, ready: Arc<AtomicBool>) -> Gate<impl FnMut(&Waker) + Unpin> {
+    Gate {
+        ready: ready.clone(),
+        stash: move |waker: &Waker| {
+            ready.store(true, Ordering::SeqCst);
+            waker.wake_by_ref();
+        },
+        log: log.clone(),
+    }
+}
+
 #[test]
 fn wake_by_ref_on_the_lent_waker_polls_the_task_again() {
     let log: Log = Rc::default();
     let ready = Arc::new(AtomicBool::new(false));
     let (l, r) = (log.clone(), ready.clone());
     let out = EventLoop::virtual_clock().block_on(async move {
-        let gate = Gate {
-            ready: r.clone(),
-            stash: move |waker: &Waker| {
-                r.store(true, Ordering::SeqCst);
-                waker.wake_by_ref();
-            },
-            log: l.clone(),
-        };
-        gate.await;
+        woken_by_ref(&l, r).await;
         Ok::<_, Error>(1)
     });
     assert_eq!(out.ok(), Some(1));
@@ -97,15 +102,7 @@ fn a_task_woken_from_outside_goes_on_after_its_awaits_in_turn_order() {
     let ready = Arc::new(AtomicBool::new(false));
     let (l, r) = (log.clone(), ready.clone());
     let out = EventLoop::virtual_clock().block_on(async move {
-        let gate = Gate {
-            ready: r.clone(),
-            stash: move |waker: &Waker| {
-                r.store(true, Ordering::SeqCst);
-                waker.wake_by_ref();
-            },
-            log: l.clone(),
-        };
-        gate.await;
+        woken_by_ref(&l, r).await;
         let m = l.clone();
         baton::queue_microtask(move || m.borrow_mut().push("microtask".into()));
         let a = Promise::<u32>::resolve(1).await?;

@@ -223,30 +223,32 @@ pub fn await_runs_on() -> String {
     runs_on(walker)
 }
 
-/// `async function listen(name, later)` of `await_woken_runs_on.js` (and
-/// of `run_woken_runs_on.js`): a
-/// second task awaiting a walker's promise, awaited before the walker's
-/// own await.
-pub fn listen(log: &Log, name: &'static str, pending: Promise<i32>) {
-    let log = log.clone();
-    spawn(async move {
-        let v = pending.await?;
-        log.line(format_args!("{name}'s listener heard {v}"));
-        Promise::<()>::resolve(()).await?;
-        log.line(format_args!("{name}'s listener went on"));
-        Ok::<_, Error>(())
-    });
-}
-
-/// `lateListened(name, i)` of the `*_woken_run*_on.js` oracles: fulfils
-/// two turns later, with a handler added a turn after it is made (after
-/// the walker waits on it).
-pub fn late_listened(log: &Log, name: &'static str, i: i32) -> Promise<i32> {
-    let pending = Promise::<()>::resolve(()).map(|()| ()).map(move |()| i);
-    let (late, log) = (pending.clone(), log.clone());
-    queue_microtask(move || {
-        late.map(move |v| log.line(format_args!("{name}'s late listener heard {v}")));
-    });
+/// `woken(name, i)` of `_runs_on.js`, for the `*_woken_*` oracles: the
+/// promise a walker waits on at step `i`, still pending then. It fulfils a
+/// turn later, and for "b" and "lone" a second async function awaits it
+/// first (`listen`); but for "lone" at step 2 it fulfils two turns later,
+/// with a handler added a turn after it is made, after the walker waits
+/// on it (`lateListened`).
+pub fn woken(log: &Log, name: &'static str, i: i32) -> Promise<i32> {
+    if name == "lone" && i == 2 {
+        let pending = Promise::<()>::resolve(()).map(|()| ()).map(move |()| i);
+        let (late, log) = (pending.clone(), log.clone());
+        queue_microtask(move || {
+            late.map(move |v| log.line(format_args!("{name}'s late listener heard {v}")));
+        });
+        return pending;
+    }
+    let pending = Promise::<()>::resolve(()).map(move |()| i);
+    if name == "b" || name == "lone" {
+        let (heard, log) = (pending.clone(), log.clone());
+        spawn(async move {
+            let v = heard.await?;
+            log.line(format_args!("{name}'s listener heard {v}"));
+            Promise::<()>::resolve(()).await?;
+            log.line(format_args!("{name}'s listener went on"));
+            Ok::<_, Error>(())
+        });
+    }
     pending
 }
 
@@ -257,15 +259,7 @@ fn woken_walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> 
     let log = log.clone();
     spawn(async move {
         for i in 1..=n {
-            let pending = if name == "lone" && i == 2 {
-                late_listened(&log, name, i)
-            } else {
-                Promise::<()>::resolve(()).map(move |()| i)
-            };
-            if name == "b" || (name == "lone" && i != 2) {
-                listen(&log, name, pending.clone());
-            }
-            let v = pending.await?;
+            let v = woken(&log, name, i).await?;
             log.line(format_args!("{name} woke with {v}"));
             let w = Promise::<i32>::resolve(10 * i).await?;
             log.line(format_args!("{name} got {w}"));

@@ -8,9 +8,7 @@ use baton::runner::{CancellationToken, Thunk, run, run_cancellable, thunk, wrap}
 use baton::{Abrupt, Body, Co, Error, Gen, Promise, set_timeout, spawn};
 
 use super::js::Log;
-use super::promises::{
-    late_listened, later, listen, ms, runs_on, scenario, side_steps, stamp, ticks,
-};
+use super::promises::{later, ms, runs_on, scenario, side_steps, stamp, ticks, woken};
 
 pub fn run_order() -> String {
     scenario(|log| {
@@ -95,15 +93,7 @@ fn woken_walker(log: &Log, name: &'static str, n: i32) -> Promise<&'static str> 
     run(Gen::new(
         move |co: Co<Promise<i32>, i32, &'static str, Error>| async move {
             for i in 1..=n {
-                let pending = if name == "lone" && i == 2 {
-                    late_listened(&log, name, i)
-                } else {
-                    Promise::<()>::resolve(()).map(move |()| i)
-                };
-                if name == "b" || (name == "lone" && i != 2) {
-                    listen(&log, name, pending.clone());
-                }
-                let v = co.yield_(pending).await?;
+                let v = co.yield_(woken(&log, name, i)).await?;
                 log.line(format_args!("{name} woke with {v}"));
                 let w = co.yield_(Promise::resolve(10 * i)).await?;
                 log.line(format_args!("{name} got {w}"));

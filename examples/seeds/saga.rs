@@ -14,7 +14,7 @@ use baton::saga::{
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
 use super::js::Log;
-use super::promises::{late_listened, listen, ms, runs_on, scenario, side_steps, stamp, ticks};
+use super::promises::{ms, runs_on, scenario, side_steps, stamp, ticks, woken};
 
 /// `fakeFetch(url)`: `url:mock` after 100 ms.
 pub fn fake_fetch(url: String) -> Promise<String> {
@@ -187,19 +187,10 @@ pub fn calls_run_on() -> String {
     runs_on(walk)
 }
 
-/// `soon()` of `calls_woken_run_on.js`: a call answered a turn later,
-/// whose promise, for "b" and "lone", an async function awaits first; for
-/// "lone" at step 2, answered two turns later, with a handler added after
-/// the saga waits on it.
+/// `soon()` of `calls_woken_run_on.js`: a call answered a turn later (or
+/// two), `woken(name, i)`.
 fn soon((log, name, i): (Log, &'static str, i32)) -> Promise<i32> {
-    if name == "lone" && i == 2 {
-        return late_listened(&log, name, i);
-    }
-    let pending = Promise::<()>::resolve(()).map(move |()| i);
-    if name == "b" || name == "lone" {
-        listen(&log, name, pending.clone());
-    }
-    pending
+    woken(&log, name, i)
 }
 
 /// `function* walker(name, n)` of `calls_woken_run_on.js`.

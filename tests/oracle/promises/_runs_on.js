@@ -26,19 +26,25 @@ function sideSteps(name, i, walk) {
   if (name === "c" && i === 1) walk("inner", 2);
   if (name === "c" && i === 2) Promise.resolve().then(() => log("then queued by c"));
 }
-// For the `*_woken_*` oracles: a second async function awaiting a
-// walker's promise (awaited before the walker waits on it), and a promise
-// that fulfils two turns later with a handler added a turn after it is
-// made (after the walker waits on it).
+// For the `*_woken_*` oracles: the promise a walker waits on at step i,
+// still pending then. It fulfils a turn later, and for "b" and "lone" a
+// second async function awaits it first; but for "lone" at step 2 it
+// fulfils two turns later, with a handler added a turn after it is made,
+// after the walker waits on it.
 async function listen(name, later) {
   const v = await later;
   log(name + "'s listener heard " + v);
   await null;
   log(name + "'s listener went on");
 }
-function lateListened(name, i) {
-  const later = Promise.resolve().then().then(() => i);
-  queueMicrotask(() => later.then((v) => log(name + "'s late listener heard " + v)));
+function woken(name, i) {
+  if (name === "lone" && i === 2) {
+    const later = Promise.resolve().then().then(() => i);
+    queueMicrotask(() => later.then((v) => log(name + "'s late listener heard " + v)));
+    return later;
+  }
+  const later = Promise.resolve().then(() => i);
+  if (name === "b" || name === "lone") listen(name, later);
   return later;
 }
-module.exports = { log, runsOn, sideSteps, listen, lateListened };
+module.exports = { log, runsOn, sideSteps, woken };

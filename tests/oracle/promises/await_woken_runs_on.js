@@ -5,12 +5,10 @@
 // awaits first, resume after that one and before its next turn; "lone" at
 // step 2, whose promise gets a handler after it waits (and fulfils two
 // turns later), takes its next turn after that handler.
-const { log, runsOn, sideSteps, listen, lateListened } = require("./_runs_on");
+const { log, runsOn, sideSteps, woken } = require("./_runs_on");
 async function walker(name, n) {
   for (let i = 1; i <= n; i++) {
-    const later = name === "lone" && i === 2 ? lateListened(name, i) : Promise.resolve().then(() => i);
-    if (name === "b" || (name === "lone" && i !== 2)) listen(name, later);
-    const v = await later;
+    const v = await woken(name, i);
     log(name + " woke with " + v);
     const w = await Promise.resolve(10 * i);
     log(name + " got " + w);

@@ -6,13 +6,11 @@
 // promise gets a handler after it waits (and fulfils two turns later),
 // takes its next turn after that handler.
 const { run } = require("./_run");
-const { log, runsOn, sideSteps, listen, lateListened } = require("../promises/_runs_on");
+const { log, runsOn, sideSteps, woken } = require("../promises/_runs_on");
 function walker(name, n) {
   return run(function* () {
     for (let i = 1; i <= n; i++) {
-      const later = name === "lone" && i === 2 ? lateListened(name, i) : Promise.resolve().then(() => i);
-      if (name === "b" || (name === "lone" && i !== 2)) listen(name, later);
-      const v = yield later;
+      const v = yield woken(name, i);
       log(name + " woke with " + v);
       const w = yield Promise.resolve(10 * i);
       log(name + " got " + w);

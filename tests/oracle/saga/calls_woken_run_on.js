@@ -6,17 +6,11 @@
 // waits on it (fulfilling two turns later), takes its next turn after
 // that handler.
 const { call, runEnhanced } = require("./_saga");
-const { log, runsOn, sideSteps, listen, lateListened } = require("../promises/_runs_on");
+const { log, runsOn, sideSteps, woken } = require("../promises/_runs_on");
 const answer = (v) => Promise.resolve(v);
 function* walker(name, n) {
   for (let i = 1; i <= n; i++) {
-    const soon = () => {
-      if (name === "lone" && i === 2) return lateListened(name, i);
-      const later = Promise.resolve().then(() => i);
-      if (name === "b" || name === "lone") listen(name, later);
-      return later;
-    };
-    const v = yield call(soon);
+    const v = yield call(woken, name, i);
     log(name + " woke with " + v);
     const w = yield call(answer, 10 * i);
     log(name + " got " + w);
