@@ -273,10 +273,10 @@ impl<T, E> std::fmt::Debug for Awaiting<T, E> {
 impl<T: Clone + 'static, E: Reason> Future for Awaiting<T, E> {
     type Output = Result<T, E>;
 
-    // Inlined, with the first poll out of line: the second poll is a peek,
-    // which then costs no call and no saving of the registers the first
-    // poll's subscription needs.
-    #[inline]
+    // Inlined, with the first poll's usual course (see `wait_for`) and the
+    // second's peek, the rest out of line: the common case then costs no
+    // call and no saving of the registers a subscription needs.
+    #[inline(always)]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
         if self.waiter == Waiter::Nobody {
             self.waiter = self.promise.wait_for(cx);
@@ -299,10 +299,29 @@ impl<T: Clone + 'static, E: Reason> Future for Awaiting<T, E> {
 impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     /// The first poll of an `await`: resume the polling task once this
     /// promise settles, or wake the poller's waker if it is not a task's
-    /// own.
-    #[inline(never)]
+    /// own. Its usual course inlined: a fulfilled promise (nothing to mark
+    /// handled) awaited by a task that may go on at once, asked first, so
+    /// a task that may not (a spawn's first poll) does not look at the
+    /// promise twice; the rest out of line. An await of a settled promise:
+    /// 99 -> 68 instructions, 5.4-5.5 -> 4.1-4.4 ns. (Wholly inlined, an
+    /// await took 80, but a task resumed by a reaction 10% more: the
+    /// subscription's registers weigh on the caller. With the promise
+    /// asked first, a spawn took 12% longer in its benchmark, on the same
+    /// instructions.)
+    #[inline(always)]
     fn wait_for(&self, cx: &Context<'_>) -> Waiter {
         match task_of(cx) {
+            Some(lent) if lent.may_go_on() && self.rejected() == Some(false) => {
+                lent.go_on_at_once();
+                Waiter::Task
+            }
+            lent => self.wait_for_else(lent, cx),
+        }
+    }
+
+    #[inline(never)]
+    fn wait_for_else(&self, lent: Option<LentTask<'_>>, cx: &Context<'_>) -> Waiter {
+        match lent {
             Some(lent) => {
                 self.resume_on_settle(&lent);
                 Waiter::Task
