@@ -287,8 +287,10 @@ where
     /// course first: a task on the loop asks a generator paused at a
     /// yield, with nothing queued, which is served in place, as `request`
     /// and `serve` would serve it, without moving the request through
-    /// them.
-    #[inline(never)]
+    /// them. Inlined into the consumer (its rest is out of line): a call
+    /// here cost a for-await item 32 instructions of its 391, a pipeline
+    /// item 36 of its 1,568 (27.6 -> 25.6 ns a for-await item).
+    #[inline(always)]
     fn poll_other(&mut self, cx: &mut Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
         if matches!(self.stage, Stage::Start(_))
             && self.machine.paused_at_yield_and_idle()
