@@ -232,7 +232,7 @@ struct Machine<Y, R, T, E> {
     /// The request the body is serving (taken off the queue).
     serving: Serving<Y, T, E>,
     /// The one direct request's answer and waiting task.
-    direct: RefCell<direct::Direct<Y, T, E>>,
+    direct: direct::Direct<Y, T, E>,
     /// The loop key for foreign wake-ups; it is reserved for the
     /// generator's life in one run. The loop holds the generator under it
     /// (`held`) only while it is suspended at an `await` in its body or
@@ -350,7 +350,7 @@ where
                 queue: RefCell::new(VecDeque::new()),
                 yielded: Cell::new(None),
                 serving: Serving::new(),
-                direct: RefCell::new(direct::Direct::default()),
+                direct: direct::Direct::default(),
                 registration: Cell::new(None),
                 held: Cell::new(false),
                 polling: Cell::new(false),
@@ -527,7 +527,7 @@ where
                 resolver.resolve_with(make());
                 None
             }
-            Reply::Direct => self.direct.borrow_mut().answer(make),
+            Reply::Direct => self.direct.answer(make),
         }
     }
 
@@ -808,7 +808,7 @@ where
         let value = self.yielded.take()?;
         self.serving.kind.set(Serve::Nothing);
         self.state.set(State::SuspendedYield);
-        self.direct.borrow_mut().answered_in_place();
+        self.direct.answered_in_place();
         self.park();
         Some(value)
     }
