@@ -270,7 +270,7 @@ where
     fn take_owed(&mut self, ticket: u64, cx: &Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
         if let Some(lent) = task_of(cx)
             && lent.may_go_on()
-            && self.machine.queue.borrow().is_empty()
+            && self.machine.queue.is_empty()
             && let Some(value) = self.machine.hand_out_in_place()
         {
             // The task's turn would come next: the value goes straight to

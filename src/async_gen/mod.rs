@@ -164,6 +164,51 @@ struct Request<Y, R, T, E> {
     reply: Reply<Y, T, E>,
 }
 
+/// The requests waiting, with their count beside them: asked on every
+/// step whether it is empty, it answers from the count, with no borrow.
+struct Requests<Y, R, T, E> {
+    list: RefCell<VecDeque<Request<Y, R, T, E>>>,
+    count: Cell<usize>,
+}
+
+impl<Y, R, T, E> Default for Requests<Y, R, T, E> {
+    fn default() -> Self {
+        Requests {
+            list: RefCell::new(VecDeque::new()),
+            count: Cell::new(0),
+        }
+    }
+}
+
+impl<Y, R, T, E> Requests<Y, R, T, E> {
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.count.get() == 0
+    }
+
+    fn len(&self) -> usize {
+        self.count.get()
+    }
+
+    fn push_back(&self, request: Request<Y, R, T, E>) {
+        self.list.borrow_mut().push_back(request);
+        self.count.set(self.count.get() + 1);
+    }
+
+    fn push_front(&self, request: Request<Y, R, T, E>) {
+        self.list.borrow_mut().push_front(request);
+        self.count.set(self.count.get() + 1);
+    }
+
+    fn pop_front(&self) -> Option<Request<Y, R, T, E>> {
+        let head = self.list.borrow_mut().pop_front();
+        if head.is_some() {
+            self.count.set(self.count.get() - 1);
+        }
+        head
+    }
+}
+
 /// Where a request's answer goes: the promise `next()` returned, or (a
 /// `next` through [`AsyncIterator`] from a task on the loop) straight to
 /// the waiting task, which saves a promise per item and takes the same
@@ -227,7 +272,7 @@ struct Machine<Y, R, T, E> {
     /// [`poll_body`](Self::poll_body), which the `polling` flag keeps apart.
     body: UnsafeCell<Option<Body<T, E>>>,
     state: Cell<State>,
-    queue: RefCell<VecDeque<Request<Y, R, T, E>>>,
+    queue: Requests<Y, R, T, E>,
     yielded: Cell<Option<Y>>,
     /// The request the body is serving (taken off the queue).
     serving: Serving<Y, T, E>,
@@ -304,7 +349,7 @@ impl<Y, R, T, E> fmt::Debug for AsyncGen<Y, R, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncGen")
             .field("state", &self.machine.state.get())
-            .field("queued", &self.machine.queue.borrow().len())
+            .field("queued", &self.machine.queue.len())
             .finish()
     }
 }
@@ -347,7 +392,7 @@ where
                 owner,
                 body: UnsafeCell::new(Some(body)),
                 state: Cell::new(State::SuspendedStart),
-                queue: RefCell::new(VecDeque::new()),
+                queue: Requests::default(),
                 yielded: Cell::new(None),
                 serving: Serving::new(),
                 direct: direct::Direct::default(),
@@ -463,7 +508,7 @@ where
     /// the generator is idle.
     fn request(self: Rc<Self>, how: Resume<R, E, T>, reply: Reply<Y, T, E>) {
         let idle = !self.is_busy();
-        if idle && self.queue.borrow().is_empty() {
+        if idle && self.queue.is_empty() {
             // Served at once, as it would be after a trip through the
             // empty queue; the trip cost two copies of the request, the
             // first read back before its stores could be forwarded.
@@ -472,7 +517,7 @@ where
             }
             return;
         }
-        self.queue.borrow_mut().push_back(Request { how, reply });
+        self.queue.push_back(Request { how, reply });
         if idle {
             self.resume_next();
         }
@@ -482,7 +527,7 @@ where
     /// once.
     #[inline]
     fn paused_at_yield_and_idle(&self) -> bool {
-        self.state.get() == State::SuspendedYield && self.queue.borrow().is_empty()
+        self.state.get() == State::SuspendedYield && self.queue.is_empty()
     }
 
     /// Serves a direct `next(value)` to a generator
@@ -536,7 +581,7 @@ where
     /// inlined, the serving is not.
     #[inline]
     fn resume_next(self: Rc<Self>) {
-        if !self.queue.borrow().is_empty() {
+        if !self.queue.is_empty() {
             self.serve_queue();
         }
     }
@@ -544,7 +589,7 @@ where
     #[inline(never)]
     fn serve_queue(self: Rc<Self>) {
         while !self.is_busy() {
-            let Some(head) = self.queue.borrow_mut().pop_front() else {
+            let Some(head) = self.queue.pop_front() else {
                 return;
             };
             if !self.clone().serve(head) {
@@ -568,7 +613,7 @@ where
                 // throw/return before the body ran: it never will.
                 self.finish_body();
                 self.state.set(State::Completed);
-                self.queue.borrow_mut().push_front(Request { how, reply });
+                self.queue.push_front(Request { how, reply });
                 true
             }
             (State::SuspendedYield, how) => {
@@ -781,9 +826,7 @@ where
         match waiter {
             // No request waits here, and the consumer's turn would be the
             // next microtask: it is taken now.
-            Some(waiter)
-                if self.queue.borrow().is_empty() && event_loop::may_go_on_at_once(alone) =>
-            {
+            Some(waiter) if self.queue.is_empty() && event_loop::may_go_on_at_once(alone) => {
                 drop(self);
                 waiter.run_alone();
             }
