@@ -231,6 +231,28 @@ mod tests {
     }
 
     #[test]
+    fn a_told_closure_hears_the_flag_inline_or_boxed_and_drops_once() {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let (small, big) = (seen.clone(), seen.clone());
+        let wide = [1u64; 4]; // too large to store inline
+        let inline = InlineFn::new_told(move |v: u32, flag| small.borrow_mut().push((v, flag)));
+        let boxed = InlineFn::new_told(move |v: u32, flag| {
+            big.borrow_mut()
+                .push((v + wide.iter().sum::<u64>() as u32, flag));
+        });
+        inline.call_told(1, true);
+        boxed.call(2);
+        assert_eq!(*seen.borrow(), [(1, true), (6, false)]);
+        let dropped = InlineFn::new_told({
+            let held = seen.clone();
+            move |(), _| drop(held)
+        });
+        assert_eq!(Rc::strong_count(&seen), 2);
+        drop(dropped);
+        assert_eq!(Rc::strong_count(&seen), 1, "every capture dropped once");
+    }
+
+    #[test]
     fn dropping_uncalled_drops_the_captures_once() {
         let held = Rc::new(());
         let (a, b) = (held.clone(), held.clone());
