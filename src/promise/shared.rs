@@ -13,11 +13,11 @@ use crate::inline_fn::InlineFn;
 
 /// What runs when a promise settles: a handler, or a task to resume (an
 /// `await`). Both are stored inline when small (a handler capturing its
-/// derived promise, a task), so neither allocates. A task's is told
-/// whether it is the whole of its microtask (the one reaction of a
-/// promise whose job runs alone): the task so resumed may go on at once
-/// after an await of a settled promise, as a task queued alone does (see
-/// `event_loop::may_go_on_at_once`).
+/// derived promise, a task), so neither allocates. Each is told whether
+/// it is the whole of its microtask (the one reaction of a promise whose
+/// job runs alone): a task, run or saga so resumed may go on at once
+/// after its next settled step, as one queued alone does (see
+/// `event_loop::may_go_on_at_once`); a handler ignores it.
 pub(super) type Reaction<T, E> = InlineFn<Result<T, E>>;
 
 /// Handlers waiting for a promise. Most promises get exactly one (the next

@@ -462,12 +462,7 @@ where
     N: Name + 'static,
 {
     fn resume_with(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>) {
-        if self.core.epoch() != epoch {
-            return; // halted meanwhile: this step never runs
-        }
-        self.take_pending();
-        let how = resumed_by(outcome, &self.core);
-        self.step(how);
+        self.resume_told(epoch, outcome, false);
     }
 
     fn resume_unit_later(self: Rc<Self>, epoch: u64) {
@@ -478,16 +473,15 @@ where
     /// that yields a call whose promise has settled takes that turn at
     /// once too, as in [`take_turn`](Waiter::take_turn).
     fn resume_told(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>, alone: bool) {
-        if !alone {
-            return self.resume_with(epoch, outcome);
-        }
         if self.core.epoch() != epoch {
             return; // halted meanwhile: this step never runs
         }
-        let turn = AloneTurn::begin(&self.core);
+        let turn = alone.then(|| AloneTurn::begin(&self.core));
         self.take_pending();
         Rc::clone(&self).step(resumed_by(outcome, &self.core));
-        if turn.owed() {
+        if let Some(turn) = turn
+            && turn.owed()
+        {
             self.take_owed_turns(&turn, self.core.epoch());
         }
     }

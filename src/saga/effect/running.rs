@@ -157,10 +157,7 @@ impl Settled {
     }
 
     pub(crate) fn deliver(self, outcome: Result<Value, Error>) {
-        match self {
-            Settled::Call(f) => f(outcome),
-            Settled::Resume(waiter, epoch) => waiter.resume_with(epoch, outcome),
-        }
+        self.deliver_told(outcome, false);
     }
 
     /// [`deliver`](Self::deliver) from a promise's reaction, told whether
