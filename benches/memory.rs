@@ -40,36 +40,48 @@ fn live() -> usize {
     LIVE_BYTES.load(Ordering::Relaxed)
 }
 
+/// Runs `measure` on a thread of its own: promise cells recycled by an
+/// earlier measurement (kept by their thread for the next promise) would
+/// otherwise be counted by none, each cell reused counted as no bytes.
+fn on_a_fresh_thread<R: Send>(measure: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|s| s.spawn(measure).join())
+        .unwrap_or_else(|_| panic!("a measurement failed"))
+}
+
 fn main() {
-    // Pending promises, kept alive in a pre-sized Vec (not counted).
-    let mut keep: Vec<Promise<u64, Error>> = Vec::with_capacity(N);
-    let before = live();
-    EventLoop::virtual_clock().run(|| {
-        for _ in 0..N {
-            keep.push(Promise::with_resolver().0);
-        }
+    let per_promise = on_a_fresh_thread(|| {
+        // Pending promises, kept alive in a pre-sized Vec (not counted).
+        let mut keep: Vec<Promise<u64, Error>> = Vec::with_capacity(N);
+        let before = live();
+        EventLoop::virtual_clock().run(|| {
+            for _ in 0..N {
+                keep.push(Promise::with_resolver().0);
+            }
+        });
+        (live() - before) as f64 / N as f64
     });
-    let per_promise = (live() - before) as f64 / N as f64;
-    drop(keep);
 
     // Suspended async functions: each awaits a promise that stays pending;
     // counted while suspended (inside the run), including its own promise.
-    let mut per_task = 0.0;
-    let (gate, _open) = EventLoop::virtual_clock().run(Promise::<u64, Error>::with_resolver);
-    EventLoop::virtual_clock().run(|| {
-        let mut tasks: Vec<Promise<u64, Error>> = Vec::with_capacity(N);
-        let before = live();
-        for _ in 0..N {
-            let gate = gate.clone();
-            tasks.push(spawn(async move { Ok::<_, Error>(gate.await? + 1) }));
-        }
-        per_task = (live() - before) as f64 / N as f64;
+    let per_task = on_a_fresh_thread(|| {
+        let mut per_task = 0.0;
+        let (gate, _open) = EventLoop::virtual_clock().run(Promise::<u64, Error>::with_resolver);
+        EventLoop::virtual_clock().run(|| {
+            let mut tasks: Vec<Promise<u64, Error>> = Vec::with_capacity(N);
+            let before = live();
+            for _ in 0..N {
+                let gate = gate.clone();
+                tasks.push(spawn(async move { Ok::<_, Error>(gate.await? + 1) }));
+            }
+            per_task = (live() - before) as f64 / N as f64;
+        });
+        per_task
     });
 
-    let (per_saga, sagas_peak) = suspended_sagas();
+    let (per_saga, sagas_peak) = on_a_fresh_thread(suspended_sagas);
 
-    let small = pipeline_peak(20_000);
-    let large = pipeline_peak(200_000);
+    let small = on_a_fresh_thread(|| pipeline_peak(20_000));
+    let large = on_a_fresh_thread(|| pipeline_peak(200_000));
 
     let json = format!(
         "{{\"pending_promise_bytes\": {per_promise:.1}, \"suspended_task_bytes\": {per_task:.1}, \"pipeline_peak_20k_bytes\": {small}, \"pipeline_peak_200k_bytes\": {large}, \"suspended_saga_bytes\": {per_saga:.1}, \"sagas_1m_peak_bytes\": {sagas_peak}}}\n"

@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use super::Promise;
+use super::recycle::CellRc;
 use super::shared::{Shared, State};
 use crate::Error;
 
@@ -38,7 +39,10 @@ pub(crate) trait Erased {
 
 impl<T: Clone + 'static> Erased for Shared<T, Error> {
     fn subscribe_erased(self: Rc<Self>, settled: crate::saga::Settled) {
-        Promise { shared: self }.subscribe_told(move |outcome, alone| {
+        Promise {
+            shared: CellRc::new(self),
+        }
+        .subscribe_told(move |outcome, alone| {
             settled.deliver_told(outcome.map(|v| Rc::new(v) as crate::saga::Value), alone);
         });
     }
@@ -66,7 +70,10 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
         // runs as the promise's job, the promise is alive; run from a
         // queued copy of the outcome after it is gone, the value is boxed.
         let handle = Rc::downgrade(&self);
-        Promise { shared: self }.subscribe_told(move |outcome, alone| {
+        Promise {
+            shared: CellRc::new(self),
+        }
+        .subscribe_told(move |outcome, alone| {
             let outcome = outcome.map(|value| match handle.upgrade() {
                 Some(promise) => promise as crate::saga::Value,
                 None => Rc::new(value) as crate::saga::Value,
@@ -103,9 +110,30 @@ pub(crate) fn fulfilled_value<T: Clone + 'static>(value: &crate::saga::Value) ->
     }
 }
 
+/// [`fulfilled_value`], letting go of the handle: its cell is recycled
+/// if it was the last (see `recycle`). The value back if it is not such a
+/// handle.
+#[inline(always)]
+pub(crate) fn take_fulfilled_value<T: Clone + 'static>(
+    value: crate::saga::Value,
+) -> Result<T, crate::saga::Value> {
+    let shared = value.downcast::<Shared<T, Error>>()?;
+    let fulfilled = match &shared.inner.borrow().state {
+        State::Fulfilled(v) => Some(v.clone()),
+        _ => None,
+    };
+    match fulfilled {
+        Some(v) => {
+            super::recycle::recycle(shared);
+            Ok(v)
+        }
+        None => Err(shared),
+    }
+}
+
 impl<T: Clone + 'static> Promise<T, Error> {
     /// This promise, type-erased (no allocation).
     pub(crate) fn erase(self) -> Rc<dyn Erased> {
-        self.shared
+        self.shared.into_rc()
     }
 }

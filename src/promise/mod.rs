@@ -35,6 +35,7 @@
 mod combinators;
 mod erased;
 mod flat_drop;
+mod recycle;
 mod settle;
 mod shared;
 pub(crate) mod task;
@@ -48,6 +49,7 @@ use std::rc::Rc;
 
 use crate::event_loop::{self, LentTask};
 use crate::{Error, Fault, FaultKind, Reason};
+use recycle::CellRc;
 use shared::{Inner, Reactions, Shared, State, settle};
 
 pub(crate) use combinators::filled;
@@ -70,7 +72,7 @@ thread_local! {
     /// See [`may_skip_subscribing`].
     pub(crate) static ALWAYS_SUBSCRIBE: Cell<bool> = const { Cell::new(false) };
 }
-pub(crate) use erased::{Erased, fulfilled_value};
+pub(crate) use erased::{Erased, fulfilled_value, take_fulfilled_value};
 
 pub use combinators::{AggregateError, all, all_settled, any, race};
 pub use settle::{Resolution, Settle, Thenable};
@@ -94,7 +96,7 @@ pub use tuples::AllTuple;
 /// assert_eq!(result.peek().and_then(Result::ok), Some("42".to_string()));
 /// ```
 pub struct Promise<T, E = Error> {
-    shared: Rc<Shared<T, E>>,
+    shared: CellRc<T, E>,
 }
 
 impl<T, E> Clone for Promise<T, E> {
@@ -133,7 +135,7 @@ impl<T, E> fmt::Debug for Promise<T, E> {
 /// assert_eq!(p.peek().and_then(Result::ok), Some("first wins"));
 /// ```
 pub struct Resolver<T, E = Error> {
-    shared: Rc<Shared<T, E>>,
+    shared: CellRc<T, E>,
     /// `None`: the promise's own resolving functions (flag in `Shared`);
     /// `Some`: a later pair, as a thenable adoption creates.
     done: Option<Rc<Cell<bool>>>,
@@ -180,12 +182,12 @@ impl<T, E> fmt::Debug for Resolver<T, E> {
 }
 
 impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
-    fn new(shared: Rc<Shared<T, E>>) -> Self {
+    fn new(shared: CellRc<T, E>) -> Self {
         Resolver { shared, done: None }
     }
 
     /// A second pair of resolving functions for the same promise.
-    fn fresh(shared: Rc<Shared<T, E>>) -> Self {
+    fn fresh(shared: CellRc<T, E>) -> Self {
         Resolver {
             shared,
             done: Some(Rc::new(Cell::new(false))),
@@ -278,18 +280,18 @@ impl<T: Clone + 'static, E: Reason> Resolver<T, E> {
 }
 
 impl<T: Clone + 'static, E: Reason> Promise<T, E> {
-    fn pending_shared() -> Rc<Shared<T, E>> {
+    fn pending_shared() -> CellRc<T, E> {
         Self::shared_in(State::FRESH)
     }
 
     #[inline]
-    fn shared_in(state: State<T, E>) -> Rc<Shared<T, E>> {
-        Rc::new(Shared {
+    fn shared_in(state: State<T, E>) -> CellRc<T, E> {
+        CellRc::new(recycle::new_cell(Shared {
             inner: RefCell::new(Inner {
                 state,
                 reactions: ManuallyDrop::new(Reactions::NONE),
             }),
-        })
+        }))
     }
 
     /// `new Promise(executor)`: runs `executor` now with the resolving
@@ -440,7 +442,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
                 // becomes that job again, holding the reaction inline.
                 // Queued as a closure with the outcome, the reaction was
                 // too large to queue without a box.
-                event_loop::queue_job(self.shared.clone());
+                event_loop::queue_job(Rc::<Shared<T, E>>::clone(&self.shared));
             }
         } else {
             // Its job is queued with reactions already: joining them would
@@ -685,7 +687,7 @@ fn resolve<T: Clone + 'static, E: Reason>(shared: &Rc<Shared<T, E>>, resolution:
             });
         }
         Resolution::Thenable(thenable) => {
-            let resolver = Resolver::fresh(shared.clone());
+            let resolver = Resolver::fresh(CellRc::new(shared.clone()));
             event_loop::queue_microtask(move || {
                 let fallback = resolver.clone();
                 if let Err(payload) = catch_unwind(AssertUnwindSafe(|| thenable.then(resolver))) {

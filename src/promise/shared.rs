@@ -200,6 +200,8 @@ impl<T: Clone + 'static, E: Clone + 'static> Shared<T, E> {
                 }
             }
         }
+        // Most cells die here, their job the last handle.
+        super::recycle::recycle(self);
     }
 }
 

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::{Promise, Settle, Shared, resolve, settle};
+use super::{CellRc, Promise, Settle, resolve, settle};
 use crate::event_loop::{self, Job, LentTask, WakeTarget};
 use crate::generator::airlock;
 use crate::{EventLoop, Fault, FaultKind, Reason};
@@ -18,7 +18,7 @@ use crate::{EventLoop, Fault, FaultKind, Reason};
 /// stored inline (it is pinned there, as the task never moves).
 struct Task<T, E, F> {
     target: WakeTarget,
-    promise: Rc<Shared<T, E>>,
+    promise: CellRc<T, E>,
     /// `None` once finished. Reached only by whoever sets `running` (a
     /// poll, or abandoning the task), which keeps those accesses from
     /// nesting: the flag does a `RefCell`'s work, so the cell needs no

@@ -14,8 +14,8 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, downcast,
-    stopper, unit, yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper,
+    take_value, unit, yield_typed,
 };
 use super::store::{Action, Bus, Listen, Pattern};
 use super::task::Scope;
@@ -695,7 +695,7 @@ pub async fn take_from<T, M: Clone + 'static>(
     // performed) comes as the value.
     match take.kept.take() {
         Some(message) => Ok(message),
-        None => downcast(&value, Kind::Take, "take").map_err(Abrupt::Throw),
+        None => take_value(value, Kind::Take, "take").map_err(Abrupt::Throw),
     }
 }
 

@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Kind, Running, Settled, Source, Stop, StopParts, Value, Waiter, downcast,
-    yield_typed,
+    Description, Effect, Kind, Running, Settled, Source, Stop, StopParts, Value, Waiter,
+    take_value, yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -251,7 +251,7 @@ pub fn all_effect(effects: Vec<Effect>) -> Effect {
     all_effect_for(effects, false)
 }
 
-/// [`all_effect`]; `handles`: its values go to [`downcast`].
+/// [`all_effect`]; `handles`: its values go to [`take_value`].
 fn all_effect_for(effects: Vec<Effect>, handles: bool) -> Effect {
     Effect::new(
         effects,
@@ -294,8 +294,8 @@ pub async fn all<T, U: Clone + 'static>(
     let all = all_effect_for(effects, true);
     let values: Vec<Value> = yield_typed(co, all, Kind::All, "all").await?;
     values
-        .iter()
-        .map(|v| downcast(v, Kind::All, "all").map_err(Abrupt::Throw))
+        .into_iter()
+        .map(|v| take_value(v, Kind::All, "all").map_err(Abrupt::Throw))
         .collect()
 }
 
@@ -312,7 +312,7 @@ pub fn all_keyed_effect(effects: Vec<(&'static str, Effect)>) -> Effect {
     all_keyed_effect_for(effects, false)
 }
 
-/// [`all_keyed_effect`]; `handles`: its values go to [`downcast`].
+/// [`all_keyed_effect`]; `handles`: its values go to [`take_value`].
 fn all_keyed_effect_for(effects: Vec<(&'static str, Effect)>, handles: bool) -> Effect {
     let describe = |effects: &Vec<_>| describe_keyed(Kind::All, "all", effects);
     Effect::new(effects, describe, move |effects, scope| {
@@ -363,7 +363,7 @@ pub async fn all_keyed<T, U: Clone + 'static>(
     let pairs: Vec<(&'static str, Value)> =
         yield_typed(co, all_keyed_effect_for(effects, true), Kind::All, "all").await?;
     pairs
-        .iter()
-        .map(|(k, v)| Ok((*k, downcast(v, Kind::All, "all").map_err(Abrupt::Throw)?)))
+        .into_iter()
+        .map(|(k, v)| Ok((k, take_value(v, Kind::All, "all").map_err(Abrupt::Throw)?)))
         .collect()
 }

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use super::SagaCo;
 use super::combinators::describe_keyed;
 use super::effect::{
-    Effect, Kind, Listening, Running, Settled, Stop, StopParts, Value, Waiter, downcast,
+    Effect, Kind, Listening, Running, Settled, Stop, StopParts, Value, Waiter, downcast, take_value,
 };
 use super::task::Scope;
 use crate::Error;
@@ -299,7 +299,7 @@ pub async fn race<T, U: Clone + 'static>(
     let (key, value) = winner::<Vec<Part>>(&won).map_err(Abrupt::Throw)?;
     Ok((
         key,
-        downcast(&value, Kind::Race, "race").map_err(Abrupt::Throw)?,
+        take_value(value, Kind::Race, "race").map_err(Abrupt::Throw)?,
     ))
 }
 
@@ -362,9 +362,9 @@ pub async fn race2<T, A: Clone + 'static, B: Clone + 'static>(
     let won = co.yield_(race_pair_effect([first, second])).await?;
     let (key, value) = winner::<[Part; 2]>(&won).map_err(Abrupt::Throw)?;
     let typed = if key == first_key {
-        downcast(&value, Kind::Race, "race").map(Won::First)
+        take_value(value, Kind::Race, "race").map(Won::First)
     } else {
-        downcast(&value, Kind::Race, "race").map(Won::Second)
+        take_value(value, Kind::Race, "race").map(Won::Second)
     };
     typed.map_err(Abrupt::Throw)
 }

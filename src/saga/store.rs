@@ -9,8 +9,8 @@ use std::rc::{Rc, Weak};
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, downcast,
-    stopper, unit, yield_typed,
+    Description, Effect, Handoff, Kind, Listening, Running, Settled, Stop, Value, stopper,
+    take_value, unit, yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -893,7 +893,7 @@ async fn read_take<T, A: Action, U: Clone + 'static, const MAYBE: bool>(
     if let Some(action) = taker.kept.take() {
         return Ok(heard(action));
     }
-    downcast(&value, Kind::Take, name).map_err(Abrupt::Throw)
+    take_value(value, Kind::Take, name).map_err(Abrupt::Throw)
 }
 
 /// Performs a take on `bus`: heard at once if the bus has ended, else

@@ -2,7 +2,7 @@
 //! when actions arrive faster than the work they start.
 
 use super::channel::{Buffer, action_channel, take_from};
-use super::effect::{Kind, Value, downcast};
+use super::effect::{Kind, Value, downcast, take_value};
 use super::race::race_effect;
 use super::store::{Action, Pattern, take, take_effect};
 use super::tree::{cancel, fork};
@@ -253,7 +253,7 @@ pub fn debounce<A: Action>(
                 if key == "quiet" {
                     break;
                 }
-                action = downcast(&value, Kind::Take, "take").map_err(Abrupt::Throw)?;
+                action = take_value(value, Kind::Take, "take").map_err(Abrupt::Throw)?;
             }
             fork(&co, worker.clone(), action).await?;
         }

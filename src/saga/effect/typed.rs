@@ -64,6 +64,26 @@ pub(crate) fn downcast<U: Clone + 'static>(
     })
 }
 
+/// [`downcast`], taking the value: a fulfilled promise handed over as the
+/// value is let go of here, where its cell can be recycled, and a value
+/// no one else holds is moved out.
+#[inline(always)]
+pub(crate) fn take_value<U: Clone + 'static>(
+    value: Value,
+    kind: Kind,
+    name: impl Name,
+) -> Result<U, Error> {
+    match crate::promise::take_fulfilled_value::<U>(value) {
+        Ok(value) => Ok(value),
+        // Moved out when this was the value's last handle (a vector of an
+        // `all`'s values, each then taken in turn), else cloned.
+        Err(value) => match value.downcast::<U>() {
+            Ok(value) => Ok(std::rc::Rc::try_unwrap(value).unwrap_or_else(|v| (*v).clone())),
+            Err(value) => downcast(&value, kind, name),
+        },
+    }
+}
+
 /// Yields `effect` and turns its result into `U`.
 pub(crate) fn yield_typed<T, U: Clone + 'static, N: Name>(
     co: &crate::saga::SagaCo<T>,
@@ -101,7 +121,7 @@ impl<T, U: Clone + 'static, N: Name + Copy + Unpin> Future for Typed<T, U, N> {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Err(abrupt)) => Poll::Ready(Err(abrupt)),
             Poll::Ready(Ok(value)) => {
-                Poll::Ready(downcast(&value, this.kind, this.name).map_err(crate::Abrupt::Throw))
+                Poll::Ready(take_value(value, this.kind, this.name).map_err(crate::Abrupt::Throw))
             }
         }
     }

@@ -1,0 +1,356 @@
+//! Promise cells recycled on their thread.
+//!
+//! Most promises live for a turn or two and die in bulk (a chain's links,
+//! the inputs of an `all`, a task's promise), and the system allocator's
+//! small-object cache holds a handful of chunks per size: past that, each
+//! cell's allocation and free went through its general paths, more
+//! instructions than the rest of a then-link. The last strong handle of a
+//! cell ([`CellRc`], or a cell's own job) drops the promise's state in
+//! place and keeps the allocation on a per-thread free list of its size;
+//! the next promise of that size, of any type, is written into it.
+//!
+//! The reuse rests on `Rc::from_raw`'s contract: a pointer from
+//! `Rc<U>::into_raw` may be taken back as an `Rc<T>` when `U` and `T` have
+//! the same size and alignment. A kept allocation holds no value (it was
+//! dropped), and is only ever taken back after one is written into it.
+//! Handles that are not the last, cells with a `Weak` outstanding, and
+//! cells of unusual sizes take the ordinary path. A list keeps at most
+//! [`KEPT_BYTES`] of cells; the thread's exit frees them.
+
+use std::cell::Cell;
+use std::marker::PhantomData;
+use std::mem::{ManuallyDrop, MaybeUninit};
+use std::ops::Deref;
+use std::ptr::NonNull;
+use std::rc::Rc;
+
+use super::shared::Shared;
+
+/// Free lists by the cell's size in words, for cells aligned to a word.
+const CLASSES: usize = 24;
+
+/// What one list keeps at most, in bytes of promise state.
+const KEPT_BYTES: usize = 4 << 20;
+
+/// The list for values of type `X`, or `CLASSES` when they are not kept.
+struct ClassOf<X>(PhantomData<X>);
+
+impl<X> ClassOf<X> {
+    const INDEX: usize = {
+        let size = size_of::<X>();
+        let word = size_of::<usize>();
+        if align_of::<X>() == word && size.is_multiple_of(word) && size / word < CLASSES && size > 0 {
+            size / word
+        } else {
+            CLASSES
+        }
+    };
+
+    /// How many cells its list keeps.
+    const KEPT: usize = KEPT_BYTES / (size_of::<X>() + 2 * size_of::<usize>());
+}
+
+/// Frees one kept allocation (see [`release`]).
+type Release = unsafe fn(NonNull<u8>);
+
+/// One size's free list, linked through the kept allocations themselves
+/// (each holds the address of the next where its value was).
+struct Class {
+    head: Cell<Option<NonNull<u8>>>,
+    count: Cell<usize>,
+    /// Frees one kept allocation of this size (any type of the size will
+    /// do: see the module's notes).
+    release: Cell<Option<Release>>,
+}
+
+impl Class {
+    const fn empty() -> Class {
+        Class {
+            head: Cell::new(None),
+            count: Cell::new(0),
+            release: Cell::new(None),
+        }
+    }
+}
+
+/// The lists. No destructor of their own, so reaching them costs no check
+/// of its registration: [`FreeOnExit`] frees what they keep at the thread's
+/// exit, registered when a list first keeps a cell.
+struct Lists {
+    classes: [Class; CLASSES],
+    /// The thread is exiting and its lists were freed: nothing more is
+    /// kept.
+    closed: Cell<bool>,
+}
+
+thread_local! {
+    static LISTS: Lists = const {
+        Lists { classes: [const { Class::empty() }; CLASSES], closed: Cell::new(false) }
+    };
+    static RELEASE: FreeOnExit = const { FreeOnExit };
+}
+
+/// Frees the kept cells when the thread exits.
+struct FreeOnExit;
+
+impl Drop for FreeOnExit {
+    fn drop(&mut self) {
+        // A cell dropped by a later destructor is freed, not kept.
+        let _ = LISTS.try_with(|lists| {
+            lists.closed.set(true);
+            for class in &lists.classes {
+                let Some(release) = class.release.get() else {
+                    continue;
+                };
+                while let Some(kept) = take(class) {
+                    // SAFETY: a kept allocation of this class, taken off
+                    // the list, so freed once.
+                    unsafe { release(kept) };
+                }
+            }
+        });
+    }
+}
+
+/// A new cell holding `value`: a kept allocation of its size if there is
+/// one, else a fresh one.
+#[inline(always)]
+pub(super) fn new_cell<T, E>(value: Shared<T, E>) -> Rc<Shared<T, E>> {
+    let index = ClassOf::<Shared<T, E>>::INDEX;
+    if index < CLASSES
+        && let Some(kept) = LISTS.with(|lists| take(&lists.classes[index]))
+    {
+        let cell = kept.cast::<Shared<T, E>>().as_ptr();
+        // SAFETY: `kept` came from `Rc<U>::into_raw` for a `U` of this
+        // size and alignment (its class), its value dropped, and is off
+        // the list: the allocation is ours alone. Writing the value makes
+        // it an `Rc<Shared<T, E>>` whose counts still say one strong
+        // handle, which `from_raw` takes back.
+        unsafe {
+            cell.write(value);
+            return Rc::from_raw(cell);
+        }
+    }
+    Rc::new(value)
+}
+
+#[inline(always)]
+fn take(class: &Class) -> Option<NonNull<u8>> {
+    let kept = class.head.get()?;
+    // SAFETY: the first word of a kept allocation holds the next one's
+    // address (written by `keep`).
+    class
+        .head
+        .set(unsafe { kept.cast::<Option<NonNull<u8>>>().read() });
+    class.count.set(class.count.get() - 1);
+    Some(kept)
+}
+
+/// Lets go of a strong handle to a cell: the last one drops the value in
+/// place and keeps the allocation for the next cell of its size. Only the
+/// count is looked at inline.
+#[inline(always)]
+pub(super) fn recycle<T, E>(cell: Rc<Shared<T, E>>) {
+    if ClassOf::<Shared<T, E>>::INDEX < CLASSES && Rc::strong_count(&cell) == 1 {
+        recycle_last(cell);
+    }
+}
+
+#[inline(never)]
+fn recycle_last<T, E>(cell: Rc<Shared<T, E>>) {
+    let index = ClassOf::<Shared<T, E>>::INDEX;
+    if Rc::weak_count(&cell) != 0 {
+        return;
+    }
+    let raw = Rc::into_raw(cell).cast_mut();
+    // SAFETY: the one handle, and no `Weak`: nothing else can reach the
+    // value, which is dropped once here (the allocation stays: the counts
+    // still say one strong handle, now held by this function).
+    unsafe { raw.drop_in_place() };
+    let Some(raw) = NonNull::new(raw) else {
+        return;
+    };
+    let kept = LISTS.with(|lists| keep::<Shared<T, E>>(lists, &lists.classes[index], raw.cast()));
+    if !kept {
+        // SAFETY: from `Rc::into_raw` of a `Shared<T, E>`, its value
+        // dropped above, and not kept: freed once, here.
+        unsafe { release::<Shared<T, E>>(raw.cast()) };
+    }
+}
+
+/// Puts an allocation on its list, if the list has room.
+#[inline]
+fn keep<X>(lists: &Lists, class: &Class, kept: NonNull<u8>) -> bool {
+    if class.count.get() >= ClassOf::<X>::KEPT || lists.closed.get() {
+        return false;
+    }
+    if class.release.get().is_none() {
+        // The first cell this list keeps: the lists are freed at the
+        // thread's exit, unless that has begun.
+        if RELEASE.try_with(|_| ()).is_err() {
+            return false;
+        }
+        class.release.set(Some(release::<X>));
+    }
+    // SAFETY: the allocation holds no value (dropped by the caller) and is
+    // at least a word, aligned to one (its class): its first word is free
+    // to hold the link.
+    unsafe { kept.cast::<Option<NonNull<u8>>>().write(class.head.get()) };
+    class.head.set(Some(kept));
+    class.count.set(class.count.get() + 1);
+    true
+}
+
+/// Frees an allocation from `Rc<U>::into_raw`, `U` of `X`'s size and
+/// alignment, whose value was dropped.
+///
+/// # Safety
+/// `kept` is such an allocation, freed by no one else.
+unsafe fn release<X>(kept: NonNull<u8>) {
+    // SAFETY: taken back as an `Rc` of `MaybeUninit<X>` (the same size and
+    // alignment), whose drop frees the allocation and drops nothing.
+    drop(unsafe { Rc::from_raw(kept.cast::<MaybeUninit<X>>().as_ptr()) });
+}
+
+/// A strong handle to a promise cell that recycles it when it is the last
+/// (see the module's notes); otherwise an `Rc`.
+pub(super) struct CellRc<T, E>(ManuallyDrop<Rc<Shared<T, E>>>);
+
+impl<T, E> CellRc<T, E> {
+    #[inline]
+    pub(super) fn new(cell: Rc<Shared<T, E>>) -> Self {
+        CellRc(ManuallyDrop::new(cell))
+    }
+
+    /// The `Rc` itself, no longer recycled by this handle.
+    #[inline]
+    pub(super) fn into_rc(self) -> Rc<Shared<T, E>> {
+        let mut this = ManuallyDrop::new(self);
+        // SAFETY: taken once, from a handle whose own drop will not run.
+        unsafe { ManuallyDrop::take(&mut this.0) }
+    }
+}
+
+impl<T, E> Deref for CellRc<T, E> {
+    type Target = Rc<Shared<T, E>>;
+
+    #[inline]
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<T, E> Clone for CellRc<T, E> {
+    #[inline]
+    fn clone(&self) -> Self {
+        CellRc::new(Rc::clone(&self.0))
+    }
+}
+
+impl<T, E> Drop for CellRc<T, E> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: taken once, in the handle's drop.
+        recycle(unsafe { ManuallyDrop::take(&mut self.0) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use super::{ClassOf, LISTS, Shared};
+    use crate::{Error, EventLoop, Promise};
+
+    /// How many cells the list for `Shared<T, E>` keeps now.
+    fn kept<T, E>() -> usize {
+        LISTS.with(|lists| lists.classes[ClassOf::<Shared<T, E>>::INDEX].count.get())
+    }
+
+    fn address<T, E>(promise: &Promise<T, E>) -> usize {
+        Rc::as_ptr(&promise.shared).addr()
+    }
+
+    /// A value that counts its drops.
+    #[derive(Clone)]
+    struct Counted(Rc<Cell<u32>>);
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    #[test]
+    fn the_last_handle_keeps_the_cell_for_the_next_promise_of_its_size_of_any_type() {
+        EventLoop::virtual_clock().run(|| {
+            let first = Promise::<u64, Error>::resolve(7);
+            let at = address(&first);
+            let before = kept::<u64, Error>();
+            drop(first);
+            assert_eq!(kept::<u64, Error>(), before + 1);
+            let second = Promise::<i64, Error>::resolve(-3);
+            assert_eq!(address(&second), at, "the same allocation");
+            assert_eq!(kept::<u64, Error>(), before);
+            assert_eq!(second.peek().and_then(Result::ok), Some(-3));
+        });
+    }
+
+    #[test]
+    fn a_recycled_value_is_dropped_once() {
+        let drops = Rc::new(Cell::new(0));
+        EventLoop::virtual_clock().run(|| {
+            let first = Promise::<Counted, Error>::resolve(Counted(drops.clone()));
+            let at = address(&first);
+            drop(first);
+            assert_eq!(drops.get(), 1);
+            let second = Promise::<Counted, Error>::resolve(Counted(drops.clone()));
+            assert_eq!(address(&second), at);
+            assert_eq!(drops.get(), 1, "the kept cell held nothing to drop");
+            drop(second);
+            assert_eq!(drops.get(), 2);
+        });
+    }
+
+    #[test]
+    fn a_handle_that_is_not_the_last_or_a_cell_with_a_weak_is_not_kept() {
+        EventLoop::virtual_clock().run(|| {
+            let before = kept::<u64, Error>();
+            let promise = Promise::<u64, Error>::resolve(1);
+            let other = promise.clone();
+            drop(other);
+            assert_eq!(kept::<u64, Error>(), before, "one handle is left");
+            let weak = Rc::downgrade(&promise.shared);
+            drop(promise);
+            assert_eq!(kept::<u64, Error>(), before, "a weak is left");
+            assert!(weak.upgrade().is_none(), "its value was dropped");
+        });
+    }
+
+    #[test]
+    fn a_list_keeps_no_more_than_its_share() {
+        let most = ClassOf::<Shared<u64, Error>>::KEPT;
+        EventLoop::virtual_clock().run(|| {
+            let many: Vec<_> = (0..most as u64 + 10)
+                .map(Promise::<u64, Error>::resolve)
+                .collect();
+            drop(many);
+            assert_eq!(kept::<u64, Error>(), most);
+        });
+    }
+
+    #[test]
+    fn a_thread_frees_what_it_kept_when_it_exits() {
+        let kept_then = std::thread::spawn(|| {
+            EventLoop::virtual_clock().run(|| {
+                let many: Vec<_> = (0..100).map(Promise::<u64, Error>::resolve).collect();
+                drop(many);
+            });
+            kept::<u64, Error>()
+        })
+        .join()
+        .unwrap_or(0);
+        assert_eq!(kept_then, 100, "kept until the exit");
+    }
+}
