@@ -45,6 +45,7 @@ mod fault;
 pub mod generator;
 mod inline_fn;
 pub mod promise;
+mod recycle;
 mod roster;
 pub mod runner;
 pub mod saga;

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use super::Promise;
-use super::recycle::CellRc;
+use super::cell_rc::CellRc;
 use super::shared::{Shared, State};
 use crate::Error;
 
@@ -124,7 +124,7 @@ pub(crate) fn take_fulfilled_value<T: Clone + 'static>(
     };
     match fulfilled {
         Some(v) => {
-            super::recycle::recycle(shared);
+            crate::recycle::recycle(shared);
             Ok(v)
         }
         None => Err(shared),

@@ -28,14 +28,18 @@
 //! never settled would otherwise drop link inside link until the stack
 //! ran out.
 //!
+//! The last strong handle of a promise keeps its cell's allocation for the
+//! next promise of its size (`crate::recycle`): most promises die young and in
+//! bulk, past what the system allocator's cache of small chunks holds.
+//!
 //! A task (`spawn`) is one allocation beside its promise: the future is
 //! pinned inline, and a resume is one microtask turn with no allocation,
 //! since the awaited promise's reaction is the task itself.
 
+mod cell_rc;
 mod combinators;
 mod erased;
 mod flat_drop;
-mod recycle;
 mod settle;
 mod shared;
 pub(crate) mod task;
@@ -49,7 +53,7 @@ use std::rc::Rc;
 
 use crate::event_loop::{self, LentTask};
 use crate::{Error, Fault, FaultKind, Reason};
-use recycle::CellRc;
+use cell_rc::CellRc;
 use shared::{Inner, Reactions, Shared, State, settle};
 
 pub(crate) use combinators::filled;
@@ -286,7 +290,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
 
     #[inline]
     fn shared_in(state: State<T, E>) -> CellRc<T, E> {
-        CellRc::new(recycle::new_cell(Shared {
+        CellRc::new(crate::recycle::new_rc(Shared {
             inner: RefCell::new(Inner {
                 state,
                 reactions: ManuallyDrop::new(Reactions::NONE),

@@ -201,7 +201,7 @@ impl<T: Clone + 'static, E: Clone + 'static> Shared<T, E> {
             }
         }
         // Most cells die here, their job the last handle.
-        super::recycle::recycle(self);
+        crate::recycle::recycle(self);
     }
 }
 

@@ -118,12 +118,16 @@ where
     F: Future<Output = S> + 'static,
     S: Settle<T, E>,
 {
+    // A task's turn often holds its last handle (the one its job or its
+    // reaction was): let go of there, its allocation is recycled.
     fn run(self: Rc<Self>) {
         self.turn(false);
+        crate::recycle::recycle(self);
     }
 
     fn run_alone(self: Rc<Self>) {
         self.turn(true);
+        crate::recycle::recycle(self);
     }
 
     fn reservation(&self) -> u64 {
@@ -181,7 +185,7 @@ where
     let shared = Promise::<T, E>::pending_shared();
     let promise = shared.clone();
     let task = event_loop::register_task(|target| {
-        Rc::new(Task {
+        crate::recycle::new_rc(Task {
             target,
             promise,
             body: UnsafeCell::new(Some(future)),

@@ -1,13 +1,14 @@
-//! Promise cells recycled on their thread.
+//! Promise cells and tasks recycled on their thread.
 //!
 //! Most promises live for a turn or two and die in bulk (a chain's links,
-//! the inputs of an `all`, a task's promise), and the system allocator's
-//! small-object cache holds a handful of chunks per size: past that, each
-//! cell's allocation and free went through its general paths, more
-//! instructions than the rest of a then-link. The last strong handle of a
-//! cell ([`CellRc`], or a cell's own job) drops the promise's state in
-//! place and keeps the allocation on a per-thread free list of its size;
-//! the next promise of that size, of any type, is written into it.
+//! the inputs of an `all`, a task's promise), and so do many tasks; the
+//! system allocator's small-object cache holds a handful of chunks per
+//! size: past that, each allocation and free went through its general
+//! paths, more instructions than the rest of a then-link. The last strong
+//! handle of a cell (a promise's `CellRc`, a cell's own job, a task's
+//! turn) drops the value in place and keeps the allocation on a
+//! per-thread free list of its size; the next value of that size, of any
+//! type, is written into it.
 //!
 //! The reuse rests on `Rc::from_raw`'s contract: a pointer from
 //! `Rc<U>::into_raw` may be taken back as an `Rc<T>` when `U` and `T` have
@@ -19,12 +20,9 @@
 
 use std::cell::Cell;
 use std::marker::PhantomData;
-use std::mem::{ManuallyDrop, MaybeUninit};
-use std::ops::Deref;
+use std::mem::MaybeUninit;
 use std::ptr::NonNull;
 use std::rc::Rc;
-
-use super::shared::Shared;
 
 /// Free lists by the cell's size in words, for cells aligned to a word.
 const CLASSES: usize = 24;
@@ -39,7 +37,8 @@ impl<X> ClassOf<X> {
     const INDEX: usize = {
         let size = size_of::<X>();
         let word = size_of::<usize>();
-        if align_of::<X>() == word && size.is_multiple_of(word) && size / word < CLASSES && size > 0 {
+        if align_of::<X>() == word && size.is_multiple_of(word) && size / word < CLASSES && size > 0
+        {
             size / word
         } else {
             CLASSES
@@ -112,20 +111,20 @@ impl Drop for FreeOnExit {
     }
 }
 
-/// A new cell holding `value`: a kept allocation of its size if there is
+/// A new `Rc` holding `value`: a kept allocation of its size if there is
 /// one, else a fresh one.
 #[inline(always)]
-pub(super) fn new_cell<T, E>(value: Shared<T, E>) -> Rc<Shared<T, E>> {
-    let index = ClassOf::<Shared<T, E>>::INDEX;
+pub(crate) fn new_rc<X>(value: X) -> Rc<X> {
+    let index = ClassOf::<X>::INDEX;
     if index < CLASSES
         && let Some(kept) = LISTS.with(|lists| take(&lists.classes[index]))
     {
-        let cell = kept.cast::<Shared<T, E>>().as_ptr();
+        let cell = kept.cast::<X>().as_ptr();
         // SAFETY: `kept` came from `Rc<U>::into_raw` for a `U` of this
         // size and alignment (its class), its value dropped, and is off
         // the list: the allocation is ours alone. Writing the value makes
-        // it an `Rc<Shared<T, E>>` whose counts still say one strong
-        // handle, which `from_raw` takes back.
+        // it an `Rc<X>` whose counts still say one strong handle, which
+        // `from_raw` takes back.
         unsafe {
             cell.write(value);
             return Rc::from_raw(cell);
@@ -146,19 +145,19 @@ fn take(class: &Class) -> Option<NonNull<u8>> {
     Some(kept)
 }
 
-/// Lets go of a strong handle to a cell: the last one drops the value in
-/// place and keeps the allocation for the next cell of its size. Only the
-/// count is looked at inline.
+/// Lets go of a strong handle: the last one drops the value in place and
+/// keeps the allocation for the next value of its size. Only the count is
+/// looked at inline.
 #[inline(always)]
-pub(super) fn recycle<T, E>(cell: Rc<Shared<T, E>>) {
-    if ClassOf::<Shared<T, E>>::INDEX < CLASSES && Rc::strong_count(&cell) == 1 {
+pub(crate) fn recycle<X>(cell: Rc<X>) {
+    if ClassOf::<X>::INDEX < CLASSES && Rc::strong_count(&cell) == 1 {
         recycle_last(cell);
     }
 }
 
 #[inline(never)]
-fn recycle_last<T, E>(cell: Rc<Shared<T, E>>) {
-    let index = ClassOf::<Shared<T, E>>::INDEX;
+fn recycle_last<X>(cell: Rc<X>) {
+    let index = ClassOf::<X>::INDEX;
     if Rc::weak_count(&cell) != 0 {
         return;
     }
@@ -170,11 +169,11 @@ fn recycle_last<T, E>(cell: Rc<Shared<T, E>>) {
     let Some(raw) = NonNull::new(raw) else {
         return;
     };
-    let kept = LISTS.with(|lists| keep::<Shared<T, E>>(lists, &lists.classes[index], raw.cast()));
+    let kept = LISTS.with(|lists| keep::<X>(lists, &lists.classes[index], raw.cast()));
     if !kept {
-        // SAFETY: from `Rc::into_raw` of a `Shared<T, E>`, its value
-        // dropped above, and not kept: freed once, here.
-        unsafe { release::<Shared<T, E>>(raw.cast()) };
+        // SAFETY: from `Rc::into_raw` of an `X`, its value dropped above,
+        // and not kept: freed once, here.
+        unsafe { release::<X>(raw.cast()) };
     }
 }
 
@@ -212,47 +211,10 @@ unsafe fn release<X>(kept: NonNull<u8>) {
     drop(unsafe { Rc::from_raw(kept.cast::<MaybeUninit<X>>().as_ptr()) });
 }
 
-/// A strong handle to a promise cell that recycles it when it is the last
-/// (see the module's notes); otherwise an `Rc`.
-pub(super) struct CellRc<T, E>(ManuallyDrop<Rc<Shared<T, E>>>);
-
-impl<T, E> CellRc<T, E> {
-    #[inline]
-    pub(super) fn new(cell: Rc<Shared<T, E>>) -> Self {
-        CellRc(ManuallyDrop::new(cell))
-    }
-
-    /// The `Rc` itself, no longer recycled by this handle.
-    #[inline]
-    pub(super) fn into_rc(self) -> Rc<Shared<T, E>> {
-        let mut this = ManuallyDrop::new(self);
-        // SAFETY: taken once, from a handle whose own drop will not run.
-        unsafe { ManuallyDrop::take(&mut this.0) }
-    }
-}
-
-impl<T, E> Deref for CellRc<T, E> {
-    type Target = Rc<Shared<T, E>>;
-
-    #[inline]
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl<T, E> Clone for CellRc<T, E> {
-    #[inline]
-    fn clone(&self) -> Self {
-        CellRc::new(Rc::clone(&self.0))
-    }
-}
-
-impl<T, E> Drop for CellRc<T, E> {
-    #[inline]
-    fn drop(&mut self) {
-        // SAFETY: taken once, in the handle's drop.
-        recycle(unsafe { ManuallyDrop::take(&mut self.0) });
-    }
+/// How many allocations the list for values of type `X` keeps now.
+#[cfg(test)]
+pub(crate) fn kept<X>() -> usize {
+    LISTS.with(|lists| lists.classes[ClassOf::<X>::INDEX].count.get())
 }
 
 #[cfg(test)]
@@ -260,94 +222,86 @@ mod tests {
     use std::cell::Cell;
     use std::rc::Rc;
 
-    use super::{ClassOf, LISTS, Shared};
-    use crate::{Error, EventLoop, Promise};
+    use super::{ClassOf, kept, new_rc, recycle};
 
-    /// How many cells the list for `Shared<T, E>` keeps now.
-    fn kept<T, E>() -> usize {
-        LISTS.with(|lists| lists.classes[ClassOf::<Shared<T, E>>::INDEX].count.get())
+    /// A value that counts its drops, three words in all.
+    struct Counted {
+        drops: Rc<Cell<u32>>,
+        _size: [u64; 2],
     }
-
-    fn address<T, E>(promise: &Promise<T, E>) -> usize {
-        Rc::as_ptr(&promise.shared).addr()
-    }
-
-    /// A value that counts its drops.
-    #[derive(Clone)]
-    struct Counted(Rc<Cell<u32>>);
 
     impl Drop for Counted {
         fn drop(&mut self) {
-            self.0.set(self.0.get() + 1);
+            self.drops.set(self.drops.get() + 1);
+        }
+    }
+
+    fn counted(drops: &Rc<Cell<u32>>, n: u64) -> Counted {
+        Counted {
+            drops: drops.clone(),
+            _size: [n; 2],
         }
     }
 
     #[test]
-    fn the_last_handle_keeps_the_cell_for_the_next_promise_of_its_size_of_any_type() {
-        EventLoop::virtual_clock().run(|| {
-            let first = Promise::<u64, Error>::resolve(7);
-            let at = address(&first);
-            let before = kept::<u64, Error>();
-            drop(first);
-            assert_eq!(kept::<u64, Error>(), before + 1);
-            let second = Promise::<i64, Error>::resolve(-3);
-            assert_eq!(address(&second), at, "the same allocation");
-            assert_eq!(kept::<u64, Error>(), before);
-            assert_eq!(second.peek().and_then(Result::ok), Some(-3));
-        });
-    }
-
-    #[test]
-    fn a_recycled_value_is_dropped_once() {
+    fn the_last_handle_keeps_the_allocation_for_the_next_value_of_its_size_of_any_type() {
         let drops = Rc::new(Cell::new(0));
-        EventLoop::virtual_clock().run(|| {
-            let first = Promise::<Counted, Error>::resolve(Counted(drops.clone()));
-            let at = address(&first);
-            drop(first);
-            assert_eq!(drops.get(), 1);
-            let second = Promise::<Counted, Error>::resolve(Counted(drops.clone()));
-            assert_eq!(address(&second), at);
-            assert_eq!(drops.get(), 1, "the kept cell held nothing to drop");
-            drop(second);
-            assert_eq!(drops.get(), 2);
-        });
+        let before = kept::<Counted>();
+        let first = new_rc(counted(&drops, 7));
+        let at = Rc::as_ptr(&first).addr();
+        recycle(first);
+        assert_eq!(drops.get(), 1, "dropped in place");
+        assert_eq!(kept::<Counted>(), before + 1);
+        let second = new_rc([3_u64, 4, 5]);
+        assert_eq!(Rc::as_ptr(&second).addr(), at, "the same allocation");
+        assert_eq!(*second, [3, 4, 5]);
+        assert_eq!(kept::<Counted>(), before);
+        drop(second);
+        assert_eq!(drops.get(), 1, "the kept allocation held nothing to drop");
     }
 
     #[test]
-    fn a_handle_that_is_not_the_last_or_a_cell_with_a_weak_is_not_kept() {
-        EventLoop::virtual_clock().run(|| {
-            let before = kept::<u64, Error>();
-            let promise = Promise::<u64, Error>::resolve(1);
-            let other = promise.clone();
-            drop(other);
-            assert_eq!(kept::<u64, Error>(), before, "one handle is left");
-            let weak = Rc::downgrade(&promise.shared);
-            drop(promise);
-            assert_eq!(kept::<u64, Error>(), before, "a weak is left");
-            assert!(weak.upgrade().is_none(), "its value was dropped");
-        });
+    fn a_handle_that_is_not_the_last_or_a_value_with_a_weak_is_not_kept() {
+        let drops = Rc::new(Cell::new(0));
+        let before = kept::<Counted>();
+        let value = new_rc(counted(&drops, 1));
+        let other = value.clone();
+        recycle(other);
+        assert_eq!((kept::<Counted>(), drops.get()), (before, 0), "one is left");
+        let weak = Rc::downgrade(&value);
+        recycle(value);
+        assert_eq!(kept::<Counted>(), before, "a weak is left");
+        assert_eq!(drops.get(), 1, "dropped as an `Rc` is");
+        assert!(weak.upgrade().is_none());
     }
 
     #[test]
     fn a_list_keeps_no_more_than_its_share() {
-        let most = ClassOf::<Shared<u64, Error>>::KEPT;
-        EventLoop::virtual_clock().run(|| {
-            let many: Vec<_> = (0..most as u64 + 10)
-                .map(Promise::<u64, Error>::resolve)
-                .collect();
-            drop(many);
-            assert_eq!(kept::<u64, Error>(), most);
-        });
+        let most = ClassOf::<[u64; 3]>::KEPT;
+        let before = kept::<[u64; 3]>();
+        let many: Vec<_> = (0..most as u64 + 10).map(|n| new_rc([n; 3])).collect();
+        many.into_iter().for_each(recycle);
+        assert_eq!(kept::<[u64; 3]>(), most.max(before));
+    }
+
+    #[test]
+    fn values_of_unusual_sizes_are_not_kept() {
+        assert_eq!(ClassOf::<u8>::INDEX, super::CLASSES, "under a word");
+        assert_eq!(ClassOf::<[u64; 40]>::INDEX, super::CLASSES, "too large");
+        assert_eq!(
+            ClassOf::<u128>::INDEX,
+            super::CLASSES,
+            "aligned to more than a word"
+        );
+        recycle(new_rc([0_u64; 40]));
     }
 
     #[test]
     fn a_thread_frees_what_it_kept_when_it_exits() {
         let kept_then = std::thread::spawn(|| {
-            EventLoop::virtual_clock().run(|| {
-                let many: Vec<_> = (0..100).map(Promise::<u64, Error>::resolve).collect();
-                drop(many);
-            });
-            kept::<u64, Error>()
+            let many: Vec<_> = (0..100_u64).map(|n| new_rc([n; 5])).collect();
+            many.into_iter().for_each(recycle);
+            kept::<[u64; 5]>()
         })
         .join()
         .unwrap_or(0);
