@@ -236,7 +236,7 @@ mod tests {
         }
     }
 
-    fn counted(drops: &Rc<Cell<u32>>, n: u64) -> Counted {
+    fn counted_value(drops: &Rc<Cell<u32>>, n: u64) -> Counted {
         Counted {
             drops: drops.clone(),
             _size: [n; 2],
@@ -247,7 +247,7 @@ mod tests {
     fn the_last_handle_keeps_the_allocation_for_the_next_value_of_its_size_of_any_type() {
         let drops = Rc::new(Cell::new(0));
         let before = kept::<Counted>();
-        let first = new_rc(counted(&drops, 7));
+        let first = new_rc(counted_value(&drops, 7));
         let at = Rc::as_ptr(&first).addr();
         recycle(first);
         assert_eq!(drops.get(), 1, "dropped in place");
@@ -264,7 +264,7 @@ mod tests {
     fn a_handle_that_is_not_the_last_or_a_value_with_a_weak_is_not_kept() {
         let drops = Rc::new(Cell::new(0));
         let before = kept::<Counted>();
-        let value = new_rc(counted(&drops, 1));
+        let value = new_rc(counted_value(&drops, 1));
         let other = value.clone();
         recycle(other);
         assert_eq!((kept::<Counted>(), drops.get()), (before, 0), "one is left");
@@ -306,5 +306,50 @@ mod tests {
         .join()
         .unwrap_or(0);
         assert_eq!(kept_then, 100, "kept until the exit");
+    }
+
+    proptest::proptest! {
+        /// Any interleaving of making, cloning and letting go of values of
+        /// two types sharing a list: each value is dropped exactly once,
+        /// when its last handle goes, and every live value reads back what
+        /// was put in it, whichever allocation it was given.
+        #[test]
+        fn every_value_is_dropped_once_and_read_back_intact(
+            ops in proptest::collection::vec((0_u8..4, 0_usize..16), 0..300),
+        ) {
+            let drops = Rc::new(Cell::new(0_u32));
+            let mut made = 0_u32;
+            let mut counted: Vec<(Rc<Counted>, u64)> = Vec::new();
+            let mut plain: Vec<(Rc<[u64; 3]>, u64)> = Vec::new();
+            for (n, (op, at)) in ops.into_iter().enumerate() {
+                let n = n as u64;
+                match op {
+                    0 => {
+                        counted.push((new_rc(counted_value(&drops, n)), n));
+                        made += 1;
+                    }
+                    1 => plain.push((new_rc([n; 3]), n)),
+                    2 if !counted.is_empty() => {
+                        let (value, n) = counted[at % counted.len()].clone();
+                        counted.push((value, n));
+                    }
+                    _ if !counted.is_empty() && at % 2 == 0 => {
+                        recycle(counted.swap_remove(at % counted.len()).0);
+                    }
+                    _ if !plain.is_empty() => recycle(plain.swap_remove(at % plain.len()).0),
+                    _ => {}
+                }
+                for (value, n) in &counted {
+                    proptest::prop_assert_eq!(value._size, [*n; 2]);
+                }
+                for (value, n) in &plain {
+                    proptest::prop_assert_eq!(**value, [*n; 3]);
+                }
+                let live = counted.iter().map(|(v, _)| Rc::as_ptr(v).addr()).collect::<std::collections::HashSet<_>>();
+                proptest::prop_assert_eq!(drops.get(), made - live.len() as u32);
+            }
+            counted.into_iter().for_each(|(v, _)| recycle(v));
+            proptest::prop_assert_eq!(drops.get(), made);
+        }
     }
 }
