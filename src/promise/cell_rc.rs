@@ -98,4 +98,40 @@ mod tests {
             assert!(weak.upgrade().is_none(), "its value was dropped");
         });
     }
+
+    /// A value that counts its clones.
+    struct Cloned(std::rc::Rc<std::cell::Cell<u32>>);
+
+    impl Clone for Cloned {
+        fn clone(&self) -> Self {
+            self.0.set(self.0.get() + 1);
+            Cloned(self.0.clone())
+        }
+    }
+
+    #[test]
+    fn a_settled_promise_whose_job_holds_its_last_handle_hands_its_value_on_uncloned() {
+        let clones = std::rc::Rc::new(std::cell::Cell::new(0));
+        let c = clones.clone();
+        EventLoop::virtual_clock().run(move || {
+            let (gate, open) = Promise::<Cloned, Error>::with_resolver();
+            // The link's reaction holds the derived promise's resolver; the
+            // gate's job, once it settles, holds the gate's last handle.
+            let seen = gate.map(|v: Cloned| v.0.get());
+            open.resolve(Cloned(c));
+            seen
+        });
+        assert_eq!(clones.get(), 0, "moved out of the gate, not cloned");
+
+        let clones = std::rc::Rc::new(std::cell::Cell::new(0));
+        let c = clones.clone();
+        EventLoop::virtual_clock().run(move || {
+            let (gate, open) = Promise::<Cloned, Error>::with_resolver();
+            let kept = gate.clone();
+            let seen = gate.map(|v: Cloned| v.0.get());
+            open.resolve(Cloned(c));
+            (kept, seen)
+        });
+        assert_eq!(clones.get(), 1, "a handle is left: cloned for the reaction");
+    }
 }

@@ -170,6 +170,22 @@ impl<T: Clone, E: Clone> Shared<T, E> {
     }
 }
 
+impl<T, E> Shared<T, E> {
+    /// The outcome moved out once settled, the state left pending, for a
+    /// cell no handle but the caller's can read again.
+    fn take_outcome(&self) -> Option<Result<T, E>> {
+        let mut inner = self.inner.borrow_mut();
+        match std::mem::replace(&mut inner.state, State::FRESH) {
+            State::Fulfilled(v) => Some(Ok(v)),
+            State::Rejected { reason, .. } => Some(Err(reason)),
+            pending => {
+                inner.state = pending;
+                None
+            }
+        }
+    }
+}
+
 /// A settled promise is its own reaction job: every reaction queued at
 /// settlement runs in order (no other microtask can come between them).
 impl<T: Clone + 'static, E: Clone + 'static> Job for Shared<T, E> {
@@ -187,7 +203,17 @@ impl<T: Clone + 'static, E: Clone + 'static> Shared<T, E> {
     /// and so is its reaction if it has only one.
     #[inline(always)]
     fn react(self: Rc<Self>, alone: bool) {
-        let Some(outcome) = self.outcome() else {
+        // The job holding the last handle, nothing can read the state
+        // again: the outcome is moved out, not cloned (a value handed on
+        // stays the one handle to what it holds, so an `all`'s values
+        // reach the saga that reads them alone, their cells recycled).
+        let last = Rc::strong_count(&self) == 1 && Rc::weak_count(&self) == 0;
+        let outcome = if last {
+            self.take_outcome()
+        } else {
+            self.outcome()
+        };
+        let Some(outcome) = outcome else {
             return;
         };
         let reactions = std::mem::replace(&mut *self.inner.borrow_mut().reactions, Reactions::NONE);
