@@ -214,7 +214,11 @@ where
                 return None; // finished meanwhile: nobody to go on
             };
             if matches!(*pending, Some(Stop::Stepping)) {
-                *pending = Some(Stop::Now(outcome, held));
+                *pending = Some(if held {
+                    Stop::NowHeld(outcome)
+                } else {
+                    Stop::Now(outcome)
+                });
                 return None;
             }
             *pending = Some(Stop::Stepping);
@@ -230,9 +234,13 @@ where
                     return None; // the body finished
                 };
                 match pending.take() {
-                    Some(Stop::Now(outcome, held)) => {
+                    Some(Stop::Now(outcome)) => {
                         *pending = Some(Stop::Stepping);
-                        Some((outcome, held))
+                        Some((outcome, false))
+                    }
+                    Some(Stop::NowHeld(outcome)) => {
+                        *pending = Some(Stop::Stepping);
+                        Some((outcome, true))
                     }
                     // It was halted: nothing pends.
                     Some(Stop::Stepping) | None => None,
