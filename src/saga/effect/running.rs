@@ -17,7 +17,7 @@ pub(crate) type CancelHook = Box<dyn FnOnce(&Error)>;
 /// which needs no allocation.
 pub(crate) enum Stop {
     Hook(CancelHook),
-    Timer(TimerId),
+    Timer(WordTimer),
     /// A promise that had already settled when the saga began to wait: its
     /// outcome is read when its turn comes; stopping just drops it.
     Settled(Rc<dyn Erased>),
@@ -46,6 +46,12 @@ pub(crate) enum Stop {
     NowHeld(Result<Value, Error>),
 }
 
+/// A timer's id aligned as a word, as every other stop's payload is: a
+/// payload at the tag's side makes a move of the enum copy from an odd
+/// offset (see [`Stop::SettledHandle`]).
+#[repr(align(8))]
+pub(crate) struct WordTimer(TimerId);
+
 impl Stop {
     pub(crate) fn stop(self, reason: &Error) {
         self.stop_with(|| reason);
@@ -58,7 +64,7 @@ impl Stop {
     pub(crate) fn stop_with<'r>(self, reason: impl FnOnce() -> &'r Error) {
         match self {
             Stop::Hook(hook) => hook(reason()),
-            Stop::Timer(id) => clear_timeout(id),
+            Stop::Timer(WordTimer(id)) => clear_timeout(id),
             Stop::Settled(_) | Stop::SettledHandle(_) | Stop::Stepping | Stop::Now(_) => {}
             // A fork's outcome its parent never went on with: its hold on
             // the scheduler ends here.
@@ -294,7 +300,7 @@ impl Source {
             }
             Source::Timer(after) => {
                 let fire = move || settled.deliver_unit_later();
-                Some(Stop::Timer(set_timeout(fire, after)))
+                Some(Stop::Timer(WordTimer(set_timeout(fire, after))))
             }
             Source::Typed(subscribe) => subscribe(settled),
             Source::Listening(listening) => listening.wait(settled),
@@ -545,7 +551,7 @@ impl Running {
             Source::Timer(after) => {
                 let waiter = waiter.clone();
                 let fire = move || queue_resume_unit(waiter, epoch);
-                Stop::both(Some(Stop::Timer(set_timeout(fire, after))), cancel)
+                Stop::both(Some(Stop::Timer(WordTimer(set_timeout(fire, after)))), cancel)
             }
             source => Running { source, cancel }.start(Settled::Resume(waiter.clone(), epoch)),
         }
