@@ -593,3 +593,89 @@ fn a_pinned_generator_is_send_when_its_body_is_and_moves_until_pinned() {
         ]
     );
 }
+
+/// Two yields polled in one step (as `join!` would) is misuse: the step
+/// panics with a message that says so, the generator is done, and each
+/// value involved (the one sent in, both yielded) is dropped exactly once.
+#[test]
+fn two_yields_in_one_step_panic_and_drop_each_value_once() {
+    use std::future::Future;
+    use std::task::{Context, Poll};
+
+    /// Polls both futures each time it is polled, as `join!` does.
+    struct Both<A, B>(A, B);
+    impl<A: Future + Unpin, B: Future + Unpin> Future for Both<A, B> {
+        type Output = ();
+        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            let _ = std::pin::Pin::new(&mut self.0).poll(cx);
+            let _ = std::pin::Pin::new(&mut self.1).poll(cx);
+            Poll::Pending
+        }
+    }
+
+    let t = trace();
+    let (a, b) = (t.clone(), t.clone());
+    let mut g = Gen::new(move |co: Co<Guard, Guard>| async move {
+        let first = co.yield_(Guard(a.clone()));
+        let second = co.yield_(Guard(b.clone()));
+        Both(first, second).await;
+        Ok(())
+    });
+    let caught = catch_unwind(AssertUnwindSafe(|| g.next(Guard(t.clone()))));
+    let message = caught
+        .err()
+        .and_then(|p| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    assert!(message.contains("yielded twice in one step"), "{message}");
+    assert!(g.is_done());
+    assert_eq!(lines(&t), ["dropped", "dropped", "dropped"]);
+}
+
+/// Every kind of hand-off through the slot (a value sent in by `next`, an
+/// error by `throw`, a value by `return`, a yielded value) moves its value
+/// once: each guard is dropped exactly once, where its receiver drops it.
+#[test]
+fn every_hand_off_moves_its_value_exactly_once() {
+    let t = trace();
+    let inner = t.clone();
+    let mut g = Gen::new(move |co: Co<Guard, Guard, Guard, Guard>| async move {
+        let sent = co.yield_(Guard(inner.clone())).await?;
+        note(&inner, "got next");
+        drop(sent);
+        match co.yield_(Guard(inner.clone())).await {
+            Err(Abrupt::Throw(e)) => {
+                note(&inner, "got throw");
+                drop(e);
+            }
+            other => panic!("expected a throw, got {}", other.is_ok()),
+        }
+        co.yield_(Guard(inner.clone())).await?;
+        Ok(Guard(inner.clone()))
+    });
+    let out = |step: StepResult<Guard, Guard, Guard>, t: &Trace, what: &str| {
+        note(t, what);
+        drop(step);
+    };
+    out(g.next(Guard(t.clone())), &t, "yield 1 out");
+    out(g.next(Guard(t.clone())), &t, "yield 2 out");
+    out(g.throw(Guard(t.clone())), &t, "yield 3 out");
+    out(g.r#return(Guard(t.clone())), &t, "returned");
+    assert_eq!(
+        lines(&t),
+        [
+            "dropped", // the first next's value, which has no yield
+            "yield 1 out",
+            "dropped", // yield 1's value
+            "got next",
+            "dropped", // the value sent in
+            "yield 2 out",
+            "dropped", // yield 2's value
+            "got throw",
+            "dropped", // the error thrown in
+            "yield 3 out",
+            "dropped", // yield 3's value
+            "returned",
+            "dropped", // the value return() sent back out
+        ]
+    );
+}

@@ -737,7 +737,13 @@ where
         let me: Rc<dyn Job> = self.clone();
         let (polled, escaped) = target.with_waker(&me, None, |waker| {
             catch_unwind(AssertUnwindSafe(|| {
-                airlock::poll_in_airlock(self.owner, waker, input, body.as_mut())
+                airlock::poll_in_airlock(
+                    self.owner,
+                    waker,
+                    input,
+                    body.as_mut(),
+                    Exchange::take_yielded,
+                )
             }))
         });
         self.polling.set(false);
@@ -745,7 +751,7 @@ where
             self.hold(target);
         }
         match polled {
-            Ok((Poll::Pending, Exchange::Yielded(value))) => {
+            Ok((Poll::Pending, Some(value))) => {
                 self.yielded.set(Some(value));
                 self.state.set(State::Delivering);
                 if delegate::take_delegation() {
@@ -756,7 +762,7 @@ where
                     return Some(self);
                 }
             }
-            Ok((Poll::Pending, _)) => {
+            Ok((Poll::Pending, None)) => {
                 // Suspended at an `await`: a reaction or a waker resumes it.
                 self.hold(target);
             }

@@ -80,14 +80,17 @@ unsafe fn wake_by_ref(data: *const ()) {
 unsafe fn drop_waker(_: *const ()) {}
 
 /// Polls `body` once with `input` in the slot; returns the poll result and
-/// whatever the slot holds afterwards.
+/// what `take` takes from the slot afterwards (the rest is dropped with
+/// the slot). `take` reads the slot in place: a hand-off written a field
+/// at a time is read back as it was written (see `Exchange::take_yielded`).
 #[inline(always)]
-pub(crate) fn poll_in_airlock<X, F: Future + ?Sized>(
+pub(crate) fn poll_in_airlock<X, F: Future + ?Sized, O>(
     owner: u64,
     outer: &Waker,
     input: X,
     body: Pin<&mut F>,
-) -> (Poll<F::Output>, X) {
+    take: impl FnOnce(&Cell<X>) -> O,
+) -> (Poll<F::Output>, O) {
     let airlock = Airlock {
         header: Header { owner, outer },
         slot: Cell::new(input),
@@ -101,7 +104,7 @@ pub(crate) fn poll_in_airlock<X, F: Future + ?Sized>(
     let poll = body.poll(&mut Context::from_waker(&waker));
     // Its `drop` does nothing; skipping the indirect call is measurable.
     std::mem::forget(waker);
-    (poll, airlock.slot.into_inner())
+    (poll, take(&airlock.slot))
 }
 
 /// The waker a generator driver's waker forwards to, if `waker` is one:
@@ -204,7 +207,7 @@ mod tests {
         let outer = Waker::from(counter.clone());
         let owner = fresh_owner_id();
         let mut probe = Box::pin(Probe { owner, saved: None });
-        let (poll, slot) = poll_in_airlock(owner, &outer, 41u32, probe.as_mut());
+        let (poll, slot) = poll_in_airlock(owner, &outer, 41u32, probe.as_mut(), Cell::take);
         assert_eq!(poll, Poll::Ready(41));
         assert_eq!(slot, 7);
         assert_eq!(counter.0.load(Ordering::SeqCst), 1);
@@ -229,7 +232,7 @@ mod tests {
         let counter = Arc::new(Counter(AtomicUsize::new(0)));
         let outer = Waker::from(counter);
         let mut probe = Box::pin(Outer);
-        let (poll, ()) = poll_in_airlock(fresh_owner_id(), &outer, (), probe.as_mut());
+        let (poll, ()) = poll_in_airlock(fresh_owner_id(), &outer, (), probe.as_mut(), Cell::take);
         assert_eq!(poll, Poll::Ready(Some(outer.data())));
         assert!(outer_waker(&outer).is_none() && outer_waker(Waker::noop()).is_none());
     }
@@ -250,7 +253,7 @@ mod tests {
             }
         }
         let mut other = Box::pin(Other(fresh_owner_id()));
-        let (poll, _) = poll_in_airlock(owner, Waker::noop(), 0u32, other.as_mut());
+        let (poll, _) = poll_in_airlock(owner, Waker::noop(), 0u32, other.as_mut(), Cell::take);
         assert_eq!(poll, Poll::Ready(Err(Misplaced::OtherGenerator)));
     }
 }

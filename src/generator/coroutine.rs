@@ -727,6 +727,12 @@ impl<Y, R, T, E> Future for Yield<Y, R, T, E> {
 
 /// A yield's side of the hand-off: deposit the value (the first poll), or
 /// take what the resume sent in (the second).
+///
+/// The slot is read through a reference, its tag and then the one payload
+/// the tag names, never copied whole: the driver writes it a field at a
+/// time, and a whole copy reads it back in moves of another shape, which
+/// the processor cannot forward from those stores (it waits for them to
+/// reach the cache, once or twice a step).
 // A function, not the closure's body, so it can be marked: left to the
 // inliner's judgement, the exchange was sometimes called out of line
 // (50 more instructions per saga step).
@@ -735,30 +741,58 @@ fn exchange<Y, R, T, E>(
     value: Option<Y>,
     slot: &Cell<Exchange<Y, R, E, T>>,
 ) -> Poll<Result<R, Abrupt<E, T>>> {
-    match (value, slot.replace(Exchange::Empty)) {
-        (Some(value), taken @ (Exchange::Empty | Exchange::Next(_))) => {
-            match taken {
-                // The body's first yield: the first `next`'s value has no
-                // `yield` to go to, and is dropped, as JavaScript drops it.
-                Exchange::Next(first) => drop(first),
-                // Both `Empty`s (the one taken and the one replaced) own
-                // nothing: forgetting them skips two calls to the
-                // out-of-line drop glue, which is measurable here.
-                empty => std::mem::forget(empty),
+    let at = slot.as_ptr();
+    // SAFETY (each block below): `at` points at the live value in the
+    // cell, which is `!Sync` and lends no reference to its content, so
+    // nothing else reads or writes it while a block runs (none makes a
+    // call). A payload moved out with `ptr::read` is overwritten with
+    // `Empty` before the block ends, without being dropped: it is owned
+    // once, by what it is returned in.
+    let Some(value) = value else {
+        let taken = unsafe {
+            match &*at {
+                Exchange::Next(r) => Ok(std::ptr::read(r)),
+                Exchange::Throw(e) => Err(Abrupt::Throw(std::ptr::read(e))),
+                Exchange::Return(t) => Err(Abrupt::Return(std::ptr::read(t))),
+                // Nothing sent in yet (a waker forwarded a wake-up).
+                Exchange::Empty | Exchange::Yielded(_) => return Poll::Pending,
             }
-            std::mem::forget(slot.replace(Exchange::Yielded(value)));
-            Poll::Pending
-        }
-        (Some(_), _) => panic!(
+        };
+        unsafe { at.write(Exchange::Empty) };
+        return Poll::Ready(taken);
+    };
+    match unsafe { &*at } {
+        Exchange::Empty => {}
+        // The body's first yield: the first `next`'s value has no `yield`
+        // to go to, and is dropped, as JavaScript drops it.
+        Exchange::Next(_) => drop(slot.replace(Exchange::Empty)),
+        _ => panic!(
             "a generator body yielded twice in one step (two `co.yield_()` futures \
              polled together, e.g. by `join!`): yields must be awaited one at a time"
         ),
-        (None, Exchange::Next(r)) => Poll::Ready(Ok(r)),
-        (None, Exchange::Throw(e)) => Poll::Ready(Err(Abrupt::Throw(e))),
-        (None, Exchange::Return(v)) => Poll::Ready(Err(Abrupt::Return(v))),
-        (None, other) => {
-            slot.set(other);
-            Poll::Pending
+    }
+    // SAFETY: as above; the slot holds `Empty`, which owns nothing.
+    unsafe { at.write(Exchange::Yielded(value)) };
+    Poll::Pending
+}
+
+impl<Y, R, E, T> Exchange<Y, R, E, T> {
+    /// The value a body yielded into `slot`, if it holds one, taken out
+    /// (the slot left `Empty`) by reading the tag and then that payload,
+    /// as [`exchange`] reads what comes in.
+    #[inline(always)]
+    pub(crate) fn take_yielded(slot: &Cell<Self>) -> Option<Y> {
+        let at = slot.as_ptr();
+        // SAFETY: as in `exchange`: no reference into the cell is lent
+        // and no call is made; the value read out is owned by the
+        // returned `Option` alone once `Empty` is written over it.
+        unsafe {
+            let Exchange::Yielded(value) = &*at else {
+                return None;
+            };
+            let value = std::ptr::read(value);
+            at.write(Exchange::Empty);
+            Some(value)
         }
     }
 }

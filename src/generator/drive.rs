@@ -132,9 +132,10 @@ where
     // A panicking body leaves a finished generator behind; the guard costs
     // nothing unless it unwinds.
     let unwinding = DoneOnUnwind(owner);
-    let (poll, left) = airlock::poll_in_airlock(id, Waker::noop(), input, body);
+    let (poll, yielded) =
+        airlock::poll_in_airlock(id, Waker::noop(), input, body, Exchange::take_yielded);
     std::mem::forget(unwinding);
-    match (poll, left) {
+    match (poll, yielded) {
         (Poll::Ready(outcome), _) => {
             finish(owner, slot);
             match outcome {
@@ -143,8 +144,8 @@ where
             }
         }
         // The owner word already says suspended: it was set before the poll.
-        (Poll::Pending, Exchange::Yielded(value)) => Ok(Step::Yielded(value)),
-        (Poll::Pending, _) => {
+        (Poll::Pending, Some(value)) => Ok(Step::Yielded(value)),
+        (Poll::Pending, None) => {
             finish(owner, slot);
             panic!(
                 "a synchronous generator's body awaited a future that is still pending \

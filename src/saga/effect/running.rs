@@ -551,7 +551,10 @@ impl Running {
             Source::Timer(after) => {
                 let waiter = waiter.clone();
                 let fire = move || queue_resume_unit(waiter, epoch);
-                Stop::both(Some(Stop::Timer(WordTimer(set_timeout(fire, after)))), cancel)
+                Stop::both(
+                    Some(Stop::Timer(WordTimer(set_timeout(fire, after)))),
+                    cancel,
+                )
             }
             source => Running { source, cancel }.start(Settled::Resume(waiter.clone(), epoch)),
         }
