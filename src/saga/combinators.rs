@@ -197,11 +197,7 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
     // now) is read at once, and its turn counted.
     let mut others = Vec::new();
     for (index, effect) in effects.into_iter().enumerate() {
-        match effect
-            .perform(scope)
-            .handled_by(handles)
-            .into_fulfilled_value()
-        {
+        match effect.perform(scope).into_fulfilled_value(handles) {
             Ok(value) => values[index] = Some(value),
             Err(part) => others.push((index, part)),
         }
@@ -216,7 +212,7 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
     let mut from = 0;
     for (index, part) in others {
         queue_turns(&gathering, index - from);
-        let stop = part.start_for(&gathering, index as u64);
+        let stop = part.start_for(&gathering, index as u64, handles);
         parts.started(index, stop);
         from = index + 1;
     }

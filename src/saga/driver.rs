@@ -191,7 +191,7 @@ where
             }
             return;
         }
-        let stop = running.start_for(&self, epoch);
+        let stop = running.start_for(&self, epoch, false);
         self.with_state(|state| {
             if let State::Live(pending) = state {
                 *pending = stop;

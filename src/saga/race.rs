@@ -195,11 +195,11 @@ fn perform<P: Parts>(
     });
     let slots = &racing.parts.slots;
     for (index, (key, effect)) in effects.enumerate() {
-        let part = effect.perform(scope).handled_by(handles);
+        let part = effect.perform(scope);
         if let Some(slot) = slots.borrow_mut().as_mut().get_mut(index) {
             slot.0 = key;
         }
-        let stop = part.start_for(&racing, index as u64);
+        let stop = part.start_for(&racing, index as u64, handles);
         if racing.parts.over.get() {
             // It settled as it started (a `cps` whose callback came at
             // once) and won: the rest are not performed, as redux-saga
