@@ -600,6 +600,7 @@ impl Running {
 
     /// `waiter` takes its turn on `promise`, which has settled: `handle`,
     /// whether its value goes back as the promise ([`Source::Handle`]).
+    #[inline(always)]
     fn take_turn_for<W: Waiter + 'static>(
         waiter: &Rc<W>,
         epoch: u64,
