@@ -594,11 +594,30 @@ fn a_pinned_generator_is_send_when_its_body_is_and_moves_until_pinned() {
     );
 }
 
+/// A guard three words wide: a generator's slot for it is wider than two
+/// words, so it is read in place rather than moved (the two tests below
+/// run with both guards, one for each way).
+struct WideGuard(#[allow(dead_code)] Guard, #[allow(dead_code)] [u64; 2]);
+
+fn narrow(t: &Trace) -> Guard {
+    Guard(t.clone())
+}
+
+fn wide(t: &Trace) -> WideGuard {
+    WideGuard(Guard(t.clone()), [0; 2])
+}
+
 /// Two yields polled in one step (as `join!` would) is misuse: the step
 /// panics with a message that says so, the generator is done, and each
 /// value involved (the one sent in, both yielded) is dropped exactly once.
 #[test]
 fn two_yields_in_one_step_panic_and_drop_each_value_once() {
+    assert!(size_of::<WideGuard>() > 2 * size_of::<usize>());
+    two_yields_in_one_step(narrow);
+    two_yields_in_one_step(wide);
+}
+
+fn two_yields_in_one_step<G: 'static>(make: fn(&Trace) -> G) {
     use std::future::Future;
     use std::task::{Context, Poll};
 
@@ -614,14 +633,14 @@ fn two_yields_in_one_step_panic_and_drop_each_value_once() {
     }
 
     let t = trace();
-    let (a, b) = (t.clone(), t.clone());
-    let mut g = Gen::new(move |co: Co<Guard, Guard>| async move {
-        let first = co.yield_(Guard(a.clone()));
-        let second = co.yield_(Guard(b.clone()));
+    let inner = t.clone();
+    let mut g = Gen::new(move |co: Co<G, G>| async move {
+        let first = co.yield_(make(&inner));
+        let second = co.yield_(make(&inner));
         Both(first, second).await;
         Ok(())
     });
-    let caught = catch_unwind(AssertUnwindSafe(|| g.next(Guard(t.clone()))));
+    let caught = catch_unwind(AssertUnwindSafe(|| g.next(make(&t))));
     let message = caught
         .err()
         .and_then(|p| p.downcast_ref::<&str>().map(|s| s.to_string()))
@@ -636,30 +655,35 @@ fn two_yields_in_one_step_panic_and_drop_each_value_once() {
 /// once: each guard is dropped exactly once, where its receiver drops it.
 #[test]
 fn every_hand_off_moves_its_value_exactly_once() {
+    every_hand_off(narrow);
+    every_hand_off(wide);
+}
+
+fn every_hand_off<G: 'static>(make: fn(&Trace) -> G) {
     let t = trace();
     let inner = t.clone();
-    let mut g = Gen::new(move |co: Co<Guard, Guard, Guard, Guard>| async move {
-        let sent = co.yield_(Guard(inner.clone())).await?;
+    let mut g = Gen::new(move |co: Co<G, G, G, G>| async move {
+        let sent = co.yield_(make(&inner)).await?;
         note(&inner, "got next");
         drop(sent);
-        match co.yield_(Guard(inner.clone())).await {
+        match co.yield_(make(&inner)).await {
             Err(Abrupt::Throw(e)) => {
                 note(&inner, "got throw");
                 drop(e);
             }
             other => panic!("expected a throw, got {}", other.is_ok()),
         }
-        co.yield_(Guard(inner.clone())).await?;
-        Ok(Guard(inner.clone()))
+        co.yield_(make(&inner)).await?;
+        Ok(make(&inner))
     });
-    let out = |step: StepResult<Guard, Guard, Guard>, t: &Trace, what: &str| {
+    let out = |step: StepResult<G, G, G>, t: &Trace, what: &str| {
         note(t, what);
         drop(step);
     };
-    out(g.next(Guard(t.clone())), &t, "yield 1 out");
-    out(g.next(Guard(t.clone())), &t, "yield 2 out");
-    out(g.throw(Guard(t.clone())), &t, "yield 3 out");
-    out(g.r#return(Guard(t.clone())), &t, "returned");
+    out(g.next(make(&t)), &t, "yield 1 out");
+    out(g.next(make(&t)), &t, "yield 2 out");
+    out(g.throw(make(&t)), &t, "yield 3 out");
+    out(g.r#return(make(&t)), &t, "returned");
     assert_eq!(
         lines(&t),
         [
