@@ -742,7 +742,10 @@ where
                     waker,
                     input,
                     body.as_mut(),
-                    Exchange::take_yielded,
+                    // Taken whole: read in place (`Exchange::take_yielded`,
+                    // as a `Gen`'s driver does), a for-await item took 13
+                    // instructions more for no time saved.
+                    |slot| slot.replace(Exchange::Empty),
                 )
             }))
         });
@@ -751,7 +754,7 @@ where
             self.hold(target);
         }
         match polled {
-            Ok((Poll::Pending, Some(value))) => {
+            Ok((Poll::Pending, Exchange::Yielded(value))) => {
                 self.yielded.set(Some(value));
                 self.state.set(State::Delivering);
                 if delegate::take_delegation() {
@@ -762,7 +765,7 @@ where
                     return Some(self);
                 }
             }
-            Ok((Poll::Pending, None)) => {
+            Ok((Poll::Pending, _)) => {
                 // Suspended at an `await`: a reaction or a waker resumes it.
                 self.hold(target);
             }
