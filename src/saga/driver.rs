@@ -166,12 +166,34 @@ where
     fn wait_on(self: Rc<Self>, effect: Effect) {
         let epoch = self.core.epoch();
         let scope = Scope { node: self.clone() };
-        let performed = catch_unwind(AssertUnwindSafe(|| effect.perform(&scope)));
-        let running = match performed {
-            Ok(running) => running,
+        // The usual effect is started inside the guard, where it was
+        // performed: only its stop comes out. Returned whole, the effect
+        // was copied out of the guard's union in moves the processor
+        // could not forward from the stores that had just written it (a
+        // call effect 54 -> 46 ns natively, for 42 more instructions).
+        // What starting runs is baton's own (a subscription, a queued
+        // turn, a timer): a user's code panics only in the performer.
+        let mut rare = None;
+        let performed = catch_unwind(AssertUnwindSafe(|| {
+            let running = effect.perform(&scope);
+            if self.core.epoch() == epoch && !running.is_now() {
+                return running.start_for(&self, epoch, false);
+            }
+            rare = Some(running);
+            None
+        }));
+        let running = match (performed, rare) {
+            (Ok(stop), None) => {
+                return self.with_state(|state| {
+                    if let State::Live(pending) = state {
+                        *pending = stop;
+                    }
+                });
+            }
+            (Ok(_), Some(running)) => running,
             // A performer that panics (a called function that blew up)
             // throws into the saga at its yield, as redux-saga does.
-            Err(payload) => {
+            (Err(payload), _) => {
                 return self.go_on_now(Err(Fault::from_panic(&*payload).into()), false);
             }
         };
