@@ -306,6 +306,25 @@ where
         out
     }
 
+    /// The settled promise the task waits on, taken out of its pending
+    /// slot, if that is what it waits on. Read in place, not through
+    /// [`with_state`](Self::with_state): its take and put back read the
+    /// state in moves of another shape than the ones that had just written
+    /// it, which the processor cannot forward (a call effect 44 -> 34 ns
+    /// natively, 479 -> 457 instructions).
+    #[inline(always)]
+    fn take_settled_pending(&self) -> Option<Stop> {
+        // SAFETY: the cell is `!Sync` and nothing holds a reference into
+        // it (`with_state` lends one only to closures that make no call
+        // reaching this task); this one lives for the match and the move
+        // below, which make no call at all. The stop taken out is dropped
+        // by the caller, outside.
+        match unsafe { &mut *self.state.as_ptr() } {
+            State::Live(pending) => Stop::take_settled(pending),
+            _ => None,
+        }
+    }
+
     /// The body returned or threw: the task fails, or settles once its
     /// children have.
     fn body_finished(self: Rc<Self>, result: Result<G::Return, Error>) {
@@ -473,10 +492,7 @@ where
             }
             // Read (and dropped) outside the state's cell: dropping a
             // promise may run code that reaches this task.
-            let stop = self.with_state(|state| match state {
-                State::Live(pending) => Stop::take_settled(pending),
-                _ => None,
-            });
+            let stop = self.take_settled_pending();
             let Some(outcome) = stop.and_then(Stop::into_settled_outcome) else {
                 break;
             };
