@@ -181,7 +181,7 @@ where
         let performed = catch_unwind(AssertUnwindSafe(|| {
             let running = effect.perform(&scope);
             if self.core.epoch() == epoch && !running.is_now() {
-                let stop = running.start_for(&self, epoch, false);
+                let stop = Stop::moved(running.start_for(&self, epoch, false));
                 self.with_state(|state| match state {
                     State::Live(pending) => replaced = std::mem::replace(pending, stop),
                     _ => replaced = stop,

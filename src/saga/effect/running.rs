@@ -78,6 +78,26 @@ impl Stop {
         }
     }
 
+    /// `stop`, moved a field at a time: a stop just returned (written a
+    /// field at a time) and moved as a block is read in moves the
+    /// processor cannot forward from those stores (kept by a saga's
+    /// step, a call effect 33 -> 27.5 ns natively, 457 -> 465
+    /// instructions).
+    #[inline(always)]
+    pub(crate) fn moved(stop: Option<Stop>) -> Option<Stop> {
+        Some(match stop? {
+            Stop::Hook(hook) => Stop::Hook(hook),
+            Stop::Timer(timer) => Stop::Timer(timer),
+            Stop::Settled(promise) => Stop::Settled(promise),
+            Stop::SettledHandle(promise) => Stop::SettledHandle(promise),
+            Stop::Listening(listening) => Stop::Listening(listening),
+            Stop::Parts(parts) => Stop::Parts(parts),
+            Stop::Stepping => Stop::Stepping,
+            Stop::Now(outcome) => Stop::Now(outcome),
+            Stop::NowHeld(outcome) => Stop::NowHeld(outcome),
+        })
+    }
+
     /// The stop kept in `kept` if it is a [`Stop::Settled`], taken out
     /// (to be read with [`into_settled_outcome`](Self::into_settled_outcome)
     /// and dropped outside the borrow of where it was kept: dropping a
