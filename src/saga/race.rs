@@ -199,7 +199,7 @@ fn perform<P: Parts>(
         if let Some(slot) = slots.borrow_mut().as_mut().get_mut(index) {
             slot.0 = key;
         }
-        let stop = part.start_for(&racing, index as u64, handles);
+        let stop = part.moved().start_for(&racing, index as u64, handles);
         if racing.parts.over.get() {
             // It settled as it started (a `cps` whose callback came at
             // once) and won: the rest are not performed, as redux-saga
@@ -207,7 +207,7 @@ fn perform<P: Parts>(
             break;
         }
         if let Some(slot) = slots.borrow_mut().as_mut().get_mut(index) {
-            slot.1 = stop;
+            slot.1 = Stop::moved(stop);
         }
     }
     Running::listening(racing)
