@@ -314,11 +314,11 @@ where
     /// natively, 479 -> 457 instructions).
     #[inline(always)]
     fn take_settled_pending(&self) -> Option<Stop> {
-        // SAFETY: the cell is `!Sync` and nothing holds a reference into
-        // it (`with_state` lends one only to closures that make no call
-        // reaching this task); this one lives for the match and the move
-        // below, which make no call at all. The stop taken out is dropped
-        // by the caller, outside.
+        // SAFETY: the cell is `!Sync`, and every other access to it is a
+        // `Cell::replace` (`with_state` works on the value taken out), so
+        // no other reference into it exists; this one lives for the match
+        // and the move below, which make no call at all. The stop taken
+        // out is dropped by the caller, outside.
         match unsafe { &mut *self.state.as_ptr() } {
             State::Live(pending) => Stop::take_settled(pending),
             _ => None,
