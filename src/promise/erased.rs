@@ -103,7 +103,11 @@ impl<T: Clone + 'static> Erased for Shared<T, Error> {
 /// The value of a fulfilled promise handed over by
 /// [`Erased::outcome_handle`]; `None` if `value` is not such a handle.
 pub(crate) fn fulfilled_value<T: Clone + 'static>(value: &crate::saga::Value) -> Option<T> {
-    let shared = value.downcast_ref::<Shared<T, Error>>()?;
+    fulfilled_in(value.downcast_ref::<Shared<T, Error>>()?)
+}
+
+#[inline]
+fn fulfilled_in<T: Clone>(shared: &Shared<T, Error>) -> Option<T> {
     match &shared.inner.borrow().state {
         State::Fulfilled(v) => Some(v.clone()),
         _ => None,
@@ -118,11 +122,7 @@ pub(crate) fn take_fulfilled_value<T: Clone + 'static>(
     value: crate::saga::Value,
 ) -> Result<T, crate::saga::Value> {
     let shared = value.downcast::<Shared<T, Error>>()?;
-    let fulfilled = match &shared.inner.borrow().state {
-        State::Fulfilled(v) => Some(v.clone()),
-        _ => None,
-    };
-    match fulfilled {
+    match fulfilled_in(&shared) {
         Some(v) => {
             crate::recycle::recycle(shared);
             Ok(v)

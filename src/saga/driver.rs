@@ -8,7 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use super::Saga;
-use super::effect::{Effect, Name, Stop, Value, Waiter, unit};
+use super::effect::{Effect, Name, Running, Stop, Value, Waiter, unit};
 use super::saga_stack::SagaFrame;
 use super::scheduler;
 use super::store::Ended;
@@ -191,17 +191,22 @@ where
             rare = Some(running);
         }));
         drop(replaced);
-        let running = match (performed, rare) {
-            (Ok(()), None) => return,
-            (Ok(()), Some(running)) => running,
+        match (performed, rare) {
+            (Ok(()), None) => {}
+            (Ok(()), Some(running)) => self.performed_otherwise(running, epoch),
             // A performer that panics (a called function that blew up)
             // throws into the saga at its yield, as redux-saga does.
-            (Err(payload), _) => {
-                return self.go_on_now(Err(Fault::from_panic(&*payload).into()), false);
-            }
-        };
+            (Err(payload), _) => self.go_on_now(Err(Fault::from_panic(&*payload).into()), false),
+        }
+    }
+
+    /// An effect that halted this task while being performed, or whose
+    /// outcome was known as it was (the guard in
+    /// [`wait_on`](Self::wait_on) started every other).
+    #[cold]
+    #[inline(never)]
+    fn performed_otherwise(self: Rc<Self>, running: Running, epoch: u64) {
         if self.core.epoch() != epoch {
-            // The effect halted this task while being performed.
             if running.holds() {
                 scheduler::release(1); // a fork whose parent does not go on
             }
@@ -210,18 +215,9 @@ where
             }
             return;
         }
-        if running.is_now() {
-            if let Some((outcome, held)) = running.into_now() {
-                self.go_on_now(outcome, held);
-            }
-            return;
+        if let Some((outcome, held)) = running.into_now() {
+            self.go_on_now(outcome, held);
         }
-        let stop = running.start_for(&self, epoch, false);
-        self.with_state(|state| {
-            if let State::Live(pending) = state {
-                *pending = stop;
-            }
-        });
     }
 
     /// Resumes the saga at once with `outcome` (an effect known as it was
