@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::timers::{self, TimerId};
+use super::timers::{Expired, TimerId};
 use super::{Clock, LOOP, checkpoint, guarded};
 
 /// Node treats delays below 1 ms as 1 ms.
@@ -12,7 +12,7 @@ fn delay(after: Duration) -> Duration {
     after.max(Duration::from_millis(1))
 }
 
-fn insert_timer(after: Duration, repeat: bool, callback: timers::Callback) -> TimerId {
+fn insert_timer(after: Duration, repeat: bool, callback: impl FnMut() + 'static) -> TimerId {
     let after = delay(after);
     LOOP.with(|lp| {
         // Set between runs, a timer counts from the next run's start (its
@@ -46,15 +46,11 @@ fn insert_timer(after: Duration, repeat: bool, callback: timers::Callback) -> Ti
 /// ```
 pub fn set_timeout(callback: impl FnOnce() + 'static, after: Duration) -> TimerId {
     let mut callback = Some(callback);
-    insert_timer(
-        after,
-        false,
-        timers::Callback::new(move || {
-            if let Some(f) = callback.take() {
-                f();
-            }
-        }),
-    )
+    insert_timer(after, false, move || {
+        if let Some(f) = callback.take() {
+            f();
+        }
+    })
 }
 
 /// Runs `callback` every `every` until cleared: JavaScript's
@@ -84,7 +80,7 @@ pub fn set_timeout(callback: impl FnOnce() + 'static, after: Duration) -> TimerI
 /// assert_eq!(*ticks.borrow(), [100, 200, 300]);
 /// ```
 pub fn set_interval(callback: impl FnMut() + 'static, every: Duration) -> TimerId {
-    insert_timer(every, true, timers::Callback::new(callback))
+    insert_timer(every, true, callback)
 }
 
 /// Cancels a timeout; a timer cleared before it fires never fires, even
@@ -182,16 +178,20 @@ pub(super) fn advance_to(due: Duration) {
 /// microtask checkpoint.
 pub(super) fn run_expired_timers() {
     let now = LOOP.with(|lp| lp.now.get());
-    while let Some(mut expired) = LOOP.with(|lp| lp.timers.borrow_mut().pop_expired(now)) {
-        guarded(|| expired.callback.call());
-        // Dropped here, outside the queue's borrow: a callback's captures
-        // may set or clear timers as they drop.
-        let spent = if expired.every.is_some() {
-            LOOP.with(|lp| lp.timers.borrow_mut().finish(expired, now))
-        } else {
-            Some(expired.callback)
-        };
-        drop(spent);
+    while let Some(expired) = LOOP.with(|lp| lp.timers.borrow_mut().pop_expired(now)) {
+        fire(expired, now);
         checkpoint();
+    }
+}
+
+/// Runs a timer's callback, then puts an interval back in the queue and
+/// drops a timeout's callback, outside the queue's borrow (a callback's
+/// captures may set or clear timers as they drop). The timeout is dropped
+/// where it lies: moved first, it was copied as a block just after its
+/// call wrote a word of it, a load the processor could not forward.
+fn fire(mut expired: Expired, now: Duration) {
+    guarded(|| expired.callback.call());
+    if expired.every.is_some() {
+        drop(LOOP.with(|lp| lp.timers.borrow_mut().finish(expired, now)));
     }
 }

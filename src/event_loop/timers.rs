@@ -153,22 +153,31 @@ pub(crate) struct Expired {
 }
 
 impl Timers {
-    pub(crate) fn insert(
+    /// Sets a timer, its callback made in its slot: built elsewhere and
+    /// moved in, the callback was written a word at a time and then copied
+    /// as one 16-byte block, a load the processor cannot forward from the
+    /// two stores (a tenth of setting a timer, waiting on it).
+    pub(crate) fn insert<F: FnMut() + 'static>(
         &mut self,
         due: Duration,
         after: Duration,
         repeat: bool,
-        callback: Callback,
+        callback: F,
     ) -> TimerId {
         let index = self.take_slot();
-        let generation = self.slots[index as usize].generation;
-        self.schedule(index, nanos(due), nanos(after), repeat, callback);
+        self.schedule(index, nanos(due), nanos(after), repeat);
+        let slot = &mut self.slots[index as usize];
+        slot.callback = Some(Callback::new(callback));
         self.live += 1;
-        TimerId { index, generation }
+        TimerId {
+            index,
+            generation: slot.generation,
+        }
     }
 
-    /// Puts a reserved slot at the end of its delay's list.
-    fn schedule(&mut self, index: u32, due: Nanos, after: Nanos, repeat: bool, callback: Callback) {
+    /// Puts a reserved slot at the end of its delay's list; its callback
+    /// is the caller's to store.
+    fn schedule(&mut self, index: u32, due: Nanos, after: Nanos, repeat: bool) {
         let list = self.list_for(after);
         let l = &mut self.lists[list as usize];
         let tail = std::mem::replace(&mut l.tail, index);
@@ -182,7 +191,6 @@ impl Timers {
             self.slots[tail as usize].next = index;
         }
         let slot = &mut self.slots[index as usize];
-        slot.callback = Some(callback);
         slot.due = due;
         slot.prev = tail;
         slot.next = NIL;
@@ -366,7 +374,8 @@ impl Timers {
             Some(every) if live => {
                 let every = nanos(every);
                 let due = nanos(now).saturating_add(every);
-                self.schedule(id.index, due, every, true, callback);
+                self.schedule(id.index, due, every, true);
+                self.slots[id.index as usize].callback = Some(callback);
                 None
             }
             _ => Some(callback),
@@ -414,12 +423,12 @@ mod tests {
     type Log = Rc<RefCell<Vec<&'static str>>>;
 
     /// A log, and a maker of callbacks that write a word to it.
-    fn logging() -> (Log, impl Fn(&'static str) -> Callback) {
+    fn logging() -> (Log, impl Fn(&'static str) -> Box<dyn FnMut()>) {
         let log = Log::default();
         let to = log.clone();
         let push = move |s| {
             let to = to.clone();
-            Callback::new(move || to.borrow_mut().push(s))
+            Box::new(move || to.borrow_mut().push(s)) as Box<dyn FnMut()>
         };
         (log, push)
     }
@@ -473,18 +482,13 @@ mod tests {
         let count = Rc::new(RefCell::new(0));
         let mut t = Timers::default();
         let c = count.clone();
-        let id = t.insert(
-            ms(2),
-            ms(2),
-            true,
-            Callback::new(move || *c.borrow_mut() += 1),
-        );
+        let id = t.insert(ms(2), ms(2), true, move || *c.borrow_mut() += 1);
         run_all(&mut t, ms(7));
         assert_eq!(*count.borrow(), 3);
         t.clear(id);
         run_all(&mut t, ms(100));
         assert_eq!(*count.borrow(), 3);
-        let again = t.insert(ms(1), ms(1), false, Callback::new(|| {}));
+        let again = t.insert(ms(1), ms(1), false, || {});
         assert_eq!(again.index, id.index);
         assert_ne!(again.generation, id.generation);
         t.clear(id); // the stale id does not clear the new timer
@@ -497,7 +501,7 @@ mod tests {
         for round in 0..3u64 {
             let start = round * 10_000;
             for d in 1..=500 {
-                t.insert(ms(start + d), ms(d + round), false, Callback::new(|| {}));
+                t.insert(ms(start + d), ms(d + round), false, || {});
             }
             run_all(&mut t, ms(start + 1_000));
             assert_eq!(t.live(), 0);
@@ -573,7 +577,7 @@ mod tests {
                     Op::Set { delay, repeat } => {
                         let label = ids.len();
                         let l = log.clone();
-                        let id = timers.insert(ms(now + delay), ms(delay), repeat, Callback::new(move || l.borrow_mut().push(label)));
+                        let id = timers.insert(ms(now + delay), ms(delay), repeat, move || l.borrow_mut().push(label));
                         ids.push(id);
                         model.set(label, now + delay, repeat.then_some(delay));
                     }
