@@ -46,19 +46,34 @@ impl Parts for [Part; 2] {
 
 /// A race's parts, and whether the race is over (decided, or cancelled).
 struct RaceParts<P> {
-    /// Emptied once the race is over.
+    /// A part's stop is taken out as the race ends.
     slots: RefCell<P>,
     over: Cell<bool>,
 }
 
 impl<P: Parts> RaceParts<P> {
-    /// Ends the race: its parts, taken out (to be stopped after the
-    /// borrow, since stopping runs code); `None` if it was over already.
-    fn end(&self) -> Option<P> {
-        if self.over.replace(true) {
-            return None;
-        }
-        Some(std::mem::take(&mut *self.slots.borrow_mut()))
+    /// Ends the race: `false` if it was over already.
+    fn end(&self) -> bool {
+        !self.over.replace(true)
+    }
+
+    fn key(&self, index: usize) -> &'static str {
+        self.slots
+            .borrow_mut()
+            .as_mut()
+            .get(index)
+            .map_or("", |(key, _)| *key)
+    }
+
+    /// Part `index`'s key and stop, the stop taken out, once the race has
+    /// ended: one part at a time, each to be stopped after the borrow
+    /// (stopping runs code). Taken out all at once, the parts were copied
+    /// whole to the stack and each stop read back from there in one block,
+    /// a load the processor could not forward from the copy's stores.
+    fn take_part(&self, index: usize) -> Option<(&'static str, Option<Stop>)> {
+        let mut slots = self.slots.borrow_mut();
+        let (key, stop) = slots.as_mut().get_mut(index)?;
+        Some((*key, stop.take()))
     }
 }
 
@@ -67,13 +82,15 @@ impl<P: Parts> StopParts for RaceParts<P> {
     /// part of is over): every part still running is cancelled with the
     /// reason.
     fn stop_parts(&self, reason: &Error) {
-        let Some(mut parts) = self.end() else {
+        if !self.end() {
             return;
-        };
-        for (_, stop) in parts.as_mut() {
-            if let Some(stop) = stop.take() {
+        }
+        let mut index = 0;
+        while let Some((_, stop)) = self.take_part(index) {
+            if let Some(stop) = stop {
                 stop.stop(reason);
             }
+            index += 1;
         }
     }
 }
@@ -98,12 +115,11 @@ impl<P: Parts> Racing<P> {
     /// which takes a turn after the winner (`tests/oracle/random/sagas.js`),
     /// and the race's own promise another to reach the saga.
     fn decide(self: Rc<Self>, index: usize, outcome: Result<Value, Error>) {
-        let Some(mut parts) = self.parts.end() else {
+        if !self.parts.end() {
             return;
-        };
-        let parts = parts.as_mut();
-        let winner = parts.get(index).map_or("", |(key, _)| *key);
-        stop_losers(parts, index, winner);
+        }
+        let winner = self.parts.key(index);
+        stop_losers(&self.parts, index, winner);
         self.won.set(Some((winner, outcome)));
         crate::queue_microtask(move || {
             crate::queue_microtask(move || self.deliver());
@@ -128,16 +144,18 @@ impl<P: Parts> Racing<P> {
 
 /// Stops every part but the winner's (which is let go), in order, with the
 /// reason made only if a stop reads it (a timer does not).
-fn stop_losers(parts: &mut [Part], winner: usize, key: &str) {
+fn stop_losers<P: Parts>(parts: &RaceParts<P>, winner: usize, key: &str) {
     let mut reason = None;
-    for (index, (_, stop)) in parts.iter_mut().enumerate() {
-        if let Some(stop) = stop.take()
+    let mut index = 0;
+    while let Some((_, stop)) = parts.take_part(index) {
+        if let Some(stop) = stop
             && index != winner
         {
             stop.stop_with(|| {
                 reason.get_or_insert_with(|| Error::msg(format!("lost a race to `{key}`")))
             });
         }
+        index += 1;
     }
 }
 
