@@ -228,6 +228,36 @@ fn a_timer_callback_may_use_the_timers_while_it_is_dropped() {
     );
 }
 
+/// Logs when dropped.
+struct LogsDrop(Rc<RefCell<Vec<&'static str>>>);
+
+impl Drop for LogsDrop {
+    fn drop(&mut self) {
+        self.0.borrow_mut().push("captures dropped");
+    }
+}
+
+#[test]
+fn a_timeout_lets_go_of_its_captures_before_the_microtasks_it_queued() {
+    let log: Rc<RefCell<Vec<&'static str>>> = Rc::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let guard = LogsDrop(l.clone());
+        set_timeout(
+            move || {
+                let _keep = &guard;
+                let queued = guard.0.clone();
+                baton::queue_microtask(move || queued.borrow_mut().push("microtask"));
+                guard.0.borrow_mut().push("fired");
+            },
+            Duration::from_millis(1),
+        );
+    });
+    // The timeout is spent once it has run: its captures go before the
+    // checkpoint that follows it, as its slot does.
+    assert_eq!(*log.borrow(), ["fired", "captures dropped", "microtask"]);
+}
+
 struct CountingWaker(AtomicUsize);
 impl Wake for CountingWaker {
     fn wake(self: Arc<Self>) {
