@@ -57,6 +57,7 @@ impl<P: Parts> RaceParts<P> {
         !self.over.replace(true)
     }
 
+    /// Part `index`'s key ("" past the last part).
     fn key(&self, index: usize) -> &'static str {
         self.slots
             .borrow_mut()
@@ -65,15 +66,15 @@ impl<P: Parts> RaceParts<P> {
             .map_or("", |(key, _)| *key)
     }
 
-    /// Part `index`'s key and stop, the stop taken out, once the race has
-    /// ended: one part at a time, each to be stopped after the borrow
+    /// Part `index`'s stop, taken out once the race has ended (`None` past
+    /// the last part): one part at a time, each to be stopped after the borrow
     /// (stopping runs code). Taken out all at once, the parts were copied
     /// whole to the stack and each stop read back from there in one block,
     /// a load the processor could not forward from the copy's stores.
-    fn take_part(&self, index: usize) -> Option<(&'static str, Option<Stop>)> {
+    fn take_stop(&self, index: usize) -> Option<Option<Stop>> {
         let mut slots = self.slots.borrow_mut();
-        let (key, stop) = slots.as_mut().get_mut(index)?;
-        Some((*key, stop.take()))
+        let (_, stop) = slots.as_mut().get_mut(index)?;
+        Some(stop.take())
     }
 }
 
@@ -86,7 +87,7 @@ impl<P: Parts> StopParts for RaceParts<P> {
             return;
         }
         let mut index = 0;
-        while let Some((_, stop)) = self.take_part(index) {
+        while let Some(stop) = self.take_stop(index) {
             if let Some(stop) = stop {
                 stop.stop(reason);
             }
@@ -147,7 +148,7 @@ impl<P: Parts> Racing<P> {
 fn stop_losers<P: Parts>(parts: &RaceParts<P>, winner: usize, key: &str) {
     let mut reason = None;
     let mut index = 0;
-    while let Some((_, stop)) = parts.take_part(index) {
+    while let Some(stop) = parts.take_stop(index) {
         if let Some(stop) = stop
             && index != winner
         {
