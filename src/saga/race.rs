@@ -13,6 +13,7 @@
 //! took one more.
 
 use std::cell::{Cell, RefCell};
+use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
 use super::SagaCo;
@@ -21,8 +22,8 @@ use super::effect::{
     Effect, Kind, Listening, Running, Settled, Stop, StopParts, Value, Waiter, downcast, take_value,
 };
 use super::task::Scope;
-use crate::Error;
 use crate::generator::Abrupt;
+use crate::{Error, recycle};
 
 /// A part's key and how to stop it while it runs.
 type Part = (&'static str, Option<Stop>);
@@ -98,7 +99,8 @@ impl<P: Parts> StopParts for RaceParts<P> {
 
 /// A race in flight (see the module's documentation).
 struct Racing<P> {
-    parts: Rc<RaceParts<P>>,
+    /// Let go of by `Drop`, which recycles it when it is the last handle.
+    parts: ManuallyDrop<Rc<RaceParts<P>>>,
     /// The saga waiting for the race.
     waiting: Cell<Option<Settled>>,
     /// The winner's key and outcome, from its turn until the saga has it.
@@ -140,6 +142,8 @@ impl<P: Parts> Racing<P> {
             outcome => outcome.map(|value| Rc::new((key, value)) as Value),
         };
         settled.deliver(outcome);
+        // The last handle if the saga read the winner as it resumed.
+        recycle::recycle(self);
     }
 }
 
@@ -157,6 +161,17 @@ fn stop_losers<P: Parts>(parts: &RaceParts<P>, winner: usize, key: &str) {
             });
         }
         index += 1;
+    }
+}
+
+impl<P> Drop for Racing<P> {
+    fn drop(&mut self) {
+        // SAFETY: `parts` is taken once, here, and not used again: the
+        // race is being dropped.
+        let parts = unsafe { ManuallyDrop::take(&mut self.parts) };
+        // Its last handle, once the saga has stopped waiting: kept for
+        // the next race's parts.
+        recycle::recycle(parts);
     }
 }
 
@@ -189,7 +204,7 @@ impl<P: Parts> Waiter for Racing<P> {
 impl<P: Parts> Listening for Racing<P> {
     fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
         self.waiting.set(Some(settled));
-        Some(Stop::Parts(self.parts.clone()))
+        Some(Stop::Parts(Rc::clone(&self.parts) as Rc<dyn StopParts>))
     }
 }
 
@@ -203,11 +218,11 @@ fn perform<P: Parts>(
     effects: impl ExactSizeIterator<Item = (&'static str, Effect)>,
     handles: bool,
 ) -> Running {
-    let racing = Rc::new(Racing {
-        parts: Rc::new(RaceParts {
+    let racing = recycle::new_rc(Racing {
+        parts: ManuallyDrop::new(recycle::new_rc(RaceParts {
             slots: RefCell::new(P::with_room(effects.len())),
             over: Cell::new(false),
-        }),
+        })),
         waiting: Cell::new(None),
         won: Cell::new(None),
         typed: handles,
@@ -234,13 +249,18 @@ fn perform<P: Parts>(
 
 /// The winner of a typed race: read from the race, or (a stepping test
 /// feeding the effect its result) a `(key, value)` pair.
-fn winner<P: Parts>(won: &Value) -> Result<(&'static str, Value), Error> {
-    if let Some(racing) = won.downcast_ref::<Racing<P>>()
-        && let Some((key, Ok(value))) = racing.won.take()
-    {
+fn winner<P: Parts>(won: Value) -> Result<(&'static str, Value), Error> {
+    let racing = match won.downcast::<Racing<P>>() {
+        Ok(racing) => racing,
+        Err(won) => return downcast(&won, Kind::Race, "race"),
+    };
+    if let Some((key, Ok(value))) = racing.won.take() {
+        // Usually the race's last handle: its allocation (and its parts')
+        // go to the next race rather than back to the allocator.
+        recycle::recycle(racing);
         return Ok((key, value));
     }
-    downcast(won, Kind::Race, "race")
+    downcast(&(racing as Value), Kind::Race, "race")
 }
 
 /// The effect of racing `effects` (keyed, like seed 003's
@@ -315,7 +335,7 @@ pub async fn race<T, U: Clone + 'static>(
     effects: Vec<(&'static str, Effect)>,
 ) -> Result<(&'static str, U), Abrupt<Error, T>> {
     let won = co.yield_(race_effect_for(effects, true)).await?;
-    let (key, value) = winner::<Vec<Part>>(&won).map_err(Abrupt::Throw)?;
+    let (key, value) = winner::<Vec<Part>>(won).map_err(Abrupt::Throw)?;
     Ok((
         key,
         take_value(value, Kind::Race, "race").map_err(Abrupt::Throw)?,
@@ -379,7 +399,7 @@ pub async fn race2<T, A: Clone + 'static, B: Clone + 'static>(
 ) -> Result<Won<A, B>, Abrupt<Error, T>> {
     let first_key = first.0;
     let won = co.yield_(race_pair_effect([first, second])).await?;
-    let (key, value) = winner::<[Part; 2]>(&won).map_err(Abrupt::Throw)?;
+    let (key, value) = winner::<[Part; 2]>(won).map_err(Abrupt::Throw)?;
     let typed = if key == first_key {
         take_value(value, Kind::Race, "race").map(Won::First)
     } else {
