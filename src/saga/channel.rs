@@ -123,6 +123,9 @@ impl<T: Clone + 'static> Taker<T> {
             Taker::Saga(take) => {
                 take.handoff.keep(Ok(take.hand_over(message)));
                 take.handoff.deliver();
+                // The take's last handle once its saga has read the
+                // message: kept for the next take's.
+                crate::recycle::recycle(take);
             }
         }
     }
@@ -235,6 +238,8 @@ impl<T: Clone + 'static> Listening for SagaPut<T> {
 impl<T: Clone + 'static> super::scheduler::HeldPut for SagaPut<T> {
     fn make(self: Rc<Self>, settled: Settled) {
         settled.deliver(self.put_now());
+        // Usually the put's last handle: kept for the next put's.
+        crate::recycle::recycle(self);
     }
 }
 
@@ -576,7 +581,7 @@ impl<T: Clone + 'static> Channel<T> {
     }
 
     fn saga_take(&self, typed: bool) -> Rc<SagaTake<T>> {
-        Rc::new(SagaTake {
+        crate::recycle::new_rc(SagaTake {
             channel: Rc::downgrade(&self.inner),
             id: Cell::new(0),
             handoff: Handoff::default(),
@@ -633,7 +638,7 @@ impl<T: Clone + 'static> Channel<T> {
                 None => format!("{:?}", put.channel),
             },
         };
-        let put = Rc::new(SagaPut {
+        let put = crate::recycle::new_rc(SagaPut {
             channel: self.clone(),
             message: RefCell::new(Some(message)),
         });
@@ -645,13 +650,16 @@ impl<T: Clone + 'static> Channel<T> {
             // Puts by the sagas this one wakes wait until the putter, going
             // on at once, waits too (redux-saga's scheduler).
             let hold = super::scheduler::Hold::new();
-            match put.put_now() {
+            let running = match put.put_now() {
                 Ok(delivered) => {
                     hold.pass_on();
                     Running::now_held(delivered)
                 }
                 Err(overflow) => Running::now(Err(overflow)),
-            }
+            };
+            // Its last handle: kept for the next put's.
+            crate::recycle::recycle(put);
+            running
         })
     }
 }

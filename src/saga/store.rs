@@ -666,7 +666,7 @@ pub(crate) fn putting<A: Action>(action: A, on: Option<Rc<Bus<A>>>) -> Effect {
         described(Kind::Put, "put", args.unwrap_or_default())
     };
     let on_channel = on.is_some();
-    let put = Rc::new(StorePut {
+    let put = crate::recycle::new_rc(StorePut {
         action: Cell::new(Some(action)),
         bus: Cell::new(on),
     });
@@ -696,6 +696,8 @@ fn put_now_or_held<A: Action>(put: Rc<StorePut<A>>) -> Running {
     let hold = super::scheduler::Hold::new();
     put.dispatch();
     hold.pass_on();
+    // Its last handle: kept for the next put's.
+    crate::recycle::recycle(put);
     Running::now_held(unit())
 }
 
@@ -735,6 +737,8 @@ impl<A: Action> super::scheduler::HeldPut for StorePut<A> {
             Ok(()) => settled.deliver(Ok(unit())),
             Err(payload) => settled.deliver(Err(Fault::from_panic(&*payload).into())),
         }
+        // Usually the put's last handle: kept for the next put's.
+        crate::recycle::recycle(self);
     }
 }
 
@@ -829,7 +833,7 @@ pub(crate) fn taking<A: Action, const MAYBE: bool>(
         described(Kind::Take, name, format!("{on}{:?}", t.pattern))
     };
     // A multicast channel's bus is set now (its key once listening).
-    let taker = Rc::new(Taker {
+    let taker = crate::recycle::new_rc(Taker {
         pattern,
         bus: RefCell::new(on.map(|bus| (Rc::downgrade(bus), 0))),
         handoff: Handoff::default(),
@@ -960,6 +964,9 @@ impl<A: Action, const MAYBE: bool> Listen<A> for Taker<A, MAYBE> {
         };
         self.handoff.keep(Ok(action));
         self.handoff.deliver();
+        // The take's last handle once its saga has read what it heard:
+        // kept for the next take's.
+        crate::recycle::recycle(self);
     }
 
     fn end(self: Rc<Self>) {
