@@ -255,8 +255,9 @@ fn winner<P: Parts>(won: Value) -> Result<(&'static str, Value), Error> {
         Err(won) => return downcast(&won, Kind::Race, "race"),
     };
     if let Some((key, Ok(value))) = racing.won.take() {
-        // Usually the race's last handle: its allocation (and its parts')
-        // go to the next race rather than back to the allocator.
+        // The race's last handle if its delivery is over (a saga resumed
+        // later than the delivery); else `deliver` lets go of it last. Its
+        // allocation (and its parts') go to the next race.
         recycle::recycle(racing);
         return Ok((key, value));
     }
