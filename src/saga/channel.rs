@@ -657,7 +657,7 @@ impl<T: Clone + 'static> Channel<T> {
                 }
                 Err(overflow) => Running::now(Err(overflow)),
             };
-            // Its last handle: kept for the next put's.
+            // Usually its last handle: kept for the next put's.
             crate::recycle::recycle(put);
             running
         })
