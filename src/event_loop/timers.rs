@@ -165,19 +165,18 @@ impl Timers {
         callback: F,
     ) -> TimerId {
         let index = self.take_slot();
-        self.schedule(index, nanos(due), nanos(after), repeat);
-        let slot = &mut self.slots[index as usize];
-        slot.callback = Some(Callback::new(callback));
         self.live += 1;
+        let slot = self.schedule(index, nanos(due), nanos(after), repeat);
+        slot.callback = Some(Callback::new(callback));
         TimerId {
             index,
             generation: slot.generation,
         }
     }
 
-    /// Puts a reserved slot at the end of its delay's list; its callback
-    /// is the caller's to store.
-    fn schedule(&mut self, index: u32, due: Nanos, after: Nanos, repeat: bool) {
+    /// Puts a reserved slot at the end of its delay's list, and hands it
+    /// back for the caller to store its callback in.
+    fn schedule(&mut self, index: u32, due: Nanos, after: Nanos, repeat: bool) -> &mut Slot {
         let list = self.list_for(after);
         let l = &mut self.lists[list as usize];
         let tail = std::mem::replace(&mut l.tail, index);
@@ -195,6 +194,7 @@ impl Timers {
         slot.prev = tail;
         slot.next = NIL;
         slot.list = if repeat { list | REPEATS } else { list };
+        slot
     }
 
     fn take_slot(&mut self) -> u32 {
@@ -374,8 +374,7 @@ impl Timers {
             Some(every) if live => {
                 let every = nanos(every);
                 let due = nanos(now).saturating_add(every);
-                self.schedule(id.index, due, every, true);
-                self.slots[id.index as usize].callback = Some(callback);
+                self.schedule(id.index, due, every, true).callback = Some(callback);
                 None
             }
             _ => Some(callback),
