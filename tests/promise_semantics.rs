@@ -184,26 +184,37 @@ fn handlers_of_a_promise_dropped_while_pending_are_dropped_with_it() {
     }
 }
 
-/// Sets a timer when dropped: a capture whose destructor uses the loop.
-struct SetsTimerOnDrop(Rc<RefCell<Vec<&'static str>>>);
+/// Runs its function when dropped: a capture whose destructor does
+/// something the test can see.
+struct OnDrop<F: FnMut()>(F);
 
-impl Drop for SetsTimerOnDrop {
+impl<F: FnMut()> Drop for OnDrop<F> {
     fn drop(&mut self) {
-        let log = self.0.clone();
+        (self.0)();
+    }
+}
+
+type Log = Rc<RefCell<Vec<&'static str>>>;
+
+/// A capture whose destructor uses the loop: it sets a timer.
+fn sets_timer_on_drop(log: &Log) -> OnDrop<impl FnMut() + use<>> {
+    let log = log.clone();
+    OnDrop(move || {
+        let log = log.clone();
         set_timeout(
             move || log.borrow_mut().push("set while dropping"),
             Duration::from_millis(1),
         );
-    }
+    })
 }
 
 #[test]
 fn a_timer_callback_may_use_the_timers_while_it_is_dropped() {
-    let log: Rc<RefCell<Vec<&'static str>>> = Rc::default();
+    let log: Log = Rc::default();
     let l = log.clone();
     EventLoop::virtual_clock().run(move || {
         // Dropped by clear_timeout.
-        let guard = SetsTimerOnDrop(l.clone());
+        let guard = sets_timer_on_drop(&l);
         let id = set_timeout(
             move || {
                 let _keep = &guard;
@@ -212,7 +223,7 @@ fn a_timer_callback_may_use_the_timers_while_it_is_dropped() {
         );
         clear_timeout(id);
         // Dropped after it has run.
-        let guard = SetsTimerOnDrop(l.clone());
+        let guard = sets_timer_on_drop(&l);
         let l = l.clone();
         set_timeout(
             move || {
@@ -228,27 +239,19 @@ fn a_timer_callback_may_use_the_timers_while_it_is_dropped() {
     );
 }
 
-/// Logs when dropped.
-struct LogsDrop(Rc<RefCell<Vec<&'static str>>>);
-
-impl Drop for LogsDrop {
-    fn drop(&mut self) {
-        self.0.borrow_mut().push("captures dropped");
-    }
-}
-
 #[test]
 fn a_timeout_lets_go_of_its_captures_before_the_microtasks_it_queued() {
-    let log: Rc<RefCell<Vec<&'static str>>> = Rc::default();
+    let log: Log = Rc::default();
     let l = log.clone();
     EventLoop::virtual_clock().run(move || {
-        let guard = LogsDrop(l.clone());
+        let dropped = l.clone();
+        let guard = OnDrop(move || dropped.borrow_mut().push("captures dropped"));
         set_timeout(
             move || {
                 let _keep = &guard;
-                let queued = guard.0.clone();
+                let queued = l.clone();
                 baton::queue_microtask(move || queued.borrow_mut().push("microtask"));
-                guard.0.borrow_mut().push("fired");
+                l.borrow_mut().push("fired");
             },
             Duration::from_millis(1),
         );
