@@ -132,7 +132,7 @@ pub(crate) fn queue_job(job: Rc<dyn Job>) {
             // the job was written word by word and read back as one 16-byte
             // load, which the processor cannot forward from the pending
             // stores (that stall was three quarters of this function's
-            // samples; BENCHMARKS.md).
+            // samples; bench/HISTORY.md).
             q.rest.push_back(Microtask::new(move |()| job.run_alone()));
         }
     });
