@@ -199,6 +199,13 @@ struct Inner {
     outside: Cell<bool>,
 }
 
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // The kept foreign wakers hold the `Remote` that keeps them.
+        self.remote.forget_wakers();
+    }
+}
+
 thread_local! {
     static LOOP: Inner = Inner {
         timers: RefCell::new(Timers::default()),

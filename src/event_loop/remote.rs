@@ -5,7 +5,6 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -34,69 +33,102 @@ pub(crate) struct Remote {
     /// loop a wake-up came after it looked (see [`Remote::woken_since`]).
     wakes: AtomicU64,
     rouse: Mutex<Rouse>,
-    /// Task wakers alive outside the loop, counted per reservation of a
-    /// task key: while a waiting task has some, a wake-up may still come.
-    /// Serial numbers are never reused on a thread, so a waker kept from an
-    /// earlier run's task never counts for a later task given its key; one
-    /// made between runs counts for the next run's task it belongs to.
+    /// Set while `rouse` names someone (the loop is about to wait or
+    /// waits): a wake-up while the loop runs skips that lock.
+    waiting: AtomicBool,
+    /// Each task's foreign waker, kept per reservation of a task key; one
+    /// held outside the loop by a waiting task says a wake-up may still
+    /// come. Serial numbers are never reused on a thread, so a waker kept
+    /// from an earlier run's task never counts for a later task given its
+    /// key; one made between runs counts for the next run's task it
+    /// belongs to.
     live: Mutex<Live>,
 }
 
-/// Live foreign wakers per task: clones alive, by (key, serial). Most
-/// loops have a task or two with any, kept in a short list; past
+/// Each task's foreign waker, made the first time one of its lent wakers
+/// escapes and kept for the next: a task awaiting foreign futures one
+/// after another clones its waker each time, which then costs a
+/// reference count, not an allocation and a count of its own. A waker is
+/// alive outside the loop while something besides this list holds it
+/// (its strong count is above one). A count rises from one only through
+/// a lent waker, which lives for one poll: never while the loop looks at
+/// the counts, between polls.
+/// Most loops have a task or two with any, kept in a short list; past
 /// [`FEW`] they go to a map, since ten thousand tasks each waiting on a
-/// foreign future made the list's search on every clone and drop
-/// quadratic (0.9 s for 40,000).
-#[derive(Default)]
+/// foreign future made the list's search on every clone quadratic (0.9 s
+/// for 40,000). Wakers no longer held outside are let go of as the list
+/// or the map fills, so it stays within twice the tasks waiting.
 struct Live {
-    few: Vec<((usize, u64), usize)>,
-    many: HashMap<(usize, u64), usize, BuildHasherDefault<TaskHasher>>,
+    few: Vec<Arc<TaskWaker>>,
+    many: HashMap<(usize, u64), Arc<TaskWaker>, BuildHasherDefault<TaskHasher>>,
+    /// The map's size at which wakers no longer held outside are let go.
+    prune_at: usize,
 }
 
-/// The most tasks with live foreign wakers kept in a list.
-const FEW: usize = 8;
-
-impl Live {
-    fn count(&mut self, task: (usize, u64), alive: bool) {
-        if self.many.is_empty() {
-            let index = self.few.iter().position(|&(t, _)| t == task);
-            match (index, alive) {
-                (Some(i), true) => self.few[i].1 += 1,
-                (None, true) if self.few.len() < FEW => self.few.push((task, 1)),
-                (None, true) => {
-                    self.many.extend(self.few.drain(..));
-                    self.many.insert(task, 1);
-                }
-                (Some(i), false) => {
-                    self.few[i].1 -= 1;
-                    if self.few[i].1 == 0 {
-                        self.few.swap_remove(i);
-                    }
-                }
-                (None, false) => {}
-            }
-            return;
-        }
-        match self.many.entry(task) {
-            Entry::Occupied(mut count) if !alive => {
-                *count.get_mut() -= 1;
-                if *count.get() == 0 {
-                    count.remove();
-                }
-            }
-            Entry::Occupied(mut count) => *count.get_mut() += 1,
-            Entry::Vacant(count) if alive => {
-                count.insert(1);
-            }
-            Entry::Vacant(_) => {}
+impl Default for Live {
+    fn default() -> Self {
+        Live {
+            few: Vec::new(),
+            many: HashMap::default(),
+            prune_at: 2 * FEW,
         }
     }
+}
 
-    fn tasks(&self) -> impl Iterator<Item = (usize, u64)> {
+/// The most tasks with a kept foreign waker in the short list.
+const FEW: usize = 8;
+
+/// Whether a kept waker has a clone alive outside the loop.
+fn held_outside(waker: &Arc<TaskWaker>) -> bool {
+    Arc::strong_count(waker) > 1
+}
+
+impl Live {
+    /// The task's foreign waker: the one kept for it, or a new one.
+    fn waker_for(&mut self, tag: Tag, remote: &Arc<Remote>) -> Arc<TaskWaker> {
+        let id = tag.id();
+        let kept = if self.many.is_empty() {
+            self.few.iter().find(|waker| waker.tag.id() == id)
+        } else {
+            self.many.get(&id)
+        };
+        if let Some(kept) = kept {
+            return kept.clone();
+        }
+        let made = Arc::new(TaskWaker {
+            tag,
+            remote: remote.clone(),
+        });
+        self.keep(made.clone());
+        made
+    }
+
+    fn keep(&mut self, waker: Arc<TaskWaker>) {
+        if self.many.is_empty() {
+            if self.few.len() == FEW {
+                self.few.retain(held_outside);
+            }
+            if self.few.len() < FEW {
+                self.few.push(waker);
+                return;
+            }
+            self.many
+                .extend(self.few.drain(..).map(|waker| (waker.tag.id(), waker)));
+        }
+        if self.many.len() >= self.prune_at {
+            self.many.retain(|_, waker| held_outside(waker));
+            self.prune_at = (2 * self.many.len()).max(2 * FEW);
+        }
+        self.many.insert(waker.tag.id(), waker);
+    }
+
+    /// The tasks with a waker alive outside the loop.
+    fn held(&self) -> impl Iterator<Item = (usize, u64)> {
         self.few
             .iter()
-            .map(|&(task, _)| task)
-            .chain(self.many.keys().copied())
+            .chain(self.many.values())
+            .filter(|waker| held_outside(waker))
+            .map(|waker| waker.tag.id())
     }
 }
 
@@ -131,19 +163,40 @@ impl Remote {
     /// alive outside the loop.
     pub(crate) fn has_live_wakers(&self, waiting: impl Fn(usize, u64) -> bool) -> bool {
         let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.tasks().any(|(key, serial)| waiting(key, serial))
+        let held = live.held().any(|(key, serial)| waiting(key, serial));
+        // A waker woken and then dropped on another thread pushed its
+        // task's key before its count went (a release): seeing the count
+        // gone, the loop then sees the key (see `woken_since`).
+        std::sync::atomic::fence(Ordering::Acquire);
+        held
     }
 
-    fn count_waker(&self, tag: Tag, alive: bool) {
+    /// The foreign waker of the task `tag` names (see [`Live`]).
+    fn waker_for(self: &Arc<Self>, tag: Tag) -> Arc<TaskWaker> {
         let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.count((tag.key(), tag.serial), alive);
+        live.waker_for(tag, self)
+    }
+
+    /// Lets go of the kept wakers, each of which holds this `Remote`: the
+    /// loop that owns it is going away.
+    pub(crate) fn forget_wakers(&self) {
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        *live = Live::default();
     }
 
     fn wake(&self, key: usize) {
         {
             let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
             woken.push(key);
-            self.wakes.fetch_add(1, Ordering::Relaxed);
+            // Written only under the lock: a store, not a locked add.
+            let wakes = self.wakes.load(Ordering::Relaxed);
+            self.wakes.store(wakes + 1, Ordering::Relaxed);
+        }
+        // A loop about to wait sets `waiting` and then looks at `woken`:
+        // if it found nothing, its look came before the push above (the
+        // lock orders them), so the flag's store is seen here.
+        if !self.waiting.load(Ordering::Relaxed) {
+            return;
         }
         match &*self.rouse.lock().unwrap_or_else(PoisonError::into_inner) {
             Rouse::Nobody => {}
@@ -180,23 +233,32 @@ impl Remote {
             .is_empty()
     }
 
+    /// Who a wake-up rouses; set before the loop looks at `woken` one
+    /// last time and waits (see [`Remote::wake`]).
+    fn rouse(&self, rouse: Rouse) {
+        let waits = !matches!(rouse, Rouse::Nobody);
+        *self.rouse.lock().unwrap_or_else(PoisonError::into_inner) = rouse;
+        self.waiting.store(waits, Ordering::Relaxed);
+    }
+
     pub(crate) fn rouse_thread(&self, thread: Thread) {
-        *self.rouse.lock().unwrap_or_else(PoisonError::into_inner) = Rouse::Thread(thread);
+        self.rouse(Rouse::Thread(thread));
     }
 
     #[cfg(feature = "tokio")]
     pub(crate) fn rouse_waker(&self, waker: &Waker) {
-        *self.rouse.lock().unwrap_or_else(PoisonError::into_inner) = Rouse::Waker(waker.clone());
+        self.rouse(Rouse::Waker(waker.clone()));
     }
 
     pub(crate) fn rouse_nobody(&self) {
-        *self.rouse.lock().unwrap_or_else(PoisonError::into_inner) = Rouse::Nobody;
+        self.rouse(Rouse::Nobody);
     }
 }
 
 /// A task's waker for foreign futures: made the first time a future
-/// clones the waker it was polled with, so tasks that only await baton's
-/// own promises never allocate one.
+/// clones the waker it was polled with (so tasks that only await baton's
+/// own promises never allocate one), then kept for its later clones (see
+/// [`Live`]).
 struct TaskWaker {
     tag: Tag,
     remote: Arc<Remote>,
@@ -209,12 +271,6 @@ impl Wake for TaskWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         self.remote.wake(self.tag.key());
-    }
-}
-
-impl Drop for TaskWaker {
-    fn drop(&mut self) {
-        self.remote.count_waker(self.tag, false);
     }
 }
 
@@ -232,6 +288,12 @@ struct Tag {
 impl Tag {
     fn key(self) -> usize {
         self.key as usize
+    }
+
+    /// The reservation it names: serial numbers are never reused on a
+    /// thread, so this tells its task from any other.
+    fn id(self) -> (usize, u64) {
+        (self.key(), self.serial)
     }
 }
 
@@ -315,20 +377,14 @@ unsafe fn clone_lent(data: *const ()) -> RawWaker {
     // SAFETY: `LENT` is only paired with a pointer to a `Lent` that
     // outlives the waker (`with_waker`), and a lent waker is only reachable
     // through the `Context` of a poll running on the loop's thread, so the
-    // loop, and the `Arc<Remote>` it owns, are alive: the strong count we
-    // add here is the new waker's own reference.
+    // loop, and the `Arc<Remote>` it owns, are alive.
     let lent = unsafe { &*data.cast::<Lent<'_>>() };
     lent.escaped.store(true, Ordering::Relaxed);
     let target = lent.target;
-    let remote = unsafe {
-        Arc::increment_strong_count(target.remote);
-        Arc::from_raw(target.remote)
-    };
-    remote.count_waker(target.tag, true);
-    let waker = Waker::from(Arc::new(TaskWaker {
-        tag: target.tag,
-        remote,
-    }));
+    // SAFETY: as above, the loop's `Remote` is alive; borrowed here as the
+    // `Arc` it is, without touching its count.
+    let remote = std::mem::ManuallyDrop::new(unsafe { Arc::from_raw(target.remote) });
+    let waker = Waker::from(remote.waker_for(target.tag));
     let raw = RawWaker::new(waker.data(), waker.vtable());
     std::mem::forget(waker);
     raw
@@ -435,34 +491,63 @@ mod tests {
     use super::*;
     use crate::event_loop::Nothing;
 
-    #[test]
-    fn live_waker_counts_hold_past_the_short_list() {
-        let mut live = Live::default();
-        let tasks: Vec<(usize, u64)> = (0..20).map(|k| (k, 1)).collect();
-        for &task in &tasks {
-            live.count(task, true);
-            live.count(task, true);
+    fn tag(key: u32, serial: u64) -> Tag {
+        Tag {
+            key,
+            run: 1,
+            serial,
         }
+    }
+
+    #[test]
+    fn a_tasks_waker_is_made_once_and_kept_past_the_short_list() {
+        let remote = Arc::new(Remote::default());
+        let mut live = Live::default();
+        let first: Vec<_> = (0..20)
+            .map(|k| live.waker_for(tag(k, 1), &remote))
+            .collect();
         assert!(
             live.few.is_empty() && live.many.len() == 20,
             "moved to the map"
         );
-        for &task in &tasks[..19] {
-            live.count(task, false);
-            live.count(task, false);
-        }
-        live.count((99, 1), false); // never counted: ignored
-        assert_eq!(live.tasks().collect::<Vec<_>>(), [(19, 1)]);
-        live.count((19, 1), false);
-        assert_eq!(live.tasks().count(), 1, "one clone of it is still alive");
-        live.count((19, 1), false);
-        assert_eq!(live.tasks().count(), 0);
-        live.count((3, 2), true);
-        assert_eq!(
-            live.few,
-            [((3, 2), 1)],
-            "back to the list once the map is empty"
+        let again = live.waker_for(tag(3, 1), &remote);
+        assert!(
+            Arc::ptr_eq(&first[3], &again),
+            "the kept one, not a new one"
         );
+        assert!(
+            !Arc::ptr_eq(&first[3], &live.waker_for(tag(3, 2), &remote)),
+            "a later reservation of the key has its own"
+        );
+        drop(again);
+        assert_eq!(live.held().count(), 20, "each still held outside");
+        drop(first);
+        assert_eq!(live.held().count(), 0, "kept, but held by nobody else");
+    }
+
+    #[test]
+    fn wakers_held_by_nobody_else_are_let_go_as_the_map_fills() {
+        let remote = Arc::new(Remote::default());
+        let mut live = Live::default();
+        let held = live.waker_for(tag(0, 1), &remote);
+        for serial in 2..10_000 {
+            drop(live.waker_for(tag(1, serial), &remote));
+        }
+        let kept = live.few.len() + live.many.len();
+        assert!(kept <= 4 * FEW, "{kept} kept for one waker held");
+        assert!(Arc::ptr_eq(&held, &live.waker_for(tag(0, 1), &remote)));
+        assert_eq!(live.held().collect::<Vec<_>>(), [(0, 1)]);
+    }
+
+    #[test]
+    fn a_loops_remote_is_freed_once_its_kept_wakers_are_forgotten() {
+        let remote = Arc::new(Remote::default());
+        let waker = remote.waker_for(tag(0, 1));
+        drop(waker);
+        let weak = Arc::downgrade(&remote);
+        remote.forget_wakers();
+        drop(remote);
+        assert!(weak.upgrade().is_none());
     }
 
     #[test]
