@@ -122,6 +122,18 @@ impl Live {
         self.many.insert(waker.tag.id(), waker);
     }
 
+    /// Lets go of the wakers nobody outside holds: the loop looks at the
+    /// rest each time it has nothing to do, which must not cost a look at
+    /// every task that ever awaited a foreign future.
+    fn prune(&mut self) {
+        self.few.retain(held_outside);
+        self.many.retain(|_, waker| held_outside(waker));
+        if self.many.len() <= FEW {
+            self.few.extend(self.many.drain().map(|(_, waker)| waker));
+        }
+        self.prune_at = (2 * self.many.len()).max(2 * FEW);
+    }
+
     /// The tasks with a waker alive outside the loop.
     fn held(&self) -> impl Iterator<Item = (usize, u64)> {
         self.few
@@ -162,7 +174,8 @@ impl Remote {
     /// Whether a task for which `waiting(key, serial)` holds has a waker
     /// alive outside the loop.
     pub(crate) fn has_live_wakers(&self, waiting: impl Fn(usize, u64) -> bool) -> bool {
-        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        live.prune();
         let held = live.held().any(|(key, serial)| waiting(key, serial));
         // A waker woken and then dropped on another thread pushed its
         // task's key before its count went (a release): seeing the count
@@ -537,6 +550,21 @@ mod tests {
         assert!(kept <= 4 * FEW, "{kept} kept for one waker held");
         assert!(Arc::ptr_eq(&held, &live.waker_for(tag(0, 1), &remote)));
         assert_eq!(live.held().collect::<Vec<_>>(), [(0, 1)]);
+    }
+
+    #[test]
+    fn the_loops_look_for_held_wakers_lets_go_of_the_rest() {
+        let remote = Arc::new(Remote::default());
+        let held = remote.waker_for(tag(0, 1));
+        for key in 1..10_000 {
+            drop(remote.waker_for(tag(key, 1)));
+        }
+        assert!(remote.has_live_wakers(|key, serial| (key, serial) == (0, 1)));
+        let live = remote.live.lock().unwrap_or_else(PoisonError::into_inner);
+        assert_eq!(live.few.len() + live.many.len(), 1, "only the one held");
+        drop(live);
+        drop(held);
+        assert!(!remote.has_live_wakers(|_, _| true));
     }
 
     #[test]
