@@ -127,9 +127,15 @@ impl Live {
     /// every task that ever awaited a foreign future.
     fn prune(&mut self) {
         self.few.retain(held_outside);
+        if self.many.is_empty() {
+            return;
+        }
         self.many.retain(|_, waker| held_outside(waker));
         if self.many.len() <= FEW {
-            self.few.extend(self.many.drain().map(|(_, waker)| waker));
+            // The map goes with its room: a map emptied keeps its buckets,
+            // and a look at it goes through every one of them.
+            self.few
+                .extend(std::mem::take(&mut self.many).into_values());
         }
         self.prune_at = (2 * self.many.len()).max(2 * FEW);
     }
@@ -562,6 +568,7 @@ mod tests {
         assert!(remote.has_live_wakers(|key, serial| (key, serial) == (0, 1)));
         let live = remote.live.lock().unwrap_or_else(PoisonError::into_inner);
         assert_eq!(live.few.len() + live.many.len(), 1, "only the one held");
+        assert_eq!(live.many.capacity(), 0, "the emptied map's room let go too");
         drop(live);
         drop(held);
         assert!(!remote.has_live_wakers(|_, _| true));
