@@ -212,6 +212,74 @@ fn many_tasks_each_wait_on_a_foreign_wake() {
     );
 }
 
+#[test]
+fn tasks_awaiting_foreign_futures_in_turn_are_each_woken_every_time() {
+    // Each task awaits 50 foreign futures one after another, each woken
+    // from another thread, often while the loop waits for it: the waker a
+    // task keeps from one await to the next reaches it every time, and
+    // the loop is roused from its wait every time.
+    const TASKS: usize = 20;
+    const AWAITS: usize = 50;
+    type Parked = Arc<Mutex<Vec<(Arc<AtomicBool>, Waker)>>>;
+    let parked: Parked = Arc::default();
+    let finished = Arc::new(AtomicBool::new(false));
+    let (p, f) = (parked.clone(), finished.clone());
+    let waker_thread = std::thread::spawn(move || {
+        let mut woken = 0;
+        while !f.load(Ordering::SeqCst) {
+            let batch: Vec<_> = p.lock().expect("lock").drain(..).collect();
+            for (ready, waker) in batch {
+                ready.store(true, Ordering::SeqCst);
+                waker.wake();
+                woken += 1;
+            }
+            // Long enough for the loop to run out of work and wait.
+            std::thread::sleep(std::time::Duration::from_micros(100));
+        }
+        woken
+    });
+    // A hang would be the failure here: the run goes on a thread of its
+    // own, and a generous deadline turns a hang into a failed test.
+    let (sent, received) = std::sync::mpsc::channel();
+    let runner = std::thread::spawn(move || {
+        let done = EventLoop::real_clock().run(move || {
+            let tasks = (0..TASKS).map(|i| {
+                let parked = parked.clone();
+                spawn(async move {
+                    let mut sum = 0;
+                    for n in 0..AWAITS {
+                        let ready = Arc::new(AtomicBool::new(false));
+                        std::future::poll_fn(|cx| {
+                            if ready.load(Ordering::SeqCst) {
+                                return Poll::Ready(());
+                            }
+                            let waker = cx.waker().clone();
+                            parked.lock().expect("lock").push((ready.clone(), waker));
+                            Poll::Pending
+                        })
+                        .await;
+                        sum += i * AWAITS + n;
+                    }
+                    Ok::<_, Error>(sum)
+                })
+            });
+            baton::promise::all(tasks.collect::<Vec<_>>())
+        });
+        let _ = sent.send(done.peek().and_then(Result::ok));
+    });
+    let sums = received
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the run finished");
+    finished.store(true, Ordering::SeqCst);
+    runner.join().expect("the loop's thread");
+    let woken = waker_thread.join().expect("the waking thread");
+    let expected: Vec<usize> = (0..TASKS)
+        .map(|i| (0..AWAITS).map(|n| i * AWAITS + n).sum())
+        .collect();
+    assert_eq!(sums, Some(expected));
+    assert_eq!(woken, TASKS * AWAITS);
+}
+
 /// An async generator whose body awaits a foreign future between yields:
 /// the loop holds it while a waker is out, and parks it at each yield.
 fn gated_numbers(
