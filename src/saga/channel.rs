@@ -698,15 +698,10 @@ pub async fn take_from<T, M: Clone + 'static>(
     channel: &Channel<M>,
 ) -> Result<Option<M>, Abrupt<Error, T>> {
     let (effect, take) = channel.typed_take_effect();
-    let value = co.yield_(effect).await;
-    let message = take.kept.take();
-    // Often the take's last handle, the channel's gone (a message handed
-    // over, or a cancelled wait): kept for the next take's.
-    crate::recycle::recycle(take);
-    let value = value?;
+    let value = co.yield_(effect).await?;
     // A message fed by a test or an interceptor (the effect not
     // performed) comes as the value.
-    match message {
+    match take.kept.take() {
         Some(message) => Ok(message),
         None => take_value(value, Kind::Take, "take").map_err(Abrupt::Throw),
     }

@@ -72,7 +72,7 @@ where
     if let Some(tracer) = &env.tracer {
         tracer.task_started(id, name.name(), link, parent.as_ref().map(|p| p.core().id));
     }
-    let driver = crate::recycle::new_rc(Driver {
+    let driver = Rc::new(Driver {
         core: Core::new(id, link, parent.clone(), env),
         name,
         saga: UnsafeCell::new(saga),
@@ -469,11 +469,6 @@ where
                 on_enough_stack(|| joiner(outcome.clone()));
             }
         }
-        // A task that has just settled often holds its last handle here
-        // (a cancelled child's parent keeps a `Weak`, let go as it heard
-        // of the settling): its allocation is kept for the next task of
-        // its size.
-        crate::recycle::recycle(self);
     }
 }
 
@@ -606,9 +601,5 @@ where
 
     fn is_settled(&self) -> bool {
         self.with_state(|state| matches!(state, State::Settled))
-    }
-
-    fn let_go(self: Rc<Self>) {
-        crate::recycle::recycle(self);
     }
 }

@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::IntoFuture;
 use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
 use std::rc::{Rc, Weak};
 
 use super::Saga;
@@ -554,10 +553,6 @@ pub(crate) trait Node {
     fn halt(self: Rc<Self>, why: Halt);
     fn child_settled(self: Rc<Self>, child: TaskId, failure: Option<Error>);
     fn is_settled(&self) -> bool;
-
-    /// Lets go of a handle: a node whose allocation is recycled (see
-    /// `crate::recycle`) recycles it here if this handle is the last.
-    fn let_go(self: Rc<Self>) {}
 }
 
 /// Where an effect is performed: the task running it.
@@ -801,23 +796,16 @@ impl Scope {
 /// assert_eq!(out.ok(), Some((5, false)));
 /// ```
 pub struct Task<T> {
-    /// Let go of by `Drop`, which recycles the task's allocation when this
-    /// handle is its last (see `crate::recycle`).
-    node: ManuallyDrop<Rc<dyn Node>>,
+    node: Rc<dyn Node>,
     promise: Promise<T, Error>,
 }
 
 impl<T> Clone for Task<T> {
     fn clone(&self) -> Self {
-        Task::from_parts(Rc::clone(&self.node), self.promise.clone())
-    }
-}
-
-impl<T> Drop for Task<T> {
-    fn drop(&mut self) {
-        // SAFETY: taken once, in the handle's drop; not used after.
-        let node = unsafe { ManuallyDrop::take(&mut self.node) };
-        node.let_go();
+        Task {
+            node: self.node.clone(),
+            promise: self.promise.clone(),
+        }
     }
 }
 
@@ -834,10 +822,7 @@ impl<T> fmt::Debug for Task<T> {
 
 impl<T> Task<T> {
     pub(crate) fn from_parts(node: Rc<dyn Node>, promise: Promise<T, Error>) -> Self {
-        Task {
-            node: ManuallyDrop::new(node),
-            promise,
-        }
+        Task { node, promise }
     }
 }
 
@@ -950,7 +935,7 @@ impl<T: Clone + 'static> Task<T> {
     /// assert_eq!(error.to_string(), "user closed the tab");
     /// ```
     pub fn cancel(&self, reason: Error) {
-        Rc::clone(&self.node).halt(Halt::Cancel(reason));
+        self.node.clone().halt(Halt::Cancel(reason));
     }
 
     /// Cancels the task when `token` is cancelled (seed 003's
@@ -979,7 +964,7 @@ impl<T: Clone + 'static> Task<T> {
         if self.node.is_settled() {
             return;
         }
-        let node = Rc::clone(&self.node);
+        let node = self.node.clone();
         let listening = token.listen(move |reason| node.halt(Halt::Cancel(reason.clone())));
         if token.is_cancelled() {
             return; // heard at once
@@ -1000,6 +985,6 @@ impl<T: Clone + 'static> IntoFuture for Task<T> {
     type IntoFuture = Awaiting<T, Error>;
 
     fn into_future(self) -> Awaiting<T, Error> {
-        self.promise.clone().into_future()
+        self.promise.into_future()
     }
 }
