@@ -77,6 +77,18 @@ impl<P: Parts> RaceParts<P> {
         let (_, stop) = slots.as_mut().get_mut(index)?;
         Some(stop.take())
     }
+
+    /// Takes each part's stop out in turn, and hands those still running
+    /// to `each` with their index, outside the borrow.
+    fn take_each_stop(&self, mut each: impl FnMut(usize, Stop)) {
+        let mut index = 0;
+        while let Some(stop) = self.take_stop(index) {
+            if let Some(stop) = stop {
+                each(index, stop);
+            }
+            index += 1;
+        }
+    }
 }
 
 impl<P: Parts> StopParts for RaceParts<P> {
@@ -84,15 +96,8 @@ impl<P: Parts> StopParts for RaceParts<P> {
     /// part of is over): every part still running is cancelled with the
     /// reason.
     fn stop_parts(&self, reason: &Error) {
-        if !self.end() {
-            return;
-        }
-        let mut index = 0;
-        while let Some(stop) = self.take_stop(index) {
-            if let Some(stop) = stop {
-                stop.stop(reason);
-            }
-            index += 1;
+        if self.end() {
+            self.take_each_stop(|_, stop| stop.stop(reason));
         }
     }
 }
@@ -151,17 +156,13 @@ impl<P: Parts> Racing<P> {
 /// reason made only if a stop reads it (a timer does not).
 fn stop_losers<P: Parts>(parts: &RaceParts<P>, winner: usize, key: &str) {
     let mut reason = None;
-    let mut index = 0;
-    while let Some(stop) = parts.take_stop(index) {
-        if let Some(stop) = stop
-            && index != winner
-        {
+    parts.take_each_stop(|index, stop| {
+        if index != winner {
             stop.stop_with(|| {
                 reason.get_or_insert_with(|| Error::msg(format!("lost a race to `{key}`")))
             });
         }
-        index += 1;
-    }
+    });
 }
 
 impl<P> Drop for Racing<P> {
