@@ -163,7 +163,7 @@
 //! called Rust future sits in a slot the stop empties, so a lost race drops
 //! it at once; a performer that panics throws a `Fault` into the saga.
 //!
-//! **The store, channels and watchers** (`store/`, `channel.rs`,
+//! **The store, channels and watchers** (`store/`, `channel/`,
 //! `multicast.rs`, `watchers.rs`, `scheduler.rs`). A multicast channel is
 //! a store's action bus without the store (no reducer, no subscribers),
 //! its takes and puts the store's, each with a perform of its own.
