@@ -143,7 +143,7 @@
 //! run of them, not one per part: their turns would come in a row, with
 //! nothing queued between them, and take them in that place and order.
 //!
-//! **The task tree** (`task.rs`, `driver.rs`). A task is a `Driver`
+//! **The task tree** (`task/`, `driver.rs`). A task is a `Driver`
 //! (generator, its promise, the pending effect's stop) plus a type-erased
 //! `Core` (id, name, link, parent, children, halt, epoch), so children of any
 //! return type hang in one tree. A child holds its parent; the parent's list

@@ -273,7 +273,7 @@ impl<A: Action, const MAYBE: bool> Listening for Taker<A, MAYBE> {
 ///
 /// `Err(Abrupt::Throw(_))` when the runtime has no store for `A`;
 /// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits, or
-/// when the store has [ended](Store::end) (see
+/// when the store has [ended](super::Store::end) (see
 /// [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
@@ -321,7 +321,7 @@ pub async fn take<T, A: Action>(
 }
 
 /// `yield takeMaybe(pattern)`: the next matching action, or `None` once the
-/// store has [ended](Store::end).
+/// store has [ended](super::Store::end).
 ///
 /// # Errors
 ///
