@@ -109,7 +109,7 @@ pub use iteration::{AsyncIterator, Promises, for_await, promises};
 
 use crate::event_loop::{self, Job, WakeTarget};
 use crate::generator::airlock;
-use crate::generator::coroutine::Exchange;
+use crate::generator::co::Exchange;
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step};
 use crate::{Error, Fault, Promise, Reason, Resolver};
 

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Poll, Waker};
 
 use super::airlock;
-use super::coroutine::Exchange;
+use super::co::Exchange;
 use super::protocol::{Abrupt, Outcome, Resume, Step, StepResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

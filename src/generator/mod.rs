@@ -69,11 +69,13 @@
 //! tests a hand-written machine would have (BENCHMARKS.md).
 
 pub(crate) mod airlock;
+pub(crate) mod co;
 pub(crate) mod coroutine;
 mod drive;
 mod pinned;
 mod protocol;
 
-pub use coroutine::{Body, BoxGen, Co, Gen, TryIter, Yield};
+pub use co::{Co, Yield};
+pub use coroutine::{Body, BoxGen, Gen, TryIter};
 pub use pinned::PinnedGen;
 pub use protocol::{Abrupt, Generator, Outcome, Resume, Step, StepResult, for_of};

@@ -9,7 +9,8 @@ use std::pin::Pin;
 use pin_project_lite::pin_project;
 
 use super::airlock;
-use super::coroutine::{Co, Types};
+use super::co::Co;
+use super::coroutine::Types;
 use super::drive::{self, DONE, FRESH};
 use super::protocol::{Generator, Outcome, Resume, StepResult};
 
