@@ -15,7 +15,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::{Machine, Reply, State};
+use super::machine::{Machine, Reply, State};
 use crate::event_loop::{self, Job};
 use crate::generator::{Resume, Step};
 use crate::promise::Awaiting;
@@ -270,7 +270,7 @@ where
     fn take_owed(&mut self, ticket: u64, cx: &Context<'_>) -> Poll<Result<Step<Y, T>, E>> {
         if let Some(lent) = task_of(cx)
             && lent.may_go_on()
-            && self.machine.queue.is_empty()
+            && self.machine.nothing_queued()
             && let Some(value) = self.machine.hand_out_in_place()
         {
             // The task's turn would come next: the value goes straight to
