@@ -92,6 +92,8 @@ mod microtasks;
 mod queue_order;
 mod registry;
 mod remote;
+mod reports;
+mod tasks;
 mod time;
 mod timers;
 
@@ -102,7 +104,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::{Fault, FaultKind};
+use crate::Fault;
 #[cfg(test)]
 pub(crate) use microtasks::NEVER_GO_ON;
 #[cfg(test)]
@@ -112,66 +114,19 @@ pub(crate) use microtasks::{Job, may_go_on_at_once, queue_job, queue_job_first};
 use microtasks::{MICROTASKS, Next};
 use registry::Registry;
 pub(crate) use remote::{LentTask, Remote, WakeTarget, lent_task};
+pub use reports::Rejection;
+use reports::{Hooks, StallNotice, with_hooks};
+pub(crate) use reports::{
+    Watched, report_handled_later, report_uncaught, tell_of_wait_outside_run, watch_rejection,
+};
+use tasks::drop_waiting_tasks;
+pub(crate) use tasks::{
+    deregister_task, park_task, register_task, release_task_key, reserve_task_key, unpark_task,
+};
 use time::{advance_to, run_expired_timers};
 pub use time::{clear_interval, clear_timeout, now, pending_timers, set_interval, set_timeout};
 pub use timers::TimerId;
 use timers::Timers;
-
-/// A rejected promise the loop is watching: type-erased so one list holds
-/// promises of every type.
-pub(crate) trait Watched {
-    /// Whether a handler has been attached since it was rejected.
-    fn is_handled(&self) -> bool;
-    /// Marks it reported, so a later handler reports "handled after all".
-    fn mark_reported(&self);
-    fn report(&self) -> Rejection;
-}
-
-/// An unhandled (or late-handled) rejection, as the hooks see it.
-///
-/// ```
-/// use baton::{Error, EventLoop, Promise};
-/// use std::{cell::RefCell, rc::Rc};
-///
-/// let seen = Rc::new(RefCell::new(Vec::new()));
-/// let s = seen.clone();
-/// EventLoop::virtual_clock()
-///     .on_unhandled_rejection(move |r| s.borrow_mut().push(r.reason.clone()))
-///     .run(|| drop(Promise::<u32>::reject(Error::msg("nobody listens"))));
-/// assert_eq!(seen.borrow().len(), 1);
-/// assert!(seen.borrow()[0].contains("nobody listens"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    /// The promise's identity (its address while it lives), to match an
-    /// unhandled report with a later handled one.
-    pub promise: usize,
-    /// The rejection reason, as `Debug` prints it.
-    pub reason: String,
-}
-
-type Hook<A> = Box<dyn FnMut(&A)>;
-
-struct Hooks {
-    unhandled: Hook<Rejection>,
-    handled_later: Hook<Rejection>,
-    uncaught: Hook<Fault>,
-}
-
-impl Default for Hooks {
-    fn default() -> Self {
-        Hooks {
-            unhandled: Box::new(|r| eprintln!("baton: unhandled promise rejection: {}", r.reason)),
-            handled_later: Box::new(|r| {
-                eprintln!(
-                    "baton: promise rejection handled asynchronously: {}",
-                    r.reason
-                )
-            }),
-            uncaught: Box::new(|f| eprintln!("baton: uncaught {f}")),
-        }
-    }
-}
 
 #[derive(Clone, Copy)]
 enum Clock {
@@ -305,7 +260,7 @@ impl EventLoop {
     /// `race`, a saga's `race`). So that such a
     /// wait does not pass for a slow test, once the clock has been held
     /// back for two seconds of real time, [`run`](Self::run) tells the
-    /// [`on_uncaught`](Self::on_uncaught) hook (a [`FaultKind::Stalled`]
+    /// [`on_uncaught`](Self::on_uncaught) hook (a [`FaultKind::Stalled`](crate::FaultKind::Stalled)
     /// fault; by default a line on stderr), once a run (`run_async` waits
     /// without a limit: timing it would need the runtime's timer).
     ///
@@ -651,56 +606,6 @@ impl Wait {
     }
 }
 
-/// Real time the virtual clock holds its timers back for an outside
-/// wake-up before the loop says so.
-const STALL_NOTICE_AFTER: Duration = Duration::from_secs(2);
-
-/// Tells the uncaught hook, once a run, that the virtual clock has held
-/// its timers back for [`STALL_NOTICE_AFTER`] of real time waiting for a
-/// wake-up that has not come: the loop may be waiting for ever (a waker
-/// kept by a combinator inside the loop, see
-/// [`EventLoop::virtual_clock`]), and a message beats a silent hang.
-#[derive(Default)]
-struct StallNotice {
-    /// The last wait was a held clock's first, bounded one.
-    timed: bool,
-    told: bool,
-}
-
-impl StallNotice {
-    /// How long to park for `wait` (`None`: until woken).
-    fn wait(&mut self, wait: Wait) -> Option<Duration> {
-        self.timed = false;
-        match wait {
-            Wait::HoldingTime if !self.told => {
-                self.timed = true;
-                Some(STALL_NOTICE_AFTER)
-            }
-            other => other.limit(),
-        }
-    }
-
-    /// After a wait: if a held clock's bounded wait ended with no wake-up,
-    /// tells the uncaught hook (the hook may itself wake the loop).
-    fn check(&mut self, woken: bool) {
-        if self.timed && !woken && !self.told {
-            self.told = true;
-            report_uncaught(&Fault::new(
-                FaultKind::Stalled,
-                format!(
-                    "the virtual clock has held its timers back for {} s of real time \
-                     waiting for a wake-up from outside the loop (a clone of a task's \
-                     waker is alive); virtual time moves only when nothing else can \
-                     happen, so a combinator that keeps its waker while it waits for a \
-                     timer waits for ever (see EventLoop::virtual_clock and \
-                     EventLoop::without_outside_wake_ups)",
-                    STALL_NOTICE_AFTER.as_secs()
-                ),
-            ));
-        }
-    }
-}
-
 /// Milliseconds of real time since the run began (zero on a virtual clock).
 fn real_elapsed() -> Duration {
     LOOP.with(|lp| match lp.clock.get() {
@@ -762,22 +667,6 @@ fn foreign_wakers_alive() -> bool {
     })
 }
 
-/// Registers a task; its key is what its waker sends back.
-pub(crate) fn register_task<T: Job + 'static>(make: impl FnOnce(WakeTarget) -> Rc<T>) -> Rc<T> {
-    LOOP.with(|lp| {
-        let target = lp.reserve_task_key();
-        let task = make(target);
-        lp.tasks.borrow_mut().put(target.key(), task.clone());
-        task
-    })
-}
-
-/// Reserves a key in the task registry (empty until a task is put there
-/// with `unpark_task`).
-pub(crate) fn reserve_task_key() -> WakeTarget {
-    LOOP.with(Inner::reserve_task_key)
-}
-
 impl Inner {
     /// The keys of the tasks woken from outside since the last look, in
     /// the loop's own buffer (set it back into `woken` once drained: the
@@ -796,27 +685,6 @@ impl Inner {
     }
 }
 
-/// Drops the async functions still waiting once a run has no work left:
-/// none of them can be resumed in this run, and what they wait on may hold
-/// them (a promise whose reaction holds the task that holds the promise),
-/// a cycle of `Rc`s that nothing else would free. Outside the registry's
-/// borrow: their destructors may use the loop (what they queue runs
-/// before the run ends; a task they spawn that waits is dropped as the
-/// loop resets).
-fn drop_waiting_tasks() {
-    let waiting = LOOP.with(|lp| lp.tasks.borrow().held());
-    for task in &waiting {
-        // A destructor that panics is reported; the others still run.
-        guarded(|| task.abandon());
-    }
-}
-
-/// Forgets a finished task.
-pub(crate) fn deregister_task(key: usize) {
-    let task = LOOP.with(|lp| lp.tasks.borrow_mut().finish(key));
-    drop(task);
-}
-
 /// Whether a run of this thread's loop is in progress (`run_async`'s
 /// while it is suspended too).
 pub(crate) fn is_running() -> bool {
@@ -827,33 +695,6 @@ pub(crate) fn is_running() -> bool {
 #[inline]
 pub(crate) fn current_run() -> u32 {
     RUN.with(Cell::get)
-}
-
-/// Empties a task's slot but keeps its key (and so its waker) reserved:
-/// for a task that is idle between steps, like an async generator at a
-/// yield, which only needs the loop's strong reference while it runs.
-pub(crate) fn park_task(key: usize) {
-    let task = LOOP.with(|lp| lp.tasks.borrow_mut().take(key));
-    drop(task);
-}
-
-/// Puts a parked task back under its reserved key.
-pub(crate) fn unpark_task(key: usize, task: Rc<dyn Job>) {
-    let replaced = LOOP.with(|lp| lp.tasks.borrow_mut().put(key, task));
-    drop(replaced);
-}
-
-/// Frees a parked task's key (its task is gone). Safe to call while the
-/// thread is exiting.
-pub(crate) fn release_task_key(key: usize, run: u32) {
-    let _ = LOOP.try_with(|lp| {
-        if RUN.try_with(Cell::get) != Ok(run) {
-            return;
-        }
-        if let Ok(mut tasks) = lp.tasks.try_borrow_mut() {
-            tasks.release(key);
-        }
-    });
 }
 
 /// Leaves the thread's loop clean for the next run, even after a panic.
@@ -901,38 +742,6 @@ fn guarded(f: impl FnOnce()) {
     }
 }
 
-/// A promise began to wait outside any run: the classic mistake is to
-/// await baton's futures on another executor without a run around them,
-/// which would wait for ever in silence. Told once a thread, since waiting
-/// for a later run is also a legitimate (if rare) pattern.
-#[cold]
-#[inline(never)]
-pub(crate) fn tell_of_wait_outside_run() {
-    thread_local! {
-        static TOLD: Cell<bool> = const { Cell::new(false) };
-    }
-    if TOLD.with(|told| told.replace(true)) {
-        return;
-    }
-    report_uncaught(&Fault::new(
-        FaultKind::OutsideRun,
-        "a promise is awaited outside any run of this thread's event loop, so it \
-         waits until a later run settles it; await baton's futures inside \
-         EventLoop::run_async, run or block_on (told once a thread)",
-    ));
-}
-
-pub(crate) fn report_uncaught(fault: &Fault) {
-    with_hooks(|hooks| (hooks.uncaught)(fault));
-}
-
-/// Runs hooks outside the loop's borrow, so a hook may use the loop.
-fn with_hooks(f: impl FnOnce(&mut Hooks)) {
-    let mut hooks = LOOP.with(|lp| std::mem::take(&mut *lp.hooks.borrow_mut()));
-    f(&mut hooks);
-    LOOP.with(|lp| *lp.hooks.borrow_mut() = hooks);
-}
-
 /// Drains the microtask queue (including microtasks queued meanwhile), then
 /// reports, as Node's `processPromiseRejections` does: first the reported
 /// rejections handled since, then those still unhandled; and again, while
@@ -970,16 +779,4 @@ fn checkpoint() {
             }
         }
     }
-}
-
-pub(crate) fn watch_rejection(promise: Rc<dyn Watched>) {
-    LOOP.with(|lp| lp.rejected.borrow_mut().push(promise));
-}
-
-/// A reported rejection got a handler: told at the next checkpoint, before
-/// that checkpoint's unhandled rejections, where Node emits
-/// `rejectionHandled`.
-pub(crate) fn report_handled_later(rejection: &Rejection) {
-    let rejection = rejection.clone();
-    LOOP.with(|lp| lp.handled_later.borrow_mut().push(rejection));
 }

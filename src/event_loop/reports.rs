@@ -1,0 +1,159 @@
+//! What the loop tells its hooks: unhandled rejections (and those handled
+//! later), uncaught faults, and a virtual clock held back for ever.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::{LOOP, Wait};
+use crate::{Fault, FaultKind};
+
+/// A rejected promise the loop is watching: type-erased so one list holds
+/// promises of every type.
+pub(crate) trait Watched {
+    /// Whether a handler has been attached since it was rejected.
+    fn is_handled(&self) -> bool;
+    /// Marks it reported, so a later handler reports "handled after all".
+    fn mark_reported(&self);
+    fn report(&self) -> Rejection;
+}
+
+/// An unhandled (or late-handled) rejection, as the hooks see it.
+///
+/// ```
+/// use baton::{Error, EventLoop, Promise};
+/// use std::{cell::RefCell, rc::Rc};
+///
+/// let seen = Rc::new(RefCell::new(Vec::new()));
+/// let s = seen.clone();
+/// EventLoop::virtual_clock()
+///     .on_unhandled_rejection(move |r| s.borrow_mut().push(r.reason.clone()))
+///     .run(|| drop(Promise::<u32>::reject(Error::msg("nobody listens"))));
+/// assert_eq!(seen.borrow().len(), 1);
+/// assert!(seen.borrow()[0].contains("nobody listens"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The promise's identity (its address while it lives), to match an
+    /// unhandled report with a later handled one.
+    pub promise: usize,
+    /// The rejection reason, as `Debug` prints it.
+    pub reason: String,
+}
+
+type Hook<A> = Box<dyn FnMut(&A)>;
+
+pub(super) struct Hooks {
+    pub(super) unhandled: Hook<Rejection>,
+    pub(super) handled_later: Hook<Rejection>,
+    pub(super) uncaught: Hook<Fault>,
+}
+
+impl Default for Hooks {
+    fn default() -> Self {
+        Hooks {
+            unhandled: Box::new(|r| eprintln!("baton: unhandled promise rejection: {}", r.reason)),
+            handled_later: Box::new(|r| {
+                eprintln!(
+                    "baton: promise rejection handled asynchronously: {}",
+                    r.reason
+                )
+            }),
+            uncaught: Box::new(|f| eprintln!("baton: uncaught {f}")),
+        }
+    }
+}
+
+/// Real time the virtual clock holds its timers back for an outside
+/// wake-up before the loop says so.
+const STALL_NOTICE_AFTER: Duration = Duration::from_secs(2);
+
+/// Tells the uncaught hook, once a run, that the virtual clock has held
+/// its timers back for [`STALL_NOTICE_AFTER`] of real time waiting for a
+/// wake-up that has not come: the loop may be waiting for ever (a waker
+/// kept by a combinator inside the loop, see
+/// [`EventLoop::virtual_clock`]), and a message beats a silent hang.
+#[derive(Default)]
+pub(super) struct StallNotice {
+    /// The last wait was a held clock's first, bounded one.
+    timed: bool,
+    told: bool,
+}
+
+impl StallNotice {
+    /// How long to park for `wait` (`None`: until woken).
+    pub(super) fn wait(&mut self, wait: Wait) -> Option<Duration> {
+        self.timed = false;
+        match wait {
+            Wait::HoldingTime if !self.told => {
+                self.timed = true;
+                Some(STALL_NOTICE_AFTER)
+            }
+            other => other.limit(),
+        }
+    }
+
+    /// After a wait: if a held clock's bounded wait ended with no wake-up,
+    /// tells the uncaught hook (the hook may itself wake the loop).
+    pub(super) fn check(&mut self, woken: bool) {
+        if self.timed && !woken && !self.told {
+            self.told = true;
+            report_uncaught(&Fault::new(
+                FaultKind::Stalled,
+                format!(
+                    "the virtual clock has held its timers back for {} s of real time \
+                     waiting for a wake-up from outside the loop (a clone of a task's \
+                     waker is alive); virtual time moves only when nothing else can \
+                     happen, so a combinator that keeps its waker while it waits for a \
+                     timer waits for ever (see EventLoop::virtual_clock and \
+                     EventLoop::without_outside_wake_ups)",
+                    STALL_NOTICE_AFTER.as_secs()
+                ),
+            ));
+        }
+    }
+}
+
+/// A promise began to wait outside any run: the classic mistake is to
+/// await baton's futures on another executor without a run around them,
+/// which would wait for ever in silence. Told once a thread, since waiting
+/// for a later run is also a legitimate (if rare) pattern.
+#[cold]
+#[inline(never)]
+pub(crate) fn tell_of_wait_outside_run() {
+    thread_local! {
+        static TOLD: Cell<bool> = const { Cell::new(false) };
+    }
+    if TOLD.with(|told| told.replace(true)) {
+        return;
+    }
+    report_uncaught(&Fault::new(
+        FaultKind::OutsideRun,
+        "a promise is awaited outside any run of this thread's event loop, so it \
+         waits until a later run settles it; await baton's futures inside \
+         EventLoop::run_async, run or block_on (told once a thread)",
+    ));
+}
+
+pub(crate) fn report_uncaught(fault: &Fault) {
+    with_hooks(|hooks| (hooks.uncaught)(fault));
+}
+
+/// Runs hooks outside the loop's borrow, so a hook may use the loop.
+pub(super) fn with_hooks(f: impl FnOnce(&mut Hooks)) {
+    let mut hooks = LOOP.with(|lp| std::mem::take(&mut *lp.hooks.borrow_mut()));
+    f(&mut hooks);
+    LOOP.with(|lp| *lp.hooks.borrow_mut() = hooks);
+}
+
+pub(crate) fn watch_rejection(promise: Rc<dyn Watched>) {
+    LOOP.with(|lp| lp.rejected.borrow_mut().push(promise));
+}
+
+/// A reported rejection got a handler: told at the next checkpoint, before
+/// that checkpoint's unhandled rejections, where Node emits
+/// `rejectionHandled`.
+pub(crate) fn report_handled_later(rejection: &Rejection) {
+    let rejection = rejection.clone();
+    LOOP.with(|lp| lp.handled_later.borrow_mut().push(rejection));
+}
