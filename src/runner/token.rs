@@ -141,6 +141,17 @@ impl<E> Place<E> {
 ///
 /// Ids are unique on their thread (a token cannot leave it), so the id of
 /// one token's listener never removes another token's.
+///
+/// ```
+/// use baton::runner::CancellationToken;
+///
+/// let (a, b) = (CancellationToken::<&str>::new(), CancellationToken::<&str>::new());
+/// let on_a = a.on_cancel(|_| {});
+/// let on_b = b.on_cancel(|_| {});
+/// assert_ne!(on_a, on_b);
+/// assert!(!b.remove_listener(on_a)); // a's listener is not b's to remove
+/// assert!(a.remove_listener(on_a));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ListenerId(u64);
 
@@ -414,7 +425,23 @@ impl<E: Clone + 'static> CancellationToken<E> {
     }
 }
 
-/// The future of [`CancellationToken::cancelled`].
+/// The future of [`CancellationToken::cancelled`]: the reason, once the
+/// token is cancelled (at its first poll if it already was).
+///
+/// ```
+/// use baton::runner::CancellationToken;
+/// use baton::{Error, EventLoop, set_timeout};
+/// use std::time::Duration;
+///
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     let token = CancellationToken::new();
+///     let t = token.clone();
+///     set_timeout(move || t.cancel("deadline"), Duration::from_millis(250));
+///     let reason = token.cancelled().await;
+///     Ok::<_, Error>((reason, baton::now()))
+/// });
+/// assert_eq!(out.ok(), Some(("deadline", Duration::from_millis(250))));
+/// ```
 #[must_use = "a future does nothing unless awaited"]
 pub struct WhenCancelled<E: Clone + 'static> {
     token: CancellationToken<E>,

@@ -112,6 +112,27 @@ impl SagaStack {
     /// The tasks the error failed, first the one it began in, then each
     /// it went up to (a forked task's parent, a called saga's caller, a
     /// joined task's joiner failing with the same error).
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, Saga, SagaCo, call};
+    /// use baton::{Error, EventLoop, Gen};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// fn parse(_: ()) -> impl Saga<Output = ()> {
+    ///     Gen::new(|_co: SagaCo<()>| async move { Err(Error::msg("bad row").into()) })
+    /// }
+    /// let names = Rc::new(RefCell::new(Vec::new()));
+    /// let seen = names.clone();
+    /// let runtime = Runtime::new().on_error(move |_, stack| {
+    ///     seen.borrow_mut().extend(stack.tasks().iter().map(|frame| frame.name.clone()));
+    /// });
+    /// EventLoop::virtual_clock().run(|| {
+    ///     runtime.run("import", Gen::new(|co: SagaCo<()>| async move {
+    ///         call(&co, parse, ()).await
+    ///     }));
+    /// });
+    /// assert_eq!(*names.borrow(), ["parse", "import"]);
+    /// ```
     pub fn tasks(&self) -> &[SagaFrame] {
         &self.tasks
     }
@@ -119,6 +140,32 @@ impl SagaStack {
     /// The tasks whose work the error cancelled, in the order it did: at
     /// each task it failed, that task's body (if still running) and its
     /// attached children.
+    ///
+    /// ```
+    /// use baton::saga::{Runtime, Saga, SagaCo, delay, fork};
+    /// use baton::{Error, EventLoop, Gen};
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// fn upload(ms: u64) -> impl Saga<Output = ()> {
+    ///     Gen::new(move |co: SagaCo<()>| async move {
+    ///         delay(&co, ms).await?;
+    ///         Err(Error::msg("disk full").into())
+    ///     })
+    /// }
+    /// let names = Rc::new(RefCell::new(Vec::new()));
+    /// let seen = names.clone();
+    /// let runtime = Runtime::new().on_error(move |_, stack| {
+    ///     seen.borrow_mut().extend(stack.cancelled().iter().map(|frame| frame.name.clone()));
+    /// });
+    /// EventLoop::virtual_clock().run(|| {
+    ///     runtime.run("sync", Gen::new(|co: SagaCo<()>| async move {
+    ///         fork(&co, upload, 10).await?; // fails first
+    ///         fork(&co, upload, 50).await?; // still running: cancelled
+    ///         delay(&co, 100).await
+    ///     }));
+    /// });
+    /// assert_eq!(*names.borrow(), ["sync", "upload"]);
+    /// ```
     pub fn cancelled(&self) -> &[SagaFrame] {
         &self.cancelled
     }
