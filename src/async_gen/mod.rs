@@ -57,6 +57,10 @@
 //! counts follow the specification's AsyncGenerator algorithms;
 //! `tests/oracle/async_gen/` holds the order to Node's.
 //!
+//! The handle (`AsyncGen`, here) shares a machine (`async_gen/machine.rs`):
+//! the body, the request queue, the request being served and the turns
+//! that move them.
+//!
 //! A `next` made through `AsyncIterator` (`for_await`, the helpers, `Stream`)
 //! from a task on the loop needs no promise: the answer goes to a one-answer
 //! slot in the generator and the waiting task is queued as a job, the turn a

@@ -18,8 +18,9 @@
 //! then tells of the reported rejections that got a handler since, then of
 //! those still unhandled (Node's `processPromiseRejections`). `timers.rs`
 //! is the timer queue and `time.rs` the timer functions; `registry.rs`
-//! leads a waker's key to its task, and `remote.rs` takes wake-ups from
-//! outside the loop.
+//! leads a waker's key to its task (`tasks.rs` registers, parks and
+//! releases them), `remote.rs` takes wake-ups from outside the loop, and
+//! `reports.rs` holds the hooks and what is told to them.
 //!
 //! - **The microtask queue.** A job queued to an empty queue waits in a
 //!   fixed place beside the ring buffer, cheaper to fill and empty: on a

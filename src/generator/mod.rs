@@ -23,8 +23,8 @@
 //! 1. `next(r)` writes `Next(r)` (or `Throw(e)`, `Return(v)`) into the
 //!    airlock's slot and polls the body with a waker whose data pointer is
 //!    the airlock.
-//! 2. The yield future at which the body is paused reads the slot through
-//!    `cx.waker()` and evaluates to `Ok(r)`, or to `Err(Abrupt::Throw(e))` /
+//! 2. The yield future at which the body is paused (`generator/co.rs`)
+//!    reads the slot through `cx.waker()` and evaluates to `Ok(r)`, or to `Err(Abrupt::Throw(e))` /
 //!    `Err(Abrupt::Return(v))`: the body's `?` gives JavaScript's
 //!    propagation, a `match` gives `try`/`catch`/`finally` (cleanup may
 //!    yield again).
