@@ -11,9 +11,9 @@ use crate::{Error, Promise};
 /// A running (or finished) saga: its result, and how to cancel it.
 ///
 /// Awaiting a task (or its [`promise`](Task::promise)) gives the saga's
-/// return value; a cancelled task rejects with [`Cancelled`](super::Cancelled), which is
-/// never reported as an unhandled rejection (the cancellation was asked
-/// for).
+/// return value; a cancelled task rejects with
+/// [`Cancelled`](super::Cancelled), which is never reported as an
+/// unhandled rejection (the cancellation was asked for).
 ///
 /// ```
 /// use baton::saga::{SagaCo, delay, run_saga};
@@ -152,7 +152,8 @@ impl<T: Clone + 'static> Task<T> {
 
     /// Cancels the task and, first, its attached children; each cleanup
     /// runs once. Cancelling a finished task does nothing. Does not wait:
-    /// the promise rejects with [`Cancelled`](super::Cancelled) once the cleanup is over.
+    /// the promise rejects with [`Cancelled`](super::Cancelled) once the
+    /// cleanup is over.
     ///
     /// ```
     /// use baton::saga::{Cancelled, SagaCo, delay, run_saga};
