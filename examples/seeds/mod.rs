@@ -8,10 +8,14 @@ pub mod async_await;
 pub mod async_gen;
 pub mod counts;
 pub mod echo;
+#[cfg(feature = "tokio")]
 pub mod journey;
 pub mod js;
+#[cfg(feature = "tokio")]
 pub mod log_pipeline;
+#[cfg(feature = "tokio")]
 pub mod login;
+#[cfg(feature = "tokio")]
 pub mod loopback;
 pub mod make_counter;
 pub mod printer;
@@ -20,7 +24,9 @@ pub mod protocol;
 pub mod resilience;
 pub mod runner;
 pub mod saga;
+#[cfg(feature = "tokio")]
 pub mod saga_http;
+#[cfg(feature = "tokio")]
 pub mod sources;
 
 /// One ported example: the JavaScript it mirrors and the Rust that prints
