@@ -615,3 +615,66 @@ mod map_concurrent {
         }
     }
 }
+
+/// Two for-await loops polled together by one task (a `join` written
+/// out) take their items in turn, as two loops under `Promise.all` do in
+/// JavaScript: neither runs ahead to its end while the other waits.
+#[test]
+fn two_loops_joined_in_one_task_take_their_items_in_turn() {
+    use std::future::Future;
+    use std::ops::ControlFlow;
+    use std::pin::pin;
+    use std::task::Poll;
+
+    use baton::async_gen::for_await;
+
+    fn count(n: u32) -> AsyncGen<u32, (), (), Error> {
+        AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+            for i in 1..=n {
+                co.yield_(i).await?;
+            }
+            Ok(())
+        })
+    }
+    let log: Log = Rc::default();
+    let (la, lb) = (log.clone(), log.clone());
+    let out = EventLoop::virtual_clock().block_on(async move {
+        // From here on, the task's turns are microtasks of their own.
+        Promise::<(), Error>::resolve(()).await?;
+        let mut a = pin!(for_await(count(3), async |i| {
+            la.borrow_mut().push(format!("a got {i}"));
+            ControlFlow::<()>::Continue(())
+        }));
+        let mut b = pin!(for_await(count(3), async |i| {
+            lb.borrow_mut().push(format!("b got {i}"));
+            ControlFlow::<()>::Continue(())
+        }));
+        let (mut done_a, mut done_b) = (None, None);
+        poll_fn(|cx| {
+            if done_a.is_none()
+                && let Poll::Ready(out) = a.as_mut().poll(cx)
+            {
+                done_a = Some(out);
+            }
+            if done_b.is_none()
+                && let Poll::Ready(out) = b.as_mut().poll(cx)
+            {
+                done_b = Some(out);
+            }
+            if done_a.is_some() && done_b.is_some() {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+        .await;
+        Ok::<_, Error>((done_a, done_b))
+    });
+    assert!(matches!(out, Ok((Some(Ok(None)), Some(Ok(None))))));
+    assert_eq!(
+        *log.borrow(),
+        [
+            "a got 1", "b got 1", "a got 2", "b got 2", "a got 3", "b got 3"
+        ]
+    );
+}
