@@ -116,10 +116,16 @@ impl Live {
                 .extend(self.few.drain(..).map(|waker| (waker.tag.id(), waker)));
         }
         if self.many.len() >= self.prune_at {
-            self.many.retain(|_, waker| held_outside(waker));
-            self.prune_at = (2 * self.many.len()).max(2 * FEW);
+            self.prune_map();
         }
         self.many.insert(waker.tag.id(), waker);
+    }
+
+    /// Lets go of the map's wakers nobody outside holds; the next such
+    /// look comes once the map has doubled.
+    fn prune_map(&mut self) {
+        self.many.retain(|_, waker| held_outside(waker));
+        self.prune_at = (2 * self.many.len()).max(2 * FEW);
     }
 
     /// Lets go of the wakers nobody outside holds: the loop looks at the
@@ -130,14 +136,13 @@ impl Live {
         if self.many.is_empty() {
             return;
         }
-        self.many.retain(|_, waker| held_outside(waker));
+        self.prune_map();
         if self.many.len() <= FEW {
             // The map goes with its room: a map emptied keeps its buckets,
             // and a look at it goes through every one of them.
             self.few
                 .extend(std::mem::take(&mut self.many).into_values());
         }
-        self.prune_at = (2 * self.many.len()).max(2 * FEW);
     }
 
     /// The tasks with a waker alive outside the loop.
