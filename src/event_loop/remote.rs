@@ -123,6 +123,7 @@ impl Live {
 
     /// Lets go of the map's wakers nobody outside holds; the next such
     /// look comes once the map has doubled.
+    #[inline]
     fn prune_map(&mut self) {
         self.many.retain(|_, waker| held_outside(waker));
         self.prune_at = (2 * self.many.len()).max(2 * FEW);
