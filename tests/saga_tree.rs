@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use baton::runner::CancellationToken;
 use baton::saga::{
-    BoxSaga, Runtime, SagaCo, Task, all, call, call_effect, cancel, cancel_and_wait,
-    cancel_self_effect, cancelled, delay, delay_effect, fork, join, race, run_saga, spawn,
+    BoxSaga, Buffer, Channel, Runtime, SagaCo, Task, all, call, call_effect, cancel,
+    cancel_and_wait, cancel_self_effect, cancelled, delay, delay_effect, fork, join, race,
+    run_saga, spawn, take_from,
 };
 use baton::{Error, EventLoop, Gen, Promise, now, set_timeout};
 use saga_log::{Log, cancel_after, outcome};
@@ -844,6 +845,69 @@ fn a_task_cancelled_from_inside_its_own_step_halts_once_the_step_is_over() {
     });
     assert_eq!(log.lines(), ["5 the step goes on", "5 cancelled: true"]);
     assert_eq!(outcome(&task), "cancelled: from within");
+}
+
+/// A parent that forks a taker of `chan`, which fails on the channel's
+/// end, then closes the channel itself: the child fails inside the
+/// parent's step, and the parent's body goes on to `end`.
+fn closing_parent(log: &Log, end: Result<u64, &'static str>) -> BoxSaga<u64> {
+    let log = log.clone();
+    Gen::new(move |co: SagaCo<u64>| async move {
+        let chan = Channel::<u64>::new(Buffer::None);
+        let (taken, child_log) = (chan.clone(), log.clone());
+        let child = move |()| {
+            Gen::new(move |co: SagaCo<u64>| async move {
+                let got = take_from(&co, &taken).await?;
+                child_log.say(format_args!("child took {got:?}"));
+                Err(Error::msg("child failed").into())
+            })
+        };
+        fork(&co, child, ()).await?;
+        delay(&co, 10).await?;
+        chan.close();
+        log.say("parent goes on");
+        end.map_err(|e| Error::msg(e).into())
+    })
+    .boxed()
+}
+
+#[test]
+fn a_child_failing_inside_its_parents_last_step_fails_the_parent() {
+    let log = Log::default();
+    let (task, reported) = reporting_unhandled({
+        let log = log.clone();
+        move || {
+            let task = run_saga(closing_parent(&log, Ok(99)));
+            task.promise().catch(|_| Ok(0));
+            task
+        }
+    });
+    // The close resumes the child at once, inside the parent's step: the
+    // abort waits for the step to end, and the body's return does not
+    // settle the parent in between (redux-saga itself re-enters the
+    // running generator here and breaks: baton ends as if the error had
+    // come a moment later).
+    assert_eq!(log.lines(), ["10 child took None", "10 parent goes on"]);
+    assert_eq!(outcome(&task), "failed: child failed");
+    assert!(reported.is_empty(), "{reported:?}");
+}
+
+#[test]
+fn a_parents_own_error_after_a_child_failed_inside_its_step_is_reported() {
+    let log = Log::default();
+    let (task, reported) = reporting_unhandled({
+        let log = log.clone();
+        move || {
+            let task = run_saga(closing_parent(&log, Err("parent failed")));
+            task.promise().catch(|_| Ok(0));
+            task
+        }
+    });
+    // The child's error came first and wins; the body's own is told.
+    assert_eq!(log.lines(), ["10 child took None", "10 parent goes on"]);
+    assert_eq!(outcome(&task), "failed: child failed");
+    assert_eq!(reported.len(), 1);
+    assert!(reported[0].contains("parent failed"), "{reported:?}");
 }
 
 #[test]

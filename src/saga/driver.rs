@@ -342,8 +342,20 @@ where
         let was = self.state.replace(State::Finished(result));
         drop(was);
         match failed {
-            Some(error) if !self.core.is_halted() => self.halt(Halt::Abort(error)),
+            Some(error) if !self.core.is_halted() => self.body_failed(error),
             _ => self.settle_if_done(),
+        }
+    }
+
+    /// The body threw: that halts the task, unless a halt queued in the
+    /// same step came first, which wins; the body's error is then
+    /// reported as a halted body's cleanup's would be.
+    #[cold]
+    fn body_failed(self: Rc<Self>, error: Error) {
+        if self.core.is_halt_queued() {
+            drop(Promise::<(), Error>::reject(error));
+        } else {
+            self.halt(Halt::Abort(error));
         }
     }
 
@@ -420,7 +432,7 @@ where
     }
 
     fn settle_if_done(self: Rc<Self>) {
-        if !self.core.children.is_empty() {
+        if !self.core.children.is_empty() || self.core.is_halt_queued() {
             return;
         }
         let result = match self.state.replace(State::Settled) {
@@ -558,7 +570,7 @@ where
     }
 
     fn halt(self: Rc<Self>, why: Halt) {
-        if self.is_settled() || self.core.is_halted() {
+        if self.is_settled() || self.core.is_halted() || self.core.is_halt_queued() {
             return; // the first halt wins; later ones change nothing
         }
         if self.core.is_shielded() {
@@ -567,8 +579,14 @@ where
             return;
         }
         if self.core.is_stepping() {
-            // Halted from inside its own step: take effect after it.
-            event_loop::queue_microtask(move || self.halt(why));
+            // Halted from inside its own step (a child it woke failed):
+            // take effect after it. Until then the task does not settle,
+            // even if the step ends its body: the halt decides how.
+            self.core.queue_halt();
+            event_loop::queue_microtask(move || {
+                self.core.unqueue_halt();
+                self.halt(why);
+            });
             return;
         }
         if let Halt::Abort(error) = &why {

@@ -115,6 +115,15 @@
 //! - An error thrown by the cleanup of a halted task is reported as an
 //!   unhandled rejection, and the task ends as its halt says; redux-saga
 //!   rethrows it out of its runner and leaves the parent unsettled.
+//! - A child that fails inside its parent's step (the parent closed a
+//!   channel, and the child it woke threw) aborts the parent once that
+//!   step is over: the parent's pending effect is stopped, or, if the
+//!   step ended its body, the parent fails with the child's error all the
+//!   same (the body's own error, if it threw too, is reported as an
+//!   unhandled rejection). redux-saga resumes the running generator
+//!   there and breaks ("Generator is already running"), leaving the
+//!   parent unsettled; the random suites found it, and mark such traces
+//!   as the reference's breakdown.
 //! - A tree may be as deep as memory allows: a fork chain 100,000 deep
 //!   starts, finishes, joins and cancels in order, the driver moving onto
 //!   a fresh stack segment as the thread's runs out. redux-saga, under

@@ -111,8 +111,16 @@ pub fn check_against_reference(
     known: &[(usize, &str)],
     broken: usize,
 ) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/oracle/random")
+    // A soak run (`tests/oracle/soak.sh`) reads programs of other seeds
+    // from its own directory: their numbers and count are not the
+    // committed file's, so the known differences and counts do not apply.
+    let soak = std::env::var_os("BATON_SOAK_DIR");
+    let known = if soak.is_some() { &[][..] } else { known };
+    let path = soak
+        .map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/random"),
+            std::path::PathBuf::from,
+        )
         .join(file);
     let text = std::fs::read_to_string(&path).expect("the programs and Node's traces");
     let mut programs = 0;
@@ -140,11 +148,13 @@ pub fn check_against_reference(
         }
         programs += 1;
     }
-    assert_eq!(programs, count, "{file}: programs read");
-    assert_eq!(
-        skipped, broken,
-        "{file}: programs where the reference broke"
-    );
+    if std::env::var_os("BATON_SOAK_DIR").is_none() {
+        assert_eq!(programs, count, "{file}: programs read");
+        assert_eq!(
+            skipped, broken,
+            "{file}: programs where the reference broke"
+        );
+    }
     assert!(
         failures.is_empty(),
         "{} of {programs} programs of {file} differ from Node:\n{}",

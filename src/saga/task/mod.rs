@@ -293,6 +293,9 @@ const STEPPING: u8 = 4;
 /// [`Core::flags`]: the body is in an [`uninterruptible`](super::uninterruptible)
 /// region: a halt waits in the task's [`Leftovers::deferred`] until it leaves.
 const SHIELDED: u8 = 8;
+/// [`Core::flags`]: a halt came from inside the body's own step and is
+/// queued to take effect after it; the task must not settle before.
+const HALT_QUEUED: u8 = 16;
 
 /// The type-independent half of a task, shared by the tree.
 pub(crate) struct Core {
@@ -377,6 +380,22 @@ impl Core {
         let heard = self.ends_heard.get().saturating_add(1);
         self.ends_heard.set(heard);
         heard <= ENOUGH
+    }
+
+    /// A halt from inside the body's own step is queued behind it.
+    pub(crate) fn queue_halt(&self) {
+        self.flags.set(self.flags.get() | HALT_QUEUED);
+    }
+
+    /// The queued halt is about to take effect.
+    pub(crate) fn unqueue_halt(&self) {
+        self.flags.set(self.flags.get() & !HALT_QUEUED);
+    }
+
+    /// Whether a halt is queued behind the body's step: until it takes
+    /// effect, the task must neither settle nor take another halt first.
+    pub(crate) fn is_halt_queued(&self) -> bool {
+        self.flags.get() & HALT_QUEUED != 0
     }
 
     /// The body enters an uninterruptible region; whether it was in one.

@@ -73,13 +73,24 @@ function makePromises(table, log) {
 
 // What a script does with its arguments: run one program (`one <program>`)
 // or make them all from `seed` and run each.
+// A soak run (`soak.sh`) sets SEED and PROGRAMS to draw other programs.
 function main(script, seed, count, generate, run) {
   if (process.argv[2] === "one") {
     run(JSON.parse(process.argv[3]));
   } else {
-    const r = rng(seed);
-    runEach(script, Array.from({ length: count }, () => generate(r)));
+    const r = rng(soakSeed(seed));
+    runEach(script, Array.from({ length: soakCount(count) }, () => generate(r)));
   }
+}
+
+// The seed a suite draws its programs from, unless SEED says another.
+function soakSeed(seed) {
+  return Number(process.env.SEED ?? seed);
+}
+
+// How many programs a suite draws, unless PROGRAMS says how many.
+function soakCount(count) {
+  return Number(process.env.PROGRAMS ?? count);
 }
 
 // A `try` statement; `block(stmts, indent)` is the source of a block, and
@@ -195,6 +206,7 @@ function runRoot(root, log, channel, context) {
     log(`!! redux-saga broke: ${e.message}`);
     process.exit(0);
   });
+  logReentry(log);
   const env = {
     channel: actions,
     dispatch: (action) => actions.put(action),
@@ -208,6 +220,29 @@ function runRoot(root, log, channel, context) {
       (v) => log(`= m resolved ${String(v)}`),
       (e) => log(`= m rejected ${e}`),
     );
+}
+
+// Marks the trace broken where redux-saga resumes a generator that is
+// running (a child that fails inside its parent's step aborts the parent
+// at once): the TypeError this throws may be swallowed, or caught by the
+// program's own catch, and what follows is no longer redux-saga's design.
+function logReentry(log) {
+  const generatorPrototype = Object.getPrototypeOf(function* () {}).prototype;
+  let told = false;
+  for (const method of ["next", "throw", "return"]) {
+    const resume = generatorPrototype[method];
+    generatorPrototype[method] = function (arg) {
+      try {
+        return resume.call(this, arg);
+      } catch (e) {
+        if (!told && e instanceof TypeError && e.message === "Generator is already running") {
+          told = true;
+          log(`!! redux-saga broke: ${e.message}`);
+        }
+        throw e;
+      }
+    };
+  }
 }
 
 // Logs unhandled and late-handled rejections as the Rust side does.
@@ -269,6 +304,8 @@ function tryStatement(r, id, block, depth, cleanup) {
 }
 
 module.exports = {
+  soakSeed,
+  soakCount,
   tryStatement,
   workerStepSource,
   rng,

@@ -37,7 +37,7 @@
 // chain of events that led to it, and distinct chains have distinct sums.
 const { main, blockSource, runRoot, virtualTime } = require("./_random.js");
 
-const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
+const PROGRAMS = 1000;
 const SEED = 20261204;
 const UNIT = 20;
 const MAX_DELAYS = 5;

@@ -8,7 +8,7 @@
 // return; `yield*` to an inner body of the same kinds) and a script of
 // `next(v)`, `throw(e)` and `return(v)` calls, each logged with its result.
 
-const { rng, blocks, bodySource } = require("./_random.js");
+const { rng, blocks, bodySource, soakSeed, soakCount } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261204;
@@ -52,8 +52,8 @@ function run(program, log) {
   }
 }
 
-const r = rng(SEED);
-for (let i = 0; i < PROGRAMS; i++) {
+const r = rng(soakSeed(SEED));
+for (let i = 0, n = soakCount(PROGRAMS); i < n; i++) {
   const program = generate(r);
   const lines = [];
   run(program, (s) => lines.push(s));

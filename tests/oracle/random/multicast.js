@@ -21,7 +21,7 @@
 // distinct power of two, as in `watchers.js`.
 const { main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
 
-const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
+const PROGRAMS = 1000;
 const SEED = 20261204;
 const UNIT = 10;
 const BITS = 14;

@@ -37,7 +37,7 @@
 // choice of the moment, not a rule either side keeps.
 const { main, trySource, virtualTime } = require("./_random.js");
 
-const PROGRAMS = Number(process.env.PROGRAMS ?? 1000);
+const PROGRAMS = 1000;
 const SEED = 20261205;
 const UNIT = 10;
 const BITS = 12;
