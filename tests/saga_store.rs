@@ -571,8 +571,9 @@ fn a_race_or_an_all_holding_an_ended_take_ends_its_saga() {
     // Each waits on a combinator with a take in it; the store's end ends
     // the take, which ends the combinator and, as redux-saga's TERMINATE,
     // the saga: cleanup runs, no cancellation, the task ends with its
-    // default value. (At the turn a failure of the combinator would come:
-    // baton's race and all keep seed 003's turns.)
+    // default value. The race ends inside the end, as redux-saga's does (a
+    // take that wins a race resumes its saga at once); the all at the turn
+    // its failure would come, as it keeps seed 003's turns.
     let lines = with_counting_store(|store, runtime, l| {
         let combined = [
             (
@@ -612,11 +613,11 @@ fn a_race_or_an_all_holding_an_ended_take_ends_its_saga() {
     assert_eq!(
         lines,
         [
-            "count 1",
-            "gatherer: gave way false, cleanup at 0ns, cancelled false",
             "racer: gave way false, cleanup at 0ns, cancelled false",
-            "gatherer: ended with 0",
+            "count 1",
             "racer: ended with 0",
+            "gatherer: gave way false, cleanup at 0ns, cancelled false",
+            "gatherer: ended with 0",
         ]
     );
 }

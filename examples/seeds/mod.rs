@@ -507,6 +507,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "race_take",
+        "a race won by a take: the saga goes on inside the put, and sees every action",
+        saga::race_take,
+    ),
+    port(
+        "saga",
         "store_end",
         "redux-saga's END: takes end their sagas, which clean up and wait for their children",
         saga::store_end,

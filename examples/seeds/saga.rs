@@ -8,8 +8,9 @@ use baton::runner::CancellationToken;
 use baton::saga::{
     Action, Buffer, Channel, Effect, MulticastChannel, Pattern, Runtime, Saga, SagaCo, Store,
     Subscription, Task, Value, Won, action_channel, all, call, call_effect, cancel, cancelled,
-    delay, delay_effect, fork, get_context, join, put, put_on, put_to, race, race2, run_saga,
-    select, set_context, spawn, take, take_from, take_maybe, take_maybe_on, take_on,
+    debounce, delay, delay_effect, fork, get_context, join, put, put_on, put_to, race, race2,
+    run_saga, select, set_context, spawn, take, take_effect, take_from, take_maybe, take_maybe_on,
+    take_on,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
@@ -703,6 +704,89 @@ pub fn store_order() -> String {
         log.line(format_args!("script end; count {}", store.state()));
         slot.borrow_mut().take();
         set_timeout(move || task.cancel(Error::msg("script over")), ms(1));
+    })
+}
+
+/// `race_take.js`: a race won by a take resumes its saga inside the put
+/// that answered it, as redux-saga's does: a saga racing a take in a loop
+/// sees three actions put back to back, and `debounce` forks its worker
+/// with the last; a take that finds a message waiting wins as it starts.
+pub fn race_take() -> String {
+    scenario(|log| {
+        ticks(log, 4);
+        let store = Store::new(0_u32, |count, _: &Signal| *count += 1);
+        let l = log.clone();
+        let racer = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                loop {
+                    let won = race2::<_, Signal, ()>(
+                        &co,
+                        ("ping", take_effect::<Signal>("PING".into())),
+                        ("quiet", delay_effect(50)),
+                    )
+                    .await?;
+                    match won {
+                        Won::First(Signal(_, n)) => l.line(format_args!("racer: took PING {n}")),
+                        Won::Second(()) => {
+                            l.line("racer: quiet for 50 ms");
+                            return Ok(());
+                        }
+                    }
+                }
+            })
+        };
+        let l = log.clone();
+        let buffered = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                let chan = Channel::<u32>::new(Buffer::Expanding(2));
+                chan.put(7).map_err(|e| Abrupt::Throw(Error::new(e)))?;
+                let won = race2::<_, Option<u32>, ()>(
+                    &co,
+                    ("message", chan.take_effect()),
+                    ("late", delay_effect(10)),
+                )
+                .await?;
+                if let Won::First(Some(message)) = won {
+                    l.line(format_args!("buffered: took {message} as the race started"));
+                }
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let worker = move |Signal(_, n): Signal| {
+            let l = l.clone();
+            Gen::new(move |_co: SagaCo<()>| async move {
+                l.line(format_args!("worker: PING {n}"));
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let pinger = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                for n in [1, 2, 3] {
+                    put(&co, Signal("PING", n)).await?;
+                    l.line(format_args!("pinger: put PING {n}"));
+                }
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let main = Gen::new(move |co: SagaCo<()>| async move {
+            fork(&co, buffered, ()).await?;
+            l.line("main: forked buffered");
+            fork(&co, racer, ()).await?;
+            let debouncer = fork(&co, move |()| debounce(20, "PING", worker.clone()), ()).await?;
+            fork(&co, pinger, ()).await?;
+            delay(&co, 100).await?;
+            debouncer.cancel(Error::msg("main is done"));
+            l.line("main: done");
+            Ok(())
+        });
+        Runtime::new().with_store(&store).run("main", main);
+        log.line("script end");
     })
 }
 

@@ -113,6 +113,8 @@ struct Racing<P> {
     /// The saga reads the winner from the race itself (`race`, `race2`);
     /// otherwise it is handed a `(key, value)` pair.
     typed: bool,
+    /// Won by a result handed over as it came (see [`Racing::decide`]).
+    at_once: Cell<bool>,
 }
 
 impl<P: Parts> Racing<P> {
@@ -122,33 +124,56 @@ impl<P: Parts> Racing<P> {
     /// each effect's promise wrapped in `.then(val => ({ [key]: val }))`,
     /// which takes a turn after the winner (`tests/oracle/random/sagas.js`),
     /// and the race's own promise another to reach the saga.
-    fn decide(self: Rc<Self>, index: usize, outcome: Result<Value, Error>) {
+    ///
+    /// `at_once`: the winner's result was handed over as it came (a take,
+    /// a `cps`: effects seed 003's runner does not have). redux-saga's race
+    /// then resumes its saga at once, inside the put that answered the
+    /// take, and so does this one: a saga that races a take in a loop (a
+    /// debounce) is back at its next take before the putter goes on, and
+    /// sees the action put right after. Won so as it is performed, the
+    /// race is known at once ([`perform`]).
+    fn decide(self: Rc<Self>, index: usize, outcome: Result<Value, Error>, at_once: bool) {
         if !self.parts.end() {
             return;
         }
         let winner = self.parts.key(index);
         stop_losers(&self.parts, index, winner);
         self.won.set(Some((winner, outcome)));
+        if at_once {
+            self.at_once.set(true);
+            self.deliver();
+            return;
+        }
         crate::queue_microtask(move || {
             crate::queue_microtask(move || self.deliver());
         });
     }
 
-    /// Hands the outcome to the saga (nobody, if it stopped waiting).
+    /// Hands the outcome to the saga (nobody, if it stopped waiting, or
+    /// is not waiting yet: see [`perform`]).
     fn deliver(self: Rc<Self>) {
-        let (Some(settled), Some((key, outcome))) = (self.waiting.take(), self.won.take()) else {
+        let Some(settled) = self.waiting.take() else {
             return;
         };
-        let outcome = match outcome {
+        let Some(outcome) = self.outcome() else {
+            return;
+        };
+        settled.deliver(outcome);
+        // The last handle if the saga read the winner as it resumed.
+        recycle::recycle(self);
+    }
+
+    /// The winner's outcome as the saga takes it: the race itself, which
+    /// keeps the winner, for a typed race; else a `(key, value)` pair.
+    fn outcome(self: &Rc<Self>) -> Option<Result<Value, Error>> {
+        let (key, outcome) = self.won.take()?;
+        Some(match outcome {
             Ok(value) if self.typed => {
                 self.won.set(Some((key, Ok(value))));
                 Ok(self.clone() as Value)
             }
             outcome => outcome.map(|value| Rc::new((key, value)) as Value),
-        };
-        settled.deliver(outcome);
-        // The last handle if the saga read the winner as it resumed.
-        recycle::recycle(self);
+        })
     }
 }
 
@@ -178,7 +203,11 @@ impl<P> Drop for Racing<P> {
 
 impl<P: Parts> Waiter for Racing<P> {
     fn resume_with(self: Rc<Self>, index: u64, outcome: Result<Value, Error>) {
-        self.decide(index as usize, outcome);
+        self.decide(index as usize, outcome, false);
+    }
+
+    fn resume_handed(self: Rc<Self>, index: u64, outcome: Result<Value, Error>) {
+        self.decide(index as usize, outcome, true);
     }
 
     fn resume_unit_later(self: Rc<Self>, index: u64) {
@@ -197,7 +226,7 @@ impl<P: Parts> Waiter for Racing<P> {
             .get_mut(index)
             .and_then(|(_, stop)| Stop::take_settled(stop));
         if let Some(outcome) = stop.and_then(Stop::into_settled_outcome) {
-            self.decide(index, outcome);
+            self.decide(index, outcome, false);
         }
     }
 }
@@ -227,12 +256,21 @@ fn perform<P: Parts>(
         waiting: Cell::new(None),
         won: Cell::new(None),
         typed: handles,
+        at_once: Cell::new(false),
     });
     let slots = &racing.parts.slots;
     for (index, (key, effect)) in effects.enumerate() {
         let part = effect.perform(scope);
         if let Some(slot) = slots.borrow_mut().as_mut().get_mut(index) {
             slot.0 = key;
+        }
+        if part.is_now() && !part.holds() {
+            // Known as performed (a take finding a message waiting, a
+            // select): it wins at once, as in redux-saga.
+            if let Some((outcome, _)) = part.into_now() {
+                Rc::clone(&racing).decide(index, outcome, true);
+            }
+            break;
         }
         let stop = part.moved().start_for(&racing, index as u64, handles);
         if racing.parts.over.get() {
@@ -244,6 +282,12 @@ fn perform<P: Parts>(
         if let Some(slot) = slots.borrow_mut().as_mut().get_mut(index) {
             slot.1 = Stop::moved(stop);
         }
+    }
+    if racing.at_once.get()
+        && let Some(outcome) = racing.outcome()
+    {
+        // Won at once by a part as it started: known as performed.
+        return Running::now(outcome);
     }
     Running::listening(racing)
 }
@@ -267,7 +311,8 @@ fn winner<P: Parts>(won: Value) -> Result<(&'static str, Value), Error> {
 
 /// The effect of racing `effects` (keyed, like seed 003's
 /// `race({ data, timeout })`): settles like the first to settle, a
-/// microtask turn later as seed 003's runner does, resuming with `(key,
+/// microtask turn later as seed 003's runner does (at once, as
+/// redux-saga's race, when a take or a `cps` wins), resuming with `(key,
 /// value)`; the losers are cancelled at once (a losing delay's timer is
 /// cleared, a losing saga's cleanup runs).
 ///

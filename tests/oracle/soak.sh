@@ -28,4 +28,4 @@ done
 cd ../..
 tests=()
 for suite in "${suites[@]}"; do tests+=(--test "random_$suite"); done
-BATON_SOAK_DIR="$out" cargo test --release "${tests[@]}"
+BATON_SOAK_DIR="$out" cargo test --release --no-fail-fast "${tests[@]}"

@@ -147,6 +147,14 @@ pub(crate) trait Waiter {
         self.resume_with(epoch, outcome);
     }
 
+    /// [`resume_with`](Waiter::resume_with) by a result handed over as it
+    /// comes (a take's message or action, a `cps` callback), with which
+    /// redux-saga resumes a waiter at once: a race it wins decides and
+    /// resumes its saga at once, as a take alone does.
+    fn resume_handed(self: Rc<Self>, epoch: u64, outcome: Result<Value, Error>) {
+        self.resume_with(epoch, outcome);
+    }
+
     /// The turn of a promise that had already settled when this waiter
     /// began to wait on it ([`Running::start_for`]): the waiter takes the
     /// [`Stop::Settled`] it kept for `epoch` and resumes with its outcome.
@@ -194,6 +202,15 @@ impl Settled {
         match self {
             Settled::Call(f) => f(outcome),
             Settled::Resume(waiter, epoch) => waiter.resume_told(epoch, outcome, alone),
+        }
+    }
+
+    /// [`deliver`](Self::deliver) of a result handed over as it comes
+    /// (see [`Waiter::resume_handed`]).
+    pub(crate) fn deliver_handed(self, outcome: Result<Value, Error>) {
+        match self {
+            Settled::Call(f) => f(outcome),
+            Settled::Resume(waiter, epoch) => waiter.resume_handed(epoch, outcome),
         }
     }
 
@@ -260,7 +277,7 @@ impl Handoff {
             return;
         };
         match self.waiting.take() {
-            Some(settled) => settled.deliver(result),
+            Some(settled) => settled.deliver_handed(result),
             None => self.result.set(Some(result)),
         }
     }
