@@ -6,8 +6,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::{
-    Action, BoxSaga, Buffer, Channel, Runtime, SagaCo, Store, Task, cancelled, debounce, delay,
-    fork, put_to, race_effect, run_saga, take_every, take_from, take_latest, take_leading,
+    Action, BoxSaga, Buffer, Channel, Runtime, SagaCo, Store, Task, all, cancelled, debounce,
+    delay, fork, put_to, race_effect, run_saga, take_every, take_from, take_latest, take_leading,
     throttle,
 };
 use baton::{Error, EventLoop, Gen, now, set_timeout};
@@ -198,6 +198,49 @@ fn a_message_put_while_a_take_races_a_call_wins_the_race_at_once() {
         racer
     });
     assert_eq!(*won.borrow(), Some(("message", 7)));
+}
+
+#[test]
+fn an_all_of_takes_finding_their_messages_goes_on_at_once() {
+    // Both takes are answered as they are performed, so the `all` is known
+    // at once and the saga goes on before a microtask queued just before
+    // it (redux-saga's all resolves inside its own start); an all holding
+    // a call keeps seed 003's turn.
+    let log: Log = Rc::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let (a, b) = (
+            Channel::<u32>::new(Buffer::Expanding(2)),
+            Channel::<u32>::new(Buffer::Expanding(2)),
+        );
+        let _ = (a.put(1), b.put(2));
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            let m = l.clone();
+            baton::queue_microtask(move || say(&m, "a microtask"));
+            let both: Vec<Option<u32>> = all(&co, vec![a.take_effect(), b.take_effect()]).await?;
+            say(&l, format_args!("took {both:?}"));
+            let m = l.clone();
+            baton::queue_microtask(move || say(&m, "another microtask"));
+            let _ = a.put(3);
+            let some = |(): ()| baton::Promise::resolve(Some(0_u32));
+            let with_call: Vec<Option<u32>> = all(
+                &co,
+                vec![baton::saga::call_effect(some, ()), a.take_effect()],
+            )
+            .await?;
+            say(&l, format_args!("then {with_call:?}"));
+            Ok(())
+        }))
+    });
+    assert_eq!(
+        *log.borrow(),
+        [
+            "0 took [Some(1), Some(2)]",
+            "0 a microtask",
+            "0 another microtask",
+            "0 then [Some(0), Some(3)]",
+        ]
+    );
 }
 
 fn instant((): ()) -> baton::Promise<u32> {

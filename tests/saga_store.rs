@@ -571,9 +571,9 @@ fn a_race_or_an_all_holding_an_ended_take_ends_its_saga() {
     // Each waits on a combinator with a take in it; the store's end ends
     // the take, which ends the combinator and, as redux-saga's TERMINATE,
     // the saga: cleanup runs, no cancellation, the task ends with its
-    // default value. The race ends inside the end, as redux-saga's does (a
-    // take that wins a race resumes its saga at once); the all at the turn
-    // its failure would come, as it keeps seed 003's turns.
+    // default value, both inside the end, as in redux-saga (a take that
+    // decides a race or an all resumes its saga at once): redux-saga 1.5
+    // logs the same order for these two sagas.
     let lines = with_counting_store(|store, runtime, l| {
         let combined = [
             (
@@ -614,9 +614,9 @@ fn a_race_or_an_all_holding_an_ended_take_ends_its_saga() {
         lines,
         [
             "racer: gave way false, cleanup at 0ns, cancelled false",
+            "gatherer: gave way false, cleanup at 0ns, cancelled false",
             "count 1",
             "racer: ended with 0",
-            "gatherer: gave way false, cleanup at 0ns, cancelled false",
             "gatherer: ended with 0",
         ]
     );

@@ -508,7 +508,7 @@ pub const PORTS: &[Port] = &[
     port(
         "saga",
         "race_take",
-        "a race won by a take: the saga goes on inside the put, and sees every action",
+        "a race or an all decided by a take: the saga goes on inside the put, and sees every action",
         saga::race_take,
     ),
     port(

@@ -710,7 +710,8 @@ pub fn store_order() -> String {
 /// `race_take.js`: a race won by a take resumes its saga inside the put
 /// that answered it, as redux-saga's does: a saga racing a take in a loop
 /// sees three actions put back to back, and `debounce` forks its worker
-/// with the last; a take that finds a message waiting wins as it starts.
+/// with the last; an `all` of takes goes on at once too; a take that finds
+/// a message waiting wins as it starts.
 pub fn race_take() -> String {
     scenario(|log| {
         ticks(log, 4);
@@ -774,14 +775,48 @@ pub fn race_take() -> String {
             })
         };
         let l = log.clone();
+        let pairer = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                loop {
+                    let pair: Vec<Signal> = all(
+                        &co,
+                        vec![
+                            take_effect::<Signal>("A".into()),
+                            take_effect::<Signal>("B".into()),
+                        ],
+                    )
+                    .await?;
+                    if let [Signal(_, a), Signal(_, b)] = pair[..] {
+                        l.line(format_args!("pairer: took A {a} and B {b}"));
+                    }
+                }
+            })
+        };
+        let l = log.clone();
+        let pairs = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                for n in [1, 2] {
+                    put(&co, Signal("A", n)).await?;
+                    put(&co, Signal("B", n)).await?;
+                    l.line(format_args!("pairs: put A {n} and B {n}"));
+                }
+                Ok(())
+            })
+        };
+        let l = log.clone();
         let main = Gen::new(move |co: SagaCo<()>| async move {
             fork(&co, buffered, ()).await?;
             l.line("main: forked buffered");
             fork(&co, racer, ()).await?;
             let debouncer = fork(&co, move |()| debounce(20, "PING", worker.clone()), ()).await?;
             fork(&co, pinger, ()).await?;
+            let pairing = fork(&co, pairer, ()).await?;
+            fork(&co, pairs, ()).await?;
             delay(&co, 100).await?;
             debouncer.cancel(Error::msg("main is done"));
+            pairing.cancel(Error::msg("main is done"));
             l.line("main: done");
             Ok(())
         });

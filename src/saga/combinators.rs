@@ -7,12 +7,12 @@ use std::rc::Rc;
 
 use super::SagaCo;
 use super::effect::{
-    Description, Effect, Kind, Running, Settled, Source, Stop, StopParts, Value, Waiter,
+    Description, Effect, Kind, Listening, Running, Settled, Source, Stop, StopParts, Value, Waiter,
     take_value, yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
-use crate::{Error, Promise, Resolver};
+use crate::{Error, queue_microtask};
 
 /// How to stop the parts still running.
 #[derive(Clone)]
@@ -99,26 +99,33 @@ fn describe_as(kind: Kind, name: &str, parts: Vec<String>) -> Description {
 }
 
 /// An `all` in flight: one allocation that every part reports to (its
-/// index rides where a task's epoch would).
+/// index rides where a task's epoch would), and that hands the outcome to
+/// the saga waiting on it.
+///
+/// The outcome reaches the saga a turn after the part that decided it, as
+/// seed 003's runner has it (`Promise.all`'s reaction), or at once when
+/// that part's result was handed over as it came (a take, a `cps`:
+/// effects seed 003's runner does not have), as redux-saga's `all`
+/// resumes its saga inside the put that answered the last take.
 struct Gathering {
     values: RefCell<Vec<Option<Value>>>,
     left: Cell<usize>,
     parts: Parts,
-    resolver: Resolver<Value, Error>,
+    /// The saga waiting, once it waits.
+    waiting: Cell<Option<Settled>>,
+    /// The outcome, from the moment it is decided until the saga has it;
+    /// and whether it came at once.
+    decided: Cell<Option<(Result<Value, Error>, bool)>>,
+    over: Cell<bool>,
 }
 
 impl Waiter for Gathering {
     fn resume_with(self: Rc<Self>, index: u64, outcome: Result<Value, Error>) {
-        let index = index as usize;
-        self.parts.settled(index);
-        match outcome {
-            Ok(value) => self.fill(index, value),
-            Err(error) => {
-                self.parts
-                    .cancel(&Error::msg("a sibling effect in all() failed"));
-                self.resolver.reject(error);
-            }
-        }
+        self.part_settled(index as usize, outcome, false);
+    }
+
+    fn resume_handed(self: Rc<Self>, index: u64, outcome: Result<Value, Error>) {
+        self.part_settled(index as usize, outcome, true);
     }
 
     fn resume_unit_later(self: Rc<Self>, index: u64) {
@@ -135,14 +142,38 @@ impl Waiter for Gathering {
     }
 }
 
+impl Listening for Gathering {
+    fn wait(self: Rc<Self>, settled: Settled) -> Option<Stop> {
+        match self.decided.take() {
+            // Decided before the saga waited: a turn from now, as a
+            // reaction to a settled promise is.
+            Some((outcome, _)) => queue_microtask(move || settled.deliver_told(outcome, true)),
+            None => self.waiting.set(Some(settled)),
+        }
+        None
+    }
+}
+
 impl Gathering {
+    fn part_settled(&self, index: usize, outcome: Result<Value, Error>, at_once: bool) {
+        self.parts.settled(index);
+        match outcome {
+            Ok(value) => self.fill(index, value, at_once),
+            Err(error) => {
+                self.parts
+                    .cancel(&Error::msg("a sibling effect in all() failed"));
+                self.decide(Err(error), at_once);
+            }
+        }
+    }
+
     /// Part `index` fulfilled with `value` (its stop already gone); the
-    /// last one resolves the `all`.
-    fn fill(&self, index: usize, value: Value) {
+    /// last one decides the `all`.
+    fn fill(&self, index: usize, value: Value, at_once: bool) {
         if let Some(slot) = self.values.borrow_mut().get_mut(index) {
             *slot = Some(value);
         }
-        self.counted(1);
+        self.counted(1, at_once);
     }
 
     /// The turns of `count` parts whose promises had fulfilled when they
@@ -152,18 +183,43 @@ impl Gathering {
     /// `all` was cancelled, as each part's own job would have been.
     fn take_turns(&self, count: usize) {
         if !self.parts.is_stopped() {
-            self.counted(count);
+            self.counted(count, false);
         }
     }
 
-    /// `count` more parts have their values; the last one resolves the
+    /// `count` more parts have their values; the last one decides the
     /// `all`.
-    fn counted(&self, count: usize) {
+    fn counted(&self, count: usize, at_once: bool) {
         self.left.set(self.left.get() - count);
         if self.left.get() == 0 {
             let slots = std::mem::take(&mut *self.values.borrow_mut());
             let all = crate::promise::filled(slots);
-            self.resolver.resolve(Rc::new(all) as Value);
+            self.decide(Ok(Rc::new(all) as Value), at_once);
+        }
+    }
+
+    /// The first outcome decides: handed to the saga at once, or a turn
+    /// later; kept if the saga does not wait yet.
+    fn decide(&self, outcome: Result<Value, Error>, at_once: bool) {
+        if self.over.replace(true) {
+            return;
+        }
+        match self.waiting.take() {
+            Some(settled) if at_once => settled.deliver(outcome),
+            Some(settled) => queue_microtask(move || settled.deliver_told(outcome, true)),
+            None => self.decided.set(Some((outcome, at_once))),
+        }
+    }
+
+    /// The outcome if it was decided at once before the saga waited (parts
+    /// known as they were performed, or handed over as they started).
+    fn decided_at_once(&self) -> Option<Result<Value, Error>> {
+        match self.decided.take() {
+            Some((outcome, true)) => Some(outcome),
+            other => {
+                self.decided.set(other);
+                None
+            }
         }
     }
 }
@@ -175,7 +231,52 @@ impl Gathering {
 fn queue_turns(gathering: &Rc<Gathering>, count: usize) {
     if count > 0 {
         let gathering = gathering.clone();
-        crate::queue_microtask(move || gathering.take_turns(count));
+        queue_microtask(move || gathering.take_turns(count));
+    }
+}
+
+/// Starts the parts not fulfilled when performed, in order, each run of
+/// fulfilled ones between them as one job. Out of line: the loop that
+/// performs the parts stays as it was (inlined together, every part of an
+/// `all` of calls took 5 instructions more).
+#[inline(never)]
+fn start_parts(
+    gathering: &Rc<Gathering>,
+    others: Vec<(usize, Running)>,
+    count: usize,
+    handles: bool,
+) {
+    let mut from = 0;
+    let mut others = others.into_iter();
+    for (index, part) in others.by_ref() {
+        if gathering.over.get() {
+            // A part failed as it started: the rest are not started, as
+            // redux-saga starts no part once its `all` is over (a fork's
+            // hold on the scheduler is let go).
+            release_held(std::iter::once(part).chain(others.by_ref().map(|(_, p)| p)));
+            break;
+        }
+        queue_turns(gathering, index - from);
+        from = index + 1;
+        if part.is_now() && !part.holds() {
+            // Known as performed (a take finding a message waiting, a
+            // select): settled at once, as in redux-saga.
+            if let Some((outcome, _)) = part.into_now() {
+                gathering.part_settled(index, outcome, true);
+            }
+            continue;
+        }
+        let stop = part.start_for(gathering, index as u64, handles);
+        gathering.parts.started(index, stop);
+    }
+    queue_turns(gathering, count - from);
+}
+
+/// Lets go of the scheduler's hold of each part that is a fork's, none of
+/// them to be started.
+fn release_held(parts: impl Iterator<Item = Running>) {
+    for _ in parts.filter(Running::holds) {
+        super::scheduler::release(1);
     }
 }
 
@@ -186,10 +287,6 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
     // after a thousand small frees has glibc consolidate all of them.
     let count = effects.len();
     let parts = Parts::new(count);
-    let (promise, resolver) = Promise::with_resolver();
-    if count == 0 {
-        resolver.resolve(Rc::new(Vec::<Value>::new()) as Value);
-    }
     let mut values = vec![None; count];
     // Every part is performed before any is started, as JavaScript's
     // `Promise.all(effects.map(run))` calls every function first. A part
@@ -206,19 +303,21 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
         values: RefCell::new(values),
         left: Cell::new(count),
         parts: parts.clone(),
-        resolver,
+        waiting: Cell::new(None),
+        decided: Cell::new(None),
+        over: Cell::new(false),
     });
-    // Then each starts in order, a run of fulfilled ones as one job.
-    let mut from = 0;
-    for (index, part) in others {
-        queue_turns(&gathering, index - from);
-        let stop = part.start_for(&gathering, index as u64, handles);
-        parts.started(index, stop);
-        from = index + 1;
+    if count == 0 {
+        gathering.decide(Ok(Rc::new(Vec::<Value>::new()) as Value), false);
     }
-    queue_turns(&gathering, count - from);
+    start_parts(&gathering, others, count, handles);
+    if let Some(outcome) = gathering.decided_at_once() {
+        // Decided at once by parts handed over as they started: known as
+        // performed, as redux-saga's `all` of takes finding their messages.
+        return Running::now(outcome);
+    }
     Running {
-        source: Source::Promise(promise),
+        source: Source::Listening(gathering),
         cancel: Some(parts.stop()),
     }
 }

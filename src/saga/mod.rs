@@ -81,12 +81,12 @@
 //! waits too; a `select` reads the state at once, and an action channel
 //! opens at once, as a context is read or set at once; the store's end ([`Store::end`], redux-saga's `END`)
 //! ends the sagas waiting at a `take` inside that dispatch (through a race
-//! too; through an `all`, at the turn its failure would come). A race won
-//! by a take (or a `cps` callback: effects seed 003's runner does not
-//! have) resumes its saga at once, as the take alone would, so a saga
-//! racing a take in a loop (`debounce`) sees every action
-//! (`race_take.js`); one won by a call or a delay keeps seed 003's two
-//! turns. The store is the one place the seed's runtime has an
+//! or an `all` too). A race or an `all` decided by a take (or a `cps`
+//! callback, or a part known as it is performed: effects seed 003's
+//! runner does not have) resumes its saga at once, as the take alone
+//! would, so a saga racing a take in a loop (`debounce`) sees every
+//! action (`race_take.js`); one decided by a call or a delay keeps seed
+//! 003's turns. The store is the one place the seed's runtime has an
 //! order of its own that baton leaves: it resumes a taker a microtask or
 //! more after the action, so a watcher back in `take` too late loses an
 //! action put right after another,

@@ -3,13 +3,14 @@
 // it resumes a take alone, so a saga racing a take in a loop is back at
 // its next take before the putter goes on, and sees every action, even
 // three put back to back; redux-saga's debounce (a race of a take and a
-// delay in a loop) forks its worker with the last of them. A take that
-// finds a message waiting wins its race as it starts, and the saga goes
-// on at once. A race won by a delay settles later, in turn.
+// delay in a loop) forks its worker with the last of them. An all of
+// takes, decided by its last take, resumes its saga at once too. A take
+// that finds a message waiting wins its race as it starts, and the saga
+// goes on at once. A race won by a delay settles later, in turn.
 const { applyMiddleware, createStore } = require("redux");
 const createSagaMiddleware = require("redux-saga").default;
 const { buffers, channel } = require("redux-saga");
-const { debounce, delay, fork, put, race, take } = require("redux-saga/effects");
+const { all, debounce, delay, fork, put, race, take } = require("redux-saga/effects");
 
 const log = (s) => console.log(s);
 let p = Promise.resolve();
@@ -36,6 +37,21 @@ function* buffered() {
   log(`buffered: took ${message} as the race started`);
 }
 
+function* pairer() {
+  for (;;) {
+    const [a, b] = yield all([take("A"), take("B")]);
+    log(`pairer: took A ${a.n} and B ${b.n}`);
+  }
+}
+
+function* pairs() {
+  for (const n of [1, 2]) {
+    yield put({ type: "A", n });
+    yield put({ type: "B", n });
+    log(`pairs: put A ${n} and B ${n}`);
+  }
+}
+
 function* worker(a) {
   log(`worker: PING ${a.n}`);
 }
@@ -53,8 +69,11 @@ function* main() {
   yield fork(racer);
   const debouncer = yield debounce(20, "PING", worker);
   yield fork(pinger);
+  const pairing = yield fork(pairer);
+  yield fork(pairs);
   yield delay(100);
   debouncer.cancel();
+  pairing.cancel();
   log("main: done");
 }
 

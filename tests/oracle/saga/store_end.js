@@ -5,9 +5,8 @@
 // made later ends its saga at once; a parent that ended at a take waits
 // for its forked child, and a joiner sees a normal end. An action
 // dispatched after END reaches no saga. (A race or an all holding such a
-// take ends its saga too, in redux-saga inside the dispatch, as baton's
-// race does; baton's all keeps seed 003's turns, so that case is a test
-// of its own, `tests/saga_store.rs`.)
+// take ends its saga too, inside the dispatch: a test of its own,
+// `tests/saga_store.rs`.)
 const { applyMiddleware, createStore } = require("redux");
 const createSagaMiddleware = require("redux-saga").default;
 const { END } = require("redux-saga");
