@@ -871,40 +871,37 @@ fn closing_parent(log: &Log, end: Result<u64, &'static str>) -> BoxSaga<u64> {
     .boxed()
 }
 
+/// Runs [`closing_parent`] ending with `end`: its log, its task, and the
+/// rejections reported as unhandled.
+fn run_closing_parent(end: Result<u64, &'static str>) -> (Vec<String>, Task<u64>, Vec<String>) {
+    let log = Log::default();
+    let l = log.clone();
+    let (task, reported) = reporting_unhandled(move || {
+        let task = run_saga(closing_parent(&l, end));
+        task.promise().catch(|_| Ok(0));
+        task
+    });
+    (log.lines(), task, reported)
+}
+
 #[test]
 fn a_child_failing_inside_its_parents_last_step_fails_the_parent() {
-    let log = Log::default();
-    let (task, reported) = reporting_unhandled({
-        let log = log.clone();
-        move || {
-            let task = run_saga(closing_parent(&log, Ok(99)));
-            task.promise().catch(|_| Ok(0));
-            task
-        }
-    });
+    let (lines, task, reported) = run_closing_parent(Ok(99));
     // The close resumes the child at once, inside the parent's step: the
     // abort waits for the step to end, and the body's return does not
     // settle the parent in between (redux-saga itself re-enters the
     // running generator here and breaks: baton ends as if the error had
     // come a moment later).
-    assert_eq!(log.lines(), ["10 child took None", "10 parent goes on"]);
+    assert_eq!(lines, ["10 child took None", "10 parent goes on"]);
     assert_eq!(outcome(&task), "failed: child failed");
     assert!(reported.is_empty(), "{reported:?}");
 }
 
 #[test]
 fn a_parents_own_error_after_a_child_failed_inside_its_step_is_reported() {
-    let log = Log::default();
-    let (task, reported) = reporting_unhandled({
-        let log = log.clone();
-        move || {
-            let task = run_saga(closing_parent(&log, Err("parent failed")));
-            task.promise().catch(|_| Ok(0));
-            task
-        }
-    });
+    let (lines, task, reported) = run_closing_parent(Err("parent failed"));
     // The child's error came first and wins; the body's own is told.
-    assert_eq!(log.lines(), ["10 child took None", "10 parent goes on"]);
+    assert_eq!(lines, ["10 child took None", "10 parent goes on"]);
     assert_eq!(outcome(&task), "failed: child failed");
     assert_eq!(reported.len(), 1);
     assert!(reported[0].contains("parent failed"), "{reported:?}");
