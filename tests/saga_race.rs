@@ -1,8 +1,9 @@
 //! A race's cancellation: the losers are stopped with the winner's name
 //! (a losing delay's timer cleared), cancelling a racing saga stops every
 //! part with its reason (and a gathering one's, as an `all` holds its
-//! parts the same way), and a typed race stepped by a test takes the
-//! `(key, value)` the test feeds.
+//! parts the same way), a typed race stepped by a test takes the
+//! `(key, value)` the test feeds, and a fork decides a race or an `all` at
+//! once, holding the puts its child made until the saga waits again.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -10,8 +11,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::{
-    Effect, Kind, Running, SagaCo, Stepper, Won, all, call_effect, delay_effect, race, race2,
-    run_saga,
+    Action, Effect, Kind, Pattern, Running, Runtime, Saga, SagaCo, Stepper, Store, Task, Won, all,
+    all_effect, call_effect, delay, delay_effect, fork_effect, put, race, race_effect, race2,
+    run_saga, take, take_effect,
 };
 use baton::{Abrupt, Error, EventLoop, Gen, Promise, now, set_timeout};
 
@@ -152,4 +154,95 @@ fn a_saga_racing_parts_that_never_settle_is_freed_with_them() {
     // alive (its parts are let go unstopped, as nothing cancelled them).
     assert_eq!(Rc::strong_count(&alive), 1);
     assert!(heard.borrow().is_empty());
+}
+
+/// A store's action: its type only.
+#[derive(Clone, Debug)]
+struct Act(&'static str);
+
+impl Action for Act {
+    fn action_type(&self) -> &str {
+        self.0
+    }
+}
+
+/// A child that puts an action of its name as it starts.
+fn putting_child(heard: Heard, name: &'static str) -> impl Saga<Output = ()> {
+    Gen::new(move |co: SagaCo<()>| async move {
+        heard.borrow_mut().push(format!("{name} started"));
+        put(&co, Act(name)).await?;
+        heard.borrow_mut().push(format!("{name} put"));
+        Ok(())
+    })
+}
+
+#[test]
+fn a_fork_decides_a_race_or_an_all_at_once_and_its_childs_puts_wait_for_the_saga() {
+    // redux-saga 1.5 logs these lines in this order for the same sagas.
+    let heard = Heard::default();
+    let store = Store::new(0_u32, |count, _: &Act| *count += 1);
+    EventLoop::virtual_clock().run(|| {
+        let runtime = Runtime::new().with_store(&store);
+        let h = heard.clone();
+        runtime.run(
+            "listener",
+            Gen::new(move |co: SagaCo<()>| async move {
+                loop {
+                    let Act(kind) = take(&co, Pattern::Any).await?;
+                    h.borrow_mut().push(format!("heard {kind}"));
+                }
+            }),
+        );
+        let h = heard.clone();
+        let child = {
+            let heard = heard.clone();
+            move |name| putting_child(heard.clone(), name)
+        };
+        runtime.run(
+            "p",
+            Gen::new(move |co: SagaCo<()>| async move {
+                delay(&co, 1).await?;
+                let won = race2::<_, Act, Task<()>>(
+                    &co,
+                    ("never", take_effect::<Act>("NEVER".into())),
+                    ("child", fork_effect(child.clone(), "A")),
+                )
+                .await?;
+                let by_fork = matches!(won, Won::Second(_));
+                h.borrow_mut().push(format!("won by the fork: {by_fork}"));
+                let inner = race_effect(vec![
+                    ("child", fork_effect(child.clone(), "C")),
+                    ("never", take_effect::<Act>("NEVER".into())),
+                ]);
+                co.yield_(all_effect(vec![fork_effect(child, "B"), inner]))
+                    .await?;
+                h.borrow_mut().push("after the all".into());
+                take::<_, Act>(&co, Pattern::from("LATE")).await?;
+                h.borrow_mut().push("took LATE".into());
+                Ok(())
+            }),
+        );
+        // Nothing holds the scheduler any more: an action from outside
+        // reaches its takers.
+        let s = store.clone();
+        set_timeout(move || s.dispatch(Act("LATE")), Duration::from_millis(5));
+    });
+    assert_eq!(
+        *heard.borrow(),
+        [
+            "A started",
+            "won by the fork: true",
+            "B started",
+            "C started",
+            "after the all",
+            "heard A",
+            "A put",
+            "heard B",
+            "B put",
+            "heard C",
+            "C put",
+            "took LATE",
+            "heard LATE",
+        ]
+    );
 }

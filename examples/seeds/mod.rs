@@ -513,6 +513,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "all_at_once",
+        "effects known as they are performed (a take finding its message, a fork) inside an all or a race: the saga goes on at once",
+        saga::all_at_once,
+    ),
+    port(
+        "saga",
         "store_end",
         "redux-saga's END: takes end their sagas, which clean up and wait for their children",
         saga::store_end,

@@ -7,10 +7,10 @@ use std::rc::Rc;
 use baton::runner::CancellationToken;
 use baton::saga::{
     Action, Buffer, Channel, Effect, MulticastChannel, Pattern, Runtime, Saga, SagaCo, Store,
-    Subscription, Task, Value, Won, action_channel, all, call, call_effect, cancel, cancelled,
-    debounce, delay, delay_effect, fork, get_context, join, put, put_on, put_to, race, race2,
-    run_saga, select, set_context, spawn, take, take_effect, take_from, take_maybe, take_maybe_on,
-    take_on,
+    Subscription, Task, Value, Won, action_channel, all, all_effect, all_keyed, call, call_effect,
+    cancel, cancelled, debounce, delay, delay_effect, fork, fork_effect, get_context, join, put,
+    put_on, put_to, race, race2, run_saga, select, set_context, spawn, take, take_effect,
+    take_from, take_maybe, take_maybe_on, take_on,
 };
 use baton::{Abrupt, Body, Error, Gen, Promise, set_timeout};
 
@@ -817,6 +817,148 @@ pub fn race_take() -> String {
             delay(&co, 100).await?;
             debouncer.cancel(Error::msg("main is done"));
             pairing.cancel(Error::msg("main is done"));
+            l.line("main: done");
+            Ok(())
+        });
+        Runtime::new().with_store(&store).run("main", main);
+        log.line("script end");
+    })
+}
+
+/// `all_at_once.js`: effects known as they are performed, inside an
+/// `all` or a race (a take finding its message, a fork), go on at once, as
+/// redux-saga has them: a keyed `all` of takes, an `all` of forks (the usual
+/// root saga), a race won by a fork as it starts.
+pub fn all_at_once() -> String {
+    scenario(|log| {
+        ticks(log, 3);
+        let store = Store::new(0_u32, |count, _: &Signal| *count += 1);
+        let l = log.clone();
+        let keyed = move |()| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                let chan = Channel::<u32>::new(Buffer::Expanding(2));
+                for message in [7, 8] {
+                    chan.put(message)
+                        .map_err(|e| Abrupt::Throw(Error::new(e)))?;
+                }
+                let took: Vec<(&str, Option<u32>)> = all_keyed(
+                    &co,
+                    vec![("m", chan.take_effect()), ("n", chan.take_effect())],
+                )
+                .await?;
+                if let [(_, Some(m)), (_, Some(n))] = took[..] {
+                    l.line(format_args!("keyed: took {m} and {n} as the all started"));
+                }
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let listener = move |name: &'static str| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                l.line(format_args!("{name}: started"));
+                let Signal(_, n) = take(&co, Pattern::from("GO")).await?;
+                l.line(format_args!("{name}: took GO {n}"));
+                Ok(())
+            })
+        };
+        let (l, listen) = (log.clone(), listener.clone());
+        let root = move |()| {
+            let (l, listen) = (l.clone(), listen.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                let forks = vec![fork_effect(listen.clone(), "a"), fork_effect(listen, "b")];
+                all::<_, Task<()>>(&co, forks).await?;
+                l.line("root: all of forks went on");
+                put(&co, Signal("GO", 1)).await?;
+                l.line("root: put GO 1");
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let racer = move |()| {
+            let (l, listen) = (l.clone(), listener.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                let won = race2::<_, Signal, Task<()>>(
+                    &co,
+                    ("never", take_effect::<Signal>("NEVER".into())),
+                    ("child", fork_effect(listen, "c")),
+                )
+                .await?;
+                let by_fork = matches!(won, Won::Second(_));
+                l.line(format_args!(
+                    "racer: won by the fork: {by_fork}, the take: {}",
+                    !by_fork
+                ));
+                put(&co, Signal("GO", 2)).await?;
+                l.line("racer: put GO 2");
+                let never = take::<_, Signal>(&co, Pattern::from("NEVER")).await;
+                l.line(format_args!("racer: cancelled {}", cancelled(&co).await?));
+                never.map(drop)
+            })
+        };
+        let l = log.clone();
+        let putter = move |(name, kind): (&'static str, &'static str)| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                l.line(format_args!("{name}: started"));
+                put(&co, Signal(kind, 4)).await?;
+                l.line(format_args!("{name}: put {kind}"));
+                take::<_, Signal>(&co, Pattern::from("GO")).await?;
+                l.line(format_args!("{name}: took GO"));
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let picker = move |name: &'static str| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                l.line(format_args!("{name}: started"));
+                let Signal(kind, _) = take(
+                    &co,
+                    Pattern::When(Rc::new(|s: &Signal| matches!(s.0, "X" | "Y"))),
+                )
+                .await?;
+                l.line(format_args!("{name}: took {kind}"));
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let timed = move |()| {
+            let (l, putter, picker) = (l.clone(), putter.clone(), picker.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                delay(&co, 1).await?;
+                let parts = vec![
+                    take_effect::<Signal>("X".into()),
+                    fork_effect(putter.clone(), ("d", "X")),
+                    fork_effect(picker, "e"),
+                    fork_effect(putter, ("f", "Y")),
+                ];
+                let values = co.yield_(all_effect(parts)).await?;
+                let values = values.downcast_ref::<Vec<Value>>();
+                let took = values.and_then(|v| v.first()?.downcast_ref::<Signal>());
+                if let Some(Signal(kind, _)) = took {
+                    l.line(format_args!(
+                        "timed: all of a take and forks went on, took {kind}"
+                    ));
+                }
+                put(&co, Signal("GO", 5)).await?;
+                l.line("timed: put GO 5");
+                Ok(())
+            })
+        };
+        let l = log.clone();
+        let main = Gen::new(move |co: SagaCo<()>| async move {
+            fork(&co, keyed, ()).await?;
+            l.line("main: forked keyed");
+            fork(&co, timed, ()).await?;
+            fork(&co, root, ()).await?;
+            l.line("main: forked root");
+            let racing = fork(&co, racer, ()).await?;
+            l.line("main: forked racer");
+            put(&co, Signal("GO", 3)).await?;
+            l.line("main: put GO 3");
+            racing.cancel(Error::msg("main is done"));
             l.line("main: done");
             Ok(())
         });

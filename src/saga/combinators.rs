@@ -117,6 +117,9 @@ struct Gathering {
     /// and whether it came at once.
     decided: Cell<Option<(Result<Value, Error>, bool)>>,
     over: Cell<bool>,
+    /// Decided at once by a fork: its hold on the scheduler goes to the
+    /// saga going on.
+    held: Cell<bool>,
 }
 
 impl Waiter for Gathering {
@@ -250,26 +253,71 @@ fn start_parts(
     let mut others = others.into_iter();
     for (index, part) in others.by_ref() {
         if gathering.over.get() {
-            // A part failed as it started: the rest are not started, as
-            // redux-saga starts no part once its `all` is over (a fork's
-            // hold on the scheduler is let go).
+            // A part failed as it started: the rest are not started, their
+            // outcomes would go to nobody (redux-saga starts them, and a
+            // take among them swallows an action); a fork's hold on the
+            // scheduler is let go.
             release_held(std::iter::once(part).chain(others.by_ref().map(|(_, p)| p)));
             break;
         }
         queue_turns(gathering, index - from);
         from = index + 1;
-        if part.is_now() && !part.holds() {
-            // Known as performed (a take finding a message waiting, a
-            // select): settled at once, as in redux-saga.
-            if let Some((outcome, _)) = part.into_now() {
-                gathering.part_settled(index, outcome, true);
-            }
-            continue;
-        }
-        let stop = part.start_for(gathering, index as u64, handles);
-        gathering.parts.started(index, stop);
+        start_part(gathering, index, part, handles);
     }
     queue_turns(gathering, count - from);
+}
+
+/// Starts part `index`, or counts it at once if it was known as performed.
+fn start_part(gathering: &Rc<Gathering>, index: usize, part: Running, handles: bool) {
+    if part.is_now() {
+        // Known as performed (a take finding a message waiting, a select, a
+        // fork): settled at once, as in redux-saga.
+        if let Some((outcome, holds)) = part.into_now() {
+            gathering.part_settled(index, outcome, true);
+            if holds {
+                // The fork that decides the `all` holds on while its saga
+                // goes on; any other lets go as it is counted, and the puts
+                // its child made go out.
+                if gathering.over.get() {
+                    gathering.held.set(true);
+                } else {
+                    super::scheduler::release(1);
+                }
+            }
+        }
+        return;
+    }
+    let stop = part.start_for(gathering, index as u64, handles);
+    gathering.parts.started(index, stop);
+}
+
+/// The parts after a fork, each performed and started in turn, as
+/// redux-saga's `all` does them: the puts a forked child made as it
+/// started go out before the next part is performed (seed 003's runner,
+/// whose order performs every part first, has no fork). None is performed
+/// once the `all` is over.
+#[cold]
+#[inline(never)]
+fn perform_rest(
+    gathering: &Rc<Gathering>,
+    effects: impl Iterator<Item = (usize, Effect)>,
+    scope: &Scope,
+    handles: bool,
+) {
+    for (index, effect) in effects {
+        if gathering.over.get() {
+            break;
+        }
+        match effect.perform(scope).into_fulfilled_value(handles) {
+            Ok(value) => {
+                if let Some(slot) = gathering.values.borrow_mut().get_mut(index) {
+                    *slot = Some(value);
+                }
+                queue_turns(gathering, 1);
+            }
+            Err(part) => start_part(gathering, index, part, handles),
+        }
+    }
 }
 
 /// Lets go of the scheduler's hold of each part that is a fork's, none of
@@ -289,14 +337,25 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
     let parts = Parts::new(count);
     let mut values = vec![None; count];
     // Every part is performed before any is started, as JavaScript's
-    // `Promise.all(effects.map(run))` calls every function first. A part
+    // `Promise.all(effects.map(run))` calls every function first, up to a
+    // fork (see `perform_rest`). A part
     // whose promise has fulfilled starts nothing: its value (immutable
     // now) is read at once, and its turn counted.
     let mut others = Vec::new();
-    for (index, effect) in effects.into_iter().enumerate() {
+    let mut effects = effects.into_iter().enumerate();
+    // A fork, after which the parts are performed one at a time.
+    let mut forked = None;
+    for (index, effect) in effects.by_ref() {
         match effect.perform(scope).into_fulfilled_value(handles) {
             Ok(value) => values[index] = Some(value),
-            Err(part) => others.push((index, part)),
+            Err(part) => {
+                let holds = part.holds();
+                others.push((index, part));
+                if holds {
+                    forked = Some(index);
+                    break;
+                }
+            }
         }
     }
     let gathering = Rc::new(Gathering {
@@ -306,15 +365,23 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
         waiting: Cell::new(None),
         decided: Cell::new(None),
         over: Cell::new(false),
+        held: Cell::new(false),
     });
     if count == 0 {
         gathering.decide(Ok(Rc::new(Vec::<Value>::new()) as Value), false);
     }
-    start_parts(&gathering, others, count, handles);
+    match forked {
+        None => start_parts(&gathering, others, count, handles),
+        Some(index) => {
+            start_parts(&gathering, others, index + 1, handles);
+            perform_rest(&gathering, effects, scope, handles);
+        }
+    }
     if let Some(outcome) = gathering.decided_at_once() {
         // Decided at once by parts handed over as they started: known as
-        // performed, as redux-saga's `all` of takes finding their messages.
-        return Running::now(outcome);
+        // performed, as redux-saga's `all` of takes finding their messages
+        // or of forks.
+        return Running::known(outcome, gathering.held.get());
     }
     Running {
         source: Source::Listening(gathering),
@@ -413,14 +480,19 @@ fn all_keyed_effect_for(effects: Vec<(&'static str, Effect)>, handles: bool) -> 
     Effect::new(effects, describe, move |effects, scope| {
         let (keys, effects): (Vec<_>, Vec<_>) = effects.into_iter().unzip();
         let running = perform_all(scope, effects, handles);
+        let to_pairs = move |values: Value| {
+            let values = values.downcast_ref::<Vec<Value>>().cloned();
+            let pairs: Vec<_> = keys.into_iter().zip(values.unwrap_or_default()).collect();
+            Rc::new(pairs) as Value
+        };
+        if running.is_now() {
+            // Decided as it started: at once, as a positional `all`.
+            return running.map_now(to_pairs);
+        }
         let source = running.source;
         let keyed = move |settled: Settled| {
             source.subscribe(Settled::call(move |outcome: Result<Value, Error>| {
-                settled.deliver(outcome.map(|values| {
-                    let values = values.downcast_ref::<Vec<Value>>().cloned();
-                    let pairs: Vec<_> = keys.into_iter().zip(values.unwrap_or_default()).collect();
-                    Rc::new(pairs) as Value
-                }))
+                settled.deliver(outcome.map(to_pairs))
             }))
         };
         Running {

@@ -86,7 +86,12 @@
 //! runner does not have) resumes its saga at once, as the take alone
 //! would, so a saga racing a take in a loop (`debounce`) sees every
 //! action (`race_take.js`); one decided by a call or a delay keeps seed
-//! 003's turns. The store is the one place the seed's runtime has an
+//! 003's turns. One decided by a fork goes on at once (`all_at_once.js`: an `all`
+//! of forks, the usual root saga, goes on once its last child has started,
+//! before the saga that forked it; a race with a fork in it is won by the
+//! fork); the parts of an `all` after a fork are performed and started one
+//! at a time, so the puts a child made as it started go out before the
+//! next part starts, as in redux-saga. The store is the one place the seed's runtime has an
 //! order of its own that baton leaves: it resumes a taker a microtask or
 //! more after the action, so a watcher back in `take` too late loses an
 //! action put right after another,

@@ -259,15 +259,18 @@ fn perform<P: Parts>(
         at_once: Cell::new(false),
     });
     let slots = &racing.parts.slots;
+    // A fork won: its hold on the scheduler goes to the saga going on.
+    let mut held = false;
     for (index, (key, effect)) in effects.enumerate() {
         let part = effect.perform(scope);
         if let Some(slot) = slots.borrow_mut().as_mut().get_mut(index) {
             slot.0 = key;
         }
-        if part.is_now() && !part.holds() {
+        if part.is_now() {
             // Known as performed (a take finding a message waiting, a
-            // select): it wins at once, as in redux-saga.
-            if let Some((outcome, _)) = part.into_now() {
+            // select, a fork): it wins at once, as in redux-saga.
+            if let Some((outcome, holds)) = part.into_now() {
+                held = holds;
                 Rc::clone(&racing).decide(index, outcome, true);
             }
             break;
@@ -287,8 +290,9 @@ fn perform<P: Parts>(
         && let Some(outcome) = racing.outcome()
     {
         // Won at once by a part as it started: known as performed.
-        return Running::now(outcome);
+        return Running::known(outcome, held);
     }
+    debug_assert!(!held, "a fork wins its race at once");
     Running::listening(racing)
 }
 

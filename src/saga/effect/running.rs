@@ -524,6 +524,37 @@ impl Running {
         }
     }
 
+    /// An effect whose outcome is known as it is performed, holding the
+    /// scheduler if `held` (a race or an `all` decided at once by a fork):
+    /// the saga goes on at once and lets go once it waits again.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn known(outcome: Result<Value, Error>, held: bool) -> Self {
+        match outcome {
+            Ok(value) if held => Running::now_held(value),
+            outcome => {
+                if held {
+                    crate::saga::scheduler::release(1); // a failure holds nothing
+                }
+                Running::now(outcome)
+            }
+        }
+    }
+
+    /// An effect known as performed, its value mapped by `f`; any other as
+    /// it is.
+    pub(crate) fn map_now(self, f: impl FnOnce(Value) -> Value) -> Self {
+        let source = match self.source {
+            Source::Now(value) => Source::Now(f(value)),
+            Source::NowHeld(value) => Source::NowHeld(f(value)),
+            source => source,
+        };
+        Running {
+            source,
+            cancel: self.cancel,
+        }
+    }
+
     /// Whether the outcome was known as it was performed
     /// ([`Running::now`]).
     #[inline]
