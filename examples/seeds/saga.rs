@@ -914,11 +914,7 @@ pub fn all_at_once() -> String {
             let l = l.clone();
             Gen::new(move |co: SagaCo<()>| async move {
                 l.line(format_args!("{name}: started"));
-                let Signal(kind, _) = take(
-                    &co,
-                    Pattern::When(Rc::new(|s: &Signal| matches!(s.0, "X" | "Y"))),
-                )
-                .await?;
+                let Signal(kind, _) = take(&co, Pattern::from(&["X", "Y"])).await?;
                 l.line(format_args!("{name}: took {kind}"));
                 Ok(())
             })

@@ -62,8 +62,9 @@ pub trait Action: Clone + fmt::Debug + 'static {
     fn action_type(&self) -> &str;
 }
 
-/// Which actions a `take` waits for: any, those of one type, or those a
-/// predicate accepts.
+/// Which actions a `take` waits for: any, those of one type, those of
+/// any of several types (redux-saga's array pattern), or those a predicate
+/// accepts.
 ///
 /// ```
 /// use baton::saga::{Action, Pattern};
@@ -75,8 +76,9 @@ pub trait Action: Clone + fmt::Debug + 'static {
 /// }
 /// let any: Pattern<Key> = "*".into();
 /// let typed: Pattern<Key> = "KEY".into();
+/// let either: Pattern<Key> = (&["KEY", "TAP"]).into();
 /// let digits = Pattern::when(|k: &Key| k.0.is_ascii_digit());
-/// assert!(any.matches(&Key('x')) && typed.matches(&Key('x')));
+/// assert!(any.matches(&Key('x')) && typed.matches(&Key('x')) && either.matches(&Key('x')));
 /// assert!(digits.matches(&Key('7')) && !digits.matches(&Key('x')));
 /// ```
 pub enum Pattern<A> {
@@ -84,6 +86,8 @@ pub enum Pattern<A> {
     Any,
     /// Actions of this type.
     Type(&'static str),
+    /// Actions of any of these types (`['A', 'B']`).
+    OneOf(&'static [&'static str]),
     /// Actions the predicate accepts.
     When(Rc<dyn Fn(&A) -> bool>),
 }
@@ -93,6 +97,7 @@ impl<A> Clone for Pattern<A> {
         match self {
             Pattern::Any => Pattern::Any,
             Pattern::Type(t) => Pattern::Type(t),
+            Pattern::OneOf(types) => Pattern::OneOf(types),
             Pattern::When(f) => Pattern::When(f.clone()),
         }
     }
@@ -103,6 +108,7 @@ impl<A> fmt::Debug for Pattern<A> {
         match self {
             Pattern::Any => f.write_str("*"),
             Pattern::Type(t) => write!(f, "{t:?}"),
+            Pattern::OneOf(types) => write!(f, "{types:?}"),
             Pattern::When(_) => f.write_str("<predicate>"),
         }
     }
@@ -115,6 +121,18 @@ impl<A> From<&'static str> for Pattern<A> {
         } else {
             Pattern::Type(action_type)
         }
+    }
+}
+
+impl<A> From<&'static [&'static str]> for Pattern<A> {
+    fn from(action_types: &'static [&'static str]) -> Self {
+        Pattern::OneOf(action_types)
+    }
+}
+
+impl<A, const N: usize> From<&'static [&'static str; N]> for Pattern<A> {
+    fn from(action_types: &'static [&'static str; N]) -> Self {
+        Pattern::OneOf(action_types)
     }
 }
 
@@ -154,6 +172,7 @@ impl<A: Action> Pattern<A> {
         match self {
             Pattern::Any => true,
             Pattern::Type(t) => action.action_type() == *t,
+            Pattern::OneOf(types) => types.contains(&action.action_type()),
             Pattern::When(f) => f(action),
         }
     }
