@@ -6,8 +6,8 @@
 //! later), delays, puts to and takes from channels of
 //! each buffer and closing them, puts to and takes from a store, reads and
 //! sets of the context (which the runtime seeds, and half the roots set
-//! before they start children), throws, `cancelled()`, and try / catch /
-//! finally.
+//! before they start children), races and `all`s of takes and forks,
+//! throws, `cancelled()`, and try / catch / finally.
 //!
 //! Each line carries its virtual time and its task. Within a task and an
 //! instant, lines must come in redux-saga's order; across tasks at one
@@ -26,8 +26,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use baton::saga::{
-    Action, Buffer, Channel, Runtime, Saga, SagaCo, Store, Task, cancel, cancel_self_effect, fork,
-    get_context, join, put, put_to, set_context, spawn, take, take_from,
+    Action, Buffer, Channel, Effect, Runtime, Saga, SagaCo, Store, Task, Value as SagaValue,
+    all_keyed_effect, cancel, cancel_self_effect, fork, fork_effect, get_context, join, put,
+    put_to, race_effect, set_context, spawn, take, take_effect, take_from,
 };
 use baton::{Error, Gen};
 use random_support::sagas::{
@@ -35,6 +36,9 @@ use random_support::sagas::{
 };
 use random_support::{Log, check_against_reference, list, number};
 use serde_json::Value;
+
+/// The keys of a race's or an `all`'s parts, in order.
+const KEYS: [&str; 3] = ["a", "b", "c"];
 
 /// A store's action: S0 or S1, with a value.
 #[derive(Clone, Debug)]
@@ -74,6 +78,36 @@ impl Tree {
     fn task(&self, st: &Value) -> Task<i64> {
         let t = st["t"].as_u64().expect("a task number");
         self.tasks.borrow()[&t].clone()
+    }
+
+    /// A part of a race or an `all`: a take (of a channel or the store) or
+    /// a fork.
+    fn part(&self, p: &Value) -> Effect {
+        match p["p"].as_str().expect("a part") {
+            "ctake" => self.channel(p).take_effect(),
+            "stake" => take_effect::<Signal>(signal_kind(p).into()),
+            _ => {
+                let saga = self.child(p);
+                fork_effect(move |()| saga, ())
+            }
+        }
+    }
+
+    /// How a part's value is logged: a message (END for a closed
+    /// channel), an action's value, a fork's child.
+    fn shown(p: &Value, value: &SagaValue) -> String {
+        match p["p"].as_str().expect("a part") {
+            "ctake" => match value.downcast_ref::<Option<i64>>() {
+                Some(Some(m)) => m.to_string(),
+                Some(None) => "END".into(),
+                None => panic!("a channel's message"),
+            },
+            "stake" => value
+                .downcast_ref::<Signal>()
+                .map(|a| a.v.to_string())
+                .expect("an action"),
+            _ => format!("c{}", p["t"]),
+        }
     }
 
     /// The saga of a forked or spawned child.
@@ -157,6 +191,29 @@ impl Body<i64> for Tree {
                     let key = format!("K{}", st["k"]);
                     set_context(&co, key.as_str(), format!("v{}", st["v"])).await?;
                     say_at(log, format!("{g} set {key}"));
+                }
+                "group" => {
+                    // Its forks' tasks are shown, not kept, as in `fork_trees.js`.
+                    let parts = list(&st["of"]);
+                    let effects = parts.iter().enumerate();
+                    let effects = effects.map(|(j, p)| (KEYS[j], tree.part(p))).collect();
+                    let e = st["e"].as_str().expect("all or race");
+                    let got: Vec<String> = if e == "all" {
+                        let values = co.yield_(all_keyed_effect(effects)).await?;
+                        let values = values.downcast_ref::<Vec<(&str, SagaValue)>>();
+                        let values = values.expect("an all's values").iter().zip(&parts);
+                        values
+                            .map(|((k, v), p)| format!("{k}={}", Tree::shown(p, v)))
+                            .collect()
+                    } else {
+                        let won = co.yield_(race_effect(effects)).await?;
+                        let (k, v) = won
+                            .downcast_ref::<(&str, SagaValue)>()
+                            .expect("a race's winner");
+                        let j = KEYS.iter().position(|key| key == k).expect("a key");
+                        vec![format!("{k}={}", Tree::shown(&parts[j], v))]
+                    };
+                    say_at(log, format!("{g} {e} gave {}", got.join(" ")));
                 }
                 other => panic!("unknown statement {other}"),
             }

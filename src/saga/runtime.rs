@@ -274,14 +274,19 @@ impl Runtime {
     where
         G: Saga,
     {
-        start(
+        // Puts made as it starts wait until it first waits (or ends), as
+        // redux-saga's `runSaga` starts a root `immediately`.
+        let hold = super::scheduler::Hold::new();
+        let task = start(
             self.env.clone(),
             name.into().into_boxed_str(),
             Link::Root,
             None,
             None,
             saga,
-        )
+        );
+        drop(hold);
+        task
     }
 
     /// Runs `saga` to its end on a fresh virtual-clock loop: its delays,
@@ -430,5 +435,9 @@ where
     G: Saga,
 {
     let env = DEFAULT.with(Rc::clone);
-    start(env, MainName, Link::Root, None, None, saga)
+    // As `Runtime::run`.
+    let hold = super::scheduler::Hold::new();
+    let task = start(env, MainName, Link::Root, None, None, saga);
+    drop(hold);
+    task
 }

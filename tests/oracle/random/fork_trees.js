@@ -15,10 +15,12 @@
 // cancelled, and catches and cleans up with try / catch / finally. Every line starts with the virtual time
 // and the task that logged it.
 //
-// No races or `all`s: seed 003's runners perform those, and resume the
-// saga a microtask after they settle (a race, a microtask after its
-// winner, with every part started first), where redux-saga resumes it at
-// once. Puts to and takes from the store (S0 and S1 actions) follow
+// Races and `all`s only of takes and forks: seed 003's runners perform
+// races and `all`s, and resume the saga a microtask after a call or a
+// delay settles them (a race, a microtask after its winner, with every
+// part started first), where redux-saga resumes it at once; decided by a
+// take or a fork, which seed 003 does not have, baton resumes it at once
+// too. Puts to and takes from the store (S0 and S1 actions) follow
 // redux-saga, as baton's store does.
 //
 // Cleanup (a finally block) runs synchronously and does not throw: it logs,
@@ -39,6 +41,7 @@ const { main, blockSource, runRoot, virtualTime } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261204;
+const KEYS = ["a", "b", "c"];
 const UNIT = 20;
 const MAX_DELAYS = 5;
 const MAX_TASKS = 6;
@@ -81,6 +84,20 @@ function generate(r) {
         if (r.chance(0.3)) st.fail = "e" + label();
         if (r.chance(0.5) && delays < MAX_DELAYS) st.ms = UNIT << delays++;
         stmts.push(st);
+        continue;
+      }
+      // A race or an `all` of takes and forks: effects redux-saga resumes
+      // the saga with at once (a take finding its message, a fork), or
+      // inside the put that answers the take.
+      if (!cleanup && r.chance(0.06)) {
+        const of = Array.from({ length: 1 + r.int(3) }, () => {
+          if (r.chance(0.35) && forks < 2 && tasks < MAX_TASKS) {
+            const t = tasks++;
+            return { p: "fork", t, body: block(0, forks + 1, [], false), end: 100 + t };
+          }
+          return r.chance(0.5) ? { p: "ctake", c: r.int(2) } : { p: "stake", k: r.int(2) };
+        });
+        stmts.push({ s: "group", e: r.chance(0.5) ? "all" : "race", of });
         continue;
       }
       const kind = r.int(depth >= 2 ? 12 : 15);
@@ -169,6 +186,22 @@ function source(stmts, g, indent = "  ") {
       case "cancelled":
         out += `${indent}log("${g} cancelled? " + (yield cancelled()));\n`;
         break;
+      case "group": {
+        // Its forks' tasks are shown, not kept: a race's losers never start.
+        const part = (p) => {
+          if (p.p === "ctake") return [`takeMaybe(C[${p.c}])`, "(m) => shown(m)"];
+          if (p.p === "stake") return [`take("S${p.k}")`, "(a) => a.v"];
+          const child = `function* () {\n${indent}    const T = [];\n${source(p.body, "c" + p.t, indent + "    ")}`;
+          return [`fork(${child}${indent}    return ${p.end};\n${indent}  })`, `() => "c${p.t}"`];
+        };
+        const parts = st.of.map((p, j) => [KEYS[j], ...part(p)]);
+        out += `${indent}{\n${indent}  const R = yield ${st.e}({\n`;
+        out += parts.map(([k, effect]) => `${indent}    ${k}: ${effect},\n`).join("");
+        out += `${indent}  });\n${indent}  const S = { ${parts.map(([k, , show]) => `${k}: ${show}`).join(", ")} };\n`;
+        out += `${indent}  const got = Object.keys(S).filter((k) => R[k] !== undefined);\n`;
+        out += `${indent}  log("${g} ${st.e} gave " + got.map((k) => k + "=" + S[k](R[k])).join(" "));\n${indent}}\n`;
+        break;
+      }
       case "cget":
         out += `${indent}log("${g} read K${st.k} " + (yield getContext("K${st.k}")));\n`;
         break;
@@ -185,7 +218,7 @@ function run(program) {
   const clock = virtualTime();
   const { CANCEL, END, buffers, channel } = require("redux-saga");
   const effects = require("redux-saga/effects");
-  const { call, cancel, cancelled, cps, fork, join, put, spawn, take, takeMaybe } = effects;
+  const { all, call, cancel, cancelled, cps, fork, join, put, race, spawn, take, takeMaybe } = effects;
   const { getContext, setContext } = effects;
   const made = { none: buffers.none, expanding: () => buffers.expanding(2) };
   made.dropping = () => buffers.dropping(1);
@@ -235,8 +268,10 @@ function run(program) {
     "nodeStyle",
     "getContext",
     "setContext",
+    "all",
+    "race",
     `return function* () {\n  const T = [];\n${source(program.body, "m")}  return 99;\n};`,
-  )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse, C, put, takeMaybe, take, shown, cps, nodeStyle, getContext, setContext);
+  )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse, C, put, takeMaybe, take, shown, cps, nodeStyle, getContext, setContext, all, race);
   // An error thrown by the cleanup of a cancelled saga escapes redux-saga's
   // runner (it rethrows it from the promise reaction that resumed the saga).
   process.on("unhandledRejection", (e) => log(`! failed ${e}`));
