@@ -177,8 +177,9 @@ fn run(program: &Value) -> Vec<String> {
 }
 
 /// The programs on which redux-saga itself breaks down (a generator
-/// resumed while it runs, "Generator is already running": `runRoot` in
-/// `_random.js` marks them): not compared.
+/// resumed while it runs, "Generator is already running", or a forked
+/// worker outliving its root: `runRoot` and `workersLog` in `_random.js`
+/// mark them): not compared.
 const BROKEN: usize = 2;
 
 #[test]

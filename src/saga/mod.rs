@@ -78,7 +78,8 @@
 //! is (`cancelled()` is true in its cleanup); a put (to a channel or to
 //! the store) hands its message to the waiting takers, which go on at
 //! once, before the putter, and the puts they make wait until the putter
-//! waits too; a `select` reads the state at once, and an action channel
+//! waits too (and those made as a root starts, until it first waits, as
+//! redux-saga's `runSaga` starts it); a `select` reads the state at once, and an action channel
 //! opens at once, as a context is read or set at once; the store's end ([`Store::end`], redux-saga's `END`)
 //! ends the sagas waiting at a `take` inside that dispatch (through a race
 //! or an `all` too). A race or an `all` decided by a take (or a `cps`
@@ -134,6 +135,12 @@
 //!   there and breaks ("Generator is already running"), leaving the
 //!   parent unsettled; the random suites found it, and mark such traces
 //!   as the reference's breakdown.
+//! - A child forked while its parent is aborted (a sibling the child woke
+//!   as it started failed) is cancelled with the parent. redux-saga adds
+//!   the child to its parent's queue only once it has started, after the
+//!   queue has cancelled what it held, and the child outlives its parent
+//!   (the random channel programs found it; `workersLog` in
+//!   `tests/oracle/random/_random.js` marks such traces).
 //! - A tree may be as deep as memory allows: a fork chain 100,000 deep
 //!   starts, finishes, joins and cancels in order, the driver moving onto
 //!   a fresh stack segment as the thread's runs out. redux-saga, under

@@ -222,6 +222,26 @@ function runRoot(root, log, channel, context) {
     );
 }
 
+// A log of lines stamped with the virtual time, for a root that forks its
+// workers (w0, w1, …): a worker's line after the root's outcome marks the
+// trace broken. An attached child cannot outlive its parent; in
+// redux-saga one does when the parent is aborted while the child is being
+// forked (a sibling the child woke as it started failed), as the child
+// joins its parent's queue only once it has started, after the queue has
+// cancelled what it held.
+function workersLog(clock) {
+  let over = false;
+  let told = false;
+  return (s) => {
+    if (over && !told && /^w\d/.test(s)) {
+      told = true;
+      console.log(`${clock.now} !! redux-saga broke: a forked worker outlived its root`);
+    }
+    if (String(s).startsWith("= m ")) over = true;
+    console.log(`${clock.now} ${s}`);
+  };
+}
+
 // Marks the trace broken where redux-saga resumes a generator that is
 // running (a child that fails inside its parent's step aborts the parent
 // at once): the TypeError this throws may be swallowed, or caught by the
@@ -316,6 +336,7 @@ module.exports = {
   main,
   sharedSource,
   blockSource,
+  workersLog,
   trySource,
   bodySource,
   runEach,

@@ -24,7 +24,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
+const { workersLog, main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261206;
@@ -120,7 +120,7 @@ function run(program) {
     dropping: () => buffers.dropping(1),
     sliding: () => buffers.sliding(1),
   };
-  const log = (s) => console.log(`${clock.now} ${s}`);
+  const log = workersLog(clock);
   const shown = (m) => (m === END ? "END" : Array.isArray(m) ? `[${m.join(",")}]` : m);
   const C = program.chans.map((b) => channel(made[b]()));
   const E = eventChannel((emit) => {

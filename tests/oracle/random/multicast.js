@@ -19,7 +19,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
+const { workersLog, main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261204;
@@ -91,7 +91,7 @@ function run(program) {
   const clock = virtualTime();
   const { END, multicastChannel } = require("redux-saga");
   const { cancel, delay, put, take, takeMaybe } = require("redux-saga/effects");
-  const log = (s) => console.log(`${clock.now} ${s}`);
+  const log = workersLog(clock);
   const shown = (m) => (m === END ? "END" : `${m.type}${m.v}`);
   const M = multicastChannel();
   for (const { at, t, v } of program.outside) {
