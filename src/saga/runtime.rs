@@ -285,7 +285,7 @@ impl Runtime {
             None,
             saga,
         );
-        drop(hold);
+        hold.end();
         task
     }
 
@@ -438,6 +438,6 @@ where
     // As `Runtime::run`.
     let hold = super::scheduler::Hold::new();
     let task = start(env, MainName, Link::Root, None, None, saga);
-    drop(hold);
+    hold.end();
     task
 }

@@ -23,7 +23,7 @@ thread_local! {
     /// How many forks are starting, or puts and dispatches being made.
     static HELD: Cell<u32> = const { Cell::new(0) };
     /// Puts held back meanwhile, in the order they came.
-    static QUEUE: RefCell<VecDeque<Held>> = RefCell::default();
+    static QUEUE: RefCell<VecDeque<Held>> = const { RefCell::new(VecDeque::new()) };
 }
 
 /// A put held back.
@@ -84,6 +84,13 @@ impl Hold {
     /// the parent waits again (`Source::NowHeld`).
     pub(crate) fn pass_on(self) {
         std::mem::forget(self);
+    }
+
+    /// What it held back is made now, if nothing else holds (the drop,
+    /// without asking whether the thread unwinds).
+    pub(crate) fn end(self) {
+        std::mem::forget(self);
+        release(1);
     }
 }
 
