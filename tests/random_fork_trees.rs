@@ -28,7 +28,7 @@ use std::rc::Rc;
 use baton::saga::{
     Action, Buffer, Channel, Effect, Runtime, Saga, SagaCo, Store, Task, Value as SagaValue,
     all_keyed_effect, cancel, cancel_self_effect, fork, fork_effect, get_context, join, put,
-    put_to, race_effect, set_context, spawn, take, take_effect, take_from,
+    put_effect, put_to, race_effect, set_context, spawn, take, take_effect, take_from,
 };
 use baton::{Error, Gen};
 use random_support::sagas::{
@@ -86,6 +86,11 @@ impl Tree {
         match p["p"].as_str().expect("a part") {
             "ctake" => self.channel(p).take_effect(),
             "stake" => take_effect::<Signal>(signal_kind(p).into()),
+            "cput" => self.channel(p).put_effect(number(&p["v"])),
+            "sput" => put_effect(Signal {
+                kind: signal_kind(p),
+                v: number(&p["v"]),
+            }),
             _ => {
                 let saga = self.child(p);
                 fork_effect(move |()| saga, ())
@@ -106,6 +111,7 @@ impl Tree {
                 .downcast_ref::<Signal>()
                 .map(|a| a.v.to_string())
                 .expect("an action"),
+            "cput" | "sput" => format!("put {}", p["v"]),
             _ => format!("c{}", p["t"]),
         }
     }

@@ -86,15 +86,16 @@ function generate(r) {
         stmts.push(st);
         continue;
       }
-      // A race or an `all` of takes and forks: effects redux-saga resumes
-      // the saga with at once (a take finding its message, a fork), or
-      // inside the put that answers the take.
+      // A race or an `all` of takes, puts and forks: effects redux-saga
+      // resumes the saga with at once (a take finding its message, a put,
+      // a fork), or inside the put that answers the take.
       if (!cleanup && r.chance(0.06)) {
         const of = Array.from({ length: 1 + r.int(3) }, () => {
           if (r.chance(0.35) && forks < 2 && tasks < MAX_TASKS) {
             const t = tasks++;
             return { p: "fork", t, body: block(0, forks + 1, [], false), end: 100 + t };
           }
+          if (r.chance(0.25)) return r.chance(0.5) ? { p: "cput", c: r.int(2), v: label() } : { p: "sput", k: r.int(2), v: label() };
           return r.chance(0.5) ? { p: "ctake", c: r.int(2) } : { p: "stake", k: r.int(2) };
         });
         stmts.push({ s: "group", e: r.chance(0.5) ? "all" : "race", of });
@@ -191,6 +192,8 @@ function source(stmts, g, indent = "  ") {
         const part = (p) => {
           if (p.p === "ctake") return [`takeMaybe(C[${p.c}])`, "(m) => shown(m)"];
           if (p.p === "stake") return [`take("S${p.k}")`, "(a) => a.v"];
+          if (p.p === "cput") return [`put(C[${p.c}], ${p.v})`, `() => "put ${p.v}"`];
+          if (p.p === "sput") return [`put({ type: "S${p.k}", v: ${p.v} })`, `() => "put ${p.v}"`];
           const child = `function* () {\n${indent}    const T = [];\n${source(p.body, "c" + p.t, indent + "    ")}`;
           return [`fork(${child}${indent}    return ${p.end};\n${indent}  })`, `() => "c${p.t}"`];
         };
@@ -198,7 +201,7 @@ function source(stmts, g, indent = "  ") {
         out += `${indent}{\n${indent}  const R = yield ${st.e}({\n`;
         out += parts.map(([k, effect]) => `${indent}    ${k}: ${effect},\n`).join("");
         out += `${indent}  });\n${indent}  const S = { ${parts.map(([k, , show]) => `${k}: ${show}`).join(", ")} };\n`;
-        out += `${indent}  const got = Object.keys(S).filter((k) => R[k] !== undefined);\n`;
+        out += `${indent}  const got = Object.keys(S).filter((k) => k in R);\n`;
         out += `${indent}  log("${g} ${st.e} gave " + got.map((k) => k + "=" + S[k](R[k])).join(" "));\n${indent}}\n`;
         break;
       }
