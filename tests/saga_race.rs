@@ -2,8 +2,9 @@
 //! (a losing delay's timer cleared), cancelling a racing saga stops every
 //! part with its reason (and a gathering one's, as an `all` holds its
 //! parts the same way), a typed race stepped by a test takes the
-//! `(key, value)` the test feeds, and a fork decides a race or an `all` at
-//! once, holding the puts its child made until the saga waits again.
+//! `(key, value)` the test feeds, a fork decides a race or an `all` at
+//! once, holding the puts its child made until the saga waits again, and a
+//! put held back inside a race or an `all` decides it as it is made.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -11,9 +12,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::{
-    Action, Effect, Kind, Pattern, Running, Runtime, Saga, SagaCo, Stepper, Store, Task, Won, all,
-    all_effect, call_effect, delay, delay_effect, fork_effect, put, race, race_effect, race2,
-    run_saga, take, take_effect,
+    Action, Buffer, Channel, Effect, Kind, Pattern, Running, Runtime, Saga, SagaCo, Stepper, Store,
+    Task, Won, all, all_effect, call_effect, delay, delay_effect, fork, fork_effect, put,
+    put_effect, race, race_effect, race2, run_saga, take, take_effect,
 };
 use baton::{Abrupt, Error, EventLoop, Gen, Promise, now, set_timeout};
 
@@ -245,4 +246,47 @@ fn a_fork_decides_a_race_or_an_all_at_once_and_its_childs_puts_wait_for_the_saga
             "heard LATE",
         ]
     );
+}
+
+#[test]
+fn a_put_held_back_inside_a_race_or_an_all_decides_it_as_it_is_made() {
+    // redux-saga 1.5 logs these lines in this order for the same sagas:
+    // the children's puts wait for the forks to settle in, and each
+    // child goes on inside its put, before the next put is made.
+    let heard = Heard::default();
+    let store = Store::new(0_u32, |count, _: &Act| *count += 1);
+    let chan = Channel::<u32>::new(Buffer::Expanding(1));
+    EventLoop::virtual_clock().run(|| {
+        let h = heard.clone();
+        let child = move |(raced, effect): (bool, Effect)| {
+            let h = h.clone();
+            Gen::new(move |co: SagaCo<()>| async move {
+                if raced {
+                    co.yield_(race_effect(vec![("put", effect)])).await?;
+                    h.borrow_mut().push("c1 race gave".into());
+                } else {
+                    co.yield_(all_effect(vec![effect])).await?;
+                    h.borrow_mut().push("c0 all gave".into());
+                }
+                Ok(())
+            })
+        };
+        let h = heard.clone();
+        Runtime::new().with_store(&store).run(
+            "m",
+            Gen::new(move |co: SagaCo<()>| async move {
+                fork(&co, child.clone(), (false, put_effect(Act("S1")))).await?;
+                fork(&co, child, (true, chan.put_effect(1))).await?;
+                h.borrow_mut().push("m forked".into());
+                put(&co, Act("S0")).await?;
+                h.borrow_mut().push("m put S0".into());
+                Ok(())
+            }),
+        );
+    });
+    assert_eq!(
+        *heard.borrow(),
+        ["m forked", "c0 all gave", "c1 race gave", "m put S0"]
+    );
+    assert_eq!(store.state(), 2);
 }

@@ -242,7 +242,8 @@ impl<T: Clone + 'static> Listening for SagaPut<T> {
 
 impl<T: Clone + 'static> super::scheduler::HeldPut for SagaPut<T> {
     fn make(self: Rc<Self>, settled: Settled) {
-        settled.deliver(self.put_now());
+        // Handed over as it is made, as a store's held put (`select_put.rs`).
+        settled.deliver_handed(self.put_now());
         // Usually the put's last handle: kept for the next put's.
         crate::recycle::recycle(self);
     }

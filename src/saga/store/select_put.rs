@@ -199,9 +199,11 @@ impl<A: Action> crate::saga::scheduler::HeldPut for StorePut<A> {
     /// A reducer or subscriber that panics fails the put, as it does one
     /// made at once: the putting saga is thrown the fault.
     fn make(self: Rc<Self>, settled: Settled) {
+        // Handed over as it is made: a race or an `all` it decides resumes
+        // its saga at once, as redux-saga's put calls back.
         match catch_unwind(AssertUnwindSafe(|| self.dispatch())) {
-            Ok(()) => settled.deliver(Ok(unit())),
-            Err(payload) => settled.deliver(Err(Fault::from_panic(&*payload).into())),
+            Ok(()) => settled.deliver_handed(Ok(unit())),
+            Err(payload) => settled.deliver_handed(Err(Fault::from_panic(&*payload).into())),
         }
         // Usually the put's last handle: kept for the next put's.
         crate::recycle::recycle(self);
