@@ -83,8 +83,9 @@
 //! opens at once, as a context is read or set at once; the store's end ([`Store::end`], redux-saga's `END`)
 //! ends the sagas waiting at a `take` inside that dispatch (through a race
 //! or an `all` too). A race or an `all` decided by a take (or a `cps`
-//! callback, or a part known as it is performed: effects seed 003's
-//! runner does not have) resumes its saga at once, as the take alone
+//! callback, a put held back while forks start, or a part known as it is
+//! performed: effects seed 003's runner does not have) resumes its saga
+//! at once, as the take alone
 //! would, so a saga racing a take in a loop (`debounce`) sees every
 //! action (`race_take.js`); one decided by a call or a delay keeps seed
 //! 003's turns. One decided by a fork goes on at once (`all_at_once.js`: an `all`
