@@ -4,7 +4,8 @@
 //! parts the same way), a typed race stepped by a test takes the
 //! `(key, value)` the test feeds, a fork decides a race or an `all` at
 //! once, holding the puts its child made until the saga waits again, and a
-//! put held back inside a race or an `all` decides it as it is made.
+//! put held back inside a race or an `all` decides it as it is made, in
+//! the order of the `all`'s parts.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -13,8 +14,8 @@ use std::time::Duration;
 
 use baton::saga::{
     Action, Buffer, Channel, Effect, Kind, Pattern, Running, Runtime, Saga, SagaCo, Stepper, Store,
-    Task, Won, all, all_effect, call_effect, delay, delay_effect, fork, fork_effect, put,
-    put_effect, race, race_effect, race2, run_saga, take, take_effect,
+    Task, Value as SagaValue, Won, all, all_effect, call_effect, delay, delay_effect, fork,
+    fork_effect, put, put_effect, put_to, race, race_effect, race2, run_saga, take, take_effect,
 };
 use baton::{Abrupt, Error, EventLoop, Gen, Promise, now, set_timeout};
 
@@ -289,4 +290,42 @@ fn a_put_held_back_inside_a_race_or_an_all_decides_it_as_it_is_made() {
         ["m forked", "c0 all gave", "c1 race gave", "m put S0"]
     );
     assert_eq!(store.state(), 2);
+}
+
+#[test]
+fn an_alls_held_back_put_goes_out_before_the_puts_of_a_child_it_forks_after() {
+    // redux-saga 1.5 logs these lines for the same sagas: the parts of an
+    // `all` are performed in turn, so its put is held back before the
+    // forked child's, and its take gets the `all`'s own message.
+    let heard = Heard::default();
+    let chan = Channel::<u32>::new(Buffer::Expanding(2));
+    EventLoop::virtual_clock().run(|| {
+        let (h, c) = (heard.clone(), chan.clone());
+        let child = move |()| {
+            let (h, c) = (h.clone(), c.clone());
+            Gen::new(move |co: SagaCo<()>| async move {
+                put_to(&co, &c, 2).await?;
+                h.borrow_mut().push("c0 put 2".into());
+                Ok(())
+            })
+        };
+        let h = heard.clone();
+        Runtime::new().run(
+            "m",
+            Gen::new(move |co: SagaCo<()>| async move {
+                let parts = vec![
+                    chan.put_effect(1),
+                    fork_effect(child, ()),
+                    chan.take_effect(),
+                ];
+                let values = co.yield_(all_effect(parts)).await?;
+                let took = values
+                    .downcast_ref::<Vec<SagaValue>>()
+                    .and_then(|v| v.get(2)?.downcast_ref::<Option<u32>>().copied().flatten());
+                h.borrow_mut().push(format!("m all took {took:?}"));
+                Ok(())
+            }),
+        );
+    });
+    assert_eq!(*heard.borrow(), ["m all took Some(1)", "c0 put 2"]);
 }

@@ -291,11 +291,14 @@ fn start_part(gathering: &Rc<Gathering>, index: usize, part: Running, handles: b
     gathering.parts.started(index, stop);
 }
 
-/// The parts after a fork, each performed and started in turn, as
-/// redux-saga's `all` does them: the puts a forked child made as it
-/// started go out before the next part is performed (seed 003's runner,
-/// whose order performs every part first, has no fork). None is performed
-/// once the `all` is over.
+/// The parts after a fork or an effect of redux-saga's (a take, a put
+/// held back, a `cps` call, a race or an `all`), each performed and
+/// started in turn, as redux-saga's `all` does them: a put held back goes
+/// into the scheduler's queue before a fork performed after it starts its
+/// child, and the puts a forked child made as it started go out before the
+/// next part is performed (seed 003's runner, whose order performs every
+/// part first, has none of these). None is performed once the `all` is
+/// over.
 #[cold]
 #[inline(never)]
 fn perform_rest(
@@ -338,21 +341,22 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
     let mut values = vec![None; count];
     // Every part is performed before any is started, as JavaScript's
     // `Promise.all(effects.map(run))` calls every function first, up to a
-    // fork (see `perform_rest`). A part
+    // fork or a take, a put, … (see `perform_rest`). A part
     // whose promise has fulfilled starts nothing: its value (immutable
     // now) is read at once, and its turn counted.
     let mut others = Vec::new();
     let mut effects = effects.into_iter().enumerate();
-    // A fork, after which the parts are performed one at a time.
-    let mut forked = None;
+    // A fork or an effect of redux-saga's, after which the parts are
+    // performed one at a time.
+    let mut in_turn_from = None;
     for (index, effect) in effects.by_ref() {
         match effect.perform(scope).into_fulfilled_value(handles) {
             Ok(value) => values[index] = Some(value),
             Err(part) => {
-                let holds = part.holds();
+                let in_turn = part.holds() || part.is_listening();
                 others.push((index, part));
-                if holds {
-                    forked = Some(index);
+                if in_turn {
+                    in_turn_from = Some(index);
                     break;
                 }
             }
@@ -370,7 +374,7 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
     if count == 0 {
         gathering.decide(Ok(Rc::new(Vec::<Value>::new()) as Value), false);
     }
-    match forked {
+    match in_turn_from {
         None => start_parts(&gathering, others, count, handles),
         Some(index) => {
             start_parts(&gathering, others, index + 1, handles);

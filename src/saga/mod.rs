@@ -91,9 +91,10 @@
 //! 003's turns. One decided by a fork goes on at once (`all_at_once.js`: an `all`
 //! of forks, the usual root saga, goes on once its last child has started,
 //! before the saga that forked it; a race with a fork in it is won by the
-//! fork); the parts of an `all` after a fork are performed and started one
-//! at a time, so the puts a child made as it started go out before the
-//! next part starts, as in redux-saga. The store is the one place the seed's runtime has an
+//! fork); the parts of an `all` after a fork (or a take, a put, a `cps`)
+//! are performed and started one at a time, as in redux-saga, so its puts
+//! go out in the order of its parts and the puts a child made as it
+//! started go out before the next part starts. The store is the one place the seed's runtime has an
 //! order of its own that baton leaves: it resumes a taker a microtask or
 //! more after the action, so a watcher back in `take` too late loses an
 //! action put right after another,

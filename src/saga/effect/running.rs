@@ -573,6 +573,12 @@ impl Running {
         }
     }
 
+    /// Whether it delivers its result itself ([`Source::Listening`]: a
+    /// take, a held-back put, a `cps` call, a race or an `all`).
+    pub(crate) fn is_listening(&self) -> bool {
+        matches!(self.source, Source::Listening(_))
+    }
+
     /// Whether it is a fork's, holding the scheduler.
     pub(crate) fn holds(&self) -> bool {
         matches!(self.source, Source::NowHeld(_))
