@@ -79,22 +79,23 @@
 //! the store) hands its message to the waiting takers, which go on at
 //! once, before the putter, and the puts they make wait until the putter
 //! waits too (and those made as a root starts, until it first waits, as
-//! redux-saga's `runSaga` starts it); a `select` reads the state at once, and an action channel
-//! opens at once, as a context is read or set at once; the store's end ([`Store::end`], redux-saga's `END`)
-//! ends the sagas waiting at a `take` inside that dispatch (through a race
-//! or an `all` too). A race or an `all` decided by a take (or a `cps`
-//! callback, a put held back while forks start, or a part known as it is
-//! performed: effects seed 003's runner does not have) resumes its saga
-//! at once, as the take alone
-//! would, so a saga racing a take in a loop (`debounce`) sees every
-//! action (`race_take.js`); one decided by a call or a delay keeps seed
-//! 003's turns. One decided by a fork goes on at once (`all_at_once.js`: an `all`
-//! of forks, the usual root saga, goes on once its last child has started,
-//! before the saga that forked it; a race with a fork in it is won by the
-//! fork); the parts of an `all` after a fork (or a take, a put, a `cps`)
-//! are performed and started one at a time, as in redux-saga, so its puts
-//! go out in the order of its parts and the puts a child made as it
-//! started go out before the next part starts. The store is the one place the seed's runtime has an
+//! redux-saga's `runSaga` starts it); a `select` reads the state at once,
+//! and an action channel opens at once, as a context is read or set at
+//! once; the store's end ([`Store::end`], redux-saga's `END`) ends the
+//! sagas waiting at a `take` inside that dispatch (through a race or an
+//! `all` too). A race or an `all` decided by a take (or a `cps` callback, a
+//! put held back while forks start, or a part known as it is performed:
+//! effects seed 003's runner does not have) resumes its saga at once, as
+//! the take alone would, so a saga racing a take in a loop (`debounce`)
+//! sees every action (`race_take.js`); one decided by a call or a delay
+//! keeps seed 003's turns. One decided by a fork goes on at once
+//! (`all_at_once.js`: an `all` of forks, the usual root saga, goes on once
+//! its last child has started, before the saga that forked it; a race with
+//! a fork in it is won by the fork); the parts of an `all` after a fork (or
+//! a take, a put, a `cps`) are performed and started one at a time, as in
+//! redux-saga, so its puts go out in the order of its parts and the puts a
+//! child made as it started go out before the next part starts. The store
+//! is the one place the seed's runtime has an
 //! order of its own that baton leaves: it resumes a taker a microtask or
 //! more after the action, so a watcher back in `take` too late loses an
 //! action put right after another,

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::Saga;
 use super::driver::start;
+use super::effect::Name;
 use super::store::{Action, Store};
 use super::task::{Env, Link, MainName, Task};
 use super::trace::{TraceEvent, Tracer, timeline};
@@ -274,19 +275,7 @@ impl Runtime {
     where
         G: Saga,
     {
-        // Puts made as it starts wait until it first waits (or ends), as
-        // redux-saga's `runSaga` starts a root `immediately`.
-        let hold = super::scheduler::Hold::new();
-        let task = start(
-            self.env.clone(),
-            name.into().into_boxed_str(),
-            Link::Root,
-            None,
-            None,
-            saga,
-        );
-        hold.end();
-        task
+        start_root(self.env.clone(), name.into().into_boxed_str(), saga)
     }
 
     /// Runs `saga` to its end on a fresh virtual-clock loop: its delays,
@@ -434,10 +423,14 @@ pub fn run_saga<G>(saga: G) -> Task<G::Return>
 where
     G: Saga,
 {
-    let env = DEFAULT.with(Rc::clone);
-    // As `Runtime::run`.
+    start_root(DEFAULT.with(Rc::clone), MainName, saga)
+}
+
+/// Starts a root saga. Puts made as it starts wait until it first waits
+/// (or ends), as redux-saga's `runSaga` starts a root `immediately`.
+fn start_root<G: Saga, N: Name + 'static>(env: Rc<Env>, name: N, saga: G) -> Task<G::Return> {
     let hold = super::scheduler::Hold::new();
-    let task = start(env, MainName, Link::Root, None, None, saga);
+    let task = start(env, name, Link::Root, None, None, saga);
     hold.end();
     task
 }
