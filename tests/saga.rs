@@ -254,6 +254,93 @@ fn a_calls_value_comes_back_typed_from_a_settled_or_a_pending_promise_alone_or_i
     );
 }
 
+#[test]
+fn typed_combinators_over_parts_of_mixed_types_hand_back_each_value_untyped() {
+    use baton::saga::{SagaCo, Value, Won, all, all_keyed, call_effect, race, race2, run_saga};
+    use baton::{EventLoop, Gen, Promise, set_timeout};
+    use std::time::Duration;
+
+    fn size(path: &'static str) -> Promise<usize> {
+        Promise::resolve(path.len())
+    }
+    fn name(id: u32) -> Promise<String> {
+        Promise::new(move |r| {
+            set_timeout(
+                move || r.resolve(format!("#{id}")),
+                Duration::from_millis(5),
+            );
+        })
+    }
+    fn shown(value: &Value) -> String {
+        match (
+            value.downcast_ref::<usize>(),
+            value.downcast_ref::<String>(),
+        ) {
+            (Some(n), _) => format!("usize {n}"),
+            (_, Some(s)) => format!("String {s}"),
+            _ => "neither".into(),
+        }
+    }
+    let saga = Gen::new(|co: SagaCo<Vec<String>>| async move {
+        let mut seen = Vec::new();
+        let values: Vec<Value> =
+            all(&co, vec![call_effect(size, "/abc"), call_effect(name, 7)]).await?;
+        seen.extend(values.iter().map(shown));
+        let pairs: Vec<(&str, Value)> = all_keyed(
+            &co,
+            vec![
+                ("name", call_effect(name, 8)),
+                ("size", call_effect(size, "/a")),
+            ],
+        )
+        .await?;
+        seen.extend(pairs.iter().map(|(k, v)| format!("{k}: {}", shown(v))));
+        let (key, won): (&str, Value) = race(
+            &co,
+            vec![
+                ("slow", call_effect(name, 9)),
+                ("fast", call_effect(size, "/ab")),
+            ],
+        )
+        .await?;
+        seen.push(format!("{key} won: {}", shown(&won)));
+        let won: Won<Value, usize> = race2(
+            &co,
+            ("name", call_effect(name, 10)),
+            ("size", call_effect(size, "/")),
+        )
+        .await?;
+        seen.push(match won {
+            Won::First(v) => format!("first: {}", shown(&v)),
+            Won::Second(n) => format!("second: {n}"),
+        });
+        let won: Won<String, Value> = race2(
+            &co,
+            ("name", call_effect(name, 11)),
+            ("size", call_effect(size, "/xy")),
+        )
+        .await?;
+        seen.push(match won {
+            Won::First(s) => format!("first: {s}"),
+            Won::Second(v) => format!("second: {}", shown(&v)),
+        });
+        Ok(seen)
+    });
+    let out = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+    assert_eq!(
+        out.peek().map(|r| r.map_err(|e| e.to_string())),
+        Some(Ok(vec![
+            "usize 4".into(),
+            "String #7".into(),
+            "name: String #8".into(),
+            "size: usize 2".into(),
+            "fast won: usize 3".into(),
+            "second: 1".into(),
+            "second: usize 3".into(),
+        ]))
+    );
+}
+
 /// One step of the property test below.
 #[derive(Debug, Clone)]
 enum CallStep {

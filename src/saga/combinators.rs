@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::SagaCo;
 use super::effect::{
     Description, Effect, Kind, Listening, Running, Settled, Source, Stop, StopParts, Value, Waiter,
-    take_value, yield_typed,
+    take_part, wants_values, yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -427,7 +427,8 @@ fn all_effect_for(effects: Vec<Effect>, handles: bool) -> Effect {
 }
 
 /// `yield all([call(f, a), call(f, b), …])` over effects of one type: the
-/// typed results, in order.
+/// typed results, in order. Over effects of mixed types, ask for
+/// [`Value`]s (`all::<_, Value>`) and downcast each.
 ///
 /// # Errors
 ///
@@ -452,16 +453,26 @@ fn all_effect_for(effects: Vec<Effect>, handles: bool) -> Effect {
 /// });
 /// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
 /// assert_eq!(p.peek().and_then(Result::ok), Some((vec![30, 10], Duration::from_millis(30))));
+///
+/// // Parts of mixed types: each value as it came.
+/// use baton::saga::Value;
+/// fn name(id: u32) -> Promise<String> { Promise::resolve(format!("#{id}")) }
+/// let saga = Gen::new(|co: SagaCo<(Option<u64>, Option<String>)>| async move {
+///     let values: Vec<Value> = all(&co, vec![call_effect(fetch_after, 5), call_effect(name, 7)]).await?;
+///     Ok((values[0].downcast_ref().copied(), values[1].downcast_ref().cloned()))
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some((Some(5), Some("#7".to_string()))));
 /// ```
 pub async fn all<T, U: Clone + 'static>(
     co: &SagaCo<T>,
     effects: Vec<Effect>,
 ) -> Result<Vec<U>, Abrupt<Error, T>> {
-    let all = all_effect_for(effects, true);
+    let all = all_effect_for(effects, !wants_values::<U>());
     let values: Vec<Value> = yield_typed(co, all, Kind::All, "all").await?;
     values
         .into_iter()
-        .map(|v| take_value(v, Kind::All, "all").map_err(Abrupt::Throw))
+        .map(|v| take_part(v, Kind::All, "all").map_err(Abrupt::Throw))
         .collect()
 }
 
@@ -506,7 +517,8 @@ fn all_keyed_effect_for(effects: Vec<(&'static str, Effect)>, handles: bool) -> 
     })
 }
 
-/// `yield all({ key: effect, … })` over effects of one type: `(key, value)`
+/// `yield all({ key: effect, … })` over effects of one type (or of mixed
+/// types, as `Value`s: `all_keyed::<_, Value>`): `(key, value)`
 /// pairs in the given order.
 ///
 /// # Errors
@@ -531,10 +543,15 @@ pub async fn all_keyed<T, U: Clone + 'static>(
     co: &SagaCo<T>,
     effects: Vec<(&'static str, Effect)>,
 ) -> Result<Vec<(&'static str, U)>, Abrupt<Error, T>> {
-    let pairs: Vec<(&'static str, Value)> =
-        yield_typed(co, all_keyed_effect_for(effects, true), Kind::All, "all").await?;
+    let pairs: Vec<(&'static str, Value)> = yield_typed(
+        co,
+        all_keyed_effect_for(effects, !wants_values::<U>()),
+        Kind::All,
+        "all",
+    )
+    .await?;
     pairs
         .into_iter()
-        .map(|(k, v)| Ok((k, take_value(v, Kind::All, "all").map_err(Abrupt::Throw)?)))
+        .map(|(k, v)| Ok((k, take_part(v, Kind::All, "all").map_err(Abrupt::Throw)?)))
         .collect()
 }

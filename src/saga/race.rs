@@ -19,7 +19,8 @@ use std::rc::Rc;
 use super::SagaCo;
 use super::combinators::describe_keyed;
 use super::effect::{
-    Effect, Kind, Listening, Running, Settled, Stop, StopParts, Value, Waiter, downcast, take_value,
+    Effect, Kind, Listening, Running, Settled, Stop, StopParts, Value, Waiter, downcast, take_part,
+    wants_values,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -347,16 +348,16 @@ fn race_effect_for(effects: Vec<(&'static str, Effect)>, handles: bool) -> Effec
 }
 
 /// A race of two, its parts kept in place.
-fn race_pair_effect(pair: [(&'static str, Effect); 2]) -> Effect {
+fn race_pair_effect(pair: [(&'static str, Effect); 2], handles: bool) -> Effect {
     let describe = |pair: &[_; 2]| describe_keyed(Kind::Race, "race", pair);
-    Effect::new(pair, describe, |pair, scope| {
-        perform::<[Part; 2]>(scope, pair.into_iter(), true)
+    Effect::new(pair, describe, move |pair, scope| {
+        perform::<[Part; 2]>(scope, pair.into_iter(), handles)
     })
 }
 
 /// `yield race({ key: effect, … })`: which effect won, and its typed
-/// value (all racers produce `U`; race effects of different types with
-/// [`race_effect`] and downcast the winner's value).
+/// value (all racers produce `U`; over racers of different types, ask for
+/// a [`Value`] (`race::<_, Value>`) and downcast the winner's).
 ///
 /// # Errors
 ///
@@ -385,11 +386,13 @@ pub async fn race<T, U: Clone + 'static>(
     co: &SagaCo<T>,
     effects: Vec<(&'static str, Effect)>,
 ) -> Result<(&'static str, U), Abrupt<Error, T>> {
-    let won = co.yield_(race_effect_for(effects, true)).await?;
+    let won = co
+        .yield_(race_effect_for(effects, !wants_values::<U>()))
+        .await?;
     let (key, value) = winner::<Vec<Part>>(won).map_err(Abrupt::Throw)?;
     Ok((
         key,
-        take_value(value, Kind::Race, "race").map_err(Abrupt::Throw)?,
+        take_part(value, Kind::Race, "race").map_err(Abrupt::Throw)?,
     ))
 }
 
@@ -449,12 +452,15 @@ pub async fn race2<T, A: Clone + 'static, B: Clone + 'static>(
     second: (&'static str, Effect),
 ) -> Result<Won<A, B>, Abrupt<Error, T>> {
     let first_key = first.0;
-    let won = co.yield_(race_pair_effect([first, second])).await?;
+    let handles = !(wants_values::<A>() || wants_values::<B>());
+    let won = co
+        .yield_(race_pair_effect([first, second], handles))
+        .await?;
     let (key, value) = winner::<[Part; 2]>(won).map_err(Abrupt::Throw)?;
     let typed = if key == first_key {
-        take_value(value, Kind::Race, "race").map(Won::First)
+        take_part(value, Kind::Race, "race").map(Won::First)
     } else {
-        take_value(value, Kind::Race, "race").map(Won::Second)
+        take_part(value, Kind::Race, "race").map(Won::Second)
     };
     typed.map_err(Abrupt::Throw)
 }

@@ -1,6 +1,7 @@
 //! Typed effects: a saga's typed helpers yield an effect and turn the
 //! [`Value`] it resumes with back into the type the effect produces.
 
+use std::any::{Any, TypeId};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -82,6 +83,33 @@ pub(crate) fn take_value<U: Clone + 'static>(
             Err(value) => downcast(&value, kind, name),
         },
     }
+}
+
+/// Whether a typed combinator (`all`, `race`, …) was asked for `Value`s:
+/// its parts are of mixed types, so each value comes back as it came. Such
+/// a combinator is performed without promise handles ([`take_value`]
+/// reads a promise's value only knowing its type).
+pub(crate) fn wants_values<U: 'static>() -> bool {
+    TypeId::of::<U>() == TypeId::of::<Value>()
+}
+
+/// A typed combinator's part as the `U` it produces: the value itself when
+/// `U` is `Value` ([`wants_values`]), else [`take_value`].
+pub(crate) fn take_part<U: Clone + 'static>(
+    value: Value,
+    kind: Kind,
+    name: &'static str,
+) -> Result<U, Error> {
+    if !wants_values::<U>() {
+        return take_value(value, kind, name);
+    }
+    // `U` is `Value`: the one way to say so to the compiler without
+    // `unsafe` is a downcast, which cannot fail here.
+    let mut untyped = Some(value);
+    (&mut untyped as &mut dyn Any)
+        .downcast_mut::<Option<U>>()
+        .and_then(Option::take)
+        .ok_or_else(|| Error::msg(format!("`{kind:?} {name}` could not hand back its values")))
 }
 
 /// Yields `effect` and turns its result into `U`.
