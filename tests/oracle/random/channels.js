@@ -17,7 +17,9 @@
 // cleans up with try / catch / finally (a channel with no buffer is not
 // flushed: redux-saga's none() has no flush). A put to a full fixed buffer
 // throws "Channel's Buffer overflow!" at the putter (from outside, at the
-// caller). Every line starts with the virtual time and its task: `m` for
+// caller). A worker also races, or gathers with `all`, takes from the
+// channels and from E, puts and delays (the usual take-or-time-out). Every
+// line starts with the virtual time and its task: `m` for
 // the root, `w<k>` for worker k, `o` for the code outside, `e` for the
 // event source.
 //
@@ -49,6 +51,15 @@ function generate(r) {
     const stmts = [];
     const len = 1 + r.int(depth === 0 ? 5 : 2);
     for (let i = 0; i < len; i++) {
+      if (!cleanup && r.chance(0.08)) {
+        const of = Array.from({ length: 1 + r.int(3) }, () => {
+          if (r.chance(0.3) && free.length > 0) return { p: "delay", ms: anyBit() };
+          if (r.chance(0.2)) return { p: "cput", c: r.int(2), v: label() };
+          return r.chance(0.6) ? { p: "ctake", c: r.int(2) } : { p: "etake" };
+        });
+        stmts.push({ s: "group", e: r.chance(0.5) ? "all" : "race", of });
+        continue;
+      }
       const kind = r.int(depth >= 2 ? 10 : 12);
       if (kind === 0) stmts.push({ s: "log", id: label() });
       else if (kind <= 2 && !cleanup) stmts.push({ s: "cput", c: r.int(2), v: label() });
@@ -103,6 +114,22 @@ function source(stmts, g, indent = "  ") {
       case "eclose":
         out += `${indent}E.close();\n${indent}log("${g} closed e");\n`;
         break;
+      case "group": {
+        const part = (p) => {
+          if (p.p === "ctake") return `takeMaybe(C[${p.c}])`;
+          if (p.p === "etake") return "takeMaybe(E)";
+          if (p.p === "cput") return `put(C[${p.c}], ${p.v})`;
+          return `delay(${p.ms}, "waited")`;
+        };
+        const shownPart = (p) => (p.p === "cput" ? `() => "put ${p.v}"` : "shown");
+        const keys = st.of.map((_, j) => "abc"[j]);
+        out += `${indent}{\n${indent}  const R = yield ${st.e}({\n`;
+        out += st.of.map((p, j) => `${indent}    ${keys[j]}: ${part(p)},\n`).join("");
+        out += `${indent}  });\n${indent}  const S = { ${st.of.map((p, j) => `${keys[j]}: ${shownPart(p)}`).join(", ")} };\n`;
+        out += `${indent}  const got = Object.keys(S).filter((k) => k in R);\n`;
+        out += `${indent}  log("${g} ${st.e} gave " + got.map((k) => k + "=" + S[k](R[k])).join(" "));\n${indent}}\n`;
+        break;
+      }
     }
     return out;
   };
@@ -112,7 +139,7 @@ function source(stmts, g, indent = "  ") {
 function run(program) {
   const clock = virtualTime();
   const { END, buffers, channel, eventChannel } = require("redux-saga");
-  const { cancel, delay, flush, fork, put, takeMaybe } = require("redux-saga/effects");
+  const { all, cancel, delay, flush, fork, put, race, takeMaybe } = require("redux-saga/effects");
   const made = {
     none: () => buffers.none(),
     fixed: () => buffers.fixed(1),
@@ -152,11 +179,11 @@ function run(program) {
       }
     }, at);
   }
-  const names = ["log", "put", "takeMaybe", "flush", "delay", "cancel", "shown", "C", "E", "W"];
+  const names = ["log", "put", "takeMaybe", "flush", "delay", "cancel", "shown", "C", "E", "W", "all", "race"];
   const W = [];
   const saga = (body, g, end) =>
     new Function(...names, `return function* () {\n${source(body, g)}  return ${end};\n};`)(
-      log, put, takeMaybe, flush, delay, cancel, shown, C, E, W,
+      log, put, takeMaybe, flush, delay, cancel, shown, C, E, W, all, race,
     );
   const root = function* () {
     for (const [k, body] of program.bodies.entries()) {
