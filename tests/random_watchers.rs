@@ -2,7 +2,8 @@
 //! compared with what redux-saga logged running the same sagas under Node
 //! (`tests/oracle/random/watchers.out`, made by `watchers.js` there):
 //! `take_every`, `take_latest`, `take_leading`, `debounce` and `throttle`
-//! on actions dispatched by timers, whose workers wait, call functions that
+//! on actions dispatched by timers, whose workers wait (or race a take and
+//! a delay), call functions that
 //! answer or refuse, put actions, read the store, throw, ask whether they
 //! are cancelled, catch and clean up; sometimes redux-saga's END ends the
 //! store (`Store::end`: the watchers end, their workers go on); at its end
@@ -17,8 +18,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::{
-    Action, BoxSaga, Runtime, Saga, SagaCo, Store, cancel, debounce, delay, fork, put, select,
-    take_every, take_latest, take_leading, throttle,
+    Action, BoxSaga, Runtime, Saga, SagaCo, Store, Won, cancel, debounce, delay, delay_effect,
+    fork, put, race2, select, take_effect, take_every, take_latest, take_leading, throttle,
 };
 use baton::{Error, Gen, set_timeout};
 use random_support::sagas::{
@@ -97,6 +98,15 @@ impl Body<()> for Worker {
                 "select" => {
                     let seen = select(&co, |count: &u64| *count).await?;
                     say_at(&log, format!("{g} selected {seen}"));
+                }
+                "wait" => {
+                    let (what, ms) = (kind(&st["type"]), st["ms"].as_u64().expect("a time"));
+                    let got = ("got", take_effect::<Act>(what.into()));
+                    let won: Won<Act, ()> = race2(&co, got, ("timeout", delay_effect(ms))).await?;
+                    match won {
+                        Won::First(act) => say_at(&log, format!("{g} got {what}{}", act.n)),
+                        Won::Second(()) => say_at(&log, format!("{g} timed out {ms}")),
+                    }
                 }
                 other => panic!("unknown statement {other}"),
             }

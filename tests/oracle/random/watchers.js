@@ -15,7 +15,8 @@
 // (which ends every take: the watchers end, their running workers go on);
 // at its end the root cancels the
 // watchers it started (taking their running workers with them) and
-// returns. A worker logs, waits, calls functions that answer or refuse,
+// returns. A worker logs, waits (or races a take and a delay), calls
+// functions that answer or refuse,
 // puts a C action (or, the first watcher's, a B action the second one
 // takes), reads the store (the count of actions it has seen), throws, asks
 // whether it is cancelled, and catches and cleans up with try / catch /
@@ -58,6 +59,7 @@ function generate(r) {
   const label = () => labels++;
   const pick = (ts) => ts[r.int(ts.length)];
   let puts = ["C"];
+  let types = [];
   const block = (depth, cleanup, budget) => {
     const stmts = [];
     const len = 1 + r.int(depth === 0 ? 4 : 2);
@@ -68,7 +70,10 @@ function generate(r) {
       else if (kind === 2 && !cleanup && r.chance(0.4)) stmts.push({ s: "refuse", r: "e" + label() });
       else if (kind === 3 && !cleanup && budget.delays > 0 && free.length > 0) {
         budget.delays--;
-        stmts.push({ s: "delay", ms: anyBit() });
+        // Sometimes the usual take-or-time-out: a race of a take (of an
+        // action a watcher takes too, or of a worker's C) and a delay.
+        if (r.chance(0.4)) stmts.push({ s: "wait", type: pick([...types, "C"]), ms: anyBit() });
+        else stmts.push({ s: "delay", ms: anyBit() });
       } else if (kind === 4 && !cleanup) stmts.push({ s: "put", type: pick(puts), v: 100 + label() });
       else if (kind === 5 && !cleanup) stmts.push({ s: "select" });
       else if (kind === 6 && !cleanup && r.chance(0.3)) stmts.push({ s: "throw", r: "t" + label() });
@@ -92,7 +97,7 @@ function generate(r) {
     if (kind === "debounce") w.ms = anyBit();
     return w;
   });
-  const types = watchers.map((w) => w.type);
+  types = watchers.map((w) => w.type);
   const dispatches = Array.from({ length: 2 + r.int(5) }, (_, n) => ({
     at: anyBit(),
     type: types[r.int(types.length)],
@@ -135,6 +140,10 @@ function source(stmts, indent) {
       case "select":
         out += `${indent}log(g + " selected " + (yield select()));\n`;
         break;
+      case "wait":
+        out += `${indent}{\n${indent}  const R = yield race({ got: take("${st.type}"), timeout: delay(${st.ms}) });\n`;
+        out += `${indent}  log(g + ("got" in R ? " got ${st.type}" + R.got.n : " timed out ${st.ms}"));\n${indent}}\n`;
+        break;
       case "throw":
         out += `${indent}throw "${st.r}";\n`;
         break;
@@ -155,7 +164,7 @@ function run(program) {
   const createSagaMiddleware = require("redux-saga").default;
   const { END } = require("redux-saga");
   const effects = require("redux-saga/effects");
-  const { call, cancel, cancelled, delay, put, select, takeEvery } = effects;
+  const { call, cancel, cancelled, delay, put, race, select, take, takeEvery } = effects;
   const helper = {
     every: effects.takeEvery,
     latest: effects.takeLatest,
@@ -176,9 +185,11 @@ function run(program) {
       "select",
       "answer",
       "refuse",
+      "race",
+      "take",
       `return function* (action) {\n  const g = "${"xy"[i]}" + action.n;\n  log(g + " started");\n` +
         `${source(w.body, "  ")}  log(g + " ended");\n};`,
-    )(log, call, cancelled, delay, put, select, answer, refuse);
+    )(log, call, cancelled, delay, put, select, answer, refuse, race, take);
   const logger = function* (action) {
     log(`c${action.n} got C${action.n}`);
   };
