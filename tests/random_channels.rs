@@ -17,12 +17,12 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use baton::saga::{
-    Buffer, Channel, Effect, SagaCo, Task, Value as SagaValue, all_keyed, cancel, delay_effect,
-    event_channel, put_to, race, take_from,
+    Buffer, Channel, Effect, SagaCo, Task, Value as SagaValue, cancel, delay_effect, event_channel,
+    put_to, take_from,
 };
 use baton::{Error, set_timeout};
 use random_support::sagas::{
-    Block, Body, by_time_and_task, run_on_virtual_clock, run_root_with_workers, say_at,
+    Block, Body, by_time_and_task, group, run_on_virtual_clock, run_root_with_workers, say_at,
 };
 use random_support::{Log, OVERFLOW, check_against_reference, index, list, number};
 use serde_json::Value;
@@ -64,9 +64,6 @@ struct Program {
     event: Channel<i64>,
     workers: Rc<RefCell<Vec<Task<i64>>>>,
 }
-
-/// The keys of a race's or an `all`'s parts, in order.
-const KEYS: [&str; 3] = ["a", "b", "c"];
 
 impl Program {
     fn chan(&self, st: &Value) -> &Channel<i64> {
@@ -138,22 +135,10 @@ impl Body<i64> for Program {
                     say_at(log, format!("{g} cancelled w{}", st["w"]));
                 }
                 "group" => {
-                    let parts = list(&st["of"]);
-                    let effects = parts.iter().enumerate();
-                    let effects = effects.map(|(j, part)| (KEYS[j], p.part(part))).collect();
-                    let e = st["e"].as_str().expect("all or race");
-                    let got: Vec<String> = if e == "all" {
-                        let values: Vec<(&str, SagaValue)> = all_keyed(&co, effects).await?;
-                        let values = values.iter().zip(&parts);
-                        values
-                            .map(|((k, v), part)| format!("{k}={}", Program::shown_part(part, v)))
-                            .collect()
-                    } else {
-                        let (k, v): (&str, SagaValue) = race(&co, effects).await?;
-                        let j = KEYS.iter().position(|key| *key == k).expect("a key");
-                        vec![format!("{k}={}", Program::shown_part(&parts[j], &v))]
-                    };
-                    say_at(log, format!("{g} {e} gave {}", got.join(" ")));
+                    let (e, parts) = (st["e"].as_str().expect("all or race"), list(&st["of"]));
+                    let part = |part: &Value| p.part(part);
+                    let got = group(&co, e, &parts, part, Program::shown_part).await?;
+                    say_at(log, format!("{g} {e} gave {got}"));
                 }
                 other => panic!("unknown statement {other}"),
             }

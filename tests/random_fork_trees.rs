@@ -27,18 +27,16 @@ use std::rc::Rc;
 
 use baton::saga::{
     Action, Buffer, Channel, Effect, Runtime, Saga, SagaCo, Store, Task, Value as SagaValue,
-    all_keyed_effect, cancel, cancel_self_effect, fork, fork_effect, get_context, join, put,
-    put_effect, put_to, race_effect, set_context, spawn, take, take_effect, take_from,
+    cancel, cancel_self_effect, fork, fork_effect, get_context, join, put, put_effect, put_to,
+    set_context, spawn, take, take_effect, take_from,
 };
 use baton::{Error, Gen};
 use random_support::sagas::{
-    Block, Body, by_time_and_task, exec, log_root, report_failure, run_on_virtual_clock, say_at,
+    Block, Body, by_time_and_task, exec, group, log_root, report_failure, run_on_virtual_clock,
+    say_at,
 };
 use random_support::{Log, check_against_reference, list, number};
 use serde_json::Value;
-
-/// The keys of a race's or an `all`'s parts, in order.
-const KEYS: [&str; 3] = ["a", "b", "c"];
 
 /// A store's action: S0 or S1, with a value.
 #[derive(Clone, Debug)]
@@ -200,26 +198,9 @@ impl Body<i64> for Tree {
                 }
                 "group" => {
                     // Its forks' tasks are shown, not kept, as in `fork_trees.js`.
-                    let parts = list(&st["of"]);
-                    let effects = parts.iter().enumerate();
-                    let effects = effects.map(|(j, p)| (KEYS[j], tree.part(p))).collect();
-                    let e = st["e"].as_str().expect("all or race");
-                    let got: Vec<String> = if e == "all" {
-                        let values = co.yield_(all_keyed_effect(effects)).await?;
-                        let values = values.downcast_ref::<Vec<(&str, SagaValue)>>();
-                        let values = values.expect("an all's values").iter().zip(&parts);
-                        values
-                            .map(|((k, v), p)| format!("{k}={}", Tree::shown(p, v)))
-                            .collect()
-                    } else {
-                        let won = co.yield_(race_effect(effects)).await?;
-                        let (k, v) = won
-                            .downcast_ref::<(&str, SagaValue)>()
-                            .expect("a race's winner");
-                        let j = KEYS.iter().position(|key| key == k).expect("a key");
-                        vec![format!("{k}={}", Tree::shown(&parts[j], v))]
-                    };
-                    say_at(log, format!("{g} {e} gave {}", got.join(" ")));
+                    let (e, parts) = (st["e"].as_str().expect("all or race"), list(&st["of"]));
+                    let got = group(&co, e, &parts, |p| tree.part(p), Tree::shown).await?;
+                    say_at(log, format!("{g} {e} gave {got}"));
                 }
                 other => panic!("unknown statement {other}"),
             }

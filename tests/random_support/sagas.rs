@@ -11,7 +11,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use baton::runner::Done;
-use baton::saga::{Cancelled, SagaCo, Task, call, cancelled, cps, delay, fork, run_saga};
+use baton::saga::{
+    Cancelled, Effect, SagaCo, Task, Value as SagaValue, all_keyed, call, cancelled, cps, delay,
+    fork, race, run_saga,
+};
 use baton::{Abrupt, Error, EventLoop, Gen, Promise, now, set_timeout};
 use serde_json::Value;
 
@@ -53,6 +56,33 @@ fn node_style((v, ms, fail): (i64, u64, Option<String>), done: Done<i64, Error>)
     } else {
         set_timeout(answer, Duration::from_millis(ms));
     }
+}
+
+/// The keys of a race's or an `all`'s parts, in order.
+const KEYS: [&str; 3] = ["a", "b", "c"];
+
+/// A race or an `all` (`e`) of the effects `part` makes of `parts`, under
+/// the keys a, b, c: what each part that gave something gave, as `k=v`
+/// (`shown` says how a part's value is logged), as the JavaScript side's
+/// `Object.keys(S).filter((k) => k in R)` lists them.
+pub async fn group<T>(
+    co: &SagaCo<T>,
+    e: &str,
+    parts: &[Value],
+    part: impl Fn(&Value) -> Effect,
+    shown: impl Fn(&Value, &SagaValue) -> String,
+) -> Result<String, Abrupt<Error, T>> {
+    let effects = KEYS.iter().zip(parts).map(|(k, p)| (*k, part(p))).collect();
+    let given: Vec<(&str, SagaValue)> = if e == "all" {
+        all_keyed(co, effects).await?
+    } else {
+        vec![race(co, effects).await?]
+    };
+    let shown = given.iter().map(|(k, v)| {
+        let j = KEYS.iter().position(|key| key == k).expect("a key");
+        format!("{k}={}", shown(&parts[j], v))
+    });
+    Ok(shown.collect::<Vec<_>>().join(" "))
 }
 
 /// Runs a block of the body of task `g`.
