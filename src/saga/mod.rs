@@ -9,7 +9,9 @@
 //! `Rc<dyn Any>` between the two, so one saga can make calls of different
 //! types; the typed helpers ([`call`], [`delay`], [`all`], [`race`](fn@race),
 //! [`fork`], [`join`], …) turn them back into the called function's type,
-//! and a mismatch becomes an error that names the effect.
+//! and a mismatch becomes an error that names the effect. Over parts of
+//! mixed types, the typed combinators hand each value back untyped when
+//! asked for [`Value`]s (`all::<_, Value>`, `race::<_, Value>`).
 //!
 //! | redux-saga / seed 003        | baton                                  |
 //! |------------------------------|----------------------------------------|
@@ -164,7 +166,9 @@
 //! work. A typed promise is subscribed to directly, so a call effect costs
 //! one microtask turn, as seed 003's `runEnhanced` does; when the receiver is
 //! a typed helper, the value goes back as the promise itself (already an
-//! `Rc`) and the downcast reads it there (`Source::Handle`). A promise that
+//! `Rc`) and the downcast reads it there (`Source::Handle`); a typed
+//! combinator asked for `Value`s is performed without such handles, which
+//! only the promise's value type can read. A promise that
 //! has already settled is not subscribed at all: the waiter (the task, or an
 //! `all` gathering its parts) queues itself as the microtask and reads the
 //! outcome when its turn comes. An `all` whose parts' promises have
