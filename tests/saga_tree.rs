@@ -1337,3 +1337,61 @@ fn a_parent_of_many_children_settles_each_once_and_cancels_the_rest_in_fork_orde
     assert_eq!(log.lines(), expected);
     assert_eq!(outcome(&task), "cancelled: stop");
 }
+
+/// Where baton leaves redux-saga on purpose: an `all` performs none of its
+/// parts after a fork whose child fails as it starts, which halts the saga,
+/// nor, once its parts are performed one at a time (from a fork on), after
+/// one that fails as it starts (a `cps` calling back with an error at
+/// once). redux-saga still calls the function of a call there, its outcome
+/// going to nobody.
+#[test]
+fn an_all_performs_none_of_its_parts_after_one_that_fails_or_halts_its_saga_as_it_starts() {
+    use baton::Abrupt;
+    use baton::runner::Done;
+    use baton::saga::{Value, cps_effect, fork_effect};
+
+    fn refuse_at_once(_: (), done: Done<u32, Error>) {
+        done(Err(Error::msg("refused")));
+    }
+    let ran = |first: Box<dyn Fn() -> Vec<baton::saga::Effect>>| {
+        let log = Log::default();
+        let (l, side) = (log.clone(), log.clone());
+        let task = EventLoop::virtual_clock().run(move || {
+            let side_effect = move |()| {
+                side.say("the call after it ran");
+                Promise::<u32>::resolve(1)
+            };
+            run_saga(Gen::new(move |co: SagaCo<u32>| async move {
+                let mut parts = first();
+                parts.push(call_effect(side_effect, ()));
+                let out = all::<_, Value>(&co, parts).await;
+                l.say(match &out {
+                    Ok(_) => "the all gave its values",
+                    Err(Abrupt::Throw(_)) => "the all threw",
+                    Err(Abrupt::Return(_)) => "the saga's cleanup",
+                });
+                out.map(|values| values.len() as u32)
+            }))
+        });
+        (log.lines(), outcome(&task))
+    };
+    let failing = |()| Gen::new(|_co: SagaCo<u32>| async move { Err(Error::msg("boom").into()) });
+    let waiting = |()| {
+        Gen::new(|co: SagaCo<u32>| async move {
+            delay(&co, 10).await?;
+            Ok(1)
+        })
+    };
+    let cleanup = vec!["0 the saga's cleanup".to_owned()];
+    assert_eq!(
+        ran(Box::new(move || vec![fork_effect(failing, ())])),
+        (cleanup, "failed: boom".to_owned())
+    );
+    let threw = vec!["0 the all threw".to_owned()];
+    assert_eq!(
+        ran(Box::new(move || {
+            vec![fork_effect(waiting, ()), cps_effect(refuse_at_once, ())]
+        })),
+        (threw, "failed: refused".to_owned())
+    );
+}

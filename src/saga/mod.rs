@@ -146,10 +146,13 @@
 //!   queue has cancelled what it held, and the child outlives its parent
 //!   (the random channel programs found it; `workersLog` in
 //!   `tests/oracle/random/_random.js` marks such traces).
-//! - An `all` whose part fails as it starts (a fork whose child throws at
-//!   once) performs none of the parts after it. redux-saga performs them
-//!   all the same, their outcomes going to nobody: a call after it runs,
-//!   a take after it swallows the next matching action.
+//! - An `all` performing its parts one at a time (from a fork, a take, a
+//!   put or a `cps` on) performs no more once it is over (a part failed
+//!   as it started) or its task was halted (a fork whose child failed as
+//!   it started). redux-saga performs them all the same, their outcomes
+//!   going to nobody (a call there runs, a take swallows the next
+//!   matching action), and runs the halted task's cleanup after them;
+//!   baton runs it within the fork, as the child fails.
 //! - A tree may be as deep as memory allows: a fork chain 100,000 deep
 //!   starts, finishes, joins and cancels in order, the driver moving onto
 //!   a fresh stack segment as the thread's runs out. redux-saga, under
