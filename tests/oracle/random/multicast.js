@@ -12,7 +12,7 @@
 // three workers, then waits, cancels workers and closes M. A worker puts
 // to M, takes from it (`take` or `takeMaybe`, of A, of B or of anything),
 // closes it, waits, throws, and catches and cleans up with try / catch /
-// finally. A `take` of a closed channel ends the saga; a `takeMaybe` gets
+// finally; it also races, or gathers with `all`, takes, puts and delays. A `take` of a closed channel ends the saga; a `takeMaybe` gets
 // END. Every line starts with the virtual time and its task: `m` for the
 // root, `w<k>` for worker k, `o` for the code outside.
 //
@@ -40,6 +40,15 @@ function generate(r) {
     const stmts = [];
     const len = 1 + r.int(depth === 0 ? 5 : 2);
     for (let i = 0; i < len; i++) {
+      if (!cleanup && r.chance(0.08)) {
+        const of = Array.from({ length: 1 + r.int(3) }, () => {
+          if (r.chance(0.3) && free.length > 0) return { p: "delay", ms: anyBit() };
+          if (r.chance(0.2)) return { p: "mput", t: pick(TYPES), v: label() };
+          return { p: "mtake", pat: pick(PATTERNS), maybe: r.chance(0.6) };
+        });
+        stmts.push({ s: "group", e: r.chance(0.5) ? "all" : "race", of });
+        continue;
+      }
       const kind = r.int(depth >= 2 ? 9 : 11);
       if (kind === 0) stmts.push({ s: "log", id: label() });
       else if (kind <= 2 && !cleanup) stmts.push({ s: "mput", t: pick(TYPES), v: label() });
@@ -81,6 +90,20 @@ function source(stmts, g, indent = "  ") {
       case "mclose":
         out += `${indent}M.close();\n${indent}log("${g} closed m");\n`;
         break;
+      case "group": {
+        const part = (p) => {
+          if (p.p === "mtake") return [`${p.maybe ? "takeMaybe" : "take"}(M, "${p.pat}")`, "shown"];
+          if (p.p === "mput") return [`put(M, { type: "${p.t}", v: ${p.v} })`, `() => "put ${p.t}${p.v}"`];
+          return [`delay(${p.ms}, "waited")`, `() => "waited"`];
+        };
+        const parts = st.of.map((p, j) => ["abc"[j], ...part(p)]);
+        out += `${indent}{\n${indent}  const R = yield ${st.e}({\n`;
+        out += parts.map(([k, effect]) => `${indent}    ${k}: ${effect},\n`).join("");
+        out += `${indent}  });\n${indent}  const S = { ${parts.map(([k, , show]) => `${k}: ${show}`).join(", ")} };\n`;
+        out += `${indent}  const got = Object.keys(S).filter((k) => k in R);\n`;
+        out += `${indent}  log("${g} ${st.e} gave " + got.map((k) => k + "=" + S[k](R[k])).join(" "));\n${indent}}\n`;
+        break;
+      }
     }
     return out;
   };
@@ -90,7 +113,7 @@ function source(stmts, g, indent = "  ") {
 function run(program) {
   const clock = virtualTime();
   const { END, multicastChannel } = require("redux-saga");
-  const { cancel, delay, put, take, takeMaybe } = require("redux-saga/effects");
+  const { all, cancel, delay, put, race, take, takeMaybe } = require("redux-saga/effects");
   const log = workersLog(clock);
   const shown = (m) => (m === END ? "END" : `${m.type}${m.v}`);
   const M = multicastChannel();
@@ -100,11 +123,11 @@ function run(program) {
       log(`o put ${t}${v} to m`);
     }, at);
   }
-  const names = ["log", "put", "take", "takeMaybe", "delay", "cancel", "shown", "M", "W"];
+  const names = ["log", "put", "take", "takeMaybe", "delay", "cancel", "shown", "M", "W", "all", "race"];
   const W = [];
   const saga = (body, g, end) =>
     new Function(...names, `return function* () {\n${source(body, g)}  return ${end};\n};`)(
-      log, put, take, takeMaybe, delay, cancel, shown, M, W,
+      log, put, take, takeMaybe, delay, cancel, shown, M, W, all, race,
     );
   const root = function* () {
     for (const [k, body] of program.bodies.entries()) {
