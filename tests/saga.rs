@@ -534,3 +534,60 @@ fn a_context_read_is_stepped_and_misuse_is_a_clear_error() {
     });
     assert_eq!(seen.peek().and_then(Result::ok).as_deref(), Some("v1"));
 }
+
+#[test]
+fn a_stepper_feeds_values_of_mixed_types_untyped() {
+    use baton::saga::{SagaCo, Stepper, Value, all, call, call_effect, run_saga};
+    use baton::{Gen, Promise};
+    use std::rc::Rc;
+
+    fn size(_: &'static str) -> Promise<usize> {
+        Promise::resolve(0)
+    }
+    fn name(_: u32) -> Promise<String> {
+        Promise::resolve(String::new())
+    }
+    let saga = || {
+        Gen::new(|co: SagaCo<String>| async move {
+            let values: Vec<Value> =
+                all(&co, vec![call_effect(size, "/a"), call_effect(name, 7)]).await?;
+            let size = values[0].downcast_ref::<usize>().copied();
+            let name = values[1].downcast_ref::<String>().cloned();
+            Ok(format!("{size:?} {name:?}"))
+        })
+    };
+    let fed = [
+        Rc::new(3_usize) as Value,
+        Rc::new("#7".to_string()) as Value,
+    ];
+    let mut steps = Stepper::new(saga());
+    steps.next_effect().ok();
+    let by_all = steps.feed_all(fed.clone()).err().and_then(Result::ok);
+    let mut steps = Stepper::new(saga());
+    steps.next_effect().ok();
+    let by_vec = steps.feed(fed.to_vec()).err().and_then(Result::ok);
+    let expected = Some("Some(3) Some(\"#7\")".to_string());
+    assert_eq!((by_all, by_vec), (expected.clone(), expected));
+
+    // A callee whose value is a `Value` itself: fed as it is, or run.
+    fn any_value(n: u8) -> Promise<Value> {
+        Promise::resolve(Rc::new(n) as Value)
+    }
+    let saga = || {
+        Gen::new(|co: SagaCo<Option<u8>>| async move {
+            let value: Value = call(&co, any_value, 5).await?;
+            Ok(value.downcast_ref::<u8>().copied())
+        })
+    };
+    let mut steps = Stepper::new(saga());
+    steps.next_effect().ok();
+    let fed = steps
+        .feed(Rc::new(6_u8) as Value)
+        .err()
+        .and_then(Result::ok);
+    let ran = baton::EventLoop::virtual_clock().run(move || run_saga(saga()).promise());
+    assert_eq!(
+        (fed, ran.peek().and_then(Result::ok)),
+        (Some(Some(6)), Some(Some(5)))
+    );
+}

@@ -1,9 +1,8 @@
 //! The stepping harness: drive a saga effect by effect with no runtime.
 
 use std::fmt;
-use std::rc::Rc;
 
-use super::effect::{Description, Effect, Value, unit};
+use super::effect::{Description, Effect, Value, into_value, unit};
 use crate::Error;
 use crate::generator::{Generator, Resume, Step};
 
@@ -110,7 +109,8 @@ where
     }
 
     /// Feeds `value` as the current effect's result: the next effect, or
-    /// how the saga finished.
+    /// how the saga finished. A [`Value`] goes in as it is (the result of a
+    /// raw yield, or of a typed combinator asked for `Value`s).
     ///
     /// # Errors
     ///
@@ -133,10 +133,12 @@ where
     /// assert_eq!(steps.feed(4_u32).err().and_then(Result::ok), Some(7));
     /// ```
     pub fn feed<U: 'static>(&mut self, value: U) -> Result<Description, Finished<G::Return>> {
-        self.step(Resume::Next(Rc::new(value) as Value))
+        self.step(Resume::Next(into_value(value)))
     }
 
-    /// Feeds the results of an `all` effect, one per part, in order.
+    /// Feeds the results of an `all` effect, one per part, in order: for
+    /// parts of mixed types, as [`Value`]s (`Rc::new(x) as Value`), which
+    /// go in as they are.
     ///
     /// # Errors
     ///
@@ -159,7 +161,7 @@ where
         &mut self,
         values: impl IntoIterator<Item = U>,
     ) -> Result<Description, Finished<G::Return>> {
-        let values: Vec<Value> = values.into_iter().map(|v| Rc::new(v) as Value).collect();
+        let values: Vec<Value> = values.into_iter().map(into_value).collect();
         self.feed(values)
     }
 
@@ -190,7 +192,7 @@ where
         winner: &'static str,
         value: U,
     ) -> Result<Description, Finished<G::Return>> {
-        self.feed((winner, Rc::new(value) as Value))
+        self.feed((winner, into_value(value)))
     }
 
     /// Fails the current effect with `error`.

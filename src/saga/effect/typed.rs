@@ -67,7 +67,9 @@ pub(crate) fn downcast<U: Clone + 'static>(
 
 /// [`downcast`], taking the value: a fulfilled promise handed over as the
 /// value is let go of here, where its cell can be recycled, and a value
-/// no one else holds is moved out.
+/// no one else holds is moved out. Asked for a `Value` itself (a callee
+/// returning `Promise<Value>`), a value that is not one boxed (a test fed
+/// it as it is) is taken as it is.
 #[inline(always)]
 pub(crate) fn take_value<U: Clone + 'static>(
     value: Value,
@@ -80,8 +82,37 @@ pub(crate) fn take_value<U: Clone + 'static>(
         // `all`'s values, each then taken in turn), else cloned.
         Err(value) => match value.downcast::<U>() {
             Ok(value) => Ok(std::rc::Rc::try_unwrap(value).unwrap_or_else(|v| (*v).clone())),
-            Err(value) => downcast(&value, kind, name),
+            Err(value) => match untyped::<U>(value) {
+                Ok(same) => Ok(same),
+                Err(value) => downcast(&value, kind, name),
+            },
         },
+    }
+}
+
+/// `value` as a `U`, if `U` is `Value` itself: the one way to say so to
+/// the compiler without `unsafe` is a downcast.
+fn untyped<U: 'static>(value: Value) -> Result<U, Value> {
+    let mut slot = Some(value);
+    if let Some(same) = (&mut slot as &mut dyn Any)
+        .downcast_mut::<Option<U>>()
+        .and_then(Option::take)
+    {
+        return Ok(same);
+    }
+    Err(slot.unwrap_or_else(super::unit))
+}
+
+/// A value fed to a saga (by a test): boxed, unless it is a `Value`
+/// already, which goes in as it is.
+pub(crate) fn into_value<U: 'static>(value: U) -> Value {
+    let mut slot = Some(value);
+    match (&mut slot as &mut dyn Any)
+        .downcast_mut::<Option<Value>>()
+        .and_then(Option::take)
+    {
+        Some(value) => value,
+        None => slot.map_or_else(super::unit, |value| std::rc::Rc::new(value) as Value),
     }
 }
 
@@ -103,13 +134,7 @@ pub(crate) fn take_part<U: Clone + 'static>(
     if !wants_values::<U>() {
         return take_value(value, kind, name);
     }
-    // `U` is `Value`: the one way to say so to the compiler without
-    // `unsafe` is a downcast, which cannot fail here.
-    let mut untyped = Some(value);
-    (&mut untyped as &mut dyn Any)
-        .downcast_mut::<Option<U>>()
-        .and_then(Option::take)
-        .ok_or_else(|| Error::msg(format!("`{kind:?} {name}` could not hand back its values")))
+    untyped::<U>(value).or_else(|value| downcast(&value, kind, name))
 }
 
 /// Yields `effect` and turns its result into `U`.
