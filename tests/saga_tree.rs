@@ -1395,3 +1395,57 @@ fn an_all_performs_none_of_its_parts_after_one_that_fails_or_halts_its_saga_as_i
         (threw, "failed: refused".to_owned())
     );
 }
+
+/// redux-saga's `join([...tasks])`: the values in order, or the first
+/// failure thrown into the joiner; the other tasks run on.
+#[test]
+fn join_all_gives_the_values_in_order_or_the_first_failure() {
+    use baton::Abrupt;
+    use baton::saga::join_all;
+
+    let log = Log::default();
+    let (l, said) = (log.clone(), log.clone());
+    let task = EventLoop::virtual_clock().run(move || {
+        let sleeper = move |(ms, fails): (u64, bool)| {
+            let l = l.clone();
+            Gen::new(move |co: SagaCo<u64>| async move {
+                delay(&co, ms).await?;
+                l.say(format_args!("{ms} ms task ends"));
+                if fails {
+                    return Err(Error::msg(format!("{ms} ms task failed")).into());
+                }
+                Ok(ms)
+            })
+        };
+        let l = said;
+        run_saga(Gen::new(move |co: SagaCo<String>| async move {
+            let ok = vec![
+                spawn(&co, sleeper.clone(), (20, false)).await?,
+                spawn(&co, sleeper.clone(), (5, false)).await?,
+            ];
+            let values = join_all(&co, &ok).await?;
+            l.say(format_args!("joined {values:?}"));
+            let mixed = vec![
+                spawn(&co, sleeper.clone(), (30, false)).await?,
+                spawn(&co, sleeper.clone(), (10, true)).await?,
+            ];
+            match join_all(&co, &mixed).await {
+                Err(Abrupt::Throw(e)) => l.say(format_args!("join threw: {e}")),
+                other => l.say(format_args!("unexpected: {:?}", other.is_ok())),
+            }
+            Ok("done".to_string())
+        }))
+    });
+    assert_eq!(
+        log.lines(),
+        [
+            "5 5 ms task ends",
+            "20 20 ms task ends",
+            "20 joined [20, 5]",
+            "30 10 ms task ends",
+            "30 join threw: 10 ms task failed",
+            "50 30 ms task ends",
+        ]
+    );
+    assert_eq!(outcome(&task), "ok \"done\"");
+}

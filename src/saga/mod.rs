@@ -21,7 +21,7 @@
 //! | `yield race({...})`          | [`race`](fn@race), [`race2`] (losers cancelled) |
 //! | `yield delay(ms)`            | [`delay`]                              |
 //! | `yield fork` / `spawn`       | [`fork`] / [`spawn`] → a [`Task`]      |
-//! | `yield join(task)`           | [`join`]                               |
+//! | `yield join(task)` / `([...])` | [`join`] / [`join_all`]               |
 //! | `yield cancel(task)` / `()`  | [`cancel`] / [`cancel_self_effect`]    |
 //! | (Effect-TS's awaited `Fiber.interrupt`) | [`cancel_and_wait`]         |
 //! | (Effect-TS's `uninterruptible`) | [`uninterruptible`]                 |
@@ -287,7 +287,7 @@ pub use task::{Cancelled, Link, Scope, Task, TaskId};
 pub use trace::{Event, TraceEvent, timeline};
 pub use tree::{
     cancel, cancel_and_wait, cancel_and_wait_effect, cancel_effect, cancel_self_effect, cancelled,
-    cancelled_effect, fork, fork_effect, join, join_effect, spawn, spawn_effect,
+    cancelled_effect, fork, fork_effect, join, join_all, join_effect, spawn, spawn_effect,
 };
 pub use watchers::{Worker, debounce, take_every, take_latest, take_leading, throttle};
 

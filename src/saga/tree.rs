@@ -376,6 +376,36 @@ pub async fn join<T, R: Clone + 'static>(
     yield_typed(co, join_effect(task), Kind::Join, "join").await
 }
 
+/// `yield join([task, …])`: every task's return value, in order, as an
+/// `all` of joins (redux-saga's join of several tasks is the same `all`).
+///
+/// # Errors
+///
+/// As [`join`], for the first task to fail or be cancelled; the joins of
+/// the others are then withdrawn (the tasks themselves run on).
+///
+/// ```
+/// use baton::{Error, EventLoop, Gen};
+/// use baton::saga::{SagaCo, delay, fork, join_all, run_saga};
+///
+/// let saga = Gen::new(|co: SagaCo<Vec<u64>>| async move {
+///     let sleeper = |ms: u64| Gen::new(move |co: SagaCo<u64>| async move {
+///         delay(&co, ms).await?;
+///         Ok(ms)
+///     });
+///     let tasks = vec![fork(&co, sleeper, 30).await?, fork(&co, sleeper, 10).await?];
+///     join_all(&co, &tasks).await
+/// });
+/// let p = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
+/// assert_eq!(p.peek().and_then(Result::ok), Some(vec![30, 10]));
+/// ```
+pub async fn join_all<T, R: Clone + 'static>(
+    co: &SagaCo<T>,
+    tasks: &[Task<R>],
+) -> Result<Vec<R>, Abrupt<Error, T>> {
+    super::all(co, tasks.iter().map(join_effect).collect()).await
+}
+
 /// The effect of cancelling `task` (non-blocking: the saga resumes at once,
 /// the task's cleanup runs on its own).
 ///
