@@ -93,6 +93,20 @@ function soakCount(count) {
   return Number(process.env.PROGRAMS ?? count);
 }
 
+// The source of a race or an `all` (`st.e`) of the parts `st.of`, under
+// the keys a, b, c, in task `g`: `part(p)` gives a part's effect and how
+// its value is shown. It logs "<g> <all|race> gave k=v …" for the parts
+// that gave something.
+function groupSource(st, indent, g, part) {
+  const parts = st.of.map((p, j) => ["abc"[j], ...part(p)]);
+  let out = `${indent}{\n${indent}  const R = yield ${st.e}({\n`;
+  out += parts.map(([k, effect]) => `${indent}    ${k}: ${effect},\n`).join("");
+  out += `${indent}  });\n${indent}  const S = { ${parts.map(([k, , show]) => `${k}: ${show}`).join(", ")} };\n`;
+  out += `${indent}  const got = Object.keys(S).filter((k) => k in R);\n`;
+  out += `${indent}  log("${g} ${st.e} gave " + got.map((k) => k + "=" + S[k](R[k])).join(" "));\n${indent}}\n`;
+  return out;
+}
+
 // A `try` statement; `block(stmts, indent)` is the source of a block, and
 // `prefix` starts each line the statement logs.
 function trySource(st, indent, block, prefix = "") {
@@ -324,6 +338,7 @@ function tryStatement(r, id, block, depth, cleanup) {
 }
 
 module.exports = {
+  groupSource,
   soakSeed,
   soakCount,
   tryStatement,

@@ -26,7 +26,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { workersLog, main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
+const { groupSource, workersLog, main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261206;
@@ -116,18 +116,12 @@ function source(stmts, g, indent = "  ") {
         break;
       case "group": {
         const part = (p) => {
-          if (p.p === "ctake") return `takeMaybe(C[${p.c}])`;
-          if (p.p === "etake") return "takeMaybe(E)";
-          if (p.p === "cput") return `put(C[${p.c}], ${p.v})`;
-          return `delay(${p.ms}, "waited")`;
+          if (p.p === "ctake") return [`takeMaybe(C[${p.c}])`, "shown"];
+          if (p.p === "etake") return ["takeMaybe(E)", "shown"];
+          if (p.p === "cput") return [`put(C[${p.c}], ${p.v})`, `() => "put ${p.v}"`];
+          return [`delay(${p.ms}, "waited")`, "shown"];
         };
-        const shownPart = (p) => (p.p === "cput" ? `() => "put ${p.v}"` : "shown");
-        const keys = st.of.map((_, j) => "abc"[j]);
-        out += `${indent}{\n${indent}  const R = yield ${st.e}({\n`;
-        out += st.of.map((p, j) => `${indent}    ${keys[j]}: ${part(p)},\n`).join("");
-        out += `${indent}  });\n${indent}  const S = { ${st.of.map((p, j) => `${keys[j]}: ${shownPart(p)}`).join(", ")} };\n`;
-        out += `${indent}  const got = Object.keys(S).filter((k) => k in R);\n`;
-        out += `${indent}  log("${g} ${st.e} gave " + got.map((k) => k + "=" + S[k](R[k])).join(" "));\n${indent}}\n`;
+        out += groupSource(st, indent, g, part);
         break;
       }
     }

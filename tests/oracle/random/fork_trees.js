@@ -37,11 +37,10 @@
 // no two timers are ever due at once and Node fires them in the order of
 // their virtual times: a timer falls due at the sum of the delays on the
 // chain of events that led to it, and distinct chains have distinct sums.
-const { main, blockSource, runRoot, virtualTime } = require("./_random.js");
+const { groupSource, main, blockSource, runRoot, virtualTime } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261204;
-const KEYS = ["a", "b", "c"];
 const UNIT = 20;
 const MAX_DELAYS = 5;
 const MAX_TASKS = 6;
@@ -197,12 +196,7 @@ function source(stmts, g, indent = "  ") {
           const child = `function* () {\n${indent}    const T = [];\n${source(p.body, "c" + p.t, indent + "    ")}`;
           return [`fork(${child}${indent}    return ${p.end};\n${indent}  })`, `() => "c${p.t}"`];
         };
-        const parts = st.of.map((p, j) => [KEYS[j], ...part(p)]);
-        out += `${indent}{\n${indent}  const R = yield ${st.e}({\n`;
-        out += parts.map(([k, effect]) => `${indent}    ${k}: ${effect},\n`).join("");
-        out += `${indent}  });\n${indent}  const S = { ${parts.map(([k, , show]) => `${k}: ${show}`).join(", ")} };\n`;
-        out += `${indent}  const got = Object.keys(S).filter((k) => k in R);\n`;
-        out += `${indent}  log("${g} ${st.e} gave " + got.map((k) => k + "=" + S[k](R[k])).join(" "));\n${indent}}\n`;
+        out += groupSource(st, indent, g, part);
         break;
       }
       case "cget":

@@ -19,7 +19,7 @@
 // Cleanup (a finally block) is synchronous, as in `fork_trees.js`, and for
 // the same reasons. Time is virtual and every duration is UNIT times a
 // distinct power of two, as in `watchers.js`.
-const { workersLog, main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
+const { groupSource, workersLog, main, blockSource, runRoot, tryStatement, virtualTime, workerStepSource } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261204;
@@ -96,12 +96,7 @@ function source(stmts, g, indent = "  ") {
           if (p.p === "mput") return [`put(M, { type: "${p.t}", v: ${p.v} })`, `() => "put ${p.t}${p.v}"`];
           return [`delay(${p.ms}, "waited")`, `() => "waited"`];
         };
-        const parts = st.of.map((p, j) => ["abc"[j], ...part(p)]);
-        out += `${indent}{\n${indent}  const R = yield ${st.e}({\n`;
-        out += parts.map(([k, effect]) => `${indent}    ${k}: ${effect},\n`).join("");
-        out += `${indent}  });\n${indent}  const S = { ${parts.map(([k, , show]) => `${k}: ${show}`).join(", ")} };\n`;
-        out += `${indent}  const got = Object.keys(S).filter((k) => k in R);\n`;
-        out += `${indent}  log("${g} ${st.e} gave " + got.map((k) => k + "=" + S[k](R[k])).join(" "));\n${indent}}\n`;
+        out += groupSource(st, indent, g, part);
         break;
       }
     }
