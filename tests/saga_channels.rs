@@ -243,6 +243,53 @@ fn an_all_of_takes_finding_their_messages_goes_on_at_once() {
     );
 }
 
+/// A put that overflows a fixed buffer throws into its saga inside the
+/// put, as redux-saga's does: what the saga puts next, before it waits
+/// again, is held back until it does (here, until an `all` has taken the
+/// message that filled the buffer), and so fits.
+#[test]
+fn a_saga_thrown_a_puts_overflow_holds_its_next_puts_until_it_waits() {
+    use baton::Abrupt;
+    use baton::saga::{Value, all_keyed, race};
+
+    let log: Log = Rc::default();
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let chan = Channel::<u32>::new(Buffer::Fixed(1));
+        let _ = chan.put(73);
+        run_saga(Gen::new(move |co: SagaCo<()>| async move {
+            // Woken by a timer: nothing holds puts back (as the root's
+            // start would).
+            delay(&co, 1).await?;
+            if let Err(Abrupt::Throw(e)) = put_to(&co, &chan, 7).await {
+                say(&l, format_args!("caught {e}"));
+                let parts = vec![("a", chan.put_effect(10)), ("b", chan.take_effect())];
+                let got: Vec<(&str, Value)> = all_keyed(&co, parts).await?;
+                let took = got[1].1.downcast_ref::<Option<u32>>().copied().flatten();
+                let put = got[0].1.downcast_ref::<baton::saga::Delivery>().copied();
+                say(&l, format_args!("the all took {took:?}, its put {put:?}"));
+            }
+            // Thrown inside a race too, as it is made.
+            if let Err(Abrupt::Throw(e)) =
+                race::<_, Value>(&co, vec![("a", chan.put_effect(8))]).await
+            {
+                say(&l, format_args!("the race threw {e}"));
+            }
+            say(&l, format_args!("buffered {:?}", chan.flush()));
+            Ok(())
+        }))
+    });
+    assert_eq!(
+        *log.borrow(),
+        [
+            "1 caught channel buffer overflow (capacity 1)",
+            "1 the all took Some(73), its put Some(Buffered)",
+            "1 the race threw channel buffer overflow (capacity 1)",
+            "1 buffered [10]",
+        ]
+    );
+}
+
 fn instant((): ()) -> baton::Promise<u32> {
     baton::Promise::resolve(0)
 }

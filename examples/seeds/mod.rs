@@ -519,6 +519,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "put_overflow",
+        "a put that overflows a fixed buffer throws into its saga inside the put: its next puts wait until it waits",
+        saga::put_overflow,
+    ),
+    port(
+        "saga",
         "store_end",
         "redux-saga's END: takes end their sagas, which clean up and wait for their children",
         saga::store_end,

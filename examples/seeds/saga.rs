@@ -963,6 +963,51 @@ pub fn all_at_once() -> String {
     })
 }
 
+/// `put_overflow.js`: a put that overflows a channel's fixed buffer is
+/// thrown into its saga inside the put, so what the saga puts next, before
+/// it waits again, waits until it does: an `all` of a put and a take puts
+/// once the take has emptied the buffer, and a put right after a race that
+/// overflowed waits for the saga to wait, then overflows in turn.
+pub fn put_overflow() -> String {
+    scenario(|log| {
+        let chan = Channel::<u32>::new(Buffer::Fixed(1));
+        let _ = chan.put(73);
+        let l = log.clone();
+        let shown = |e: &Error| {
+            let overflow = e.to_string().starts_with("channel buffer overflow");
+            if overflow {
+                "an overflow".to_string()
+            } else {
+                e.to_string()
+            }
+        };
+        let saga = Gen::new(move |co: SagaCo<()>| async move {
+            delay(&co, 1).await?;
+            if let Err(Abrupt::Throw(e)) = put_to(&co, &chan, 7).await {
+                l.line(format_args!("caught {}", shown(&e)));
+                let parts = vec![("a", chan.put_effect(10)), ("b", chan.take_effect())];
+                let got: Vec<(&str, Value)> = all_keyed(&co, parts).await?;
+                if let Some(Some(took)) = got[1].1.downcast_ref::<Option<u32>>() {
+                    l.line(format_args!("the all took {took}, and its put went out"));
+                }
+            }
+            if let Err(Abrupt::Throw(e)) =
+                race::<_, Value>(&co, vec![("a", chan.put_effect(8))]).await
+            {
+                l.line(format_args!("the race threw {}", shown(&e)));
+                if let Err(Abrupt::Throw(e2)) = put_to(&co, &chan, 11).await {
+                    l.line(format_args!("the put after it threw {}", shown(&e2)));
+                }
+            }
+            let buffered: Vec<String> = chan.flush().iter().map(u32::to_string).collect();
+            l.line(format_args!("buffered [{}]", buffered.join(",")));
+            Ok(())
+        });
+        let l = log.clone();
+        run_saga(saga).promise().map(move |()| l.line("done"));
+    })
+}
+
 /// `store_end.js`: redux-saga's END, dispatched from outside, as
 /// [`Store::end`] gives it.
 pub fn store_end() -> String {

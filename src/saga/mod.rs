@@ -80,7 +80,9 @@
 //! is (`cancelled()` is true in its cleanup); a put (to a channel or to
 //! the store) hands its message to the waiting takers, which go on at
 //! once, before the putter, and the puts they make wait until the putter
-//! waits too (and those made as a root starts, until it first waits, as
+//! waits too (as do the putter's own, when its put overflows a fixed buffer
+//! and throws into it there: `put_overflow.js`; and those made as a root
+//! starts, until it first waits, as
 //! redux-saga's `runSaga` starts it); a `select` reads the state at once,
 //! and an action channel opens at once, as a context is read or set at
 //! once; the store's end ([`Store::end`], redux-saga's `END`) ends the

@@ -657,12 +657,11 @@ impl<T: Clone + 'static> Channel<T> {
             // on at once, waits too (redux-saga's scheduler).
             let hold = super::scheduler::Hold::new();
             let running = match put.put_now() {
-                Ok(delivered) => {
-                    hold.pass_on();
-                    Running::now_held(delivered)
-                }
-                Err(overflow) => Running::now(Err(overflow)),
+                Ok(delivered) => Running::now_held(delivered),
+                // Thrown into the putter inside the put, as redux-saga's.
+                Err(overflow) => Running::failed_now_held(overflow),
             };
+            hold.pass_on();
             // Usually its last handle: kept for the next put's.
             crate::recycle::recycle(put);
             running

@@ -315,6 +315,11 @@ pub(crate) enum Source {
     /// A fork's task: as `Now`, and the driver releases the scheduler's
     /// hold the fork took once the parent waits again.
     NowHeld(Value),
+    /// A put's failure as it was made (a fixed buffer's overflow): as
+    /// `FailedNow`, thrown into the putter inside the put, which holds the
+    /// scheduler until the putter waits again, as redux-saga's put calls
+    /// back inside its `asap`.
+    FailedNowHeld(Error),
 }
 
 impl Source {
@@ -331,6 +336,7 @@ impl Source {
             Source::Now(value) => Source::Now(value),
             Source::FailedNow(error) => Source::FailedNow(error),
             Source::NowHeld(value) => Source::NowHeld(value),
+            Source::FailedNowHeld(error) => Source::FailedNowHeld(error),
         }
     }
 
@@ -368,6 +374,11 @@ impl Source {
                 None
             }
             Source::FailedNow(error) => {
+                queue_microtask(move || settled.deliver(Err(error)));
+                None
+            }
+            Source::FailedNowHeld(error) => {
+                crate::saga::scheduler::release(1);
                 queue_microtask(move || settled.deliver(Err(error)));
                 None
             }
@@ -493,6 +504,14 @@ impl Running {
         }
     }
 
+    /// A put's failure as it was made: see [`Source::FailedNowHeld`].
+    pub(crate) fn failed_now_held(error: Error) -> Self {
+        Running {
+            source: Source::FailedNowHeld(error),
+            cancel: None,
+        }
+    }
+
     /// An effect that hands its outcome to the [`Settled`] it is given,
     /// itself, and says how to stop waiting.
     pub(crate) fn waiting(subscribe: impl FnOnce(Settled) -> Option<Stop> + 'static) -> Self {
@@ -525,19 +544,16 @@ impl Running {
     }
 
     /// An effect whose outcome is known as it is performed, holding the
-    /// scheduler if `held` (a race or an `all` decided at once by a fork):
-    /// the saga goes on at once and lets go once it waits again.
+    /// scheduler if `held` (a race or an `all` decided at once by a fork,
+    /// or by a put that failed as it was made): the saga goes on at once
+    /// and lets go once it waits again.
     #[cold]
     #[inline(never)]
     pub(crate) fn known(outcome: Result<Value, Error>, held: bool) -> Self {
         match outcome {
             Ok(value) if held => Running::now_held(value),
-            outcome => {
-                if held {
-                    crate::saga::scheduler::release(1); // a failure holds nothing
-                }
-                Running::now(outcome)
-            }
+            Err(error) if held => Running::failed_now_held(error),
+            outcome => Running::now(outcome),
         }
     }
 
@@ -561,14 +577,14 @@ impl Running {
     pub(crate) fn is_now(&self) -> bool {
         matches!(
             self.source,
-            Source::Now(_) | Source::FailedNow(_) | Source::NowHeld(_)
+            Source::Now(_) | Source::FailedNow(_) | Source::NowHeld(_) | Source::FailedNowHeld(_)
         )
     }
 
     /// The error an effect known as it was performed failed with, if so.
     pub(crate) fn now_error(&self) -> Option<&Error> {
         match &self.source {
-            Source::FailedNow(error) => Some(error),
+            Source::FailedNow(error) | Source::FailedNowHeld(error) => Some(error),
             _ => None,
         }
     }
@@ -579,9 +595,9 @@ impl Running {
         matches!(self.source, Source::Listening(_))
     }
 
-    /// Whether it is a fork's, holding the scheduler.
+    /// Whether it holds the scheduler (a fork's, a put's).
     pub(crate) fn holds(&self) -> bool {
-        matches!(self.source, Source::NowHeld(_))
+        matches!(self.source, Source::NowHeld(_) | Source::FailedNowHeld(_))
     }
 
     /// The outcome of an effect known as it was performed, if it was, and
@@ -592,6 +608,7 @@ impl Running {
             Source::Now(value) => Some((Ok(value), false)),
             Source::FailedNow(error) => Some((Err(error), false)),
             Source::NowHeld(value) => Some((Ok(value), true)),
+            Source::FailedNowHeld(error) => Some((Err(error), true)),
             _ => None,
         }
     }
