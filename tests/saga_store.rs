@@ -520,6 +520,40 @@ fn a_reducer_that_panics_fails_the_put_and_the_store_goes_on() {
 }
 
 #[test]
+fn a_saga_thrown_its_reducers_panic_holds_its_next_puts_until_it_waits() {
+    // The fault is thrown into the putter inside the put, as redux-saga's
+    // put calls back with a reducer's error: a put it makes next waits
+    // until it waits, so an `all` of that put and a take of it takes it.
+    let lines = with_signals(|runtime, l| {
+        let l = l.clone();
+        runtime.run(
+            "putter",
+            Gen::new(move |co: SagaCo<()>| async move {
+                // Woken by a timer: nothing else holds its puts back.
+                baton::saga::delay(&co, 1).await?;
+                put_boom(&co, &l, "").await;
+                let parts = vec![
+                    ("a", baton::saga::put_effect(Signal("FINE"))),
+                    ("b", baton::saga::take_effect::<Signal>("FINE".into())),
+                ];
+                let got: Vec<(&str, baton::saga::Value)> =
+                    baton::saga::all_keyed(&co, parts).await?;
+                let took = got[1].1.downcast_ref::<Signal>().map(|s| s.0);
+                l.borrow_mut().push(format!("the all took {took:?}"));
+                Ok(())
+            }),
+        );
+    });
+    assert_eq!(
+        lines,
+        [
+            "the put of BOOM failed: true",
+            "the all took Some(\"FINE\")"
+        ]
+    );
+}
+
+#[test]
 fn a_held_put_whose_reducer_panics_fails_its_saga_and_lets_go_of_the_scheduler() {
     // A put made as a fork starts is held back and made once the parent
     // waits; its reducer panicking there throws the fault into the child,

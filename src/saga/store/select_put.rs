@@ -158,13 +158,18 @@ fn put_now_or_held<A: Action>(put: Rc<StorePut<A>>) -> Running {
         return Running::listening(put);
     }
     // Puts by the sagas this one wakes wait until the putter, going on
-    // at once, waits too (redux-saga's scheduler).
+    // at once, waits too (redux-saga's scheduler); so do the putter's
+    // own when a reducer or subscriber panics, the fault thrown into it
+    // inside the put, as redux-saga's put calls back with the error.
     let hold = crate::saga::scheduler::Hold::new();
-    put.dispatch();
+    let dispatched = catch_unwind(AssertUnwindSafe(|| put.dispatch()));
     hold.pass_on();
     // Its last handle: kept for the next put's.
     crate::recycle::recycle(put);
-    Running::now_held(unit())
+    match dispatched {
+        Ok(()) => Running::now_held(unit()),
+        Err(payload) => Running::failed_now_held(Fault::from_panic(&*payload).into()),
+    }
 }
 
 /// A `put`, made with the effect so the effect holds one word whatever
