@@ -213,11 +213,13 @@ fn run(program: &Value) -> Vec<String> {
     let body = list(&program["body"]);
     let chans = program["chans"].clone();
     run_on_virtual_clock(move |log| {
-        // redux-saga's buffers.none(), expanding(2), dropping(1), sliding(1).
+        // redux-saga's buffers.none(), expanding(2), dropping(1),
+        // sliding(1), fixed(1).
         let buffer = |b: &Value| match b.as_str().expect("a buffer") {
             "none" => Buffer::None,
             "expanding" => Buffer::Expanding(2),
             "dropping" => Buffer::Dropping(1),
+            "fixed" => Buffer::Fixed(1),
             _ => Buffer::Sliding(1),
         };
         let channels = list(&chans)

@@ -44,7 +44,7 @@ const SEED = 20261204;
 const UNIT = 20;
 const MAX_DELAYS = 5;
 const MAX_TASKS = 6;
-const BUFFERS = ["none", "expanding", "dropping", "sliding"];
+const BUFFERS = ["none", "expanding", "dropping", "sliding", "fixed"];
 
 function generate(r) {
   let labels = 0;
@@ -220,6 +220,7 @@ function run(program) {
   const made = { none: buffers.none, expanding: () => buffers.expanding(2) };
   made.dropping = () => buffers.dropping(1);
   made.sliding = () => buffers.sliding(1);
+  made.fixed = () => buffers.fixed(1);
   const C = program.chans.map((b) => channel(made[b]()));
   const shown = (m) => (m === END ? "END" : m);
   // "Generator is already running" thrown into a saga is redux-saga
