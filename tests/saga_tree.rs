@@ -1338,14 +1338,14 @@ fn a_parent_of_many_children_settles_each_once_and_cancels_the_rest_in_fork_orde
     assert_eq!(outcome(&task), "cancelled: stop");
 }
 
-/// Where baton leaves redux-saga on purpose: an `all` performs none of its
-/// parts after a fork whose child fails as it starts, which halts the saga,
-/// nor, once its parts are performed one at a time (from a fork on), after
-/// one that fails as it starts (a `cps` calling back with an error at
-/// once). redux-saga still calls the function of a call there, its outcome
-/// going to nobody.
+/// Where baton leaves redux-saga on purpose: an `all` performing its parts
+/// one at a time (from a fork on) performs none after one that fails as it
+/// starts (a `cps` calling back with an error at once), where redux-saga
+/// still calls the function of a call there; and one whose fork's child
+/// fails as it starts, halting the saga, performs the rest after the
+/// saga's cleanup, where redux-saga performs them first.
 #[test]
-fn an_all_performs_none_of_its_parts_after_one_that_fails_or_halts_its_saga_as_it_starts() {
+fn an_alls_parts_after_one_that_fails_or_halts_its_saga_as_it_starts() {
     use baton::Abrupt;
     use baton::runner::Done;
     use baton::saga::{Value, cps_effect, fork_effect};
@@ -1382,7 +1382,10 @@ fn an_all_performs_none_of_its_parts_after_one_that_fails_or_halts_its_saga_as_i
             Ok(1)
         })
     };
-    let cleanup = vec!["0 the saga's cleanup".to_owned()];
+    let cleanup = vec![
+        "0 the saga's cleanup".to_owned(),
+        "0 the call after it ran".to_owned(),
+    ];
     assert_eq!(
         ran(Box::new(move || vec![fork_effect(failing, ())])),
         (cleanup, "failed: boom".to_owned())

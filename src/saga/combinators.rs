@@ -298,19 +298,17 @@ fn start_part(gathering: &Rc<Gathering>, index: usize, part: Running, handles: b
 /// child, and the puts a forked child made as it started go out before the
 /// next part is performed (seed 003's runner, whose order performs every
 /// part first, has none of these). None is performed once the `all` is
-/// over, or once its task was halted (a fork whose child failed as it
-/// started).
+/// over.
 #[cold]
 #[inline(never)]
 fn perform_rest(
     gathering: &Rc<Gathering>,
     effects: impl Iterator<Item = (usize, Effect)>,
     scope: &Scope,
-    epoch: u64,
     handles: bool,
 ) {
     for (index, effect) in effects {
-        if gathering.over.get() || scope.core().epoch() != epoch {
+        if gathering.over.get() {
             break;
         }
         match effect.perform(scope).into_fulfilled_value(handles) {
@@ -351,7 +349,6 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
     // A fork or an effect of redux-saga's, after which the parts are
     // performed one at a time.
     let mut in_turn_from = None;
-    let epoch = scope.core().epoch();
     for (index, effect) in effects.by_ref() {
         match effect.perform(scope).into_fulfilled_value(handles) {
             Ok(value) => values[index] = Some(value),
@@ -381,7 +378,7 @@ fn perform_all(scope: &Scope, effects: Vec<Effect>, handles: bool) -> Running {
         None => start_parts(&gathering, others, count, handles),
         Some(index) => {
             start_parts(&gathering, others, index + 1, handles);
-            perform_rest(&gathering, effects, scope, epoch, handles);
+            perform_rest(&gathering, effects, scope, handles);
         }
     }
     if let Some(outcome) = gathering.decided_at_once() {

@@ -150,11 +150,13 @@
 //!   `tests/oracle/random/_random.js` marks such traces).
 //! - An `all` performing its parts one at a time (from a fork, a take, a
 //!   put or a `cps` on) performs no more once it is over (a part failed
-//!   as it started) or its task was halted (a fork whose child failed as
-//!   it started). redux-saga performs them all the same, their outcomes
-//!   going to nobody (a call there runs, a take swallows the next
-//!   matching action), and runs the halted task's cleanup after them;
-//!   baton runs it within the fork, as the child fails.
+//!   as it started). redux-saga performs them all the same, their
+//!   outcomes going to nobody (a call there runs, a take swallows the
+//!   next matching action). One whose fork's child fails as it starts,
+//!   which halts the saga, goes on with its parts, as redux-saga's does
+//!   (a child forked there is cancelled with the saga: see above), but
+//!   after the saga's cleanup, which baton runs within the fork, as the
+//!   child fails; redux-saga runs it after them.
 //! - A tree may be as deep as memory allows: a fork chain 100,000 deep
 //!   starts, finishes, joins and cancels in order, the driver moving onto
 //!   a fresh stack segment as the thread's runs out. redux-saga, under

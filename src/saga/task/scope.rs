@@ -215,13 +215,6 @@ impl Scope {
     /// Whether effects run as they are: no test answers them, no tracer
     /// records them.
     #[inline]
-    /// The task's core: an effect that performs others (an `all`) reads
-    /// its epoch there, once, and stops when it changes (its task was
-    /// halted meanwhile).
-    pub(crate) fn core(&self) -> &super::Core {
-        self.node.core()
-    }
-
     pub(crate) fn is_plain(&self) -> bool {
         let env = &self.node.core().env;
         env.tracer.is_none() && env.interceptor.borrow().is_none()
