@@ -717,8 +717,10 @@ pub async fn take_from<T, M: Clone + 'static>(
 /// # Errors
 ///
 /// `Err(Abrupt::Throw(_))` with the channel's [`Overflow`] when its fixed
-/// buffer is full; `Err(Abrupt::Return(_))` if the saga is cancelled while it
-/// waits (see [errors of an effect](crate::saga#errors-of-an-effect)).
+/// buffer is full (thrown inside the put, as redux-saga's: what the saga
+/// puts next, before it waits again, waits until it does);
+/// `Err(Abrupt::Return(_))` if the saga is cancelled while it waits (see
+/// [errors of an effect](crate::saga#errors-of-an-effect)).
 ///
 /// ```
 /// use baton::saga::{Buffer, Channel, Delivery, SagaCo, put_to, run_saga};
