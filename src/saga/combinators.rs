@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::SagaCo;
 use super::effect::{
     Description, Effect, Kind, Listening, Running, Settled, Source, Stop, StopParts, Value, Waiter,
-    take_part, wants_values, yield_typed,
+    take_value, wants_values, yield_typed,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -472,7 +472,7 @@ pub async fn all<T, U: Clone + 'static>(
     let values: Vec<Value> = yield_typed(co, all, Kind::All, "all").await?;
     values
         .into_iter()
-        .map(|v| take_part(v, Kind::All, "all").map_err(Abrupt::Throw))
+        .map(|v| take_value(v, Kind::All, "all").map_err(Abrupt::Throw))
         .collect()
 }
 
@@ -552,6 +552,6 @@ pub async fn all_keyed<T, U: Clone + 'static>(
     .await?;
     pairs
         .into_iter()
-        .map(|(k, v)| Ok((k, take_part(v, Kind::All, "all").map_err(Abrupt::Throw)?)))
+        .map(|(k, v)| Ok((k, take_value(v, Kind::All, "all").map_err(Abrupt::Throw)?)))
         .collect()
 }

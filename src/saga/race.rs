@@ -19,8 +19,8 @@ use std::rc::Rc;
 use super::SagaCo;
 use super::combinators::describe_keyed;
 use super::effect::{
-    Effect, Kind, Listening, Running, Settled, Stop, StopParts, Value, Waiter, downcast, take_part,
-    wants_values,
+    Effect, Kind, Listening, Running, Settled, Stop, StopParts, Value, Waiter, downcast,
+    take_value, wants_values,
 };
 use super::task::Scope;
 use crate::generator::Abrupt;
@@ -392,7 +392,7 @@ pub async fn race<T, U: Clone + 'static>(
     let (key, value) = winner::<Vec<Part>>(won).map_err(Abrupt::Throw)?;
     Ok((
         key,
-        take_part(value, Kind::Race, "race").map_err(Abrupt::Throw)?,
+        take_value(value, Kind::Race, "race").map_err(Abrupt::Throw)?,
     ))
 }
 
@@ -458,9 +458,9 @@ pub async fn race2<T, A: Clone + 'static, B: Clone + 'static>(
         .await?;
     let (key, value) = winner::<[Part; 2]>(won).map_err(Abrupt::Throw)?;
     let typed = if key == first_key {
-        take_part(value, Kind::Race, "race").map(Won::First)
+        take_value(value, Kind::Race, "race").map(Won::First)
     } else {
-        take_part(value, Kind::Race, "race").map(Won::Second)
+        take_value(value, Kind::Race, "race").map(Won::Second)
     };
     typed.map_err(Abrupt::Throw)
 }

@@ -15,7 +15,7 @@ pub(crate) use running::{
     Handoff, Listening, Settled, Source, Stop, StopParts, Waiter, queue_resume_unit, stopper,
 };
 pub(crate) use typed::{
-    Name, downcast, into_value, short_name, take_part, take_value, wants_values, yield_typed,
+    Name, downcast, into_value, short_name, take_value, wants_values, yield_typed,
 };
 
 /// A value produced by an effect, on its way back into the saga.

@@ -67,9 +67,10 @@ pub(crate) fn downcast<U: Clone + 'static>(
 
 /// [`downcast`], taking the value: a fulfilled promise handed over as the
 /// value is let go of here, where its cell can be recycled, and a value
-/// no one else holds is moved out. Asked for a `Value` itself (a callee
-/// returning `Promise<Value>`), a value that is not one boxed (a test fed
-/// it as it is) is taken as it is.
+/// no one else holds is moved out. Asked for a `Value` itself, a `Value`
+/// boxed (a callee returning `Promise<Value>`) is unboxed, and any other
+/// is taken as it is (a part of a typed combinator over mixed types, or a
+/// value a test fed as it is).
 #[inline(always)]
 pub(crate) fn take_value<U: Clone + 'static>(
     value: Value,
@@ -82,7 +83,7 @@ pub(crate) fn take_value<U: Clone + 'static>(
         // `all`'s values, each then taken in turn), else cloned.
         Err(value) => match value.downcast::<U>() {
             Ok(value) => Ok(std::rc::Rc::try_unwrap(value).unwrap_or_else(|v| (*v).clone())),
-            Err(value) => match untyped::<U>(value) {
+            Err(value) => match same_type::<Value, U>(value) {
                 Ok(same) => Ok(same),
                 Err(value) => downcast(&value, kind, name),
             },
@@ -90,30 +91,25 @@ pub(crate) fn take_value<U: Clone + 'static>(
     }
 }
 
-/// `value` as a `U`, if `U` is `Value` itself: the one way to say so to
-/// the compiler without `unsafe` is a downcast.
-fn untyped<U: 'static>(value: Value) -> Result<U, Value> {
+/// `value` as a `B`, if `A` and `B` are one type (a `Value` asked for, or
+/// fed, as a `Value`): the one way to say so to the compiler without
+/// `unsafe` is a downcast. The value back otherwise.
+fn same_type<A: 'static, B: 'static>(value: A) -> Result<B, A> {
     let mut slot = Some(value);
-    if let Some(same) = (&mut slot as &mut dyn Any)
-        .downcast_mut::<Option<U>>()
-        .and_then(Option::take)
-    {
-        return Ok(same);
+    let taken = (&mut slot as &mut dyn Any)
+        .downcast_mut::<Option<B>>()
+        .and_then(Option::take);
+    match (taken, slot) {
+        (Some(same), _) => Ok(same),
+        (None, Some(value)) => Err(value),
+        (None, None) => unreachable!("the downcast takes the value only when it succeeds"),
     }
-    Err(slot.unwrap_or_else(super::unit))
 }
 
 /// A value fed to a saga (by a test): boxed, unless it is a `Value`
 /// already, which goes in as it is.
 pub(crate) fn into_value<U: 'static>(value: U) -> Value {
-    let mut slot = Some(value);
-    match (&mut slot as &mut dyn Any)
-        .downcast_mut::<Option<Value>>()
-        .and_then(Option::take)
-    {
-        Some(value) => value,
-        None => slot.map_or_else(super::unit, |value| std::rc::Rc::new(value) as Value),
-    }
+    same_type::<U, Value>(value).unwrap_or_else(|value| std::rc::Rc::new(value) as Value)
 }
 
 /// Whether a typed combinator (`all`, `race`, …) was asked for `Value`s:
@@ -122,19 +118,6 @@ pub(crate) fn into_value<U: 'static>(value: U) -> Value {
 /// reads a promise's value only knowing its type).
 pub(crate) fn wants_values<U: 'static>() -> bool {
     TypeId::of::<U>() == TypeId::of::<Value>()
-}
-
-/// A typed combinator's part as the `U` it produces: the value itself when
-/// `U` is `Value` ([`wants_values`]), else [`take_value`].
-pub(crate) fn take_part<U: Clone + 'static>(
-    value: Value,
-    kind: Kind,
-    name: &'static str,
-) -> Result<U, Error> {
-    if !wants_values::<U>() {
-        return take_value(value, kind, name);
-    }
-    untyped::<U>(value).or_else(|value| downcast(&value, kind, name))
 }
 
 /// Yields `effect` and turns its result into `U`.
