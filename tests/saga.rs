@@ -281,6 +281,16 @@ fn typed_combinators_over_parts_of_mixed_types_hand_back_each_value_untyped() {
             _ => "neither".into(),
         }
     }
+    fn which<A, B>(
+        won: Won<A, B>,
+        a: impl FnOnce(A) -> String,
+        b: impl FnOnce(B) -> String,
+    ) -> String {
+        match won {
+            Won::First(v) => format!("first: {}", a(v)),
+            Won::Second(v) => format!("second: {}", b(v)),
+        }
+    }
     let saga = Gen::new(|co: SagaCo<Vec<String>>| async move {
         let mut seen = Vec::new();
         let values: Vec<Value> =
@@ -304,26 +314,18 @@ fn typed_combinators_over_parts_of_mixed_types_hand_back_each_value_untyped() {
         )
         .await?;
         seen.push(format!("{key} won: {}", shown(&won)));
-        let won: Won<Value, usize> = race2(
-            &co,
-            ("name", call_effect(name, 10)),
-            ("size", call_effect(size, "/")),
-        )
-        .await?;
-        seen.push(match won {
-            Won::First(v) => format!("first: {}", shown(&v)),
-            Won::Second(n) => format!("second: {n}"),
-        });
-        let won: Won<String, Value> = race2(
-            &co,
-            ("name", call_effect(name, 11)),
-            ("size", call_effect(size, "/xy")),
-        )
-        .await?;
-        seen.push(match won {
-            Won::First(s) => format!("first: {s}"),
-            Won::Second(v) => format!("second: {}", shown(&v)),
-        });
+        // race2 with a `Value` on either side.
+        let pair = |n, path| {
+            (
+                ("name", call_effect(name, n)),
+                ("size", call_effect(size, path)),
+            )
+        };
+        let ((a, b), (c, d)) = (pair(10, "/"), pair(11, "/xy"));
+        let won: Won<Value, usize> = race2(&co, a, b).await?;
+        seen.push(which(won, |v| shown(&v), |n| n.to_string()));
+        let won: Won<String, Value> = race2(&co, c, d).await?;
+        seen.push(which(won, |s| s, |v| shown(&v)));
         Ok(seen)
     });
     let out = EventLoop::virtual_clock().run(move || run_saga(saga).promise());
