@@ -973,13 +973,9 @@ pub fn put_overflow() -> String {
         let chan = Channel::<u32>::new(Buffer::Fixed(1));
         let _ = chan.put(73);
         let l = log.clone();
-        let shown = |e: &Error| {
-            let overflow = e.to_string().starts_with("channel buffer overflow");
-            if overflow {
-                "an overflow".to_string()
-            } else {
-                e.to_string()
-            }
+        let shown = |e: &Error| match e.downcast_ref::<baton::saga::Overflow>() {
+            Some(_) => "an overflow".to_string(),
+            None => e.to_string(),
         };
         let saga = Gen::new(move |co: SagaCo<()>| async move {
             delay(&co, 1).await?;
