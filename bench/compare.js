@@ -112,6 +112,7 @@ async function sagasTable() {
     { label: "a parent of 10,000 forked children waiting on a channel cancelled, ns per child (no fork in the seeds' runners)", baton: "fork_cancel_10k/baton", per: 10000 },
     // Node waits a real second (no virtual clock): it is subtracted.
     { label: "1,000,000 sagas suspended on a delay, then resumed, ms in all", baton: "sagas_1m_delays/baton", per: 1e6, node: "sagas_1m_delays/node", nodeWait: 1e9, nodePer: 1e6 },
+    { label: "the same million over 2 loops, a thread each (Node: 2 worker threads), ms in all", baton: "sagas_1m_delays/baton_2_loops", per: 1e6, node: "sagas_1m_delays/node_2_workers", nodeWait: 1e9, nodePer: 1e6 },
   ]);
 }
 

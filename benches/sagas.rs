@@ -89,6 +89,29 @@ fn million_delays(c: &mut Criterion) {
             black_box(out.peek().map(|r| r.map(|v| v.len())))
         })
     });
+    // The same million over two loops, a thread each: how a program uses
+    // a second core (`examples/per_core.rs`).
+    group.bench_function("baton_2_loops", |b| {
+        b.iter(|| {
+            let ran: usize = std::thread::scope(|s| {
+                let loops: Vec<_> = (0..2)
+                    .map(|_| {
+                        s.spawn(|| {
+                            let out = EventLoop::virtual_clock().run(|| {
+                                let tasks: Vec<_> = (0..500_000)
+                                    .map(|_| run_saga(sleeper()).promise())
+                                    .collect();
+                                baton::promise::all(tasks)
+                            });
+                            out.peek().and_then(Result::ok).map_or(0, |v| v.len())
+                        })
+                    })
+                    .collect();
+                loops.into_iter().map(|l| l.join().unwrap_or(0)).sum()
+            });
+            black_box(ran)
+        })
+    });
     group.finish();
 }
 

@@ -35,4 +35,6 @@ fn main() {
     print!("{}", seeds::login::over_http());
     println!("\n==== a saga's trace: downloadFiles cancelled at 200 ms ====\n");
     print!("{}", seeds::saga::download_timeline());
+    println!("\n==== one loop per core: threads of their own, data between them ====\n");
+    print!("{}", seeds::per_core::per_core());
 }

@@ -83,3 +83,48 @@ fn generator_and_hand_written_machines_print_identical_traces() {
         seeds::adder_throw::machine()
     );
 }
+
+/// One loop per thread: every worker's sagas come back on its own virtual
+/// clock (the last worker takes the remainder), and the reports reach the
+/// coordinating loop in the workers' order.
+#[test]
+fn loops_on_threads_run_their_shares_and_report_in_order() {
+    use seeds::per_core::{WorkerReport, sleepers_on_loops};
+    let reports = sleepers_on_loops(3, 1_001).map_err(|e| e.to_string());
+    let report = |n| WorkerReport {
+        sagas: n,
+        resumed: n,
+        virtual_ms: 1000,
+    };
+    assert_eq!(reports, Ok(vec![report(333), report(333), report(335)]));
+}
+
+/// A bounded channel between two loops, read as an async generator:
+/// everything sent arrives once, in order, however small the room.
+#[test]
+fn a_channel_between_loops_is_an_async_iterable_that_loses_nothing() {
+    use seeds::per_core::squares_between_loops;
+    for room in [1, 2, 64] {
+        let expected: Vec<u64> = (1..=50).map(|i| i * i).collect();
+        let sum = expected.iter().sum();
+        assert_eq!(
+            squares_between_loops(50, room).map_err(|e| e.to_string()),
+            Ok((expected, sum)),
+            "room for {room}"
+        );
+    }
+}
+
+/// The tour's page, line by line.
+#[test]
+fn the_per_core_page_reads_as_the_tour_prints_it() {
+    assert_eq!(
+        seeds::per_core::per_core(),
+        "100000 sleeper sagas (`yield delay(1000); return 1`) over 2 loops, one thread each:\n\
+         \x20 loop 0: 50000 sagas, 50000 came back with 1, its virtual clock at 1000 ms\n\
+         \x20 loop 1: 50000 sagas, 50000 came back with 1, its virtual clock at 1000 ms\n\
+         \x20 the coordinator's loop counted 100000\n\
+         squares of 1..=8 from a worker loop, through a channel with room for 2:\n\
+         \x20 for await on the coordinator's loop: [1, 4, 9, 16, 25, 36, 49, 64], sum 204\n"
+    );
+}

@@ -18,6 +18,7 @@ pub mod login;
 #[cfg(feature = "tokio")]
 pub mod loopback;
 pub mod make_counter;
+pub mod per_core;
 pub mod printer;
 pub mod promises;
 pub mod protocol;

@@ -7,7 +7,27 @@
 //! it runs `main` (the script), then, until no work is left, each due timer
 //! followed by a microtask checkpoint, exactly in Node's order. To use more
 //! cores, run one loop per thread; values cross between loops as `Send`
-//! data, never as promises.
+//! data, never as promises: a task awaits another loop's answer as a
+//! foreign future (a channel's receiver, say), whose waker is `Send`.
+//! `examples/per_core.rs` splits a million sagas over two loops this way.
+//!
+//! ```
+//! use baton::{Error, EventLoop, spawn};
+//!
+//! // Each thread runs a loop of its own; only the `u64` crosses.
+//! let counts = std::thread::scope(|s| {
+//!     let loops: Vec<_> = (0..2u64)
+//!         .map(|i| {
+//!             s.spawn(move || {
+//!                 EventLoop::virtual_clock()
+//!                     .block_on(async move { Ok::<_, Error>(spawn(async move { Ok::<_, Error>(i * 10) }).await?) })
+//!             })
+//!         })
+//!         .collect();
+//!     loops.into_iter().map(|l| l.join().ok().and_then(Result::ok)).collect::<Vec<_>>()
+//! });
+//! assert_eq!(counts, [Some(0), Some(10)]);
+//! ```
 //!
 //! # Implementation notes
 //!

@@ -1,0 +1,182 @@
+//! One loop per core. baton's loop is single-threaded, as JavaScript's is:
+//! promises and tasks are `Rc`s and never leave their thread. A program
+//! uses its cores as Node uses workers: a thread per core, each running a
+//! loop of its own, with plain `Send` data crossing between them.
+//!
+//! Here the work is seed 003's `sleeper` saga (`yield delay(1000); return
+//! 1`), split over the worker loops, each on its own virtual clock. The
+//! coordinator's loop awaits each worker's count as a foreign future (a
+//! `tokio::sync::oneshot` receiver: its waker crosses to the worker's
+//! thread), then reads a stream of squares one worker sends through a
+//! bounded channel: an async generator on the coordinator's side, whose
+//! `for await` pulls while the worker's `send` waits for room.
+
+use std::fmt::Write;
+use std::ops::ControlFlow;
+use std::thread;
+
+use baton::async_gen::{AsyncIteratorExt, for_await};
+use baton::saga::{Saga, SagaCo, delay, run_saga};
+use baton::{AsyncGen, Co, Error, EventLoop, Gen, now, promise};
+use tokio::sync::{mpsc, oneshot};
+
+/// What one worker loop reports: how many sagas it ran, how many came
+/// back with their value, and where its virtual clock stood at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerReport {
+    pub sagas: u64,
+    pub resumed: u64,
+    pub virtual_ms: u128,
+}
+
+/// Seed 003's `function* sleeper() { yield delay(1000); return 1 }`.
+fn sleeper() -> impl Saga<Output = u64> {
+    Gen::new(|co: SagaCo<u64>| async move {
+        delay(&co, 1000).await?;
+        Ok(1)
+    })
+}
+
+/// A worker: its own loop, on its own virtual clock, running `sagas`
+/// sleepers side by side until every one has come back.
+fn run_worker(sagas: u64) -> Result<WorkerReport, Error> {
+    EventLoop::virtual_clock().block_on(async move {
+        let all = promise::all((0..sagas).map(|_| run_saga(sleeper()).promise()));
+        let resumed = all.await?.iter().sum();
+        Ok::<_, Error>(WorkerReport {
+            sagas,
+            resumed,
+            virtual_ms: now().as_millis(),
+        })
+    })
+}
+
+/// Runs `sagas` sleepers over `loops` threads, each with its own loop, and
+/// gathers the reports on a coordinating loop. The reports come back in
+/// the workers' order whatever order their threads finish in.
+///
+/// # Errors
+///
+/// A worker's failure, or a worker thread that ended without reporting.
+pub fn sleepers_on_loops(loops: u64, sagas: u64) -> Result<Vec<WorkerReport>, Error> {
+    let mut receivers = Vec::new();
+    let mut threads = Vec::new();
+    for worker in 0..loops {
+        // The last worker takes the remainder.
+        let share = sagas / loops
+            + if worker + 1 == loops {
+                sagas % loops
+            } else {
+                0
+            };
+        let (report, received) = oneshot::channel();
+        receivers.push(received);
+        threads.push(thread::spawn(move || {
+            // The coordinator may have given up; nothing to tell then.
+            let _ = report.send(run_worker(share));
+        }));
+    }
+    let reports = EventLoop::real_clock().block_on(async move {
+        let mut reports = Vec::new();
+        for received in receivers {
+            // A foreign future: the worker's thread wakes this loop.
+            let report = received.await.map_err(Error::new)?;
+            reports.push(report?);
+        }
+        Ok::<_, Error>(reports)
+    });
+    for thread in threads {
+        thread
+            .join()
+            .map_err(|_| Error::msg("a worker thread panicked"))?;
+    }
+    reports
+}
+
+/// A worker loop sends the squares of `1..=n` through a channel with room
+/// for `room`; the coordinator's loop reads them as an async generator.
+/// Returns what the coordinator saw, in order, and their sum.
+///
+/// # Errors
+///
+/// A failure on either side.
+pub fn squares_between_loops(n: u64, room: usize) -> Result<(Vec<u64>, u64), Error> {
+    let (sender, mut receiver) = mpsc::channel::<u64>(room);
+    let worker = thread::spawn(move || {
+        EventLoop::virtual_clock().block_on(async move {
+            let numbers = AsyncGen::new(move |co: Co<u64, (), (), Error>| async move {
+                for i in 1..=n {
+                    co.yield_(i).await?;
+                }
+                Ok(())
+            });
+            for_await(numbers.map(|i| i * i), async |square| {
+                // Waits for room: the coordinator's pull wakes this loop.
+                match sender.send(square).await {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()), // the reader went away
+                }
+            })
+            .await?;
+            Ok::<_, Error>(())
+        })
+    });
+    let seen = EventLoop::real_clock().block_on(async move {
+        // The receiving end as an async iterable of this loop.
+        let squares = AsyncGen::new(move |co: Co<u64, (), (), Error>| async move {
+            while let Some(square) = std::future::poll_fn(|cx| receiver.poll_recv(cx)).await {
+                co.yield_(square).await?;
+            }
+            Ok(())
+        });
+        squares.to_vec().await
+    });
+    worker
+        .join()
+        .map_err(|_| Error::msg("the worker thread panicked"))??;
+    let seen = seen?;
+    let sum = seen.iter().sum();
+    Ok((seen, sum))
+}
+
+/// The tour's page: both scenarios, with what each loop reported.
+pub fn per_core() -> String {
+    let mut out = String::new();
+    let (loops, sagas) = (2, 100_000);
+    let _ = writeln!(
+        out,
+        "{sagas} sleeper sagas (`yield delay(1000); return 1`) over {loops} loops, one thread each:"
+    );
+    match sleepers_on_loops(loops, sagas) {
+        Ok(reports) => {
+            for (i, r) in reports.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "  loop {i}: {} sagas, {} came back with 1, its virtual clock at {} ms",
+                    r.sagas, r.resumed, r.virtual_ms
+                );
+            }
+            let total: u64 = reports.iter().map(|r| r.resumed).sum();
+            let _ = writeln!(out, "  the coordinator's loop counted {total}");
+        }
+        Err(e) => {
+            let _ = writeln!(out, "  failed: {e}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "squares of 1..=8 from a worker loop, through a channel with room for 2:"
+    );
+    match squares_between_loops(8, 2) {
+        Ok((seen, sum)) => {
+            let _ = writeln!(
+                out,
+                "  for await on the coordinator's loop: {seen:?}, sum {sum}"
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(out, "  failed: {e}");
+        }
+    }
+    out
+}
