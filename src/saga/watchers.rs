@@ -2,12 +2,10 @@
 //! when actions arrive faster than the work they start.
 
 use super::channel::{Buffer, action_channel, take_from};
-use super::effect::{Kind, Value, downcast, take_value};
-use super::race::race_effect;
+use super::race::{Won, race2};
 use super::store::{Action, Pattern, take, take_effect};
 use super::tree::{cancel, fork};
 use super::{BoxSaga, Saga, SagaCo, call, delay, delay_effect};
-use crate::generator::Abrupt;
 use crate::{Error, Gen};
 
 /// What a watcher starts for each action it lets through: a function from
@@ -243,17 +241,12 @@ pub fn debounce<A: Action>(
         loop {
             let mut action: A = take(&co, pattern.clone()).await?;
             loop {
-                let quiet = race_effect(vec![
-                    ("quiet", delay_effect(ms)),
-                    ("action", take_effect(pattern.clone())),
-                ]);
-                let won = co.yield_(quiet).await?;
-                let (key, value): (&str, Value) =
-                    downcast(&won, Kind::Race, "race").map_err(Abrupt::Throw)?;
-                if key == "quiet" {
-                    break;
+                let quiet = ("quiet", delay_effect(ms));
+                let another = ("action", take_effect(pattern.clone()));
+                match race2::<_, (), A>(&co, quiet, another).await? {
+                    Won::First(()) => break,
+                    Won::Second(latest) => action = latest,
                 }
-                action = take_value(value, Kind::Take, "take").map_err(Abrupt::Throw)?;
             }
             fork(&co, worker.clone(), action).await?;
         }
