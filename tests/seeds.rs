@@ -125,6 +125,29 @@ fn the_per_core_page_reads_as_the_tour_prints_it() {
          \x20 loop 1: 50000 sagas, 50000 came back with 1, its virtual clock at 1000 ms\n\
          \x20 the coordinator's loop counted 100000\n\
          squares of 1..=8 from a worker loop, through a channel with room for 2:\n\
-         \x20 for await on the coordinator's loop: [1, 4, 9, 16, 25, 36, 49, 64], sum 204\n"
+         \x20 for await on the coordinator's loop: [1, 4, 9, 16, 25, 36, 49, 64], sum 204\n\
+         orders placed on another thread, dispatched into a store, handled by take_every:\n\
+         \x20 shipped order 1 (2 items)\n\
+         \x20 shipped order 2 (4 items)\n\
+         \x20 shipped order 3 (6 items)\n\
+         \x20 END ended the watcher; the store counted 12 items\n"
+    );
+}
+
+/// Actions from another thread reach the store and its watcher once
+/// each, in the order they were sent; `END` after the last ends the
+/// watcher, so the run finishes.
+#[test]
+fn actions_from_another_thread_are_handled_once_each_in_order() {
+    use seeds::per_core::{Order, orders_into_a_store};
+    let orders: Vec<Order> = (1..=200).map(|id| Order { id, items: id % 7 }).collect();
+    let expected: Vec<String> = orders
+        .iter()
+        .map(|o| format!("shipped order {} ({} items)", o.id, o.items))
+        .collect();
+    let items = orders.iter().map(|o| o.items).sum();
+    assert_eq!(
+        orders_into_a_store(orders).map_err(|e| e.to_string()),
+        Ok((expected, items))
     );
 }

@@ -9,14 +9,18 @@
 //! `tokio::sync::oneshot` receiver: its waker crosses to the worker's
 //! thread), then reads a stream of squares one worker sends through a
 //! bounded channel: an async generator on the coordinator's side, whose
-//! `for await` pulls while the worker's `send` waits for room.
+//! `for await` pulls while the worker's `send` waits for room. Last,
+//! actions made on another thread (a server's, say) are dispatched into a
+//! store on the loop, where a `take_every` saga handles each.
 
+use std::cell::RefCell;
 use std::fmt::Write;
 use std::ops::ControlFlow;
+use std::rc::Rc;
 use std::thread;
 
 use baton::async_gen::{AsyncIteratorExt, for_await};
-use baton::saga::{Saga, SagaCo, delay, run_saga};
+use baton::saga::{Action, Runtime, Saga, SagaCo, Store, delay, run_saga, take_every};
 use baton::{AsyncGen, Co, Error, EventLoop, Gen, now, promise};
 use tokio::sync::{mpsc, oneshot};
 
@@ -139,7 +143,70 @@ pub fn squares_between_loops(n: u64, room: usize) -> Result<(Vec<u64>, u64), Err
     Ok((seen, sum))
 }
 
-/// The tour's page: both scenarios, with what each loop reported.
+/// An order placed on another thread: plain `Send` data until it is
+/// dispatched on the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub id: u32,
+    pub items: u32,
+}
+
+impl Action for Order {
+    fn action_type(&self) -> &str {
+        "ORDER"
+    }
+}
+
+/// A thread places `orders` and sends them through a channel; the loop's
+/// side dispatches each into a store (whose reducer counts the items), a
+/// `take_every("ORDER", ship)` saga forks a worker for each, and `END` is
+/// dispatched once the sending side is gone, which ends the watcher.
+/// Returns the workers' lines, in order, and the store's count.
+///
+/// # Errors
+///
+/// A failure on either side.
+pub fn orders_into_a_store(orders: Vec<Order>) -> Result<(Vec<String>, u32), Error> {
+    let (sender, mut receiver) = mpsc::unbounded_channel::<Order>();
+    let front = thread::spawn(move || {
+        for order in orders {
+            if sender.send(order).is_err() {
+                break; // the loop went away
+            }
+        }
+    });
+    let shipped = Rc::new(RefCell::new(Vec::new()));
+    let lines = shipped.clone();
+    let items = EventLoop::real_clock().block_on(async move {
+        let store = Store::new(0u32, |items: &mut u32, order: &Order| *items += order.items);
+        let runtime = Runtime::new().with_store(&store);
+        let ship = move |order: Order| {
+            let lines = lines.clone();
+            Gen::new(move |_co: SagaCo<()>| async move {
+                let line = format!("shipped order {} ({} items)", order.id, order.items);
+                lines.borrow_mut().push(line);
+                Ok(())
+            })
+        };
+        let watcher = runtime.run("orders", take_every("ORDER", ship));
+        // The channel's receiving end: a foreign future, woken from the
+        // sending thread.
+        while let Some(order) = std::future::poll_fn(|cx| receiver.poll_recv(cx)).await {
+            store.dispatch(order);
+        }
+        store.end();
+        watcher.promise().await?;
+        Ok::<_, Error>(store.state())
+    });
+    front
+        .join()
+        .map_err(|_| Error::msg("the sending thread panicked"))?;
+    let items = items?;
+    let lines = shipped.borrow().clone();
+    Ok((lines, items))
+}
+
+/// The tour's page: the three scenarios, with what each loop reported.
 pub fn per_core() -> String {
     let mut out = String::new();
     let (loops, sagas) = (2, 100_000);
@@ -172,6 +239,25 @@ pub fn per_core() -> String {
             let _ = writeln!(
                 out,
                 "  for await on the coordinator's loop: {seen:?}, sum {sum}"
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(out, "  failed: {e}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "orders placed on another thread, dispatched into a store, handled by take_every:"
+    );
+    let orders = (1..=3).map(|id| Order { id, items: id * 2 }).collect();
+    match orders_into_a_store(orders) {
+        Ok((lines, items)) => {
+            for line in lines {
+                let _ = writeln!(out, "  {line}");
+            }
+            let _ = writeln!(
+                out,
+                "  END ended the watcher; the store counted {items} items"
             );
         }
         Err(e) => {
