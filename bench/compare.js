@@ -99,6 +99,7 @@ async function asyncGenTable() {
     { label: "item taken by awaiting next()'s promise (no for await)", baton: "next_promise_x1000/baton", per: 1000, node: "next_promise/node" },
     { label: "item through map_concurrent(4, a settled promise) and for await", baton: "map_concurrent_x1000/baton", per: 1000, node: "map_concurrent/node" },
     { label: "4-stage pipeline (map, filter, batch(50), for await) over 200,000 items", baton: "pipeline_200k/baton", per: 200000, node: "pipeline_200k/node" },
+    { label: "item sent by another thread's loop, read as an async generator (Node: a worker's postMessage, read through events.on)", baton: "between_loops_100k/baton", per: 100000, node: "between_loops_100k/node" },
   ]);
 }
 

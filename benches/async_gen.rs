@@ -1,6 +1,6 @@
 //! Async generators: ns per item consumed by a for-await loop, through
-//! `map_concurrent`, and a 4-stage lazy pipeline over 200,000 items (compared with Node by
-//! `bench/run`).
+//! `map_concurrent`, a 4-stage lazy pipeline over 200,000 items, and items
+//! read from another thread's loop (compared with Node by `bench/run`).
 
 use std::hint::black_box;
 use std::ops::ControlFlow;
@@ -12,7 +12,7 @@ mod allocator;
 mod pipeline;
 
 use baton::async_gen::{AsyncIteratorExt, for_await};
-use baton::{Error, EventLoop, Promise, Step};
+use baton::{AsyncGen, Co, Error, EventLoop, Promise, Step};
 use criterion::{Criterion, criterion_group, criterion_main};
 use pipeline::{numbers, run_pipeline};
 
@@ -83,11 +83,46 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 }
 
+/// 100,000 numbers sent by a loop on another thread through a bounded
+/// channel (tokio's `mpsc`, room for 1,024), read by this loop as an async
+/// generator and summed: what a message costs crossing between loops
+/// (`examples/per_core.rs`). The sending thread is started each round.
+fn between_loops(c: &mut Criterion) {
+    const N: u64 = 100_000;
+    c.bench_function("between_loops_100k/baton", |b| {
+        b.iter(|| {
+            let (sender, mut receiver) = tokio::sync::mpsc::channel::<u64>(1024);
+            let worker = std::thread::spawn(move || {
+                EventLoop::virtual_clock().block_on(async move {
+                    for i in 0..N {
+                        if sender.send(i).await.is_err() {
+                            break;
+                        }
+                    }
+                    Ok::<_, Error>(())
+                })
+            });
+            let sum = EventLoop::virtual_clock().block_on(async move {
+                let items = AsyncGen::new(move |co: Co<u64, (), (), Error>| async move {
+                    while let Some(i) = std::future::poll_fn(|cx| receiver.poll_recv(cx)).await {
+                        co.yield_(i).await?;
+                    }
+                    Ok(())
+                });
+                items.fold(0, |sum, i| sum + i).await
+            });
+            let sent = worker.join().ok().and_then(Result::ok);
+            black_box((sent, sum.ok()))
+        })
+    });
+}
+
 criterion_group!(
     async_gen,
     for_await_items,
     next_promise_items,
     map_concurrent_items,
-    pipeline
+    pipeline,
+    between_loops
 );
 criterion_main!(async_gen);

@@ -58,6 +58,35 @@ module.exports = {
       for await (const b of stages) count += b.length;
       if (count !== 100000) throw new Error("wrong count " + count);
     }, 200000, 8, 2),
+  // 100,000 numbers posted by a worker thread, read by the main thread as
+  // an async iterable (`events.on`) and summed; the worker is started
+  // once. postMessage has no bound, where baton's channel has room for
+  // 1,024.
+  "between_loops_100k/node": async () => {
+    const { Worker } = require("worker_threads");
+    const { on } = require("events");
+    const worker = new Worker(
+      "const { parentPort } = require('worker_threads');" +
+        "parentPort.on('message', (n) => { for (let i = 0; i < n; i++) parentPort.postMessage(i); });",
+      { eval: true },
+    );
+    const N = 100000;
+    const round = async () => {
+      const messages = on(worker, "message");
+      worker.postMessage(N);
+      let sum = 0, got = 0;
+      for await (const [i] of messages) {
+        sum += i;
+        if (++got === N) break;
+      }
+      if (sum !== (N * (N - 1)) / 2) throw new Error("wrong sum " + sum);
+    };
+    try {
+      return await medianNs(round, N, 10, 2);
+    } finally {
+      await worker.terminate();
+    }
+  },
 };
 
 if (require.main === module) {
