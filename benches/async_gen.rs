@@ -12,7 +12,7 @@ mod allocator;
 mod pipeline;
 
 use baton::async_gen::{AsyncIteratorExt, for_await};
-use baton::{AsyncGen, Co, Error, EventLoop, Promise, Step};
+use baton::{AsyncGen, Error, EventLoop, Promise, Step};
 use criterion::{Criterion, criterion_group, criterion_main};
 use pipeline::{numbers, run_pipeline};
 
@@ -103,12 +103,8 @@ fn between_loops(c: &mut Criterion) {
                 })
             });
             let sum = EventLoop::virtual_clock().block_on(async move {
-                let items = AsyncGen::new(move |co: Co<u64, (), (), Error>| async move {
-                    while let Some(i) = std::future::poll_fn(|cx| receiver.poll_recv(cx)).await {
-                        co.yield_(i).await?;
-                    }
-                    Ok(())
-                });
+                let items =
+                    AsyncGen::<u64, (), (), Error>::from_poll_fn(move |cx| receiver.poll_recv(cx));
                 items.fold(0, |sum, i| sum + i).await
             });
             let sent = worker.join().ok().and_then(Result::ok);

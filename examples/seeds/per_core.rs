@@ -127,12 +127,8 @@ pub fn squares_between_loops(n: u64, room: usize) -> Result<(Vec<u64>, u64), Err
     });
     let seen = EventLoop::real_clock().block_on(async move {
         // The receiving end as an async iterable of this loop.
-        let squares = AsyncGen::new(move |co: Co<u64, (), (), Error>| async move {
-            while let Some(square) = std::future::poll_fn(|cx| receiver.poll_recv(cx)).await {
-                co.yield_(square).await?;
-            }
-            Ok(())
-        });
+        let squares =
+            AsyncGen::<u64, (), (), Error>::from_poll_fn(move |cx| receiver.poll_recv(cx));
         squares.to_vec().await
     });
     worker

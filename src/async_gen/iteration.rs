@@ -366,9 +366,49 @@ where
     where
         S: Stream<Item = Y> + 'static,
     {
+        let mut stream = Box::pin(stream);
+        Self::from_poll_fn(move |cx| stream.as_mut().poll_next(cx))
+    }
+
+    /// A poll function as an async generator: each `Ready(Some(item))`
+    /// is yielded in turn, `Ready(None)` ends it. The receiving end of a
+    /// channel from another thread reads this way (its waker is `Send`),
+    /// with no stream adapter in between.
+    ///
+    /// ```
+    /// use baton::async_gen::AsyncIteratorExt;
+    /// use baton::{AsyncGen, Error, EventLoop};
+    /// use std::task::Poll;
+    ///
+    /// let (sender, mut receiver) = tokio::sync::mpsc::channel::<u32>(2);
+    /// let producer = std::thread::spawn(move || {
+    ///     for n in 1..=5 {
+    ///         let _ = sender.blocking_send(n); // waits for room
+    ///     }
+    /// });
+    /// let out = EventLoop::real_clock().block_on(async move {
+    ///     AsyncGen::<u32, (), (), Error>::from_poll_fn(move |cx| receiver.poll_recv(cx))
+    ///         .to_vec()
+    ///         .await
+    /// });
+    /// let _ = producer.join();
+    /// assert_eq!(out.ok(), Some(vec![1, 2, 3, 4, 5]));
+    ///
+    /// // Or any counter of one's own.
+    /// let mut left = 3;
+    /// let countdown = AsyncGen::<u32, (), (), Error>::from_poll_fn(move |_| {
+    ///     left -= u32::from(left > 0);
+    ///     Poll::Ready((left > 0).then_some(left))
+    /// });
+    /// let out = EventLoop::virtual_clock().block_on(countdown.to_vec());
+    /// assert_eq!(out.ok(), Some(vec![2, 1]));
+    /// ```
+    pub fn from_poll_fn<F>(mut poll: F) -> Self
+    where
+        F: FnMut(&mut Context<'_>) -> Poll<Option<Y>> + 'static,
+    {
         AsyncGen::new(move |co: Co<Y, (), (), E>| async move {
-            let mut stream = Box::pin(stream);
-            while let Some(item) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+            while let Some(item) = std::future::poll_fn(&mut poll).await {
                 co.yield_(item).await?;
             }
             Ok(())
