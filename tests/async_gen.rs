@@ -678,3 +678,103 @@ fn two_loops_joined_in_one_task_take_their_items_in_turn() {
         ]
     );
 }
+
+/// A stream that waits (pending until a timer wakes it) becomes an async
+/// generator whose items come out in order, each when its wake-up came;
+/// a consumer that stops early closes the generator, which drops the
+/// stream at once, and the item after the last taken is never polled.
+#[test]
+fn a_waiting_stream_read_as_an_async_generator_is_dropped_when_closed() {
+    use baton::async_gen::AsyncIteratorExt;
+    use std::task::{Context, Poll};
+
+    struct Ticks {
+        next: u32,
+        armed: bool,
+        log: Log,
+    }
+    impl Stream for Ticks {
+        type Item = u32;
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<u32>> {
+            let this = &mut *self;
+            this.log
+                .borrow_mut()
+                .push(format!("polled for {} at {:?}", this.next, baton::now()));
+            // Every other poll waits for a timer's wake-up.
+            this.armed = !this.armed;
+            if this.armed {
+                let waker = cx.waker().clone();
+                set_timeout(move || waker.wake(), Duration::from_millis(10));
+                return Poll::Pending;
+            }
+            this.next += 1;
+            Poll::Ready(Some(this.next))
+        }
+    }
+    impl Drop for Ticks {
+        fn drop(&mut self) {
+            self.log.borrow_mut().push("stream dropped".into());
+        }
+    }
+
+    let log: Log = Rc::default();
+    let (l, l2) = (log.clone(), log.clone());
+    // The stream's timer holds a clone of the task's waker: told that no
+    // wake-up comes from outside, the virtual clock moves on to it.
+    let on_timers_alone = EventLoop::virtual_clock().without_outside_wake_ups();
+    let out = on_timers_alone.block_on(async move {
+        let ticks = Ticks {
+            next: 0,
+            armed: false,
+            log: l,
+        };
+        let taken = AsyncGen::<u32, (), (), Error>::from_stream(ticks)
+            .take(2)
+            .to_vec()
+            .await?;
+        l2.borrow_mut()
+            .push(format!("took {taken:?} at {:?}", baton::now()));
+        Ok::<_, Error>(taken)
+    });
+    assert_eq!(out.ok(), Some(vec![1, 2]));
+    assert_eq!(
+        *log.borrow(),
+        [
+            "polled for 0 at 0ns",
+            "polled for 0 at 10ms",
+            "polled for 1 at 10ms",
+            "polled for 1 at 20ms",
+            "stream dropped",
+            "took [1, 2] at 20ms",
+        ]
+    );
+}
+
+/// `from_poll_fn` over a channel fed from another thread: every item
+/// arrives once, in order, whatever the room, and the generator ends when
+/// the sending side is gone.
+#[test]
+fn a_poll_function_over_another_threads_channel_loses_nothing() {
+    use baton::async_gen::AsyncIteratorExt;
+    for room in [1, 3, 100] {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<u32>(room);
+        let producer = std::thread::spawn(move || {
+            for n in 0..500 {
+                if sender.blocking_send(n).is_err() {
+                    break;
+                }
+            }
+        });
+        let out = EventLoop::real_clock().block_on(async move {
+            AsyncGen::<u32, (), (), Error>::from_poll_fn(move |cx| receiver.poll_recv(cx))
+                .to_vec()
+                .await
+        });
+        assert!(producer.join().is_ok());
+        assert_eq!(
+            out.ok(),
+            Some((0..500).collect::<Vec<_>>()),
+            "room for {room}"
+        );
+    }
+}
