@@ -146,8 +146,10 @@
 //!   as it started failed) is cancelled with the parent. redux-saga adds
 //!   the child to its parent's queue only once it has started, after the
 //!   queue has cancelled what it held, and the child outlives its parent
-//!   (the random channel programs found it; `workersLog` in
-//!   `tests/oracle/random/_random.js` marks such traces).
+//!   (the random channel programs found it, and the fork trees where an
+//!   `all` goes on forking after a part failed as it started;
+//!   `workersLog` in `tests/oracle/random/_random.js` and the log of
+//!   `fork_trees.js` mark such traces).
 //! - An `all` performing its parts one at a time (from a fork, a take, a
 //!   put or a `cps` on) performs no more once it is over (a part failed
 //!   as it started). redux-saga performs them all the same, their

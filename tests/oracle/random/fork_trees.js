@@ -211,6 +211,29 @@ function source(stmts, g, indent = "  ") {
   return blockSource(stmts, indent, own, `${g} `);
 }
 
+// The children attached to the root all the way up (forked by it, or by
+// a child so attached; a spawned child and its own children are not).
+function attachedToRoot(stmts, into = new Set()) {
+  for (const st of stmts) {
+    if (st.s === "fork") {
+      into.add(st.t);
+      attachedToRoot(st.body, into);
+    }
+    if (st.s === "group") {
+      for (const p of st.of) {
+        if (p.p === "fork") {
+          into.add(p.t);
+          attachedToRoot(p.body, into);
+        }
+      }
+    }
+    for (const block of [st.body, st.catch, st.finally]) {
+      if (st.s === "try" && block) attachedToRoot(block, into);
+    }
+  }
+  return into;
+}
+
 function run(program) {
   const clock = virtualTime();
   const { CANCEL, END, buffers, channel } = require("redux-saga");
@@ -226,8 +249,26 @@ function run(program) {
   // "Generator is already running" thrown into a saga is redux-saga
   // breaking down too (see `runRoot`): the trace is marked `!!` there.
   const BROKE = "Generator is already running";
-  const log = (s) =>
-    console.log(`${clock.now} ${String(s).includes(BROKE) ? `!! redux-saga broke: ${BROKE}` : s}`);
+  // An attached child cannot outlive its root. In redux-saga one does
+  // when the root is aborted while the child is being forked (an `all`
+  // goes on forking its parts after a part failed as it started, and the
+  // child joins its parent's queue only once it has started, after the
+  // queue has cancelled what it held): a line of such a child after the
+  // root's outcome marks the trace broken, as `workersLog` does for the
+  // channel programs' workers.
+  const attached = attachedToRoot(program.body);
+  let over = false;
+  let outlived = false;
+  const log = (s) => {
+    const line = String(s);
+    const child = /^c(\d+) /.exec(line);
+    if (over && !outlived && child && attached.has(Number(child[1]))) {
+      outlived = true;
+      console.log(`${clock.now} !! redux-saga broke: a forked child outlived its root`);
+    }
+    if (line.startsWith("= m ")) over = true;
+    console.log(`${clock.now} ${line.includes(BROKE) ? `!! redux-saga broke: ${BROKE}` : line}`);
+  };
   // redux-saga's `delay` (its `delayP`).
   const wait = (ms) => {
     let timer;
