@@ -199,3 +199,84 @@ fn a_run_async_future_dropped_midway_drops_its_waiting_tasks() {
         "the task was dropped with the run"
     );
 }
+
+/// A pool hands its jobs to its loops in turn, each job's future made and
+/// run on its loop's thread.
+#[test]
+fn a_pool_hands_out_jobs_in_turn_and_each_runs_on_its_loop() {
+    use baton::event_loop::LoopPool;
+    let pool = LoopPool::new(3);
+    let answers: Vec<_> = (0..6)
+        .map(|_| {
+            pool.spawn(|| async {
+                // A promise and a timer of this loop, on its own thread.
+                let tick = Promise::<()>::new(|r| {
+                    set_timeout(move || r.resolve(()), Duration::from_millis(1));
+                });
+                tick.await
+                    .map(|()| std::thread::current().name().map(str::to_owned))
+            })
+        })
+        .collect();
+    let names = EventLoop::real_clock().block_on(async move {
+        let mut names = Vec::new();
+        for answer in answers {
+            names.push(answer.await??.unwrap_or_default());
+        }
+        Ok::<_, Error>(names)
+    });
+    let expected: Vec<String> = [0, 1, 2, 0, 1, 2]
+        .iter()
+        .map(|i| format!("baton-loop-{i}"))
+        .collect();
+    assert_eq!(names.ok(), Some(expected));
+}
+
+/// A job whose future panics answers with an error, not a hang, and its
+/// loop goes on serving the next job; the answers are `Send` futures, so
+/// tokio can spawn them as well as a baton loop await them.
+#[test]
+fn a_pooled_job_that_panics_answers_with_an_error_and_its_loop_goes_on() {
+    use baton::event_loop::LoopPool;
+    let pool = LoopPool::new(1);
+    let broken = pool.spawn(|| async { panic!("the job blew up") as u32 });
+    let next = pool.spawn(|| async { 42u32 });
+    // `tokio::spawn` takes only `Send` futures.
+    let (broken, next) = current_thread().block_on(async move {
+        let broken = tokio::spawn(broken).await.map_err(|e| e.to_string());
+        let next = tokio::spawn(next).await.map_err(|e| e.to_string());
+        (broken, next)
+    });
+    let broken = broken.map(|answer| answer.map_err(|e| e.to_string()));
+    assert!(
+        matches!(&broken, Ok(Err(e)) if e.contains("without an answer")),
+        "{broken:?}"
+    );
+    assert_eq!(
+        next.map(|answer| answer.map_err(|e| e.to_string())),
+        Ok(Ok(42))
+    );
+}
+
+/// Dropping the pool lets each loop finish what its jobs started (a timer
+/// still pending, here) before the threads are joined.
+#[test]
+fn dropping_a_pool_lets_started_work_finish() {
+    use baton::event_loop::LoopPool;
+    let (done, finished) = std::sync::mpsc::channel();
+    let pool = LoopPool::new(2);
+    for n in 0..4u32 {
+        let done = done.clone();
+        drop(pool.spawn(move || async move {
+            let later = Promise::<u32>::new(move |r| {
+                set_timeout(move || r.resolve(n), Duration::from_millis(5));
+            });
+            let _ = done.send(later.await.unwrap_or(u32::MAX));
+        }));
+    }
+    drop(done);
+    drop(pool); // joins the threads once their loops have no work left
+    let mut seen: Vec<u32> = finished.try_iter().collect();
+    seen.sort_unstable();
+    assert_eq!(seen, [0, 1, 2, 3]);
+}

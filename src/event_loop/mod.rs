@@ -9,7 +9,9 @@
 //! cores, run one loop per thread; values cross between loops as `Send`
 //! data, never as promises: a task awaits another loop's answer as a
 //! foreign future (a channel's receiver, say), whose waker is `Send`.
-//! `examples/per_core.rs` splits a million sagas over two loops this way.
+//! `examples/per_core.rs` splits a million sagas over two loops this way,
+//! and `LoopPool` (with the `tokio` feature) keeps a loop on each of
+//! several threads and hands them work.
 //!
 //! ```
 //! use baton::{Error, EventLoop, spawn};
@@ -109,6 +111,8 @@
 //!   `on_uncaught` hook. The loop never tears.
 
 mod microtasks;
+#[cfg(feature = "tokio")]
+mod pool;
 #[cfg(test)]
 mod queue_order;
 mod registry;
@@ -133,6 +137,8 @@ pub(crate) use microtasks::Nothing;
 pub use microtasks::queue_microtask;
 pub(crate) use microtasks::{Job, may_go_on_at_once, queue_job, queue_job_first};
 use microtasks::{MICROTASKS, Next};
+#[cfg(feature = "tokio")]
+pub use pool::LoopPool;
 use registry::Registry;
 pub(crate) use remote::{LentTask, Remote, WakeTarget, lent_task};
 pub use reports::Rejection;

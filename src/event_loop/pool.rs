@@ -1,0 +1,171 @@
+//! A pool of loops, one per thread: the way to use several cores. Each
+//! thread runs a loop of its own on the real clock for as long as the
+//! pool lives; work goes to them as `Send` closures that build the future
+//! on the loop (promises, tasks and sagas are made there and never leave
+//! it), and each answer comes back as a `Send` future any executor, or
+//! another baton loop, can await.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::EventLoop;
+use crate::{Error, spawn};
+
+/// What travels to a loop: it spawns the job's task there.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Threads, each running an [`EventLoop`] of its own on the real clock,
+/// that take work until the pool is dropped (like Node's workers, or
+/// tokio-util's pool of `LocalSet`s). Work is handed out in turn.
+///
+/// Dropping the pool lets every loop finish the work it was given, then
+/// joins the threads.
+///
+/// ```
+/// use baton::event_loop::LoopPool;
+/// use baton::{Error, EventLoop, Promise, set_timeout};
+/// use std::time::Duration;
+///
+/// let pool = LoopPool::new(2);
+/// // Each job is made on its loop: the promise and its timer live there.
+/// let answers: Vec<_> = (1..=4u64)
+///     .map(|n| {
+///         pool.spawn(move || async move {
+///             let later = Promise::<u64>::new(move |r| {
+///                 set_timeout(move || r.resolve(n * 10), Duration::from_millis(n));
+///             });
+///             later.await
+///         })
+///     })
+///     .collect();
+/// // The answers are `Send` futures: here another loop awaits them.
+/// let sum = EventLoop::real_clock().block_on(async move {
+///     let mut sum = 0;
+///     for answer in answers {
+///         sum += answer.await??;
+///     }
+///     Ok::<_, Error>(sum)
+/// });
+/// assert_eq!(sum.ok(), Some(100));
+/// ```
+#[derive(Debug)]
+pub struct LoopPool {
+    loops: Vec<mpsc::UnboundedSender<Job>>,
+    threads: Vec<JoinHandle<()>>,
+    next: AtomicUsize,
+}
+
+impl LoopPool {
+    /// Starts `loops` threads (at least one), each with its loop.
+    ///
+    /// # Panics
+    ///
+    /// If the system cannot start a thread (as [`std::thread::spawn`]).
+    ///
+    /// ```
+    /// use baton::event_loop::LoopPool;
+    ///
+    /// let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    /// let pool = LoopPool::new(cores);
+    /// assert_eq!(pool.loops(), cores);
+    /// ```
+    pub fn new(loops: usize) -> Self {
+        let (loops, threads) = (0..loops.max(1))
+            .map(|i| {
+                let (sender, mut jobs) = mpsc::unbounded_channel::<Job>();
+                let thread = std::thread::Builder::new()
+                    .name(format!("baton-loop-{i}"))
+                    .spawn(move || {
+                        // Takes jobs until the pool lets go of its sender,
+                        // then runs on until what they started is done.
+                        let _ = EventLoop::real_clock().block_on(async move {
+                            while let Some(job) =
+                                std::future::poll_fn(|cx| jobs.poll_recv(cx)).await
+                            {
+                                job();
+                            }
+                            Ok::<_, Error>(())
+                        });
+                    })
+                    .unwrap_or_else(|e| panic!("starting a loop's thread: {e}"));
+                (sender, thread)
+            })
+            .unzip();
+        LoopPool {
+            loops,
+            threads,
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many loops (threads) the pool runs.
+    ///
+    /// ```
+    /// assert_eq!(baton::event_loop::LoopPool::new(3).loops(), 3);
+    /// ```
+    pub fn loops(&self) -> usize {
+        self.loops.len()
+    }
+
+    /// Runs the future `make` builds on the next loop in turn, as a task
+    /// there; its output comes back through the returned `Send` future.
+    ///
+    /// # Errors
+    ///
+    /// The returned future fails if the job never answers: its future
+    /// panicked (the loop reports the panic and goes on), or its loop is
+    /// gone.
+    ///
+    /// ```
+    /// use baton::event_loop::LoopPool;
+    /// use baton::EventLoop;
+    ///
+    /// let pool = LoopPool::new(1);
+    /// let fine = pool.spawn(|| async { 7 });
+    /// let broken = pool.spawn(|| async { panic!("boom") as u8 });
+    /// let out = EventLoop::real_clock().block_on(async move {
+    ///     Ok::<_, baton::Error>((fine.await?, broken.await.is_err()))
+    /// });
+    /// assert_eq!(out.ok(), Some((7, true)));
+    /// ```
+    pub fn spawn<F, Fut, T>(
+        &self,
+        make: F,
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<F, Fut, T>
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = T> + 'static,
+        T: Send + 'static,
+    {
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let task = spawn(async move {
+                let _ = answer.send(make().await); // the asker may have gone
+                Ok::<_, Error>(())
+            });
+            drop(task);
+        });
+        let at = self.next.fetch_add(1, Ordering::Relaxed) % self.loops.len();
+        // A loop that is gone drops the job, and with it the answer's end.
+        let _ = self.loops[at].send(job);
+        async move {
+            answered.await.map_err(|_| {
+                Error::msg(
+                    "a pooled job ended without an answer (it panicked, or its loop is gone)",
+                )
+            })
+        }
+    }
+}
+
+impl Drop for LoopPool {
+    fn drop(&mut self) {
+        self.loops.clear();
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
