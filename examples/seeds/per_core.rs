@@ -202,7 +202,40 @@ pub fn orders_into_a_store(orders: Vec<Order>) -> Result<(Vec<String>, u32), Err
     Ok((lines, items))
 }
 
-/// The tour's page: the three scenarios, with what each loop reported.
+/// A [`LoopPool`](baton::event_loop::LoopPool) of `loops` threads runs
+/// `jobs` sagas, each made on the loop it is handed to (a 5 ms delay on
+/// that loop's real clock, then its number back). Returns, for each job
+/// in order, the thread it ran on and what it returned.
+///
+/// # Errors
+///
+/// A job that never answered.
+#[cfg(feature = "tokio")]
+pub fn sagas_on_a_pool(loops: usize, jobs: u64) -> Result<Vec<(String, u64)>, Error> {
+    let pool = baton::event_loop::LoopPool::new(loops);
+    let answers: Vec<_> = (0..jobs)
+        .map(|n| {
+            pool.spawn(move || async move {
+                let saga = Gen::new(move |co: SagaCo<u64>| async move {
+                    delay(&co, 5).await?;
+                    Ok(n)
+                });
+                let value = run_saga(saga).promise().await;
+                let thread = thread::current().name().unwrap_or("?").to_owned();
+                value.map(|v| (thread, v))
+            })
+        })
+        .collect();
+    EventLoop::real_clock().block_on(async move {
+        let mut ran = Vec::new();
+        for answer in answers {
+            ran.push(answer.await??);
+        }
+        Ok::<_, Error>(ran)
+    })
+}
+
+/// The tour's page: the scenarios, with what each loop reported.
 pub fn per_core() -> String {
     let mut out = String::new();
     let (loops, sagas) = (2, 100_000);
@@ -258,6 +291,20 @@ pub fn per_core() -> String {
         }
         Err(e) => {
             let _ = writeln!(out, "  failed: {e}");
+        }
+    }
+    #[cfg(feature = "tokio")]
+    {
+        let _ = writeln!(out, "a LoopPool of 2 loops, 4 sagas handed out in turn:");
+        match sagas_on_a_pool(2, 4) {
+            Ok(ran) => {
+                for (thread, n) in ran {
+                    let _ = writeln!(out, "  saga {n} ran on {thread} and returned {n}");
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(out, "  failed: {e}");
+            }
         }
     }
     out
