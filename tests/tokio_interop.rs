@@ -280,3 +280,21 @@ fn dropping_a_pool_lets_started_work_finish() {
     seen.sort_unstable();
     assert_eq!(seen, [0, 1, 2, 3]);
 }
+
+/// A job left waiting on a promise nobody settles ends with its loop's
+/// run once the pool is dropped: its asker is told, not left hanging.
+#[test]
+fn a_pooled_job_waiting_on_nothing_ends_with_the_pool() {
+    use baton::event_loop::LoopPool;
+    let pool = LoopPool::new(1);
+    let stuck = pool.spawn(|| async {
+        let (never, _resolver) = Promise::<u8>::with_resolver();
+        never.await
+    });
+    drop(pool);
+    let out = current_thread().block_on(stuck).map_err(|e| e.to_string());
+    assert!(
+        matches!(&out, Err(e) if e.contains("without an answer")),
+        "{out:?}"
+    );
+}

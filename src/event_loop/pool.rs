@@ -22,7 +22,10 @@ type Job = Box<dyn FnOnce() + Send>;
 /// tokio-util's pool of `LocalSet`s). Work is handed out in turn.
 ///
 /// Dropping the pool lets every loop finish the work it was given, then
-/// joins the threads.
+/// joins the threads: a job still waiting on a foreign future that is
+/// never woken keeps the drop waiting too, as it would keep its loop.
+/// Work left waiting on nothing (a promise nobody settles) ends with its
+/// loop's run, and its asker is told it got no answer.
 ///
 /// ```
 /// use baton::event_loop::LoopPool;
