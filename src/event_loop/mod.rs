@@ -41,8 +41,9 @@
 //! those still unhandled (Node's `processPromiseRejections`). `timers.rs`
 //! is the timer queue and `time.rs` the timer functions; `registry.rs`
 //! leads a waker's key to its task (`tasks.rs` registers, parks and
-//! releases them), `remote.rs` takes wake-ups from outside the loop, and
-//! `reports.rs` holds the hooks and what is told to them.
+//! releases them), `remote.rs` takes wake-ups from outside the loop,
+//! `reports.rs` holds the hooks and what is told to them, and `pool.rs`
+//! keeps loops on threads of their own (`LoopPool`).
 //!
 //! - **The microtask queue.** A job queued to an empty queue waits in a
 //!   fixed place beside the ring buffer, cheaper to fill and empty: on a
