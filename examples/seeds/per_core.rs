@@ -57,7 +57,11 @@ fn run_worker(sagas: u64) -> Result<WorkerReport, Error> {
 
 /// Runs `sagas` sleepers over `loops` threads, each with its own loop, and
 /// gathers the reports on a coordinating loop. The reports come back in
-/// the workers' order whatever order their threads finish in.
+/// the workers' order whatever order their threads finish in. Threads of
+/// its own, not a `LoopPool`: a pool's loop waits for its next job, a
+/// wake-up from outside that would hold a virtual clock's time back, so
+/// its loops run on the real clock, where these sagas would sleep a real
+/// second.
 ///
 /// # Errors
 ///

@@ -145,11 +145,11 @@ impl LoopPool {
     {
         let (answer, answered) = oneshot::channel();
         let job: Job = Box::new(move || {
-            let task = spawn(async move {
+            // The task runs on without its handle; it answers through `answer`.
+            drop(spawn(async move {
                 let _ = answer.send(make().await); // the asker may have gone
                 Ok::<_, Error>(())
-            });
-            drop(task);
+            }));
         });
         let at = self.next.fetch_add(1, Ordering::Relaxed) % self.loops.len();
         // A loop that is gone drops the job, and with it the answer's end.

@@ -240,16 +240,18 @@ function runRoot(root, log, channel, context) {
 // workers (w0, w1, …): a worker's line after the root's outcome marks the
 // trace broken. An attached child cannot outlive its parent; in
 // redux-saga one does when the parent is aborted while the child is being
-// forked (a sibling the child woke as it started failed), as the child
+// forked (a sibling the child woke as it started failed, or an `all`
+// went on forking its parts after one failed as it started), as the child
 // joins its parent's queue only once it has started, after the queue has
-// cancelled what it held.
-function workersLog(clock) {
+// cancelled what it held. `attached` tells such a child's lines, `who`
+// names it in the mark.
+function workersLog(clock, attached = (s) => /^w\d/.test(s), who = "a forked worker") {
   let over = false;
   let told = false;
   return (s) => {
-    if (over && !told && /^w\d/.test(s)) {
+    if (over && !told && attached(String(s))) {
       told = true;
-      console.log(`${clock.now} !! redux-saga broke: a forked worker outlived its root`);
+      console.log(`${clock.now} !! redux-saga broke: ${who} outlived its root`);
     }
     if (String(s).startsWith("= m ")) over = true;
     console.log(`${clock.now} ${s}`);

@@ -37,7 +37,7 @@
 // no two timers are ever due at once and Node fires them in the order of
 // their virtual times: a timer falls due at the sum of the delays on the
 // chain of events that led to it, and distinct chains have distinct sums.
-const { groupSource, main, blockSource, runRoot, virtualTime } = require("./_random.js");
+const { groupSource, main, blockSource, runRoot, virtualTime, workersLog } = require("./_random.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261204;
@@ -227,8 +227,8 @@ function attachedToRoot(stmts, into = new Set()) {
         }
       }
     }
-    for (const block of [st.body, st.catch, st.finally]) {
-      if (st.s === "try" && block) attachedToRoot(block, into);
+    if (st.s === "try") {
+      for (const block of [st.body, st.catch, st.finally]) if (block) attachedToRoot(block, into);
     }
   }
   return into;
@@ -249,26 +249,15 @@ function run(program) {
   // "Generator is already running" thrown into a saga is redux-saga
   // breaking down too (see `runRoot`): the trace is marked `!!` there.
   const BROKE = "Generator is already running";
-  // An attached child cannot outlive its root. In redux-saga one does
-  // when the root is aborted while the child is being forked (an `all`
-  // goes on forking its parts after a part failed as it started, and the
-  // child joins its parent's queue only once it has started, after the
-  // queue has cancelled what it held): a line of such a child after the
-  // root's outcome marks the trace broken, as `workersLog` does for the
-  // channel programs' workers.
+  // A root-attached child's line after the root's outcome marks the
+  // trace broken, as for the channel programs' workers (`workersLog`).
   const attached = attachedToRoot(program.body);
-  let over = false;
-  let outlived = false;
-  const log = (s) => {
-    const line = String(s);
-    const child = /^c(\d+) /.exec(line);
-    if (over && !outlived && child && attached.has(Number(child[1]))) {
-      outlived = true;
-      console.log(`${clock.now} !! redux-saga broke: a forked child outlived its root`);
-    }
-    if (line.startsWith("= m ")) over = true;
-    console.log(`${clock.now} ${line.includes(BROKE) ? `!! redux-saga broke: ${BROKE}` : line}`);
+  const child = (line) => {
+    const c = /^c(\d+) /.exec(line);
+    return c !== null && attached.has(Number(c[1]));
   };
+  const stamped = workersLog(clock, child, "a forked child");
+  const log = (s) => stamped(String(s).includes(BROKE) ? `!! redux-saga broke: ${BROKE}` : s);
   // redux-saga's `delay` (its `delayP`).
   const wait = (ms) => {
     let timer;
