@@ -93,7 +93,9 @@ fn million_delays(c: &mut Criterion) {
     // The same million over two loops, a thread each: how a program uses
     // a second core (`examples/per_core.rs`). The threads are kept for the
     // whole measurement, as Node's worker threads are, so each round finds
-    // its thread's heap warm, as the single loop above does.
+    // its thread's heap warm, as the single loop above does. Not a
+    // `LoopPool`: its loops run on the real clock, where the delays would
+    // take a real second.
     group.bench_function("baton_2_loops", |b| {
         let (done, finished) = mpsc::channel::<usize>();
         let (orders, threads): (Vec<_>, Vec<_>) = (0..2)
