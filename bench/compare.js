@@ -109,8 +109,8 @@ async function sagasTable() {
     { label: "all() of 1,000 calls, ns per call", baton: "saga_all_1000/baton", per: 1000, node: "saga_all_1000/node" },
     { label: "race of a call and a delay (seed 003's withTimeout), ns per race", baton: "saga_race_x1000/baton", per: 1000, node: "saga_race/node" },
     { label: "put + take round trip through a store (seed 003's SagaRuntime in Node), ns", baton: "store_ping_pong_x1000/baton", per: 1000, node: "store_ping_pong/node" },
-    { label: "message through a channel, put to take, ns (no Node equivalent in the seeds)", baton: "channel_x1000/baton", per: 1000 },
-    { label: "a parent of 10,000 forked children waiting on a channel cancelled, ns per child (no fork in the seeds' runners)", baton: "fork_cancel_10k/baton", per: 10000 },
+    { label: "message through a channel, put to take, ns (Node: redux-saga's channel)", baton: "channel_x1000/baton", per: 1000, node: "channel_x1000/node" },
+    { label: "a parent of 10,000 forked children waiting on a channel cancelled, ns per child (Node: redux-saga's fork and cancel)", baton: "fork_cancel_10k/baton", per: 10000, node: "fork_cancel_10k/node" },
     // Node waits a real second (no virtual clock): it is subtracted.
     { label: "1,000,000 sagas suspended on a delay, then resumed, ms in all", baton: "sagas_1m_delays/baton", per: 1e6, node: "sagas_1m_delays/node", nodeWait: 1e9, nodePer: 1e6 },
     { label: "the same million over 2 loops, a thread each (Node: 2 worker threads), ms in all", baton: "sagas_1m_delays/baton_2_loops", per: 1e6, node: "sagas_1m_delays/node_2_workers", nodeWait: 1e9, nodePer: 1e6 },

@@ -45,6 +45,16 @@ class SagaRuntime {
     }
   }
 }
+// redux-saga, the reference where seed 003 is silent (channels, fork,
+// cancel): the copy the oracles pin (`tests/oracle/package.json`).
+function reduxSaga() {
+  const oracles = require("path").join(__dirname, "..", "..", "tests", "oracle");
+  const from = (name) => require(require.resolve(name, { paths: [oracles] }));
+  return { ...from("redux-saga"), effects: from("redux-saga/effects") };
+}
+// What runSaga needs when no store is involved.
+const noStore = (rs) => ({ channel: rs.stdChannel(), dispatch: () => {}, getState: () => ({}) });
+
 const put = (action) => ({ type: "PUT", action });
 const take = (actionType) => ({ type: "TAKE", actionType });
 
@@ -83,6 +93,47 @@ module.exports = {
       runtime.run(function* () { for (let i = 0; i < N; i++) { yield take("PING"); yield put({ type: "PONG" }); } });
       return runtime.run(function* () { for (let i = 0; i < N; i++) { yield put({ type: "PING" }); yield take("PONG"); } });
     }, N, 100),
+  // benches/shared/messages.rs's channel_messages: one saga puts 1,000
+  // numbers on a channel with an expanding buffer and closes it, another
+  // takes them until it is closed.
+  "channel_x1000/node": () => {
+    const rs = reduxSaga();
+    const { put, takeMaybe } = rs.effects;
+    return medianNs(() => {
+      const chan = rs.channel(rs.buffers.expanding(16));
+      const consumer = rs.runSaga(noStore(rs), function* () {
+        let sum = 0;
+        for (;;) {
+          const m = yield takeMaybe(chan);
+          if (m === rs.END) return sum;
+          sum += m;
+        }
+      });
+      rs.runSaga(noStore(rs), function* () {
+        for (let i = 0; i < N; i++) yield put(chan, i);
+        chan.close();
+      });
+      return consumer.toPromise();
+    }, N, 200);
+  },
+  // benches/sagas.rs's fork_cancel_10k: a parent forks 10,000 children,
+  // each waiting to take from an unbuffered channel, and is cancelled.
+  "fork_cancel_10k/node": () => {
+    const rs = reduxSaga();
+    const { fork, takeMaybe } = rs.effects;
+    const CHILDREN = 10000;
+    return medianNs(() => {
+      const chan = rs.channel(rs.buffers.none());
+      const taker = function* () { const m = yield takeMaybe(chan); return m === rs.END ? 0 : m; };
+      const task = rs.runSaga(noStore(rs), function* () {
+        for (let i = 0; i < CHILDREN; i++) yield fork(taker);
+        return 0;
+      });
+      task.cancel();
+      if (!task.isCancelled()) throw new Error("the parent was not cancelled");
+      return task.toPromise();
+    }, CHILDREN, 50);
+  },
   // 1,000,000 sagas suspended on a 1 s delay, then resumed: a real 1 s
   // wait, subtracted, since Node has no virtual clock.
   "sagas_1m_delays/node": () =>
