@@ -55,6 +55,28 @@ fn an_exhausted_generator_is_a_clear_rejection() {
     );
 }
 
+/// A promise awaited in the body instead of yielded: the generator cannot
+/// wait, and the run fails with a fault that says what to write instead.
+#[test]
+fn a_promise_awaited_instead_of_yielded_fails_the_run_saying_so() {
+    let p = EventLoop::virtual_clock().run(|| {
+        let p = run(Gen::new(|co: Co<Promise<u8>, u8, u8, Error>| async move {
+            let a = co.yield_(Promise::resolve(1)).await?;
+            let b = later(5, 2).await?; // should have been yielded
+            Ok(a + b)
+        }));
+        p.catch(|_| Ok(0));
+        p
+    });
+    let error = p.peek().expect("settled").expect_err("rejected");
+    assert_eq!(fault_kind(&error), Some(FaultKind::Panic));
+    let said = error.to_string();
+    assert!(
+        said.contains("a `Gen` cannot wait") && said.contains("yield the promise instead"),
+        "{said}"
+    );
+}
+
 #[test]
 fn tuples_maps_and_futures_are_yieldable() {
     type Pair = (Promise<u8>, Promise<&'static str>);

@@ -593,3 +593,32 @@ fn a_stepper_feeds_values_of_mixed_types_untyped() {
         (Some(Some(6)), Some(Some(5)))
     );
 }
+
+/// A promise awaited in a saga's body instead of yielded as an effect: the
+/// saga cannot wait for it, and fails with a fault that says to `call` it.
+#[test]
+fn a_promise_awaited_instead_of_called_fails_the_saga_saying_so() {
+    use baton::saga::{SagaCo, call, run_saga};
+    use baton::{EventLoop, Fault, FaultKind, Gen, Promise};
+    fn ready(v: u64) -> Promise<u64> {
+        Promise::resolve(v)
+    }
+    let outcome = EventLoop::virtual_clock().run(|| {
+        run_saga(Gen::new(|co: SagaCo<u64>| async move {
+            let a = call(&co, ready, 1).await?;
+            let b = ready(2).await?; // should have been `call(&co, ready, 2)`
+            Ok(a + b)
+        }))
+        .promise()
+    });
+    let error = outcome.peek().expect("settled").expect_err("failed");
+    assert_eq!(
+        error.downcast_ref::<Fault>().map(Fault::kind),
+        Some(FaultKind::Panic)
+    );
+    let said = error.to_string();
+    assert!(
+        said.contains("a `Gen` cannot wait") && said.contains("in a saga, yield an effect (`call`"),
+        "{said}"
+    );
+}

@@ -367,8 +367,9 @@ where
     ///
     /// When the body awaits a future that is not its own `co.yield_()` and that
     /// future is still pending: a synchronous generator cannot wait (the
-    /// message says to use an async generator or the runner). The generator is
-    /// done afterwards.
+    /// message says what to yield instead under `run()` and in a saga, and to
+    /// use an async generator to await in the body). The generator is done
+    /// afterwards.
     ///
     /// ```
     /// use baton::{Co, Gen, Resume, Step};

@@ -147,14 +147,19 @@ where
         (Poll::Pending, Some(value)) => Ok(Step::Yielded(value)),
         (Poll::Pending, None) => {
             finish(owner, slot);
-            panic!(
-                "a synchronous generator's body awaited a future that is still pending \
-                 and is not its own `co.yield_()`: a `Gen` cannot wait for I/O or timers \
-                 (use an async generator, or the runner, for that)"
-            )
+            panic!("{AWAITED_IN_GEN}")
         }
     }
 }
+
+/// What a synchronous generator's body that awaited something else than
+/// its own yield is told. Under `run()` and in sagas this is the usual
+/// slip (a promise awaited where it should be yielded), so it says how to
+/// write it there too.
+pub(crate) const AWAITED_IN_GEN: &str = "a synchronous generator's body awaited a future that is \
+     still pending and is not its own `co.yield_()`: a `Gen` cannot wait. Under `run()`, \
+     yield the promise instead of awaiting it; in a saga, yield an effect (`call` the function \
+     that returns it); to await inside the body, make it an async generator (`AsyncGen`)";
 
 /// Marks the generator done if the body panics while being polled (its
 /// body, poisoned, is dropped with the generator, never polled again).
