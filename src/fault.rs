@@ -52,6 +52,13 @@ pub enum FaultKind {
     /// the uncaught hook (await baton's futures inside a run, such as
     /// [`EventLoop::block_on`](crate::EventLoop::block_on)'s).
     OutsideRun,
+    /// A blocking run of the loop ([`EventLoop::run`](crate::EventLoop::run),
+    /// [`EventLoop::block_on`](crate::EventLoop::block_on)) made inside a
+    /// current-thread tokio runtime waited two seconds for a wake-up from
+    /// outside: if it blocks that runtime, the runtime's timers and I/O
+    /// cannot wake it. Told once a run, to the uncaught hook; inside a
+    /// runtime, await `EventLoop::run_async` (the `tokio` feature).
+    BlockedRuntime,
 }
 
 impl Fault {
@@ -114,6 +121,7 @@ impl fmt::Display for Fault {
             FaultKind::Exhausted => "exhausted",
             FaultKind::TimedOut => "timed out",
             FaultKind::OutsideRun => "outside a run",
+            FaultKind::BlockedRuntime => "blocked runtime",
         };
         write!(f, "{kind}: {}", self.message)
     }

@@ -298,3 +298,51 @@ fn a_pooled_job_waiting_on_nothing_ends_with_the_pool() {
         "{out:?}"
     );
 }
+
+/// The classic slip: a blocking run (`block_on`) called from inside a
+/// current-thread runtime's `block_on` (as `#[tokio::main]`'s body is),
+/// awaiting that runtime's timer, which cannot fire while the run blocks
+/// it. Instead of a silent hang, the uncaught hook is told once, saying to
+/// await `run_async` there; here the hook itself opens the way out.
+#[test]
+fn a_blocking_run_inside_a_current_thread_runtime_says_it_may_block_it() {
+    use baton::{Fault, FaultKind};
+    use std::cell::RefCell;
+    use std::future::IntoFuture;
+    use std::pin::pin;
+    use std::rc::Rc;
+    use std::task::Poll;
+
+    let told: Rc<RefCell<Vec<Fault>>> = Rc::default();
+    let t = told.clone();
+    let out = current_thread().block_on(async move {
+        let (gate, open) = Promise::<&str, Error>::with_resolver();
+        EventLoop::real_clock()
+            .on_uncaught(move |fault| {
+                t.borrow_mut().push(fault.clone());
+                open.resolve("let out by the hook");
+            })
+            .block_on(async move {
+                let mut sleep = pin!(tokio::time::sleep(Duration::from_secs(3600)));
+                let mut gate = pin!(gate.into_future());
+                std::future::poll_fn(|cx| {
+                    if let Poll::Ready(opened) = gate.as_mut().poll(cx) {
+                        return Poll::Ready(opened);
+                    }
+                    // Its waker goes to the blocked runtime's timer.
+                    let _ = sleep.as_mut().poll(cx);
+                    Poll::Pending
+                })
+                .await
+            })
+    });
+    assert_eq!(out.ok(), Some("let out by the hook"));
+    let told = told.borrow();
+    assert_eq!(told.len(), 1, "told once: {told:?}");
+    assert_eq!(told[0].kind(), FaultKind::BlockedRuntime);
+    assert!(
+        told[0]
+            .to_string()
+            .contains("await EventLoop::run_async instead")
+    );
+}

@@ -465,6 +465,14 @@ impl EventLoop {
     /// exits. (An async generator parked at a `yield` is a value, not a
     /// waiting task: a later run may resume it.)
     ///
+    /// A run blocks its thread until it ends. Inside an async runtime, await
+    /// `run_async` (the `tokio` feature) instead: a run called from a
+    /// current-thread tokio runtime (`#[tokio::main]`'s body, one of its
+    /// tasks) blocks that runtime, whose timers and I/O then cannot wake
+    /// it; after two seconds of waiting for a wake-up from outside there,
+    /// the [`on_uncaught`](Self::on_uncaught) hook is told, once a run
+    /// ([`FaultKind::BlockedRuntime`](crate::FaultKind::BlockedRuntime)).
+    ///
     /// Work queued on the thread while no run is going on (a microtask, a
     /// promise's reaction, a timer set by code outside any run) waits for
     /// the next run, ahead of what its `main` queues:
@@ -530,6 +538,9 @@ impl EventLoop {
                             None => std::thread::park(),
                         }
                         stall.check(remote.has_woken());
+                        // What the hook told may have queued (a promise it
+                        // settled): its turn is a task of its own.
+                        checkpoint();
                     }
                     remote.rouse_nobody();
                 }

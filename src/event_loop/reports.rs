@@ -68,35 +68,75 @@ impl Default for Hooks {
 /// wake-up before the loop says so.
 const STALL_NOTICE_AFTER: Duration = Duration::from_secs(2);
 
-/// Tells the uncaught hook, once a run, that the virtual clock has held
-/// its timers back for [`STALL_NOTICE_AFTER`] of real time waiting for a
-/// wake-up that has not come: the loop may be waiting for ever (a waker
-/// kept by a combinator inside the loop, see
-/// [`EventLoop::virtual_clock`]), and a message beats a silent hang.
+/// Tells the uncaught hook, once a run, what a wait of
+/// [`STALL_NOTICE_AFTER`] of real time with no wake-up may mean, where a
+/// message beats a silent hang:
+/// - the virtual clock has held its timers back for a wake-up from
+///   outside that has not come (a waker kept by a combinator inside the
+///   loop, see [`EventLoop::virtual_clock`](super::EventLoop::virtual_clock));
+/// - the run was made inside a current-thread tokio runtime, which it may
+///   be blocking: that runtime's timers and I/O then cannot run, and a
+///   wake-up from them never comes (`EventLoop::run_async` is the way in
+///   there).
 #[derive(Default)]
 pub(super) struct StallNotice {
-    /// The last wait was a held clock's first, bounded one.
+    /// The last wait was bounded for the held clock's notice.
     timed: bool,
     told: bool,
+    /// Whether the run is inside a current-thread tokio runtime: looked at
+    /// on the run's first wait for a wake-up, not on every run.
+    in_runtime: Option<bool>,
+    /// The last wait was bounded for the runtime's notice.
+    timed_in_runtime: bool,
+    told_in_runtime: bool,
 }
 
 impl StallNotice {
     /// How long to park for `wait` (`None`: until woken).
     pub(super) fn wait(&mut self, wait: Wait) -> Option<Duration> {
         self.timed = false;
+        self.timed_in_runtime = false;
+        let limit = wait.limit();
+        if !self.told_in_runtime
+            && limit.is_none_or(|limit| limit > STALL_NOTICE_AFTER)
+            && *self
+                .in_runtime
+                .get_or_insert_with(in_current_thread_runtime)
+        {
+            self.timed_in_runtime = true;
+            return Some(STALL_NOTICE_AFTER);
+        }
         match wait {
             Wait::HoldingTime if !self.told => {
                 self.timed = true;
                 Some(STALL_NOTICE_AFTER)
             }
-            other => other.limit(),
+            _ => limit,
         }
     }
 
-    /// After a wait: if a held clock's bounded wait ended with no wake-up,
+    /// After a wait: if a wait bounded for a notice ended with no wake-up,
     /// tells the uncaught hook (the hook may itself wake the loop).
     pub(super) fn check(&mut self, woken: bool) {
-        if self.timed && !woken && !self.told {
+        if woken {
+            return;
+        }
+        if self.timed_in_runtime && !self.told_in_runtime {
+            self.told_in_runtime = true;
+            report_uncaught(&Fault::new(
+                FaultKind::BlockedRuntime,
+                format!(
+                    "a blocking run of the loop (EventLoop::run or block_on) has waited \
+                     {} s for a wake-up from outside, on a thread inside a current-thread \
+                     tokio runtime: if the run blocks that runtime (it was called from the \
+                     runtime's block_on, such as #[tokio::main]'s, or from one of its \
+                     tasks), the runtime's timers and I/O cannot run until the run returns, \
+                     and a wake-up from them never comes; inside a runtime, await \
+                     EventLoop::run_async instead",
+                    STALL_NOTICE_AFTER.as_secs()
+                ),
+            ));
+        } else if self.timed && !self.told {
             self.told = true;
             report_uncaught(&Fault::new(
                 FaultKind::Stalled,
@@ -111,6 +151,22 @@ impl StallNotice {
                 ),
             ));
         }
+    }
+}
+
+/// Whether this thread is inside a current-thread tokio runtime's context,
+/// which a blocking run may be blocking (a multi-thread runtime's other
+/// workers drive its timers and I/O meanwhile).
+fn in_current_thread_runtime() -> bool {
+    #[cfg(feature = "tokio")]
+    {
+        use tokio::runtime::{Handle, RuntimeFlavor};
+        Handle::try_current()
+            .is_ok_and(|handle| handle.runtime_flavor() == RuntimeFlavor::CurrentThread)
+    }
+    #[cfg(not(feature = "tokio"))]
+    {
+        false
     }
 }
 

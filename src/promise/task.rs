@@ -382,7 +382,8 @@ impl EventLoop {
     /// result can never arrive: that is an `Err` with a
     /// [`FaultKind::Stalled`] fault, not a hang, and the future is dropped
     /// before the run ends, as every async function still waiting is (see
-    /// [`run`](Self::run)).
+    /// [`run`](Self::run), which also says why a blocking run does not
+    /// belong inside a tokio runtime: await `run_async` there).
     ///
     /// # Errors
     ///
