@@ -17,7 +17,7 @@ use std::sync::Arc;
 /// |--------------------------------|------------------------------------|
 /// | `throw new Error("boom")`      | `Error::msg("boom")`               |
 /// | `throw 42` / `throw {code: 1}` | `Error::value(42)`                 |
-/// | a caught Node error object     | `Error::new(io_error)` (a source)  |
+/// | a caught Node error object     | `Error::new(io_error)` (a source; `?` converts an `io::Error`) |
 /// | `e instanceof X` / `e.code`    | `e.downcast_ref::<X>()`            |
 ///
 /// Clones share one allocation, so a rejection delivered to many handlers is
@@ -196,5 +196,25 @@ impl From<&'static str> for Error {
 impl From<String> for Error {
     fn from(message: String) -> Self {
         Error::msg(message)
+    }
+}
+
+/// I/O errors convert with `?`, since baton's tasks await tokio's I/O more
+/// than anything else. (A conversion from every `std::error::Error` cannot
+/// be written: `Error` is one itself. Others take `map_err(Error::new)`.)
+///
+/// ```
+/// use baton::{Error, EventLoop};
+///
+/// let out = EventLoop::virtual_clock().block_on(async {
+///     let text = std::fs::read_to_string("/no/such/file")?;
+///     Ok::<_, Error>(text)
+/// });
+/// let e = out.unwrap_err();
+/// assert_eq!(e.downcast_ref::<std::io::Error>().map(|e| e.kind()), Some(std::io::ErrorKind::NotFound));
+/// ```
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        Error::new(error)
     }
 }

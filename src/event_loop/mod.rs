@@ -11,7 +11,8 @@
 //! foreign future (a channel's receiver, say), whose waker is `Send`.
 //! `examples/per_core.rs` splits a million sagas over two loops this way,
 //! and `LoopPool` (with the `tokio` feature) keeps a loop on each of
-//! several threads and hands them work.
+//! several threads, inside a tokio runtime of its own so its jobs can
+//! await tokio's I/O, and hands them work.
 //!
 //! ```
 //! use baton::{Error, EventLoop, spawn};

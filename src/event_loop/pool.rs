@@ -1,25 +1,32 @@
 //! A pool of loops, one per thread: the way to use several cores. Each
-//! thread runs a loop of its own on the real clock for as long as the
-//! pool lives; work goes to them as `Send` closures that build the future
-//! on the loop (promises, tasks and sagas are made there and never leave
-//! it), and each answer comes back as a `Send` future any executor, or
-//! another baton loop, can await.
+//! thread runs a loop of its own on the real clock, inside a
+//! current-thread tokio runtime, for as long as the pool lives; work goes
+//! to them as `Send` closures that build the future on the loop
+//! (promises, tasks and sagas are made there and never leave it), and each
+//! answer comes back as a `Send` future any executor, or another baton
+//! loop, can await.
 
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::EventLoop;
-use crate::{Error, spawn};
+use crate::{Error, Fault, spawn};
 
 /// What travels to a loop: it spawns the job's task there.
 type Job = Box<dyn FnOnce() + Send>;
 
 /// Threads, each running an [`EventLoop`] of its own on the real clock,
 /// that take work until the pool is dropped (like Node's workers, or
-/// tokio-util's pool of `LocalSet`s). Work is handed out in turn.
+/// tokio-util's pool of `LocalSet`s). Work is handed out in turn. Each
+/// loop runs inside a current-thread tokio runtime of its thread
+/// ([`EventLoop::run_async`]), so a job can await tokio's I/O and timers
+/// as well as baton's promises.
 ///
 /// Dropping the pool lets every loop finish the work it was given, then
 /// joins the threads: a job still waiting on a foreign future that is
@@ -66,7 +73,8 @@ impl LoopPool {
     ///
     /// # Panics
     ///
-    /// If the system cannot start a thread (as [`std::thread::spawn`]).
+    /// If the system cannot start a thread (as [`std::thread::spawn`]) or
+    /// a tokio runtime for it (its timer or I/O driver).
     ///
     /// ```
     /// use baton::event_loop::LoopPool;
@@ -79,19 +87,22 @@ impl LoopPool {
         let (loops, threads) = (0..loops.max(1))
             .map(|i| {
                 let (sender, mut jobs) = mpsc::unbounded_channel::<Job>();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap_or_else(|e| panic!("starting a loop's tokio runtime: {e}"));
                 let thread = std::thread::Builder::new()
                     .name(format!("baton-loop-{i}"))
                     .spawn(move || {
                         // Takes jobs until the pool lets go of its sender,
                         // then runs on until what they started is done.
-                        let _ = EventLoop::real_clock().block_on(async move {
-                            while let Some(job) =
-                                std::future::poll_fn(|cx| jobs.poll_recv(cx)).await
-                            {
+                        let taking = async move {
+                            while let Some(job) = jobs.recv().await {
                                 job();
                             }
                             Ok::<_, Error>(())
-                        });
+                        };
+                        runtime.block_on(EventLoop::real_clock().run_async(|| spawn(taking)));
                     })
                     .unwrap_or_else(|e| panic!("starting a loop's thread: {e}"));
                 (sender, thread)
@@ -118,21 +129,25 @@ impl LoopPool {
     ///
     /// # Errors
     ///
-    /// The returned future fails if the job never answers: its future
-    /// panicked (the loop reports the panic and goes on), or its loop is
-    /// gone.
+    /// The returned future fails if the job never answers: it panicked
+    /// (building its future or polling it: a [`Fault`] with the panic's
+    /// message, and its loop goes on), its loop ended its run while the job
+    /// still waited (on a promise nobody settles, once the pool is
+    /// dropped), or its loop is gone.
     ///
     /// ```
     /// use baton::event_loop::LoopPool;
-    /// use baton::EventLoop;
+    /// use baton::{EventLoop, FaultKind};
     ///
     /// let pool = LoopPool::new(1);
     /// let fine = pool.spawn(|| async { 7 });
     /// let broken = pool.spawn(|| async { panic!("boom") as u8 });
     /// let out = EventLoop::real_clock().block_on(async move {
-    ///     Ok::<_, baton::Error>((fine.await?, broken.await.is_err()))
+    ///     let broken = broken.await.unwrap_err();
+    ///     let fault = broken.downcast_ref::<baton::Fault>().map(|f| (f.kind(), f.message().to_owned()));
+    ///     Ok::<_, baton::Error>((fine.await?, fault))
     /// });
-    /// assert_eq!(out.ok(), Some((7, true)));
+    /// assert_eq!(out.ok(), Some((7, Some((FaultKind::Panic, "boom".to_owned())))));
     /// ```
     pub fn spawn<F, Fut, T>(
         &self,
@@ -143,11 +158,16 @@ impl LoopPool {
         Fut: Future<Output = T> + 'static,
         T: Send + 'static,
     {
-        let (answer, answered) = oneshot::channel();
+        let (answer, answered) = oneshot::channel::<Result<T, Error>>();
         let job: Job = Box::new(move || {
-            // The task runs on without its handle; it answers through `answer`.
+            // The task runs on without its handle; it answers through
+            // `answer`, a panic included (the task itself never fails).
             drop(spawn(async move {
-                let _ = answer.send(make().await); // the asker may have gone
+                let outcome = match catch_unwind(AssertUnwindSafe(make)) {
+                    Ok(future) => CatchPanic { future }.await,
+                    Err(payload) => Err(Fault::from_panic(&*payload).into()),
+                };
+                let _ = answer.send(outcome); // the asker may have gone
                 Ok::<_, Error>(())
             }));
         });
@@ -155,11 +175,33 @@ impl LoopPool {
         // A loop that is gone drops the job, and with it the answer's end.
         let _ = self.loops[at].send(job);
         async move {
-            answered.await.map_err(|_| {
-                Error::msg(
-                    "a pooled job ended without an answer (it panicked, or its loop is gone)",
-                )
+            answered.await.unwrap_or_else(|_| {
+                Err(Error::msg(
+                    "a pooled job ended without an answer (its loop's run ended while it \
+                     waited, or its loop is gone)",
+                ))
             })
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future whose panic is caught and becomes its error: a pooled
+    /// job's panic travels back to its asker instead of failing the task.
+    struct CatchPanic<F> {
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F: Future> Future for CatchPanic<F> {
+    type Output = Result<F::Output, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let future = self.project().future;
+        match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(polled) => polled.map(Ok),
+            Err(payload) => Poll::Ready(Err(Fault::from_panic(&*payload).into())),
         }
     }
 }
