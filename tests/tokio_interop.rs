@@ -393,3 +393,103 @@ fn a_blocking_run_inside_a_current_thread_runtime_says_it_may_block_it() {
             .contains("await EventLoop::run_async instead")
     );
 }
+
+/// Random pools and jobs: every asker is answered once, by its own job.
+mod pool_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What a random pooled job does.
+    #[derive(Debug, Clone)]
+    enum PoolJob {
+        /// Answers its number at once.
+        Answer,
+        /// Answers after baton's timer of this many milliseconds.
+        AfterTimer(u64),
+        /// Answers after tokio's timer of this many milliseconds.
+        AfterTokioSleep(u64),
+        /// Panics while its future is built.
+        PanicBuilding,
+        /// Panics after a turn of its loop.
+        PanicLater,
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Over any pool size and any mix of jobs, each asker gets exactly its
+        /// own job's answer, or that job's panic as a fault: nothing is lost,
+        /// doubled or crossed between jobs, and the loops go on after panics.
+        #[test]
+        fn every_pooled_job_answers_its_own_asker_exactly_once(
+            loops in 1usize..4,
+            jobs in proptest::collection::vec(
+                prop_oneof![
+                    Just(PoolJob::Answer),
+                    (0u64..3).prop_map(PoolJob::AfterTimer),
+                    (0u64..3).prop_map(PoolJob::AfterTokioSleep),
+                    Just(PoolJob::PanicBuilding),
+                    Just(PoolJob::PanicLater),
+                ],
+                0..24,
+            ),
+        ) {
+            use baton::event_loop::LoopPool;
+            let pool = LoopPool::new(loops);
+            let answers: Vec<_> = jobs
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, job)| {
+                    pool.spawn(move || {
+                        if matches!(job, PoolJob::PanicBuilding) {
+                            panic!("job {i} refused to start");
+                        }
+                        async move {
+                            match job {
+                                PoolJob::AfterTimer(ms) => {
+                                    Promise::<()>::new(move |r| {
+                                        set_timeout(move || r.resolve(()), Duration::from_millis(ms));
+                                    })
+                                    .await?;
+                                }
+                                PoolJob::AfterTokioSleep(ms) => {
+                                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                                }
+                                PoolJob::PanicLater => {
+                                    Promise::<()>::resolve(()).await?;
+                                    panic!("job {i} blew up");
+                                }
+                                PoolJob::Answer | PoolJob::PanicBuilding => {}
+                            }
+                            Ok::<_, Error>(i)
+                        }
+                    })
+                })
+                .collect();
+            let got = current_thread().block_on(async move {
+                let mut got = Vec::new();
+                for answer in answers {
+                    got.push(match answer.await {
+                        Ok(Ok(i)) => Ok(i),
+                        Ok(Err(e)) => Err(format!("job error {e}")),
+                        Err(e) => Err(e
+                            .downcast_ref::<baton::Fault>()
+                            .map_or_else(|| e.to_string(), |f| f.message().to_owned())),
+                    });
+                }
+                got
+            });
+            let expected: Vec<Result<usize, String>> = jobs
+                .iter()
+                .enumerate()
+                .map(|(i, job)| match job {
+                    PoolJob::PanicBuilding => Err(format!("job {i} refused to start")),
+                    PoolJob::PanicLater => Err(format!("job {i} blew up")),
+                    _ => Ok(i),
+                })
+                .collect();
+            prop_assert_eq!(got, expected);
+        }
+    }
+}
