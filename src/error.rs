@@ -218,3 +218,26 @@ impl From<std::io::Error> for Error {
         Error::new(error)
     }
 }
+
+/// In a generator's body, `?` on an I/O result throws the error, as it
+/// would throw an [`Error`].
+///
+/// ```
+/// use baton::{AsyncGen, Co, Error, EventLoop};
+/// use baton::async_gen::AsyncIteratorExt;
+///
+/// let lines = AsyncGen::new(|co: Co<String, (), (), Error>| async move {
+///     let text = std::fs::read_to_string("/no/such/file")?;
+///     for line in text.lines() {
+///         co.yield_(line.to_owned()).await?;
+///     }
+///     Ok(())
+/// });
+/// let out = EventLoop::virtual_clock().block_on(lines.to_vec());
+/// assert!(out.unwrap_err().downcast_ref::<std::io::Error>().is_some());
+/// ```
+impl<T> From<std::io::Error> for crate::Abrupt<Error, T> {
+    fn from(error: std::io::Error) -> Self {
+        crate::Abrupt::Throw(Error::new(error))
+    }
+}

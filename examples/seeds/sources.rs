@@ -223,12 +223,12 @@ pub fn file_chunks() -> String {
     let text = with_server(Router::new(), move |_| {
         let chunks = AsyncGen::new(move |co: Co<Vec<u8>, (), (), Error>| async move {
             use tokio::io::AsyncReadExt;
-            let mut file = tokio::fs::File::open(&reading).await.map_err(Error::new)?;
+            let mut file = tokio::fs::File::open(&reading).await?;
             loop {
                 let mut chunk = vec![0u8; 4096];
                 let mut filled = 0;
                 while filled < chunk.len() {
-                    let n = file.read(&mut chunk[filled..]).await.map_err(Error::new)?;
+                    let n = file.read(&mut chunk[filled..]).await?;
                     if n == 0 {
                         break;
                     }
