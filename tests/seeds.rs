@@ -134,7 +134,7 @@ fn the_per_core_page_reads_as_the_tour_prints_it() {
     // The pool of loops comes with the `tokio` feature.
     if cfg!(feature = "tokio") {
         expected.push_str(
-            "a LoopPool of 2 loops, 4 sagas handed out in turn:\n\
+            "a LoopPool of 2 loops, 4 sagas handed out in turn, each calling tokio's timer:\n\
              \x20 saga 0 ran on baton-loop-0 and returned 0\n\
              \x20 saga 1 ran on baton-loop-1 and returned 1\n\
              \x20 saga 2 ran on baton-loop-0 and returned 2\n\

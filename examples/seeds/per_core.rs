@@ -11,7 +11,9 @@
 //! bounded channel: an async generator on the coordinator's side, whose
 //! `for await` pulls while the worker's `send` waits for room. Last,
 //! actions made on another thread (a server's, say) are dispatched into a
-//! store on the loop, where a `take_every` saga handles each.
+//! store on the loop, where a `take_every` saga handles each. With the
+//! `tokio` feature, a `LoopPool` keeps such loops for a program's life,
+//! each inside a tokio runtime of its own: its sagas call tokio's timer.
 
 use std::cell::RefCell;
 use std::fmt::Write;
@@ -206,10 +208,23 @@ pub fn orders_into_a_store(orders: Vec<Order>) -> Result<(Vec<String>, u32), Err
     Ok((lines, items))
 }
 
+/// `pause(ms)`: tokio's timer, called by a saga (`runner::future` makes a
+/// Rust future a call's result).
+#[cfg(feature = "tokio")]
+fn pause(
+    ms: u64,
+) -> baton::runner::FutureYield<impl std::future::Future<Output = Result<(), Error>>> {
+    baton::runner::future(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        Ok(())
+    })
+}
+
 /// A [`LoopPool`](baton::event_loop::LoopPool) of `loops` threads runs
-/// `jobs` sagas, each made on the loop it is handed to (a 5 ms delay on
-/// that loop's real clock, then its number back). Returns, for each job
-/// in order, the thread it ran on and what it returned.
+/// `jobs` sagas, each made on the loop it is handed to (it calls tokio's
+/// timer for 5 ms, which a pooled loop can await, then gives its number
+/// back). Returns, for each job in order, the thread it ran on and what
+/// it returned.
 ///
 /// # Errors
 ///
@@ -221,7 +236,7 @@ pub fn sagas_on_a_pool(loops: usize, jobs: u64) -> Result<Vec<(String, u64)>, Er
         .map(|n| {
             pool.spawn(move || async move {
                 let saga = Gen::new(move |co: SagaCo<u64>| async move {
-                    delay(&co, 5).await?;
+                    baton::saga::call(&co, pause, 5).await?;
                     Ok(n)
                 });
                 let value = run_saga(saga).promise().await;
@@ -299,7 +314,10 @@ pub fn per_core() -> String {
     }
     #[cfg(feature = "tokio")]
     {
-        let _ = writeln!(out, "a LoopPool of 2 loops, 4 sagas handed out in turn:");
+        let _ = writeln!(
+            out,
+            "a LoopPool of 2 loops, 4 sagas handed out in turn, each calling tokio's timer:"
+        );
         match sagas_on_a_pool(2, 4) {
             Ok(ran) => {
                 for (thread, n) in ran {
