@@ -758,3 +758,48 @@ fn a_take_maybe_is_stepped_with_the_action_or_the_end_a_test_feeds() {
         Some(vec!["Loading".to_string(), "(end)".to_string()])
     );
 }
+
+/// A reducer that dispatches, or reads the store's state, breaks redux's
+/// rule: a panic that says so, not a bare "already borrowed".
+#[test]
+fn a_reducer_that_dispatches_or_reads_the_state_is_told_why_it_cannot() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    #[derive(Clone, Debug)]
+    struct Ping;
+    impl Action for Ping {
+        fn action_type(&self) -> &str {
+            "PING"
+        }
+    }
+    let said = |dispatching: bool| {
+        let own: Rc<RefCell<Option<Store<u32, Ping>>>> = Rc::default();
+        let o = own.clone();
+        let store = Store::new(0_u32, move |n: &mut u32, _: &Ping| {
+            *n += 1;
+            if let Some(store) = o.borrow().as_ref() {
+                if dispatching {
+                    store.dispatch(Ping);
+                } else {
+                    let _ = store.state();
+                }
+            }
+        });
+        *own.borrow_mut() = Some(store.clone());
+        let panic = catch_unwind(AssertUnwindSafe(|| store.dispatch(Ping)))
+            .expect_err("the rule is broken");
+        own.borrow_mut().take(); // the store held itself
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    };
+    for dispatching in [true, false] {
+        let message = said(dispatching);
+        assert!(
+            message.contains("a store's reducer dispatched an action or read the store's state")
+                && message.contains("Reducers may not dispatch actions"),
+            "{message}"
+        );
+    }
+}

@@ -263,6 +263,17 @@ impl<S, A> fmt::Debug for Store<S, A> {
     }
 }
 
+/// What a reducer that dispatches, or reads the store's state, is told.
+#[cold]
+#[inline(never)]
+fn reducer_reentered() -> ! {
+    panic!(
+        "a store's reducer dispatched an action or read the store's state while it ran: a \
+         reducer gets the state as its argument and changes it there (redux: \"Reducers may \
+         not dispatch actions\"); dispatch from a subscriber or a saga instead"
+    )
+}
+
 impl<S: Clone + 'static, A: Action> Store<S, A> {
     /// A store holding `initial`, changed by `reducer`.
     ///
@@ -282,12 +293,21 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
         let state = Rc::new(RefCell::new(initial));
         let s = state.clone();
         let bus = Rc::new(Bus::new(Box::new(move |action| {
-            reducer(&mut s.borrow_mut(), action);
+            let Ok(mut state) = s.try_borrow_mut() else {
+                reducer_reentered()
+            };
+            reducer(&mut state, action);
         })));
         Store { state, bus }
     }
 
     /// The current state.
+    ///
+    /// # Panics
+    ///
+    /// Read from inside the store's reducer, which gets the state as its
+    /// argument (redux: "You may not call store.getState() while the
+    /// reducer is executing").
     ///
     /// ```
     /// use baton::saga::{Action, Store};
@@ -303,7 +323,10 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
     /// assert_eq!(store.state(), "final");
     /// ```
     pub fn state(&self) -> S {
-        self.state.borrow().clone()
+        match self.state.try_borrow() {
+            Ok(state) => state.clone(),
+            Err(_) => reducer_reentered(),
+        }
     }
 
     /// Reduces `action` into the state, then tells subscribers and the
@@ -311,6 +334,11 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
     /// dispatch made from inside another (a redux store's order); the
     /// sagas after them, as redux-saga's middleware tells its channel, and
     /// if a saga's put or another dispatch is being made, once it is over.
+    ///
+    /// # Panics
+    ///
+    /// Made from inside the store's reducer (redux: "Reducers may not
+    /// dispatch actions"), or when the reducer panics.
     ///
     /// ```
     /// use baton::saga::{Action, Store};
