@@ -228,6 +228,10 @@ fn a_fork_decides_a_race_or_an_all_at_once_and_its_childs_puts_wait_for_the_saga
         // reaches its takers.
         let s = store.clone();
         set_timeout(move || s.dispatch(Act("LATE")), Duration::from_millis(5));
+        // The listener's endless takes end with the store's END: left
+        // waiting, it and the store would hold each other.
+        let s = store.clone();
+        set_timeout(move || s.end(), Duration::from_millis(6));
     });
     assert_eq!(
         *heard.borrow(),

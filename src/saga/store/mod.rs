@@ -230,6 +230,14 @@ impl<A: Action> Subscription<A> {
 
 /// A store: state changed only by dispatching actions through a reducer.
 ///
+/// A saga waiting in [`take`](super::take) is kept by the store it listens
+/// to, as a JavaScript one is kept by the channel redux-saga's middleware
+/// holds, and a runtime keeps its store: a saga left waiting for an
+/// action when its run ends (a watcher's endless loop of takes) is a cycle
+/// of `Rc`s, which JavaScript's collector would free once nothing else
+/// reaches it. [`end`](Store::end) the store (redux-saga's `END`: its
+/// takers finish) or cancel the saga to free both.
+///
 /// ```
 /// use baton::saga::{Action, Store};
 ///
