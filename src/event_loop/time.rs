@@ -7,7 +7,9 @@ use std::time::Duration;
 use super::timers::{Expired, TimerId};
 use super::{Clock, LOOP, checkpoint, guarded};
 
-/// Node treats delays below 1 ms as 1 ms.
+/// Node treats delays below 1 ms as 1 ms. Above its limit (2^31 - 1 ms)
+/// Node warns and waits 1 ms; a `Duration` here is kept as given (see
+/// [`set_timeout`]).
 fn delay(after: Duration) -> Duration {
     after.max(Duration::from_millis(1))
 }
@@ -30,6 +32,11 @@ fn insert_timer(after: Duration, repeat: bool, callback: impl FnMut() + 'static)
 /// Runs `callback` once, `after` from now: JavaScript's `setTimeout`.
 /// Timers with equal due times fire in the order they were set. Set
 /// outside any run, a timer counts from the start of the next run.
+///
+/// A delay under 1 ms waits 1 ms, as in Node. One over Node's limit of
+/// 2^31 - 1 ms (about 24.8 days), which Node replaces by 1 ms with a
+/// `TimeoutOverflowWarning`, is kept as given: a `Duration` of a month
+/// means a month (a due time past the clock's range saturates there).
 ///
 /// ```
 /// use baton::{EventLoop, now, set_timeout};
@@ -54,7 +61,7 @@ pub fn set_timeout(callback: impl FnOnce() + 'static, after: Duration) -> TimerI
 }
 
 /// Runs `callback` every `every` until cleared: JavaScript's
-/// `setInterval`.
+/// `setInterval`. Its period is bounded as [`set_timeout`]'s delay is.
 ///
 /// ```
 /// use baton::{EventLoop, TimerId, clear_interval, now, set_interval};
@@ -193,5 +200,26 @@ fn fire(mut expired: Expired, now: Duration) {
     guarded(|| expired.callback.call());
     if expired.every.is_some() {
         drop(LOOP.with(|lp| lp.timers.borrow_mut().finish(expired, now)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    use crate::{EventLoop, now, set_timeout};
+
+    #[test]
+    fn a_delay_under_a_millisecond_waits_one_and_one_over_nodes_limit_is_kept() {
+        let fired = Rc::new(RefCell::new(Vec::new()));
+        let (a, b) = (fired.clone(), fired.clone());
+        let thirty_days = Duration::from_secs(30 * 24 * 3600); // over 2^31 - 1 ms
+        EventLoop::virtual_clock().run(move || {
+            set_timeout(move || a.borrow_mut().push(now()), thirty_days);
+            set_timeout(move || b.borrow_mut().push(now()), Duration::ZERO);
+        });
+        assert_eq!(*fired.borrow(), [Duration::from_millis(1), thirty_days]);
     }
 }
