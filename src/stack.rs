@@ -1,11 +1,14 @@
 //! Calls that nest as deep as the program's data: a saga tree (a fork
 //! starts its child at once, a settled child settles its waiting parent at
 //! once, a join resumes its joiner at once, a cancellation reaches the
-//! children first: redux-saga's order, kept) and a chain of child
-//! cancellation tokens. Each such call goes through [`on_enough_stack`],
-//! so a chain 100,000 deep runs where it would overflow the thread's
-//! stack (`tests/saga_depth.rs`; redux-saga under Node throws a
-//! `RangeError` under 1,000 deep).
+//! children first: redux-saga's order, kept), a chain of child
+//! cancellation tokens, and `yield*` delegation (each level resumes the
+//! next inside its own resume, sync or async). Each such call goes
+//! through [`on_enough_stack`], so a chain 100,000 deep runs where it
+//! would overflow the thread's stack (`tests/saga_depth.rs`, and the
+//! delegation tests of `tests/generator_protocol.rs` and
+//! `tests/async_gen.rs`; redux-saga under Node throws a `RangeError` under
+//! 1,000 deep, and a `yield*` chain some thousands deep does too).
 
 /// Runs `f` on a fresh stack segment when the thread's stack is nearly
 /// used up. The check costs about 20 instructions (a fork passes two); a

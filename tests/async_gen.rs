@@ -778,3 +778,27 @@ fn a_poll_function_over_another_threads_channel_loses_nothing() {
         );
     }
 }
+
+/// An async `yield*` 100,000 deep: a request runs the inner body in
+/// place, level inside level, past a thread's stack; the chain goes on on
+/// fresh stack segments, read to its end or closed after one item.
+#[test]
+fn an_async_yield_from_a_hundred_thousand_deep_does_not_overflow_the_stack() {
+    use baton::async_gen::AsyncIteratorExt;
+    const DEPTH: u32 = if cfg!(miri) { 40 } else { 100_000 };
+    fn nest(depth: u32) -> AsyncGen<u32, (), u32, Error> {
+        AsyncGen::new(move |co: Co<u32, (), u32, Error>| async move {
+            if depth == 0 {
+                co.yield_(7).await?;
+                co.yield_(8).await?;
+                Ok(0)
+            } else {
+                Ok(co.yield_from_async(nest(depth - 1)).await? + 1)
+            }
+        })
+    }
+    let all = EventLoop::virtual_clock().block_on(nest(DEPTH).to_vec());
+    assert_eq!(all.ok(), Some(vec![7, 8]));
+    let first = EventLoop::virtual_clock().block_on(nest(DEPTH).take(1).to_vec());
+    assert_eq!(first.ok(), Some(vec![7]));
+}

@@ -703,3 +703,31 @@ fn every_hand_off<G: 'static>(make: fn(&Trace) -> G) {
         ]
     );
 }
+
+/// `yield*` 100,000 deep: each level resumes the next inside its own
+/// resume, past a thread's stack; the chain goes on on fresh stack
+/// segments (JavaScript throws a `RangeError` some thousands deep). Its
+/// return, forwarded down every level, too.
+#[test]
+fn yield_from_a_hundred_thousand_deep_does_not_overflow_the_stack() {
+    const DEPTH: u32 = if cfg!(miri) { 40 } else { 100_000 };
+    fn nest(depth: u32) -> baton::BoxGen<'static, u32, (), u32> {
+        Gen::new(move |co: Co<u32, (), u32>| async move {
+            if depth == 0 {
+                co.yield_(7).await?;
+                co.yield_(8).await?;
+                Ok(0)
+            } else {
+                Ok(co.yield_from(nest(depth - 1)).await? + 1)
+            }
+        })
+        .boxed()
+    }
+    let mut deep = nest(DEPTH);
+    assert_eq!(deep.next(()), Ok(Step::Yielded(7)));
+    assert_eq!(deep.next(()), Ok(Step::Yielded(8)));
+    assert_eq!(deep.next(()), Ok(Step::Returned(DEPTH)));
+    let mut closed = nest(DEPTH);
+    assert_eq!(closed.next(()), Ok(Step::Yielded(7)));
+    assert_eq!(closed.r#return(42), Ok(Step::Returned(42)));
+}

@@ -188,11 +188,14 @@ where
         let mut received = Resume::Next(R::default());
         loop {
             let forwarded_return = matches!(received, Resume::Return(_));
-            let step = match received {
+            // A request runs `inner`'s body in place, which may delegate in
+            // turn: a chain deep enough goes on on a fresh stack segment
+            // instead of overflowing the thread's.
+            let step = crate::stack::on_enough_stack(|| match received {
                 Resume::Next(value) => inner.next(value),
                 Resume::Throw(error) => inner.throw(error),
                 Resume::Return(value) => inner.r#return(value),
-            };
+            });
             match step.await {
                 Ok(Step::Yielded(value)) => {
                     received = match self.yield_at_once(value).await {

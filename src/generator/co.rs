@@ -141,7 +141,11 @@ impl<Y, R, T, E> Co<Y, R, T, E> {
         let mut how = Resume::Next(R::default());
         loop {
             let forwarded_return = matches!(how, Resume::Return(_));
-            match inner.resume(how) {
+            // Each level of delegation resumes the next inside its own
+            // resume: a chain deep enough goes on on a fresh stack segment
+            // instead of overflowing the thread's (JavaScript throws a
+            // `RangeError` some thousands deep).
+            match crate::stack::on_enough_stack(|| inner.resume(how)) {
                 Ok(Step::Yielded(value)) => {
                     how = match self.yield_(value).await {
                         Ok(r) => Resume::Next(r),
