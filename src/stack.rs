@@ -19,3 +19,30 @@ pub(crate) fn on_enough_stack<R>(f: impl FnOnce() -> R) -> R {
     const SEGMENT: usize = 1024 * 1024;
     stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
+
+/// A value whose drop may nest as deep as the program's data: a generator
+/// suspended in `yield*` owns the generator it delegates to, which may
+/// delegate in turn. Dropped, it lets go of the value on enough stack.
+pub(crate) struct DropsDeep<T>(Option<T>);
+
+impl<T> DropsDeep<T> {
+    pub(crate) fn new(value: T) -> Self {
+        DropsDeep(Some(value))
+    }
+
+    /// The value: there until the drop, which alone takes it.
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        match &mut self.0 {
+            Some(value) => value,
+            None => unreachable!("taken only by its drop"),
+        }
+    }
+}
+
+impl<T> Drop for DropsDeep<T> {
+    fn drop(&mut self) {
+        if let Some(value) = self.0.take() {
+            on_enough_stack(move || drop(value));
+        }
+    }
+}

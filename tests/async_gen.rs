@@ -781,7 +781,8 @@ fn a_poll_function_over_another_threads_channel_loses_nothing() {
 
 /// An async `yield*` 100,000 deep: a request runs the inner body in
 /// place, level inside level, past a thread's stack; the chain goes on on
-/// fresh stack segments, read to its end or closed after one item.
+/// fresh stack segments, read to its end, closed after one item, or
+/// dropped while suspended.
 #[test]
 fn an_async_yield_from_a_hundred_thousand_deep_does_not_overflow_the_stack() {
     use baton::async_gen::AsyncIteratorExt;
@@ -801,4 +802,12 @@ fn an_async_yield_from_a_hundred_thousand_deep_does_not_overflow_the_stack() {
     assert_eq!(all.ok(), Some(vec![7, 8]));
     let first = EventLoop::virtual_clock().block_on(nest(DEPTH).take(1).to_vec());
     assert_eq!(first.ok(), Some(vec![7]));
+    // Dropped while suspended, level inside level.
+    let dropped = EventLoop::virtual_clock().block_on(async {
+        let deep = nest(DEPTH);
+        let first = deep.next(()).await?;
+        drop(deep);
+        Ok::<_, Error>(first)
+    });
+    assert_eq!(dropped.ok(), Some(Step::Yielded(7)));
 }

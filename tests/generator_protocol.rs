@@ -707,7 +707,7 @@ fn every_hand_off<G: 'static>(make: fn(&Trace) -> G) {
 /// `yield*` 100,000 deep: each level resumes the next inside its own
 /// resume, past a thread's stack; the chain goes on on fresh stack
 /// segments (JavaScript throws a `RangeError` some thousands deep). Its
-/// return, forwarded down every level, too.
+/// return, forwarded down every level, and its drop while suspended, too.
 #[test]
 fn yield_from_a_hundred_thousand_deep_does_not_overflow_the_stack() {
     const DEPTH: u32 = if cfg!(miri) { 40 } else { 100_000 };
@@ -730,4 +730,8 @@ fn yield_from_a_hundred_thousand_deep_does_not_overflow_the_stack() {
     let mut closed = nest(DEPTH);
     assert_eq!(closed.next(()), Ok(Step::Yielded(7)));
     assert_eq!(closed.r#return(42), Ok(Step::Returned(42)));
+    // Dropped while suspended, level inside level.
+    let mut dropped = nest(DEPTH);
+    assert_eq!(dropped.next(()), Ok(Step::Yielded(7)));
+    drop(dropped);
 }

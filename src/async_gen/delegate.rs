@@ -185,12 +185,16 @@ where
     /// If `inner` has already completed and handed out its return value
     /// (the panic rejects this generator's pending request).
     pub async fn yield_from_async(&self, inner: AsyncGen<Y, R, T, E>) -> Outcome<T, E> {
+        // Dropped while suspended here, a chain of delegations is let go
+        // of level inside level: on enough stack, as it is resumed.
+        let mut inner = crate::stack::DropsDeep::new(inner);
         let mut received = Resume::Next(R::default());
         loop {
             let forwarded_return = matches!(received, Resume::Return(_));
             // A request runs `inner`'s body in place, which may delegate in
             // turn: a chain deep enough goes on on a fresh stack segment
             // instead of overflowing the thread's.
+            let inner = inner.get_mut();
             let step = crate::stack::on_enough_stack(|| match received {
                 Resume::Next(value) => inner.next(value),
                 Resume::Throw(error) => inner.throw(error),

@@ -133,11 +133,14 @@ impl<Y, R, T, E> Co<Y, R, T, E> {
     ///
     /// If `inner` has already completed and handed out its return value:
     /// there is no value of type `T` to evaluate to.
-    pub async fn yield_from<G>(&self, mut inner: G) -> Outcome<T, E>
+    pub async fn yield_from<G>(&self, inner: G) -> Outcome<T, E>
     where
         G: Generator<Input = R, Yield = Y, Return = T, Error = E>,
         R: Default,
     {
+        // Dropped while suspended here, a chain of delegations is let go
+        // of level inside level: on enough stack, as it is resumed.
+        let mut inner = crate::stack::DropsDeep::new(inner);
         let mut how = Resume::Next(R::default());
         loop {
             let forwarded_return = matches!(how, Resume::Return(_));
@@ -145,7 +148,7 @@ impl<Y, R, T, E> Co<Y, R, T, E> {
             // resume: a chain deep enough goes on on a fresh stack segment
             // instead of overflowing the thread's (JavaScript throws a
             // `RangeError` some thousands deep).
-            match crate::stack::on_enough_stack(|| inner.resume(how)) {
+            match crate::stack::on_enough_stack(|| inner.get_mut().resume(how)) {
                 Ok(Step::Yielded(value)) => {
                     how = match self.yield_(value).await {
                         Ok(r) => Resume::Next(r),
