@@ -80,76 +80,81 @@ const STALL_NOTICE_AFTER: Duration = Duration::from_secs(2);
 ///   there).
 #[derive(Default)]
 pub(super) struct StallNotice {
-    /// The last wait was bounded for the held clock's notice.
-    timed: bool,
-    told: bool,
+    /// Which notice the last wait was bounded for, if any.
+    bounded_for: Option<Notice>,
+    told_held_clock: bool,
+    told_blocked_runtime: bool,
     /// Whether the run is inside a current-thread tokio runtime: looked at
     /// on the run's first wait for a wake-up, not on every run.
     in_runtime: Option<bool>,
-    /// The last wait was bounded for the runtime's notice.
-    timed_in_runtime: bool,
-    told_in_runtime: bool,
+}
+
+/// What a wait of [`STALL_NOTICE_AFTER`] with no wake-up is told as.
+#[derive(Clone, Copy)]
+enum Notice {
+    HeldClock,
+    BlockedRuntime,
 }
 
 impl StallNotice {
     /// How long to park for `wait` (`None`: until woken).
     pub(super) fn wait(&mut self, wait: Wait) -> Option<Duration> {
-        self.timed = false;
-        self.timed_in_runtime = false;
         let limit = wait.limit();
-        if !self.told_in_runtime
+        self.bounded_for = if !self.told_blocked_runtime
             && limit.is_none_or(|limit| limit > STALL_NOTICE_AFTER)
             && *self
                 .in_runtime
                 .get_or_insert_with(in_current_thread_runtime)
         {
-            self.timed_in_runtime = true;
-            return Some(STALL_NOTICE_AFTER);
-        }
-        match wait {
-            Wait::HoldingTime if !self.told => {
-                self.timed = true;
-                Some(STALL_NOTICE_AFTER)
-            }
-            _ => limit,
+            Some(Notice::BlockedRuntime)
+        } else if matches!(wait, Wait::HoldingTime) && !self.told_held_clock {
+            Some(Notice::HeldClock)
+        } else {
+            None
+        };
+        match self.bounded_for {
+            Some(_) => Some(STALL_NOTICE_AFTER),
+            None => limit,
         }
     }
 
     /// After a wait: if a wait bounded for a notice ended with no wake-up,
     /// tells the uncaught hook (the hook may itself wake the loop).
     pub(super) fn check(&mut self, woken: bool) {
-        if woken {
-            return;
-        }
-        if self.timed_in_runtime && !self.told_in_runtime {
-            self.told_in_runtime = true;
-            report_uncaught(&Fault::new(
-                FaultKind::BlockedRuntime,
-                format!(
-                    "a blocking run of the loop (EventLoop::run or block_on) has waited \
-                     {} s for a wake-up from outside, on a thread inside a current-thread \
-                     tokio runtime: if the run blocks that runtime (it was called from the \
-                     runtime's block_on, such as #[tokio::main]'s, or from one of its \
-                     tasks), the runtime's timers and I/O cannot run until the run returns, \
-                     and a wake-up from them never comes; inside a runtime, await \
-                     EventLoop::run_async instead",
-                    STALL_NOTICE_AFTER.as_secs()
-                ),
-            ));
-        } else if self.timed && !self.told {
-            self.told = true;
-            report_uncaught(&Fault::new(
-                FaultKind::Stalled,
-                format!(
-                    "the virtual clock has held its timers back for {} s of real time \
-                     waiting for a wake-up from outside the loop (a clone of a task's \
-                     waker is alive); virtual time moves only when nothing else can \
-                     happen, so a combinator that keeps its waker while it waits for a \
-                     timer waits for ever (see EventLoop::virtual_clock and \
-                     EventLoop::without_outside_wake_ups)",
-                    STALL_NOTICE_AFTER.as_secs()
-                ),
-            ));
+        match self.bounded_for.take() {
+            _ if woken => {}
+            None => {}
+            Some(Notice::BlockedRuntime) => {
+                self.told_blocked_runtime = true;
+                report_uncaught(&Fault::new(
+                    FaultKind::BlockedRuntime,
+                    format!(
+                        "a blocking run of the loop (EventLoop::run or block_on) has waited \
+                         {} s for a wake-up from outside, on a thread inside a current-thread \
+                         tokio runtime: if the run blocks that runtime (it was called from the \
+                         runtime's block_on, such as #[tokio::main]'s, or from one of its \
+                         tasks), the runtime's timers and I/O cannot run until the run returns, \
+                         and a wake-up from them never comes; inside a runtime, await \
+                         EventLoop::run_async instead",
+                        STALL_NOTICE_AFTER.as_secs()
+                    ),
+                ));
+            }
+            Some(Notice::HeldClock) => {
+                self.told_held_clock = true;
+                report_uncaught(&Fault::new(
+                    FaultKind::Stalled,
+                    format!(
+                        "the virtual clock has held its timers back for {} s of real time \
+                         waiting for a wake-up from outside the loop (a clone of a task's \
+                         waker is alive); virtual time moves only when nothing else can \
+                         happen, so a combinator that keeps its waker while it waits for a \
+                         timer waits for ever (see EventLoop::virtual_clock and \
+                         EventLoop::without_outside_wake_ups)",
+                        STALL_NOTICE_AFTER.as_secs()
+                    ),
+                ));
+            }
         }
     }
 }

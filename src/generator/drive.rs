@@ -156,7 +156,7 @@ where
 /// its own yield is told. Under `run()` and in sagas this is the usual
 /// slip (a promise awaited where it should be yielded), so it says how to
 /// write it there too.
-pub(crate) const AWAITED_IN_GEN: &str = "a synchronous generator's body awaited a future that is \
+const AWAITED_IN_GEN: &str = "a synchronous generator's body awaited a future that is \
      still pending and is not its own `co.yield_()`: a `Gen` cannot wait. Under `run()`, \
      yield the promise instead of awaiting it; in a saga, yield an effect (`call` the function \
      that returns it); to await inside the body, make it an async generator (`AsyncGen`)";
