@@ -1,4 +1,5 @@
-//! Async generators: ns per item consumed by a for-await loop, through
+//! Async generators: ns per item consumed by a for-await loop (from an
+//! `AsyncGen` and from a `PinnedAsyncGen`), through
 //! `map_concurrent`, a 4-stage lazy pipeline over 200,000 items, and items
 //! read from another thread's loop (compared with Node by `bench/run`).
 
@@ -11,8 +12,10 @@ mod allocator;
 #[path = "shared/pipeline.rs"]
 mod pipeline;
 
-use baton::async_gen::{AsyncIteratorExt, for_await};
-use baton::{AsyncGen, Error, EventLoop, Promise, Step};
+use std::pin::pin;
+
+use baton::async_gen::{AsyncIteratorExt, PinnedAsyncGen, for_await};
+use baton::{AsyncGen, Co, Error, EventLoop, Promise, Step};
 use criterion::{Criterion, criterion_group, criterion_main};
 use pipeline::{numbers, run_pipeline};
 
@@ -22,6 +25,33 @@ fn for_await_items(c: &mut Criterion) {
             let out = EventLoop::virtual_clock().block_on(async {
                 let mut sum = 0;
                 for_await(numbers(1000), async |n| {
+                    sum += n;
+                    ControlFlow::<()>::Continue(())
+                })
+                .await?;
+                Ok::<_, Error>(sum)
+            });
+            black_box(out.ok())
+        })
+    });
+}
+
+/// The same items from a generator pinned in place, driven by its one
+/// consumer (`PinnedAsyncGen`).
+fn for_await_pinned_items(c: &mut Criterion) {
+    c.bench_function("for_await_pinned_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().block_on(async {
+                let numbers = pin!(PinnedAsyncGen::new(
+                    |co: Co<u64, (), (), Error>| async move {
+                        for i in 0..1000 {
+                            co.yield_(i).await?;
+                        }
+                        Ok(())
+                    }
+                ));
+                let mut sum = 0;
+                for_await(numbers, async |n| {
                     sum += n;
                     ControlFlow::<()>::Continue(())
                 })
@@ -116,6 +146,7 @@ fn between_loops(c: &mut Criterion) {
 criterion_group!(
     async_gen,
     for_await_items,
+    for_await_pinned_items,
     next_promise_items,
     map_concurrent_items,
     pipeline,

@@ -24,6 +24,13 @@ pub(super) fn forget_delegation() {
     DELEGATED.with(|d| d.set(false));
 }
 
+/// Whether the yield the body just made was a delegated one, the mark
+/// left in place.
+#[inline]
+pub(super) fn is_delegated() -> bool {
+    DELEGATED.with(Cell::get)
+}
+
 /// Whether the yield the body just made was a delegated one.
 pub(super) fn take_delegation() -> bool {
     DELEGATED.with(|d| d.replace(false))

@@ -100,6 +100,7 @@ mod direct;
 mod helpers;
 mod iteration;
 mod machine;
+mod pinned;
 
 pub use bridge::{Pusher, push_queue};
 #[cfg(test)]
@@ -107,6 +108,7 @@ pub(crate) use direct::NEVER_DIRECT;
 pub use helpers::{AsyncIteratorExt, from_async};
 pub use iteration::{AsyncIterator, Promises, for_await, promises};
 use machine::{Body, Machine, Reply};
+pub use pinned::{PinnedAsyncGen, Request};
 
 use crate::generator::airlock;
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step};

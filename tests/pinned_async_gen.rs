@@ -1,0 +1,437 @@
+//! `PinnedAsyncGen` against `AsyncGen`, whose turns are Node's: the
+//! thousand random bodies of `tests/oracle/random/async_generators.out`
+//! (yields, awaits, catches, cleanup that awaits and yields, delegation),
+//! each driven by a consumer that awaits request after request, or by a
+//! for-await loop that may break, among microtasks and timers that log —
+//! the two logs must be the same line for line. Then Node's own trace of
+//! requests dropped after a first poll, and what is Rust's own: a panic,
+//! a foreign executor, a request polled after its answer.
+
+mod random_support;
+
+use std::future::{Future, IntoFuture, poll_fn};
+use std::path::Path;
+use std::pin::{Pin, pin};
+use std::rc::Rc;
+use std::task::Poll;
+
+use baton::async_gen::{AsyncIterator, PinnedAsyncGen, fall_off, for_await};
+use baton::{AsyncGen, Co, Error, EventLoop, Outcome, Step, queue_microtask, spawn};
+use random_support::{
+    Body, Log, counting_body, exec, list, make_promises, name, number, run_logged, say, text, ticks,
+};
+use serde_json::Value;
+
+type C = Co<i64, i64, i64, Error>;
+
+/// What a request's answer logs, as `random_async_generators.rs` does.
+fn show(call: &str, step: Result<Step<i64, i64>, Error>) -> String {
+    match step {
+        Ok(Step::Yielded(v)) => format!("{call} -> {{{v}, false}}"),
+        Ok(Step::Returned(0) | Step::Done) => format!("{call} -> {{undefined, true}}"),
+        Ok(Step::Returned(v)) => format!("{call} -> {{{v}, true}}"),
+        Err(e) => format!("{call} threw {}", name(&e)),
+    }
+}
+
+fn call_of(q: &Value) -> String {
+    match q["c"].as_str().expect("a call") {
+        "throw" => format!("throw({})", text(&q["r"])),
+        how => format!("{how}({})", q["v"]),
+    }
+}
+
+/// The body a program describes, on either kind of generator.
+fn body(
+    log: &Log,
+    program: &Value,
+) -> impl FnOnce(C) -> Pin<Box<dyn Future<Output = Outcome<i64, Error>>>> + use<> {
+    let promises = Rc::new(make_promises(log, &program["promises"]));
+    let (log, stmts, end) = (log.clone(), list(&program["body"]), number(&program["end"]));
+    move |co: C| {
+        Box::pin(async move {
+            let scope = Body {
+                co: Rc::new(co),
+                log,
+                promises,
+            };
+            exec(scope, stmts).await?;
+            Ok(end)
+        })
+    }
+}
+
+/// Awaits `request`, with work beside it after its first poll (JavaScript's
+/// `const p = g.next(); queueMicrotask(…); await p`) when `beside`.
+async fn answer<F: Future>(log: &Log, request: F, beside: bool) -> F::Output {
+    let mut request = pin!(request);
+    let mut polled = false;
+    poll_fn(|cx| {
+        let poll = request.as_mut().poll(cx);
+        if beside && !std::mem::replace(&mut polled, true) {
+            say(log, "asked".into());
+            let log = log.clone();
+            queue_microtask(move || say(&log, "beside".into()));
+        }
+        poll
+    })
+    .await
+}
+
+/// Runs a program with `AsyncGen` (`pinned` false) or `PinnedAsyncGen`:
+/// its requests made one after another, each awaited (`beside`: with a
+/// microtask queued after its first poll), or its for-await loop; its
+/// ticks and timers beside them.
+fn run(program: &Value, pinned: bool, beside: bool) -> Vec<String> {
+    let program = program.clone();
+    run_logged(move |log| {
+        let make = body(log, &program);
+        let (consumer_log, requests) = (log.clone(), list(&program["requests"]));
+        let break_after = program["loop"]["breakAfter"].as_u64();
+        drop(spawn(async move {
+            let log = consumer_log;
+            if pinned {
+                let mut g = pin!(PinnedAsyncGen::new(make));
+                match break_after {
+                    Some(n) => looped(
+                        &log,
+                        for_await(g, counting_body(&log, "loop got".into(), n)).await,
+                    ),
+                    None => {
+                        for q in requests {
+                            let call = call_of(&q);
+                            say(&log, format!("call {call}"));
+                            let g = g.as_mut();
+                            let step = match q["c"].as_str().expect("a call") {
+                                "next" => answer(&log, g.next(number(&q["v"])), beside).await,
+                                "throw" => {
+                                    answer(&log, g.throw(Error::msg(text(&q["r"]))), beside).await
+                                }
+                                _ => answer(&log, g.r#return(number(&q["v"])), beside).await,
+                            };
+                            say(&log, show(&call, step));
+                        }
+                    }
+                }
+            } else {
+                let g = AsyncGen::new(make);
+                match break_after {
+                    Some(n) => looped(
+                        &log,
+                        for_await(g, counting_body(&log, "loop got".into(), n)).await,
+                    ),
+                    None => {
+                        for q in requests {
+                            let call = call_of(&q);
+                            say(&log, format!("call {call}"));
+                            let step = match q["c"].as_str().expect("a call") {
+                                "next" => {
+                                    answer(&log, g.next(number(&q["v"])).into_future(), beside)
+                                        .await
+                                }
+                                "throw" => {
+                                    answer(
+                                        &log,
+                                        g.throw(Error::msg(text(&q["r"]))).into_future(),
+                                        beside,
+                                    )
+                                    .await
+                                }
+                                _ => {
+                                    answer(&log, g.r#return(number(&q["v"])).into_future(), beside)
+                                        .await
+                                }
+                            };
+                            say(&log, show(&call, step));
+                        }
+                    }
+                }
+            }
+            Ok::<(), Error>(())
+        }));
+        ticks(log, "", program["ticks"].as_u64().expect("a count"));
+        say(log, "script end".into());
+    })
+}
+
+fn looped(log: &Log, outcome: Result<Option<()>, Error>) {
+    match outcome {
+        Ok(_) => say(log, "loop ended".into()),
+        Err(e) => say(log, format!("loop threw {}", name(&e))),
+    }
+}
+
+#[test]
+fn a_thousand_random_bodies_take_the_turns_an_async_gen_takes() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/random/async_generators.out");
+    let text = std::fs::read_to_string(path).expect("the programs");
+    let mut programs = 0;
+    let mut failures = Vec::new();
+    for block in text.split("== ").filter(|b| !b.is_empty()) {
+        let (line, _) = block.split_once('\n').expect("a program line");
+        let program: Value = serde_json::from_str(line).expect("a program");
+        for beside in [false, true] {
+            let (shared, pinned) = (run(&program, false, beside), run(&program, true, beside));
+            if shared != pinned {
+                failures.push(format!(
+                    "program {programs} (beside: {beside}): {program}\n  AsyncGen:       {shared:?}\n  PinnedAsyncGen: {pinned:?}"
+                ));
+            }
+        }
+        programs += 1;
+    }
+    assert_eq!(programs, 1000);
+    assert!(
+        failures.is_empty(),
+        "{} of {programs} programs differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// `async function* count(name, n)` of `tests/oracle/async_gen/owed_delivery.js`.
+fn counting(
+    log: &Log,
+    who: &'static str,
+    n: i32,
+) -> PinnedAsyncGen<impl Future<Output = Outcome<(), Error>> + use<>, i32, (), (), Error> {
+    let log = log.clone();
+    PinnedAsyncGen::new(move |co: Co<i32, (), (), Error>| async move {
+        for i in 1..=n {
+            say(&log, format!("{who} yields {i}"));
+            co.yield_(i).await?;
+        }
+        fall_off()
+    })
+}
+
+#[test]
+fn requests_with_work_beside_them_or_dropped_after_a_poll_take_nodes_turns() {
+    let log = run_logged(|log| {
+        let log = log.clone();
+        let main = log.clone();
+        drop(spawn(async move {
+            // async function beside(): work queued after each request's
+            // first poll.
+            let mut g = pin!(counting(&log, "beside", 3));
+            for i in 1..=3 {
+                let step = {
+                    let mut step = pin!(AsyncIterator::next(&mut g));
+                    let mut asked = false;
+                    poll_fn(|cx| {
+                        let polled = step.as_mut().poll(cx);
+                        if !std::mem::replace(&mut asked, true) {
+                            say(&log, format!("beside: next {i} asked"));
+                            let log = log.clone();
+                            queue_microtask(move || say(&log, format!("beside: microtask {i}")));
+                        }
+                        polled
+                    })
+                    .await?
+                };
+                say(&log, format!("beside: got {}", step.unwrap_or(0)));
+            }
+            let step = AsyncIterator::next(&mut g).await?;
+            say(&log, format!("beside: done {}", step.is_none()));
+            // async function unawaited(): a request polled once and
+            // dropped is one whose promise nobody awaits.
+            let mut g = pin!(counting(&log, "unawaited", 5));
+            for i in 1..=2 {
+                let value = AsyncIterator::next(&mut g).await?;
+                say(&log, format!("unawaited: got {}", value.unwrap_or(0)));
+                {
+                    let mut left = pin!(AsyncIterator::next(&mut g));
+                    poll_fn(|cx| Poll::Ready(left.as_mut().poll(cx).is_ready())).await;
+                    say(&log, format!("unawaited: next left {i}"));
+                    let log = log.clone();
+                    queue_microtask(move || say(&log, format!("unawaited: microtask {i}")));
+                }
+            }
+            let value = AsyncIterator::next(&mut g).await?;
+            say(&log, format!("unawaited: then got {}", value.unwrap_or(0)));
+            say(&log, "all done".into());
+            Ok::<_, Error>(())
+        }));
+        say(&main, "script end".into());
+    });
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/async_gen/owed_delivery.out");
+    let node = std::fs::read_to_string(path).expect("Node's trace");
+    assert_eq!(log, node.lines().collect::<Vec<_>>());
+}
+
+/// A generator of `0..n` that logs its cleanup, which awaits.
+fn numbers(
+    log: &Log,
+    n: i64,
+) -> PinnedAsyncGen<impl Future<Output = Outcome<i64, Error>> + use<>, i64, i64, i64, Error> {
+    let log = log.clone();
+    PinnedAsyncGen::new(move |co: C| async move {
+        let mut got = 0;
+        for i in 0..n {
+            match co.yield_(i).await {
+                Ok(sent) => got += sent,
+                Err(abrupt) => {
+                    baton::Promise::<()>::resolve(())
+                        .await
+                        .map_err(baton::Abrupt::Throw)?;
+                    say(&log, "cleaned up".into());
+                    return Err(abrupt);
+                }
+            }
+        }
+        Ok(got)
+    })
+}
+
+#[test]
+fn throw_and_return_before_the_start_complete_it_without_running_the_body() {
+    let log = run_logged(|log| {
+        let log = log.clone();
+        drop(spawn(async move {
+            let mut g = pin!(numbers(&log, 3));
+            let thrown = g.as_mut().throw(Error::msg("early")).await;
+            say(&log, show("throw(early)", thrown));
+            say(&log, show("next(0)", g.as_mut().next(0).await));
+            let mut h = pin!(numbers(&log, 3));
+            say(&log, show("return(7)", h.as_mut().r#return(7).await));
+            say(&log, show("next(0)", h.as_mut().next(0).await));
+            Ok::<_, Error>(())
+        }));
+    });
+    assert_eq!(
+        log,
+        [
+            "throw(early) threw early",
+            "next(0) -> {undefined, true}",
+            "return(7) -> {7, true}",
+            "next(0) -> {undefined, true}",
+        ]
+    );
+}
+
+#[test]
+fn a_for_await_loop_that_breaks_waits_for_the_cleanup_and_the_generator_is_done() {
+    let log = run_logged(|log| {
+        let log = log.clone();
+        drop(spawn(async move {
+            let mut g = pin!(numbers(&log, 5));
+            let found = for_await(g.as_mut(), async |n| {
+                if n == 2 {
+                    std::ops::ControlFlow::Break(n)
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            })
+            .await?;
+            say(&log, format!("found {found:?}"));
+            say(&log, show("next(0)", g.as_mut().next(0).await));
+            Ok::<_, Error>(())
+        }));
+    });
+    assert_eq!(
+        log,
+        [
+            "cleaned up",
+            "found Some(2)",
+            "next(0) -> {undefined, true}"
+        ]
+    );
+}
+
+#[test]
+fn a_panicking_body_panics_out_of_the_request_and_leaves_the_generator_done() {
+    let log = run_logged(|log| {
+        let log = log.clone();
+        drop(spawn(async move {
+            let mut g = pin!(PinnedAsyncGen::new(|co: C| async move {
+                co.yield_(1).await?;
+                panic!("broken body");
+            }));
+            say(&log, show("next(0)", g.as_mut().next(0).await));
+            let caught = {
+                let mut request = pin!(g.as_mut().next(0));
+                poll_fn(|cx| {
+                    let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        request.as_mut().poll(cx)
+                    }));
+                    Poll::Ready(polled.is_err())
+                })
+                .await
+            };
+            say(&log, format!("panicked: {caught}"));
+            say(&log, format!("{:?}", g.as_mut()));
+            say(&log, show("next(0)", g.as_mut().next(0).await));
+            Ok::<_, Error>(())
+        }));
+    });
+    assert_eq!(
+        log,
+        [
+            "next(0) -> {1, false}",
+            "panicked: true",
+            "PinnedAsyncGen { state: \"completed\", .. }",
+            "next(0) -> {undefined, true}",
+        ]
+    );
+}
+
+/// A waker of the test's own around the task's: the generator cannot
+/// reach the task, and its turns wake this waker instead.
+struct Forward(std::task::Waker);
+
+impl std::task::Wake for Forward {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.wake_by_ref();
+    }
+}
+
+#[test]
+fn requests_polled_under_a_foreign_waker_are_answered_in_order() {
+    let log = run_logged(|log| {
+        let log = log.clone();
+        drop(spawn(async move {
+            let mut g = pin!(numbers(&log, 3));
+            let mut got = Vec::new();
+            loop {
+                let mut request = pin!(g.as_mut().next(10));
+                let step = poll_fn(|cx| {
+                    let waker =
+                        std::task::Waker::from(std::sync::Arc::new(Forward(cx.waker().clone())));
+                    request
+                        .as_mut()
+                        .poll(&mut std::task::Context::from_waker(&waker))
+                })
+                .await;
+                match step {
+                    Ok(Step::Yielded(v)) => got.push(v),
+                    other => {
+                        say(&log, format!("{got:?} then {}", show("next(10)", other)));
+                        break;
+                    }
+                }
+            }
+            Ok::<_, Error>(())
+        }));
+    });
+    // The first `next`'s 10 is discarded; the other three are summed.
+    assert_eq!(log, ["[0, 1, 2] then next(10) -> {30, true}"]);
+}
+
+#[test]
+fn a_request_polled_after_its_answer_panics_saying_so() {
+    let out = EventLoop::virtual_clock().block_on(async {
+        let mut g = pin!(numbers(&Log::default(), 1));
+        let mut request = pin!(g.as_mut().next(0));
+        request.as_mut().await?;
+        poll_fn(|cx| request.as_mut().poll(cx)).await
+    });
+    let error = out.expect_err("a panic, as a task's failure");
+    assert!(
+        error
+            .to_string()
+            .contains("a generator's request was polled after it completed"),
+        "{error}"
+    );
+}
