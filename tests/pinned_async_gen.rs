@@ -435,3 +435,129 @@ fn a_request_polled_after_its_answer_panics_saying_so() {
         "{error}"
     );
 }
+
+type Boxed<Y> =
+    Pin<Box<PinnedAsyncGen<Pin<Box<dyn Future<Output = Outcome<(), Error>>>>, Y, (), (), Error>>>;
+
+/// The body of a pipeline's stage: pulls from `source`, logs, passes on
+/// what `keep` keeps, and on a `return` closes its source (awaiting its
+/// cleanup) after an await of its own.
+async fn relay<I>(
+    co: &Co<i64, (), (), Error>,
+    log: &Log,
+    label: &str,
+    mut source: I,
+    keep: fn(i64) -> bool,
+) -> Outcome<(), Error>
+where
+    I: AsyncIterator<Item = i64, Error = Error>,
+{
+    while let Some(x) = source.next().await.map_err(baton::Abrupt::Throw)? {
+        say(log, format!("{label} got {x}"));
+        if keep(x)
+            && let Err(abrupt) = co.yield_(x * 10).await
+        {
+            baton::Promise::<()>::resolve(())
+                .await
+                .map_err(baton::Abrupt::Throw)?;
+            say(log, format!("{label} closes its source"));
+            source.close().await.map_err(baton::Abrupt::Throw)?;
+            say(log, format!("{label} closed"));
+            return Err(abrupt);
+        }
+    }
+    say(log, format!("{label} ran out"));
+    Ok(())
+}
+
+/// A pinned generator's `AsyncIterator`, owned: `next` and `close` through
+/// its box.
+struct Owned(Boxed<i64>);
+
+impl AsyncIterator for Owned {
+    type Item = i64;
+    type Error = Error;
+    async fn next(&mut self) -> Result<Option<i64>, Error> {
+        AsyncIterator::next(&mut self.0.as_mut()).await
+    }
+    async fn close(&mut self) -> Result<(), Error> {
+        AsyncIterator::close(&mut self.0.as_mut()).await
+    }
+}
+
+/// Runs `numbers(n) → stage a (evens) → stage b (all) → for await` that
+/// breaks after `stop` items (if any), on `AsyncGen`s or on pinned ones,
+/// with `ticks` microtasks and a timer beside it.
+fn pipeline(pinned: bool, n: i64, stop: Option<u64>, ticks_beside: u64) -> Vec<String> {
+    run_logged(move |log| {
+        let l = log.clone();
+        let numbers =
+            move |co: Co<i64, (), (), Error>| -> Pin<Box<dyn Future<Output = Outcome<(), Error>>>> {
+                Box::pin(async move {
+                    for i in 0..n {
+                        if i == 2 {
+                            baton::Promise::<()>::resolve(())
+                                .await
+                                .map_err(baton::Abrupt::Throw)?;
+                        }
+                        say(&l, format!("numbers yields {i}"));
+                        co.yield_(i).await?;
+                    }
+                    Ok(())
+                })
+            };
+        let (la, lb, lc) = (log.clone(), log.clone(), log.clone());
+        let evens: fn(i64) -> bool = |x| x % 2 == 0;
+        let all: fn(i64) -> bool = |_| true;
+        let consumer = async move |out: Result<Option<()>, Error>| looped(&lc, out);
+        if pinned {
+            let source = Owned(Box::pin(PinnedAsyncGen::new(numbers)));
+            let a = Owned(Box::pin(PinnedAsyncGen::new(move |co: Co<i64, (), (), Error>| -> Pin<Box<dyn Future<Output = Outcome<(), Error>>>> {
+                Box::pin(async move { relay(&co, &la, "a", source, evens).await })
+            })));
+            let b = Owned(Box::pin(PinnedAsyncGen::new(move |co: Co<i64, (), (), Error>| -> Pin<Box<dyn Future<Output = Outcome<(), Error>>>> {
+                Box::pin(async move { relay(&co, &lb, "b", a, all).await })
+            })));
+            let log = log.clone();
+            drop(spawn(async move {
+                let body = counting_body(&log, "loop got".into(), stop.unwrap_or(u64::MAX));
+                consumer(for_await(b, body).await).await;
+                Ok::<(), Error>(())
+            }));
+        } else {
+            let source = AsyncGen::new(numbers);
+            let a = AsyncGen::new(move |co: Co<i64, (), (), Error>| async move {
+                relay(&co, &la, "a", source, evens).await
+            });
+            let b = AsyncGen::new(move |co: Co<i64, (), (), Error>| async move {
+                relay(&co, &lb, "b", a, all).await
+            });
+            let log = log.clone();
+            drop(spawn(async move {
+                let body = counting_body(&log, "loop got".into(), stop.unwrap_or(u64::MAX));
+                consumer(for_await(b, body).await).await;
+                Ok::<(), Error>(())
+            }));
+        }
+        ticks(log, "", ticks_beside);
+        let l = log.clone();
+        baton::set_timeout(move || say(&l, "timer".into()), std::time::Duration::ZERO);
+        say(log, "script end".into());
+    })
+}
+
+#[test]
+fn a_pipeline_of_pinned_stages_takes_the_turns_of_one_of_async_gens() {
+    let mut compared = 0;
+    for n in [0, 1, 3, 6] {
+        for stop in [None, Some(1), Some(2)] {
+            for ticks_beside in [0, 1, 3, 9] {
+                let shared = pipeline(false, n, stop, ticks_beside);
+                let pinned = pipeline(true, n, stop, ticks_beside);
+                assert_eq!(pinned, shared, "n {n}, stop {stop:?}, ticks {ticks_beside}");
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 48);
+}

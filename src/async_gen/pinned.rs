@@ -518,7 +518,11 @@ where
         // A panic in the body leaves the generator done as it unwinds out
         // of the request's poll (as a `Gen`'s out of its resume).
         let unwinding = DoneIfUnwinding(Some(g.phase));
-        let polled = airlock::poll_in_airlock(*g.owner, cx.waker(), input, body, |slot| {
+        // Polled inside another generator's body (a pipeline's stage), the
+        // body gets the task's waker, not that body's airlock: its own
+        // requests reach the task, and wake-ups go there either way.
+        let waker = airlock::outer_waker(cx.waker()).unwrap_or(cx.waker());
+        let polled = airlock::poll_in_airlock(*g.owner, waker, input, body, |slot| {
             slot.replace(Exchange::Empty)
         });
         unwinding.disarm();
@@ -681,6 +685,25 @@ where
                     }
                     let moved = this.on_polled(polled, out, Some(lent), cx, true);
                     return this.go_on(moved, Some(lent), cx, true);
+                }
+            } else if *g.phase == Phase::Running && this.stage == Stage::Serving {
+                // Resumed after an `await` (in a pipeline, its source's
+                // answer): a yield's turn and the consumer's are taken at
+                // once when they would come next.
+                let (polled, out) = this.poll_body(Exchange::Empty, cx);
+                match (polled, out) {
+                    (Poll::Pending, Exchange::Yielded(value))
+                        if !delegate::is_delegated() && lent.may_go_on() =>
+                    {
+                        *this.generator.as_mut().project().phase = Phase::Paused;
+                        this.stage = Stage::Finished;
+                        return Poll::Ready(Ok(Step::Yielded(value)));
+                    }
+                    (Poll::Pending, Exchange::Empty) => return Poll::Pending,
+                    (polled, out) => {
+                        let moved = this.on_polled(polled, out, Some(lent), cx, false);
+                        return this.go_on(moved, Some(lent), cx, false);
+                    }
                 }
             } else if *g.phase == Phase::Awaiting
                 && *g.then == Then::Deliver
