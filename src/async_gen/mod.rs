@@ -17,6 +17,13 @@
 //! async `yield*` does; `co.yield_from_iter(source)` is `yield*` over any
 //! [`AsyncIterator`] (`yield* [p1, p2]` with [`promises`]).
 //!
+//! [`PinnedAsyncGen`] is the same generator pinned in place and driven by
+//! its one consumer (requests through `Pin<&mut>`, answered by the
+//! request's future): no queue, no promise, no task of its own, the same
+//! turns, and a for-await item in half the time. Use it where one consumer
+//! awaits each step (a for-await loop, a stage of a pipeline), as
+//! [`PinnedGen`](crate::PinnedGen) beside [`Gen`](crate::Gen).
+//!
 //! A Rust body ends with an explicit `Ok(v)`, which counts as `return v`
 //! (awaited: one turn). JavaScript's body falling off its end, or a bare
 //! `return;`, completes a turn sooner: end the body with [`fall_off()`]

@@ -13,9 +13,9 @@
 //! # Implementation notes
 //!
 //! A `yield v`, a `return v` and a `return(v)` request each await their
-//! operand: one turn, the generator's own ([`State::Awaiting`]). The
+//! operand: one turn, the generator's own (phase `Awaiting`). The
 //! answer then takes the consumer's turn, as a promise's reaction would
-//! ([`Stage::Answered`]). A turn is taken in place when it would be the
+//! (stage `Answered`). A turn is taken in place when it would be the
 //! next microtask and the consumer's task runs alone (the loop's rule for
 //! going on at once): owed to the task's next poll when the request was
 //! made in this poll (its caller may still queue work after it), taken at
@@ -24,6 +24,15 @@
 //! leaves the generator to the next request, which first sees the dropped
 //! one's step through (its answer lost, as JavaScript's unawaited
 //! request's is).
+//!
+//! Nested (a pinned generator pulled from inside another's body, as a
+//! pipeline's stages are), each body is polled under the task's own
+//! waker, so every level's requests reach the task and go on at once
+//! alike; a task poll walks down the levels to the one that moves.
+//! The usual courses (a request to a generator paused at a yield, the
+//! owed turn taken, a body resumed after an `await`) are written out in
+//! the request's inlined poll, the rest is out of line (a for-await item
+//! 188 instructions, an `AsyncGen`'s 325).
 
 use std::cell::Cell;
 use std::fmt;
@@ -100,8 +109,10 @@ pin_project! {
     /// - Awaited request by request, it takes the turns an `AsyncGen`
     ///   takes, which are Node's (`tests/pinned_async_gen.rs` holds the two
     ///   to each other over a thousand random bodies, and to Node).
-    /// - A panic in the body fails the request with a
-    ///   [`Fault`](crate::Fault), and the generator is done.
+    /// - A panic in the body unwinds out of the request's poll, as a
+    ///   [`Gen`](crate::Gen)'s out of its resume (an `AsyncGen` rejects the
+    ///   request with a [`Fault`](crate::Fault) instead); the generator is
+    ///   done.
     pub struct PinnedAsyncGen<F, Y, R = (), T = (), E = Error> {
         owner: u64,
         phase: Phase,
