@@ -561,3 +561,70 @@ fn a_pipeline_of_pinned_stages_takes_the_turns_of_one_of_async_gens() {
     }
     assert_eq!(compared, 48);
 }
+
+/// Streams `0..4` (awaiting a settled promise before the third, failing
+/// after the fourth when `fails`) from either kind of generator, polled
+/// through `Stream`, among ticks.
+fn streamed(pinned: bool, fails: bool) -> Vec<String> {
+    use futures_core::Stream;
+    run_logged(move |log| {
+        let l = log.clone();
+        let make = move |co: Co<i64, (), (), Error>| async move {
+            for i in 0..4 {
+                if i == 2 {
+                    baton::Promise::<()>::resolve(())
+                        .await
+                        .map_err(baton::Abrupt::Throw)?;
+                }
+                say(&l, format!("yields {i}"));
+                co.yield_(i).await?;
+            }
+            if fails {
+                return Err(baton::Abrupt::Throw(Error::msg("dry")));
+            }
+            fall_off()
+        };
+        let log2 = log.clone();
+        drop(spawn(async move {
+            let log = log2;
+            let mut pinned_g = pin!(PinnedAsyncGen::new(make.clone()));
+            let mut shared_g = AsyncGen::new(make);
+            loop {
+                let item = if pinned {
+                    poll_fn(|cx| pinned_g.as_mut().poll_next(cx)).await
+                } else {
+                    poll_fn(|cx| Pin::new(&mut shared_g).poll_next(cx)).await
+                };
+                match item {
+                    Some(Ok(i)) => say(&log, format!("got {i}")),
+                    Some(Err(e)) => say(&log, format!("failed {}", name(&e))),
+                    None => {
+                        say(&log, "ended".into());
+                        break;
+                    }
+                }
+            }
+            Ok::<(), Error>(())
+        }));
+        ticks(log, "", 6);
+    })
+}
+
+#[test]
+fn as_a_stream_it_takes_the_turns_of_an_async_gen_stream() {
+    for fails in [false, true] {
+        let pinned = streamed(true, fails);
+        assert_eq!(pinned, streamed(false, fails));
+        assert_eq!(pinned.iter().filter(|l| l.starts_with("got")).count(), 4);
+        // An error is the stream's last item.
+        let end: &[&str] = if fails {
+            &["failed dry", "ended"]
+        } else {
+            &["got 3", "ended"]
+        };
+        assert!(
+            pinned.ends_with(&end.iter().map(|l| l.to_string()).collect::<Vec<_>>()),
+            "{pinned:?}"
+        );
+    }
+}

@@ -132,6 +132,10 @@ pin_project! {
         request: Option<Resume<R, E, T>>,
         answer: Option<Result<Step<Y, T>, E>>,
         answer_turn: Option<Rc<Turn>>,
+        // Polled as a `Stream`: the request in flight's stage and whether
+        // it was polled, and whether the stream has ended.
+        streaming: Option<(Stage, bool)>,
+        ended: bool,
         types: PhantomData<fn(R) -> (Y, T, E)>,
         #[pin]
         body: Option<F>,
@@ -314,6 +318,8 @@ where
             request: None,
             answer: None,
             answer_turn: None,
+            streaming: None,
+            ended: false,
             types: PhantomData,
             body: Some(body(Co::new(owner))),
         }
@@ -870,6 +876,79 @@ impl<F, Y, R, T, E> Request<'_, F, Y, R, T, E> {
             // Gone before its poll took the turn owed to it: queued where
             // it was owed, for whoever asks next.
             *g.turn = Some(Turn::queue_first());
+        }
+    }
+}
+
+/// A pinned async generator that takes no resume value is a `Stream` of
+/// its yields; an error ends the stream after being yielded as `Err`.
+/// Dropping it midway drops the body without running its cleanup (see
+/// [`for_await`](super::for_await), which closes it).
+///
+/// ```
+/// use baton::async_gen::PinnedAsyncGen;
+/// use baton::{Co, Error, EventLoop, Promise};
+/// use futures_core::Stream;
+/// use std::future::poll_fn;
+/// use std::pin::pin;
+///
+/// let items = EventLoop::virtual_clock().block_on(async {
+///     let mut g = pin!(PinnedAsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+///         co.yield_(1).await?;
+///         co.yield_(Promise::<u32>::resolve(2).await?).await?;
+///         Ok(())
+///     }));
+///     let mut items = Vec::new();
+///     while let Some(item) = poll_fn(|cx| g.as_mut().poll_next(cx)).await {
+///         items.push(item?);
+///     }
+///     Ok::<_, Error>(items)
+/// });
+/// assert_eq!(items.ok(), Some(vec![1, 2]));
+/// ```
+impl<F, Y, T, E> futures_core::Stream for PinnedAsyncGen<F, Y, (), T, E>
+where
+    F: Future<Output = Outcome<T, E>>,
+    E: Reason,
+{
+    type Item = Result<Y, E>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Y, E>>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        let (stage, polled) = match self.as_mut().project().streaming.take() {
+            Some(in_flight) => in_flight,
+            None => {
+                *self.as_mut().project().request = Some(Resume::Next(()));
+                (Stage::Fresh, false)
+            }
+        };
+        let mut request = Request {
+            generator: self.as_mut(),
+            stage,
+            polled,
+        };
+        let poll = Pin::new(&mut request).poll(cx);
+        let in_flight = (request.stage, request.polled);
+        // Its state goes back to the generator, not to its drop.
+        request.stage = Stage::Finished;
+        drop(request);
+        let this = self.project();
+        match poll {
+            Poll::Pending => {
+                *this.streaming = Some(in_flight);
+                Poll::Pending
+            }
+            Poll::Ready(Ok(Step::Yielded(item))) => Poll::Ready(Some(Ok(item))),
+            Poll::Ready(Ok(_)) => {
+                *this.ended = true;
+                Poll::Ready(None)
+            }
+            Poll::Ready(Err(e)) => {
+                *this.ended = true;
+                Poll::Ready(Some(Err(e)))
+            }
         }
     }
 }
