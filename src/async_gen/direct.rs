@@ -44,10 +44,42 @@ pub(super) struct Direct<Y, T, E> {
     answered: Cell<bool>,
     answer: Cell<Option<Result<Step<Y, T>, E>>>,
     waiter: Cell<Option<Rc<dyn Job>>>,
+    /// A request was dropped after its answer had queued its task: that
+    /// wake-up is still to come, and would let a later request take its
+    /// answer a turn early. Until it has passed, answers are gated.
+    stale_wake: Cell<bool>,
+    /// The gate of the answer in the slot: taken only once its own turn
+    /// has come.
+    gate: Cell<Option<Rc<AnswerTurn>>>,
+    /// [`report_lost`], named where `E`'s bounds are known.
+    report_lost: fn(E),
 }
 
-impl<Y, T, E> Default for Direct<Y, T, E> {
-    fn default() -> Self {
+/// An answer's turn, queued in the task's place while a stale wake-up of
+/// the task is about: the task takes the answer only once this has run.
+struct AnswerTurn {
+    came: Cell<bool>,
+    task: Cell<Option<Rc<dyn Job>>>,
+}
+
+impl Job for AnswerTurn {
+    fn run(self: Rc<Self>) {
+        self.came.set(true);
+        if let Some(task) = self.task.take() {
+            task.run();
+        }
+    }
+
+    fn run_alone(self: Rc<Self>) {
+        self.came.set(true);
+        if let Some(task) = self.task.take() {
+            task.run_alone();
+        }
+    }
+}
+
+impl<Y, T, E> Direct<Y, T, E> {
+    pub(super) fn new(report_lost: fn(E)) -> Self {
         Direct {
             ticket: Cell::new(0),
             outstanding: Cell::new(false),
@@ -55,6 +87,16 @@ impl<Y, T, E> Default for Direct<Y, T, E> {
             answered: Cell::new(false),
             answer: Cell::new(None),
             waiter: Cell::new(None),
+            stale_wake: Cell::new(false),
+            gate: Cell::new(None),
+            report_lost,
+        }
+    }
+
+    /// An answer nobody will take.
+    fn lost(&self, answer: Result<Step<Y, T>, E>) {
+        if let Err(error) = answer {
+            (self.report_lost)(error);
         }
     }
 }
@@ -84,11 +126,28 @@ impl<Y, T, E> Direct<Y, T, E> {
     ) -> Option<Rc<dyn Job>> {
         self.outstanding.set(false);
         if self.orphaned.replace(false) {
+            self.lost(make());
             return None;
         }
         self.answered.set(true);
         drop(self.answer.replace(Some(make())));
-        self.waiter.take()
+        let waiter = self.waiter.take();
+        if self.stale_wake.get() {
+            return self.gated(waiter);
+        }
+        waiter
+    }
+
+    /// The answer's turn as a job of its own, ahead of which the stale
+    /// wake-up runs the task to no effect.
+    #[cold]
+    fn gated(&self, waiter: Option<Rc<dyn Job>>) -> Option<Rc<dyn Job>> {
+        let turn = Rc::new(AnswerTurn {
+            came: Cell::new(false),
+            task: Cell::new(waiter),
+        });
+        drop(self.gate.replace(Some(turn.clone())));
+        Some(turn)
     }
 
     /// The request was answered by handing the value straight to its
@@ -99,10 +158,30 @@ impl<Y, T, E> Direct<Y, T, E> {
     }
 
     fn take(&self, ticket: u64) -> Option<Result<Step<Y, T>, E>> {
-        if self.ticket.get() == ticket && self.answered.replace(false) {
-            self.answer.take()
-        } else {
-            None
+        if self.ticket.get() != ticket || !self.answered.get() {
+            return None;
+        }
+        if self.stale_wake.get() && !self.gate_passed() {
+            return None;
+        }
+        self.answered.set(false);
+        self.answer.take()
+    }
+
+    /// Whether the gated answer's own turn has come: the stale wake-up,
+    /// queued before it, has passed too.
+    #[cold]
+    fn gate_passed(&self) -> bool {
+        let gate = self.gate.take();
+        match gate {
+            Some(turn) if !turn.came.get() => {
+                self.gate.set(Some(turn));
+                false
+            }
+            _ => {
+                self.stale_wake.set(false);
+                true
+            }
         }
     }
 
@@ -124,13 +203,29 @@ impl<Y, T, E> Direct<Y, T, E> {
     fn abandon(&self, ticket: u64) {
         if self.ticket.get() == ticket {
             let waiter = self.waiter.take();
+            if self.answered.get() {
+                // Its answer had queued the task (or its gate), which will
+                // still run.
+                self.stale_wake.set(true);
+                drop(self.gate.take());
+            }
             self.answered.set(false);
             let answer = self.answer.take();
             self.orphaned.set(self.outstanding.get());
             // Dropped once the slot is consistent: their drops may reach it.
-            drop((waiter, answer));
+            drop(waiter);
+            if let Some(answer) = answer {
+                self.lost(answer);
+            }
         }
     }
+}
+
+/// The failure of a request dropped before taking its answer, as
+/// JavaScript's promise of a request nobody awaits: an unhandled
+/// rejection, reported as the loop reports one.
+pub(super) fn report_lost<E: Reason>(error: E) {
+    drop(Promise::<(), E>::reject(error));
 }
 
 /// Wakes a combinator's waker when a direct answer is ready.
@@ -405,9 +500,13 @@ mod tests {
 
     type Slot = Direct<u32, (), ()>;
 
+    fn slot() -> Slot {
+        Direct::new(drop)
+    }
+
     #[test]
     fn the_slot_serves_one_request_at_a_time_until_its_answer_is_taken() {
-        let slot = Slot::default();
+        let slot = slot();
         let first = slot.claim(Rc::new(Nobody)).expect("free");
         assert!(slot.claim(Rc::new(Nobody)).is_none(), "outstanding");
         assert!(
@@ -426,7 +525,7 @@ mod tests {
 
     #[test]
     fn an_abandoned_request_frees_the_slot_once_answered() {
-        let slot = Slot::default();
+        let slot = slot();
         let ticket = slot.claim(Rc::new(Nobody)).expect("free");
         slot.abandon(ticket);
         assert!(slot.claim(Rc::new(Nobody)).is_none(), "still being served");
@@ -439,7 +538,7 @@ mod tests {
 
     #[test]
     fn abandoning_after_the_answer_drops_it() {
-        let slot = Slot::default();
+        let slot = slot();
         let ticket = slot.claim(Rc::new(Nobody)).expect("free");
         slot.answer(|| Ok(Step::Yielded(1)));
         slot.abandon(ticket);

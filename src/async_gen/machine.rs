@@ -186,7 +186,7 @@ impl<Y, R, T, E> Machine<Y, R, T, E> {
             queue: Requests::default(),
             yielded: Cell::new(None),
             serving: Serving::new(),
-            direct: direct::Direct::default(),
+            direct: direct::Direct::new(direct::report_lost::<E>),
             registration: Cell::new(None),
             held: Cell::new(false),
             polling: Cell::new(false),

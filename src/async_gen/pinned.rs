@@ -45,7 +45,7 @@ use std::task::{Context, Poll, Waker};
 
 use pin_project_lite::pin_project;
 
-use super::{AsyncIterator, delegate};
+use super::{AsyncIterator, delegate, direct};
 use crate::event_loop::{self, Job, LentTask};
 use crate::generator::airlock;
 use crate::generator::co::Exchange;
@@ -104,11 +104,14 @@ pin_project! {
     ///   is being awaited goes on when the next request is polled, where
     ///   JavaScript (and `AsyncGen`) go on at once. A request dropped before
     ///   its answer is JavaScript's request whose promise nobody awaits:
-    ///   the step it started is seen through by the next request, and its
-    ///   value is lost.
-    /// - Awaited request by request, it takes the turns an `AsyncGen`
-    ///   takes, which are Node's (`tests/pinned_async_gen.rs` holds the two
-    ///   to each other over a thousand random bodies, and to Node).
+    ///   the step it started is seen through by the next request, its
+    ///   value is lost, and its failure is reported as an unhandled
+    ///   rejection; but a body it left at an `await` waits for that next
+    ///   request.
+    /// - Awaited request by request, it takes Node's turns, as `AsyncGen`
+    ///   does (`tests/random_consumers.rs` holds both to Node over a
+    ///   thousand random bodies; `tests/pinned_async_gen.rs` holds the two
+    ///   to each other).
     /// - A panic in the body unwinds out of the request's poll, as a
     ///   [`Gen`](crate::Gen)'s out of its resume (an `AsyncGen` rejects the
     ///   request with a [`Fault`](crate::Fault) instead); the generator is
@@ -136,6 +139,9 @@ pin_project! {
         // it was polled, and whether the stream has ended.
         streaming: Option<(Stage, bool)>,
         ended: bool,
+        // Reports the failure of a request dropped before its answer (an
+        // unhandled rejection), named where `E`'s bounds are known.
+        report_lost: fn(E),
         types: PhantomData<fn(R) -> (Y, T, E)>,
         #[pin]
         body: Option<F>,
@@ -320,6 +326,7 @@ where
             answer_turn: None,
             streaming: None,
             ended: false,
+            report_lost: direct::report_lost::<E>,
             types: PhantomData,
             body: Some(body(Co::new(owner))),
         }
@@ -774,9 +781,12 @@ where
                 Move::Answer(answer) => {
                     let g = self.generator.as_mut().project();
                     if mem::replace(g.orphaned, false) {
-                        // The answer of a request dropped meanwhile: lost,
-                        // and this one is served next, at once.
-                        drop(answer);
+                        // The answer of a request dropped meanwhile: lost
+                        // (a failure is an unhandled rejection), and this
+                        // one is served next, at once.
+                        if let Err(error) = answer {
+                            (g.report_lost)(error);
+                        }
                     } else {
                         // The consumer's turn, as a promise's reaction's.
                         return match Taking::decide(lent, cx, first) {
@@ -868,7 +878,12 @@ impl<F, Y, R, T, E> Request<'_, F, Y, R, T, E> {
         match stage {
             Stage::Fresh => drop(g.request.take()),
             // Its answer is lost, as a promise's nobody awaits.
-            Stage::Answered => drop((g.answer.take(), g.answer_turn.take())),
+            Stage::Answered => {
+                drop(g.answer_turn.take());
+                if let Some(Err(error)) = g.answer.take() {
+                    (g.report_lost)(error);
+                }
+            }
             Stage::Serving => *g.orphaned = matches!(*g.phase, Phase::Running | Phase::Awaiting),
             Stage::Finished => {}
         }

@@ -93,4 +93,6 @@ function run(program) {
   log("script end");
 }
 
-main(__filename, SEED, PROGRAMS, generate, run);
+// `consumers.js` draws its programs' bodies here too.
+if (require.main === module) main(__filename, SEED, PROGRAMS, generate, run);
+module.exports = { generate };
