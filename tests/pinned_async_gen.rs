@@ -628,3 +628,60 @@ fn as_a_stream_it_takes_the_turns_of_an_async_gen_stream() {
         );
     }
 }
+
+/// `tests/oracle/async_gen/for_await_turns.js` over pinned generators:
+/// each item reaches the loop at Node's turn, and the early break's
+/// cleanup runs where Node runs it.
+#[test]
+fn for_await_over_pinned_generators_takes_nodes_turns() {
+    let log = run_logged(|log| {
+        ticks(log, "", 24);
+        let l = log.clone();
+        drop(spawn(async move {
+            let two = pin!(PinnedAsyncGen::new(
+                |co: Co<u32, (), (), Error>| async move {
+                    co.yield_(1).await?;
+                    co.yield_(2).await?;
+                    Ok(())
+                }
+            ));
+            for_await(two, async |v| {
+                say(&l, format!("two: item {v}"));
+                std::ops::ControlFlow::<()>::Continue(())
+            })
+            .await?;
+            say(&l, "two: done".into());
+            let cleanup = l.clone();
+            let slow = pin!(PinnedAsyncGen::new(
+                move |co: Co<&str, (), (), Error>| async move {
+                    let attempt = async {
+                        co.yield_("a").await?;
+                        baton::Promise::<()>::resolve(()).await?;
+                        co.yield_("b").await?;
+                        co.yield_("c").await?;
+                        Ok(())
+                    }
+                    .await;
+                    say(&cleanup, "slow: cleanup".into());
+                    attempt
+                }
+            ));
+            for_await(slow, async |v| {
+                say(&l, format!("slow: item {v}"));
+                if v == "b" {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            })
+            .await?;
+            say(&l, "slow: done".into());
+            Ok::<_, Error>(())
+        }));
+        say(log, "script end".into());
+    });
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/async_gen/for_await_turns.out");
+    let node = std::fs::read_to_string(path).expect("Node's trace");
+    assert_eq!(log, node.lines().collect::<Vec<_>>());
+}
