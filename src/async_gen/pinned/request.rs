@@ -1,0 +1,495 @@
+//! A request to a [`PinnedAsyncGen`]: the future that serves it, and the
+//! turns it takes.
+
+use std::fmt;
+use std::future::Future;
+use std::mem;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::turn::{Taking, Turn};
+use super::{Phase, PinnedAsyncGen, Then};
+use crate::Reason;
+use crate::async_gen::delegate;
+use crate::event_loop::LentTask;
+use crate::generator::airlock;
+use crate::generator::co::Exchange;
+use crate::generator::{Abrupt, Outcome, Resume, Step};
+use crate::promise::task::task_of;
+
+/// What a poll of the body gave, and what it left in the airlock's slot.
+type Polled<Y, R, T, E> = (Poll<Outcome<T, E>>, Exchange<Y, R, E, T>);
+
+/// Where a request stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    Fresh,
+    /// The generator works for this request.
+    Serving,
+    /// The answer is made, and waits for the consumer's turn.
+    Answered,
+    Finished,
+}
+
+/// One request to a [`PinnedAsyncGen`]: a future of its [`Step`].
+#[must_use = "a request does nothing unless awaited"]
+pub struct Request<'g, F, Y, R, T, E> {
+    pub(super) generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
+    pub(super) stage: Stage,
+    pub(super) polled: bool,
+}
+
+impl<F, Y, R, T, E> fmt::Debug for Request<'_, F, Y, R, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let stage = match self.stage {
+            Stage::Fresh => "not yet made",
+            Stage::Serving => "being served",
+            Stage::Answered => "answered",
+            Stage::Finished => "finished",
+        };
+        f.debug_struct("Request")
+            .field("stage", &stage)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one move of a request's poll came to.
+enum Move<Y, T, E> {
+    /// The request's answer, its consumer's turn still to come.
+    Answer(Result<Step<Y, T>, E>),
+    Pending,
+    /// Go on at once (a turn taken in place, an orphan's answer dropped).
+    Again,
+}
+
+impl<'g, F, Y, R, T, E> Request<'g, F, Y, R, T, E>
+where
+    F: Future<Output = Outcome<T, E>>,
+    E: Reason,
+{
+    pub(super) fn new(
+        mut generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
+        how: Resume<R, E, T>,
+    ) -> Self {
+        *generator.as_mut().project().request = Some(how);
+        Request {
+            generator,
+            stage: Stage::Fresh,
+            polled: false,
+        }
+    }
+
+    /// Serves a fresh request to a generator at rest.
+    fn serve(
+        &mut self,
+        lent: Option<&LentTask<'_>>,
+        cx: &Context<'_>,
+        first: bool,
+    ) -> Move<Y, T, E> {
+        self.stage = Stage::Serving;
+        let mut g = self.generator.as_mut().project();
+        let Some(how) = g.request.take() else {
+            unreachable!("served once")
+        };
+        match (*g.phase, how) {
+            (Phase::Start, Resume::Next(_first_value_is_discarded)) => {
+                *g.phase = Phase::Running;
+                self.drive(Exchange::Empty, lent, cx, first)
+            }
+            (Phase::Paused, Resume::Next(value)) => {
+                *g.phase = Phase::Running;
+                self.drive(Exchange::Next(value), lent, cx, first)
+            }
+            (Phase::Paused, Resume::Throw(error)) => {
+                *g.phase = Phase::Running;
+                self.drive(Exchange::Throw(error), lent, cx, first)
+            }
+            // The value of `return(v)` is awaited before the return
+            // reaches the yield: one turn.
+            (Phase::Paused, Resume::Return(value)) => {
+                *g.returned = Some(value);
+                self.await_then(Then::ResumeReturn, lent, cx, first)
+            }
+            (Phase::Start | Phase::Done, how) => {
+                // throw/return before the body ran: it never will.
+                g.body.set(None);
+                *g.phase = Phase::Done;
+                match how {
+                    Resume::Next(_) => Move::Answer(Ok(Step::Done)),
+                    Resume::Throw(error) => Move::Answer(Err(error)),
+                    // A finished generator's `return(v)` awaits `v`.
+                    Resume::Return(value) => {
+                        *g.returned = Some(value);
+                        self.await_then(Then::Complete, lent, cx, first)
+                    }
+                }
+            }
+            (Phase::Running | Phase::Awaiting, _) => {
+                unreachable!("a fresh request is served to a generator at rest")
+            }
+        }
+    }
+
+    /// Polls the body with `input` in the airlock: what the poll gave,
+    /// and what the body left in the slot.
+    #[inline(always)]
+    fn poll_body(&mut self, input: Exchange<Y, R, E, T>, cx: &Context<'_>) -> Polled<Y, R, T, E> {
+        let g = self.generator.as_mut().project();
+        let Some(body) = g.body.as_pin_mut() else {
+            unreachable!("a running generator has its body")
+        };
+        // A panic in the body leaves the generator done as it unwinds out
+        // of the request's poll (as a `Gen`'s out of its resume).
+        let unwinding = DoneIfUnwinding(Some(g.phase));
+        // Polled inside another generator's body (a pipeline's stage), the
+        // body gets the task's waker, not that body's airlock: its own
+        // requests reach the task, and wake-ups go there either way.
+        let waker = airlock::outer_waker(cx.waker()).unwrap_or(cx.waker());
+        let polled = airlock::poll_in_airlock(*g.owner, waker, input, body, |slot| {
+            slot.replace(Exchange::Empty)
+        });
+        unwinding.disarm();
+        polled
+    }
+
+    /// Polls the body with `input` in the airlock, and acts on what it did.
+    fn drive(
+        &mut self,
+        input: Exchange<Y, R, E, T>,
+        lent: Option<&LentTask<'_>>,
+        cx: &Context<'_>,
+        first: bool,
+    ) -> Move<Y, T, E> {
+        let (polled, out) = self.poll_body(input, cx);
+        self.on_polled(polled, out, lent, cx, first)
+    }
+
+    /// What the body did, acted on.
+    fn on_polled(
+        &mut self,
+        polled: Poll<Outcome<T, E>>,
+        out: Exchange<Y, R, E, T>,
+        lent: Option<&LentTask<'_>>,
+        cx: &Context<'_>,
+        first: bool,
+    ) -> Move<Y, T, E> {
+        let mut g = self.generator.as_mut().project();
+        match (polled, out) {
+            (Poll::Pending, Exchange::Yielded(value)) => {
+                if delegate::take_delegation() {
+                    // `yield*` and a yielded promise hand out at once.
+                    *g.phase = Phase::Paused;
+                    Move::Answer(Ok(Step::Yielded(value)))
+                } else {
+                    *g.yielded = Some(value);
+                    self.await_then(Then::Deliver, lent, cx, first)
+                }
+            }
+            (Poll::Pending, _) => Move::Pending,
+            (Poll::Ready(ended), _) => {
+                g.body.set(None);
+                match ended {
+                    // `return v` awaits `v`: one turn.
+                    Ok(value) => {
+                        *g.returned = Some(value);
+                        self.await_then(Then::Complete, lent, cx, first)
+                    }
+                    Err(Abrupt::Return(value)) => {
+                        *g.phase = Phase::Done;
+                        Move::Answer(Ok(Step::Returned(value)))
+                    }
+                    Err(Abrupt::Throw(error)) => {
+                        *g.phase = Phase::Done;
+                        Move::Answer(Err(error))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The generator awaits its operand (stored), then goes on with
+    /// `then`: at once when its turn may be taken in place, else when it
+    /// comes.
+    fn await_then(
+        &mut self,
+        then: Then,
+        lent: Option<&LentTask<'_>>,
+        cx: &Context<'_>,
+        first: bool,
+    ) -> Move<Y, T, E> {
+        let taking = Taking::decide(lent, cx, first);
+        let now = matches!(taking, Taking::Now);
+        let g = self.generator.as_mut().project();
+        *g.phase = Phase::Awaiting;
+        *g.then = then;
+        *g.turn = taking.into_turn();
+        if now { Move::Again } else { Move::Pending }
+    }
+
+    /// The generator awaits an operand: its turn has come, or not yet.
+    fn take_awaited(
+        &mut self,
+        lent: Option<&LentTask<'_>>,
+        cx: &Context<'_>,
+        first: bool,
+    ) -> Move<Y, T, E> {
+        let g = self.generator.as_mut().project();
+        if let Some(turn) = g.turn.as_ref()
+            && !turn.has_come(lent, cx)
+        {
+            return Move::Pending;
+        }
+        drop(g.turn.take());
+        match *g.then {
+            Then::Deliver => {
+                *g.phase = Phase::Paused;
+                match g.yielded.take() {
+                    Some(value) => Move::Answer(Ok(Step::Yielded(value))),
+                    None => unreachable!("a delivery has its value"),
+                }
+            }
+            Then::Complete => {
+                *g.phase = Phase::Done;
+                match g.returned.take() {
+                    Some(value) => Move::Answer(Ok(Step::Returned(value))),
+                    None => unreachable!("a completion has its value"),
+                }
+            }
+            Then::ResumeReturn => {
+                *g.phase = Phase::Running;
+                match g.returned.take() {
+                    Some(value) => self.drive(Exchange::Return(value), lent, cx, first),
+                    None => unreachable!("a return has its value"),
+                }
+            }
+        }
+    }
+}
+
+impl<F, Y, R, T, E> Future for Request<'_, F, Y, R, T, E>
+where
+    F: Future<Output = Outcome<T, E>>,
+    E: Reason,
+{
+    type Output = Result<Step<Y, T>, E>;
+
+    /// The usual course inlined (a `next` to a generator paused at a
+    /// yield that yields again at once, from a task that goes on at once:
+    /// an item of a for-await loop, in two polls), the rest out of line.
+    #[inline(always)]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let lent = task_of(cx);
+        if let Some(lent) = &lent {
+            let g = this.generator.as_mut().project();
+            if !this.polled {
+                if *g.phase == Phase::Paused && matches!(g.request, Some(Resume::Next(_))) {
+                    this.polled = true;
+                    this.stage = Stage::Serving;
+                    *g.phase = Phase::Running;
+                    let Some(Resume::Next(value)) = g.request.take() else {
+                        unreachable!("a next")
+                    };
+                    let (polled, out) = this.poll_body(Exchange::Next(value), cx);
+                    if polled.is_pending()
+                        && let Exchange::Yielded(_) = out
+                        && !delegate::is_delegated()
+                        && lent.go_on_at_once()
+                    {
+                        // The turn its value awaits is owed to the task.
+                        let g = this.generator.as_mut().project();
+                        let Exchange::Yielded(value) = out else {
+                            unreachable!("a yield")
+                        };
+                        *g.yielded = Some(value);
+                        *g.then = Then::Deliver;
+                        *g.phase = Phase::Awaiting;
+                        return Poll::Pending;
+                    }
+                    let moved = this.on_polled(polled, out, Some(lent), cx, true);
+                    return this.go_on(moved, Some(lent), cx, true);
+                }
+            } else if *g.phase == Phase::Running && this.stage == Stage::Serving {
+                // Resumed after an `await` (in a pipeline, its source's
+                // answer): a yield's turn and the consumer's are taken at
+                // once when they would come next.
+                let (polled, out) = this.poll_body(Exchange::Empty, cx);
+                match (polled, out) {
+                    (Poll::Pending, Exchange::Yielded(value))
+                        if !delegate::is_delegated() && lent.may_go_on() =>
+                    {
+                        *this.generator.as_mut().project().phase = Phase::Paused;
+                        this.stage = Stage::Finished;
+                        return Poll::Ready(Ok(Step::Yielded(value)));
+                    }
+                    (Poll::Pending, Exchange::Empty) => return Poll::Pending,
+                    (polled, out) => {
+                        let moved = this.on_polled(polled, out, Some(lent), cx, false);
+                        return this.go_on(moved, Some(lent), cx, false);
+                    }
+                }
+            } else if *g.phase == Phase::Awaiting
+                && *g.then == Then::Deliver
+                && g.turn.is_none()
+                && this.stage == Stage::Serving
+                && lent.may_go_on()
+            {
+                // The owed turn, and the consumer's after it, taken now.
+                *g.phase = Phase::Paused;
+                if let Some(value) = g.yielded.take() {
+                    this.stage = Stage::Finished;
+                    return Poll::Ready(Ok(Step::Yielded(value)));
+                }
+            }
+        }
+        this.poll_otherwise(lent.as_ref(), cx)
+    }
+}
+
+impl<F, Y, R, T, E> Request<'_, F, Y, R, T, E>
+where
+    F: Future<Output = Outcome<T, E>>,
+    E: Reason,
+{
+    /// Every poll but the usual course's.
+    #[inline(never)]
+    fn poll_otherwise(
+        &mut self,
+        lent: Option<&LentTask<'_>>,
+        cx: &Context<'_>,
+    ) -> Poll<Result<Step<Y, T>, E>> {
+        if self.stage == Stage::Answered {
+            return self.take_answer(lent, cx);
+        }
+        let first = !mem::replace(&mut self.polled, true);
+        self.go_on(Move::Again, lent, cx, first)
+    }
+
+    /// Moves the request on from `moved` until it is answered or waits.
+    fn go_on(
+        &mut self,
+        mut moved: Move<Y, T, E>,
+        lent: Option<&LentTask<'_>>,
+        cx: &Context<'_>,
+        first: bool,
+    ) -> Poll<Result<Step<Y, T>, E>> {
+        loop {
+            match moved {
+                Move::Again => {}
+                Move::Pending => return Poll::Pending,
+                Move::Answer(answer) => {
+                    let g = self.generator.as_mut().project();
+                    if mem::replace(g.orphaned, false) {
+                        // The answer of a request dropped meanwhile: lost
+                        // (a failure is an unhandled rejection), and this
+                        // one is served next, at once.
+                        if let Err(error) = answer {
+                            (g.report_lost)(error);
+                        }
+                    } else {
+                        // The consumer's turn, as a promise's reaction's.
+                        return match Taking::decide(lent, cx, first) {
+                            Taking::Now => {
+                                self.stage = Stage::Finished;
+                                Poll::Ready(answer)
+                            }
+                            taking => {
+                                self.stage = Stage::Answered;
+                                *g.answer = Some(answer);
+                                *g.answer_turn = taking.into_turn();
+                                Poll::Pending
+                            }
+                        };
+                    }
+                }
+            }
+            moved = match (self.generator.phase, self.stage) {
+                (_, Stage::Finished) => {
+                    panic!("a generator's request was polled after it completed")
+                }
+                (Phase::Awaiting, _) => self.take_awaited(lent, cx, first),
+                (Phase::Running, _) => self.drive(Exchange::Empty, lent, cx, first),
+                (_, Stage::Fresh) => self.serve(lent, cx, first),
+                (_, Stage::Serving | Stage::Answered) => {
+                    unreachable!("a request served is answered before the generator rests")
+                }
+            };
+        }
+    }
+
+    /// The consumer's turn after the answer: come, or not yet.
+    fn take_answer(
+        &mut self,
+        lent: Option<&LentTask<'_>>,
+        cx: &Context<'_>,
+    ) -> Poll<Result<Step<Y, T>, E>> {
+        let g = self.generator.as_mut().project();
+        if let Some(turn) = g.answer_turn.as_ref()
+            && !turn.has_come(lent, cx)
+        {
+            return Poll::Pending;
+        }
+        drop(g.answer_turn.take());
+        self.stage = Stage::Finished;
+        match g.answer.take() {
+            Some(answer) => Poll::Ready(answer),
+            None => unreachable!("answered once"),
+        }
+    }
+}
+
+/// Marks the generator done if the body's poll unwinds.
+struct DoneIfUnwinding<'s>(Option<&'s mut Phase>);
+
+impl DoneIfUnwinding<'_> {
+    #[inline(always)]
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for DoneIfUnwinding<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if let Some(phase) = self.0.take() {
+            // A delegated yield that panicked left its mark behind.
+            delegate::forget_delegation();
+            *phase = Phase::Done;
+        }
+    }
+}
+
+impl<F, Y, R, T, E> Drop for Request<'_, F, Y, R, T, E> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.stage != Stage::Finished {
+            self.given_up();
+        }
+    }
+}
+
+impl<F, Y, R, T, E> Request<'_, F, Y, R, T, E> {
+    /// Dropped before its answer was taken.
+    #[cold]
+    fn given_up(&mut self) {
+        let stage = self.stage;
+        let g = self.generator.as_mut().project();
+        match stage {
+            Stage::Fresh => drop(g.request.take()),
+            // Its answer is lost, as a promise's nobody awaits.
+            Stage::Answered => {
+                drop(g.answer_turn.take());
+                if let Some(Err(error)) = g.answer.take() {
+                    (g.report_lost)(error);
+                }
+            }
+            Stage::Serving => *g.orphaned = matches!(*g.phase, Phase::Running | Phase::Awaiting),
+            Stage::Finished => {}
+        }
+        if *g.phase == Phase::Awaiting && g.turn.is_none() {
+            // Gone before its poll took the turn owed to it: queued where
+            // it was owed, for whoever asks next.
+            *g.turn = Some(Turn::queue_first());
+        }
+    }
+}

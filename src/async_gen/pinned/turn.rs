@@ -1,0 +1,118 @@
+//! A turn a pinned generator or its consumer waits for: taken in place
+//! when it would come next, or queued as a job that runs the consumer.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::task::{Context, Waker};
+
+use crate::event_loop::{self, Job, LentTask};
+
+/// A turn queued as a job: when it comes, it runs the consumer's task
+/// (or wakes its waker), whose poll takes it.
+pub(super) struct Turn {
+    came: Cell<bool>,
+    task: Cell<Option<Rc<dyn Job>>>,
+    waker: Cell<Option<Waker>>,
+}
+
+impl Turn {
+    fn new() -> Rc<Turn> {
+        Rc::new(Turn {
+            came: Cell::new(false),
+            task: Cell::new(None),
+            waker: Cell::new(None),
+        })
+    }
+
+    /// Queues a turn for whoever polls with `cx` (`lent`: its task).
+    #[cold]
+    pub(super) fn queue(lent: Option<&LentTask<'_>>, cx: &Context<'_>) -> Rc<Turn> {
+        let turn = Turn::new();
+        turn.point_at(lent, cx);
+        event_loop::queue_job(turn.clone());
+        turn
+    }
+
+    /// A turn owed to a request dropped before its poll took it: queued
+    /// where it was owed, ahead of everything queued since, to run
+    /// whoever asks next.
+    #[cold]
+    pub(super) fn queue_first() -> Rc<Turn> {
+        let turn = Turn::new();
+        event_loop::queue_job_first(turn.clone());
+        turn
+    }
+
+    /// Whether the turn has come; if not, it now resumes whoever polls
+    /// with `cx` (a later request may come from another task).
+    pub(super) fn has_come(&self, lent: Option<&LentTask<'_>>, cx: &Context<'_>) -> bool {
+        if self.came.get() {
+            return true;
+        }
+        self.point_at(lent, cx);
+        false
+    }
+
+    fn point_at(&self, lent: Option<&LentTask<'_>>, cx: &Context<'_>) {
+        match lent {
+            Some(lent) => {
+                drop(self.waker.take());
+                self.task.set(Some(lent.task.clone()));
+            }
+            None => {
+                drop(self.task.take());
+                self.waker.set(Some(cx.waker().clone()));
+            }
+        }
+    }
+
+    fn come(&self) -> Option<Rc<dyn Job>> {
+        self.came.set(true);
+        if let Some(waker) = self.waker.take() {
+            waker.wake();
+        }
+        self.task.take()
+    }
+}
+
+impl Job for Turn {
+    fn run(self: Rc<Self>) {
+        if let Some(task) = self.come() {
+            task.run();
+        }
+    }
+
+    fn run_alone(self: Rc<Self>) {
+        if let Some(task) = self.come() {
+            task.run_alone();
+        }
+    }
+}
+
+/// How a needed turn is to be taken (see the module's notes).
+pub(super) enum Taking {
+    Now,
+    Owed,
+    Queued(Rc<Turn>),
+}
+
+impl Taking {
+    /// `first`: the request was made in this poll.
+    #[inline(always)]
+    pub(super) fn decide(lent: Option<&LentTask<'_>>, cx: &Context<'_>, first: bool) -> Taking {
+        match lent {
+            Some(lent) if !first && lent.may_go_on() => Taking::Now,
+            Some(lent) if first && lent.go_on_at_once() => Taking::Owed,
+            lent => Taking::Queued(Turn::queue(lent, cx)),
+        }
+    }
+
+    /// The turn to wait for: `None` when it is taken by the next poll,
+    /// or now.
+    pub(super) fn into_turn(self) -> Option<Rc<Turn>> {
+        match self {
+            Taking::Now | Taking::Owed => None,
+            Taking::Queued(turn) => Some(turn),
+        }
+    }
+}
