@@ -365,7 +365,14 @@ pub fn exec(body: Body, stmts: Vec<Value>) -> std::pin::Pin<Box<dyn Future<Outpu
                             Ok(end)
                         },
                     );
-                    let returned = co.yield_from_async(inner).await?;
+                    // A for-await loop that breaks closes with
+                    // `return(T::default())`, where JavaScript's sends
+                    // `undefined`: the one return value of 0 these bodies
+                    // see, which an inner body's cleanup may hand back.
+                    let returned = match co.yield_from_async(inner).await? {
+                        0 => "undefined".to_string(),
+                        n => n.to_string(),
+                    };
                     say(&log, format!("delegate {} returned {returned}", st["id"]));
                 }
                 other => panic!("unknown statement {other}"),
