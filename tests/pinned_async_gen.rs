@@ -3,22 +3,23 @@
 //! (yields, awaits, catches, cleanup that awaits and yields, delegation),
 //! each driven by a consumer that awaits request after request, or by a
 //! for-await loop that may break, among microtasks and timers that log —
-//! the two logs must be the same line for line. Then Node's own trace of
-//! requests dropped after a first poll, and what is Rust's own: a panic,
-//! a foreign executor, a request polled after its answer.
+//! the two logs must be the same line for line; a pipeline of pinned
+//! stages against one of `AsyncGen`s; a pinned generator as a `Stream`;
+//! and what is Rust's own: a panic, a foreign executor, a request polled
+//! after its answer. (Node's own traces hold both kinds in
+//! `tests/random_consumers.rs` and in the seed ports' pinned runs.)
 
 mod random_support;
 
 use std::future::{Future, IntoFuture, poll_fn};
 use std::path::Path;
 use std::pin::{Pin, pin};
-use std::rc::Rc;
 use std::task::Poll;
 
 use baton::async_gen::{AsyncIterator, PinnedAsyncGen, fall_off, for_await};
 use baton::{AsyncGen, Co, Error, EventLoop, Outcome, Step, queue_microtask, spawn};
 use random_support::{
-    Body, Log, counting_body, exec, list, make_promises, name, number, run_logged, say, text, ticks,
+    Log, async_body, counting_body, list, name, number, run_logged, say, text, ticks,
 };
 use serde_json::Value;
 
@@ -41,26 +42,6 @@ fn call_of(q: &Value) -> String {
     }
 }
 
-/// The body a program describes, on either kind of generator.
-fn body(
-    log: &Log,
-    program: &Value,
-) -> impl FnOnce(C) -> Pin<Box<dyn Future<Output = Outcome<i64, Error>>>> + use<> {
-    let promises = Rc::new(make_promises(log, &program["promises"]));
-    let (log, stmts, end) = (log.clone(), list(&program["body"]), number(&program["end"]));
-    move |co: C| {
-        Box::pin(async move {
-            let scope = Body {
-                co: Rc::new(co),
-                log,
-                promises,
-            };
-            exec(scope, stmts).await?;
-            Ok(end)
-        })
-    }
-}
-
 /// Awaits `request`, with work beside it after its first poll (JavaScript's
 /// `const p = g.next(); queueMicrotask(…); await p`) when `beside`.
 async fn answer<F: Future>(log: &Log, request: F, beside: bool) -> F::Output {
@@ -78,74 +59,72 @@ async fn answer<F: Future>(log: &Log, request: F, beside: bool) -> F::Output {
     .await
 }
 
-/// Runs a program with `AsyncGen` (`pinned` false) or `PinnedAsyncGen`:
-/// its requests made one after another, each awaited (`beside`: with a
-/// microtask queued after its first poll), or its for-await loop; its
-/// ticks and timers beside them.
+/// A request's answer, to come.
+type Answer<'g> = Pin<Box<dyn Future<Output = Result<Step<i64, i64>, Error>> + 'g>>;
+
+/// A request of a program's script, to either kind of generator, as a
+/// future of its answer.
+trait Ask {
+    fn ask(&mut self, q: &Value) -> Answer<'_>;
+}
+
+impl Ask for AsyncGen<i64, i64, i64, Error> {
+    fn ask(&mut self, q: &Value) -> Answer<'_> {
+        Box::pin(match q["c"].as_str().expect("a call") {
+            "next" => AsyncGen::next(self, number(&q["v"])).into_future(),
+            "throw" => self.throw(Error::msg(text(&q["r"]))).into_future(),
+            _ => self.r#return(number(&q["v"])).into_future(),
+        })
+    }
+}
+
+impl<F: Future<Output = Outcome<i64, Error>>> Ask
+    for Pin<&mut PinnedAsyncGen<F, i64, i64, i64, Error>>
+{
+    fn ask(&mut self, q: &Value) -> Answer<'_> {
+        let g = self.as_mut();
+        Box::pin(match q["c"].as_str().expect("a call") {
+            "next" => g.next(number(&q["v"])),
+            "throw" => g.throw(Error::msg(text(&q["r"]))),
+            _ => g.r#return(number(&q["v"])),
+        })
+    }
+}
+
+/// A program's consumer: its for-await loop, or its requests made one
+/// after another, each awaited (`beside`: with a microtask queued after
+/// its first poll).
+async fn consume<G>(log: &Log, mut g: G, program: &Value, beside: bool)
+where
+    G: Ask + AsyncIterator<Item = i64, Error = Error>,
+{
+    if let Some(n) = program["loop"]["breakAfter"].as_u64() {
+        return looped(
+            log,
+            for_await(g, counting_body(log, "loop got".into(), n)).await,
+        );
+    }
+    for q in list(&program["requests"]) {
+        let call = call_of(&q);
+        say(log, format!("call {call}"));
+        let step = answer(log, g.ask(&q), beside).await;
+        say(log, show(&call, step));
+    }
+}
+
+/// Runs a program with `AsyncGen` (`pinned` false) or `PinnedAsyncGen`,
+/// its ticks and timers beside the consumer.
 fn run(program: &Value, pinned: bool, beside: bool) -> Vec<String> {
     let program = program.clone();
     run_logged(move |log| {
-        let make = body(log, &program);
-        let (consumer_log, requests) = (log.clone(), list(&program["requests"]));
-        let break_after = program["loop"]["breakAfter"].as_u64();
+        let make = async_body(log, &program);
+        let (consumer, script) = (log.clone(), program.clone());
         drop(spawn(async move {
-            let log = consumer_log;
             if pinned {
-                let mut g = pin!(PinnedAsyncGen::new(make));
-                match break_after {
-                    Some(n) => looped(
-                        &log,
-                        for_await(g, counting_body(&log, "loop got".into(), n)).await,
-                    ),
-                    None => {
-                        for q in requests {
-                            let call = call_of(&q);
-                            say(&log, format!("call {call}"));
-                            let g = g.as_mut();
-                            let step = match q["c"].as_str().expect("a call") {
-                                "next" => answer(&log, g.next(number(&q["v"])), beside).await,
-                                "throw" => {
-                                    answer(&log, g.throw(Error::msg(text(&q["r"]))), beside).await
-                                }
-                                _ => answer(&log, g.r#return(number(&q["v"])), beside).await,
-                            };
-                            say(&log, show(&call, step));
-                        }
-                    }
-                }
+                let g = pin!(PinnedAsyncGen::new(make));
+                consume(&consumer, g, &script, beside).await;
             } else {
-                let g = AsyncGen::new(make);
-                match break_after {
-                    Some(n) => looped(
-                        &log,
-                        for_await(g, counting_body(&log, "loop got".into(), n)).await,
-                    ),
-                    None => {
-                        for q in requests {
-                            let call = call_of(&q);
-                            say(&log, format!("call {call}"));
-                            let step = match q["c"].as_str().expect("a call") {
-                                "next" => {
-                                    answer(&log, g.next(number(&q["v"])).into_future(), beside)
-                                        .await
-                                }
-                                "throw" => {
-                                    answer(
-                                        &log,
-                                        g.throw(Error::msg(text(&q["r"]))).into_future(),
-                                        beside,
-                                    )
-                                    .await
-                                }
-                                _ => {
-                                    answer(&log, g.r#return(number(&q["v"])).into_future(), beside)
-                                        .await
-                                }
-                            };
-                            say(&log, show(&call, step));
-                        }
-                    }
-                }
+                consume(&consumer, AsyncGen::new(make), &script, beside).await;
             }
             Ok::<(), Error>(())
         }));
@@ -188,77 +167,6 @@ fn a_thousand_random_bodies_take_the_turns_an_async_gen_takes() {
         failures.len(),
         failures.join("\n")
     );
-}
-
-/// `async function* count(name, n)` of `tests/oracle/async_gen/owed_delivery.js`.
-fn counting(
-    log: &Log,
-    who: &'static str,
-    n: i32,
-) -> PinnedAsyncGen<impl Future<Output = Outcome<(), Error>> + use<>, i32, (), (), Error> {
-    let log = log.clone();
-    PinnedAsyncGen::new(move |co: Co<i32, (), (), Error>| async move {
-        for i in 1..=n {
-            say(&log, format!("{who} yields {i}"));
-            co.yield_(i).await?;
-        }
-        fall_off()
-    })
-}
-
-#[test]
-fn requests_with_work_beside_them_or_dropped_after_a_poll_take_nodes_turns() {
-    let log = run_logged(|log| {
-        let log = log.clone();
-        let main = log.clone();
-        drop(spawn(async move {
-            // async function beside(): work queued after each request's
-            // first poll.
-            let mut g = pin!(counting(&log, "beside", 3));
-            for i in 1..=3 {
-                let step = {
-                    let mut step = pin!(AsyncIterator::next(&mut g));
-                    let mut asked = false;
-                    poll_fn(|cx| {
-                        let polled = step.as_mut().poll(cx);
-                        if !std::mem::replace(&mut asked, true) {
-                            say(&log, format!("beside: next {i} asked"));
-                            let log = log.clone();
-                            queue_microtask(move || say(&log, format!("beside: microtask {i}")));
-                        }
-                        polled
-                    })
-                    .await?
-                };
-                say(&log, format!("beside: got {}", step.unwrap_or(0)));
-            }
-            let step = AsyncIterator::next(&mut g).await?;
-            say(&log, format!("beside: done {}", step.is_none()));
-            // async function unawaited(): a request polled once and
-            // dropped is one whose promise nobody awaits.
-            let mut g = pin!(counting(&log, "unawaited", 5));
-            for i in 1..=2 {
-                let value = AsyncIterator::next(&mut g).await?;
-                say(&log, format!("unawaited: got {}", value.unwrap_or(0)));
-                {
-                    let mut left = pin!(AsyncIterator::next(&mut g));
-                    poll_fn(|cx| Poll::Ready(left.as_mut().poll(cx).is_ready())).await;
-                    say(&log, format!("unawaited: next left {i}"));
-                    let log = log.clone();
-                    queue_microtask(move || say(&log, format!("unawaited: microtask {i}")));
-                }
-            }
-            let value = AsyncIterator::next(&mut g).await?;
-            say(&log, format!("unawaited: then got {}", value.unwrap_or(0)));
-            say(&log, "all done".into());
-            Ok::<_, Error>(())
-        }));
-        say(&main, "script end".into());
-    });
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/async_gen/owed_delivery.out");
-    let node = std::fs::read_to_string(path).expect("Node's trace");
-    assert_eq!(log, node.lines().collect::<Vec<_>>());
 }
 
 /// A generator of `0..n` that logs its cleanup, which awaits.
@@ -627,61 +535,4 @@ fn as_a_stream_it_takes_the_turns_of_an_async_gen_stream() {
             "{pinned:?}"
         );
     }
-}
-
-/// `tests/oracle/async_gen/for_await_turns.js` over pinned generators:
-/// each item reaches the loop at Node's turn, and the early break's
-/// cleanup runs where Node runs it.
-#[test]
-fn for_await_over_pinned_generators_takes_nodes_turns() {
-    let log = run_logged(|log| {
-        ticks(log, "", 24);
-        let l = log.clone();
-        drop(spawn(async move {
-            let two = pin!(PinnedAsyncGen::new(
-                |co: Co<u32, (), (), Error>| async move {
-                    co.yield_(1).await?;
-                    co.yield_(2).await?;
-                    Ok(())
-                }
-            ));
-            for_await(two, async |v| {
-                say(&l, format!("two: item {v}"));
-                std::ops::ControlFlow::<()>::Continue(())
-            })
-            .await?;
-            say(&l, "two: done".into());
-            let cleanup = l.clone();
-            let slow = pin!(PinnedAsyncGen::new(
-                move |co: Co<&str, (), (), Error>| async move {
-                    let attempt = async {
-                        co.yield_("a").await?;
-                        baton::Promise::<()>::resolve(()).await?;
-                        co.yield_("b").await?;
-                        co.yield_("c").await?;
-                        Ok(())
-                    }
-                    .await;
-                    say(&cleanup, "slow: cleanup".into());
-                    attempt
-                }
-            ));
-            for_await(slow, async |v| {
-                say(&l, format!("slow: item {v}"));
-                if v == "b" {
-                    std::ops::ControlFlow::Break(())
-                } else {
-                    std::ops::ControlFlow::Continue(())
-                }
-            })
-            .await?;
-            say(&l, "slow: done".into());
-            Ok::<_, Error>(())
-        }));
-        say(log, "script end".into());
-    });
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/async_gen/for_await_turns.out");
-    let node = std::fs::read_to_string(path).expect("Node's trace");
-    assert_eq!(log, node.lines().collect::<Vec<_>>());
 }

@@ -12,39 +12,16 @@
 mod random_support;
 
 use std::future::{Future, poll_fn};
-use std::pin::{Pin, pin};
-use std::rc::Rc;
+use std::pin::pin;
 use std::task::Poll;
 
 use baton::async_gen::{AsyncIterator, PinnedAsyncGen};
-use baton::{AsyncGen, Co, Error, Outcome, queue_microtask, spawn};
+use baton::{AsyncGen, Error, queue_microtask, spawn};
 use random_support::{
-    Body, Log, check_against_node, check_against_node_where, exec, list, make_promises, name,
-    number, run_logged, say, ticks,
+    Log, async_body, check_against_node, check_against_node_where, list, name, run_logged, say,
+    ticks,
 };
 use serde_json::Value;
-
-type C = Co<i64, i64, i64, Error>;
-
-/// The body a program describes, on either kind of generator.
-fn body(
-    log: &Log,
-    program: &Value,
-) -> impl FnOnce(C) -> Pin<Box<dyn Future<Output = Outcome<i64, Error>>>> + use<> {
-    let promises = Rc::new(make_promises(log, &program["promises"]));
-    let (log, stmts, end) = (log.clone(), list(&program["body"]), number(&program["end"]));
-    move |co: C| {
-        Box::pin(async move {
-            let scope = Body {
-                co: Rc::new(co),
-                log,
-                promises,
-            };
-            exec(scope, stmts).await?;
-            Ok(end)
-        })
-    }
-}
 
 /// Whether a program's consumer drops every third request.
 fn drops(program: &Value) -> bool {
@@ -83,7 +60,7 @@ async fn ask<I: AsyncIterator<Item = i64, Error = Error>>(
 fn run(program: &Value, pinned: bool) -> Vec<String> {
     let program = program.clone();
     run_logged(move |log| {
-        let make = body(log, &program);
+        let make = async_body(log, &program);
         let (asks, drops) = (list(&program["requests"]).len() + 2, drops(&program));
         let consumer = log.clone();
         drop(spawn(async move {

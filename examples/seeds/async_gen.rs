@@ -3,11 +3,13 @@
 
 use std::future::{Future, poll_fn};
 use std::ops::ControlFlow;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::task::Poll;
 
-use baton::async_gen::{AsyncIterator, AsyncIteratorExt, fall_off, for_await, promises};
-use baton::{Abrupt, AsyncGen, Co, Error, Promise, Step, queue_microtask, spawn};
+use baton::async_gen::{
+    AsyncIterator, AsyncIteratorExt, PinnedAsyncGen, fall_off, for_await, promises,
+};
+use baton::{Abrupt, AsyncGen, Co, Error, Outcome, Promise, Step, queue_microtask, spawn};
 
 use super::js::{Js, Log, step_json};
 use super::promises::{catch_boom, runs_on, scenario, side_steps, sleep, stamp, ticks};
@@ -452,49 +454,80 @@ pub fn dual_iterable() -> String {
     })
 }
 
-pub fn for_await_turns() -> String {
-    scenario(|log| {
+/// A generator body, boxed: for an `AsyncGen` or a `PinnedAsyncGen` alike.
+type BoxedBody<Y> =
+    Box<dyn FnOnce(Co<Y, (), (), Error>) -> Pin<Box<dyn Future<Output = Outcome<(), Error>>>>>;
+
+/// `for await (const v of g) { log(label + v); if (v === stop) break }`
+/// over an `AsyncGen` made of `body`, or a `PinnedAsyncGen` when `pinned`.
+async fn loop_over<Y>(
+    log: &Log,
+    body: BoxedBody<Y>,
+    pinned: bool,
+    label: &str,
+    stop: Option<Y>,
+) -> Result<(), Error>
+where
+    Y: Clone + PartialEq + std::fmt::Display + 'static,
+{
+    let each = async |v: Y| {
+        log.line(format_args!("{label}: item {v}"));
+        if Some(&v) == stop.as_ref() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    if pinned {
+        for_await(pin!(PinnedAsyncGen::new(body)), each).await?;
+    } else {
+        for_await(AsyncGen::new(body), each).await?;
+    }
+    log.line(format_args!("{label}: done"));
+    Ok(())
+}
+
+fn for_await_turns_over(pinned: bool) -> String {
+    scenario(move |log| {
         ticks(log, 24);
         let l = log.clone();
         spawn(async move {
-            let two = AsyncGen::new(|co: Co<u32, (), (), Error>| async move {
-                co.yield_(1).await?;
-                co.yield_(2).await?;
-                Ok(())
-            });
-            for_await(two, async |v| {
-                l.line(format_args!("two: item {v}"));
-                ControlFlow::<()>::Continue(())
-            })
-            .await?;
-            l.line("two: done");
-            let cleanup = l.clone();
-            let slow = AsyncGen::new(move |co: Co<&str, (), (), Error>| async move {
-                let attempt = async {
-                    co.yield_("a").await?;
-                    Promise::<()>::resolve(()).await?;
-                    co.yield_("b").await?;
-                    co.yield_("c").await?;
+            let two: BoxedBody<u32> = Box::new(|co| {
+                Box::pin(async move {
+                    co.yield_(1).await?;
+                    co.yield_(2).await?;
                     Ok(())
-                }
-                .await;
-                cleanup.line("slow: cleanup");
-                attempt
+                })
             });
-            for_await(slow, async |v| {
-                l.line(format_args!("slow: item {v}"));
-                if v == "b" {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            })
-            .await?;
-            l.line("slow: done");
-            Ok::<_, Error>(())
+            loop_over(&l, two, pinned, "two", None).await?;
+            let cleanup = l.clone();
+            let slow: BoxedBody<&str> = Box::new(move |co| {
+                Box::pin(async move {
+                    let attempt = async {
+                        co.yield_("a").await?;
+                        Promise::<()>::resolve(()).await?;
+                        co.yield_("b").await?;
+                        co.yield_("c").await?;
+                        Ok(())
+                    }
+                    .await;
+                    cleanup.line("slow: cleanup");
+                    attempt
+                })
+            });
+            loop_over(&l, slow, pinned, "slow", Some("b")).await
         });
         log.line("script end");
     })
+}
+
+pub fn for_await_turns() -> String {
+    for_await_turns_over(false)
+}
+
+/// The same over pinned generators (`PinnedAsyncGen`).
+pub fn for_await_turns_pinned() -> String {
+    for_await_turns_over(true)
 }
 
 pub fn delegate_turns() -> String {
@@ -602,81 +635,112 @@ pub fn for_await_runs_on() -> String {
 }
 
 /// `async function* count(name, n)` of `owed_delivery.js`: it logs each
-/// yield and falls off its end.
-fn counting(log: &Log, name: &'static str, n: i32) -> AsyncGen<i32, (), (), Error> {
+/// yield and falls off its end. Its body, for either kind of generator.
+fn counting(log: &Log, name: &'static str, n: i32) -> BoxedBody<i32> {
     let log = log.clone();
-    AsyncGen::new(move |co: Co<i32, (), (), Error>| async move {
-        for i in 1..=n {
-            log.line(format_args!("{name} yields {i}"));
-            co.yield_(i).await?;
-        }
-        fall_off()
+    Box::new(move |co: Co<i32, (), (), Error>| {
+        Box::pin(async move {
+            for i in 1..=n {
+                log.line(format_args!("{name} yields {i}"));
+                co.yield_(i).await?;
+            }
+            fall_off()
+        })
     })
+}
+
+/// Runs `consume` over a `count(name, n)` generator in a task of its own:
+/// an `AsyncGen`, or a `PinnedAsyncGen` when `pinned`.
+fn over_count<C>(log: &Log, name: &'static str, n: i32, pinned: bool, consume: C) -> Promise<()>
+where
+    C: AsyncFnOnce(&Log, &mut dyn Ask) -> Result<(), Error> + 'static,
+{
+    let log = log.clone();
+    spawn(async move {
+        if pinned {
+            let mut g = pin!(PinnedAsyncGen::new(counting(&log, name, n)));
+            consume(&log, &mut g.as_mut()).await
+        } else {
+            consume(&log, &mut AsyncGen::new(counting(&log, name, n))).await
+        }
+    })
+}
+
+/// `g.next()` of either kind of generator, as a future of its item.
+trait Ask {
+    fn ask(&mut self) -> Pin<Box<dyn Future<Output = Result<Option<i32>, Error>> + '_>>;
+}
+
+impl<I: AsyncIterator<Item = i32, Error = Error>> Ask for I {
+    fn ask(&mut self) -> Pin<Box<dyn Future<Output = Result<Option<i32>, Error>> + '_>> {
+        Box::pin(self.next())
+    }
 }
 
 /// `async function beside()`: the request is polled, then the neighbour
 /// logs and queues a microtask in the same poll, as JavaScript's
 /// `const step = g.next(); log(…); queueMicrotask(…); await step`.
-fn beside(log: &Log) -> Promise<()> {
-    let log = log.clone();
-    spawn(async move {
-        let mut g = counting(&log, "beside", 3);
-        for i in 1..=3 {
-            let step = {
-                let mut step = pin!(AsyncIterator::next(&mut g));
-                let mut asked = false;
-                poll_fn(|cx| {
-                    let polled = step.as_mut().poll(cx);
-                    if !std::mem::replace(&mut asked, true) {
-                        log.line(format_args!("beside: next {i} asked"));
-                        let log = log.clone();
-                        queue_microtask(move || log.line(format_args!("beside: microtask {i}")));
-                    }
-                    polled
-                })
-                .await?
-            };
-            log.line(format_args!("beside: got {}", step.unwrap_or(0)));
-        }
-        let step = AsyncIterator::next(&mut g).await?;
-        log.line(format_args!("beside: done {}", step.is_none()));
-        Ok::<_, Error>(())
-    })
+async fn beside(log: &Log, g: &mut dyn Ask) -> Result<(), Error> {
+    for i in 1..=3 {
+        let step = {
+            let mut step = g.ask();
+            let mut asked = false;
+            poll_fn(|cx| {
+                let polled = step.as_mut().poll(cx);
+                if !std::mem::replace(&mut asked, true) {
+                    log.line(format_args!("beside: next {i} asked"));
+                    let log = log.clone();
+                    queue_microtask(move || log.line(format_args!("beside: microtask {i}")));
+                }
+                polled
+            })
+            .await?
+        };
+        log.line(format_args!("beside: got {}", step.unwrap_or(0)));
+    }
+    let step = g.ask().await?;
+    log.line(format_args!("beside: done {}", step.is_none()));
+    Ok(())
 }
 
 /// `async function unawaited()`: a `next()` polled once and dropped is
 /// JavaScript's `g.next()` whose promise nobody awaits.
-fn unawaited(log: &Log) -> Promise<()> {
-    let log = log.clone();
-    spawn(async move {
-        let mut g = counting(&log, "unawaited", 5);
-        for i in 1..=2 {
-            let value = AsyncIterator::next(&mut g).await?;
-            log.line(format_args!("unawaited: got {}", value.unwrap_or(0)));
-            let mut left = pin!(AsyncIterator::next(&mut g));
-            poll_fn(|cx| Poll::Ready(left.as_mut().poll(cx).is_ready())).await;
-            log.line(format_args!("unawaited: next left {i}"));
-            let log = log.clone();
-            queue_microtask(move || log.line(format_args!("unawaited: microtask {i}")));
-            // `left` is dropped here, after the microtask was queued.
-        }
-        let value = AsyncIterator::next(&mut g).await?;
-        log.line(format_args!("unawaited: then got {}", value.unwrap_or(0)));
-        Ok::<_, Error>(())
-    })
+async fn unawaited(log: &Log, g: &mut dyn Ask) -> Result<(), Error> {
+    for i in 1..=2 {
+        let value = g.ask().await?;
+        log.line(format_args!("unawaited: got {}", value.unwrap_or(0)));
+        let mut left = g.ask();
+        poll_fn(|cx| Poll::Ready(left.as_mut().poll(cx).is_ready())).await;
+        log.line(format_args!("unawaited: next left {i}"));
+        let log = log.clone();
+        queue_microtask(move || log.line(format_args!("unawaited: microtask {i}")));
+        // `left` is dropped here, after the microtask was queued.
+    }
+    let value = g.ask().await?;
+    log.line(format_args!("unawaited: then got {}", value.unwrap_or(0)));
+    Ok(())
 }
 
-pub fn owed_delivery() -> String {
-    scenario(|log| {
+fn owed_delivery_over(pinned: bool) -> String {
+    scenario(move |log| {
         let log2 = log.clone();
         spawn(async move {
-            beside(&log2).await?;
-            unawaited(&log2).await?;
+            over_count(&log2, "beside", 3, pinned, beside).await?;
+            over_count(&log2, "unawaited", 5, pinned, unawaited).await?;
             log2.line("all done");
             Ok::<_, Error>(())
         });
         log.line("script end");
     })
+}
+
+pub fn owed_delivery() -> String {
+    owed_delivery_over(false)
+}
+
+/// The same over pinned generators (`PinnedAsyncGen`).
+pub fn owed_delivery_pinned() -> String {
+    owed_delivery_over(true)
 }
 
 /// A source whose cleanup (`finally { throw … }`) fails.

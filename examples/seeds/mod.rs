@@ -334,6 +334,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "for_await_turns",
+        "the same over generators pinned in place (PinnedAsyncGen)",
+        async_gen::for_await_turns_pinned,
+    ),
+    port(
+        "async_gen",
         "delegate_turns",
         "yield* in an async generator, turn by turn",
         async_gen::delegate_turns,
@@ -355,6 +361,12 @@ pub const PORTS: &[Port] = &[
         "owed_delivery",
         "a yield's delivery with work beside the request, in Node's order",
         async_gen::owed_delivery,
+    ),
+    port(
+        "async_gen",
+        "owed_delivery",
+        "the same over generators pinned in place (PinnedAsyncGen)",
+        async_gen::owed_delivery_pinned,
     ),
     port(
         "async_gen",

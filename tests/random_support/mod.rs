@@ -382,6 +382,30 @@ pub fn exec(body: Body, stmts: Vec<Value>) -> std::pin::Pin<Box<dyn Future<Outpu
     })
 }
 
+/// An async generator body's handle, in the random programs.
+pub type AsyncCo = baton::Co<i64, i64, i64, Error>;
+
+/// An async generator body, boxed for either kind of generator.
+pub type AsyncBody = std::pin::Pin<Box<dyn Future<Output = baton::Outcome<i64, Error>>>>;
+
+/// The async generator body a program of `async_generators.js` describes
+/// (its promises made now), for an `AsyncGen` or a `PinnedAsyncGen`.
+pub fn async_body(log: &Log, program: &Value) -> impl FnOnce(AsyncCo) -> AsyncBody + use<> {
+    let promises = Rc::new(make_promises(log, &program["promises"]));
+    let (log, stmts, end) = (log.clone(), list(&program["body"]), number(&program["end"]));
+    move |co| {
+        Box::pin(async move {
+            let scope = Body {
+                co: Rc::new(co),
+                log,
+                promises,
+            };
+            exec(scope, stmts).await?;
+            Ok(end)
+        })
+    }
+}
+
 /// `n` chained `then` links, each logging its turn (`<label>tick i`).
 pub fn ticks(log: &Log, label: &str, n: u64) {
     let mut chain = baton::Promise::<(), Error>::resolve(());

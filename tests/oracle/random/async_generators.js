@@ -53,12 +53,18 @@ function generate(r) {
   return { promises, body, end: 999, requests, loop, ticks: r.int(16) };
 }
 
-function run(program) {
-  const log = (s) => console.log(s);
+// The program's generator, its promises made, logging through `log`
+// (rejections reported as Node reports them).
+function start(program, log) {
   logRejections(log);
   const P = makePromises(program.promises, log);
   const make = new Function("log", "P", `return async function* () {\n${bodySource(program.body)}  return ${program.end};\n};`);
-  const g = make(log, P)();
+  return make(log, P)();
+}
+
+function run(program) {
+  const log = (s) => console.log(s);
+  const g = start(program, log);
   const show = (step) => `{${step.value}, ${step.done}}`;
   const request = (q) => {
     const arg = q.c === "throw" ? q.r : q.v;
@@ -95,4 +101,4 @@ function run(program) {
 
 // `consumers.js` draws its programs' bodies here too.
 if (require.main === module) main(__filename, SEED, PROGRAMS, generate, run);
-module.exports = { generate };
+module.exports = { generate, start };

@@ -6,18 +6,15 @@
 // a failure unhandled). The expected traces for
 // `tests/random_consumers.rs`, which runs the same programs on baton's
 // `AsyncGen` and `PinnedAsyncGen`.
-const { main, makePromises, bodySource, logRejections } = require("./_random.js");
-const { generate } = require("./async_generators.js");
+const { main } = require("./_random.js");
+const { generate, start } = require("./async_generators.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261206;
 
 function run(program) {
   const log = (s) => console.log(s);
-  logRejections(log);
-  const P = makePromises(program.promises, log);
-  const make = new Function("log", "P", `return async function* () {\n${bodySource(program.body)}  return ${program.end};\n};`);
-  const g = make(log, P)();
+  const g = start(program, log);
   const asks = program.requests.length + 2;
   const drops = program.ticks % 2 === 1;
   (async () => {
