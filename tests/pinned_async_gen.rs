@@ -536,3 +536,46 @@ fn as_a_stream_it_takes_the_turns_of_an_async_gen_stream() {
         );
     }
 }
+
+#[test]
+fn a_request_made_while_the_stream_waits_takes_over_from_it() {
+    use futures_core::Stream;
+    let log = run_logged(|log| {
+        let log = log.clone();
+        drop(spawn(async move {
+            let l = log.clone();
+            let mut g = pin!(PinnedAsyncGen::new(
+                move |co: Co<i64, (), (), Error>| async move {
+                    for i in 0..3 {
+                        baton::Promise::<()>::resolve(())
+                            .await
+                            .map_err(baton::Abrupt::Throw)?;
+                        say(&l, format!("yields {i}"));
+                        co.yield_(i).await?;
+                    }
+                    fall_off()
+                }
+            ));
+            // Polled once as a stream: the body waits on its await.
+            let first = poll_fn(|cx| Poll::Ready(g.as_mut().poll_next(cx).is_ready())).await;
+            say(&log, format!("stream answered at once: {first}"));
+            // The stream's request is dropped, its item lost.
+            let next = AsyncIterator::next(&mut g.as_mut()).await?;
+            say(&log, format!("next gave {next:?}"));
+            let streamed = poll_fn(|cx| g.as_mut().poll_next(cx)).await;
+            say(&log, format!("the stream goes on with {streamed:?}"));
+            Ok::<_, Error>(())
+        }));
+    });
+    assert_eq!(
+        log,
+        [
+            "stream answered at once: false",
+            "yields 0",
+            "yields 1",
+            "next gave Some(1)",
+            "yields 2",
+            "the stream goes on with Some(Ok(2))",
+        ]
+    );
+}

@@ -71,11 +71,28 @@ where
         mut generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
         how: Resume<R, E, T>,
     ) -> Self {
+        if generator.streaming.is_some() {
+            Self::drop_streamed(generator.as_mut());
+        }
         *generator.as_mut().project().request = Some(how);
         Request {
             generator,
             stage: Stage::Fresh,
             polled: false,
+        }
+    }
+
+    /// A request made while one made by polling the generator as a
+    /// `Stream` is in flight: that one is dropped, as any request left for
+    /// another is.
+    #[cold]
+    fn drop_streamed(mut generator: Pin<&mut PinnedAsyncGen<F, Y, R, T, E>>) {
+        if let Some((stage, polled)) = generator.as_mut().project().streaming.take() {
+            drop(Request {
+                generator,
+                stage,
+                polled,
+            });
         }
     }
 
