@@ -313,7 +313,9 @@ impl<F, Y, R, T, E> fmt::Debug for PinnedAsyncGen<F, Y, R, T, E> {
 /// A pinned async generator that takes no resume value is a `Stream` of
 /// its yields; an error ends the stream after being yielded as `Err`.
 /// Dropping it midway drops the body without running its cleanup (see
-/// [`for_await`](super::for_await), which closes it).
+/// [`for_await`](super::for_await), which closes it). A request made
+/// while the stream waits for an item takes over: the stream's request
+/// is dropped, as a request left for another is.
 ///
 /// ```
 /// use baton::async_gen::PinnedAsyncGen;
