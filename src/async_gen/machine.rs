@@ -85,7 +85,7 @@ impl<Y, R, T, E> Requests<Y, R, T, E> {
 }
 
 /// Where a request's answer goes: the promise `next()` returned, or (a
-/// `next` through [`AsyncIterator`] from a task on the loop) straight to
+/// `next` through [`AsyncIterator`](super::AsyncIterator) from a task on the loop) straight to
 /// the waiting task, which saves a promise per item and takes the same
 /// microtask turn.
 pub(super) enum Reply<Y, T, E> {

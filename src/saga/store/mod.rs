@@ -404,7 +404,7 @@ impl<S: Clone + 'static, A: Action> Store<S, A> {
     /// Ends the store for its sagas: redux-saga's `store.dispatch(END)`,
     /// which a server uses to let its sagas finish before it renders.
     ///
-    /// A saga waiting at a [`take`] then ends as if `return()` were called
+    /// A saga waiting at a [`take()`] then ends as if `return()` were called
     /// at that yield (its cleanup runs, [`cancelled`](super::cancelled) is
     /// `false`, its task settles with the default value, and its parent and
     /// joiners see a normal end), as does a `race` or an `all` with such a
