@@ -16,6 +16,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::machine::{Machine, Reply, State};
+use super::turn::Turn;
 use crate::event_loop::{self, Job};
 use crate::generator::{Resume, Step};
 use crate::promise::Awaiting;
@@ -50,32 +51,9 @@ pub(super) struct Direct<Y, T, E> {
     stale_wake: Cell<bool>,
     /// The gate of the answer in the slot: taken only once its own turn
     /// has come.
-    gate: Cell<Option<Rc<AnswerTurn>>>,
+    gate: Cell<Option<Rc<Turn>>>,
     /// [`report_lost`], named where `E`'s bounds are known.
     report_lost: fn(E),
-}
-
-/// An answer's turn, queued in the task's place while a stale wake-up of
-/// the task is about: the task takes the answer only once this has run.
-struct AnswerTurn {
-    came: Cell<bool>,
-    task: Cell<Option<Rc<dyn Job>>>,
-}
-
-impl Job for AnswerTurn {
-    fn run(self: Rc<Self>) {
-        self.came.set(true);
-        if let Some(task) = self.task.take() {
-            task.run();
-        }
-    }
-
-    fn run_alone(self: Rc<Self>) {
-        self.came.set(true);
-        if let Some(task) = self.task.take() {
-            task.run_alone();
-        }
-    }
 }
 
 impl<Y, T, E> Direct<Y, T, E> {
@@ -142,10 +120,7 @@ impl<Y, T, E> Direct<Y, T, E> {
     /// wake-up runs the task to no effect.
     #[cold]
     fn gated(&self, waiter: Option<Rc<dyn Job>>) -> Option<Rc<dyn Job>> {
-        let turn = Rc::new(AnswerTurn {
-            came: Cell::new(false),
-            task: Cell::new(waiter),
-        });
+        let turn = Turn::for_task(waiter);
         drop(self.gate.replace(Some(turn.clone())));
         Some(turn)
     }
@@ -174,7 +149,7 @@ impl<Y, T, E> Direct<Y, T, E> {
     fn gate_passed(&self) -> bool {
         let gate = self.gate.take();
         match gate {
-            Some(turn) if !turn.came.get() => {
+            Some(turn) if !turn.came() => {
                 self.gate.set(Some(turn));
                 false
             }

@@ -316,16 +316,25 @@ where
             return Poll::Pending;
         };
         this.in_flight = None;
-        match outcome {
-            Ok(Step::Yielded(item)) => Poll::Ready(Some(Ok(item))),
-            Ok(_) => {
-                this.exhausted = true;
-                Poll::Ready(None)
-            }
-            Err(e) => {
-                this.exhausted = true;
-                Poll::Ready(Some(Err(e)))
-            }
+        Poll::Ready(stream_item(outcome, &mut this.exhausted))
+    }
+}
+
+/// A step as a stream's item: a yield is one; a completion ends the
+/// stream, and a failure is its last item.
+pub(super) fn stream_item<Y, T, E>(
+    step: Result<Step<Y, T>, E>,
+    ended: &mut bool,
+) -> Option<Result<Y, E>> {
+    match step {
+        Ok(Step::Yielded(item)) => Some(Ok(item)),
+        Ok(_) => {
+            *ended = true;
+            None
+        }
+        Err(e) => {
+            *ended = true;
+            Some(Err(e))
         }
     }
 }

@@ -108,6 +108,7 @@ mod helpers;
 mod iteration;
 mod machine;
 mod pinned;
+mod turn;
 
 pub use bridge::{Pusher, push_queue};
 #[cfg(test)]

@@ -35,7 +35,6 @@
 //! 196 instructions, an `AsyncGen`'s 325).
 
 mod request;
-mod turn;
 
 use std::fmt;
 use std::future::Future;
@@ -46,10 +45,11 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use super::turn::Turn;
 pub use request::Request;
 use request::Stage;
-use turn::Turn;
 
+use super::iteration::stream_item;
 use super::{AsyncIterator, direct};
 use crate::generator::airlock;
 use crate::generator::{Co, Outcome, Resume, Step};
@@ -372,15 +372,7 @@ where
                 *this.streaming = Some(in_flight);
                 Poll::Pending
             }
-            Poll::Ready(Ok(Step::Yielded(item))) => Poll::Ready(Some(Ok(item))),
-            Poll::Ready(Ok(_)) => {
-                *this.ended = true;
-                Poll::Ready(None)
-            }
-            Poll::Ready(Err(e)) => {
-                *this.ended = true;
-                Poll::Ready(Some(Err(e)))
-            }
+            Poll::Ready(step) => Poll::Ready(stream_item(step, this.ended)),
         }
     }
 }

@@ -7,10 +7,10 @@ use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::turn::{Taking, Turn};
 use super::{Phase, PinnedAsyncGen, Then};
 use crate::Reason;
 use crate::async_gen::delegate;
+use crate::async_gen::turn::{Taking, Turn};
 use crate::event_loop::LentTask;
 use crate::generator::airlock;
 use crate::generator::co::Exchange;

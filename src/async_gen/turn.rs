@@ -1,5 +1,8 @@
-//! A turn a pinned generator or its consumer waits for: taken in place
-//! when it would come next, or queued as a job that runs the consumer.
+//! A turn a generator or its consumer waits for: taken in place when it
+//! would come next (a pinned generator's), or queued as a job that runs
+//! the consumer when it comes — whose poll can tell that turn from any
+//! other wake-up of its task (a pinned generator's turns, and an
+//! `AsyncGen`'s answers gated behind a stale wake-up).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -31,6 +34,19 @@ impl Turn {
         turn.point_at(lent, cx);
         event_loop::queue_job(turn.clone());
         turn
+    }
+
+    /// The turn of an answer that `task` takes, for the caller to queue
+    /// or run.
+    pub(super) fn for_task(task: Option<Rc<dyn Job>>) -> Rc<Turn> {
+        let turn = Turn::new();
+        turn.task.set(task);
+        turn
+    }
+
+    /// Whether the turn has come.
+    pub(super) fn came(&self) -> bool {
+        self.came.get()
     }
 
     /// A turn owed to a request dropped before its poll took it: queued
