@@ -105,3 +105,11 @@ fn run(program: &Value) -> Vec<String> {
 fn random_async_generator_programs_log_what_node_logs() {
     check_against_node("async_generators.out", 1000, run);
 }
+
+/// The same programs, each `yield*` delegating to a generator pinned in
+/// the delegating body instead of to an `AsyncGen`: the same turns.
+#[test]
+fn random_async_generator_programs_log_what_node_logs_delegating_to_pinned() {
+    random_support::delegate_to_pinned();
+    check_against_node("async_generators.out", 1000, run);
+}

@@ -91,3 +91,23 @@ fn random_consumers_of_pinned_async_gens_log_what_node_logs() {
         |p| !drops(p),
     );
 }
+
+/// Requests dropped or not, each `yield*` of the bodies delegating to a
+/// generator pinned in the delegating body: the same turns.
+#[test]
+fn random_consumers_of_async_gens_delegating_to_pinned_log_what_node_logs() {
+    random_support::delegate_to_pinned();
+    check_against_node("consumers.out", 1000, |program| run(program, false));
+}
+
+/// Both kinds pinned: the generator asked and the one it delegates to.
+#[test]
+fn random_consumers_of_pinned_async_gens_delegating_to_pinned_log_what_node_logs() {
+    random_support::delegate_to_pinned();
+    check_against_node_where(
+        "consumers.out",
+        1000,
+        |program| run(program, true),
+        |p| !drops(p),
+    );
+}

@@ -3,11 +3,11 @@
 //! value handed out at once — not awaited again as a `yield v` awaits `v`.
 
 use std::cell::Cell;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::{AsyncGen, AsyncIterator};
+use super::{AsyncGenerator, AsyncIterator};
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step, Yield};
 use crate::{Promise, Reason};
 
@@ -112,8 +112,10 @@ where
     /// value, so a `throw(e)` forwarded here closes `source` and throws `e`
     /// at this yield, and a `return(v)` closes it and returns `v`, as
     /// JavaScript does with an iterable of promises. Evaluates to `()`
-    /// (JavaScript's `undefined`); for an [`AsyncGen`], whose `throw` and
-    /// return value go through, use
+    /// (JavaScript's `undefined`); for an [`AsyncGenerator`] (an
+    /// [`AsyncGen`](super::AsyncGen), a pinned
+    /// [`PinnedAsyncGen`](super::PinnedAsyncGen), a hand-written one),
+    /// whose `throw` and return value go through, use
     /// [`yield_from_async`](Self::yield_from_async).
     ///
     /// # Errors
@@ -160,6 +162,11 @@ where
     /// `R::default()` (JavaScript's `undefined`), and a forwarded
     /// `return(v)` that completes `inner` completes this generator too.
     ///
+    /// `inner` is any [`AsyncGenerator`]: an [`AsyncGen`](super::AsyncGen),
+    /// a [`PinnedAsyncGen`](super::PinnedAsyncGen) pinned in this body
+    /// (`inner.as_mut()`, with the same turns), a hand-written generator,
+    /// or `&mut` of one, kept for afterwards.
+    ///
     /// # Errors
     ///
     /// `Err(Abrupt::Throw(e))` when `inner` throws `e` (its own error, or a
@@ -187,11 +194,40 @@ where
     /// assert_eq!(out.ok(), Some(vec!["a", "b", "c"]));
     /// ```
     ///
+    /// A pinned generator, delegated to through `&mut` and asked again
+    /// after: it completed, so it answers `Done`.
+    ///
+    /// ```
+    /// use baton::async_gen::{AsyncIteratorExt, PinnedAsyncGen};
+    /// use baton::{AsyncGen, Co, Error, EventLoop, Step};
+    /// use std::pin::pin;
+    ///
+    /// let out = EventLoop::virtual_clock().block_on(async {
+    ///     let outer = AsyncGen::new(|co: Co<u32, (), bool, Error>| async move {
+    ///         let mut inner = pin!(PinnedAsyncGen::new(|co: Co<u32, (), bool, Error>| async move {
+    ///             co.yield_(1).await?;
+    ///             co.yield_(2).await?;
+    ///             Ok(true)
+    ///         }));
+    ///         let returned = co.yield_from_async(&mut inner.as_mut()).await?;
+    ///         let after = inner.as_mut().next(()).await?;
+    ///         co.yield_(u32::from(returned && after == Step::Done) * 3).await?;
+    ///         Ok(false)
+    ///     });
+    ///     outer.to_vec().await
+    /// });
+    /// assert_eq!(out.ok(), Some(vec![1, 2, 3]));
+    /// ```
+    ///
     /// # Panics
     ///
     /// If `inner` has already completed and handed out its return value
-    /// (the panic rejects this generator's pending request).
-    pub async fn yield_from_async(&self, inner: AsyncGen<Y, R, T, E>) -> Outcome<T, E> {
+    /// (it answers [`Step::Done`]; the panic rejects this generator's
+    /// pending request).
+    pub async fn yield_from_async<G>(&self, inner: G) -> Outcome<T, E>
+    where
+        G: AsyncGenerator<Input = R, Yield = Y, Return = T, Error = E>,
+    {
         // Dropped while suspended here, a chain of delegations is let go
         // of level inside level: on enough stack, as it is resumed.
         let mut inner = crate::stack::DropsDeep::new(inner);
@@ -202,11 +238,7 @@ where
             // turn: a chain deep enough goes on on a fresh stack segment
             // instead of overflowing the thread's.
             let inner = inner.get_mut();
-            let step = crate::stack::on_enough_stack(|| match received {
-                Resume::Next(value) => inner.next(value),
-                Resume::Throw(error) => inner.throw(error),
-                Resume::Return(value) => inner.r#return(value),
-            });
+            let step = crate::stack::on_enough_stack(|| inner.resume(received).into_future());
             match step.await {
                 Ok(Step::Yielded(value)) => {
                     received = match self.yield_at_once(value).await {

@@ -14,8 +14,10 @@
 //! its value handed out (a rejection is thrown in at the yield), one turn
 //! after `p` settles. `co.yield_from_async(inner)` is `yield*`: `inner`'s
 //! steps are awaited and its values handed out at once, as JavaScript's
-//! async `yield*` does; `co.yield_from_iter(source)` is `yield*` over any
-//! [`AsyncIterator`] (`yield* [p1, p2]` with [`promises`]).
+//! async `yield*` does, with `throw` and `return` forwarded to any
+//! [`AsyncGenerator`] (an `AsyncGen`, a pinned [`PinnedAsyncGen`], a
+//! hand-written generator); `co.yield_from_iter(source)` is `yield*` over
+//! any [`AsyncIterator`] (`yield* [p1, p2]` with [`promises`]).
 //!
 //! [`PinnedAsyncGen`] is the same generator pinned in place and driven by
 //! its one consumer (requests through `Pin<&mut>`, answered by the
@@ -108,6 +110,7 @@ mod helpers;
 mod iteration;
 mod machine;
 mod pinned;
+mod protocol;
 mod turn;
 
 pub use bridge::{Pusher, push_queue};
@@ -117,6 +120,7 @@ pub use helpers::{AsyncIteratorExt, from_async};
 pub use iteration::{AsyncIterator, Promises, for_await, promises};
 use machine::{Body, Machine, Reply};
 pub use pinned::{PinnedAsyncGen, Request};
+pub use protocol::AsyncGenerator;
 
 use crate::generator::airlock;
 use crate::generator::{Abrupt, Co, Outcome, Resume, Step};

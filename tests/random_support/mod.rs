@@ -6,12 +6,13 @@
 
 #![allow(dead_code)] // each suite uses its own part
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::path::Path;
 use std::rc::Rc;
 
 use baton::Error;
+use baton::async_gen::PinnedAsyncGen;
 use serde_json::Value;
 
 pub mod sagas;
@@ -102,8 +103,20 @@ pub fn check_against_node_where(
 }
 
 thread_local! {
+    /// Whether an async body's `yield*` delegates to a `PinnedAsyncGen`
+    /// pinned in it rather than to an `AsyncGen`.
+    static DELEGATE_PINNED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// From now on, on this thread, an async body's `yield*` delegates to a
+/// generator pinned in the body (`PinnedAsyncGen`), not to an `AsyncGen`.
+pub fn delegate_to_pinned() {
+    DELEGATE_PINNED.with(|d| d.set(true));
+}
+
+thread_local! {
     /// Set by a run `check_against_node_where` left out.
-    static SKIPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static SKIPPED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The same, comparing the logs as `normalize` orders them; the programs
@@ -354,22 +367,27 @@ pub fn exec(body: Body, stmts: Vec<Value>) -> std::pin::Pin<Box<dyn Future<Outpu
                 "adelegate" => {
                     let (inner_log, inner_promises) = (log.clone(), promises.clone());
                     let (stmts, end) = (list(&st["body"]), number(&st["end"]));
-                    let inner = baton::AsyncGen::new(
-                        move |inner_co: Co<i64, i64, i64, Error>| async move {
-                            let inner = Body {
-                                co: Rc::new(inner_co),
-                                log: inner_log,
-                                promises: inner_promises,
-                            };
-                            exec(inner, stmts).await?;
-                            Ok(end)
-                        },
-                    );
+                    let inner_body = move |inner_co: Co<i64, i64, i64, Error>| async move {
+                        let inner = Body {
+                            co: Rc::new(inner_co),
+                            log: inner_log,
+                            promises: inner_promises,
+                        };
+                        exec(inner, stmts).await?;
+                        Ok(end)
+                    };
+                    let returned = if DELEGATE_PINNED.with(Cell::get) {
+                        let mut inner = std::pin::pin!(PinnedAsyncGen::new(inner_body));
+                        co.yield_from_async(inner.as_mut()).await?
+                    } else {
+                        co.yield_from_async(baton::AsyncGen::new(inner_body))
+                            .await?
+                    };
                     // A for-await loop that breaks closes with
                     // `return(T::default())`, where JavaScript's sends
                     // `undefined`: the one return value of 0 these bodies
                     // see, which an inner body's cleanup may hand back.
-                    let returned = match co.yield_from_async(inner).await? {
+                    let returned = match returned {
                         0 => "undefined".to_string(),
                         n => n.to_string(),
                     };

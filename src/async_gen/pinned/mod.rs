@@ -64,7 +64,10 @@ pin_project! {
     /// less than an `AsyncGen`'s (BENCHMARKS.md).
     ///
     /// The body is written as an `AsyncGen`'s, and `co.yield_promise`,
-    /// `yield_from_async` and `yield_from_iter` work in it.
+    /// `yield_from_async` and `yield_from_iter` work in it; another
+    /// generator's body delegates to one pinned in it with
+    /// `co.yield_from_async(inner.as_mut())` (an
+    /// [`AsyncGenerator`](super::AsyncGenerator)).
     ///
     /// ```
     /// use baton::async_gen::{PinnedAsyncGen, for_await};
