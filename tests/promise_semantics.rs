@@ -91,6 +91,24 @@ fn unhandled_rejections_are_reported_once_with_their_reason() {
     assert_eq!(reasons, ["Error(\"nobody listens\")", "Error(\"chained\")"]);
 }
 
+/// `block_on` hands the future's failure to its caller, who handles it:
+/// not an unhandled rejection. A promise the future leaves unhandled
+/// still is one.
+#[test]
+fn a_failure_block_on_returns_is_not_reported_as_unhandled() {
+    let reports: Rc<RefCell<Vec<Rejection>>> = Rc::default();
+    let r = reports.clone();
+    let out = EventLoop::virtual_clock()
+        .on_unhandled_rejection(move |rejection| r.borrow_mut().push(rejection.clone()))
+        .block_on(async {
+            let _ = Promise::<u8>::reject(Error::msg("left behind"));
+            Promise::<u8>::reject(Error::msg("returned")).await
+        });
+    assert_eq!(out.map_err(|e| e.to_string()), Err("returned".to_string()));
+    let reasons: Vec<_> = reports.borrow().iter().map(|r| r.reason.clone()).collect();
+    assert_eq!(reasons, ["Error(\"left behind\")"]);
+}
+
 #[test]
 fn spawn_runs_synchronously_until_the_first_await() {
     let log: Lines = Rc::default();

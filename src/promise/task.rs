@@ -378,6 +378,11 @@ impl EventLoop {
     /// Runs `future` as the main async function and the loop until no work
     /// is left; returns the future's outcome.
     ///
+    /// The outcome is the caller's to handle: a failure of `future` is
+    /// returned, not reported as an unhandled rejection (as JavaScript's
+    /// would be, of a main async function nobody catches). Promises the
+    /// future leaves rejected with no handler are reported as usual.
+    ///
     /// If the loop runs out of work while the future still waits, its
     /// result can never arrive: that is an `Err` with a
     /// [`FaultKind::Stalled`] fault, not a hang, and the future is dropped
@@ -406,7 +411,13 @@ impl EventLoop {
         E: Reason,
         S: Settle<T, E>,
     {
-        let promise = self.run(|| spawn(future));
+        // The outcome goes back to the caller, who handles it: a
+        // rejection is not an unhandled one.
+        let promise = self.run(|| {
+            let promise = spawn(future);
+            promise.mark_handled();
+            promise
+        });
         promise.peek().unwrap_or_else(|| {
             Err(Fault::new(
                 FaultKind::Stalled,
