@@ -286,6 +286,22 @@ mod helpers {
         assert_eq!(out.ok(), Some(vec![vec![1, 2, 3], vec![4, 5, 6], vec![7]]));
     }
 
+    /// A size or a limit meant as "no limit" is not allocated up front.
+    #[test]
+    fn a_batch_of_any_size_and_an_unbounded_concurrency_allocate_as_they_go() {
+        let log: Log = Rc::default();
+        let l = log.clone();
+        let out = EventLoop::virtual_clock().block_on(async move {
+            let all = logged_source(5, log).batch(usize::MAX).to_vec().await?;
+            let doubled = logged_source(3, l)
+                .map_concurrent(usize::MAX, |n| Promise::resolve(n * 2))
+                .to_vec()
+                .await?;
+            Ok::<_, Error>((all, doubled))
+        });
+        assert_eq!(out.ok(), Some((vec![vec![1, 2, 3, 4, 5]], vec![2, 4, 6])));
+    }
+
     #[test]
     fn with_timeout_closes_the_slow_source_and_fails() {
         let log: Log = Rc::default();

@@ -21,6 +21,11 @@ use super::{AsyncGen, AsyncIterator, fall_off, for_await};
 use crate::generator::{Abrupt, Co, Outcome};
 use crate::{Fault, FaultKind, Promise, set_timeout};
 
+/// The most items a stage sets room aside for before it has them (a
+/// batch's size, `map_concurrent`'s limit): a size given as "no limit"
+/// (`usize::MAX`) must not be allocated up front.
+const PREALLOCATED: usize = 1024;
+
 /// What a stage does with one item from its source.
 enum Flow<U> {
     Emit(U),
@@ -240,7 +245,7 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
         AsyncGen::new(move |co: Co<U, (), (), Self::Error>| async move {
             let mut source = self;
             let limit = limit.max(1);
-            let mut running = VecDeque::with_capacity(limit);
+            let mut running = VecDeque::with_capacity(limit.min(PREALLOCATED));
             let mut exhausted = false;
             loop {
                 while !exhausted && running.len() < limit {
@@ -461,7 +466,10 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
         assert!(size > 0, "batch size must be at least 1");
         AsyncGen::new(
             move |co: Co<Vec<Self::Item>, (), (), Self::Error>| async move {
-                let group = std::cell::RefCell::new(Vec::with_capacity(size));
+                // Room for a whole batch up front, unless that is more than
+                // a few pages: a size meant as "everything" grows as needed.
+                let room = size.min(PREALLOCATED);
+                let group = std::cell::RefCell::new(Vec::with_capacity(room));
                 relay(
                     self,
                     &co,
@@ -469,7 +477,7 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
                         let mut group = group.borrow_mut();
                         group.push(item);
                         if group.len() == size {
-                            Flow::Emit(std::mem::replace(&mut *group, Vec::with_capacity(size)))
+                            Flow::Emit(std::mem::replace(&mut *group, Vec::with_capacity(room)))
                         } else {
                             Flow::Skip
                         }
