@@ -118,7 +118,7 @@
 //!   In redux-saga, a task aborted from inside one of its own effects (a
 //!   child failing as it is forked, or as the task's put to a channel
 //!   resumes it) has already ended when its cleanup asks, and is told
-//!   false.
+//!   false (the random fork trees mark that case and expect true).
 //! - A cancelled task's promise rejects with [`Cancelled`] (never reported
 //!   as unhandled); redux-saga resolves it with a `TASK_CANCEL` symbol.
 //! - Without a hook, a failure is reported once, as an unhandled

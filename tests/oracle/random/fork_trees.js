@@ -30,6 +30,9 @@
 // and an error thrown by the cleanup of a cancelled task escapes
 // redux-saga's runner, leaving its parent unsettled. For the same reason
 // the root's outcome is logged apart (`=`), not as one of its task's lines.
+// A task aborted from inside its own fork or put (its child failing as it
+// starts or wakes) logs `cancelled()` in its cleanup as baton keeps it,
+// true, where redux-saga says false (see `inside` below).
 //
 // Time is virtual on both sides (`virtualTime` in `_random.js`): a delay
 // is redux-saga's own (`call` of a promise settled by a timer, which a
@@ -135,6 +138,23 @@ function generate(r) {
   return { chans, body };
 }
 
+// An effect through which a child can abort the task performing it (a
+// fork whose child fails as it starts, a put whose taker fails as it
+// wakes), marked while it is performed. Aborted there, the task's cleanup
+// sees the mark: redux-saga, whose task has already ended, tells that
+// cleanup `cancelled()` is false, where baton keeps it true throughout the
+// cleanup of a halted body (a departure the saga module documents), so
+// the trace logs true. An error the effect throws into the task (a full
+// buffer) clears the mark on its way out.
+function inside(effect, indent) {
+  return `${indent}inside = true;\n${indent}try {\n${indent}  ${effect}${indent}} catch (e) {\n${indent}  inside = false;\n${indent}  throw e;\n${indent}}\n${indent}inside = false;\n`;
+}
+
+// The same around a race or an `all` (a block of its own, with its log).
+function insideGroup(group, indent) {
+  return `${indent}inside = true;\n${indent}try {\n${group}${indent}} catch (e) {\n${indent}  inside = false;\n${indent}  throw e;\n${indent}}\n${indent}inside = false;\n`;
+}
+
 function source(stmts, g, indent = "  ") {
   const own = (st, indent) => {
     let out = "";
@@ -154,11 +174,13 @@ function source(stmts, g, indent = "  ") {
         out += `${indent}yield call(wait, ${st.ms});\n${indent}log("${g} delayed ${st.ms}");\n`;
         break;
       case "fork":
-      case "spawn":
-        out += `${indent}T[${st.t}] = yield ${st.s}(function* () {\n${indent}  const T = [];\n`;
-        out += `${source(st.body, "c" + st.t, indent + "  ")}${indent}  return ${st.end};\n${indent}});\n`;
+      case "spawn": {
+        let effect = `T[${st.t}] = yield ${st.s}(function* () {\n${indent}  const T = [];\n${indent}  let inside = false;\n`;
+        effect += `${source(st.body, "c" + st.t, indent + "  ")}${indent}  return ${st.end};\n${indent}});\n`;
+        out += st.s === "fork" ? inside(effect, indent) : indent + effect;
         out += `${indent}log("${g} ${st.s}ed c${st.t}");\n`;
         break;
+      }
       case "join":
         out += `${indent}log("${g} joined c${st.t} " + (yield join(T[${st.t}])));\n`;
         break;
@@ -169,13 +191,13 @@ function source(stmts, g, indent = "  ") {
         out += `${indent}yield cancel();\n${indent}log("${g} went on after cancelling itself");\n`;
         break;
       case "cput":
-        out += `${indent}yield put(C[${st.c}], ${st.v});\n${indent}log("${g} put ${st.v} to ${st.c}");\n`;
+        out += `${inside(`yield put(C[${st.c}], ${st.v});\n`, indent)}${indent}log("${g} put ${st.v} to ${st.c}");\n`;
         break;
       case "ctake":
         out += `${indent}log("${g} took " + shown(yield takeMaybe(C[${st.c}])) + " from ${st.c}");\n`;
         break;
       case "sput":
-        out += `${indent}yield put({ type: "S${st.k}", v: ${st.v} });\n${indent}log("${g} put ${st.v} as S${st.k}");\n`;
+        out += `${inside(`yield put({ type: "S${st.k}", v: ${st.v} });\n`, indent)}${indent}log("${g} put ${st.v} as S${st.k}");\n`;
         break;
       case "stake":
         out += `${indent}log("${g} took " + (yield take("S${st.k}")).v + " as S${st.k}");\n`;
@@ -184,7 +206,7 @@ function source(stmts, g, indent = "  ") {
         out += `${indent}C[${st.c}].close();\n${indent}log("${g} closed ${st.c}");\n`;
         break;
       case "cancelled":
-        out += `${indent}log("${g} cancelled? " + (yield cancelled()));\n`;
+        out += `${indent}log("${g} cancelled? " + ((yield cancelled()) || inside));\n`;
         break;
       case "group": {
         // Its forks' tasks are shown, not kept: a race's losers never start.
@@ -193,10 +215,11 @@ function source(stmts, g, indent = "  ") {
           if (p.p === "stake") return [`take("S${p.k}")`, "(a) => a.v"];
           if (p.p === "cput") return [`put(C[${p.c}], ${p.v})`, `() => "put ${p.v}"`];
           if (p.p === "sput") return [`put({ type: "S${p.k}", v: ${p.v} })`, `() => "put ${p.v}"`];
-          const child = `function* () {\n${indent}    const T = [];\n${source(p.body, "c" + p.t, indent + "    ")}`;
+          const child = `function* () {\n${indent}    const T = [];\n${indent}    let inside = false;\n${source(p.body, "c" + p.t, indent + "    ")}`;
           return [`fork(${child}${indent}    return ${p.end};\n${indent}  })`, `() => "c${p.t}"`];
         };
-        out += groupSource(st, indent, g, part);
+        const group = groupSource(st, indent, g, part);
+        out += st.of.some((p) => p.p !== "ctake" && p.p !== "stake") ? insideGroup(group, indent) : group;
         break;
       }
       case "cget":
@@ -298,7 +321,7 @@ function run(program) {
     "setContext",
     "all",
     "race",
-    `return function* () {\n  const T = [];\n${source(program.body, "m")}  return 99;\n};`,
+    `return function* () {\n  const T = [];\n  let inside = false;\n${source(program.body, "m")}  return 99;\n};`,
   )(log, call, cancel, cancelled, wait, fork, join, spawn, answer, refuse, C, put, takeMaybe, take, shown, cps, nodeStyle, getContext, setContext, all, race);
   // An error thrown by the cleanup of a cancelled saga escapes redux-saga's
   // runner (it rethrows it from the promise reaction that resumed the saga).
