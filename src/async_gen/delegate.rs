@@ -165,7 +165,7 @@ where
     /// `inner` is any [`AsyncGenerator`]: an [`AsyncGen`](super::AsyncGen),
     /// a [`PinnedAsyncGen`](super::PinnedAsyncGen) pinned in this body
     /// (`inner.as_mut()`, with the same turns), a hand-written generator,
-    /// or `&mut` of one, kept for afterwards.
+    /// or `&mut` of any of them, to keep it for afterwards.
     ///
     /// # Errors
     ///
@@ -194,8 +194,9 @@ where
     /// assert_eq!(out.ok(), Some(vec!["a", "b", "c"]));
     /// ```
     ///
-    /// A pinned generator, delegated to through `&mut` and asked again
-    /// after: it completed, so it answers `Done`.
+    /// A generator pinned in the body, delegated to and asked again
+    /// after (each `as_mut()` lends it anew): it completed, so it answers
+    /// `Done`.
     ///
     /// ```
     /// use baton::async_gen::{AsyncIteratorExt, PinnedAsyncGen};
@@ -209,7 +210,7 @@ where
     ///             co.yield_(2).await?;
     ///             Ok(true)
     ///         }));
-    ///         let returned = co.yield_from_async(&mut inner.as_mut()).await?;
+    ///         let returned = co.yield_from_async(inner.as_mut()).await?;
     ///         let after = inner.as_mut().next(()).await?;
     ///         co.yield_(u32::from(returned && after == Step::Done) * 3).await?;
     ///         Ok(false)
