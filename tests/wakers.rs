@@ -483,19 +483,24 @@ fn a_promise_awaited_in_an_async_generators_body_under_a_combinator_resumes_it()
     assert_eq!(out.ok(), Some(Some(91)));
 }
 
-#[test]
-fn a_virtual_clock_held_back_by_a_kept_waker_tells_the_uncaught_hook() {
-    // A timer is due, but a clone of the task's waker is alive: the
-    // virtual clock waits for that wake-up before it moves. After a while
-    // it says so; here the hook itself lets the gate open.
+/// Runs `main` on a virtual clock with a gate that keeps its waker and
+/// opens only when the uncaught hook is told something (it then wakes the
+/// kept waker): the outcome, the gate's log and what the hook was told.
+fn gated_until_told<T: Clone + 'static, M>(
+    main: impl FnOnce(Gate<Box<dyn FnMut(&Waker)>>) -> M,
+) -> (Option<T>, Vec<String>, Vec<String>)
+where
+    M: Future<Output = Result<T, Error>> + 'static,
+{
     let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
     let ready = Arc::new(AtomicBool::new(false));
     let told: Log = Rc::default();
     let (k, r, t) = (kept.clone(), ready.clone(), told.clone());
     let log: Log = Rc::default();
     let gate = Gate {
-        ready: ready.clone(),
-        stash: move |waker: &Waker| *k.borrow_mut() = Some(waker.clone()),
+        ready,
+        stash: Box::new(move |waker: &Waker| *k.borrow_mut() = Some(waker.clone()))
+            as Box<dyn FnMut(&Waker)>,
         log: log.clone(),
     };
     let out = EventLoop::virtual_clock()
@@ -506,22 +511,51 @@ fn a_virtual_clock_held_back_by_a_kept_waker_tells_the_uncaught_hook() {
                 waker.wake();
             }
         })
-        .block_on(async move {
-            let (timer, resolver) = Promise::<u32, Error>::with_resolver();
-            baton::set_timeout(
-                move || resolver.resolve(7),
-                std::time::Duration::from_secs(60),
-            );
-            gate.await;
-            let fired = timer.await?;
-            Ok::<_, Error>((fired, baton::now()))
-        });
-    assert_eq!(out.ok(), Some((7, std::time::Duration::from_secs(60))));
-    assert_eq!(*log.borrow(), ["gate: pending", "gate: open"]);
-    let told = told.borrow();
+        .block_on(main(gate));
+    let (log, told) = (log.borrow().clone(), told.borrow().clone());
+    (out.ok(), log, told)
+}
+
+#[test]
+fn a_virtual_clock_held_back_by_a_kept_waker_tells_the_uncaught_hook() {
+    // A timer is due, but a clone of the task's waker is alive: the
+    // virtual clock waits for that wake-up before it moves. After a while
+    // it says so; here the hook itself lets the gate open.
+    let (out, log, told) = gated_until_told(|gate| async move {
+        let (timer, resolver) = Promise::<u32, Error>::with_resolver();
+        baton::set_timeout(
+            move || resolver.resolve(7),
+            std::time::Duration::from_secs(60),
+        );
+        gate.await;
+        let fired = timer.await?;
+        Ok::<_, Error>((fired, baton::now()))
+    });
+    assert_eq!(out, Some((7, std::time::Duration::from_secs(60))));
+    assert_eq!(log, ["gate: pending", "gate: open"]);
     assert_eq!(told.len(), 1, "told once: {told:?}");
     assert!(
         told[0].contains("virtual clock has held its timers back"),
+        "{}",
+        told[0]
+    );
+}
+
+#[test]
+fn a_virtual_clock_loop_idle_on_a_kept_waker_tells_the_uncaught_hook() {
+    // No timer at all, and a clone of the task's waker alive: only a
+    // wake-up from outside can bring work. A future that keeps its waker
+    // and never wakes it would hang in silence; after a while the loop
+    // says so, and here the hook itself opens the gate.
+    let (out, log, told) = gated_until_told(|gate| async move {
+        gate.await;
+        Ok::<_, Error>(baton::now())
+    });
+    assert_eq!(out, Some(std::time::Duration::ZERO));
+    assert_eq!(log, ["gate: pending", "gate: open"]);
+    assert_eq!(told.len(), 1, "told once: {told:?}");
+    assert!(
+        told[0].contains("with no timer) has waited 2 s"),
         "{}",
         told[0]
     );

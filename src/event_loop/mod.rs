@@ -69,8 +69,10 @@
 //!   a wake-up may still come from outside, so virtual time waits for it; a
 //!   waker kept by a combinator inside the loop would hold the clock for
 //!   ever, and after two seconds of real time `run` says so through the
-//!   uncaught hook. A loop built `without_outside_wake_ups()` waits for no
-//!   such wake-up.
+//!   uncaught hook (as it does when a virtual-clock loop with no timer has
+//!   waited that long for such a wake-up alone: a future that keeps its
+//!   waker and never wakes it). A loop built `without_outside_wake_ups()`
+//!   waits for no such wake-up.
 //! - **Timers** are kept as Node keeps them: a FIFO list per delay (appending
 //!   is always in order, since time never goes back) and a heap of list
 //!   heads. Each timer is one 48-byte slot of a slab, its callback inside
@@ -291,7 +293,11 @@ impl EventLoop {
     /// back for two seconds of real time, [`run`](Self::run) tells the
     /// [`on_uncaught`](Self::on_uncaught) hook (a [`FaultKind::Stalled`](crate::FaultKind::Stalled)
     /// fault; by default a line on stderr), once a run (`run_async` waits
-    /// without a limit: timing it would need the runtime's timer).
+    /// without a limit: timing it would need the runtime's timer). It
+    /// tells it too, once a run, when with no timer at all the loop has
+    /// waited that long for such a wake-up alone (a future that keeps its
+    /// waker and never wakes it hangs there, where a run on the real clock
+    /// would be waiting for I/O).
     ///
     /// ```
     /// use baton::{EventLoop, now, set_timeout};
@@ -634,6 +640,9 @@ enum Wait {
     /// Until one comes, with timers due that the virtual clock holds back
     /// meanwhile (see [`StallNotice`]).
     HoldingTime,
+    /// Until one comes, on the virtual clock with no timer at all: nothing
+    /// but a wake-up from outside can bring work (see [`StallNotice`]).
+    Idle,
 }
 
 impl Wait {
@@ -641,7 +650,7 @@ impl Wait {
     fn limit(self) -> Option<Duration> {
         match self {
             Wait::UntilDue(due) => Some(due.saturating_sub(real_elapsed())),
-            Wait::ForWake | Wait::HoldingTime => None,
+            Wait::ForWake | Wait::HoldingTime | Wait::Idle => None,
         }
     }
 }
@@ -681,6 +690,7 @@ fn next_turn() -> Turn {
         return Turn::Work;
     }
     match (due, LOOP.with(|lp| lp.clock.get())) {
+        (None, Clock::Virtual) if waiting => Turn::WaitForWake(Wait::Idle),
         (None, _) if waiting => Turn::WaitForWake(Wait::ForWake),
         (None, _) => Turn::Done,
         // Outside work is outstanding: virtual time only jumps when nothing

@@ -74,6 +74,10 @@ const STALL_NOTICE_AFTER: Duration = Duration::from_secs(2);
 /// - the virtual clock has held its timers back for a wake-up from
 ///   outside that has not come (a waker kept by a combinator inside the
 ///   loop, see [`EventLoop::virtual_clock`](super::EventLoop::virtual_clock));
+/// - a loop on the virtual clock, with no timer, has nothing to do but
+///   wait for such a wake-up (a future that keeps its task's waker and
+///   never wakes it: on the virtual clock, made for tests, a silent hang
+///   is the worst way to fail);
 /// - the run was made inside a current-thread tokio runtime, which it may
 ///   be blocking: that runtime's timers and I/O then cannot run, and a
 ///   wake-up from them never comes (`EventLoop::run_async` is the way in
@@ -83,6 +87,7 @@ pub(super) struct StallNotice {
     /// Which notice the last wait was bounded for, if any.
     bounded_for: Option<Notice>,
     told_held_clock: bool,
+    told_idle: bool,
     told_blocked_runtime: bool,
     /// Whether the run is inside a current-thread tokio runtime: looked at
     /// on the run's first wait for a wake-up, not on every run.
@@ -93,6 +98,7 @@ pub(super) struct StallNotice {
 #[derive(Clone, Copy)]
 enum Notice {
     HeldClock,
+    Idle,
     BlockedRuntime,
 }
 
@@ -109,6 +115,8 @@ impl StallNotice {
             Some(Notice::BlockedRuntime)
         } else if matches!(wait, Wait::HoldingTime) && !self.told_held_clock {
             Some(Notice::HeldClock)
+        } else if matches!(wait, Wait::Idle) && !self.told_idle {
+            Some(Notice::Idle)
         } else {
             None
         };
@@ -136,6 +144,20 @@ impl StallNotice {
                          tasks), the runtime's timers and I/O cannot run until the run returns, \
                          and a wake-up from them never comes; inside a runtime, await \
                          EventLoop::run_async instead",
+                        STALL_NOTICE_AFTER.as_secs()
+                    ),
+                ));
+            }
+            Some(Notice::Idle) => {
+                self.told_idle = true;
+                report_uncaught(&Fault::new(
+                    FaultKind::Stalled,
+                    format!(
+                        "the loop (on the virtual clock, with no timer) has waited {} s of \
+                         real time for a wake-up from outside, with nothing else to do: a \
+                         clone of a task's waker is alive, and only its wake-up can bring \
+                         work; a future that keeps its waker without ever waking it waits \
+                         for ever (a wake-up that does come is still taken)",
                         STALL_NOTICE_AFTER.as_secs()
                     ),
                 ));
