@@ -97,6 +97,8 @@ async function asyncGenTable() {
   await batonNodeTable("async generators (ns per item, medians)", "Node", require("./node/async_gen"), [
     { label: "item of an async generator consumed by for await", baton: "for_await_x1000/baton", per: 1000, node: "for_await/node" },
     { label: "the same, the generator pinned in place (PinnedAsyncGen)", baton: "for_await_pinned_x1000/baton", per: 1000, node: "for_await/node" },
+    { label: "item handed on by yield* from an inner generator, for await (inner: AsyncGen)", baton: "yield_star_x1000/baton", per: 1000, node: "yield_star/node" },
+    { label: "the same, the inner generator pinned in the outer body (PinnedAsyncGen)", baton: "yield_star_pinned_x1000/baton", per: 1000, node: "yield_star/node" },
     { label: "item taken by awaiting next()'s promise (no for await)", baton: "next_promise_x1000/baton", per: 1000, node: "next_promise/node" },
     { label: "item through map_concurrent(4, a settled promise) and for await", baton: "map_concurrent_x1000/baton", per: 1000, node: "map_concurrent/node" },
     { label: "4-stage pipeline (map, filter, batch(50), for await) over 200,000 items", baton: "pipeline_200k/baton", per: 200000, node: "pipeline_200k/node" },

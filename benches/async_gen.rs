@@ -1,5 +1,5 @@
 //! Async generators: ns per item consumed by a for-await loop (from an
-//! `AsyncGen` and from a `PinnedAsyncGen`), through
+//! `AsyncGen` and from a `PinnedAsyncGen`), handed on by `yield*`, through
 //! `map_concurrent`, a 4-stage lazy pipeline over 200,000 items, and items
 //! read from another thread's loop (compared with Node by `bench/run`).
 
@@ -52,6 +52,54 @@ fn for_await_pinned_items(c: &mut Criterion) {
                 ));
                 let mut sum = 0;
                 for_await(numbers, async |n| {
+                    sum += n;
+                    ControlFlow::<()>::Continue(())
+                })
+                .await?;
+                Ok::<_, Error>(sum)
+            });
+            black_box(out.ok())
+        })
+    });
+}
+
+/// 1,000 items an outer generator hands on from the one it delegates to
+/// (`yield*`), consumed by for await: the inner one an `AsyncGen`, or a
+/// `PinnedAsyncGen` pinned in the outer body.
+fn delegated_items(c: &mut Criterion) {
+    c.bench_function("yield_star_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().block_on(async {
+                let outer = AsyncGen::new(|co: Co<u64, (), (), Error>| async move {
+                    co.yield_from_async(numbers(1000)).await
+                });
+                let mut sum = 0;
+                for_await(outer, async |n| {
+                    sum += n;
+                    ControlFlow::<()>::Continue(())
+                })
+                .await?;
+                Ok::<_, Error>(sum)
+            });
+            black_box(out.ok())
+        })
+    });
+    c.bench_function("yield_star_pinned_x1000/baton", |b| {
+        b.iter(|| {
+            let out = EventLoop::virtual_clock().block_on(async {
+                let outer = AsyncGen::new(|co: Co<u64, (), (), Error>| async move {
+                    let inner = pin!(PinnedAsyncGen::new(
+                        |co: Co<u64, (), (), Error>| async move {
+                            for i in 0..1000 {
+                                co.yield_(i).await?;
+                            }
+                            Ok(())
+                        }
+                    ));
+                    co.yield_from_async(inner).await
+                });
+                let mut sum = 0;
+                for_await(outer, async |n| {
                     sum += n;
                     ControlFlow::<()>::Continue(())
                 })
@@ -147,6 +195,7 @@ criterion_group!(
     async_gen,
     for_await_items,
     for_await_pinned_items,
+    delegated_items,
     next_promise_items,
     map_concurrent_items,
     pipeline,

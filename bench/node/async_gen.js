@@ -34,6 +34,13 @@ module.exports = {
       for await (const n of numbers(1000)) sum += n;
       return sum;
     }, 1000, 100, 2),
+  "yield_star/node": () =>
+    medianNs(async () => {
+      async function* outer() { yield* numbers(1000); }
+      let sum = 0;
+      for await (const n of outer()) sum += n;
+      return sum;
+    }, 1000, 100, 2),
   "next_promise/node": () =>
     medianNs(async () => {
       const source = numbers(1000);
