@@ -20,6 +20,35 @@ pub(crate) fn on_enough_stack<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
 
+thread_local! {
+    /// How many `yield*` levels are running on this thread's stack, each
+    /// inside the one that delegates to it.
+    static DELEGATING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, one level of a `yield*` chain (resuming or polling the inner
+/// generator): straight on the first level, through [`on_enough_stack`]
+/// on the deeper ones. A lone delegation, the usual one, does not pay the
+/// check on each item; a chain pays it from its second level on.
+#[inline]
+pub(crate) fn delegating<R>(f: impl FnOnce() -> R) -> R {
+    /// Puts the depth back as the level returns or unwinds.
+    struct Level(u32);
+    impl Drop for Level {
+        fn drop(&mut self) {
+            DELEGATING.with(|depth| depth.set(self.0));
+        }
+    }
+    let level = Level(DELEGATING.with(|depth| depth.replace(depth.get() + 1)));
+    let out = if level.0 == 0 {
+        f()
+    } else {
+        on_enough_stack(f)
+    };
+    drop(level);
+    out
+}
+
 /// A value whose drop may nest as deep as the program's data: a generator
 /// suspended in `yield*` owns the generator it delegates to, which may
 /// delegate in turn. Dropped, it lets go of the value on enough stack.

@@ -235,11 +235,15 @@ where
         let mut received = Resume::Next(R::default());
         loop {
             let forwarded_return = matches!(received, Resume::Return(_));
-            // A request runs `inner`'s body in place, which may delegate in
-            // turn: a chain deep enough goes on on a fresh stack segment
-            // instead of overflowing the thread's.
+            // A request runs `inner`'s body in place, as it is made or
+            // polled, and that body may delegate in turn: a chain deep
+            // enough goes on on a fresh stack segment instead of
+            // overflowing the thread's.
             let inner = inner.get_mut();
-            let step = crate::stack::on_enough_stack(|| inner.resume(received).into_future());
+            let step = crate::stack::delegating(|| inner.resume(received).into_future());
+            let mut step = std::pin::pin!(step);
+            let step =
+                std::future::poll_fn(|cx| crate::stack::delegating(|| step.as_mut().poll(cx)));
             match step.await {
                 Ok(Step::Yielded(value)) => {
                     received = match self.yield_at_once(value).await {

@@ -4,10 +4,13 @@
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
+use super::direct::NextStep;
 use super::{AsyncGen, PinnedAsyncGen};
 use crate::Reason;
-use crate::generator::{Outcome, Resume, StepResult};
+use crate::generator::{Outcome, Resume, Step, StepResult};
+use crate::promise::Awaiting;
 
 /// An async generator's protocol: `next(v)`, `throw(e)` and `return(v)`,
 /// each a request whose future gives the [`Step`](crate::Step) it led
@@ -96,8 +99,10 @@ pub trait AsyncGenerator {
     ) -> impl IntoFuture<Output = StepResult<Self::Yield, Self::Return, Self::Error>>;
 }
 
-/// The shared handle: each request goes through its queue, its promise
-/// awaited (JavaScript's `await innerResult`).
+/// The shared handle: each request goes through its queue, awaited as
+/// its promise would be (JavaScript's `await innerResult`); a `next` is
+/// answered straight to the task awaiting it where it can be, as a
+/// for-await loop's is (`async_gen/direct.rs`).
 impl<Y, R, T, E> AsyncGenerator for AsyncGen<Y, R, T, E>
 where
     Y: Clone + 'static,
@@ -112,9 +117,33 @@ where
 
     fn resume(&mut self, how: Resume<R, E, T>) -> impl IntoFuture<Output = StepResult<Y, T, E>> {
         match how {
-            Resume::Next(value) => self.next(value),
-            Resume::Throw(error) => self.throw(error),
-            Resume::Return(value) => self.r#return(value),
+            Resume::Next(value) => SharedRequest::Next(self.next_step(value)),
+            Resume::Throw(error) => SharedRequest::Promised(self.throw(error).into_future()),
+            Resume::Return(value) => SharedRequest::Promised(self.r#return(value).into_future()),
+        }
+    }
+}
+
+/// A request to an [`AsyncGen`] made through the trait.
+enum SharedRequest<Y, R, T, E> {
+    Next(NextStep<Y, R, T, E>),
+    Promised(Awaiting<Step<Y, T>, E>),
+}
+
+impl<Y, R, T, E> Future for SharedRequest<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    type Output = StepResult<Y, T, E>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            SharedRequest::Next(step) => Pin::new(step).poll(cx),
+            SharedRequest::Promised(awaiting) => Pin::new(awaiting).poll(cx),
         }
     }
 }

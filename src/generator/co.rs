@@ -148,7 +148,7 @@ impl<Y, R, T, E> Co<Y, R, T, E> {
             // resume: a chain deep enough goes on on a fresh stack segment
             // instead of overflowing the thread's (JavaScript throws a
             // `RangeError` some thousands deep).
-            match crate::stack::on_enough_stack(|| inner.get_mut().resume(how)) {
+            match crate::stack::delegating(|| inner.get_mut().resume(how)) {
                 Ok(Step::Yielded(value)) => {
                     how = match self.yield_(value).await {
                         Ok(r) => Resume::Next(r),
