@@ -19,6 +19,9 @@ use baton::{AsyncGen, Co, Error, EventLoop, Promise, Step};
 use criterion::{Criterion, criterion_group, criterion_main};
 use pipeline::{numbers, run_pipeline};
 
+// Each row writes its for-await loop out: summed through one shared
+// `async fn`, the loop's code changed shape and the for-await row went
+// from 16.5 to 19.4 µs a thousand items.
 fn for_await_items(c: &mut Criterion) {
     c.bench_function("for_await_x1000/baton", |b| {
         b.iter(|| {
