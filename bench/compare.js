@@ -18,6 +18,7 @@ const suites = {
       { label: "ping-pong (next(v)), values summed", baton: "ping_pong/baton", pinned: "ping_pong/baton_pinned", boxed: "ping_pong/baton_boxed", rust: "ping_pong/hand_written", node: "ping_pong/node", nodeHand: "ping_pong/node_hand_written" },
       { label: "counting, each step escapes", baton: "counting_opaque/baton", pinned: "counting_opaque/baton_pinned", boxed: "counting_opaque/baton_boxed", rust: "counting_opaque/hand_written", node: "counting/node", nodeHand: "counting/node_hand_written" },
       { label: "ping-pong, each step escapes", baton: "ping_pong_opaque/baton", pinned: "ping_pong_opaque/baton_pinned", boxed: "ping_pong_opaque/baton_boxed", rust: "ping_pong_opaque/hand_written", node: "ping_pong/node", nodeHand: "ping_pong/node_hand_written" },
+      { label: "resume through yield* (counting, delegated to)", baton: "yield_star/baton", node: "yield_star/node" },
       { label: "create + 2 resumes + drop", baton: "create_run_drop/baton", pinned: "create_run_drop/baton_pinned", node: "create_run_drop/node" },
     ],
   },

@@ -211,6 +211,15 @@ macro_rules! four_makes {
 fn benches(c: &mut Criterion) {
     four_makes!(resume_summing, c, "counting", "ping_pong", 0);
     four_makes!(resume_opaque, c, "counting_opaque", "ping_pong_opaque", 1);
+    // function* () { yield* counting() }: each resume passes through the
+    // outer generator to the inner one and back.
+    resume_summing!(
+        c,
+        "yield_star",
+        "/baton",
+        Gen::new(|co: Co<u64>| async move { co.yield_from(counting::<2>()).await }),
+        ()
+    );
     c.bench_function("create_run_drop/baton", |b| {
         b.iter(|| {
             let mut g = Gen::new(|co: Co<u64>| async move {

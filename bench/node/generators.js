@@ -49,6 +49,10 @@ module.exports = {
     g.next();
     return (n) => { let s = 0; for (let k = 0; k < n; k++) s += g.next(1).value; return s; };
   },
+  "yield_star/node": () => {
+    const g = (function* () { yield* counting(); })();
+    return (n) => { let s = 0; for (let k = 0; k < n; k++) s += g.next().value; return s; };
+  },
   "create_run_drop/node": () => (n) => {
     let s = 0;
     for (let k = 0; k < n; k++) { const g = counting(); s += g.next().value + g.next().value; }
