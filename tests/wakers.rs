@@ -561,6 +561,42 @@ fn a_virtual_clock_loop_idle_on_a_kept_waker_tells_the_uncaught_hook() {
     );
 }
 
+#[test]
+fn a_park_that_returns_early_is_no_stall() {
+    // The loop waits on the virtual clock, idle, for a wake-up another
+    // thread sends a little later; the thread's unpark token is already
+    // set, so its first park returns at once with nothing woken. That is
+    // no two-second stall: the loop parks again and takes the wake-up.
+    let told: Log = Rc::default();
+    let t = told.clone();
+    let ready = Arc::new(AtomicBool::new(false));
+    let log: Log = Rc::default();
+    let r = ready.clone();
+    let gate = Gate {
+        ready: ready.clone(),
+        stash: move |waker: &Waker| {
+            let (waker, r) = (waker.clone(), r.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                r.store(true, Ordering::SeqCst);
+                waker.wake();
+            });
+            // A token an earlier wake-up could have left.
+            std::thread::current().unpark();
+        },
+        log: log.clone(),
+    };
+    let out = EventLoop::virtual_clock()
+        .on_uncaught(move |fault| t.borrow_mut().push(fault.to_string()))
+        .block_on(async move {
+            gate.await;
+            Ok::<_, Error>(baton::now())
+        });
+    assert_eq!(out.ok(), Some(std::time::Duration::ZERO));
+    assert_eq!(*log.borrow(), ["gate: pending", "gate: open"]);
+    assert_eq!(*told.borrow(), Vec::<String>::new());
+}
+
 /// Polls each of its futures under a waker of its own, and only once that
 /// waker was woken (as `FuturesUnordered` does); done when all are.
 struct JoinOwnWakers<F: Future> {

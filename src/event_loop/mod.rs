@@ -541,7 +541,7 @@ impl EventLoop {
                     remote.rouse_thread(std::thread::current());
                     if !remote.has_woken() {
                         match stall.wait(until) {
-                            Some(wait) => std::thread::park_timeout(wait),
+                            Some(wait) => park_for(wait, &remote),
                             None => std::thread::park(),
                         }
                         stall.check(remote.has_woken());
@@ -652,6 +652,22 @@ impl Wait {
             Wait::UntilDue(due) => Some(due.saturating_sub(real_elapsed())),
             Wait::ForWake | Wait::HoldingTime | Wait::Idle => None,
         }
+    }
+}
+
+/// Parks the thread for `wait`, or until a wake-up comes. A park can
+/// return before either (spuriously, or on an unpark left from a wake-up
+/// taken before the park): it parks again for what is left, so a wait
+/// that ends without a wake-up has lasted all of `wait` (what the stall
+/// notices count on).
+fn park_for(wait: Duration, remote: &Remote) {
+    let deadline = Instant::now() + wait;
+    while !remote.has_woken() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::park_timeout(left);
     }
 }
 
