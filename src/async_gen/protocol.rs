@@ -13,7 +13,7 @@ use crate::generator::{Outcome, Resume, Step, StepResult};
 use crate::promise::Awaiting;
 
 /// An async generator's protocol: `next(v)`, `throw(e)` and `return(v)`,
-/// each a request whose future gives the [`Step`](crate::Step) it led
+/// each a request whose future gives the [`Step`] it led
 /// to. [`AsyncGen`], a pinned [`PinnedAsyncGen`] and `&mut` of either
 /// implement it; so can a hand-written machine, as JavaScript's `yield*`
 /// takes any object with these methods
