@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::direct::NextStep;
-use super::{AsyncGen, PinnedAsyncGen};
+use super::{AsyncGen, PinnedAsyncGen, Request};
 use crate::Reason;
 use crate::generator::{Outcome, Resume, Step, StepResult};
 use crate::promise::Awaiting;
@@ -118,8 +118,7 @@ where
     fn resume(&mut self, how: Resume<R, E, T>) -> impl IntoFuture<Output = StepResult<Y, T, E>> {
         match how {
             Resume::Next(value) => SharedRequest::Next(self.next_step(value)),
-            Resume::Throw(error) => SharedRequest::Promised(self.throw(error).into_future()),
-            Resume::Return(value) => SharedRequest::Promised(self.r#return(value).into_future()),
+            how => SharedRequest::Promised(self.enqueue(how).into_future()),
         }
     }
 }
@@ -161,12 +160,7 @@ where
     type Error = E;
 
     fn resume(&mut self, how: Resume<R, E, T>) -> impl IntoFuture<Output = StepResult<Y, T, E>> {
-        let generator = self.as_mut();
-        match how {
-            Resume::Next(value) => generator.next(value),
-            Resume::Throw(error) => generator.throw(error),
-            Resume::Return(value) => generator.r#return(value),
-        }
+        Request::new(self.as_mut(), how)
     }
 }
 

@@ -67,7 +67,7 @@ where
     F: Future<Output = Outcome<T, E>>,
     E: Reason,
 {
-    pub(super) fn new(
+    pub(in crate::async_gen) fn new(
         mut generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
         how: Resume<R, E, T>,
     ) -> Self {
