@@ -556,6 +556,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "saga",
+        "branches",
+        "a saga's branches stepped from where they part: a cloneable stepper, cloned there",
+        saga::branches,
+    ),
+    port(
+        "saga",
         "download",
         "downloadFiles as a saga, cancelled after 200 ms: its finally runs effects",
         saga::download,

@@ -36,6 +36,7 @@
 //! | `takeEvery` / `takeLatest`…  | [`take_every`], [`take_latest`], [`take_leading`], [`debounce`], [`throttle`] |
 //! | `runSaga({ onError })`, `sagaStack` | [`Runtime::on_error`], [`SagaStack`] |
 //! | retry, breaker, compensation, `using` | [`resilience`]                |
+//! | testing-utils' `cloneableGenerator`, `createMockTask` | [`Stepper::cloneable`], [`Task::mock`] |
 //! | `finally { … }`              | code after the body's `async` block    |
 //!
 //! Cancellation drives a saga's cleanup through `return()`, which needs a
@@ -284,7 +285,7 @@ pub use race::{Won, race, race_effect, race2};
 pub use runtime::{Runtime, Simulation, run_saga};
 pub use saga_stack::{SagaFrame, SagaStack};
 pub use shield::uninterruptible;
-pub use stepper::{Finished, Stepper};
+pub use stepper::{CloneableStepper, Finished, Stepper};
 pub use store::{
     Action, Pattern, Store, Subscription, put, put_effect, select, select_effect, take,
     take_effect, take_maybe, take_maybe_effect,

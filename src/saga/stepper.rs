@@ -1,6 +1,8 @@
 //! The stepping harness: drive a saga effect by effect with no runtime.
 
 use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::rc::Rc;
 
 use super::effect::{Description, Effect, Value, into_value, unit};
 use crate::Error;
@@ -8,7 +10,9 @@ use crate::generator::{Generator, Resume, Step};
 
 /// Steps a saga effect by effect, as a test does: look at the next effect,
 /// feed it a result (or an error), and check how the saga ends. Nothing is
-/// performed: no I/O, no timers, no waiting.
+/// performed: no I/O, no timers, no waiting. Where a saga branches,
+/// [`Stepper::cloneable`] makes one that can be cloned there, so each way
+/// is tested from where they part.
 ///
 /// ```
 /// use baton::{Error, Gen, Promise};
@@ -34,6 +38,45 @@ use crate::generator::{Generator, Resume, Step};
 pub struct Stepper<G: Generator> {
     saga: G,
     started: bool,
+    /// What a cloneable stepper fed its saga, step by step, and what each
+    /// step gave: `None` for one made by [`Stepper::new`], which keeps
+    /// nothing.
+    trail: Option<Vec<Fed<G::Return>>>,
+}
+
+/// One resume of a stepped saga, kept so a clone can replay it.
+struct Fed<R> {
+    how: Input<R>,
+    /// The effect it led to; `None` if the saga finished.
+    gave: Option<Description>,
+}
+
+/// What a step resumes the saga with. A `return()`'s value is made again
+/// for each replay, so the saga's return type need not be `Clone`.
+enum Input<R> {
+    Next(Value),
+    Throw(Error),
+    Return(fn() -> R),
+}
+
+impl<R> Clone for Input<R> {
+    fn clone(&self) -> Self {
+        match self {
+            Input::Next(value) => Input::Next(value.clone()),
+            Input::Throw(error) => Input::Throw(error.clone()),
+            Input::Return(make) => Input::Return(*make),
+        }
+    }
+}
+
+impl<R> Input<R> {
+    fn resume(self) -> Resume<Value, Error, R> {
+        match self {
+            Input::Next(value) => Resume::Next(value),
+            Input::Throw(error) => Resume::Throw(error),
+            Input::Return(make) => Resume::Return(make()),
+        }
+    }
 }
 
 impl<G> fmt::Debug for Stepper<G>
@@ -43,6 +86,7 @@ where
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Stepper")
             .field("started", &self.started)
+            .field("steps_kept", &self.trail.as_ref().map(Vec::len))
             .finish()
     }
 }
@@ -85,6 +129,55 @@ where
         Stepper {
             saga,
             started: false,
+            trail: None,
+        }
+    }
+
+    /// A stepper whose saga can be cloned where it stands, to test each
+    /// way it branches from there without stepping it from the start
+    /// again (redux-saga's `cloneableGenerator`). A Rust generator cannot
+    /// be copied, so a clone is what redux-saga's is: a fresh saga from
+    /// `make`, fed everything this one was fed. The body's own code runs
+    /// again in the clone (a line it prints is printed again), and it must
+    /// make the same effects from the same results, which
+    /// [`clone`](CloneableStepper::clone) checks.
+    ///
+    /// ```
+    /// use baton::saga::{Kind, SagaCo, Stepper, call};
+    /// use baton::{Gen, Promise};
+    ///
+    /// fn fetch_stock(item: &'static str) -> Promise<u32> { unreachable!("{item}") }
+    /// fn reorder(item: &'static str) -> Promise<()> { unreachable!("{item}") }
+    ///
+    /// let restock = |item: &'static str| {
+    ///     Gen::new(move |co: SagaCo<String>| async move {
+    ///         let left: u32 = call(&co, fetch_stock, item).await?;
+    ///         if left > 10 {
+    ///             return Ok(format!("{left} left"));
+    ///         }
+    ///         call(&co, reorder, item).await?;
+    ///         Ok("reordered".into())
+    ///     })
+    /// };
+    ///
+    /// let mut steps = Stepper::cloneable(move || restock("tea"));
+    /// assert_eq!(steps.next_effect().map(|e| e.name).ok().as_deref(), Some("fetch_stock"));
+    ///
+    /// // Plenty left: a clone takes that way...
+    /// let mut plenty = steps.clone();
+    /// assert_eq!(plenty.feed(50_u32).err().and_then(Result::ok).as_deref(), Some("50 left"));
+    ///
+    /// // ...and the original the other.
+    /// let reordering = steps.feed(3_u32).expect("a reorder");
+    /// assert_eq!((reordering.kind, reordering.name.as_str()), (Kind::Call, "reorder"));
+    /// assert_eq!(steps.feed(()).err().and_then(Result::ok).as_deref(), Some("reordered"));
+    /// ```
+    pub fn cloneable(make: impl Fn() -> G + 'static) -> CloneableStepper<G> {
+        let mut steps = Stepper::new(make());
+        steps.trail = Some(Vec::new());
+        CloneableStepper {
+            steps,
+            make: Rc::new(make),
         }
     }
 
@@ -105,7 +198,7 @@ where
     /// ```
     pub fn next_effect(&mut self) -> Result<Description, Finished<G::Return>> {
         self.started = true;
-        self.step(Resume::Next(unit()))
+        self.step(Input::Next(unit()))
     }
 
     /// Feeds `value` as the current effect's result: the next effect, or
@@ -133,7 +226,7 @@ where
     /// assert_eq!(steps.feed(4_u32).err().and_then(Result::ok), Some(7));
     /// ```
     pub fn feed<U: 'static>(&mut self, value: U) -> Result<Description, Finished<G::Return>> {
-        self.step(Resume::Next(into_value(value)))
+        self.step(Input::Next(into_value(value)))
     }
 
     /// Feeds the results of an `all` effect, one per part, in order: for
@@ -219,7 +312,7 @@ where
     /// assert_eq!(finished.as_deref(), Some("offline: ECONNREFUSED"));
     /// ```
     pub fn fail(&mut self, error: Error) -> Result<Description, Finished<G::Return>> {
-        self.step(Resume::Throw(error))
+        self.step(Input::Throw(error))
     }
 
     /// Answers the current effect with the store's end, as a `take` hears
@@ -265,18 +358,112 @@ where
     where
         G::Return: Default,
     {
-        self.step(Resume::Return(G::Return::default()))
+        self.step(Input::Return(G::Return::default))
     }
 
-    fn step(
-        &mut self,
-        how: Resume<Value, Error, G::Return>,
-    ) -> Result<Description, Finished<G::Return>> {
-        match self.saga.resume(how) {
+    fn step(&mut self, how: Input<G::Return>) -> Result<Description, Finished<G::Return>> {
+        let kept = self.trail.is_some().then(|| how.clone());
+        let stepped = match self.saga.resume(how.resume()) {
             Ok(Step::Yielded(effect)) => Ok(effect.describe()),
             Ok(Step::Returned(value)) => Err(Ok(value)),
             Ok(Step::Done) => Err(Err(Error::msg("the saga had already finished"))),
             Err(error) => Err(Err(error)),
+        };
+        if let (Some(trail), Some(how)) = (&mut self.trail, kept) {
+            let gave = stepped.as_ref().ok().cloned();
+            trail.push(Fed { how, gave });
+        }
+        stepped
+    }
+}
+
+/// A [`Stepper`] that can be cloned where it stands (made by
+/// [`Stepper::cloneable`]): it steps as a `Stepper` does (through
+/// `Deref`), and keeps what it fed its saga so a clone can replay it.
+pub struct CloneableStepper<G: Generator> {
+    steps: Stepper<G>,
+    make: Rc<dyn Fn() -> G>,
+}
+
+impl<G: Generator> fmt::Debug for CloneableStepper<G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CloneableStepper")
+            .field(&self.steps)
+            .finish()
+    }
+}
+
+impl<G: Generator> Deref for CloneableStepper<G> {
+    type Target = Stepper<G>;
+
+    fn deref(&self) -> &Stepper<G> {
+        &self.steps
+    }
+}
+
+impl<G: Generator> DerefMut for CloneableStepper<G> {
+    fn deref_mut(&mut self) -> &mut Stepper<G> {
+        &mut self.steps
+    }
+}
+
+impl<G> Clone for CloneableStepper<G>
+where
+    G: Generator<Yield = Effect, Input = Value, Error = Error>,
+{
+    /// A fresh saga, fed what this one was fed, one step at a time: it
+    /// stands where this one stands, and goes on by itself. Values fed are
+    /// shared with the clone, not copied (each step reads its own copy, as
+    /// a typed result is `Clone`).
+    ///
+    /// # Panics
+    ///
+    /// If the fresh saga takes another way than this one did (a step gives
+    /// another effect, or finishes where this one went on): its effects
+    /// then depend on something besides the results it was fed, and no
+    /// replay can stand where this one stands.
+    ///
+    /// ```should_panic
+    /// use baton::saga::{SagaCo, Stepper, delay};
+    /// use baton::Gen;
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let runs = Rc::new(Cell::new(0));
+    /// let mut steps = Stepper::cloneable(move || {
+    ///     let runs = runs.clone();
+    ///     Gen::new(move |co: SagaCo<()>| async move {
+    ///         runs.set(runs.get() + 1);
+    ///         delay(&co, 100 * runs.get()).await // depends on how often it ran
+    ///     })
+    /// });
+    /// steps.next_effect().ok();
+    /// let _ = steps.clone(); // delay(200) where the original made delay(100)
+    /// ```
+    fn clone(&self) -> Self {
+        let trail = self.steps.trail.as_deref().unwrap_or_default();
+        let mut steps = Stepper::new((self.make)());
+        steps.trail = Some(Vec::with_capacity(trail.len()));
+        for (at, fed) in trail.iter().enumerate() {
+            let gave = steps.step(fed.how.clone()).ok();
+            assert!(
+                gave == fed.gave,
+                "a cloned saga took another way than the original: its step {} {}, where the \
+                 original's {} (a cloneable stepper's saga is made again and fed what the original \
+                 was fed: its effects must depend on those results alone)",
+                at + 1,
+                shown(gave.as_ref()),
+                shown(fed.gave.as_ref()),
+            );
+        }
+        steps.started = self.steps.started;
+        CloneableStepper {
+            steps,
+            make: Rc::clone(&self.make),
         }
     }
+}
+
+/// What a step gave, for the message of a replay that went another way.
+fn shown(gave: Option<&Description>) -> String {
+    gave.map_or_else(|| "finished".into(), |effect| format!("gave {effect}"))
 }

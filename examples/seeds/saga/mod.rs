@@ -10,12 +10,14 @@ use baton::{Body, Error, Gen, Promise, set_timeout};
 use crate::seeds::js::Log;
 use crate::seeds::promises::{ms, scenario, stamp};
 
+mod branches;
 mod channels;
 mod store;
 mod store_races;
 mod tree;
 mod turns;
 
+pub use branches::branches;
 pub use channels::{channel_order, multicast};
 pub use store::{store_end, store_order, store_subscribe};
 pub use store_races::{all_at_once, put_overflow, race_take};
