@@ -61,7 +61,7 @@ enum Input {
 }
 
 /// What a step gave, comparable.
-fn seen(step: Result<Description, Finished<u32>>) -> String {
+fn seen<T: std::fmt::Display>(step: Result<Description, Finished<T>>) -> String {
     match step {
         Ok(effect) => effect.to_string(),
         Err(Ok(value)) => format!("returned {value}"),
@@ -198,4 +198,45 @@ fn a_saga_whose_effects_depend_on_more_than_its_results_cannot_be_cloned() {
     steps.next_effect().ok();
     steps.feed(()).ok();
     let _ = steps.clone();
+}
+
+#[test]
+fn results_of_an_all_and_a_race_are_replayed_into_a_clone() {
+    use baton::saga::{all, call_effect, race};
+    fn price(_: &'static str) -> Promise<u32> {
+        unreachable!("stepped: the test answers")
+    }
+    let make = || {
+        Gen::new(|co: SagaCo<String>| async move {
+            let prices: Vec<u32> = all(
+                &co,
+                vec![call_effect(price, "tea"), call_effect(price, "cake")],
+            )
+            .await?;
+            let (winner, quote): (&str, u32) = race(
+                &co,
+                vec![
+                    ("shop", call_effect(price, "shop")),
+                    ("market", call_effect(price, "market")),
+                ],
+            )
+            .await?;
+            Ok(format!("{prices:?}, {winner} at {quote}"))
+        })
+    };
+    let mut steps = Stepper::cloneable(make);
+    steps.next_effect().ok();
+    assert_eq!(
+        seen(steps.feed_all([3_u32, 4])).split('(').next(),
+        Some("Race race")
+    );
+    let mut clone = steps.clone();
+    assert_eq!(
+        seen(clone.feed_race("market", 9_u32)),
+        "returned [3, 4], market at 9"
+    );
+    assert_eq!(
+        seen(steps.feed_race("shop", 11_u32)),
+        "returned [3, 4], shop at 11"
+    );
 }
