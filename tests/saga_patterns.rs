@@ -265,3 +265,95 @@ fn using_disposes_once_even_when_the_saga_is_cancelled_mid_body() {
     let error = task.peek().and_then(Result::err).expect("cancelled");
     assert!(baton::saga::Cancelled::is(&error));
 }
+
+/// A breaker that never resets (`Duration::MAX`) opens and stays open,
+/// refusing with the longest wait there is, where the open state's end
+/// overflowed a `Duration` and panicked.
+#[test]
+fn a_breaker_that_never_resets_stays_open() {
+    let breaker = CircuitBreaker::new(1, Duration::MAX);
+    let b = breaker.clone();
+    let seen = EventLoop::virtual_clock().run(move || {
+        run_saga(Gen::new(move |co: SagaCo<Vec<String>>| async move {
+            let mut seen = Vec::new();
+            for _ in 0..2 {
+                delay(&co, 5).await?;
+                let r = b
+                    .call(&co, |()| Promise::<u32>::reject(Error::msg("down")), ())
+                    .await;
+                seen.push(match r {
+                    Err(baton::Abrupt::Throw(e)) => e
+                        .downcast_ref::<baton::saga::resilience::CircuitOpen>()
+                        .map_or_else(|| e.to_string(), |open| format!("{:?}", open.retry_after)),
+                    other => format!("{other:?}"),
+                });
+            }
+            Ok(seen)
+        }))
+        .promise()
+    });
+    let longest = format!("{:?}", Duration::MAX - Duration::from_millis(10));
+    assert_eq!(
+        seen.peek().and_then(Result::ok),
+        Some(vec!["down".to_string(), longest])
+    );
+    assert!(matches!(breaker.state(), BreakerState::Open { .. }));
+}
+
+/// Backoff settings no wait can follow are read as the nearest waits
+/// there are, where making the wait panicked: a negative factor or random
+/// draw waits nothing, a NaN factor the cap, an unbounded jitter or cap
+/// the longest (and the wait's milliseconds saturate).
+#[test]
+fn backoff_settings_no_wait_can_follow_wait_the_nearest_there_is() {
+    let ms = Duration::from_millis;
+    let negative = Retry::new(3).base(ms(100)).factor(-2.0).jitter(0.0);
+    assert_eq!(negative.delay_after(2), Duration::ZERO);
+    let nan = Retry::new(3)
+        .base(ms(100))
+        .factor(f64::NAN)
+        .max_delay(ms(700))
+        .jitter(0.0);
+    assert_eq!(nan.delay_after(2), ms(700));
+    let draws_below = Retry::new(3)
+        .base(ms(100))
+        .jitter(1.0)
+        .random_source(|| -5.0);
+    assert_eq!(draws_below.delay_after(1), Duration::ZERO);
+    let endless = Retry::new(3)
+        .base(ms(100))
+        .jitter(f64::INFINITY)
+        .random_source(|| 0.5);
+    assert_eq!(endless.delay_after(1), Duration::MAX);
+    let huge = Retry::new(3)
+        .base(Duration::MAX)
+        .max_delay(Duration::MAX)
+        .jitter(1.0)
+        .random_source(|| 0.99);
+    assert_eq!(huge.delay_after(3), Duration::MAX);
+
+    // A saga retrying after such a wait is cancelled while it waits, not
+    // torn by a panic.
+    let policy = Retry::new(2)
+        .base(Duration::MAX)
+        .max_delay(Duration::MAX)
+        .jitter(0.0);
+    let p = EventLoop::virtual_clock().run(move || {
+        let task = baton::saga::Runtime::new().run(
+            "patient",
+            Gen::new(move |co: SagaCo<u32>| async move {
+                policy
+                    .call(&co, |()| Promise::<u32>::reject(Error::msg("down")), ())
+                    .await
+            }),
+        );
+        let t = task.clone();
+        baton::set_timeout(move || t.cancel(Error::msg("enough")), ms(1_000));
+        task.promise()
+    });
+    let outcome = p.peek().map(|r| r.map_err(|e| e.to_string()));
+    assert!(
+        matches!(&outcome, Some(Err(e)) if e.contains("enough")),
+        "{outcome:?}"
+    );
+}

@@ -277,7 +277,8 @@ impl CircuitBreaker {
                 };
                 if failures >= self.inner.threshold {
                     self.set(BreakerState::Open {
-                        until: now() + self.inner.reset,
+                        // A reset of `Duration::MAX` (never) saturates.
+                        until: now().saturating_add(self.inner.reset),
                     });
                 } else {
                     self.set(BreakerState::Closed { failures });

@@ -280,6 +280,10 @@ impl Retry {
     }
 
     /// The wait after failed attempt `attempt` (1-based), jitter included.
+    /// Settings no wait can follow are read as the nearest wait there is,
+    /// not a panic: a negative wait (a negative factor, a random source
+    /// drawing below 0) is none, one past [`Duration::MAX`] (an endless
+    /// jitter or cap) is `Duration::MAX`, and a NaN backoff is the cap.
     ///
     /// ```
     /// use baton::saga::resilience::Retry;
@@ -294,7 +298,11 @@ impl Retry {
         let backoff = self.base.as_secs_f64() * self.factor.powi(exponent);
         let backoff = backoff.min(self.max_delay.as_secs_f64());
         let jitter = (self.random.borrow_mut())() * backoff * self.jitter;
-        Duration::from_secs_f64(backoff + jitter)
+        let wait = backoff + jitter;
+        if wait.is_nan() || wait <= 0.0 {
+            return Duration::ZERO;
+        }
+        Duration::try_from_secs_f64(wait).unwrap_or(Duration::MAX)
     }
 
     /// `yield* retryable(operation)`: calls `f(arg)` until it succeeds, an
@@ -351,7 +359,7 @@ impl Retry {
                 return Err(Abrupt::Throw(error));
             }
             let wait = self.delay_after(attempt);
-            delay(co, wait.as_millis() as u64).await?;
+            delay(co, u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)).await?;
             attempt += 1;
         }
     }
