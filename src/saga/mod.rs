@@ -243,7 +243,11 @@
 //! and releases run newest first, each once, even if the saga is cancelled
 //! while one runs.
 //!
-//! **Testing.** `Runtime::traced()` records every task and effect (started,
+//! **Testing.** `Stepper` steps one saga with nothing performed; a
+//! cloneable one (`Stepper::cloneable`) records what it fed, and a clone is
+//! a fresh saga replayed through the same results, so each branch is
+//! tested from where it parts; `Task::mock` stands in for a forked task.
+//! `Runtime::traced()` records every task and effect (started,
 //! resolved, rejected, cancelled) with the loop's time, as data and as a
 //! timeline; `Runtime::simulate` runs a whole tree to its end on a fresh
 //! virtual clock, and `Runtime::intercept` answers chosen effects in place of
