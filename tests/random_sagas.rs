@@ -7,99 +7,16 @@
 
 mod random_support;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
 
-use baton::saga::{Effect, SagaCo, all, call, call_effect, delay, race, run_saga};
-use baton::{Abrupt, Error, Gen, Promise, set_timeout};
+use baton::saga::{SagaCo, run_saga};
+use baton::{Gen, set_timeout};
+use random_support::saga_calls::exec;
 use random_support::{
-    Log, check_against_node, list, log_settled, name, number, run_logged, say, text, ticks,
-    try_statement,
+    Log, check_against_node, list, log_settled, number, run_logged, say, text, ticks,
 };
 use serde_json::Value;
-
-type Completion = Result<(), Abrupt<Error, i64>>;
-
-const KEYS: [&str; 3] = ["a", "b", "c"];
-
-fn answer(v: i64) -> Promise<i64> {
-    Promise::resolve(v)
-}
-
-fn refuse(why: String) -> Promise<i64> {
-    Promise::reject(Error::msg(why))
-}
-
-/// A call effect of the program, as data (for `all` and `race`).
-fn call_of(effect: &Value) -> Effect {
-    match effect["e"].as_str().expect("an effect") {
-        "call" => call_effect(answer, number(&effect["v"])),
-        _ => call_effect(refuse, text(&effect["r"])),
-    }
-}
-
-/// Runs the effect `effect` in the saga of `co`; returns what it yields to
-/// the saga, as the JavaScript side shows it.
-async fn perform(co: &SagaCo<i64>, effect: &Value) -> Result<String, Abrupt<Error, i64>> {
-    Ok(match effect["e"].as_str().expect("an effect") {
-        "call" => call(co, answer, number(&effect["v"])).await?.to_string(),
-        "refuse" => call(co, refuse, text(&effect["r"])).await?.to_string(),
-        "all" => {
-            let values: Vec<i64> =
-                all(co, list(&effect["of"]).iter().map(call_of).collect()).await?;
-            values
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        }
-        "race" => {
-            let racers = list(&effect["of"])
-                .iter()
-                .zip(KEYS)
-                .map(|(e, key)| (key, call_of(e)))
-                .collect();
-            let (key, value): (&str, i64) = race(co, racers).await?;
-            format!("{key}={value}")
-        }
-        _ => {
-            delay(co, 0).await?;
-            "undefined".into()
-        }
-    })
-}
-
-/// Runs a block of the saga `g` of `co`.
-fn exec(
-    co: Rc<SagaCo<i64>>,
-    log: Log,
-    g: String,
-    stmts: Vec<Value>,
-) -> Pin<Box<dyn Future<Output = Completion>>> {
-    Box::pin(async move {
-        for st in stmts {
-            match st["s"].as_str().expect("a statement") {
-                "effect" => {
-                    let got = perform(&co, &st["effect"]).await?;
-                    say(&log, format!("{g} got {got}"));
-                }
-                "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
-                "log" => say(&log, format!("{g} at {}", st["id"])),
-                "try" => {
-                    let tell = |line| say(&log, format!("{g} {line}"));
-                    try_statement(&st, tell, name, |stmts| {
-                        exec(co.clone(), log.clone(), g.clone(), stmts)
-                    })
-                    .await?;
-                }
-                other => panic!("unknown statement {other}"),
-            }
-        }
-        Ok(())
-    })
-}
 
 /// Runs one saga and logs how it ends.
 fn start(log: &Log, saga: &Value) {

@@ -9,99 +9,17 @@
 
 mod random_support;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
-use baton::saga::{
-    BoxSaga, CloneableStepper, Description, Effect, Finished, Kind, SagaCo, Stepper, all, call,
-    call_effect, delay, race,
-};
-use baton::{Abrupt, Error, Gen, Promise};
-use random_support::{Log, check_against_node, list, name, number, say, text, try_statement};
+use baton::saga::{BoxSaga, CloneableStepper, Description, Finished, Kind, SagaCo, Stepper};
+use baton::{Error, Gen};
+use random_support::saga_calls::{KEYS, exec};
+use random_support::{Log, check_against_node, list, name, number, say, text};
 use serde_json::Value;
 
 /// What a saga returns: its own value, or `None` when a `return()` ended
 /// it (JavaScript's `undefined`).
 type Returned = Option<i64>;
-
-type Completion = Result<(), Abrupt<Error, Returned>>;
-
-const KEYS: [&str; 3] = ["a", "b", "c"];
-
-// Stepped, never performed: the script feeds every result.
-fn answer(v: i64) -> Promise<i64> {
-    unreachable!("{v} is fed by the script")
-}
-
-fn refuse(why: String) -> Promise<i64> {
-    unreachable!("{why} is fed by the script")
-}
-
-/// A call effect of the program, as data (for `all` and `race`).
-fn call_of(effect: &Value) -> Effect {
-    match effect["e"].as_str().expect("an effect") {
-        "call" => call_effect(answer, number(&effect["v"])),
-        _ => call_effect(refuse, text(&effect["r"])),
-    }
-}
-
-/// Yields the effect `effect`; returns what the saga was given, as the
-/// JavaScript side shows it.
-async fn perform(co: &SagaCo<Returned>, effect: &Value) -> Result<String, Abrupt<Error, Returned>> {
-    Ok(match effect["e"].as_str().expect("an effect") {
-        "call" => call(co, answer, number(&effect["v"])).await?.to_string(),
-        "refuse" => call(co, refuse, text(&effect["r"])).await?.to_string(),
-        "all" => {
-            let values: Vec<i64> =
-                all(co, list(&effect["of"]).iter().map(call_of).collect()).await?;
-            let shown: Vec<String> = values.iter().map(i64::to_string).collect();
-            shown.join(",")
-        }
-        "race" => {
-            let racers = list(&effect["of"])
-                .iter()
-                .zip(KEYS)
-                .map(|(e, key)| (key, call_of(e)))
-                .collect();
-            let (key, value): (&str, i64) = race(co, racers).await?;
-            format!("{key}={value}")
-        }
-        _ => {
-            delay(co, 0).await?;
-            "undefined".into()
-        }
-    })
-}
-
-/// Runs a block of the saga's body.
-fn exec(
-    co: Rc<SagaCo<Returned>>,
-    log: Log,
-    stmts: Vec<Value>,
-) -> Pin<Box<dyn Future<Output = Completion>>> {
-    Box::pin(async move {
-        for st in stmts {
-            match st["s"].as_str().expect("a statement") {
-                "effect" => {
-                    let got = perform(&co, &st["effect"]).await?;
-                    say(&log, format!("got {got}"));
-                }
-                "throw" => return Err(Abrupt::Throw(Error::msg(text(&st["r"])))),
-                "log" => say(&log, format!("at {}", st["id"])),
-                "try" => {
-                    let tell = |line| say(&log, line);
-                    try_statement(&st, tell, name, |stmts| {
-                        exec(co.clone(), log.clone(), stmts)
-                    })
-                    .await?;
-                }
-                other => panic!("unknown statement {other}"),
-            }
-        }
-        Ok(())
-    })
-}
 
 /// One stepper of the script, with the effect it stands at.
 struct Steps {
@@ -172,7 +90,7 @@ fn run(program: &Value) -> Vec<String> {
     let make = move || {
         let (log, body) = (body_log.clone(), body.clone());
         Gen::new(move |co: SagaCo<Returned>| async move {
-            exec(Rc::new(co), log, body).await?;
+            exec(Rc::new(co), log, "s".into(), body).await?;
             Ok(Some(end))
         })
         .boxed()

@@ -15,6 +15,7 @@ use baton::Error;
 use baton::async_gen::PinnedAsyncGen;
 use serde_json::Value;
 
+pub mod saga_calls;
 pub mod sagas;
 pub mod stages;
 

@@ -5,36 +5,24 @@
 // `node stepper.js` makes PROGRAMS programs from a fixed seed and prints,
 // for each, a line `== <program as JSON>` and then what Node logs running
 // it, each program in a process of its own. A program is a saga body of
-// `sagas.js`'s kind (calls answered or refused, `all` and `race` of them,
-// 0 ms delays, throws, try / catch / finally) and a script a test follows
-// with redux-saga's `cloneableGenerator`: start the saga, feed the effect
-// it stands at a result made of a number (a call's value, an `all`'s
-// values from it on, a race's winner chosen by it), throw into it, return
-// it, clone the stepper where it stands (the clone replays what it was
-// fed: the body's lines are logged again), or switch to another of the
-// steppers made so far (a finished one is not cloned). Nothing is performed: every result is fed. Each
-// step logs the effect it led to, or how the saga ended.
-const { blocks, main, blockSource } = require("./_random.js");
+// `sagas.js`'s kind (`_saga_calls.js`: calls answered or refused, `all`
+// and `race` of them, 0 ms delays, throws, try / catch / finally) and a
+// script a test follows with redux-saga's `cloneableGenerator`: start the
+// saga, feed the effect it stands at a result made of a number (a call's
+// value, an `all`'s values from it on, a race's winner chosen by it),
+// throw into it, return it, clone the stepper where it stands (the clone
+// replays what it was fed: the body's lines are logged again; a finished
+// one is not cloned), or switch to another of the steppers made so far.
+// Nothing is performed: every result is fed. Each step logs the effect it
+// led to, or how the saga ended.
+const { main } = require("./_random.js");
+const { bodies, makeSaga, show } = require("./_saga_calls.js");
 
 const PROGRAMS = 1000;
 const SEED = 20261213;
-const KEYS = ["a", "b", "c"];
 
 function generate(r) {
-  const call = (labels) => (r.chance(0.75) ? { e: "call", v: labels() } : { e: "refuse", r: "e" + labels() });
-  const block = blocks(r, {
-    leafKinds: 5,
-    maxDepth: 2,
-    leaf: (kind, label) => {
-      if (kind <= 1) return { s: "effect", effect: call(label) };
-      if (kind === 2) return { s: "effect", effect: { e: "all", of: Array.from({ length: r.int(4) }, () => call(label)) } };
-      if (kind === 3) {
-        const of = Array.from({ length: 1 + r.int(3) }, () => call(label));
-        return { s: "effect", effect: r.chance(0.5) ? { e: "race", of } : { e: "delay" } };
-      }
-      return r.chance(0.4) ? { s: "throw", r: "t" + label() } : { s: "effect", effect: call(label) };
-    },
-  });
+  const block = bodies(r, { throwChance: 0.4 });
   const script = [{ op: "start" }];
   for (let i = 0, n = 4 + r.int(16); i < n; i++) {
     const k = r.int(14);
@@ -45,21 +33,6 @@ function generate(r) {
     else script.push({ op: "switch", to: r.int(4) });
   }
   return { body: block(0), end: 900 + r.int(10), script };
-}
-
-function effectSource(effect) {
-  switch (effect.e) {
-    case "call":
-      return `call(answer, ${effect.v})`;
-    case "refuse":
-      return `call(refuse, "${effect.r}")`;
-    case "all":
-      return `all([${effect.of.map(effectSource).join(", ")}])`;
-    case "race":
-      return `race({ ${effect.of.map((e, i) => `${KEYS[i]}: ${effectSource(e)}`).join(", ")} })`;
-    case "delay":
-      return "delay(0)";
-  }
 }
 
 // An effect as baton's `Description` shows it.
@@ -93,28 +66,9 @@ function result(effect, n) {
 }
 
 function run(program) {
-  const { call, all, race, delay } = require("../saga/_saga.js");
   const { cloneableGenerator } = require("@redux-saga/testing-utils");
   const log = (s) => console.log(s);
-  const answer = (v) => Promise.resolve(v);
-  const refuse = (why) => Promise.reject(why);
-  const show = (v) => {
-    if (Array.isArray(v)) return v.join(",");
-    if (v !== null && typeof v === "object") return Object.entries(v).map(([k, x]) => `${k}=${x}`).join(",");
-    return String(v);
-  };
-  const own = (st, indent) => `${indent}log("got " + show(yield ${effectSource(st.effect)}));\n`;
-  const body = new Function(
-    "log",
-    "show",
-    "call",
-    "all",
-    "race",
-    "delay",
-    "answer",
-    "refuse",
-    `return function* () {\n${blockSource(program.body, "  ", own)}  return ${program.end};\n};`,
-  )(log, show, call, all, race, delay, answer, refuse);
+  const body = makeSaga(program.body, "s", program.end, log);
 
   // Each stepper, with the effect it stands at (null: not started, or
   // finished).
