@@ -6,6 +6,7 @@ pub mod adder;
 pub mod adder_throw;
 pub mod async_await;
 pub mod async_gen;
+pub mod async_gen_basics;
 pub mod counts;
 pub mod echo;
 #[cfg(feature = "tokio")]
@@ -325,6 +326,12 @@ pub const PORTS: &[Port] = &[
         "cancellable",
         "runCancellable: cancel runs cleanup, rejects, skips the next step",
         runner::cancellable,
+    ),
+    port(
+        "async_gen",
+        "basics",
+        "seed 004's first examples: asyncCounter, greetSlowly, simple(), EventStream, collecting, helpers, withTimeout",
+        async_gen_basics::basics,
     ),
     port(
         "async_gen",
