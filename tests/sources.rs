@@ -5,7 +5,7 @@
 #[path = "../examples/seeds/mod.rs"]
 mod seeds;
 
-use seeds::sources;
+use seeds::{fetching, sources};
 
 #[test]
 fn pagination_stops_requesting_when_the_consumer_breaks() {
@@ -92,4 +92,43 @@ fn the_log_pipeline_saves_enriched_warnings_and_errors_into_sqlite() {
     assert_eq!(names, 7);
     drop(db);
     let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn each_user_is_fetched_when_the_consumer_asks_for_it() {
+    assert_eq!(
+        fetching::user_names(),
+        "{ value: \"Leanne Graham\", done: false } (users fetched: 1)\n\
+         { value: \"Ervin Howell\", done: false } (users fetched: 2)\n\
+         { value: \"Clementine Bauch\", done: false } (users fetched: 3)\n\
+         { value: undefined, done: true } (users fetched: 3)\n"
+    );
+}
+
+#[test]
+fn a_failed_fetch_is_yielded_and_the_rest_go_on() {
+    assert_eq!(
+        fetching::resilient(),
+        "Success: /posts?id=1 - \"sunt aut facere\"\n\
+         Failed: /fail - HTTP 404 for /fail\n\
+         Success: /posts?id=2 - \"qui est esse\"\n"
+    );
+}
+
+#[test]
+fn a_stream_gives_the_first_item_after_one_request_and_stops_with_its_consumer() {
+    let by_callback: String = ["a1 (requests: 1)", "a2 (requests: 1)", "b1 (requests: 2)"]
+        .into_iter()
+        .chain(["b2 (requests: 2)", "c1 (requests: 3)", "c2 (requests: 3)"])
+        .map(|line| format!("  {line}\n"))
+        .collect();
+    assert_eq!(
+        fetching::approaches(),
+        format!(
+            "all at once: 6 items, the first (a1) after 3 requests\n\
+             a callback per item:\n{by_callback}\
+             a stream, stopped after three items:\n  a1 (requests: 1)\n  a2 (requests: 1)\n  \
+             b1 (requests: 2)\nstopped after 2 requests\n"
+        )
+    );
 }

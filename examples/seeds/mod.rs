@@ -10,6 +10,8 @@ pub mod async_gen_basics;
 pub mod counts;
 pub mod echo;
 #[cfg(feature = "tokio")]
+pub mod fetching;
+#[cfg(feature = "tokio")]
 pub mod journey;
 pub mod js;
 #[cfg(feature = "tokio")]

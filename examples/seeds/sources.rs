@@ -22,18 +22,18 @@ use super::js::Log;
 use super::loopback::with_server;
 use super::promises::sleep;
 
-type Params = Query<std::collections::HashMap<String, String>>;
-type Requests = Arc<Mutex<Vec<String>>>;
+pub(super) type Params = Query<std::collections::HashMap<String, String>>;
+pub(super) type Requests = Arc<Mutex<Vec<String>>>;
 
-fn param(q: &Params, key: &str) -> u32 {
+pub(super) fn param(q: &Params, key: &str) -> u32 {
     q.get(key).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 /// A response: status, headers, JSON body.
-type Response = (u16, Vec<(String, String)>, Value);
+pub(super) type Response = (u16, Vec<(String, String)>, Value);
 
 /// GET `url` → (status, headers, JSON body).
-fn get_json(url: String) -> Promise<Response> {
+pub(super) fn get_json(url: String) -> Promise<Response> {
     spawn(async move {
         let response = reqwest::get(&url).await.map_err(Error::new)?;
         let status = response.status().as_u16();
@@ -369,7 +369,19 @@ pub fn server_sent_events() -> String {
 /// Every source, for the tour and `cargo run --example sources`.
 type Source = (&'static str, fn() -> String);
 
-pub const ALL: [Source; 6] = [
+pub const ALL: [Source; 9] = [
+    (
+        "fetchUserNames: a user fetched when asked for",
+        super::fetching::user_names,
+    ),
+    (
+        "resilientFetcher: a failed fetch yielded, the rest go on",
+        super::fetching::resilient,
+    ),
+    (
+        "every page three ways: at once, by callback, as a stream",
+        super::fetching::approaches,
+    ),
     ("page-number pagination, stopped by the consumer", paginated),
     ("cursor pagination over Link headers", cursor),
     ("polling a health endpoint with backoff", polling),
