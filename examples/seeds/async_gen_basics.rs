@@ -3,18 +3,19 @@
 //! and simple() asked by hand, a type made async iterable (EventStream),
 //! collecting (a for-await loop, and `from_async`), the helpers the seed
 //! writes by hand (`filter`, `map`, `take`, `to_vec` here), and a stream
-//! stopped by `with_timeout` when an item is late.
+//! stopped by `with_timeout` when an item is late; and the protocol by
+//! hand beside a generator (`both_protocols.js`).
 
 use std::cell::Cell;
 use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::time::Duration;
 
-use baton::async_gen::{AsyncIteratorExt, fall_off, for_await, from_async};
+use baton::async_gen::{AsyncIterator, AsyncIteratorExt, fall_off, for_await, from_async};
 use baton::{AsyncGen, Co, Error, Fault, FaultKind, Step, now, spawn};
 
 use super::js::{Log, step_json};
-use super::promises::{scenario, sleep};
+use super::promises::{scenario, sleep, stamp};
 
 type Items<T> = AsyncGen<T, (), (), Error>;
 
@@ -223,6 +224,95 @@ pub fn basics() -> String {
                     other?;
                 }
             }
+            Ok::<_, Error>(())
+        });
+    })
+}
+
+/// `manualAsyncIterable`: the protocol by hand, `next()` a timer's promise
+/// of the next number, `return()` a cleanup.
+struct Manual {
+    i: i32,
+    log: Log,
+}
+
+impl AsyncIterator for Manual {
+    type Item = i32;
+    type Error = Error;
+
+    fn next(&mut self) -> impl std::future::Future<Output = Result<Option<i32>, Error>> {
+        // `i++` runs when the timer fires in the JavaScript; nothing reads
+        // it in between.
+        let value = (self.i < 3).then_some(self.i);
+        if value.is_some() {
+            self.i += 1;
+        }
+        async move {
+            match value {
+                Some(value) => {
+                    sleep(100).await?;
+                    Ok(Some(value))
+                }
+                None => Ok(None),
+            }
+        }
+    }
+
+    async fn close(&mut self) -> Result<(), Error> {
+        stamp(&self.log, "Cleanup");
+        Ok(())
+    }
+}
+
+/// `generatorAsyncIterable`: the same numbers from an async generator.
+fn generator_numbers() -> Items<i32> {
+    AsyncGen::new(|co: Co<i32, (), (), Error>| async move {
+        for i in 0..3 {
+            sleep(100).await?;
+            co.yield_(i).await?;
+        }
+        fall_off()
+    })
+}
+
+/// async function test(label, iterable, stopAt)
+async fn test<I: AsyncIterator<Item = i32, Error = Error>>(
+    log: &Log,
+    label: &str,
+    iterable: I,
+    stop_at: Option<i32>,
+) -> Result<(), Error> {
+    for_await(iterable, async |val| {
+        stamp(log, format_args!("{label}: {val}"));
+        if Some(val) == stop_at {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .await?;
+    stamp(log, format_args!("{label}: done"));
+    Ok(())
+}
+
+pub fn both_protocols() -> String {
+    scenario(|log| {
+        let log = log.clone();
+        spawn(async move {
+            let manual = |log: &Log| Manual {
+                i: 0,
+                log: log.clone(),
+            };
+            test(&log, "manual", manual(&log), None).await?;
+            test(&log, "generator", generator_numbers(), None).await?;
+            test(&log, "manual, stopped at 1", manual(&log), Some(1)).await?;
+            test(
+                &log,
+                "generator, stopped at 1",
+                generator_numbers(),
+                Some(1),
+            )
+            .await?;
             Ok::<_, Error>(())
         });
     })

@@ -337,6 +337,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "both_protocols",
+        "the protocol by hand (its return() cleans up) and an async generator: the same values",
+        async_gen_basics::both_protocols,
+    ),
+    port(
+        "async_gen",
         "for_await_turns",
         "for await, turn by turn",
         async_gen::for_await_turns,
