@@ -132,3 +132,13 @@ fn a_stream_gives_the_first_item_after_one_request_and_stops_with_its_consumer()
         )
     );
 }
+
+#[test]
+fn the_coroutine_runner_fetches_a_user_then_posts_then_comments() {
+    assert_eq!(
+        fetching::user_data(),
+        "GET /api/users/42\nGET /api/users/42/posts\nGET /api/posts/7/comments\n\
+         {\"comments\":[{\"body\":\"first!\"}],\"posts\":[{\"id\":7,\"title\":\"Notes\"},\
+         {\"id\":8,\"title\":\"Engines\"}],\"user\":{\"id\":42,\"name\":\"Ada\"}}\n"
+    );
+}

@@ -1,4 +1,5 @@
-//! Seed 004's fetching examples, against a real server on loopback:
+//! Seed 003's `fetchUserData` through the coroutine runner, and seed
+//! 004's fetching examples, against a real server on loopback:
 //! `fetchUserNames` (a request only when the consumer asks),
 //! `resilientFetcher` (a failed fetch yielded as a result, the rest go on)
 //! and the three ways to fetch every page (all at once, a callback per
@@ -12,7 +13,8 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Router, response::IntoResponse};
 use baton::async_gen::{fall_off, for_await};
-use baton::{AsyncGen, Co, Error, Promise, Step, spawn};
+use baton::runner::run;
+use baton::{AsyncGen, Co, Error, Gen, Promise, Step, spawn};
 use serde_json::{Value, json};
 
 use super::js::Log;
@@ -263,4 +265,58 @@ pub fn approaches() -> String {
             Ok::<_, Error>(log.text())
         })
     })
+}
+
+/// function* fetchUserData(userId) { const user = yield fetch(…); … return { user, posts, comments } }
+/// (seed 003's coroutine runner), driven by `run`: each yielded promise's
+/// value comes back at its `yield`.
+fn fetch_user_data(base: String, user_id: u32) -> Promise<Value> {
+    run(Gen::new(
+        move |co: Co<Promise<Value>, Value, Value, Error>| async move {
+            let json = |path: String| get_json(format!("{base}{path}")).map(|(_, _, body)| body);
+            let user = co.yield_(json(format!("/api/users/{user_id}"))).await?;
+            let posts = co
+                .yield_(json(format!("/api/users/{user_id}/posts")))
+                .await?;
+            let first = posts[0]["id"].as_u64().unwrap_or_default();
+            let comments = co
+                .yield_(json(format!("/api/posts/{first}/comments")))
+                .await?;
+            Ok(json!({ "user": user, "posts": posts, "comments": comments }))
+        },
+    ))
+}
+
+/// `run(fetchUserData, 42).then(data => console.log(data))`, against a
+/// server that logs each request.
+pub fn user_data() -> String {
+    let requests: Requests = Arc::default();
+    let (users, posts, comments) = (requests.clone(), requests.clone(), requests.clone());
+    let app = Router::new()
+        .route(
+            "/api/users/42",
+            get(move || async move {
+                note(&users, "GET /api/users/42".into());
+                Json(json!({ "id": 42, "name": "Ada" }))
+            }),
+        )
+        .route(
+            "/api/users/42/posts",
+            get(move || async move {
+                note(&posts, "GET /api/users/42/posts".into());
+                Json(json!([{ "id": 7, "title": "Notes" }, { "id": 8, "title": "Engines" }]))
+            }),
+        )
+        .route(
+            "/api/posts/7/comments",
+            get(move || async move {
+                note(&comments, "GET /api/posts/7/comments".into());
+                Json(json!([{ "body": "first!" }]))
+            }),
+        );
+    let data = with_server(app, move |base| {
+        fetch_user_data(base, 42).map(|data| format!("{data}\n"))
+    });
+    let asked = requests.lock().map(|r| r.join("\n")).unwrap_or_default();
+    format!("{asked}\n{data}")
 }

@@ -369,7 +369,11 @@ pub fn server_sent_events() -> String {
 /// Every source, for the tour and `cargo run --example sources`.
 type Source = (&'static str, fn() -> String);
 
-pub const ALL: [Source; 9] = [
+pub const ALL: [Source; 10] = [
+    (
+        "fetchUserData: the coroutine runner over real requests",
+        super::fetching::user_data,
+    ),
     (
         "fetchUserNames: a user fetched when asked for",
         super::fetching::user_names,
