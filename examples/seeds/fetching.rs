@@ -58,7 +58,8 @@ pub fn user_names() -> String {
             async move {
                 let id = param(&q, "id");
                 note(&requests, format!("user {id}"));
-                let name = NAMES.get(id as usize - 1).copied().unwrap_or("nobody");
+                let name = (id as usize).checked_sub(1).and_then(|i| NAMES.get(i));
+                let name = name.copied().unwrap_or("nobody");
                 Json(json!({ "id": id, "name": name }))
             }
         }),
@@ -113,7 +114,8 @@ pub fn resilient() -> String {
             "/posts",
             get(|q: Params| async move {
                 let titles = ["sunt aut facere", "qui est esse"];
-                let title = titles.get(param(&q, "id") as usize - 1).copied();
+                let at = (param(&q, "id") as usize).checked_sub(1);
+                let title = at.and_then(|i| titles.get(i)).copied();
                 Json(json!({ "title": title })).into_response()
             }),
         )
@@ -153,7 +155,7 @@ fn pages_app(requests: &Requests) -> Router {
             async move {
                 let page = param(&q, "page");
                 note(&requests, format!("page {page}"));
-                let letter = char::from(b'a' + page as u8 - 1);
+                let letter = char::from(b'a' + (page.clamp(1, 26) - 1) as u8);
                 let next = (page < 3).then_some(page + 1);
                 Json(json!({ "results": [format!("{letter}1"), format!("{letter}2")], "nextPage": next }))
             }
