@@ -31,7 +31,7 @@ fn api(user_lookups: Arc<Mutex<u32>>) -> Router {
                 let page = q.get("page").copied().unwrap_or(1);
                 let entries: Vec<Value> = (0..PER_PAGE)
                     .map(|i| {
-                        let id = (page - 1) * PER_PAGE + i;
+                        let id = page.saturating_sub(1) * PER_PAGE + i;
                         json!({
                             "id": id,
                             "level": LEVELS[(id % 3) as usize],

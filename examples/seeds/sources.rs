@@ -65,7 +65,7 @@ pub fn paginated() -> String {
                 if let Ok(mut log) = requests.lock() {
                     log.push(format!("page {page}"));
                 }
-                let items: Vec<u32> = (1..=3).map(|i| (page - 1) * 3 + i).collect();
+                let items: Vec<u32> = (1..=3).map(|i| page.saturating_sub(1) * 3 + i).collect();
                 Json(json!({"page": page, "items": items, "last_page": 10}))
             }
         }),
