@@ -333,3 +333,36 @@ fn an_alls_held_back_put_goes_out_before_the_puts_of_a_child_it_forks_after() {
     });
     assert_eq!(*heard.borrow(), ["m all took Some(1)", "c0 put 2"]);
 }
+
+/// A race of no effects never settles (redux-saga's `race({})`, seed
+/// 003's `Promise.race([])`): the saga waits until it is cancelled, and
+/// its cleanup runs then.
+#[test]
+fn a_race_of_nothing_waits_until_the_saga_is_cancelled() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    EventLoop::virtual_clock().run(move || {
+        let task = Runtime::new().run(
+            "waiter",
+            Gen::new(move |co: SagaCo<()>| async move {
+                let won = race::<_, SagaValue>(&co, Vec::new()).await;
+                l.borrow_mut().push(format!(
+                    "{} at {:?}",
+                    if matches!(won, Err(Abrupt::Return(_))) {
+                        "cancelled"
+                    } else {
+                        "settled"
+                    },
+                    now()
+                ));
+                won.map(|_| ())
+            }),
+        );
+        let t = task.clone();
+        set_timeout(
+            move || t.cancel(Error::msg("enough")),
+            Duration::from_millis(300),
+        );
+    });
+    assert_eq!(*log.borrow(), ["cancelled at 300ms"]);
+}

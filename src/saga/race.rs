@@ -319,7 +319,9 @@ fn winner<P: Parts>(won: Value) -> Result<(&'static str, Value), Error> {
 /// microtask turn later as seed 003's runner does (at once, as
 /// redux-saga's race, when a take or a `cps` wins), resuming with `(key,
 /// value)`; the losers are cancelled at once (a losing delay's timer is
-/// cleared, a losing saga's cleanup runs).
+/// cleared, a losing saga's cleanup runs). A race of no effects never
+/// settles, as redux-saga's `race({})` and seed 003's `Promise.race([])`:
+/// the saga waits until it is cancelled.
 ///
 /// ```
 /// use baton::saga::{SagaCo, Value, call_effect, delay_effect, race_effect, run_saga};
