@@ -516,6 +516,14 @@ where
     (out.ok(), log, told)
 }
 
+/// The gate of [`gated_until_told`] opened once the hook was told, and
+/// the hook was told once, saying `what`.
+fn opened_and_told_once(log: &[String], told: &[String], what: &str) {
+    assert_eq!(log, ["gate: pending", "gate: open"]);
+    assert_eq!(told.len(), 1, "told once: {told:?}");
+    assert!(told[0].contains(what), "{}", told[0]);
+}
+
 #[test]
 fn a_virtual_clock_held_back_by_a_kept_waker_tells_the_uncaught_hook() {
     // A timer is due, but a clone of the task's waker is alive: the
@@ -532,13 +540,7 @@ fn a_virtual_clock_held_back_by_a_kept_waker_tells_the_uncaught_hook() {
         Ok::<_, Error>((fired, baton::now()))
     });
     assert_eq!(out, Some((7, std::time::Duration::from_secs(60))));
-    assert_eq!(log, ["gate: pending", "gate: open"]);
-    assert_eq!(told.len(), 1, "told once: {told:?}");
-    assert!(
-        told[0].contains("virtual clock has held its timers back"),
-        "{}",
-        told[0]
-    );
+    opened_and_told_once(&log, &told, "virtual clock has held its timers back");
 }
 
 #[test]
@@ -552,13 +554,7 @@ fn a_virtual_clock_loop_idle_on_a_kept_waker_tells_the_uncaught_hook() {
         Ok::<_, Error>(baton::now())
     });
     assert_eq!(out, Some(std::time::Duration::ZERO));
-    assert_eq!(log, ["gate: pending", "gate: open"]);
-    assert_eq!(told.len(), 1, "told once: {told:?}");
-    assert!(
-        told[0].contains("with no timer) has waited 2 s"),
-        "{}",
-        told[0]
-    );
+    opened_and_told_once(&log, &told, "with no timer) has waited 2 s");
 }
 
 #[test]

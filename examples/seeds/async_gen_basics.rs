@@ -15,7 +15,7 @@ use baton::async_gen::{AsyncIterator, AsyncIteratorExt, fall_off, for_await, fro
 use baton::{AsyncGen, Co, Error, Fault, FaultKind, Step, now, spawn};
 
 use super::js::{Log, step_json};
-use super::promises::{scenario, sleep, stamp};
+use super::promises::{scenario, sleep, stamp, stamp_since};
 
 type Items<T> = AsyncGen<T, (), (), Error>;
 
@@ -34,8 +34,7 @@ impl Clock {
     }
 
     fn stamp(&self, line: impl std::fmt::Display) {
-        let rounded = ((now() - self.start.get()).as_millis() + 50) / 100 * 100;
-        self.log.line(format_args!("[{rounded}ms] {line}"));
+        stamp_since(&self.log, self.start.get(), line);
     }
 }
 

@@ -19,16 +19,9 @@ use serde_json::{Value, json};
 
 use super::js::Log;
 use super::loopback::with_server;
-use super::sources::{Params, Requests, get_json, param};
+use super::sources::{Params, Requests, get_json, note, noted, param};
 
 const NAMES: [&str; 3] = ["Leanne Graham", "Ervin Howell", "Clementine Bauch"];
-
-/// Notes a request the server answered.
-fn note(requests: &Requests, what: String) {
-    if let Ok(mut log) = requests.lock() {
-        log.push(what);
-    }
-}
 
 fn count(requests: &Requests) -> usize {
     requests.lock().map(|r| r.len()).unwrap_or_default()
@@ -319,6 +312,6 @@ pub fn user_data() -> String {
     let data = with_server(app, move |base| {
         fetch_user_data(base, 42).map(|data| format!("{data}\n"))
     });
-    let asked = requests.lock().map(|r| r.join("\n")).unwrap_or_default();
+    let asked = noted(&requests, "\n");
     format!("{asked}\n{data}")
 }

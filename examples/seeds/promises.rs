@@ -34,7 +34,12 @@ pub fn sleep(after: u64) -> Promise<()> {
 /// `[200ms] line`: the loop's time rounded to 100 ms, as the oracles'
 /// `stamp` prints it.
 pub fn stamp(log: &Log, line: impl fmt::Display) {
-    let rounded = (baton::now().as_millis() + 50) / 100 * 100;
+    stamp_since(log, Duration::ZERO, line);
+}
+
+/// The same, the time counted from `start`.
+pub fn stamp_since(log: &Log, start: Duration, line: impl fmt::Display) {
+    let rounded = ((baton::now() - start).as_millis() + 50) / 100 * 100;
     log.line(format_args!("[{rounded}ms] {line}"));
 }
 

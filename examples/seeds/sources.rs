@@ -25,6 +25,21 @@ use super::promises::sleep;
 pub(super) type Params = Query<std::collections::HashMap<String, String>>;
 pub(super) type Requests = Arc<Mutex<Vec<String>>>;
 
+/// Notes a request the server answered.
+pub(super) fn note(requests: &Requests, what: String) {
+    if let Ok(mut log) = requests.lock() {
+        log.push(what);
+    }
+}
+
+/// The requests noted so far, joined by `separator`.
+pub(super) fn noted(requests: &Requests, separator: &str) -> String {
+    requests
+        .lock()
+        .map(|r| r.join(separator))
+        .unwrap_or_default()
+}
+
 pub(super) fn param(q: &Params, key: &str) -> u32 {
     q.get(key).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
@@ -62,9 +77,7 @@ pub fn paginated() -> String {
             let requests = seen.clone();
             async move {
                 let page = param(&q, "page");
-                if let Ok(mut log) = requests.lock() {
-                    log.push(format!("page {page}"));
-                }
+                note(&requests, format!("page {page}"));
                 let items: Vec<u32> = (1..=3).map(|i| page.saturating_sub(1) * 3 + i).collect();
                 Json(json!({"page": page, "items": items, "last_page": 10}))
             }
@@ -99,7 +112,7 @@ pub fn paginated() -> String {
             Ok::<_, Error>(log.text())
         })
     });
-    let pages = requests.lock().map(|r| r.join(", ")).unwrap_or_default();
+    let pages = noted(&requests, ", ");
     format!("{text}requested: {pages}\n")
 }
 
