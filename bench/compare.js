@@ -168,6 +168,10 @@ async function floorsTable() {
   const sum = (...xs) => (xs.some((x) => x === undefined) ? undefined : xs.reduce((a, b) => a + b, 0));
   const promises = require("./node/promises");
   const generators = require("./node/generators");
+  // The pipeline's turns a source item (5.02: two at each of the first two
+  // stages, one at the filter, whose every other item goes on, a little at
+  // the batch), as V8's promise hooks count them.
+  const pipelineTurns = await require("./node/turns").pipelineTurns();
   const rows = [
     { label: "generator resume (its state in memory between resumes)", node: async () => measure(generators["counting/node"]()), floor: floor("floor_resume_in_memory", 1), baton: "counting/baton", per: 1 },
     { label: "generator resume, pinned in place (its state in registers, as the hand-written machine's)", node: async () => measure(generators["counting/node"]()), floor: floor("counting/hand_written", 1), baton: "counting/baton_pinned", per: 1 },
@@ -179,6 +183,7 @@ async function floorsTable() {
     { label: "all() over 100,000, per element (its promise, one job)", node: async () => (await promises["all_100k/node"]()), floor: floor("floor_all_100k/floor", 100000), baton: "all_100k/baton", per: 100000 },
     { label: "saga call effect (the callee's promise, one turn)", node: () => require("./node/sagas")["saga_call/node"](), floor: arenaLink, baton: "saga_call_x1000/baton" },
     { label: "for-await item (two turns, as the specification orders them)", node: () => require("./node/async_gen")["for_await/node"](), floor: sum(hop, hop), baton: "for_await_x1000/baton" },
+    { label: `4-stage pipeline, per source item (${pipelineTurns.toFixed(2)} turns, counted in Node)`, node: () => require("./node/async_gen")["pipeline_200k/node"](), floor: hop === undefined ? undefined : hop * pipelineTurns, baton: "pipeline_200k/baton", per: 200000 },
   ];
   console.log("\n## targets against floors (ns per operation, medians)\n");
   console.log(`One allocation and free of an 80-byte cell: ${fmt(floor("floor_alloc_free", 1))} ns; a then-link with it: ${fmt(link)} ns. A then-link with its promise in an arena (no allocator, as a garbage-collected heap's young objects, and as baton's recycled cells): ${fmt(arenaLink)} ns, the floor of the then-link and call rows.\n`);

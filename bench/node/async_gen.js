@@ -3,26 +3,7 @@
 "use strict";
 const { medianNs } = require("./measure");
 
-async function* numbers(n) {
-  for (let i = 0; i < n; i++) yield i;
-}
-async function* map(src, f) {
-  for await (const x of src) yield f(x);
-}
-async function* filter(src, p) {
-  for await (const x of src) if (p(x)) yield x;
-}
-async function* batch(src, size) {
-  let group = [];
-  for await (const x of src) {
-    group.push(x);
-    if (group.length === size) {
-      yield group;
-      group = [];
-    }
-  }
-  if (group.length) yield group;
-}
+const { numbers, pipeline } = require("./_stages");
 
 // benches/async_gen.rs's map_concurrent: the stage its oracle pins.
 const { mapConcurrent } = require("../../tests/oracle/async_gen/_map_concurrent");
@@ -61,7 +42,7 @@ module.exports = {
   "pipeline_200k/node": () =>
     medianNs(async () => {
       let count = 0;
-      const stages = batch(filter(map(numbers(200000), (n) => n * 3), (n) => n % 2 === 0), 50);
+      const stages = pipeline(200000);
       for await (const b of stages) count += b.length;
       if (count !== 100000) throw new Error("wrong count " + count);
     }, 200000, 8, 2),
