@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use baton::{Abrupt, AsyncGen, Co, Error, EventLoop, Promise, Resume, Step, set_timeout};
 use futures_core::Stream;
+use futures_core::stream::FusedStream;
 use proptest::prelude::*;
 
 type Log = Rc<RefCell<Vec<String>>>;
@@ -56,6 +57,39 @@ fn a_stream_of_yields_ends_after_the_return() {
         Ok::<_, Error>(items)
     });
     assert_eq!(out.ok(), Some(vec![0, 1, 2]));
+    assert_eq!(*log.borrow(), ["async cleanup", "destructor"]);
+}
+
+#[test]
+fn a_stream_is_terminated_once_it_hands_out_its_end() {
+    let log: Log = Rc::default();
+    let l = log.clone();
+    let out = EventLoop::virtual_clock().block_on(async move {
+        let mut stream = ticking(10, l);
+        let other = stream.clone();
+        let mut seen = vec![format!("{}", stream.is_terminated())];
+        let first = poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await;
+        seen.push(format!("{first:?} {}", stream.is_terminated()));
+        // Ended through another handle: this stream learns it on its next
+        // poll, and ends then.
+        other.r#return(7).await?;
+        seen.push(format!("returned {}", stream.is_terminated()));
+        let next = poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await;
+        seen.push(format!("{next:?} {}", stream.is_terminated()));
+        let again = poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await;
+        seen.push(format!("{again:?} {}", stream.is_terminated()));
+        Ok::<_, Error>(seen)
+    });
+    assert_eq!(
+        out.ok(),
+        Some(vec![
+            "false".to_string(),
+            "Some(Ok(0)) false".to_string(),
+            "returned false".to_string(),
+            "None true".to_string(),
+            "None true".to_string(),
+        ])
+    );
     assert_eq!(*log.borrow(), ["async cleanup", "destructor"]);
 }
 

@@ -354,6 +354,9 @@ fn iterator_and_try_iter() {
     });
     assert_eq!(g.try_iter().collect::<Vec<_>>(), [Ok(1), Err("bad")]);
     assert_eq!(g.try_iter().next(), None);
+    // Fused: `Iterator::fuse` adds nothing over it.
+    fn fused<I: std::iter::FusedIterator>(_: &I) {}
+    fused(&g.try_iter());
 }
 
 #[test]

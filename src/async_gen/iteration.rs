@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
+use futures_core::stream::FusedStream;
 
 use super::AsyncGen;
 use crate::generator::{Co, Step};
@@ -317,6 +318,45 @@ where
         };
         this.in_flight = None;
         Poll::Ready(stream_item(outcome, &mut this.exhausted))
+    }
+}
+
+/// The stream has ended once it has handed out its end: `None` after the
+/// last item, or an error (its last item), so `select!`-style
+/// combinators stop polling it. A
+/// generator ended through another handle (a clone's `return()`) reports
+/// its end on this stream's next poll.
+///
+/// ```
+/// use baton::{AsyncGen, Co, Error, EventLoop};
+/// use futures_core::Stream;
+/// use futures_core::stream::FusedStream;
+/// use std::future::poll_fn;
+/// use std::pin::Pin;
+///
+/// let ends = EventLoop::virtual_clock().block_on(async {
+///     let mut g = AsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+///         co.yield_(1).await?;
+///         Ok(())
+///     });
+///     let mut ends = vec![g.is_terminated()];
+///     while let Some(item) = poll_fn(|cx| Pin::new(&mut g).poll_next(cx)).await {
+///         item?;
+///         ends.push(g.is_terminated());
+///     }
+///     ends.push(g.is_terminated());
+///     Ok::<_, Error>(ends)
+/// });
+/// assert_eq!(ends.ok(), Some(vec![false, false, true]));
+/// ```
+impl<Y, T, E> FusedStream for AsyncGen<Y, (), T, E>
+where
+    Y: Clone + 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    fn is_terminated(&self) -> bool {
+        self.exhausted
     }
 }
 

@@ -32,6 +32,14 @@
 //! for that (the helpers do, as the seed's `async function*` helpers fall
 //! off theirs).
 //!
+//! Toward Rust's ecosystem: an async generator that takes no resume value
+//! (either kind) is a `futures_core::Stream` of its yields and a
+//! `FusedStream`, for `select!` and the stream combinators, and any
+//! `Stream` or poll function becomes one ([`AsyncGen::from_stream`],
+//! [`AsyncGen::from_poll_fn`]). Dropping a stream midway cannot run
+//! cleanup that awaits: [`for_await`] closes the generator as
+//! JavaScript's loop does.
+//!
 //! # JavaScript's iterator helpers
 //!
 //! [`AsyncIteratorExt`] has JavaScript's helpers (the async iterator

@@ -509,3 +509,10 @@ where
         }
     }
 }
+
+/// An error ends the generator, so after it (and after its end) the
+/// iterator gives `None` for good.
+impl<F, Y, T, E> std::iter::FusedIterator for TryIter<'_, F, Y, T, E> where
+    F: Future<Output = Outcome<T, E>> + ?Sized
+{
+}

@@ -380,6 +380,43 @@ where
     }
 }
 
+/// As an [`AsyncGen`](super::AsyncGen)'s: ended once the stream has
+/// said so.
+///
+/// ```
+/// use baton::async_gen::PinnedAsyncGen;
+/// use baton::{Co, Error, EventLoop};
+/// use futures_core::Stream;
+/// use futures_core::stream::FusedStream;
+/// use std::future::poll_fn;
+/// use std::pin::pin;
+///
+/// let ended = EventLoop::virtual_clock().block_on(async {
+///     let mut g = pin!(PinnedAsyncGen::new(|co: Co<u32, (), (), Error>| async move {
+///         co.yield_(1).await?;
+///         Err(Error::msg("broken"))?;
+///         Ok(())
+///     }));
+///     let mut seen = Vec::new();
+///     while let Some(item) = poll_fn(|cx| g.as_mut().poll_next(cx)).await {
+///         seen.push((item.is_ok(), g.is_terminated()));
+///     }
+///     seen.push((true, g.is_terminated()));
+///     Ok::<_, Error>(seen)
+/// });
+/// // An error is the stream's last item: it has ended as it is handed out.
+/// assert_eq!(ended.ok(), Some(vec![(true, false), (false, true), (true, true)]));
+/// ```
+impl<F, Y, T, E> futures_core::stream::FusedStream for PinnedAsyncGen<F, Y, (), T, E>
+where
+    F: Future<Output = Outcome<T, E>>,
+    E: Reason,
+{
+    fn is_terminated(&self) -> bool {
+        self.ended
+    }
+}
+
 /// A pinned async generator is an [`AsyncIterator`]: `next` sends
 /// `R::default()`, and `close` calls `return(T::default())`
 /// (JavaScript's `undefined`).
