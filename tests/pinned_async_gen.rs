@@ -3,7 +3,9 @@
 //! (yields, awaits, catches, cleanup that awaits and yields, delegation),
 //! each driven by a consumer that awaits request after request, or by a
 //! for-await loop that may break, among microtasks and timers that log —
-//! the two logs must be the same line for line; a pipeline of pinned
+//! the logs must be the same line for line, an `AsyncGen` shared with
+//! another handle (its machine serving the loop) against one the loop
+//! holds alone (taken over and driven pinned) and a `PinnedAsyncGen`; a pipeline of pinned
 //! stages against one of `AsyncGen`s; a pinned generator as a `Stream`;
 //! and what is Rust's own: a panic, a foreign executor, a request polled
 //! after its answer. (Node's own traces hold both kinds in
@@ -112,19 +114,36 @@ where
     }
 }
 
-/// Runs a program with `AsyncGen` (`pinned` false) or `PinnedAsyncGen`,
-/// its ticks and timers beside the consumer.
-fn run(program: &Value, pinned: bool, beside: bool) -> Vec<String> {
+/// Which generator a program runs on.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// An `AsyncGen` another handle shares: its machine serves the loop.
+    Shared,
+    /// An `AsyncGen` the loop holds alone: taken over and driven pinned.
+    Alone,
+    Pinned,
+}
+
+/// Runs a program on one kind of generator, its ticks and timers beside
+/// the consumer.
+fn run(program: &Value, kind: Kind, beside: bool) -> Vec<String> {
     let program = program.clone();
     run_logged(move |log| {
         let make = async_body(log, &program);
         let (consumer, script) = (log.clone(), program.clone());
         drop(spawn(async move {
-            if pinned {
-                let g = pin!(PinnedAsyncGen::new(make));
-                consume(&consumer, g, &script, beside).await;
-            } else {
-                consume(&consumer, AsyncGen::new(make), &script, beside).await;
+            match kind {
+                Kind::Pinned => {
+                    let g = pin!(PinnedAsyncGen::new(make));
+                    consume(&consumer, g, &script, beside).await;
+                }
+                Kind::Shared => {
+                    let g = AsyncGen::new(make);
+                    let other = g.clone();
+                    consume(&consumer, g, &script, beside).await;
+                    drop(other);
+                }
+                Kind::Alone => consume(&consumer, AsyncGen::new(make), &script, beside).await,
             }
             Ok::<(), Error>(())
         }));
@@ -151,11 +170,14 @@ fn a_thousand_random_bodies_take_the_turns_an_async_gen_takes() {
         let (line, _) = block.split_once('\n').expect("a program line");
         let program: Value = serde_json::from_str(line).expect("a program");
         for beside in [false, true] {
-            let (shared, pinned) = (run(&program, false, beside), run(&program, true, beside));
-            if shared != pinned {
-                failures.push(format!(
-                    "program {programs} (beside: {beside}): {program}\n  AsyncGen:       {shared:?}\n  PinnedAsyncGen: {pinned:?}"
-                ));
+            let shared = run(&program, Kind::Shared, beside);
+            for kind in [Kind::Alone, Kind::Pinned] {
+                let other = run(&program, kind, beside);
+                if shared != other {
+                    failures.push(format!(
+                        "program {programs} (beside: {beside}): {program}\n  AsyncGen, shared: {shared:?}\n  {kind:?}: {other:?}"
+                    ));
+                }
             }
         }
         programs += 1;
@@ -577,5 +599,72 @@ fn a_request_made_while_the_stream_waits_takes_over_from_it() {
             "yields 2",
             "the stream goes on with Some(Ok(2))",
         ]
+    );
+}
+
+/// What a for-await loop over an `AsyncGen` logs among ticks: the
+/// generator shared with another handle (its machine serves the loop) or
+/// held by the loop alone (taken over, driven pinned), started before the
+/// loop or not, its body awaiting, panicking at an item, its cleanup
+/// awaiting when the loop breaks.
+fn taken_over(shared: bool, started: bool, panic_at: Option<i64>, break_after: u64) -> Vec<String> {
+    run_logged(move |log| {
+        let body_log = log.clone();
+        let g = AsyncGen::new(move |co: C| async move {
+            let outcome = async {
+                for i in 1..=4 {
+                    if panic_at == Some(i) {
+                        panic!("broken at {i}");
+                    }
+                    let v = baton::Promise::<i64>::resolve(i * 10).await?;
+                    say(&body_log, format!("yield {v}"));
+                    co.yield_(v).await?;
+                }
+                Ok(0)
+            }
+            .await;
+            baton::Promise::<()>::resolve(()).await?;
+            say(&body_log, "cleanup awaited".into());
+            outcome
+        });
+        let consumer = log.clone();
+        drop(spawn(async move {
+            if started {
+                let first = AsyncGen::next(&g, 0).await;
+                say(&consumer, show("next(0)", first));
+            }
+            let other = shared.then(|| g.clone());
+            let outcome =
+                for_await(g, counting_body(&consumer, "loop got".into(), break_after)).await;
+            looped(&consumer, outcome);
+            drop(other);
+            Ok::<(), Error>(())
+        }));
+        ticks(log, "", 14);
+        say(log, "script end".into());
+    })
+}
+
+#[test]
+fn a_loop_holding_its_async_gen_alone_takes_it_over_with_the_same_turns() {
+    for started in [false, true] {
+        for panic_at in [None, Some(1), Some(3)] {
+            for break_after in [2, 10] {
+                let shared = taken_over(true, started, panic_at, break_after);
+                let alone = taken_over(false, started, panic_at, break_after);
+                assert_eq!(
+                    shared, alone,
+                    "started {started}, panic at {panic_at:?}, break after {break_after}"
+                );
+            }
+        }
+    }
+    // Node's lines for two of them: the `taken_over` port
+    // (`examples/seeds/async_gen.rs`, checked by `tests/seeds.rs`).
+    // A panic fails the loop with a fault, as the machine's step does.
+    let panicked = taken_over(false, false, Some(3), 10);
+    assert!(
+        panicked.contains(&"loop threw panic: broken at 3".to_string()),
+        "{panicked:?}"
     );
 }

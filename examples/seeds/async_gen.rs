@@ -530,6 +530,77 @@ pub fn for_await_turns_pinned() -> String {
     for_await_turns_over(true)
 }
 
+/// A for-await loop over an `AsyncGen` it holds alone (taken over and
+/// driven pinned in the loop's future) or shares with another handle (its
+/// machine serves the loop): the same lines, Node's.
+fn taken_over_by(shared: bool) -> String {
+    scenario(move |log| {
+        let l = log.clone();
+        spawn(async move {
+            for (started, break_after) in [(true, 2), (false, 10)] {
+                l.line(format_args!(
+                    "== started {started}, break after {break_after}"
+                ));
+                looped_once(&l, shared, started, break_after);
+                sleep(0).await?;
+            }
+            Ok::<_, Error>(())
+        });
+    })
+}
+
+/// One loop over `numbers()` (awaits before each yield, cleanup that
+/// awaits), `started` by a `next()` before it, among ticks.
+fn looped_once(log: &Log, shared: bool, started: bool, break_after: usize) {
+    let l = log.clone();
+    let numbers = AsyncGen::new(move |co: Co<u32, (), u32, Error>| async move {
+        let outcome = async {
+            for i in 1..=4 {
+                let v = Promise::<u32>::resolve(i * 10).await?;
+                l.line(format_args!("yield {v}"));
+                co.yield_(v).await?;
+            }
+            Ok(0)
+        }
+        .await;
+        Promise::<()>::resolve(()).await?;
+        l.line("cleanup awaited");
+        outcome
+    });
+    let l = log.clone();
+    spawn(async move {
+        if started && let Step::Yielded(v) = numbers.next(()).await? {
+            l.line(format_args!("next(0) -> {{{v}, false}}"));
+        }
+        let other = shared.then(|| numbers.clone());
+        let mut seen = 0;
+        for_await(numbers, async |x| {
+            l.line(format_args!("loop got {x}"));
+            seen += 1;
+            if seen == break_after {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .await?;
+        l.line("loop ended");
+        drop(other);
+        Ok::<_, Error>(())
+    });
+    ticks(log, 14);
+    log.line("script end");
+}
+
+pub fn taken_over() -> String {
+    taken_over_by(false)
+}
+
+/// The same, the generator shared with another handle.
+pub fn taken_over_shared() -> String {
+    taken_over_by(true)
+}
+
 pub fn delegate_turns() -> String {
     scenario(|log| {
         ticks(log, 16);

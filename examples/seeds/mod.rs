@@ -355,6 +355,18 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "taken_over",
+        "for await over an async generator it holds alone, taken over and driven pinned",
+        async_gen::taken_over,
+    ),
+    port(
+        "async_gen",
+        "taken_over",
+        "the same, the generator shared with another handle (its machine serves the loop)",
+        async_gen::taken_over_shared,
+    ),
+    port(
+        "async_gen",
         "delegate_turns",
         "yield* in an async generator, turn by turn",
         async_gen::delegate_turns,

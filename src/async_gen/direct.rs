@@ -80,6 +80,14 @@ impl<Y, T, E> Direct<Y, T, E> {
 }
 
 impl<Y, T, E> Direct<Y, T, E> {
+    /// Nothing in the slot, none on its way, no wake-up still to come.
+    pub(super) fn is_free(&self) -> bool {
+        let gate = self.gate.take();
+        let gated = gate.is_some();
+        self.gate.set(gate);
+        !(self.outstanding.get() || self.answered.get() || self.stale_wake.get() || gated)
+    }
+
     /// Claims the slot for a new request, if it is free.
     fn claim(&self, waiter: Rc<dyn Job>) -> Option<u64> {
         if self.outstanding.get() || self.answered.get() {

@@ -45,6 +45,22 @@ enum End<E> {
 /// Pulls items from `source` through `per_item`, yielding what it emits;
 /// closes the source when the stage stops early or is closed itself.
 async fn relay<I, U>(
+    source: I,
+    co: &Co<U, (), (), I::Error>,
+    per_item: impl FnMut(I::Item) -> Flow<U>,
+    at_end: impl FnMut() -> Option<U>,
+) -> Outcome<(), I::Error>
+where
+    I: AsyncIterator,
+    U: Clone + 'static,
+{
+    match source.into_owned() {
+        Ok(owned) => relay_from(owned, co, per_item, at_end).await,
+        Err(source) => relay_from(source, co, per_item, at_end).await,
+    }
+}
+
+async fn relay_from<I, U>(
     mut source: I,
     co: &Co<U, (), (), I::Error>,
     mut per_item: impl FnMut(I::Item) -> Flow<U>,
@@ -571,12 +587,12 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
     /// assert_eq!(out.ok(), Some(vec!["a", "b"]));
     /// ```
     #[allow(async_fn_in_trait)]
-    async fn to_vec(mut self) -> Result<Vec<Self::Item>, Self::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = self.next().await? {
+    async fn to_vec(self) -> Result<Vec<Self::Item>, Self::Error> {
+        self.fold(Vec::new(), |mut items, item| {
             items.push(item);
-        }
-        Ok(items)
+            items
+        })
+        .await
     }
 
     /// Calls `f` with every item, in order (JavaScript's `forEach`).
@@ -599,11 +615,8 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
     /// assert_eq!(*seen.borrow(), [1, 2, 3]);
     /// ```
     #[allow(async_fn_in_trait)]
-    async fn for_each(mut self, mut f: impl FnMut(Self::Item)) -> Result<(), Self::Error> {
-        while let Some(item) = self.next().await? {
-            f(item);
-        }
-        Ok(())
+    async fn for_each(self, mut f: impl FnMut(Self::Item)) -> Result<(), Self::Error> {
+        self.fold((), |(), item| f(item)).await
     }
 
     /// Folds every item into `init` with `f` (JavaScript's `reduce` with an
@@ -623,16 +636,13 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
     /// assert_eq!(out.ok(), Some(10));
     /// ```
     #[allow(async_fn_in_trait)]
-    async fn fold<A>(
-        mut self,
-        init: A,
-        mut f: impl FnMut(A, Self::Item) -> A,
-    ) -> Result<A, Self::Error> {
-        let mut acc = init;
-        while let Some(item) = self.next().await? {
-            acc = f(acc, item);
+    async fn fold<A>(self, init: A, f: impl FnMut(A, Self::Item) -> A) -> Result<A, Self::Error> {
+        // A generator it holds alone is driven pinned, as `for_await`
+        // drives one.
+        match self.into_owned() {
+            Ok(owned) => fold_over(owned, init, f).await,
+            Err(source) => fold_over(source, init, f).await,
         }
-        Ok(acc)
     }
 
     /// Folds the items with `f`, the first item being the start (JavaScript's
@@ -754,6 +764,18 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
     async fn all(self, mut test: impl FnMut(&Self::Item) -> bool) -> Result<bool, Self::Error> {
         Ok(self.find(|item| !test(item)).await?.is_none())
     }
+}
+
+/// Every item of `source` into `acc` through `f`, to its end.
+async fn fold_over<I: AsyncIterator, A>(
+    mut source: I,
+    mut acc: A,
+    mut f: impl FnMut(A, I::Item) -> A,
+) -> Result<A, I::Error> {
+    while let Some(item) = source.next().await? {
+        acc = f(acc, item);
+    }
+    Ok(acc)
 }
 
 impl<I: AsyncIterator + 'static> AsyncIteratorExt for I {}

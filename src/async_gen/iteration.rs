@@ -126,6 +126,39 @@ pub trait AsyncIterator {
     fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> {
         std::future::ready(Ok(()))
     }
+
+    /// How a loop that owns the iterator drives it: `Err(self)`, itself,
+    /// unless the iterator knows a faster way to be driven by its one
+    /// consumer (an [`AsyncGen`] no other handle reaches is driven pinned
+    /// in the loop's future, with the same turns). [`for_await`] asks;
+    /// there is no need to implement it.
+    #[doc(hidden)]
+    fn into_owned(self) -> Result<impl AsyncIterator<Item = Self::Item, Error = Self::Error>, Self>
+    where
+        Self: Sized,
+    {
+        Err::<Unowned<Self::Item, Self::Error>, Self>(self)
+    }
+}
+
+/// No other way to drive an iterator: the default of
+/// [`AsyncIterator::into_owned`], never made.
+enum Unowned<Y, E> {
+    #[allow(dead_code)]
+    Never(std::convert::Infallible, PhantomData<fn() -> (Y, E)>),
+}
+
+impl<Y: Clone + 'static, E: Reason> AsyncIterator for Unowned<Y, E> {
+    type Item = Y;
+    type Error = E;
+
+    fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
+        match *self {
+            Unowned::Never(never, _) => match never {},
+        }
+        #[allow(unreachable_code)]
+        std::future::ready(Ok(None))
+    }
 }
 
 impl<Y, R, T, E> AsyncIterator for AsyncGen<Y, R, T, E>
@@ -146,6 +179,12 @@ where
     fn close(&mut self) -> impl Future<Output = Result<(), E>> {
         let step = AsyncGen::r#return(self, T::default());
         async move { step.await.map(|_| ()) }
+    }
+
+    /// Taken over as a pinned generator when nothing else reaches it (see
+    /// `owned.rs`).
+    fn into_owned(self) -> Result<impl AsyncIterator<Item = Y, Error = E>, Self> {
+        self.into_owned_alone()
     }
 }
 
@@ -273,8 +312,22 @@ where
 /// assert_eq!(*log.borrow(), ["got 1", "got 2", "cleaned up", "after the loop"]);
 /// ```
 pub async fn for_await<I, B>(
-    mut source: I,
+    source: I,
     mut body: impl AsyncFnMut(I::Item) -> ControlFlow<B>,
+) -> Result<Option<B>, I::Error>
+where
+    I: AsyncIterator,
+{
+    // An `AsyncGen` the loop holds alone is driven pinned (`owned.rs`).
+    match source.into_owned() {
+        Ok(owned) => loop_over(owned, &mut body).await,
+        Err(source) => loop_over(source, &mut body).await,
+    }
+}
+
+async fn loop_over<I, B>(
+    mut source: I,
+    body: &mut impl AsyncFnMut(I::Item) -> ControlFlow<B>,
 ) -> Result<Option<B>, I::Error>
 where
     I: AsyncIterator,

@@ -131,6 +131,10 @@ impl<Y, T, E> Serving<Y, T, E> {
         }
     }
 
+    fn is_busy(&self) -> bool {
+        self.kind.get() != Serve::Nothing
+    }
+
     #[inline]
     fn take(&self) -> Option<Reply<Y, T, E>> {
         match self.kind.replace(Serve::Nothing) {
@@ -234,6 +238,35 @@ where
         if idle {
             self.resume_next();
         }
+    }
+
+    /// Hands the body over to a consumer that holds the generator alone
+    /// (`for_await` taking it by value), to drive it pinned in its own
+    /// future: its owner's id, the body, and whether it is paused at a
+    /// yield (else not started). Only a generator at rest is handed over:
+    /// no other handle or reference (a queued job, the loop's registry, a
+    /// request's future), nothing queued, served, answered or owed; the
+    /// machine is left completed, to be dropped.
+    pub(super) fn take_alone(self: &Rc<Self>) -> Option<(u64, Body<T, E>, bool)> {
+        if Rc::strong_count(self) != 1 || self.held.get() || !self.queue.is_empty() {
+            return None;
+        }
+        let paused = match self.state.get() {
+            State::SuspendedStart => false,
+            State::SuspendedYield => true,
+            _ => return None,
+        };
+        if self.serving.is_busy() || !self.direct.is_free() {
+            return None;
+        }
+        let yielded = self.yielded.take();
+        if yielded.is_some() {
+            self.yielded.set(yielded);
+            return None;
+        }
+        let body = self.take_body()?;
+        self.state.set(State::Completed);
+        Some((self.owner, body, paused))
     }
 
     /// Paused at a yield with no request waiting: a `next` is served at

@@ -117,6 +117,7 @@ mod direct;
 mod helpers;
 mod iteration;
 mod machine;
+mod owned;
 mod pinned;
 mod protocol;
 mod turn;

@@ -208,9 +208,16 @@ where
     /// ```
     pub fn new(body: impl FnOnce(Co<Y, R, T, E>) -> F) -> Self {
         let owner = airlock::fresh_owner_id();
+        Self::resumed(owner, body(Co::new(owner)), false)
+    }
+
+    /// A generator whose body was made for `owner`'s airlock, not started
+    /// or (`paused`) suspended at a yield: an [`AsyncGen`](super::AsyncGen)'s,
+    /// taken over by the one loop that holds it.
+    pub(in crate::async_gen) fn resumed(owner: u64, body: F, paused: bool) -> Self {
         PinnedAsyncGen {
             owner,
-            phase: Phase::Start,
+            phase: if paused { Phase::Paused } else { Phase::Start },
             then: Then::Deliver,
             turn: None,
             yielded: None,
@@ -223,7 +230,7 @@ where
             ended: false,
             report_lost: direct::report_lost::<E>,
             types: PhantomData,
-            body: Some(body(Co::new(owner))),
+            body: Some(body),
         }
     }
 
@@ -433,7 +440,28 @@ where
 
     #[inline(always)]
     fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
-        let mut request = self.as_mut().next(R::default());
+        self.as_mut().next_item()
+    }
+
+    fn close(&mut self) -> impl Future<Output = Result<(), E>> {
+        self.as_mut().close_for_loop()
+    }
+}
+
+impl<F, Y, R, T, E> PinnedAsyncGen<F, Y, R, T, E>
+where
+    F: Future<Output = Outcome<T, E>>,
+    Y: Clone + 'static,
+    R: Default,
+    T: Default,
+    E: Reason,
+{
+    /// The iteration protocol's `next`: `next(R::default())`'s yield.
+    #[inline(always)]
+    pub(in crate::async_gen) fn next_item(
+        self: Pin<&mut Self>,
+    ) -> impl Future<Output = Result<Option<Y>, E>> {
+        let mut request = self.next(R::default());
         std::future::poll_fn(move |cx| {
             Pin::new(&mut request)
                 .poll(cx)
@@ -441,8 +469,11 @@ where
         })
     }
 
-    fn close(&mut self) -> impl Future<Output = Result<(), E>> {
-        let request = self.as_mut().r#return(T::default());
+    /// The iteration protocol's `return()`, with JavaScript's `undefined`.
+    pub(in crate::async_gen) fn close_for_loop(
+        self: Pin<&mut Self>,
+    ) -> impl Future<Output = Result<(), E>> {
+        let request = self.r#return(T::default());
         async move { request.await.map(|_| ()) }
     }
 }

@@ -1,0 +1,98 @@
+//! An [`AsyncGen`] that a `for await` loop holds alone, driven pinned.
+//!
+//! A loop that owns its generator is its one consumer, and awaits each
+//! step before asking for the next: what [`PinnedAsyncGen`] is for. When
+//! no other handle, request or job reaches the generator and it is at
+//! rest (not started, or paused at a yield with nothing queued), the loop
+//! takes its body out of the machine and drives it pinned, in the loop's
+//! own future: the same turns (`tests/pinned_async_gen.rs` holds the two
+//! kinds to each other), without the machine's queue, slot and task. What
+//! differs between the kinds is kept as an `AsyncGen` has it: a panic in
+//! the body fails the step with a [`Fault`](crate::Fault) instead of
+//! unwinding out of the loop.
+
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::machine::Body;
+use super::{AsyncGen, AsyncIterator, PinnedAsyncGen, delegate};
+use crate::generator::{Abrupt, Outcome};
+use crate::{Fault, Reason};
+
+/// The generator taken over: boxed once per loop, so the loop's future
+/// can move before it is polled.
+pub(super) struct Owned<Y, R, T, E>(Pin<Box<Driven<Y, R, T, E>>>);
+
+/// The pinned generator the body goes on in.
+type Driven<Y, R, T, E> = PinnedAsyncGen<Caught<T, E>, Y, R, T, E>;
+
+/// The body, a panic in it thrown as a [`Fault`] (an `AsyncGen` fails the
+/// step with it, and is done): the driver takes it as any error the body
+/// throws, with the same turn.
+pub(super) struct Caught<T, E>(Body<T, E>);
+
+impl<T, E: Reason> Future for Caught<T, E> {
+    type Output = Outcome<T, E>;
+
+    #[inline(always)]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<T, E>> {
+        let body = self.0.as_mut();
+        match catch_unwind(AssertUnwindSafe(|| body.poll(cx))) {
+            Ok(polled) => polled,
+            Err(payload) => Poll::Ready(Err(Abrupt::Throw(panicked(&*payload)))),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn panicked<E: Reason>(payload: &(dyn std::any::Any + Send)) -> E {
+    // A delegated yield that panicked left its mark behind.
+    delegate::forget_delegation();
+    Fault::from_panic(payload).into()
+}
+
+impl<Y, R, T, E> AsyncGen<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: 'static,
+    T: Clone + 'static,
+    E: Reason,
+{
+    /// This generator as its one consumer's, if nothing else reaches it.
+    pub(super) fn into_owned_alone(self) -> Result<Owned<Y, R, T, E>, Self> {
+        if self.in_flight.is_some() || self.exhausted {
+            return Err(self);
+        }
+        match self.machine.take_alone() {
+            Some((owner, body, paused)) => Ok(Owned(Box::pin(PinnedAsyncGen::resumed(
+                owner,
+                Caught(body),
+                paused,
+            )))),
+            None => Err(self),
+        }
+    }
+}
+
+impl<Y, R, T, E> AsyncIterator for Owned<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: Default + 'static,
+    T: Clone + Default + 'static,
+    E: Reason,
+{
+    type Item = Y;
+    type Error = E;
+
+    #[inline(always)]
+    fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
+        self.0.as_mut().next_item()
+    }
+
+    fn close(&mut self) -> impl Future<Output = Result<(), E>> {
+        self.0.as_mut().close_for_loop()
+    }
+}
