@@ -668,3 +668,68 @@ fn a_loop_holding_its_async_gen_alone_takes_it_over_with_the_same_turns() {
         "{panicked:?}"
     );
 }
+
+/// A for-await loop dropped while its generator's body awaits (cancelled
+/// the Rust way): the log of the body and its destructor.
+fn dropped_midway(shared: bool) -> Vec<String> {
+    run_logged(move |log| {
+        struct Guard(Log);
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                say(&self.0, "body dropped".into());
+            }
+        }
+        let body_log = log.clone();
+        let g = AsyncGen::new(move |co: C| async move {
+            let _guard = Guard(body_log.clone());
+            co.yield_(1).await?;
+            let later = baton::Promise::<()>::new(|r| {
+                baton::set_timeout(move || r.resolve(()), std::time::Duration::from_millis(10));
+            });
+            later.await?;
+            say(&body_log, "after the await".into());
+            co.yield_(2).await?;
+            Ok(0)
+        });
+        let consumer = log.clone();
+        drop(spawn(async move {
+            let other = shared.then(|| g.clone());
+            {
+                let looping = for_await(g, counting_body(&consumer, "loop got".into(), 10));
+                let mut looping = pin!(looping);
+                // Polled until the body awaits its timer, then dropped.
+                for _ in 0..4 {
+                    let polled = poll_fn(|cx| Poll::Ready(looping.as_mut().poll(cx))).await;
+                    assert!(polled.is_pending());
+                    baton::Promise::<()>::resolve(()).await?;
+                }
+                say(&consumer, "loop dropped".into());
+            }
+            baton::Promise::<()>::new(|r| {
+                baton::set_timeout(move || r.resolve(()), std::time::Duration::from_millis(20));
+            })
+            .await?;
+            say(&consumer, "later".into());
+            drop(other);
+            Ok::<(), Error>(())
+        }));
+    })
+}
+
+#[test]
+fn a_loop_dropped_midway_drops_a_body_it_holds_alone_where_a_shared_one_goes_on() {
+    assert_eq!(
+        dropped_midway(false),
+        ["loop got 1", "loop dropped", "body dropped", "later"]
+    );
+    assert_eq!(
+        dropped_midway(true),
+        [
+            "loop got 1",
+            "loop dropped",
+            "after the await",
+            "later",
+            "body dropped"
+        ]
+    );
+}

@@ -272,6 +272,17 @@ where
 /// way to get JavaScript's behaviour. Returns `Some(b)` if the body broke
 /// out with `b`, `None` if the source was exhausted.
 ///
+/// An [`AsyncGen`] the loop holds alone (no other handle, nothing asked of
+/// it in flight) is its one consumer's, and the loop drives it as a
+/// [`PinnedAsyncGen`](super::PinnedAsyncGen), in the loop's own future:
+/// the same turns and results (a panic in its body still fails the loop
+/// with a [`Fault`](crate::Fault)), in about two thirds of the
+/// instructions an item. The helper stages, `fold`, `for_each` and
+/// `to_vec` drive their source so too. One thing tells the two apart: a
+/// loop dropped midway (cancelled, as a Rust future is) drops such a body
+/// where it stands, as dropping any future does, while a shared
+/// generator's body goes on to its next `yield`, as JavaScript's would.
+///
 /// # Errors
 ///
 /// The source's error, as it ends the loop; or the error of its `return()` when

@@ -24,7 +24,10 @@
 //! request's future): no queue, no promise, no task of its own, the same
 //! turns, and a for-await item in half the time. Use it where one consumer
 //! awaits each step (a for-await loop, a stage of a pipeline), as
-//! [`PinnedGen`](crate::PinnedGen) beside [`Gen`](crate::Gen).
+//! [`PinnedGen`](crate::PinnedGen) beside [`Gen`](crate::Gen). An
+//! `AsyncGen` handed to [`for_await`] (or to a helper stage) that nothing
+//! else reaches is driven so by itself: its body is taken out of its
+//! machine and goes on pinned in the loop's future.
 //!
 //! A Rust body ends with an explicit `Ok(v)`, which counts as `return v`
 //! (awaited: one turn). JavaScript's body falling off its end, or a bare
