@@ -2,10 +2,13 @@
 //! starts its child at once, a settled child settles its waiting parent at
 //! once, a join resumes its joiner at once, a cancellation reaches the
 //! children first: redux-saga's order, kept), a chain of child
-//! cancellation tokens, and `yield*` delegation (each level resumes the
-//! next inside its own resume, sync or async). Each such call goes
-//! through [`on_enough_stack`], so a chain 100,000 deep runs where it
-//! would overflow the thread's stack (`tests/saga_depth.rs`, and the
+//! cancellation tokens, `yield*` delegation (each level resumes the
+//! next inside its own resume, sync or async), and async generators
+//! taken over by the loop or stage that pulls from them (each polled
+//! inside its consumer's poll; stages take over only the first levels of
+//! a pipeline, [`STRAIGHT`]). Each such call goes through
+//! [`on_enough_stack`], so a chain 100,000 deep runs where it would
+//! overflow the thread's stack (`tests/saga_depth.rs`, and the
 //! delegation tests of `tests/generator_protocol.rs` and
 //! `tests/async_gen.rs`; redux-saga under Node throws a `RangeError` under
 //! 1,000 deep, and a `yield*` chain some thousands deep does too).
@@ -47,6 +50,47 @@ pub(crate) fn delegating<R>(f: impl FnOnce() -> R) -> R {
     };
     drop(level);
     out
+}
+
+thread_local! {
+    /// How many pipeline stages are being polled on this thread's stack,
+    /// each inside the one that pulls from it.
+    static CHAINED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// How many stages poll straight, before each deeper one checks the
+/// stack: a pipeline of the usual length pays a count, not a check (one
+/// on every level cost a for-await item 41 instructions and a 4-stage
+/// pipeline's item 287), and sixteen levels of a stage's frames are far
+/// inside the red zone. Stages take their sources over only that deep
+/// (`async_gen`'s `relay`).
+pub(crate) const STRAIGHT: u32 = 16;
+
+/// How many levels of such a chain are being polled on this thread's
+/// stack.
+#[inline(always)]
+pub(crate) fn chain_depth() -> u32 {
+    CHAINED.with(std::cell::Cell::get)
+}
+
+/// Runs `f`, one level of a chain of generators each polled inside the
+/// poll of the one that pulls from it (a pipeline's stages, taken over by
+/// their consumers): straight on the first levels, through
+/// [`on_enough_stack`] deeper. `f` must not unwind (it catches its own
+/// panics): the depth is put back as it returns, with no guard to run.
+#[inline(always)]
+pub(crate) fn chained<R>(f: impl FnOnce() -> R) -> R {
+    let depth = CHAINED.with(|chained| chained.replace(chained.get() + 1));
+    let out = if depth < STRAIGHT { f() } else { deep(f) };
+    CHAINED.with(|chained| chained.set(depth));
+    out
+}
+
+/// A level past the straight ones, out of the usual course's way.
+#[cold]
+#[inline(never)]
+fn deep<R>(f: impl FnOnce() -> R) -> R {
+    on_enough_stack(f)
 }
 
 /// A value whose drop may nest as deep as the program's data: a generator

@@ -277,8 +277,9 @@ where
 /// [`PinnedAsyncGen`](super::PinnedAsyncGen), in the loop's own future:
 /// the same turns and results (a panic in its body still fails the loop
 /// with a [`Fault`](crate::Fault)), in about two thirds of the
-/// instructions an item. The helper stages, `fold`, `for_each` and
-/// `to_vec` drive their source so too. One thing tells the two apart: a
+/// instructions an item. `fold`, `for_each`, `to_vec` and the helper
+/// stages drive their source so too (a stage, in the first sixteen
+/// levels of a pipeline: deeper ones keep their machines). One thing tells the two apart: a
 /// loop dropped midway (cancelled, as a Rust future is) drops such a body
 /// where it stands, as dropping any future does, while a shared
 /// generator's body goes on to its next `yield`, as JavaScript's would.

@@ -8,7 +8,7 @@
 //! own future: the same turns (`tests/pinned_async_gen.rs` holds the two
 //! kinds to each other), without the machine's queue, slot and task. What
 //! differs between the kinds is kept as an `AsyncGen` has it: a panic in
-//! the body fails the step with a [`Fault`](crate::Fault) instead of
+//! the body fails the step with a [`Fault`] instead of
 //! unwinding out of the loop.
 
 use std::future::Future;
@@ -39,7 +39,11 @@ impl<T, E: Reason> Future for Caught<T, E> {
     #[inline(always)]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<T, E>> {
         let body = self.0.as_mut();
-        match catch_unwind(AssertUnwindSafe(|| body.poll(cx))) {
+        // A stage of a pipeline polls the stage it pulls from inside its
+        // own poll: a chain of them nests as deep as it is long, and goes
+        // on to a fresh stack segment where the thread's runs out.
+        let polled = crate::stack::chained(|| catch_unwind(AssertUnwindSafe(|| body.poll(cx))));
+        match polled {
             Ok(polled) => polled,
             Err(payload) => Poll::Ready(Err(Abrupt::Throw(panicked(&*payload)))),
         }
