@@ -3,12 +3,11 @@
 //! once, a join resumes its joiner at once, a cancellation reaches the
 //! children first: redux-saga's order, kept), a chain of child
 //! cancellation tokens, `yield*` delegation (each level resumes the
-//! next inside its own resume, sync or async), and async generators
-//! taken over by the loop or stage that pulls from them (each polled
-//! inside its consumer's poll; stages take over only the first levels of
-//! a pipeline, [`STRAIGHT`]). Each such call goes through
-//! [`on_enough_stack`], so a chain 100,000 deep runs where it would
-//! overflow the thread's stack (`tests/saga_depth.rs`, and the
+//! next inside its own resume, sync or async), and the first poll of an
+//! async generator taken over by the loop or stage that pulls from it
+//! (counted: stages take over only the first levels of a pipeline,
+//! [`STRAIGHT`]). Each such call goes through [`on_enough_stack`], so a
+//! chain 100,000 deep runs where it would overflow the thread's stack (`tests/saga_depth.rs`, and the
 //! delegation tests of `tests/generator_protocol.rs` and
 //! `tests/async_gen.rs`; redux-saga under Node throws a `RangeError` under
 //! 1,000 deep, and a `yield*` chain some thousands deep does too).
@@ -58,12 +57,9 @@ thread_local! {
     static CHAINED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// How many stages poll straight, before each deeper one checks the
-/// stack: a pipeline of the usual length pays a count, not a check (one
-/// on every level cost a for-await item 41 instructions and a 4-stage
-/// pipeline's item 287), and sixteen levels of a stage's frames are far
-/// inside the red zone. Stages take their sources over only that deep
-/// (`async_gen`'s `relay`).
+/// How many levels poll straight, before each deeper one checks the
+/// stack: sixteen levels of a stage's frames are far inside the red zone.
+/// Stages take their sources over only that deep (`async_gen`'s `relay`).
 pub(crate) const STRAIGHT: u32 = 16;
 
 /// How many levels of such a chain are being polled on this thread's
