@@ -5,8 +5,8 @@
 //! cancellation tokens, `yield*` delegation (each level resumes the
 //! next inside its own resume, sync or async), and the first poll of an
 //! async generator taken over by the loop or stage that pulls from it
-//! (counted: stages take over only the first levels of a pipeline,
-//! [`STRAIGHT`]). Each such call goes through [`on_enough_stack`], so a
+//! (counted: generators are taken over only in the first levels of a
+//! chain, [`STRAIGHT`]). Each such call goes through [`on_enough_stack`], so a
 //! chain 100,000 deep runs where it would overflow the thread's stack (`tests/saga_depth.rs`, and the
 //! delegation tests of `tests/generator_protocol.rs` and
 //! `tests/async_gen.rs`; redux-saga under Node throws a `RangeError` under
@@ -59,7 +59,7 @@ thread_local! {
 
 /// How many levels poll straight, before each deeper one checks the
 /// stack: sixteen levels of a stage's frames are far inside the red zone.
-/// Stages take their sources over only that deep (`async_gen`'s `relay`).
+/// Generators are taken over only that deep (`async_gen`'s `owned.rs`).
 pub(crate) const STRAIGHT: u32 = 16;
 
 /// How many levels of such a chain are being polled on this thread's

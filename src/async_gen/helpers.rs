@@ -54,14 +54,7 @@ where
     I: AsyncIterator,
     U: Clone + 'static,
 {
-    // A stage drives a source it holds alone pinned inside its own poll,
-    // as `for_await` does, for the first levels of a chain: each turn of
-    // a pinned level is taken by polling down from the top, so a chain
-    // taken over all the way would close in time square in its length
-    // (8,000 stages: 2.25 s). Deeper sources keep their machines.
-    if crate::stack::chain_depth() >= crate::stack::STRAIGHT {
-        return relay_from(source, co, per_item, at_end).await;
-    }
+    // A source it holds alone is driven pinned, as `for_await` drives one.
     match source.into_owned() {
         Ok(owned) => relay_from(owned, co, per_item, at_end).await,
         Err(source) => relay_from(source, co, per_item, at_end).await,

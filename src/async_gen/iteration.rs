@@ -137,27 +137,7 @@ pub trait AsyncIterator {
     where
         Self: Sized,
     {
-        Err::<Unowned<Self::Item, Self::Error>, Self>(self)
-    }
-}
-
-/// No other way to drive an iterator: the default of
-/// [`AsyncIterator::into_owned`], never made.
-enum Unowned<Y, E> {
-    #[allow(dead_code)]
-    Never(std::convert::Infallible, PhantomData<fn() -> (Y, E)>),
-}
-
-impl<Y: Clone + 'static, E: Reason> AsyncIterator for Unowned<Y, E> {
-    type Item = Y;
-    type Error = E;
-
-    fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
-        match *self {
-            Unowned::Never(never, _) => match never {},
-        }
-        #[allow(unreachable_code)]
-        std::future::ready(Ok(None))
+        Err::<Self, Self>(self)
     }
 }
 
@@ -278,8 +258,8 @@ where
 /// the same turns and results (a panic in its body still fails the loop
 /// with a [`Fault`](crate::Fault)), in about two thirds of the
 /// instructions an item. `fold`, `for_each`, `to_vec` and the helper
-/// stages drive their source so too (a stage, in the first sixteen
-/// levels of a pipeline: deeper ones keep their machines). One thing tells the two apart: a
+/// stages drive their source so too, in the first sixteen levels of a
+/// chain of such consumers (deeper ones keep their machines). One thing tells the two apart: a
 /// loop dropped midway (cancelled, as a Rust future is) drops such a body
 /// where it stands, as dropping any future does, while a shared
 /// generator's body goes on to its next `yield`, as JavaScript's would.
