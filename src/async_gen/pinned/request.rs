@@ -323,6 +323,13 @@ where
                         *g.phase = Phase::Awaiting;
                         return Poll::Pending;
                     }
+                    if polled.is_pending() && matches!(out, Exchange::Empty) {
+                        // The body awaits (in a pipeline, its source's
+                        // answer): the next poll resumes it. The slot is
+                        // empty: nothing to drop, and no call to drop it.
+                        mem::forget(out);
+                        return Poll::Pending;
+                    }
                     let moved = this.on_polled(polled, out, Some(lent), cx, true);
                     return this.go_on(moved, Some(lent), cx, true);
                 }
@@ -331,6 +338,11 @@ where
                 // answer): a yield's turn and the consumer's are taken at
                 // once when they would come next.
                 let (polled, out) = this.poll_body(Exchange::Empty, cx);
+                if polled.is_pending() && matches!(out, Exchange::Empty) {
+                    // Still awaiting: as above, nothing to drop.
+                    mem::forget(out);
+                    return Poll::Pending;
+                }
                 match (polled, out) {
                     (Poll::Pending, Exchange::Yielded(value))
                         if !delegate::is_delegated() && lent.may_go_on() =>
@@ -339,7 +351,6 @@ where
                         this.stage = Stage::Finished;
                         return Poll::Ready(Ok(Step::Yielded(value)));
                     }
-                    (Poll::Pending, Exchange::Empty) => return Poll::Pending,
                     (polled, out) => {
                         let moved = this.on_polled(polled, out, Some(lent), cx, false);
                         return this.go_on(moved, Some(lent), cx, false);
