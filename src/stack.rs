@@ -10,7 +10,11 @@
 //! chain 100,000 deep runs where it would overflow the thread's stack (`tests/saga_depth.rs`, and the
 //! delegation tests of `tests/generator_protocol.rs` and
 //! `tests/async_gen.rs`; redux-saga under Node throws a `RangeError` under
-//! 1,000 deep, and a `yield*` chain some thousands deep does too).
+//! 1,000 deep, and a `yield*` chain some thousands deep does too). A chain
+//! of async generators served by their machines (a pipeline past its
+//! taken-over levels) counts each body's poll and each item handed up to
+//! a consumer that takes it at once: 20,000 `map` stages run on a test
+//! thread's stack.
 
 /// Runs `f` on a fresh stack segment when the thread's stack is nearly
 /// used up. The check costs about 20 instructions (a fork passes two); a

@@ -481,19 +481,25 @@ where
         };
         let target = self.wake_target();
         let me: Rc<dyn Job> = self.clone();
+        // A chain of generators each pulling from the next polls them one
+        // inside another (in JavaScript too): counted, so that deep
+        // levels run on enough stack (`tests/async_gen.rs`, 50,000
+        // stages), and so that a consumer knows how deep it is.
         let (polled, escaped) = target.with_waker(&me, None, |waker| {
-            catch_unwind(AssertUnwindSafe(|| {
-                airlock::poll_in_airlock(
-                    self.owner,
-                    waker,
-                    input,
-                    body.as_mut(),
-                    // Taken whole: read in place (`Exchange::take_yielded`,
-                    // as a `Gen`'s driver does), a for-await item took 13
-                    // instructions more for no time saved.
-                    |slot| slot.replace(Exchange::Empty),
-                )
-            }))
+            crate::stack::chained(|| {
+                catch_unwind(AssertUnwindSafe(|| {
+                    airlock::poll_in_airlock(
+                        self.owner,
+                        waker,
+                        input,
+                        body.as_mut(),
+                        // Taken whole: read in place (`Exchange::take_yielded`,
+                        // as a `Gen`'s driver does), a for-await item took 13
+                        // instructions more for no time saved.
+                        |slot| slot.replace(Exchange::Empty),
+                    )
+                }))
+            })
         });
         self.polling.set(false);
         if escaped {
@@ -583,7 +589,10 @@ where
             // next microtask: it is taken now.
             Some(waiter) if self.queue.is_empty() && event_loop::may_go_on_at_once(alone) => {
                 drop(self);
-                waiter.run_alone();
+                // In a chain of generators, the consumer yields in turn
+                // and delivers to its own, one inside another: counted,
+                // as the pulls going down are.
+                crate::stack::chained(|| waiter.run_alone());
             }
             waiter => {
                 if let Some(waiter) = waiter {

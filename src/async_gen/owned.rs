@@ -38,7 +38,10 @@ impl<T, E: Reason> Future for Caught<T, E> {
 
     #[inline(always)]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<T, E>> {
-        let fresh = std::mem::replace(&mut self.1, false);
+        let fresh = self.1;
+        if fresh {
+            self.1 = false;
+        }
         let body = self.0.as_mut();
         let polled = if fresh {
             // A stage of a pipeline starts inside the first poll of the
