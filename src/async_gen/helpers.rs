@@ -93,7 +93,8 @@ impl<X, U, F: FnMut(X) -> Flow<U>> Stage<X> for PerItem<F> {
 /// Pulls items from `source` through `stage`, yielding what it emits;
 /// closes the source when the stage stops early or is closed itself. A
 /// helper's body is this future itself, with `co` moved in: a layer of
-/// `async` around it cost the pipeline's item 30 instructions.
+/// `async` around it cost the pipeline's item 92 instructions (1,123 →
+/// 1,031).
 async fn relay<I, S>(source: I, co: Co<S::Out, (), (), I::Error>, stage: S) -> Outcome<(), I::Error>
 where
     I: AsyncIterator,
