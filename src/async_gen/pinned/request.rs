@@ -5,17 +5,16 @@ use std::fmt;
 use std::future::Future;
 use std::mem;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use super::{Phase, PinnedAsyncGen, Then};
 use crate::Reason;
 use crate::async_gen::delegate;
 use crate::async_gen::turn::{Taking, Turn};
-use crate::event_loop::LentTask;
+use crate::event_loop::{self, LentTask};
 use crate::generator::airlock;
 use crate::generator::co::Exchange;
 use crate::generator::{Abrupt, Outcome, Resume, Step};
-use crate::promise::task::task_of;
 
 /// What a poll of the body gave, and what it left in the airlock's slot.
 type Polled<Y, R, T, E> = (Poll<Outcome<T, E>>, Exchange<Y, R, E, T>);
@@ -150,7 +149,7 @@ where
     /// Polls the body with `input` in the airlock: what the poll gave,
     /// and what the body left in the slot.
     #[inline(always)]
-    fn poll_body(&mut self, input: Exchange<Y, R, E, T>, cx: &Context<'_>) -> Polled<Y, R, T, E> {
+    fn poll_body(&mut self, input: Exchange<Y, R, E, T>, waker: &Waker) -> Polled<Y, R, T, E> {
         let g = self.generator.as_mut().project();
         let Some(body) = g.body.as_pin_mut() else {
             unreachable!("a running generator has its body")
@@ -158,10 +157,6 @@ where
         // A panic in the body leaves the generator done as it unwinds out
         // of the request's poll (as a `Gen`'s out of its resume).
         let unwinding = DoneIfUnwinding(Some(g.phase));
-        // Polled inside another generator's body (a pipeline's stage), the
-        // body gets the task's waker, not that body's airlock: its own
-        // requests reach the task, and wake-ups go there either way.
-        let waker = airlock::outer_waker(cx.waker()).unwrap_or(cx.waker());
         let polled = airlock::poll_in_airlock(*g.owner, waker, input, body, |slot| {
             slot.replace(Exchange::Empty)
         });
@@ -177,7 +172,7 @@ where
         cx: &Context<'_>,
         first: bool,
     ) -> Move<Y, T, E> {
-        let (polled, out) = self.poll_body(input, cx);
+        let (polled, out) = self.poll_body(input, outer_waker(cx));
         self.on_polled(polled, out, lent, cx, first)
     }
 
@@ -296,7 +291,8 @@ where
     #[inline(always)]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        let lent = task_of(cx);
+        let waker = outer_waker(cx);
+        let lent = event_loop::lent_task(waker);
         if let Some(lent) = &lent {
             let g = this.generator.as_mut().project();
             if !this.polled {
@@ -307,7 +303,7 @@ where
                     let Some(Resume::Next(value)) = g.request.take() else {
                         unreachable!("a next")
                     };
-                    let (polled, out) = this.poll_body(Exchange::Next(value), cx);
+                    let (polled, out) = this.poll_body(Exchange::Next(value), waker);
                     if polled.is_pending()
                         && let Exchange::Yielded(_) = out
                         && !delegate::is_delegated()
@@ -337,7 +333,7 @@ where
                 // Resumed after an `await` (in a pipeline, its source's
                 // answer): a yield's turn and the consumer's are taken at
                 // once when they would come next.
-                let (polled, out) = this.poll_body(Exchange::Empty, cx);
+                let (polled, out) = this.poll_body(Exchange::Empty, waker);
                 if polled.is_pending() && matches!(out, Exchange::Empty) {
                     // Still awaiting: as above, nothing to drop.
                     mem::forget(out);
@@ -520,4 +516,13 @@ impl<F, Y, R, T, E> Request<'_, F, Y, R, T, E> {
             *g.turn = Some(Turn::queue_first());
         }
     }
+}
+
+/// The waker a body is polled under: polled inside another generator's
+/// body (a pipeline's stage), the task's, not that body's airlock, so its
+/// own requests reach the task, and wake-ups go there either way. Asked
+/// once a poll: the task behind it is found from it too.
+#[inline(always)]
+fn outer_waker<'c>(cx: &'c Context<'_>) -> &'c Waker {
+    airlock::outer_waker(cx.waker()).unwrap_or(cx.waker())
 }
