@@ -261,29 +261,6 @@ impl<Y, R, T, E> NextStep<Y, R, T, E> {
     }
 }
 
-/// `next()` through [`AsyncIterator`](super::AsyncIterator): the value a
-/// step yields, `None` once the generator is done. A future of its own
-/// rather than an `async` block around the step, whose state machine
-/// cost 34 instructions a for-await item (798 -> 764).
-pub(crate) struct NextItem<Y, R, T, E>(pub(super) NextStep<Y, R, T, E>);
-
-impl<Y, R, T, E> Future for NextItem<Y, R, T, E>
-where
-    Y: Clone + 'static,
-    R: 'static,
-    T: Clone + 'static,
-    E: Reason,
-{
-    type Output = Result<Option<Y>, E>;
-
-    #[inline(always)]
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0)
-            .poll(cx)
-            .map(|step| step.map(Step::yielded))
-    }
-}
-
 // Nothing is pinned: the stages hold no self-references.
 impl<Y, R, T, E> Unpin for NextStep<Y, R, T, E> {}
 

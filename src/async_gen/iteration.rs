@@ -141,6 +141,29 @@ pub trait AsyncIterator {
     }
 }
 
+/// A request for a step, read as the iteration protocol's `next()`: the
+/// value the step yields, `None` once the generator is done. A future of
+/// its own, whose poll inlines into the loop that awaits it: an `async`
+/// block around an `AsyncGen`'s step cost a for-await item 34
+/// instructions (798 -> 764), and `std::future::poll_fn` around a pinned
+/// request stayed out of line, twice an item over a taken-over `AsyncGen`
+/// (307 -> 248).
+pub(super) struct NextItem<S>(pub(super) S);
+
+impl<S, Y, T, E> Future for NextItem<S>
+where
+    S: Future<Output = Result<Step<Y, T>, E>> + Unpin,
+{
+    type Output = Result<Option<Y>, E>;
+
+    #[inline(always)]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|step| step.map(Step::yielded))
+    }
+}
+
 /// No other way to drive an iterator: the default of
 /// [`AsyncIterator::into_owned`], never made. Uninhabited, so a loop's arm
 /// for it is dead: named as the iterator itself, that arm's loop was a
@@ -170,7 +193,7 @@ where
     type Error = E;
 
     fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
-        super::direct::NextItem(self.next_step(R::default()))
+        NextItem(self.next_step(R::default()))
     }
 
     /// Calls `return()` with `T::default()` (JavaScript's `undefined`).

@@ -462,7 +462,7 @@ where
     pub(in crate::async_gen) fn next_item(
         self: Pin<&mut Self>,
     ) -> impl Future<Output = Result<Option<Y>, E>> {
-        NextItem(self.next(R::default()))
+        super::iteration::NextItem(self.next(R::default()))
     }
 
     /// The iteration protocol's `return()`, with JavaScript's `undefined`.
@@ -471,26 +471,5 @@ where
     ) -> impl Future<Output = Result<(), E>> {
         let request = self.r#return(T::default());
         async move { request.await.map(|_| ()) }
-    }
-}
-
-/// A `next()` request's yield: the iteration protocol's step. Its poll is
-/// the request's, inlined into the loop that awaits it (through
-/// `std::future::poll_fn`, a loop over a taken-over `AsyncGen` called it
-/// out of line, twice an item).
-struct NextItem<'g, F, Y, R, T, E>(Request<'g, F, Y, R, T, E>);
-
-impl<F, Y, R, T, E> Future for NextItem<'_, F, Y, R, T, E>
-where
-    F: Future<Output = Outcome<T, E>>,
-    E: Reason,
-{
-    type Output = Result<Option<Y>, E>;
-
-    #[inline(always)]
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0)
-            .poll(cx)
-            .map(|step| step.map(Step::yielded))
     }
 }
