@@ -344,10 +344,15 @@ where
                     // of its own: the consumer's alone is left, taken now
                     // as well (through the general course, `yield*` from
                     // an `AsyncGen` took 944 instructions an item).
+                    (Poll::Pending, Exchange::Yielded(value))
+                        if !delegate::is_delegated() && lent.may_go_on() =>
+                    {
+                        *this.generator.as_mut().project().phase = Phase::Paused;
+                        this.stage = Stage::Finished;
+                        return Poll::Ready(Ok(Step::Yielded(value)));
+                    }
                     (Poll::Pending, Exchange::Yielded(value)) if lent.may_go_on() => {
-                        if delegate::is_delegated() {
-                            delegate::forget_delegation();
-                        }
+                        delegate::forget_delegation();
                         *this.generator.as_mut().project().phase = Phase::Paused;
                         this.stage = Stage::Finished;
                         return Poll::Ready(Ok(Step::Yielded(value)));
