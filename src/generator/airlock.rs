@@ -121,6 +121,16 @@ pub(crate) fn outer_waker(waker: &Waker) -> Option<&Waker> {
     Some(header.outer)
 }
 
+/// The waker a poll under `cx` really comes from: the task's (or other
+/// poller's) behind a generator driver's waker, else `cx`'s own. A body
+/// polled inside another generator's body (a pipeline's stage) is polled
+/// under it, not under that body's airlock: its own requests reach the
+/// task, and wake-ups go there either way.
+#[inline(always)]
+pub(crate) fn polled_under<'c>(cx: &'c Context<'_>) -> &'c Waker {
+    outer_waker(cx.waker()).unwrap_or(cx.waker())
+}
+
 /// Why a yield future cannot reach its slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Misplaced {

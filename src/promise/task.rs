@@ -36,8 +36,7 @@ struct Task<T, E, F> {
 /// futures with wakers of its own) it is `None`, and that waker is woken.
 #[inline]
 pub(crate) fn task_of<'a>(cx: &'a Context<'_>) -> Option<LentTask<'a>> {
-    let waker = cx.waker();
-    event_loop::lent_task(airlock::outer_waker(waker).unwrap_or(waker))
+    event_loop::lent_task(airlock::polled_under(cx))
 }
 
 impl<T, E, F, S> Task<T, E, F>

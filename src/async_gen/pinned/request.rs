@@ -172,7 +172,7 @@ where
         cx: &Context<'_>,
         first: bool,
     ) -> Move<Y, T, E> {
-        let (polled, out) = self.poll_body(input, outer_waker(cx));
+        let (polled, out) = self.poll_body(input, airlock::polled_under(cx));
         self.on_polled(polled, out, lent, cx, first)
     }
 
@@ -291,7 +291,9 @@ where
     #[inline(always)]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        let waker = outer_waker(cx);
+        // Found once a poll: the body is polled under it, and the task
+        // is found from it.
+        let waker = airlock::polled_under(cx);
         let lent = event_loop::lent_task(waker);
         if let Some(lent) = &lent {
             let g = this.generator.as_mut().project();
@@ -340,10 +342,6 @@ where
                     return Poll::Pending;
                 }
                 match (polled, out) {
-                    // A `yield*` hands its value out at once, with no turn
-                    // of its own: the consumer's alone is left, taken now
-                    // as well (through the general course, `yield*` from
-                    // an `AsyncGen` took 944 instructions an item).
                     (Poll::Pending, Exchange::Yielded(value))
                         if !delegate::is_delegated() && lent.may_go_on() =>
                     {
@@ -351,6 +349,13 @@ where
                         this.stage = Stage::Finished;
                         return Poll::Ready(Ok(Step::Yielded(value)));
                     }
+                    // A `yield*` hands its value out at once, with no turn
+                    // of its own: the consumer's alone is left, taken now
+                    // as well (through the general course, `yield*` from
+                    // an `AsyncGen` took 944 instructions an item). An arm
+                    // of its own: folded into the one above, the plain
+                    // yield's code was laid out anew (a pipeline item 13
+                    // instructions more).
                     (Poll::Pending, Exchange::Yielded(value)) if lent.may_go_on() => {
                         delegate::forget_delegation();
                         *this.generator.as_mut().project().phase = Phase::Paused;
@@ -526,13 +531,4 @@ impl<F, Y, R, T, E> Request<'_, F, Y, R, T, E> {
             *g.turn = Some(Turn::queue_first());
         }
     }
-}
-
-/// The waker a body is polled under: polled inside another generator's
-/// body (a pipeline's stage), the task's, not that body's airlock, so its
-/// own requests reach the task, and wake-ups go there either way. Asked
-/// once a poll: the task behind it is found from it too.
-#[inline(always)]
-fn outer_waker<'c>(cx: &'c Context<'_>) -> &'c Waker {
-    airlock::outer_waker(cx.waker()).unwrap_or(cx.waker())
 }
