@@ -11,6 +11,7 @@ pub mod counts;
 pub mod echo;
 #[cfg(feature = "tokio")]
 pub mod fetching;
+pub mod joined_loops;
 #[cfg(feature = "tokio")]
 pub mod journey;
 pub mod js;
@@ -364,6 +365,12 @@ pub const PORTS: &[Port] = &[
         "taken_over",
         "the same, the generator shared with another handle (its machine serves the loop)",
         async_gen::taken_over_shared,
+    ),
+    port(
+        "async_gen",
+        "joined_loops",
+        "for-await loops over chains of stages, joined in one task: one turn each in turn",
+        joined_loops::joined_loops,
     ),
     port(
         "async_gen",

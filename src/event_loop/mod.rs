@@ -114,6 +114,7 @@
 //!   `Fault`; a panic in a timer or microtask is reported to the
 //!   `on_uncaught` hook. The loop never tears.
 
+mod go_on;
 mod microtasks;
 #[cfg(feature = "tokio")]
 mod pool;
@@ -134,6 +135,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::Fault;
+pub(crate) use go_on::GoOn;
 #[cfg(test)]
 pub(crate) use microtasks::NEVER_GO_ON;
 #[cfg(test)]

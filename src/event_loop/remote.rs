@@ -3,7 +3,6 @@
 //! it queues the task here and rouses the loop, which polls the task as a
 //! macrotask, like an I/O callback in Node.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
@@ -12,7 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{RawWaker, RawWakerVTable, Wake, Waker};
 use std::thread::Thread;
 
-use super::Job;
+use super::{GoOn, Job};
 
 /// What the loop is waiting on while it has nothing else to do.
 #[derive(Default)]
@@ -343,27 +342,30 @@ struct Lent<'t> {
     /// `Send`, so a poll may hand it to another thread, where the task's
     /// `Rc` must not be touched.
     thread: *const u8,
-    /// Set while the task runs as the whole of its microtask (see
-    /// [`Job::run_alone`]): the flag that makes it poll again at once.
-    go_on: Option<&'t Cell<bool>>,
+    /// Lent while the task runs as the whole of its microtask (see
+    /// [`Job::run_alone`]): what makes it poll again at once.
+    go_on: Option<&'t GoOn>,
     escaped: AtomicBool,
 }
 
 /// The task behind a lent waker, borrowed for the poll.
 pub(crate) struct LentTask<'a> {
     pub(crate) task: &'a Rc<dyn Job>,
-    /// While the task runs alone: setting it makes the task poll its body
+    /// While the task runs alone: what makes the task poll its body
     /// again as soon as this poll returns (see [`LentTask::go_on_at_once`]).
-    go_on: Option<&'a Cell<bool>>,
+    go_on: Option<&'a GoOn>,
 }
 
 impl LentTask<'_> {
     /// Whether the task runs as the whole of its microtask with nothing
-    /// queued: its next turn, if owed now, would be the next microtask.
-    /// [`go_on_at_once`](Self::go_on_at_once) without asking for a poll.
+    /// queued and no other turn owed to it: a turn it takes in place now
+    /// is the next microtask (see [`GoOn`]).
     #[inline]
     pub(crate) fn may_go_on(&self) -> bool {
-        self.go_on.is_some() && super::may_go_on_at_once(true)
+        match self.go_on {
+            Some(go_on) => go_on.none_owed_before() && super::may_go_on_at_once(true),
+            None => false,
+        }
     }
 
     /// Asked by an await of a settled promise instead of queueing the
@@ -375,8 +377,8 @@ impl LentTask<'_> {
     #[inline]
     pub(crate) fn go_on_at_once(&self) -> bool {
         match self.go_on {
-            Some(flag) if super::may_go_on_at_once(true) => {
-                flag.set(true);
+            Some(go_on) if super::may_go_on_at_once(true) => {
+                go_on.owe();
                 true
             }
             _ => false,
@@ -482,13 +484,13 @@ impl WakeTarget {
     /// only a clone (a future keeping the waker) allocates. Also says
     /// whether the waker escaped (was cloned or woken): only then can a
     /// wake-up come through the task's key. `go_on`: while the task runs
-    /// as the whole of its microtask (see [`Job::run_alone`]), the flag
-    /// that makes it poll again as soon as this poll returns.
+    /// as the whole of its microtask (see [`Job::run_alone`]), what makes
+    /// it poll again as soon as this poll returns.
     #[inline]
     pub(crate) fn with_waker<R>(
         &self,
         task: &Rc<dyn Job>,
-        go_on: Option<&Cell<bool>>,
+        go_on: Option<&GoOn>,
         poll: impl FnOnce(&Waker) -> R,
     ) -> (R, bool) {
         let lent = Lent {

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::{CellRc, Promise, Settle, resolve, settle};
-use crate::event_loop::{self, Job, LentTask, WakeTarget};
+use crate::event_loop::{self, GoOn, Job, LentTask, WakeTarget};
 use crate::generator::airlock;
 use crate::{EventLoop, Fault, FaultKind, Reason};
 
@@ -25,7 +25,9 @@ struct Task<T, E, F> {
     /// borrow flag of its own (8 bytes per task).
     body: UnsafeCell<Option<F>>,
     running: Cell<bool>,
-    notified: Cell<bool>,
+    /// Poll again at once (woken while running, or a turn owed), and the
+    /// turns owed (see [`GoOn`]).
+    go_on: GoOn,
 }
 
 /// The task on baton's loop whose poll `cx` comes from, if the future
@@ -64,9 +66,10 @@ where
         // `Option`, which is what pinning requires.
         let body = unsafe { Pin::new_unchecked(body) };
         let me: Rc<dyn Job> = self.clone();
+        self.go_on.begin();
         let polled = self
             .target
-            .with_waker(&me, alone.then_some(&self.notified), |waker| {
+            .with_waker(&me, alone.then_some(&self.go_on), |waker| {
                 catch_unwind(AssertUnwindSafe(|| {
                     let mut cx = Context::from_waker(waker);
                     let mut body = body;
@@ -74,7 +77,7 @@ where
                         // Woken while it ran (an await that went on at
                         // once): poll again under the same waker.
                         match body.as_mut().poll(&mut cx) {
-                            Poll::Pending if self.notified.replace(false) => {}
+                            Poll::Pending if self.go_on.poll_again() => {}
                             polled => return polled,
                         }
                     }
@@ -94,7 +97,7 @@ where
     /// once) and settles the promise once it finishes.
     fn turn(self: &Rc<Self>, alone: bool) {
         if self.running.replace(true) {
-            self.notified.set(true);
+            self.go_on.ask_again();
             return;
         }
         if let Some(finished) = self.poll_body(alone) {
@@ -189,7 +192,7 @@ where
             promise,
             body: UnsafeCell::new(Some(future)),
             running: Cell::new(false),
-            notified: Cell::new(false),
+            go_on: GoOn::default(),
         })
     });
     task.run();
