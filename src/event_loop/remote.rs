@@ -368,6 +368,14 @@ impl LentTask<'_> {
         }
     }
 
+    /// Whether the task runs as the whole of its microtask with nothing
+    /// queued: a turn it needs may be owed to it
+    /// ([`go_on_at_once`](Self::go_on_at_once)), whatever else is owed.
+    #[inline]
+    pub(crate) fn may_owe(&self) -> bool {
+        self.go_on.is_some() && super::may_go_on_at_once(true)
+    }
+
     /// Asked by an await of a settled promise instead of queueing the
     /// task's next turn: whether the task will poll again at once (see
     /// [`may_go_on_at_once`](super::may_go_on_at_once)). Several awaits in

@@ -317,7 +317,7 @@ impl<T: Clone + 'static, E: Reason> Promise<T, E> {
     #[inline(always)]
     fn wait_for(&self, cx: &Context<'_>) -> Waiter {
         match task_of(cx) {
-            Some(lent) if lent.may_go_on() && self.rejected() == Some(false) => {
+            Some(lent) if lent.may_owe() && self.rejected() == Some(false) => {
                 lent.go_on_at_once();
                 Waiter::Task
             }
