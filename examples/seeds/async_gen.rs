@@ -573,23 +573,38 @@ fn looped_once(log: &Log, shared: bool, started: bool, break_after: usize) {
             l.line(format_args!("next(0) -> {{{v}, false}}"));
         }
         let other = shared.then(|| numbers.clone());
-        let mut seen = 0;
-        for_await(numbers, async |x| {
-            l.line(format_args!("loop got {x}"));
-            seen += 1;
-            if seen == break_after {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        })
-        .await?;
+        loop_logging(&l, numbers, "loop", break_after).await?;
         l.line("loop ended");
         drop(other);
         Ok::<_, Error>(())
     });
     ticks(log, 14);
     log.line("script end");
+}
+
+/// `for await (const x of it) { log(`${who} got ${x}`); if (++seen ===
+/// breakAfter) break; }`
+pub async fn loop_logging<I>(
+    log: &Log,
+    it: I,
+    who: &str,
+    break_after: usize,
+) -> Result<(), I::Error>
+where
+    I: AsyncIterator<Item: std::fmt::Display>,
+{
+    let mut seen = 0;
+    for_await(it, async |x| {
+        log.line(format_args!("{who} got {x}"));
+        seen += 1;
+        if seen == break_after {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .await?;
+    Ok(())
 }
 
 pub fn taken_over() -> String {

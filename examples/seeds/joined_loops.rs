@@ -5,13 +5,13 @@
 //! run on ahead of another's.
 
 use std::future::{Future, poll_fn};
-use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::task::Poll;
 
-use baton::async_gen::{AsyncIteratorExt, fall_off, for_await};
+use baton::async_gen::{AsyncIteratorExt, fall_off};
 use baton::{AsyncGen, Co, Error, Promise, spawn};
 
+use super::async_gen::loop_logging;
 use super::js::Log;
 use super::promises::{scenario, sleep, ticks};
 
@@ -95,17 +95,7 @@ fn looped(log: &Log, spec: Loop, shared: bool) -> Looped {
     let (name, _, _, break_after) = spec;
     let it = chain(&log, spec, shared);
     Box::pin(async move {
-        let mut seen = 0;
-        for_await(it, async |x| {
-            log.line(format_args!("{name} got {x}"));
-            seen += 1;
-            if seen == break_after {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        })
-        .await?;
+        loop_logging(&log, it, name, break_after).await?;
         log.line(format_args!("{name} ended"));
         Ok(())
     })
