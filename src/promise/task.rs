@@ -168,6 +168,54 @@ where
 /// the promise with a [`Fault`]. Spawned outside any run of the loop, it
 /// runs until its first `await` and goes on in the next run.
 ///
+/// A JavaScript async function is a `spawn`: `Promise.all([f(), g()])` is
+/// `all([spawn(f()), spawn(g())])`, and each goes on in the turn of its
+/// own wake-up. Futures joined inside one task (`join!`, `select!`, a
+/// hand-written poll) are one async function to the loop: woken in the
+/// same turn, they go on in the order the task polls them. A turn one of
+/// them owes the task is taken in that order too, one a poll, never ahead
+/// of another's (`tests/oracle/async_gen/joined_loops.js`).
+///
+/// ```
+/// use baton::promise::all;
+/// use baton::{Error, EventLoop, Promise, set_timeout, spawn};
+/// use std::{cell::RefCell, future::Future, pin::pin, rc::Rc, task::Poll, time::Duration};
+///
+/// // Two waits, the second's promise resolved first.
+/// fn run(spawned: bool) -> Vec<&'static str> {
+///     let log = Rc::new(RefCell::new(Vec::new()));
+///     let l = log.clone();
+///     EventLoop::virtual_clock().block_on(async move {
+///         let (pa, ra) = Promise::<(), Error>::with_resolver();
+///         let (pb, rb) = Promise::<(), Error>::with_resolver();
+///         set_timeout(move || { rb.resolve(()); ra.resolve(()); }, Duration::ZERO);
+///         let (la, lb) = (l.clone(), l.clone());
+///         let a = async move { pa.await?; la.borrow_mut().push("a"); Ok::<_, Error>(()) };
+///         let b = async move { pb.await?; lb.borrow_mut().push("b"); Ok::<_, Error>(()) };
+///         if spawned {
+///             all([spawn(a), spawn(b)]).await?;
+///         } else {
+///             // Both polled by this task, `a` first.
+///             let (mut a, mut b) = (pin!(a), pin!(b));
+///             let (mut done_a, mut done_b) = (false, false);
+///             std::future::poll_fn(|cx| {
+///                 done_a = done_a || a.as_mut().poll(cx).is_ready();
+///                 done_b = done_b || b.as_mut().poll(cx).is_ready();
+///                 if done_a && done_b { Poll::Ready(()) } else { Poll::Pending }
+///             })
+///             .await;
+///         }
+///         Ok::<_, Error>(())
+///     })
+///     .ok();
+///     log.take()
+/// }
+/// // As Node runs two async functions: `b`'s wake-up came first.
+/// assert_eq!(run(true), ["b", "a"]);
+/// // Joined in one task, woken in the same turn: in the order polled.
+/// assert_eq!(run(false), ["a", "b"]);
+/// ```
+///
 /// ```
 /// use baton::{EventLoop, Promise, spawn};
 ///
