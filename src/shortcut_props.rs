@@ -9,7 +9,7 @@
 //! scenarios of awaits (one or two a poll, of promises pending when
 //! awaited — a task, a run or a saga resumed by a promise's reaction goes
 //! on at once after it too — or of `all`, `all_settled`,
-//! `race` and `any` over settled, pending and rejected promises), `run()`s, for-await loops, a source's
+//! `race` and `any` over settled, pending and rejected promises), `run()`s, for-await loops (alone, or two over stages joined in one task), a source's
 //! `next()` polled beside a neighbour or dropped after one poll, and sagas
 //! taking settled steps or gathering settled and pending calls with `all`
 //! (some of them rejected and caught, some loops stopping early, a
@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 
-use crate::async_gen::{AsyncIterator, NEVER_DIRECT, for_await};
+use crate::async_gen::{AsyncIterator, AsyncIteratorExt, NEVER_DIRECT, for_await};
 use crate::event_loop::NEVER_GO_ON;
 use crate::promise::ALWAYS_SUBSCRIBE;
 use crate::runner::run;
@@ -58,6 +58,11 @@ enum Kind {
     All,
     Run,
     ForAwait,
+    /// Two for-await loops, each over a `map` of a source, joined in one
+    /// task (one future polling both in turn): each owes the task a turn
+    /// at a time, and neither may take the turns after its own in place
+    /// ahead of the other's.
+    JoinedLoops,
     /// A source's `next()` polled in one poll with a neighbour that logs
     /// and queues a microtask after it.
     NextBeside,
@@ -341,6 +346,58 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                 Ok::<_, Error>(())
             });
         }
+        Kind::JoinedLoops => {
+            spawn(async move {
+                // A turn first: the loops start in a poll of the task
+                // alone in its microtask, where their turns are owed to it.
+                Promise::<()>::resolve(()).await?;
+                let looped = |part: &'static str| {
+                    let (log, name) = (log.clone(), format!("{name}{part}"));
+                    let mapped = {
+                        let (log, name) = (log.clone(), name.clone());
+                        count(plan.steps, log.clone(), name.clone()).map(move |i| {
+                            note(&log, format!("{name} maps {i}"));
+                            i * 10
+                        })
+                    };
+                    let plan = plan.clone();
+                    async move {
+                        for_await(mapped, async |i| {
+                            note(&log, format!("{name} item {i}"));
+                            side_steps(&log, &name, i / 10, &plan.sides);
+                            if plan.stop_at == Some(i / 10) {
+                                ControlFlow::Break(())
+                            } else {
+                                ControlFlow::Continue(())
+                            }
+                        })
+                        .await
+                    }
+                };
+                let (mut a, mut b) = (pin!(looped("a")), pin!(looped("b")));
+                let (mut done_a, mut done_b) = (None, None);
+                poll_fn(|cx| {
+                    if done_a.is_none()
+                        && let Poll::Ready(out) = a.as_mut().poll(cx)
+                    {
+                        done_a = Some(out);
+                    }
+                    if done_b.is_none()
+                        && let Poll::Ready(out) = b.as_mut().poll(cx)
+                    {
+                        done_b = Some(out);
+                    }
+                    if done_a.is_some() && done_b.is_some() {
+                        Poll::Ready(())
+                    } else {
+                        Poll::Pending
+                    }
+                })
+                .await;
+                note(&log, format!("{name} done"));
+                Ok::<_, Error>(())
+            });
+        }
         Kind::NextBeside => {
             spawn(async move {
                 let mut source = count(plan.steps, log.clone(), name.clone());
@@ -554,6 +611,7 @@ fn kind() -> impl Strategy<Value = Kind> {
         Just(Kind::All),
         Just(Kind::Run),
         Just(Kind::ForAwait),
+        Just(Kind::JoinedLoops),
         Just(Kind::NextBeside),
         Just(Kind::NextDropped),
         Just(Kind::Saga),
