@@ -374,26 +374,10 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                         .await
                     }
                 };
-                let (mut a, mut b) = (pin!(looped("a")), pin!(looped("b")));
-                let (mut done_a, mut done_b) = (None, None);
-                poll_fn(|cx| {
-                    if done_a.is_none()
-                        && let Poll::Ready(out) = a.as_mut().poll(cx)
-                    {
-                        done_a = Some(out);
-                    }
-                    if done_b.is_none()
-                        && let Poll::Ready(out) = b.as_mut().poll(cx)
-                    {
-                        done_b = Some(out);
-                    }
-                    if done_a.is_some() && done_b.is_some() {
-                        Poll::Ready(())
-                    } else {
-                        Poll::Pending
-                    }
-                })
-                .await;
+                // Polled in order, `a` first, on every poll of the task.
+                let (a, b) = tokio::join!(biased; looped("a"), looped("b"));
+                a?;
+                b?;
                 note(&log, format!("{name} done"));
                 Ok::<_, Error>(())
             });
