@@ -8,8 +8,9 @@
 //! a deciding one unsubscribed: `promise::may_skip_subscribing`). Random
 //! scenarios of awaits (one or two a poll, of promises pending when
 //! awaited — a task, a run or a saga resumed by a promise's reaction goes
-//! on at once after it too — or of `all`, `all_settled`,
-//! `race` and `any` over settled, pending and rejected promises), `run()`s, for-await loops (alone, or two over stages joined in one task), a source's
+//! on at once after it too — or of `all`, `all_settled`, `race` and `any`
+//! over settled, pending and rejected promises), `run()`s, for-await loops
+//! (alone, or two over stages joined in one task), a source's
 //! `next()` polled beside a neighbour or dropped after one poll, and sagas
 //! taking settled steps or gathering settled and pending calls with `all`
 //! (some of them rejected and caught, some loops stopping early, a

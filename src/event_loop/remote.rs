@@ -362,10 +362,7 @@ impl LentTask<'_> {
     /// is the next microtask (see [`GoOn`]).
     #[inline]
     pub(crate) fn may_go_on(&self) -> bool {
-        match self.go_on {
-            Some(go_on) => go_on.none_owed_before() && super::may_go_on_at_once(true),
-            None => false,
-        }
+        self.go_on.is_some_and(GoOn::none_owed_before) && super::may_go_on_at_once(true)
     }
 
     /// Whether the task runs as the whole of its microtask with nothing

@@ -179,7 +179,7 @@ where
 /// ```
 /// use baton::promise::all;
 /// use baton::{Error, EventLoop, Promise, set_timeout, spawn};
-/// use std::{cell::RefCell, future::Future, pin::pin, rc::Rc, task::Poll, time::Duration};
+/// use std::{cell::RefCell, rc::Rc, time::Duration};
 ///
 /// // Two waits, the second's promise resolved first.
 /// fn run(spawned: bool) -> Vec<&'static str> {
@@ -195,15 +195,9 @@ where
 ///         if spawned {
 ///             all([spawn(a), spawn(b)]).await?;
 ///         } else {
-///             // Both polled by this task, `a` first.
-///             let (mut a, mut b) = (pin!(a), pin!(b));
-///             let (mut done_a, mut done_b) = (false, false);
-///             std::future::poll_fn(|cx| {
-///                 done_a = done_a || a.as_mut().poll(cx).is_ready();
-///                 done_b = done_b || b.as_mut().poll(cx).is_ready();
-///                 if done_a && done_b { Poll::Ready(()) } else { Poll::Pending }
-///             })
-///             .await;
+///             // Both polled by this task, `a` first on every poll.
+///             let (a, b) = tokio::join!(biased; a, b);
+///             a.and(b)?;
 ///         }
 ///         Ok::<_, Error>(())
 ///     })
