@@ -64,6 +64,11 @@ enum Kind {
     /// at a time, and neither may take the turns after its own in place
     /// ahead of the other's.
     JoinedLoops,
+    /// A for-await loop over a chain of helper stages (`map`, whose
+    /// function logs and takes the walker's side steps, `filter` and
+    /// `batch`): a stage's fresh request to its source takes its turns in
+    /// place only when nothing comes between.
+    Stages,
     /// A source's `next()` polled in one poll with a neighbour that logs
     /// and queues a microtask after it.
     NextBeside,
@@ -383,6 +388,40 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                 Ok::<_, Error>(())
             });
         }
+        Kind::Stages => {
+            spawn(async move {
+                let mapped = {
+                    let (log, name, plan) = (log.clone(), name.clone(), plan.clone());
+                    count(plan.steps, log.clone(), name.clone()).map(move |i| {
+                        note(&log, format!("{name} maps {i}"));
+                        side_steps(&log, &name, i, &plan.sides);
+                        i
+                    })
+                };
+                let filtered = {
+                    let (log, name) = (log.clone(), name.clone());
+                    mapped.filter(move |i| {
+                        note(&log, format!("{name} filters {i}"));
+                        i % 3 != 0
+                    })
+                };
+                for_await(filtered.batch(2), async |batch| {
+                    note(&log, format!("{name} batch {batch:?}"));
+                    let last = batch.last().copied().unwrap_or_default();
+                    if plan.catch_at.is_some_and(|at| batch.contains(&at)) {
+                        caught(&log, &name, Promise::<u32>::reject(boom()).await);
+                    }
+                    if plan.stop_at.is_some_and(|at| at <= last) {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                })
+                .await?;
+                note(&log, format!("{name} done"));
+                Ok::<_, Error>(())
+            });
+        }
         Kind::NextBeside => {
             spawn(async move {
                 let mut source = count(plan.steps, log.clone(), name.clone());
@@ -597,6 +636,7 @@ fn kind() -> impl Strategy<Value = Kind> {
         Just(Kind::Run),
         Just(Kind::ForAwait),
         Just(Kind::JoinedLoops),
+        Just(Kind::Stages),
         Just(Kind::NextBeside),
         Just(Kind::NextDropped),
         Just(Kind::Saga),

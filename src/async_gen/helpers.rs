@@ -102,7 +102,7 @@ where
     S::Out: Clone + 'static,
 {
     // A source it holds alone is driven pinned, as `for_await` drives one.
-    match source.into_owned() {
+    match source.into_relayed() {
         Ok(owned) => relay_from(owned, &co, stage).await,
         Err(source) => relay_from(source, &co, stage).await,
     }

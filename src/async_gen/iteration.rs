@@ -139,6 +139,20 @@ pub trait AsyncIterator {
     {
         Err::<Unowned<Self::Item, Self::Error>, Self>(self)
     }
+
+    /// [`into_owned`](Self::into_owned) for a helper stage's relay, which
+    /// awaits each request as it makes it: an [`AsyncGen`] driven so may
+    /// take the turns of a fresh request in place when the stage's own
+    /// request may.
+    #[doc(hidden)]
+    fn into_relayed(
+        self,
+    ) -> Result<impl AsyncIterator<Item = Self::Item, Error = Self::Error>, Self>
+    where
+        Self: Sized,
+    {
+        self.into_owned()
+    }
 }
 
 /// A request for a step, read as the iteration protocol's `next()`: the
@@ -206,6 +220,10 @@ where
     /// `owned.rs`).
     fn into_owned(self) -> Result<impl AsyncIterator<Item = Y, Error = E>, Self> {
         self.into_owned_alone()
+    }
+
+    fn into_relayed(self) -> Result<impl AsyncIterator<Item = Y, Error = E>, Self> {
+        self.into_owned_alone().map(super::owned::Owned::relayed)
     }
 }
 

@@ -498,6 +498,7 @@ where
                 airlock::poll_in_airlock(
                     self.owner,
                     waker,
+                    false,
                     input,
                     body.as_mut(),
                     // Taken whole: read in place (`Exchange::take_yielded`,

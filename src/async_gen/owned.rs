@@ -98,6 +98,15 @@ where
     }
 }
 
+impl<Y, R, T, E: Reason> Owned<Y, R, T, E> {
+    /// Its consumer is a helper stage's relay (see `PinnedAsyncGen`'s
+    /// `relayed`).
+    pub(super) fn relayed(mut self) -> Self {
+        self.0.as_mut().relayed();
+        self
+    }
+}
+
 impl<Y, R, T, E> AsyncIterator for Owned<Y, R, T, E>
 where
     Y: Clone + 'static,

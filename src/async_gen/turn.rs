@@ -112,13 +112,41 @@ pub(super) enum Taking {
     Queued(Rc<Turn>),
 }
 
-impl Taking {
-    /// `first`: the request was made in this poll.
+/// When the request whose turn is needed was made, which decides how the
+/// turn may be taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Made {
+    /// In a poll before this one: the turn is taken in place when it
+    /// would come next, and queued otherwise.
+    Before,
+    /// In this poll: its consumer may do more in this poll once it
+    /// returns (a `join!`'s other futures, a loop's next statement), so
+    /// the turn is owed to the task, taken in the order the task polls.
+    ThisPoll,
+    /// In this poll, by a helper stage's relay that awaits it as it makes
+    /// it, itself polled by a request made before or so (the body's
+    /// airlock says, [`airlock::in_place`](crate::generator::airlock::in_place)):
+    /// nothing runs after it until the task's next poll, so the turn is
+    /// taken in place when it would come next, and owed otherwise.
+    ByRelay,
+}
+
+impl Made {
+    /// Whether the levels from this request up to one made before run
+    /// nothing once it returns: what the airlock of the body it polls
+    /// tells a relay's fresh requests.
     #[inline(always)]
-    pub(super) fn decide(lent: Option<&LentTask<'_>>, cx: &Context<'_>, first: bool) -> Taking {
+    pub(super) fn in_place(self) -> bool {
+        self != Made::ThisPoll
+    }
+}
+
+impl Taking {
+    #[inline(always)]
+    pub(super) fn decide(lent: Option<&LentTask<'_>>, cx: &Context<'_>, made: Made) -> Taking {
         match lent {
-            Some(lent) if !first && lent.may_go_on() => Taking::Now,
-            Some(lent) if first && lent.go_on_at_once() => Taking::Owed,
+            Some(lent) if made != Made::ThisPoll && lent.may_go_on() => Taking::Now,
+            Some(lent) if made != Made::Before && lent.go_on_at_once() => Taking::Owed,
             lent => Taking::Queued(Turn::queue(lent, cx)),
         }
     }

@@ -45,6 +45,9 @@ pub(crate) fn fresh_owner_id() -> u64 {
 struct Header<'w> {
     owner: u64,
     outer: &'w Waker,
+    /// The body is polled by a request whose turns may be taken in place
+    /// (see [`in_place`]).
+    in_place: bool,
 }
 
 #[repr(C)]
@@ -83,16 +86,22 @@ unsafe fn drop_waker(_: *const ()) {}
 /// what `take` takes from the slot afterwards (the rest is dropped with
 /// the slot). `take` reads the slot in place: a hand-off written a field
 /// at a time is read back as it was written (see `Exchange::take_yielded`).
+/// `in_place`: what [`in_place`] tells the requests the body makes.
 #[inline(always)]
 pub(crate) fn poll_in_airlock<X, F: Future + ?Sized, O>(
     owner: u64,
     outer: &Waker,
+    in_place: bool,
     input: X,
     body: Pin<&mut F>,
     take: impl FnOnce(&Cell<X>) -> O,
 ) -> (Poll<F::Output>, O) {
     let airlock = Airlock {
-        header: Header { owner, outer },
+        header: Header {
+            owner,
+            outer,
+            in_place,
+        },
         slot: Cell::new(input),
     };
     let data: *const () = ptr::from_ref(&airlock).cast();
@@ -129,6 +138,23 @@ pub(crate) fn outer_waker(waker: &Waker) -> Option<&Waker> {
 #[inline(always)]
 pub(crate) fn polled_under<'c>(cx: &'c Context<'_>) -> &'c Waker {
     outer_waker(cx.waker()).unwrap_or(cx.waker())
+}
+
+/// Whether the body polled under `cx` is polled by an async generator's
+/// request whose turns may be taken in place (one polled before, or one
+/// made fresh by a helper stage that is itself polled so): a helper stage
+/// that makes a fresh request to its source then treats it as such too
+/// (`async_gen/pinned/request.rs`). `false` under any other waker.
+#[inline(always)]
+pub(crate) fn in_place(cx: &Context<'_>) -> bool {
+    let waker = cx.waker();
+    if !ptr::eq(waker.vtable(), &VTABLE) {
+        return false;
+    }
+    // SAFETY: as in `outer_waker`: a waker with `VTABLE` points at a live
+    // `Header` for the poll that lent it.
+    let header = unsafe { &*waker.data().cast::<Header<'_>>() };
+    header.in_place
 }
 
 /// Why a yield future cannot reach its slot.
@@ -217,7 +243,7 @@ mod tests {
         let outer = Waker::from(counter.clone());
         let owner = fresh_owner_id();
         let mut probe = Box::pin(Probe { owner, saved: None });
-        let (poll, slot) = poll_in_airlock(owner, &outer, 41u32, probe.as_mut(), Cell::take);
+        let (poll, slot) = poll_in_airlock(owner, &outer, false, 41u32, probe.as_mut(), Cell::take);
         assert_eq!(poll, Poll::Ready(41));
         assert_eq!(slot, 7);
         assert_eq!(counter.0.load(Ordering::SeqCst), 1);
@@ -242,7 +268,14 @@ mod tests {
         let counter = Arc::new(Counter(AtomicUsize::new(0)));
         let outer = Waker::from(counter);
         let mut probe = Box::pin(Outer);
-        let (poll, ()) = poll_in_airlock(fresh_owner_id(), &outer, (), probe.as_mut(), Cell::take);
+        let (poll, ()) = poll_in_airlock(
+            fresh_owner_id(),
+            &outer,
+            false,
+            (),
+            probe.as_mut(),
+            Cell::take,
+        );
         assert_eq!(poll, Poll::Ready(Some(outer.data())));
         assert!(outer_waker(&outer).is_none() && outer_waker(Waker::noop()).is_none());
     }
@@ -263,7 +296,14 @@ mod tests {
             }
         }
         let mut other = Box::pin(Other(fresh_owner_id()));
-        let (poll, _) = poll_in_airlock(owner, Waker::noop(), 0u32, other.as_mut(), Cell::take);
+        let (poll, _) = poll_in_airlock(
+            owner,
+            Waker::noop(),
+            false,
+            0u32,
+            other.as_mut(),
+            Cell::take,
+        );
         assert_eq!(poll, Poll::Ready(Err(Misplaced::OtherGenerator)));
     }
 }

@@ -132,8 +132,14 @@ where
     // A panicking body leaves a finished generator behind; the guard costs
     // nothing unless it unwinds.
     let unwinding = DoneOnUnwind(owner);
-    let (poll, yielded) =
-        airlock::poll_in_airlock(id, Waker::noop(), input, body, Exchange::take_yielded);
+    let (poll, yielded) = airlock::poll_in_airlock(
+        id,
+        Waker::noop(),
+        false,
+        input,
+        body,
+        Exchange::take_yielded,
+    );
     std::mem::forget(unwinding);
     match (poll, yielded) {
         (Poll::Ready(outcome), _) => {

@@ -135,6 +135,11 @@ pin_project! {
         // The request the generator is working for was dropped: its
         // answer goes nowhere.
         orphaned: bool,
+        // Its one consumer is a helper stage's relay (`helpers.rs`), which
+        // awaits each request it makes as it makes it, and has nothing
+        // else to do until the answer: a fresh request of its may take its
+        // turns in place when the relay's own request may.
+        relayed: bool,
         // The request in flight until it is served, and its answer while
         // it waits for the consumer's turn: kept here, so a request is a
         // reference and two flags, made and dropped at no cost.
@@ -224,6 +229,7 @@ where
             yielded: None,
             returned: None,
             orphaned: false,
+            relayed: false,
             request: None,
             answer: None,
             answer_turn: None,
@@ -233,6 +239,11 @@ where
             types: PhantomData,
             body: Some(body),
         }
+    }
+
+    /// Its one consumer is a helper stage's relay from now on.
+    pub(in crate::async_gen) fn relayed(self: Pin<&mut Self>) {
+        *self.project().relayed = true;
     }
 
     /// `next(v)`: the next step, once the request is awaited. The first

@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 use super::{Phase, PinnedAsyncGen, Then};
 use crate::Reason;
 use crate::async_gen::delegate;
-use crate::async_gen::turn::{Taking, Turn};
+use crate::async_gen::turn::{Made, Taking, Turn};
 use crate::event_loop::{self, LentTask};
 use crate::generator::airlock;
 use crate::generator::co::Exchange;
@@ -100,7 +100,7 @@ where
         &mut self,
         lent: Option<&LentTask<'_>>,
         cx: &Context<'_>,
-        first: bool,
+        made: Made,
     ) -> Move<Y, T, E> {
         self.stage = Stage::Serving;
         let mut g = self.generator.as_mut().project();
@@ -110,21 +110,21 @@ where
         match (*g.phase, how) {
             (Phase::Start, Resume::Next(_first_value_is_discarded)) => {
                 *g.phase = Phase::Running;
-                self.drive(Exchange::Empty, lent, cx, first)
+                self.drive(Exchange::Empty, lent, cx, made)
             }
             (Phase::Paused, Resume::Next(value)) => {
                 *g.phase = Phase::Running;
-                self.drive(Exchange::Next(value), lent, cx, first)
+                self.drive(Exchange::Next(value), lent, cx, made)
             }
             (Phase::Paused, Resume::Throw(error)) => {
                 *g.phase = Phase::Running;
-                self.drive(Exchange::Throw(error), lent, cx, first)
+                self.drive(Exchange::Throw(error), lent, cx, made)
             }
             // The value of `return(v)` is awaited before the return
             // reaches the yield: one turn.
             (Phase::Paused, Resume::Return(value)) => {
                 *g.returned = Some(value);
-                self.await_then(Then::ResumeReturn, lent, cx, first)
+                self.await_then(Then::ResumeReturn, lent, cx, made)
             }
             (Phase::Start | Phase::Done, how) => {
                 // throw/return before the body ran: it never will.
@@ -136,7 +136,7 @@ where
                     // A finished generator's `return(v)` awaits `v`.
                     Resume::Return(value) => {
                         *g.returned = Some(value);
-                        self.await_then(Then::Complete, lent, cx, first)
+                        self.await_then(Then::Complete, lent, cx, made)
                     }
                 }
             }
@@ -147,9 +147,16 @@ where
     }
 
     /// Polls the body with `input` in the airlock: what the poll gave,
-    /// and what the body left in the slot.
+    /// and what the body left in the slot. `in_place`: nothing runs after
+    /// this request up to one made before ([`Made::in_place`]), which a
+    /// relay in the body hands on to the fresh requests it makes.
     #[inline(always)]
-    fn poll_body(&mut self, input: Exchange<Y, R, E, T>, waker: &Waker) -> Polled<Y, R, T, E> {
+    fn poll_body(
+        &mut self,
+        input: Exchange<Y, R, E, T>,
+        waker: &Waker,
+        in_place: bool,
+    ) -> Polled<Y, R, T, E> {
         let g = self.generator.as_mut().project();
         let Some(body) = g.body.as_pin_mut() else {
             unreachable!("a running generator has its body")
@@ -157,7 +164,7 @@ where
         // A panic in the body leaves the generator done as it unwinds out
         // of the request's poll (as a `Gen`'s out of its resume).
         let unwinding = DoneIfUnwinding(Some(g.phase));
-        let polled = airlock::poll_in_airlock(*g.owner, waker, input, body, |slot| {
+        let polled = airlock::poll_in_airlock(*g.owner, waker, in_place, input, body, |slot| {
             slot.replace(Exchange::Empty)
         });
         unwinding.disarm();
@@ -170,10 +177,10 @@ where
         input: Exchange<Y, R, E, T>,
         lent: Option<&LentTask<'_>>,
         cx: &Context<'_>,
-        first: bool,
+        made: Made,
     ) -> Move<Y, T, E> {
-        let (polled, out) = self.poll_body(input, airlock::polled_under(cx));
-        self.on_polled(polled, out, lent, cx, first)
+        let (polled, out) = self.poll_body(input, airlock::polled_under(cx), made.in_place());
+        self.on_polled(polled, out, lent, cx, made)
     }
 
     /// What the body did, acted on.
@@ -183,7 +190,7 @@ where
         out: Exchange<Y, R, E, T>,
         lent: Option<&LentTask<'_>>,
         cx: &Context<'_>,
-        first: bool,
+        made: Made,
     ) -> Move<Y, T, E> {
         let mut g = self.generator.as_mut().project();
         match (polled, out) {
@@ -194,7 +201,7 @@ where
                     Move::Answer(Ok(Step::Yielded(value)))
                 } else {
                     *g.yielded = Some(value);
-                    self.await_then(Then::Deliver, lent, cx, first)
+                    self.await_then(Then::Deliver, lent, cx, made)
                 }
             }
             (Poll::Pending, _) => Move::Pending,
@@ -204,7 +211,7 @@ where
                     // `return v` awaits `v`: one turn.
                     Ok(value) => {
                         *g.returned = Some(value);
-                        self.await_then(Then::Complete, lent, cx, first)
+                        self.await_then(Then::Complete, lent, cx, made)
                     }
                     Err(Abrupt::Return(value)) => {
                         *g.phase = Phase::Done;
@@ -227,9 +234,9 @@ where
         then: Then,
         lent: Option<&LentTask<'_>>,
         cx: &Context<'_>,
-        first: bool,
+        made: Made,
     ) -> Move<Y, T, E> {
-        let taking = Taking::decide(lent, cx, first);
+        let taking = Taking::decide(lent, cx, made);
         let now = matches!(taking, Taking::Now);
         let g = self.generator.as_mut().project();
         *g.phase = Phase::Awaiting;
@@ -243,7 +250,7 @@ where
         &mut self,
         lent: Option<&LentTask<'_>>,
         cx: &Context<'_>,
-        first: bool,
+        made: Made,
     ) -> Move<Y, T, E> {
         let g = self.generator.as_mut().project();
         if let Some(turn) = g.turn.as_ref()
@@ -270,7 +277,7 @@ where
             Then::ResumeReturn => {
                 *g.phase = Phase::Running;
                 match g.returned.take() {
-                    Some(value) => self.drive(Exchange::Return(value), lent, cx, first),
+                    Some(value) => self.drive(Exchange::Return(value), lent, cx, made),
                     None => unreachable!("a return has its value"),
                 }
             }
@@ -299,27 +306,44 @@ where
             let g = this.generator.as_mut().project();
             if !this.polled {
                 if *g.phase == Phase::Paused && matches!(g.request, Some(Resume::Next(_))) {
+                    let made = if *g.relayed && airlock::in_place(cx) {
+                        Made::ByRelay
+                    } else {
+                        Made::ThisPoll
+                    };
                     this.polled = true;
                     this.stage = Stage::Serving;
                     *g.phase = Phase::Running;
                     let Some(Resume::Next(value)) = g.request.take() else {
                         unreachable!("a next")
                     };
-                    let (polled, out) = this.poll_body(Exchange::Next(value), waker);
+                    let (polled, out) =
+                        this.poll_body(Exchange::Next(value), waker, made.in_place());
                     if polled.is_pending()
                         && let Exchange::Yielded(_) = out
                         && !delegate::is_delegated()
-                        && lent.go_on_at_once()
                     {
-                        // The turn its value awaits is owed to the task.
-                        let g = this.generator.as_mut().project();
-                        let Exchange::Yielded(value) = out else {
-                            unreachable!("a yield")
-                        };
-                        *g.yielded = Some(value);
-                        *g.then = Then::Deliver;
-                        *g.phase = Phase::Awaiting;
-                        return Poll::Pending;
+                        if made == Made::ByRelay && lent.may_go_on() {
+                            // Both turns taken now, as a request made
+                            // before takes them.
+                            let Exchange::Yielded(value) = out else {
+                                unreachable!("a yield")
+                            };
+                            *this.generator.as_mut().project().phase = Phase::Paused;
+                            this.stage = Stage::Finished;
+                            return Poll::Ready(Ok(Step::Yielded(value)));
+                        }
+                        if lent.go_on_at_once() {
+                            // The turn its value awaits is owed to the task.
+                            let g = this.generator.as_mut().project();
+                            let Exchange::Yielded(value) = out else {
+                                unreachable!("a yield")
+                            };
+                            *g.yielded = Some(value);
+                            *g.then = Then::Deliver;
+                            *g.phase = Phase::Awaiting;
+                            return Poll::Pending;
+                        }
                     }
                     if polled.is_pending() && matches!(out, Exchange::Empty) {
                         // The body awaits (in a pipeline, its source's
@@ -328,14 +352,14 @@ where
                         mem::forget(out);
                         return Poll::Pending;
                     }
-                    let moved = this.on_polled(polled, out, Some(lent), cx, true);
-                    return this.go_on(moved, Some(lent), cx, true);
+                    let moved = this.on_polled(polled, out, Some(lent), cx, made);
+                    return this.go_on(moved, Some(lent), cx, made);
                 }
             } else if *g.phase == Phase::Running && this.stage == Stage::Serving {
                 // Resumed after an `await` (in a pipeline, its source's
                 // answer): a yield's turn and the consumer's are taken at
                 // once when they would come next.
-                let (polled, out) = this.poll_body(Exchange::Empty, waker);
+                let (polled, out) = this.poll_body(Exchange::Empty, waker, true);
                 if polled.is_pending() && matches!(out, Exchange::Empty) {
                     // Still awaiting: as above, nothing to drop.
                     mem::forget(out);
@@ -363,8 +387,8 @@ where
                         return Poll::Ready(Ok(Step::Yielded(value)));
                     }
                     (polled, out) => {
-                        let moved = this.on_polled(polled, out, Some(lent), cx, false);
-                        return this.go_on(moved, Some(lent), cx, false);
+                        let moved = this.on_polled(polled, out, Some(lent), cx, Made::Before);
+                        return this.go_on(moved, Some(lent), cx, Made::Before);
                     }
                 }
             } else if *g.phase == Phase::Awaiting
@@ -400,8 +424,14 @@ where
         if self.stage == Stage::Answered {
             return self.take_answer(lent, cx);
         }
-        let first = !mem::replace(&mut self.polled, true);
-        self.go_on(Move::Again, lent, cx, first)
+        let made = if mem::replace(&mut self.polled, true) {
+            Made::Before
+        } else if self.generator.relayed && airlock::in_place(cx) {
+            Made::ByRelay
+        } else {
+            Made::ThisPoll
+        };
+        self.go_on(Move::Again, lent, cx, made)
     }
 
     /// Moves the request on from `moved` until it is answered or waits.
@@ -410,7 +440,7 @@ where
         mut moved: Move<Y, T, E>,
         lent: Option<&LentTask<'_>>,
         cx: &Context<'_>,
-        first: bool,
+        made: Made,
     ) -> Poll<Result<Step<Y, T>, E>> {
         loop {
             match moved {
@@ -427,7 +457,7 @@ where
                         }
                     } else {
                         // The consumer's turn, as a promise's reaction's.
-                        return match Taking::decide(lent, cx, first) {
+                        return match Taking::decide(lent, cx, made) {
                             Taking::Now => {
                                 self.stage = Stage::Finished;
                                 Poll::Ready(answer)
@@ -446,9 +476,9 @@ where
                 (_, Stage::Finished) => {
                     panic!("a generator's request was polled after it completed")
                 }
-                (Phase::Awaiting, _) => self.take_awaited(lent, cx, first),
-                (Phase::Running, _) => self.drive(Exchange::Empty, lent, cx, first),
-                (_, Stage::Fresh) => self.serve(lent, cx, first),
+                (Phase::Awaiting, _) => self.take_awaited(lent, cx, made),
+                (Phase::Running, _) => self.drive(Exchange::Empty, lent, cx, made),
+                (_, Stage::Fresh) => self.serve(lent, cx, made),
                 (_, Stage::Serving | Stage::Answered) => {
                     unreachable!("a request served is answered before the generator rests")
                 }
