@@ -26,6 +26,7 @@ pub mod per_core;
 pub mod printer;
 pub mod promises;
 pub mod protocol;
+pub mod relayed_turns;
 pub mod resilience;
 pub mod runner;
 pub mod saga;
@@ -377,6 +378,12 @@ pub const PORTS: &[Port] = &[
         "joined_loops",
         "the same, each loop a task of its own, every generator shared (machines serve the loops)",
         joined_loops::joined_loops_spawned_shared,
+    ),
+    port(
+        "async_gen",
+        "relayed_turns",
+        "a loop over a chain of stages beside ticks, a queued microtask and an async function",
+        relayed_turns::relayed_turns,
     ),
     port(
         "async_gen",

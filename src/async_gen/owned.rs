@@ -98,12 +98,33 @@ where
     }
 }
 
-impl<Y, R, T, E: Reason> Owned<Y, R, T, E> {
-    /// Its consumer is a helper stage's relay (see `PinnedAsyncGen`'s
-    /// `relayed`).
-    pub(super) fn relayed(mut self) -> Self {
-        self.0.as_mut().relayed();
-        self
+/// A generator taken over by a helper stage's relay, which awaits each
+/// request as it makes it: its requests say so (see `Made::ByRelay`).
+pub(super) struct Relayed<Y, R, T, E>(Owned<Y, R, T, E>);
+
+impl<Y, R, T, E> Owned<Y, R, T, E> {
+    pub(super) fn relayed(self) -> Relayed<Y, R, T, E> {
+        Relayed(self)
+    }
+}
+
+impl<Y, R, T, E> AsyncIterator for Relayed<Y, R, T, E>
+where
+    Y: Clone + 'static,
+    R: Default + 'static,
+    T: Clone + Default + 'static,
+    E: Reason,
+{
+    type Item = Y;
+    type Error = E;
+
+    #[inline(always)]
+    fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
+        (self.0).0.as_mut().relayed_item()
+    }
+
+    fn close(&mut self) -> impl Future<Output = Result<(), E>> {
+        (self.0).0.as_mut().close_for_loop()
     }
 }
 

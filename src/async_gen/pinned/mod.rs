@@ -135,11 +135,6 @@ pin_project! {
         // The request the generator is working for was dropped: its
         // answer goes nowhere.
         orphaned: bool,
-        // Its one consumer is a helper stage's relay (`helpers.rs`), which
-        // awaits each request it makes as it makes it, and has nothing
-        // else to do until the answer: a fresh request of its may take its
-        // turns in place when the relay's own request may.
-        relayed: bool,
         // The request in flight until it is served, and its answer while
         // it waits for the consumer's turn: kept here, so a request is a
         // reference and two flags, made and dropped at no cost.
@@ -229,7 +224,6 @@ where
             yielded: None,
             returned: None,
             orphaned: false,
-            relayed: false,
             request: None,
             answer: None,
             answer_turn: None,
@@ -239,11 +233,6 @@ where
             types: PhantomData,
             body: Some(body),
         }
-    }
-
-    /// Its one consumer is a helper stage's relay from now on.
-    pub(in crate::async_gen) fn relayed(self: Pin<&mut Self>) {
-        *self.project().relayed = true;
     }
 
     /// `next(v)`: the next step, once the request is awaited. The first
@@ -382,6 +371,7 @@ where
             generator: self.as_mut(),
             stage,
             polled,
+            relayed: false,
         };
         let poll = Pin::new(&mut request).poll(cx);
         let in_flight = (request.stage, request.polled);
@@ -474,6 +464,17 @@ where
         self: Pin<&mut Self>,
     ) -> impl Future<Output = Result<Option<Y>, E>> {
         super::iteration::NextItem(self.next(R::default()))
+    }
+
+    /// [`next_item`](Self::next_item), asked by a helper stage's relay,
+    /// which awaits it as it asks (see [`Made::ByRelay`]).
+    ///
+    /// [`Made::ByRelay`]: crate::async_gen::turn::Made::ByRelay
+    #[inline(always)]
+    pub(in crate::async_gen) fn relayed_item(
+        self: Pin<&mut Self>,
+    ) -> impl Future<Output = Result<Option<Y>, E>> {
+        super::iteration::NextItem(self.next(R::default()).by_relay())
     }
 
     /// The iteration protocol's `return()`, with JavaScript's `undefined`.

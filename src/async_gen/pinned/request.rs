@@ -36,6 +36,8 @@ pub struct Request<'g, F, Y, R, T, E> {
     pub(super) generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
     pub(super) stage: Stage,
     pub(super) polled: bool,
+    /// Made by a helper stage's relay (see [`Made::ByRelay`]).
+    pub(super) relayed: bool,
 }
 
 impl<F, Y, R, T, E> fmt::Debug for Request<'_, F, Y, R, T, E> {
@@ -78,7 +80,16 @@ where
             generator,
             stage: Stage::Fresh,
             polled: false,
+            relayed: false,
         }
+    }
+
+    /// This request, made by a helper stage's relay, which awaits it as it
+    /// makes it.
+    #[inline(always)]
+    pub(in crate::async_gen) fn by_relay(mut self) -> Self {
+        self.relayed = true;
+        self
     }
 
     /// A request made while one made by polling the generator as a
@@ -91,6 +102,7 @@ where
                 generator,
                 stage,
                 polled,
+                relayed: false,
             });
         }
     }
@@ -306,7 +318,7 @@ where
             let g = this.generator.as_mut().project();
             if !this.polled {
                 if *g.phase == Phase::Paused && matches!(g.request, Some(Resume::Next(_))) {
-                    let made = if *g.relayed && airlock::in_place(cx) {
+                    let made = if this.relayed && airlock::in_place(cx) {
                         Made::ByRelay
                     } else {
                         Made::ThisPoll
@@ -426,7 +438,7 @@ where
         }
         let made = if mem::replace(&mut self.polled, true) {
             Made::Before
-        } else if self.generator.relayed && airlock::in_place(cx) {
+        } else if self.relayed && airlock::in_place(cx) {
             Made::ByRelay
         } else {
             Made::ThisPoll

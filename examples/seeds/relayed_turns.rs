@@ -1,0 +1,111 @@
+//! `tests/oracle/async_gen/relayed_turns.js`: a for-await loop over a
+//! chain of helper stages (`map`, `filter`, `batch`), beside ticks, a
+//! microtask a stage's function queues, another async function that
+//! awaits, and a loop left early. Each stage takes its source over, and a
+//! stage's fresh request to its source takes its turns in place when
+//! nothing would come between; these scenarios pin where something does.
+
+use std::ops::ControlFlow;
+
+use baton::async_gen::{AsyncIteratorExt, fall_off, for_await};
+use baton::promise::all;
+use baton::{AsyncGen, Co, Error, Promise, queue_microtask, spawn};
+
+use super::js::Log;
+use super::promises::{scenario, sleep, ticks};
+
+/// A scenario: its title, ticks queued beside, the count, the item whose
+/// map queues a microtask (0: none), the batch the loop leaves after (0:
+/// none) and the awaits of the async function beside.
+type Scenario = (&'static str, usize, u32, u32, usize, u32);
+
+const SCENARIOS: [Scenario; 5] = [
+    ("a chain alone", 0, 5, 0, 0, 0),
+    ("beside ticks", 6, 5, 0, 0, 0),
+    ("a map that queues a microtask", 0, 5, 2, 0, 0),
+    ("left early", 0, 6, 0, 1, 0),
+    ("beside an async function", 0, 5, 0, 0, 4),
+];
+
+/// `async function* count(n)`, its cleanup in a `finally`.
+fn count(log: &Log, n: u32) -> AsyncGen<u32, (), (), Error> {
+    let log = log.clone();
+    AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
+        let outcome = async {
+            for i in 1..=n {
+                log.line(format_args!("count yields {i}"));
+                co.yield_(i).await?;
+            }
+            fall_off()
+        }
+        .await;
+        log.line("count cleanup");
+        outcome
+    })
+}
+
+/// `batch(asyncFilter(asyncMap(count(n), …), …), 2)`.
+fn chain(log: &Log, n: u32, queue_at: u32) -> AsyncGen<Vec<u32>, (), (), Error> {
+    let (map_log, filter_log) = (log.clone(), log.clone());
+    count(log, n)
+        .map(move |x| {
+            map_log.line(format_args!("map {x}"));
+            if x == queue_at {
+                let log = map_log.clone();
+                queue_microtask(move || log.line(format_args!("queued by map {x}")));
+            }
+            x * 10
+        })
+        .filter(move |x| {
+            filter_log.line(format_args!("filter {x}"));
+            *x != 30
+        })
+        .batch(2)
+}
+
+/// `async function loop(n, queueAt, breakAfter)`.
+async fn looped(log: Log, n: u32, queue_at: u32, break_after: usize) -> Result<(), Error> {
+    let mut seen = 0;
+    for_await(chain(&log, n, queue_at), async |batch| {
+        // As JavaScript prints an array in a template: `10,20`.
+        let shown: Vec<String> = batch.iter().map(u32::to_string).collect();
+        log.line(format_args!("got [{}]", shown.join(",")));
+        seen += 1;
+        if seen == break_after {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .await?;
+    log.line("loop ended");
+    Ok(())
+}
+
+/// `async function awaiter(n)`.
+async fn awaiter(log: Log, n: u32) -> Result<(), Error> {
+    for i in 1..=n {
+        Promise::<()>::resolve(()).await?;
+        log.line(format_args!("awaiter {i}"));
+    }
+    Ok(())
+}
+
+pub fn relayed_turns() -> String {
+    scenario(move |log| {
+        let log = log.clone();
+        spawn(async move {
+            for (title, beside, n, queue_at, break_after, awaits) in SCENARIOS {
+                log.line(format_args!("== {title}"));
+                Promise::<()>::resolve(()).await?;
+                ticks(&log, beside);
+                let looped = spawn(looped(log.clone(), n, queue_at, break_after));
+                let beside = spawn(awaiter(log.clone(), awaits));
+                all([looped, beside]).await?;
+                log.line("all ended");
+                sleep(0).await?;
+            }
+            Ok::<_, Error>(())
+        });
+    })
+}
