@@ -10,7 +10,8 @@
 //! awaited — a task, a run or a saga resumed by a promise's reaction goes
 //! on at once after it too — or of `all`, `all_settled`, `race` and `any`
 //! over settled, pending and rejected promises), `run()`s, for-await loops
-//! (alone, or two over stages joined in one task), a source's
+//! (alone, over a chain of stages whose function takes side steps, or two
+//! over stages joined in one task), a source's
 //! `next()` polled beside a neighbour or dropped after one poll, and sagas
 //! taking settled steps or gathering settled and pending calls with `all`
 //! (some of them rejected and caught, some loops stopping early, a

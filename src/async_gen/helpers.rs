@@ -101,7 +101,9 @@ where
     S: Stage<I::Item>,
     S::Out: Clone + 'static,
 {
-    // A source it holds alone is driven pinned, as `for_await` drives one.
+    // A source it holds alone is driven pinned, as `for_await` drives one;
+    // its requests, awaited as they are made, take their turns in place
+    // when the stage's own request may (`Made::ByRelay`).
     match source.into_relayed() {
         Ok(owned) => relay_from(owned, &co, stage).await,
         Err(source) => relay_from(source, &co, stage).await,

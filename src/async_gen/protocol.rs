@@ -160,7 +160,7 @@ where
     type Error = E;
 
     fn resume(&mut self, how: Resume<R, E, T>) -> impl IntoFuture<Output = StepResult<Y, T, E>> {
-        Request::new(self.as_mut(), how)
+        Request::<_, _, _, _, _, false>::new(self.as_mut(), how)
     }
 }
 

@@ -367,11 +367,10 @@ where
                 (Stage::Fresh, false)
             }
         };
-        let mut request = Request {
+        let mut request: Request<'_, F, Y, (), T, E> = Request {
             generator: self.as_mut(),
             stage,
             polled,
-            relayed: false,
         };
         let poll = Pin::new(&mut request).poll(cx);
         let in_flight = (request.stage, request.polled);
@@ -474,7 +473,10 @@ where
     pub(in crate::async_gen) fn relayed_item(
         self: Pin<&mut Self>,
     ) -> impl Future<Output = Result<Option<Y>, E>> {
-        super::iteration::NextItem(self.next(R::default()).by_relay())
+        super::iteration::NextItem(Request::<F, Y, R, T, E, true>::new(
+            self,
+            Resume::Next(R::default()),
+        ))
     }
 
     /// The iteration protocol's `return()`, with JavaScript's `undefined`.
