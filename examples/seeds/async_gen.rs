@@ -593,9 +593,22 @@ pub async fn loop_logging<I>(
 where
     I: AsyncIterator<Item: std::fmt::Display>,
 {
+    loop_showing(log, it, break_after, |x| format!("{who} got {x}")).await
+}
+
+/// The same, each item logged as `show` says.
+pub async fn loop_showing<I>(
+    log: &Log,
+    it: I,
+    break_after: usize,
+    show: impl Fn(&I::Item) -> String,
+) -> Result<(), I::Error>
+where
+    I: AsyncIterator,
+{
     let mut seen = 0;
     for_await(it, async |x| {
-        log.line(format_args!("{who} got {x}"));
+        log.line(show(&x));
         seen += 1;
         if seen == break_after {
             ControlFlow::Break(())

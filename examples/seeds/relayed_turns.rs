@@ -5,12 +5,11 @@
 //! stage's fresh request to its source takes its turns in place when
 //! nothing would come between; these scenarios pin where something does.
 
-use std::ops::ControlFlow;
-
-use baton::async_gen::{AsyncIteratorExt, fall_off, for_await};
+use baton::async_gen::{AsyncIteratorExt, fall_off};
 use baton::promise::all;
 use baton::{AsyncGen, Co, Error, Promise, queue_microtask, spawn};
 
+use super::async_gen::loop_showing;
 use super::js::Log;
 use super::promises::{scenario, sleep, ticks};
 
@@ -65,17 +64,10 @@ fn chain(log: &Log, n: u32, queue_at: u32) -> AsyncGen<Vec<u32>, (), (), Error> 
 
 /// `async function loop(n, queueAt, breakAfter)`.
 async fn looped(log: Log, n: u32, queue_at: u32, break_after: usize) -> Result<(), Error> {
-    let mut seen = 0;
-    for_await(chain(&log, n, queue_at), async |batch| {
+    loop_showing(&log, chain(&log, n, queue_at), break_after, |batch| {
         // As JavaScript prints an array in a template: `10,20`.
         let shown: Vec<String> = batch.iter().map(u32::to_string).collect();
-        log.line(format_args!("got [{}]", shown.join(",")));
-        seen += 1;
-        if seen == break_after {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
+        format!("got [{}]", shown.join(","))
     })
     .await?;
     log.line("loop ended");

@@ -22,8 +22,10 @@ use crate::generator::{Abrupt, Outcome};
 use crate::{Fault, Reason};
 
 /// The generator taken over: boxed once per loop, so the loop's future
-/// can move before it is polled.
-pub(super) struct Owned<Y, R, T, E>(Pin<Box<Driven<Y, R, T, E>>>);
+/// can move before it is polled. `RELAYED`: taken over by a helper
+/// stage's relay, which awaits each request as it makes it, and says so
+/// in its requests (see `Made::ByRelay`).
+pub(super) struct Owned<Y, R, T, E, const RELAYED: bool = false>(Pin<Box<Driven<Y, R, T, E>>>);
 
 /// The pinned generator the body goes on in.
 type Driven<Y, R, T, E> = PinnedAsyncGen<Caught<T, E>, Y, R, T, E>;
@@ -98,17 +100,13 @@ where
     }
 }
 
-/// A generator taken over by a helper stage's relay, which awaits each
-/// request as it makes it: its requests say so (see `Made::ByRelay`).
-pub(super) struct Relayed<Y, R, T, E>(Owned<Y, R, T, E>);
-
 impl<Y, R, T, E> Owned<Y, R, T, E> {
-    pub(super) fn relayed(self) -> Relayed<Y, R, T, E> {
-        Relayed(self)
+    pub(super) fn relayed(self) -> Owned<Y, R, T, E, true> {
+        Owned(self.0)
     }
 }
 
-impl<Y, R, T, E> AsyncIterator for Relayed<Y, R, T, E>
+impl<Y, R, T, E, const RELAYED: bool> AsyncIterator for Owned<Y, R, T, E, RELAYED>
 where
     Y: Clone + 'static,
     R: Default + 'static,
@@ -120,27 +118,7 @@ where
 
     #[inline(always)]
     fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
-        (self.0).0.as_mut().relayed_item()
-    }
-
-    fn close(&mut self) -> impl Future<Output = Result<(), E>> {
-        (self.0).0.as_mut().close_for_loop()
-    }
-}
-
-impl<Y, R, T, E> AsyncIterator for Owned<Y, R, T, E>
-where
-    Y: Clone + 'static,
-    R: Default + 'static,
-    T: Clone + Default + 'static,
-    E: Reason,
-{
-    type Item = Y;
-    type Error = E;
-
-    #[inline(always)]
-    fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
-        self.0.as_mut().next_item()
+        self.0.as_mut().item::<RELAYED>()
     }
 
     fn close(&mut self) -> impl Future<Output = Result<(), E>> {

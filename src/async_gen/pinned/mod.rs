@@ -462,18 +462,18 @@ where
     pub(in crate::async_gen) fn next_item(
         self: Pin<&mut Self>,
     ) -> impl Future<Output = Result<Option<Y>, E>> {
-        super::iteration::NextItem(self.next(R::default()))
+        self.item::<false>()
     }
 
-    /// [`next_item`](Self::next_item), asked by a helper stage's relay,
-    /// which awaits it as it asks (see [`Made::ByRelay`]).
+    /// [`next_item`](Self::next_item); `RELAYED`: asked by a helper
+    /// stage's relay, which awaits it as it asks (see [`Made::ByRelay`]).
     ///
     /// [`Made::ByRelay`]: crate::async_gen::turn::Made::ByRelay
     #[inline(always)]
-    pub(in crate::async_gen) fn relayed_item(
+    pub(in crate::async_gen) fn item<const RELAYED: bool>(
         self: Pin<&mut Self>,
     ) -> impl Future<Output = Result<Option<Y>, E>> {
-        super::iteration::NextItem(Request::<F, Y, R, T, E, true>::new(
+        super::iteration::NextItem(Request::<F, Y, R, T, E, RELAYED>::new(
             self,
             Resume::Next(R::default()),
         ))
