@@ -148,6 +148,15 @@ struct Plan {
     stop_at: Option<u32>,
 }
 
+/// A for-await body's answer: leave the loop if `stop`.
+fn stop_if(stop: bool) -> ControlFlow<()> {
+    if stop {
+        ControlFlow::Break(())
+    } else {
+        ControlFlow::Continue(())
+    }
+}
+
 fn boom() -> Error {
     Error::msg("boom")
 }
@@ -342,11 +351,7 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                     if plan.catch_at == Some(i) {
                         caught(&log, &name, Promise::<u32>::reject(boom()).await);
                     }
-                    if plan.stop_at == Some(i) {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
+                    stop_if(plan.stop_at == Some(i))
                 })
                 .await?;
                 note(&log, format!("{name} done"));
@@ -372,11 +377,7 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                         for_await(mapped, async |i| {
                             note(&log, format!("{name} item {i}"));
                             side_steps(&log, &name, i / 10, &plan.sides);
-                            if plan.stop_at == Some(i / 10) {
-                                ControlFlow::Break(())
-                            } else {
-                                ControlFlow::Continue(())
-                            }
+                            stop_if(plan.stop_at == Some(i / 10))
                         })
                         .await
                     }
@@ -412,11 +413,7 @@ fn start(log: &Log, kind: Kind, name: String, plan: Rc<Plan>) {
                     if plan.catch_at.is_some_and(|at| batch.contains(&at)) {
                         caught(&log, &name, Promise::<u32>::reject(boom()).await);
                     }
-                    if plan.stop_at.is_some_and(|at| at <= last) {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
+                    stop_if(plan.stop_at.is_some_and(|at| at <= last))
                 })
                 .await?;
                 note(&log, format!("{name} done"));

@@ -31,12 +31,12 @@ pub(super) enum Stage {
 }
 
 /// One request to a [`PinnedAsyncGen`]: a future of its [`Step`].
-#[must_use = "a request does nothing unless awaited"]
 ///
 /// `RELAYED`: made by a helper stage's relay, which awaits it as it makes
 /// it (see `Made::ByRelay`); a parameter, not a field, so that every
 /// other request's code has no test of it (a field read on each first
 /// poll cost a hand-written pipeline of pinned stages 6% in time).
+#[must_use = "a request does nothing unless awaited"]
 pub struct Request<'g, F, Y, R, T, E, const RELAYED: bool = false> {
     pub(super) generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
     pub(super) stage: Stage,
@@ -311,11 +311,7 @@ where
             let g = this.generator.as_mut().project();
             if !this.polled {
                 if *g.phase == Phase::Paused && matches!(g.request, Some(Resume::Next(_))) {
-                    let made = if RELAYED && airlock::in_place(cx) {
-                        Made::ByRelay
-                    } else {
-                        Made::ThisPoll
-                    };
+                    let made = Self::made_fresh(cx);
                     this.polled = true;
                     this.stage = Stage::Serving;
                     *g.phase = Phase::Running;
@@ -334,9 +330,7 @@ where
                             let Exchange::Yielded(value) = out else {
                                 unreachable!("a yield")
                             };
-                            *this.generator.as_mut().project().phase = Phase::Paused;
-                            this.stage = Stage::Finished;
-                            return Poll::Ready(Ok(Step::Yielded(value)));
+                            return this.yielded_now(value);
                         }
                         if lent.go_on_at_once() {
                             // The turn its value awaits is owed to the task.
@@ -374,9 +368,7 @@ where
                     (Poll::Pending, Exchange::Yielded(value))
                         if !delegate::is_delegated() && lent.may_go_on() =>
                     {
-                        *this.generator.as_mut().project().phase = Phase::Paused;
-                        this.stage = Stage::Finished;
-                        return Poll::Ready(Ok(Step::Yielded(value)));
+                        return this.yielded_now(value);
                     }
                     // A `yield*` hands its value out at once, with no turn
                     // of its own: the consumer's alone is left, taken now
@@ -387,9 +379,7 @@ where
                     // instructions more).
                     (Poll::Pending, Exchange::Yielded(value)) if lent.may_go_on() => {
                         delegate::forget_delegation();
-                        *this.generator.as_mut().project().phase = Phase::Paused;
-                        this.stage = Stage::Finished;
-                        return Poll::Ready(Ok(Step::Yielded(value)));
+                        return this.yielded_now(value);
                     }
                     (polled, out) => {
                         let moved = this.on_polled(polled, out, Some(lent), cx, Made::Before);
@@ -431,12 +421,31 @@ where
         }
         let made = if mem::replace(&mut self.polled, true) {
             Made::Before
-        } else if RELAYED && airlock::in_place(cx) {
+        } else {
+            Self::made_fresh(cx)
+        };
+        self.go_on(Move::Again, lent, cx, made)
+    }
+
+    /// How a request polled for the first time under `cx` was made: by a
+    /// relay whose own request may take its turns in place (its body's
+    /// airlock says), or in this poll like any other.
+    #[inline(always)]
+    fn made_fresh(cx: &Context<'_>) -> Made {
+        if RELAYED && airlock::in_place(cx) {
             Made::ByRelay
         } else {
             Made::ThisPoll
-        };
-        self.go_on(Move::Again, lent, cx, made)
+        }
+    }
+
+    /// Hands out `value`, its turns taken now: the generator rests at its
+    /// yield.
+    #[inline(always)]
+    fn yielded_now(&mut self, value: Y) -> Poll<Result<Step<Y, T>, E>> {
+        *self.generator.as_mut().project().phase = Phase::Paused;
+        self.stage = Stage::Finished;
+        Poll::Ready(Ok(Step::Yielded(value)))
     }
 
     /// Moves the request on from `moved` until it is answered or waits.
