@@ -455,7 +455,7 @@ pub fn dual_iterable() -> String {
 }
 
 /// A generator body, boxed: for an `AsyncGen` or a `PinnedAsyncGen` alike.
-type BoxedBody<Y> =
+pub type BoxedBody<Y> =
     Box<dyn FnOnce(Co<Y, (), (), Error>) -> Pin<Box<dyn Future<Output = Outcome<(), Error>>>>>;
 
 /// `for await (const v of g) { log(label + v); if (v === stop) break }`

@@ -93,7 +93,7 @@ fn chain(log: &Log, (name, n, stages, _): Loop, shared: bool) -> AsyncGen<u32, (
 }
 
 /// A loop's future, polled by the scenario's task beside the others.
-type Looped = Pin<Box<dyn Future<Output = Result<(), Error>>>>;
+pub type Looped = Pin<Box<dyn Future<Output = Result<(), Error>>>>;
 
 /// `async function loop(name, n, stages, breakAfter)`.
 fn looped(log: &Log, spec: Loop, shared: bool) -> Looped {
@@ -109,7 +109,7 @@ fn looped(log: &Log, spec: Loop, shared: bool) -> Looped {
 
 /// `Promise.all` of futures in one task: each polled in order on every
 /// poll of the task until it is done.
-async fn joined(mut futures: Vec<Looped>) -> Result<(), Error> {
+pub async fn joined(mut futures: Vec<Looped>) -> Result<(), Error> {
     let mut done = vec![false; futures.len()];
     poll_fn(|cx| {
         for (future, done) in futures.iter_mut().zip(&mut done) {

@@ -19,6 +19,7 @@ pub mod js;
 pub mod log_pipeline;
 #[cfg(feature = "tokio")]
 pub mod login;
+pub mod loop_going_on;
 #[cfg(feature = "tokio")]
 pub mod loopback;
 pub mod make_counter;
@@ -384,6 +385,30 @@ pub const PORTS: &[Port] = &[
         "relayed_turns",
         "a loop over a chain of stages beside ticks, a queued microtask and an async function",
         relayed_turns::relayed_turns,
+    ),
+    port(
+        "async_gen",
+        "loop_going_on",
+        "a loop over an async generator beside ticks, a queued microtask, awaits and a promise it resolves",
+        loop_going_on::loop_going_on,
+    ),
+    port(
+        "async_gen",
+        "loop_going_on",
+        "the same, the async functions joined in one task",
+        loop_going_on::loop_going_on_joined,
+    ),
+    port(
+        "async_gen",
+        "loop_going_on",
+        "the same over a pinned generator (`PinnedAsyncGen`), joined in one task",
+        loop_going_on::loop_going_on_pinned_joined,
+    ),
+    port(
+        "async_gen",
+        "loop_going_on",
+        "the same, each a task of its own, the generator shared (its machine serves the loop)",
+        loop_going_on::loop_going_on_shared,
     ),
     port(
         "async_gen",

@@ -17,6 +17,7 @@ use std::ops::ControlFlow;
 use std::task::Poll;
 use std::time::Duration;
 
+use super::iteration::Waited;
 use super::{AsyncGen, AsyncIterator, fall_off, for_await};
 use crate::generator::{Abrupt, Co, Outcome};
 use crate::{Fault, FaultKind, Promise, set_timeout};
@@ -103,7 +104,7 @@ where
 {
     // A source it holds alone is driven pinned, as `for_await` drives one;
     // its requests, awaited as they are made, take their turns in place
-    // when the stage's own request may (`Made::ByRelay`).
+    // when the stage's own request may (`Made::GoingOn`).
     match source.into_relayed() {
         Ok(owned) => relay_from(owned, &co, stage).await,
         Err(source) => relay_from(source, &co, stage).await,
@@ -802,13 +803,16 @@ pub trait AsyncIteratorExt: AsyncIterator + Sized + 'static {
     }
 }
 
-/// Every item of `source` into `acc` through `f`, to its end.
+/// Every item of `source` into `acc` through `f`, to its end: a loop
+/// whose body never waits, so it goes on in each turn that gives it an
+/// item, as `for_await`'s does.
 async fn fold_over<I: AsyncIterator, A>(
     mut source: I,
     mut acc: A,
     mut f: impl FnMut(A, I::Item) -> A,
 ) -> Result<A, I::Error> {
-    while let Some(item) = source.next().await? {
+    let mut going_on = false;
+    while let Some(item) = Waited::new(source.next_in_loop(going_on), &mut going_on, true).await? {
         acc = f(acc, item);
     }
     Ok(acc)

@@ -127,6 +127,19 @@ pub trait AsyncIterator {
         std::future::ready(Ok(()))
     }
 
+    /// `next()` asked by [`for_await`]'s loop: `going_on` when the loop
+    /// goes on from its last answer in the poll that took it, its body
+    /// run through. A generator may then take the request's turns in
+    /// place (see `Made::GoingOn`). There is no need to implement it.
+    #[doc(hidden)]
+    fn next_in_loop(
+        &mut self,
+        going_on: bool,
+    ) -> impl Future<Output = Result<Option<Self::Item>, Self::Error>> {
+        let _ = going_on;
+        self.next()
+    }
+
     /// How a loop that owns the iterator drives it: `Err(self)`, itself,
     /// unless the iterator knows a faster way to be driven by its one
     /// consumer (an [`AsyncGen`] no other handle reaches is driven pinned
@@ -383,13 +396,58 @@ async fn loop_over<I, B>(
 where
     I: AsyncIterator,
 {
-    while let Some(item) = source.next().await? {
-        if let ControlFlow::Break(out) = body(item).await {
+    // Whether the loop goes on in the turn that gave it its last answer:
+    // that answer waited for a turn (or came to a request made so), and
+    // the body ran through in the same poll. A JavaScript loop's
+    // continuation is one microtask that ends as it awaits the next
+    // answer: nothing of the task's runs after it in that poll.
+    let mut going_on = false;
+    loop {
+        let next = source.next_in_loop(going_on);
+        let Some(item) = Waited::new(next, &mut going_on, true).await? else {
+            return Ok(None);
+        };
+        if let ControlFlow::Break(out) = Waited::new(body(item), &mut going_on, false).await {
             source.close().await?;
             return Ok(Some(out));
         }
     }
-    Ok(None)
+}
+
+pin_project_lite::pin_project! {
+    /// A future that sets `going_on` to `if_waited` when it returns
+    /// `Pending`: a loop's answer that waited for its turn lets the loop go
+    /// on in that turn; a body that waited does not.
+    pub(super) struct Waited<'w, F> {
+        #[pin]
+        future: F,
+        going_on: &'w mut bool,
+        if_waited: bool,
+    }
+}
+
+impl<'w, F> Waited<'w, F> {
+    pub(super) fn new(future: F, going_on: &'w mut bool, if_waited: bool) -> Self {
+        Waited {
+            future,
+            going_on,
+            if_waited,
+        }
+    }
+}
+
+impl<F: Future> Future for Waited<'_, F> {
+    type Output = F::Output;
+
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let polled = this.future.poll(cx);
+        if polled.is_pending() {
+            **this.going_on = *this.if_waited;
+        }
+        polled
+    }
 }
 
 /// An async generator that takes no resume value is a `Stream` of its

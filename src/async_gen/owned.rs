@@ -24,7 +24,7 @@ use crate::{Fault, Reason};
 /// The generator taken over: boxed once per loop, so the loop's future
 /// can move before it is polled. `RELAYED`: taken over by a helper
 /// stage's relay, which awaits each request as it makes it, and says so
-/// in its requests (see `Made::ByRelay`).
+/// in its requests (see `Made::GoingOn`).
 pub(super) struct Owned<Y, R, T, E, const RELAYED: bool = false>(Pin<Box<Driven<Y, R, T, E>>>);
 
 /// The pinned generator the body goes on in.
@@ -119,6 +119,11 @@ where
     #[inline(always)]
     fn next(&mut self) -> impl Future<Output = Result<Option<Y>, E>> {
         self.0.as_mut().item::<RELAYED>()
+    }
+
+    #[inline(always)]
+    fn next_in_loop(&mut self, going_on: bool) -> impl Future<Output = Result<Option<Y>, E>> {
+        self.0.as_mut().item_in_loop(going_on)
     }
 
     fn close(&mut self) -> impl Future<Output = Result<(), E>> {

@@ -123,12 +123,16 @@ pub(super) enum Made {
     /// returns (a `join!`'s other futures, a loop's next statement), so
     /// the turn is owed to the task, taken in the order the task polls.
     ThisPoll,
-    /// In this poll, by a helper stage's relay that awaits it as it makes
-    /// it, itself polled by a request made before or so (the body's
-    /// airlock says, [`airlock::in_place`](crate::generator::airlock::in_place)):
-    /// nothing runs after it until the task's next poll, so the turn is
-    /// taken in place when it would come next, and owed otherwise.
-    ByRelay,
+    /// In this poll, by a consumer that awaits it as it makes it and goes
+    /// on in a turn it was given: a helper stage's relay polled by a
+    /// request made before or so (the body's airlock says,
+    /// [`airlock::in_place`](crate::generator::airlock::in_place)), or a
+    /// `for await` loop whose body ran through in the poll that took the
+    /// loop's last answer, an answer to a request made before or so
+    /// (the microtask the loop goes on in ends as it awaits). Nothing runs
+    /// after it until the task's next poll, so the turn is taken in place
+    /// when it would come next, and owed otherwise.
+    GoingOn,
 }
 
 impl Made {

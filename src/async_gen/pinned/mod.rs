@@ -444,6 +444,11 @@ where
         self.as_mut().next_item()
     }
 
+    #[inline(always)]
+    fn next_in_loop(&mut self, going_on: bool) -> impl Future<Output = Result<Option<Y>, E>> {
+        self.as_mut().item_in_loop(going_on)
+    }
+
     fn close(&mut self) -> impl Future<Output = Result<(), E>> {
         self.as_mut().close_for_loop()
     }
@@ -466,9 +471,9 @@ where
     }
 
     /// [`next_item`](Self::next_item); `RELAYED`: asked by a helper
-    /// stage's relay, which awaits it as it asks (see [`Made::ByRelay`]).
+    /// stage's relay, which awaits it as it asks (see [`Made::GoingOn`]).
     ///
-    /// [`Made::ByRelay`]: crate::async_gen::turn::Made::ByRelay
+    /// [`Made::GoingOn`]: crate::async_gen::turn::Made::GoingOn
     #[inline(always)]
     pub(in crate::async_gen) fn item<const RELAYED: bool>(
         self: Pin<&mut Self>,
@@ -476,6 +481,22 @@ where
         super::iteration::NextItem(Request::<F, Y, R, T, E, RELAYED>::new(
             self,
             Resume::Next(R::default()),
+        ))
+    }
+
+    /// [`next_item`](Self::next_item) asked by a `for await` loop,
+    /// `going_on` from its last answer (see [`Made::GoingOn`]).
+    ///
+    /// [`Made::GoingOn`]: crate::async_gen::turn::Made::GoingOn
+    #[inline(always)]
+    pub(in crate::async_gen) fn item_in_loop(
+        self: Pin<&mut Self>,
+        going_on: bool,
+    ) -> impl Future<Output = Result<Option<Y>, E>> {
+        super::iteration::NextItem(Request::<F, Y, R, T, E, false, true>::in_loop(
+            self,
+            Resume::Next(R::default()),
+            going_on,
         ))
     }
 

@@ -23,6 +23,9 @@ type Polled<Y, R, T, E> = (Poll<Outcome<T, E>>, Exchange<Y, R, E, T>);
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {
     Fresh,
+    /// Fresh, made by a `for await` loop going on from its last answer in
+    /// the poll that took it (see [`Made::GoingOn`]).
+    FreshGoingOn,
     /// The generator works for this request.
     Serving,
     /// The answer is made, and waits for the consumer's turn.
@@ -33,20 +36,25 @@ pub(super) enum Stage {
 /// One request to a [`PinnedAsyncGen`]: a future of its [`Step`].
 ///
 /// `RELAYED`: made by a helper stage's relay, which awaits it as it makes
-/// it (see `Made::ByRelay`); a parameter, not a field, so that every
-/// other request's code has no test of it (a field read on each first
-/// poll cost a hand-written pipeline of pinned stages 6% in time).
+/// it; `LOOPED`: made by a `for await` loop, whose stage says whether the
+/// loop goes on from its last answer (see `Made::GoingOn` for both).
+/// Parameters, not fields, so that every other request's code has no test
+/// of them (a field read on each first poll cost a hand-written pipeline
+/// of pinned stages 6% in time; the stage read unless `LOOPED`, `yield*`
+/// and `map_concurrent` items 20 instructions).
 #[must_use = "a request does nothing unless awaited"]
-pub struct Request<'g, F, Y, R, T, E, const RELAYED: bool = false> {
+pub struct Request<'g, F, Y, R, T, E, const RELAYED: bool = false, const LOOPED: bool = false> {
     pub(super) generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
     pub(super) stage: Stage,
     pub(super) polled: bool,
 }
 
-impl<F, Y, R, T, E, const RELAYED: bool> fmt::Debug for Request<'_, F, Y, R, T, E, RELAYED> {
+impl<F, Y, R, T, E, const RELAYED: bool, const LOOPED: bool> fmt::Debug
+    for Request<'_, F, Y, R, T, E, RELAYED, LOOPED>
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let stage = match self.stage {
-            Stage::Fresh => "not yet made",
+            Stage::Fresh | Stage::FreshGoingOn => "not yet made",
             Stage::Serving => "being served",
             Stage::Answered => "answered",
             Stage::Finished => "finished",
@@ -66,14 +74,40 @@ enum Move<Y, T, E> {
     Again,
 }
 
-impl<'g, F, Y, R, T, E, const RELAYED: bool> Request<'g, F, Y, R, T, E, RELAYED>
+impl<'g, F, Y, R, T, E, const RELAYED: bool, const LOOPED: bool>
+    Request<'g, F, Y, R, T, E, RELAYED, LOOPED>
 where
     F: Future<Output = Outcome<T, E>>,
     E: Reason,
 {
     pub(in crate::async_gen) fn new(
+        generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
+        how: Resume<R, E, T>,
+    ) -> Self {
+        Self::made(generator, how, Stage::Fresh)
+    }
+
+    /// A request a `for await` loop makes: `going_on` from its last
+    /// answer, taken in this poll (see [`Made::GoingOn`]).
+    #[inline(always)]
+    pub(in crate::async_gen) fn in_loop(
+        generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
+        how: Resume<R, E, T>,
+        going_on: bool,
+    ) -> Self {
+        let stage = if going_on {
+            Stage::FreshGoingOn
+        } else {
+            Stage::Fresh
+        };
+        Self::made(generator, how, stage)
+    }
+
+    #[inline(always)]
+    fn made(
         mut generator: Pin<&'g mut PinnedAsyncGen<F, Y, R, T, E>>,
         how: Resume<R, E, T>,
+        stage: Stage,
     ) -> Self {
         if generator.streaming.is_some() {
             Self::drop_streamed(generator.as_mut());
@@ -81,7 +115,7 @@ where
         *generator.as_mut().project().request = Some(how);
         Request {
             generator,
-            stage: Stage::Fresh,
+            stage,
             polled: false,
         }
     }
@@ -290,7 +324,8 @@ where
     }
 }
 
-impl<F, Y, R, T, E, const RELAYED: bool> Future for Request<'_, F, Y, R, T, E, RELAYED>
+impl<F, Y, R, T, E, const RELAYED: bool, const LOOPED: bool> Future
+    for Request<'_, F, Y, R, T, E, RELAYED, LOOPED>
 where
     F: Future<Output = Outcome<T, E>>,
     E: Reason,
@@ -311,7 +346,7 @@ where
             let g = this.generator.as_mut().project();
             if !this.polled {
                 if *g.phase == Phase::Paused && matches!(g.request, Some(Resume::Next(_))) {
-                    let made = Self::made_fresh(cx);
+                    let made = Self::made_fresh(this.stage, cx);
                     this.polled = true;
                     this.stage = Stage::Serving;
                     *g.phase = Phase::Running;
@@ -324,7 +359,7 @@ where
                         && let Exchange::Yielded(_) = out
                         && !delegate::is_delegated()
                     {
-                        if made == Made::ByRelay && lent.may_go_on() {
+                        if made == Made::GoingOn && lent.may_go_on() {
                             // Both turns taken now, as a request made
                             // before takes them.
                             let Exchange::Yielded(value) = out else {
@@ -404,7 +439,8 @@ where
     }
 }
 
-impl<F, Y, R, T, E, const RELAYED: bool> Request<'_, F, Y, R, T, E, RELAYED>
+impl<F, Y, R, T, E, const RELAYED: bool, const LOOPED: bool>
+    Request<'_, F, Y, R, T, E, RELAYED, LOOPED>
 where
     F: Future<Output = Outcome<T, E>>,
     E: Reason,
@@ -422,18 +458,19 @@ where
         let made = if mem::replace(&mut self.polled, true) {
             Made::Before
         } else {
-            Self::made_fresh(cx)
+            Self::made_fresh(self.stage, cx)
         };
         self.go_on(Move::Again, lent, cx, made)
     }
 
     /// How a request polled for the first time under `cx` was made: by a
     /// relay whose own request may take its turns in place (its body's
-    /// airlock says), or in this poll like any other.
+    /// airlock says), by a loop going on from its last answer, or in this
+    /// poll like any other.
     #[inline(always)]
-    fn made_fresh(cx: &Context<'_>) -> Made {
-        if RELAYED && airlock::in_place(cx) {
-            Made::ByRelay
+    fn made_fresh(stage: Stage, cx: &Context<'_>) -> Made {
+        if (LOOPED && stage == Stage::FreshGoingOn) || (RELAYED && airlock::in_place(cx)) {
+            Made::GoingOn
         } else {
             Made::ThisPoll
         }
@@ -492,7 +529,7 @@ where
                 }
                 (Phase::Awaiting, _) => self.take_awaited(lent, cx, made),
                 (Phase::Running, _) => self.drive(Exchange::Empty, lent, cx, made),
-                (_, Stage::Fresh) => self.serve(lent, cx, made),
+                (_, Stage::Fresh | Stage::FreshGoingOn) => self.serve(lent, cx, made),
                 (_, Stage::Serving | Stage::Answered) => {
                     unreachable!("a request served is answered before the generator rests")
                 }
@@ -542,7 +579,9 @@ impl Drop for DoneIfUnwinding<'_> {
     }
 }
 
-impl<F, Y, R, T, E, const RELAYED: bool> Drop for Request<'_, F, Y, R, T, E, RELAYED> {
+impl<F, Y, R, T, E, const RELAYED: bool, const LOOPED: bool> Drop
+    for Request<'_, F, Y, R, T, E, RELAYED, LOOPED>
+{
     #[inline(always)]
     fn drop(&mut self) {
         if self.stage != Stage::Finished {
@@ -551,14 +590,16 @@ impl<F, Y, R, T, E, const RELAYED: bool> Drop for Request<'_, F, Y, R, T, E, REL
     }
 }
 
-impl<F, Y, R, T, E, const RELAYED: bool> Request<'_, F, Y, R, T, E, RELAYED> {
+impl<F, Y, R, T, E, const RELAYED: bool, const LOOPED: bool>
+    Request<'_, F, Y, R, T, E, RELAYED, LOOPED>
+{
     /// Dropped before its answer was taken.
     #[cold]
     fn given_up(&mut self) {
         let stage = self.stage;
         let g = self.generator.as_mut().project();
         match stage {
-            Stage::Fresh => drop(g.request.take()),
+            Stage::Fresh | Stage::FreshGoingOn => drop(g.request.take()),
             // Its answer is lost, as a promise's nobody awaits.
             Stage::Answered => {
                 drop(g.answer_turn.take());
