@@ -20,6 +20,7 @@ use super::async_gen::BoxedBody;
 use super::joined_loops::{Looped, joined};
 use super::js::Log;
 use super::promises::{scenario, sleep, ticks};
+use super::relayed_turns::awaiter;
 
 /// The item at which the loop's body (or its generator) takes a step of
 /// the scenario's; 0: never.
@@ -96,8 +97,9 @@ pub enum Source {
     Pinned,
 }
 
-/// `async function* count(n, awaitAt)`, its cleanup in a `finally`.
-fn count(log: &Log, n: u32, await_at: u32) -> BoxedBody<u32> {
+/// `async function* count(n, awaitAt)`, its cleanup in a `finally`
+/// (`awaitAt` 0: it never awaits).
+pub fn count(log: &Log, n: u32, await_at: u32) -> BoxedBody<u32> {
     let log = log.clone();
     Box::new(move |co| {
         Box::pin(async move {
@@ -159,15 +161,6 @@ async fn looped(
         Source::Pinned => for_await(pin!(PinnedAsyncGen::new(body)), each).await?,
     };
     log.line("loop ended");
-    Ok(())
-}
-
-/// `async function awaiter(n)`.
-async fn awaiter(log: Log, n: u32) -> Result<(), Error> {
-    for i in 1..=n {
-        Promise::<()>::resolve(()).await?;
-        log.line(format_args!("awaiter {i}"));
-    }
     Ok(())
 }
 

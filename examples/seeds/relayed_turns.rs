@@ -5,9 +5,9 @@
 //! stage's fresh request to its source takes its turns in place when
 //! nothing would come between; these scenarios pin where something does.
 
-use baton::async_gen::{AsyncIteratorExt, fall_off};
+use baton::async_gen::AsyncIteratorExt;
 use baton::promise::all;
-use baton::{AsyncGen, Co, Error, Promise, queue_microtask, spawn};
+use baton::{AsyncGen, Error, Promise, queue_microtask, spawn};
 
 use super::async_gen::loop_showing;
 use super::js::Log;
@@ -26,21 +26,10 @@ const SCENARIOS: [Scenario; 5] = [
     ("beside an async function", 0, 5, 0, 0, 4),
 ];
 
-/// `async function* count(n)`, its cleanup in a `finally`.
+/// `async function* count(n)`, its cleanup in a `finally`: the one of
+/// `loop_going_on`, never awaiting.
 fn count(log: &Log, n: u32) -> AsyncGen<u32, (), (), Error> {
-    let log = log.clone();
-    AsyncGen::new(move |co: Co<u32, (), (), Error>| async move {
-        let outcome = async {
-            for i in 1..=n {
-                log.line(format_args!("count yields {i}"));
-                co.yield_(i).await?;
-            }
-            fall_off()
-        }
-        .await;
-        log.line("count cleanup");
-        outcome
-    })
+    AsyncGen::new(super::loop_going_on::count(log, n, 0))
 }
 
 /// `batch(asyncFilter(asyncMap(count(n), …), …), 2)`.
@@ -74,8 +63,8 @@ async fn looped(log: Log, n: u32, queue_at: u32, break_after: usize) -> Result<(
     Ok(())
 }
 
-/// `async function awaiter(n)`.
-async fn awaiter(log: Log, n: u32) -> Result<(), Error> {
+/// `async function awaiter(n)`: an async function awaiting beside.
+pub async fn awaiter(log: Log, n: u32) -> Result<(), Error> {
     for i in 1..=n {
         Promise::<()>::resolve(()).await?;
         log.line(format_args!("awaiter {i}"));
