@@ -24,7 +24,7 @@ use super::relayed_turns::awaiter;
 
 /// The item at which the loop's body (or its generator) takes a step of
 /// the scenario's; 0: never.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Steps {
     queue: u32,
     body_await: u32,
@@ -88,7 +88,7 @@ const SCENARIOS: [Scenario; 8] = [
 
 /// What the loop goes over.
 #[derive(Clone, Copy)]
-pub enum Source {
+enum Source {
     /// An `AsyncGen` the loop holds alone (taken over, driven pinned).
     Alone,
     /// An `AsyncGen` another handle shares (its machine serves the loop).
@@ -175,7 +175,7 @@ async fn waiter(log: Log, promise: Promise<u32>, on: bool) -> Result<(), Error> 
 
 /// The oracle's scenarios over `source`, the async functions `joined` in
 /// one task or each a task of its own.
-pub fn loop_going_on_over(source: Source, joined_in_one: bool) -> String {
+fn loop_going_on_over(source: Source, joined_in_one: bool) -> String {
     scenario(move |log| {
         let log = log.clone();
         spawn(async move {
